@@ -1,0 +1,52 @@
+/**
+ * Memory-mapped files for Deno: Python's `mmap`, NumPy's `memmap` and
+ * `.npy`/`.npz` files, and shared memory, on Deno's FFI.
+ *
+ * Needs `--allow-ffi` and, for files, `--allow-read` (and `--allow-write` to
+ * write); importing it needs no permission.
+ *
+ * @example Map a file and edit it in place
+ * ```ts
+ * import { Mmap } from "@seed/mmap";
+ * import assert from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/hello.txt`, "Hello Python!\n");
+ * {
+ *   using m = Mmap.open(`${dir}/hello.txt`);
+ *   m.set(6, new TextEncoder().encode(" world!\n"));
+ * }
+ * assert.equal(Deno.readTextFileSync(`${dir}/hello.txt`), "Hello  world!\n");
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+export {
+  type AnonymousOptions,
+  Mmap,
+  type MmapOpenOptions,
+  type MmapOptions,
+} from "./src/mmap/mmap.ts";
+export {
+  type Access,
+  ACCESS_COPY,
+  ACCESS_DEFAULT,
+  ACCESS_READ,
+  ACCESS_WRITE,
+  ALLOCATIONGRANULARITY,
+  MADV_DONTNEED,
+  MADV_NORMAL,
+  MADV_RANDOM,
+  MADV_SEQUENTIAL,
+  MADV_WILLNEED,
+  MADVISE,
+  MAP_ANONYMOUS,
+  MAP_NORESERVE,
+  MAP_POPULATE,
+  MAP_PRIVATE,
+  MAP_SHARED,
+  PAGESIZE,
+  PROT_EXEC,
+  PROT_READ,
+  PROT_WRITE,
+} from "./src/mmap/constants.ts";

@@ -1,0 +1,228 @@
+/**
+ * Per-OS values of the C constants the library passes to the kernel.
+ *
+ * Linux values are from `<asm-generic/mman-common.h>`, `<bits/fcntl-linux.h>`
+ * and `<asm-generic/errno-base.h>`; they are the same on x86_64 and aarch64
+ * (checked on x86_64 in CI). macOS values are from the SDK headers
+ * `<sys/mman.h>`, `<sys/fcntl.h>` and `<sys/errno.h>` and are untested: no
+ * macOS machine runs the tests. Windows has no such flags; its table holds the
+ * values the portable API exposes so that code using them still type-checks.
+ *
+ * This module opens no library, so it is safe to import without permissions.
+ *
+ * @module
+ */
+
+/** The constants one platform uses. */
+export interface PlatformConstants {
+  /** Size of a memory page, as assumed before any library is loaded. */
+  readonly pageSize: number;
+  /** Offsets of file mappings must be multiples of this. */
+  readonly allocationGranularity: number;
+  readonly PROT_READ: number;
+  readonly PROT_WRITE: number;
+  readonly PROT_EXEC: number;
+  readonly MAP_SHARED: number;
+  readonly MAP_PRIVATE: number;
+  readonly MAP_ANONYMOUS: number;
+  /** 0 where the platform has no such flag. */
+  readonly MAP_NORESERVE: number;
+  /** Prefault the pages (Linux); 0 elsewhere. */
+  readonly MAP_POPULATE: number;
+  readonly MS_ASYNC: number;
+  readonly MS_SYNC: number;
+  readonly MS_INVALIDATE: number;
+  readonly O_RDONLY: number;
+  readonly O_RDWR: number;
+  readonly O_CREAT: number;
+  readonly O_EXCL: number;
+  readonly O_TRUNC: number;
+  readonly O_CLOEXEC: number;
+  readonly SEEK_END: number;
+  /** `mremap` flag; 0 where the platform has no `mremap`. */
+  readonly MREMAP_MAYMOVE: number;
+  /** Python's `mmap.MADV_*` names available on this platform, with values. */
+  readonly madvise: Readonly<Record<string, number>>;
+  /** errno value to its symbolic name. */
+  readonly errnoNames: Readonly<Record<number, string>>;
+}
+
+const LINUX_ERRNO: Record<number, string> = {
+  1: "EPERM",
+  2: "ENOENT",
+  4: "EINTR",
+  5: "EIO",
+  6: "ENXIO",
+  9: "EBADF",
+  11: "EAGAIN",
+  12: "ENOMEM",
+  13: "EACCES",
+  14: "EFAULT",
+  16: "EBUSY",
+  17: "EEXIST",
+  19: "ENODEV",
+  20: "ENOTDIR",
+  21: "EISDIR",
+  22: "EINVAL",
+  23: "ENFILE",
+  24: "EMFILE",
+  26: "ETXTBSY",
+  27: "EFBIG",
+  28: "ENOSPC",
+  29: "ESPIPE",
+  30: "EROFS",
+  36: "ENAMETOOLONG",
+  38: "ENOSYS",
+  40: "ELOOP",
+  75: "EOVERFLOW",
+  95: "EOPNOTSUPP",
+  122: "EDQUOT",
+};
+
+/** Linux, x86_64 and aarch64 (the generic ABI). */
+export const LINUX: PlatformConstants = {
+  pageSize: 4096,
+  // aarch64 kernels may use 4, 16 or 64 KiB pages: 64 KiB is a multiple of each.
+  allocationGranularity: Deno.build.arch === "aarch64" ? 65536 : 4096,
+  PROT_READ: 0x1,
+  PROT_WRITE: 0x2,
+  PROT_EXEC: 0x4,
+  MAP_SHARED: 0x01,
+  MAP_PRIVATE: 0x02,
+  MAP_ANONYMOUS: 0x20,
+  MAP_NORESERVE: 0x4000,
+  MAP_POPULATE: 0x8000,
+  MS_ASYNC: 1,
+  MS_INVALIDATE: 2,
+  MS_SYNC: 4,
+  O_RDONLY: 0,
+  O_RDWR: 2,
+  O_CREAT: 0o100,
+  O_EXCL: 0o200,
+  O_TRUNC: 0o1000,
+  O_CLOEXEC: 0o2000000,
+  SEEK_END: 2,
+  MREMAP_MAYMOVE: 1,
+  madvise: {
+    MADV_NORMAL: 0,
+    MADV_RANDOM: 1,
+    MADV_SEQUENTIAL: 2,
+    MADV_WILLNEED: 3,
+    MADV_DONTNEED: 4,
+    MADV_FREE: 8,
+    MADV_REMOVE: 9,
+    MADV_DONTFORK: 10,
+    MADV_DOFORK: 11,
+    MADV_MERGEABLE: 12,
+    MADV_UNMERGEABLE: 13,
+    MADV_HUGEPAGE: 14,
+    MADV_NOHUGEPAGE: 15,
+    MADV_DONTDUMP: 16,
+    MADV_DODUMP: 17,
+    MADV_HWPOISON: 100,
+  },
+  errnoNames: LINUX_ERRNO,
+};
+
+/** macOS (Darwin), x86_64 and arm64. Untested: values from the SDK headers. */
+export const DARWIN: PlatformConstants = {
+  pageSize: Deno.build.arch === "aarch64" ? 16384 : 4096,
+  allocationGranularity: 16384, // a multiple of both page sizes
+  PROT_READ: 0x01, // sys/mman.h
+  PROT_WRITE: 0x02,
+  PROT_EXEC: 0x04,
+  MAP_SHARED: 0x0001,
+  MAP_PRIVATE: 0x0002,
+  MAP_ANONYMOUS: 0x1000, // MAP_ANON
+  MAP_NORESERVE: 0x0040,
+  MAP_POPULATE: 0,
+  MS_ASYNC: 0x0001,
+  MS_INVALIDATE: 0x0002,
+  MS_SYNC: 0x0010,
+  O_RDONLY: 0x0000, // sys/fcntl.h
+  O_RDWR: 0x0002,
+  O_CREAT: 0x0200,
+  O_EXCL: 0x0800,
+  O_TRUNC: 0x0400,
+  O_CLOEXEC: 0x01000000,
+  SEEK_END: 2,
+  MREMAP_MAYMOVE: 0, // no mremap: resize maps anew
+  madvise: {
+    MADV_NORMAL: 0,
+    MADV_RANDOM: 1,
+    MADV_SEQUENTIAL: 2,
+    MADV_WILLNEED: 3,
+    MADV_DONTNEED: 4,
+    MADV_FREE: 5,
+    MADV_FREE_REUSABLE: 7,
+    MADV_FREE_REUSE: 8,
+  },
+  errnoNames: { // sys/errno.h
+    1: "EPERM",
+    2: "ENOENT",
+    4: "EINTR",
+    5: "EIO",
+    6: "ENXIO",
+    9: "EBADF",
+    12: "ENOMEM",
+    13: "EACCES",
+    14: "EFAULT",
+    16: "EBUSY",
+    17: "EEXIST",
+    19: "ENODEV",
+    20: "ENOTDIR",
+    21: "EISDIR",
+    22: "EINVAL",
+    23: "ENFILE",
+    24: "EMFILE",
+    26: "ETXTBSY",
+    27: "EFBIG",
+    28: "ENOSPC",
+    29: "ESPIPE",
+    30: "EROFS",
+    35: "EAGAIN",
+    45: "ENOTSUP",
+    62: "ELOOP",
+    63: "ENAMETOOLONG",
+    69: "EDQUOT",
+    78: "ENOSYS",
+    84: "EOVERFLOW",
+  },
+};
+
+/**
+ * Windows. Mapping views start at multiples of 64 KiB. The PROT_/MAP_ values
+ * are the Unix ones, kept so that portable code type-checks; the Windows
+ * backend reads them as the same abstract requests.
+ */
+export const WINDOWS: PlatformConstants = {
+  ...LINUX,
+  pageSize: 4096,
+  allocationGranularity: 65536,
+  MAP_NORESERVE: 0,
+  MAP_POPULATE: 0,
+  MREMAP_MAYMOVE: 0,
+  madvise: {
+    MADV_NORMAL: 0,
+    MADV_RANDOM: 1,
+    MADV_SEQUENTIAL: 2,
+    MADV_WILLNEED: 3,
+    MADV_DONTNEED: 4,
+  },
+  errnoNames: {},
+};
+
+/**
+ * The table for an operating system as `Deno.build.os` names it.
+ *
+ * @param os The operating system.
+ * @returns Its constants; Linux values for the other Unixes.
+ */
+export function constantsFor(os: typeof Deno.build.os): PlatformConstants {
+  if (os === "darwin") return DARWIN;
+  if (os === "windows") return WINDOWS;
+  return LINUX;
+}
+
+/** The constants of the platform this process runs on. */
+export const PLATFORM: PlatformConstants = constantsFor(Deno.build.os);

@@ -1,0 +1,137 @@
+/**
+ * The C library symbols the POSIX backend calls, declared once and loaded
+ * lazily on first use, so that importing the library needs no permission.
+ *
+ * Addresses inside a mapping are passed as `usize` integers rather than
+ * pointer objects: the ABI is the same on every 64-bit target, and it saves
+ * making a pointer object for each address computed from a mapping's base.
+ *
+ * @module
+ */
+
+import { requireFfi } from "./permissions.ts";
+
+/** The libc symbols, with their C prototypes. */
+export const LIBC_SYMBOLS = {
+  // int open(const char *path, int flags, mode_t mode)
+  open: { parameters: ["buffer", "i32", "i32"], result: "i32" },
+  // int close(int fd)
+  close: { parameters: ["i32"], result: "i32" },
+  // int dup(int fd)
+  dup: { parameters: ["i32"], result: "i32" },
+  // off_t lseek(int fd, off_t offset, int whence)
+  lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
+  // int ftruncate(int fd, off_t length)
+  ftruncate: { parameters: ["i32", "i64"], result: "i32" },
+  // int fsync(int fd)
+  fsync: { parameters: ["i32"], result: "i32" },
+  // void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+  mmap: {
+    parameters: ["pointer", "usize", "i32", "i32", "i32", "i64"],
+    result: "pointer",
+  },
+  // int munmap(void *addr, size_t len)
+  munmap: { parameters: ["usize", "usize"], result: "i32" },
+  // int msync(void *addr, size_t len, int flags)
+  msync: { parameters: ["usize", "usize", "i32"], result: "i32" },
+  // int madvise(void *addr, size_t len, int advice)
+  madvise: { parameters: ["usize", "usize", "i32"], result: "i32" },
+  // void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)  (Linux only)
+  mremap: {
+    parameters: ["usize", "usize", "usize", "i32"],
+    result: "pointer",
+    optional: true,
+  },
+  // void *memmem(const void *hay, size_t hay_len, const void *needle, size_t needle_len)
+  memmem: {
+    parameters: ["usize", "usize", "buffer", "usize"],
+    result: "usize",
+  },
+  // int getpagesize(void)
+  getpagesize: { parameters: [], result: "i32" },
+  // char *strerror(int errnum)
+  strerror: { parameters: ["i32"], result: "pointer" },
+  // int shm_open(const char *name, int oflag, mode_t mode)  (libc since glibc 2.34)
+  shm_open: {
+    parameters: ["buffer", "i32", "i32"],
+    result: "i32",
+    optional: true,
+  },
+  // int shm_unlink(const char *name)
+  shm_unlink: { parameters: ["buffer"], result: "i32", optional: true },
+  // int *__errno_location(void)   (glibc, musl)
+  __errno_location: { parameters: [], result: "pointer", optional: true },
+  // int *__error(void)   (macOS)
+  __error: { parameters: [], result: "pointer", optional: true },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** The loaded libc symbols. */
+export type Libc = Deno.DynamicLibrary<typeof LIBC_SYMBOLS>["symbols"];
+
+/** Library file names tried, per OS, in order. */
+const LIBC_NAMES: Partial<Record<typeof Deno.build.os, readonly string[]>> = {
+  linux: ["libc.so.6", "libc.so"],
+  android: ["libc.so"],
+  darwin: ["/usr/lib/libSystem.B.dylib"],
+  freebsd: ["libc.so.7"],
+};
+
+let loaded: Libc | undefined;
+let errnoCell: Deno.UnsafePointerView | undefined;
+
+/**
+ * Opens the C library on first use.
+ *
+ * @returns The typed symbols.
+ * @throws {Deno.errors.NotCapable} Without `--allow-ffi`.
+ * @throws {Error} When no C library could be opened; the message lists the names tried.
+ */
+export function libc(): Libc {
+  if (loaded) return loaded;
+  requireFfi();
+  const names = LIBC_NAMES[Deno.build.os] ?? ["libc.so.6"];
+  const failures: string[] = [];
+  for (const name of names) {
+    try {
+      loaded = Deno.dlopen(name, LIBC_SYMBOLS).symbols;
+      return loaded;
+    } catch (error) {
+      failures.push(`${name}: ${(error as Error).message}`);
+    }
+  }
+  throw new Error(
+    `Cannot load the C library on ${Deno.build.os}: tried ${
+      failures.join("; ")
+    }`,
+  );
+}
+
+/**
+ * Reads the calling thread's `errno`. Call it right after the failing call.
+ *
+ * @returns The errno value.
+ */
+export function errno(): number {
+  if (!errnoCell) {
+    const c = libc();
+    const location = c.__errno_location?.() ?? c.__error?.() ?? null;
+    if (location === null) return 0;
+    // errno lives in thread-local storage; FFI calls run on the JS thread, so
+    // the address stays valid for the life of the process.
+    errnoCell = new Deno.UnsafePointerView(location);
+  }
+  return errnoCell.getInt32();
+}
+
+/**
+ * The C library's description of an errno value.
+ *
+ * @param code The errno value.
+ * @returns The `strerror` text.
+ */
+export function strerror(code: number): string {
+  const text = libc().strerror(code);
+  return text === null
+    ? `errno ${code}`
+    : Deno.UnsafePointerView.getCString(text);
+}

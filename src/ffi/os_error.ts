@@ -1,0 +1,68 @@
+/**
+ * Turns a failed OS call into the matching `Deno.errors` class, with a
+ * message naming the call, the error name and the path.
+ *
+ * @module
+ */
+
+/** An error class that takes a message. */
+type ErrorClass = new (message: string) => Error;
+
+const CLASS_BY_NAME: Readonly<Record<string, ErrorClass>> = {
+  ENOENT: Deno.errors.NotFound,
+  EACCES: Deno.errors.PermissionDenied,
+  EPERM: Deno.errors.PermissionDenied,
+  EROFS: Deno.errors.PermissionDenied,
+  EEXIST: Deno.errors.AlreadyExists,
+  EISDIR: Deno.errors.IsADirectory,
+  ENOTDIR: Deno.errors.NotADirectory,
+  EBUSY: Deno.errors.Busy,
+  ETXTBSY: Deno.errors.Busy,
+  EINTR: Deno.errors.Interrupted,
+  EAGAIN: Deno.errors.WouldBlock,
+  ELOOP: Deno.errors.FilesystemLoop,
+  ENODEV: Deno.errors.NotSupported,
+  EOPNOTSUPP: Deno.errors.NotSupported,
+  ENOTSUP: Deno.errors.NotSupported,
+  ENOSYS: Deno.errors.NotSupported,
+  // Windows error names (see kernel32.ts)
+  ERROR_FILE_NOT_FOUND: Deno.errors.NotFound,
+  ERROR_PATH_NOT_FOUND: Deno.errors.NotFound,
+  ERROR_ACCESS_DENIED: Deno.errors.PermissionDenied,
+  ERROR_FILE_EXISTS: Deno.errors.AlreadyExists,
+  ERROR_ALREADY_EXISTS: Deno.errors.AlreadyExists,
+  ERROR_SHARING_VIOLATION: Deno.errors.Busy,
+  ERROR_LOCK_VIOLATION: Deno.errors.Busy,
+  ERROR_USER_MAPPED_FILE: Deno.errors.Busy,
+  ERROR_NOT_SUPPORTED: Deno.errors.NotSupported,
+};
+
+/** An OS error with its symbolic name in `code`, as Node and Deno do. */
+export interface OsError extends Error {
+  /** The errno (or Win32 error) name, e.g. `ENOMEM`. */
+  code: string;
+}
+
+/**
+ * Builds the error for a failed OS call.
+ *
+ * @param call The C function that failed, e.g. `mmap`.
+ * @param code The symbolic error name, e.g. `ENOMEM`.
+ * @param description The OS's text for it, e.g. `Cannot allocate memory`.
+ * @param path The file involved, if any.
+ * @returns The error, to be thrown.
+ */
+export function osError(
+  call: string,
+  code: string,
+  description: string,
+  path?: string,
+): OsError {
+  const where = path === undefined ? "" : `: ${JSON.stringify(path)}`;
+  const Class = CLASS_BY_NAME[code] ?? Error;
+  const error = new Class(
+    `${call}(): ${description} (${code})${where}`,
+  ) as OsError;
+  error.code = code;
+  return error;
+}

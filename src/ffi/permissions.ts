@@ -1,0 +1,49 @@
+/**
+ * Deno permission checks made before any path reaches the C library, so that
+ * the library never becomes a way around `--allow-read` / `--allow-write`.
+ *
+ * @module
+ */
+
+function ensure(
+  descriptor: Deno.PermissionDescriptor,
+  flag: string,
+  what: string,
+): void {
+  let status = Deno.permissions.querySync(descriptor);
+  if (status.state === "prompt") {
+    status = Deno.permissions.requestSync(descriptor);
+  }
+  if (status.state !== "granted") {
+    throw new Deno.errors.NotCapable(
+      `Requires ${what}, run again with the ${flag} flag`,
+    );
+  }
+}
+
+/**
+ * Checks that FFI is allowed.
+ *
+ * @throws {Deno.errors.NotCapable} Naming `--allow-ffi` when it is not.
+ */
+export function requireFfi(): void {
+  ensure({ name: "ffi" }, "--allow-ffi", "ffi access");
+}
+
+/**
+ * Checks that `path` may be read, and written when `write` is set.
+ *
+ * @param path The file about to be opened.
+ * @param write Whether it is opened for writing.
+ * @throws {Deno.errors.NotCapable} Naming the missing flag.
+ */
+export function requireFileAccess(path: string, write: boolean): void {
+  ensure({ name: "read", path }, "--allow-read", `read access to "${path}"`);
+  if (write) {
+    ensure(
+      { name: "write", path },
+      "--allow-write",
+      `write access to "${path}"`,
+    );
+  }
+}

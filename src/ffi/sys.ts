@@ -1,0 +1,110 @@
+/**
+ * The one platform seam. Everything above `src/ffi` maps memory through the
+ * {@linkcode Sys} interface and never names an operating system or holds a
+ * raw pointer. Each backend (POSIX on libc, Windows on kernel32) solves
+ * offsets, zero-length maps, flush ranges and the lifetime of the
+ * `ArrayBuffer` over a mapping in the same way:
+ *
+ * - a mapping of length 0 makes no OS call and has an empty buffer;
+ * - `unmap` and `remap` first detach the mapping's buffer (so that every view
+ *   reads as length 0), then release the memory;
+ * - a `FinalizationRegistry` registered on the buffer unmaps mappings that
+ *   were never closed, and only once no view of them is reachable.
+ *
+ * @module
+ */
+
+import type { PlatformConstants } from "./constants.ts";
+
+/** An open file or shared-memory object; opaque above `src/ffi`. */
+export interface FileHandle {
+  /** The path (or shared-memory name) it was opened as, for messages. */
+  readonly path: string;
+}
+
+/**
+ * How a mapping treats writes:
+ * - `shared`: writes reach the file (and other maps of it);
+ * - `private`: copy-on-write, writes stay in this process;
+ * - `readonly`: the library refuses writes; stray writes through a view stay
+ *   private and never reach the file (and never fault).
+ */
+export type MapKind = "shared" | "private" | "readonly";
+
+/** What to map. */
+export interface MapRequest {
+  /** The file; `null` for anonymous memory. */
+  readonly file: FileHandle | null;
+  /** Length in bytes; 0 makes an empty mapping. */
+  readonly length: number;
+  /** File offset; a multiple of the allocation granularity. */
+  readonly offset: number;
+  readonly kind: MapKind;
+  /** Map executable pages too (Unix `PROT_EXEC`). */
+  readonly exec?: boolean;
+  /** Further platform flags (Unix `MAP_*`) added to those the kind implies. */
+  readonly extraFlags?: number;
+}
+
+/** A live mapping; opaque above `src/ffi` but for its buffer and length. */
+export interface Mapping {
+  /** The memory; detached once the mapping is unmapped or remapped. */
+  readonly buffer: ArrayBuffer;
+  /** Its length in bytes. */
+  readonly length: number;
+  /** The request it was made from. */
+  readonly request: MapRequest;
+}
+
+/** How to open a file. */
+export interface OpenOptions {
+  readonly write: boolean;
+  readonly create?: boolean;
+  readonly exclusive?: boolean;
+  readonly truncate?: boolean;
+}
+
+/** The operations each platform provides. */
+export interface Sys {
+  /** Constant values of this platform. */
+  readonly constants: PlatformConstants;
+  /** The real page size (may load the library). */
+  pageSize(): number;
+  /** Opens a file after checking Deno's permissions for it. */
+  open(path: string, options: OpenOptions): FileHandle;
+  /** Duplicates a descriptor the caller owns (Unix). */
+  duplicate(fd: number): FileHandle;
+  /** The file's size in bytes. */
+  size(file: FileHandle): number;
+  /** Sets the file's size. */
+  truncate(file: FileHandle, size: number): void;
+  /** Closes the file; idempotent. */
+  close(file: FileHandle): void;
+  /** Maps memory. */
+  map(request: MapRequest): Mapping;
+  /**
+   * Changes a mapping's length (the file must already be long enough).
+   * The old mapping's buffer is detached; its contents carry over.
+   */
+  remap(mapping: Mapping, newLength: number): Mapping;
+  /** Writes `[start, start + length)` back to the file, rounded out to pages. */
+  flush(mapping: Mapping, start: number, length: number): void;
+  /** Gives the kernel advice about `[start, start + length)`. */
+  advise(mapping: Mapping, start: number, length: number, advice: number): void;
+  /** Detaches the buffer and releases the memory; idempotent. */
+  unmap(mapping: Mapping): void;
+  /** Index of `needle` in `[start, end)` of the mapping, or -1. */
+  find(
+    mapping: Mapping,
+    needle: Uint8Array,
+    start: number,
+    end: number,
+  ): number;
+  /** Opens (or creates) a named shared-memory object. */
+  openShared(
+    name: string,
+    options: { create: boolean; exclusive: boolean },
+  ): FileHandle;
+  /** Removes a shared-memory object's name. */
+  unlinkShared(name: string): void;
+}

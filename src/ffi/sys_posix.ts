@@ -1,0 +1,333 @@
+/**
+ * The POSIX backend of {@linkcode Sys}, on libc (Linux tested; macOS untested).
+ *
+ * Read-only maps are `MAP_PRIVATE | MAP_NORESERVE` with `PROT_READ |
+ * PROT_WRITE` over a descriptor opened read-only: the library refuses writes,
+ * and a stray write through a view lands in a private page instead of
+ * faulting, so it can neither crash the process nor reach the file.
+ * `MAP_NORESERVE` keeps such maps from counting against RAM + swap.
+ *
+ * @module
+ */
+
+import { PLATFORM, type PlatformConstants } from "./constants.ts";
+import { errno, libc, strerror } from "./libc.ts";
+import { osError } from "./os_error.ts";
+import { requireFileAccess } from "./permissions.ts";
+import type {
+  FileHandle,
+  Mapping,
+  MapRequest,
+  OpenOptions,
+  Sys,
+} from "./sys.ts";
+
+const C: PlatformConstants = PLATFORM;
+const MAP_FAILED = 0xffff_ffff_ffff_ffffn;
+const encoder = new TextEncoder();
+
+function cString(text: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(`${text}\0`);
+}
+
+function fail(call: string, path?: string): never {
+  const code = errno();
+  const name = C.errnoNames[code] ?? `E${code}`;
+  throw osError(call, name, strerror(code), path);
+}
+
+/** An open descriptor. */
+class PosixFile implements FileHandle {
+  fd: number;
+  readonly path: string;
+  constructor(fd: number, path: string) {
+    this.fd = fd;
+    this.path = path;
+    descriptors.register(this, fd, this);
+  }
+}
+
+/** A mapping, with the address only this module sees. */
+class PosixMapping implements Mapping {
+  buffer: ArrayBuffer;
+  readonly length: number;
+  readonly request: MapRequest;
+  /** Start address; 0 for an empty mapping. */
+  readonly address: bigint;
+  constructor(
+    request: MapRequest,
+    address: bigint,
+    pointer: Deno.PointerObject | null,
+  ) {
+    this.request = request;
+    this.length = pointer === null ? 0 : request.length;
+    this.address = address;
+    this.buffer = pointer === null
+      ? new ArrayBuffer(0)
+      : Deno.UnsafePointerView.getArrayBuffer(pointer, request.length);
+    if (pointer !== null) {
+      mappings.register(this.buffer, { address, length: this.length }, this);
+    }
+  }
+  /** Detaches the buffer so that no view can reach the memory any more. */
+  detach(): void {
+    if (this.length > 0) mappings.unregister(this);
+    if (!this.buffer.detached) this.buffer.transfer(0);
+  }
+}
+
+// Backstops for maps and descriptors users forget to close. A mapping is
+// registered on its buffer: a view still held keeps the buffer, and so the
+// memory, alive.
+const mappings = new FinalizationRegistry<{ address: bigint; length: number }>(
+  ({ address, length }) => {
+    libc().munmap(address, BigInt(length));
+  },
+);
+const descriptors = new FinalizationRegistry<number>((fd) => {
+  libc().close(fd);
+});
+
+function live(file: FileHandle): PosixFile {
+  const posix = file as PosixFile;
+  if (posix.fd < 0) {
+    throw new Deno.errors.BadResource(
+      `Cannot use "${file.path}": file is closed`,
+    );
+  }
+  return posix;
+}
+
+function flagsFor(request: MapRequest): { prot: number; flags: number } {
+  const exec = request.exec ? C.PROT_EXEC : 0;
+  let flags = request.extraFlags ?? 0;
+  if (request.file === null) flags |= C.MAP_ANONYMOUS;
+  switch (request.kind) {
+    case "shared":
+      flags |= C.MAP_SHARED;
+      break;
+    case "private":
+      flags |= C.MAP_PRIVATE;
+      break;
+    case "readonly":
+      flags |= C.MAP_PRIVATE | C.MAP_NORESERVE;
+      break;
+  }
+  return { prot: C.PROT_READ | C.PROT_WRITE | exec, flags };
+}
+
+function mapNow(request: MapRequest): PosixMapping {
+  if (request.length === 0) return new PosixMapping(request, 0n, null);
+  const { prot, flags } = flagsFor(request);
+  const fd = request.file === null ? -1 : live(request.file).fd;
+  const pointer = libc().mmap(
+    null,
+    BigInt(request.length),
+    prot,
+    flags,
+    fd,
+    BigInt(request.offset),
+  );
+  const address = pointer === null ? 0n : Deno.UnsafePointer.value(pointer);
+  if (pointer === null || address === MAP_FAILED) {
+    fail("mmap", request.file?.path);
+  }
+  return new PosixMapping(request, address, pointer);
+}
+
+let pageSizeCache = 0;
+
+function pageSize(): number {
+  if (pageSizeCache === 0) pageSizeCache = libc().getpagesize();
+  return pageSizeCache;
+}
+
+/** The POSIX implementation of the platform seam. */
+export const posixSys: Sys = {
+  constants: C,
+  pageSize,
+
+  open(path: string, options: OpenOptions): FileHandle {
+    requireFileAccess(path, options.write || options.create === true);
+    let flags = (options.write ? C.O_RDWR : C.O_RDONLY) | C.O_CLOEXEC;
+    if (options.create) flags |= C.O_CREAT;
+    if (options.exclusive) flags |= C.O_EXCL;
+    if (options.truncate) flags |= C.O_TRUNC;
+    const fd = libc().open(cString(path), flags, 0o666);
+    if (fd < 0) fail("open", path);
+    return new PosixFile(fd, path);
+  },
+
+  duplicate(fd: number): FileHandle {
+    if (!Number.isInteger(fd) || fd < 0) {
+      throw new TypeError(`Cannot map descriptor ${fd}: not a file descriptor`);
+    }
+    const copy = libc().dup(fd);
+    if (copy < 0) fail("dup", `fd ${fd}`);
+    return new PosixFile(copy, `fd ${fd}`);
+  },
+
+  size(file: FileHandle): number {
+    const size = libc().lseek(live(file).fd, 0n, C.SEEK_END);
+    if (size < 0) fail("lseek", file.path);
+    return Number(size);
+  },
+
+  truncate(file: FileHandle, size: number): void {
+    if (libc().ftruncate(live(file).fd, BigInt(size)) !== 0) {
+      fail("ftruncate", file.path);
+    }
+  },
+
+  close(file: FileHandle): void {
+    const posix = file as PosixFile;
+    if (posix.fd < 0) return;
+    descriptors.unregister(posix);
+    libc().close(posix.fd);
+    posix.fd = -1;
+  },
+
+  map(request: MapRequest): Mapping {
+    return mapNow(request);
+  },
+
+  remap(mapping: Mapping, newLength: number): Mapping {
+    const old = mapping as PosixMapping;
+    const request = { ...old.request, length: newLength };
+    if (old.length === 0 || newLength === 0) {
+      const fresh = mapNow(request);
+      this.unmap(old);
+      return fresh;
+    }
+    const c = libc();
+    // mremap keeps file-backed and private pages; a shared anonymous map is
+    // moved by copying, because growing its shmem object in place would leave
+    // the new tail unbacked (SIGBUS on access).
+    const movable = c.mremap != null && C.MREMAP_MAYMOVE !== 0 &&
+      !(old.request.file === null && old.request.kind === "shared");
+    if (movable) {
+      old.detach();
+      const pointer = c.mremap!(
+        old.address,
+        BigInt(old.length),
+        BigInt(newLength),
+        C.MREMAP_MAYMOVE,
+      );
+      const address = pointer === null ? 0n : Deno.UnsafePointer.value(pointer);
+      if (pointer === null || address === MAP_FAILED) {
+        const code = errno();
+        // The old mapping is still in place: give it a buffer again.
+        old.buffer = Deno.UnsafePointerView.getArrayBuffer(
+          Deno.UnsafePointer.create(old.address)!,
+          old.length,
+        );
+        mappings.register(old.buffer, {
+          address: old.address,
+          length: old.length,
+        }, old);
+        const name = C.errnoNames[code] ?? `E${code}`;
+        throw osError("mremap", name, strerror(code), old.request.file?.path);
+      }
+      return new PosixMapping(request, address, pointer);
+    }
+    const fresh = mapNow(request);
+    if (old.request.file === null) {
+      const kept = Math.min(old.length, newLength);
+      new Uint8Array(fresh.buffer, 0, kept).set(
+        new Uint8Array(old.buffer, 0, kept),
+      );
+    }
+    this.unmap(old);
+    return fresh;
+  },
+
+  flush(mapping: Mapping, start: number, length: number): void {
+    const m = mapping as PosixMapping;
+    if (m.length === 0 || length <= 0) return;
+    const page = pageSize();
+    const from = Math.floor(start / page) * page;
+    const to = Math.min(start + length, m.length);
+    if (
+      libc().msync(m.address + BigInt(from), BigInt(to - from), C.MS_SYNC) !== 0
+    ) {
+      fail("msync", m.request.file?.path);
+    }
+  },
+
+  advise(
+    mapping: Mapping,
+    start: number,
+    length: number,
+    advice: number,
+  ): void {
+    const m = mapping as PosixMapping;
+    if (m.length === 0 || length <= 0) return;
+    if (
+      libc().madvise(m.address + BigInt(start), BigInt(length), advice) !== 0
+    ) {
+      fail("madvise", m.request.file?.path);
+    }
+  },
+
+  unmap(mapping: Mapping): void {
+    const m = mapping as PosixMapping;
+    if (m.buffer.detached) return;
+    m.detach();
+    if (m.length > 0 && libc().munmap(m.address, BigInt(m.length)) !== 0) {
+      fail("munmap", m.request.file?.path);
+    }
+  },
+
+  find(
+    mapping: Mapping,
+    needle: Uint8Array,
+    start: number,
+    end: number,
+  ): number {
+    const m = mapping as PosixMapping;
+    if (end - start < needle.length || m.length === 0) return -1;
+    const found = libc().memmem(
+      m.address + BigInt(start),
+      BigInt(end - start),
+      needle as Uint8Array<ArrayBuffer>,
+      BigInt(needle.length),
+    );
+    return found === 0n ? -1 : Number(found - m.address);
+  },
+
+  openShared(
+    name: string,
+    options: { create: boolean; exclusive: boolean },
+  ): FileHandle {
+    const path = sharedPath(name);
+    requireFileAccess(path, true);
+    const shmOpen = libc().shm_open;
+    if (shmOpen == null) {
+      throw new Deno.errors.NotSupported(
+        "shm_open() is not available in this C library",
+      );
+    }
+    let flags = C.O_RDWR | C.O_CLOEXEC;
+    if (options.create) flags |= C.O_CREAT;
+    if (options.exclusive) flags |= C.O_EXCL;
+    const fd = shmOpen(cString(`/${name}`), flags, 0o600);
+    if (fd < 0) fail("shm_open", `/${name}`);
+    return new PosixFile(fd, `/${name}`);
+  },
+
+  unlinkShared(name: string): void {
+    requireFileAccess(sharedPath(name), true);
+    const shmUnlink = libc().shm_unlink;
+    if (shmUnlink == null) {
+      throw new Deno.errors.NotSupported(
+        "shm_unlink() is not available in this C library",
+      );
+    }
+    if (shmUnlink(cString(`/${name}`)) !== 0) fail("shm_unlink", `/${name}`);
+  },
+};
+
+/** Where a shared-memory name lives in the file system, for permission checks. */
+function sharedPath(name: string): string {
+  return Deno.build.os === "linux" ? `/dev/shm/${name}` : `/${name}`;
+}

@@ -1,0 +1,1132 @@
+/**
+ * `Mmap`: the file-like object of Python's `mmap.mmap`.
+ *
+ * @module
+ */
+
+import { sys } from "../ffi/platform.ts";
+import type { FileHandle, MapKind, Mapping } from "../ffi/sys.ts";
+import { type Access, ALLOCATIONGRANULARITY } from "./constants.ts";
+import {
+  clampIndex,
+  indexOfBytes,
+  lastIndexOfBytes,
+  sliceRange,
+} from "./search.ts";
+import { toPath } from "./path.ts";
+
+export type { Access } from "./constants.ts";
+
+/** Options shared by every way of making a map. */
+export interface MmapOptions {
+  /** Bytes to map; 0 or omitted maps the whole file from `offset`. */
+  length?: number;
+  /** Where the map starts in the file; a multiple of `ALLOCATIONGRANULARITY`. */
+  offset?: number;
+  /** How writes are treated; default `"default"` (shared read/write). */
+  access?: Access;
+  /** Unix `MAP_*` flags; exclusive with `access`. */
+  flags?: number;
+  /** Unix `PROT_*` protection; exclusive with `access`. */
+  prot?: number;
+}
+
+/** Options of {@linkcode Mmap.open}. */
+export interface MmapOpenOptions extends MmapOptions {
+  /** Create the file (empty) when it does not exist. */
+  create?: boolean;
+}
+
+/** Options of {@linkcode Mmap.anonymous}. */
+export interface AnonymousOptions {
+  /** Unix `MAP_SHARED` (default) or `MAP_PRIVATE`, with optional extras. */
+  flags?: number;
+  /** Unix `PROT_*` protection; default read/write. */
+  prot?: number;
+}
+
+const C = sys.constants;
+const SEARCH_IN_JS_BELOW = 2048;
+const encoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+
+interface Layout {
+  kind: MapKind;
+  access: Access;
+  exec: boolean;
+  extraFlags: number;
+}
+
+function layoutFor(options: MmapOptions | AnonymousOptions): Layout {
+  const { flags, prot } = options;
+  const access = "access" in options ? options.access : undefined;
+  if (access !== undefined) {
+    if (flags !== undefined || prot !== undefined) {
+      throw new TypeError("Cannot give both access and flags/prot: choose one");
+    }
+    switch (access) {
+      case "read":
+        return { kind: "readonly", access, exec: false, extraFlags: 0 };
+      case "copy":
+        return { kind: "private", access, exec: false, extraFlags: 0 };
+      case "write":
+      case "default":
+        return { kind: "shared", access, exec: false, extraFlags: 0 };
+      default:
+        throw new TypeError(
+          `Cannot map with access ${
+            JSON.stringify(access)
+          }: expected "read", "write", "copy" or "default"`,
+        );
+    }
+  }
+  const p = checkInteger("prot", prot ?? (C.PROT_READ | C.PROT_WRITE));
+  const f = checkInteger("flags", flags ?? C.MAP_SHARED);
+  const allowed = C.MAP_SHARED | C.MAP_PRIVATE | C.MAP_ANONYMOUS |
+    C.MAP_NORESERVE |
+    C.MAP_POPULATE;
+  if ((f & ~allowed) !== 0) {
+    throw new TypeError(
+      `Cannot map with flags 0x${
+        f.toString(16)
+      }: only MAP_SHARED, MAP_PRIVATE, MAP_ANONYMOUS, MAP_NORESERVE and MAP_POPULATE are supported`,
+    );
+  }
+  const extraFlags = f & (C.MAP_NORESERVE | C.MAP_POPULATE);
+  const exec = (p & C.PROT_EXEC) !== 0;
+  if ((p & C.PROT_WRITE) === 0) {
+    return { kind: "readonly", access: "read", exec, extraFlags };
+  }
+  if ((f & C.MAP_PRIVATE) !== 0) {
+    return { kind: "private", access: "copy", exec, extraFlags };
+  }
+  return { kind: "shared", access: "default", exec, extraFlags };
+}
+
+function checkInteger(name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw new TypeError(
+      `Cannot use ${name} ${String(value)}: expected an integer`,
+    );
+  }
+  return value;
+}
+
+function checkSize(name: string, value: unknown): number {
+  checkInteger(name, value);
+  if ((value as number) < 0) {
+    throw new RangeError(`Cannot use ${name} ${value}: must not be negative`);
+  }
+  return value as number;
+}
+
+function checkOffset(offset: number | undefined): number {
+  const value = checkSize("offset", offset ?? 0);
+  if (value % ALLOCATIONGRANULARITY !== 0) {
+    throw new RangeError(
+      `Cannot map at offset ${value}: offset must be a multiple of ALLOCATIONGRANULARITY (${ALLOCATIONGRANULARITY})`,
+    );
+  }
+  return value;
+}
+
+function toBytes(data: Uint8Array | string): Uint8Array {
+  if (typeof data === "string") return encoder.encode(data);
+  if (data instanceof Uint8Array) return data;
+  throw new TypeError(
+    `Cannot use ${typeof data} as bytes: expected a Uint8Array or a string`,
+  );
+}
+
+/**
+ * A memory-mapped file or block of anonymous memory, with the file-like and
+ * bytes-like API of Python's `mmap.mmap`: a position for `read`/`write`/
+ * `seek`, `find`/`rfind`, indexing and slicing, `flush`, `resize` and
+ * `madvise`. `bytes` is a zero-copy `Uint8Array` over the memory.
+ *
+ * Access modes: `"read"` refuses writes (`TypeError`), `"write"`/`"default"`
+ * write through to the file (visible at once to every other map of it),
+ * `"copy"` keeps writes in this process's memory.
+ *
+ * **Safety.** Every view handed out (`bytes`, `lines()`) is detached before
+ * the memory goes away on `close()` or `resize()`: it then reads as length 0
+ * instead of touching unmapped memory. A read-only map is private, so even a
+ * stray write through `bytes` never reaches the file. What no library can
+ * prevent: another process truncating a file while it is mapped makes access
+ * past the new end fault (`SIGBUS`), as in every language.
+ *
+ * @example Read, slice and edit a file in place (the Python tutorial)
+ * ```ts
+ * import { Mmap } from "@seed/mmap";
+ * import assert from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * const path = `${dir}/hello.txt`;
+ * Deno.writeTextFileSync(path, "Hello Python!\n");
+ * {
+ *   using m = Mmap.open(path);
+ *   const text = (b: Uint8Array) => new TextDecoder().decode(b);
+ *   assert.equal(text(m.readline()), "Hello Python!\n");
+ *   assert.equal(text(m.slice(0, 5)), "Hello");
+ *   m.set(6, new TextEncoder().encode(" world!\n"));
+ *   m.seek(0);
+ *   assert.equal(text(m.readline()), "Hello  world!\n");
+ * }
+ * assert.equal(Deno.readTextFileSync(path), "Hello  world!\n");
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export class Mmap implements Disposable, Iterable<number> {
+  #file: FileHandle | null;
+  #mapping: Mapping;
+  #bytes: Uint8Array;
+  #access: Access;
+  #offset: number;
+  #pos = 0;
+  #closed = false;
+
+  private constructor(
+    file: FileHandle | null,
+    mapping: Mapping,
+    access: Access,
+    offset: number,
+  ) {
+    this.#file = file;
+    this.#mapping = mapping;
+    this.#bytes = new Uint8Array(mapping.buffer);
+    this.#access = access;
+    this.#offset = offset;
+  }
+
+  /**
+   * Maps a file.
+   *
+   * @param path The file, as a path or `file:` URL.
+   * @param options Length, offset, access (or Unix flags/prot) and `create`.
+   * @returns The map, positioned at 0.
+   * @throws {Deno.errors.NotCapable} Without `--allow-ffi`, `--allow-read`, or
+   * (for write access or `create`) `--allow-write`.
+   * @throws {Deno.errors.NotFound} If the file does not exist and `create` is not set.
+   * @throws {RangeError} If `offset` is not a multiple of `ALLOCATIONGRANULARITY`,
+   * or the range lies past the end of the file for read/copy access.
+   * @throws {TypeError} For an unknown access or both access and flags/prot.
+   *
+   * @example Map a file read-only
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * Deno.writeTextFileSync(`${dir}/lorem.txt`, "Lorem ipsum dolor sit amet");
+   * using m = Mmap.open(`${dir}/lorem.txt`, { access: "read" });
+   * assert.equal(new TextDecoder().decode(m.read(10)), "Lorem ipsu");
+   * assert.equal(new TextDecoder().decode(m.read(10)), "m dolor si");
+   * m.close();
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  static open(path: string | URL, options: MmapOpenOptions = {}): Mmap {
+    const filename = toPath(path);
+    const layout = layoutFor(options);
+    const offset = checkOffset(options.offset);
+    const length = checkSize("length", options.length ?? 0);
+    const write = layout.kind === "shared";
+    let file: FileHandle;
+    let created = false;
+    try {
+      file = sys.open(filename, { write });
+    } catch (error) {
+      if (!options.create || !(error instanceof Deno.errors.NotFound)) {
+        throw error;
+      }
+      file = sys.open(filename, { write, create: true, exclusive: true });
+      created = true;
+    }
+    try {
+      return Mmap.#mapFile(file, length, offset, layout);
+    } catch (error) {
+      sys.close(file);
+      if (created) Deno.removeSync(filename);
+      throw error;
+    }
+  }
+
+  /**
+   * Maps a file from a descriptor the caller owns; the map keeps its own
+   * duplicate, so the caller may close theirs. The descriptor is trusted as
+   * given: only code that already has `--allow-ffi` can obtain one.
+   *
+   * @param fd An open file descriptor (Unix).
+   * @param options Length, offset and access (or Unix flags/prot).
+   * @returns The map, positioned at 0.
+   * @throws {TypeError} If `fd` is not a descriptor number.
+   *
+   * @example Map standard input's descriptor when it is a file
+   * ```ts ignore
+   * import { Mmap } from "@seed/mmap";
+   * using m = Mmap.fromFd(0, { access: "read" });
+   * console.log(m.length);
+   * ```
+   */
+  static fromFd(fd: number, options: MmapOptions = {}): Mmap {
+    const layout = layoutFor(options);
+    const offset = checkOffset(options.offset);
+    const length = checkSize("length", options.length ?? 0);
+    const file = sys.duplicate(fd);
+    try {
+      return Mmap.#mapFile(file, length, offset, layout);
+    } catch (error) {
+      sys.close(file);
+      throw error;
+    }
+  }
+
+  static #mapFile(
+    file: FileHandle,
+    length: number,
+    offset: number,
+    layout: Layout,
+  ): Mmap {
+    const size = sys.size(file);
+    if (offset > size && !(layout.kind === "shared" && length > 0)) {
+      throw new RangeError(
+        `Cannot map at offset ${offset}: offset is past the end of "${file.path}" (${size} bytes)`,
+      );
+    }
+    if (length === 0) length = size - offset;
+    const grown = offset + length > size;
+    if (grown) {
+      if (layout.kind !== "shared") {
+        throw new RangeError(
+          `Cannot map ${length} bytes at offset ${offset}: "${file.path}" has only ${size} bytes and the map is not writable`,
+        );
+      }
+      sys.truncate(file, offset + length);
+    }
+    try {
+      const mapping = sys.map({ file, length, offset, ...layout });
+      return new Mmap(file, mapping, layout.access, offset);
+    } catch (error) {
+      if (grown) sys.truncate(file, size);
+      throw error;
+    }
+  }
+
+  /**
+   * Maps anonymous memory, filled with zeros. Shared by default: a child
+   * process would see writes, as with Python's `mmap.mmap(-1, n)`.
+   *
+   * @param length Size in bytes (0 makes an empty, resizable map).
+   * @param options Unix `flags` (`MAP_PRIVATE` for private memory) and `prot`.
+   * @returns The map.
+   * @throws {RangeError} If `length` is negative.
+   * @throws {Deno.errors.NotCapable} Without `--allow-ffi`.
+   *
+   * @example Write into anonymous memory
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(13);
+   * m.write("Hello world!");
+   * assert.deepEqual([...m.slice()].slice(-2), [33, 0]);
+   * ```
+   */
+  static anonymous(length: number, options: AnonymousOptions = {}): Mmap {
+    checkSize("length", length);
+    const layout = layoutFor(options);
+    const mapping = sys.map({ file: null, length, offset: 0, ...layout });
+    return new Mmap(null, mapping, layout.access, 0);
+  }
+
+  #check(): void {
+    if (this.#closed) {
+      throw new Deno.errors.BadResource("Cannot use a closed mmap");
+    }
+  }
+
+  #checkWritable(): void {
+    this.#check();
+    if (this.#access === "read") {
+      throw new TypeError(
+        'Cannot write to a read-only mmap (access is "read")',
+      );
+    }
+  }
+
+  /**
+   * Number of bytes mapped, as Python's `len(m)`.
+   *
+   * @example Length of an anonymous map
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(10);
+   * assert.equal(m.length, 10);
+   * ```
+   */
+  get length(): number {
+    this.#check();
+    return this.#bytes.length;
+  }
+
+  /**
+   * Whether `close()` has been called.
+   *
+   * @example After close
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const m = Mmap.anonymous(10);
+   * m.close();
+   * assert.equal(m.closed, true);
+   * ```
+   */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * The access mode: `"read"`, `"write"`, `"copy"` or `"default"`.
+   *
+   * @example Default access
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(10);
+   * assert.equal(m.access, "default");
+   * ```
+   */
+  get access(): Access {
+    return this.#access;
+  }
+
+  /**
+   * The file offset the map starts at.
+   *
+   * @example An anonymous map starts at 0
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(10);
+   * assert.equal(m.offset, 0);
+   * ```
+   */
+  get offset(): number {
+    return this.#offset;
+  }
+
+  /**
+   * A zero-copy view of the whole map. Writes to it go straight to the
+   * memory (and, for shared maps, the file). It is detached (length 0) after
+   * `close()` or `resize()`; take it again after a resize.
+   *
+   * @example View the memory
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const m = Mmap.anonymous(4);
+   * const view = m.bytes;
+   * view[0] = 42;
+   * assert.equal(m.get(0), 42);
+   * m.close();
+   * assert.equal(view.length, 0);
+   * ```
+   */
+  get bytes(): Uint8Array {
+    return this.#closed ? EMPTY : this.#bytes;
+  }
+
+  /**
+   * Unmaps the memory and closes the file; views read as length 0 after it.
+   * Idempotent.
+   *
+   * @example Close twice
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * const m = Mmap.anonymous(4);
+   * m.close();
+   * m.close();
+   * ```
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      sys.unmap(this.#mapping);
+    } finally {
+      if (this.#file) sys.close(this.#file);
+      this.#bytes = EMPTY;
+    }
+  }
+
+  /** Closes the map, for `using`. See {@linkcode Mmap.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /**
+   * Reads up to `n` bytes from the position (all the rest when `n` is
+   * omitted, null or negative) and advances the position.
+   *
+   * @param n How many bytes at most.
+   * @returns A copy; shorter than `n` near the end, empty at the end.
+   * @throws {Deno.errors.BadResource} If the map is closed.
+   *
+   * @example Read in pieces
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(5);
+   * assert.equal(m.read(3).length, 3);
+   * assert.equal(m.read().length, 2);
+   * assert.equal(m.read(3).length, 0);
+   * ```
+   */
+  read(n?: number | null): Uint8Array {
+    this.#check();
+    const length = this.#bytes.length;
+    const pos = this.#pos;
+    if (pos >= length) return new Uint8Array(0);
+    let end = length;
+    if (n !== undefined && n !== null) {
+      checkInteger("n", n);
+      if (n >= 0) end = Math.min(pos + n, length);
+    }
+    this.#pos = end;
+    return this.#bytes.slice(pos, end);
+  }
+
+  /**
+   * Reads the byte at the position and advances it.
+   *
+   * @returns The byte value.
+   * @throws {RangeError} At the end of the map.
+   *
+   * @example Read one byte
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(1);
+   * m.set(0, 7);
+   * assert.equal(m.readByte(), 7);
+   * assert.throws(() => m.readByte(), RangeError);
+   * ```
+   */
+  readByte(): number {
+    this.#check();
+    if (this.#pos >= this.#bytes.length) {
+      throw new RangeError(
+        `Cannot read a byte at position ${this.#pos}: the map ends at ${this.#bytes.length}`,
+      );
+    }
+    return this.#bytes[this.#pos++];
+  }
+
+  #lineEnd(): number {
+    const bytes = this.#bytes;
+    const found = bytes.indexOf(10, this.#pos);
+    return found === -1 ? bytes.length : found + 1;
+  }
+
+  /**
+   * Reads one line from the position, including its `"\n"`.
+   *
+   * @returns A copy of the line; empty at the end of the map.
+   * @throws {Deno.errors.BadResource} If the map is closed.
+   *
+   * @example Count lines
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(6);
+   * m.write("a\nbb\nc");
+   * m.seek(0);
+   * let count = 0;
+   * while (m.readline().length > 0) count++;
+   * assert.equal(count, 3);
+   * ```
+   */
+  readline(): Uint8Array {
+    this.#check();
+    const pos = this.#pos;
+    if (pos >= this.#bytes.length) return new Uint8Array(0);
+    const end = this.#lineEnd();
+    this.#pos = end;
+    return this.#bytes.slice(pos, end);
+  }
+
+  /**
+   * Iterates over the lines from the position to the end, advancing the
+   * position. Each line (with its `"\n"`) is a zero-copy view, valid until
+   * the map is closed or resized.
+   *
+   * @returns An iterator of line views.
+   * @throws {Deno.errors.BadResource} If the map is closed (also mid-iteration).
+   *
+   * @example Print each word of a vocabulary file
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(12);
+   * m.write("the\ncat\nwas\n");
+   * m.seek(0);
+   * const words = [...m.lines()].map((l) => new TextDecoder().decode(l).trim());
+   * assert.deepEqual(words, ["the", "cat", "was"]);
+   * ```
+   */
+  lines(): IterableIterator<Uint8Array> {
+    this.#check();
+    return new LineIterator(() => {
+      this.#check();
+      const pos = this.#pos;
+      if (pos >= this.#bytes.length) return undefined;
+      const end = this.#lineEnd();
+      this.#pos = end;
+      return this.#bytes.subarray(pos, end);
+    });
+  }
+
+  /**
+   * Writes bytes (a string as UTF-8) at the position and advances it. Writes
+   * all or nothing.
+   *
+   * @param data The bytes or text.
+   * @returns The number of bytes written.
+   * @throws {TypeError} If the map is read-only.
+   * @throws {RangeError} If the data would run past the end of the map.
+   *
+   * @example Write text
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(5);
+   * assert.equal(m.write("abc"), 3);
+   * assert.equal(m.tell(), 3);
+   * assert.throws(() => m.write("abc"), RangeError);
+   * ```
+   */
+  write(data: Uint8Array | string): number {
+    this.#checkWritable();
+    const bytes = toBytes(data);
+    const pos = this.#pos;
+    if (pos + bytes.length > this.#bytes.length) {
+      throw new RangeError(
+        `Cannot write ${bytes.length} bytes at position ${pos}: the map ends at ${this.#bytes.length}`,
+      );
+    }
+    this.#bytes.set(bytes, pos);
+    this.#pos = pos + bytes.length;
+    return bytes.length;
+  }
+
+  /**
+   * Writes one byte at the position and advances it.
+   *
+   * @param byte A value in 0..255.
+   * @throws {TypeError} If the map is read-only or `byte` is not an integer.
+   * @throws {RangeError} At the end of the map, or for a value outside 0..255.
+   *
+   * @example Write a byte
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(1);
+   * m.writeByte(65);
+   * assert.equal(m.get(0), 65);
+   * ```
+   */
+  writeByte(byte: number): void {
+    this.#checkWritable();
+    checkByte(byte);
+    if (this.#pos >= this.#bytes.length) {
+      throw new RangeError(
+        `Cannot write a byte at position ${this.#pos}: the map ends at ${this.#bytes.length}`,
+      );
+    }
+    this.#bytes[this.#pos++] = byte;
+  }
+
+  /**
+   * Moves the position: from the start (`whence` 0), the current position
+   * (1) or the end (2).
+   *
+   * @param pos The offset.
+   * @param whence The reference point.
+   * @returns The new position.
+   * @throws {RangeError} If the new position is outside `0..length`.
+   * @throws {TypeError} For a `whence` other than 0, 1 or 2.
+   *
+   * @example Seek from the end
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(10);
+   * assert.equal(m.seek(-3, 2), 7);
+   * ```
+   */
+  seek(pos: number, whence: 0 | 1 | 2 = 0): number {
+    this.#check();
+    checkInteger("pos", pos);
+    let base: number;
+    if (whence === 0) base = 0;
+    else if (whence === 1) base = this.#pos;
+    else if (whence === 2) base = this.#bytes.length;
+    else {throw new TypeError(
+        `Cannot seek with whence ${whence}: expected 0, 1 or 2`,
+      );}
+    const target = base + pos;
+    if (target < 0 || target > this.#bytes.length) {
+      throw new RangeError(
+        `Cannot seek to ${target}: position must be within 0..${this.#bytes.length}`,
+      );
+    }
+    this.#pos = target;
+    return target;
+  }
+
+  /**
+   * The current position.
+   *
+   * @returns The position.
+   *
+   * @example After a write
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(4);
+   * m.write("ab");
+   * assert.equal(m.tell(), 2);
+   * ```
+   */
+  tell(): number {
+    this.#check();
+    return this.#pos;
+  }
+
+  /**
+   * Whether the map supports `seek` (always true).
+   *
+   * @returns `true`.
+   *
+   * @example Seekable
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(4);
+   * assert.equal(m.seekable(), true);
+   * ```
+   */
+  seekable(): boolean {
+    this.#check();
+    return true;
+  }
+
+  /**
+   * The size of the underlying file (which may differ from `length` for an
+   * offset or partial map); an anonymous map's length.
+   *
+   * @returns The size in bytes.
+   *
+   * @example Anonymous size
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(4);
+   * assert.equal(m.size(), 4);
+   * ```
+   */
+  size(): number {
+    this.#check();
+    return this.#file === null ? this.#bytes.length : sys.size(this.#file);
+  }
+
+  #needle(sub: Uint8Array | string): Uint8Array {
+    return toBytes(sub);
+  }
+
+  /**
+   * Lowest index of `sub` in `[start, end)`.
+   *
+   * @param sub The bytes (or UTF-8 text) to look for.
+   * @param start Where to begin; defaults to the current position, as in
+   * Python. Negative values count from the end.
+   * @param end Where to stop (exclusive); defaults to the end.
+   * @returns The index, or -1 when `sub` does not occur.
+   * @throws {Deno.errors.BadResource} If the map is closed.
+   *
+   * @example Find a word
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(16);
+   * m.write("the cat");
+   * assert.equal(m.find("cat", 0), 4);
+   * assert.equal(m.find("dog", 0), -1);
+   * ```
+   */
+  find(sub: Uint8Array | string, start?: number, end?: number): number {
+    this.#check();
+    const needle = this.#needle(sub);
+    const length = this.#bytes.length;
+    const from = clampIndex(start, length, this.#pos);
+    const to = clampIndex(end, length, length);
+    if (to < from) return -1;
+    if (needle.length === 0) return from;
+    if (to - from < SEARCH_IN_JS_BELOW) {
+      return indexOfBytes(this.#bytes, needle, from, to);
+    }
+    return sys.find(this.#mapping, needle, from, to);
+  }
+
+  /**
+   * Highest index of `sub` in `[start, end)`.
+   *
+   * @param sub The bytes (or UTF-8 text) to look for.
+   * @param start Where the range begins; defaults to the current position.
+   * @param end Where it ends (exclusive); defaults to the end.
+   * @returns The index, or -1 when `sub` does not occur.
+   * @throws {Deno.errors.BadResource} If the map is closed.
+   *
+   * @example Find the last occurrence
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(11);
+   * m.write("cat cat cat");
+   * assert.equal(m.rfind("cat", 0), 8);
+   * ```
+   */
+  rfind(sub: Uint8Array | string, start?: number, end?: number): number {
+    this.#check();
+    const needle = this.#needle(sub);
+    const length = this.#bytes.length;
+    const from = clampIndex(start, length, this.#pos);
+    const to = clampIndex(end, length, length);
+    if (to < from) return -1;
+    if (needle.length === 0) return to;
+    return lastIndexOfBytes(this.#bytes, needle, from, to);
+  }
+
+  #index(index: number): number {
+    checkInteger("index", index);
+    const length = this.#bytes.length;
+    const i = index < 0 ? index + length : index;
+    if (i < 0 || i >= length) {
+      throw new RangeError(
+        `Cannot access index ${index}: the map has ${length} bytes`,
+      );
+    }
+    return i;
+  }
+
+  /**
+   * The byte at `index`, as Python's `m[i]`; negative indices count from the
+   * end.
+   *
+   * @param index The index.
+   * @returns The byte value.
+   * @throws {RangeError} Outside the map.
+   *
+   * @example Last byte
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(3);
+   * m.write("abc");
+   * assert.equal(m.get(-1), 99);
+   * ```
+   */
+  get(index: number): number {
+    this.#check();
+    return this.#bytes[this.#index(index)];
+  }
+
+  /**
+   * Sets the byte at `index` (Python `m[i] = v`), or writes bytes starting at
+   * `index` (Python `m[i:i + len(b)] = b`). The position does not move.
+   *
+   * @param index Where to write; negative counts from the end.
+   * @param value A byte value 0..255, or bytes.
+   * @throws {TypeError} If the map is read-only.
+   * @throws {RangeError} If the index or the bytes fall outside the map.
+   *
+   * @example Replace a word
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(7);
+   * m.write("the cat");
+   * m.set(4, new TextEncoder().encode("dog"));
+   * assert.equal(new TextDecoder().decode(m.slice()), "the dog");
+   * ```
+   */
+  set(index: number, value: number | Uint8Array): void {
+    this.#checkWritable();
+    if (typeof value === "number") {
+      checkByte(value);
+      this.#bytes[this.#index(index)] = value;
+      return;
+    }
+    const bytes = toBytes(value);
+    const length = this.#bytes.length;
+    checkInteger("index", index);
+    const i = index < 0 ? index + length : index;
+    if (i < 0 || i + bytes.length > length) {
+      throw new RangeError(
+        `Cannot write ${bytes.length} bytes at index ${index}: the map has ${length} bytes`,
+      );
+    }
+    this.#bytes.set(bytes, i);
+  }
+
+  /**
+   * A copy of `m[start:end:step]` with Python's slice rules (negative values
+   * count from the end, out-of-range bounds are clamped). The position does
+   * not move.
+   *
+   * @param start First index; default 0 (or the end for a negative step).
+   * @param end End index, exclusive; default the end.
+   * @param step Stride; default 1.
+   * @returns The bytes, copied.
+   * @throws {RangeError} If `step` is 0.
+   *
+   * @example Reverse a word
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(3);
+   * m.write("cat");
+   * assert.equal(new TextDecoder().decode(m.slice(undefined, undefined, -1)), "tac");
+   * ```
+   */
+  slice(start?: number, end?: number, step?: number): Uint8Array {
+    this.#check();
+    const range = sliceRange(this.#bytes.length, start, end, step);
+    if (range.step === 1) {
+      return this.#bytes.slice(range.start, range.start + range.count);
+    }
+    const out = new Uint8Array(range.count);
+    for (let i = 0, j = range.start; i < range.count; i++, j += range.step) {
+      out[i] = this.#bytes[j];
+    }
+    return out;
+  }
+
+  /**
+   * Writes changes in `[offset, offset + size)` back to the file (`msync`),
+   * rounding the range out to whole pages. A no-op for read and copy maps
+   * and anonymous memory.
+   *
+   * @param offset Start of the range; default 0.
+   * @param size Bytes; default to the end of the map.
+   * @throws {RangeError} If the range lies outside the map.
+   *
+   * @example Flush after writing
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * const dir = Deno.makeTempDirSync();
+   * Deno.writeTextFileSync(`${dir}/f.txt`, "xxxx");
+   * using m = Mmap.open(`${dir}/f.txt`);
+   * m.write("ab");
+   * m.flush();
+   * m.close();
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  flush(offset = 0, size?: number): void {
+    this.#check();
+    const length = this.#bytes.length;
+    checkSize("offset", offset);
+    const count = checkSize("size", size ?? Math.max(length - offset, 0));
+    if (offset + count > length) {
+      throw new RangeError(
+        `Cannot flush ${count} bytes at offset ${offset}: the map has ${length} bytes`,
+      );
+    }
+    if (
+      this.#file === null || this.#access === "read" || this.#access === "copy"
+    ) return;
+    sys.flush(this.#mapping, offset, count);
+  }
+
+  /**
+   * Advises the kernel how `[start, start + length)` will be used
+   * (`MADV_*`). `start` must be a multiple of the page size.
+   *
+   * @param option An `MADV_*` constant.
+   * @param start Start of the range; default 0.
+   * @param length Bytes; default (and at most) to the end of the map.
+   * @throws {RangeError} If `start` is outside the map or `length` negative.
+   *
+   * @example Release pages
+   * ```ts
+   * import { MADV_DONTNEED, Mmap } from "@seed/mmap";
+   * using m = Mmap.anonymous(8192);
+   * m.madvise(MADV_DONTNEED, 4096);
+   * ```
+   */
+  madvise(option: number, start = 0, length?: number): void {
+    this.#check();
+    checkInteger("option", option);
+    const size = this.#bytes.length;
+    checkInteger("start", start);
+    if (start < 0 || start >= size) {
+      throw new RangeError(
+        `Cannot advise at ${start}: start must be within 0..${size - 1}`,
+      );
+    }
+    const count = checkSize("length", length ?? size - start);
+    sys.advise(this.#mapping, start, Math.min(count, size - start), option);
+  }
+
+  /**
+   * Copies `count` bytes from `src` to `dest` within the map; the ranges may
+   * overlap.
+   *
+   * @param dest Destination index.
+   * @param src Source index.
+   * @param count Bytes to copy.
+   * @throws {TypeError} If the map is read-only.
+   * @throws {RangeError} If either range falls outside the map.
+   *
+   * @example Shift bytes left
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(5);
+   * m.write("abcde");
+   * m.move(0, 2, 3);
+   * assert.equal(new TextDecoder().decode(m.slice()), "cdede");
+   * ```
+   */
+  move(dest: number, src: number, count: number): void {
+    this.#checkWritable();
+    checkSize("dest", dest);
+    checkSize("src", src);
+    checkSize("count", count);
+    const length = this.#bytes.length;
+    if (src + count > length || dest + count > length) {
+      throw new RangeError(
+        `Cannot move ${count} bytes from ${src} to ${dest}: the map has ${length} bytes`,
+      );
+    }
+    this.#bytes.copyWithin(dest, src, src + count);
+  }
+
+  /**
+   * Changes the map's length. A file-backed map resizes its file to
+   * `offset + newSize` bytes, as Python does. Views taken before are
+   * detached; take `bytes` again.
+   *
+   * @param newSize The new length in bytes.
+   * @throws {TypeError} For read and copy maps.
+   * @throws {RangeError} If `newSize` is negative.
+   *
+   * @example Grow anonymous memory
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(4);
+   * m.write("abcd");
+   * m.resize(8);
+   * assert.equal(m.length, 8);
+   * assert.equal(new TextDecoder().decode(m.slice(0, 4)), "abcd");
+   * ```
+   */
+  resize(newSize: number): void {
+    this.#check();
+    if (this.#access === "read" || this.#access === "copy") {
+      throw new TypeError(
+        `Cannot resize a ${
+          this.#access === "read" ? "read-only" : "copy-on-write"
+        } mmap`,
+      );
+    }
+    checkSize("newSize", newSize);
+    const old = this.#mapping;
+    const file = this.#file;
+    if (file === null) {
+      this.#replace(sys.remap(old, newSize));
+      return;
+    }
+    const oldFileSize = sys.size(file);
+    const newFileSize = this.#offset + newSize;
+    if (newSize >= old.length) {
+      sys.truncate(file, newFileSize);
+      try {
+        this.#replace(sys.remap(old, newSize));
+      } catch (error) {
+        sys.truncate(file, oldFileSize);
+        throw error;
+      }
+    } else {
+      this.#replace(sys.remap(old, newSize));
+      sys.truncate(file, newFileSize);
+    }
+  }
+
+  #replace(mapping: Mapping): void {
+    this.#mapping = mapping;
+    this.#bytes = new Uint8Array(mapping.buffer);
+  }
+
+  /**
+   * Iterates over the byte values of the whole map.
+   *
+   * @returns An iterator of numbers.
+   *
+   * @example Sum the bytes
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(3);
+   * m.write(new Uint8Array([1, 2, 3]));
+   * let total = 0;
+   * for (const b of m) total += b;
+   * assert.equal(total, 6);
+   * ```
+   */
+  [Symbol.iterator](): Iterator<number> {
+    this.#check();
+    return this.#bytes.values();
+  }
+
+  /** Shows `Mmap { closed, access, length, pos, offset }` in `console.log`. */
+  [Symbol.for("Deno.customInspect")](
+    inspect: (value: unknown, options: unknown) => string,
+    options: unknown,
+  ): string {
+    const state = this.#closed
+      ? { closed: true, access: this.#access, offset: this.#offset }
+      : {
+        closed: false,
+        access: this.#access,
+        length: this.#bytes.length,
+        pos: this.#pos,
+        offset: this.#offset,
+      };
+    return `Mmap ${inspect(state, options)}`;
+  }
+}
+
+function checkByte(value: unknown): void {
+  checkInteger("byte", value);
+  if ((value as number) < 0 || (value as number) > 255) {
+    throw new RangeError(`Cannot store byte ${value}: must be within 0..255`);
+  }
+}
+
+/** Iterator over lines; a class, so each step is a plain method call. */
+class LineIterator implements IterableIterator<Uint8Array> {
+  #next: () => Uint8Array | undefined;
+  constructor(next: () => Uint8Array | undefined) {
+    this.#next = next;
+  }
+  next(): IteratorResult<Uint8Array> {
+    const value = this.#next();
+    return value === undefined
+      ? { done: true, value: undefined }
+      : { done: false, value };
+  }
+  [Symbol.iterator](): IterableIterator<Uint8Array> {
+    return this;
+  }
+}
