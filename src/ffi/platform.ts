@@ -8,5 +8,18 @@
 import type { Sys } from "./sys.ts";
 import { posixSys } from "./sys_posix.ts";
 
-/** The backend for this process's operating system. */
-export const sys: Sys = posixSys;
+/** The backend the library uses; the running OS's unless a test swapped it. */
+export let sys: Sys = posixSys;
+
+/**
+ * Runs the library on another backend (tests drive a modelled Windows
+ * backend this way on Linux).
+ *
+ * @param next The backend to use from now on.
+ * @returns The backend used before, to restore afterwards.
+ */
+export function useSys(next: Sys): Sys {
+  const previous = sys;
+  sys = next;
+  return previous;
+}

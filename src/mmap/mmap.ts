@@ -45,7 +45,6 @@ export interface AnonymousOptions {
   prot?: number;
 }
 
-const C = sys.constants;
 const SEARCH_IN_JS_BELOW = 2048;
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
@@ -58,6 +57,7 @@ interface Layout {
 }
 
 function layoutFor(options: MmapOptions | AnonymousOptions): Layout {
+  const C = sys.constants;
   const { flags, prot } = options;
   const access = "access" in options ? options.access : undefined;
   if (access !== undefined) {
