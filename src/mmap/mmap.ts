@@ -1013,11 +1013,12 @@ export class Mmap implements Disposable, Iterable<number> {
 
   /**
    * Changes the map's length. A file-backed map resizes its file to
-   * `offset + newSize` bytes, as Python does. Views taken before are
+   * `offset + newSize` bytes, as Python does; anonymous memory (shared or
+   * private) keeps its contents up to the smaller length. Views taken before are
    * detached; take `bytes` again.
    *
    * @param newSize The new length in bytes.
-   * @throws {TypeError} For read and copy maps.
+   * @throws {TypeError} For read maps and file-backed copy maps.
    * @throws {RangeError} If `newSize` is negative.
    *
    * @example Grow anonymous memory
@@ -1033,7 +1034,9 @@ export class Mmap implements Disposable, Iterable<number> {
    */
   resize(newSize: number): void {
     this.#check();
-    if (this.#access === "read" || this.#access === "copy") {
+    const fixed = this.#access === "read" ||
+      (this.#access === "copy" && this.#file !== null);
+    if (fixed) {
       throw new TypeError(
         `Cannot resize a ${
           this.#access === "read" ? "read-only" : "copy-on-write"

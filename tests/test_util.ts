@@ -1,0 +1,78 @@
+/**
+ * Helpers shared by the tests: temp files and the Python reference.
+ *
+ * @module
+ */
+
+/** A temp directory removed when disposed. */
+export function tempDir(): { path: string } & Disposable {
+  const path = Deno.makeTempDirSync({ prefix: "mmap-test-" });
+  return {
+    path,
+    [Symbol.dispose]() {
+      Deno.removeSync(path, { recursive: true });
+    },
+  };
+}
+
+/** Writes `text` (or bytes) to `name` in `dir` and returns the path. */
+export function writeFile(dir: string, name: string, content: string | Uint8Array): string {
+  const path = `${dir}/${name}`;
+  if (typeof content === "string") Deno.writeTextFileSync(path, content);
+  else Deno.writeFileSync(path, content);
+  return path;
+}
+
+/** Encodes text as UTF-8. */
+export function utf8(text: string): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(text);
+}
+
+/** Decodes UTF-8. */
+export function text(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
+}
+
+function probe(code: string): boolean {
+  try {
+    return new Deno.Command("python3", { args: ["-c", code], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `python3` runs here. */
+export const HAS_PYTHON: boolean = probe("import mmap");
+/** Whether `python3` with NumPy runs here. */
+export const HAS_NUMPY: boolean = HAS_PYTHON && probe("import numpy");
+
+/** Runs a Python script with arguments; returns its stdout, throws with stderr on failure. */
+export function python(script: string, ...args: string[]): string {
+  const out = new Deno.Command("python3", { args: ["-c", script, ...args] }).outputSync();
+  if (!out.success) throw new Error(`python3 failed:\n${text(out.stderr)}`);
+  return text(out.stdout);
+}
+
+/**
+ * Runs a module's code in a `deno run --no-prompt` subprocess with the given
+ * permission flags. `MOD` in the code is replaced by the library's URL.
+ */
+export function denoRun(
+  flags: string[],
+  code: string,
+): { code: number; stdout: string; stderr: string } {
+  const dir = Deno.makeTempDirSync({ prefix: "mmap-sub-" });
+  try {
+    const script = `${dir}/main.ts`;
+    const mod = new URL("../mod.ts", import.meta.url).href;
+    Deno.writeTextFileSync(script, code.replaceAll("MOD", mod));
+    const out = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-prompt", "--no-config", ...flags, script],
+      env: { NO_COLOR: "1" },
+    }).outputSync();
+    return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
