@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { Mmap } from "../../mod.ts";
+import { denoRun, tempDir, writeFile } from "../test_util.ts";
+
+const linuxOnly = { ignore: Deno.build.os !== "linux" };
+
+function countFds(): number {
+  return [...Deno.readDirSync("/proc/self/fd")].length;
+}
+
+function countMaps(): number {
+  return Deno.readTextFileSync("/proc/self/maps").split("\n").length;
+}
+
+Deno.test("Mmap views are detached by close() and read as length 0", () => {
+  using dir = tempDir();
+  const path = writeFile(dir.path, "v.txt", "line one\nline two\n");
+  const m = Mmap.open(path);
+  const bytes = m.bytes;
+  const typed = new Float64Array(bytes.buffer, 0, 2);
+  const lines = [...m.lines()];
+  m.close();
+  assert.equal(bytes.length, 0);
+  assert.equal(bytes.buffer.byteLength, 0);
+  assert.equal(typed.length, 0);
+  assert.equal(lines[0].length, 0);
+  assert.equal(bytes[0], undefined);
+  bytes[0] = 1; // a write to a detached view is a no-op, not a crash
+  assert.equal(m.bytes.length, 0);
+});
+
+Deno.test("Mmap views are detached by resize() and bytes gives a fresh view", () => {
+  using m = Mmap.anonymous(4096);
+  const before = m.bytes;
+  m.resize(1 << 20);
+  assert.equal(before.length, 0);
+  assert.equal(m.bytes.length, 1 << 20);
+  m.bytes[(1 << 20) - 1] = 1;
+  const again = m.bytes;
+  m.resize(16);
+  assert.equal(again.length, 0);
+  assert.equal(m.bytes.length, 16);
+});
+
+Deno.test("Mmap maps a sparse 6 GiB file whole and touches its last byte", linuxOnly, () => {
+  using dir = tempDir();
+  const path = `${dir.path}/sparse.bin`;
+  const size = 6 * 1024 ** 3;
+  using file = Deno.openSync(path, { create: true, write: true });
+  file.truncateSync(size);
+  {
+    using m = Mmap.open(path);
+    assert.equal(m.length, size);
+    assert.equal(m.bytes.length, size);
+    assert.equal(m.get(-1), 0);
+    m.set(size - 1, 0xab);
+    m.set(size - 2, 0xcd);
+    assert.equal(m.find(new Uint8Array([0xcd, 0xab]), size - 4096), size - 2);
+    m.flush(size - 1, 1);
+  }
+  using r = Mmap.open(path, { access: "read" });
+  assert.equal(r.get(size - 1), 0xab);
+});
+
+Deno.test("Mmap leaks no descriptor or mapping over 1,000 open/close cycles", linuxOnly, () => {
+  using dir = tempDir();
+  const path = writeFile(dir.path, "cycle.txt", "VOCABULARY\ncat\n");
+  const fds = countFds();
+  const maps = countMaps();
+  for (let i = 0; i < 1000; i++) {
+    const access = (["read", "write", "copy", "default"] as const)[i % 4];
+    const m = Mmap.open(path, { access });
+    m.readline();
+    if (access !== "read" && access !== "copy") m.resize(4096 + i);
+    m.close();
+    const a = Mmap.anonymous(8192);
+    a.resize(16384);
+    a.close();
+  }
+  assert.equal(countFds(), fds);
+  assert.ok(countMaps() <= maps + 2, `maps grew from ${maps} to ${countMaps()}`);
+});
+
+Deno.test("Mmap failures leak no descriptor", linuxOnly, () => {
+  using dir = tempDir();
+  const path = writeFile(dir.path, "short.txt", "abc");
+  const fds = countFds();
+  for (let i = 0; i < 100; i++) {
+    assert.throws(() => Mmap.open(path, { length: 100, access: "read" }), RangeError);
+    assert.throws(() => Mmap.open(`${path}.missing`), Deno.errors.NotFound);
+    assert.throws(() => Mmap.open(path, { offset: 4096 * 4, access: "read" }), RangeError);
+  }
+  assert.equal(countFds(), fds);
+});
+
+Deno.test("Mmap maps that are never closed are unmapped once unreachable, not before", linuxOnly, () => {
+  const result = denoRun(
+    ["-A", "--v8-flags=--expose-gc"],
+    `
+    import { Mmap } from "MOD";
+    const count = () => Deno.readTextFileSync("/proc/self/maps").split("\\n").length;
+    const gc = (globalThis as unknown as { gc: () => void }).gc;
+    const settle = async () => { for (let i = 0; i < 5; i++) { gc(); await new Promise((r) => setTimeout(r, 10)); } };
+    await settle();
+    const before = count();
+    let kept: Uint8Array | undefined;
+    (() => {
+      for (let i = 0; i < 200; i++) {
+        const m = Mmap.anonymous(4096 * (i + 1), { flags: 0x02 });
+        m.bytes[0] = i;
+        if (i === 199) kept = m.bytes.subarray(0, 10);
+      }
+    })();
+    const during = count();
+    await settle();
+    const after = count();
+    // The view we kept still works: its mapping was not unmapped.
+    console.log(JSON.stringify({ before, during, after, kept: kept![0] }));
+    `,
+  );
+  assert.equal(result.code, 0, result.stderr);
+  const { before, during, after, kept } = JSON.parse(result.stdout);
+  assert.ok(during >= before + 100, `maps during: ${before} -> ${during}`);
+  assert.ok(after <= before + 3, `maps after gc: ${before} -> ${after}`);
+  assert.equal(kept, 199);
+});
