@@ -50,3 +50,7 @@ export {
   PROT_READ,
   PROT_WRITE,
 } from "./src/mmap/constants.ts";
+export {
+  SharedMemory,
+  type SharedMemoryOptions,
+} from "./src/shm/shared_memory.ts";

@@ -100,6 +100,11 @@ export interface Sys {
     start: number,
     end: number,
   ): number;
+  /**
+   * The longest shared-memory name `openShared` accepts, in bytes of UTF-8,
+   * not counting the leading slash POSIX adds.
+   */
+  readonly sharedNameMax: number;
   /** Opens (or creates) a named shared-memory object. */
   openShared(
     name: string,

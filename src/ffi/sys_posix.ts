@@ -295,6 +295,9 @@ export const posixSys: Sys = {
     return found === 0n ? -1 : Number(found - m.address);
   },
 
+  // Linux: NAME_MAX of the /dev/shm file; macOS: PSHMNAMLEN (31) minus the slash.
+  sharedNameMax: Deno.build.os === "darwin" ? 30 : 255,
+
   openShared(
     name: string,
     options: { create: boolean; exclusive: boolean },

@@ -1,0 +1,64 @@
+/**
+ * Names of shared-memory blocks: the random names Python gives new blocks,
+ * and the rules every name must follow.
+ *
+ * @module
+ */
+
+import { sys } from "../ffi/platform.ts";
+
+/** Prefix of generated names, as Python's `multiprocessing.shared_memory`. */
+export const NAME_PREFIX = "psm_";
+
+const encoder = new TextEncoder();
+
+/**
+ * Makes a fresh random name: `psm_` and 8 hex digits, as Python does (its
+ * names stay within the 14 characters the strictest systems allow).
+ *
+ * @returns The name, without a leading slash.
+ */
+export function randomName(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(4));
+  let hex = "";
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
+  return `${NAME_PREFIX}${hex}`;
+}
+
+/**
+ * Checks a block name given by the caller. Names are the ones Python shows
+ * in `SharedMemory.name`: no leading slash (POSIX adds it), no `/` at all,
+ * and at most `sys.sharedNameMax` bytes of UTF-8 (255 on Linux, the length
+ * of a file name in `/dev/shm`).
+ *
+ * @param name The name.
+ * @returns The name, unchanged.
+ * @throws {TypeError} If it is not a string, is empty, `.` or `..`, holds `/`
+ * or a NUL character, or is too long.
+ */
+export function checkName(name: unknown): string {
+  if (typeof name !== "string") {
+    throw new TypeError(
+      `Cannot use ${typeof name} as a shared memory name: expected a string`,
+    );
+  }
+  if (name === "" || name === "." || name === "..") {
+    throw new TypeError(
+      `Cannot use ${JSON.stringify(name)} as a shared memory name`,
+    );
+  }
+  if (name.includes("/") || name.includes("\0")) {
+    throw new TypeError(
+      `Cannot use ${
+        JSON.stringify(name)
+      } as a shared memory name: names must not contain "/" or NUL`,
+    );
+  }
+  const bytes = encoder.encode(name).length;
+  if (bytes > sys.sharedNameMax) {
+    throw new TypeError(
+      `Cannot use a shared memory name of ${bytes} bytes: the limit is ${sys.sharedNameMax}`,
+    );
+  }
+  return name;
+}

@@ -1,0 +1,365 @@
+/**
+ * `SharedMemory`: a named block of memory that several processes map at
+ * once, as Python's `multiprocessing.shared_memory.SharedMemory`.
+ *
+ * @module
+ */
+
+import { sys } from "../ffi/platform.ts";
+import type { FileHandle, Mapping } from "../ffi/sys.ts";
+import { checkName, randomName } from "./name.ts";
+
+/** Options of the {@linkcode SharedMemory} constructor. */
+export interface SharedMemoryOptions {
+  /**
+   * The block's name, without a leading slash. Required to attach; with
+   * `create` it may be omitted to get a fresh random `psm_` name.
+   */
+  name?: string;
+  /** Make a new block; fails with `AlreadyExists` if the name is taken. */
+  create?: boolean;
+  /** Size in bytes of a new block; ignored when attaching. */
+  size?: number;
+}
+
+/** Attempts at a free random name before giving up. */
+const NAME_ATTEMPTS = 100;
+const EMPTY = new Uint8Array(0);
+
+function checkOptions(options: unknown): {
+  name: string | undefined;
+  create: boolean;
+  size: number;
+} {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `Cannot open shared memory with options ${
+        String(options)
+      }: expected an object with name, create and size`,
+    );
+  }
+  const { name, create = false, size = 0 } = options as SharedMemoryOptions;
+  if (typeof create !== "boolean") {
+    throw new TypeError(
+      `Cannot use create ${String(create)}: expected a boolean`,
+    );
+  }
+  if (typeof size !== "number" || !Number.isInteger(size)) {
+    throw new TypeError(`Cannot use size ${String(size)}: expected an integer`);
+  }
+  if (size < 0 || (create && size === 0)) {
+    throw new RangeError(
+      `Cannot create a shared memory block of ${size} bytes: size must be positive`,
+    );
+  }
+  if (!Number.isSafeInteger(size)) {
+    throw new RangeError(
+      `Cannot create a shared memory block of ${size} bytes: size must be at most ${Number.MAX_SAFE_INTEGER}`,
+    );
+  }
+  if (name === undefined && !create) {
+    throw new TypeError(
+      "Cannot attach to shared memory without a name: give name, or create: true",
+    );
+  }
+  return {
+    name: name === undefined ? undefined : checkName(name),
+    create,
+    size,
+  };
+}
+
+/** Creates a block under a fresh random name, retrying on collisions. */
+function openRandom(): { name: string; file: FileHandle } {
+  for (let attempt = 1;; attempt++) {
+    const name = randomName();
+    try {
+      return {
+        name,
+        file: sys.openShared(name, { create: true, exclusive: true }),
+      };
+    } catch (error) {
+      if (
+        !(error instanceof Deno.errors.AlreadyExists) ||
+        attempt >= NAME_ATTEMPTS
+      ) {
+        throw error;
+      }
+    }
+  }
+}
+
+/**
+ * A block of memory with a name, which other processes (Deno or Python, or
+ * workers of this one) attach to by that name: writes through one `buf` are
+ * seen at once through every other. It mirrors Python's
+ * `multiprocessing.shared_memory.SharedMemory`, and the names are the same:
+ * a block Python made with `SharedMemory(name="x", create=True, size=n)`
+ * opens here as `new SharedMemory({ name: "x" })`, and the other way round.
+ * On Linux a block is the file `/dev/shm/<name>` (POSIX `shm_open`).
+ *
+ * A block lives until it is unlinked, even after every process has closed
+ * it: `close()` only detaches this process, and exactly one process (usually
+ * the creator) should call `unlink()` once no one needs the name any more.
+ * Unlike Python, this library does not unlink blocks when a process exits.
+ *
+ * To share a block with a `Worker`, post its `name` and attach to it in the
+ * worker: `new SharedMemory({ name })`. Views of `buf` are not shared by
+ * posting them (they would be copied).
+ *
+ * Permissions: `--allow-ffi`, and `--allow-read` and `--allow-write` for
+ * `/dev/shm` (or for `/dev/shm/<name>` of each block) on Linux.
+ *
+ * **Safety.** `close()` detaches `buf` and every view made from it before
+ * the memory is unmapped, so a stale view reads as length 0 and never
+ * touches unmapped memory. What no library can prevent: another process
+ * shrinking the block (`ftruncate`) while it is mapped, or `/dev/shm`
+ * running out of space for pages first written to, makes the access fault
+ * (`SIGBUS`), as in every language.
+ *
+ * @example Create a block, attach to it again by name, and clean up
+ * ```ts
+ * import { SharedMemory } from "@seed/mmap";
+ * import assert from "node:assert/strict";
+ * const writer = new SharedMemory({ create: true, size: 16 });
+ * writer.buf.set([1, 2, 3]);
+ * {
+ *   using reader = new SharedMemory({ name: writer.name });
+ *   assert.deepEqual([...reader.buf.subarray(0, 3)], [1, 2, 3]);
+ *   reader.buf[3] = 4;
+ * }
+ * assert.equal(writer.buf[3], 4);
+ * writer.close();
+ * writer.unlink();
+ * ```
+ *
+ * @example Hand a block to a worker (worker.ts attaches by name)
+ * ```ts ignore
+ * import { SharedMemory } from "@seed/mmap";
+ * // main.ts
+ * const shm = new SharedMemory({ create: true, size: 1024 });
+ * const worker = new Worker(new URL("./worker.ts", import.meta.url), {
+ *   type: "module",
+ * });
+ * worker.postMessage(shm.name);
+ * // worker.ts
+ * self.onmessage = (event: MessageEvent<string>) => {
+ *   using shm = new SharedMemory({ name: event.data });
+ *   shm.buf[0] = 42; // seen at once by main.ts
+ *   self.postMessage("done");
+ * };
+ * ```
+ */
+export class SharedMemory implements Disposable {
+  #name: string;
+  #size: number;
+  #mapping: Mapping;
+  #buf: Uint8Array;
+  #closed = false;
+
+  /**
+   * Creates a block (`create: true`) or attaches to an existing one by name.
+   * A new block is `size` bytes of zeros; an attached block's `size` is its
+   * real size, whatever `size` says.
+   *
+   * @param options `name`, `create` and `size`.
+   * @throws {Deno.errors.AlreadyExists} If `create` is set and the name is taken.
+   * @throws {Deno.errors.NotFound} When attaching to a name no block has.
+   * @throws {RangeError} If `create` is set and `size` is 0 or negative.
+   * @throws {TypeError} For a name that is empty, holds `/` or is longer than
+   * the platform allows (255 bytes on Linux), for a missing name without
+   * `create`, or for options of the wrong type.
+   * @throws {Deno.errors.NotCapable} Without `--allow-ffi`, or without
+   * `--allow-read` and `--allow-write` for the block's path (`/dev/shm/<name>`).
+   *
+   * @example Attaching to a missing block fails
+   * ```ts
+   * import { SharedMemory } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.throws(
+   *   () => new SharedMemory({ name: "no_such_block_here" }),
+   *   Deno.errors.NotFound,
+   * );
+   * ```
+   */
+  constructor(options: SharedMemoryOptions) {
+    const { name, create, size } = checkOptions(options);
+    let opened: { name: string; file: FileHandle };
+    if (name === undefined) {
+      opened = openRandom();
+    } else {
+      opened = {
+        name,
+        file: sys.openShared(name, { create, exclusive: create }),
+      };
+    }
+    const { file } = opened;
+    try {
+      if (create) sys.truncate(file, size);
+      const length = sys.size(file);
+      this.#mapping = sys.map({ file, length, offset: 0, kind: "shared" });
+    } catch (error) {
+      if (create) {
+        try {
+          sys.unlinkShared(opened.name);
+        } catch { /* the first error is the one to report */ }
+      }
+      throw error;
+    } finally {
+      // The mapping keeps the block; the descriptor is not needed any more.
+      sys.close(file);
+    }
+    this.#name = opened.name;
+    this.#size = this.#mapping.length;
+    this.#buf = new Uint8Array(this.#mapping.buffer);
+  }
+
+  /**
+   * The block's name, as Python shows it (no leading slash); pass it to
+   * another process or worker to attach there.
+   *
+   * @example A fresh block has a random psm_ name
+   * ```ts
+   * import { SharedMemory } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const shm = new SharedMemory({ create: true, size: 8 });
+   * assert.match(shm.name, /^psm_[0-9a-f]{8}$/);
+   * shm.close();
+   * shm.unlink();
+   * ```
+   */
+  get name(): string {
+    return this.#name;
+  }
+
+  /**
+   * Size of the block in bytes (still readable after `close()`).
+   *
+   * @example The size of a new block
+   * ```ts
+   * import { SharedMemory } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const shm = new SharedMemory({ create: true, size: 100 });
+   * assert.equal(shm.size, 100);
+   * shm.close();
+   * shm.unlink();
+   * ```
+   */
+  get size(): number {
+    return this.#size;
+  }
+
+  /**
+   * A zero-copy view of the whole block. Views made from it (typed arrays
+   * over `buf.buffer`) see other processes' writes at once. It is detached
+   * (length 0) by `close()`.
+   *
+   * @throws {Deno.errors.BadResource} If the block is closed.
+   *
+   * @example Look at the block as float64 numbers
+   * ```ts
+   * import { SharedMemory } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const shm = new SharedMemory({ create: true, size: 32 });
+   * const numbers = new Float64Array(shm.buf.buffer, 0, 4);
+   * numbers[1] = 2.5;
+   * assert.equal(new DataView(shm.buf.buffer).getFloat64(8, true), 2.5);
+   * shm.close();
+   * assert.equal(numbers.length, 0);
+   * shm.unlink();
+   * ```
+   */
+  get buf(): Uint8Array {
+    this.#check();
+    return this.#buf;
+  }
+
+  /**
+   * Whether `close()` has been called.
+   *
+   * @example After close
+   * ```ts
+   * import { SharedMemory } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const shm = new SharedMemory({ create: true, size: 8 });
+   * shm.close();
+   * assert.equal(shm.closed, true);
+   * shm.unlink();
+   * ```
+   */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Detaches this process from the block: `buf` and every view of it read
+   * as length 0, then the memory is unmapped. The block itself, and other
+   * processes' maps of it, stay. Idempotent.
+   *
+   * @example Close twice
+   * ```ts
+   * import { SharedMemory } from "@seed/mmap";
+   * const shm = new SharedMemory({ create: true, size: 8 });
+   * shm.close();
+   * shm.close();
+   * shm.unlink();
+   * ```
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#buf = EMPTY;
+    sys.unmap(this.#mapping);
+  }
+
+  /**
+   * Removes the block's name, so no one can attach to it any more; the
+   * memory is freed once every process has closed it. Call it once, from
+   * one process, as in Python; it may be called before or after `close()`.
+   *
+   * @throws {Deno.errors.NotFound} If the name was already removed.
+   * @throws {Deno.errors.NotCapable} Without `--allow-ffi`, `--allow-read`
+   * and `--allow-write` for the block's path.
+   *
+   * @example Unlink, then attaching fails
+   * ```ts
+   * import { SharedMemory } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const shm = new SharedMemory({ create: true, size: 8 });
+   * shm.close();
+   * shm.unlink();
+   * assert.throws(
+   *   () => new SharedMemory({ name: shm.name }),
+   *   Deno.errors.NotFound,
+   * );
+   * ```
+   */
+  unlink(): void {
+    sys.unlinkShared(this.#name);
+  }
+
+  /**
+   * Closes the block, for `using`; does not unlink it. See
+   * {@linkcode SharedMemory.close}.
+   */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #check(): void {
+    if (this.#closed) {
+      throw new Deno.errors.BadResource(
+        `Cannot use shared memory "${this.#name}": it is closed`,
+      );
+    }
+  }
+
+  /** Shows `SharedMemory { name, size, closed }` in `console.log`. */
+  [Symbol.for("Deno.customInspect")](
+    inspect: (value: unknown, options: unknown) => string,
+    options: unknown,
+  ): string {
+    const state = { name: this.#name, size: this.#size, closed: this.#closed };
+    return `SharedMemory ${inspect(state, options)}`;
+  }
+}
