@@ -1,0 +1,376 @@
+/**
+ * Reading and writing runs of elements between array storage and plain
+ * "domain" buffers (float64 numbers, 64-bit integers as bigints, or complex
+ * pairs), with a typed-array path for native, aligned data and a byte-copy
+ * path (with byte swapping) for big-endian or unaligned data.
+ *
+ * @module
+ */
+
+import type { DType } from "./dtype.ts";
+
+/** A typed array of one of the element types. */
+export type TypedArray =
+  | Uint8Array
+  | Int8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array
+  | Float16Array
+  | Float32Array
+  | Float64Array;
+
+/** How values of a type are handled in bulk: as numbers, bigints or complex pairs. */
+export type Domain = "number" | "bigint" | "complex";
+
+/** A buffer of values of one domain (complex: interleaved re, im). */
+export type DomainBuffer = Float64Array | BigInt64Array | BigUint64Array;
+
+type TypedCtor = {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): TypedArray;
+  new (length: number): TypedArray;
+};
+
+const CTORS: Record<string, TypedCtor> = {
+  bool: Uint8Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  int64: BigInt64Array,
+  uint64: BigUint64Array,
+  float16: Float16Array,
+  float32: Float32Array,
+  float64: Float64Array,
+  complex64: Float32Array,
+  complex128: Float64Array,
+};
+
+/** The typed-array constructor for a type's components. */
+export function typedCtor(dt: DType): TypedCtor {
+  return CTORS[dt.name];
+}
+
+/** The size of one component: the itemsize, or half of it for complex types. */
+export function unitOf(dt: DType): number {
+  return dt.kind === "c" ? dt.itemsize / 2 : dt.itemsize;
+}
+
+/** The domain values of a type are handled in. */
+export function domainOf(dt: DType): Domain {
+  if (dt.kind === "c") return "complex";
+  if (dt.itemsize === 8 && (dt.kind === "i" || dt.kind === "u")) {
+    return "bigint";
+  }
+  return "number";
+}
+
+/** Allocates a domain buffer for `n` values of type `dt`. */
+export function newDomainBuffer(dt: DType, n: number): DomainBuffer {
+  const d = domainOf(dt);
+  if (d === "complex") return new Float64Array(2 * n);
+  if (d === "bigint") {
+    return dt.kind === "i" ? new BigInt64Array(n) : new BigUint64Array(n);
+  }
+  return new Float64Array(n);
+}
+
+/** A typed array of the type's components over a whole buffer, from byte 0. */
+export function typedView(buffer: ArrayBufferLike, dt: DType): TypedArray {
+  const u = unitOf(dt);
+  return new (typedCtor(dt))(buffer, 0, Math.floor(buffer.byteLength / u));
+}
+
+/** Where runs are read from or written to. */
+export interface RunIO {
+  /** The element type. */
+  readonly dtype: DType;
+  /** The storage bytes; run offsets are relative to `bytes[0]`. */
+  readonly bytes: Uint8Array;
+  /** A native typed view over `bytes.buffer` from byte 0 when every element is native and aligned, else null. */
+  readonly ta: TypedArray | null;
+}
+
+const INT64_MIN = -(2n ** 63n);
+
+function floatToBigInt(v: number): bigint {
+  return Number.isFinite(v) ? BigInt(Math.trunc(v)) : INT64_MIN;
+}
+
+let scratch = new Uint8Array(1 << 16);
+
+function scratchOf(n: number): Uint8Array {
+  if (scratch.length < n) {
+    scratch = new Uint8Array(Math.max(n, scratch.length * 2));
+  }
+  return scratch;
+}
+
+/** Copies `count` strided elements into contiguous native-order bytes in `tmp`. */
+function gatherBytes(
+  io: RunIO,
+  off: number,
+  stride: number,
+  count: number,
+  tmp: Uint8Array,
+): void {
+  const { bytes, dtype } = io;
+  const isz = dtype.itemsize;
+  const u = unitOf(dtype);
+  const swap = !dtype.isNative && u > 1;
+  for (let k = 0, p = off, q = 0; k < count; k++, p += stride, q += isz) {
+    if (!swap) {
+      for (let b = 0; b < isz; b++) tmp[q + b] = bytes[p + b];
+    } else {
+      for (let c = 0; c < isz; c += u) {
+        for (let b = 0; b < u; b++) tmp[q + c + b] = bytes[p + c + u - 1 - b];
+      }
+    }
+  }
+}
+
+/** Copies contiguous native-order bytes from `tmp` to `count` strided elements. */
+function scatterBytes(
+  io: RunIO,
+  off: number,
+  stride: number,
+  count: number,
+  tmp: Uint8Array,
+): void {
+  const { bytes, dtype } = io;
+  const isz = dtype.itemsize;
+  const u = unitOf(dtype);
+  const swap = !dtype.isNative && u > 1;
+  for (let k = 0, p = off, q = 0; k < count; k++, p += stride, q += isz) {
+    if (!swap) {
+      for (let b = 0; b < isz; b++) bytes[p + b] = tmp[q + b];
+    } else {
+      for (let c = 0; c < isz; c += u) {
+        for (let b = 0; b < u; b++) bytes[p + c + u - 1 - b] = tmp[q + c + b];
+      }
+    }
+  }
+}
+
+/**
+ * Reads `count` elements starting at byte `off` (relative to `io.bytes`),
+ * `stride` bytes apart, converting them into `dst` (a domain buffer of
+ * `dstType`) from index `dstStart` on (complex: pair index).
+ */
+export function readRun(
+  io: RunIO,
+  off: number,
+  stride: number,
+  count: number,
+  dst: DomainBuffer,
+  dstType: DType,
+  dstStart: number,
+): void {
+  if (count <= 0) return;
+  const dt = io.dtype;
+  const u = unitOf(dt);
+  let ta: TypedArray;
+  let i: number;
+  let s: number;
+  if (io.ta !== null) {
+    ta = io.ta;
+    i = (io.bytes.byteOffset + off) / u;
+    s = stride / u;
+  } else {
+    const tmp = scratchOf(count * dt.itemsize);
+    gatherBytes(io, off, stride, count, tmp);
+    ta = new (typedCtor(dt))(tmp.buffer, 0, count * (dt.itemsize / u));
+    i = 0;
+    s = dt.itemsize / u;
+  }
+  convert(ta, i, s, count, dt, dst, dstType, dstStart);
+}
+
+function convert(
+  ta: TypedArray,
+  i: number,
+  s: number,
+  count: number,
+  dt: DType,
+  dst: DomainBuffer,
+  dstType: DType,
+  j: number,
+): void {
+  const from = domainOf(dt);
+  const to = domainOf(dstType);
+  const end = j + count;
+  if (to === "number") {
+    const d = dst as Float64Array;
+    if (from === "number") {
+      const t = ta as Float64Array;
+      if (dt.kind === "b") {
+        for (; j < end; j++, i += s) {
+          d[j] = t[i] !== 0 ? 1 : 0;
+        }
+      } else if (s === 1 && t.BYTES_PER_ELEMENT === 8) {
+        d.set(t.subarray(i, i + count), j);
+      } else for (; j < end; j++, i += s) d[j] = t[i];
+    } else if (from === "bigint") {
+      const t = ta as BigInt64Array;
+      for (; j < end; j++, i += s) d[j] = Number(t[i]);
+    } else {
+      const t = ta as Float64Array;
+      for (; j < end; j++, i += s) d[j] = t[i];
+    }
+  } else if (to === "bigint") {
+    const d = dst as BigInt64Array;
+    if (from === "bigint") {
+      const t = ta as BigInt64Array;
+      for (; j < end; j++, i += s) d[j] = t[i];
+    } else if (dt.kind === "f" || dt.kind === "c") {
+      const t = ta as Float64Array;
+      for (; j < end; j++, i += s) d[j] = floatToBigInt(t[i]);
+    } else {
+      const t = ta as Uint8Array;
+      const bool = dt.kind === "b";
+      for (; j < end; j++, i += s) {
+        d[j] = bool ? (t[i] !== 0 ? 1n : 0n) : BigInt(t[i]);
+      }
+    }
+  } else {
+    const d = dst as Float64Array;
+    if (from === "complex") {
+      for (let k = 2 * j; k < 2 * end; k += 2, i += s) {
+        d[k] = (ta as Float64Array)[i];
+        d[k + 1] = (ta as Float64Array)[i + 1];
+      }
+    } else if (from === "bigint") {
+      const t = ta as BigInt64Array;
+      for (let k = 2 * j; k < 2 * end; k += 2, i += s) {
+        d[k] = Number(t[i]);
+        d[k + 1] = 0;
+      }
+    } else {
+      const t = ta as Float64Array;
+      const bool = dt.kind === "b";
+      for (let k = 2 * j; k < 2 * end; k += 2, i += s) {
+        d[k] = bool ? (t[i] !== 0 ? 1 : 0) : t[i];
+        d[k + 1] = 0;
+      }
+    }
+  }
+}
+
+/**
+ * Writes `count` values from `src` (a domain buffer of `io.dtype`'s domain,
+ * from index `srcStart`) to elements starting at byte `off`, `stride` bytes
+ * apart. The caller has checked that the storage is writable and open.
+ */
+export function writeRun(
+  io: RunIO,
+  off: number,
+  stride: number,
+  count: number,
+  src: DomainBuffer,
+  srcStart: number,
+): void {
+  if (count <= 0) return;
+  const dt = io.dtype;
+  const u = unitOf(dt);
+  if (io.ta !== null) {
+    store(
+      io.ta,
+      (io.bytes.byteOffset + off) / u,
+      stride / u,
+      count,
+      dt,
+      src,
+      srcStart,
+    );
+    return;
+  }
+  const tmp = scratchOf(count * dt.itemsize);
+  const ta = new (typedCtor(dt))(tmp.buffer, 0, count * (dt.itemsize / u));
+  store(ta, 0, dt.itemsize / u, count, dt, src, srcStart);
+  scatterBytes(io, off, stride, count, tmp);
+}
+
+function store(
+  ta: TypedArray,
+  i: number,
+  s: number,
+  count: number,
+  dt: DType,
+  src: DomainBuffer,
+  j: number,
+): void {
+  const end = j + count;
+  const dom = domainOf(dt);
+  if (dom === "complex") {
+    const t = ta as Float64Array;
+    const d = src as Float64Array;
+    for (let k = 2 * j; k < 2 * end; k += 2, i += s) {
+      t[i] = d[k];
+      t[i + 1] = d[k + 1];
+    }
+  } else if (dom === "bigint") {
+    const t = ta as BigInt64Array;
+    const d = src as BigInt64Array;
+    for (; j < end; j++, i += s) t[i] = d[j];
+  } else if (dt.kind === "b") {
+    const t = ta as Uint8Array;
+    const d = src as Float64Array;
+    for (; j < end; j++, i += s) t[i] = d[j] !== 0 ? 1 : 0;
+  } else {
+    const t = ta as Float64Array;
+    const d = src as Float64Array;
+    if (s === 1) t.set(d.subarray(j, end), i);
+    else for (; j < end; j++, i += s) t[i] = d[j];
+  }
+}
+
+/**
+ * Copies `count` elements of the same type and byte order between two runs,
+ * byte for byte (NaN payloads and all).
+ */
+export function copyRun(
+  dst: RunIO,
+  dOff: number,
+  dStride: number,
+  src: RunIO,
+  sOff: number,
+  sStride: number,
+  count: number,
+): void {
+  const isz = dst.dtype.itemsize;
+  const db = dst.bytes;
+  const sb = src.bytes;
+  if (dStride === isz && sStride === isz) {
+    db.set(sb.subarray(sOff, sOff + count * isz), dOff);
+    return;
+  }
+  if (
+    dst.ta !== null && src.ta !== null && sStride % 4 === 0 &&
+    dStride % 4 === 0 && isz % 4 === 0
+  ) {
+    const d32 = new Uint32Array(db.buffer, 0, db.buffer.byteLength >>> 2);
+    const s32 = d32.buffer === sb.buffer
+      ? d32
+      : new Uint32Array(sb.buffer, 0, sb.buffer.byteLength >>> 2);
+    const w = isz >>> 2;
+    let di = (db.byteOffset + dOff) >>> 2;
+    let si = (sb.byteOffset + sOff) >>> 2;
+    const ds = dStride / 4, ss = sStride / 4;
+    for (let k = 0; k < count; k++, di += ds, si += ss) {
+      for (let b = 0; b < w; b++) d32[di + b] = s32[si + b];
+    }
+    return;
+  }
+  for (
+    let k = 0, p = dOff, q = sOff;
+    k < count;
+    k++, p += dStride, q += sStride
+  ) {
+    for (let b = 0; b < isz; b++) db[p + b] = sb[q + b];
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * NumPy's data types, n-dimensional arrays and memory-mapped arrays.
+ *
+ * @module
+ */
+
+export {
+  type ByteOrder,
+  DType,
+  dtype,
+  type DTypeKind,
+  type DTypeLike,
+  type DTypeName,
+} from "./dtype.ts";
+export type { TypedArray } from "./element.ts";
+export type { ArrayStorage } from "./storage.ts";
+export {
+  type ArrayInput,
+  type Complex,
+  type Element,
+  type Index,
+  NDArray,
+  type Scalar,
+} from "./ndarray.ts";
+export { array, type ArrayOptions } from "./array.ts";

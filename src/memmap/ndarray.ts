@@ -1,0 +1,1350 @@
+/**
+ * `NDArray`: NumPy's strided n-dimensional array over a byte storage (an
+ * in-memory buffer or a memory map).
+ *
+ * @module
+ */
+
+import {
+  DType,
+  dtype as toDType,
+  type DTypeLike,
+  nativeDType,
+} from "./dtype.ts";
+import {
+  copyRun,
+  type DomainBuffer,
+  domainOf,
+  newDomainBuffer,
+  readRun,
+  type RunIO,
+  type TypedArray,
+  typedView,
+  unitOf,
+  writeRun,
+} from "./element.ts";
+import { type Operand, RUN, walk } from "./iterate.ts";
+import {
+  type Complex,
+  type Element,
+  flatten,
+  isComplex,
+  typedArrayDType,
+} from "./nested.ts";
+import {
+  checkIntFits,
+  resultType,
+  resultTypeWithScalar,
+  type Scalar,
+} from "./promotion.ts";
+import { reduceAll, reduceAxis, type ReduceOp } from "./reduce.ts";
+import {
+  broadcastShapes,
+  broadcastStrides,
+  contiguousStrides,
+  formatShape,
+  type Index,
+  normalizeAxis,
+  normalizeShape,
+  type ParsedIndex,
+  parseIndex,
+  reshapeStrides,
+  resolveSlice,
+  shapeSize,
+} from "./shape.ts";
+import {
+  type ArrayStorage,
+  isDetached,
+  memoryStorage,
+  throwClosed,
+  throwReadOnly,
+} from "./storage.ts";
+
+export type { Complex, Element, Index, Scalar, TypedArray };
+
+/** Values `assign()` and arithmetic accept: a scalar, JavaScript data (flat, nested or typed) or an array. */
+export type ArrayInput =
+  | Scalar
+  | Complex
+  | ArrayLike<Scalar | Complex>
+  | readonly unknown[]
+  | NDArray;
+
+/** Access modes of a fast element path. */
+const PLAIN = 0, BOOL = 1, COMPLEX = 2, SLOW = 3;
+
+let ioOf: (a: NDArray) => RunIO;
+
+/**
+ * A strided n-dimensional array with NumPy's semantics, viewing the bytes of
+ * an in-memory buffer or of a memory map (see {@linkcode Memmap}).
+ *
+ * Element `[i, j, ...]` lives at byte `byteOffset + i * strides[0] + j *
+ * strides[1] + ...` of the storage. Slices, reshapes and transposes are
+ * views sharing the storage; arithmetic results, `copy()` and
+ * `toTypedArray()` are new in-memory arrays.
+ *
+ * Arrays of a closed memory map throw `Deno.errors.BadResource` from every
+ * method; arrays of a read-only map (`mode: "r"`) throw `TypeError` on writes.
+ *
+ * @example Create, slice and reduce
+ * ```ts
+ * import { array } from "@seed/mmap";
+ * import assert from "node:assert/strict";
+ * const a = array([[1, 2, 3], [4, 5, 6]]);
+ * assert.deepEqual(a.shape, [2, 3]);
+ * assert.deepEqual(a.slice(":", "::-1").toArray(), [[3, 2, 1], [6, 5, 4]]);
+ * assert.equal(a.sum(), 21);
+ * assert.deepEqual((a.sum(0) as typeof a).toArray(), [5, 7, 9]);
+ * ```
+ */
+export class NDArray implements Iterable<Element | NDArray> {
+  /** The element type. */
+  readonly dtype: DType;
+  /** Length of each axis. */
+  readonly shape: readonly number[];
+  /** Byte step of each axis, as NumPy's `strides` (may be negative or 0). */
+  readonly strides: readonly number[];
+  /** Number of axes. */
+  readonly ndim: number;
+  /** Number of elements. */
+  readonly size: number;
+  /** Bytes of element data (`size * itemsize`). */
+  readonly nbytes: number;
+  /** Bytes per element. */
+  readonly itemsize: number;
+  /** Byte offset of element `[0, 0, ...]` within `storage.bytes`. */
+  readonly byteOffset: number;
+  /** The storage the array views (shared by all its views). */
+  readonly storage: ArrayStorage;
+
+  #ta: TypedArray | null;
+  #mode: number;
+  #base: number;
+  #es: number[];
+
+  static {
+    ioOf = (a: NDArray): RunIO => ({
+      dtype: a.dtype,
+      bytes: a.storage.bytes,
+      ta: a.#ta,
+    });
+  }
+
+  /**
+   * Creates an array viewing `storage`. Low-level: most code uses
+   * {@linkcode array} or {@linkcode memmap}.
+   *
+   * @param storage The bytes to view.
+   * @param dtype The element type.
+   * @param shape Length of each axis.
+   * @param strides Byte step of each axis; default C-contiguous.
+   * @param byteOffset Byte offset of element `[0, 0, ...]`; default 0.
+   * @throws {TypeError} If the shape is invalid.
+   * @throws {RangeError} If an element would lie outside the storage.
+   * @throws {Deno.errors.BadResource} If the storage is closed.
+   *
+   * @example View bytes as float64
+   * ```ts
+   * import { dtype, NDArray } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const bytes = new Uint8Array(new Float64Array([1.5, 2.5]).buffer);
+   * const a = new NDArray({ bytes, readOnly: false }, dtype("f8"), [2]);
+   * assert.equal(a.get(1), 2.5);
+   * ```
+   */
+  constructor(
+    storage: ArrayStorage,
+    dtype: DTypeLike,
+    shape: readonly number[],
+    strides?: readonly number[],
+    byteOffset = 0,
+  ) {
+    if (isDetached(storage)) throwClosed(storage);
+    const dt = toDType(dtype);
+    const dims = normalizeShape(shape);
+    const st = strides === undefined
+      ? contiguousStrides(dims, dt.itemsize)
+      : Array.from(strides);
+    if (st.length !== dims.length || st.some((s) => !Number.isSafeInteger(s))) {
+      throw new TypeError(
+        `Cannot create an array of shape ${formatShape(dims)} with strides ${
+          formatShape(st)
+        }`,
+      );
+    }
+    const size = shapeSize(dims);
+    if (size > 0) {
+      let lo = byteOffset, hi = byteOffset;
+      for (let k = 0; k < dims.length; k++) {
+        const span = (dims[k] - 1) * st[k];
+        if (span < 0) lo += span;
+        else hi += span;
+      }
+      if (
+        lo < 0 || hi + dt.itemsize > storage.bytes.length ||
+        !Number.isSafeInteger(byteOffset)
+      ) {
+        throw new RangeError(
+          `Cannot view bytes ${lo}..${
+            hi + dt.itemsize
+          } of a ${storage.bytes.length}-byte storage`,
+        );
+      }
+    }
+    this.storage = storage;
+    this.dtype = dt;
+    this.shape = Object.freeze(dims);
+    this.strides = Object.freeze(st);
+    this.ndim = dims.length;
+    this.size = size;
+    this.itemsize = dt.itemsize;
+    this.nbytes = size * dt.itemsize;
+    this.byteOffset = byteOffset;
+    const u = unitOf(dt);
+    const abs = storage.bytes.byteOffset + byteOffset;
+    const fast = dt.isNative && abs % u === 0 && st.every((s) => s % u === 0);
+    if (fast) {
+      this.#ta = typedView(storage.bytes.buffer, dt);
+      this.#base = abs / u;
+      this.#es = st.map((s) => s / u);
+      this.#mode = dt.kind === "b" ? BOOL : dt.kind === "c" ? COMPLEX : PLAIN;
+    } else {
+      this.#ta = null;
+      this.#base = byteOffset;
+      this.#es = st;
+      this.#mode = SLOW;
+    }
+  }
+
+  /** Throws if the storage was closed. */
+  #open(): void {
+    if (isDetached(this.storage)) throwClosed(this.storage);
+  }
+
+  /** Throws if the storage was closed or is read-only. */
+  #writable(): void {
+    if (isDetached(this.storage)) throwClosed(this.storage);
+    if (this.storage.readOnly) throwReadOnly(this.storage);
+  }
+
+  #position(index: ArrayLike<number>, count: number): number {
+    const nd = this.ndim;
+    if (count !== nd) {
+      throw new TypeError(
+        `Cannot index an array of ${nd} dimensions with ${count} indices`,
+      );
+    }
+    const shape = this.shape;
+    const es = this.#es;
+    let p = this.#base;
+    for (let k = 0; k < nd; k++) {
+      let i = index[k];
+      const n = shape[k];
+      if (i < 0) i += n;
+      if (!(i >= 0 && i < n) || !Number.isInteger(i)) {
+        this.#indexError(k, index[k]);
+      }
+      p += i * es[k];
+    }
+    return p;
+  }
+
+  #indexError(axis: number, i: number): never {
+    if (typeof i !== "number" || !Number.isInteger(i)) {
+      throw new TypeError(
+        `Cannot index with ${String(i)}: indices must be integers`,
+      );
+    }
+    const n = this.shape[axis];
+    throw new RangeError(
+      `Cannot get index ${i} of axis ${axis}: index must be within ${-n}..${
+        n - 1
+      }`,
+    );
+  }
+
+  /**
+   * Reads one element (NumPy `a[i, j]`); negative indices count from the end.
+   *
+   * @param index One integer per axis.
+   * @returns A number; a bigint for int64/uint64; a boolean for bool; `{ re, im }` for complex.
+   * @throws {TypeError} If the number of indices differs from `ndim`.
+   * @throws {RangeError} If an index is out of range.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Read elements
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([[1, 2], [3, 4]]);
+   * assert.equal(a.get(1, 0), 3);
+   * assert.equal(a.get(-1, -1), 4);
+   * ```
+   */
+  get(...index: number[]): Element {
+    const p = this.#position(index, index.length);
+    const mode = this.#mode;
+    if (mode === PLAIN) {
+      const v = this.#ta![p];
+      if (v === undefined) throwClosed(this.storage);
+      return v;
+    }
+    if (mode === BOOL) {
+      const v = this.#ta![p];
+      if (v === undefined) throwClosed(this.storage);
+      return v !== 0;
+    }
+    if (mode === COMPLEX) {
+      const ta = this.#ta as Float64Array;
+      const re = ta[p];
+      if (re === undefined) throwClosed(this.storage);
+      return { re, im: ta[p + 1] };
+    }
+    this.#open();
+    const buf = newDomainBuffer(this.dtype, 1);
+    readRun(ioOf(this), p, 0, 1, buf, this.dtype, 0);
+    return domainToElement(this.dtype, buf, 0);
+  }
+
+  /**
+   * Writes one element (NumPy `a[i, j] = v`): the indices, then the value.
+   * Floats written to integer types are truncated; integers must fit.
+   *
+   * @param indexThenValue One integer per axis, then the value.
+   * @throws {TypeError} If the array is read-only, or the value has the wrong type.
+   * @throws {RangeError} If an index is out of range or an integer does not fit the type.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Write an element
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([[0, 0], [0, 0]]);
+   * a.set(-1, 0, 7);
+   * assert.deepEqual(a.toArray(), [[0, 0], [7, 0]]);
+   * ```
+   */
+  set(...indexThenValue: [...number[], Element]): void {
+    const n = indexThenValue.length - 1;
+    const value = indexThenValue[n];
+    const p = this.#position(indexThenValue as number[], n);
+    const mode = this.#mode;
+    if (this.storage.readOnly) throwReadOnly(this.storage);
+    if (
+      mode === PLAIN && typeof value === "number" && this.dtype.kind === "f"
+    ) {
+      const ta = this.#ta as Float64Array;
+      if (p >= ta.length) throwClosed(this.storage);
+      ta[p] = value;
+      return;
+    }
+    const v = toDomainScalar(this.dtype, value);
+    if (mode === SLOW) {
+      this.#open();
+      const buf = newDomainBuffer(this.dtype, 1);
+      setDomain(buf, 0, v);
+      writeRun(ioOf(this), p, 0, 1, buf, 0);
+      return;
+    }
+    const ta = this.#ta!;
+    if (p >= ta.length) throwClosed(this.storage);
+    if (mode === COMPLEX) {
+      const c = v as [number, number];
+      ta[p] = c[0];
+      ta[p + 1] = c[1];
+    } else (ta as Float64Array)[p] = v as number;
+  }
+
+  /**
+   * Returns a view selected by NumPy basic indexing: per axis an integer
+   * (drops the axis), a `"start:stop:step"` string (negative values and
+   * steps as in Python), `":"` or `null` (whole axis), or one `"..."` for as
+   * many whole axes as needed. Missing trailing indices select whole axes.
+   *
+   * @param index The indices.
+   * @returns A view sharing the storage.
+   * @throws {TypeError} If an index cannot be parsed or the step is 0.
+   * @throws {RangeError} If an integer index is out of range or there are too many indices.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Slice rows, columns and steps
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
+   * assert.deepEqual(a.slice(1).toArray(), [4, 5, 6]);
+   * assert.deepEqual(a.slice("1:", 2).toArray(), [6, 9]);
+   * assert.deepEqual(a.slice("...", "::-2").toArray(), [[3, 1], [6, 4], [9, 7]]);
+   * a.slice(0).fill(0);
+   * assert.equal(a.get(0, 1), 0);
+   * ```
+   */
+  slice(...index: Index[]): NDArray {
+    this.#open();
+    const parsed: ParsedIndex[] = index.map(parseIndex);
+    const ellipses = parsed.filter((p) => p.kind === "ellipsis").length;
+    if (ellipses > 1) {
+      throw new TypeError(`Cannot index with more than one "..."`);
+    }
+    const used = parsed.length - ellipses;
+    if (used > this.ndim) {
+      throw new RangeError(
+        `Cannot index an array of ${this.ndim} dimensions with ${used} indices`,
+      );
+    }
+    const full: ParsedIndex = {
+      kind: "slice",
+      spec: { start: null, stop: null, step: null },
+    };
+    const expanded: ParsedIndex[] = [];
+    for (const p of parsed) {
+      if (p.kind === "ellipsis") {
+        for (let k = 0; k < this.ndim - used; k++) expanded.push(full);
+      } else expanded.push(p);
+    }
+    while (expanded.length < this.ndim) expanded.push(full);
+    const shape: number[] = [];
+    const strides: number[] = [];
+    let offset = this.byteOffset;
+    for (let k = 0; k < this.ndim; k++) {
+      const p = expanded[k];
+      const n = this.shape[k];
+      const s = this.strides[k];
+      if (p.kind === "int") {
+        let i = p.index;
+        if (i < 0) i += n;
+        if (i < 0 || i >= n) this.#indexError(k, p.index);
+        offset += i * s;
+      } else if (p.kind === "slice") {
+        const r = resolveSlice(p.spec, n);
+        if (r.length > 0) offset += r.start * s;
+        shape.push(r.length);
+        strides.push(r.step * s);
+      }
+    }
+    return this.#view(shape, strides, offset);
+  }
+
+  #view(
+    shape: readonly number[],
+    strides: readonly number[],
+    offset: number,
+  ): NDArray {
+    return new NDArray(this.storage, this.dtype, shape, strides, offset);
+  }
+
+  /**
+   * Gives the array a new shape with the same elements in C order: a view
+   * when the strides allow it (as NumPy), otherwise a copy. One dimension
+   * may be `-1` (inferred).
+   *
+   * @param shape The new shape, as numbers or one list.
+   * @returns The reshaped array.
+   * @throws {TypeError} If the sizes differ or more than one dimension is -1.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Reshape a range
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([1, 2, 3, 4, 5, 6]);
+   * assert.deepEqual(a.reshape(2, -1).toArray(), [[1, 2, 3], [4, 5, 6]]);
+   * assert.deepEqual(a.reshape([3, 2]).shape, [3, 2]);
+   * ```
+   */
+  reshape(...shape: number[] | [readonly number[]]): NDArray {
+    this.#open();
+    const dims =
+      (shape.length === 1 && typeof shape[0] !== "number"
+        ? Array.from(shape[0])
+        : shape) as number[];
+    const unknown = dims.filter((d) => d === -1).length;
+    const bad = () =>
+      new TypeError(
+        `Cannot reshape array of size ${this.size} into shape ${
+          formatShape(dims)
+        }`,
+      );
+    if (unknown > 1) throw bad();
+    const known = dims.filter((d) => d !== -1);
+    normalizeShape(known, "shape");
+    const rest = shapeSize(known);
+    const out = dims.slice();
+    if (unknown === 1) {
+      if (rest === 0 || this.size % rest !== 0) throw bad();
+      out[out.indexOf(-1)] = this.size / rest;
+    }
+    if (shapeSize(out) !== this.size) throw bad();
+    const st = reshapeStrides(this.shape, this.strides, out, this.itemsize);
+    if (st !== null) return this.#view(out, st, this.byteOffset);
+    return this.copy().reshape(out);
+  }
+
+  /**
+   * Permutes the axes (reverses them by default): a view.
+   *
+   * @param axes A permutation of `0..ndim-1`; default reversed.
+   * @returns The transposed view.
+   * @throws {TypeError} If `axes` is not a permutation of the axes.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Transpose a matrix
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([[1, 2, 3], [4, 5, 6]]);
+   * assert.deepEqual(a.transpose().toArray(), [[1, 4], [2, 5], [3, 6]]);
+   * assert.deepEqual(a.T.strides, [8, 24]);
+   * ```
+   */
+  transpose(...axes: number[]): NDArray {
+    this.#open();
+    const nd = this.ndim;
+    const perm = axes.length === 0
+      ? [...Array(nd).keys()].reverse()
+      : axes.map((a) => normalizeAxis(a, nd));
+    if (perm.length !== nd || new Set(perm).size !== nd) {
+      throw new TypeError(
+        `Cannot transpose with axes ${
+          formatShape(axes)
+        }: not a permutation of ${nd} axes`,
+      );
+    }
+    return this.#view(
+      perm.map((a) => this.shape[a]),
+      perm.map((a) => this.strides[a]),
+      this.byteOffset,
+    );
+  }
+
+  /**
+   * The transpose (axes reversed), as NumPy's `a.T`.
+   *
+   * @returns The transposed view.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Columns become rows
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([[1, 2]]).T.toArray(), [[1], [2]]);
+   * ```
+   */
+  get T(): NDArray {
+    return this.transpose();
+  }
+
+  /**
+   * A typed array of the element type over the whole storage, for handing
+   * the array to other libraries without copying: element `[i, j, ...]` is
+   * at index `(byteOffset + i * strides[0] + ...) / itemsize` (for complex
+   * types, the typed array holds parts: divide by `itemsize / 2`).
+   *
+   * @returns The typed view (Uint8Array for bool, Float32Array/Float64Array of parts for complex).
+   * @throws {TypeError} If the data is not in native byte order or not aligned.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Element index from data, strides and byteOffset
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([[1, 2, 3], [4, 5, 6]]).T;
+   * const [s0, s1] = a.strides.map((s) => s / a.itemsize);
+   * assert.equal(a.data[a.byteOffset / a.itemsize + 2 * s0 + 1 * s1], 6);
+   * ```
+   */
+  get data(): TypedArray {
+    this.#open();
+    if (this.#ta === null) {
+      throw new TypeError(
+        `Cannot view ${this.dtype.str} data as a typed array: it is not in native byte order or not aligned`,
+      );
+    }
+    const u = unitOf(this.dtype);
+    const bytes = this.storage.bytes;
+    const Ctor = this.#ta.constructor as new (
+      b: ArrayBufferLike,
+      o: number,
+      n: number,
+    ) => TypedArray;
+    return new Ctor(
+      bytes.buffer,
+      bytes.byteOffset,
+      Math.floor(bytes.length / u),
+    );
+  }
+
+  /**
+   * Writes values into every element (NumPy `a[...] = value`), broadcasting
+   * the value to the array's shape and converting its type. Over a memory
+   * map the walk goes window by window and releases finished windows.
+   *
+   * @param value A scalar, JavaScript data (flat, nested or typed) or an array.
+   * @returns This array.
+   * @throws {TypeError} If the array is read-only or the value cannot be broadcast.
+   * @throws {RangeError} If an integer value does not fit the type.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Broadcast a row into a matrix
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([[0, 0], [0, 0]]);
+   * a.assign([1, 2]);
+   * assert.deepEqual(a.toArray(), [[1, 2], [1, 2]]);
+   * ```
+   */
+  assign(value: ArrayInput): this {
+    this.#writable();
+    let src: NDArray;
+    if (value instanceof NDArray) {
+      value.#open();
+      src = value;
+      if (
+        src.storage.bytes.buffer === this.storage.bytes.buffer &&
+        overlaps(src, this)
+      ) src = src.copy();
+    } else if (isScalarInput(value)) {
+      src = scalarArray(this.dtype.toNative(), value);
+    } else src = fromData(value, this.dtype, false);
+    const bst = broadcastStrides(src.shape, src.strides, this.shape);
+    const same = src.dtype.equals(this.dtype);
+    const dio = ioOf(this);
+    const sio = ioOf(src);
+    const buf = same ? null : newDomainBuffer(this.dtype, RUN);
+    const dt = this.dtype;
+    walk(
+      this.shape,
+      [{ offset: this.byteOffset, strides: this.strides }, {
+        offset: src.byteOffset,
+        strides: bst,
+      }],
+      (offs, count, strides) => {
+        if (buf === null) {
+          copyRun(dio, offs[0], strides[0], sio, offs[1], strides[1], count);
+        } else {
+          readRun(sio, offs[1], strides[1], count, buf, dt, 0);
+          writeRun(dio, offs[0], strides[0], count, buf, 0);
+        }
+      },
+      {
+        memoryOrder: true,
+        release: this.storage.release?.bind(this.storage),
+        itemsize: this.itemsize,
+      },
+    );
+    return this;
+  }
+
+  /**
+   * Sets every element to one value (NumPy `a.fill(v)`).
+   *
+   * @param value The value.
+   * @returns This array.
+   * @throws {TypeError} If the array is read-only.
+   * @throws {RangeError} If an integer does not fit the type.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Fill with a value
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([1, 2, 3]).fill(7).toArray(), [7, 7, 7]);
+   * ```
+   */
+  fill(value: Scalar | Complex): this {
+    if (!isScalarInput(value)) {
+      throw new TypeError(
+        `Cannot fill with ${
+          String(value)
+        }: expected a number, bigint, boolean or { re, im }`,
+      );
+    }
+    return this.assign(value);
+  }
+
+  /**
+   * Copies the array into memory, C-contiguous, with the same type.
+   *
+   * @returns The copy.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example A copy does not share memory
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([1, 2]);
+   * const b = a.copy();
+   * b.set(0, 9);
+   * assert.equal(a.get(0), 1);
+   * ```
+   */
+  copy(): NDArray {
+    return this.astype(this.dtype);
+  }
+
+  /**
+   * Copies the array into memory, C-contiguous, converted to another type
+   * (NumPy `astype`, unsafe casting: floats truncate, integers wrap).
+   *
+   * @param dtype The new element type.
+   * @returns The converted copy.
+   * @throws {TypeError} If the type is not understood.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Convert to int32
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([1.7, -2.5]).astype("int32");
+   * assert.equal(a.dtype.name, "int32");
+   * assert.deepEqual(a.toArray(), [1, -2]);
+   * ```
+   */
+  astype(dtype: DTypeLike): NDArray {
+    this.#open();
+    return empty(this.shape, toDType(dtype)).assign(this);
+  }
+
+  /**
+   * Converts the array to nested JavaScript arrays (NumPy `tolist`). A 0-d
+   * array gives a one-element array.
+   *
+   * @returns Nested arrays of elements, as `get()` returns them.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example To nested arrays
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([[true, false]]).toArray(), [[true, false]]);
+   * ```
+   */
+  toArray(): unknown[] {
+    this.#open();
+    const dt = this.dtype;
+    const buf = newDomainBuffer(dt, this.size);
+    readAll(this, buf, dt);
+    const shape = this.shape;
+    if (shape.length === 0) return [domainToElement(dt, buf, 0)];
+    let pos = 0;
+    const build = (depth: number): unknown[] => {
+      const n = shape[depth];
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) {
+        out[i] = depth === shape.length - 1
+          ? domainToElement(dt, buf, pos++)
+          : build(depth + 1);
+      }
+      return out;
+    };
+    return build(0);
+  }
+
+  /**
+   * Copies the elements in C order into a typed array in native byte order:
+   * Float64Array for float64, BigInt64Array for int64, Uint8Array for bool,
+   * interleaved real/imaginary parts for complex types.
+   *
+   * @returns The typed array.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Get a Float64Array
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const t = array([[1, 2], [3, 4]]).T.toTypedArray();
+   * assert.ok(t instanceof Float64Array);
+   * assert.deepEqual([...t], [1, 3, 2, 4]);
+   * ```
+   */
+  toTypedArray(): TypedArray {
+    this.#open();
+    const out = empty(this.shape, this.dtype.toNative()).assign(this);
+    const u = unitOf(out.dtype);
+    return new (out.#ta!.constructor as new (
+      b: ArrayBufferLike,
+      o: number,
+      n: number,
+    ) => TypedArray)(
+      out.storage.bytes.buffer,
+      0,
+      out.nbytes / u,
+    );
+  }
+
+  /**
+   * Sums all elements, or along one axis (NumPy `sum`). Floats use pairwise
+   * summation (NumPy's accuracy). Over a memory map, a whole-array sum walks
+   * it window by window and releases finished windows, so memory use stays
+   * small for files larger than RAM.
+   *
+   * @param axis The axis to sum over; all axes when omitted.
+   * @returns A number (bigint for int64/uint64, `{ re, im }` for complex), or
+   * an in-memory array with NumPy's result type (int64 for smaller integers).
+   * @throws {RangeError} If the axis does not exist.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Sum all and by column
+   * ```ts
+   * import { array, NDArray } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([[1, 2], [3, 4]]);
+   * assert.equal(a.sum(), 10);
+   * assert.deepEqual((a.sum(0) as NDArray).toArray(), [4, 6]);
+   * ```
+   */
+  sum(axis?: number): number | bigint | Complex | NDArray {
+    return this.#reduce("sum", axis) as number | bigint | Complex | NDArray;
+  }
+
+  /**
+   * The arithmetic mean of all elements or along one axis (NumPy `mean`),
+   * computed in float64 for integer types.
+   *
+   * @param axis The axis; all axes when omitted.
+   * @returns A number (`{ re, im }` for complex; NaN for no elements), or an in-memory array.
+   * @throws {RangeError} If the axis does not exist.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Mean of a matrix
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.equal(array([[1, 2], [3, 4]]).mean(), 2.5);
+   * ```
+   */
+  mean(axis?: number): number | Complex | NDArray {
+    return this.#reduce("mean", axis) as number | Complex | NDArray;
+  }
+
+  /**
+   * The smallest element, overall or along one axis (NaN if any is NaN, as NumPy).
+   *
+   * @param axis The axis; all axes when omitted.
+   * @returns An element (as `get()` returns it) or an in-memory array.
+   * @throws {RangeError} If the array (or the axis) is empty, or the axis does not exist.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Minimum
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.equal(array([3, -1, 2]).min(), -1);
+   * ```
+   */
+  min(axis?: number): Element | NDArray {
+    return this.#reduce("min", axis);
+  }
+
+  /**
+   * The largest element, overall or along one axis (NaN if any is NaN, as NumPy).
+   *
+   * @param axis The axis; all axes when omitted.
+   * @returns An element (as `get()` returns it) or an in-memory array.
+   * @throws {RangeError} If the array (or the axis) is empty, or the axis does not exist.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Maximum per row
+   * ```ts
+   * import { array, NDArray } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual((array([[3, 1], [2, 5]]).max(1) as NDArray).toArray(), [3, 5]);
+   * ```
+   */
+  max(axis?: number): Element | NDArray {
+    return this.#reduce("max", axis);
+  }
+
+  #reduce(op: ReduceOp, axis?: number): Element | NDArray {
+    this.#open();
+    const view = {
+      io: ioOf(this),
+      shape: this.shape,
+      strides: this.strides,
+      offset: this.byteOffset,
+      release: this.storage.release?.bind(this.storage),
+    };
+    if (axis === undefined || axis === null) {
+      const r = reduceAll(op, view);
+      return domainToElement(r.dtype, r.buffer, 0);
+    }
+    const ax = normalizeAxis(axis, this.ndim);
+    const r = reduceAxis(op, view, ax);
+    if (r.shape.length === 0) {
+      const one = new NDArray(
+        memoryStorage(new Uint8Array(r.buffer.buffer as ArrayBuffer)),
+        r.dtype,
+        [],
+      );
+      return (r.dtype.equals(r.resultType) ? one : one.astype(r.resultType))
+        .get();
+    }
+    const out = new NDArray(
+      memoryStorage(new Uint8Array(r.buffer.buffer as ArrayBuffer)),
+      r.dtype,
+      r.shape,
+    );
+    return r.dtype.equals(r.resultType) ? out : out.astype(r.resultType);
+  }
+
+  /**
+   * Element-wise `this + x` with broadcasting and NumPy 2 type promotion
+   * (plain numbers are "weak" as Python scalars under NEP 50: an integer
+   * number keeps an integer array's type, a fractional one gives float64).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @returns A new in-memory array.
+   * @throws {TypeError} If the shapes cannot be broadcast.
+   * @throws {RangeError} If an integer scalar does not fit the array's integer type.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Add a row to each row
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([[1, 2], [3, 4]], { dtype: "int32" });
+   * const b = a.add(10);
+   * assert.equal(b.dtype.name, "int32");
+   * assert.deepEqual(a.add([0.5, 1]).toArray(), [[1.5, 3], [3.5, 5]]);
+   * ```
+   */
+  add(x: ArrayInput): NDArray {
+    return binary("add", this, x);
+  }
+
+  /**
+   * Element-wise `this - x` with broadcasting and NumPy 2 type promotion.
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @returns A new in-memory array.
+   * @throws {TypeError} If the shapes cannot be broadcast, or both are bool (as NumPy).
+   * @throws {RangeError} If an integer scalar does not fit the array's integer type.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Unsigned integers wrap
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([1, 2], { dtype: "uint8" }).sub(2).toArray(), [255, 0]);
+   * ```
+   */
+  sub(x: ArrayInput): NDArray {
+    return binary("sub", this, x);
+  }
+
+  /**
+   * Element-wise `this * x` with broadcasting and NumPy 2 type promotion.
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @returns A new in-memory array.
+   * @throws {TypeError} If the shapes cannot be broadcast.
+   * @throws {RangeError} If an integer scalar does not fit the array's integer type.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Scale an image
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const img = array([[10, 20]], { dtype: "uint8" });
+   * const half = img.mul(0.5);
+   * assert.equal(half.dtype.name, "float64");
+   * assert.deepEqual(half.toArray(), [[5, 10]]);
+   * ```
+   */
+  mul(x: ArrayInput): NDArray {
+    return binary("mul", this, x);
+  }
+
+  /**
+   * Element-wise true division `this / x` with broadcasting; integer inputs
+   * give float64, as NumPy.
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @returns A new in-memory array.
+   * @throws {TypeError} If the shapes cannot be broadcast.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Divide integers
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const q = array([1, 3], { dtype: "int16" }).div(2);
+   * assert.equal(q.dtype.name, "float64");
+   * assert.deepEqual(q.toArray(), [0.5, 1.5]);
+   * ```
+   */
+  div(x: ArrayInput): NDArray {
+    return binary("div", this, x);
+  }
+
+  /**
+   * Iterates over axis 0: elements for a 1-D array, views of the
+   * sub-arrays otherwise.
+   *
+   * @returns The iterator.
+   * @throws {TypeError} If the array is 0-d.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Loop over rows
+   * ```ts
+   * import { array, NDArray } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const sums = [];
+   * for (const row of array([[1, 2], [3, 4]])) sums.push((row as NDArray).sum());
+   * assert.deepEqual(sums, [3, 7]);
+   * ```
+   */
+  *[Symbol.iterator](): Iterator<Element | NDArray> {
+    this.#open();
+    if (this.ndim === 0) throw new TypeError("Cannot iterate over a 0-d array");
+    const n = this.shape[0];
+    for (let i = 0; i < n; i++) {
+      yield this.ndim === 1 ? this.get(i) : this.slice(i);
+    }
+  }
+
+  /** Shows the array like NumPy's `repr` in `console.log`. */
+  [Symbol.for("Deno.customInspect")](): string {
+    if (isDetached(this.storage)) return `${this.constructor.name}(<closed>)`;
+    // Shown compactly; JSON cannot hold bigints, so they are shown as numbers.
+    const body = this.size > 1000 ? `<${this.size} elements>` : JSON.stringify(
+      this.toArray(),
+      (_k, v) => typeof v === "bigint" ? Number(v) : v,
+    );
+    const name = this.constructor.name === "Memmap" ? "memmap" : "array";
+    return `${name}(${body}, dtype=${
+      this.dtype.isNative ? this.dtype.name : this.dtype.str
+    }, shape=${formatShape(this.shape)})`;
+  }
+}
+
+/** The internal read/write accessor of an array (for other modules of this package). */
+export function arrayIO(a: NDArray): RunIO {
+  return ioOf(a);
+}
+
+function isScalarInput(x: unknown): x is Scalar | Complex {
+  return typeof x === "number" || typeof x === "bigint" ||
+    typeof x === "boolean" || isComplex(x);
+}
+
+function overlaps(a: NDArray, b: NDArray): boolean {
+  const [alo, ahi] = extent(a);
+  const [blo, bhi] = extent(b);
+  return alo < bhi && blo < ahi &&
+    !(a.byteOffset === b.byteOffset && a.dtype.equals(b.dtype) &&
+      a.shape.length === b.shape.length &&
+      a.shape.every((n, k) =>
+        n === b.shape[k] && a.strides[k] === b.strides[k]
+      ));
+}
+
+function extent(a: NDArray): [number, number] {
+  let lo = a.byteOffset, hi = a.byteOffset;
+  for (let k = 0; k < a.ndim; k++) {
+    const span = (a.shape[k] - 1) * a.strides[k];
+    if (span < 0) lo += span;
+    else hi += span;
+  }
+  return [
+    lo + a.storage.bytes.byteOffset,
+    hi + a.itemsize + a.storage.bytes.byteOffset,
+  ];
+}
+
+/** Converts a domain value to the element `get()` returns. */
+function domainToElement(dt: DType, buf: DomainBuffer, i: number): Element {
+  if (dt.kind === "c") {
+    return { re: buf[2 * i] as number, im: buf[2 * i + 1] as number };
+  }
+  if (dt.kind === "b") return buf[i] !== 0;
+  return buf[i];
+}
+
+function setDomain(
+  buf: DomainBuffer,
+  i: number,
+  v: number | bigint | [number, number],
+): void {
+  if (Array.isArray(v)) {
+    buf[2 * i] = v[0];
+    buf[2 * i + 1] = v[1];
+  } else (buf as Float64Array)[i] = v as number;
+}
+
+/**
+ * Converts a scalar to the domain value stored for type `dt`, with NumPy's
+ * checks for Python scalars.
+ *
+ * @throws {TypeError} For a value of the wrong type (e.g. complex into a real array).
+ * @throws {RangeError} For integers that do not fit, or non-finite floats into integers.
+ */
+export function toDomainScalar(
+  dt: DType,
+  v: unknown,
+): number | bigint | [number, number] {
+  const kind = dt.kind;
+  if (kind === "c") {
+    if (isComplex(v)) return [v.re, v.im];
+    if (typeof v === "number") return [v, 0];
+    if (typeof v === "bigint") return [Number(v), 0];
+    if (typeof v === "boolean") return [v ? 1 : 0, 0];
+  } else if (kind === "f") {
+    if (typeof v === "number") return v;
+    if (typeof v === "bigint") return Number(v);
+    if (typeof v === "boolean") return v ? 1 : 0;
+  } else if (kind === "b") {
+    if (typeof v === "boolean") return v ? 1 : 0;
+    if (typeof v === "number") return v !== 0 ? 1 : 0;
+    if (typeof v === "bigint") return v !== 0n ? 1 : 0;
+  } else {
+    const big = dt.itemsize === 8;
+    if (typeof v === "boolean") return big ? (v ? 1n : 0n) : (v ? 1 : 0);
+    if (typeof v === "bigint") {
+      checkIntFits(v, dt);
+      return big ? v : Number(v);
+    }
+    if (typeof v === "number") {
+      if (!Number.isFinite(v)) {
+        throw new RangeError(
+          `Cannot convert ${v} to ${dt.name}: not a finite number`,
+        );
+      }
+      const t = Math.trunc(v);
+      if (Number.isInteger(v)) checkIntFits(v, dt);
+      return big ? BigInt.asIntN(64, BigInt(t)) : t;
+    }
+  }
+  throw new TypeError(
+    `Cannot convert ${
+      isComplex(v) ? "a complex number" : String(v)
+    } to ${dt.name}`,
+  );
+}
+
+/** A 0-d in-memory array holding one scalar converted to `dt`. */
+function scalarArray(dt: DType, v: Scalar | Complex): NDArray {
+  const a = empty([], dt);
+  const buf = newDomainBuffer(dt, 1);
+  setDomain(buf, 0, toDomainScalar(dt, v));
+  writeRun(ioOf(a), 0, 0, 1, buf, 0);
+  return a;
+}
+
+/**
+ * Creates a zero-filled in-memory C-contiguous array.
+ *
+ * @param shape The shape.
+ * @param dt The element type.
+ * @returns The array.
+ */
+export function empty(shape: readonly number[], dt: DType): NDArray {
+  const dims = normalizeShape(shape);
+  return new NDArray(memoryStorage(shapeSize(dims) * dt.itemsize), dt, dims);
+}
+
+/** Reads all elements of `a` in C order into `dst` (a domain buffer of `dstType`). */
+function readAll(a: NDArray, dst: DomainBuffer, dstType: DType): void {
+  const io = ioOf(a);
+  let j = 0;
+  walk(
+    a.shape,
+    [{ offset: a.byteOffset, strides: a.strides }],
+    (offs, count, strides) => {
+      readRun(io, offs[0], strides[0], count, dst, dstType, j);
+      j += count;
+    },
+  );
+}
+
+/**
+ * Builds an array from JavaScript data (see {@linkcode array}).
+ *
+ * @param data Flat, nested or typed data, or an array.
+ * @param dt The element type; inferred when omitted.
+ * @param copy Copy typed arrays (true) or view them (false).
+ * @param shape A shape to give the data.
+ */
+export function fromData(
+  data: unknown,
+  dt?: DType,
+  copy = true,
+  shape?: readonly number[],
+): NDArray {
+  let out: NDArray;
+  if (data instanceof NDArray) {
+    out = copy || (dt !== undefined && !dt.equals(data.dtype))
+      ? data.astype(dt ?? data.dtype)
+      : data;
+  } else if (isScalarInput(data)) {
+    out = scalarArray(dt ?? inferScalar(data), data);
+  } else {
+    const flat = flatten(data);
+    if (flat.typed !== undefined) {
+      const t = flat.typed;
+      const bytes = new Uint8Array(t.buffer, t.byteOffset, t.byteLength);
+      const view = new NDArray(memoryStorage(bytes), flat.dtype, flat.shape);
+      out = copy || (dt !== undefined && !dt.equals(view.dtype))
+        ? view.astype(dt ?? view.dtype)
+        : view;
+    } else {
+      const t = dt ?? flat.dtype;
+      out = empty(flat.shape, t);
+      const n = flat.values.length;
+      const buf = newDomainBuffer(t, n);
+      for (let i = 0; i < n; i++) {
+        setDomain(buf, i, toDomainScalar(t, flat.values[i]));
+      }
+      writeRun(ioOf(out), 0, t.itemsize, n, buf, 0);
+    }
+  }
+  if (shape !== undefined) {
+    const dims = normalizeShape(shape);
+    if (shapeSize(dims) !== out.size) {
+      throw new TypeError(
+        `Cannot reshape array of size ${out.size} into shape ${
+          formatShape(dims)
+        }`,
+      );
+    }
+    out = out.reshape(dims);
+  }
+  return out;
+}
+
+function inferScalar(x: Scalar | Complex): DType {
+  if (typeof x === "boolean") return nativeDType("bool");
+  if (typeof x === "bigint") return nativeDType("int64");
+  if (isComplex(x)) return nativeDType("complex128");
+  return nativeDType("float64");
+}
+
+type BinaryOp = "add" | "sub" | "mul" | "div";
+
+function binary(op: BinaryOp, a: NDArray, x: ArrayInput): NDArray {
+  if (isDetached(a.storage)) throwClosed(a.storage);
+  let b: NDArray;
+  let t: DType;
+  if (
+    typeof x === "number" || typeof x === "bigint" || typeof x === "boolean"
+  ) {
+    t = resultTypeWithScalar(a.dtype, x);
+    if (op === "div" && t.kind !== "f" && t.kind !== "c") {
+      t = nativeDType("float64");
+    }
+    b = scalarArray(t, x);
+  } else {
+    b = x instanceof NDArray ? x : fromData(
+      x,
+      isComplex(x) ? nativeDType("complex128") : undefined,
+      false,
+    );
+    if (isDetached(b.storage)) throwClosed(b.storage);
+    t = resultType(a.dtype, b.dtype);
+  }
+  if (op === "div" && t.kind !== "f" && t.kind !== "c") {
+    t = nativeDType("float64");
+  }
+  if (op === "sub" && a.dtype.kind === "b" && b.dtype.kind === "b") {
+    throw new TypeError(
+      "Cannot subtract bool arrays: NumPy's boolean subtract is not supported, use logical_xor",
+    );
+  }
+  const shape = broadcastShapes(a.shape, b.shape);
+  const out = empty(shape, t);
+  const ops: Operand[] = [
+    { offset: 0, strides: out.strides },
+    {
+      offset: a.byteOffset,
+      strides: broadcastStrides(a.shape, a.strides, shape),
+    },
+    {
+      offset: b.byteOffset,
+      strides: broadcastStrides(b.shape, b.strides, shape),
+    },
+  ];
+  const oio = ioOf(out), aio = ioOf(a), bio = ioOf(b);
+  const x1 = newDomainBuffer(t, RUN);
+  const x2 = newDomainBuffer(t, RUN);
+  const kernel = kernelFor(op, t);
+  walk(shape, ops, (offs, count, strides) => {
+    readRun(aio, offs[1], strides[1], count, x1, t, 0);
+    readRun(bio, offs[2], strides[2], count, x2, t, 0);
+    kernel(x1, x2, count);
+    writeRun(oio, offs[0], strides[0], count, x1, 0);
+  }, { memoryOrder: true });
+  return out;
+}
+
+type Kernel = (x: DomainBuffer, y: DomainBuffer, n: number) => void;
+
+function kernelFor(op: BinaryOp, t: DType): Kernel {
+  const dom = domainOf(t);
+  if (dom === "bigint") {
+    return (xb, yb, n) => {
+      const x = xb as BigInt64Array, y = yb as BigInt64Array;
+      if (op === "add") { for (let i = 0; i < n; i++) x[i] += y[i]; }
+      else if (op === "sub") { for (let i = 0; i < n; i++) x[i] -= y[i]; }
+      else for (let i = 0; i < n; i++) x[i] *= y[i];
+    };
+  }
+  if (dom === "complex") {
+    return (xb, yb, n) => {
+      const x = xb as Float64Array, y = yb as Float64Array;
+      for (let k = 0; k < 2 * n; k += 2) {
+        const a = x[k], b = x[k + 1], c = y[k], d = y[k + 1];
+        if (op === "add") {
+          x[k] = a + c;
+          x[k + 1] = b + d;
+        } else if (op === "sub") {
+          x[k] = a - c;
+          x[k + 1] = b - d;
+        } else if (op === "mul") {
+          x[k] = a * c - b * d;
+          x[k + 1] = a * d + b * c;
+        } else if (Math.abs(c) >= Math.abs(d)) {
+          // Smith's algorithm, as NumPy.
+          if (c === 0 && d === 0) {
+            x[k] = a / Math.abs(c);
+            x[k + 1] = b / Math.abs(c);
+          } else {
+            const r = d / c, den = c + d * r;
+            x[k] = (a + b * r) / den;
+            x[k + 1] = (b - a * r) / den;
+          }
+        } else {
+          const r = c / d, den = c * r + d;
+          x[k] = (a * r + b) / den;
+          x[k + 1] = (b * r - a) / den;
+        }
+      }
+    };
+  }
+  const x32 = t.kind === "i" || t.kind === "u" ? t.itemsize === 4 : false;
+  const half = t.name === "float16";
+  return (xb, yb, n) => {
+    const x = xb as Float64Array, y = yb as Float64Array;
+    switch (op) {
+      case "add":
+        for (let i = 0; i < n; i++) x[i] += y[i];
+        break;
+      case "sub":
+        for (let i = 0; i < n; i++) x[i] -= y[i];
+        break;
+      case "mul":
+        if (x32) { for (let i = 0; i < n; i++) x[i] = Math.imul(x[i], y[i]); }
+        else for (let i = 0; i < n; i++) x[i] *= y[i];
+        break;
+      case "div":
+        for (let i = 0; i < n; i++) x[i] /= y[i];
+        break;
+    }
+    // NumPy computes float16 arithmetic in float32, then rounds to float16.
+    if (half) { for (let i = 0; i < n; i++) x[i] = Math.fround(x[i]); }
+  };
+}
+
+/** Re-exported so `dtype` objects created elsewhere compare with `instanceof`. */
+export { DType };

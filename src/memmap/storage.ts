@@ -1,0 +1,82 @@
+/**
+ * The byte storage an {@linkcode NDArray} views: a plain in-memory buffer or
+ * the bytes of a memory map.
+ *
+ * @module
+ */
+
+/**
+ * Bytes an array views, with the rules for writing and releasing them.
+ *
+ * Storage owned by a memory map is detached when the map closes: its
+ * `bytes.buffer` becomes detached (`bytes.length` is then 0), and every array
+ * over it throws `Deno.errors.BadResource` instead of reading.
+ */
+export interface ArrayStorage {
+  /** The bytes; element offsets and strides of arrays are relative to `bytes[0]`. */
+  readonly bytes: Uint8Array;
+  /** Whether writes must be refused (NumPy mode `"r"`). */
+  readonly readOnly: boolean;
+  /** A short description used in error messages, e.g. a file name. */
+  readonly label?: string;
+  /**
+   * Tells the storage that `[byteStart, byteStart + byteLength)` of `bytes`
+   * is no longer needed for now (windowed walks call it for finished
+   * windows); the bytes must read back unchanged later. Optional.
+   */
+  release?(byteStart: number, byteLength: number): void;
+  /** Prepares `[byteStart, byteStart + byteLength)` of `bytes` for a sequential read. Optional. */
+  prefetch?(byteStart: number, byteLength: number): void;
+}
+
+/**
+ * Creates in-memory storage of `byteLength` zeroed bytes (or over the given bytes).
+ *
+ * @param bytesOrLength The bytes to use, or how many zeroed bytes to allocate.
+ * @returns The storage.
+ */
+export function memoryStorage(
+  bytesOrLength: Uint8Array | number,
+): ArrayStorage {
+  const bytes = typeof bytesOrLength === "number"
+    ? new Uint8Array(bytesOrLength)
+    : bytesOrLength;
+  return { bytes, readOnly: false };
+}
+
+/**
+ * Tells whether the storage's buffer has been detached (its map was closed).
+ *
+ * @param storage The storage.
+ * @returns `true` when closed.
+ */
+export function isDetached(storage: ArrayStorage): boolean {
+  // `detached` is undefined on SharedArrayBuffer, which cannot be detached.
+  return (storage.bytes.buffer as ArrayBuffer).detached === true;
+}
+
+/**
+ * Throws the error for an array whose memory map has been closed.
+ *
+ * @param storage The storage (for its label).
+ * @throws {Deno.errors.BadResource} Always.
+ */
+export function throwClosed(storage: ArrayStorage): never {
+  const what = storage.label ? ` of "${storage.label}"` : "";
+  throw new Deno.errors.BadResource(
+    `Cannot use the array: the memory map${what} is closed`,
+  );
+}
+
+/**
+ * Throws the error for a write through a read-only array.
+ *
+ * @param storage The storage (for its label).
+ * @throws {TypeError} Always.
+ */
+export function throwReadOnly(storage: ArrayStorage): never {
+  const what = storage.label ? ` "${storage.label}"` : "";
+  throw new TypeError(
+    `Cannot write to the array: the memory map${what} is read-only (mode "r")`,
+  );
+}
