@@ -1,0 +1,369 @@
+/**
+ * The `.npy` header: how NumPy describes an array before its raw bytes.
+ *
+ * A `.npy` file starts with the 6-byte magic string `\x93NUMPY`, then one
+ * byte each for the major and minor format version, then the length of the
+ * header text as a little-endian unsigned integer (2 bytes in version 1.0,
+ * 4 bytes in versions 2.0 and 3.0), then the header text itself: the
+ * `repr()` of a Python dict with exactly the keys `descr` (the dtype
+ * string, see {@link ./descr.ts}), `fortran_order` (a bool) and `shape`
+ * (a tuple of ints), padded with spaces and ended by `\n` so that the array
+ * data starts at a multiple of 64 bytes. Versions 1.0 and 2.0 encode the
+ * text as Latin-1, version 3.0 as UTF-8. The data follows directly, in C
+ * order, or in Fortran order when `fortran_order` is true.
+ *
+ * Headers are parsed by a strict literal parser (no evaluation), and, as in
+ * NumPy, a header text longer than 10,000 characters is refused.
+ *
+ * @module
+ */
+
+import { invalidData, showBytes } from "./_errors.ts";
+import type { ByteSource } from "./byte_source.ts";
+import { type Descr, DescrError, parseDescr } from "./descr.ts";
+import {
+  parsePythonLiteral,
+  PythonLiteralError,
+  type PyValue,
+} from "./python_literal.ts";
+
+/** The `.npy` magic string, `\x93NUMPY`. */
+export const NPY_MAGIC: Uint8Array = new Uint8Array([
+  0x93,
+  0x4e,
+  0x55,
+  0x4d,
+  0x50,
+  0x59,
+]);
+/** Array data starts at a multiple of this many bytes in files written here (as NumPy). */
+export const ARRAY_ALIGN = 64;
+/** Longest header text accepted, in characters (NumPy's `_MAX_HEADER_SIZE`). */
+export const MAX_HEADER_SIZE = 10000;
+/** Spare spaces NumPy leaves in a header so the first axis can grow in place. */
+const GROWTH_AXIS_MAX_DIGITS = 21;
+
+/** A `.npy` format version. */
+export type NpyVersion = [1, 0] | [2, 0] | [3, 0];
+
+/** What a `.npy` header says. */
+export interface NpyHeader {
+  /** The format version of the file. */
+  version: NpyVersion;
+  /** The parsed dtype descriptor. */
+  descr: Descr;
+  /** Whether the data is in Fortran (column-major) order. */
+  fortranOrder: boolean;
+  /** The shape; `[]` for a 0-d array. */
+  shape: number[];
+  /** Number of elements. */
+  size: number;
+  /** Number of data bytes (`size * itemsize`). */
+  nbytes: number;
+  /** Offset of the data from the start of the `.npy` content. */
+  headerLength: number;
+}
+
+/**
+ * Reads and checks the header of `.npy` content starting at `base` in a
+ * source. Does not check that the data is all there: the caller compares
+ * `base + headerLength + nbytes` with what it has.
+ *
+ * @param source Where the bytes are.
+ * @param base Offset of the `.npy` content in the source (0 for a `.npy`
+ *   file, the member's data offset in an `.npz`).
+ * @param where The name of what is read, for error messages.
+ * @param end Where the `.npy` content ends in the source (default: its size).
+ * @returns The header.
+ * @throws {Deno.errors.InvalidData} If the magic, version, length or dict
+ *   is malformed, or the header is longer than 10,000 characters.
+ * @throws {TypeError} If the dtype is valid for NumPy but not supported
+ *   here (object arrays are always refused: pickles are never read).
+ */
+export function readNpyHeader(
+  source: ByteSource,
+  base: number,
+  where: string,
+  end: number = source.size,
+): NpyHeader {
+  const available = end - base;
+  const prefix = source.read(base, Math.max(0, Math.min(available, 12)));
+  for (let i = 0; i < NPY_MAGIC.length; i++) {
+    if (i >= prefix.length) {
+      throw invalidData(
+        where,
+        base + prefix.length,
+        `Truncated .npy magic string: content ends after ${prefix.length} bytes`,
+      );
+    }
+    if (prefix[i] !== NPY_MAGIC[i]) {
+      throw invalidData(
+        where,
+        base + i,
+        `Bad .npy magic string ${showBytes(prefix.subarray(0, 6))}, expected ${
+          showBytes(NPY_MAGIC)
+        }`,
+      );
+    }
+  }
+  if (prefix.length < 8) {
+    throw invalidData(
+      where,
+      base + prefix.length,
+      "Truncated .npy version: content ends early",
+    );
+  }
+  const major = prefix[6];
+  const minor = prefix[7];
+  if (!((major === 1 || major === 2 || major === 3) && minor === 0)) {
+    throw invalidData(
+      where,
+      base + 6,
+      `Unsupported .npy format version ${major}.${minor}`,
+    );
+  }
+  const lengthSize = major === 1 ? 2 : 4;
+  if (prefix.length < 8 + lengthSize) {
+    throw invalidData(
+      where,
+      base + prefix.length,
+      "Truncated .npy header length: content ends early",
+    );
+  }
+  const view = new DataView(
+    prefix.buffer,
+    prefix.byteOffset,
+    prefix.byteLength,
+  );
+  const textLength = major === 1
+    ? view.getUint16(8, true)
+    : view.getUint32(8, true);
+  const maxBytes = major === 3 ? 4 * MAX_HEADER_SIZE : MAX_HEADER_SIZE;
+  if (textLength > maxBytes) {
+    throw invalidData(
+      where,
+      base + 8,
+      `Header length ${textLength} is over the limit of ${MAX_HEADER_SIZE} characters`,
+    );
+  }
+  const textStart = 8 + lengthSize;
+  if (textStart + textLength > available) {
+    throw invalidData(
+      where,
+      base + available,
+      `Truncated .npy header: it needs ${textLength} bytes but the content ends after ${
+        available - textStart
+      }`,
+    );
+  }
+  const raw = source.read(base + textStart, textLength);
+  let text: string;
+  if (major === 3) {
+    try {
+      text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(
+        raw,
+      );
+    } catch {
+      throw invalidData(
+        where,
+        base + textStart,
+        "Header of a version 3.0 .npy is not valid UTF-8",
+      );
+    }
+    if (text.length > MAX_HEADER_SIZE) {
+      throw invalidData(
+        where,
+        base + 8,
+        `Header length ${text.length} is over the limit of ${MAX_HEADER_SIZE} characters`,
+      );
+    }
+  } else {
+    text = latin1(raw);
+  }
+  const byteAt = (index: number): number =>
+    base + textStart +
+    (major === 3
+      ? new TextEncoder().encode(text.slice(0, index)).length
+      : index);
+  const dict = parseHeaderText(text, major !== 3, where, byteAt);
+  return {
+    version: [major, 0] as NpyVersion,
+    ...dict,
+    headerLength: textStart + textLength,
+  };
+}
+
+function latin1(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 4096) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  }
+  return s;
+}
+
+function parseHeaderText(
+  text: string,
+  python2: boolean,
+  where: string,
+  byteAt: (index: number) => number,
+): Omit<NpyHeader, "version" | "headerLength"> {
+  let value: PyValue;
+  try {
+    value = parsePythonLiteral(text, { allowLongSuffix: python2 });
+  } catch (e) {
+    if (e instanceof PythonLiteralError) {
+      throw invalidData(
+        where,
+        byteAt(e.index),
+        `Cannot parse .npy header: ${e.message}`,
+      );
+    }
+    throw e;
+  }
+  const at = byteAt(0);
+  if (!(value instanceof Map)) {
+    throw invalidData(where, at, "Header of .npy is not a dict");
+  }
+  const keys = [...value.keys()];
+  const expected = ["descr", "fortran_order", "shape"];
+  if (keys.length !== 3 || !expected.every((k) => value.has(k))) {
+    const shown = keys.map((k) => typeof k === "string" ? `'${k}'` : String(k))
+      .sort();
+    throw invalidData(
+      where,
+      at,
+      `Header of .npy must have exactly the keys 'descr', 'fortran_order', 'shape', found [${
+        shown.join(", ")
+      }]`,
+    );
+  }
+  const fortranOrder = value.get("fortran_order");
+  if (typeof fortranOrder !== "boolean") {
+    throw invalidData(
+      where,
+      at,
+      "Header value 'fortran_order' is not True or False",
+    );
+  }
+  const shapeValue = value.get("shape");
+  if (
+    typeof shapeValue !== "object" || shapeValue === null ||
+    !("kind" in shapeValue) ||
+    shapeValue.kind !== "tuple" ||
+    !shapeValue.items.every((x) => typeof x === "bigint")
+  ) {
+    throw invalidData(where, at, "Header value 'shape' is not a tuple of ints");
+  }
+  const descrValue = value.get("descr");
+  let descr: Descr;
+  if (typeof descrValue !== "string") {
+    if (Array.isArray(descrValue)) {
+      throw new TypeError(
+        `Cannot load a structured dtype from ${where}: this library holds plain numeric dtypes only`,
+      );
+    }
+    throw invalidData(where, at, "Header value 'descr' is not a dtype string");
+  }
+  try {
+    descr = parseDescr(descrValue);
+  } catch (e) {
+    if (e instanceof DescrError) {
+      if (e.reason === "invalid") throw invalidData(where, at, e.message);
+      throw new TypeError(`${e.message}, in ${where}`);
+    }
+    throw e;
+  }
+  const dims = shapeValue.items as bigint[];
+  const shape: number[] = [];
+  let size = 1;
+  let span = descr.itemsize; // product of max(d, 1): bounds every stride
+  for (const d of dims) {
+    if (d < 0n) {
+      throw invalidData(
+        where,
+        at,
+        `Header shape ${showShape(dims)} has a negative dimension`,
+      );
+    }
+    span *= Math.max(1, Number(d));
+    if (span > Number.MAX_SAFE_INTEGER) {
+      throw invalidData(
+        where,
+        at,
+        `Header shape ${
+          showShape(dims)
+        } of ${descr.str} overflows: it needs more than 2**53 bytes`,
+      );
+    }
+    shape.push(Number(d));
+    size *= Number(d);
+  }
+  return { descr, fortranOrder, shape, size, nbytes: size * descr.itemsize };
+}
+
+function showShape(dims: readonly (bigint | number)[]): string {
+  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(", ")})`;
+}
+
+/**
+ * Builds the bytes of a `.npy` header exactly as NumPy's `np.save` does:
+ * keys sorted, Python reprs, 21 spare characters for growing the first axis
+ * (the last one for Fortran order), padding so the data starts at a multiple
+ * of 64 bytes.
+ *
+ * @param descr The dtype string, e.g. `"<f8"`.
+ * @param fortranOrder Whether the data will be in Fortran order.
+ * @param shape The shape.
+ * @param version The format version; by default 1.0, or 2.0 when the header
+ *   does not fit in 65,535 bytes.
+ * @returns The magic string, version, length and header text.
+ * @throws {RangeError} If the header does not fit in the requested version.
+ */
+export function formatNpyHeader(
+  descr: string,
+  fortranOrder: boolean,
+  shape: readonly number[],
+  version?: NpyVersion,
+): Uint8Array {
+  if (!/^[<>|][a-zA-Z][0-9]*$/.test(descr)) {
+    throw new TypeError(
+      `Cannot write descr ${JSON.stringify(descr)} to a .npy header`,
+    );
+  }
+  let text = `{'descr': '${descr}', 'fortran_order': ${
+    fortranOrder ? "True" : "False"
+  }, 'shape': ${showShape(shape)}, }`;
+  if (shape.length > 0) {
+    const growing = String(shape[fortranOrder ? shape.length - 1 : 0]);
+    text += " ".repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - growing.length));
+  }
+  const major = version?.[0] ??
+    (wrappedLength(text.length, 2) - 10 <= 0xffff ? 1 : 2);
+  const lengthSize = major === 1 ? 2 : 4;
+  const total = wrappedLength(text.length, lengthSize);
+  const hlen = total - 8 - lengthSize;
+  if (major === 1 && hlen > 0xffff) {
+    throw new RangeError(
+      `Header length ${hlen} is too big for .npy version 1.0`,
+    );
+  }
+  const out = new Uint8Array(total);
+  out.set(NPY_MAGIC);
+  out[6] = major;
+  out[7] = 0;
+  const view = new DataView(out.buffer);
+  if (major === 1) view.setUint16(8, hlen, true);
+  else view.setUint32(8, hlen, true);
+  const start = 8 + lengthSize;
+  for (let i = 0; i < text.length; i++) out[start + i] = text.charCodeAt(i);
+  out.fill(0x20, start + text.length, total - 1);
+  out[total - 1] = 0x0a;
+  return out;
+}
+
+function wrappedLength(textLength: number, lengthSize: number): number {
+  // magic (6) + version (2) + length field + text + "\n", rounded up; NumPy
+  // always adds at least one space before the newline when already aligned.
+  const bare = 8 + lengthSize + textLength + 1;
+  return bare + (ARRAY_ALIGN - (bare % ARRAY_ALIGN));
+}

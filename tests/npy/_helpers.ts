@@ -1,0 +1,86 @@
+// Shared helpers of the .npy/.npz tests.
+
+import { fileURLToPath } from "node:url";
+
+/** Directory of the committed NumPy-made fixtures. */
+export const FIXTURES: string = fileURLToPath(
+  new URL("../testdata/npy/", import.meta.url),
+);
+
+/** One fixture's expectations, as written by make_fixtures.py. */
+export interface Expected {
+  descr: string;
+  shape: number[];
+  fortran_order: boolean;
+  version?: [number, number];
+  /** Flattened C-order values: bool, ints as strings, floats as Python reprs, complex as [re, im]. */
+  values: (boolean | string | [string, string])[];
+}
+
+/** The expectations of every fixture, by file name (`npz:NAME` for archive members). */
+export const EXPECTED: Record<string, Expected> = JSON.parse(
+  Deno.readTextFileSync(`${FIXTURES}expected.json`),
+);
+
+/** Parses a Python float repr ("nan", "inf", "-0.0", "1e-05"). */
+export function pyFloat(s: string): number {
+  if (s === "nan") return NaN;
+  if (s === "inf") return Infinity;
+  if (s === "-inf") return -Infinity;
+  return Number(s);
+}
+
+function hasNumpy(): boolean {
+  try {
+    const out = new Deno.Command("python3", {
+      args: ["-c", "import numpy"],
+      stdout: "null",
+      stderr: "null",
+    }).outputSync();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether python3 with NumPy can be run (interop tests are ignored otherwise). */
+export const HAS_NUMPY: boolean = hasNumpy();
+
+/**
+ * Runs a Python script with NumPy and returns its stdout; throws with stderr on failure.
+ */
+export function python(script: string, ...args: string[]): string {
+  const out = new Deno.Command("python3", {
+    args: ["-c", script, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  const dec = new TextDecoder();
+  if (!out.success) {
+    throw new Error(`python3 failed (${out.code}):\n${dec.decode(out.stderr)}`);
+  }
+  return dec.decode(out.stdout);
+}
+
+/** A temp directory removed by the returned dispose. */
+export function tempDir(): { path: string } & Disposable {
+  const path = Deno.makeTempDirSync({ prefix: "npy_test_" });
+  return {
+    path,
+    [Symbol.dispose]() {
+      Deno.removeSync(path, { recursive: true });
+    },
+  };
+}
+
+/** A small deterministic PRNG (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
