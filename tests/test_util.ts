@@ -16,7 +16,11 @@ export function tempDir(): { path: string } & Disposable {
 }
 
 /** Writes `text` (or bytes) to `name` in `dir` and returns the path. */
-export function writeFile(dir: string, name: string, content: string | Uint8Array): string {
+export function writeFile(
+  dir: string,
+  name: string,
+  content: string | Uint8Array,
+): string {
   const path = `${dir}/${name}`;
   if (typeof content === "string") Deno.writeTextFileSync(path, content);
   else Deno.writeFileSync(path, content);
@@ -35,7 +39,11 @@ export function text(bytes: Uint8Array): string {
 
 function probe(code: string): boolean {
   try {
-    return new Deno.Command("python3", { args: ["-c", code], stdout: "null", stderr: "null" })
+    return new Deno.Command("python3", {
+      args: ["-c", code],
+      stdout: "null",
+      stderr: "null",
+    })
       .outputSync().success;
   } catch {
     return false;
@@ -49,7 +57,8 @@ export const HAS_NUMPY: boolean = HAS_PYTHON && probe("import numpy");
 
 /** Runs a Python script with arguments; returns its stdout, throws with stderr on failure. */
 export function python(script: string, ...args: string[]): string {
-  const out = new Deno.Command("python3", { args: ["-c", script, ...args] }).outputSync();
+  const out = new Deno.Command("python3", { args: ["-c", script, ...args] })
+    .outputSync();
   if (!out.success) throw new Error(`python3 failed:\n${text(out.stderr)}`);
   return text(out.stdout);
 }
@@ -71,7 +80,11 @@ export function denoRun(
       args: ["run", "--no-prompt", "--no-config", ...flags, script],
       env: { NO_COLOR: "1" },
     }).outputSync();
-    return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+    return {
+      code: out.code,
+      stdout: text(out.stdout),
+      stderr: text(out.stderr),
+    };
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

@@ -18,19 +18,39 @@ function makeText(dir: string): void {
   try {
     if (Deno.statSync(path).size > GIB) return;
   } catch { /* make it */ }
-  const words = ["lorem", "ipsum", "dolor", "sit", "amet", "consectetuer", "adipiscing", "elit", "cat", "the"];
+  const words = [
+    "lorem",
+    "ipsum",
+    "dolor",
+    "sit",
+    "amet",
+    "consectetuer",
+    "adipiscing",
+    "elit",
+    "cat",
+    "the",
+  ];
   let seed = 1;
-  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const random = () =>
+    (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   let block = "";
   while (block.length < 1 << 20) {
     const n = 2 + Math.floor(random() * 12);
     const line: string[] = [];
-    for (let i = 0; i < n; i++) line.push(words[Math.floor(random() * words.length)]);
+    for (let i = 0; i < n; i++) {
+      line.push(words[Math.floor(random() * words.length)]);
+    }
     block += line.join(" ") + "\n";
   }
   const bytes = new TextEncoder().encode(block);
-  using file = Deno.openSync(path, { write: true, create: true, truncate: true });
-  for (let written = 0; written < GIB; written += bytes.length) file.writeSync(bytes);
+  using file = Deno.openSync(path, {
+    write: true,
+    create: true,
+    truncate: true,
+  });
+  for (let written = 0; written < GIB; written += bytes.length) {
+    file.writeSync(bytes);
+  }
   file.writeSync(new TextEncoder().encode(`${NEEDLE}\n`));
   // Warm the page cache.
   using m = Mmap.open(path, { access: "read" });
@@ -185,11 +205,14 @@ with open(DIR + "/text.txt", "rb") as f:
   {
     name: "open + close a small file, 10k times",
     target: ">= 1.0x",
-    setup: (dir) => Deno.writeTextFileSync(`${dir}/small.txt`, "VOCABULARY\ncat\n"),
+    setup: (dir) =>
+      Deno.writeTextFileSync(`${dir}/small.txt`, "VOCABULARY\ncat\n"),
     deno: (dir) => {
       const path = `${dir}/small.txt`;
       return time(() => {
-        for (let i = 0; i < 10_000; i++) Mmap.open(path, { access: "read" }).close();
+        for (let i = 0; i < 10_000; i++) {
+          Mmap.open(path, { access: "read" }).close();
+        }
       });
     },
     python: `

@@ -44,9 +44,14 @@ for _ in range(REPEAT):
     ms = None
 `;
 
-async function runPython(body: string, dir: string, repeat: number): Promise<number> {
+async function runPython(
+  body: string,
+  dir: string,
+  repeat: number,
+): Promise<number> {
   const indented = body.trim().split("\n").map((l) => `    ${l}`).join("\n");
-  const script = `${PRELUDE}${indented}\n    best = min(best, ms)\nprint(best)\n`;
+  const script =
+    `${PRELUDE}${indented}\n    best = min(best, ms)\nprint(best)\n`;
   const out = await new Deno.Command("python3", {
     args: ["-c", script, dir, String(repeat)],
     stdout: "piped",
@@ -64,7 +69,8 @@ async function main(): Promise<void> {
     .filter((e) => e.name.endsWith("_compare.ts"))
     .map((e) => e.name)
     .sort();
-  const dir = Deno.env.get("COMPARE_DIR") ?? Deno.makeTempDirSync({ prefix: "mmap-compare-" });
+  const dir = Deno.env.get("COMPARE_DIR") ??
+    Deno.makeTempDirSync({ prefix: "mmap-compare-" });
   const rows: string[] = [
     "| workload | Python/NumPy | this library | ratio | target |",
     "| --- | ---: | ---: | ---: | --- |",
@@ -81,10 +87,12 @@ async function main(): Promise<void> {
         const repeat = w.repeat ?? 3;
         const py = await runPython(w.python, dir, repeat);
         let best = Infinity;
-        for (let i = 0; i < repeat; i++) best = Math.min(best, await w.deno(dir));
-        const row = `| ${w.name} | ${fmt(py)} | ${fmt(best)} | ${(py / best).toFixed(2)}x | ${
-          w.target ?? ""
-        } |`;
+        for (let i = 0; i < repeat; i++) {
+          best = Math.min(best, await w.deno(dir));
+        }
+        const row = `| ${w.name} | ${fmt(py)} | ${fmt(best)} | ${
+          (py / best).toFixed(2)
+        }x | ${w.target ?? ""} |`;
         console.error(row);
         rows.push(row);
         notes.push(...(w.notes?.() ?? []));
@@ -101,7 +109,11 @@ async function main(): Promise<void> {
 }
 
 function fmt(ms: number): string {
-  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} us`;
+  return ms >= 100
+    ? `${ms.toFixed(0)} ms`
+    : ms >= 1
+    ? `${ms.toFixed(2)} ms`
+    : `${(ms * 1000).toFixed(1)} us`;
 }
 
 if (import.meta.main) await main();

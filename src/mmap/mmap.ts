@@ -634,8 +634,9 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   writeByte(byte: number): void {
-    this.#checkWritable();
+    this.#check();
     checkByte(byte);
+    this.#checkWritable();
     if (this.#pos >= this.#bytes.length) {
       throw new RangeError(
         `Cannot write a byte at position ${this.#pos}: the map ends at ${this.#bytes.length}`,

@@ -73,7 +73,7 @@ export function lastIndexOfBytes(
  *
  * @param index The index; `undefined` gives `fallback`.
  * @param length The sequence length.
- * @param fallback Used when `index` is undefined.
+ * @param fallback Used when `index` is undefined (and clamped too).
  * @returns The clamped index.
  */
 export function clampIndex(
@@ -81,8 +81,8 @@ export function clampIndex(
   length: number,
   fallback: number,
 ): number {
-  if (index === undefined) return fallback;
-  if (index < 0) index += length;
+  if (index === undefined) index = fallback;
+  else if (index < 0) index += length;
   return index < 0 ? 0 : index > length ? length : index;
 }
 

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { ALLOCATIONGRANULARITY, MAP_SHARED, Mmap, PROT_READ } from "../../mod.ts";
+import {
+  ALLOCATIONGRANULARITY,
+  MAP_SHARED,
+  Mmap,
+  PROT_READ,
+} from "../../mod.ts";
 import { tempDir, utf8, writeFile } from "../test_util.ts";
 
 Deno.test("Mmap methods on a closed map throw BadResource mentioning closed", () => {
@@ -60,7 +65,10 @@ Deno.test("Mmap index, position, slice and range errors are RangeErrors", () => 
   assert.throws(() => m.set(-1, utf8("ab")), RangeError);
   assert.throws(() => m.set(0, 256), RangeError);
   assert.throws(() => m.set(0, -1), RangeError);
-  assert.throws(() => m.seek(11), { name: "RangeError", message: "Cannot seek to 11: position must be within 0..10" });
+  assert.throws(() => m.seek(11), {
+    name: "RangeError",
+    message: "Cannot seek to 11: position must be within 0..10",
+  });
   assert.throws(() => m.seek(-1), RangeError);
   assert.throws(() => m.seek(1, 2), RangeError);
   assert.throws(() => m.slice(0, 5, 0), RangeError);
@@ -96,16 +104,33 @@ Deno.test("Mmap argument type errors are TypeErrors", () => {
 
 Deno.test("Mmap.open() rejects a bad access, access with flags, and bad offsets", () => {
   using dir = tempDir();
-  const path = writeFile(dir.path, "x.bin", new Uint8Array(ALLOCATIONGRANULARITY * 2));
+  const path = writeFile(
+    dir.path,
+    "x.bin",
+    new Uint8Array(ALLOCATIONGRANULARITY * 2),
+  );
   assert.throws(() => Mmap.open(path, { access: "rw" as "read" }), TypeError);
-  assert.throws(() => Mmap.open(path, { access: "read", flags: MAP_SHARED }), TypeError);
-  assert.throws(() => Mmap.open(path, { access: "read", prot: PROT_READ }), TypeError);
+  assert.throws(
+    () => Mmap.open(path, { access: "read", flags: MAP_SHARED }),
+    TypeError,
+  );
+  assert.throws(
+    () => Mmap.open(path, { access: "read", prot: PROT_READ }),
+    TypeError,
+  );
   assert.throws(() => Mmap.open(path, { offset: 100 }), {
     name: "RangeError",
     message: /multiple of ALLOCATIONGRANULARITY/,
   });
-  assert.throws(() => Mmap.open(path, { offset: -ALLOCATIONGRANULARITY }), RangeError);
-  assert.throws(() => Mmap.open(path, { offset: ALLOCATIONGRANULARITY * 4, access: "read" }), RangeError);
+  assert.throws(
+    () => Mmap.open(path, { offset: -ALLOCATIONGRANULARITY }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      Mmap.open(path, { offset: ALLOCATIONGRANULARITY * 4, access: "read" }),
+    RangeError,
+  );
   assert.throws(() => Mmap.open(path, { length: -1 }), RangeError);
 });
 
@@ -114,7 +139,10 @@ Deno.test("Mmap.open() of a missing file throws NotFound naming call, errno and 
   const path = `${dir.path}/missing.txt`;
   assert.throws(() => Mmap.open(path), (e: unknown) => {
     assert.ok(e instanceof Deno.errors.NotFound);
-    assert.equal((e as Error).message, `open(): No such file or directory (ENOENT): ${JSON.stringify(path)}`);
+    assert.equal(
+      (e as Error).message,
+      `open(): No such file or directory (ENOENT): ${JSON.stringify(path)}`,
+    );
     assert.equal((e as { code?: string }).code, "ENOENT");
     return true;
   });
@@ -129,14 +157,21 @@ Deno.test("Mmap.open() of a directory for writing throws IsADirectory", () => {
   });
 });
 
-Deno.test("Mmap.open() of a file without OS permission throws PermissionDenied", {
-  ignore: Deno.build.os === "windows" || Deno.uid?.() === 0,
-}, () => {
-  using dir = tempDir();
-  const path = writeFile(dir.path, "locked.txt", "x");
-  Deno.chmodSync(path, 0o000);
-  assert.throws(() => Mmap.open(path, { access: "read" }), Deno.errors.PermissionDenied);
-});
+Deno.test(
+  "Mmap.open() of a file without OS permission throws PermissionDenied",
+  {
+    ignore: Deno.build.os === "windows" || Deno.uid?.() === 0,
+  },
+  () => {
+    using dir = tempDir();
+    const path = writeFile(dir.path, "locked.txt", "x");
+    Deno.chmodSync(path, 0o000);
+    assert.throws(
+      () => Mmap.open(path, { access: "read" }),
+      Deno.errors.PermissionDenied,
+    );
+  },
+);
 
 Deno.test("Mmap.open() that fails to map leaves the file as it was", () => {
   using dir = tempDir();
@@ -145,6 +180,9 @@ Deno.test("Mmap.open() that fails to map leaves the file as it was", () => {
   assert.throws(() => Mmap.open(path, { length: 2 ** 52 }), Error);
   assert.equal(Deno.statSync(path).size, 3);
   const created = `${dir.path}/created.txt`;
-  assert.throws(() => Mmap.open(created, { create: true, length: 2 ** 52 }), Error);
+  assert.throws(
+    () => Mmap.open(created, { create: true, length: 2 ** 52 }),
+    Error,
+  );
   assert.throws(() => Deno.statSync(created), Deno.errors.NotFound);
 });

@@ -42,61 +42,81 @@ Deno.test("Mmap views are detached by resize() and bytes gives a fresh view", ()
   assert.equal(m.bytes.length, 16);
 });
 
-Deno.test("Mmap maps a sparse 6 GiB file whole and touches its last byte", linuxOnly, () => {
-  using dir = tempDir();
-  const path = `${dir.path}/sparse.bin`;
-  const size = 6 * 1024 ** 3;
-  using file = Deno.openSync(path, { create: true, write: true });
-  file.truncateSync(size);
-  {
-    using m = Mmap.open(path);
-    assert.equal(m.length, size);
-    assert.equal(m.bytes.length, size);
-    assert.equal(m.get(-1), 0);
-    m.set(size - 1, 0xab);
-    m.set(size - 2, 0xcd);
-    assert.equal(m.find(new Uint8Array([0xcd, 0xab]), size - 4096), size - 2);
-    m.flush(size - 1, 1);
-  }
-  using r = Mmap.open(path, { access: "read" });
-  assert.equal(r.get(size - 1), 0xab);
-});
+Deno.test(
+  "Mmap maps a sparse 6 GiB file whole and touches its last byte",
+  linuxOnly,
+  () => {
+    using dir = tempDir();
+    const path = `${dir.path}/sparse.bin`;
+    const size = 6 * 1024 ** 3;
+    using file = Deno.openSync(path, { create: true, write: true });
+    file.truncateSync(size);
+    {
+      using m = Mmap.open(path);
+      assert.equal(m.length, size);
+      assert.equal(m.bytes.length, size);
+      assert.equal(m.get(-1), 0);
+      m.set(size - 1, 0xab);
+      m.set(size - 2, 0xcd);
+      assert.equal(m.find(new Uint8Array([0xcd, 0xab]), size - 4096), size - 2);
+      m.flush(size - 1, 1);
+    }
+    using r = Mmap.open(path, { access: "read" });
+    assert.equal(r.get(size - 1), 0xab);
+  },
+);
 
-Deno.test("Mmap leaks no descriptor or mapping over 1,000 open/close cycles", linuxOnly, () => {
-  using dir = tempDir();
-  const path = writeFile(dir.path, "cycle.txt", "VOCABULARY\ncat\n");
-  const fds = countFds();
-  const maps = countMaps();
-  for (let i = 0; i < 1000; i++) {
-    const access = (["read", "write", "copy", "default"] as const)[i % 4];
-    const m = Mmap.open(path, { access });
-    m.readline();
-    if (access !== "read" && access !== "copy") m.resize(4096 + i);
-    m.close();
-    const a = Mmap.anonymous(8192);
-    a.resize(16384);
-    a.close();
-  }
-  assert.equal(countFds(), fds);
-  assert.ok(countMaps() <= maps + 2, `maps grew from ${maps} to ${countMaps()}`);
-});
+Deno.test(
+  "Mmap leaks no descriptor or mapping over 1,000 open/close cycles",
+  linuxOnly,
+  () => {
+    using dir = tempDir();
+    const path = writeFile(dir.path, "cycle.txt", "VOCABULARY\ncat\n");
+    const fds = countFds();
+    const maps = countMaps();
+    for (let i = 0; i < 1000; i++) {
+      const access = (["read", "write", "copy", "default"] as const)[i % 4];
+      const m = Mmap.open(path, { access });
+      m.readline();
+      if (access !== "read" && access !== "copy") m.resize(4096 + i);
+      m.close();
+      const a = Mmap.anonymous(8192);
+      a.resize(16384);
+      a.close();
+    }
+    assert.equal(countFds(), fds);
+    assert.ok(
+      countMaps() <= maps + 2,
+      `maps grew from ${maps} to ${countMaps()}`,
+    );
+  },
+);
 
 Deno.test("Mmap failures leak no descriptor", linuxOnly, () => {
   using dir = tempDir();
   const path = writeFile(dir.path, "short.txt", "abc");
   const fds = countFds();
   for (let i = 0; i < 100; i++) {
-    assert.throws(() => Mmap.open(path, { length: 100, access: "read" }), RangeError);
+    assert.throws(
+      () => Mmap.open(path, { length: 100, access: "read" }),
+      RangeError,
+    );
     assert.throws(() => Mmap.open(`${path}.missing`), Deno.errors.NotFound);
-    assert.throws(() => Mmap.open(path, { offset: 4096 * 4, access: "read" }), RangeError);
+    assert.throws(
+      () => Mmap.open(path, { offset: 4096 * 4, access: "read" }),
+      RangeError,
+    );
   }
   assert.equal(countFds(), fds);
 });
 
-Deno.test("Mmap maps that are never closed are unmapped once unreachable, not before", linuxOnly, () => {
-  const result = denoRun(
-    ["-A", "--v8-flags=--expose-gc"],
-    `
+Deno.test(
+  "Mmap maps that are never closed are unmapped once unreachable, not before",
+  linuxOnly,
+  () => {
+    const result = denoRun(
+      ["-A", "--v8-flags=--expose-gc"],
+      `
     import { Mmap } from "MOD";
     // Virtual size in pages: adjacent anonymous maps merge, so count bytes, not lines.
     const count = () => Number(Deno.readTextFileSync("/proc/self/statm").split(" ")[0]) * 4096;
@@ -118,11 +138,18 @@ Deno.test("Mmap maps that are never closed are unmapped once unreachable, not be
     // The view we kept still works: its mapping was not unmapped.
     console.log(JSON.stringify({ before, during, after, kept: kept![0] }));
     `,
-  );
-  assert.equal(result.code, 0, result.stderr);
-  const { before, during, after, kept } = JSON.parse(result.stdout);
-  const mapped = 4096 * 200 * 201 / 2;
-  assert.ok(during - before >= mapped, `virtual size during: ${before} -> ${during}`);
-  assert.ok(after - before < mapped / 10, `virtual size after gc: ${before} -> ${after}`);
-  assert.equal(kept, 199);
-});
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const { before, during, after, kept } = JSON.parse(result.stdout);
+    const mapped = 4096 * 200 * 201 / 2;
+    assert.ok(
+      during - before >= mapped,
+      `virtual size during: ${before} -> ${during}`,
+    );
+    assert.ok(
+      after - before < mapped / 10,
+      `virtual size after gc: ${before} -> ${after}`,
+    );
+    assert.equal(kept, 199);
+  },
+);

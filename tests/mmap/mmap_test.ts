@@ -15,7 +15,8 @@ import {
 } from "../../mod.ts";
 import { tempDir, text, utf8, writeFile } from "../test_util.ts";
 
-const LOREM = "Lorem ipsum dolor sit amet, consectetuer adipiscing elit.\nDonec odio.\n";
+const LOREM =
+  "Lorem ipsum dolor sit amet, consectetuer adipiscing elit.\nDonec odio.\n";
 const VOCAB = "VOCABULARY\ncastaña\nthe\ncat\nwas\nnot\na\ncaterpilar\n";
 
 Deno.test("Mmap.open() maps the whole file and reads like a file", () => {
@@ -35,7 +36,9 @@ Deno.test("Mmap.open() maps the whole file and reads like a file", () => {
 Deno.test("Mmap.open() accepts a file: URL", () => {
   using dir = tempDir();
   const path = writeFile(dir.path, "a b.txt", "xyz");
-  using m = Mmap.open(new URL(`file://${path.replaceAll(" ", "%20")}`), { access: "read" });
+  using m = Mmap.open(new URL(`file://${path.replaceAll(" ", "%20")}`), {
+    access: "read",
+  });
   assert.equal(text(m.read()), "xyz");
 });
 
@@ -77,7 +80,14 @@ Deno.test("Mmap.readline() and lines() walk the vocabulary file", () => {
   assert.deepEqual(viaLines, lines);
   assert.equal(m.tell(), m.length);
   m.seek(20);
-  assert.deepEqual([...m.lines()].map(text), ["the\n", "cat\n", "was\n", "not\n", "a\n", "caterpilar\n"]);
+  assert.deepEqual([...m.lines()].map(text), [
+    "the\n",
+    "cat\n",
+    "was\n",
+    "not\n",
+    "a\n",
+    "caterpilar\n",
+  ]);
 });
 
 Deno.test("Mmap.lines() yields views and the last line without a newline", () => {
@@ -191,7 +201,10 @@ Deno.test("Mmap.write() writes at the position in access write and reaches the f
   m.set(at, utf8([...word].reverse().join("")));
   assert.equal(text(other.slice(at, at + word.length)), "reutetcesnoc");
   m.flush();
-  assert.equal(Deno.readTextFileSync(path).split("\n")[0], "Lorem ipsum dolor sit amet, reutetcesnoc adipiscing elit.");
+  assert.equal(
+    Deno.readTextFileSync(path).split("\n")[0],
+    "Lorem ipsum dolor sit amet, reutetcesnoc adipiscing elit.",
+  );
   m.seek(0);
   assert.equal(m.write("LOREM"), 5);
   assert.equal(m.tell(), 5);
@@ -208,7 +221,10 @@ Deno.test("Mmap access copy keeps writes in memory and never changes the file", 
   const at = m.find("consectetuer");
   m.set(at, utf8("reutetcesnoc"));
   m.seek(0);
-  assert.equal(text(m.readline()), "Lorem ipsum dolor sit amet, reutetcesnoc adipiscing elit.\n");
+  assert.equal(
+    text(m.readline()),
+    "Lorem ipsum dolor sit amet, reutetcesnoc adipiscing elit.\n",
+  );
   m.flush();
   m.bytes[0] = 120;
   m.close();
@@ -220,11 +236,23 @@ Deno.test("Mmap access read refuses writes and a stray write through bytes stays
   using dir = tempDir();
   const path = writeFile(dir.path, "ro.txt", "readonly");
   using m = Mmap.open(path, { access: "read" });
-  assert.throws(() => m.write("x"), { name: "TypeError", message: /read-only/ });
-  assert.throws(() => m.writeByte(1), { name: "TypeError", message: /read-only/ });
+  assert.throws(() => m.write("x"), {
+    name: "TypeError",
+    message: /read-only/,
+  });
+  assert.throws(() => m.writeByte(1), {
+    name: "TypeError",
+    message: /read-only/,
+  });
   assert.throws(() => m.set(0, 1), { name: "TypeError", message: /read-only/ });
-  assert.throws(() => m.set(0, utf8("x")), { name: "TypeError", message: /read-only/ });
-  assert.throws(() => m.move(0, 1, 1), { name: "TypeError", message: /read-only/ });
+  assert.throws(() => m.set(0, utf8("x")), {
+    name: "TypeError",
+    message: /read-only/,
+  });
+  assert.throws(() => m.move(0, 1, 1), {
+    name: "TypeError",
+    message: /read-only/,
+  });
   assert.throws(() => m.resize(10), TypeError);
   m.bytes[0] = 88; // must not crash, must not reach the file
   assert.equal(m.get(0), 88);
@@ -246,8 +274,14 @@ Deno.test("Mmap access default and write are shared", () => {
 Deno.test("Mmap.open() with length beyond the file extends it for write access only", () => {
   using dir = tempDir();
   const path = writeFile(dir.path, "short.txt", "abc");
-  assert.throws(() => Mmap.open(path, { length: 10, access: "read" }), RangeError);
-  assert.throws(() => Mmap.open(path, { length: 10, access: "copy" }), RangeError);
+  assert.throws(
+    () => Mmap.open(path, { length: 10, access: "read" }),
+    RangeError,
+  );
+  assert.throws(
+    () => Mmap.open(path, { length: 10, access: "copy" }),
+    RangeError,
+  );
   assert.equal(Deno.statSync(path).size, 3);
   using m = Mmap.open(path, { length: 10 });
   assert.equal(m.length, 10);
@@ -328,7 +362,11 @@ Deno.test("Mmap.resize() grows and shrinks the file to offset + size", () => {
 
 Deno.test("Mmap.resize() of an offset map sizes the file to offset + newSize", () => {
   using dir = tempDir();
-  const path = writeFile(dir.path, "o.bin", new Uint8Array(ALLOCATIONGRANULARITY + 10));
+  const path = writeFile(
+    dir.path,
+    "o.bin",
+    new Uint8Array(ALLOCATIONGRANULARITY + 10),
+  );
   using m = Mmap.open(path, { offset: ALLOCATIONGRANULARITY });
   assert.equal(m.length, 10);
   m.resize(20);
@@ -399,13 +437,19 @@ Deno.test("Mmap.flush() writes a page-unaligned range back", () => {
 Deno.test("Mmap.madvise() accepts every Python advice and checks its range", () => {
   using m = Mmap.anonymous(4 * PAGESIZE);
   m.set(PAGESIZE, 9);
-  for (const advice of [MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED]) m.madvise(advice);
+  for (
+    const advice of [MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED]
+  ) m.madvise(advice);
   m.madvise(MADV_NORMAL, PAGESIZE, PAGESIZE);
   m.madvise(MADV_NORMAL, 0, 100 * PAGESIZE); // length is clamped
   using priv = Mmap.anonymous(2 * PAGESIZE, { flags: MAP_PRIVATE });
   priv.set(PAGESIZE, 9);
   priv.madvise(MADV_DONTNEED, PAGESIZE);
-  assert.equal(priv.get(PAGESIZE), 0, "private anonymous pages read as zero after MADV_DONTNEED");
+  assert.equal(
+    priv.get(PAGESIZE),
+    0,
+    "private anonymous pages read as zero after MADV_DONTNEED",
+  );
   assert.throws(() => m.madvise(MADV_NORMAL, 4 * PAGESIZE), RangeError);
   assert.throws(() => m.madvise(MADV_NORMAL, -1), RangeError);
   assert.throws(() => m.madvise(MADV_NORMAL, 0, -1), RangeError);
@@ -444,7 +488,10 @@ Deno.test("Mmap shows closed, access, length, pos and offset in console.log", ()
     'Mmap { closed: false, access: "read", length: 49, pos: 11, offset: 0 }',
   );
   m.close();
-  assert.equal(Deno.inspect(m), 'Mmap { closed: true, access: "read", offset: 0 }');
+  assert.equal(
+    Deno.inspect(m),
+    'Mmap { closed: true, access: "read", offset: 0 }',
+  );
 });
 
 Deno.test("Mmap.fromFd() maps a duplicate of a descriptor", async () => {
