@@ -23,3 +23,10 @@ export {
   type Scalar,
 } from "./ndarray.ts";
 export { array, type ArrayOptions } from "./array.ts";
+export {
+  Memmap,
+  memmap,
+  type MemmapMode,
+  type MemmapOptions,
+  type WrapOptions,
+} from "./memmap.ts";

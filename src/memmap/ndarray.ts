@@ -24,13 +24,7 @@ import {
   writeRun,
 } from "./element.ts";
 import { type Operand, RUN, walk } from "./iterate.ts";
-import {
-  type Complex,
-  type Element,
-  flatten,
-  isComplex,
-  typedArrayDType,
-} from "./nested.ts";
+import { type Complex, type Element, flatten, isComplex } from "./nested.ts";
 import {
   checkIntFits,
   resultType,

@@ -16,7 +16,7 @@ import {
   type RunIO,
 } from "./element.ts";
 import { RUN, walk } from "./iterate.ts";
-import { CompensatedSum, pairwiseSum, pairwiseSumStrided } from "./pairwise.ts";
+import { CompensatedSum, pairwiseSumStrided } from "./pairwise.ts";
 import { shapeSize } from "./shape.ts";
 
 /** The reductions. */

@@ -1,0 +1,386 @@
+/**
+ * `memmap()` and `Memmap`: NumPy's `numpy.memmap`, an {@linkcode NDArray}
+ * over a memory-mapped file.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { Mmap } from "../mmap/mmap.ts";
+import { toPath } from "../mmap/path.ts";
+import {
+  ALLOCATIONGRANULARITY,
+  MADV_DONTNEED,
+  PAGESIZE,
+} from "../mmap/constants.ts";
+import { dtype as toDType, type DTypeLike } from "./dtype.ts";
+import { NDArray } from "./ndarray.ts";
+import {
+  contiguousStrides,
+  formatShape,
+  normalizeShape,
+  shapeSize,
+} from "./shape.ts";
+import type { ArrayStorage } from "./storage.ts";
+import { isDetached, throwClosed } from "./storage.ts";
+
+/** NumPy's memmap modes, short and long names. */
+export type MemmapMode =
+  | "r"
+  | "r+"
+  | "w+"
+  | "c"
+  | "readonly"
+  | "readwrite"
+  | "write"
+  | "copyonwrite";
+
+/** Options of {@linkcode memmap}. */
+export interface MemmapOptions {
+  /** The element type; default `"uint8"`. */
+  dtype?: DTypeLike;
+  /**
+   * `"r"` read-only; `"r+"` read/write, writes reach the file (default);
+   * `"w+"` create or overwrite the file (needs `shape`); `"c"` copy-on-write,
+   * writes stay in memory. NumPy's long names are accepted too.
+   */
+  mode?: MemmapMode;
+  /** Byte offset of the array in the file; any value (no alignment needed). Default 0. */
+  offset?: number;
+  /** The shape; default the rest of the file after `offset` as a 1-D array. */
+  shape?: number | readonly number[];
+  /** `"C"` (row-major, default) or `"F"` (column-major) layout in the file. */
+  order?: "C" | "F";
+}
+
+const MODES: Record<string, "r" | "r+" | "w+" | "c"> = {
+  r: "r",
+  "r+": "r+",
+  "w+": "w+",
+  c: "c",
+  readonly: "r",
+  readwrite: "r+",
+  write: "w+",
+  copyonwrite: "c",
+};
+
+const ACCESS = { r: "read", "r+": "write", "w+": "write", c: "copy" } as const;
+
+/** Everything {@linkcode wrapMmap} needs besides the map. */
+export interface WrapOptions {
+  /** The file name to report (made absolute). */
+  filename: string;
+  /** The normalized mode the map was opened for. */
+  mode: "r" | "r+" | "w+" | "c";
+  /** Byte offset of the array in the file (reported as `Memmap.offset`). */
+  offset: number;
+  /** Byte offset of the array within the map (`offset - map.offset`). */
+  start: number;
+  /** The element type. */
+  dtype: DTypeLike;
+  /** The shape. */
+  shape: readonly number[];
+  /** Layout; default `"C"`. */
+  order?: "C" | "F";
+}
+
+/**
+ * An array whose elements live in a memory-mapped file, as NumPy's
+ * `numpy.memmap`. Created by {@linkcode memmap} (or by `openMemmap()` /
+ * `load()` for `.npy` files).
+ *
+ * Views (`slice()`, `reshape()`, `T` ...) share the map. `close()` unmaps
+ * the file; after it, the memmap and every view of it throw
+ * `Deno.errors.BadResource` instead of reading. Whole-array reductions and
+ * `assign()` walk the map in 16 MiB windows and release finished windows
+ * (`madvise(MADV_DONTNEED)`, not in mode `"c"`), so that summing a file
+ * larger than RAM keeps memory use small.
+ *
+ * Safety: another process truncating the file while it is mapped makes
+ * access to the lost pages crash the process (SIGBUS); no library can
+ * prevent that.
+ *
+ * @example Write, flush, reopen read-only
+ * ```ts
+ * import { memmap } from "@seed/mmap";
+ * import assert from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * const path = `${dir}/data.bin`;
+ * {
+ *   using fp = memmap(path, { dtype: "float32", mode: "w+", shape: [3, 4] });
+ *   fp.slice(1).assign([1, 2, 3, 4]);
+ *   fp.flush();
+ * }
+ * using ro = memmap(path, { dtype: "float32", mode: "r", shape: [3, 4] });
+ * assert.equal(ro.sum(), 10);
+ * assert.throws(() => ro.set(0, 0, 1), TypeError);
+ * ro.close();
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export class Memmap extends NDArray implements Disposable {
+  /** The absolute path of the mapped file. */
+  readonly filename: string;
+  /** Byte offset of the array in the file. */
+  readonly offset: number;
+  /** The mode, normalized to NumPy's short name. */
+  readonly mode: "r" | "r+" | "w+" | "c";
+  #mmap: Mmap;
+
+  /**
+   * Wraps an open map; use {@linkcode memmap} instead. The memmap owns the
+   * map from now on and closes it in `close()`.
+   *
+   * @param mmap The map holding the array.
+   * @param options Where the array is and what it holds.
+   * @throws {RangeError} If the array does not fit in the map.
+   */
+  constructor(mmap: Mmap, options: WrapOptions) {
+    const dt = toDType(options.dtype);
+    const shape = normalizeShape(options.shape);
+    const mode = options.mode;
+    const storage: ArrayStorage = {
+      bytes: mmap.bytes,
+      readOnly: mode === "r",
+      label: options.filename,
+      release: mode === "c" ? undefined : (start: number, length: number) => {
+        const a = Math.ceil(start / PAGESIZE) * PAGESIZE;
+        const b = Math.floor((start + length) / PAGESIZE) * PAGESIZE;
+        if (b > a && !mmap.closed) mmap.madvise(MADV_DONTNEED, a, b - a);
+      },
+    };
+    super(
+      storage,
+      dt,
+      shape,
+      contiguousStrides(shape, dt.itemsize, options.order ?? "C"),
+      options.start,
+    );
+    this.filename = resolve(options.filename);
+    this.offset = options.offset;
+    this.mode = mode;
+    this.#mmap = mmap;
+  }
+
+  /**
+   * Writes changes to the file (`msync`); nothing to do in modes `"r"` and `"c"`.
+   *
+   * @throws {Deno.errors.BadResource} If the memmap is closed.
+   *
+   * @example Flush after writing
+   * ```ts
+   * import { memmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * using fp = memmap(`${dir}/a.bin`, { mode: "w+", shape: 4 });
+   * fp.fill(7);
+   * fp.flush();
+   * assert.deepEqual([...Deno.readFileSync(`${dir}/a.bin`)], [7, 7, 7, 7]);
+   * fp.close();
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  flush(): void {
+    if (isDetached(this.storage) || this.#mmap.closed) {
+      throwClosed(this.storage);
+    }
+    this.#mmap.flush();
+  }
+
+  /**
+   * Unmaps the file (NumPy has no `close()`; here it frees the map at once).
+   * Changes in modes `"r+"`/`"w+"` stay in the file. Idempotent.
+   *
+   * @example Views are closed too
+   * ```ts
+   * import { memmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * const fp = memmap(`${dir}/a.bin`, { mode: "w+", shape: [2, 2] });
+   * const row = fp.slice(0);
+   * fp.close();
+   * assert.throws(() => row.get(0), Deno.errors.BadResource);
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  close(): void {
+    this.#mmap.close();
+  }
+
+  /** Closes the memmap, for `using`. See {@linkcode Memmap.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Wraps a region of an open {@linkcode Mmap} as a {@linkcode Memmap} (for
+ * `.npy`/`.npz` readers that map the file themselves). The memmap takes
+ * ownership of the map.
+ *
+ * @param mmap The map; its access must match `options.mode`.
+ * @param options File name, mode, offsets, type, shape and order.
+ * @returns The memmap.
+ * @throws {RangeError} If the array does not fit in the map.
+ */
+export function wrapMmap(mmap: Mmap, options: WrapOptions): Memmap {
+  return new Memmap(mmap, options);
+}
+
+/**
+ * Normalizes a memmap mode.
+ *
+ * @param mode A short or long NumPy mode name.
+ * @returns The short name.
+ * @throws {TypeError} If the mode is unknown.
+ */
+export function normalizeMode(mode: unknown): "r" | "r+" | "w+" | "c" {
+  const m = typeof mode === "string" && Object.hasOwn(MODES, mode)
+    ? MODES[mode]
+    : undefined;
+  if (m === undefined) {
+    throw new TypeError(
+      `Cannot open a memmap in mode ${
+        JSON.stringify(mode)
+      }: mode must be one of "r", "r+", "w+", "c", "readonly", "readwrite", "write", "copyonwrite"`,
+    );
+  }
+  return m;
+}
+
+function checkOffset(offset: unknown): number {
+  if (typeof offset !== "number" || !Number.isSafeInteger(offset)) {
+    throw new TypeError(
+      `Cannot map at offset ${String(offset)}: offset must be an integer`,
+    );
+  }
+  if (offset < 0) {
+    throw new RangeError(
+      `Cannot map at offset ${offset}: offset must be non-negative`,
+    );
+  }
+  return offset;
+}
+
+/**
+ * Maps an array in a binary file, as NumPy's `numpy.memmap(filename, dtype,
+ * mode, offset, shape, order)`: the file holds raw elements (no header) at
+ * `offset`, which may be any byte value. Mode `"w+"` creates or truncates
+ * the file to exactly `offset + nbytes`; `"r+"` grows a file that is too
+ * short; `"r"` and `"c"` need the whole array in the file.
+ *
+ * @param filename The file, as a path or `file:` URL.
+ * @param options Type, mode, offset, shape and order.
+ * @returns The memmap (an {@linkcode NDArray}); close it (or `using`) to unmap.
+ * @throws {TypeError} For an unknown mode or type, a bad shape, or `"w+"` without `shape`.
+ * @throws {RangeError} If `offset` is negative, the file is too short in mode
+ * `"r"`/`"c"`, or (without `shape`) the bytes after `offset` are not a
+ * whole number of elements.
+ * @throws {Deno.errors.NotFound} If the file does not exist (modes other than `"w+"`).
+ * @throws {Deno.errors.NotCapable} Without `--allow-read`, `--allow-write` (for writing modes) or `--allow-ffi`.
+ *
+ * @example The NumPy memmap walk-through
+ * ```ts
+ * import { memmap } from "@seed/mmap";
+ * import assert from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * const filename = `${dir}/newfile.dat`;
+ * const fp = memmap(filename, { dtype: "float32", mode: "w+", shape: [3, 4] });
+ * fp.assign([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]);
+ * fp.flush();
+ * fp.close();
+ * using newfp = memmap(filename, { dtype: "float32", mode: "r", shape: [3, 4] });
+ * assert.deepEqual(newfp.slice(-1).toArray(), [8, 9, 10, 11]);
+ * using fpo = memmap(filename, { dtype: "float32", mode: "r", offset: 16 });
+ * assert.deepEqual(fpo.slice("-4:").toArray(), [8, 9, 10, 11]);
+ * using fpc = memmap(filename, { dtype: "float32", mode: "c", shape: [3, 4] });
+ * fpc.slice(0).fill(0);
+ * assert.equal(newfp.get(0, 1), 1);
+ * newfp.close(); fpo.close(); fpc.close();
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function memmap(
+  filename: string | URL,
+  options: MemmapOptions = {},
+): Memmap {
+  const path = toPath(filename);
+  const mode = normalizeMode(options.mode ?? "r+");
+  const dt = toDType(options.dtype ?? "uint8");
+  const offset = checkOffset(options.offset ?? 0);
+  const order = options.order ?? "C";
+  if (order !== "C" && order !== "F") {
+    throw new TypeError(
+      `Cannot map with order ${
+        JSON.stringify(order)
+      }: order must be "C" or "F"`,
+    );
+  }
+  let shape: number[];
+  if (options.shape === undefined || options.shape === null) {
+    if (mode === "w+") {
+      throw new TypeError(
+        `Cannot open "${path}" in mode "w+" without a shape: shape must be given`,
+      );
+    }
+    const size = Deno.statSync(path).size;
+    const rest = size - offset;
+    if (rest < 0) {
+      throw new RangeError(
+        `Cannot map at offset ${offset}: "${path}" has only ${size} bytes`,
+      );
+    }
+    if (rest % dt.itemsize !== 0) {
+      throw new RangeError(
+        `Cannot map ${rest} bytes after offset ${offset} of "${path}" as ${dt.name}: size is not a multiple of the item size ${dt.itemsize}`,
+      );
+    }
+    shape = [rest / dt.itemsize];
+  } else {
+    shape = normalizeShape(options.shape);
+  }
+  const nbytes = shapeSize(shape) * dt.itemsize;
+  const end = offset + nbytes;
+  if (mode === "w+") {
+    const file = Deno.openSync(path, {
+      read: true,
+      write: true,
+      create: true,
+      truncate: true,
+    });
+    try {
+      file.truncateSync(end);
+    } finally {
+      file.close();
+    }
+  } else if (mode === "r" || mode === "c") {
+    const size = Deno.statSync(path).size;
+    if (end > size) {
+      throw new RangeError(
+        `Cannot map ${
+          formatShape(shape)
+        } ${dt.name} at offset ${offset} of "${path}": needs ${end} bytes but the file has ${size} (mode "${mode}" cannot grow it)`,
+      );
+    }
+  }
+  const start = offset - (offset % ALLOCATIONGRANULARITY);
+  const mmap = Mmap.open(path, {
+    access: ACCESS[mode],
+    offset: start,
+    length: Math.max(end - start, 0),
+  });
+  try {
+    return new Memmap(mmap, {
+      filename: path,
+      mode,
+      offset,
+      start: offset - start,
+      dtype: dt,
+      shape,
+      order,
+    });
+  } catch (error) {
+    mmap.close();
+    throw error;
+  }
+}
