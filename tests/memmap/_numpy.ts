@@ -1,0 +1,46 @@
+/**
+ * Runs NumPy as the reference for the memmap tests.
+ *
+ * @module
+ */
+
+function probe(): boolean {
+  try {
+    const out = new Deno.Command("python3", {
+      args: ["-c", "import numpy; print(numpy.__version__)"],
+      stdout: "piped",
+      stderr: "null",
+    }).outputSync();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether python3 with NumPy can be run (tests using it are ignored otherwise). */
+export const NO_NUMPY: boolean = !probe();
+
+/**
+ * Runs Python code (with `np` imported) and parses its last printed line as JSON.
+ *
+ * @param code The Python code; it should `print(json.dumps(...))`.
+ * @returns The parsed value.
+ */
+export function numpy<T = unknown>(code: string): T {
+  const out = new Deno.Command("python3", {
+    args: ["-c", `import json, numpy as np\n${code}`],
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  if (!out.success) {
+    throw new Error(`python3 failed: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return JSON.parse(text.split("\n").pop()!) as T;
+}
+
+/** Makes a temporary directory and returns it with a cleanup function. */
+export function tempDir(): { dir: string; [Symbol.dispose](): void } {
+  const dir = Deno.makeTempDirSync({ prefix: "memmap_test_" });
+  return { dir, [Symbol.dispose]: () => Deno.removeSync(dir, { recursive: true }) };
+}
