@@ -51,6 +51,7 @@ export {
   PROT_WRITE,
 } from "./src/mmap/constants.ts";
 export {
+  type SharedArrayOptions,
   SharedMemory,
   type SharedMemoryOptions,
 } from "./src/shm/shared_memory.ts";
@@ -77,3 +78,16 @@ export {
   type TypedArray,
   type WrapOptions,
 } from "./src/memmap/mod.ts";
+export {
+  load,
+  type LoadMmapMode,
+  type LoadOptions,
+  NpzFile,
+  type NpzFileOptions,
+  type NpzMmapMode,
+  openMemmap,
+  type OpenMemmapOptions,
+  save,
+  savez,
+  savezCompressed,
+} from "./src/npy/mod.ts";

@@ -301,7 +301,13 @@ function parseHeaderText(
   return { descr, fortranOrder, shape, size, nbytes: size * descr.itemsize };
 }
 
-function showShape(dims: readonly (bigint | number)[]): string {
+/**
+ * Formats a shape the way Python prints a tuple: `(3,)`, `(2, 3)`, `()`.
+ *
+ * @param dims The dimensions.
+ * @returns The text.
+ */
+export function showShape(dims: readonly (bigint | number)[]): string {
   return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(", ")})`;
 }
 
@@ -362,8 +368,8 @@ export function formatNpyHeader(
 }
 
 function wrappedLength(textLength: number, lengthSize: number): number {
-  // magic (6) + version (2) + length field + text + "\n", rounded up; NumPy
-  // always adds at least one space before the newline when already aligned.
+  // magic (6) + version (2) + length field + text + "\n", padded with
+  // spaces to the next multiple of 64; as NumPy, a full 64 when already aligned.
   const bare = 8 + lengthSize + textLength + 1;
   return bare + (ARRAY_ALIGN - (bare % ARRAY_ALIGN));
 }

@@ -1,0 +1,96 @@
+/**
+ * File helpers of the `.npy`/`.npz` writers: paths from strings or URLs,
+ * NumPy's extension rule, and writing through a temporary file so that a
+ * failed save leaves nothing half-written.
+ *
+ * @module
+ */
+
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Turns a path or `file:` URL into a path string.
+ *
+ * @param path The path or URL.
+ * @returns The path.
+ * @throws {TypeError} If the argument is neither, or a URL not of the `file:` scheme.
+ */
+export function toPath(path: string | URL): string {
+  if (typeof path === "string") {
+    if (path === "") throw new TypeError("Cannot use an empty path");
+    return path;
+  }
+  if (path instanceof URL) {
+    if (path.protocol !== "file:") {
+      throw new TypeError(
+        `Cannot use URL ${path.href}: only file: URLs are supported`,
+      );
+    }
+    return fileURLToPath(path);
+  }
+  throw new TypeError(
+    `Cannot use ${typeof path} as a path: expected a string or URL`,
+  );
+}
+
+/**
+ * Appends an extension unless the path already ends with it, as `np.save`
+ * and `np.savez` do.
+ *
+ * @param path The path.
+ * @param extension The extension with its dot, e.g. `".npy"`.
+ * @returns The path with the extension.
+ */
+export function withExtension(path: string, extension: string): string {
+  return path.endsWith(extension) ? path : path + extension;
+}
+
+/**
+ * Writes a file through a temporary file in the same directory, renamed
+ * over `path` once complete; on failure the temporary file is removed and
+ * `path` is untouched.
+ *
+ * @param path The file to write.
+ * @param write Writes the content into the open temporary file.
+ */
+export function writeAtomically(
+  path: string,
+  write: (file: Deno.FsFile) => void,
+): void {
+  const suffix = crypto.getRandomValues(new Uint32Array(2)).join("");
+  const temp = join(dirname(path), `.${basename(path)}.${suffix}.tmp`);
+  const file = Deno.openSync(temp, {
+    read: true,
+    write: true,
+    createNew: true,
+  });
+  let open = true;
+  try {
+    write(file);
+    file.close();
+    open = false;
+    Deno.renameSync(temp, path);
+  } catch (e) {
+    if (open) file.close();
+    try {
+      Deno.removeSync(temp);
+    } catch {
+      // Already gone: nothing to clean up.
+    }
+    throw e;
+  }
+}
+
+/**
+ * Writes all of `bytes` to a file.
+ *
+ * @param file The open file.
+ * @param bytes The bytes.
+ */
+export function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) {
+    done += file.writeSync(bytes.subarray(done, done + (1 << 30)));
+  }
+}

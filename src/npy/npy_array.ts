@@ -1,0 +1,156 @@
+/**
+ * Between `.npy` content and {@linkcode NDArray}s: build an in-memory array
+ * from `.npy` bytes, and produce the bytes of `.npy` content from an array
+ * in bounded chunks.
+ *
+ * @module
+ */
+
+import { NDArray } from "../memmap/ndarray.ts";
+import { contiguousStrides, isCContiguous } from "../memmap/shape.ts";
+import { isDetached, throwClosed } from "../memmap/storage.ts";
+import { invalidData } from "./_errors.ts";
+import type { ByteSource } from "./byte_source.ts";
+import {
+  formatNpyHeader,
+  type NpyHeader,
+  type NpyVersion,
+  readNpyHeader,
+  showShape,
+} from "./header.ts";
+
+/** Size of the pieces a non-contiguous array is copied in while saving. */
+const COPY_BLOCK = 16 << 20;
+
+/**
+ * Checks that the data a header announces is all in `[dataStart, end)`.
+ *
+ * @param header The parsed header.
+ * @param base Where the `.npy` content starts.
+ * @param end Where it ends.
+ * @param where The name of what is read, for error messages.
+ * @throws {Deno.errors.InvalidData} If the data is cut short.
+ */
+export function checkDataLength(
+  header: NpyHeader,
+  base: number,
+  end: number,
+  where: string,
+): void {
+  const available = end - base - header.headerLength;
+  if (header.nbytes > available) {
+    throw invalidData(
+      where,
+      end,
+      `Truncated .npy data: shape ${
+        showShape(header.shape)
+      } of ${header.descr.str} needs ${header.nbytes} bytes but ${available} follow the header`,
+    );
+  }
+}
+
+/**
+ * Reads `.npy` content from a source into a new in-memory array.
+ *
+ * @param source Where the bytes are.
+ * @param base Where the `.npy` content starts in the source.
+ * @param end Where it ends in the source.
+ * @param where The name of what is read, for error messages.
+ * @returns The array (C or Fortran order as the file says).
+ * @throws {Deno.errors.InvalidData} If the content is malformed or truncated.
+ * @throws {TypeError} If the dtype is not supported (object arrays never are).
+ */
+export function readNpyArray(
+  source: ByteSource,
+  base: number,
+  end: number,
+  where: string,
+): NDArray {
+  const header = readNpyHeader(source, base, where, end);
+  checkDataLength(header, base, end, where);
+  let bytes = source.read(base + header.headerLength, header.nbytes);
+  if (bytes.byteOffset % 8 !== 0) bytes = bytes.slice();
+  return new NDArray(
+    { bytes, readOnly: false },
+    header.descr.str,
+    header.shape,
+    contiguousStrides(
+      header.shape,
+      header.descr.itemsize,
+      header.fortranOrder ? "F" : "C",
+    ),
+  );
+}
+
+/** The pieces of the `.npy` content of an array. */
+export interface NpyContent {
+  /** The header (magic, version, dict), a multiple of 64 bytes. */
+  readonly header: Uint8Array;
+  /** Total size: header plus data. */
+  readonly size: number;
+  /** The data, in the order the header says, as chunks of bounded size (views where possible). */
+  readonly data: Iterable<Uint8Array>;
+}
+
+/**
+ * Describes the `.npy` content of an array as NumPy would write it: a
+ * Fortran-contiguous (and not C-contiguous) array is written in Fortran
+ * order, anything else in C order. Contiguous arrays are written straight
+ * from their storage; others are copied piece by piece.
+ *
+ * @param array The array.
+ * @param version The format version; the oldest that fits when omitted.
+ * @returns The header and an iterable of the data.
+ * @throws {TypeError} If `array` is not an {@linkcode NDArray}.
+ * @throws {Deno.errors.BadResource} If the array's memory map is closed.
+ */
+export function npyContent(array: NDArray, version?: NpyVersion): NpyContent {
+  if (!(array instanceof NDArray)) {
+    throw new TypeError(`Cannot save ${describe(array)}: expected an NDArray`);
+  }
+  if (isDetached(array.storage)) throwClosed(array.storage);
+  const { shape, strides, itemsize } = array;
+  const c = isCContiguous(shape, strides, itemsize);
+  const f = !c &&
+    isCContiguous([...shape].reverse(), [...strides].reverse(), itemsize);
+  const header = formatNpyHeader(array.dtype.str, f, shape, version);
+  return {
+    header,
+    size: header.length + array.nbytes,
+    data: c || f ? contiguousChunks(array) : copiedChunks(array),
+  };
+}
+
+function describe(x: unknown): string {
+  if (x === null) return "null";
+  if (typeof x !== "object") return typeof x;
+  return (x as object).constructor?.name ?? "an object";
+}
+
+function* contiguousChunks(a: NDArray): Generator<Uint8Array> {
+  if (a.size === 0) return;
+  if (isDetached(a.storage)) throwClosed(a.storage);
+  yield a.storage.bytes.subarray(a.byteOffset, a.byteOffset + a.nbytes);
+}
+
+function* copiedChunks(a: NDArray): Generator<Uint8Array> {
+  if (a.size === 0) return;
+  if (a.ndim === 0 || isCContiguous(a.shape, a.strides, a.itemsize)) {
+    yield* contiguousChunks(a);
+    return;
+  }
+  const n = a.shape[0];
+  const rowBytes = a.nbytes / n;
+  if (rowBytes > COPY_BLOCK && a.ndim > 1) {
+    for (let i = 0; i < n; i++) yield* copiedChunks(a.slice(i));
+    return;
+  }
+  const rows = Math.max(1, Math.floor(COPY_BLOCK / rowBytes));
+  for (let i = 0; i < n; i += rows) {
+    const part = a.slice(`${i}:${Math.min(n, i + rows)}`).copy();
+    yield part.storage.bytes.subarray(
+      part.byteOffset,
+      part.byteOffset + part.nbytes,
+    );
+  }
+}

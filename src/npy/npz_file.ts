@@ -1,0 +1,229 @@
+/**
+ * `NpzFile`: the members of a `.npz` archive, as NumPy's `NpzFile`, with
+ * stored members memory-mapped in place on request.
+ *
+ * @module
+ */
+
+import { type Memmap, memmap } from "../memmap/memmap.ts";
+import { NDArray } from "../memmap/ndarray.ts";
+import { quotePath } from "./_errors.ts";
+import { toPath } from "./_files.ts";
+import { type ByteSource, bytesSource, fileSource } from "./byte_source.ts";
+import { readNpyHeader } from "./header.ts";
+import { checkDataLength, readNpyArray } from "./npy_array.ts";
+import { ZIP_STORED, type ZipEntry, ZipReader } from "./zip_reader.ts";
+
+/** How `.npz` members may be mapped: read-only or copy-on-write. */
+export type NpzMmapMode = "r" | "c";
+
+/** Options of the {@linkcode NpzFile} constructor. */
+export interface NpzFileOptions {
+  /**
+   * Map stored members instead of reading them: `"r"` read-only, `"c"`
+   * copy-on-write; `null`/omitted reads every member into memory.
+   * Deflate members are always read into memory.
+   */
+  mmapMode?: NpzMmapMode | null;
+}
+
+/**
+ * The arrays of a `.npz` archive (NumPy `NpzFile`), read lazily member by
+ * member. Returned by `load()` for `.npz` files.
+ *
+ * Unlike NumPy, which ignores `mmap_mode` for archives and copies every
+ * member, an `NpzFile` opened with `mmapMode` maps each stored (uncompressed,
+ * `savez`) member in place: `get()` returns a {@linkcode Memmap} whose
+ * `offset` is the absolute offset of the data in the archive. That works
+ * whatever the member's alignment: members written by NumPy usually start at
+ * odd offsets. Mapped members are not checked against their CRC-32 (that
+ * would read them); members read into memory are.
+ *
+ * Mode `"r+"` is refused for archives: writing through a map would leave the
+ * member's CRC-32 stale, and NumPy would then refuse the archive.
+ *
+ * `close()` closes the archive; arrays already returned stay usable (mapped
+ * ones until they are closed themselves).
+ *
+ * @example List and read members
+ * ```ts
+ * import { array, NDArray, NpzFile, savez } from "@seed/mmap";
+ * import assert from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   savez(`${dir}/a.npz`, { w: array([1.5, 2.5]), b: array([7], { dtype: "int8" }) });
+ *   using npz = new NpzFile(`${dir}/a.npz`);
+ *   assert.deepEqual(npz.files, ["w", "b"]);
+ *   assert.deepEqual((npz.get("w") as NDArray).toArray(), [1.5, 2.5]);
+ *   assert.equal((npz.get("b.npy") as NDArray).dtype.name, "int8");
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
+ * ```
+ */
+export class NpzFile implements Disposable {
+  /** The member names, without the `.npy` extension (as NumPy's `files`). */
+  readonly files: string[];
+  /** The archive's path. */
+  readonly filename: string;
+  /** The mapping mode for stored members, or `null` to read into memory. */
+  readonly mmapMode: NpzMmapMode | null;
+  #file: Deno.FsFile | null;
+  readonly #source: ByteSource;
+  readonly #zip: ZipReader;
+  readonly #where: string;
+  readonly #byName = new Map<string, ZipEntry>();
+
+  /**
+   * Opens an archive and reads its directory.
+   *
+   * @param path The `.npz` file, a path or `file:` URL.
+   * @param options Whether to map stored members.
+   * @throws {Deno.errors.InvalidData} If the file is not a valid zip archive.
+   * @throws {TypeError} For a bad path or an `mmapMode` other than `"r"`, `"c"` or null.
+   * @throws {Deno.errors.NotFound} If the file does not exist.
+   */
+  constructor(path: string | URL, options: NpzFileOptions = {}) {
+    this.filename = toPath(path);
+    this.mmapMode = npzMmapMode(options.mmapMode);
+    this.#where = quotePath(this.filename);
+    const file = Deno.openSync(this.filename, { read: true });
+    try {
+      this.#source = fileSource(file, this.#where);
+      this.#zip = new ZipReader(this.#source, this.#where);
+    } catch (e) {
+      file.close();
+      throw e;
+    }
+    this.#file = file;
+    this.files = this.#zip.entries.map((e) => {
+      this.#byName.set(e.name, e);
+      return e.name.endsWith(".npy") ? e.name.slice(0, -4) : e.name;
+    });
+  }
+
+  /** Whether {@linkcode NpzFile.close} was called. */
+  get closed(): boolean {
+    return this.#file === null;
+  }
+
+  /**
+   * Reads one member: `name` as listed in {@linkcode NpzFile.files} or with
+   * its `.npy` extension. With `mmapMode`, a stored member is mapped in
+   * place (a {@linkcode Memmap}); otherwise it is read into memory, its
+   * CRC-32 checked. A member that is not a `.npy` file comes back as a 1-D
+   * `uint8` array of its bytes.
+   *
+   * @param name The member name.
+   * @returns The array.
+   * @throws {RangeError} If there is no such member.
+   * @throws {Deno.errors.InvalidData} If the member is malformed (bad zip
+   *   entry, CRC mismatch, bad `.npy` content).
+   * @throws {TypeError} If the member's dtype is not supported (object arrays never are).
+   * @throws {Deno.errors.BadResource} If the archive is closed.
+   *
+   * @example Map a member in place
+   * ```ts
+   * import { array, type Memmap, NpzFile, savez } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * try {
+   *   savez(`${dir}/a.npz`, { x: array([1, 2, 3], { dtype: "int16" }) });
+   *   using npz = new NpzFile(`${dir}/a.npz`, { mmapMode: "r" });
+   *   using x = npz.get("x") as Memmap;
+   *   assert.equal(x.mode, "r");
+   *   assert.deepEqual(x.toArray(), [1, 2, 3]);
+   *   assert.throws(() => x.set(0, 5), TypeError);
+   * } finally {
+   *   Deno.removeSync(dir, { recursive: true });
+   * }
+   * ```
+   */
+  get(name: string): NDArray | Memmap {
+    if (this.#file === null) {
+      throw new Deno.errors.BadResource(
+        `Cannot read member ${
+          JSON.stringify(name)
+        }: the archive ${this.#where} is closed`,
+      );
+    }
+    if (typeof name !== "string") {
+      throw new TypeError(
+        `Cannot read member ${String(name)}: expected a string name`,
+      );
+    }
+    const entry = this.#byName.get(name) ?? this.#byName.get(`${name}.npy`);
+    if (entry === undefined) {
+      throw new RangeError(
+        `Cannot read member ${JSON.stringify(name)}: ${this.#where} has ${
+          this.files.map((f) => JSON.stringify(f)).join(", ") || "no members"
+        }`,
+      );
+    }
+    const where = `${this.#where} member ${JSON.stringify(entry.name)}`;
+    const isNpy = entry.name.endsWith(".npy");
+    this.#zip.checkSupported(entry);
+    if (this.mmapMode !== null && entry.method === ZIP_STORED) {
+      const start = this.#zip.dataOffset(entry);
+      const end = start + entry.size;
+      if (!isNpy) {
+        return memmap(this.filename, {
+          dtype: "u1",
+          mode: this.mmapMode,
+          offset: start,
+          shape: [entry.size],
+        });
+      }
+      const header = readNpyHeader(this.#source, start, where, end);
+      checkDataLength(header, start, end, where);
+      return memmap(this.filename, {
+        dtype: header.descr.str,
+        mode: this.mmapMode,
+        offset: start + header.headerLength,
+        shape: header.shape,
+        order: header.fortranOrder ? "F" : "C",
+      });
+    }
+    const data = this.#zip.read(entry);
+    if (!isNpy) {
+      return new NDArray({ bytes: data.slice(), readOnly: false }, "u1", [
+        data.length,
+      ]);
+    }
+    return readNpyArray(bytesSource(data), 0, data.length, where);
+  }
+
+  /** Closes the archive file. Idempotent; arrays already returned stay usable. */
+  close(): void {
+    this.#file?.close();
+    this.#file = null;
+  }
+
+  /** Closes the archive, for `using`. See {@linkcode NpzFile.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Checks an `mmapMode` for an archive.
+ *
+ * @param mode The requested mode.
+ * @returns The mode, or `null` for in-memory reads.
+ * @throws {TypeError} For `"r+"` (it would break the members' CRC-32) or an unknown mode.
+ */
+export function npzMmapMode(mode: unknown): NpzMmapMode | null {
+  if (mode === undefined || mode === null) return null;
+  if (mode === "r" || mode === "readonly") return "r";
+  if (mode === "c" || mode === "copyonwrite") return "c";
+  if (mode === "r+" || mode === "readwrite") {
+    throw new TypeError(
+      `Cannot map .npz members in mode "r+": writing would leave their CRC-32 stale; use "r", "c" or save a new archive`,
+    );
+  }
+  throw new TypeError(
+    `Cannot load with mmapMode ${
+      JSON.stringify(mode)
+    }: mmapMode must be "r", "r+", "c" or null`,
+  );
+}

@@ -1,0 +1,184 @@
+/**
+ * `openMemmap()`: create or map a `.npy` file as a memory-mapped array, as
+ * `numpy.lib.format.open_memmap`.
+ *
+ * @module
+ */
+
+import { dtype as toDType, type DTypeLike } from "../memmap/dtype.ts";
+import { type Memmap, memmap } from "../memmap/memmap.ts";
+import { normalizeShape, shapeSize } from "../memmap/shape.ts";
+import { quotePath } from "./_errors.ts";
+import { toPath, writeAll } from "./_files.ts";
+import { fileSource } from "./byte_source.ts";
+import { formatNpyHeader, type NpyVersion, readNpyHeader } from "./header.ts";
+import { checkDataLength } from "./npy_array.ts";
+
+/** Options of {@linkcode openMemmap}. */
+export interface OpenMemmapOptions {
+  /**
+   * `"r+"` (default) read/write, `"r"` read-only, `"c"` copy-on-write: map
+   * an existing file. `"w+"`: create (or overwrite) the file with a header
+   * for `dtype`, `shape` and order, data zero-filled.
+   */
+  mode?: "r" | "r+" | "w+" | "c";
+  /** Element type for `"w+"` (default `"float64"`); ignored otherwise, as in NumPy. */
+  dtype?: DTypeLike;
+  /** Shape for `"w+"` (required); ignored otherwise. */
+  shape?: readonly number[];
+  /** Lay the data out in Fortran order (`"w+"` only; default false). */
+  fortranOrder?: boolean;
+  /** Format version for `"w+"`: the oldest that can hold the header when omitted. */
+  version?: [1, 0] | [2, 0] | [3, 0];
+}
+
+const VERSIONS = new Set(["1,0", "2,0", "3,0"]);
+
+/**
+ * Opens a `.npy` file as a memory-mapped array (NumPy
+ * `numpy.lib.format.open_memmap`).
+ *
+ * In mode `"w+"` the file is created (or replaced) with a `.npy` header for
+ * `dtype`, `shape` and `fortranOrder`, and its data, zero-filled (sparse
+ * where the file system allows), mapped read/write; the returned memmap's
+ * mode is `"r+"`, as in NumPy. In the other modes the header of the
+ * existing file is read and the data mapped at its offset (a multiple of 64
+ * in files written by NumPy or here).
+ *
+ * @param path The file, a path or `file:` URL (no extension is added).
+ * @param options Mode, and for `"w+"` dtype, shape, order and version.
+ * @returns The memmap; close it (or `using`) to unmap.
+ * @throws {TypeError} For an unknown mode or dtype, `"w+"` without a shape,
+ *   a bad version, or a file of an unsupported dtype (object arrays never).
+ * @throws {Deno.errors.InvalidData} If an existing file is malformed or truncated.
+ * @throws {Deno.errors.NotFound} If the file does not exist (modes other than `"w+"`).
+ * @throws {Deno.errors.NotCapable} Without `--allow-read`, `--allow-write` or `--allow-ffi`.
+ *
+ * @example Create a .npy file, fill it through the map, read it back
+ * ```ts
+ * import { load, NDArray, openMemmap } from "@seed/mmap";
+ * import assert from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   {
+ *     using m = openMemmap(`${dir}/big.npy`, { mode: "w+", dtype: "int32", shape: [2, 3] });
+ *     assert.equal(m.mode, "r+");
+ *     m.slice(1).assign([4, 5, 6]);
+ *   }
+ *   const a = load(`${dir}/big.npy`) as NDArray;
+ *   assert.deepEqual(a.toArray(), [[0, 0, 0], [4, 5, 6]]);
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
+ * ```
+ */
+export function openMemmap(
+  path: string | URL,
+  options: OpenMemmapOptions = {},
+): Memmap {
+  const filename = toPath(path);
+  const where = quotePath(filename);
+  const mode = options.mode ?? "r+";
+  if (mode !== "r" && mode !== "r+" && mode !== "w+" && mode !== "c") {
+    throw new TypeError(
+      `Cannot open ${where} in mode ${
+        JSON.stringify(mode)
+      }: mode must be "r", "r+", "w+" or "c"`,
+    );
+  }
+  if (mode !== "w+") {
+    let header;
+    let size: number;
+    {
+      using file = Deno.openSync(filename, { read: true });
+      const source = fileSource(file, where);
+      size = source.size;
+      header = readNpyHeader(source, 0, where);
+    }
+    checkDataLength(header, 0, size, where);
+    return memmap(filename, {
+      dtype: header.descr.str,
+      mode,
+      offset: header.headerLength,
+      shape: header.shape,
+      order: header.fortranOrder ? "F" : "C",
+    });
+  }
+  const dt = toDType(options.dtype ?? "float64");
+  if (options.shape === undefined || options.shape === null) {
+    throw new TypeError(
+      `Cannot create ${where} in mode "w+" without a shape: shape must be given`,
+    );
+  }
+  const shape = normalizeShape(options.shape);
+  const fortranOrder = options.fortranOrder ?? false;
+  if (typeof fortranOrder !== "boolean") {
+    throw new TypeError(
+      `Cannot create ${where}: fortranOrder must be a boolean, got ${typeof fortranOrder}`,
+    );
+  }
+  const version = options.version;
+  if (
+    version !== undefined &&
+    (!Array.isArray(version) || !VERSIONS.has(String(version)))
+  ) {
+    throw new TypeError(
+      `Cannot create ${where} with version ${
+        JSON.stringify(version)
+      }: version must be [1, 0], [2, 0] or [3, 0]`,
+    );
+  }
+  const nbytes = shapeSize(shape) * dt.itemsize;
+  if (!Number.isSafeInteger(nbytes)) {
+    throw new RangeError(
+      `Cannot create ${where}: shape ${
+        JSON.stringify(shape)
+      } of ${dt.str} is too large`,
+    );
+  }
+  const header = formatNpyHeader(
+    dt.str,
+    fortranOrder,
+    shape,
+    version as NpyVersion | undefined,
+  );
+  const existed = exists(filename);
+  try {
+    {
+      using file = Deno.openSync(filename, {
+        read: true,
+        write: true,
+        create: true,
+        truncate: true,
+      });
+      writeAll(file, header);
+      file.truncateSync(header.length + nbytes);
+    }
+    return memmap(filename, {
+      dtype: dt,
+      mode: "r+",
+      offset: header.length,
+      shape,
+      order: fortranOrder ? "F" : "C",
+    });
+  } catch (e) {
+    if (!existed) {
+      try {
+        Deno.removeSync(filename);
+      } catch {
+        // Never created.
+      }
+    }
+    throw e;
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * `save()`: write an array to a `.npy` file, as `numpy.save`.
+ *
+ * @module
+ */
+
+import type { NDArray } from "../memmap/ndarray.ts";
+import { toPath, withExtension, writeAll, writeAtomically } from "./_files.ts";
+import { npyContent } from "./npy_array.ts";
+
+/**
+ * Saves an array to a `.npy` file (NumPy `np.save`), appending `.npy` to
+ * the path when it does not end with it. The array keeps its dtype and byte
+ * order; a Fortran-contiguous array is saved in Fortran order, any other in
+ * C order. Format version 1.0 is used (2.0 only for headers over 64 KiB),
+ * with the data starting at a multiple of 64 bytes, so the file can be
+ * memory-mapped with {@linkcode load} or {@linkcode openMemmap}.
+ *
+ * The file is written under a temporary name in the same directory and
+ * renamed over `path` when complete, so a failed save leaves the previous
+ * file (if any) as it was. Contiguous arrays are written straight from
+ * their memory, without per-element conversion.
+ *
+ * @param path The file, a path or `file:` URL; `.npy` is appended when missing.
+ * @param array The array to save.
+ * @throws {TypeError} If `array` is not an `NDArray` or `path` is not a path.
+ * @throws {Deno.errors.BadResource} If the array's memory map is closed.
+ * @throws {Deno.errors.NotCapable} Without `--allow-write` (and `--allow-read`) for the directory.
+ *
+ * @example Save and load back
+ * ```ts
+ * import { array, load, NDArray, save } from "@seed/mmap";
+ * import assert from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   save(`${dir}/a`, array([[1, 2], [3, 4]], { dtype: "int32" }));
+ *   const b = load(`${dir}/a.npy`) as NDArray;
+ *   assert.equal(b.dtype.str, "<i4");
+ *   assert.deepEqual(b.toArray(), [[1, 2], [3, 4]]);
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
+ * ```
+ */
+export function save(path: string | URL, array: NDArray): void {
+  const target = withExtension(toPath(path), ".npy");
+  const content = npyContent(array);
+  writeAtomically(target, (file) => {
+    writeAll(file, content.header);
+    for (const chunk of content.data) writeAll(file, chunk);
+  });
+}
