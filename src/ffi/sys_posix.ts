@@ -26,8 +26,16 @@ const C: PlatformConstants = PLATFORM;
 const MAP_FAILED = 0xffff_ffff_ffff_ffffn;
 const encoder = new TextEncoder();
 
+let scratch = new Uint8Array(1024);
+
+/** `text` as a NUL-terminated C string, in a reused buffer (valid until the next call). */
 function cString(text: string): Uint8Array<ArrayBuffer> {
-  return encoder.encode(`${text}\0`);
+  if (scratch.length < text.length * 3 + 1) {
+    scratch = new Uint8Array(text.length * 3 + 1);
+  }
+  const { written } = encoder.encodeInto(text, scratch);
+  scratch[written] = 0;
+  return scratch;
 }
 
 function fail(call: string, path?: string): never {
@@ -47,13 +55,23 @@ class PosixFile implements FileHandle {
   }
 }
 
-/** A mapping, with the address only this module sees. */
+/** Keeps a mapping reachable from its buffer (and so from every view). */
+const OWNER = Symbol("mapping");
+
+/**
+ * A mapping, with the address only this module sees. Its buffer is made on
+ * first use: a map that is opened, searched with `memmem` and closed never
+ * pays for one.
+ */
 class PosixMapping implements Mapping {
-  buffer: ArrayBuffer;
   readonly length: number;
   readonly request: MapRequest;
   /** Start address; 0 for an empty mapping. */
   readonly address: bigint;
+  #pointer: Deno.PointerObject | null;
+  #buffer: ArrayBuffer | undefined;
+  #released = false;
+
   constructor(
     request: MapRequest,
     address: bigint,
@@ -62,23 +80,59 @@ class PosixMapping implements Mapping {
     this.request = request;
     this.length = pointer === null ? 0 : request.length;
     this.address = address;
-    this.buffer = pointer === null
-      ? new ArrayBuffer(0)
-      : Deno.UnsafePointerView.getArrayBuffer(pointer, request.length);
-    if (pointer !== null) {
-      mappings.register(this.buffer, { address, length: this.length }, this);
+    this.#pointer = pointer;
+    this.#track();
+  }
+
+  get buffer(): ArrayBuffer {
+    if (this.#buffer === undefined) {
+      if (this.#pointer === null || this.#released) {
+        this.#buffer = new ArrayBuffer(0);
+      } else {
+        this.#buffer = Deno.UnsafePointerView.getArrayBuffer(
+          this.#pointer,
+          this.length,
+        );
+        Object.defineProperty(this.#buffer, OWNER, { value: this });
+      }
+    }
+    return this.#buffer;
+  }
+
+  get released(): boolean {
+    return this.#released;
+  }
+
+  #track(): void {
+    if (this.length > 0) {
+      mappings.register(
+        this,
+        { address: this.address, length: this.length },
+        this,
+      );
     }
   }
+
   /** Detaches the buffer so that no view can reach the memory any more. */
-  detach(): void {
-    if (this.length > 0) mappings.unregister(this);
-    if (!this.buffer.detached) this.buffer.transfer(0);
+  release(): void {
+    if (this.length > 0 && !this.#released) mappings.unregister(this);
+    this.#released = true;
+    if (this.#buffer !== undefined && !this.#buffer.detached) {
+      this.#buffer.transfer(0);
+    }
+  }
+
+  /** Undoes `release()` when the memory turned out to stay mapped. */
+  restore(): void {
+    this.#released = false;
+    this.#buffer = undefined;
+    this.#track();
   }
 }
 
 // Backstops for maps and descriptors users forget to close. A mapping is
-// registered on its buffer: a view still held keeps the buffer, and so the
-// memory, alive.
+// registered on itself, and its buffer holds it: any view still held keeps
+// the buffer, so the mapping, so the memory alive.
 const mappings = new FinalizationRegistry<{ address: bigint; length: number }>(
   ({ address, length }) => {
     libc().munmap(address, BigInt(length));
@@ -206,7 +260,7 @@ export const posixSys: Sys = {
     const movable = c.mremap != null && C.MREMAP_MAYMOVE !== 0 &&
       !(old.request.file === null && old.request.kind === "shared");
     if (movable) {
-      old.detach();
+      old.release();
       const pointer = c.mremap!(
         old.address,
         BigInt(old.length),
@@ -216,15 +270,8 @@ export const posixSys: Sys = {
       const address = pointer === null ? 0n : Deno.UnsafePointer.value(pointer);
       if (pointer === null || address === MAP_FAILED) {
         const code = errno();
-        // The old mapping is still in place: give it a buffer again.
-        old.buffer = Deno.UnsafePointerView.getArrayBuffer(
-          Deno.UnsafePointer.create(old.address)!,
-          old.length,
-        );
-        mappings.register(old.buffer, {
-          address: old.address,
-          length: old.length,
-        }, old);
+        // The old mapping is still in place: let it be used again.
+        old.restore();
         const name = C.errnoNames[code] ?? `E${code}`;
         throw osError("mremap", name, strerror(code), old.request.file?.path);
       }
@@ -271,8 +318,8 @@ export const posixSys: Sys = {
 
   unmap(mapping: Mapping): void {
     const m = mapping as PosixMapping;
-    if (m.buffer.detached) return;
-    m.detach();
+    if (m.released) return;
+    m.release();
     if (m.length > 0 && libc().munmap(m.address, BigInt(m.length)) !== 0) {
       fail("munmap", m.request.file?.path);
     }

@@ -178,7 +178,7 @@ function toBytes(data: Uint8Array | string): Uint8Array {
 export class Mmap implements Disposable, Iterable<number> {
   #file: FileHandle | null;
   #mapping: Mapping;
-  #bytes: Uint8Array;
+  #bytes: Uint8Array | undefined;
   #access: Access;
   #offset: number;
   #pos = 0;
@@ -192,7 +192,6 @@ export class Mmap implements Disposable, Iterable<number> {
   ) {
     this.#file = file;
     this.#mapping = mapping;
-    this.#bytes = new Uint8Array(mapping.buffer);
     this.#access = access;
     this.#offset = offset;
   }
@@ -364,7 +363,7 @@ export class Mmap implements Disposable, Iterable<number> {
    */
   get length(): number {
     this.#check();
-    return this.#bytes.length;
+    return this.#mapping.length;
   }
 
   /**
@@ -431,7 +430,7 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   get bytes(): Uint8Array {
-    return this.#closed ? EMPTY : this.#bytes;
+    return this.#closed ? EMPTY : this.#view();
   }
 
   /**
@@ -453,7 +452,7 @@ export class Mmap implements Disposable, Iterable<number> {
       sys.unmap(this.#mapping);
     } finally {
       if (this.#file) sys.close(this.#file);
-      this.#bytes = EMPTY;
+      this.#bytes = undefined;
     }
   }
 
@@ -482,7 +481,7 @@ export class Mmap implements Disposable, Iterable<number> {
    */
   read(n?: number | null): Uint8Array {
     this.#check();
-    const length = this.#bytes.length;
+    const length = this.#mapping.length;
     const pos = this.#pos;
     if (pos >= length) return new Uint8Array(0);
     let end = length;
@@ -491,7 +490,7 @@ export class Mmap implements Disposable, Iterable<number> {
       if (n >= 0) end = Math.min(pos + n, length);
     }
     this.#pos = end;
-    return this.#bytes.slice(pos, end);
+    return this.#view().slice(pos, end);
   }
 
   /**
@@ -512,16 +511,16 @@ export class Mmap implements Disposable, Iterable<number> {
    */
   readByte(): number {
     this.#check();
-    if (this.#pos >= this.#bytes.length) {
+    if (this.#pos >= this.#mapping.length) {
       throw new RangeError(
-        `Cannot read a byte at position ${this.#pos}: the map ends at ${this.#bytes.length}`,
+        `Cannot read a byte at position ${this.#pos}: the map ends at ${this.#mapping.length}`,
       );
     }
-    return this.#bytes[this.#pos++];
+    return this.#view()[this.#pos++];
   }
 
   #lineEnd(): number {
-    const bytes = this.#bytes;
+    const bytes = this.#view();
     const found = bytes.indexOf(10, this.#pos);
     return found === -1 ? bytes.length : found + 1;
   }
@@ -547,10 +546,10 @@ export class Mmap implements Disposable, Iterable<number> {
   readline(): Uint8Array {
     this.#check();
     const pos = this.#pos;
-    if (pos >= this.#bytes.length) return new Uint8Array(0);
+    if (pos >= this.#mapping.length) return new Uint8Array(0);
     const end = this.#lineEnd();
     this.#pos = end;
-    return this.#bytes.slice(pos, end);
+    return this.#view().slice(pos, end);
   }
 
   /**
@@ -577,10 +576,10 @@ export class Mmap implements Disposable, Iterable<number> {
     return new LineIterator(() => {
       this.#check();
       const pos = this.#pos;
-      if (pos >= this.#bytes.length) return undefined;
+      if (pos >= this.#mapping.length) return undefined;
       const end = this.#lineEnd();
       this.#pos = end;
-      return this.#bytes.subarray(pos, end);
+      return this.#view().subarray(pos, end);
     });
   }
 
@@ -607,12 +606,12 @@ export class Mmap implements Disposable, Iterable<number> {
     this.#checkWritable();
     const bytes = toBytes(data);
     const pos = this.#pos;
-    if (pos + bytes.length > this.#bytes.length) {
+    if (pos + bytes.length > this.#mapping.length) {
       throw new RangeError(
-        `Cannot write ${bytes.length} bytes at position ${pos}: the map ends at ${this.#bytes.length}`,
+        `Cannot write ${bytes.length} bytes at position ${pos}: the map ends at ${this.#mapping.length}`,
       );
     }
-    this.#bytes.set(bytes, pos);
+    this.#view().set(bytes, pos);
     this.#pos = pos + bytes.length;
     return bytes.length;
   }
@@ -637,12 +636,12 @@ export class Mmap implements Disposable, Iterable<number> {
     this.#check();
     checkByte(byte);
     this.#checkWritable();
-    if (this.#pos >= this.#bytes.length) {
+    if (this.#pos >= this.#mapping.length) {
       throw new RangeError(
-        `Cannot write a byte at position ${this.#pos}: the map ends at ${this.#bytes.length}`,
+        `Cannot write a byte at position ${this.#pos}: the map ends at ${this.#mapping.length}`,
       );
     }
-    this.#bytes[this.#pos++] = byte;
+    this.#view()[this.#pos++] = byte;
   }
 
   /**
@@ -669,14 +668,14 @@ export class Mmap implements Disposable, Iterable<number> {
     let base: number;
     if (whence === 0) base = 0;
     else if (whence === 1) base = this.#pos;
-    else if (whence === 2) base = this.#bytes.length;
+    else if (whence === 2) base = this.#mapping.length;
     else {throw new TypeError(
         `Cannot seek with whence ${whence}: expected 0, 1 or 2`,
       );}
     const target = base + pos;
-    if (target < 0 || target > this.#bytes.length) {
+    if (target < 0 || target > this.#mapping.length) {
       throw new RangeError(
-        `Cannot seek to ${target}: position must be within 0..${this.#bytes.length}`,
+        `Cannot seek to ${target}: position must be within 0..${this.#mapping.length}`,
       );
     }
     this.#pos = target;
@@ -736,7 +735,7 @@ export class Mmap implements Disposable, Iterable<number> {
    */
   size(): number {
     this.#check();
-    return this.#file === null ? this.#bytes.length : sys.size(this.#file);
+    return this.#file === null ? this.#mapping.length : sys.size(this.#file);
   }
 
   #needle(sub: Uint8Array | string): Uint8Array {
@@ -766,13 +765,13 @@ export class Mmap implements Disposable, Iterable<number> {
   find(sub: Uint8Array | string, start?: number, end?: number): number {
     this.#check();
     const needle = this.#needle(sub);
-    const length = this.#bytes.length;
+    const length = this.#mapping.length;
     const from = clampIndex(start, length, this.#pos);
     const to = clampIndex(end, length, length);
     if (to < from) return -1;
     if (needle.length === 0) return from;
     if (to - from < SEARCH_IN_JS_BELOW) {
-      return indexOfBytes(this.#bytes, needle, from, to);
+      return indexOfBytes(this.#view(), needle, from, to);
     }
     return sys.find(this.#mapping, needle, from, to);
   }
@@ -798,17 +797,17 @@ export class Mmap implements Disposable, Iterable<number> {
   rfind(sub: Uint8Array | string, start?: number, end?: number): number {
     this.#check();
     const needle = this.#needle(sub);
-    const length = this.#bytes.length;
+    const length = this.#mapping.length;
     const from = clampIndex(start, length, this.#pos);
     const to = clampIndex(end, length, length);
     if (to < from) return -1;
     if (needle.length === 0) return to;
-    return lastIndexOfBytes(this.#bytes, needle, from, to);
+    return lastIndexOfBytes(this.#view(), needle, from, to);
   }
 
   #index(index: number): number {
     checkInteger("index", index);
-    const length = this.#bytes.length;
+    const length = this.#mapping.length;
     const i = index < 0 ? index + length : index;
     if (i < 0 || i >= length) {
       throw new RangeError(
@@ -837,7 +836,7 @@ export class Mmap implements Disposable, Iterable<number> {
    */
   get(index: number): number {
     this.#check();
-    return this.#bytes[this.#index(index)];
+    return this.#view()[this.#index(index)];
   }
 
   /**
@@ -863,11 +862,11 @@ export class Mmap implements Disposable, Iterable<number> {
     this.#checkWritable();
     if (typeof value === "number") {
       checkByte(value);
-      this.#bytes[this.#index(index)] = value;
+      this.#view()[this.#index(index)] = value;
       return;
     }
     const bytes = toBytes(value);
-    const length = this.#bytes.length;
+    const length = this.#mapping.length;
     checkInteger("index", index);
     const i = index < 0 ? index + length : index;
     if (i < 0 || i + bytes.length > length) {
@@ -875,7 +874,7 @@ export class Mmap implements Disposable, Iterable<number> {
         `Cannot write ${bytes.length} bytes at index ${index}: the map has ${length} bytes`,
       );
     }
-    this.#bytes.set(bytes, i);
+    this.#view().set(bytes, i);
   }
 
   /**
@@ -900,13 +899,14 @@ export class Mmap implements Disposable, Iterable<number> {
    */
   slice(start?: number, end?: number, step?: number): Uint8Array {
     this.#check();
-    const range = sliceRange(this.#bytes.length, start, end, step);
+    const range = sliceRange(this.#mapping.length, start, end, step);
     if (range.step === 1) {
-      return this.#bytes.slice(range.start, range.start + range.count);
+      return this.#view().slice(range.start, range.start + range.count);
     }
+    const bytes = this.#view();
     const out = new Uint8Array(range.count);
     for (let i = 0, j = range.start; i < range.count; i++, j += range.step) {
-      out[i] = this.#bytes[j];
+      out[i] = bytes[j];
     }
     return out;
   }
@@ -934,7 +934,7 @@ export class Mmap implements Disposable, Iterable<number> {
    */
   flush(offset = 0, size?: number): void {
     this.#check();
-    const length = this.#bytes.length;
+    const length = this.#mapping.length;
     checkSize("offset", offset);
     const count = checkSize("size", size ?? Math.max(length - offset, 0));
     if (offset + count > length) {
@@ -967,7 +967,7 @@ export class Mmap implements Disposable, Iterable<number> {
   madvise(option: number, start = 0, length?: number): void {
     this.#check();
     checkInteger("option", option);
-    const size = this.#bytes.length;
+    const size = this.#mapping.length;
     checkInteger("start", start);
     if (start < 0 || start >= size) {
       throw new RangeError(
@@ -1003,13 +1003,13 @@ export class Mmap implements Disposable, Iterable<number> {
     checkSize("dest", dest);
     checkSize("src", src);
     checkSize("count", count);
-    const length = this.#bytes.length;
+    const length = this.#mapping.length;
     if (src + count > length || dest + count > length) {
       throw new RangeError(
         `Cannot move ${count} bytes from ${src} to ${dest}: the map has ${length} bytes`,
       );
     }
-    this.#bytes.copyWithin(dest, src, src + count);
+    this.#view().copyWithin(dest, src, src + count);
   }
 
   /**
@@ -1069,7 +1069,12 @@ export class Mmap implements Disposable, Iterable<number> {
 
   #replace(mapping: Mapping): void {
     this.#mapping = mapping;
-    this.#bytes = new Uint8Array(mapping.buffer);
+    this.#bytes = undefined;
+  }
+
+  /** The view over the mapping, made on first use. */
+  #view(): Uint8Array {
+    return this.#bytes ??= new Uint8Array(this.#mapping.buffer);
   }
 
   /**
@@ -1090,7 +1095,7 @@ export class Mmap implements Disposable, Iterable<number> {
    */
   [Symbol.iterator](): Iterator<number> {
     this.#check();
-    return this.#bytes.values();
+    return this.#view().values();
   }
 
   /** Shows `Mmap { closed, access, length, pos, offset }` in `console.log`. */
@@ -1103,7 +1108,7 @@ export class Mmap implements Disposable, Iterable<number> {
       : {
         closed: false,
         access: this.#access,
-        length: this.#bytes.length,
+        length: this.#mapping.length,
         pos: this.#pos,
         offset: this.#offset,
       };
