@@ -7,7 +7,11 @@
 
 import { sys } from "../ffi/platform.ts";
 import type { FileHandle, Mapping } from "../ffi/sys.ts";
+import type { NDArray } from "../memmap/ndarray.ts";
 import { checkName, randomName } from "./name.ts";
+import { arrayOver, type SharedArrayOptions } from "./shared_array.ts";
+
+export type { SharedArrayOptions } from "./shared_array.ts";
 
 /** Options of the {@linkcode SharedMemory} constructor. */
 export interface SharedMemoryOptions {
@@ -289,6 +293,41 @@ export class SharedMemory implements Disposable {
    */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /**
+   * An array over the block's memory, shared with every process attached to
+   * it, as NumPy's `np.ndarray(shape, dtype, buffer=shm.buf, offset=offset,
+   * order=order)`. Writes through it are seen by the others at once. The
+   * array and its views throw `Deno.errors.BadResource` once this block is
+   * closed.
+   *
+   * @param options `dtype` (default `"uint8"`), `shape` (default: the rest of
+   * the block after `offset`, 1-D), `offset` in bytes (default 0) and `order`.
+   * @returns The array.
+   * @throws {Deno.errors.BadResource} If the block is closed.
+   * @throws {TypeError} For an unknown type or order, a bad shape or a non-integer offset.
+   * @throws {RangeError} If the array does not fit in the block, or (without
+   * `shape`) the bytes after `offset` are not a whole number of elements.
+   *
+   * @example Two views of one block work on one array
+   * ```ts
+   * import { SharedMemory } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const shm = new SharedMemory({ create: true, size: 6 * 8 });
+   * const a = shm.ndarray({ dtype: "float64", shape: [2, 3] });
+   * a.assign([[1, 2, 3], [4, 5, 6]]);
+   * using other = new SharedMemory({ name: shm.name });
+   * const b = other.ndarray({ dtype: "float64", shape: [2, 3] });
+   * b.set(1, 2, 60);
+   * assert.equal(a.sum(), 75);
+   * shm.close();
+   * assert.throws(() => a.get(0, 0), Deno.errors.BadResource);
+   * shm.unlink();
+   * ```
+   */
+  ndarray(options: SharedArrayOptions = {}): NDArray {
+    return arrayOver(this.buf, this.#name, options);
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * The work each party of the cross-process tests does on one shared block:
- * a float64 array split in equal parts, one part per party. Each party adds
+ * a float64 NDArray of shape (parts, ELEMENTS), one row per party. Each party adds
  * 1 to every element of its own part `ROUNDS` times, raises its flag, waits
  * until every party has raised theirs, and then reads every part.
  *
@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { SharedMemory } from "../../mod.ts";
+import type { NDArray, SharedMemory } from "../../mod.ts";
 
 /** Elements in each party's part. */
 export const ELEMENTS = 1000;
@@ -35,12 +35,12 @@ export function blockSize(parts: number): number {
  * @param parts Number of parties.
  */
 export function initialize(shm: SharedMemory, parts: number): void {
-  const array = new Float64Array(
-    shm.buf.buffer,
-    ARRAY_OFFSET,
-    ELEMENTS * parts,
-  );
-  for (let i = 0; i < array.length; i++) array[i] = i;
+  const array = shm.ndarray({
+    dtype: "float64",
+    shape: ELEMENTS * parts,
+    offset: ARRAY_OFFSET,
+  });
+  array.assign(Array.from({ length: array.size }, (_, i) => i));
 }
 
 /**
@@ -69,15 +69,13 @@ export async function incrementPart(
   parts: number,
 ): Promise<number[]> {
   const flags = new Int32Array(shm.buf.buffer, 0, parts);
-  const array = new Float64Array(
-    shm.buf.buffer,
-    ARRAY_OFFSET,
-    ELEMENTS * parts,
-  );
-  const start = part * ELEMENTS;
-  for (let round = 0; round < ROUNDS; round++) {
-    for (let i = start; i < start + ELEMENTS; i++) array[i] += 1;
-  }
+  const array = shm.ndarray({
+    dtype: "float64",
+    shape: [parts, ELEMENTS],
+    offset: ARRAY_OFFSET,
+  });
+  const mine = array.slice(part);
+  for (let round = 0; round < ROUNDS; round++) mine.assign(mine.add(1));
   Atomics.store(flags, part, 1);
   const deadline = Date.now() + 30_000;
   for (let p = 0; p < parts; p++) {
@@ -86,11 +84,6 @@ export async function incrementPart(
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
   }
-  const sums: number[] = [];
-  for (let p = 0; p < parts; p++) {
-    let sum = 0;
-    for (let i = p * ELEMENTS; i < (p + 1) * ELEMENTS; i++) sum += array[i];
-    sums.push(sum);
-  }
-  return sums;
+  const sums = array.sum(1) as NDArray;
+  return Array.from(sums.toTypedArray() as Float64Array);
 }

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { SharedMemory } from "../../mod.ts";
+import { HAS_NUMPY } from "../test_util.ts";
 import {
+  ARRAY_OFFSET,
   blockSize,
   ELEMENTS,
   expectedSum,
@@ -54,4 +56,55 @@ Deno.test("A Worker attached by name and the main thread increment one float64 b
     shm.close();
     shm.unlink();
   }
+});
+
+// The same party's work as _increment.ts, in NumPy on Python's SharedMemory.
+const NUMPY_PARTY = `
+import json, sys, time
+import numpy as np
+from multiprocessing import resource_tracker
+from multiprocessing.shared_memory import SharedMemory
+name, part, parts, elements, rounds, offset = sys.argv[1], *map(int, sys.argv[2:])
+shm = SharedMemory(name=name)
+resource_tracker.unregister(shm._name, "shared_memory")
+flags = np.ndarray((parts,), dtype=np.int32, buffer=shm.buf)
+a = np.ndarray((parts, elements), dtype=np.float64, buffer=shm.buf, offset=offset)
+for _ in range(rounds):
+    a[part] += 1
+flags[part] = 1
+deadline = time.time() + 30
+while not (flags == 1).all():
+    if time.time() > deadline:
+        sys.exit("the other party never finished")
+    time.sleep(0.002)
+print(json.dumps(a.sum(axis=1).tolist()))
+del flags, a
+shm.close()
+`;
+
+Deno.test({
+  name:
+    "A Deno NDArray and a NumPy array over one block increment disjoint rows at the same time",
+  ignore: !HAS_NUMPY || Deno.build.os !== "linux",
+  async fn() {
+    const shm = new SharedMemory({ create: true, size: blockSize(2) });
+    try {
+      initialize(shm, 2);
+      const numpy = new Deno.Command("python3", {
+        args: ["-c", NUMPY_PARTY, shm.name, "1", "2", String(ELEMENTS)]
+          .concat([String(ROUNDS), String(ARRAY_OFFSET)]),
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const mine = await incrementPart(shm, 0, 2);
+      const out = await numpy;
+      const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+      assert.ok(out.success, decode(out.stderr));
+      assert.deepEqual(mine, EXPECTED);
+      assert.deepEqual(JSON.parse(decode(out.stdout)), EXPECTED);
+    } finally {
+      shm.close();
+      shm.unlink();
+    }
+  },
 });

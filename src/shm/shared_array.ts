@@ -1,0 +1,109 @@
+/**
+ * An {@linkcode NDArray} over the bytes of a shared-memory block, as NumPy's
+ * `np.ndarray(shape, dtype, buffer=shm.buf, offset, order=...)`.
+ *
+ * @module
+ */
+
+import { dtype as toDType, type DTypeLike } from "../memmap/dtype.ts";
+import { NDArray } from "../memmap/ndarray.ts";
+import {
+  contiguousStrides,
+  formatShape,
+  normalizeShape,
+  shapeSize,
+} from "../memmap/shape.ts";
+import type { ArrayStorage } from "../memmap/storage.ts";
+
+/** Options of `SharedMemory.ndarray()`. */
+export interface SharedArrayOptions {
+  /** The element type; default `"uint8"`. */
+  dtype?: DTypeLike;
+  /** The shape; default the rest of the block after `offset` as a 1-D array. */
+  shape?: number | readonly number[];
+  /** Byte offset of the array in the block; any value (no alignment needed). Default 0. */
+  offset?: number;
+  /** `"C"` (row-major, default) or `"F"` (column-major) layout. */
+  order?: "C" | "F";
+}
+
+/**
+ * Makes an array over `bytes`, a block's whole memory.
+ *
+ * @param bytes The block's `buf`; the array is closed when its buffer is detached.
+ * @param name The block's name, for messages.
+ * @param options Type, shape, offset and order.
+ * @returns The array, a view sharing the block's memory.
+ * @throws {TypeError} For an unknown type or order, a bad shape or a non-integer offset.
+ * @throws {RangeError} If `offset` is negative or the array does not fit in
+ * the block, or (without `shape`) the bytes after `offset` are not a whole
+ * number of elements.
+ */
+export function arrayOver(
+  bytes: Uint8Array,
+  name: string,
+  options: SharedArrayOptions,
+): NDArray {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `Cannot view shared memory with options ${
+        String(options)
+      }: expected an object with dtype, shape, offset and order`,
+    );
+  }
+  const dt = toDType(options.dtype ?? "uint8");
+  const offset = options.offset ?? 0;
+  if (typeof offset !== "number" || !Number.isSafeInteger(offset)) {
+    throw new TypeError(
+      `Cannot view shared memory at offset ${
+        String(offset)
+      }: offset must be an integer`,
+    );
+  }
+  const size = bytes.length;
+  if (offset < 0 || offset > size) {
+    throw new RangeError(
+      `Cannot view shared memory "${name}" at offset ${offset}: offset must be within 0..${size}`,
+    );
+  }
+  const order = options.order ?? "C";
+  if (order !== "C" && order !== "F") {
+    throw new TypeError(
+      `Cannot view shared memory with order ${
+        JSON.stringify(order)
+      }: order must be "C" or "F"`,
+    );
+  }
+  let shape: number[];
+  if (options.shape === undefined || options.shape === null) {
+    const rest = size - offset;
+    if (rest % dt.itemsize !== 0) {
+      throw new RangeError(
+        `Cannot view ${rest} bytes after offset ${offset} of shared memory "${name}" as ${dt.name}: size is not a multiple of the item size ${dt.itemsize}`,
+      );
+    }
+    shape = [rest / dt.itemsize];
+  } else {
+    shape = normalizeShape(options.shape);
+  }
+  const end = offset + shapeSize(shape) * dt.itemsize;
+  if (end > size) {
+    throw new RangeError(
+      `Cannot view ${
+        formatShape(shape)
+      } ${dt.name} at offset ${offset} of shared memory "${name}": needs ${end} bytes but the block has ${size}`,
+    );
+  }
+  const storage: ArrayStorage = {
+    bytes,
+    readOnly: false,
+    label: name,
+  };
+  return new NDArray(
+    storage,
+    dt,
+    shape,
+    contiguousStrides(shape, dt.itemsize, order),
+    offset,
+  );
+}
