@@ -8,8 +8,10 @@
  * - a mapping of length 0 makes no OS call and has an empty buffer;
  * - `unmap` and `remap` first detach the mapping's buffer (so that every view
  *   reads as length 0), then release the memory;
- * - a `FinalizationRegistry` registered on the buffer unmaps mappings that
- *   were never closed, and only once no view of them is reachable.
+ * - a `FinalizationRegistry` unmaps mappings that were never closed, and
+ *   only once no view of them is reachable: the buffer (made on first use)
+ *   holds its mapping, so any live view keeps the mapping registered and
+ *   mapped.
  *
  * @module
  */
