@@ -36,11 +36,23 @@ export function numpy<T = unknown>(code: string): T {
   if (!out.success) {
     throw new Error(`python3 failed: ${new TextDecoder().decode(out.stderr)}`);
   }
-  return JSON.parse(text.split("\n").pop()!) as T;
+  // Python's json writes NaN and Infinity, which JSON.parse does not accept.
+  const line = text.split("\n").pop()!.replace(
+    /-?Infinity|NaN/g,
+    (m) => `"${m}"`,
+  );
+  return JSON.parse(
+    line,
+    (_k, v) =>
+      v === "NaN" || v === "Infinity" || v === "-Infinity" ? Number(v) : v,
+  ) as T;
 }
 
 /** Makes a temporary directory and returns it with a cleanup function. */
 export function tempDir(): { dir: string; [Symbol.dispose](): void } {
   const dir = Deno.makeTempDirSync({ prefix: "memmap_test_" });
-  return { dir, [Symbol.dispose]: () => Deno.removeSync(dir, { recursive: true }) };
+  return {
+    dir,
+    [Symbol.dispose]: () => Deno.removeSync(dir, { recursive: true }),
+  };
 }

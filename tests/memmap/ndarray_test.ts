@@ -25,7 +25,9 @@ const SLICES: [Index[], string][] = [
   [[":", "-100:100:3"], "a[:, -100:100:3]"],
 ];
 
-Deno.test("NDArray.slice() matches NumPy basic indexing, strides included", { ignore: NO_NUMPY }, () => {
+Deno.test("NDArray.slice() matches NumPy basic indexing, strides included", {
+  ignore: NO_NUMPY,
+}, () => {
   const expected = numpy<[unknown, number[], number[]][]>(`
 a = np.arange(24, dtype=np.float64).reshape(2, 3, 4)
 out = []
@@ -40,7 +42,11 @@ print(json.dumps(out))`);
     const [list, shape, strides] = expected[i];
     assert.deepEqual(v.shape, shape, SLICES[i][1]);
     if (v.size > 0) assert.deepEqual(v.strides, strides, SLICES[i][1]);
-    assert.deepEqual(v.ndim === 0 ? v.toArray()[0] : v.toArray(), list, SLICES[i][1]);
+    assert.deepEqual(
+      v.ndim === 0 ? v.toArray()[0] : v.toArray(),
+      list,
+      SLICES[i][1],
+    );
   });
 });
 
@@ -106,25 +112,39 @@ Deno.test("NDArray.reshape() views when possible and copies otherwise, as NumPy"
   c.set(0, -1);
   assert.equal(a.get(0, 0), 99, "reshape of a transpose is a copy");
   const col = a.slice(":", "1:2");
-  assert.deepEqual(col.reshape(3).strides, [32], "single column reshapes as a view");
+  assert.deepEqual(
+    col.reshape(3).strides,
+    [32],
+    "single column reshapes as a view",
+  );
   assert.throws(() => a.reshape(5, -1), TypeError);
   assert.throws(() => a.reshape(-1, -1), TypeError);
-  assert.throws(() => a.reshape(4, 4), /Cannot reshape array of size 12 into shape \(4, 4\)/);
+  assert.throws(
+    () => a.reshape(4, 4),
+    /Cannot reshape array of size 12 into shape \(4, 4\)/,
+  );
 });
 
-Deno.test("NDArray.reshape() and transpose() give NumPy's strides", { ignore: NO_NUMPY }, () => {
+Deno.test("NDArray.reshape() and transpose() give NumPy's strides", {
+  ignore: NO_NUMPY,
+}, () => {
   const expected = numpy<number[][]>(`
 a = np.arange(24, dtype=np.int32).reshape(2, 3, 4)
 print(json.dumps([list(a.T.strides), list(a.transpose(1, 0, 2).strides), list(a[:, ::2].reshape(2, 2, 2, 2).strides), list(a.reshape(6, 4).strides)]))`);
   const a = arange(24, "int32").reshape(2, 3, 4);
   assert.deepEqual(a.T.strides, expected[0]);
   assert.deepEqual(a.transpose(1, 0, 2).strides, expected[1]);
-  assert.deepEqual(a.slice(":", "::2").reshape(2, 2, 2, 2).strides, expected[2]);
+  assert.deepEqual(
+    a.slice(":", "::2").reshape(2, 2, 2, 2).strides,
+    expected[2],
+  );
   assert.deepEqual(a.reshape(6, 4).strides, expected[3]);
   assert.throws(() => a.transpose(0, 0, 1), TypeError);
 });
 
-Deno.test("NDArray.assign() broadcasts like NumPy and converts types", { ignore: NO_NUMPY }, () => {
+Deno.test("NDArray.assign() broadcasts like NumPy and converts types", {
+  ignore: NO_NUMPY,
+}, () => {
   const expected = numpy<unknown[]>(`
 a = np.zeros((2, 3, 4), dtype=np.int16)
 a[...] = np.arange(4)
@@ -165,7 +185,10 @@ Deno.test("NDArray.fill(), copy(), toArray(), toTypedArray() and iteration", () 
   const rows = [...a].map((r) => (r as NDArray).toArray());
   assert.deepEqual(rows, [[0, 1, 2], [3, 4, 5]]);
   assert.deepEqual([...arange(3)], [0, 1, 2]);
-  assert.deepEqual(array(new BigInt64Array([5n])).toTypedArray(), new BigInt64Array([5n]));
+  assert.deepEqual(
+    array(new BigInt64Array([5n])).toTypedArray(),
+    new BigInt64Array([5n]),
+  );
   const big = array([1, 2], { dtype: ">i2" });
   assert.deepEqual([...big.toTypedArray()], [1, 2]);
   assert.ok(big.toTypedArray() instanceof Int16Array);
@@ -203,10 +226,25 @@ Deno.test("NDArray.data, strides and byteOffset locate elements without copying"
 });
 
 Deno.test("NDArray reads big-endian and unaligned data like native data", () => {
-  for (const name of ["int16", "uint32", "int64", "float16", "float32", "float64", "complex64", "complex128"]) {
+  for (
+    const name of [
+      "int16",
+      "uint32",
+      "int64",
+      "float16",
+      "float32",
+      "float64",
+      "complex64",
+      "complex128",
+    ]
+  ) {
     const native = dtype(name);
     const swapped = dtype(">" + native.str.slice(1));
-    const values = name.startsWith("complex") ? [{ re: 1.5, im: -2 }, { re: -3, im: 4.25 }] : name === "int64" ? [-5n, 7n] : [3, 100];
+    const values = name.startsWith("complex")
+      ? [{ re: 1.5, im: -2 }, { re: -3, im: 4.25 }]
+      : name === "int64"
+      ? [-5n, 7n]
+      : [3, 100];
     const a = array(values, { dtype: native });
     const b = a.astype(swapped);
     assert.deepEqual(b.toArray(), a.toArray(), name);
@@ -215,7 +253,13 @@ Deno.test("NDArray reads big-endian and unaligned data like native data", () => 
     // An unaligned copy: shift the bytes by one.
     const bytes = new Uint8Array(a.nbytes + 1);
     bytes.set(new Uint8Array(a.storage.bytes.buffer, 0, a.nbytes), 1);
-    const u = new NDArray({ bytes, readOnly: false }, native, a.shape, undefined, 1);
+    const u = new NDArray(
+      { bytes, readOnly: false },
+      native,
+      a.shape,
+      undefined,
+      1,
+    );
     assert.deepEqual(u.toArray(), a.toArray(), `${name} unaligned`);
     assert.deepEqual(u.get(1), a.get(1));
     u.set(0, values[1]);
@@ -225,7 +269,10 @@ Deno.test("NDArray reads big-endian and unaligned data like native data", () => 
   }
 });
 
-function detachable(n: number, readOnly = false): ArrayStorage & { close(): void } {
+function detachable(
+  n: number,
+  readOnly = false,
+): ArrayStorage & { close(): void } {
   const buffer = new ArrayBuffer(n);
   const bytes = new Uint8Array(buffer);
   return {
@@ -270,7 +317,13 @@ Deno.test("NDArray views of detached storage throw BadResource from every method
     () => a.data,
     () => arange(8).reshape(2, 4).assign(a),
   ];
-  for (const call of calls) assert.throws(call, (e: Error) => e instanceof Deno.errors.BadResource && /closed/.test(e.message));
+  for (const call of calls) {
+    assert.throws(
+      call,
+      (e: Error) =>
+        e instanceof Deno.errors.BadResource && /closed/.test(e.message),
+    );
+  }
 });
 
 Deno.test("NDArray writes to read-only storage throw TypeError", () => {
