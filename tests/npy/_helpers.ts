@@ -84,3 +84,42 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Flattens nested arrays (from NDArray.toArray()) in C order. */
+export function flat(x: unknown): unknown[] {
+  return Array.isArray(x) ? x.flatMap(flat) : [x];
+}
+
+/** Converts one expected value into what NDArray.get() returns for `descr`. */
+export function expectedValue(
+  descr: string,
+  v: Expected["values"][number],
+): unknown {
+  const kind = descr[1];
+  if (kind === "b") return v;
+  if (kind === "c") {
+    const [re, im] = v as [string, string];
+    return { re: pyFloat(re), im: pyFloat(im) };
+  }
+  if (kind === "f") return pyFloat(v as string);
+  if (descr.endsWith("8") && (kind === "i" || kind === "u")) {
+    return BigInt(v as string);
+  }
+  return Number(v as string);
+}
+
+/** Deep equality that treats NaN as equal and tells -0 from 0. */
+export function sameValues(actual: unknown[], expected: unknown[]): boolean {
+  if (actual.length !== expected.length) return false;
+  return actual.every((a, i) => {
+    const e = expected[i];
+    if (
+      typeof a === "object" && a !== null && typeof e === "object" && e !== null
+    ) {
+      const x = a as { re: number; im: number };
+      const y = e as { re: number; im: number };
+      return Object.is(x.re, y.re) && Object.is(x.im, y.im);
+    }
+    return Object.is(a, e);
+  });
+}
