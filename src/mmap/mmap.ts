@@ -14,6 +14,7 @@ import {
   sliceRange,
 } from "./search.ts";
 import { toPath } from "./path.ts";
+import { allocate, copyRange } from "./copy_pool.ts";
 
 export type { Access } from "./constants.ts";
 
@@ -483,14 +484,14 @@ export class Mmap implements Disposable, Iterable<number> {
     this.#check();
     const length = this.#mapping.length;
     const pos = this.#pos;
-    if (pos >= length) return new Uint8Array(0);
+    if (pos >= length) return allocate(0);
     let end = length;
     if (n !== undefined && n !== null) {
       checkInteger("n", n);
       if (n >= 0) end = Math.min(pos + n, length);
     }
     this.#pos = end;
-    return this.#view().slice(pos, end);
+    return copyRange(this.#view(), pos, end);
   }
 
   /**
@@ -546,10 +547,10 @@ export class Mmap implements Disposable, Iterable<number> {
   readline(): Uint8Array {
     this.#check();
     const pos = this.#pos;
-    if (pos >= this.#mapping.length) return new Uint8Array(0);
+    if (pos >= this.#mapping.length) return allocate(0);
     const end = this.#lineEnd();
     this.#pos = end;
-    return this.#view().slice(pos, end);
+    return copyRange(this.#view(), pos, end);
   }
 
   /**
@@ -901,10 +902,10 @@ export class Mmap implements Disposable, Iterable<number> {
     this.#check();
     const range = sliceRange(this.#mapping.length, start, end, step);
     if (range.step === 1) {
-      return this.#view().slice(range.start, range.start + range.count);
+      return copyRange(this.#view(), range.start, range.start + range.count);
     }
     const bytes = this.#view();
-    const out = new Uint8Array(range.count);
+    const out = allocate(range.count);
     for (let i = 0, j = range.start; i < range.count; i++, j += range.step) {
       out[i] = bytes[j];
     }

@@ -510,3 +510,21 @@ Deno.test("Mmap.fromFd() maps a duplicate of a descriptor", async () => {
   assert.throws(() => Mmap.fromFd(-1), TypeError);
   assert.throws(() => Mmap.fromFd(1.5), TypeError);
 });
+
+Deno.test("Mmap small copies are independent of the map and of each other", () => {
+  using m = Mmap.anonymous(10_000);
+  m.write("first\nsecond\n");
+  m.seek(0);
+  const a = m.readline();
+  const b = m.readline();
+  const c = m.slice(0, 5000); // large: a buffer of its own
+  const d = m.read(3);
+  m.set(0, 88);
+  a[1] = 89;
+  assert.equal(text(a), "fYrst\n");
+  assert.equal(text(b), "second\n");
+  assert.equal(c[0], 102);
+  assert.equal(c.buffer.byteLength, 5000);
+  assert.deepEqual([...d], [0, 0, 0]);
+  for (const copy of [a, b, d]) assert.equal(copy.byteOffset % 8, 0);
+});
