@@ -86,7 +86,10 @@ export interface Sys {
   map(request: MapRequest): Mapping;
   /**
    * Changes a mapping's length (the file must already be long enough).
-   * The old mapping's buffer is detached; its contents carry over.
+   * The old mapping's buffer is detached; its contents carry over. A backend
+   * may also set a file-backed shared mapping's file to `offset + newLength`
+   * bytes here (Windows must: it cannot shrink a file while a view of it is
+   * mapped); a later `truncate()` to that size is then a no-op.
    */
   remap(mapping: Mapping, newLength: number): Mapping;
   /** Writes `[start, start + length)` back to the file, rounded out to pages. */
@@ -104,9 +107,9 @@ export interface Sys {
   ): number;
   /**
    * The longest shared-memory name `openShared` accepts, in bytes of UTF-8,
-   * not counting the leading slash POSIX adds.
+   * not counting the leading slash POSIX adds; 255 when not given.
    */
-  readonly sharedNameMax: number;
+  readonly sharedNameMax?: number;
   /** Opens (or creates) a named shared-memory object. */
   openShared(
     name: string,

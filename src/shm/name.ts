@@ -10,6 +10,8 @@ import { sys } from "../ffi/platform.ts";
 /** Prefix of generated names, as Python's `multiprocessing.shared_memory`. */
 export const NAME_PREFIX = "psm_";
 
+/** The name limit of a backend that does not state one (Linux's NAME_MAX). */
+const DEFAULT_NAME_MAX = 255;
 const encoder = new TextEncoder();
 
 /**
@@ -29,7 +31,7 @@ export function randomName(): string {
  * Checks a block name given by the caller. Names are the ones Python shows
  * in `SharedMemory.name`: no leading slash (POSIX adds it), no `/` at all,
  * and at most `sys.sharedNameMax` bytes of UTF-8 (255 on Linux, the length
- * of a file name in `/dev/shm`).
+ * of a file name in `/dev/shm`; 30 on macOS).
  *
  * @param name The name.
  * @returns The name, unchanged.
@@ -55,9 +57,10 @@ export function checkName(name: unknown): string {
     );
   }
   const bytes = encoder.encode(name).length;
-  if (bytes > sys.sharedNameMax) {
+  const limit = sys.sharedNameMax ?? DEFAULT_NAME_MAX;
+  if (bytes > limit) {
     throw new TypeError(
-      `Cannot use a shared memory name of ${bytes} bytes: the limit is ${sys.sharedNameMax}`,
+      `Cannot use a shared memory name of ${bytes} bytes: the limit is ${limit}`,
     );
   }
   return name;

@@ -51,10 +51,13 @@ function checkOptions(options: unknown): {
   if (typeof size !== "number" || !Number.isInteger(size)) {
     throw new TypeError(`Cannot use size ${String(size)}: expected an integer`);
   }
-  if (size < 0 || (create && size === 0)) {
+  if (create && size <= 0) {
     throw new RangeError(
       `Cannot create a shared memory block of ${size} bytes: size must be positive`,
     );
+  }
+  if (size < 0) {
+    throw new RangeError(`Cannot use size ${size}: size must not be negative`);
   }
   if (!Number.isSafeInteger(size)) {
     throw new RangeError(

@@ -110,6 +110,27 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "SharedMemory attached to an empty block has size 0 and an empty buf",
+  ignore: linuxOnly,
+  fn() {
+    const name = uniqueName("empty");
+    Deno.writeFileSync(`/dev/shm/${name}`, new Uint8Array(0));
+    try {
+      const shm = new SharedMemory({ name });
+      assert.equal(shm.size, 0);
+      assert.equal(shm.buf.length, 0);
+      assert.deepEqual(shm.ndarray({ dtype: "float64" }).shape, [0]);
+      shm.close();
+      assert.throws(() => shm.buf, Deno.errors.BadResource);
+      shm.unlink();
+      assert.equal(shmExists(name), false);
+    } finally {
+      removeShm(name);
+    }
+  },
+});
+
 Deno.test("SharedMemory.close() detaches buf and views made from it", () => {
   const shm = new SharedMemory({ create: true, size: 32 });
   const buf = shm.buf;
@@ -225,6 +246,10 @@ Deno.test("SharedMemory with create and a size of 0 or less throws RangeError", 
     () => new SharedMemory({ create: true, size: 2 ** 60 }),
     RangeError,
   );
+  assert.throws(() => new SharedMemory({ name: "psm_00000000", size: -1 }), {
+    name: "RangeError",
+    message: "Cannot use size -1: size must not be negative",
+  });
 });
 
 Deno.test({
