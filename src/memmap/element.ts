@@ -181,6 +181,12 @@ export function readRun(
     ta = io.ta;
     i = (io.bytes.byteOffset + off) / u;
     s = stride / u;
+  } else if (
+    domainOf(dstType) === "number" && domainOf(dt) === "number" &&
+    dt.kind !== "b"
+  ) {
+    readNumbersDataView(io, off, stride, count, dst as Float64Array, dstStart);
+    return;
   } else {
     const tmp = scratchOf(count * dt.itemsize);
     gatherBytes(io, off, stride, count, tmp);
@@ -372,5 +378,99 @@ export function copyRun(
     k++, p += dStride, q += sStride
   ) {
     for (let b = 0; b < isz; b++) db[p + b] = sb[q + b];
+  }
+}
+
+const views = new WeakMap<Uint8Array, DataView>();
+
+/** A DataView over the same bytes (cached per byte array). */
+export function dataViewOf(bytes: Uint8Array): DataView {
+  let dv = views.get(bytes);
+  if (dv === undefined) {
+    dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    views.set(bytes, dv);
+  }
+  return dv;
+}
+
+/** Reads one non-complex, non-64-bit-integer element through a DataView. */
+export function getNumber(dv: DataView, p: number, dt: DType): number {
+  const le = dt.littleEndian;
+  switch (dt.name) {
+    case "float64":
+      return dv.getFloat64(p, le);
+    case "float32":
+      return dv.getFloat32(p, le);
+    case "float16":
+      return dv.getFloat16(p, le);
+    case "int8":
+      return dv.getInt8(p);
+    case "uint8":
+      return dv.getUint8(p);
+    case "int16":
+      return dv.getInt16(p, le);
+    case "uint16":
+      return dv.getUint16(p, le);
+    case "int32":
+      return dv.getInt32(p, le);
+    case "uint32":
+      return dv.getUint32(p, le);
+    default:
+      return dv.getUint8(p) !== 0 ? 1 : 0;
+  }
+}
+
+/** Writes one non-complex, non-64-bit-integer element through a DataView. */
+export function setNumber(dv: DataView, p: number, dt: DType, v: number): void {
+  const le = dt.littleEndian;
+  switch (dt.name) {
+    case "float64":
+      return dv.setFloat64(p, v, le);
+    case "float32":
+      return dv.setFloat32(p, v, le);
+    case "float16":
+      return dv.setFloat16(p, v, le);
+    case "int8":
+      return dv.setInt8(p, v);
+    case "uint8":
+      return dv.setUint8(p, v);
+    case "int16":
+      return dv.setInt16(p, v, le);
+    case "uint16":
+      return dv.setUint16(p, v, le);
+    case "int32":
+      return dv.setInt32(p, v, le);
+    case "uint32":
+      return dv.setUint32(p, v, le);
+    default:
+      return dv.setUint8(p, v !== 0 ? 1 : 0);
+  }
+}
+
+function readNumbersDataView(
+  io: RunIO,
+  off: number,
+  stride: number,
+  count: number,
+  d: Float64Array,
+  j: number,
+): void {
+  const dv = dataViewOf(io.bytes);
+  const dt = io.dtype;
+  const le = dt.littleEndian;
+  const end = j + count;
+  let p = off;
+  switch (dt.name) {
+    case "float64":
+      for (; j < end; j++, p += stride) d[j] = dv.getFloat64(p, le);
+      return;
+    case "float32":
+      for (; j < end; j++, p += stride) d[j] = dv.getFloat32(p, le);
+      return;
+    case "int32":
+      for (; j < end; j++, p += stride) d[j] = dv.getInt32(p, le);
+      return;
+    default:
+      for (; j < end; j++, p += stride) d[j] = getNumber(dv, p, dt);
   }
 }

@@ -13,11 +13,14 @@ import {
 } from "./dtype.ts";
 import {
   copyRun,
+  dataViewOf,
   type DomainBuffer,
   domainOf,
+  getNumber,
   newDomainBuffer,
   readRun,
   type RunIO,
+  setNumber,
   type TypedArray,
   typedView,
   unitOf,
@@ -38,6 +41,7 @@ import {
   contiguousStrides,
   formatShape,
   type Index,
+  isCContiguous,
   normalizeAxis,
   normalizeShape,
   type ParsedIndex,
@@ -116,6 +120,7 @@ export class NDArray implements Iterable<Element | NDArray> {
   #mode: number;
   #base: number;
   #es: number[];
+  #numeric: boolean;
 
   static {
     ioOf = (a: NDArray): RunIO => ({
@@ -196,6 +201,7 @@ export class NDArray implements Iterable<Element | NDArray> {
     this.nbytes = size * dt.itemsize;
     this.byteOffset = byteOffset;
     const u = unitOf(dt);
+    this.#numeric = dt.kind !== "c" && !(dt.itemsize === 8 && dt.kind !== "f");
     const abs = storage.bytes.byteOffset + byteOffset;
     const fast = dt.isNative && abs % u === 0 && st.every((s) => s % u === 0);
     if (fast) {
@@ -296,9 +302,14 @@ export class NDArray implements Iterable<Element | NDArray> {
       return { re, im: ta[p + 1] };
     }
     this.#open();
-    const buf = newDomainBuffer(this.dtype, 1);
-    readRun(ioOf(this), p, 0, 1, buf, this.dtype, 0);
-    return domainToElement(this.dtype, buf, 0);
+    const dt = this.dtype;
+    if (this.#numeric) {
+      const v = getNumber(dataViewOf(this.storage.bytes), p, dt);
+      return dt.kind === "b" ? v !== 0 : v;
+    }
+    const buf = newDomainBuffer(dt, 1);
+    readRun(ioOf(this), p, 0, 1, buf, dt, 0);
+    return domainToElement(dt, buf, 0);
   }
 
   /**
@@ -336,6 +347,10 @@ export class NDArray implements Iterable<Element | NDArray> {
     const v = toDomainScalar(this.dtype, value);
     if (mode === SLOW) {
       this.#open();
+      if (this.#numeric) {
+        setNumber(dataViewOf(this.storage.bytes), p, this.dtype, v as number);
+        return;
+      }
       const buf = newDomainBuffer(this.dtype, 1);
       setDomain(buf, 0, v);
       writeRun(ioOf(this), p, 0, 1, buf, 0);
@@ -606,7 +621,9 @@ export class NDArray implements Iterable<Element | NDArray> {
     const same = src.dtype.equals(this.dtype);
     const dio = ioOf(this);
     const sio = ioOf(src);
-    const buf = same ? null : newDomainBuffer(this.dtype, RUN);
+    const buf = same
+      ? null
+      : newDomainBuffer(this.dtype, Math.min(RUN, this.size));
     const dt = this.dtype;
     walk(
       this.shape,
@@ -1248,6 +1265,25 @@ function binary(op: BinaryOp, a: NDArray, x: ArrayInput): NDArray {
   }
   const shape = broadcastShapes(a.shape, b.shape);
   const out = empty(shape, t);
+  if (
+    t.name === "float64" && b.ndim === 0 && a.dtype.equals(t) &&
+    ioOf(a).ta !== null &&
+    isCContiguous(a.shape, a.strides, 8)
+  ) {
+    // Fast path for the common float64 array (op) number.
+    const src = ioOf(a).ta as Float64Array;
+    const o = ioOf(out).ta as Float64Array;
+    const v = b.get() as number;
+    const i0 = (a.storage.bytes.byteOffset + a.byteOffset) / 8;
+    const n = out.size;
+    if (op === "add") { for (let k = 0; k < n; k++) o[k] = src[i0 + k] + v; }
+    else if (op === "sub") {
+      for (let k = 0; k < n; k++) o[k] = src[i0 + k] - v;
+    } else if (op === "mul") {
+      for (let k = 0; k < n; k++) o[k] = src[i0 + k] * v;
+    } else for (let k = 0; k < n; k++) o[k] = src[i0 + k] / v;
+    return out;
+  }
   const ops: Operand[] = [
     { offset: 0, strides: out.strides },
     {
@@ -1260,8 +1296,8 @@ function binary(op: BinaryOp, a: NDArray, x: ArrayInput): NDArray {
     },
   ];
   const oio = ioOf(out), aio = ioOf(a), bio = ioOf(b);
-  const x1 = newDomainBuffer(t, RUN);
-  const x2 = newDomainBuffer(t, RUN);
+  const x1 = newDomainBuffer(t, Math.min(RUN, out.size));
+  const x2 = newDomainBuffer(t, Math.min(RUN, out.size));
   const kernel = kernelFor(op, t);
   walk(shape, ops, (offs, count, strides) => {
     readRun(aio, offs[1], strides[1], count, x1, t, 0);

@@ -110,11 +110,11 @@ class Accumulator {
   #tmp: DomainBuffer;
   #u32: Uint32Array | null = null;
 
-  constructor(op: ReduceOp, dt: DType, tmp?: DomainBuffer) {
+  constructor(op: ReduceOp, dt: DType, size: number, tmp?: DomainBuffer) {
     this.op = op;
     this.dt = dt;
     this.work = workType(op, dt);
-    this.#tmp = tmp ?? newDomainBuffer(this.work, RUN);
+    this.#tmp = tmp ?? newDomainBuffer(this.work, Math.min(RUN, size));
   }
 
   /** Feeds `count` elements at byte `off`, `stride` bytes apart. */
@@ -270,7 +270,7 @@ class Accumulator {
  */
 export function reduceAll(op: ReduceOp, v: ReduceView): Reduced {
   const dt = v.io.dtype;
-  const acc = new Accumulator(op, dt);
+  const acc = new Accumulator(op, dt, shapeSize(v.shape));
   walk(
     v.shape,
     [{ offset: v.offset, strides: v.strides }],
@@ -320,7 +320,7 @@ export function reduceAxis(
     const scratch = newDomainBuffer(work, Math.min(RUN, n));
     walk(shape, [{ offset: v.offset, strides }], (offs, count, st) => {
       for (let e = 0; e < count; e++, j++) {
-        const acc = new Accumulator(op, dt, scratch);
+        const acc = new Accumulator(op, dt, n, scratch);
         const base = offs[0] + e * st[0];
         for (let s = 0; s < n; s += RUN) {
           acc.feed(v.io, base + s * sa, sa, Math.min(RUN, n - s));
