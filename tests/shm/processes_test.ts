@@ -44,13 +44,20 @@ Deno.test("A Worker attached by name and the main thread increment one float64 b
       worker.onmessage = (event) => resolve(event.data);
       worker.onerror = (event) => {
         event.preventDefault();
-        reject(new Error(event.message));
+        reject(
+          new Error(`${event.message} (${event.filename}:${event.lineno})`),
+        );
       };
     });
     worker.postMessage({ name: shm.name, part: 1, parts: 2 });
-    const mine = await incrementPart(shm, 0, 2);
+    // A failing worker rejects at once instead of leaving the main thread
+    // waiting for its flag.
+    const [mine, theirs] = await Promise.all([
+      incrementPart(shm, 0, 2),
+      fromWorker,
+    ]);
     assert.deepEqual(mine, EXPECTED);
-    assert.deepEqual(await fromWorker, EXPECTED);
+    assert.deepEqual(theirs, EXPECTED);
   } finally {
     worker.terminate();
     shm.close();
