@@ -124,30 +124,38 @@ export const LINUX: PlatformConstants = {
   errnoNames: LINUX_ERRNO,
 };
 
-/** macOS (Darwin), x86_64 and arm64. Untested: values from the SDK headers. */
+/**
+ * macOS (Darwin), x86_64 and arm64. Untested: no macOS machine runs the tests.
+ * Every value was checked against Apple's xnu sources of the SDK headers
+ * (apple-oss-distributions/xnu): `bsd/sys/mman.h` for PROT_/MAP_/MS_/MADV_,
+ * `bsd/sys/fcntl.h` for O_, `bsd/sys/errno.h` for errno (whose `errno` is
+ * `(*__error())`, read by libc.ts).
+ */
 export const DARWIN: PlatformConstants = {
+  // vm_page_size: 16 KiB on Apple silicon, 4 KiB on Intel Macs.
   pageSize: Deno.build.arch === "aarch64" ? 16384 : 4096,
   allocationGranularity: 16384, // a multiple of both page sizes
-  PROT_READ: 0x01, // sys/mman.h
-  PROT_WRITE: 0x02,
-  PROT_EXEC: 0x04,
-  MAP_SHARED: 0x0001,
-  MAP_PRIVATE: 0x0002,
-  MAP_ANONYMOUS: 0x1000, // MAP_ANON
-  MAP_NORESERVE: 0x0040,
-  MAP_POPULATE: 0,
-  MS_ASYNC: 0x0001,
-  MS_INVALIDATE: 0x0002,
-  MS_SYNC: 0x0010,
-  O_RDONLY: 0x0000, // sys/fcntl.h
-  O_RDWR: 0x0002,
-  O_CREAT: 0x0200,
-  O_EXCL: 0x0800,
-  O_TRUNC: 0x0400,
-  O_CLOEXEC: 0x01000000,
-  SEEK_END: 2,
-  MREMAP_MAYMOVE: 0, // no mremap: resize maps anew
+  PROT_READ: 0x01, // sys/mman.h: PROT_READ 0x01
+  PROT_WRITE: 0x02, // PROT_WRITE 0x02
+  PROT_EXEC: 0x04, // PROT_EXEC 0x04
+  MAP_SHARED: 0x0001, // MAP_SHARED 0x0001
+  MAP_PRIVATE: 0x0002, // MAP_PRIVATE 0x0002
+  MAP_ANONYMOUS: 0x1000, // MAP_ANON 0x1000 (MAP_ANONYMOUS is an alias)
+  MAP_NORESERVE: 0x0040, // MAP_NORESERVE 0x0040 ("Sun: don't reserve swap")
+  MAP_POPULATE: 0, // no such flag
+  MS_ASYNC: 0x0001, // MS_ASYNC 0x0001
+  MS_INVALIDATE: 0x0002, // MS_INVALIDATE 0x0002
+  MS_SYNC: 0x0010, // MS_SYNC 0x0010 (Linux: 4)
+  O_RDONLY: 0x0000, // sys/fcntl.h: O_RDONLY 0x0000
+  O_RDWR: 0x0002, // O_RDWR 0x0002
+  O_CREAT: 0x0200, // O_CREAT 0x00000200 (Linux: 0o100)
+  O_EXCL: 0x0800, // O_EXCL 0x00000800
+  O_TRUNC: 0x0400, // O_TRUNC 0x00000400
+  O_CLOEXEC: 0x01000000, // O_CLOEXEC 0x01000000
+  SEEK_END: 2, // sys/unistd.h
+  MREMAP_MAYMOVE: 0, // no mremap: resize maps anew and unmaps the old range
   madvise: {
+    // sys/mman.h; the names Python's mmap module exports on macOS
     MADV_NORMAL: 0,
     MADV_RANDOM: 1,
     MADV_SEQUENTIAL: 2,
@@ -169,6 +177,7 @@ export const DARWIN: PlatformConstants = {
     14: "EFAULT",
     16: "EBUSY",
     17: "EEXIST",
+    18: "EXDEV",
     19: "ENODEV",
     20: "ENOTDIR",
     21: "EISDIR",
@@ -187,13 +196,59 @@ export const DARWIN: PlatformConstants = {
     69: "EDQUOT",
     78: "ENOSYS",
     84: "EOVERFLOW",
+    102: "EOPNOTSUPP",
   },
 };
 
 /**
- * Windows. Mapping views start at multiples of 64 KiB. The PROT_/MAP_ values
- * are the Unix ones, kept so that portable code type-checks; the Windows
- * backend reads them as the same abstract requests.
+ * Win32 error codes by name (`winerror.h`), used as the Windows backend's
+ * `errnoNames`: `GetLastError()` values map to these names, and the names
+ * map to `Deno.errors` classes in os_error.ts, as errno names do on Unix.
+ */
+const WINDOWS_ERRORS: Record<number, string> = {
+  2: "ERROR_FILE_NOT_FOUND",
+  3: "ERROR_PATH_NOT_FOUND",
+  4: "ERROR_TOO_MANY_OPEN_FILES",
+  5: "ERROR_ACCESS_DENIED",
+  6: "ERROR_INVALID_HANDLE",
+  8: "ERROR_NOT_ENOUGH_MEMORY",
+  14: "ERROR_OUTOFMEMORY",
+  15: "ERROR_INVALID_DRIVE",
+  19: "ERROR_WRITE_PROTECT",
+  21: "ERROR_NOT_READY",
+  32: "ERROR_SHARING_VIOLATION",
+  33: "ERROR_LOCK_VIOLATION",
+  39: "ERROR_HANDLE_DISK_FULL",
+  50: "ERROR_NOT_SUPPORTED",
+  53: "ERROR_BAD_NETPATH",
+  67: "ERROR_BAD_NET_NAME",
+  80: "ERROR_FILE_EXISTS",
+  87: "ERROR_INVALID_PARAMETER",
+  112: "ERROR_DISK_FULL",
+  123: "ERROR_INVALID_NAME",
+  131: "ERROR_NEGATIVE_SEEK",
+  161: "ERROR_BAD_PATHNAME",
+  170: "ERROR_BUSY",
+  183: "ERROR_ALREADY_EXISTS",
+  206: "ERROR_FILENAME_EXCED_RANGE",
+  267: "ERROR_DIRECTORY",
+  317: "ERROR_MR_MID_NOT_FOUND",
+  487: "ERROR_INVALID_ADDRESS",
+  1006: "ERROR_FILE_INVALID",
+  1132: "ERROR_MAPPED_ALIGNMENT",
+  1224: "ERROR_USER_MAPPED_FILE",
+  1450: "ERROR_NO_SYSTEM_RESOURCES",
+  1455: "ERROR_COMMITMENT_LIMIT",
+  1921: "ERROR_CANT_RESOLVE_FILENAME",
+};
+
+/**
+ * Windows, x64 and arm64. Mapping views start at multiples of 64 KiB (the
+ * `dwAllocationGranularity` of `GetSystemInfo`); pages are 4 KiB. The
+ * PROT_/MAP_ values are the Unix ones, kept so that portable code
+ * type-checks; the Windows backend reads them as the same abstract requests
+ * (shared, private, read-only). Its `madvise` is a no-op. Untested on
+ * Windows: the backend runs in CI against a model of kernel32.
  */
 export const WINDOWS: PlatformConstants = {
   ...LINUX,
@@ -209,7 +264,7 @@ export const WINDOWS: PlatformConstants = {
     MADV_WILLNEED: 3,
     MADV_DONTNEED: 4,
   },
-  errnoNames: {},
+  errnoNames: WINDOWS_ERRORS,
 };
 
 /**

@@ -25,15 +25,23 @@ const CLASS_BY_NAME: Readonly<Record<string, ErrorClass>> = {
   EOPNOTSUPP: Deno.errors.NotSupported,
   ENOTSUP: Deno.errors.NotSupported,
   ENOSYS: Deno.errors.NotSupported,
-  // Windows error names (see kernel32.ts)
+  // Win32 error names (winerror.h; names from constants.ts WINDOWS), mapped
+  // as Deno maps the same codes for its own file APIs
   ERROR_FILE_NOT_FOUND: Deno.errors.NotFound,
   ERROR_PATH_NOT_FOUND: Deno.errors.NotFound,
+  ERROR_INVALID_DRIVE: Deno.errors.NotFound,
+  ERROR_BAD_NETPATH: Deno.errors.NotFound,
+  ERROR_BAD_NET_NAME: Deno.errors.NotFound,
   ERROR_ACCESS_DENIED: Deno.errors.PermissionDenied,
+  ERROR_WRITE_PROTECT: Deno.errors.PermissionDenied,
   ERROR_FILE_EXISTS: Deno.errors.AlreadyExists,
   ERROR_ALREADY_EXISTS: Deno.errors.AlreadyExists,
+  ERROR_DIRECTORY: Deno.errors.NotADirectory,
   ERROR_SHARING_VIOLATION: Deno.errors.Busy,
   ERROR_LOCK_VIOLATION: Deno.errors.Busy,
+  ERROR_BUSY: Deno.errors.Busy,
   ERROR_USER_MAPPED_FILE: Deno.errors.Busy,
+  ERROR_CANT_RESOLVE_FILENAME: Deno.errors.FilesystemLoop,
   ERROR_NOT_SUPPORTED: Deno.errors.NotSupported,
 };
 

@@ -1,15 +1,27 @@
 /**
  * Picks the backend of the platform seam for the running OS. This is the one
- * place outside the backends that looks at `Deno.build.os`.
+ * place outside the backends that looks at `Deno.build.os`. Neither backend
+ * opens a library when imported: libc and kernel32 are loaded on first use.
  *
  * @module
  */
 
 import type { Sys } from "./sys.ts";
 import { posixSys } from "./sys_posix.ts";
+import { windowsSys } from "./sys_windows.ts";
+
+/**
+ * The backend for an operating system as `Deno.build.os` names it.
+ *
+ * @param os The operating system.
+ * @returns The kernel32 backend on Windows, the libc backend elsewhere.
+ */
+export function sysFor(os: typeof Deno.build.os): Sys {
+  return os === "windows" ? windowsSys : posixSys;
+}
 
 /** The backend the library uses; the running OS's unless a test swapped it. */
-export let sys: Sys = posixSys;
+export let sys: Sys = sysFor(Deno.build.os);
 
 /**
  * Runs the library on another backend (tests drive a modelled Windows
