@@ -27,6 +27,8 @@ export interface WalkOptions {
   maxRun?: number;
   /** Called with finished byte ranges of the first operand, at least `window` bytes at a time. */
   release?: (byteStart: number, byteLength: number) => void;
+  /** Called with the byte range of the first operand's next window before it is walked (read-ahead). */
+  prefetch?: (byteStart: number, byteLength: number) => void;
   /** Size of released windows in bytes. */
   window?: number;
   /** Item size of the first operand, for the end of its last run. */
@@ -81,7 +83,17 @@ export function walk(
   const nd = merged.length;
   const inner = merged[nd - 1];
   const outer = merged.slice(0, nd - 1);
-  const maxRun = options.maxRun ?? RUN;
+  // When releasing, a run never spans more than one window of the first operand.
+  const step0 = Math.abs(inner.s[0]);
+  const maxRun = Math.max(
+    1,
+    Math.min(
+      options.maxRun ?? RUN,
+      options.release !== undefined && step0 > 0
+        ? Math.floor((options.window ?? WINDOW) / step0)
+        : Infinity,
+    ),
+  );
   const offs = base.slice();
   const innerStrides = inner.s.slice();
   const idx = new Array<number>(outer.length).fill(0);
@@ -92,6 +104,8 @@ export function walk(
   let released = base[0];
   let didRelease = false;
   let end = base[0];
+  const prefetch = release !== undefined ? options.prefetch : undefined;
+  prefetch?.(base[0], window);
   for (;;) {
     for (let start = 0; start < inner.n; start += maxRun) {
       const count = Math.min(maxRun, inner.n - start);
@@ -104,6 +118,7 @@ export function walk(
           release(released, end - released);
           released = end;
           didRelease = true;
+          prefetch?.(end, window);
         }
       }
     }

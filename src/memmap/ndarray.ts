@@ -121,6 +121,8 @@ export class NDArray implements Iterable<Element | NDArray> {
   #base: number;
   #es: number[];
   #numeric: boolean;
+  #readOnly: boolean;
+  #floatFast: boolean;
 
   static {
     ioOf = (a: NDArray): RunIO => ({
@@ -202,6 +204,7 @@ export class NDArray implements Iterable<Element | NDArray> {
     this.byteOffset = byteOffset;
     const u = unitOf(dt);
     this.#numeric = dt.kind !== "c" && !(dt.itemsize === 8 && dt.kind !== "f");
+    this.#readOnly = storage.readOnly;
     const abs = storage.bytes.byteOffset + byteOffset;
     const fast = dt.isNative && abs % u === 0 && st.every((s) => s % u === 0);
     if (fast) {
@@ -209,11 +212,13 @@ export class NDArray implements Iterable<Element | NDArray> {
       this.#base = abs / u;
       this.#es = st.map((s) => s / u);
       this.#mode = dt.kind === "b" ? BOOL : dt.kind === "c" ? COMPLEX : PLAIN;
+      this.#floatFast = dt.kind === "f";
     } else {
       this.#ta = null;
       this.#base = byteOffset;
       this.#es = st;
       this.#mode = SLOW;
+      this.#floatFast = false;
     }
   }
 
@@ -335,10 +340,8 @@ export class NDArray implements Iterable<Element | NDArray> {
     const value = indexThenValue[n];
     const p = this.#position(indexThenValue as number[], n);
     const mode = this.#mode;
-    if (this.storage.readOnly) throwReadOnly(this.storage);
-    if (
-      mode === PLAIN && typeof value === "number" && this.dtype.kind === "f"
-    ) {
+    if (this.#readOnly) throwReadOnly(this.storage);
+    if (this.#floatFast && typeof value === "number") {
       const ta = this.#ta as Float64Array;
       if (p >= ta.length) throwClosed(this.storage);
       ta[p] = value;
@@ -876,6 +879,7 @@ export class NDArray implements Iterable<Element | NDArray> {
       strides: this.strides,
       offset: this.byteOffset,
       release: this.storage.release?.bind(this.storage),
+      prefetch: this.storage.prefetch?.bind(this.storage),
     };
     if (axis === undefined || axis === null) {
       const r = reduceAll(op, view);

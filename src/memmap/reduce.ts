@@ -34,6 +34,8 @@ export interface ReduceView {
   offset: number;
   /** Releases finished byte ranges (memory maps). */
   release?: (start: number, length: number) => void;
+  /** Prepares the next window (memory maps). */
+  prefetch?: (start: number, length: number) => void;
 }
 
 /** A reduction result: values in a domain buffer of type `dtype`. */
@@ -277,7 +279,12 @@ export function reduceAll(op: ReduceOp, v: ReduceView): Reduced {
     (offs, count, strides) => {
       acc.feed(v.io, offs[0], strides[0], count);
     },
-    { memoryOrder: true, release: v.release, itemsize: dt.itemsize },
+    {
+      memoryOrder: true,
+      release: v.release,
+      prefetch: v.prefetch,
+      itemsize: dt.itemsize,
+    },
   );
   const out = newDomainBuffer(acc.work, 1);
   acc.result(out, 0);
