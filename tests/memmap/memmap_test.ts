@@ -339,3 +339,17 @@ Deno.test("Memmap sums a sparse file larger than one window in windows", () => {
   c.assign(1);
   assert.equal(c.sum(), n, "copy-on-write data survives the walk");
 });
+
+Deno.test("Memmap assign() in windows keeps released writes in the file (r+/w+)", () => {
+  using tmp = tempDir();
+  const path = `${tmp.dir}/windows.bin`;
+  const n = 5 * 1024 * 1024; // 40 MiB of float64: more than two windows
+  {
+    using w = memmap(path, { dtype: "float64", mode: "w+", shape: n });
+    w.assign(3);
+    assert.equal(w.get(0), 3, "released windows read back");
+  }
+  using r = memmap(path, { dtype: "float64", mode: "r" });
+  assert.equal(r.sum(), 3 * n);
+  assert.equal(r.min(), 3);
+});
