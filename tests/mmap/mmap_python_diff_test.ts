@@ -71,10 +71,12 @@ function randomOps(seed: number, count: number, resizable: boolean): Op[] {
         ops.push(["tell"]);
         break;
       case 7:
-        ops.push(["find", bytes(3), bound(), bound()]);
+        // Empty needles are left to the unit tests: CPython releases differ
+        // on an empty needle with start > end.
+        ops.push(["find", [pick(ALPHABET), ...bytes(2)], bound(), bound()]);
         break;
       case 8:
-        ops.push(["rfind", bytes(3), bound(), bound()]);
+        ops.push(["rfind", [pick(ALPHABET), ...bytes(2)], bound(), bound()]);
         break;
       case 9:
         ops.push(["get", int(-45, 45)]);
