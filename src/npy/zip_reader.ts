@@ -536,5 +536,8 @@ function inflate(
       } decompresses to ${out.length} bytes, its declared size is ${size}`,
     );
   }
-  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  // Small outputs may sit in a Buffer pool shared with unrelated buffers: copy them out.
+  return out.buffer.byteLength === out.length
+    ? new Uint8Array(out.buffer, out.byteOffset, out.length)
+    : Uint8Array.prototype.slice.call(out);
 }
