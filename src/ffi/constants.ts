@@ -119,6 +119,8 @@ export const LINUX: PlatformConstants = {
     MADV_NOHUGEPAGE: 15,
     MADV_DONTDUMP: 16,
     MADV_DODUMP: 17,
+    MADV_POPULATE_READ: 22, // Linux 5.14+
+    MADV_POPULATE_WRITE: 23, // Linux 5.14+
     MADV_HWPOISON: 100,
   },
   errnoNames: LINUX_ERRNO,
