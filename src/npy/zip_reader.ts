@@ -539,5 +539,5 @@ function inflate(
   // Small outputs may sit in a Buffer pool shared with unrelated buffers: copy them out.
   return out.buffer.byteLength === out.length
     ? new Uint8Array(out.buffer, out.byteOffset, out.length)
-    : Uint8Array.prototype.slice.call(out);
+    : new Uint8Array(out);
 }

@@ -10,7 +10,7 @@ import {
   array,
   load,
   Memmap,
-  NDArray,
+  type NDArray,
   NpzFile,
   savez,
   savezCompressed,
