@@ -162,7 +162,7 @@ type HandleRecord =
   | { kind: "file"; object: FileObject }
   | { kind: "section"; section: Section; access: number };
 
-/** Options of the model. */
+/** Options of the this. */
 export interface FakeKernel32Options {
   /**
    * Refuse any `SetEndOfFile` while a mapping object of the file exists, as
@@ -203,8 +203,8 @@ function parentOf(path: string): string {
 }
 
 /**
- * The model. `symbols` is what the backend gets in place of the DLL's
- * symbols; the other members let tests inspect and provoke the model.
+ * The this. `symbols` is what the backend gets in place of the DLL's
+ * symbols; the other members let tests inspect and provoke the this.
  */
 export class FakeKernel32 {
   /** The kernel32 functions, with the real table's types. */
@@ -223,10 +223,11 @@ export class FakeKernel32 {
   #objects = new Set<FileObject>();
   #nextSection = 1;
   #strictEndOfFile: boolean;
+  #injected = new Map<string, number>();
 
   constructor(options: FakeKernel32Options = {}) {
     this.#strictEndOfFile = options.strictEndOfFile ?? false;
-    this.symbols = this.#makeSymbols();
+    this.symbols = this.#inject(this.#makeSymbols());
   }
 
   /** Open handles (files and mapping objects). */
@@ -242,6 +243,36 @@ export class FakeKernel32 {
   /** Mapping objects alive (kept by a handle or a view). */
   get liveSections(): number {
     return this.#sections.size;
+  }
+
+  /** The mapped views: which file (null: paging file), where, and how. */
+  get views(): {
+    path: string | null;
+    name: string | null;
+    offset: number;
+    length: number;
+    access: number;
+    protect: number;
+  }[] {
+    return [...this.#views.values()].map((v) => ({
+      path: v.section.object?.path ?? null,
+      name: v.section.name,
+      offset: v.offset,
+      length: v.length,
+      access: v.access,
+      protect: v.section.protect,
+    }));
+  }
+
+  /**
+   * Makes the next call of `call` fail with `code` (and its failure value),
+   * to drive the backend's error paths.
+   *
+   * @param call A kernel32 function name, e.g. `MapViewOfFile`.
+   * @param code The Win32 error code `GetLastError()` will return.
+   */
+  failNext(call: keyof Kernel32, code: number): void {
+    this.#injected.set(call, code);
   }
 
   /** The value `GetLastError()` would return now. */
@@ -341,24 +372,48 @@ export class FakeKernel32 {
     }
   }
 
+  /** Wraps each symbol so that `failNext` can make it fail. */
+  #inject(symbols: Kernel32): Kernel32 {
+    const failure: Record<string, unknown> = {
+      CreateFileW: Deno.UnsafePointer.create(INVALID_HANDLE_VALUE),
+      CreateFileMappingW: null,
+      OpenFileMappingW: null,
+      MapViewOfFile: null,
+      VirtualQuery: 0n,
+    };
+    const wrapped: Record<string, unknown> = {};
+    for (const [name, fn] of Object.entries(symbols)) {
+      wrapped[name] = (...args: unknown[]) => {
+        const code = this.#injected.get(name);
+        if (code === undefined) {
+          return (fn as (...a: unknown[]) => unknown)(...args);
+        }
+        this.#injected.delete(name);
+        this.calls.push(name);
+        this.#lastError = code;
+        return name in failure ? failure[name] : 0;
+      };
+    }
+    return wrapped as unknown as Kernel32;
+  }
+
   #makeSymbols(): Kernel32 {
-    const model = this;
     const c = libc;
     const symbols: Kernel32 = {
-      CreateFileW(name, access, share, _security, disposition) {
-        model.calls.push("CreateFileW");
+      CreateFileW: (name, access, share, _security, disposition) => {
+        this.calls.push("CreateFileW");
         const invalid = Deno.UnsafePointer.create(INVALID_HANDLE_VALUE);
         const path = decodeWide(name);
         const read = (access & WIN32.GENERIC_READ) !== 0;
         const write = (access & WIN32.GENERIC_WRITE) !== 0;
-        for (const other of model.#objects) {
+        for (const other of this.#objects) {
           if (other.path !== path) continue;
           const refused = (read && !(other.share & WIN32.FILE_SHARE_READ)) ||
             (write && !(other.share & WIN32.FILE_SHARE_WRITE)) ||
             (other.read && !(share & WIN32.FILE_SHARE_READ)) ||
             (other.write && !(share & WIN32.FILE_SHARE_WRITE));
           if (refused) {
-            return model.#fail(WIN32_ERROR.ERROR_SHARING_VIOLATION, invalid);
+            return this.#fail(WIN32_ERROR.ERROR_SHARING_VIOLATION, invalid);
           }
         }
         let flags = (write ? LINUX.O_RDWR : LINUX.O_RDONLY) | LINUX.O_CLOEXEC;
@@ -378,15 +433,15 @@ export class FakeKernel32 {
             break;
           case WIN32.TRUNCATE_EXISTING:
             if (!write) {
-              return model.#fail(WIN32_ERROR.ERROR_INVALID_PARAMETER, invalid);
+              return this.#fail(WIN32_ERROR.ERROR_INVALID_PARAMETER, invalid);
             }
             truncates = true;
             break;
           default:
-            return model.#fail(WIN32_ERROR.ERROR_INVALID_PARAMETER, invalid);
+            return this.#fail(WIN32_ERROR.ERROR_INVALID_PARAMETER, invalid);
         }
-        if (truncates && model.#sectionsOf(path).length > 0) {
-          return model.#fail(WIN32_ERROR.ERROR_USER_MAPPED_FILE, invalid);
+        if (truncates && this.#sectionsOf(path).length > 0) {
+          return this.#fail(WIN32_ERROR.ERROR_USER_MAPPED_FILE, invalid);
         }
         let existed = true;
         try {
@@ -408,7 +463,7 @@ export class FakeKernel32 {
             } catch {
               parent = false;
             }
-            return model.#fail(
+            return this.#fail(
               parent
                 ? WIN32_ERROR.ERROR_FILE_NOT_FOUND
                 : WIN32_ERROR.ERROR_PATH_NOT_FOUND,
@@ -416,19 +471,19 @@ export class FakeKernel32 {
             );
           }
           if (code === EEXIST) {
-            return model.#fail(WIN32_ERROR.ERROR_FILE_EXISTS, invalid);
+            return this.#fail(WIN32_ERROR.ERROR_FILE_EXISTS, invalid);
           }
           if (code === EACCES || code === EISDIR) {
-            return model.#fail(WIN32_ERROR.ERROR_ACCESS_DENIED, invalid);
+            return this.#fail(WIN32_ERROR.ERROR_ACCESS_DENIED, invalid);
           }
-          return model.#fail(WIN32_ERROR.ERROR_INVALID_PARAMETER, invalid);
+          return this.#fail(WIN32_ERROR.ERROR_INVALID_PARAMETER, invalid);
         }
         if (truncates) c().ftruncate(fd, 0n);
         if (
           disposition === WIN32.OPEN_ALWAYS ||
           disposition === WIN32.CREATE_ALWAYS
         ) {
-          model.#lastError = existed ? WIN32_ERROR.ERROR_ALREADY_EXISTS : 0;
+          this.#lastError = existed ? WIN32_ERROR.ERROR_ALREADY_EXISTS : 0;
         }
         const object: FileObject = {
           path,
@@ -440,34 +495,34 @@ export class FakeKernel32 {
           handleOpen: true,
           sections: 0,
         };
-        model.#objects.add(object);
-        return model.#newHandle({ kind: "file", object });
+        this.#objects.add(object);
+        return this.#newHandle({ kind: "file", object });
       },
 
-      GetFileSizeEx(handle, out) {
-        model.calls.push("GetFileSizeEx");
-        const object = model.#fileRecord(handle);
-        if (!object) return model.#fail(WIN32_ERROR.ERROR_INVALID_HANDLE, 0);
-        dataView(out).setBigInt64(0, BigInt(model.#fileSize(object)), true);
+      GetFileSizeEx: (handle, out) => {
+        this.calls.push("GetFileSizeEx");
+        const object = this.#fileRecord(handle);
+        if (!object) return this.#fail(WIN32_ERROR.ERROR_INVALID_HANDLE, 0);
+        dataView(out).setBigInt64(0, BigInt(this.#fileSize(object)), true);
         return 1;
       },
 
-      SetFilePointerEx(handle, distance, newPointer, method) {
-        model.calls.push("SetFilePointerEx");
-        const object = model.#fileRecord(handle);
-        if (!object) return model.#fail(WIN32_ERROR.ERROR_INVALID_HANDLE, 0);
+      SetFilePointerEx: (handle, distance, newPointer, method) => {
+        this.calls.push("SetFilePointerEx");
+        const object = this.#fileRecord(handle);
+        if (!object) return this.#fail(WIN32_ERROR.ERROR_INVALID_HANDLE, 0);
         const base = method === WIN32.FILE_BEGIN
           ? 0n
           : method === WIN32.FILE_CURRENT
           ? object.position
           : method === WIN32.FILE_END
-          ? BigInt(model.#fileSize(object))
+          ? BigInt(this.#fileSize(object))
           : -1n;
         if (base < 0n) {
-          return model.#fail(WIN32_ERROR.ERROR_INVALID_PARAMETER, 0);
+          return this.#fail(WIN32_ERROR.ERROR_INVALID_PARAMETER, 0);
         }
         const target = base + distance;
-        if (target < 0n) return model.#fail(WIN32_ERROR.ERROR_NEGATIVE_SEEK, 0);
+        if (target < 0n) return this.#fail(WIN32_ERROR.ERROR_NEGATIVE_SEEK, 0);
         object.position = target;
         if (newPointer !== null) {
           new DataView(Deno.UnsafePointerView.getArrayBuffer(newPointer, 8))
@@ -476,41 +531,41 @@ export class FakeKernel32 {
         return 1;
       },
 
-      SetEndOfFile(handle) {
-        model.calls.push("SetEndOfFile");
-        const object = model.#fileRecord(handle);
-        if (!object) return model.#fail(WIN32_ERROR.ERROR_INVALID_HANDLE, 0);
+      SetEndOfFile: (handle) => {
+        this.calls.push("SetEndOfFile");
+        const object = this.#fileRecord(handle);
+        if (!object) return this.#fail(WIN32_ERROR.ERROR_INVALID_HANDLE, 0);
         if (!object.write) {
-          return model.#fail(WIN32_ERROR.ERROR_ACCESS_DENIED, 0);
+          return this.#fail(WIN32_ERROR.ERROR_ACCESS_DENIED, 0);
         }
-        const size = BigInt(model.#fileSize(object));
-        const mapped = model.#sectionsOf(object.path).length > 0;
+        const size = BigInt(this.#fileSize(object));
+        const mapped = this.#sectionsOf(object.path).length > 0;
         if (
           mapped &&
           (object.position < size ||
-            (model.#strictEndOfFile && object.position !== size))
+            (this.#strictEndOfFile && object.position !== size))
         ) {
-          return model.#fail(WIN32_ERROR.ERROR_USER_MAPPED_FILE, 0);
+          return this.#fail(WIN32_ERROR.ERROR_USER_MAPPED_FILE, 0);
         }
         c().ftruncate(object.fd, object.position);
         return 1;
       },
 
-      CreateFileMappingW(file, _security, protect, high, low, name) {
-        model.calls.push("CreateFileMappingW");
+      CreateFileMappingW: (file, _security, protect, high, low, name) => {
+        this.calls.push("CreateFileMappingW");
         const size = high * 2 ** 32 + low;
         const key = name === null ? null : decodeWide(name);
         if (key !== null) {
-          const existing = model.#names.get(key);
+          const existing = this.#names.get(key);
           if (existing) {
             existing.handles++;
-            const handle = model.#newHandle({
+            const handle = this.#newHandle({
               kind: "section",
               section: existing,
               access: WIN32.FILE_MAP_READ | WIN32.FILE_MAP_WRITE |
                 WIN32.FILE_MAP_COPY,
             });
-            model.#lastError = WIN32_ERROR.ERROR_ALREADY_EXISTS;
+            this.#lastError = WIN32_ERROR.ERROR_ALREADY_EXISTS;
             return handle;
           }
         }
@@ -519,7 +574,7 @@ export class FakeKernel32 {
         let section: Section;
         if (Deno.UnsafePointer.value(file) === INVALID_HANDLE_VALUE) {
           if (!known || size === 0) {
-            return model.#fail(WIN32_ERROR.ERROR_INVALID_PARAMETER, null);
+            return this.#fail(WIN32_ERROR.ERROR_INVALID_PARAMETER, null);
           }
           const fd = c().memfd_create(
             new TextEncoder().encode(`section\0`),
@@ -527,7 +582,7 @@ export class FakeKernel32 {
           );
           c().ftruncate(fd, BigInt(roundUp(size, PAGE)));
           section = {
-            id: model.#nextSection++,
+            id: this.#nextSection++,
             object: null,
             fd,
             size,
@@ -537,31 +592,31 @@ export class FakeKernel32 {
             views: new Set(),
           };
         } else {
-          const object = model.#fileRecord(file);
+          const object = this.#fileRecord(file);
           if (!object) {
-            return model.#fail(WIN32_ERROR.ERROR_INVALID_HANDLE, null);
+            return this.#fail(WIN32_ERROR.ERROR_INVALID_HANDLE, null);
           }
           // PAGE_EXECUTE_* would need GENERIC_EXECUTE, which the model never
           // grants.
           const allowed = known && object.read &&
             (protect !== WIN32.PAGE_READWRITE || object.write);
           if (!allowed) {
-            return model.#fail(WIN32_ERROR.ERROR_ACCESS_DENIED, null);
+            return this.#fail(WIN32_ERROR.ERROR_ACCESS_DENIED, null);
           }
-          const fileSize = model.#fileSize(object);
+          const fileSize = this.#fileSize(object);
           const sectionSize = size === 0 ? fileSize : size;
           if (sectionSize === 0) {
-            return model.#fail(WIN32_ERROR.ERROR_FILE_INVALID, null);
+            return this.#fail(WIN32_ERROR.ERROR_FILE_INVALID, null);
           }
           if (sectionSize > fileSize) {
             if (protect !== WIN32.PAGE_READWRITE) {
-              return model.#fail(WIN32_ERROR.ERROR_NOT_ENOUGH_MEMORY, null);
+              return this.#fail(WIN32_ERROR.ERROR_NOT_ENOUGH_MEMORY, null);
             }
             c().ftruncate(object.fd, BigInt(sectionSize));
           }
           object.sections++;
           section = {
-            id: model.#nextSection++,
+            id: this.#nextSection++,
             object,
             fd: object.fd,
             size: sectionSize,
@@ -571,10 +626,10 @@ export class FakeKernel32 {
             views: new Set(),
           };
         }
-        model.#sections.add(section);
-        if (key !== null) model.#names.set(key, section);
-        model.#lastError = 0;
-        return model.#newHandle({
+        this.#sections.add(section);
+        if (key !== null) this.#names.set(key, section);
+        this.#lastError = 0;
+        return this.#newHandle({
           kind: "section",
           section,
           access: WIN32.FILE_MAP_READ | WIN32.FILE_MAP_WRITE |
@@ -582,32 +637,32 @@ export class FakeKernel32 {
         });
       },
 
-      OpenFileMappingW(access, _inherit, name) {
-        model.calls.push("OpenFileMappingW");
-        const section = model.#names.get(decodeWide(name));
+      OpenFileMappingW: (access, _inherit, name) => {
+        this.calls.push("OpenFileMappingW");
+        const section = this.#names.get(decodeWide(name));
         if (!section) {
-          return model.#fail(WIN32_ERROR.ERROR_FILE_NOT_FOUND, null);
+          return this.#fail(WIN32_ERROR.ERROR_FILE_NOT_FOUND, null);
         }
         if (
           (access & WIN32.FILE_MAP_WRITE) !== 0 &&
           section.protect !== WIN32.PAGE_READWRITE
         ) {
-          return model.#fail(WIN32_ERROR.ERROR_ACCESS_DENIED, null);
+          return this.#fail(WIN32_ERROR.ERROR_ACCESS_DENIED, null);
         }
         section.handles++;
-        return model.#newHandle({ kind: "section", section, access });
+        return this.#newHandle({ kind: "section", section, access });
       },
 
-      MapViewOfFile(handle, access, high, low, bytes) {
-        model.calls.push("MapViewOfFile");
-        const record = model.#record(handle);
+      MapViewOfFile: (handle, access, high, low, bytes) => {
+        this.calls.push("MapViewOfFile");
+        const record = this.#record(handle);
         if (record?.kind !== "section") {
-          return model.#fail(WIN32_ERROR.ERROR_INVALID_HANDLE, null);
+          return this.#fail(WIN32_ERROR.ERROR_INVALID_HANDLE, null);
         }
         const { section } = record;
         const offset = high * 2 ** 32 + low;
         if (offset % GRANULARITY !== 0) {
-          return model.#fail(WIN32_ERROR.ERROR_MAPPED_ALIGNMENT, null);
+          return this.#fail(WIN32_ERROR.ERROR_MAPPED_ALIGNMENT, null);
         }
         const write = (access & WIN32.FILE_MAP_WRITE) !== 0;
         const copy = (access & WIN32.FILE_MAP_COPY) !== 0;
@@ -617,10 +672,10 @@ export class FakeKernel32 {
           (!write || copy || section.protect === WIN32.PAGE_READWRITE) &&
           (!write || copy || (record.access & WIN32.FILE_MAP_WRITE) !== 0) &&
           (record.access & (WIN32.FILE_MAP_READ | WIN32.FILE_MAP_COPY)) !== 0;
-        if (!fits) return model.#fail(WIN32_ERROR.ERROR_ACCESS_DENIED, null);
+        if (!fits) return this.#fail(WIN32_ERROR.ERROR_ACCESS_DENIED, null);
         const length = bytes === 0n ? section.size - offset : Number(bytes);
         if (offset >= section.size || offset + length > section.size) {
-          return model.#fail(WIN32_ERROR.ERROR_ACCESS_DENIED, null);
+          return this.#fail(WIN32_ERROR.ERROR_ACCESS_DENIED, null);
         }
         const prot = write || copy
           ? LINUX.PROT_READ | LINUX.PROT_WRITE
@@ -635,7 +690,7 @@ export class FakeKernel32 {
           BigInt(offset),
         );
         if (address === MAP_FAILED) {
-          return model.#fail(WIN32_ERROR.ERROR_NOT_ENOUGH_MEMORY, null);
+          return this.#fail(WIN32_ERROR.ERROR_NOT_ENOUGH_MEMORY, null);
         }
         const view: View = {
           address,
@@ -645,23 +700,23 @@ export class FakeKernel32 {
           handle: Deno.UnsafePointer.value(handle),
           access,
         };
-        model.#views.set(address, view);
+        this.#views.set(address, view);
         section.views.add(view);
         return Deno.UnsafePointer.create(address);
       },
 
-      FlushViewOfFile(address, bytes) {
-        model.calls.push("FlushViewOfFile");
-        const view = [...model.#views.values()].find((v) =>
+      FlushViewOfFile: (address, bytes) => {
+        this.calls.push("FlushViewOfFile");
+        const view = [...this.#views.values()].find((v) =>
           address >= v.address && address < v.address + BigInt(v.length)
         );
-        if (!view) return model.#fail(WIN32_ERROR.ERROR_INVALID_ADDRESS, 0);
+        if (!view) return this.#fail(WIN32_ERROR.ERROR_INVALID_ADDRESS, 0);
         const start = Number(address - view.address);
         const length = bytes === 0n ? view.length - start : Number(bytes);
         if (start + length > view.length) {
-          return model.#fail(WIN32_ERROR.ERROR_INVALID_PARAMETER, 0);
+          return this.#fail(WIN32_ERROR.ERROR_INVALID_PARAMETER, 0);
         }
-        model.flushes.push({
+        this.flushes.push({
           path: view.section.object?.path ?? null,
           offset: view.offset + start,
           length,
@@ -669,32 +724,32 @@ export class FakeKernel32 {
         return 1;
       },
 
-      FlushFileBuffers(handle) {
-        model.calls.push("FlushFileBuffers");
-        const object = model.#fileRecord(handle);
-        if (!object) return model.#fail(WIN32_ERROR.ERROR_INVALID_HANDLE, 0);
+      FlushFileBuffers: (handle) => {
+        this.calls.push("FlushFileBuffers");
+        const object = this.#fileRecord(handle);
+        if (!object) return this.#fail(WIN32_ERROR.ERROR_INVALID_HANDLE, 0);
         if (!object.write) {
-          return model.#fail(WIN32_ERROR.ERROR_ACCESS_DENIED, 0);
+          return this.#fail(WIN32_ERROR.ERROR_ACCESS_DENIED, 0);
         }
         return 1;
       },
 
-      UnmapViewOfFile(address) {
-        model.calls.push("UnmapViewOfFile");
-        const view = model.#views.get(address);
-        if (!view) return model.#fail(WIN32_ERROR.ERROR_INVALID_ADDRESS, 0);
+      UnmapViewOfFile: (address) => {
+        this.calls.push("UnmapViewOfFile");
+        const view = this.#views.get(address);
+        if (!view) return this.#fail(WIN32_ERROR.ERROR_INVALID_ADDRESS, 0);
         c().munmap(view.address, BigInt(view.length));
-        model.#views.delete(address);
+        this.#views.delete(address);
         view.section.views.delete(view);
-        model.#releaseSection(view.section);
+        this.#releaseSection(view.section);
         return 1;
       },
 
-      CloseHandle(handle) {
-        model.calls.push("CloseHandle");
+      CloseHandle: (handle) => {
+        this.calls.push("CloseHandle");
         const value = Deno.UnsafePointer.value(handle);
-        const record = model.#handles.get(value);
-        if (!record) return model.#fail(WIN32_ERROR.ERROR_INVALID_HANDLE, 0);
+        const record = this.#handles.get(value);
+        if (!record) return this.#fail(WIN32_ERROR.ERROR_INVALID_HANDLE, 0);
         if (record.kind === "section") {
           const through = [...record.section.views].find((v) =>
             v.handle === value
@@ -706,19 +761,19 @@ export class FakeKernel32 {
               } mapped through this handle is still mapped; unmap it first`,
             );
           }
-          model.#handles.delete(value);
+          this.#handles.delete(value);
           record.section.handles--;
-          model.#releaseSection(record.section);
+          this.#releaseSection(record.section);
         } else {
-          model.#handles.delete(value);
+          this.#handles.delete(value);
           record.object.handleOpen = false;
-          model.#releaseObject(record.object);
+          this.#releaseObject(record.object);
         }
         return 1;
       },
 
-      GetSystemInfo(out) {
-        model.calls.push("GetSystemInfo");
+      GetSystemInfo: (out) => {
+        this.calls.push("GetSystemInfo");
         const data = dataView(out);
         data.setUint16(0, 9, true); // PROCESSOR_ARCHITECTURE_AMD64
         data.setUint32(SYSTEM_INFO_LAYOUT.dwPageSize, PAGE, true);
@@ -734,15 +789,15 @@ export class FakeKernel32 {
         );
       },
 
-      VirtualQuery(address, out, length) {
-        model.calls.push("VirtualQuery");
-        const view = [...model.#views.values()].find((v) =>
+      VirtualQuery: (address, out, length) => {
+        this.calls.push("VirtualQuery");
+        const view = [...this.#views.values()].find((v) =>
           address >= v.address &&
           address < v.address + BigInt(roundUp(v.length, PAGE))
         );
         const size = BigInt(MEMORY_BASIC_INFORMATION_LAYOUT.size);
         if (!view || length < size) {
-          return model.#fail(WIN32_ERROR.ERROR_INVALID_PARAMETER, 0n);
+          return this.#fail(WIN32_ERROR.ERROR_INVALID_PARAMETER, 0n);
         }
         const page = address - (address % BigInt(PAGE));
         const end = view.address + BigInt(roundUp(view.length, PAGE));
@@ -756,21 +811,21 @@ export class FakeKernel32 {
         return size;
       },
 
-      GetLastError() {
-        model.calls.push("GetLastError");
-        return model.#lastError;
+      GetLastError: () => {
+        this.calls.push("GetLastError");
+        return this.#lastError;
       },
 
-      FormatMessageW(_flags, _source, code, _language, buffer, size) {
-        model.calls.push("FormatMessageW");
+      FormatMessageW: (_flags, _source, code, _language, buffer, size) => {
+        this.calls.push("FormatMessageW");
         const message = MESSAGES[code];
         if (message === undefined) {
-          return model.#fail(WIN32_ERROR.ERROR_MR_MID_NOT_FOUND, 0);
+          return this.#fail(WIN32_ERROR.ERROR_MR_MID_NOT_FOUND, 0);
         }
         const text = `${message}\r\n`;
         const out = dataView(buffer);
         if (text.length + 1 > size) {
-          return model.#fail(WIN32_ERROR.ERROR_INVALID_PARAMETER, 0);
+          return this.#fail(WIN32_ERROR.ERROR_INVALID_PARAMETER, 0);
         }
         for (let i = 0; i < text.length; i++) {
           out.setUint16(i * 2, text.charCodeAt(i), true);
