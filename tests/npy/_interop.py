@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of tests/testdata
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testdata", "npy"))
 from make_fixtures import DTYPES, dname, sample, values_of  # noqa: E402
 
