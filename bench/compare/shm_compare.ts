@@ -185,6 +185,7 @@ export const workloads: Workload[] = [
   {
     name: `SharedMemory create + attach + close + unlink 1 MiB, x${CYCLES}`,
     target: ">= 1.0x",
+    repeat: 7,
     deno: () => {
       const start = performance.now();
       for (let i = 0; i < CYCLES; i++) {
