@@ -1,196 +1,127 @@
 /**
- * Side-by-side figures for memmap against NumPy (not a unit test: it writes
- * a 1 GiB and a 3.2 GB file and takes minutes).
- *
- * Usage: deno run -A bench/compare/memmap_compare.ts [DIR]
- * DIR (default: a new temp dir, removed at the end) must have ~5 GB free.
- * Set MEMMAP_N to change the 20000 x 20000 seed size.
+ * memmap workloads against NumPy: `sum()` of a 1 GiB float64 memmap in page
+ * cache and single-element `get`/`set`. The seed scenario (a 3.2 GB file,
+ * RSS figures) is `memmap_report.ts`, run by the same runner after the table.
  *
  * @module
  */
 
-import { memmap, type NDArray } from "../../mod.ts";
+import { memmap } from "../../mod.ts";
+import type { Workload } from "./run.ts";
 
-const dir = Deno.args[0] ?? Deno.makeTempDirSync({ prefix: "memmap_compare_" });
-const keep = Deno.args[0] !== undefined;
-const N = Number(Deno.env.get("MEMMAP_N") ?? 20000);
-const script = new URL("./memmap_compare.py", import.meta.url).pathname;
+const COUNT = 128 * 1024 * 1024; // 1 GiB of float64
+// get/set measure the per-element cost on a resident 8 MiB array (1024 x 1024),
+// not page faults.
+const ROWS = 1024;
+const COLS = 1024;
+const OPS = 1_000_000;
 
-function numpy(task: string, path: string, n = 0): Record<string, number> {
-  const out = new Deno.Command("python3", {
-    args: [script, task, path, String(n)],
-    stdout: "piped",
-  }).outputSync();
-  if (!out.success) throw new Error(`python3 ${task} failed`);
-  return JSON.parse(new TextDecoder().decode(out.stdout));
-}
-
-function status(field: string): number {
-  const m = new RegExp(`${field}:\\s+(\\d+)`).exec(
-    Deno.readTextFileSync("/proc/self/status"),
+function makeFile(dir: string): void {
+  const path = `${dir}/sum_1gib.f8`;
+  try {
+    if (Deno.statSync(path).size === COUNT * 8) return;
+  } catch { /* make it */ }
+  using w = memmap(path, { dtype: "float64", mode: "w+", shape: COUNT });
+  const block = Float64Array.from(
+    { length: 1 << 20 },
+    (_, i) => Math.sin(i) * 1000,
   );
-  return m ? Number(m[1]) : 0;
+  for (let i = 0; i < COUNT; i += block.length) {
+    w.slice(`${i}:${i + block.length}`).assign(block);
+  }
+  w.flush();
+  Deno.readFileSync(path); // into the page cache
 }
 
-/** Runs `fn` in a child Deno process so its RSS is measured alone. */
-function child(task: string, path: string, n = 0): Record<string, number> {
-  const out = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL(import.meta.url).pathname,
-      "--child",
-      task,
-      path,
-      String(n),
-    ],
-    stdout: "piped",
-  }).outputSync();
-  if (!out.success) throw new Error(`child ${task} failed`);
-  return JSON.parse(new TextDecoder().decode(out.stdout));
+function makeSmall(dir: string): void {
+  using small = memmap(`${dir}/small.f8`, {
+    dtype: "float64",
+    mode: "w+",
+    shape: [ROWS, COLS],
+  });
+  small.fill(1.5);
 }
 
-function runChild(
-  task: string,
-  path: string,
-  n: number,
-): Record<string, number> {
-  if (task === "sum") {
-    let best = Infinity, s = 0;
-    for (let k = 0; k < 5; k++) {
-      const t = performance.now();
-      using m = memmap(path, { dtype: "float64", mode: "r" });
-      s = m.sum() as number;
-      best = Math.min(best, (performance.now() - t) / 1000);
-    }
-    return { seconds: best, sum: s };
-  }
-  if (task === "fill") {
-    const t = performance.now();
-    using fp = memmap(path, { dtype: "float64", mode: "w+", shape: [n, n] });
-    const data = fp.slice(0).copy();
-    data.assign(Float64Array.from({ length: n }, (_, i) => i));
-    for (let i = 0; i < n; i++) fp.slice(i).assign(data.mul(i));
-    fp.flush();
-    fp.close();
-    return { seconds: (performance.now() - t) / 1000 };
-  }
-  if (task === "column" || task === "sumall") {
-    const before = status("VmRSS");
-    const t = performance.now();
-    using fp = task === "column"
-      ? memmap(path, { dtype: "float64", mode: "r", shape: [n, n] })
-      : memmap(path, { dtype: "float64", mode: "r" });
-    const s = (task === "column" ? fp.slice("15000:", 15000) : fp)
-      .sum() as number;
-    return {
-      sum: s,
-      seconds: (performance.now() - t) / 1000,
-      rss_growth_kib: status("VmHWM") - before,
-    };
-  }
-  if (task === "getset") {
-    using fp = memmap(path, {
-      dtype: "float64",
-      mode: "r+",
-      shape: [8192, n / 8192],
-    });
-    const cols = n / 8192;
-    const k = 20_000_000;
-    let t = performance.now();
-    let acc = 0;
-    for (let i = 0; i < k; i++) {
-      acc += fp.get(i & 8191, (i * 7) % cols) as number;
-    }
-    const get = k / ((performance.now() - t) / 1000);
-    t = performance.now();
-    for (let i = 0; i < k; i++) fp.set(i & 8191, (i * 7) % cols, acc);
-    const set = k / ((performance.now() - t) / 1000);
-    return { get_per_second: get, set_per_second: set };
-  }
-  throw new Error(`unknown task ${task}`);
+function time(run: () => void): number {
+  const start = performance.now();
+  run();
+  return performance.now() - start;
 }
 
-if (Deno.args[0] === "--child") {
-  const [, task, path, n] = Deno.args;
-  console.log(JSON.stringify(runChild(task, path, Number(n))));
-} else {
-  const report: string[] = [];
-  const line = (s: string) => {
-    report.push(s);
-    console.log(s);
-  };
-  // 1 GiB float64 file in page cache.
-  const gib = `${dir}/sum_1gib.f8`;
-  const count = 128 * 1024 * 1024;
+/** The memmap workloads. */
+export const workloads: Workload[] = [
   {
-    using w = memmap(gib, { dtype: "float64", mode: "w+", shape: count });
-    const block = Float64Array.from(
-      { length: 1 << 20 },
-      (_, i) => Math.sin(i) * 1000,
-    );
-    for (let i = 0; i < count; i += block.length) {
-      w.slice(`${i}:${i + block.length}`).assign(block);
-    }
-    w.flush();
-  }
-  Deno.readFileSync(gib); // into the page cache
-  const ns = numpy("sum", gib);
-  const js = child("sum", gib);
-  line(
-    `sum() of a 1 GiB float64 memmap (page cache, best of 5): numpy ${
-      (ns.seconds * 1000).toFixed(1)
-    } ms, ours ${(js.seconds * 1000).toFixed(1)} ms -> ${
-      (ns.seconds / js.seconds).toFixed(2)
-    }x NumPy's speed; sums ${ns.sum} vs ${js.sum}`,
-  );
-  const gs = child("getset", gib, count);
-  const ngs = numpy("getset", gib, count);
-  line(
-    `get/set on a 2-D float64 memmap: ours ${
-      (gs.get_per_second / 1e6).toFixed(1)
-    } M get/s, ${
-      (gs.set_per_second / 1e6).toFixed(1)
-    } M set/s (numpy fp[i, j]: ${(ngs.get_per_second / 1e6).toFixed(2)} M/s)`,
-  );
-  Deno.removeSync(gib);
-  // Seed scenario at N x N.
-  const seedNp = `${dir}/seed_numpy.dat`;
-  const seedJs = `${dir}/seed_deno.dat`;
-  const fn = numpy("fill", seedNp, N);
-  Deno.removeSync(seedNp);
-  const fj = child("fill", seedJs, N);
-  line(
-    `fill ${N} x ${N} float64 (${
-      (N * N * 8 / 1e9).toFixed(1)
-    } GB) row by row: numpy ${fn.seconds.toFixed(1)} s, ours ${
-      fj.seconds.toFixed(1)
-    } s -> ${(fj.seconds / fn.seconds).toFixed(2)}x NumPy's time`,
-  );
-  if (N > 15000) {
-    const cn = numpy("column", seedJs, N);
-    const cj = child("column", seedJs, N);
-    line(
-      `column slice [15000:, 15000].sum(): numpy RSS growth ${
-        (cn.rss_growth_kib / 1024).toFixed(1)
-      } MiB, ours ${
-        (cj.rss_growth_kib / 1024).toFixed(1)
-      } MiB; sums ${cn.sum} vs ${cj.sum}`,
-    );
-  }
-  const an = numpy("sumall", seedJs, N);
-  const aj = child("sumall", seedJs, N);
-  line(
-    `whole sum() of the ${(N * N * 8 / 1e9).toFixed(1)} GB file: numpy ${
-      an.seconds.toFixed(2)
-    } s, peak RSS growth ${(an.rss_growth_kib / 1024).toFixed(0)} MiB; ours ${
-      aj.seconds.toFixed(2)
-    } s, peak RSS growth ${
-      (aj.rss_growth_kib / 1024).toFixed(0)
-    } MiB; sums ${an.sum} vs ${aj.sum}`,
-  );
-  if (!keep) Deno.removeSync(dir, { recursive: true });
-  else Deno.removeSync(seedJs);
-}
-
-export type { NDArray };
+    name: "memmap sum() of 1 GiB float64 (page cache)",
+    target: ">= 0.85x (aim 1.0x)",
+    repeat: 5,
+    setup: makeFile,
+    deno: (dir) =>
+      time(() => {
+        using m = memmap(`${dir}/sum_1gib.f8`, { dtype: "float64", mode: "r" });
+        m.sum();
+      }),
+    python: `
+t = time.perf_counter()
+m = np.memmap(DIR + "/sum_1gib.f8", dtype="float64", mode="r")
+s = float(m.sum())
+del m
+ms = (time.perf_counter() - t) * 1000
+`,
+  },
+  {
+    name: "memmap get(i, j) x 1M on 2-D float64",
+    target: ">= 10M/s (1M in <= 100 ms)",
+    setup: makeSmall,
+    deno: (dir) => {
+      using fp = memmap(`${dir}/sum_1gib.f8`, {
+        dtype: "float64",
+        mode: "r",
+        shape: [ROWS, COLS],
+      });
+      return time(() => {
+        let acc = 0;
+        for (let i = 0, j = 0; i < OPS; i++, j = (j + 7) % COLS) {
+          acc += fp.get(i & (ROWS - 1), j) as number;
+        }
+        if (Number.isNaN(acc)) throw new Error();
+      });
+    },
+    python: `
+fp = np.memmap(DIR + "/small.f8", dtype="float64", mode="r+", shape=(${ROWS}, ${COLS}))
+t = time.perf_counter()
+acc = 0.0
+j = 0
+for i in range(${OPS}):
+    acc += fp[i & ${ROWS - 1}, j]
+    j = (j + 7) % ${COLS}
+ms = (time.perf_counter() - t) * 1000
+del fp
+`,
+  },
+  {
+    name: "memmap set(i, j, v) x 1M on 2-D float64",
+    target: ">= 10M/s (1M in <= 100 ms)",
+    deno: (dir) => {
+      using fp = memmap(`${dir}/sum_1gib.f8`, {
+        dtype: "float64",
+        mode: "c",
+        shape: [ROWS, COLS],
+      });
+      return time(() => {
+        for (let i = 0, j = 0; i < OPS; i++, j = (j + 7) % COLS) {
+          fp.set(i & (ROWS - 1), j, i);
+        }
+      });
+    },
+    python: `
+fp = np.memmap(DIR + "/small.f8", dtype="float64", mode="r+", shape=(${ROWS}, ${COLS}))
+t = time.perf_counter()
+j = 0
+for i in range(${OPS}):
+    fp[i & ${ROWS - 1}, j] = i
+    j = (j + 7) % ${COLS}
+ms = (time.perf_counter() - t) * 1000
+del fp
+`,
+  },
+];

@@ -6,7 +6,8 @@
  * - `load()` with `mmapMode` of a 2 GiB `.npy` (sparse) against a 2 MiB one:
  *   mapping does not read, so both are well under 1 ms.
  * - `save()` of a 1 GiB float64 array against `np.save`, each to a new file
- *   after `sync`, best of 3 (target: within 1.2x, i.e. ratio >= 0.83).
+ *   after `sync`, best of 5 (target: within 1.2x, i.e. ratio >= 0.83). Disk
+ *   write-back makes single runs vary by 2x or more on small VMs.
  * - a 1 GiB member of an `np.savez` archive: `load(path, { mmapMode: "r" })`
  *   then `get("x")` maps it in place; NumPy's `np.load(path)["x"]` copies it
  *   (target: at least 100x).
@@ -94,6 +95,7 @@ del a`,
   {
     name: "npy: save() of a 1 GiB float64 array vs np.save",
     target: "within 1.2x (ratio >= 0.83)",
+    repeat: 5,
     setup(dir) {
       remove(`${dir}/big2g.npy`);
       const f = new Float64Array(GiB / 8);

@@ -5,7 +5,9 @@
  * library is faster).
  *
  * Workloads live in `bench/compare/*_compare.ts`; each module exports
- * `workloads: Workload[]`. Run with `deno task compare [filter]`.
+ * `workloads: Workload[]`. Scripts named `*_report.ts` (figures that need
+ * processes of their own, such as RSS) run afterwards; their output lines are
+ * printed under the table. Run with `deno task compare [filter]`.
  *
  * @module
  */
@@ -69,6 +71,10 @@ async function main(): Promise<void> {
     .filter((e) => e.name.endsWith("_compare.ts"))
     .map((e) => e.name)
     .sort();
+  const reports = [...Deno.readDirSync(here)]
+    .filter((e) => e.name.endsWith("_report.ts"))
+    .map((e) => e.name)
+    .sort();
   const dir = Deno.env.get("COMPARE_DIR") ??
     Deno.makeTempDirSync({ prefix: "mmap-compare-" });
   const rows: string[] = [
@@ -102,6 +108,17 @@ async function main(): Promise<void> {
     if (!Deno.env.get("COMPARE_DIR")) Deno.removeSync(dir, { recursive: true });
   }
   console.log(rows.join("\n"));
+  // Reports that need processes of their own (RSS figures, multi-GB files).
+  for (const name of reports) {
+    if (!name.includes(filter)) continue;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL(name, here).pathname],
+      stdout: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout).trim();
+    if (text) notes.push(...text.split("\n"));
+    if (!out.success) notes.push(`${name} failed (exit code ${out.code})`);
+  }
   if (notes.length) console.log(`\n${notes.map((n) => `- ${n}`).join("\n")}`);
   console.log(
     `\n${Deno.build.os} ${Deno.build.arch}, Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores`,

@@ -1,6 +1,6 @@
-"""NumPy side of bench/compare/memmap_compare.ts: prints one JSON line of figures.
+"""NumPy side of bench/compare/memmap_report.ts: prints one JSON line of figures.
 
-Usage: python3 memmap_compare.py TASK PATH [N]
+Usage: python3 memmap_report.py TASK PATH [N]
 """
 import json, sys, time
 import numpy as np
