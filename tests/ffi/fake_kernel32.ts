@@ -21,8 +21,10 @@
  *   with the existing object).
  * - `MapViewOfFile`: offsets must be multiples of the 64 KiB allocation
  *   granularity (`ERROR_MAPPED_ALIGNMENT`), the view must lie within the
- *   mapping object and its access must fit the object's protection and the
- *   handle's access (`ERROR_ACCESS_DENIED`).
+ *   mapping object (a paging-file object counts in whole pages, which is
+ *   how Python attaches to a block at the size `VirtualQuery` reports) and
+ *   its access must fit the object's protection and the handle's access
+ *   (`ERROR_ACCESS_DENIED`).
  * - `SetEndOfFile` cannot shrink a file while a mapping object of it exists
  *   (`ERROR_USER_MAPPED_FILE`; `MmCanFileBeTruncated`); with
  *   `strictEndOfFile` it refuses any size change then, as the SetEndOfFile
@@ -673,8 +675,13 @@ export class FakeKernel32 {
           (!write || copy || (record.access & WIN32.FILE_MAP_WRITE) !== 0) &&
           (record.access & (WIN32.FILE_MAP_READ | WIN32.FILE_MAP_COPY)) !== 0;
         if (!fits) return this.#fail(WIN32_ERROR.ERROR_ACCESS_DENIED, null);
-        const length = bytes === 0n ? section.size - offset : Number(bytes);
-        if (offset >= section.size || offset + length > section.size) {
+        // A paging-file object is whole pages: Python maps a block it did
+        // not create at the page-rounded size VirtualQuery reports.
+        const limit = section.object === null
+          ? roundUp(section.size, PAGE)
+          : section.size;
+        const length = bytes === 0n ? limit - offset : Number(bytes);
+        if (offset >= limit || offset + length > limit) {
           return this.#fail(WIN32_ERROR.ERROR_ACCESS_DENIED, null);
         }
         const prot = write || copy
