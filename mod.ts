@@ -68,6 +68,8 @@ export {
   type DTypeLike,
   type DTypeName,
   type Element,
+  frombuffer,
+  type FromBufferOptions,
   type Index,
   Memmap,
   memmap,

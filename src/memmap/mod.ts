@@ -23,6 +23,7 @@ export {
   type Scalar,
 } from "./ndarray.ts";
 export { array, type ArrayOptions } from "./array.ts";
+export { frombuffer, type FromBufferOptions } from "./frombuffer.ts";
 export {
   Memmap,
   memmap,

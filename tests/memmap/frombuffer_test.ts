@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { frombuffer, Mmap } from "../../mod.ts";
+import { tempDir, writeFile } from "../test_util.ts";
+
+Deno.test("frombuffer() views an Mmap's bytes without copying, as np.frombuffer", () => {
+  using dir = tempDir();
+  const ints = Int32Array.from({ length: 1_000_000 }, (_, i) => i);
+  const path = writeFile(
+    dir.path,
+    "my_numpy_array.dat",
+    new Uint8Array(ints.buffer),
+  );
+  using mm = Mmap.open(path);
+  const mapped = frombuffer(mm.bytes, { dtype: "int32" }).reshape(1000, 1000);
+  assert.deepEqual(mapped.shape, [1000, 1000]);
+  assert.equal(mapped.get(0, 0), 0);
+  assert.equal(mapped.get(999, 999), 999_999);
+  mapped.set(0, 0, 42);
+  mm.flush();
+  assert.equal(new Int32Array(Deno.readFileSync(path).buffer, 0, 1)[0], 42);
+});
+
+Deno.test("frombuffer() takes dtype, count and offset", () => {
+  const bytes = new Uint8Array(Float64Array.of(1.5, 2.5, 3.5).buffer);
+  assert.deepEqual(frombuffer(bytes).toArray(), [1.5, 2.5, 3.5]);
+  assert.deepEqual(
+    frombuffer(bytes.buffer, { offset: 8, count: 1 }).toArray(),
+    [2.5],
+  );
+  assert.deepEqual(
+    frombuffer(bytes, { dtype: ">u2", offset: 1, count: 2 }).toArray(),
+    [0, 0],
+  );
+  assert.deepEqual(frombuffer(bytes, { dtype: "u1", offset: 24 }).shape, [0]);
+});
+
+Deno.test("frombuffer() refuses sizes that do not fit", () => {
+  const bytes = new Uint8Array(10);
+  assert.throws(() => frombuffer(bytes), RangeError); // 10 bytes are not whole float64s
+  assert.throws(() => frombuffer(bytes, { dtype: "u2", count: 6 }), RangeError);
+  assert.throws(() => frombuffer(bytes, { offset: 11 }), RangeError);
+  assert.throws(() => frombuffer(bytes, { offset: -1 }), RangeError);
+  assert.throws(() => frombuffer(bytes, { dtype: "nope" }), TypeError);
+  assert.throws(() => frombuffer([1, 2] as unknown as Uint8Array), TypeError);
+});
+
+Deno.test("frombuffer() arrays over a closed Mmap throw BadResource", () => {
+  const mm = Mmap.anonymous(16);
+  const a = frombuffer(mm.bytes, { dtype: "float32" });
+  const view = a.slice("1:3");
+  mm.close();
+  assert.throws(() => a.get(0), Deno.errors.BadResource);
+  assert.throws(() => view.sum(), Deno.errors.BadResource);
+});
