@@ -9,8 +9,8 @@
  *
  * In both exchanges the reader (this process) spawns the writer, waits for
  * it to be ready, starts the clock, says "go", and stops the clock once it
- * holds the last byte. Waiting on the ring spins briefly, then sleeps 50 us
- * at a time. The writer stamps each 1 MiB chunk with its number
+ * holds the last byte. Waiting on the ring spins for up to 0.5 ms, then
+ * sleeps 50 us at a time. The writer stamps each 1 MiB chunk with its number
  * and copies it into the pipe or the slot; the reader copies each chunk out
  * into its own 1 MiB buffer (so both ways end with the bytes in the
  * reader's memory) and checks the stamp.
@@ -35,15 +35,17 @@ const CYCLES = 1000;
 
 const results: Record<string, number> = {};
 
-// Waiting for the other process: spin briefly (a chunk takes tens of
-// microseconds), then sleep 50 us at a time so that a writer or reader that
-// lost its core to another process gets it back.
-const SPINS = 200;
+// Waiting for the other process: spin for up to SPIN_MS (a chunk takes tens
+// of microseconds to copy), then sleep 50 us at a time, so that a writer or
+// reader that lost its core to another process gets it back.
+const SPIN_MS = 0.5;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 function waitFor(ready: () => boolean): void {
-  for (let spin = 0; !ready(); spin++) {
-    if (spin >= SPINS) Atomics.wait(sleeper, 0, 0, 0.05);
+  if (ready()) return;
+  const spinUntil = performance.now() + SPIN_MS;
+  while (!ready()) {
+    if (performance.now() > spinUntil) Atomics.wait(sleeper, 0, 0, 0.05);
   }
 }
 
@@ -183,10 +185,9 @@ chunk = bytearray(b"\\x5a" * ${MIB})
 sys.stdout.buffer.write(b"\\0"); sys.stdout.buffer.flush()
 sys.stdin.buffer.read(1)
 for k in range(${CHUNKS}):
-    spins = 0
+    spin_until = time.perf_counter() + ${SPIN_MS / 1000}
     while k - control[${READ}] >= ${SLOTS}:
-        spins += 1
-        if spins >= ${SPINS}:
+        if time.perf_counter() > spin_until:
             time.sleep(0.00005)
     chunk[0:4] = k.to_bytes(4, "little")
     slot = (k % ${SLOTS}) * ${MIB}
@@ -270,10 +271,9 @@ dest = bytearray(${MIB})
 t = time.perf_counter()
 p.stdin.write(b"g"); p.stdin.flush()
 for k in range(${CHUNKS}):
-    spins = 0
+    spin_until = time.perf_counter() + ${SPIN_MS / 1000}
     while control[${WRITTEN}] <= k:
-        spins += 1
-        if spins >= ${SPINS}:
+        if time.perf_counter() > spin_until:
             time.sleep(0.00005)
     slot = (k % ${SLOTS}) * ${MIB}
     dest[:] = data[slot:slot + ${MIB}]

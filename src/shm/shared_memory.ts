@@ -111,8 +111,7 @@ function openRandom(): { name: string; file: FileHandle } {
  * Unlike Python, this library does not unlink blocks when a process exits.
  *
  * To share a block with a `Worker`, post its `name` and attach to it in the
- * worker: `new SharedMemory({ name })`. Views of `buf` are not shared by
- * posting them (they would be copied).
+ * worker: `new SharedMemory({ name })`. Posting `buf` itself sends a copy.
  *
  * Permissions: `--allow-ffi`, and `--allow-read` and `--allow-write` for
  * `/dev/shm` (or for `/dev/shm/<name>` of each block) on Linux.
@@ -122,7 +121,10 @@ function openRandom(): { name: string; file: FileHandle } {
  * touches unmapped memory. What no library can prevent: another process
  * shrinking the block (`ftruncate`) while it is mapped, or `/dev/shm`
  * running out of space for pages first written to, makes the access fault
- * (`SIGBUS`), as in every language.
+ * (`SIGBUS`), as in every language. Never move `buf.buffer` elsewhere (a
+ * `postMessage` transfer list, `ArrayBuffer.prototype.transfer()`): the moved
+ * buffer escapes `close()` and reading it afterwards crashes the process.
+ * Post the block's name instead.
  *
  * @example Create a block, attach to it again by name, and clean up
  * ```ts
