@@ -28,7 +28,6 @@ export interface SharedMemoryOptions {
 
 /** Attempts at a free random name before giving up. */
 const NAME_ATTEMPTS = 100;
-const EMPTY = new Uint8Array(0);
 
 function checkOptions(options: unknown): {
   name: string | undefined;
@@ -163,7 +162,8 @@ export class SharedMemory implements Disposable {
   #name: string;
   #size: number;
   #mapping: Mapping;
-  #buf: Uint8Array;
+  /** Made on first use: a block that is only opened and closed needs none. */
+  #buf: Uint8Array | undefined;
   #closed = false;
 
   /**
@@ -220,7 +220,6 @@ export class SharedMemory implements Disposable {
     }
     this.#name = opened.name;
     this.#size = this.#mapping.length;
-    this.#buf = new Uint8Array(this.#mapping.buffer);
   }
 
   /**
@@ -280,7 +279,7 @@ export class SharedMemory implements Disposable {
    */
   get buf(): Uint8Array {
     this.#check();
-    return this.#buf;
+    return this.#buf ??= new Uint8Array(this.#mapping.buffer);
   }
 
   /**
@@ -352,7 +351,7 @@ export class SharedMemory implements Disposable {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#buf = EMPTY;
+    this.#buf = undefined;
     sys.unmap(this.#mapping);
   }
 
