@@ -7,9 +7,9 @@
 /** One index of {@linkcode NDArray.slice}: an integer (drops the axis), a `"start:stop:step"` string, `":"`, `"..."`, or `null` (= `":"`). */
 export type Index = number | string | null;
 
-/** Formats a shape the way error messages show it: `(2, 3)`, `(4)`, `()`. */
+/** Formats a shape the way error messages show it: `(2, 3)`, `(4,)`, `()`. */
 export function formatShape(shape: readonly number[]): string {
-  return `(${shape.join(", ")})`;
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
 }
 
 /** Multiplies the dimensions of a shape. */

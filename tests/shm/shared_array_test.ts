@@ -90,7 +90,7 @@ Deno.test("SharedMemory.ndarray() refuses arrays that do not fit and bad options
     assert.throws(() => shm.ndarray({ dtype: "float64", shape: 4 }), {
       name: "RangeError",
       message:
-        `Cannot view (4) float64 at offset 0 of shared memory "${shm.name}": needs 32 bytes but the block has 24`,
+        `Cannot view (4,) float64 at offset 0 of shared memory "${shm.name}": needs 32 bytes but the block has 24`,
     });
     assert.throws(
       () => shm.ndarray({ dtype: "float64", shape: 3, offset: 1 }),
