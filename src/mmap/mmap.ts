@@ -739,10 +739,6 @@ export class Mmap implements Disposable, Iterable<number> {
     return this.#file === null ? this.#mapping.length : sys.size(this.#file);
   }
 
-  #needle(sub: Uint8Array | string): Uint8Array {
-    return toBytes(sub);
-  }
-
   /**
    * Lowest index of `sub` in `[start, end)`.
    *
@@ -764,11 +760,7 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   find(sub: Uint8Array | string, start?: number, end?: number): number {
-    this.#check();
-    const needle = this.#needle(sub);
-    const length = this.#mapping.length;
-    const from = clampIndex(start, length, this.#pos);
-    const to = clampIndex(end, length, length);
+    const { needle, from, to } = this.#searchRange(sub, start, end);
     if (to < from) return -1;
     if (needle.length === 0) return from;
     if (to - from < SEARCH_IN_JS_BELOW) {
@@ -796,14 +788,26 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   rfind(sub: Uint8Array | string, start?: number, end?: number): number {
-    this.#check();
-    const needle = this.#needle(sub);
-    const length = this.#mapping.length;
-    const from = clampIndex(start, length, this.#pos);
-    const to = clampIndex(end, length, length);
+    const { needle, from, to } = this.#searchRange(sub, start, end);
     if (to < from) return -1;
     if (needle.length === 0) return to;
     return lastIndexOfBytes(this.#view(), needle, from, to);
+  }
+
+  /** The needle and the clamped `[from, to)` of a find, as Python resolves them. */
+  #searchRange(
+    sub: Uint8Array | string,
+    start: number | undefined,
+    end: number | undefined,
+  ): { needle: Uint8Array; from: number; to: number } {
+    this.#check();
+    const needle = toBytes(sub);
+    const length = this.#mapping.length;
+    return {
+      needle,
+      from: clampIndex(start, length, this.#pos),
+      to: clampIndex(end, length, length),
+    };
   }
 
   #index(index: number): number {
