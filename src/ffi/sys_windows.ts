@@ -218,6 +218,15 @@ class WinMapping implements Mapping {
   }
 }
 
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch (error) {
+    return !(error instanceof Deno.errors.NotFound);
+  }
+}
+
 function checkName(name: string): void {
   if (typeof name !== "string" || name.length === 0 || name.includes("\0")) {
     throw new TypeError(
@@ -559,7 +568,14 @@ export function createWindowsSys(
       );
       const value = Deno.UnsafePointer.value(handle);
       if (value === INVALID_HANDLE_VALUE || value === 0n) {
-        throw lastError(k, "CreateFileW", path);
+        let code = k.GetLastError();
+        // Deno's FFI does not keep the last error; should the runtime have
+        // reset it, a missing file is still told apart (open with create
+        // relies on NotFound).
+        if (code === WIN32_ERROR.ERROR_SUCCESS && !exists(path)) {
+          code = WIN32_ERROR.ERROR_FILE_NOT_FOUND;
+        }
+        throw errorFor(k, "CreateFileW", code, path);
       }
       const file = new WinFile(value, path, write);
       handles.register(file, value, file);
@@ -716,9 +732,13 @@ export function createWindowsSys(
         handles.register(block, block.handle, block);
         return block;
       }
-      const error = lastError(k, "OpenFileMappingW", name);
-      if (!options.create || !(error instanceof Deno.errors.NotFound)) {
-        throw error;
+      let code = k.GetLastError();
+      // A reset last error (see open) most likely hides a missing name.
+      if (code === WIN32_ERROR.ERROR_SUCCESS) {
+        code = WIN32_ERROR.ERROR_FILE_NOT_FOUND;
+      }
+      if (!options.create || code !== WIN32_ERROR.ERROR_FILE_NOT_FOUND) {
+        throw errorFor(k, "OpenFileMappingW", code, name);
       }
       // Windows sizes a block when it creates it: that happens in truncate().
       return new WinShared(name, 0, options.exclusive);

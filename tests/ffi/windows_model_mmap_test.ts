@@ -434,3 +434,32 @@ Deno.test({
       });
     }),
 });
+
+Deno.test({
+  name:
+    "Mmap.open() with create still creates the file when the runtime lost CreateFileW's error code",
+  ignore,
+  fn: () =>
+    withModel(({ dir, fake }) => {
+      const path = `${dir}/lost.bin`;
+      fake.failNext("CreateFileW", WIN32_ERROR.ERROR_SUCCESS);
+      assert.throws(
+        () => Mmap.open(path),
+        (e: unknown) =>
+          e instanceof Deno.errors.NotFound &&
+          (e as { code?: string }).code === "ERROR_FILE_NOT_FOUND",
+      );
+      fake.failNext("CreateFileW", WIN32_ERROR.ERROR_SUCCESS);
+      using m = Mmap.open(path, { create: true });
+      assert.equal(m.length, 0);
+      assert.equal(Deno.statSync(path).size, 0);
+      Deno.writeTextFileSync(`${dir}/there.bin`, "x");
+      fake.failNext("CreateFileW", WIN32_ERROR.ERROR_SUCCESS);
+      assert.throws(
+        () => Mmap.open(`${dir}/there.bin`),
+        (e: unknown) =>
+          (e as { code?: string }).code === "ERROR_SUCCESS" &&
+          /reported no error code/.test((e as Error).message),
+      );
+    }),
+});
