@@ -1,10 +1,12 @@
 /**
- * Runs the Mmap behaviour tests that run on Linux (tests/mmap/mmap_test.ts),
- * unchanged, on the Windows backend over the kernel32 model. Each test gets a
+ * Runs test suites that run on Linux, unchanged, on the Windows backend over
+ * the kernel32 model: the `Mmap` behaviour tests, and the `memmap` and
+ * `.npy`/`.npz` tests built on `Mmap` (the NumPy interop among them: NumPy
+ * reads and writes the same real files the model maps). Each test gets a
  * fresh model, and afterwards no handle, view or mapping object may be left.
  *
- * Tests of Unix-only API are skipped by name, with the reason; a test added
- * to that file that cannot hold on Windows belongs in this list.
+ * Tests of Unix-only behaviour are skipped by name, with the reason; a test
+ * added to those files that cannot hold on Windows belongs in this list.
  *
  * @module
  */
@@ -51,9 +53,18 @@ function wrapper(
   throw new TypeError(`Cannot wrap the test ${JSON.stringify(first)}`);
 }
 
+const SUITES = [
+  "../mmap/mmap_test.ts",
+  "../memmap/memmap_test.ts",
+  "../npy/load_test.ts",
+  "../npy/save_test.ts",
+  "../npy/lazy_test.ts",
+  "../npy/interop_test.ts",
+];
+
 (Deno as unknown as { test: unknown }).test = wrapper;
 try {
-  await import("../mmap/mmap_test.ts");
+  for (const suite of SUITES) await import(suite);
 } finally {
   (Deno as unknown as { test: unknown }).test = register;
 }
