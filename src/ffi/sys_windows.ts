@@ -96,11 +96,9 @@ class WinFile implements FileHandle {
   /** The HANDLE; 0 once closed. */
   handle: bigint;
   readonly path: string;
-  readonly writable: boolean;
-  constructor(handle: bigint, path: string, writable: boolean) {
+  constructor(handle: bigint, path: string) {
     this.handle = handle;
     this.path = path;
-    this.writable = writable;
   }
 }
 
@@ -577,7 +575,7 @@ export function createWindowsSys(
         }
         throw errorFor(k, "CreateFileW", code, path);
       }
-      const file = new WinFile(value, path, write);
+      const file = new WinFile(value, path);
       handles.register(file, value, file);
       return file;
     },
