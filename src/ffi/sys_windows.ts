@@ -45,9 +45,10 @@
  *
  * Lifetime: unmapping detaches the buffer, then calls `UnmapViewOfFile`, then
  * closes the mapping object's handle (the documented order; Windows accepts
- * either, the model insists on this one). A `FinalizationRegistry` on the
- * buffer does the same for mappings nobody closed, and one on each
- * {@linkcode FileHandle} closes forgotten handles.
+ * either, the model insists on this one). A `FinalizationRegistry` does the
+ * same for mappings nobody closed: it watches the mapping, which its buffer
+ * (made on first use) holds, so a live view keeps the memory mapped. Another
+ * closes forgotten {@linkcode FileHandle}s.
  *
  * @module
  */
