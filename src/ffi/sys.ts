@@ -85,11 +85,11 @@ export interface Sys {
   /** Maps memory. */
   map(request: MapRequest): Mapping;
   /**
-   * Changes a mapping's length (the file must already be long enough).
-   * The old mapping's buffer is detached; its contents carry over. A backend
-   * may also set a file-backed shared mapping's file to `offset + newLength`
-   * bytes here (Windows must: it cannot shrink a file while a view of it is
-   * mapped); a later `truncate()` to that size is then a no-op.
+   * Changes a mapping's length. The old mapping's buffer is detached; its
+   * contents carry over. A file-backed mapping's file is set to
+   * `offset + newLength` bytes, at the moment the platform allows (POSIX: grown
+   * before the memory, shrunk after; Windows: while no view is mapped). On
+   * failure the file keeps its size and the old mapping stays usable.
    */
   remap(mapping: Mapping, newLength: number): Mapping;
   /** Writes `[start, start + length)` back to the file, rounded out to pages. */

@@ -189,6 +189,50 @@ function mapNow(request: MapRequest): PosixMapping {
   return new PosixMapping(request, address, pointer);
 }
 
+/** Moves or resizes the memory of a mapping; the file is left as it is. */
+function remapMemory(mapping: Mapping, newLength: number): Mapping {
+  const old = mapping as PosixMapping;
+  const request = { ...old.request, length: newLength };
+  if (old.length === 0 || newLength === 0) {
+    const fresh = mapNow(request);
+    posixSys.unmap(old);
+    return fresh;
+  }
+  const c = libc();
+  // mremap keeps file-backed and private pages; a shared anonymous map is
+  // moved by copying, because growing its shmem object in place would leave
+  // the new tail unbacked (SIGBUS on access).
+  const movable = c.mremap != null && C.MREMAP_MAYMOVE !== 0 &&
+    !(old.request.file === null && old.request.kind === "shared");
+  if (movable) {
+    old.release();
+    const pointer = c.mremap!(
+      old.address,
+      BigInt(old.length),
+      BigInt(newLength),
+      C.MREMAP_MAYMOVE,
+    );
+    const address = pointer === null ? 0n : Deno.UnsafePointer.value(pointer);
+    if (pointer === null || address === MAP_FAILED) {
+      const code = errno();
+      // The old mapping is still in place: let it be used again.
+      old.restore();
+      const name = C.errnoNames[code] ?? `E${code}`;
+      throw osError("mremap", name, strerror(code), old.request.file?.path);
+    }
+    return new PosixMapping(request, address, pointer);
+  }
+  const fresh = mapNow(request);
+  if (old.request.file === null) {
+    const kept = Math.min(old.length, newLength);
+    new Uint8Array(fresh.buffer, 0, kept).set(
+      new Uint8Array(old.buffer, 0, kept),
+    );
+  }
+  posixSys.unmap(old);
+  return fresh;
+}
+
 let pageSizeCache = 0;
 
 function pageSize(): number {
@@ -246,46 +290,24 @@ export const posixSys: Sys = {
   },
 
   remap(mapping: Mapping, newLength: number): Mapping {
-    const old = mapping as PosixMapping;
-    const request = { ...old.request, length: newLength };
-    if (old.length === 0 || newLength === 0) {
-      const fresh = mapNow(request);
-      this.unmap(old);
+    const { file, offset } = mapping.request;
+    if (file === null) return remapMemory(mapping, newLength);
+    // Grow the file before the memory, shrink it after, so that no mapped
+    // page ever lies past the end of the file.
+    const oldSize = this.size(file);
+    const newSize = offset + newLength;
+    if (newLength < mapping.length) {
+      const fresh = remapMemory(mapping, newLength);
+      this.truncate(file, newSize);
       return fresh;
     }
-    const c = libc();
-    // mremap keeps file-backed and private pages; a shared anonymous map is
-    // moved by copying, because growing its shmem object in place would leave
-    // the new tail unbacked (SIGBUS on access).
-    const movable = c.mremap != null && C.MREMAP_MAYMOVE !== 0 &&
-      !(old.request.file === null && old.request.kind === "shared");
-    if (movable) {
-      old.release();
-      const pointer = c.mremap!(
-        old.address,
-        BigInt(old.length),
-        BigInt(newLength),
-        C.MREMAP_MAYMOVE,
-      );
-      const address = pointer === null ? 0n : Deno.UnsafePointer.value(pointer);
-      if (pointer === null || address === MAP_FAILED) {
-        const code = errno();
-        // The old mapping is still in place: let it be used again.
-        old.restore();
-        const name = C.errnoNames[code] ?? `E${code}`;
-        throw osError("mremap", name, strerror(code), old.request.file?.path);
-      }
-      return new PosixMapping(request, address, pointer);
+    this.truncate(file, newSize);
+    try {
+      return remapMemory(mapping, newLength);
+    } catch (error) {
+      this.truncate(file, oldSize);
+      throw error;
     }
-    const fresh = mapNow(request);
-    if (old.request.file === null) {
-      const kept = Math.min(old.length, newLength);
-      new Uint8Array(fresh.buffer, 0, kept).set(
-        new Uint8Array(old.buffer, 0, kept),
-      );
-    }
-    this.unmap(old);
-    return fresh;
   },
 
   flush(mapping: Mapping, start: number, length: number): void {

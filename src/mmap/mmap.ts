@@ -1050,31 +1050,10 @@ export class Mmap implements Disposable, Iterable<number> {
       );
     }
     checkSize("newSize", newSize);
-    const old = this.#mapping;
-    const file = this.#file;
-    if (file === null) {
-      this.#replace(sys.remap(old, newSize));
-      return;
-    }
-    const oldFileSize = sys.size(file);
-    const newFileSize = this.#offset + newSize;
-    if (newSize >= old.length) {
-      sys.truncate(file, newFileSize);
-      try {
-        this.#replace(sys.remap(old, newSize));
-      } catch (error) {
-        sys.truncate(file, oldFileSize);
-        throw error;
-      }
-    } else {
-      this.#replace(sys.remap(old, newSize));
-      sys.truncate(file, newFileSize);
-    }
-  }
-
-  #replace(mapping: Mapping): void {
-    this.#mapping = mapping;
+    // Drop the view first: whatever happens, the next access makes a fresh
+    // one from the mapping that is current then.
     this.#bytes = undefined;
+    this.#mapping = sys.remap(this.#mapping, newSize);
   }
 
   /** The view over the mapping, made on first use. */

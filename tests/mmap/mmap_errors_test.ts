@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   ALLOCATIONGRANULARITY,
+  MAP_PRIVATE,
   MAP_SHARED,
   Mmap,
   PROT_READ,
@@ -185,4 +186,27 @@ Deno.test("Mmap.open() that fails to map leaves the file as it was", () => {
     Error,
   );
   assert.throws(() => Deno.statSync(created), Deno.errors.NotFound);
+});
+
+Deno.test("Mmap.resize() that fails leaves the map and the file as they were", () => {
+  using dir = tempDir();
+  const path = writeFile(dir.path, "keep.txt", "abcdef");
+  using m = Mmap.open(path);
+  const view = m.bytes;
+  assert.throws(() => m.resize(2 ** 52), Error);
+  assert.equal(Deno.statSync(path).size, 6);
+  assert.equal(m.length, 6);
+  assert.equal(m.get(5), 102);
+  assert.equal(m.bytes[0], 97);
+  view[0] = 65; // the old view may be detached or not; either way no crash
+  using anon = Mmap.anonymous(4096);
+  anon.set(7, 7);
+  assert.throws(() => anon.resize(2 ** 52), Error);
+  assert.equal(anon.length, 4096);
+  assert.equal(anon.get(7), 7);
+  using priv = Mmap.anonymous(4096, { flags: MAP_PRIVATE });
+  priv.set(1, 1);
+  assert.throws(() => priv.resize(2 ** 52), Error); // mremap fails: the map stays
+  assert.equal(priv.get(1), 1);
+  assert.equal(priv.bytes.length, 4096);
 });
