@@ -29,6 +29,8 @@ export interface PlatformConstants {
   readonly MAP_NORESERVE: number;
   /** Prefault the pages (Linux); 0 elsewhere. */
   readonly MAP_POPULATE: number;
+  /** Place the map at the given address, replacing what was there. */
+  readonly MAP_FIXED: number;
   readonly MS_ASYNC: number;
   readonly MS_SYNC: number;
   readonly MS_INVALIDATE: number;
@@ -39,6 +41,8 @@ export interface PlatformConstants {
   readonly O_TRUNC: number;
   readonly O_CLOEXEC: number;
   readonly SEEK_END: number;
+  /** `struct stat`: its size in bytes and the offset of `st_size`. */
+  readonly stat: { readonly bytes: number; readonly sizeOffset: number };
   /** `mremap` flag; 0 where the platform has no `mremap`. */
   readonly MREMAP_MAYMOVE: number;
   /** Python's `mmap.MADV_*` names available on this platform, with values. */
@@ -92,6 +96,7 @@ export const LINUX: PlatformConstants = {
   MAP_ANONYMOUS: 0x20,
   MAP_NORESERVE: 0x4000,
   MAP_POPULATE: 0x8000,
+  MAP_FIXED: 0x10,
   MS_ASYNC: 1,
   MS_INVALIDATE: 2,
   MS_SYNC: 4,
@@ -102,6 +107,8 @@ export const LINUX: PlatformConstants = {
   O_TRUNC: 0o1000,
   O_CLOEXEC: 0o2000000,
   SEEK_END: 2,
+  // x86_64: 144 bytes; the generic layout (aarch64): 128; st_size at 48 in both
+  stat: { bytes: 144, sizeOffset: 48 },
   MREMAP_MAYMOVE: 1,
   madvise: {
     MADV_NORMAL: 0,
@@ -145,6 +152,7 @@ export const DARWIN: PlatformConstants = {
   MAP_ANONYMOUS: 0x1000, // MAP_ANON 0x1000 (MAP_ANONYMOUS is an alias)
   MAP_NORESERVE: 0x0040, // MAP_NORESERVE 0x0040 ("Sun: don't reserve swap")
   MAP_POPULATE: 0, // no such flag
+  MAP_FIXED: 0x0010, // sys/mman.h: MAP_FIXED 0x0010
   MS_ASYNC: 0x0001, // MS_ASYNC 0x0001
   MS_INVALIDATE: 0x0002, // MS_INVALIDATE 0x0002
   MS_SYNC: 0x0010, // MS_SYNC 0x0010 (Linux: 4)
@@ -155,6 +163,9 @@ export const DARWIN: PlatformConstants = {
   O_TRUNC: 0x0400, // O_TRUNC 0x00000400
   O_CLOEXEC: 0x01000000, // O_CLOEXEC 0x01000000
   SEEK_END: 2, // sys/unistd.h
+  // sys/stat.h, struct stat with 64-bit inodes: dev 4, mode 2, nlink 2, ino 8,
+  // uid 4, gid 4, rdev 4, pad 4, four timespecs of 16, then st_size at 96
+  stat: { bytes: 144, sizeOffset: 96 },
   MREMAP_MAYMOVE: 0, // no mremap: resize maps anew and unmaps the old range
   madvise: {
     // sys/mman.h; the names Python's mmap module exports on macOS

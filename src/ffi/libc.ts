@@ -13,14 +13,40 @@ import { requireFfi } from "./permissions.ts";
 
 /** The libc symbols, with their C prototypes. */
 export const LIBC_SYMBOLS = {
-  // int open(const char *path, int flags, mode_t mode)
-  open: { parameters: ["buffer", "i32", "i32"], result: "i32" },
+  // int open(const char *path, int flags, ...)   (the variadic mode_t mode)
+  // Declared with nine integers, the mode passed both third and ninth: where
+  // variadic arguments travel in registers (x86_64, Linux aarch64) the callee
+  // reads the third; on Apple arm64 they go on the stack, where the ninth
+  // lands once eight arguments fill x0..x7. The extra arguments are ignored.
+  open: {
+    parameters: [
+      "buffer",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+    ],
+    result: "i32",
+  },
   // int close(int fd)
   close: { parameters: ["i32"], result: "i32" },
   // int dup(int fd)
   dup: { parameters: ["i32"], result: "i32" },
   // off_t lseek(int fd, off_t offset, int whence)
   lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
+  // int fstat(int fd, struct stat *buf)   (glibc 2.33+, macOS arm64)
+  fstat: { parameters: ["i32", "buffer"], result: "i32", optional: true },
+  // int fstat$INODE64(int fd, struct stat *buf)   (macOS x86_64's 64-bit-inode fstat)
+  fstat_inode64: {
+    name: "fstat$INODE64",
+    parameters: ["i32", "buffer"],
+    result: "i32",
+    optional: true,
+  },
   // int ftruncate(int fd, off_t length)
   ftruncate: { parameters: ["i32", "i64"], result: "i32" },
   // int fsync(int fd)
@@ -51,9 +77,20 @@ export const LIBC_SYMBOLS = {
   getpagesize: { parameters: [], result: "i32" },
   // char *strerror(int errnum)
   strerror: { parameters: ["i32"], result: "pointer" },
-  // int shm_open(const char *name, int oflag, mode_t mode)  (libc since glibc 2.34)
+  // int shm_open(const char *name, int oflag, ...)  (libc since glibc 2.34;
+  // the mode is variadic on macOS: declared as `open` is)
   shm_open: {
-    parameters: ["buffer", "i32", "i32"],
+    parameters: [
+      "buffer",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+    ],
     result: "i32",
     optional: true,
   },

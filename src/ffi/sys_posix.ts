@@ -13,6 +13,7 @@
 import { PLATFORM, type PlatformConstants } from "./constants.ts";
 import { errno, libc, strerror } from "./libc.ts";
 import { osError } from "./os_error.ts";
+import { MappedBuffer } from "./mapped_buffer.ts";
 import { requireFileAccess } from "./permissions.ts";
 import type {
   FileHandle,
@@ -38,6 +39,13 @@ function cString(text: string): Uint8Array<ArrayBuffer> {
   return scratch;
 }
 
+/** The mode argument of `open`/`shm_open` in both places it may be read (see libc.ts). */
+function variadicMode(
+  mode: number,
+): [number, number, number, number, number, number, number] {
+  return [mode, 0, 0, 0, 0, 0, mode];
+}
+
 function fail(call: string, path?: string): never {
   const code = errno();
   const name = C.errnoNames[code] ?? `E${code}`;
@@ -55,22 +63,16 @@ class PosixFile implements FileHandle {
   }
 }
 
-/** Keeps a mapping reachable from its buffer (and so from every view). */
-const OWNER = Symbol("mapping");
-
 /**
- * A mapping, with the address only this module sees. Its buffer is made on
- * first use: a map that is opened, searched with `memmem` and closed never
- * pays for one.
+ * A mapping, with the address only this module sees. Its buffer (see
+ * {@linkcode MappedBuffer}) is made on first use.
  */
 class PosixMapping implements Mapping {
   readonly length: number;
   readonly request: MapRequest;
   /** Start address; 0 for an empty mapping. */
   readonly address: bigint;
-  #pointer: Deno.PointerObject | null;
-  #buffer: ArrayBuffer | undefined;
-  #released = false;
+  #memory: MappedBuffer;
 
   constructor(
     request: MapRequest,
@@ -80,27 +82,22 @@ class PosixMapping implements Mapping {
     this.request = request;
     this.length = pointer === null ? 0 : request.length;
     this.address = address;
-    this.#pointer = pointer;
+    this.#memory = new MappedBuffer(
+      this,
+      () =>
+        pointer === null
+          ? null
+          : Deno.UnsafePointerView.getArrayBuffer(pointer, this.length),
+    );
     this.#track();
   }
 
   get buffer(): ArrayBuffer {
-    if (this.#buffer === undefined) {
-      if (this.#pointer === null || this.#released) {
-        this.#buffer = new ArrayBuffer(0);
-      } else {
-        this.#buffer = Deno.UnsafePointerView.getArrayBuffer(
-          this.#pointer,
-          this.length,
-        );
-        Object.defineProperty(this.#buffer, OWNER, { value: this });
-      }
-    }
-    return this.#buffer;
+    return this.#memory.buffer;
   }
 
   get released(): boolean {
-    return this.#released;
+    return this.#memory.released;
   }
 
   #track(): void {
@@ -113,21 +110,60 @@ class PosixMapping implements Mapping {
     }
   }
 
-  /** Detaches the buffer so that no view can reach the memory any more. */
-  release(): void {
-    if (this.length > 0 && !this.#released) mappings.unregister(this);
-    this.#released = true;
-    if (this.#buffer !== undefined && !this.#buffer.detached) {
-      this.#buffer.transfer(0);
-    }
+  /**
+   * Detaches the buffer so that no view can reach the memory any more.
+   *
+   * @returns `false` if the buffer had been moved away: the memory must stay
+   * readable (see {@linkcode vacate}).
+   */
+  release(): boolean {
+    if (this.length > 0 && !this.released) mappings.unregister(this);
+    return this.#memory.release();
   }
 
   /** Undoes `release()` when the memory turned out to stay mapped. */
   restore(): void {
-    this.#released = false;
-    this.#buffer = undefined;
+    this.#memory.restore();
     this.#track();
   }
+}
+
+/**
+ * Frees a released mapping's memory; if its buffer was moved away, puts an
+ * empty private anonymous map in its place instead, so that the stray
+ * buffer reads zeros rather than faulting. The file is let go either way.
+ */
+function vacate(m: PosixMapping, intact: boolean): void {
+  if (m.length === 0) return;
+  const c = libc();
+  if (intact) {
+    if (c.munmap(m.address, BigInt(m.length)) !== 0) {
+      fail("munmap", m.request.file?.path);
+    }
+    return;
+  }
+  const pointer = c.mmap(
+    Deno.UnsafePointer.create(m.address),
+    BigInt(m.length),
+    C.PROT_READ | C.PROT_WRITE,
+    C.MAP_PRIVATE | C.MAP_ANONYMOUS | C.MAP_NORESERVE | C.MAP_FIXED,
+    -1,
+    0n,
+  );
+  if (pointer === null || Deno.UnsafePointer.value(pointer) === MAP_FAILED) {
+    fail("mmap", m.request.file?.path);
+  }
+}
+
+/** Copies the first `count` bytes of one mapping's memory into another's buffer. */
+function copyMemory(from: PosixMapping, to: Mapping, count: number): void {
+  if (count === 0) return;
+  const source = Deno.UnsafePointerView.getArrayBuffer(
+    Deno.UnsafePointer.create(from.address)!,
+    count,
+  );
+  new Uint8Array(to.buffer, 0, count).set(new Uint8Array(source));
+  source.transfer(0);
 }
 
 // Backstops for maps and descriptors users forget to close. A mapping is
@@ -204,8 +240,9 @@ function remapMemory(mapping: Mapping, newLength: number): Mapping {
   // the new tail unbacked (SIGBUS on access).
   const movable = c.mremap != null && C.MREMAP_MAYMOVE !== 0 &&
     !(old.request.file === null && old.request.kind === "shared");
-  if (movable) {
-    old.release();
+  const fresh = movable ? null : mapNow(request);
+  const intact = old.release();
+  if (fresh === null && intact) {
     const pointer = c.mremap!(
       old.address,
       BigInt(old.length),
@@ -222,15 +259,18 @@ function remapMemory(mapping: Mapping, newLength: number): Mapping {
     }
     return new PosixMapping(request, address, pointer);
   }
-  const fresh = mapNow(request);
-  if (old.request.file === null) {
-    const kept = Math.min(old.length, newLength);
-    new Uint8Array(fresh.buffer, 0, kept).set(
-      new Uint8Array(old.buffer, 0, kept),
-    );
+  let next: Mapping;
+  try {
+    next = fresh ?? mapNow(request);
+  } catch (error) {
+    old.restore();
+    throw error;
   }
-  posixSys.unmap(old);
-  return fresh;
+  if (old.request.file === null) {
+    copyMemory(old, next, Math.min(old.length, newLength));
+  }
+  vacate(old, intact);
+  return next;
 }
 
 let pageSizeCache = 0;
@@ -251,7 +291,7 @@ export const posixSys: Sys = {
     if (options.create) flags |= C.O_CREAT;
     if (options.exclusive) flags |= C.O_EXCL;
     if (options.truncate) flags |= C.O_TRUNC;
-    const fd = libc().open(cString(path), flags, 0o666);
+    const fd = libc().open(cString(path), flags, ...variadicMode(0o666));
     if (fd < 0) fail("open", path);
     return new PosixFile(fd, path);
   },
@@ -266,9 +306,20 @@ export const posixSys: Sys = {
   },
 
   size(file: FileHandle): number {
-    const size = libc().lseek(live(file).fd, 0n, C.SEEK_END);
-    if (size < 0) fail("lseek", file.path);
-    return Number(size);
+    const fd = live(file).fd;
+    const c = libc();
+    const size = c.lseek(fd, 0n, C.SEEK_END);
+    if (size >= 0) return Number(size);
+    // macOS answers ESPIPE for shared-memory objects: ask fstat instead.
+    const fstat = c.fstat_inode64 ?? c.fstat;
+    if (C.errnoNames[errno()] !== "ESPIPE" || fstat == null) {
+      fail("lseek", file.path);
+    }
+    const stat = new Uint8Array(C.stat.bytes);
+    if (fstat(fd, stat) !== 0) fail("fstat", file.path);
+    return Number(
+      new DataView(stat.buffer).getBigInt64(C.stat.sizeOffset, true),
+    );
   },
 
   truncate(file: FileHandle, size: number): void {
@@ -341,10 +392,7 @@ export const posixSys: Sys = {
   unmap(mapping: Mapping): void {
     const m = mapping as PosixMapping;
     if (m.released) return;
-    m.release();
-    if (m.length > 0 && libc().munmap(m.address, BigInt(m.length)) !== 0) {
-      fail("munmap", m.request.file?.path);
-    }
+    vacate(m, m.release());
   },
 
   find(
@@ -382,7 +430,7 @@ export const posixSys: Sys = {
     let flags = C.O_RDWR | C.O_CLOEXEC;
     if (options.create) flags |= C.O_CREAT;
     if (options.exclusive) flags |= C.O_EXCL;
-    const fd = shmOpen(cString(`/${name}`), flags, 0o600);
+    const fd = shmOpen(cString(`/${name}`), flags, ...variadicMode(0o600));
     if (fd < 0) fail("shm_open", `/${name}`);
     return new PosixFile(fd, `/${name}`);
   },

@@ -65,6 +65,7 @@ import {
   WIN32,
   WIN32_ERROR,
 } from "./kernel32.ts";
+import { MappedBuffer } from "./mapped_buffer.ts";
 import { type OsError, osError } from "./os_error.ts";
 import { requireFileAccess } from "./permissions.ts";
 import type {
@@ -129,9 +130,6 @@ interface ViewRecord {
   section: bigint;
 }
 
-/** Keeps a mapping reachable from its buffer (and so from every view). */
-const OWNER = Symbol("mapping");
-
 /**
  * A mapping: one mapping object and one view of it. Its buffer is made on
  * first use and holds the mapping, so any live view keeps the mapping (and
@@ -147,8 +145,7 @@ class WinMapping implements Mapping {
   /** The mapping object's HANDLE; 0 if empty. */
   section: bigint;
   #backstop: FinalizationRegistry<ViewRecord>;
-  #buffer: ArrayBuffer | undefined;
-  #released = false;
+  #memory: MappedBuffer;
 
   constructor(
     request: MapRequest,
@@ -163,27 +160,24 @@ class WinMapping implements Mapping {
     this.delta = delta;
     this.section = section;
     this.#backstop = backstop;
+    this.#memory = new MappedBuffer(
+      this,
+      () =>
+        this.view === 0n ? null : Deno.UnsafePointerView.getArrayBuffer(
+          Deno.UnsafePointer.create(this.view)!,
+          this.length,
+          this.delta,
+        ),
+    );
     this.#track();
   }
 
   get buffer(): ArrayBuffer {
-    if (this.#buffer === undefined) {
-      if (this.view === 0n || this.#released) {
-        this.#buffer = new ArrayBuffer(0);
-      } else {
-        this.#buffer = Deno.UnsafePointerView.getArrayBuffer(
-          Deno.UnsafePointer.create(this.view)!,
-          this.length,
-          this.delta,
-        );
-        Object.defineProperty(this.#buffer, OWNER, { value: this });
-      }
-    }
-    return this.#buffer;
+    return this.#memory.buffer;
   }
 
   get released(): boolean {
-    return this.#released;
+    return this.#memory.released;
   }
 
   #track(): void {
@@ -196,13 +190,15 @@ class WinMapping implements Mapping {
     }
   }
 
-  /** Detaches the buffer so that no view can reach the memory any more. */
-  release(): void {
-    if (this.view !== 0n && !this.#released) this.#backstop.unregister(this);
-    this.#released = true;
-    if (this.#buffer !== undefined && !this.#buffer.detached) {
-      this.#buffer.transfer(0);
-    }
+  /**
+   * Detaches the buffer so that no view can reach the memory any more.
+   *
+   * @returns `false` if the buffer had been moved away: the view must then
+   * stay mapped.
+   */
+  release(): boolean {
+    if (this.view !== 0n && !this.released) this.#backstop.unregister(this);
+    return this.#memory.release();
   }
 
   /** Takes over the view of `source` (same request), after a failed remap. */
@@ -211,8 +207,7 @@ class WinMapping implements Mapping {
     this.view = source.view;
     this.delta = source.delta;
     this.section = source.section;
-    this.#released = false;
-    this.#buffer = undefined;
+    this.#memory.restore();
     this.#track();
   }
 }
@@ -520,8 +515,9 @@ export function createWindowsSys(
   /** Detaches the buffer, unmaps the view, closes the mapping object. */
   function release(mapping: WinMapping): void {
     if (mapping.released) return;
-    mapping.release();
-    if (mapping.view === 0n) return;
+    // A buffer moved away (structuredClone/postMessage transfer) may still
+    // point at the view: leave it mapped rather than free memory in use.
+    if (!mapping.release() || mapping.view === 0n) return;
     const k = load();
     const { view, section } = mapping;
     const path = mapping.request.file?.path;

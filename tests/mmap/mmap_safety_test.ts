@@ -173,3 +173,45 @@ Deno.test(
     assert.equal(kept, 199);
   },
 );
+
+Deno.test("Mmap buffers refuse transfer() and transferToFixedLength()", () => {
+  using m = Mmap.anonymous(16);
+  const buffer = m.bytes.buffer as ArrayBuffer;
+  assert.throws(() => buffer.transfer(), {
+    name: "TypeError",
+    message: /Cannot transfer the memory of a mapping/,
+  });
+  assert.throws(() => buffer.transferToFixedLength(), TypeError);
+  assert.equal(m.bytes.length, 16);
+  m.set(0, 5);
+  assert.equal(m.bytes[0], 5);
+});
+
+Deno.test("a buffer moved away by structuredClone still reads safely after close() and resize()", () => {
+  using dir = tempDir();
+  const path = writeFile(dir.path, "moved.txt", "moved away");
+  const m = Mmap.open(path);
+  const view = m.bytes;
+  const moved = new Uint8Array(
+    structuredClone(view.buffer, { transfer: [view.buffer as ArrayBuffer] }),
+  );
+  assert.equal(moved[0], 109);
+  assert.equal(view.length, 0);
+  m.close(); // the file is released; the moved buffer keeps readable memory
+  let sum = 0;
+  for (const b of moved) sum += b; // no fault: zeros now
+  assert.equal(sum, 0);
+  moved[0] = 1;
+  Deno.removeSync(path); // nothing holds the file
+
+  const a = Mmap.anonymous(4096);
+  a.set(0, 9);
+  const bytes = a.bytes;
+  const stolen = new Uint8Array(
+    structuredClone(bytes.buffer, { transfer: [bytes.buffer as ArrayBuffer] }),
+  );
+  a.resize(1 << 20); // copies the contents, leaves the old memory readable
+  assert.equal(a.get(0), 9);
+  assert.equal(stolen[4095], 0);
+  a.close();
+});

@@ -321,6 +321,9 @@ Deno.test("Mmap.open() with create makes a missing file", () => {
   m.write("12345678");
   m.flush();
   assert.equal(Deno.readTextFileSync(path), "12345678");
+  // open()'s variadic mode argument arrived: rw for all, less the umask.
+  const umask = Deno.umask();
+  assert.equal(Deno.statSync(path).mode! & 0o777, 0o666 & ~umask);
 });
 
 Deno.test("Mmap.open() with an offset maps from there", () => {
@@ -499,7 +502,7 @@ Deno.test("Mmap.fromFd() maps a duplicate of a descriptor", async () => {
   const path = writeFile(dir.path, "fd.txt", "from a descriptor");
   // Any descriptor will do: open one through the same C library.
   const { libc } = await import("../../src/ffi/libc.ts");
-  const fd = libc().open(utf8(`${path}\0`), 0, 0);
+  const fd = libc().open(utf8(`${path}\0`), 0, 0, 0, 0, 0, 0, 0, 0);
   assert.ok(fd >= 0);
   try {
     using m = Mmap.fromFd(fd, { access: "read" });

@@ -1,0 +1,93 @@
+/**
+ * The lifetime of the one `ArrayBuffer` over a mapping, shared by every
+ * backend:
+ *
+ * - it is made on first use (a map opened, searched and closed never pays
+ *   for one) and holds its owner, so any live view keeps the mapping alive
+ *   (and so registered with the finalization backstop);
+ * - `release()` detaches it, so every view reads as length 0 before the
+ *   memory goes away;
+ * - it cannot be moved: its own `transfer()` and `transferToFixedLength()`
+ *   throw. A move by `structuredClone`/`postMessage` with a transfer list
+ *   cannot be refused; `release()` then reports that the memory has a
+ *   foreign owner, and the backend must leave it readable (POSIX puts an
+ *   empty anonymous map in its place) instead of freeing it.
+ *
+ * @module
+ */
+
+const OWNER = Symbol("mapping");
+const detach = ArrayBuffer.prototype.transfer;
+
+function refuseTransfer(): never {
+  throw new TypeError(
+    "Cannot transfer the memory of a mapping: close() unmaps it; copy it with slice() instead",
+  );
+}
+
+const GUARD: PropertyDescriptorMap = {
+  transfer: { value: refuseTransfer },
+  transferToFixedLength: { value: refuseTransfer },
+};
+
+/** The buffer of one mapping. */
+export class MappedBuffer {
+  #make: () => ArrayBuffer | null;
+  #owner: object;
+  #buffer: ArrayBuffer | undefined;
+  #released = false;
+
+  /**
+   * @param owner The mapping the buffer keeps alive.
+   * @param make Makes the buffer over the memory, or returns `null` while the
+   * mapping is empty.
+   */
+  constructor(owner: object, make: () => ArrayBuffer | null) {
+    this.#owner = owner;
+    this.#make = make;
+  }
+
+  /** The buffer; empty once released or for an empty mapping. */
+  get buffer(): ArrayBuffer {
+    if (this.#buffer === undefined) {
+      const buffer = this.#released ? null : this.#make();
+      if (buffer === null) {
+        this.#buffer = new ArrayBuffer(0);
+      } else {
+        Object.defineProperty(buffer, OWNER, { value: this.#owner });
+        Object.defineProperties(buffer, GUARD);
+        this.#buffer = buffer;
+      }
+    }
+    return this.#buffer;
+  }
+
+  /** Whether `release()` was called (and not undone). */
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /**
+   * Detaches the buffer; views read as length 0 from now on.
+   *
+   * @returns `false` when the buffer had been moved away beforehand: another
+   * `ArrayBuffer` may still point at the memory, which must then stay
+   * readable.
+   */
+  release(): boolean {
+    this.#released = true;
+    const buffer = this.#buffer;
+    if (buffer === undefined) return true;
+    this.#buffer = undefined;
+    // Only this method detaches the buffer: detached already means moved away.
+    if (buffer.detached) return false;
+    detach.call(buffer, 0);
+    return true;
+  }
+
+  /** Undoes `release()` when the memory turned out to stay mapped. */
+  restore(): void {
+    this.#released = false;
+    this.#buffer = undefined;
+  }
+}
