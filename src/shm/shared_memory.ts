@@ -120,10 +120,10 @@ function openRandom(): { name: string; file: FileHandle } {
  * touches unmapped memory. What no library can prevent: another process
  * shrinking the block (`ftruncate`) while it is mapped, or `/dev/shm`
  * running out of space for pages first written to, makes the access fault
- * (`SIGBUS`), as in every language. Never move `buf.buffer` elsewhere (a
- * `postMessage` transfer list, `ArrayBuffer.prototype.transfer()`): the moved
- * buffer escapes `close()` and reading it afterwards crashes the process.
- * Post the block's name instead.
+ * (`SIGBUS`), as in every language. `buf.buffer.transfer()` throws; a
+ * buffer moved away by a `postMessage`/`structuredClone` transfer list keeps
+ * readable (zeroed) memory after `close()` instead of the block's. Post the
+ * block's name instead.
  *
  * @example Create a block, attach to it again by name, and clean up
  * ```ts
