@@ -49,6 +49,12 @@ export const LIBC_SYMBOLS = {
   },
   // int ftruncate(int fd, off_t length)
   ftruncate: { parameters: ["i32", "i64"], result: "i32" },
+  // int fallocate(int fd, int mode, off_t offset, off_t len)   (Linux)
+  fallocate: {
+    parameters: ["i32", "i32", "i64", "i64"],
+    result: "i32",
+    optional: true,
+  },
   // int fsync(int fd)
   fsync: { parameters: ["i32"], result: "i32" },
   // void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)

@@ -80,6 +80,12 @@ export interface Sys {
   size(file: FileHandle): number;
   /** Sets the file's size. */
   truncate(file: FileHandle, size: number): void;
+  /**
+   * Reserves disk blocks for the first `length` bytes of the file without
+   * changing its size, where the platform can (Linux `fallocate` with
+   * `FALLOC_FL_KEEP_SIZE`); a hint: does nothing where it cannot.
+   */
+  preallocate(file: FileHandle, length: number): void;
   /** Closes the file; idempotent. */
   close(file: FileHandle): void;
   /** Maps memory. */

@@ -328,6 +328,14 @@ export const posixSys: Sys = {
     }
   },
 
+  preallocate(file: FileHandle, length: number): void {
+    const fallocate = libc().fallocate;
+    if (fallocate == null || length <= 0) return;
+    // FALLOC_FL_KEEP_SIZE: reserve the blocks, leave the size. A file system
+    // without fallocate (EOPNOTSUPP) just gets no reservation.
+    fallocate(live(file).fd, 1, 0n, BigInt(length));
+  },
+
   close(file: FileHandle): void {
     const posix = file as PosixFile;
     if (posix.fd < 0) return;

@@ -608,6 +608,10 @@ export function createWindowsSys(
       setFileSize(k, open, size);
     },
 
+    preallocate(_file: FileHandle, _length: number): void {
+      // No reservation on Windows: writing allocates as it goes.
+    },
+
     close(file: FileHandle): void {
       if (!(file instanceof WinFile) && !(file instanceof WinShared)) return;
       if (file instanceof WinShared) file.closed = true;

@@ -48,5 +48,5 @@ export function save(path: string | URL, array: NDArray): void {
   writeAtomically(target, (file) => {
     writeAll(file, content.header);
     for (const chunk of content.data) writeAll(file, chunk);
-  });
+  }, content.size);
 }
