@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     .sort();
   const dir = Deno.env.get("COMPARE_DIR") ??
     Deno.makeTempDirSync({ prefix: "mmap-compare-" });
+  Deno.mkdirSync(dir, { recursive: true });
   const rows: string[] = [
     "| workload | Python/NumPy | this library | ratio | target |",
     "| --- | ---: | ---: | ---: | --- |",

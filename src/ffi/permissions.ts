@@ -47,3 +47,13 @@ export function requireFileAccess(path: string, write: boolean): void {
     );
   }
 }
+
+/**
+ * Checks that `path` may be written (removing a name needs no read access).
+ *
+ * @param path The file about to be written or removed.
+ * @throws {Deno.errors.NotCapable} Naming `--allow-write`.
+ */
+export function requireWriteAccess(path: string): void {
+  ensure({ name: "write", path }, "--allow-write", `write access to "${path}"`);
+}

@@ -14,7 +14,7 @@ import { PLATFORM, type PlatformConstants } from "./constants.ts";
 import { errno, libc, strerror } from "./libc.ts";
 import { osError } from "./os_error.ts";
 import { MappedBuffer } from "./mapped_buffer.ts";
-import { requireFileAccess } from "./permissions.ts";
+import { requireFileAccess, requireWriteAccess } from "./permissions.ts";
 import type {
   FileHandle,
   Mapping,
@@ -444,7 +444,7 @@ export const posixSys: Sys = {
   },
 
   unlinkShared(name: string): void {
-    requireFileAccess(sharedPath(name), true);
+    requireWriteAccess(sharedPath(name));
     const shmUnlink = libc().shm_unlink;
     if (shmUnlink == null) {
       throw new Deno.errors.NotSupported(

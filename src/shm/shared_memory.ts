@@ -205,7 +205,7 @@ export class SharedMemory implements Disposable {
     const { file } = opened;
     try {
       if (create) sys.truncate(file, size);
-      const length = sys.size(file);
+      const length = create ? size : sys.size(file);
       this.#mapping = sys.map({ file, length, offset: 0, kind: "shared" });
     } catch (error) {
       if (create) {
