@@ -15,6 +15,9 @@ type Floats = Float64Array | Float32Array | Float16Array;
  * Sums `n` elements of `a` starting at `i` (contiguous) with pairwise summation.
  */
 export function pairwiseSum(a: Floats, i: number, n: number): number {
+  if (n > BLOCK && n % BLOCK === 0 && ((n / BLOCK) & (n / BLOCK - 1)) === 0) {
+    return perfectPairwiseSum(a, i, n);
+  }
   if (n < 8) {
     let r = -0;
     for (let k = 0; k < n; k++) r += a[i + k];
@@ -43,6 +46,37 @@ export function pairwiseSum(a: Floats, i: number, n: number): number {
   let h = n >>> 1;
   h -= h % 8;
   return pairwiseSum(a, i, h) + pairwiseSum(a, i + h, n - h);
+}
+
+const partials = new Float64Array(64);
+
+/**
+ * `pairwiseSum` for `n` = 128 * 2^k, where the recursion tree is perfect:
+ * leaves are summed in order and combined by a binary counter, which adds
+ * exactly the pairs the recursion adds, without a call per leaf.
+ */
+function perfectPairwiseSum(a: Floats, start: number, n: number): number {
+  let depth = 0;
+  let count = 0;
+  const end = start + n;
+  for (let i = start; i < end; i += BLOCK) {
+    let r0 = a[i], r1 = a[i + 1], r2 = a[i + 2], r3 = a[i + 3];
+    let r4 = a[i + 4], r5 = a[i + 5], r6 = a[i + 6], r7 = a[i + 7];
+    for (let p = i + 8; p < i + BLOCK; p += 8) {
+      r0 += a[p];
+      r1 += a[p + 1];
+      r2 += a[p + 2];
+      r3 += a[p + 3];
+      r4 += a[p + 4];
+      r5 += a[p + 5];
+      r6 += a[p + 6];
+      r7 += a[p + 7];
+    }
+    let sum = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (let c = ++count; (c & 1) === 0; c >>= 1) sum = partials[--depth] + sum;
+    partials[depth++] = sum;
+  }
+  return partials[0];
 }
 
 /**
