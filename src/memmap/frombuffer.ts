@@ -1,7 +1,7 @@
 /**
  * `frombuffer()`: NumPy's `numpy.frombuffer`, an array viewing bytes that
- * already exist (an `Mmap`'s `bytes`, a `SharedMemory`'s `buf`, any
- * `Uint8Array` or `ArrayBuffer`) without copying them.
+ * already exist (an `Mmap`'s `bytes`, a `SharedMemory`'s `buf`, any typed
+ * array or `ArrayBuffer`) without copying them.
  *
  * @module
  */
@@ -27,7 +27,8 @@ export interface FromBufferOptions {
  * `Deno.errors.BadResource`) once the map is closed or resized, instead of
  * reading freed memory.
  *
- * @param buffer The bytes to view.
+ * @param buffer The bytes to view: an `ArrayBuffer`, or a typed array or
+ * `DataView` (its bytes, from its `byteOffset`).
  * @param options `dtype`, `count` and `offset`.
  * @returns The array; `reshape()` it for more dimensions.
  * @throws {RangeError} If `offset`/`count` do not fit the buffer, or the
@@ -52,15 +53,19 @@ export interface FromBufferOptions {
  * ```
  */
 export function frombuffer(
-  buffer: Uint8Array | ArrayBuffer,
+  buffer: ArrayBufferView | ArrayBuffer,
   options: FromBufferOptions = {},
 ): NDArray {
   let bytes: Uint8Array;
   if (buffer instanceof Uint8Array) bytes = buffer;
   else if (buffer instanceof ArrayBuffer) bytes = new Uint8Array(buffer);
-  else {throw new TypeError(
-      "Cannot view the buffer: expected a Uint8Array or an ArrayBuffer",
-    );}
+  else if (ArrayBuffer.isView(buffer)) {
+    bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  } else {
+    throw new TypeError(
+      "Cannot view the buffer: expected an ArrayBuffer or a typed array",
+    );
+  }
   const dt = toDType(options.dtype ?? "float64");
   const offset = options.offset ?? 0;
   const count = options.count ?? -1;

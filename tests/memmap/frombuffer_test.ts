@@ -52,3 +52,15 @@ Deno.test("frombuffer() arrays over a closed Mmap throw BadResource", () => {
   assert.throws(() => a.get(0), Deno.errors.BadResource);
   assert.throws(() => view.sum(), Deno.errors.BadResource);
 });
+
+Deno.test("frombuffer() views the bytes of any typed array", () => {
+  const floats = Float32Array.of(1, 2, 3, 4);
+  const a = frombuffer(floats.subarray(1), { dtype: "float32" });
+  assert.deepEqual(a.toArray(), [2, 3, 4]);
+  a.set(0, 20);
+  assert.equal(floats[1], 20);
+  assert.deepEqual(
+    frombuffer(new DataView(floats.buffer, 12), { dtype: "f4" }).toArray(),
+    [4],
+  );
+});
