@@ -53,7 +53,9 @@ const partials = new Float64Array(64);
 /**
  * `pairwiseSum` for `n` = 128 * 2^k, where the recursion tree is perfect:
  * leaves are summed in order and combined by a binary counter, which adds
- * exactly the pairs the recursion adds, without a call per leaf.
+ * exactly the pairs the recursion adds, without a call per leaf. The leaf
+ * loop repeats `pairwiseSum`'s on purpose: as a call it costs a fifth of the
+ * time of a whole sum.
  */
 function perfectPairwiseSum(a: Floats, start: number, n: number): number {
   let depth = 0;

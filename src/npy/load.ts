@@ -4,13 +4,13 @@
  * @module
  */
 
-import { type Memmap, memmap } from "../memmap/memmap.ts";
+import type { Memmap } from "../memmap/memmap.ts";
 import type { NDArray } from "../memmap/ndarray.ts";
 import { invalidData, quotePath, showBytes } from "./_errors.ts";
 import { toPath } from "./_files.ts";
 import { fileSource } from "./byte_source.ts";
 import { NPY_MAGIC, readNpyHeader } from "./header.ts";
-import { checkDataLength, readNpyArray } from "./npy_array.ts";
+import { mapNpyData, readNpyArray } from "./npy_array.ts";
 import { NpzFile, npzMmapMode } from "./npz_file.ts";
 
 /** How `load()` maps a file; `null` or omitted reads it into memory. */
@@ -122,12 +122,5 @@ export function load(
     if (mode === null) return readNpyArray(source, 0, size, where);
     header = readNpyHeader(source, 0, where);
   }
-  checkDataLength(header, 0, size, where);
-  return memmap(filename, {
-    dtype: header.descr.str,
-    mode,
-    offset: header.headerLength,
-    shape: header.shape,
-    order: header.fortranOrder ? "F" : "C",
-  });
+  return mapNpyData(filename, header, 0, size, mode, where);
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { type Memmap, memmap } from "../memmap/memmap.ts";
 import { NDArray } from "../memmap/ndarray.ts";
 import { contiguousStrides, isCContiguous } from "../memmap/shape.ts";
 import { isDetached, throwClosed } from "../memmap/storage.ts";
@@ -47,6 +48,37 @@ export function checkDataLength(
       } of ${header.descr.str} needs ${header.nbytes} bytes but ${available} follow the header`,
     );
   }
+}
+
+/**
+ * Maps the data of `.npy` content whose header has been read, after checking
+ * that all of it is in the file.
+ *
+ * @param filename The file (a `.npy`, or the `.npz` holding the member).
+ * @param header The parsed header.
+ * @param base Where the `.npy` content starts in the file.
+ * @param end Where it ends.
+ * @param mode The memmap mode.
+ * @param where The name of what is read, for error messages.
+ * @returns The memory-mapped array.
+ * @throws {Deno.errors.InvalidData} If the data is cut short.
+ */
+export function mapNpyData(
+  filename: string,
+  header: NpyHeader,
+  base: number,
+  end: number,
+  mode: "r" | "r+" | "c",
+  where: string,
+): Memmap {
+  checkDataLength(header, base, end, where);
+  return memmap(filename, {
+    dtype: header.descr.str,
+    mode,
+    offset: base + header.headerLength,
+    shape: header.shape,
+    order: header.fortranOrder ? "F" : "C",
+  });
 }
 
 /**

@@ -11,7 +11,7 @@ import { quotePath } from "./_errors.ts";
 import { toPath } from "./_files.ts";
 import { type ByteSource, bytesSource, fileSource } from "./byte_source.ts";
 import { readNpyHeader } from "./header.ts";
-import { checkDataLength, readNpyArray } from "./npy_array.ts";
+import { mapNpyData, readNpyArray } from "./npy_array.ts";
 import { ZIP_STORED, type ZipEntry, ZipReader } from "./zip_reader.ts";
 
 /** How `.npz` members may be mapped: read-only or copy-on-write. */
@@ -175,14 +175,14 @@ export class NpzFile implements Disposable {
         });
       }
       const header = readNpyHeader(this.#source, start, where, end);
-      checkDataLength(header, start, end, where);
-      return memmap(this.filename, {
-        dtype: header.descr.str,
-        mode: this.mmapMode,
-        offset: start + header.headerLength,
-        shape: header.shape,
-        order: header.fortranOrder ? "F" : "C",
-      });
+      return mapNpyData(
+        this.filename,
+        header,
+        start,
+        end,
+        this.mmapMode,
+        where,
+      );
     }
     const data = this.#zip.read(entry);
     if (!isNpy) {

@@ -12,7 +12,7 @@ import { quotePath } from "./_errors.ts";
 import { toPath, writeAll } from "./_files.ts";
 import { fileSource } from "./byte_source.ts";
 import { formatNpyHeader, type NpyVersion, readNpyHeader } from "./header.ts";
-import { checkDataLength } from "./npy_array.ts";
+import { mapNpyData } from "./npy_array.ts";
 
 /** Options of {@linkcode openMemmap}. */
 export interface OpenMemmapOptions {
@@ -95,14 +95,7 @@ export function openMemmap(
       size = source.size;
       header = readNpyHeader(source, 0, where);
     }
-    checkDataLength(header, 0, size, where);
-    return memmap(filename, {
-      dtype: header.descr.str,
-      mode,
-      offset: header.headerLength,
-      shape: header.shape,
-      order: header.fortranOrder ? "F" : "C",
-    });
+    return mapNpyData(filename, header, 0, size, mode, where);
   }
   const dt = toDType(options.dtype ?? "float64");
   if (options.shape === undefined || options.shape === null) {
