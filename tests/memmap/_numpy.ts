@@ -4,21 +4,10 @@
  * @module
  */
 
-function probe(): boolean {
-  try {
-    const out = new Deno.Command("python3", {
-      args: ["-c", "import numpy; print(numpy.__version__)"],
-      stdout: "piped",
-      stderr: "null",
-    }).outputSync();
-    return out.success;
-  } catch {
-    return false;
-  }
-}
+import { HAS_NUMPY } from "../test_util.ts";
 
-/** Whether python3 with NumPy can be run (tests using it are ignored otherwise). */
-export const NO_NUMPY: boolean = !probe();
+/** Whether python3 with NumPy can NOT be run (tests using it are ignored then). */
+export const NO_NUMPY: boolean = !HAS_NUMPY;
 
 /**
  * Runs Python code (with `np` imported) and parses its last printed line as JSON.

@@ -1,6 +1,7 @@
 // Shared helpers of the .npy/.npz tests.
 
 import { fileURLToPath } from "node:url";
+import { HAS_NUMPY } from "../test_util.ts";
 
 /** Directory of the committed NumPy-made fixtures. */
 export const FIXTURES: string = fileURLToPath(
@@ -30,21 +31,7 @@ export function pyFloat(s: string): number {
   return Number(s);
 }
 
-function hasNumpy(): boolean {
-  try {
-    const out = new Deno.Command("python3", {
-      args: ["-c", "import numpy"],
-      stdout: "null",
-      stderr: "null",
-    }).outputSync();
-    return out.success;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether python3 with NumPy can be run (interop tests are ignored otherwise). */
-export const HAS_NUMPY: boolean = hasNumpy();
+export { HAS_NUMPY };
 
 /**
  * Runs a Python script with NumPy and returns its stdout; throws with stderr on failure.
