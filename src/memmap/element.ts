@@ -355,6 +355,18 @@ export function copyRun(
     db.set(sb.subarray(sOff, sOff + count * isz), dOff);
     return;
   }
+  if (sStride === 0 && dStride === isz && count > 1) {
+    // One value into a contiguous run (fill, broadcast): write it once, then
+    // double the filled part with memmove.
+    for (let b = 0; b < isz; b++) db[dOff + b] = sb[sOff + b];
+    const total = count * isz;
+    for (let filled = isz; filled < total;) {
+      const n = Math.min(filled, total - filled);
+      db.copyWithin(dOff + filled, dOff, dOff + n);
+      filled += n;
+    }
+    return;
+  }
   if (
     dst.ta !== null && src.ta !== null && sStride % 4 === 0 &&
     dStride % 4 === 0 && isz % 4 === 0
