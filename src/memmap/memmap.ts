@@ -12,7 +12,6 @@ import {
   ALLOCATIONGRANULARITY,
   MADV_DONTNEED,
   MADVISE,
-  PAGESIZE,
 } from "../mmap/constants.ts";
 import { dtype as toDType, type DTypeLike } from "./dtype.ts";
 import { NDArray } from "./ndarray.ts";
@@ -71,7 +70,7 @@ let populateWorks = true;
 
 const ACCESS = { r: "read", "r+": "write", "w+": "write", c: "copy" } as const;
 
-/** Everything {@linkcode wrapMmap} needs besides the map. */
+/** Everything the {@linkcode Memmap} constructor needs besides the map. */
 export interface WrapOptions {
   /** The file name to report (made absolute). */
   filename: string;
@@ -149,15 +148,20 @@ export class Memmap extends NDArray implements Disposable {
       readOnly: mode === "r",
       label: options.filename,
       release: mode === "c" ? undefined : (start: number, length: number) => {
-        const a = Math.ceil(start / PAGESIZE) * PAGESIZE;
-        const b = Math.floor((start + length) / PAGESIZE) * PAGESIZE;
+        // Whole pages only: ALLOCATIONGRANULARITY is a multiple of the real
+        // page size on every platform (PAGESIZE is the table's assumption).
+        const a = Math.ceil(start / ALLOCATIONGRANULARITY) *
+          ALLOCATIONGRANULARITY;
+        const b = Math.floor((start + length) / ALLOCATIONGRANULARITY) *
+          ALLOCATIONGRANULARITY;
         if (b > a && !mmap.closed) mmap.madvise(MADV_DONTNEED, a, b - a);
       },
       prefetch: POPULATE === undefined
         ? undefined
         : (start: number, length: number) => {
           // Map the next window's pages in one call instead of one fault per 64 KiB.
-          const a = Math.floor(start / PAGESIZE) * PAGESIZE;
+          const a = Math.floor(start / ALLOCATIONGRANULARITY) *
+            ALLOCATIONGRANULARITY;
           const b = Math.min(start + length, mmap.length);
           if (b > a && !mmap.closed && populateWorks) {
             try {
@@ -230,20 +234,6 @@ export class Memmap extends NDArray implements Disposable {
   [Symbol.dispose](): void {
     this.close();
   }
-}
-
-/**
- * Wraps a region of an open {@linkcode Mmap} as a {@linkcode Memmap} (for
- * `.npy`/`.npz` readers that map the file themselves). The memmap takes
- * ownership of the map.
- *
- * @param mmap The map; its access must match `options.mode`.
- * @param options File name, mode, offsets, type, shape and order.
- * @returns The memmap.
- * @throws {RangeError} If the array does not fit in the map.
- */
-export function wrapMmap(mmap: Mmap, options: WrapOptions): Memmap {
-  return new Memmap(mmap, options);
 }
 
 /**
