@@ -576,11 +576,13 @@ export class Mmap implements Disposable, Iterable<number> {
     this.#check();
     return new LineIterator(() => {
       this.#check();
+      const bytes = this.#view();
       const pos = this.#pos;
-      if (pos >= this.#mapping.length) return undefined;
-      const end = this.#lineEnd();
+      if (pos >= bytes.length) return undefined;
+      const found = bytes.indexOf(10, pos);
+      const end = found === -1 ? bytes.length : found + 1;
       this.#pos = end;
-      return this.#view().subarray(pos, end);
+      return bytes.subarray(pos, end);
     });
   }
 
