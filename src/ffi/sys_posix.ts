@@ -310,11 +310,12 @@ export const posixSys: Sys = {
     const c = libc();
     const size = c.lseek(fd, 0n, C.SEEK_END);
     if (size >= 0) return Number(size);
-    // macOS answers ESPIPE for shared-memory objects: ask fstat instead.
+    // macOS answers ESPIPE for shared-memory objects: ask fstat instead (a
+    // pipe, anywhere, is not mappable and keeps its lseek error).
     const fstat = c.fstat_inode64 ?? c.fstat;
-    if (C.errnoNames[errno()] !== "ESPIPE" || fstat == null) {
-      fail("lseek", file.path);
-    }
+    const shm = Deno.build.os === "darwin" &&
+      C.errnoNames[errno()] === "ESPIPE";
+    if (!shm || fstat == null) fail("lseek", file.path);
     const stat = new Uint8Array(C.stat.bytes);
     if (fstat(fd, stat) !== 0) fail("fstat", file.path);
     return Number(
