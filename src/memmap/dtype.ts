@@ -117,6 +117,15 @@ const LITTLE_ENDIAN_HOST: boolean =
  *
  * Instances are created with {@linkcode dtype}; equal types compare equal
  * with {@linkcode DType.equals}.
+ *
+ * @example Inspect a big-endian type
+ * ```ts
+ * import { dtype } from "@seed/mmap";
+ * import assert from "node:assert/strict";
+ * const t = dtype(">i4");
+ * assert.deepEqual([t.name, t.str, t.itemsize, t.kind, t.byteorder], ["int32", ">i4", 4, "i", ">"]);
+ * assert.ok(t.equals(dtype(">i4")) && !t.equals(dtype("<i4")));
+ * ```
  */
 export class DType {
   /** The type name as NumPy prints `dtype.name`, e.g. `"float64"`. */

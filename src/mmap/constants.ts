@@ -93,13 +93,53 @@ export const ALLOCATIONGRANULARITY: number = PLATFORM.allocationGranularity;
  * ```
  */
 export const MAP_SHARED: number = PLATFORM.MAP_SHARED;
-/** Unix `MAP_PRIVATE`: copy-on-write. See {@linkcode MAP_SHARED}. */
+/**
+ * Unix `MAP_PRIVATE`: copy-on-write.
+ *
+ * @example Private anonymous memory
+ * ```ts
+ * import { MAP_PRIVATE, Mmap } from "@seed/mmap";
+ * import assert from "node:assert/strict";
+ * using m = Mmap.anonymous(8, { flags: MAP_PRIVATE });
+ * assert.equal(m.access, "copy");
+ * ```
+ */
 export const MAP_PRIVATE: number = PLATFORM.MAP_PRIVATE;
-/** Unix `MAP_ANONYMOUS`: memory with no file. See {@linkcode MAP_SHARED}. */
+/**
+ * Unix `MAP_ANONYMOUS`: memory with no file (implied by `Mmap.anonymous`).
+ *
+ * @example Accepted in flags
+ * ```ts
+ * import { MAP_ANONYMOUS, MAP_SHARED, Mmap } from "@seed/mmap";
+ * import assert from "node:assert/strict";
+ * using m = Mmap.anonymous(8, { flags: MAP_SHARED | MAP_ANONYMOUS });
+ * assert.equal(m.length, 8);
+ * ```
+ */
 export const MAP_ANONYMOUS: number = PLATFORM.MAP_ANONYMOUS;
-/** Linux `MAP_POPULATE`: read the pages in up front (0 elsewhere). */
+/**
+ * Linux `MAP_POPULATE`: read the pages in up front (0 elsewhere).
+ *
+ * @example Prefault anonymous memory
+ * ```ts
+ * import { MAP_POPULATE, MAP_SHARED, Mmap } from "@seed/mmap";
+ * import assert from "node:assert/strict";
+ * using m = Mmap.anonymous(65536, { flags: MAP_SHARED | MAP_POPULATE });
+ * assert.equal(m.get(65535), 0);
+ * ```
+ */
 export const MAP_POPULATE: number = PLATFORM.MAP_POPULATE;
-/** Unix `MAP_NORESERVE`: no swap is reserved (0 where not supported). */
+/**
+ * Unix `MAP_NORESERVE`: no swap is reserved (0 where not supported).
+ *
+ * @example A large private map without a reservation
+ * ```ts
+ * import { MAP_NORESERVE, MAP_PRIVATE, Mmap } from "@seed/mmap";
+ * import assert from "node:assert/strict";
+ * using m = Mmap.anonymous(1 << 30, { flags: MAP_PRIVATE | MAP_NORESERVE });
+ * assert.equal(m.length, 1 << 30);
+ * ```
+ */
 export const MAP_NORESERVE: number = PLATFORM.MAP_NORESERVE;
 /**
  * Unix `PROT_READ`.
@@ -113,9 +153,28 @@ export const MAP_NORESERVE: number = PLATFORM.MAP_NORESERVE;
  * ```
  */
 export const PROT_READ: number = PLATFORM.PROT_READ;
-/** Unix `PROT_WRITE`. See {@linkcode PROT_READ}. */
+/**
+ * Unix `PROT_WRITE`.
+ *
+ * @example A writable map by protection
+ * ```ts
+ * import { Mmap, PROT_READ, PROT_WRITE } from "@seed/mmap";
+ * import assert from "node:assert/strict";
+ * using m = Mmap.anonymous(8, { prot: PROT_READ | PROT_WRITE });
+ * assert.equal(m.access, "default");
+ * ```
+ */
 export const PROT_WRITE: number = PLATFORM.PROT_WRITE;
-/** Unix `PROT_EXEC`. See {@linkcode PROT_READ}. */
+/**
+ * Unix `PROT_EXEC`: executable pages.
+ *
+ * @example The value
+ * ```ts
+ * import { PROT_EXEC, PROT_READ, PROT_WRITE } from "@seed/mmap";
+ * import assert from "node:assert/strict";
+ * assert.equal(PROT_EXEC & (PROT_READ | PROT_WRITE), 0);
+ * ```
+ */
 export const PROT_EXEC: number = PLATFORM.PROT_EXEC;
 
 const ADVICE = PLATFORM.madvise;
@@ -131,16 +190,53 @@ const ADVICE = PLATFORM.madvise;
  * ```
  */
 export const MADV_NORMAL: number = ADVICE.MADV_NORMAL;
-/** `madvise` advice: expect random access. See {@linkcode MADV_NORMAL}. */
+/**
+ * `madvise` advice: expect random access.
+ *
+ * @example Advise a map
+ * ```ts
+ * import { MADV_RANDOM, Mmap } from "@seed/mmap";
+ * using m = Mmap.anonymous(65536);
+ * m.madvise(MADV_RANDOM);
+ * ```
+ */
 export const MADV_RANDOM: number = ADVICE.MADV_RANDOM;
-/** `madvise` advice: expect sequential access. See {@linkcode MADV_NORMAL}. */
+/**
+ * `madvise` advice: expect sequential access.
+ *
+ * @example Advise a map
+ * ```ts
+ * import { MADV_SEQUENTIAL, Mmap } from "@seed/mmap";
+ * using m = Mmap.anonymous(65536);
+ * m.madvise(MADV_SEQUENTIAL);
+ * ```
+ */
 export const MADV_SEQUENTIAL: number = ADVICE.MADV_SEQUENTIAL;
-/** `madvise` advice: read ahead now. See {@linkcode MADV_NORMAL}. */
+/**
+ * `madvise` advice: read ahead now.
+ *
+ * @example Advise a map
+ * ```ts
+ * import { MADV_WILLNEED, Mmap } from "@seed/mmap";
+ * using m = Mmap.anonymous(65536);
+ * m.madvise(MADV_WILLNEED);
+ * ```
+ */
 export const MADV_WILLNEED: number = ADVICE.MADV_WILLNEED;
 /**
- * `madvise` advice: the pages are not needed; a shared file map reads them
- * again from the file, a private or anonymous map reads zeros.
- * See {@linkcode MADV_NORMAL}.
+ * `madvise` advice: the pages are not needed now. A shared map (file or
+ * anonymous) reads the same data again later; a private map loses its
+ * changes (file pages read the file again, anonymous pages read zeros).
+ *
+ * @example On Linux, private anonymous pages read zeros afterwards
+ * ```ts
+ * import { MADV_DONTNEED, MAP_PRIVATE, Mmap } from "@seed/mmap";
+ * import assert from "node:assert/strict";
+ * using m = Mmap.anonymous(65536, { flags: MAP_PRIVATE });
+ * m.set(0, 7);
+ * m.madvise(MADV_DONTNEED);
+ * assert.equal(m.get(0), 0);
+ * ```
  */
 export const MADV_DONTNEED: number = ADVICE.MADV_DONTNEED;
 
