@@ -11,6 +11,7 @@ import {
   clampIndex,
   indexOfBytes,
   lastIndexOfBytes,
+  lineEnd,
   sliceRange,
 } from "./search.ts";
 import { toPath } from "./path.ts";
@@ -180,6 +181,7 @@ export class Mmap implements Disposable, Iterable<number> {
   #file: FileHandle | null;
   #mapping: Mapping;
   #bytes: Uint8Array | undefined;
+  #words: Uint32Array | undefined;
   #access: Access;
   #offset: number;
   #pos = 0;
@@ -454,6 +456,7 @@ export class Mmap implements Disposable, Iterable<number> {
     } finally {
       if (this.#file) sys.close(this.#file);
       this.#bytes = undefined;
+      this.#words = undefined;
     }
   }
 
@@ -522,8 +525,12 @@ export class Mmap implements Disposable, Iterable<number> {
 
   #lineEnd(): number {
     const bytes = this.#view();
-    const found = bytes.indexOf(10, this.#pos);
-    return found === -1 ? bytes.length : found + 1;
+    this.#words ??= new Uint32Array(
+      bytes.buffer,
+      bytes.byteOffset,
+      bytes.length >>> 2,
+    );
+    return lineEnd(bytes, this.#words, this.#pos);
   }
 
   /**
@@ -576,13 +583,11 @@ export class Mmap implements Disposable, Iterable<number> {
     this.#check();
     return new LineIterator(() => {
       this.#check();
-      const bytes = this.#view();
       const pos = this.#pos;
-      if (pos >= bytes.length) return undefined;
-      const found = bytes.indexOf(10, pos);
-      const end = found === -1 ? bytes.length : found + 1;
+      if (pos >= this.#mapping.length) return undefined;
+      const end = this.#lineEnd();
       this.#pos = end;
-      return bytes.subarray(pos, end);
+      return this.#view().subarray(pos, end);
     });
   }
 
@@ -1055,6 +1060,7 @@ export class Mmap implements Disposable, Iterable<number> {
     // Drop the view first: whatever happens, the next access makes a fresh
     // one from the mapping that is current then.
     this.#bytes = undefined;
+    this.#words = undefined;
     this.#mapping = sys.remap(this.#mapping, newSize);
   }
 

@@ -1,6 +1,7 @@
 /**
  * Byte search in plain TypeScript, for short ranges where an FFI call costs
- * more than the search, and for `rfind`. Also Python's slice-index rules.
+ * more than the search, for `rfind` and for line ends. Also Python's
+ * slice-index rules.
  *
  * @module
  */
@@ -33,6 +34,39 @@ export function indexOfBytes(
     if (j === n) return i;
   }
   return -1;
+}
+
+/**
+ * The index just past the next `"\n"` at or after `pos`, or the length when
+ * there is none. Scans four bytes at a time (`words` views the same bytes):
+ * a word holds a newline when `x = word ^ 0x0a0a0a0a` has a zero byte, which
+ * `(x - 0x01010101) & ~x & 0x80808080` tells exactly. Faster than
+ * `indexOf`, whose call costs more than a typical line.
+ *
+ * @param bytes The bytes; `byteOffset` a multiple of 4.
+ * @param words A `Uint32Array` over the same bytes (`bytes.length >>> 2` long).
+ * @param pos Where to start.
+ * @returns The end of the line.
+ */
+export function lineEnd(
+  bytes: Uint8Array,
+  words: Uint32Array,
+  pos: number,
+): number {
+  const length = bytes.length;
+  let q = pos;
+  for (; (q & 3) !== 0; q++) {
+    if (q >= length) return length;
+    if (bytes[q] === 10) return q + 1;
+  }
+  const count = words.length;
+  let w = q >>> 2;
+  for (; w < count; w++) {
+    const x = words[w] ^ 0x0a0a0a0a;
+    if (((x - 0x01010101) & ~x & 0x80808080) !== 0) break;
+  }
+  for (q = w << 2; q < length; q++) if (bytes[q] === 10) return q + 1;
+  return length;
 }
 
 /**
