@@ -1,7 +1,7 @@
 // Shared helpers of the .npy/.npz tests.
 
 import { fileURLToPath } from "node:url";
-import { HAS_NUMPY } from "../test_util.ts";
+import { HAS_NUMPY, python, tempDir } from "../test_util.ts";
 
 /** Directory of the committed NumPy-made fixtures. */
 export const FIXTURES: string = fileURLToPath(
@@ -31,34 +31,7 @@ export function pyFloat(s: string): number {
   return Number(s);
 }
 
-export { HAS_NUMPY };
-
-/**
- * Runs a Python script with NumPy and returns its stdout; throws with stderr on failure.
- */
-export function python(script: string, ...args: string[]): string {
-  const out = new Deno.Command("python3", {
-    args: ["-c", script, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).outputSync();
-  const dec = new TextDecoder();
-  if (!out.success) {
-    throw new Error(`python3 failed (${out.code}):\n${dec.decode(out.stderr)}`);
-  }
-  return dec.decode(out.stdout);
-}
-
-/** A temp directory removed by the returned dispose. */
-export function tempDir(): { path: string } & Disposable {
-  const path = Deno.makeTempDirSync({ prefix: "npy_test_" });
-  return {
-    path,
-    [Symbol.dispose]() {
-      Deno.removeSync(path, { recursive: true });
-    },
-  };
-}
+export { HAS_NUMPY, python, tempDir };
 
 /** A small deterministic PRNG (mulberry32). */
 export function rng(seed: number): () => number {
