@@ -46,8 +46,7 @@ function variadicMode(
   return [mode, 0, 0, 0, 0, 0, mode];
 }
 
-function fail(call: string, path?: string): never {
-  const code = errno();
+function fail(call: string, path?: string, code: number = errno()): never {
   const name = C.errnoNames[code] ?? `E${code}`;
   throw osError(call, name, strerror(code), path);
 }
@@ -254,8 +253,7 @@ function remapMemory(mapping: Mapping, newLength: number): Mapping {
       const code = errno();
       // The old mapping is still in place: let it be used again.
       old.restore();
-      const name = C.errnoNames[code] ?? `E${code}`;
-      throw osError("mremap", name, strerror(code), old.request.file?.path);
+      fail("mremap", old.request.file?.path, code);
     }
     return new PosixMapping(request, address, pointer);
   }
