@@ -455,8 +455,7 @@ export class Mmap implements Disposable, Iterable<number> {
       sys.unmap(this.#mapping);
     } finally {
       if (this.#file) sys.close(this.#file);
-      this.#bytes = undefined;
-      this.#words = undefined;
+      this.#dropViews();
     }
   }
 
@@ -1059,9 +1058,14 @@ export class Mmap implements Disposable, Iterable<number> {
     checkSize("newSize", newSize);
     // Drop the view first: whatever happens, the next access makes a fresh
     // one from the mapping that is current then.
+    this.#dropViews();
+    this.#mapping = sys.remap(this.#mapping, newSize);
+  }
+
+  /** Forgets the views over the mapping; the next access makes them anew. */
+  #dropViews(): void {
     this.#bytes = undefined;
     this.#words = undefined;
-    this.#mapping = sys.remap(this.#mapping, newSize);
   }
 
   /** The view over the mapping, made on first use. */
