@@ -66,6 +66,20 @@ export interface OpenOptions {
   readonly truncate?: boolean;
 }
 
+/**
+ * A page-aligned byte range of a `WebAssembly.Memory` that file pages can be
+ * shown in (see {@linkcode Sys.overlay}). The memory must belong to the
+ * caller and never grow, and nothing else may use the range.
+ */
+export interface OverlayTarget {
+  /** The memory. */
+  readonly memory: WebAssembly.Memory;
+  /** Start of the range in the memory, in bytes (a multiple of 64 KiB). */
+  readonly start: number;
+  /** Length of the range in bytes (a multiple of 64 KiB). */
+  readonly length: number;
+}
+
 /** The operations each platform provides. */
 export interface Sys {
   /** Constant values of this platform. */
@@ -104,6 +118,25 @@ export interface Sys {
   advise(mapping: Mapping, start: number, length: number, advice: number): void;
   /** Detaches the buffer and releases the memory; idempotent. */
   unmap(mapping: Mapping): void;
+  /**
+   * Maps `length` bytes of `file` from byte `offset` read-only into
+   * `target`, replacing what the range held, so that WebAssembly code reads
+   * the file's pages in place (no copy). Placed so that large pages of the
+   * page cache can be mapped whole where the kernel does that. Optional:
+   * only where the platform supports it (Linux).
+   *
+   * @returns The index in `target.memory` where byte `offset` of the file lands.
+   * @throws {RangeError} If the bytes do not fit in the range (it needs
+   * `length` plus 4 MiB).
+   */
+  overlay?(
+    target: OverlayTarget,
+    file: FileHandle,
+    offset: number,
+    length: number,
+  ): number;
+  /** Puts zeroed private memory back over the whole of `target` (after `overlay`). */
+  clearOverlay?(target: OverlayTarget): void;
   /** Index of `needle` in `[start, end)` of the mapping, or -1. */
   find(
     mapping: Mapping,

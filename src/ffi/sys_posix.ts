@@ -20,6 +20,7 @@ import type {
   Mapping,
   MapRequest,
   OpenOptions,
+  OverlayTarget,
   Sys,
 } from "./sys.ts";
 
@@ -278,6 +279,85 @@ function pageSize(): number {
   return pageSizeCache;
 }
 
+/**
+ * Where the page cache may hold large folios that the kernel maps whole with
+ * one page-table entry: 2 MiB (x86-64, and arm64 with 4 KiB pages). An
+ * overlay's address and file offset agree modulo this, or every 4 KiB page
+ * costs a fault of its own.
+ */
+const LARGE_PAGE = 2n * 1024n * 1024n;
+
+/** The address of `target`'s first byte, after checking the range. */
+function overlayAddress(target: OverlayTarget): { base: bigint; at: bigint } {
+  const page = pageSize();
+  const { memory, start, length } = target;
+  if (
+    start % page !== 0 || length % page !== 0 || start < 0 || length <= 0 ||
+    start + length > memory.buffer.byteLength
+  ) {
+    throw new RangeError(
+      `Cannot overlay bytes ${start}..${start + length} of a ` +
+        `${memory.buffer.byteLength}-byte memory: not whole pages inside it`,
+    );
+  }
+  const pointer = Deno.UnsafePointer.of(new Uint8Array(memory.buffer));
+  const base = Deno.UnsafePointer.value(pointer) as bigint;
+  if (base % BigInt(page) !== 0n) {
+    throw new RangeError("Cannot overlay a memory that is not page-aligned");
+  }
+  return { base, at: base + BigInt(start) };
+}
+
+function overlay(
+  target: OverlayTarget,
+  file: FileHandle,
+  offset: number,
+  length: number,
+): number {
+  const fd = live(file).fd;
+  const { base, at } = overlayAddress(target);
+  const page = BigInt(pageSize());
+  const from = (BigInt(offset) / LARGE_PAGE) * LARGE_PAGE;
+  const address = ((at + LARGE_PAGE - 1n) / LARGE_PAGE) * LARGE_PAGE;
+  const span = ((BigInt(offset + length) - from + page - 1n) / page) * page;
+  if (address + span > at + BigInt(target.length)) {
+    throw new RangeError(
+      `Cannot overlay ${length} bytes in a ${target.length}-byte range: ` +
+        "it needs 4 MiB more than the bytes",
+    );
+  }
+  const pointer = libc().mmap(
+    Deno.UnsafePointer.create(address),
+    span,
+    C.PROT_READ | C.PROT_WRITE,
+    C.MAP_PRIVATE | C.MAP_NORESERVE | C.MAP_FIXED,
+    fd,
+    from,
+  );
+  if (pointer === null || Deno.UnsafePointer.value(pointer) === MAP_FAILED) {
+    const code = errno();
+    // A failed MAP_FIXED may have unmapped part of the range already.
+    clearOverlay(target);
+    fail("mmap", file.path, code);
+  }
+  return Number(address - base) + offset - Number(from);
+}
+
+function clearOverlay(target: OverlayTarget): void {
+  const { at } = overlayAddress(target);
+  const pointer = libc().mmap(
+    Deno.UnsafePointer.create(at),
+    BigInt(target.length),
+    C.PROT_READ | C.PROT_WRITE,
+    C.MAP_PRIVATE | C.MAP_ANONYMOUS | C.MAP_NORESERVE | C.MAP_FIXED,
+    -1,
+    0n,
+  );
+  if (pointer === null || Deno.UnsafePointer.value(pointer) === MAP_FAILED) {
+    fail("mmap");
+  }
+}
+
 /** The POSIX implementation of the platform seam. */
 export const posixSys: Sys = {
   constants: C,
@@ -401,6 +481,10 @@ export const posixSys: Sys = {
     if (m.released) return;
     vacate(m, m.release());
   },
+
+  // Tested on Linux only: elsewhere reductions read through the map itself.
+  overlay: Deno.build.os === "linux" ? overlay : undefined,
+  clearOverlay: Deno.build.os === "linux" ? clearOverlay : undefined,
 
   find(
     mapping: Mapping,

@@ -6,7 +6,7 @@
  */
 
 import { resolve } from "node:path";
-import { Mmap } from "../mmap/mmap.ts";
+import { clearOverlay, Mmap, overlayMmap } from "../mmap/mmap.ts";
 import { toPath } from "../mmap/path.ts";
 import {
   ALLOCATIONGRANULARITY,
@@ -22,7 +22,7 @@ import {
   shapeSize,
 } from "./shape.ts";
 import type { ArrayStorage } from "./storage.ts";
-import { isDetached, throwClosed } from "./storage.ts";
+import { isDetached, offerOverlay, throwClosed } from "./storage.ts";
 
 /** NumPy's memmap modes, short and long names. */
 export type MemmapMode =
@@ -172,6 +172,14 @@ export class Memmap extends NDArray implements Disposable {
           }
         },
     };
+    if (mode !== "c") {
+      // The file holds what the map shows (but in mode "c": private changes).
+      offerOverlay(storage, {
+        show: (target, start, length) =>
+          overlayMmap(mmap, target, start, length),
+        clear: clearOverlay,
+      });
+    }
     super(
       storage,
       dt,

@@ -54,6 +54,7 @@ import {
   type ArrayStorage,
   isDetached,
   memoryStorage,
+  overlayOf,
   throwClosed,
   throwReadOnly,
 } from "./storage.ts";
@@ -880,6 +881,7 @@ export class NDArray implements Iterable<Element | NDArray> {
       offset: this.byteOffset,
       release: this.storage.release?.bind(this.storage),
       prefetch: this.storage.prefetch?.bind(this.storage),
+      overlay: overlayOf(this.storage),
     };
     if (axis === undefined || axis === null) {
       const r = reduceAll(op, view);

@@ -15,9 +15,14 @@ import {
   readRun,
   type RunIO,
 } from "./element.ts";
-import { RUN, walk } from "./iterate.ts";
+import { RUN, walk, WINDOW } from "./iterate.ts";
 import { CompensatedSum, pairwiseSumStrided } from "./pairwise.ts";
 import { shapeSize } from "./shape.ts";
+import {
+  type OverlaySource,
+  RUN_LENGTH,
+  sumRunsInPlace,
+} from "./kernels/sum_float64.ts";
 
 /** The reductions. */
 export type ReduceOp = "sum" | "mean" | "min" | "max";
@@ -36,6 +41,8 @@ export interface ReduceView {
   release?: (start: number, length: number) => void;
   /** Prepares the next window (memory maps). */
   prefetch?: (start: number, length: number) => void;
+  /** Shows the bytes in place to SIMD kernels (memory maps of files). */
+  overlay?: OverlaySource;
 }
 
 /** A reduction result: values in a domain buffer of type `dtype`. */
@@ -219,6 +226,12 @@ class Accumulator {
     this.#numIm = im;
   }
 
+  /** Adds the sum of `count` float elements computed elsewhere (same runs as `feed`). */
+  addSum(sum: number, count: number): void {
+    this.count += count;
+    this.#sum.add(sum);
+  }
+
   #fold(): void {
     this.#big = BigInt.asIntN(
       64,
@@ -272,10 +285,27 @@ class Accumulator {
  */
 export function reduceAll(op: ReduceOp, v: ReduceView): Reduced {
   const dt = v.io.dtype;
-  const acc = new Accumulator(op, dt, shapeSize(v.shape));
+  const size = shapeSize(v.shape);
+  const acc = new Accumulator(op, dt, size);
+  let shape = v.shape, strides = v.strides, offset = v.offset;
+  const start = inPlaceStart(op, v, size);
+  if (start >= 0) {
+    // Whole runs by the SIMD kernel, then the rest (same runs) below.
+    const runs = sumRunsInPlace(
+      v.overlay!,
+      start,
+      Math.floor(size / RUN_LENGTH),
+      (sum) => acc.addSum(sum, RUN_LENGTH),
+    );
+    if (runs > 0) {
+      shape = [size - runs * RUN_LENGTH];
+      strides = [8];
+      offset = start + runs * RUN_LENGTH * 8;
+    }
+  }
   walk(
-    v.shape,
-    [{ offset: v.offset, strides: v.strides }],
+    shape,
+    [{ offset, strides }],
     (offs, count, strides) => {
       acc.feed(v.io, offs[0], strides[0], count);
     },
@@ -293,6 +323,43 @@ export function reduceAll(op: ReduceOp, v: ReduceView): Reduced {
     ? (domainOf(dt) === "complex" ? C128 : dt.toNative())
     : acc.work;
   return { dtype: elementType, buffer: out };
+}
+
+/**
+ * Arrays smaller than one release window stay mapped between calls, so the
+ * JavaScript path reads resident memory; larger ones are released as they
+ * are walked and must be faulted in again anyway: the SIMD kernel's case.
+ */
+const IN_PLACE_MIN = WINDOW / 8;
+
+/**
+ * Where the SIMD kernel can sum `v` in place: the byte offset of its lowest
+ * element when `v` is a sum or mean of little-endian float64 elements that
+ * fill one block of memory (in any axis order, as memory-order walks visit
+ * it) in storage that offers overlays; otherwise -1.
+ */
+function inPlaceStart(op: ReduceOp, v: ReduceView, size: number): number {
+  const dt = v.io.dtype;
+  if (
+    (op !== "sum" && op !== "mean") || v.overlay === undefined ||
+    dt.name !== "float64" || !dt.littleEndian || size < IN_PLACE_MIN ||
+    RUN !== RUN_LENGTH
+  ) return -1;
+  let start = v.offset;
+  const dims: [number, number][] = [];
+  v.shape.forEach((n, k) => {
+    if (n === 1) return;
+    const s = v.strides[k];
+    if (s < 0) start += (n - 1) * s;
+    dims.push([n, Math.abs(s)]);
+  });
+  dims.sort((a, b) => a[1] - b[1]);
+  let step = 8;
+  for (const [n, s] of dims) {
+    if (s !== step) return -1;
+    step *= n;
+  }
+  return start;
 }
 
 /**

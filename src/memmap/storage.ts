@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { OverlaySource } from "./kernels/sum_float64.ts";
+
 /**
  * Bytes an array views, with the rules for writing and releasing them.
  *
@@ -27,6 +29,33 @@ export interface ArrayStorage {
   release?(byteStart: number, byteLength: number): void;
   /** Prepares `[byteStart, byteStart + byteLength)` of `bytes` for a sequential read. Optional. */
   prefetch?(byteStart: number, byteLength: number): void;
+}
+
+const overlays = new WeakMap<ArrayStorage, OverlaySource>();
+
+/**
+ * Lets SIMD kernels see the storage's bytes in place in WebAssembly memory
+ * (memory maps of files, where the platform can). Only for storage whose
+ * file always holds what `bytes` reads. Internal: not exported by `mod.ts`.
+ *
+ * @param storage The storage.
+ * @param source How to show its bytes.
+ */
+export function offerOverlay(
+  storage: ArrayStorage,
+  source: OverlaySource,
+): void {
+  overlays.set(storage, source);
+}
+
+/**
+ * The overlay source offered for a storage, if any.
+ *
+ * @param storage The storage.
+ * @returns The source, or `undefined`.
+ */
+export function overlayOf(storage: ArrayStorage): OverlaySource | undefined {
+  return overlays.get(storage);
 }
 
 /**

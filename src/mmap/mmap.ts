@@ -5,7 +5,12 @@
  */
 
 import { sys } from "../ffi/platform.ts";
-import type { FileHandle, MapKind, Mapping } from "../ffi/sys.ts";
+import type {
+  FileHandle,
+  MapKind,
+  Mapping,
+  OverlayTarget,
+} from "../ffi/sys.ts";
 import { type Access, ALLOCATIONGRANULARITY } from "./constants.ts";
 import {
   clampIndex,
@@ -140,6 +145,32 @@ function toBytes(data: Uint8Array | string): Uint8Array {
   );
 }
 
+let fileOf: (m: Mmap) => FileHandle | null;
+
+/**
+ * Shows bytes `[start, start + length)` of a file-backed map read-only in
+ * WebAssembly memory, in place (see `Sys.overlay`), for this library's own
+ * kernels; not exported by `mod.ts`.
+ *
+ * @returns Where byte `start` landed in `target.memory`, or -1 when the
+ * platform cannot overlay or the map is closed or anonymous.
+ */
+export function overlayMmap(
+  m: Mmap,
+  target: OverlayTarget,
+  start: number,
+  length: number,
+): number {
+  const file = fileOf(m);
+  if (file === null || sys.overlay === undefined) return -1;
+  return sys.overlay(target, file, m.offset + start, length);
+}
+
+/** Puts zeroed memory back over a target {@linkcode overlayMmap} used. */
+export function clearOverlay(target: OverlayTarget): void {
+  sys.clearOverlay?.(target);
+}
+
 /**
  * A memory-mapped file or block of anonymous memory, with the file-like and
  * bytes-like API of Python's `mmap.mmap`: a position for `read`/`write`/
@@ -197,6 +228,10 @@ export class Mmap implements Disposable, Iterable<number> {
     this.#mapping = mapping;
     this.#access = access;
     this.#offset = offset;
+  }
+
+  static {
+    fileOf = (m) => m.#closed ? null : m.#file;
   }
 
   /**

@@ -1,0 +1,230 @@
+import assert from "node:assert/strict";
+import { frombuffer, memmap, type NDArray } from "../../mod.ts";
+import { sys, useSys } from "../../src/ffi/platform.ts";
+import type { OverlayTarget, Sys } from "../../src/ffi/sys.ts";
+import {
+  type OverlaySource,
+  RUN_LENGTH,
+  sumRunsInPlace,
+} from "../../src/memmap/kernels/sum_float64.ts";
+import { pairwiseSum } from "../../src/memmap/pairwise.ts";
+import { NO_NUMPY, numpy } from "./_numpy.ts";
+import { tempDir } from "../test_util.ts";
+
+const LINUX = Deno.build.os === "linux";
+/** Enough elements for the in-place kernel (two 16 MiB windows and a tail). */
+const COUNT = 2 * 2 * 1024 * 1024 + 12_345;
+
+function values(count: number, seed = 7): Float64Array {
+  const data = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    data[i] = (seed / 2147483648 - 0.5) * 10 ** ((i % 11) - 3);
+  }
+  return data;
+}
+
+/** Writes `data` after `offset` bytes of filler; returns the path. */
+function dataFile(dir: string, data: Float64Array, offset = 0): string {
+  const path = `${dir}/values-${offset}.f8`;
+  const bytes = new Uint8Array(offset + data.byteLength);
+  bytes.fill(0xab, 0, offset);
+  bytes.set(new Uint8Array(data.buffer), offset);
+  Deno.writeFileSync(path, bytes);
+  return path;
+}
+
+/** Runs `fn` with the platform's overlay wrapped to count calls (or replaced). */
+function withOverlay<T>(
+  overlay: Sys["overlay"],
+  fn: () => T,
+): T {
+  const previous = useSys({ ...sys, overlay });
+  try {
+    return fn();
+  } finally {
+    useSys(previous);
+  }
+}
+
+function countingOverlay(): { calls: number; overlay: Sys["overlay"] } {
+  const real = sys.overlay!;
+  const counter = {
+    calls: 0,
+    overlay: (
+      t: OverlayTarget,
+      f: Parameters<typeof real>[1],
+      o: number,
+      n: number,
+    ) => {
+      counter.calls++;
+      return real(t, f, o, n);
+    },
+  };
+  return counter;
+}
+
+/** The sum the JavaScript path computes: the same data, in memory. */
+function referenceSum(array: NDArray): number {
+  return array.copy().sum() as number;
+}
+
+/** Lines of /proc/self/maps that map `path`. */
+function mapsOf(path: string): number {
+  return Deno.readTextFileSync("/proc/self/maps").split("\n")
+    .filter((line) => line.endsWith(path)).length;
+}
+
+Deno.test("the SIMD kernel sums runs exactly as pairwiseSum does", () => {
+  // A source that copies into the kernel's memory: the kernel alone, no overlay.
+  const runs = 40;
+  const data = values(runs * RUN_LENGTH + 3, 3);
+  data[5] = -0;
+  data[RUN_LENGTH * 3 + 17] = 1e300;
+  data[RUN_LENGTH * 3 + 18] = -1e300;
+  data[RUN_LENGTH * 7 + 100] = Infinity;
+  data[RUN_LENGTH * 9 + 1] = NaN;
+  for (const skew of [0, 3]) {
+    let cleared = 0;
+    const source: OverlaySource = {
+      show(target, byteStart, byteLength) {
+        const at = target.start + skew; // unaligned loads too
+        new Uint8Array(target.memory.buffer, at, byteLength).set(
+          new Uint8Array(data.buffer, byteStart, byteLength),
+        );
+        return at;
+      },
+      clear() {
+        cleared++;
+      },
+    };
+    const sums: number[] = [];
+    const done = sumRunsInPlace(source, 8 * 3, runs, (s) => sums.push(s));
+    assert.equal(done, runs);
+    assert.equal(cleared, 1);
+    for (let r = 0; r < runs; r++) {
+      const want = pairwiseSum(data, 3 + r * RUN_LENGTH, RUN_LENGTH);
+      assert.ok(Object.is(sums[r], want), `run ${r}: ${sums[r]} vs ${want}`);
+    }
+  }
+});
+
+Deno.test("sumRunsInPlace stops where the source cannot show data", () => {
+  const sums: number[] = [];
+  const refuse: OverlaySource = { show: () => -1, clear: () => {} };
+  assert.equal(sumRunsInPlace(refuse, 0, 10, (s) => sums.push(s)), 0);
+  assert.deepEqual(sums, []);
+});
+
+Deno.test({
+  name:
+    "memmap sum() and mean() of large float64 arrays read the file in place",
+  ignore: !LINUX,
+}, async (t) => {
+  using dir = tempDir();
+  const data = values(COUNT);
+  for (const offset of [0, 8, 3, 4096 + 5, 2 * 1024 * 1024 + 24]) {
+    await t.step(`offset ${offset}`, () => {
+      const path = dataFile(dir.path, data, offset);
+      const counter = countingOverlay();
+      withOverlay(counter.overlay, () => {
+        for (const mode of ["r", "r+"] as const) {
+          using m = memmap(path, { dtype: "<f8", mode, offset });
+          const want = referenceSum(m);
+          counter.calls = 0;
+          assert.equal(m.sum(), want);
+          assert.ok(counter.calls >= 2, `${counter.calls} overlays`);
+          assert.equal(m.mean(), want / COUNT);
+          assert.equal(mapsOf(path), 1, "no overlay left mapped");
+        }
+      });
+    });
+  }
+  await t.step("views that fill one block: 2-D C and F order, reversed", () => {
+    const path = dataFile(dir.path, data);
+    const counter = countingOverlay();
+    withOverlay(counter.overlay, () => {
+      const rows = 1024, cols = Math.floor(COUNT / 1024);
+      for (const order of ["C", "F"] as const) {
+        using m = memmap(path, {
+          dtype: "float64",
+          mode: "r",
+          shape: [rows, cols],
+          order,
+        });
+        for (const view of [m, m.T, m.slice("::-1"), m.slice(null, "::-1")]) {
+          counter.calls = 0;
+          assert.equal(view.sum(), referenceSum(view));
+          assert.ok(counter.calls > 0);
+        }
+        counter.calls = 0;
+        const strided = m.slice("::2");
+        assert.equal(strided.sum(), referenceSum(strided));
+        assert.equal(counter.calls, 0, "strided views use the JavaScript path");
+      }
+    });
+  });
+  await t.step("mode c and small arrays read through the map", () => {
+    const path = dataFile(dir.path, data);
+    const counter = countingOverlay();
+    withOverlay(counter.overlay, () => {
+      using c = memmap(path, { dtype: "float64", mode: "c" });
+      c.set(0, 1e6); // a private change the file does not have
+      assert.equal(c.sum(), referenceSum(c));
+      using small = memmap(path, { dtype: "float64", mode: "r", shape: 1000 });
+      small.sum();
+      assert.equal(counter.calls, 0);
+    });
+  });
+});
+
+Deno.test({
+  name: "a failed overlay falls back to the map with the same result",
+  ignore: !LINUX,
+}, () => {
+  using dir = tempDir();
+  const data = values(COUNT, 5);
+  const path = dataFile(dir.path, data);
+  const real = sys.overlay!;
+  let calls = 0;
+  const failSecond: Sys["overlay"] = (target, file, offset, length) => {
+    if (++calls === 2) {
+      sys.clearOverlay!(target);
+      throw new Error("mmap(): Cannot allocate memory (ENOMEM)");
+    }
+    return real(target, file, offset, length);
+  };
+  const want = referenceSum(frombuffer(data));
+  withOverlay(failSecond, () => {
+    using m = memmap(path, { dtype: "float64", mode: "r" });
+    assert.equal(m.sum(), want);
+  });
+  assert.equal(calls, 2);
+  withOverlay(undefined, () => {
+    using m = memmap(path, { dtype: "float64", mode: "r" });
+    assert.equal(m.sum(), want);
+  });
+  // And the kernel still works afterwards.
+  using m = memmap(path, { dtype: "float64", mode: "r" });
+  assert.equal(m.sum(), want);
+});
+
+Deno.test({
+  name: "in-place sum() agrees with NumPy",
+  ignore: NO_NUMPY || !LINUX,
+}, () => {
+  using dir = tempDir();
+  const data = values(COUNT, 9);
+  const path = dataFile(dir.path, data, 3);
+  using m = memmap(path, { dtype: "float64", mode: "r", offset: 3 });
+  const want = Number(numpy<string>(`
+a = np.memmap(${JSON.stringify(path)}, dtype="<f8", mode="r", offset=3)
+print(json.dumps(repr(float(a.sum()))))`));
+  let magnitude = 0;
+  for (const v of data) magnitude += Math.abs(v);
+  const got = m.sum() as number;
+  assert.ok(
+    Math.abs(got - want) <= magnitude * 2 ** -50,
+    `${got} vs NumPy ${want}`,
+  );
+});
