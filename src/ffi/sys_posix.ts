@@ -142,16 +142,21 @@ function vacate(m: PosixMapping, intact: boolean): void {
     }
     return;
   }
-  const pointer = c.mmap(
-    Deno.UnsafePointer.create(m.address),
-    BigInt(m.length),
+  zeroPagesAt(m.address, m.length, m.request.file?.path);
+}
+
+/** Replaces `[address, address + length)` with private zero pages (`MAP_FIXED`). */
+function zeroPagesAt(address: bigint, length: number, path?: string): void {
+  const pointer = libc().mmap(
+    Deno.UnsafePointer.create(address),
+    BigInt(length),
     C.PROT_READ | C.PROT_WRITE,
     C.MAP_PRIVATE | C.MAP_ANONYMOUS | C.MAP_NORESERVE | C.MAP_FIXED,
     -1,
     0n,
   );
   if (pointer === null || Deno.UnsafePointer.value(pointer) === MAP_FAILED) {
-    fail("mmap", m.request.file?.path);
+    fail("mmap", path);
   }
 }
 
@@ -344,18 +349,7 @@ function overlay(
 }
 
 function clearOverlay(target: OverlayTarget): void {
-  const { at } = overlayAddress(target);
-  const pointer = libc().mmap(
-    Deno.UnsafePointer.create(at),
-    BigInt(target.length),
-    C.PROT_READ | C.PROT_WRITE,
-    C.MAP_PRIVATE | C.MAP_ANONYMOUS | C.MAP_NORESERVE | C.MAP_FIXED,
-    -1,
-    0n,
-  );
-  if (pointer === null || Deno.UnsafePointer.value(pointer) === MAP_FAILED) {
-    fail("mmap");
-  }
+  zeroPagesAt(overlayAddress(target).at, target.length);
 }
 
 /** The POSIX implementation of the platform seam. */
