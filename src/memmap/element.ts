@@ -218,7 +218,7 @@ function convert(
         for (; j < end; j++, i += s) {
           d[j] = t[i] !== 0 ? 1 : 0;
         }
-      } else if (s === 1 && t.BYTES_PER_ELEMENT === 8) {
+      } else if (s === 1) {
         d.set(t.subarray(i, i + count), j);
       } else for (; j < end; j++, i += s) d[j] = t[i];
     } else if (from === "bigint") {

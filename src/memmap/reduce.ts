@@ -19,10 +19,12 @@ import { RUN, walk, WINDOW } from "./iterate.ts";
 import { CompensatedSum, pairwiseSumStrided } from "./pairwise.ts";
 import { shapeSize } from "./shape.ts";
 import {
+  type FloatSize,
   type OverlaySource,
   RUN_LENGTH,
   sumRunsInPlace,
-} from "./kernels/sum_float64.ts";
+  WINDOW_BYTES,
+} from "./kernels/sum_floats.ts";
 
 /** The reductions. */
 export type ReduceOp = "sum" | "mean" | "min" | "max";
@@ -291,16 +293,18 @@ export function reduceAll(op: ReduceOp, v: ReduceView): Reduced {
   const start = inPlaceStart(op, v, size);
   if (start >= 0) {
     // Whole runs by the SIMD kernel, then the rest (same runs) below.
+    const itemsize = dt.itemsize as FloatSize;
     const runs = sumRunsInPlace(
       v.overlay!,
+      itemsize,
       start,
       Math.floor(size / RUN_LENGTH),
       (sum) => acc.addSum(sum, RUN_LENGTH),
     );
     if (runs > 0) {
       shape = [size - runs * RUN_LENGTH];
-      strides = [8];
-      offset = start + runs * RUN_LENGTH * 8;
+      strides = [itemsize];
+      offset = start + runs * RUN_LENGTH * itemsize;
     }
   }
   walk(
@@ -326,24 +330,21 @@ export function reduceAll(op: ReduceOp, v: ReduceView): Reduced {
 }
 
 /**
- * Arrays smaller than one release window stay mapped between calls, so the
+ * Where the SIMD kernels can sum `v` in place: the byte offset of its lowest
+ * element when `v` is a sum or mean of little-endian float64 or float32
+ * elements that fill one block of memory (in any axis order, as memory-order
+ * walks visit it) of storage that offers overlays; otherwise -1.
+ *
+ * Blocks smaller than one release window stay mapped between calls, so the
  * JavaScript path reads resident memory; larger ones are released as they
- * are walked and must be faulted in again anyway: the SIMD kernel's case.
- */
-const IN_PLACE_MIN = WINDOW / 8;
-
-/**
- * Where the SIMD kernel can sum `v` in place: the byte offset of its lowest
- * element when `v` is a sum or mean of little-endian float64 elements that
- * fill one block of memory (in any axis order, as memory-order walks visit
- * it) in storage that offers overlays; otherwise -1.
+ * are walked and must be faulted in again anyway: the kernels' case.
  */
 function inPlaceStart(op: ReduceOp, v: ReduceView, size: number): number {
   const dt = v.io.dtype;
   if (
     (op !== "sum" && op !== "mean") || v.overlay === undefined ||
-    dt.name !== "float64" || !dt.littleEndian || size < IN_PLACE_MIN ||
-    RUN !== RUN_LENGTH
+    (dt.name !== "float64" && dt.name !== "float32") || !dt.littleEndian ||
+    size * dt.itemsize < Math.max(WINDOW, WINDOW_BYTES) || RUN !== RUN_LENGTH
   ) return -1;
   let start = v.offset;
   const dims: [number, number][] = [];
@@ -354,7 +355,7 @@ function inPlaceStart(op: ReduceOp, v: ReduceView, size: number): number {
     dims.push([n, Math.abs(s)]);
   });
   dims.sort((a, b) => a[1] - b[1]);
-  let step = 8;
+  let step = dt.itemsize;
   for (const [n, s] of dims) {
     if (s !== step) return -1;
     step *= n;

@@ -6,7 +6,7 @@ import {
   type OverlaySource,
   RUN_LENGTH,
   sumRunsInPlace,
-} from "../../src/memmap/kernels/sum_float64.ts";
+} from "../../src/memmap/kernels/sum_floats.ts";
 import { pairwiseSum } from "../../src/memmap/pairwise.ts";
 import { NO_NUMPY, numpy } from "./_numpy.ts";
 import { tempDir } from "../test_util.ts";
@@ -75,36 +75,51 @@ function mapsOf(path: string): number {
     .filter((line) => line.endsWith(path)).length;
 }
 
-Deno.test("the SIMD kernel sums runs exactly as pairwiseSum does", () => {
-  // A source that copies into the kernel's memory: the kernel alone, no overlay.
+Deno.test("the SIMD kernels sum runs exactly as pairwiseSum does", async (t) => {
+  // A source that copies into the kernel's memory: the kernels alone, no overlay.
   const runs = 40;
   const data = values(runs * RUN_LENGTH + 3, 3);
   data[5] = -0;
-  data[RUN_LENGTH * 3 + 17] = 1e300;
-  data[RUN_LENGTH * 3 + 18] = -1e300;
+  data[RUN_LENGTH * 3 + 17] = 1e30;
+  data[RUN_LENGTH * 3 + 18] = -1e30;
   data[RUN_LENGTH * 7 + 100] = Infinity;
   data[RUN_LENGTH * 9 + 1] = NaN;
-  for (const skew of [0, 3]) {
-    let cleared = 0;
-    const source: OverlaySource = {
-      show(target, byteStart, byteLength) {
-        const at = target.start + skew; // unaligned loads too
-        new Uint8Array(target.memory.buffer, at, byteLength).set(
-          new Uint8Array(data.buffer, byteStart, byteLength),
+  for (const typed of [data, Float32Array.from(data)]) {
+    const size = typed.BYTES_PER_ELEMENT as 8 | 4;
+    const widened = Float64Array.from(typed);
+    for (const skew of [0, 3]) {
+      await t.step(`${size * 8}-bit elements, ${skew} bytes off`, () => {
+        let cleared = 0;
+        const source: OverlaySource = {
+          show(target, byteStart, byteLength) {
+            const at = target.start + skew; // unaligned loads too
+            new Uint8Array(target.memory.buffer, at, byteLength).set(
+              new Uint8Array(typed.buffer, byteStart, byteLength),
+            );
+            return at;
+          },
+          clear() {
+            cleared++;
+          },
+        };
+        const sums: number[] = [];
+        const done = sumRunsInPlace(
+          source,
+          size,
+          size * 3,
+          runs,
+          (s) => sums.push(s),
         );
-        return at;
-      },
-      clear() {
-        cleared++;
-      },
-    };
-    const sums: number[] = [];
-    const done = sumRunsInPlace(source, 8 * 3, runs, (s) => sums.push(s));
-    assert.equal(done, runs);
-    assert.equal(cleared, 1);
-    for (let r = 0; r < runs; r++) {
-      const want = pairwiseSum(data, 3 + r * RUN_LENGTH, RUN_LENGTH);
-      assert.ok(Object.is(sums[r], want), `run ${r}: ${sums[r]} vs ${want}`);
+        assert.equal(done, runs);
+        assert.equal(cleared, 1);
+        for (let r = 0; r < runs; r++) {
+          const want = pairwiseSum(widened, 3 + r * RUN_LENGTH, RUN_LENGTH);
+          assert.ok(
+            Object.is(sums[r], want),
+            `run ${r}: ${sums[r]} vs ${want}`,
+          );
+        }
+      });
     }
   }
 });
@@ -112,7 +127,7 @@ Deno.test("the SIMD kernel sums runs exactly as pairwiseSum does", () => {
 Deno.test("sumRunsInPlace stops where the source cannot show data", () => {
   const sums: number[] = [];
   const refuse: OverlaySource = { show: () => -1, clear: () => {} };
-  assert.equal(sumRunsInPlace(refuse, 0, 10, (s) => sums.push(s)), 0);
+  assert.equal(sumRunsInPlace(refuse, 8, 0, 10, (s) => sums.push(s)), 0);
   assert.deepEqual(sums, []);
 });
 
@@ -140,6 +155,30 @@ Deno.test({
       });
     });
   }
+  await t.step("float32, and float64 stored big-endian (not in place)", () => {
+    const path = dataFile(dir.path, data);
+    const singles = `${dir.path}/singles.f4`;
+    // Values that cancel, so that the float32 total still shows every run's sum.
+    const f32 = new Float32Array(2 * COUNT).map((_, i) => Math.sin(i) * 100);
+    Deno.writeFileSync(singles, new Uint8Array(f32.buffer));
+    const counter = countingOverlay();
+    withOverlay(counter.overlay, () => {
+      using f4 = memmap(singles, { dtype: "<f4", mode: "r", offset: 4 });
+      const want = referenceSum(f4);
+      assert.ok(Number.isFinite(want));
+      counter.calls = 0;
+      assert.equal(f4.sum(), want);
+      assert.ok(counter.calls > 0);
+      assert.equal(
+        f4.mean(),
+        Math.fround(referenceSum(f4.astype("float64")) / f4.size),
+      );
+      using big = memmap(path, { dtype: ">f8", mode: "r" });
+      counter.calls = 0;
+      assert.equal(big.sum(), referenceSum(big));
+      assert.equal(counter.calls, 0);
+    });
+  });
   await t.step("views that fill one block: 2-D C and F order, reversed", () => {
     const path = dataFile(dir.path, data);
     const counter = countingOverlay();

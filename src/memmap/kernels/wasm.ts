@@ -75,6 +75,9 @@ export const op = {
   f64Store: (offset = 0): number[] => [0x39, 3, ...uleb(offset)],
   /** `v128.load offset=…`; the address need not be aligned. */
   v128Load: (offset = 0): number[] => [...simd(0x00), 4, ...uleb(offset)],
+  /** `v128.load64_zero offset=…`: eight bytes into the low half. */
+  v128Load64Zero: (offset = 0): number[] => [...simd(0x5d), 3, ...uleb(offset)],
+  f64x2PromoteLowF32x4: simd(0x5f),
   f64x2Add: simd(0xf0),
   f64x2ExtractLane: (lane: number): number[] => [...simd(0x21), lane],
   /** `loop` with no result; `end` closes it. */

@@ -1,0 +1,260 @@
+/**
+ * SIMD kernels for summing float64 and float32 data that lives in a file:
+ * windows of the file are mapped in place into WebAssembly memory
+ * (`Sys.overlay`) and summed with 128-bit vectors there. JavaScript cannot
+ * use SIMD on the map itself, and copying would cost more than the sum.
+ *
+ * The kernels compute exactly what the JavaScript path does for a run of
+ * {@linkcode RUN_LENGTH} elements: leaves of 128 elements summed in float64
+ * with eight accumulators (NumPy's pairwise leaf, held as four pairs of
+ * lanes; float32 elements are widened first, as the JavaScript path reads
+ * them), leaves combined as a perfect binary tree. The results are
+ * bit-identical.
+ *
+ * @module
+ */
+
+import type { OverlayTarget } from "../../ffi/sys.ts";
+import { encodeModule, type FunctionSpec, I32, op, V128 } from "./wasm.ts";
+
+/** Elements per run: the runs both paths sum with one pairwise tree (a power of two times 128). */
+export const RUN_LENGTH = 8192;
+const LEAVES = RUN_LENGTH / 128;
+/** Bytes of the file shown at a time. */
+export const WINDOW_BYTES = 16 * 1024 * 1024;
+/** Memory layout: leaf sums at 0, run sums at 4096, the overlay from 64 KiB. */
+const LEAF_AT = 0;
+const OUT_AT = 4096;
+const REGION_AT = 64 * 1024;
+const REGION_LENGTH = WINDOW_BYTES + 4 * 1024 * 1024;
+const PAGES = (REGION_AT + REGION_LENGTH) / 65536;
+
+/** The element types the kernels sum, by item size. */
+export type FloatSize = 8 | 4;
+
+// runs(p, count, out): sums `count` runs from byte p; run k's sum goes to out + 8k.
+const [p, count, out, q, end, leaf, width, i] = [0, 1, 2, 3, 4, 5, 6, 7];
+const [a0, a1, a2, a3] = [8, 9, 10, 11];
+const { localGet: get, localSet: set, localTee: tee, i32Const: i32 } = op;
+
+/** The run-summing function for elements of `size` bytes. */
+function runsFunction(size: FloatSize): FunctionSpec {
+  // Two elements as float64 lanes, from byte `offset` after the address on the stack.
+  const loadPair = (offset: number) =>
+    size === 8
+      ? [op.v128Load(offset)]
+      : [op.v128Load64Zero(offset), op.f64x2PromoteLowF32x4];
+  const accumulate = (v: number, k: number) => [
+    get(v),
+    get(q),
+    ...loadPair(2 * size * k),
+    op.f64x2Add,
+    set(v),
+  ];
+  const lanes = (v: number) => [
+    get(v),
+    op.f64x2ExtractLane(0),
+    get(v),
+    op.f64x2ExtractLane(1),
+    op.f64Add,
+  ];
+  const accumulators = [a0, a1, a2, a3];
+  return {
+    name: `runs${size * 8}`,
+    params: 3,
+    locals: [[5, I32], [4, V128]],
+    body: [
+      op.loop, // each run
+      i32(LEAF_AT),
+      set(leaf),
+      op.loop, // each leaf: accumulators start at its first eight elements
+      ...accumulators.flatMap((v, k) => [
+        get(p),
+        ...loadPair(2 * size * k),
+        set(v),
+      ]),
+      get(p),
+      i32(128 * size),
+      op.i32Add,
+      set(end),
+      get(p),
+      i32(8 * size),
+      op.i32Add,
+      set(q),
+      op.loop, // eight elements at a time
+      ...accumulators.flatMap((v, k) => accumulate(v, k)),
+      get(q),
+      i32(8 * size),
+      op.i32Add,
+      tee(q),
+      get(end),
+      op.i32LtU,
+      op.brIf(0),
+      op.end,
+      // ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+      get(leaf),
+      ...lanes(a0),
+      ...lanes(a1),
+      op.f64Add,
+      ...lanes(a2),
+      ...lanes(a3),
+      op.f64Add,
+      op.f64Add,
+      op.f64Store(),
+      get(end),
+      set(p),
+      get(leaf),
+      i32(8),
+      op.i32Add,
+      tee(leaf),
+      i32(LEAF_AT + LEAVES * 8),
+      op.i32LtU,
+      op.brIf(0),
+      op.end,
+      // Pairs of neighbours, level by level, down to one sum.
+      i32(LEAVES * 4),
+      set(width),
+      op.loop,
+      i32(0),
+      set(i),
+      op.loop,
+      get(i),
+      get(i),
+      get(i),
+      op.i32Add,
+      op.f64Load(LEAF_AT),
+      get(i),
+      get(i),
+      op.i32Add,
+      op.f64Load(LEAF_AT + 8),
+      op.f64Add,
+      op.f64Store(LEAF_AT),
+      get(i),
+      i32(8),
+      op.i32Add,
+      tee(i),
+      get(width),
+      op.i32LtU,
+      op.brIf(0),
+      op.end,
+      get(width),
+      i32(1),
+      op.i32ShrU,
+      tee(width),
+      i32(4),
+      op.i32Ne,
+      op.brIf(0),
+      op.end,
+      get(out),
+      i32(LEAF_AT),
+      op.f64Load(),
+      op.f64Store(),
+      get(out),
+      i32(8),
+      op.i32Add,
+      set(out),
+      get(count),
+      i32(1),
+      op.i32Sub,
+      tee(count),
+      op.brIf(0),
+      op.end,
+    ],
+  };
+}
+
+const KERNELS = encodeModule([runsFunction(8), runsFunction(4)]);
+
+/** Data that can be shown in place in WebAssembly memory (a memory map's file). */
+export interface OverlaySource {
+  /** Maps bytes of the data into `target`; returns where `byteStart` landed, or -1. */
+  show(target: OverlayTarget, byteStart: number, byteLength: number): number;
+  /** Puts zero pages back over `target`. */
+  clear(target: OverlayTarget): void;
+}
+
+type Runs = (p: number, count: number, out: number) => void;
+
+interface Kernel {
+  target: OverlayTarget;
+  runs: Record<FloatSize, Runs>;
+  sums: Float64Array;
+}
+
+let kernel: Kernel | null | undefined;
+
+function load(): Kernel | null {
+  if (kernel !== undefined) return kernel;
+  try {
+    const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES });
+    const instance = new WebAssembly.Instance(
+      new WebAssembly.Module(KERNELS as Uint8Array<ArrayBuffer>),
+      { env: { memory } },
+    );
+    kernel = {
+      target: { memory, start: REGION_AT, length: REGION_LENGTH },
+      runs: {
+        8: instance.exports.runs64 as Runs,
+        4: instance.exports.runs32 as Runs,
+      },
+      sums: new Float64Array(
+        memory.buffer,
+        OUT_AT,
+        WINDOW_BYTES / RUN_LENGTH / 4,
+      ),
+    };
+  } catch {
+    kernel = null; // No WebAssembly SIMD here: the JavaScript path does it all.
+  }
+  return kernel;
+}
+
+/**
+ * Sums `runs` whole runs of contiguous little-endian float64 (`size` 8) or
+ * float32 (`size` 4) data starting at `byteStart`, shown window by window
+ * through `source`, and hands each run's pairwise sum to `add` in order.
+ *
+ * @returns How many runs were summed: fewer than `runs` (maybe 0) when the
+ * platform cannot overlay or an overlay failed; the caller sums the rest.
+ */
+export function sumRunsInPlace(
+  source: OverlaySource,
+  size: FloatSize,
+  byteStart: number,
+  runs: number,
+  add: (sum: number) => void,
+): number {
+  const k = load();
+  if (k === null) return 0;
+  const runBytes = RUN_LENGTH * size;
+  const runsPerWindow = WINDOW_BYTES / runBytes;
+  let done = 0;
+  let shown = false;
+  try {
+    while (done < runs) {
+      const n = Math.min(runsPerWindow, runs - done);
+      const at = source.show(
+        k.target,
+        byteStart + done * runBytes,
+        n * runBytes,
+      );
+      if (at < 0) break;
+      shown = true;
+      k.runs[size](at, n, OUT_AT);
+      const sums = k.sums;
+      for (let r = 0; r < n; r++) add(sums[r]);
+      done += n;
+    }
+  } catch {
+    // An overlay failed: the caller reads the rest through the map.
+  } finally {
+    if (shown) {
+      try {
+        source.clear(k.target);
+      } catch {
+        kernel = null; // Never use a memory whose pages may be gone.
+      }
+    }
+  }
+  return done;
+}
