@@ -99,7 +99,7 @@ export interface WrapOptions {
  * `assign()` walk the map in 16 MiB windows and release finished windows
  * (`madvise(MADV_DONTNEED)`, not in mode `"c"`), so that summing a file
  * larger than RAM keeps memory use small. On Linux, `sum()`/`mean()` of
- * 16 MiB or more of contiguous little-endian float64 data read the file's
+ * 16 MiB or more of contiguous little-endian float64 or float32 data read the file's
  * pages in place with a WebAssembly SIMD kernel (same result as the loop,
  * bit for bit); a stray write through `data` of a mode `"r"` memmap (which
  * stays private and never reaches the file) is not seen by those sums.
