@@ -1,6 +1,7 @@
 /**
  * memmap workloads against NumPy: `sum()` of a 1 GiB float64 memmap in page
- * cache and single-element `get`/`set`. The seed scenario (a 3.2 GB file,
+ * cache (the target), `max()` and a float32 `sum()` for reference, and
+ * single-element `get`/`set`. The seed scenario (a 3.2 GB file,
  * RSS figures) is `memmap_report.ts`, run by the same runner after the table.
  *
  * @module
@@ -30,6 +31,19 @@ function makeFile(dir: string): void {
     w.slice(`${i}:${i + block.length}`).assign(block);
   }
   w.flush();
+  Deno.readFileSync(path); // into the page cache
+}
+
+function makeSingles(dir: string): void {
+  const path = `${dir}/sum_512mib.f4`;
+  try {
+    if (Deno.statSync(path).size === COUNT * 4) return;
+  } catch { /* make it */ }
+  makeFile(dir);
+  using from = memmap(`${dir}/sum_1gib.f8`, { dtype: "float64", mode: "r" });
+  using to = memmap(path, { dtype: "float32", mode: "w+", shape: COUNT });
+  to.assign(from);
+  to.flush();
   Deno.readFileSync(path); // into the page cache
 }
 
@@ -63,6 +77,44 @@ export const workloads: Workload[] = [
     python: `
 t = time.perf_counter()
 m = np.memmap(DIR + "/sum_1gib.f8", dtype="float64", mode="r")
+s = float(m.sum())
+del m
+ms = (time.perf_counter() - t) * 1000
+`,
+  },
+  {
+    name: "memmap max() of 1 GiB float64 (page cache)",
+    target: "(no target)",
+    repeat: 5,
+    deno: (dir) =>
+      time(() => {
+        using m = memmap(`${dir}/sum_1gib.f8`, { dtype: "float64", mode: "r" });
+        m.max();
+      }),
+    python: `
+t = time.perf_counter()
+m = np.memmap(DIR + "/sum_1gib.f8", dtype="float64", mode="r")
+s = float(m.max())
+del m
+ms = (time.perf_counter() - t) * 1000
+`,
+  },
+  {
+    name: "memmap sum() of 512 MiB float32 (page cache)",
+    target: "(no target)",
+    repeat: 5,
+    setup: makeSingles,
+    deno: (dir) =>
+      time(() => {
+        using m = memmap(`${dir}/sum_512mib.f4`, {
+          dtype: "float32",
+          mode: "r",
+        });
+        m.sum();
+      }),
+    python: `
+t = time.perf_counter()
+m = np.memmap(DIR + "/sum_512mib.f4", dtype="float32", mode="r")
 s = float(m.sum())
 del m
 ms = (time.perf_counter() - t) * 1000

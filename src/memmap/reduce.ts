@@ -21,10 +21,10 @@ import { shapeSize } from "./shape.ts";
 import {
   type FloatSize,
   type OverlaySource,
+  reduceInPlace,
   RUN_LENGTH,
-  sumRunsInPlace,
   WINDOW_BYTES,
-} from "./kernels/sum_floats.ts";
+} from "./kernels/reduce_floats.ts";
 
 /** The reductions. */
 export type ReduceOp = "sum" | "mean" | "min" | "max";
@@ -149,18 +149,13 @@ class Accumulator {
       if (op === "sum" || op === "mean") {
         this.#sum.add(pairwiseSumStrided(arr, i, count, s));
       } else {
+        // Math.min/max: NaN wins, and -0 < +0 (as WebAssembly's min/max).
         let m = first ? arr[i] : this.#num;
         const end = i + count * s;
         if (op === "min") {
-          for (let p = i; p !== end; p += s) {
-            const v = arr[p];
-            if (v < m || v !== v) m = v;
-          }
+          for (let p = i; p !== end; p += s) m = Math.min(m, arr[p]);
         } else {
-          for (let p = i; p !== end; p += s) {
-            const v = arr[p];
-            if (v > m || v !== v) m = v;
-          }
+          for (let p = i; p !== end; p += s) m = Math.max(m, arr[p]);
         }
         this.#num = m;
       }
@@ -228,10 +223,20 @@ class Accumulator {
     this.#numIm = im;
   }
 
-  /** Adds the sum of `count` float elements computed elsewhere (same runs as `feed`). */
-  addSum(sum: number, count: number): void {
+  /**
+   * Takes in the sum (of one run, as `feed` sums it), minimum or maximum of
+   * `count` float elements computed elsewhere.
+   */
+  addPartial(value: number, count: number): void {
+    const op = this.op;
+    if (op === "sum" || op === "mean") this.#sum.add(value);
+    else if (this.count === 0) this.#num = value;
+    else {
+      this.#num = op === "min"
+        ? Math.min(this.#num, value)
+        : Math.max(this.#num, value);
+    }
     this.count += count;
-    this.#sum.add(sum);
   }
 
   #fold(): void {
@@ -290,16 +295,17 @@ export function reduceAll(op: ReduceOp, v: ReduceView): Reduced {
   const size = shapeSize(v.shape);
   const acc = new Accumulator(op, dt, size);
   let shape = v.shape, strides = v.strides, offset = v.offset;
-  const start = inPlaceStart(op, v, size);
+  const start = inPlaceStart(v, size);
   if (start >= 0) {
-    // Whole runs by the SIMD kernel, then the rest (same runs) below.
+    // Whole runs by the SIMD kernels, then the rest (same runs) below.
     const itemsize = dt.itemsize as FloatSize;
-    const runs = sumRunsInPlace(
+    const runs = reduceInPlace(
       v.overlay!,
+      op === "mean" ? "sum" : op,
       itemsize,
       start,
       Math.floor(size / RUN_LENGTH),
-      (sum) => acc.addSum(sum, RUN_LENGTH),
+      (value, count) => acc.addPartial(value, count),
     );
     if (runs > 0) {
       shape = [size - runs * RUN_LENGTH];
@@ -330,19 +336,19 @@ export function reduceAll(op: ReduceOp, v: ReduceView): Reduced {
 }
 
 /**
- * Where the SIMD kernels can sum `v` in place: the byte offset of its lowest
- * element when `v` is a sum or mean of little-endian float64 or float32
- * elements that fill one block of memory (in any axis order, as memory-order
+ * Where the SIMD kernels can reduce `v` in place: the byte offset of its
+ * lowest element when `v` holds little-endian float64 or float32 elements
+ * that fill one block of memory (in any axis order, as memory-order
  * walks visit it) of storage that offers overlays; otherwise -1.
  *
  * Blocks smaller than one release window stay mapped between calls, so the
  * JavaScript path reads resident memory; larger ones are released as they
  * are walked and must be faulted in again anyway: the kernels' case.
  */
-function inPlaceStart(op: ReduceOp, v: ReduceView, size: number): number {
+function inPlaceStart(v: ReduceView, size: number): number {
   const dt = v.io.dtype;
   if (
-    (op !== "sum" && op !== "mean") || v.overlay === undefined ||
+    v.overlay === undefined ||
     (dt.name !== "float64" && dt.name !== "float32") || !dt.littleEndian ||
     size * dt.itemsize < Math.max(WINDOW, WINDOW_BYTES) || RUN !== RUN_LENGTH
   ) return -1;
@@ -427,12 +433,8 @@ export function reduceAxis(
       if (op === "sum" || op === "mean") {
         for (let i = 0; i < outSize; i++) o[i] += t[i];
       } else if (op === "min") {
-        for (let i = 0; i < outSize; i++) {
-          if (t[i] < o[i] || t[i] !== t[i]) o[i] = t[i];
-        }
-      } else {for (let i = 0; i < outSize; i++) {
-          if (t[i] > o[i] || t[i] !== t[i]) o[i] = t[i];
-        }}
+        for (let i = 0; i < outSize; i++) o[i] = Math.min(o[i], t[i]);
+      } else for (let i = 0; i < outSize; i++) o[i] = Math.max(o[i], t[i]);
     } else {
       const o = out as Float64Array, t = tmp as Float64Array;
       for (let i = 0; i < 2 * outSize; i += 2) {

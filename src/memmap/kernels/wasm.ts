@@ -69,6 +69,8 @@ export const op = {
   i32LtU: [0x49],
   i32Ne: [0x47],
   f64Add: [0xa0],
+  f64Min: [0xa4],
+  f64Max: [0xa5],
   /** `f64.load offset=…` (alignment hint 8). */
   f64Load: (offset = 0): number[] => [0x2b, 3, ...uleb(offset)],
   /** `f64.store offset=…` (alignment hint 8). */
@@ -79,6 +81,8 @@ export const op = {
   v128Load64Zero: (offset = 0): number[] => [...simd(0x5d), 3, ...uleb(offset)],
   f64x2PromoteLowF32x4: simd(0x5f),
   f64x2Add: simd(0xf0),
+  f64x2Min: simd(0xf4),
+  f64x2Max: simd(0xf5),
   f64x2ExtractLane: (lane: number): number[] => [...simd(0x21), lane],
   /** `loop` with no result; `end` closes it. */
   loop: [0x03, 0x40],

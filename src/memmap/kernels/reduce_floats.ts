@@ -1,15 +1,17 @@
 /**
- * SIMD kernels for summing float64 and float32 data that lives in a file:
+ * SIMD kernels for reducing float64 and float32 data that lives in a file:
  * windows of the file are mapped in place into WebAssembly memory
- * (`Sys.overlay`) and summed with 128-bit vectors there. JavaScript cannot
- * use SIMD on the map itself, and copying would cost more than the sum.
+ * (`Sys.overlay`) and reduced with 128-bit vectors there. JavaScript cannot
+ * use SIMD on the map itself, and copying would cost more than the work.
  *
- * The kernels compute exactly what the JavaScript path does for a run of
- * {@linkcode RUN_LENGTH} elements: leaves of 128 elements summed in float64
- * with eight accumulators (NumPy's pairwise leaf, held as four pairs of
- * lanes; float32 elements are widened first, as the JavaScript path reads
- * them), leaves combined as a perfect binary tree. The results are
- * bit-identical.
+ * The kernels compute exactly what the JavaScript path does, bit for bit.
+ * Sums: for each run of {@linkcode RUN_LENGTH} elements, leaves of 128
+ * elements summed in float64 with eight accumulators (NumPy's pairwise leaf,
+ * held as four pairs of lanes; float32 elements are widened first, as the
+ * JavaScript path reads them), leaves combined as a perfect binary tree.
+ * Minimum and maximum: WebAssembly's `min`/`max`, which are JavaScript's
+ * `Math.min`/`Math.max` (NaN wins; -0 is below +0), so the order in which
+ * elements are compared does not matter.
  *
  * @module
  */
@@ -163,7 +165,84 @@ function runsFunction(size: FloatSize): FunctionSpec {
   };
 }
 
-const KERNELS = encodeModule([runsFunction(8), runsFunction(4)]);
+/** The reductions besides sums. */
+export type Extreme = "min" | "max";
+
+// extreme(p, bytes, out): the min or max of `bytes` bytes from p (a multiple of
+// eight elements) goes to out.
+const [pe, bytes, oute, qe, ende] = [0, 1, 2, 3, 4];
+const [e0, e1, e2, e3] = [5, 6, 7, 8];
+
+/** The min or max function for elements of `size` bytes. */
+function extremeFunction(kind: Extreme, size: FloatSize): FunctionSpec {
+  const loadPair = (offset: number) =>
+    size === 8
+      ? [op.v128Load(offset)]
+      : [op.v128Load64Zero(offset), op.f64x2PromoteLowF32x4];
+  const pick = kind === "min" ? op.f64x2Min : op.f64x2Max;
+  const pickOne = kind === "min" ? op.f64Min : op.f64Max;
+  const lanes = (v: number) => [
+    get(v),
+    op.f64x2ExtractLane(0),
+    get(v),
+    op.f64x2ExtractLane(1),
+    pickOne,
+  ];
+  const accumulators = [e0, e1, e2, e3];
+  return {
+    name: `${kind}${size * 8}`,
+    params: 3,
+    locals: [[2, I32], [4, V128]],
+    body: [
+      ...accumulators.flatMap((
+        v,
+        k,
+      ) => [get(pe), ...loadPair(2 * size * k), set(v)]),
+      get(pe),
+      get(bytes),
+      op.i32Add,
+      set(ende),
+      get(pe),
+      i32(8 * size),
+      op.i32Add,
+      set(qe),
+      op.loop, // eight elements at a time
+      ...accumulators.flatMap((v, k) => [
+        get(v),
+        get(qe),
+        ...loadPair(2 * size * k),
+        pick,
+        set(v),
+      ]),
+      get(qe),
+      i32(8 * size),
+      op.i32Add,
+      tee(qe),
+      get(ende),
+      op.i32LtU,
+      op.brIf(0),
+      op.end,
+      get(oute),
+      ...lanes(e0),
+      ...lanes(e1),
+      pickOne,
+      ...lanes(e2),
+      ...lanes(e3),
+      pickOne,
+      pickOne,
+      op.f64Store(),
+    ],
+  };
+}
+
+const KERNELS = encodeModule([
+  runsFunction(8),
+  runsFunction(4),
+  extremeFunction("min", 8),
+  extremeFunction("min", 4),
+  extremeFunction("max", 8),
+  extremeFunction("max", 4),
+]);
 
 /** Data that can be shown in place in WebAssembly memory (a memory map's file). */
 export interface OverlaySource {
@@ -173,12 +252,13 @@ export interface OverlaySource {
   clear(target: OverlayTarget): void;
 }
 
-type Runs = (p: number, count: number, out: number) => void;
+/** A kernel function: (address, runs or bytes, address of the result). */
+type KernelFunction = (p: number, n: number, out: number) => void;
 
 interface Kernel {
   target: OverlayTarget;
-  runs: Record<FloatSize, Runs>;
-  sums: Float64Array;
+  functions: Record<"sum" | Extreme, Record<FloatSize, KernelFunction>>;
+  results: Float64Array;
 }
 
 let kernel: Kernel | null | undefined;
@@ -191,13 +271,15 @@ function load(): Kernel | null {
       new WebAssembly.Module(KERNELS as Uint8Array<ArrayBuffer>),
       { env: { memory } },
     );
+    const f = instance.exports as Record<string, KernelFunction>;
     kernel = {
       target: { memory, start: REGION_AT, length: REGION_LENGTH },
-      runs: {
-        8: instance.exports.runs64 as Runs,
-        4: instance.exports.runs32 as Runs,
+      functions: {
+        sum: { 8: f.runs64, 4: f.runs32 },
+        min: { 8: f.min64, 4: f.min32 },
+        max: { 8: f.max64, 4: f.max32 },
       },
-      sums: new Float64Array(
+      results: new Float64Array(
         memory.buffer,
         OUT_AT,
         WINDOW_BYTES / RUN_LENGTH / 4,
@@ -210,24 +292,27 @@ function load(): Kernel | null {
 }
 
 /**
- * Sums `runs` whole runs of contiguous little-endian float64 (`size` 8) or
+ * Reduces `runs` whole runs of contiguous little-endian float64 (`size` 8) or
  * float32 (`size` 4) data starting at `byteStart`, shown window by window
- * through `source`, and hands each run's pairwise sum to `add` in order.
+ * through `source`. Sums hand each run's pairwise sum to `add` in order;
+ * min and max hand each window's result.
  *
- * @returns How many runs were summed: fewer than `runs` (maybe 0) when the
- * platform cannot overlay or an overlay failed; the caller sums the rest.
+ * @returns How many runs were reduced: fewer than `runs` (maybe 0) when the
+ * platform cannot overlay or an overlay failed; the caller does the rest.
  */
-export function sumRunsInPlace(
+export function reduceInPlace(
   source: OverlaySource,
+  reduction: "sum" | Extreme,
   size: FloatSize,
   byteStart: number,
   runs: number,
-  add: (sum: number) => void,
+  add: (value: number, count: number) => void,
 ): number {
   const k = load();
   if (k === null) return 0;
   const runBytes = RUN_LENGTH * size;
   const runsPerWindow = WINDOW_BYTES / runBytes;
+  const fn = k.functions[reduction][size];
   let done = 0;
   let shown = false;
   try {
@@ -240,9 +325,14 @@ export function sumRunsInPlace(
       );
       if (at < 0) break;
       shown = true;
-      k.runs[size](at, n, OUT_AT);
-      const sums = k.sums;
-      for (let r = 0; r < n; r++) add(sums[r]);
+      const results = k.results;
+      if (reduction === "sum") {
+        fn(at, n, OUT_AT);
+        for (let r = 0; r < n; r++) add(results[r], RUN_LENGTH);
+      } else {
+        fn(at, n * runBytes, OUT_AT);
+        add(results[0], n * RUN_LENGTH);
+      }
       done += n;
     }
   } catch {

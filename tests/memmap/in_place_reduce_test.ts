@@ -4,9 +4,9 @@ import { sys, useSys } from "../../src/ffi/platform.ts";
 import type { OverlayTarget, Sys } from "../../src/ffi/sys.ts";
 import {
   type OverlaySource,
+  reduceInPlace,
   RUN_LENGTH,
-  sumRunsInPlace,
-} from "../../src/memmap/kernels/sum_floats.ts";
+} from "../../src/memmap/kernels/reduce_floats.ts";
 import { pairwiseSum } from "../../src/memmap/pairwise.ts";
 import { NO_NUMPY, numpy } from "./_numpy.ts";
 import { tempDir } from "../test_util.ts";
@@ -75,44 +75,61 @@ function mapsOf(path: string): number {
     .filter((line) => line.endsWith(path)).length;
 }
 
-Deno.test("the SIMD kernels sum runs exactly as pairwiseSum does", async (t) => {
-  // A source that copies into the kernel's memory: the kernels alone, no overlay.
-  const runs = 40;
-  const data = values(runs * RUN_LENGTH + 3, 3);
+/** A source that copies into the kernels' memory: the kernels alone, no overlay. */
+function copyingSource(
+  typed: Float64Array | Float32Array,
+  skew: number,
+): OverlaySource & { cleared: number } {
+  return {
+    cleared: 0,
+    show(target, byteStart, byteLength) {
+      const at = target.start + skew; // unaligned loads too
+      new Uint8Array(target.memory.buffer, at, byteLength).set(
+        new Uint8Array(typed.buffer, byteStart, byteLength),
+      );
+      return at;
+    },
+    clear() {
+      this.cleared++;
+    },
+  };
+}
+
+const KERNEL_RUNS = 40;
+
+function kernelData(): Float64Array {
+  const data = values(KERNEL_RUNS * RUN_LENGTH + 3, 3);
   data[5] = -0;
   data[RUN_LENGTH * 3 + 17] = 1e30;
   data[RUN_LENGTH * 3 + 18] = -1e30;
   data[RUN_LENGTH * 7 + 100] = Infinity;
+  return data;
+}
+
+Deno.test("the SIMD kernels sum runs exactly as pairwiseSum does", async (t) => {
+  const data = kernelData();
   data[RUN_LENGTH * 9 + 1] = NaN;
   for (const typed of [data, Float32Array.from(data)]) {
     const size = typed.BYTES_PER_ELEMENT as 8 | 4;
     const widened = Float64Array.from(typed);
     for (const skew of [0, 3]) {
       await t.step(`${size * 8}-bit elements, ${skew} bytes off`, () => {
-        let cleared = 0;
-        const source: OverlaySource = {
-          show(target, byteStart, byteLength) {
-            const at = target.start + skew; // unaligned loads too
-            new Uint8Array(target.memory.buffer, at, byteLength).set(
-              new Uint8Array(typed.buffer, byteStart, byteLength),
-            );
-            return at;
-          },
-          clear() {
-            cleared++;
-          },
-        };
+        const source = copyingSource(typed, skew);
         const sums: number[] = [];
-        const done = sumRunsInPlace(
+        const done = reduceInPlace(
           source,
+          "sum",
           size,
           size * 3,
-          runs,
-          (s) => sums.push(s),
+          KERNEL_RUNS,
+          (s, n) => {
+            sums.push(s);
+            assert.equal(n, RUN_LENGTH);
+          },
         );
-        assert.equal(done, runs);
-        assert.equal(cleared, 1);
-        for (let r = 0; r < runs; r++) {
+        assert.equal(done, KERNEL_RUNS);
+        assert.equal(source.cleared, 1);
+        for (let r = 0; r < KERNEL_RUNS; r++) {
           const want = pairwiseSum(widened, 3 + r * RUN_LENGTH, RUN_LENGTH);
           assert.ok(
             Object.is(sums[r], want),
@@ -124,10 +141,57 @@ Deno.test("the SIMD kernels sum runs exactly as pairwiseSum does", async (t) => 
   }
 });
 
-Deno.test("sumRunsInPlace stops where the source cannot show data", () => {
+Deno.test("the SIMD kernels find min and max as Math.min/Math.max", async (t) => {
+  const plain = kernelData();
+  const withNaN = kernelData();
+  withNaN[RUN_LENGTH * 30 + 5] = NaN;
+  // Zeros of one sign but one: that one is the max (or the min).
+  const negativeZeros = new Float64Array(KERNEL_RUNS * RUN_LENGTH + 3).fill(-0);
+  negativeZeros[RUN_LENGTH * 5 + 2] = 0;
+  const positiveZeros = new Float64Array(KERNEL_RUNS * RUN_LENGTH + 3);
+  positiveZeros[RUN_LENGTH * 6 + 9] = -0;
+  const cases = {
+    plain,
+    "with NaN": withNaN,
+    "-0 and one +0": negativeZeros,
+    "+0 and one -0": positiveZeros,
+  };
+  for (const [label, data] of Object.entries(cases)) {
+    for (const typed of [data, Float32Array.from(data)]) {
+      const size = typed.BYTES_PER_ELEMENT as 8 | 4;
+      await t.step(`${label}, ${size * 8}-bit elements`, () => {
+        for (const extreme of ["min", "max"] as const) {
+          const got: number[] = [];
+          const done = reduceInPlace(
+            copyingSource(typed, 5),
+            extreme,
+            size,
+            size * 3,
+            KERNEL_RUNS,
+            (v, n) => {
+              got.push(v);
+              assert.equal(n, KERNEL_RUNS * RUN_LENGTH); // one window
+            },
+          );
+          assert.equal(done, KERNEL_RUNS);
+          let want = typed[3];
+          for (let i = 4; i < 3 + KERNEL_RUNS * RUN_LENGTH; i++) {
+            want = Math[extreme](want, typed[i]);
+          }
+          assert.ok(
+            Object.is(got[0], want),
+            `${extreme}: ${got[0]} vs ${want}`,
+          );
+        }
+      });
+    }
+  }
+});
+
+Deno.test("reduceInPlace stops where the source cannot show data", () => {
   const sums: number[] = [];
   const refuse: OverlaySource = { show: () => -1, clear: () => {} };
-  assert.equal(sumRunsInPlace(refuse, 8, 0, 10, (s) => sums.push(s)), 0);
+  assert.equal(reduceInPlace(refuse, "sum", 8, 0, 10, (s) => sums.push(s)), 0);
   assert.deepEqual(sums, []);
 });
 
@@ -150,6 +214,11 @@ Deno.test({
           assert.equal(m.sum(), want);
           assert.ok(counter.calls >= 2, `${counter.calls} overlays`);
           assert.equal(m.mean(), want / COUNT);
+          const copy = m.copy();
+          counter.calls = 0;
+          assert.equal(m.min(), copy.min());
+          assert.equal(m.max(), copy.max());
+          assert.ok(counter.calls >= 4, `${counter.calls} overlays`);
           assert.equal(mapsOf(path), 1, "no overlay left mapped");
         }
       });
@@ -249,21 +318,40 @@ Deno.test({
 });
 
 Deno.test({
-  name: "in-place sum() agrees with NumPy",
+  name: "in-place sum(), min() and max() agree with NumPy",
   ignore: NO_NUMPY || !LINUX,
 }, () => {
   using dir = tempDir();
   const data = values(COUNT, 9);
   const path = dataFile(dir.path, data, 3);
   using m = memmap(path, { dtype: "float64", mode: "r", offset: 3 });
-  const want = Number(numpy<string>(`
+  const [sum, min, max] = numpy<string[]>(`
 a = np.memmap(${JSON.stringify(path)}, dtype="<f8", mode="r", offset=3)
-print(json.dumps(repr(float(a.sum()))))`));
+print(json.dumps([repr(float(a.sum())), repr(float(a.min())), repr(float(a.max()))]))`)
+    .map(Number);
   let magnitude = 0;
   for (const v of data) magnitude += Math.abs(v);
   const got = m.sum() as number;
   assert.ok(
-    Math.abs(got - want) <= magnitude * 2 ** -50,
-    `${got} vs NumPy ${want}`,
+    Math.abs(got - sum) <= magnitude * 2 ** -50,
+    `${got} vs NumPy ${sum}`,
   );
+  assert.equal(m.min(), min);
+  assert.equal(m.max(), max);
+});
+
+Deno.test("min() and max() follow Math.min/Math.max on every path", () => {
+  for (const values of [[-0, 0], [0, -0], [0, -0, 0, -0, 0, -0, 0, -0, 0]]) {
+    const a = frombuffer(Float64Array.from(values));
+    assert.ok(Object.is(a.max(), 0));
+    assert.ok(Object.is(a.min(), -0));
+    // Along axis 0 of a C-order array, rows are combined one after another.
+    const pairs = frombuffer(Float64Array.from(values.flatMap((v) => [v, v])))
+      .reshape(-1, 2);
+    assert.ok(Object.is((pairs.max(0) as NDArray).get(1), 0), "axis max");
+    assert.ok(Object.is((pairs.min(0) as NDArray).get(1), -0), "axis min");
+  }
+  const withNaN = frombuffer(Float64Array.from([1, NaN, 3]));
+  assert.ok(Number.isNaN(withNaN.max()));
+  assert.ok(Number.isNaN(withNaN.min()));
 });
