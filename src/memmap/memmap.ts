@@ -98,11 +98,12 @@ export interface WrapOptions {
  * `Deno.errors.BadResource` instead of reading. Whole-array reductions and
  * `assign()` walk the map in 16 MiB windows and release finished windows
  * (`madvise(MADV_DONTNEED)`, not in mode `"c"`), so that summing a file
- * larger than RAM keeps memory use small. On Linux, `sum()`/`mean()` of
- * 16 MiB or more of contiguous little-endian float64 or float32 data read the file's
- * pages in place with a WebAssembly SIMD kernel (same result as the loop,
- * bit for bit); a stray write through `data` of a mode `"r"` memmap (which
- * stays private and never reaches the file) is not seen by those sums.
+ * larger than RAM keeps memory use small. On Linux, `sum()`, `mean()`,
+ * `min()` and `max()` of 16 MiB or more of contiguous little-endian float64
+ * or float32 data read the file's pages in place with WebAssembly SIMD
+ * kernels (same result as the loop, bit for bit); a stray write through
+ * `data` of a mode `"r"` memmap (which stays private and never reaches the
+ * file) is not seen by those reductions.
  *
  * Safety: another process truncating the file while it is mapped makes
  * access to the lost pages crash the process (SIGBUS); no library can

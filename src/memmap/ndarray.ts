@@ -835,7 +835,8 @@ export class NDArray implements Iterable<Element | NDArray> {
   }
 
   /**
-   * The smallest element, overall or along one axis (NaN if any is NaN, as NumPy).
+   * The smallest element, overall or along one axis (NaN if any is NaN, as
+   * NumPy; -0 counts as smaller than +0, as in `Math.min`).
    *
    * @param axis The axis; all axes when omitted.
    * @returns An element (as `get()` returns it) or an in-memory array.
@@ -854,7 +855,8 @@ export class NDArray implements Iterable<Element | NDArray> {
   }
 
   /**
-   * The largest element, overall or along one axis (NaN if any is NaN, as NumPy).
+   * The largest element, overall or along one axis (NaN if any is NaN, as
+   * NumPy; +0 counts as larger than -0, as in `Math.max`).
    *
    * @param axis The axis; all axes when omitted.
    * @returns An element (as `get()` returns it) or an in-memory array.
