@@ -1,6 +1,7 @@
 /**
- * `deno bench -A bench/memmap_bench.ts`: element access, reductions,
- * arithmetic and row assignment on a float64 memmap (64 MiB, in a temp dir).
+ * `deno bench -A bench/memmap_bench.ts`: element access, reductions (in
+ * place by the SIMD kernels and by the TypeScript loop), arithmetic and row
+ * assignment on a float64 memmap (64 MiB, in a temp dir).
  *
  * @module
  */
@@ -24,6 +25,13 @@ const big = memmap(`${dir}/bench_be.f8`, {
   shape: [rows, cols],
 });
 big.assign(fp);
+fp.flush();
+// Mode "c" keeps reductions on the TypeScript path (no in-place kernels).
+const copyOnWrite = memmap(`${dir}/bench.f8`, {
+  dtype: "float64",
+  mode: "c",
+  shape: [rows, cols],
+});
 
 Deno.bench(
   "get() of 1M elements of a 2-D float64 memmap",
@@ -71,6 +79,26 @@ Deno.bench("sum() of a 64 MiB float64 memmap", {
 });
 
 Deno.bench(
+  "sum() of a 64 MiB float64 memmap, TypeScript loop (mode c)",
+  { group: "reduce" },
+  () => {
+    copyOnWrite.sum();
+  },
+);
+
+Deno.bench("max() of a 64 MiB float64 memmap", { group: "reduce" }, () => {
+  fp.max();
+});
+
+Deno.bench(
+  "max() of a 64 MiB float64 memmap, TypeScript loop (mode c)",
+  { group: "reduce" },
+  () => {
+    copyOnWrite.max();
+  },
+);
+
+Deno.bench(
   "sum() of a 64 MiB big-endian float64 memmap",
   { group: "reduce" },
   () => {
@@ -107,6 +135,7 @@ Deno.bench(
 );
 
 globalThis.addEventListener("unload", () => {
+  copyOnWrite.close();
   fp.close();
   big.close();
   Deno.removeSync(dir, { recursive: true });
