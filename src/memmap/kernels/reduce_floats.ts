@@ -39,26 +39,32 @@ const [p, count, out, q, end, leaf, width, i] = [0, 1, 2, 3, 4, 5, 6, 7];
 const [a0, a1, a2, a3] = [8, 9, 10, 11];
 const { localGet: get, localSet: set, localTee: tee, i32Const: i32 } = op;
 
-/** The run-summing function for elements of `size` bytes. */
-function runsFunction(size: FloatSize): FunctionSpec {
-  // Two elements as float64 lanes, from byte `offset` after the address on the stack.
-  const loadPair = (offset: number) =>
-    size === 8
-      ? [op.v128Load(offset)]
-      : [op.v128Load64Zero(offset), op.f64x2PromoteLowF32x4];
-  const accumulate = (v: number, k: number) => [
-    get(v),
-    get(q),
-    ...loadPair(2 * size * k),
-    op.f64x2Add,
-    set(v),
-  ];
-  const lanes = (v: number) => [
+/** Elements `k` and `k + 1` as float64 lanes, from the address on the stack. */
+function loadPair(size: FloatSize, k: number): number[][] {
+  return size === 8
+    ? [op.v128Load(8 * k)]
+    : [op.v128Load64Zero(4 * k), op.f64x2PromoteLowF32x4];
+}
+
+/** The two lanes of vector local `v` combined into one float64. */
+function lanes(v: number, combine: number[]): number[][] {
+  return [
     get(v),
     op.f64x2ExtractLane(0),
     get(v),
     op.f64x2ExtractLane(1),
-    op.f64Add,
+    combine,
+  ];
+}
+
+/** The run-summing function for elements of `size` bytes. */
+function runsFunction(size: FloatSize): FunctionSpec {
+  const accumulate = (v: number, k: number) => [
+    get(v),
+    get(q),
+    ...loadPair(size, 2 * k),
+    op.f64x2Add,
+    set(v),
   ];
   const accumulators = [a0, a1, a2, a3];
   return {
@@ -72,7 +78,7 @@ function runsFunction(size: FloatSize): FunctionSpec {
       op.loop, // each leaf: accumulators start at its first eight elements
       ...accumulators.flatMap((v, k) => [
         get(p),
-        ...loadPair(2 * size * k),
+        ...loadPair(size, 2 * k),
         set(v),
       ]),
       get(p),
@@ -95,11 +101,11 @@ function runsFunction(size: FloatSize): FunctionSpec {
       op.end,
       // ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
       get(leaf),
-      ...lanes(a0),
-      ...lanes(a1),
+      ...lanes(a0, op.f64Add),
+      ...lanes(a1, op.f64Add),
       op.f64Add,
-      ...lanes(a2),
-      ...lanes(a3),
+      ...lanes(a2, op.f64Add),
+      ...lanes(a3, op.f64Add),
       op.f64Add,
       op.f64Add,
       op.f64Store(),
@@ -175,29 +181,20 @@ const [e0, e1, e2, e3] = [5, 6, 7, 8];
 
 /** The min or max function for elements of `size` bytes. */
 function extremeFunction(kind: Extreme, size: FloatSize): FunctionSpec {
-  const loadPair = (offset: number) =>
-    size === 8
-      ? [op.v128Load(offset)]
-      : [op.v128Load64Zero(offset), op.f64x2PromoteLowF32x4];
   const pick = kind === "min" ? op.f64x2Min : op.f64x2Max;
   const pickOne = kind === "min" ? op.f64Min : op.f64Max;
-  const lanes = (v: number) => [
-    get(v),
-    op.f64x2ExtractLane(0),
-    get(v),
-    op.f64x2ExtractLane(1),
-    pickOne,
-  ];
   const accumulators = [e0, e1, e2, e3];
   return {
     name: `${kind}${size * 8}`,
     params: 3,
     locals: [[2, I32], [4, V128]],
     body: [
-      ...accumulators.flatMap((
-        v,
-        k,
-      ) => [get(pe), ...loadPair(2 * size * k), set(v)]),
+      // The accumulators start at the first eight elements.
+      ...accumulators.flatMap((v, k) => [
+        get(pe),
+        ...loadPair(size, 2 * k),
+        set(v),
+      ]),
       get(pe),
       get(bytes),
       op.i32Add,
@@ -210,7 +207,7 @@ function extremeFunction(kind: Extreme, size: FloatSize): FunctionSpec {
       ...accumulators.flatMap((v, k) => [
         get(v),
         get(qe),
-        ...loadPair(2 * size * k),
+        ...loadPair(size, 2 * k),
         pick,
         set(v),
       ]),
@@ -223,11 +220,11 @@ function extremeFunction(kind: Extreme, size: FloatSize): FunctionSpec {
       op.brIf(0),
       op.end,
       get(oute),
-      ...lanes(e0),
-      ...lanes(e1),
+      ...lanes(e0, pickOne),
+      ...lanes(e1, pickOne),
       pickOne,
-      ...lanes(e2),
-      ...lanes(e3),
+      ...lanes(e2, pickOne),
+      ...lanes(e3, pickOne),
       pickOne,
       pickOne,
       op.f64Store(),
