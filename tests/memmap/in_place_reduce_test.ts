@@ -355,3 +355,40 @@ Deno.test("min() and max() follow Math.min/Math.max on every path", () => {
   assert.ok(Number.isNaN(withNaN.max()));
   assert.ok(Number.isNaN(withNaN.min()));
 });
+
+Deno.test({
+  name: "a Worker and the main thread reduce the same file in place at once",
+  ignore: !LINUX,
+}, async () => {
+  using dir = tempDir();
+  const data = values(COUNT, 21);
+  const path = dataFile(dir.path, data);
+  const want = [referenceSum(frombuffer(data)), frombuffer(data).max()];
+  const worker = new Worker(
+    new URL("./sum_worker.ts", import.meta.url),
+    { type: "module" },
+  );
+  try {
+    const fromWorker = new Promise<number[]>((resolve, reject) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.onerror = (event) => {
+        event.preventDefault();
+        reject(
+          new Error(`${event.message} (${event.filename}:${event.lineno})`),
+        );
+      };
+    });
+    const times = 6;
+    worker.postMessage({ path, times });
+    for (let i = 0; i < times; i++) {
+      using m = memmap(path, { dtype: "float64", mode: "r" });
+      assert.deepEqual([m.sum(), m.max()], want);
+    }
+    const theirs = await fromWorker;
+    for (let i = 0; i < times; i++) {
+      assert.deepEqual(theirs.slice(2 * i, 2 * i + 2), want);
+    }
+  } finally {
+    worker.terminate();
+  }
+});
