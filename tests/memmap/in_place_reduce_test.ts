@@ -150,11 +150,14 @@ Deno.test("the SIMD kernels find min and max as Math.min/Math.max", async (t) =>
   negativeZeros[RUN_LENGTH * 5 + 2] = 0;
   const positiveZeros = new Float64Array(KERNEL_RUNS * RUN_LENGTH + 3);
   positiveZeros[RUN_LENGTH * 6 + 9] = -0;
+  const length = KERNEL_RUNS * RUN_LENGTH + 3;
   const cases = {
     plain,
     "with NaN": withNaN,
     "-0 and one +0": negativeZeros,
     "+0 and one -0": positiveZeros,
+    "only -0": new Float64Array(length).fill(-0),
+    "only +0": new Float64Array(length),
   };
   for (const [label, data] of Object.entries(cases)) {
     for (const typed of [data, Float32Array.from(data)]) {

@@ -9,9 +9,10 @@
  * elements summed in float64 with eight accumulators (NumPy's pairwise leaf,
  * held as four pairs of lanes; float32 elements are widened first, as the
  * JavaScript path reads them), leaves combined as a perfect binary tree.
- * Minimum and maximum: WebAssembly's `min`/`max`, which are JavaScript's
- * `Math.min`/`Math.max` (NaN wins; -0 is below +0), so the order in which
- * elements are compared does not matter.
+ * Minimum and maximum: the results of JavaScript's `Math.min`/`Math.max`
+ * (NaN wins; -0 is below +0), so the order in which elements are compared
+ * does not matter; the loop uses the one-instruction `pmin`/`pmax` and
+ * settles NaNs and the sign of a zero result apart.
  *
  * @module
  */
@@ -175,25 +176,41 @@ function runsFunction(size: FloatSize): FunctionSpec {
 export type Extreme = "min" | "max";
 
 // extreme(p, bytes, out): the min or max of `bytes` bytes from p (a multiple of
-// eight elements) goes to out.
+// eight elements) goes to out, and 1 to out + 8 if any element is NaN.
 const [pe, bytes, oute, qe, ende] = [0, 1, 2, 3, 4];
-const [e0, e1, e2, e3] = [5, 6, 7, 8];
+const [e0, e1, e2, e3, value, nan] = [5, 6, 7, 8, 9, 10];
 
-/** The min or max function for elements of `size` bytes. */
+/**
+ * The min or max function for elements of `size` bytes. The loop uses the
+ * one-instruction `pmin`/`pmax` and notes NaNs apart; lanes are combined
+ * with the exact `min`/`max`. Only the sign of a zero result may then be
+ * wrong (`pmax` keeps the first of -0 and +0): the caller checks that case
+ * with `hasZero`.
+ */
 function extremeFunction(kind: Extreme, size: FloatSize): FunctionSpec {
-  const pick = kind === "min" ? op.f64x2Min : op.f64x2Max;
+  const pick = kind === "min" ? op.f64x2Pmin : op.f64x2Pmax;
   const pickOne = kind === "min" ? op.f64Min : op.f64Max;
   const accumulators = [e0, e1, e2, e3];
+  const noteNaN = [
+    get(nan),
+    get(value),
+    get(value),
+    op.f64x2Ne,
+    op.v128Or,
+    set(nan),
+  ];
   return {
     name: `${kind}${size * 8}`,
     params: 3,
-    locals: [[2, I32], [4, V128]],
+    locals: [[2, I32], [6, V128]],
     body: [
       // The accumulators start at the first eight elements.
       ...accumulators.flatMap((v, k) => [
         get(pe),
         ...loadPair(size, 2 * k),
-        set(v),
+        tee(v),
+        set(value),
+        ...noteNaN,
       ]),
       get(pe),
       get(bytes),
@@ -208,8 +225,10 @@ function extremeFunction(kind: Extreme, size: FloatSize): FunctionSpec {
         get(v),
         get(qe),
         ...loadPair(size, 2 * k),
+        tee(value),
         pick,
         set(v),
+        ...noteNaN,
       ]),
       get(qe),
       i32(8 * size),
@@ -228,6 +247,53 @@ function extremeFunction(kind: Extreme, size: FloatSize): FunctionSpec {
       pickOne,
       pickOne,
       op.f64Store(),
+      get(oute),
+      get(nan),
+      op.v128AnyTrue,
+      op.f64ConvertI32U,
+      op.f64Store(8),
+    ],
+  };
+}
+
+/**
+ * hasZero(p, bytes, out): 1 to out if any element is +0 (for max) or -0
+ * (for min), by bit pattern; else 0.
+ */
+function hasZeroFunction(kind: Extreme, size: FloatSize): FunctionSpec {
+  const zero = kind === "max" ? 0 : -0;
+  return {
+    name: `${kind}Zero${size * 8}`,
+    params: 3,
+    locals: [[2, I32], [6, V128]],
+    body: [
+      get(pe),
+      get(bytes),
+      op.i32Add,
+      set(ende),
+      get(pe),
+      set(qe),
+      op.loop,
+      get(nan),
+      get(qe),
+      ...loadPair(size, 0),
+      op.v128ConstF64x2(zero, zero),
+      op.i64x2Eq,
+      op.v128Or,
+      set(nan),
+      get(qe),
+      i32(2 * size),
+      op.i32Add,
+      tee(qe),
+      get(ende),
+      op.i32LtU,
+      op.brIf(0),
+      op.end,
+      get(oute),
+      get(nan),
+      op.v128AnyTrue,
+      op.f64ConvertI32U,
+      op.f64Store(),
     ],
   };
 }
@@ -235,10 +301,12 @@ function extremeFunction(kind: Extreme, size: FloatSize): FunctionSpec {
 const KERNELS = encodeModule([
   runsFunction(8),
   runsFunction(4),
-  extremeFunction("min", 8),
-  extremeFunction("min", 4),
-  extremeFunction("max", 8),
-  extremeFunction("max", 4),
+  ...(["min", "max"] as const).flatMap((kind) => [
+    extremeFunction(kind, 8),
+    extremeFunction(kind, 4),
+    hasZeroFunction(kind, 8),
+    hasZeroFunction(kind, 4),
+  ]),
 ]);
 
 /** Data that can be shown in place in WebAssembly memory (a memory map's file). */
@@ -255,6 +323,7 @@ type KernelFunction = (p: number, n: number, out: number) => void;
 interface Kernel {
   target: OverlayTarget;
   functions: Record<"sum" | Extreme, Record<FloatSize, KernelFunction>>;
+  hasZero: Record<Extreme, Record<FloatSize, KernelFunction>>;
   results: Float64Array;
 }
 
@@ -275,6 +344,10 @@ function load(): Kernel | null {
         sum: { 8: f.runs64, 4: f.runs32 },
         min: { 8: f.min64, 4: f.min32 },
         max: { 8: f.max64, 4: f.max32 },
+      },
+      hasZero: {
+        min: { 8: f.minZero64, 4: f.minZero32 },
+        max: { 8: f.maxZero64, 4: f.maxZero32 },
       },
       results: new Float64Array(
         memory.buffer,
@@ -328,7 +401,15 @@ export function reduceInPlace(
         for (let r = 0; r < n; r++) add(results[r], RUN_LENGTH);
       } else {
         fn(at, n * runBytes, OUT_AT);
-        add(results[0], n * RUN_LENGTH);
+        let result = results[0];
+        if (results[1] !== 0) result = NaN;
+        else if (result === 0) {
+          // Math.max: +0 if there is one; Math.min: -0 if there is one.
+          k.hasZero[reduction][size](at, n * runBytes, OUT_AT);
+          const found = results[0] !== 0;
+          result = (reduction === "max") === found ? 0 : -0;
+        }
+        add(result, n * RUN_LENGTH);
       }
       done += n;
     }

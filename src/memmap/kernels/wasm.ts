@@ -81,8 +81,20 @@ export const op = {
   v128Load64Zero: (offset = 0): number[] => [...simd(0x5d), 3, ...uleb(offset)],
   f64x2PromoteLowF32x4: simd(0x5f),
   f64x2Add: simd(0xf0),
-  f64x2Min: simd(0xf4),
-  f64x2Max: simd(0xf5),
+  /** `b < a ? b : a` lane by lane (one instruction; NaN and -0 not special). */
+  f64x2Pmin: simd(0xf6),
+  /** `a < b ? b : a` lane by lane (one instruction; NaN and -0 not special). */
+  f64x2Pmax: simd(0xf7),
+  f64x2Ne: simd(0x48),
+  v128Or: simd(0x50),
+  v128AnyTrue: simd(0x53),
+  i64x2Eq: simd(0xd6),
+  /** `v128.const` of two float64 lanes. */
+  v128ConstF64x2: (a: number, b: number): number[] => [
+    ...simd(0x0c),
+    ...new Uint8Array(Float64Array.of(a, b).buffer),
+  ],
+  f64ConvertI32U: [0xb8],
   f64x2ExtractLane: (lane: number): number[] => [...simd(0x21), lane],
   /** `loop` with no result; `end` closes it. */
   loop: [0x03, 0x40],
