@@ -58,6 +58,25 @@ function lanes(v: number, combine: number[]): number[][] {
   ];
 }
 
+/** `q += step`, back to the loop's top while `q < end`, and the loop's `end`. */
+function nextStep(q: number, end: number, step: number): number[][] {
+  return [
+    get(q),
+    i32(step),
+    op.i32Add,
+    tee(q),
+    get(end),
+    op.i32LtU,
+    op.brIf(0),
+    op.end,
+  ];
+}
+
+/** Stores 1 (any lane of vector local `v` non-zero) or 0 as a float64 at `offset` after the address on the stack. */
+function storeAnyTrue(v: number, offset: number): number[][] {
+  return [get(v), op.v128AnyTrue, op.f64ConvertI32U, op.f64Store(offset)];
+}
+
 /** The run-summing function for elements of `size` bytes. */
 function runsFunction(size: FloatSize): FunctionSpec {
   const accumulate = (v: number, k: number) => [
@@ -92,14 +111,7 @@ function runsFunction(size: FloatSize): FunctionSpec {
       set(q),
       op.loop, // eight elements at a time
       ...accumulators.flatMap((v, k) => accumulate(v, k)),
-      get(q),
-      i32(8 * size),
-      op.i32Add,
-      tee(q),
-      get(end),
-      op.i32LtU,
-      op.brIf(0),
-      op.end,
+      ...nextStep(q, end, 8 * size),
       // ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
       get(leaf),
       ...lanes(a0, op.f64Add),
@@ -138,14 +150,7 @@ function runsFunction(size: FloatSize): FunctionSpec {
       op.f64Load(LEAF_AT + 8),
       op.f64Add,
       op.f64Store(LEAF_AT),
-      get(i),
-      i32(8),
-      op.i32Add,
-      tee(i),
-      get(width),
-      op.i32LtU,
-      op.brIf(0),
-      op.end,
+      ...nextStep(i, width, 8),
       get(width),
       i32(1),
       op.i32ShrU,
@@ -230,14 +235,7 @@ function extremeFunction(kind: Extreme, size: FloatSize): FunctionSpec {
         set(v),
         ...noteNaN,
       ]),
-      get(qe),
-      i32(8 * size),
-      op.i32Add,
-      tee(qe),
-      get(ende),
-      op.i32LtU,
-      op.brIf(0),
-      op.end,
+      ...nextStep(qe, ende, 8 * size),
       get(oute),
       ...lanes(e0, pickOne),
       ...lanes(e1, pickOne),
@@ -248,10 +246,7 @@ function extremeFunction(kind: Extreme, size: FloatSize): FunctionSpec {
       pickOne,
       op.f64Store(),
       get(oute),
-      get(nan),
-      op.v128AnyTrue,
-      op.f64ConvertI32U,
-      op.f64Store(8),
+      ...storeAnyTrue(nan, 8),
     ],
   };
 }
@@ -273,7 +268,7 @@ function hasZeroFunction(kind: Extreme, size: FloatSize): FunctionSpec {
       set(ende),
       get(pe),
       set(qe),
-      op.loop,
+      op.loop, // two elements at a time, into the NaN local as "found"
       get(nan),
       get(qe),
       ...loadPair(size, 0),
@@ -281,19 +276,9 @@ function hasZeroFunction(kind: Extreme, size: FloatSize): FunctionSpec {
       op.i64x2Eq,
       op.v128Or,
       set(nan),
-      get(qe),
-      i32(2 * size),
-      op.i32Add,
-      tee(qe),
-      get(ende),
-      op.i32LtU,
-      op.brIf(0),
-      op.end,
+      ...nextStep(qe, ende, 2 * size),
       get(oute),
-      get(nan),
-      op.v128AnyTrue,
-      op.f64ConvertI32U,
-      op.f64Store(),
+      ...storeAnyTrue(nan, 0),
     ],
   };
 }
