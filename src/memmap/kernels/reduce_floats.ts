@@ -283,16 +283,19 @@ function hasZeroFunction(kind: Extreme, size: FloatSize): FunctionSpec {
   };
 }
 
-const KERNELS = encodeModule([
-  runsFunction(8),
-  runsFunction(4),
-  ...(["min", "max"] as const).flatMap((kind) => [
-    extremeFunction(kind, 8),
-    extremeFunction(kind, 4),
-    hasZeroFunction(kind, 8),
-    hasZeroFunction(kind, 4),
-  ]),
-]);
+/** The kernels' module, made on first use. */
+function kernelsModule(): Uint8Array<ArrayBuffer> {
+  return encodeModule([
+    runsFunction(8),
+    runsFunction(4),
+    ...(["min", "max"] as const).flatMap((kind) => [
+      extremeFunction(kind, 8),
+      extremeFunction(kind, 4),
+      hasZeroFunction(kind, 8),
+      hasZeroFunction(kind, 4),
+    ]),
+  ]) as Uint8Array<ArrayBuffer>;
+}
 
 /** Data that can be shown in place in WebAssembly memory (a memory map's file). */
 export interface OverlaySource {
@@ -319,7 +322,7 @@ function load(): Kernel | null {
   try {
     const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES });
     const instance = new WebAssembly.Instance(
-      new WebAssembly.Module(KERNELS as Uint8Array<ArrayBuffer>),
+      new WebAssembly.Module(kernelsModule()),
       { env: { memory } },
     );
     const f = instance.exports as Record<string, KernelFunction>;
