@@ -149,7 +149,7 @@ class Accumulator {
       if (op === "sum" || op === "mean") {
         this.#sum.add(pairwiseSumStrided(arr, i, count, s));
       } else {
-        // Math.min/max: NaN wins, and -0 < +0 (as WebAssembly's min/max).
+        // Math.min/max: NaN wins, and -0 < +0 (the in-place kernels agree).
         let m = first ? arr[i] : this.#num;
         const end = i + count * s;
         if (op === "min") {

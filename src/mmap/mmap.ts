@@ -153,7 +153,8 @@ let fileOf: (m: Mmap) => FileHandle | null;
  * kernels; not exported by `mod.ts`.
  *
  * @returns Where byte `start` landed in `target.memory`, or -1 when the
- * platform cannot overlay or the map is closed or anonymous.
+ * platform cannot overlay or the map is closed, anonymous or copy-on-write
+ * (its changes are not in the file).
  */
 export function overlayMmap(
   m: Mmap,
@@ -162,7 +163,9 @@ export function overlayMmap(
   length: number,
 ): number {
   const file = fileOf(m);
-  if (file === null || sys.overlay === undefined) return -1;
+  if (file === null || sys.overlay === undefined || m.access === "copy") {
+    return -1;
+  }
   return sys.overlay(target, file, m.offset + start, length);
 }
 
