@@ -19,6 +19,7 @@ import { RUN, walk, WINDOW } from "./iterate.ts";
 import { CompensatedSum, pairwiseSumStrided } from "./pairwise.ts";
 import { shapeSize } from "./shape.ts";
 import {
+  addRowsInPlace,
   type FloatSize,
   type OverlaySource,
   reduceInPlace,
@@ -369,6 +370,20 @@ function inPlaceStart(v: ReduceView, size: number): number {
   return start;
 }
 
+/** Whether `shape`/`strides` lay elements of `itemsize` bytes out densely in C order. */
+function isCContiguous(
+  shape: readonly number[],
+  strides: readonly number[],
+  itemsize: number,
+): boolean {
+  let step = itemsize;
+  for (let k = shape.length - 1; k >= 0; k--) {
+    if (shape[k] !== 1 && strides[k] !== step) return false;
+    step *= shape[k];
+  }
+  return true;
+}
+
 /**
  * Reduces along one axis. When the axis is the innermost in memory each
  * output reduces a line; otherwise whole sub-arrays are combined one after
@@ -414,7 +429,23 @@ export function reduceAxis(
   // Combine sub-arrays one after another (naive along the axis, as NumPy does).
   const dom = domainOf(work);
   const tmp = newDomainBuffer(work, outSize);
-  for (let k = 0; k < n; k++) {
+  let first = 0;
+  if (
+    (op === "sum" || op === "mean") && v.overlay !== undefined &&
+    inPlaceStart(v, shapeSize(v.shape)) === v.offset &&
+    sa === outSize * dt.itemsize && isCContiguous(shape, strides, dt.itemsize)
+  ) {
+    // Rows one after another in the file: the SIMD kernel adds them in place.
+    first = addRowsInPlace(
+      v.overlay,
+      dt.itemsize as FloatSize,
+      v.offset,
+      n,
+      outSize,
+      out as Float64Array,
+    );
+  }
+  for (let k = first; k < n; k++) {
     let j = 0;
     const target = k === 0 ? out : tmp;
     walk(shape, [{ offset: v.offset + k * sa, strides }], (offs, count, st) => {

@@ -395,3 +395,77 @@ Deno.test({
     worker.terminate();
   }
 });
+
+Deno.test({
+  name: "sums along the outer axis add rows in place, as the TypeScript path",
+  ignore: !LINUX,
+}, async (t) => {
+  using dir = tempDir();
+  const counter = countingOverlay();
+  for (
+    const [dtype, cols] of [["<f8", 4099], ["<f4", 3001], ["<f8", 2]] as const
+  ) {
+    await t.step(`${dtype}, ${cols} columns`, () => {
+      const size = dtype === "<f8" ? 8 : 4;
+      const rows = Math.ceil(20 * 1024 * 1024 / (cols * size));
+      const typed = dtype === "<f8"
+        ? values(rows * cols, 31)
+        : Float32Array.from(values(rows * cols, 31));
+      for (let r = 0; r < rows; r++) typed[r * cols] = -0; // a column of -0
+      const path = `${dir.path}/rows-${dtype}-${cols}`;
+      Deno.writeFileSync(path, new Uint8Array(typed.buffer));
+      withOverlay(counter.overlay, () => {
+        using m = memmap(path, { dtype, mode: "r", shape: [rows, cols] });
+        const copy = m.copy();
+        counter.calls = 0;
+        const sums = m.sum(0) as NDArray;
+        assert.ok(counter.calls > 0);
+        assert.deepEqual(sums.toArray(), (copy.sum(0) as NDArray).toArray());
+        assert.ok(Object.is(sums.get(0), -0));
+        assert.deepEqual(
+          (m.mean(0) as NDArray).toArray(),
+          (copy.mean(0) as NDArray).toArray(),
+        );
+        // 3-D, the outer axis again; and a view that is not one block.
+        const cube = m.reshape(rows, 1, cols);
+        assert.deepEqual(
+          (cube.sum(0) as NDArray).toArray(),
+          (copy.reshape(rows, 1, cols).sum(0) as NDArray).toArray(),
+        );
+        counter.calls = 0;
+        const half = m.slice(null, `:${Math.ceil(cols / 2)}`);
+        assert.deepEqual(
+          (half.sum(0) as NDArray).toArray(),
+          (half.copy().sum(0) as NDArray).toArray(),
+        );
+        assert.equal(counter.calls, 0);
+      });
+    });
+  }
+  await t.step(
+    "a failing overlay leaves the rest to the TypeScript path",
+    () => {
+      const cols = 1000, rows = 5000; // 40 MB: three windows
+      const data = values(rows * cols, 41);
+      const path = `${dir.path}/rows-fail`;
+      Deno.writeFileSync(path, new Uint8Array(data.buffer));
+      const real = sys.overlay!;
+      let calls = 0;
+      withOverlay((target, file, offset, length) => {
+        if (++calls === 2) throw new Error("mmap(): test failure");
+        return real(target, file, offset, length);
+      }, () => {
+        using m = memmap(path, {
+          dtype: "float64",
+          mode: "r",
+          shape: [rows, cols],
+        });
+        assert.deepEqual(
+          (m.sum(0) as NDArray).toArray(),
+          (frombuffer(data).reshape(rows, cols).sum(0) as NDArray).toArray(),
+        );
+      });
+      assert.equal(calls, 2);
+    },
+  );
+});

@@ -30,7 +30,11 @@ const LEAF_AT = 0;
 const OUT_AT = 4096;
 const REGION_AT = 64 * 1024;
 const REGION_LENGTH = WINDOW_BYTES + 4 * 1024 * 1024;
-const PAGES = (REGION_AT + REGION_LENGTH) / 65536;
+/** Column sums of `addRowsInPlace`, after the overlay region. */
+const COLUMNS_AT = REGION_AT + REGION_LENGTH;
+/** The most columns `addRowsInPlace` sums (4 MiB of float64). */
+export const COLUMNS_MAX = 512 * 1024;
+const PAGES = (COLUMNS_AT + COLUMNS_MAX * 8) / 65536;
 
 /** The element types the kernels sum, by item size. */
 export type FloatSize = 8 | 4;
@@ -283,11 +287,96 @@ function hasZeroFunction(kind: Extreme, size: FloatSize): FunctionSpec {
   };
 }
 
+// addRows(p, rows, cols, out): adds each of `rows` rows of `cols` elements
+// from p, one after another, into the float64 sums at out.
+const [rowAt, rowCount, colCount, sumsAt, q2, sumAt, pairsEnd] = [
+  0,
+  1,
+  2,
+  3,
+  4,
+  5,
+  6,
+];
+
+/** The row-adding function for elements of `size` bytes (column sums, as NumPy adds rows). */
+function addRowsFunction(size: FloatSize): FunctionSpec {
+  const loadOne = size === 8
+    ? [op.f64Load()]
+    : [op.f32Load(), op.f64PromoteF32];
+  return {
+    name: `addRows${size * 8}`,
+    params: 4,
+    locals: [[3, I32]],
+    body: [
+      op.loop, // each row
+      get(rowAt),
+      set(q2),
+      get(sumsAt),
+      set(sumAt),
+      // The end of the row's pairs of elements.
+      get(rowAt),
+      get(colCount),
+      i32(-2),
+      op.i32And,
+      i32(size),
+      op.i32Mul,
+      op.i32Add,
+      set(pairsEnd),
+      get(q2),
+      get(pairsEnd),
+      op.i32LtU,
+      op.if,
+      op.loop, // two elements at a time
+      get(sumAt),
+      get(sumAt),
+      op.v128Load(),
+      get(q2),
+      ...loadPair(size, 0),
+      op.f64x2Add,
+      op.v128Store(),
+      get(sumAt),
+      i32(16),
+      op.i32Add,
+      set(sumAt),
+      ...nextStep(q2, pairsEnd, 2 * size),
+      op.end,
+      // An odd last column.
+      get(colCount),
+      i32(1),
+      op.i32And,
+      op.if,
+      get(sumAt),
+      get(sumAt),
+      op.f64Load(),
+      get(q2),
+      ...loadOne,
+      op.f64Add,
+      op.f64Store(),
+      op.end,
+      get(rowAt),
+      get(colCount),
+      i32(size),
+      op.i32Mul,
+      op.i32Add,
+      set(rowAt),
+      get(rowCount),
+      i32(1),
+      op.i32Sub,
+      tee(rowCount),
+      op.brIf(0),
+      op.end,
+    ],
+  };
+}
+
 /** The kernels' module, made on first use. */
 function kernelsModule(): Uint8Array<ArrayBuffer> {
   return encodeModule([
     runsFunction(8),
     runsFunction(4),
+    addRowsFunction(8),
+    addRowsFunction(4),
     ...(["min", "max"] as const).flatMap((kind) => [
       extremeFunction(kind, 8),
       extremeFunction(kind, 4),
@@ -310,6 +399,11 @@ type KernelFunction = (p: number, n: number, out: number) => void;
 
 interface Kernel {
   target: OverlayTarget;
+  addRows: Record<
+    FloatSize,
+    (p: number, rows: number, cols: number, out: number) => void
+  >;
+  columns: Float64Array;
   functions: Record<"sum" | Extreme, Record<FloatSize, KernelFunction>>;
   hasZero: Record<Extreme, Record<FloatSize, KernelFunction>>;
   results: Float64Array;
@@ -328,6 +422,11 @@ function load(): Kernel | null {
     const f = instance.exports as Record<string, KernelFunction>;
     kernel = {
       target: { memory, start: REGION_AT, length: REGION_LENGTH },
+      addRows: {
+        8: f.addRows64 as Kernel["addRows"][8],
+        4: f.addRows32 as Kernel["addRows"][4],
+      },
+      columns: new Float64Array(memory.buffer, COLUMNS_AT, COLUMNS_MAX),
       functions: {
         sum: { 8: f.runs64, 4: f.runs32 },
         min: { 8: f.min64, 4: f.min32 },
@@ -412,5 +511,61 @@ export function reduceInPlace(
       }
     }
   }
+  return done;
+}
+
+/**
+ * Adds `rows` rows of `cols` contiguous little-endian float64 (`size` 8) or
+ * float32 (`size` 4) elements, starting at `byteStart` and following each
+ * other, into column sums, row after row (NumPy's order for a sum along the
+ * outer axis), shown window by window through `source`. On return `out`
+ * holds the sums of the rows done.
+ *
+ * @returns How many rows were added: fewer than `rows` (maybe 0) when the
+ * platform cannot overlay, an overlay failed, or a row is larger than a
+ * window or `cols` than {@linkcode COLUMNS_MAX}; the caller adds the rest.
+ */
+export function addRowsInPlace(
+  source: OverlaySource,
+  size: FloatSize,
+  byteStart: number,
+  rows: number,
+  cols: number,
+  out: Float64Array,
+): number {
+  const rowBytes = cols * size;
+  const rowsPerWindow = Math.floor(WINDOW_BYTES / rowBytes);
+  if (cols > COLUMNS_MAX || rowsPerWindow === 0) return 0;
+  const k = load();
+  if (k === null) return 0;
+  const sums = k.columns.subarray(0, cols);
+  sums.fill(-0); // -0 + x is x for every x, -0 included
+  let done = 0;
+  let shown = false;
+  try {
+    while (done < rows) {
+      const n = Math.min(rowsPerWindow, rows - done);
+      const at = source.show(
+        k.target,
+        byteStart + done * rowBytes,
+        n * rowBytes,
+      );
+      if (at < 0) break;
+      shown = true;
+      k.addRows[size](at, n, cols, COLUMNS_AT);
+      done += n;
+    }
+  } catch {
+    // An overlay failed: the caller adds the rest through the map.
+  } finally {
+    if (shown) {
+      try {
+        source.clear(k.target);
+      } catch {
+        kernel = null; // Never use a memory whose pages may be gone.
+      }
+    }
+  }
+  if (done > 0) out.set(sums);
   return done;
 }

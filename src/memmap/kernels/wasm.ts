@@ -66,6 +66,8 @@ export const op = {
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32ShrU: [0x76],
+  i32And: [0x71],
+  i32Mul: [0x6c],
   i32LtU: [0x49],
   i32Ne: [0x47],
   f64Add: [0xa0],
@@ -73,6 +75,9 @@ export const op = {
   f64Max: [0xa5],
   /** `f64.load offset=…` (alignment hint 8). */
   f64Load: (offset = 0): number[] => [0x2b, 3, ...uleb(offset)],
+  /** `f32.load offset=…` (alignment hint 4). */
+  f32Load: (offset = 0): number[] => [0x2a, 2, ...uleb(offset)],
+  f64PromoteF32: [0xbb],
   /** `f64.store offset=…` (alignment hint 8). */
   f64Store: (offset = 0): number[] => [0x39, 3, ...uleb(offset)],
   /** `v128.load offset=…`; the address need not be aligned. */
@@ -80,6 +85,8 @@ export const op = {
   /** `v128.load64_zero offset=…`: eight bytes into the low half. */
   v128Load64Zero: (offset = 0): number[] => [...simd(0x5d), 3, ...uleb(offset)],
   f64x2PromoteLowF32x4: simd(0x5f),
+  /** `v128.store offset=…`; the address need not be aligned. */
+  v128Store: (offset = 0): number[] => [...simd(0x0b), 4, ...uleb(offset)],
   f64x2Add: simd(0xf0),
   /** `b < a ? b : a` lane by lane (one instruction; NaN and -0 not special). */
   f64x2Pmin: simd(0xf6),
@@ -98,6 +105,8 @@ export const op = {
   f64x2ExtractLane: (lane: number): number[] => [...simd(0x21), lane],
   /** `loop` with no result; `end` closes it. */
   loop: [0x03, 0x40],
+  /** `if` with no result on the top of the stack; `end` closes it. */
+  if: [0x04, 0x40],
   /** Branch to the enclosing block `depth` levels out if the top is non-zero. */
   brIf: (depth: number): number[] => [0x0d, ...uleb(depth)],
   end: [0x0b],
