@@ -17,7 +17,7 @@ import {
 } from "./element.ts";
 import { RUN, walk, WINDOW } from "./iterate.ts";
 import { CompensatedSum, pairwiseSumStrided } from "./pairwise.ts";
-import { shapeSize } from "./shape.ts";
+import { isCContiguous, shapeSize } from "./shape.ts";
 import {
   addRowsInPlace,
   type FloatSize,
@@ -368,20 +368,6 @@ function inPlaceStart(v: ReduceView, size: number): number {
     step *= n;
   }
   return start;
-}
-
-/** Whether `shape`/`strides` lay elements of `itemsize` bytes out densely in C order. */
-function isCContiguous(
-  shape: readonly number[],
-  strides: readonly number[],
-  itemsize: number,
-): boolean {
-  let step = itemsize;
-  for (let k = shape.length - 1; k >= 0; k--) {
-    if (shape[k] !== 1 && strides[k] !== step) return false;
-    step *= shape[k];
-  }
-  return true;
 }
 
 /**

@@ -449,6 +449,52 @@ function load(): Kernel | null {
 }
 
 /**
+ * Shows `units` units of `unitBytes` bytes from `byteStart`, up to
+ * `perWindow` at a time, and calls `visit(at, n)` for each window shown at
+ * `at`; clears the overlay at the end.
+ *
+ * @returns How many units were visited (fewer when an overlay failed or the
+ * source cannot show the data).
+ */
+function eachWindow(
+  k: Kernel,
+  source: OverlaySource,
+  byteStart: number,
+  unitBytes: number,
+  units: number,
+  perWindow: number,
+  visit: (at: number, n: number) => void,
+): number {
+  let done = 0;
+  let shown = false;
+  try {
+    while (done < units) {
+      const n = Math.min(perWindow, units - done);
+      const at = source.show(
+        k.target,
+        byteStart + done * unitBytes,
+        n * unitBytes,
+      );
+      if (at < 0) break;
+      shown = true;
+      visit(at, n);
+      done += n;
+    }
+  } catch {
+    // An overlay failed: the caller does the rest through the map.
+  } finally {
+    if (shown) {
+      try {
+        source.clear(k.target);
+      } catch {
+        kernel = null; // Never use a memory whose pages may be gone.
+      }
+    }
+  }
+  return done;
+}
+
+/**
  * Reduces `runs` whole runs of contiguous little-endian float64 (`size` 8) or
  * float32 (`size` 4) data starting at `byteStart`, shown window by window
  * through `source`. Sums hand each run's pairwise sum to `add` in order;
@@ -468,50 +514,33 @@ export function reduceInPlace(
   const k = load();
   if (k === null) return 0;
   const runBytes = RUN_LENGTH * size;
-  const runsPerWindow = WINDOW_BYTES / runBytes;
   const fn = k.functions[reduction][size];
-  let done = 0;
-  let shown = false;
-  try {
-    while (done < runs) {
-      const n = Math.min(runsPerWindow, runs - done);
-      const at = source.show(
-        k.target,
-        byteStart + done * runBytes,
-        n * runBytes,
-      );
-      if (at < 0) break;
-      shown = true;
-      const results = k.results;
+  const results = k.results;
+  return eachWindow(
+    k,
+    source,
+    byteStart,
+    runBytes,
+    runs,
+    WINDOW_BYTES / runBytes,
+    (at, n) => {
       if (reduction === "sum") {
         fn(at, n, OUT_AT);
         for (let r = 0; r < n; r++) add(results[r], RUN_LENGTH);
-      } else {
-        fn(at, n * runBytes, OUT_AT);
-        let result = results[0];
-        if (results[1] !== 0) result = NaN;
-        else if (result === 0) {
-          // Math.max: +0 if there is one; Math.min: -0 if there is one.
-          k.hasZero[reduction][size](at, n * runBytes, OUT_AT);
-          const found = results[0] !== 0;
-          result = (reduction === "max") === found ? 0 : -0;
-        }
-        add(result, n * RUN_LENGTH);
+        return;
       }
-      done += n;
-    }
-  } catch {
-    // An overlay failed: the caller reads the rest through the map.
-  } finally {
-    if (shown) {
-      try {
-        source.clear(k.target);
-      } catch {
-        kernel = null; // Never use a memory whose pages may be gone.
+      fn(at, n * runBytes, OUT_AT);
+      let result = results[0];
+      if (results[1] !== 0) result = NaN;
+      else if (result === 0) {
+        // Math.max: +0 if there is one; Math.min: -0 if there is one.
+        k.hasZero[reduction][size](at, n * runBytes, OUT_AT);
+        const found = results[0] !== 0;
+        result = (reduction === "max") === found ? 0 : -0;
       }
-    }
-  }
-  return done;
+      add(result, n * RUN_LENGTH);
+    },
+  );
 }
 
 /**
@@ -540,32 +569,15 @@ export function addRowsInPlace(
   if (k === null) return 0;
   const sums = k.columns.subarray(0, cols);
   sums.fill(-0); // -0 + x is x for every x, -0 included
-  let done = 0;
-  let shown = false;
-  try {
-    while (done < rows) {
-      const n = Math.min(rowsPerWindow, rows - done);
-      const at = source.show(
-        k.target,
-        byteStart + done * rowBytes,
-        n * rowBytes,
-      );
-      if (at < 0) break;
-      shown = true;
-      k.addRows[size](at, n, cols, COLUMNS_AT);
-      done += n;
-    }
-  } catch {
-    // An overlay failed: the caller adds the rest through the map.
-  } finally {
-    if (shown) {
-      try {
-        source.clear(k.target);
-      } catch {
-        kernel = null; // Never use a memory whose pages may be gone.
-      }
-    }
-  }
+  const done = eachWindow(
+    k,
+    source,
+    byteStart,
+    rowBytes,
+    rows,
+    rowsPerWindow,
+    (at, n) => k.addRows[size](at, n, cols, COLUMNS_AT),
+  );
   if (done > 0) out.set(sums);
   return done;
 }
