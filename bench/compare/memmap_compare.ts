@@ -70,7 +70,11 @@ function reduction(
   op: "sum" | "max",
   target: string,
   setup: (dir: string) => void,
+  rows?: number,
 ): Workload {
+  // Whole-array, or along axis 0 of a (rows, rest) view of the file.
+  const reshape = rows === undefined ? "" : `.reshape(${rows}, -1)`;
+  const axisArg = rows === undefined ? "" : "axis=0";
   return {
     name,
     target,
@@ -79,12 +83,13 @@ function reduction(
     deno: (dir) =>
       time(() => {
         using m = memmap(`${dir}/${file}`, { dtype, mode: "r" });
-        m[op]();
+        if (rows === undefined) m[op]();
+        else m.reshape(rows, -1)[op](0);
       }),
     python: `
 t = time.perf_counter()
-m = np.memmap(DIR + "/${file}", dtype="${dtype}", mode="r")
-s = float(m.${op}())
+m = np.memmap(DIR + "/${file}", dtype="${dtype}", mode="r")${reshape}
+s = m.${op}(${axisArg})
 del m
 ms = (time.perf_counter() - t) * 1000
 `,
@@ -108,6 +113,15 @@ export const workloads: Workload[] = [
     "max",
     "(no target)",
     makeFile,
+  ),
+  reduction(
+    "memmap sum(0) of 1 GiB float64 as 8192 x 16384 (column sums)",
+    "sum_1gib.f8",
+    "float64",
+    "sum",
+    "(no target)",
+    makeFile,
+    8192,
   ),
   reduction(
     "memmap sum() of 512 MiB float32 (page cache)",
