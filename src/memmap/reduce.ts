@@ -23,6 +23,7 @@ import {
   type FloatSize,
   type OverlaySource,
   reduceInPlace,
+  reduceLinesInPlace,
   RUN_LENGTH,
   WINDOW_BYTES,
 } from "./kernels/reduce_floats.ts";
@@ -371,6 +372,67 @@ function inPlaceStart(v: ReduceView, size: number): number {
 }
 
 /**
+ * Reduces the lines along the innermost axis with the SIMD kernels, in
+ * place, when the lines are float data following each other in the file (a
+ * C-order array reduced along its last axis) and long enough to hold whole
+ * runs: each line's whole runs in WebAssembly, the rest of the line through
+ * the same `feed` as the TypeScript path, read from the kernels' memory.
+ *
+ * @returns How many lines (from the first) are done.
+ */
+function reduceLinesAt(
+  op: ReduceOp,
+  v: ReduceView,
+  n: number,
+  sa: number,
+  shape: readonly number[],
+  strides: readonly number[],
+  out: DomainBuffer,
+  scratch: DomainBuffer,
+): number {
+  const dt = v.io.dtype;
+  const itemsize = dt.itemsize;
+  const lines = shapeSize(shape);
+  if (
+    v.overlay === undefined || n < RUN_LENGTH || sa !== itemsize ||
+    inPlaceStart(v, lines * n) !== v.offset ||
+    !isCContiguous(shape, strides, n * itemsize)
+  ) return 0;
+  const runs = Math.floor(n / RUN_LENGTH);
+  const tail = n - runs * RUN_LENGTH;
+  let io: RunIO | undefined;
+  return reduceLinesInPlace(
+    v.overlay,
+    itemsize as FloatSize,
+    v.offset,
+    lines,
+    n * itemsize,
+    (shown) => {
+      // The line sits in the kernels' memory as aligned as in the file.
+      io ??= {
+        dtype: dt,
+        bytes: new Uint8Array(shown.memory),
+        ta: v.offset % itemsize !== 0
+          ? null
+          : itemsize === 8
+          ? new Float64Array(shown.memory)
+          : new Float32Array(shown.memory),
+      };
+      const acc = new Accumulator(op, dt, n, scratch);
+      shown.reduceRuns(
+        op === "mean" ? "sum" : op,
+        runs,
+        (value, count) => acc.addPartial(value, count),
+      );
+      if (tail > 0) {
+        acc.feed(io, shown.at + runs * RUN_LENGTH * itemsize, itemsize, tail);
+      }
+      acc.result(out, shown.line);
+    },
+  );
+}
+
+/**
  * Reduces along one axis. When the axis is the innermost in memory each
  * output reduces a line; otherwise whole sub-arrays are combined one after
  * another (memory order, as NumPy).
@@ -400,8 +462,10 @@ export function reduceAxis(
   if (inner || n <= 1) {
     let j = 0;
     const scratch = newDomainBuffer(work, Math.min(RUN, n));
+    const linesDone = reduceLinesAt(op, v, n, sa, shape, strides, out, scratch);
     walk(shape, [{ offset: v.offset, strides }], (offs, count, st) => {
       for (let e = 0; e < count; e++, j++) {
+        if (j < linesDone) continue;
         const acc = new Accumulator(op, dt, n, scratch);
         const base = offs[0] + e * st[0];
         for (let s = 0; s < n; s += RUN) {

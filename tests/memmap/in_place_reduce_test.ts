@@ -64,6 +64,40 @@ function countingOverlay(): { calls: number; overlay: Sys["overlay"] } {
   return counter;
 }
 
+/**
+ * Reduces a fresh `rows` x `cols` float64 memmap (written to `dir`) with an
+ * overlay that fails on its second call, and checks that `reduce` gives
+ * what it gives on the same data in memory.
+ */
+function checkSecondOverlayFailing(
+  dir: string,
+  rows: number,
+  cols: number,
+  seed: number,
+  reduce: (a: NDArray) => NDArray,
+): void {
+  const data = values(rows * cols, seed);
+  const path = `${dir}/fail-${seed}`;
+  Deno.writeFileSync(path, new Uint8Array(data.buffer));
+  const real = sys.overlay!;
+  let calls = 0;
+  withOverlay((target, file, offset, length) => {
+    if (++calls === 2) throw new Error("mmap(): test failure");
+    return real(target, file, offset, length);
+  }, () => {
+    using m = memmap(path, {
+      dtype: "float64",
+      mode: "r",
+      shape: [rows, cols],
+    });
+    assert.deepEqual(
+      reduce(m).toArray(),
+      reduce(frombuffer(data).reshape(rows, cols)).toArray(),
+    );
+  });
+  assert.equal(calls, 2);
+}
+
 /** The sum the JavaScript path computes: the same data, in memory. */
 function referenceSum(array: NDArray): number {
   return array.copy().sum() as number;
@@ -444,28 +478,100 @@ Deno.test({
   }
   await t.step(
     "a failing overlay leaves the rest to the TypeScript path",
-    () => {
-      const cols = 1000, rows = 5000; // 40 MB: three windows
-      const data = values(rows * cols, 41);
-      const path = `${dir.path}/rows-fail`;
-      Deno.writeFileSync(path, new Uint8Array(data.buffer));
-      const real = sys.overlay!;
-      let calls = 0;
-      withOverlay((target, file, offset, length) => {
-        if (++calls === 2) throw new Error("mmap(): test failure");
-        return real(target, file, offset, length);
-      }, () => {
+    () =>
+      checkSecondOverlayFailing(
+        dir.path,
+        5000,
+        1000,
+        41,
+        (a) => a.sum(0) as NDArray,
+      ),
+  );
+});
+
+Deno.test({
+  name: "reductions along the innermost axis run line by line in place",
+  ignore: !LINUX,
+}, async (t) => {
+  using dir = tempDir();
+  const counter = countingOverlay();
+  const length = 2 * RUN_LENGTH + 1234; // whole runs and a tail
+  const cases = [["<f8", 0], ["<f8", 4], ["<f4", 0], ["<f4", 2]] as const;
+  for (const [dtype, offset] of cases) {
+    await t.step(`${dtype} at offset ${offset}`, () => {
+      const size = dtype === "<f8" ? 8 : 4;
+      const lines = 2 * Math.ceil(12 * 1024 * 1024 / (length * size));
+      const data = values(lines * length, 51);
+      data[length + 5] = NaN; // line 1
+      data.fill(-0, 2 * length, 3 * length); // line 2: -0 and one +0
+      data[2 * length + 700] = 0;
+      const typed = size === 8 ? data : Float32Array.from(data);
+      const bytes = new Uint8Array(offset + typed.byteLength);
+      bytes.set(new Uint8Array(typed.buffer), offset);
+      const path = `${dir.path}/lines-${dtype}-${offset}`;
+      Deno.writeFileSync(path, bytes);
+      withOverlay(counter.overlay, () => {
         using m = memmap(path, {
-          dtype: "float64",
+          dtype,
           mode: "r",
-          shape: [rows, cols],
+          offset,
+          shape: [lines, length],
         });
+        const copy = m.copy();
+        for (const op of ["sum", "mean", "min", "max"] as const) {
+          counter.calls = 0;
+          const got = (m[op](1) as NDArray).toArray();
+          assert.ok(counter.calls > 0, op);
+          assert.deepEqual(got, (copy[op](1) as NDArray).toArray(), op);
+        }
+        const cube = m.reshape(2, -1, length);
         assert.deepEqual(
-          (m.sum(0) as NDArray).toArray(),
-          (frombuffer(data).reshape(rows, cols).sum(0) as NDArray).toArray(),
+          (cube.sum(-1) as NDArray).toArray(),
+          (copy.reshape(2, -1, length).sum(-1) as NDArray).toArray(),
         );
       });
-      assert.equal(calls, 2);
-    },
+    });
+  }
+  await t.step("F order along axis 0; short lines stay in TypeScript", () => {
+    const cols = 700;
+    const data = values(length * cols, 61);
+    const path = `${dir.path}/lines-f`;
+    Deno.writeFileSync(path, new Uint8Array(data.buffer));
+    withOverlay(counter.overlay, () => {
+      using f = memmap(path, {
+        dtype: "float64",
+        mode: "r",
+        shape: [length, cols],
+        order: "F",
+      });
+      // The TypeScript path on the same layout: mode "c" never overlays.
+      using typescript = memmap(path, {
+        dtype: "float64",
+        mode: "c",
+        shape: [length, cols],
+        order: "F",
+      });
+      counter.calls = 0;
+      assert.deepEqual(
+        (f.sum(0) as NDArray).toArray(),
+        (typescript.sum(0) as NDArray).toArray(),
+      );
+      assert.ok(counter.calls > 0);
+      using flat = memmap(path, { dtype: "float64", mode: "r" });
+      counter.calls = 0;
+      flat.reshape(-1, cols).sum(1);
+      assert.equal(counter.calls, 0);
+    });
+  });
+  await t.step(
+    "a failing overlay leaves the rest of the lines to TypeScript",
+    () =>
+      checkSecondOverlayFailing(
+        dir.path,
+        300,
+        length,
+        71,
+        (a) => a.max(1) as NDArray,
+      ),
   );
 });

@@ -514,8 +514,6 @@ export function reduceInPlace(
   const k = load();
   if (k === null) return 0;
   const runBytes = RUN_LENGTH * size;
-  const fn = k.functions[reduction][size];
-  const results = k.results;
   return eachWindow(
     k,
     source,
@@ -523,22 +521,97 @@ export function reduceInPlace(
     runBytes,
     runs,
     WINDOW_BYTES / runBytes,
+    (at, n) => runKernels(k, reduction, size, at, n, add),
+  );
+}
+
+/** Reduces `runs` whole runs at `at` in the kernels' memory, as {@linkcode reduceInPlace} describes. */
+function runKernels(
+  k: Kernel,
+  reduction: "sum" | Extreme,
+  size: FloatSize,
+  at: number,
+  runs: number,
+  add: (value: number, count: number) => void,
+): void {
+  const results = k.results;
+  const runBytes = RUN_LENGTH * size;
+  if (reduction === "sum") {
+    k.functions.sum[size](at, runs, OUT_AT);
+    for (let r = 0; r < runs; r++) add(results[r], RUN_LENGTH);
+    return;
+  }
+  k.functions[reduction][size](at, runs * runBytes, OUT_AT);
+  let result = results[0];
+  if (results[1] !== 0) result = NaN;
+  else if (result === 0) {
+    // Math.max: +0 if there is one; Math.min: -0 if there is one.
+    k.hasZero[reduction][size](at, runs * runBytes, OUT_AT);
+    const found = results[0] !== 0;
+    result = (reduction === "max") === found ? 0 : -0;
+  }
+  add(result, runs * RUN_LENGTH);
+}
+
+/** One line of {@linkcode reduceLinesInPlace}, shown in the kernels' memory. */
+export interface ShownLine {
+  /** The line's index. */
+  line: number;
+  /** The kernels' memory, where the line is shown. */
+  memory: ArrayBuffer;
+  /** Where the line starts in `memory`. */
+  at: number;
+  /** Reduces the line's first `runs` whole runs there (see {@linkcode reduceInPlace}). */
+  reduceRuns(
+    reduction: "sum" | Extreme,
+    runs: number,
+    add: (value: number, count: number) => void,
+  ): void;
+}
+
+/**
+ * Shows `lines` lines of `lineBytes` bytes each, following each other from
+ * `byteStart`, window by window through `source`, and calls `visit` for
+ * each line while it is shown; `visit` reduces the line's whole runs with
+ * the kernels and reads the rest from `memory`.
+ *
+ * @returns How many lines were visited: fewer than `lines` (maybe 0) when
+ * the platform cannot overlay, an overlay failed, or a line is larger than a
+ * window; the caller does the rest.
+ */
+export function reduceLinesInPlace(
+  source: OverlaySource,
+  size: FloatSize,
+  byteStart: number,
+  lines: number,
+  lineBytes: number,
+  visit: (shown: ShownLine) => void,
+): number {
+  const perWindow = Math.floor(WINDOW_BYTES / lineBytes);
+  if (perWindow === 0) return 0;
+  const k = load();
+  if (k === null) return 0;
+  let done = 0;
+  const shown: ShownLine = {
+    line: 0,
+    memory: k.target.memory.buffer as ArrayBuffer,
+    at: 0,
+    reduceRuns: (reduction, runs, add) =>
+      runKernels(k, reduction, size, shown.at, runs, add),
+  };
+  return eachWindow(
+    k,
+    source,
+    byteStart,
+    lineBytes,
+    lines,
+    perWindow,
     (at, n) => {
-      if (reduction === "sum") {
-        fn(at, n, OUT_AT);
-        for (let r = 0; r < n; r++) add(results[r], RUN_LENGTH);
-        return;
+      for (let i = 0; i < n; i++, done++) {
+        shown.line = done;
+        shown.at = at + i * lineBytes;
+        visit(shown);
       }
-      fn(at, n * runBytes, OUT_AT);
-      let result = results[0];
-      if (results[1] !== 0) result = NaN;
-      else if (result === 0) {
-        // Math.max: +0 if there is one; Math.min: -0 if there is one.
-        k.hasZero[reduction][size](at, n * runBytes, OUT_AT);
-        const found = results[0] !== 0;
-        result = (reduction === "max") === found ? 0 : -0;
-      }
-      add(result, n * RUN_LENGTH);
     },
   );
 }
