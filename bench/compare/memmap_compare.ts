@@ -70,11 +70,11 @@ function reduction(
   op: "sum" | "max",
   target: string,
   setup: (dir: string) => void,
-  rows?: number,
+  along?: { rows: number; axis: 0 | 1 },
 ): Workload {
-  // Whole-array, or along axis 0 of a (rows, rest) view of the file.
-  const reshape = rows === undefined ? "" : `.reshape(${rows}, -1)`;
-  const axisArg = rows === undefined ? "" : "axis=0";
+  // Whole-array, or along an axis of a (rows, rest) view of the file.
+  const reshape = along === undefined ? "" : `.reshape(${along.rows}, -1)`;
+  const axisArg = along === undefined ? "" : `axis=${along.axis}`;
   return {
     name,
     target,
@@ -83,8 +83,8 @@ function reduction(
     deno: (dir) =>
       time(() => {
         using m = memmap(`${dir}/${file}`, { dtype, mode: "r" });
-        if (rows === undefined) m[op]();
-        else m.reshape(rows, -1)[op](0);
+        if (along === undefined) m[op]();
+        else m.reshape(along.rows, -1)[op](along.axis);
       }),
     python: `
 t = time.perf_counter()
@@ -121,7 +121,16 @@ export const workloads: Workload[] = [
     "sum",
     "(no target)",
     makeFile,
-    8192,
+    { rows: 8192, axis: 0 },
+  ),
+  reduction(
+    "memmap sum(1) of 1 GiB float64 as 8192 x 16384 (row sums)",
+    "sum_1gib.f8",
+    "float64",
+    "sum",
+    "(no target)",
+    makeFile,
+    { rows: 8192, axis: 1 },
   ),
   reduction(
     "memmap sum() of 512 MiB float32 (page cache)",

@@ -102,7 +102,8 @@ export interface WrapOptions {
  * `min()` and `max()` of 16 MiB or more of contiguous little-endian float64
  * or float32 data read the file's pages in place with WebAssembly SIMD
  * kernels (same result as the loop, bit for bit), and so do sums along
- * the outer axis of C-order arrays; a stray write through
+ * the outer axis of C-order arrays and reductions along the innermost axis;
+ * a stray write through
  * `data` of a mode `"r"` memmap (which stays private and never reaches the
  * file) is not seen by those reductions.
  *
