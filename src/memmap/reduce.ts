@@ -18,15 +18,14 @@ import {
 import { RUN, walk, WINDOW } from "./iterate.ts";
 import { CompensatedSum, pairwiseSumStrided } from "./pairwise.ts";
 import { isCContiguous, shapeSize } from "./shape.ts";
+import { type FloatSize, RUN_LENGTH } from "./kernels/reduce_floats.ts";
 import {
   addRowsInPlace,
-  type FloatSize,
   type OverlaySource,
   reduceInPlace,
   reduceLinesInPlace,
-  RUN_LENGTH,
   WINDOW_BYTES,
-} from "./kernels/reduce_floats.ts";
+} from "./kernels/in_place.ts";
 
 /** The reductions. */
 export type ReduceOp = "sum" | "mean" | "min" | "max";

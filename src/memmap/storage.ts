@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { OverlaySource } from "./kernels/reduce_floats.ts";
+import type { OverlaySource } from "./kernels/in_place.ts";
 
 /**
  * Bytes an array views, with the rules for writing and releasing them.

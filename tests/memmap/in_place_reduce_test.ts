@@ -5,8 +5,8 @@ import type { OverlayTarget, Sys } from "../../src/ffi/sys.ts";
 import {
   type OverlaySource,
   reduceInPlace,
-  RUN_LENGTH,
-} from "../../src/memmap/kernels/reduce_floats.ts";
+} from "../../src/memmap/kernels/in_place.ts";
+import { RUN_LENGTH } from "../../src/memmap/kernels/reduce_floats.ts";
 import { pairwiseSum } from "../../src/memmap/pairwise.ts";
 import { NO_NUMPY, numpy } from "./_numpy.ts";
 import { tempDir } from "../test_util.ts";
