@@ -1,5 +1,6 @@
 // Shared helpers of the .npy/.npz tests.
 
+import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { HAS_NUMPY, python, tempDir } from "../test_util.ts";
 
@@ -82,4 +83,19 @@ export function sameValues(actual: unknown[], expected: unknown[]): boolean {
     }
     return Object.is(a, e);
   });
+}
+
+/**
+ * An `assert.throws` matcher: the error is `Deno.errors.InvalidData` with a
+ * message matching `pattern`.
+ */
+export function invalid(pattern: RegExp): (e: unknown) => boolean {
+  return (e: unknown) => {
+    assert.ok(
+      e instanceof Deno.errors.InvalidData,
+      `expected InvalidData, got ${e}`,
+    );
+    assert.match((e as Error).message, pattern);
+    return true;
+  };
 }

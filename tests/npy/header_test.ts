@@ -7,7 +7,7 @@ import {
   type NpyVersion,
   readNpyHeader,
 } from "../../src/npy/header.ts";
-import { EXPECTED, FIXTURES } from "./_helpers.ts";
+import { EXPECTED, FIXTURES, invalid } from "./_helpers.ts";
 
 const enc = new TextEncoder();
 
@@ -28,17 +28,6 @@ function npy(text: string, version = 1, minor = 0): Uint8Array {
 
 function read(bytes: Uint8Array): NpyHeader {
   return readNpyHeader(bytesSource(bytes), 0, '"test.npy"');
-}
-
-function invalid(pattern: RegExp): (e: unknown) => boolean {
-  return (e: unknown) => {
-    assert.ok(
-      e instanceof Deno.errors.InvalidData,
-      `expected InvalidData, got ${e}`,
-    );
-    assert.match((e as Error).message, pattern);
-    return true;
-  };
 }
 
 Deno.test("readNpyHeader() reads every NumPy-made fixture's dtype, order, shape and version", () => {

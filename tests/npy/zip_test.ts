@@ -17,23 +17,13 @@ import {
   EXPECTED,
   FIXTURES,
   HAS_NUMPY,
+  invalid,
   python,
   rng,
   tempDir,
 } from "./_helpers.ts";
 
 const NAMES = ["odd", "f8", "be_c8", "fortran", "empty", "scalar"];
-
-function invalid(pattern: RegExp): (e: unknown) => boolean {
-  return (e: unknown) => {
-    assert.ok(
-      e instanceof Deno.errors.InvalidData,
-      `expected InvalidData, got ${e}`,
-    );
-    assert.match((e as Error).message, pattern);
-    return true;
-  };
-}
 
 /** Writes an archive with ZipWriter into memory (through a temp file). */
 function writeZip(
