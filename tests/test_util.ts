@@ -89,3 +89,19 @@ export function denoRun(
     Deno.removeSync(dir, { recursive: true });
   }
 }
+
+/**
+ * The first message `worker` posts; rejects with the worker's error instead
+ * if it fails first, so that a test never waits for a dead worker.
+ */
+export function firstReply<T>(worker: Worker): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    worker.onmessage = (event) => resolve(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      reject(
+        new Error(`${event.message} (${event.filename}:${event.lineno})`),
+      );
+    };
+  });
+}

@@ -9,7 +9,7 @@ import {
 import { RUN_LENGTH } from "../../src/memmap/kernels/reduce_floats.ts";
 import { pairwiseSum } from "../../src/memmap/pairwise.ts";
 import { NO_NUMPY, numpy } from "./_numpy.ts";
-import { tempDir } from "../test_util.ts";
+import { firstReply, tempDir } from "../test_util.ts";
 
 const LINUX = Deno.build.os === "linux";
 /** Enough elements for the in-place kernel (two 16 MiB windows and a tail). */
@@ -406,15 +406,7 @@ Deno.test({
     { type: "module" },
   );
   try {
-    const fromWorker = new Promise<number[]>((resolve, reject) => {
-      worker.onmessage = (event) => resolve(event.data);
-      worker.onerror = (event) => {
-        event.preventDefault();
-        reject(
-          new Error(`${event.message} (${event.filename}:${event.lineno})`),
-        );
-      };
-    });
+    const fromWorker = firstReply<number[]>(worker);
     const times = 6;
     worker.postMessage({ path, times });
     for (let i = 0; i < times; i++) {

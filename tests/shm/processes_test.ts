@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { SharedMemory } from "../../mod.ts";
-import { HAS_NUMPY } from "../test_util.ts";
+import { firstReply, HAS_NUMPY } from "../test_util.ts";
 import {
   ARRAY_OFFSET,
   blockSize,
@@ -40,15 +40,7 @@ Deno.test("A Worker attached by name and the main thread increment one float64 b
   );
   try {
     initialize(shm, 2);
-    const fromWorker = new Promise<number[]>((resolve, reject) => {
-      worker.onmessage = (event) => resolve(event.data);
-      worker.onerror = (event) => {
-        event.preventDefault();
-        reject(
-          new Error(`${event.message} (${event.filename}:${event.lineno})`),
-        );
-      };
-    });
+    const fromWorker = firstReply<number[]>(worker);
     worker.postMessage({ name: shm.name, part: 1, parts: 2 });
     // A failing worker rejects at once instead of leaving the main thread
     // waiting for its flag.
