@@ -11,6 +11,23 @@
 
 import { requireFfi } from "./permissions.ts";
 
+/**
+ * `(const char *, int, ...)` taking a mode: the path, the flags and seven
+ * more integers, the mode passed as both the third and the ninth argument
+ * (see `open` below).
+ */
+const PATH_FLAGS_VARIADIC_MODE = [
+  "buffer",
+  "i32",
+  "i32",
+  "i32",
+  "i32",
+  "i32",
+  "i32",
+  "i32",
+  "i32",
+] as const;
+
 /** The libc symbols, with their C prototypes. */
 export const LIBC_SYMBOLS = {
   // int open(const char *path, int flags, ...)   (the variadic mode_t mode)
@@ -19,17 +36,7 @@ export const LIBC_SYMBOLS = {
   // reads the third; on Apple arm64 they go on the stack, where the ninth
   // lands once eight arguments fill x0..x7. The extra arguments are ignored.
   open: {
-    parameters: [
-      "buffer",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-    ],
+    parameters: PATH_FLAGS_VARIADIC_MODE,
     result: "i32",
   },
   // int close(int fd)
@@ -86,17 +93,7 @@ export const LIBC_SYMBOLS = {
   // int shm_open(const char *name, int oflag, ...)  (libc since glibc 2.34;
   // the mode is variadic on macOS: declared as `open` is)
   shm_open: {
-    parameters: [
-      "buffer",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-    ],
+    parameters: PATH_FLAGS_VARIADIC_MODE,
     result: "i32",
     optional: true,
   },
