@@ -17,21 +17,31 @@ const ROWS = 1024;
 const COLS = 1024;
 const OPS = 1_000_000;
 
+/**
+ * Writes `count` float64 values `sin(i mod 2^20) * 1000` to `path` through a
+ * `w+` memmap and reads the file once, into the page cache.
+ */
+export function writeSines(path: string, count: number): void {
+  {
+    using w = memmap(path, { dtype: "float64", mode: "w+", shape: count });
+    const block = Float64Array.from(
+      { length: 1 << 20 },
+      (_, i) => Math.sin(i) * 1000,
+    );
+    for (let i = 0; i < count; i += block.length) {
+      w.slice(`${i}:${i + block.length}`).assign(block);
+    }
+    w.flush();
+  }
+  Deno.readFileSync(path); // into the page cache
+}
+
 function makeFile(dir: string): void {
   const path = `${dir}/sum_1gib.f8`;
   try {
     if (Deno.statSync(path).size === COUNT * 8) return;
   } catch { /* make it */ }
-  using w = memmap(path, { dtype: "float64", mode: "w+", shape: COUNT });
-  const block = Float64Array.from(
-    { length: 1 << 20 },
-    (_, i) => Math.sin(i) * 1000,
-  );
-  for (let i = 0; i < COUNT; i += block.length) {
-    w.slice(`${i}:${i + block.length}`).assign(block);
-  }
-  w.flush();
-  Deno.readFileSync(path); // into the page cache
+  writeSines(path, COUNT);
 }
 
 function makeSingles(dir: string): void {

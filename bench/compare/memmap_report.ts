@@ -10,6 +10,7 @@
  */
 
 import { memmap, type NDArray } from "../../mod.ts";
+import { writeSines } from "./memmap_compare.ts";
 
 const dir = Deno.args[0] ?? Deno.makeTempDirSync({ prefix: "memmap_compare_" });
 const keep = Deno.args[0] !== undefined;
@@ -123,18 +124,7 @@ if (Deno.args[0] === "--child") {
   // 1 GiB float64 file in page cache.
   const gib = `${dir}/sum_1gib.f8`;
   const count = 128 * 1024 * 1024;
-  {
-    using w = memmap(gib, { dtype: "float64", mode: "w+", shape: count });
-    const block = Float64Array.from(
-      { length: 1 << 20 },
-      (_, i) => Math.sin(i) * 1000,
-    );
-    for (let i = 0; i < count; i += block.length) {
-      w.slice(`${i}:${i + block.length}`).assign(block);
-    }
-    w.flush();
-  }
-  Deno.readFileSync(gib); // into the page cache
+  writeSines(gib, count);
   // Alternate the two sides, so that a drift of the page cache (this VM
   // reclaims and splits cached pages in the background) hits both alike.
   let ns = numpy("sum", gib), js = child("sum", gib);
