@@ -93,12 +93,13 @@ function load(): Kernel | null {
 }
 
 /**
- * Shows `units` units of `unitBytes` bytes from `byteStart`, up to
- * `perWindow` at a time, and calls `visit(at, n)` for each window shown at
- * `at`; clears the overlay at the end.
+ * Shows `units` units of `unitBytes` bytes from `byteStart`, as many whole
+ * units as fit in a window at a time, and calls `visit(at, n, first)` for
+ * each window: units `first` to `first + n - 1`, shown from `at` on. Clears
+ * the overlay at the end.
  *
- * @returns How many units were visited (fewer when an overlay failed or the
- * source cannot show the data).
+ * @returns How many units were visited (fewer when an overlay failed, the
+ * source cannot show the data or a unit is larger than a window).
  */
 function eachWindow(
   k: Kernel,
@@ -106,9 +107,10 @@ function eachWindow(
   byteStart: number,
   unitBytes: number,
   units: number,
-  perWindow: number,
-  visit: (at: number, n: number) => void,
+  visit: (at: number, n: number, first: number) => void,
 ): number {
+  const perWindow = Math.floor(WINDOW_BYTES / unitBytes);
+  if (perWindow === 0) return 0;
   let done = 0;
   let shown = false;
   try {
@@ -121,7 +123,7 @@ function eachWindow(
       );
       if (at < 0) break;
       shown = true;
-      visit(at, n);
+      visit(at, n, done);
       done += n;
     }
   } catch {
@@ -164,7 +166,6 @@ export function reduceInPlace(
     byteStart,
     runBytes,
     runs,
-    WINDOW_BYTES / runBytes,
     (at, n) => runKernels(k, reduction, size, at, n, add),
   );
 }
@@ -231,11 +232,8 @@ export function reduceLinesInPlace(
   lineBytes: number,
   visit: (shown: ShownLine) => void,
 ): number {
-  const perWindow = Math.floor(WINDOW_BYTES / lineBytes);
-  if (perWindow === 0) return 0;
   const k = load();
   if (k === null) return 0;
-  let done = 0;
   const shown: ShownLine = {
     line: 0,
     memory: k.target.memory.buffer as ArrayBuffer,
@@ -249,10 +247,9 @@ export function reduceLinesInPlace(
     byteStart,
     lineBytes,
     lines,
-    perWindow,
-    (at, n) => {
-      for (let i = 0; i < n; i++, done++) {
-        shown.line = done;
+    (at, n, first) => {
+      for (let i = 0; i < n; i++) {
+        shown.line = first + i;
         shown.at = at + i * lineBytes;
         visit(shown);
       }
@@ -279,9 +276,7 @@ export function addRowsInPlace(
   cols: number,
   out: Float64Array,
 ): number {
-  const rowBytes = cols * size;
-  const rowsPerWindow = Math.floor(WINDOW_BYTES / rowBytes);
-  if (cols > COLUMNS_MAX || rowsPerWindow === 0) return 0;
+  if (cols > COLUMNS_MAX) return 0;
   const k = load();
   if (k === null) return 0;
   const sums = k.columns.subarray(0, cols);
@@ -290,9 +285,8 @@ export function addRowsInPlace(
     k,
     source,
     byteStart,
-    rowBytes,
+    cols * size,
     rows,
-    rowsPerWindow,
     (at, n) => k.addRows[size](at, n, cols, COLUMNS_AT),
   );
   if (done > 0) out.set(sums);
