@@ -30,7 +30,7 @@ export function copyRange(
   source: Uint8Array,
   start: number,
   end: number,
-): Uint8Array {
+): Uint8Array<ArrayBuffer> {
   const n = end - start;
   if (n > MAX_POOLED) return source.slice(start, end);
   if (used + n > POOL_SIZE) {
@@ -53,7 +53,7 @@ export function copyRange(
  * @param n Its length.
  * @returns The array.
  */
-export function allocate(n: number): Uint8Array {
+export function allocate(n: number): Uint8Array<ArrayBuffer> {
   if (n > MAX_POOLED) return new Uint8Array(n);
   if (used + n > POOL_SIZE) {
     pool = new Uint8Array(POOL_SIZE);

@@ -54,7 +54,7 @@ export interface AnonymousOptions {
 
 const SEARCH_IN_JS_BELOW = 2048;
 const encoder = new TextEncoder();
-const EMPTY = new Uint8Array(0);
+const EMPTY: Uint8Array<ArrayBuffer> = new Uint8Array(0);
 
 interface Layout {
   kind: MapKind;
@@ -214,7 +214,7 @@ export function clearOverlay(target: OverlayTarget): void {
 export class Mmap implements Disposable, Iterable<number> {
   #file: FileHandle | null;
   #mapping: Mapping;
-  #bytes: Uint8Array | undefined;
+  #bytes: Uint8Array<ArrayBuffer> | undefined;
   #words: Uint32Array | undefined;
   #access: Access;
   #offset: number;
@@ -470,7 +470,7 @@ export class Mmap implements Disposable, Iterable<number> {
    * assert.equal(view.length, 0);
    * ```
    */
-  get bytes(): Uint8Array {
+  get bytes(): Uint8Array<ArrayBuffer> {
     return this.#closed ? EMPTY : this.#view();
   }
 
@@ -520,7 +520,7 @@ export class Mmap implements Disposable, Iterable<number> {
    * assert.equal(m.read(3).length, 0);
    * ```
    */
-  read(n?: number | null): Uint8Array {
+  read(n?: number | null): Uint8Array<ArrayBuffer> {
     this.#check();
     const length = this.#mapping.length;
     const pos = this.#pos;
@@ -588,7 +588,7 @@ export class Mmap implements Disposable, Iterable<number> {
    * assert.equal(count, 3);
    * ```
    */
-  readline(): Uint8Array {
+  readline(): Uint8Array<ArrayBuffer> {
     this.#check();
     const pos = this.#pos;
     if (pos >= this.#mapping.length) return allocate(0);
@@ -616,7 +616,7 @@ export class Mmap implements Disposable, Iterable<number> {
    * assert.deepEqual(words, ["the", "cat", "was"]);
    * ```
    */
-  lines(): IterableIterator<Uint8Array> {
+  lines(): IterableIterator<Uint8Array<ArrayBuffer>> {
     this.#check();
     return new LineIterator(() => {
       this.#check();
@@ -946,7 +946,7 @@ export class Mmap implements Disposable, Iterable<number> {
    * assert.equal(new TextDecoder().decode(m.slice(undefined, undefined, -1)), "tac");
    * ```
    */
-  slice(start?: number, end?: number, step?: number): Uint8Array {
+  slice(start?: number, end?: number, step?: number): Uint8Array<ArrayBuffer> {
     this.#check();
     const range = sliceRange(this.#mapping.length, start, end, step);
     if (range.step === 1) {
@@ -1107,7 +1107,7 @@ export class Mmap implements Disposable, Iterable<number> {
   }
 
   /** The view over the mapping, made on first use. */
-  #view(): Uint8Array {
+  #view(): Uint8Array<ArrayBuffer> {
     return this.#bytes ??= new Uint8Array(this.#mapping.buffer);
   }
 
@@ -1158,18 +1158,18 @@ function checkByte(value: unknown): void {
 }
 
 /** Iterator over lines; a class, so each step is a plain method call. */
-class LineIterator implements IterableIterator<Uint8Array> {
-  #next: () => Uint8Array | undefined;
-  constructor(next: () => Uint8Array | undefined) {
+class LineIterator implements IterableIterator<Uint8Array<ArrayBuffer>> {
+  #next: () => Uint8Array<ArrayBuffer> | undefined;
+  constructor(next: () => Uint8Array<ArrayBuffer> | undefined) {
     this.#next = next;
   }
-  next(): IteratorResult<Uint8Array> {
+  next(): IteratorResult<Uint8Array<ArrayBuffer>> {
     const value = this.#next();
     return value === undefined
       ? { done: true, value: undefined }
       : { done: false, value };
   }
-  [Symbol.iterator](): IterableIterator<Uint8Array> {
+  [Symbol.iterator](): IterableIterator<Uint8Array<ArrayBuffer>> {
     return this;
   }
 }

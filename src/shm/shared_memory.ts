@@ -163,7 +163,7 @@ export class SharedMemory implements Disposable {
   #size: number;
   #mapping: Mapping;
   /** Made on first use: a block that is only opened and closed needs none. */
-  #buf: Uint8Array | undefined;
+  #buf: Uint8Array<ArrayBuffer> | undefined;
   #closed = false;
 
   /**
@@ -277,7 +277,7 @@ export class SharedMemory implements Disposable {
    * shm.unlink();
    * ```
    */
-  get buf(): Uint8Array {
+  get buf(): Uint8Array<ArrayBuffer> {
     this.#check();
     return this.#buf ??= new Uint8Array(this.#mapping.buffer);
   }
