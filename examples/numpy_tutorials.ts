@@ -35,6 +35,19 @@ function rssMiB(): number {
   }
 }
 
+/** "rows 5000/20000 (25%), 800 MB at 410 MB/s". */
+function progress(
+  rows: number,
+  n: number,
+  rowBytes: number,
+  ms: number,
+): string {
+  const mb = rows * rowBytes / 1e6;
+  return `  rows ${rows}/${n} (${Math.floor(rows / n * 100)}%), ${
+    mb.toFixed(0)
+  } MB at ${(mb / (ms / 1000)).toFixed(0)} MB/s`;
+}
+
 /** Runs the walkthroughs in `dir` with an `n` x `n` big array, printing each step. */
 export async function numpyTutorials(
   dir: string,
@@ -50,14 +63,25 @@ export async function numpyTutorials(
     } GB) in mode w+`,
   );
   const big = `${dir}/big_array.dat`;
+  const rowBytes = n * 8;
+  log(
+    `writing ${(n * rowBytes / 1e9).toFixed(2)} GB to ${big}: it needs that ` +
+      "much free disk (`deno task demo 2000` writes a 32 MB one instead)",
+  );
   const started = performance.now();
   {
     using fp = memmap(big, { dtype: "d", mode: "w+", shape: [n, n] });
     let data = array(new Float64Array(n).fill(1));
+    let reported = started;
     for (let i = 0; i < n; i++) {
       data = data.mul(i); // data *= i
       fp.slice(i).assign(data); // fp[i, :] = data
       fp.flush();
+      const now = performance.now();
+      if (now - reported >= 2000 && i + 1 < n) {
+        reported = now;
+        log(progress(i + 1, n, rowBytes, now - started));
+      }
     }
   }
   log(
