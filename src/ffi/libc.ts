@@ -10,6 +10,7 @@
  */
 
 import { requireFfi } from "./permissions.ts";
+import { unsignedParameters } from "./unsigned.ts";
 
 /**
  * `(const char *, int, ...)` taking a mode: the path, the flags and seven
@@ -133,7 +134,10 @@ export function libc(): Libc {
   const failures: string[] = [];
   for (const name of names) {
     try {
-      loaded = Deno.dlopen(name, LIBC_SYMBOLS).symbols;
+      loaded = unsignedParameters(
+        Deno.dlopen(name, LIBC_SYMBOLS).symbols,
+        LIBC_SYMBOLS,
+      );
       return loaded;
     } catch (error) {
       failures.push(`${name}: ${(error as Error).message}`);

@@ -59,6 +59,7 @@ import {
   INVALID_HANDLE_VALUE,
   type Kernel32,
   kernel32,
+  KERNEL32_SYMBOLS,
   MEMORY_BASIC_INFORMATION_LAYOUT,
   SYSTEM_INFO_LAYOUT,
   wideString,
@@ -68,6 +69,7 @@ import {
 import { MappedBuffer } from "./mapped_buffer.ts";
 import { type OsError, osError } from "./os_error.ts";
 import { requireFileAccess } from "./permissions.ts";
+import { unsignedParameters } from "./unsigned.ts";
 import type {
   FileHandle,
   Mapping,
@@ -253,15 +255,20 @@ function indexOf(
  * Builds the Windows backend over a kernel32 symbol table. The table is
  * asked for on first use only, so building the backend opens nothing.
  *
- * @param load Returns the kernel32 symbols: the real DLL's, or a model's in
- * tests.
+ * @param loadSymbols Returns the kernel32 symbols: the real DLL's, or a
+ * model's in tests. Called until it succeeds once.
  * @param constants The platform table; Windows's by default.
  * @returns The backend.
  */
 export function createWindowsSys(
-  load: () => Kernel32,
+  loadSymbols: () => Kernel32,
   constants: PlatformConstants = WINDOWS,
 ): Sys {
+  let symbols: Kernel32 | undefined;
+  // Flags go through unsignedParameters: masks with bit 31 set are negative
+  // in JavaScript, and the FFI refuses them for DWORD parameters.
+  const load = (): Kernel32 =>
+    symbols ??= unsignedParameters(loadSymbols(), KERNEL32_SYMBOLS);
   let info: { page: number; granularity: number } | undefined;
 
   // Backstops for mappings and handles nobody closed. A mapping is

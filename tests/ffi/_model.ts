@@ -9,10 +9,24 @@ import assert from "node:assert/strict";
 import { useSys } from "../../src/ffi/platform.ts";
 import { createWindowsSys } from "../../src/ffi/sys_windows.ts";
 import type { Sys } from "../../src/ffi/sys.ts";
+import { type Kernel32, KERNEL32_SYMBOLS } from "../../src/ffi/kernel32.ts";
+import { unsignedParameters } from "../../src/ffi/unsigned.ts";
 import { FakeKernel32, type FakeKernel32Options } from "./fake_kernel32.ts";
 
 /** The model runs on Linux only (memfd, libc.so.6). */
 export const MODEL_IGNORE: boolean = Deno.build.os !== "linux";
+
+/**
+ * The model's symbols as the backend calls them: through
+ * `unsignedParameters`, so that masks with bit 31 set are passed unsigned.
+ * The model itself refuses them negative, as Deno's FFI does.
+ *
+ * @param fake The model.
+ * @returns Its symbols, flags made unsigned.
+ */
+export function symbolsOf(fake: FakeKernel32): Kernel32 {
+  return unsignedParameters(fake.symbols, KERNEL32_SYMBOLS);
+}
 
 /** A model with the Windows backend built over it. */
 export interface Model {

@@ -52,6 +52,7 @@ import {
   fromWideString,
   INVALID_HANDLE_VALUE,
   type Kernel32,
+  KERNEL32_SYMBOLS,
   MEMORY_BASIC_INFORMATION_LAYOUT,
   SYSTEM_INFO_LAYOUT,
   WIN32,
@@ -197,6 +198,37 @@ function dataView(source: Buffer): DataView {
 
 function roundUp(value: number, to: number): number {
   return Math.ceil(value / to) * to;
+}
+
+const RANGES: Partial<Record<string, [bigint, bigint]>> = {
+  i32: [-(2n ** 31n), 2n ** 31n - 1n],
+  u32: [0n, 2n ** 32n - 1n],
+  i64: [-(2n ** 63n), 2n ** 63n - 1n],
+  u64: [0n, 2n ** 64n - 1n],
+  usize: [0n, 2n ** 64n - 1n],
+};
+
+/**
+ * Refuses an argument that Deno's FFI would refuse for a parameter of this
+ * type (an integer out of range: a negative `u32` among them, as a mask with
+ * bit 31 set is in JavaScript), so that the model fails where the real DLL's
+ * symbols would throw.
+ */
+function checkArgument(call: string, type: string, value: unknown): void {
+  const range = RANGES[type];
+  if (range === undefined) return;
+  const fits = (typeof value === "bigint" && type !== "i32" &&
+    type !== "u32") ||
+    (typeof value === "number" && Number.isInteger(value));
+  if (
+    fits && BigInt(value as number) >= range[0] &&
+    BigInt(value as number) <= range[1]
+  ) return;
+  throw new TypeError(
+    `${call}: Invalid FFI ${type} type, expected ${
+      range[0] === 0n ? "unsigned" : "signed"
+    } integer (got ${String(value)})`,
+  );
 }
 
 function parentOf(path: string): string {
@@ -385,7 +417,12 @@ export class FakeKernel32 {
     };
     const wrapped: Record<string, unknown> = {};
     for (const [name, fn] of Object.entries(symbols)) {
+      const { parameters } =
+        KERNEL32_SYMBOLS[name as keyof typeof KERNEL32_SYMBOLS];
       wrapped[name] = (...args: unknown[]) => {
+        parameters.forEach((type, i) =>
+          checkArgument(name, String(type), args[i])
+        );
         const code = this.#injected.get(name);
         if (code === undefined) {
           return (fn as (...a: unknown[]) => unknown)(...args);

@@ -19,7 +19,7 @@ import {
   type FakeKernel32Options,
   ModelViolation,
 } from "./fake_kernel32.ts";
-import { MODEL_IGNORE } from "./_model.ts";
+import { MODEL_IGNORE, symbolsOf } from "./_model.ts";
 
 const ignore = MODEL_IGNORE;
 const RW = WIN32.GENERIC_READ | WIN32.GENERIC_WRITE;
@@ -51,7 +51,7 @@ function open(
   disposition: number = WIN32.OPEN_EXISTING,
   share: number = SHARE,
 ): Deno.PointerValue {
-  return fake.symbols.CreateFileW(
+  return symbolsOf(fake).CreateFileW(
     wideString(path),
     access,
     share,
@@ -73,7 +73,7 @@ function section(
   size: number,
   name?: string,
 ): Deno.PointerValue {
-  return fake.symbols.CreateFileMappingW(
+  return symbolsOf(fake).CreateFileMappingW(
     file,
     null,
     protect,
@@ -88,7 +88,7 @@ Deno.test({
     "model CreateFileW fails with INVALID_HANDLE_VALUE and tells a missing file from a missing directory",
   ignore,
   fn: model((fake, dir) => {
-    const k = fake.symbols;
+    const k = symbolsOf(fake);
     const missing = open(fake, `${dir}/none.bin`);
     assert.ok(isInvalid(missing));
     assert.notEqual(missing, null, "failure is INVALID_HANDLE_VALUE, not NULL");
@@ -119,7 +119,7 @@ Deno.test({
     assert.ok(!isInvalid(open(fake, path, WIN32.GENERIC_READ)));
     assert.ok(isInvalid(open(fake, path, RW)));
     assert.equal(
-      fake.symbols.GetLastError(),
+      symbolsOf(fake).GetLastError(),
       WIN32_ERROR.ERROR_SHARING_VIOLATION,
     );
   }),
@@ -130,7 +130,7 @@ Deno.test({
     "model GetLastError keeps its value over successful calls that do not reset it",
   ignore,
   fn: model((fake, dir) => {
-    const k = fake.symbols;
+    const k = symbolsOf(fake);
     Deno.writeTextFileSync(`${dir}/a.bin`, "abc");
     assert.ok(isInvalid(open(fake, `${dir}/none.bin`)));
     const file = open(fake, `${dir}/a.bin`);
@@ -147,7 +147,7 @@ Deno.test({
     "model CreateFileMappingW fails with NULL: empty file, protection beyond the handle's access, size past a read-only file",
   ignore,
   fn: model((fake, dir) => {
-    const k = fake.symbols;
+    const k = symbolsOf(fake);
     Deno.writeFileSync(`${dir}/empty.bin`, new Uint8Array(0));
     Deno.writeFileSync(`${dir}/ten.bin`, new Uint8Array(10));
     const empty = open(fake, `${dir}/empty.bin`);
@@ -172,7 +172,7 @@ Deno.test({
     "model CreateFileMappingW with PAGE_READWRITE grows the file to the mapping's size",
   ignore,
   fn: model((fake, dir) => {
-    const k = fake.symbols;
+    const k = symbolsOf(fake);
     Deno.writeFileSync(`${dir}/grow.bin`, new Uint8Array(10));
     const file = open(fake, `${dir}/grow.bin`);
     const mapping = section(fake, file, WIN32.PAGE_READWRITE, 70000);
@@ -188,7 +188,7 @@ Deno.test({
     "model MapViewOfFile needs 64 KiB offsets, a range inside the mapping and access its protection allows",
   ignore,
   fn: model((fake, dir) => {
-    const k = fake.symbols;
+    const k = symbolsOf(fake);
     Deno.writeFileSync(`${dir}/v.bin`, new Uint8Array(3 * 65536));
     const file = open(fake, `${dir}/v.bin`, WIN32.GENERIC_READ);
     const mapping = section(fake, file, WIN32.PAGE_READONLY, 0);
@@ -227,7 +227,7 @@ Deno.test({
     "model refuses to close a mapping handle while a view mapped through it is mapped",
   ignore,
   fn: model((fake) => {
-    const k = fake.symbols;
+    const k = symbolsOf(fake);
     const mapping = section(fake, INVALID, WIN32.PAGE_READWRITE, 100);
     const view = k.MapViewOfFile(mapping, WIN32.FILE_MAP_WRITE, 0, 0, 0n);
     const address = Deno.UnsafePointer.value(view);
@@ -249,7 +249,7 @@ Deno.test({
   fn: () => {
     for (const strict of [false, true]) {
       model((fake, dir) => {
-        const k = fake.symbols;
+        const k = symbolsOf(fake);
         const path = `${dir}/eof.bin`;
         Deno.writeFileSync(path, new Uint8Array(100));
         const file = open(fake, path);
@@ -274,7 +274,7 @@ Deno.test({
   name: "model DeleteFileW refuses a file with a mapping object",
   ignore,
   fn: model((fake, dir) => {
-    const k = fake.symbols;
+    const k = symbolsOf(fake);
     const path = `${dir}/del.bin`;
     Deno.writeFileSync(path, new Uint8Array(10));
     const file = open(fake, path);
@@ -294,7 +294,7 @@ Deno.test({
     "model named mapping objects: a second create returns the same object with ERROR_ALREADY_EXISTS",
   ignore,
   fn: model((fake) => {
-    const k = fake.symbols;
+    const k = symbolsOf(fake);
     const first = section(fake, INVALID, WIN32.PAGE_READWRITE, 100, "blk");
     assert.equal(k.GetLastError(), 0);
     const second = section(fake, INVALID, WIN32.PAGE_READWRITE, 10_000, "blk");
@@ -341,7 +341,7 @@ Deno.test({
   ignore,
   fn: model((fake) => {
     const info = new Uint8Array(SYSTEM_INFO_LAYOUT.size);
-    fake.symbols.GetSystemInfo(info);
+    symbolsOf(fake).GetSystemInfo(info);
     const data = new DataView(info.buffer);
     assert.equal(data.getUint32(SYSTEM_INFO_LAYOUT.dwPageSize, true), 4096);
     assert.equal(
@@ -356,7 +356,7 @@ Deno.test({
   name: "model FormatMessageW has text for its codes and fails for others",
   ignore,
   fn: model((fake) => {
-    const k = fake.symbols;
+    const k = symbolsOf(fake);
     const out = new Uint16Array(256);
     const flags = WIN32.FORMAT_MESSAGE_FROM_SYSTEM |
       WIN32.FORMAT_MESSAGE_IGNORE_INSERTS;

@@ -24,7 +24,7 @@ import {
   WIN32,
   WIN32_ERROR,
 } from "../../src/ffi/kernel32.ts";
-import { MODEL_IGNORE, withModel } from "./_model.ts";
+import { MODEL_IGNORE, symbolsOf, withModel } from "./_model.ts";
 
 const GRANULE = 65536;
 const ignore = MODEL_IGNORE;
@@ -129,7 +129,7 @@ Deno.test({
     withModel(({ dir, fake }) => {
       const path = `${dir}/held.bin`;
       Deno.writeTextFileSync(path, "held");
-      const k = fake.symbols;
+      const k = symbolsOf(fake);
       const holder = k.CreateFileW(
         wide(path),
         WIN32.GENERIC_READ | WIN32.GENERIC_WRITE,
