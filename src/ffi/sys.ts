@@ -137,6 +137,17 @@ export interface Sys {
   ): number;
   /** Puts zeroed private memory back over the whole of `target` (after `overlay`). */
   clearOverlay?(target: OverlayTarget): void;
+  /**
+   * Asks the OS to back the memory of `buffer` (a plain `ArrayBuffer` the
+   * JavaScript engine allocated and nothing has touched yet) with huge pages
+   * where it can: Linux `madvise(MADV_HUGEPAGE)` on the part of the memory
+   * that covers whole 2 MiB pages, as NumPy does for its large arrays. A
+   * hint: the contents and the lifetime of the buffer do not change.
+   * Optional: only where the platform has it (Linux).
+   *
+   * @returns Whether the advice was taken (false when the OS refused it).
+   */
+  hugePages?(buffer: ArrayBuffer): boolean;
   /** Index of `needle` in `[start, end)` of the mapping, or -1. */
   find(
     mapping: Mapping,

@@ -352,6 +352,23 @@ function clearOverlay(target: OverlayTarget): void {
   zeroPagesAt(overlayAddress(target).at, target.length);
 }
 
+/** `MADV_HUGEPAGE` of the platform table (Linux only). */
+const MADV_HUGEPAGE: number | undefined = C.madvise.MADV_HUGEPAGE;
+
+function hugePages(buffer: ArrayBuffer): boolean {
+  if (MADV_HUGEPAGE === undefined || buffer.byteLength < Number(LARGE_PAGE)) {
+    return false;
+  }
+  const pointer = Deno.UnsafePointer.of(buffer);
+  if (pointer === null) return false;
+  const address = Deno.UnsafePointer.value(pointer) as bigint;
+  const start = ((address + LARGE_PAGE - 1n) / LARGE_PAGE) * LARGE_PAGE;
+  const end = ((address + BigInt(buffer.byteLength)) / LARGE_PAGE) *
+    LARGE_PAGE;
+  if (end <= start) return false;
+  return libc().madvise(start, end - start, MADV_HUGEPAGE) === 0;
+}
+
 /** The POSIX implementation of the platform seam. */
 export const posixSys: Sys = {
   constants: C,
@@ -479,6 +496,7 @@ export const posixSys: Sys = {
   // Tested on Linux only: elsewhere reductions read through the map itself.
   overlay: Deno.build.os === "linux" ? overlay : undefined,
   clearOverlay: Deno.build.os === "linux" ? clearOverlay : undefined,
+  hugePages: Deno.build.os === "linux" ? hugePages : undefined,
 
   find(
     mapping: Mapping,

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { allocate } from "./alloc.ts";
 import type { OverlaySource } from "./kernels/in_place.ts";
 
 /**
@@ -59,7 +60,8 @@ export function overlayOf(storage: ArrayStorage): OverlaySource | undefined {
 }
 
 /**
- * Creates in-memory storage of `byteLength` zeroed bytes (or over the given bytes).
+ * Creates in-memory storage of `byteLength` zeroed bytes (from
+ * {@linkcode allocate}: huge pages for large arrays) or over the given bytes.
  *
  * @param bytesOrLength The bytes to use, or how many zeroed bytes to allocate.
  * @returns The storage.
@@ -68,7 +70,7 @@ export function memoryStorage(
   bytesOrLength: Uint8Array | number,
 ): ArrayStorage {
   const bytes = typeof bytesOrLength === "number"
-    ? new Uint8Array(bytesOrLength)
+    ? new Uint8Array(allocate(bytesOrLength))
     : bytesOrLength;
   return { bytes, readOnly: false };
 }
