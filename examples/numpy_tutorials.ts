@@ -14,11 +14,9 @@ import {
   array,
   frombuffer,
   load,
-  type Memmap,
   memmap,
   Mmap,
   type NDArray,
-  type NpzFile,
   save,
   savez,
   SharedMemory,
@@ -128,7 +126,7 @@ export async function numpyTutorials(
   const a = array([[1.0, 2.0], [3.0, 4.0]]);
   save(`${dir}/afile.npy`, a);
   {
-    using aa = load(`${dir}/afile.npy`, { mmapMode: "r" }) as Memmap;
+    using aa = load(`${dir}/afile.npy`, { mmapMode: "r" });
     log(`aa = ${Deno.inspect(aa)}`);
   }
   log(
@@ -136,7 +134,7 @@ export async function numpyTutorials(
   );
   savez(`${dir}/abfile.npz`, { a, b: array([0.5, 1.5]) });
   {
-    using f = load(`${dir}/abfile.npz`, { mmapMode: "r" }) as NpzFile;
+    using f = load(`${dir}/abfile.npz`, { mmapMode: "r" });
     log(`f.files = ${JSON.stringify(f.files)}`);
     log(`f['a'] = ${Deno.inspect(f.get("a"))}`);
     log(`f['b'] = ${Deno.inspect(f.get("b"))}`);

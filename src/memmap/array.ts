@@ -6,12 +6,21 @@
 
 import { dtype as toDType, type DTypeLike } from "./dtype.ts";
 import { fromData, type NDArray } from "./ndarray.ts";
+import type { NameOf } from "./types.ts";
 import type { Complex, Scalar } from "./ndarray.ts";
 
+/** What {@linkcode array} takes: a scalar, a typed array, (nested) JavaScript data or an array. */
+export type ArrayData =
+  | Scalar
+  | Complex
+  | ArrayLike<Scalar | Complex>
+  | readonly unknown[]
+  | NDArray;
+
 /** Options of {@linkcode array}. */
-export interface ArrayOptions {
+export interface ArrayOptions<D extends DTypeLike = DTypeLike> {
   /** The element type; inferred when omitted (see {@linkcode array}). */
-  dtype?: DTypeLike;
+  dtype?: D;
   /** A shape to give the data (its size must match). */
   shape?: readonly number[];
 }
@@ -43,13 +52,20 @@ export interface ArrayOptions {
  * assert.equal(array(new Int32Array([1, 2])).dtype.name, "int32");
  * ```
  */
+export function array<const D extends DTypeLike>(
+  data: ArrayData,
+  options: ArrayOptions<D> & { dtype: D },
+): NDArray<NameOf<D>>;
+/**
+ * An in-memory array of the type inferred from `data` (or given at run time).
+ *
+ * @param data The data.
+ * @param options The type and shape.
+ * @returns The array.
+ */
+export function array(data: ArrayData, options?: ArrayOptions): NDArray;
 export function array(
-  data:
-    | Scalar
-    | Complex
-    | ArrayLike<Scalar | Complex>
-    | readonly unknown[]
-    | NDArray,
+  data: ArrayData,
   options: ArrayOptions = {},
 ): NDArray {
   const dt = options.dtype === undefined ? undefined : toDType(options.dtype);

@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { NameOf } from "./types.ts";
+
 /** The kinds NumPy reports in `dtype.kind`: bool, signed, unsigned, float, complex. */
 export type DTypeKind = "b" | "i" | "u" | "f" | "c";
 
@@ -127,9 +129,9 @@ const LITTLE_ENDIAN_HOST: boolean =
  * assert.ok(t.equals(dtype(">i4")) && !t.equals(dtype("<i4")));
  * ```
  */
-export class DType {
+export class DType<N extends DTypeName = DTypeName> {
   /** The type name as NumPy prints `dtype.name`, e.g. `"float64"`. */
-  readonly name: DTypeName;
+  readonly name: N;
   /** One of `"b"` (bool), `"i"`, `"u"`, `"f"`, `"c"` (complex). */
   readonly kind: DTypeKind;
   /** Bytes per element. */
@@ -151,12 +153,12 @@ export class DType {
    * @param name The type name.
    * @param littleEndian The stored byte order.
    */
-  constructor(name: DTypeName, littleEndian: boolean) {
+  constructor(name: N, littleEndian: boolean) {
     const info = BY_NAME.get(name);
     if (info === undefined) {
       throw new TypeError(`Cannot create data type "${name}": not supported`);
     }
-    this.name = info.name;
+    this.name = info.name as N;
     this.kind = info.kind;
     this.itemsize = info.itemsize;
     this.char = info.char;
@@ -206,7 +208,7 @@ export class DType {
    * assert.equal(dtype(">i4").toNative().byteorder, "=");
    * ```
    */
-  toNative(): DType {
+  toNative(): DType<N> {
     return this.isNative ? this : nativeDType(this.name);
   }
 
@@ -235,8 +237,8 @@ export class DType {
 const NATIVE = new Map<DTypeName, DType>();
 
 /** Returns the cached native-order type of a name. */
-export function nativeDType(name: DTypeName): DType {
-  let d = NATIVE.get(name);
+export function nativeDType<N extends DTypeName>(name: N): DType<N> {
+  let d = NATIVE.get(name) as DType<N> | undefined;
   if (d === undefined) {
     d = new DType(name, LITTLE_ENDIAN_HOST);
     NATIVE.set(name, d);
@@ -277,6 +279,7 @@ function fromKindSize(kind: string, size: number): DTypeName | undefined {
  * assert.equal(dtype("?").itemsize, 1);
  * ```
  */
+export function dtype<const L extends DTypeLike>(like: L): DType<NameOf<L>>;
 export function dtype(like: DTypeLike): DType {
   if (like instanceof DType) return like;
   if (typeof like !== "string") {

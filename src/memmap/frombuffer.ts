@@ -7,13 +7,14 @@
  */
 
 import { dtype as toDType, type DTypeLike } from "./dtype.ts";
+import type { NameOf } from "./types.ts";
 import { NDArray } from "./ndarray.ts";
 import { memoryStorage } from "./storage.ts";
 
 /** Options of {@linkcode frombuffer}. */
-export interface FromBufferOptions {
+export interface FromBufferOptions<D extends DTypeLike = DTypeLike> {
   /** The element type; default `"float64"`, as NumPy. */
-  dtype?: DTypeLike;
+  dtype?: D;
   /** Number of elements; default (or -1) all that fit after `offset`. */
   count?: number;
   /** Byte offset of the first element in the buffer; default 0. */
@@ -52,6 +53,10 @@ export interface FromBufferOptions {
  * Deno.removeSync(dir, { recursive: true });
  * ```
  */
+export function frombuffer<const D extends DTypeLike = "float64">(
+  buffer: ArrayBufferView | ArrayBuffer,
+  options?: FromBufferOptions<D>,
+): NDArray<NameOf<D>>;
 export function frombuffer(
   buffer: ArrayBufferView | ArrayBuffer,
   options: FromBufferOptions = {},

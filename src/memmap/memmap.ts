@@ -13,7 +13,8 @@ import {
   MADV_DONTNEED,
   MADVISE,
 } from "../mmap/constants.ts";
-import { dtype as toDType, type DTypeLike } from "./dtype.ts";
+import { dtype as toDType, type DTypeLike, type DTypeName } from "./dtype.ts";
+import type { NameOf } from "./types.ts";
 import { NDArray } from "./ndarray.ts";
 import {
   contiguousStrides,
@@ -36,9 +37,9 @@ export type MemmapMode =
   | "copyonwrite";
 
 /** Options of {@linkcode memmap}. */
-export interface MemmapOptions {
+export interface MemmapOptions<D extends DTypeLike = DTypeLike> {
   /** The element type; default `"uint8"`. */
-  dtype?: DTypeLike;
+  dtype?: D;
   /**
    * `"r"` read-only; `"r+"` read/write, writes reach the file (default);
    * `"w+"` create or overwrite the file (needs `shape`); `"c"` copy-on-write,
@@ -129,7 +130,8 @@ export interface WrapOptions {
  * Deno.removeSync(dir, { recursive: true });
  * ```
  */
-export class Memmap extends NDArray implements Disposable {
+export class Memmap<N extends DTypeName = DTypeName> extends NDArray<N>
+  implements Disposable {
   /** The absolute path of the mapped file. */
   readonly filename: string;
   /** Byte offset of the array in the file. */
@@ -324,6 +326,10 @@ function checkOffset(offset: unknown): number {
  * Deno.removeSync(dir, { recursive: true });
  * ```
  */
+export function memmap<const D extends DTypeLike = "uint8">(
+  filename: string | URL,
+  options?: MemmapOptions<D>,
+): Memmap<NameOf<D>>;
 export function memmap(
   filename: string | URL,
   options: MemmapOptions = {},

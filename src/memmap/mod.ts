@@ -22,7 +22,20 @@ export {
   NDArray,
   type Scalar,
 } from "./ndarray.ts";
-export { array, type ArrayOptions } from "./array.ts";
+export { array, type ArrayData, type ArrayOptions } from "./array.ts";
+export type {
+  ArithmeticResult,
+  DivResult,
+  ElementOf,
+  ElementTypes,
+  MeanDTypeOf,
+  MeanOf,
+  NameOf,
+  SumDTypeOf,
+  SumOf,
+  TypedArrayOf,
+  TypedArrayTypes,
+} from "./types.ts";
 export { frombuffer, type FromBufferOptions } from "./frombuffer.ts";
 export {
   Memmap,

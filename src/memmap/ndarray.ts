@@ -9,6 +9,7 @@ import {
   DType,
   dtype as toDType,
   type DTypeLike,
+  type DTypeName,
   nativeDType,
 } from "./dtype.ts";
 import {
@@ -28,6 +29,17 @@ import {
 } from "./element.ts";
 import { type Operand, RUN, walk } from "./iterate.ts";
 import { type Complex, type Element, flatten, isComplex } from "./nested.ts";
+import type {
+  ArithmeticResult,
+  DivResult,
+  ElementOf,
+  MeanDTypeOf,
+  MeanOf,
+  NameOf,
+  SumDTypeOf,
+  SumOf,
+  TypedArrayOf,
+} from "./types.ts";
 import {
   checkIntFits,
   resultType,
@@ -97,9 +109,10 @@ let ioOf: (a: NDArray) => RunIO;
  * assert.deepEqual((a.sum(0) as typeof a).toArray(), [5, 7, 9]);
  * ```
  */
-export class NDArray implements Iterable<Element | NDArray> {
+export class NDArray<N extends DTypeName = DTypeName>
+  implements Iterable<ElementOf<N> | NDArray<N>> {
   /** The element type. */
-  readonly dtype: DType;
+  readonly dtype: DType<N>;
   /** Length of each axis. */
   readonly shape: readonly number[];
   /** Byte step of each axis, as NumPy's `strides` (may be negative or 0). */
@@ -163,7 +176,7 @@ export class NDArray implements Iterable<Element | NDArray> {
     byteOffset = 0,
   ) {
     if (isDetached(storage)) throwClosed(storage);
-    const dt = toDType(dtype);
+    const dt = toDType(dtype) as DType<N>;
     const dims = normalizeShape(shape);
     const st = strides === undefined
       ? contiguousStrides(dims, dt.itemsize)
@@ -288,34 +301,34 @@ export class NDArray implements Iterable<Element | NDArray> {
    * assert.equal(a.get(-1, -1), 4);
    * ```
    */
-  get(...index: number[]): Element {
+  get(...index: number[]): ElementOf<N> {
     const p = this.#position(index, index.length);
     const mode = this.#mode;
     if (mode === PLAIN) {
       const v = this.#ta![p];
       if (v === undefined) throwClosed(this.storage);
-      return v;
+      return v as ElementOf<N>;
     }
     if (mode === BOOL) {
       const v = this.#ta![p];
       if (v === undefined) throwClosed(this.storage);
-      return v !== 0;
+      return (v !== 0) as ElementOf<N>;
     }
     if (mode === COMPLEX) {
       const ta = this.#ta as Float64Array;
       const re = ta[p];
       if (re === undefined) throwClosed(this.storage);
-      return { re, im: ta[p + 1] };
+      return { re, im: ta[p + 1] } as ElementOf<N>;
     }
     this.#open();
     const dt = this.dtype;
     if (this.#numeric) {
       const v = getNumber(dataViewOf(this.storage.bytes), p, dt);
-      return dt.kind === "b" ? v !== 0 : v;
+      return (dt.kind === "b" ? v !== 0 : v) as ElementOf<N>;
     }
     const buf = newDomainBuffer(dt, 1);
     readRun(ioOf(this), p, 0, 1, buf, dt, 0);
-    return domainToElement(dt, buf, 0);
+    return domainToElement(dt, buf, 0) as ElementOf<N>;
   }
 
   /**
@@ -393,7 +406,7 @@ export class NDArray implements Iterable<Element | NDArray> {
    * assert.equal(a.get(0, 1), 0);
    * ```
    */
-  slice(...index: Index[]): NDArray {
+  slice(...index: Index[]): NDArray<N> {
     this.#open();
     const parsed: ParsedIndex[] = index.map(parseIndex);
     const ellipses = parsed.filter((p) => p.kind === "ellipsis").length;
@@ -443,7 +456,7 @@ export class NDArray implements Iterable<Element | NDArray> {
     shape: readonly number[],
     strides: readonly number[],
     offset: number,
-  ): NDArray {
+  ): NDArray<N> {
     return new NDArray(this.storage, this.dtype, shape, strides, offset);
   }
 
@@ -466,7 +479,7 @@ export class NDArray implements Iterable<Element | NDArray> {
    * assert.deepEqual(a.reshape([3, 2]).shape, [3, 2]);
    * ```
    */
-  reshape(...shape: number[] | [readonly number[]]): NDArray {
+  reshape(...shape: number[] | [readonly number[]]): NDArray<N> {
     this.#open();
     const dims =
       (shape.length === 1 && typeof shape[0] !== "number"
@@ -511,7 +524,7 @@ export class NDArray implements Iterable<Element | NDArray> {
    * assert.deepEqual(a.T.strides, [8, 24]);
    * ```
    */
-  transpose(...axes: number[]): NDArray {
+  transpose(...axes: number[]): NDArray<N> {
     this.#open();
     const nd = this.ndim;
     const perm = axes.length === 0
@@ -544,7 +557,7 @@ export class NDArray implements Iterable<Element | NDArray> {
    * assert.deepEqual(array([[1, 2]]).T.toArray(), [[1], [2]]);
    * ```
    */
-  get T(): NDArray {
+  get T(): NDArray<N> {
     return this.transpose();
   }
 
@@ -567,7 +580,7 @@ export class NDArray implements Iterable<Element | NDArray> {
    * assert.equal(a.data[a.byteOffset / a.itemsize + 2 * s0 + 1 * s1], 6);
    * ```
    */
-  get data(): TypedArray {
+  get data(): TypedArrayOf<N> {
     this.#open();
     if (this.#ta === null) {
       throw new TypeError(
@@ -585,7 +598,7 @@ export class NDArray implements Iterable<Element | NDArray> {
       bytes.buffer,
       bytes.byteOffset,
       Math.floor(bytes.length / u),
-    );
+    ) as TypedArrayOf<N>;
   }
 
   /**
@@ -695,7 +708,7 @@ export class NDArray implements Iterable<Element | NDArray> {
    * assert.equal(a.get(0), 1);
    * ```
    */
-  copy(): NDArray {
+  copy(): NDArray<N> {
     return this.astype(this.dtype);
   }
 
@@ -717,9 +730,11 @@ export class NDArray implements Iterable<Element | NDArray> {
    * assert.deepEqual(a.toArray(), [1, -2]);
    * ```
    */
-  astype(dtype: DTypeLike): NDArray {
+  astype<const D extends DTypeLike>(dtype: D): NDArray<NameOf<D>> {
     this.#open();
-    return empty(this.shape, toDType(dtype)).assign(this);
+    return empty(this.shape, toDType(dtype)).assign(this) as NDArray<
+      NameOf<D>
+    >;
   }
 
   /**
@@ -774,7 +789,7 @@ export class NDArray implements Iterable<Element | NDArray> {
    * assert.deepEqual([...t], [1, 3, 2, 4]);
    * ```
    */
-  toTypedArray(): TypedArray {
+  toTypedArray(): TypedArrayOf<N> {
     this.#open();
     const out = empty(this.shape, this.dtype.toNative()).assign(this);
     const u = unitOf(out.dtype);
@@ -786,7 +801,7 @@ export class NDArray implements Iterable<Element | NDArray> {
       out.storage.bytes.buffer,
       0,
       out.nbytes / u,
-    );
+    ) as TypedArrayOf<N>;
   }
 
   /**
@@ -803,15 +818,30 @@ export class NDArray implements Iterable<Element | NDArray> {
    *
    * @example Sum all and by column
    * ```ts
-   * import { array, NDArray } from "@seed/mmap";
+   * import { array } from "@seed/mmap";
    * import assert from "node:assert/strict";
    * const a = array([[1, 2], [3, 4]]);
    * assert.equal(a.sum(), 10);
-   * assert.deepEqual((a.sum(0) as NDArray).toArray(), [4, 6]);
+   * assert.deepEqual(a.sum(0).toArray(), [4, 6]);
    * ```
    */
-  sum(axis?: number): number | bigint | Complex | NDArray {
-    return this.#reduce("sum", axis) as number | bigint | Complex | NDArray;
+  sum(axis?: undefined): SumOf<N>;
+  /**
+   * The sums along `axis`, as an in-memory array.
+   *
+   * @param axis The axis.
+   * @returns The array.
+   */
+  sum(axis: number): NDArray<SumDTypeOf<N>>;
+  /**
+   * Overall, or along `axis` when it is given.
+   *
+   * @param axis The axis, or `undefined` for all.
+   * @returns A scalar or an in-memory array.
+   */
+  sum(axis?: number): SumOf<N> | NDArray<SumDTypeOf<N>>;
+  sum(axis?: number): SumOf<N> | NDArray<SumDTypeOf<N>> {
+    return this.#reduce("sum", axis) as SumOf<N> | NDArray<SumDTypeOf<N>>;
   }
 
   /**
@@ -830,8 +860,23 @@ export class NDArray implements Iterable<Element | NDArray> {
    * assert.equal(array([[1, 2], [3, 4]]).mean(), 2.5);
    * ```
    */
-  mean(axis?: number): number | Complex | NDArray {
-    return this.#reduce("mean", axis) as number | Complex | NDArray;
+  mean(axis?: undefined): MeanOf<N>;
+  /**
+   * The means along `axis`, as an in-memory array.
+   *
+   * @param axis The axis.
+   * @returns The array.
+   */
+  mean(axis: number): NDArray<MeanDTypeOf<N>>;
+  /**
+   * Overall, or along `axis` when it is given.
+   *
+   * @param axis The axis, or `undefined` for all.
+   * @returns A scalar or an in-memory array.
+   */
+  mean(axis?: number): MeanOf<N> | NDArray<MeanDTypeOf<N>>;
+  mean(axis?: number): MeanOf<N> | NDArray<MeanDTypeOf<N>> {
+    return this.#reduce("mean", axis) as MeanOf<N> | NDArray<MeanDTypeOf<N>>;
   }
 
   /**
@@ -850,8 +895,23 @@ export class NDArray implements Iterable<Element | NDArray> {
    * assert.equal(array([3, -1, 2]).min(), -1);
    * ```
    */
-  min(axis?: number): Element | NDArray {
-    return this.#reduce("min", axis);
+  min(axis?: undefined): ElementOf<N>;
+  /**
+   * The minima along `axis`, as an in-memory array.
+   *
+   * @param axis The axis.
+   * @returns The array.
+   */
+  min(axis: number): NDArray<N>;
+  /**
+   * Overall, or along `axis` when it is given.
+   *
+   * @param axis The axis, or `undefined` for all.
+   * @returns A scalar or an in-memory array.
+   */
+  min(axis?: number): ElementOf<N> | NDArray<N>;
+  min(axis?: number): ElementOf<N> | NDArray<N> {
+    return this.#reduce("min", axis) as ElementOf<N> | NDArray<N>;
   }
 
   /**
@@ -865,13 +925,28 @@ export class NDArray implements Iterable<Element | NDArray> {
    *
    * @example Maximum per row
    * ```ts
-   * import { array, NDArray } from "@seed/mmap";
+   * import { array } from "@seed/mmap";
    * import assert from "node:assert/strict";
-   * assert.deepEqual((array([[3, 1], [2, 5]]).max(1) as NDArray).toArray(), [3, 5]);
+   * assert.deepEqual(array([[3, 1], [2, 5]]).max(1).toArray(), [3, 5]);
    * ```
    */
-  max(axis?: number): Element | NDArray {
-    return this.#reduce("max", axis);
+  max(axis?: undefined): ElementOf<N>;
+  /**
+   * The maxima along `axis`, as an in-memory array.
+   *
+   * @param axis The axis.
+   * @returns The array.
+   */
+  max(axis: number): NDArray<N>;
+  /**
+   * Overall, or along `axis` when it is given.
+   *
+   * @param axis The axis, or `undefined` for all.
+   * @returns A scalar or an in-memory array.
+   */
+  max(axis?: number): ElementOf<N> | NDArray<N>;
+  max(axis?: number): ElementOf<N> | NDArray<N> {
+    return this.#reduce("max", axis) as ElementOf<N> | NDArray<N>;
   }
 
   #reduce(op: ReduceOp, axis?: number): Element | NDArray {
@@ -929,8 +1004,10 @@ export class NDArray implements Iterable<Element | NDArray> {
    * assert.deepEqual(a.add([0.5, 1]).toArray(), [[1.5, 3], [3.5, 5]]);
    * ```
    */
-  add(x: ArrayInput): NDArray {
-    return binary("add", this, x);
+  add<const X extends ArrayInput>(
+    x: X,
+  ): NDArray<ArithmeticResult<N, X>> {
+    return binary("add", this, x) as NDArray<ArithmeticResult<N, X>>;
   }
 
   /**
@@ -949,8 +1026,10 @@ export class NDArray implements Iterable<Element | NDArray> {
    * assert.deepEqual(array([1, 2], { dtype: "uint8" }).sub(2).toArray(), [255, 0]);
    * ```
    */
-  sub(x: ArrayInput): NDArray {
-    return binary("sub", this, x);
+  sub<const X extends ArrayInput>(
+    x: X,
+  ): NDArray<ArithmeticResult<N, X>> {
+    return binary("sub", this, x) as NDArray<ArithmeticResult<N, X>>;
   }
 
   /**
@@ -972,8 +1051,10 @@ export class NDArray implements Iterable<Element | NDArray> {
    * assert.deepEqual(half.toArray(), [[5, 10]]);
    * ```
    */
-  mul(x: ArrayInput): NDArray {
-    return binary("mul", this, x);
+  mul<const X extends ArrayInput>(
+    x: X,
+  ): NDArray<ArithmeticResult<N, X>> {
+    return binary("mul", this, x) as NDArray<ArithmeticResult<N, X>>;
   }
 
   /**
@@ -994,8 +1075,8 @@ export class NDArray implements Iterable<Element | NDArray> {
    * assert.deepEqual(q.toArray(), [0.5, 1.5]);
    * ```
    */
-  div(x: ArrayInput): NDArray {
-    return binary("div", this, x);
+  div<const X extends ArrayInput>(x: X): NDArray<DivResult<N, X>> {
+    return binary("div", this, x) as NDArray<DivResult<N, X>>;
   }
 
   /**
@@ -1015,7 +1096,7 @@ export class NDArray implements Iterable<Element | NDArray> {
    * assert.deepEqual(sums, [3, 7]);
    * ```
    */
-  *[Symbol.iterator](): Iterator<Element | NDArray> {
+  *[Symbol.iterator](): Iterator<ElementOf<N> | NDArray<N>> {
     this.#open();
     if (this.ndim === 0) throw new TypeError("Cannot iterate over a 0-d array");
     const n = this.shape[0];

@@ -80,7 +80,7 @@ function npyMmapMode(mode: unknown): "r" | "r+" | "c" | null {
  * const dir = Deno.makeTempDirSync();
  * try {
  *   save(`${dir}/m.npy`, array([[1, 2], [3, 4]], { dtype: ">f4" }));
- *   using m = load(`${dir}/m.npy`, { mmapMode: "r" }) as Memmap;
+ *   using m = load(`${dir}/m.npy`, { mmapMode: "r" });
  *   assert.equal(m.dtype.str, ">f4");
  *   assert.equal(m.offset, 128);
  *   assert.equal(m.get(1, 0), 3);
@@ -89,6 +89,43 @@ function npyMmapMode(mode: unknown): "r" | "r+" | "c" | null {
  * }
  * ```
  */
+export function load(
+  path: `${string}.npz`,
+  options?: LoadOptions,
+): NpzFile;
+/**
+ * Maps a `.npy` file (`mmapMode` given).
+ *
+ * @param path The file.
+ * @param options `mmapMode`.
+ * @returns The memory-mapped array.
+ */
+export function load(
+  path: `${string}.npy`,
+  options: LoadOptions & { mmapMode: LoadMmapMode },
+): Memmap;
+/**
+ * Reads a `.npy` file into memory (no `mmapMode`).
+ *
+ * @param path The file.
+ * @param options No `mmapMode`, or `null`.
+ * @returns The array.
+ */
+export function load(
+  path: `${string}.npy`,
+  options?: LoadOptions & { mmapMode?: null },
+): NDArray;
+/**
+ * Loads a file whose kind the name does not tell: the content decides.
+ *
+ * @param path The file.
+ * @param options `mmapMode`.
+ * @returns An array, a memory-mapped array or an archive.
+ */
+export function load(
+  path: string | URL,
+  options?: LoadOptions,
+): NDArray | Memmap | NpzFile;
 export function load(
   path: string | URL,
   options: LoadOptions = {},

@@ -54,8 +54,8 @@ export interface NpzFileOptions {
  *   savez(`${dir}/a.npz`, { w: array([1.5, 2.5]), b: array([7], { dtype: "int8" }) });
  *   using npz = new NpzFile(`${dir}/a.npz`);
  *   assert.deepEqual(npz.files, ["w", "b"]);
- *   assert.deepEqual((npz.get("w") as NDArray).toArray(), [1.5, 2.5]);
- *   assert.equal((npz.get("b.npy") as NDArray).dtype.name, "int8");
+ *   assert.deepEqual(npz.get("w").toArray(), [1.5, 2.5]);
+ *   assert.equal(npz.get("b.npy").dtype.name, "int8");
  * } finally {
  *   Deno.removeSync(dir, { recursive: true });
  * }

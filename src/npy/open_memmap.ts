@@ -6,6 +6,7 @@
  */
 
 import { dtype as toDType, type DTypeLike } from "../memmap/dtype.ts";
+import type { NameOf } from "../memmap/types.ts";
 import { type Memmap, memmap } from "../memmap/memmap.ts";
 import { normalizeShape, shapeSize } from "../memmap/shape.ts";
 import { quotePath } from "./_errors.ts";
@@ -15,7 +16,7 @@ import { formatNpyHeader, type NpyVersion, readNpyHeader } from "./header.ts";
 import { mapNpyData } from "./npy_array.ts";
 
 /** Options of {@linkcode openMemmap}. */
-export interface OpenMemmapOptions {
+export interface OpenMemmapOptions<D extends DTypeLike = DTypeLike> {
   /**
    * `"r+"` (default) read/write, `"r"` read-only, `"c"` copy-on-write: map
    * an existing file. `"w+"`: create (or overwrite) the file with a header
@@ -23,7 +24,7 @@ export interface OpenMemmapOptions {
    */
   mode?: "r" | "r+" | "w+" | "c";
   /** Element type for `"w+"` (default `"float64"`); ignored otherwise, as in NumPy. */
-  dtype?: DTypeLike;
+  dtype?: D;
   /** Shape for `"w+"` (required); ignored otherwise. */
   shape?: readonly number[];
   /** Lay the data out in Fortran order (`"w+"` only; default false). */
@@ -65,13 +66,28 @@ const VERSIONS = new Set(["1,0", "2,0", "3,0"]);
  *     assert.equal(m.mode, "r+");
  *     m.slice(1).assign([4, 5, 6]);
  *   }
- *   const a = load(`${dir}/big.npy`) as NDArray;
+ *   const a = load(`${dir}/big.npy`);
  *   assert.deepEqual(a.toArray(), [[0, 0, 0], [4, 5, 6]]);
  * } finally {
  *   Deno.removeSync(dir, { recursive: true });
  * }
  * ```
  */
+export function openMemmap<const D extends DTypeLike>(
+  path: string | URL,
+  options: OpenMemmapOptions<D> & { dtype: D },
+): Memmap<NameOf<D>>;
+/**
+ * Maps a `.npy` file of a type known only at run time.
+ *
+ * @param path The file.
+ * @param options Mode, and for `"w+"` dtype, shape, order and version.
+ * @returns The memory-mapped array.
+ */
+export function openMemmap(
+  path: string | URL,
+  options?: OpenMemmapOptions,
+): Memmap;
 export function openMemmap(
   path: string | URL,
   options: OpenMemmapOptions = {},

@@ -34,7 +34,7 @@ import { npyContent } from "./npy_array.ts";
  * const dir = Deno.makeTempDirSync();
  * try {
  *   save(`${dir}/a`, array([[1, 2], [3, 4]], { dtype: "int32" }));
- *   const b = load(`${dir}/a.npy`) as NDArray;
+ *   const b = load(`${dir}/a.npy`);
  *   assert.equal(b.dtype.str, "<i4");
  *   assert.deepEqual(b.toArray(), [[1, 2], [3, 4]]);
  * } finally {

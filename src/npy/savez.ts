@@ -78,7 +78,7 @@ function writeNpz(
  * const dir = Deno.makeTempDirSync();
  * try {
  *   savez(`${dir}/data`, { x: array([1, 2, 3]), y: array([true, false]) });
- *   using npz = load(`${dir}/data.npz`, { mmapMode: "r" }) as NpzFile;
+ *   using npz = load(`${dir}/data.npz`, { mmapMode: "r" });
  *   assert.deepEqual(npz.files, ["x", "y"]);
  *   using x = npz.get("x") as Memmap;
  *   assert.equal(x.sum(), 6);
@@ -115,8 +115,8 @@ export function savez(
  * try {
  *   savezCompressed(`${dir}/zeros.npz`, { z: array(new Float64Array(100_000)) });
  *   assert.ok(Deno.statSync(`${dir}/zeros.npz`).size < 10_000);
- *   using npz = load(`${dir}/zeros.npz`) as NpzFile;
- *   assert.equal((npz.get("z") as NDArray).size, 100_000);
+ *   using npz = load(`${dir}/zeros.npz`);
+ *   assert.equal(npz.get("z").size, 100_000);
  * } finally {
  *   Deno.removeSync(dir, { recursive: true });
  * }

@@ -16,9 +16,9 @@ import {
 import type { ArrayStorage } from "../memmap/storage.ts";
 
 /** Options of `SharedMemory.ndarray()`. */
-export interface SharedArrayOptions {
+export interface SharedArrayOptions<D extends DTypeLike = DTypeLike> {
   /** The element type; default `"uint8"`. */
-  dtype?: DTypeLike;
+  dtype?: D;
   /** The shape; default the rest of the block after `offset` as a 1-D array. */
   shape?: number | readonly number[];
   /** Byte offset of the array in the block; any value (no alignment needed). Default 0. */

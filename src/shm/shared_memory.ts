@@ -8,6 +8,8 @@
 import { sys } from "../ffi/platform.ts";
 import type { FileHandle, Mapping } from "../ffi/sys.ts";
 import type { NDArray } from "../memmap/ndarray.ts";
+import type { DTypeLike } from "../memmap/dtype.ts";
+import type { NameOf } from "../memmap/types.ts";
 import { checkName, randomName } from "./name.ts";
 import { arrayOver, type SharedArrayOptions } from "./shared_array.ts";
 
@@ -330,6 +332,9 @@ export class SharedMemory implements Disposable {
    * shm.unlink();
    * ```
    */
+  ndarray<const D extends DTypeLike = "uint8">(
+    options?: SharedArrayOptions<D>,
+  ): NDArray<NameOf<D>>;
   ndarray(options: SharedArrayOptions = {}): NDArray {
     return arrayOver(this.buf, this.#name, options);
   }

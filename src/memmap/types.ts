@@ -1,0 +1,235 @@
+/**
+ * Type-level maps from NumPy data-type spellings to the JavaScript types an
+ * array of that type gives, so that `memmap(p, { dtype: "float32" })` is an
+ * array whose `get()` is a `number` and whose `data` is a `Float32Array`
+ * without a cast. Nothing here exists at run time.
+ *
+ * @module
+ */
+
+import type { DType, DTypeName } from "./dtype.ts";
+import type { Complex } from "./nested.ts";
+
+/** The value `get()` gives for each data type. */
+export interface ElementTypes {
+  /** `get()` of bool gives a `boolean`. */
+  bool: boolean;
+  /** `get()` of int8 gives a `number`. */
+  int8: number;
+  /** `get()` of int16 gives a `number`. */
+  int16: number;
+  /** `get()` of int32 gives a `number`. */
+  int32: number;
+  /** `get()` of int64 gives a `bigint`. */
+  int64: bigint;
+  /** `get()` of uint8 gives a `number`. */
+  uint8: number;
+  /** `get()` of uint16 gives a `number`. */
+  uint16: number;
+  /** `get()` of uint32 gives a `number`. */
+  uint32: number;
+  /** `get()` of uint64 gives a `bigint`. */
+  uint64: bigint;
+  /** `get()` of float16 gives a `number`. */
+  float16: number;
+  /** `get()` of float32 gives a `number`. */
+  float32: number;
+  /** `get()` of float64 gives a `number`. */
+  float64: number;
+  /** `get()` of complex64 gives a `Complex`. */
+  complex64: Complex;
+  /** `get()` of complex128 gives a `Complex`. */
+  complex128: Complex;
+}
+
+/**
+ * The typed array over the elements of each data type (complex types:
+ * interleaved real and imaginary parts; bool: bytes 0 and 1).
+ */
+export interface TypedArrayTypes {
+  /** The elements of bool as a `Uint8Array`. */
+  bool: Uint8Array<ArrayBuffer>;
+  /** The elements of int8 as a `Int8Array`. */
+  int8: Int8Array<ArrayBuffer>;
+  /** The elements of int16 as a `Int16Array`. */
+  int16: Int16Array<ArrayBuffer>;
+  /** The elements of int32 as a `Int32Array`. */
+  int32: Int32Array<ArrayBuffer>;
+  /** The elements of int64 as a `BigInt64Array`. */
+  int64: BigInt64Array<ArrayBuffer>;
+  /** The elements of uint8 as a `Uint8Array`. */
+  uint8: Uint8Array<ArrayBuffer>;
+  /** The elements of uint16 as a `Uint16Array`. */
+  uint16: Uint16Array<ArrayBuffer>;
+  /** The elements of uint32 as a `Uint32Array`. */
+  uint32: Uint32Array<ArrayBuffer>;
+  /** The elements of uint64 as a `BigUint64Array`. */
+  uint64: BigUint64Array<ArrayBuffer>;
+  /** The elements of float16 as a `Float16Array`. */
+  float16: Float16Array<ArrayBuffer>;
+  /** The elements of float32 as a `Float32Array`. */
+  float32: Float32Array<ArrayBuffer>;
+  /** The elements of float64 as a `Float64Array`. */
+  float64: Float64Array<ArrayBuffer>;
+  /** The elements of complex64 as a `Float32Array`. */
+  complex64: Float32Array<ArrayBuffer>;
+  /** The elements of complex128 as a `Float64Array`. */
+  complex128: Float64Array<ArrayBuffer>;
+}
+
+/** An element of an array of data type `N` (a union when `N` is not known). */
+export type ElementOf<N extends DTypeName> = ElementTypes[N];
+
+/** The typed array of an array of data type `N`. */
+export type TypedArrayOf<N extends DTypeName> = TypedArrayTypes[N];
+
+/**
+ * What `sum()` of a whole array of data type `N` gives, as NumPy's result
+ * type: 64-bit integers (`bigint`) for integer types, a number for bool and
+ * floats, `{ re, im }` for complex.
+ */
+export type SumOf<N extends DTypeName> = N extends "bool" ? number
+  : ElementOf<N> extends Complex ? Complex
+  : N extends `${"int" | "uint"}${string}` ? bigint
+  : number;
+
+/** What `mean()` of a whole array of data type `N` gives. */
+export type MeanOf<N extends DTypeName> = N extends `complex${string}` ? Complex
+  : number;
+
+/**
+ * NumPy's other names for the supported types (`np.dtype("double")` ...).
+ *
+ * @ignore
+ */
+export interface Aliases {
+  bool_: "bool";
+  byte: "int8";
+  ubyte: "uint8";
+  short: "int16";
+  ushort: "uint16";
+  intc: "int32";
+  uintc: "uint32";
+  int: "int64";
+  int_: "int64";
+  intp: "int64";
+  long: "int64";
+  longlong: "int64";
+  uint: "uint64";
+  uintp: "uint64";
+  ulong: "uint64";
+  ulonglong: "uint64";
+  half: "float16";
+  single: "float32";
+  double: "float64";
+  float: "float64";
+  csingle: "complex64";
+  cdouble: "complex128";
+  complex: "complex128";
+}
+
+/**
+ * Character codes and kind-and-size type strings, without a byte order.
+ *
+ * @ignore
+ */
+export interface Codes {
+  "?": "bool";
+  b: "int8";
+  B: "uint8";
+  h: "int16";
+  H: "uint16";
+  i: "int32";
+  I: "uint32";
+  l: "int64";
+  L: "uint64";
+  q: "int64";
+  Q: "uint64";
+  p: "int64";
+  P: "uint64";
+  e: "float16";
+  f: "float32";
+  d: "float64";
+  F: "complex64";
+  D: "complex128";
+  b1: "bool";
+  i1: "int8";
+  i2: "int16";
+  i4: "int32";
+  i8: "int64";
+  u1: "uint8";
+  u2: "uint16";
+  u4: "uint32";
+  u8: "uint64";
+  f2: "float16";
+  f4: "float32";
+  f8: "float64";
+  c8: "complex64";
+  c16: "complex128";
+}
+
+/**
+ * The data-type name a `DTypeLike` stands for: `"<f4"`, `"f"`, `"single"`
+ * and `"float32"` all give `"float32"`; a {@linkcode DType} gives its own
+ * name; a string only known at run time gives every name (`DTypeName`).
+ */
+export type NameOf<L> = L extends DType<infer N> ? N
+  : L extends DTypeName ? L
+  : L extends keyof Aliases ? Aliases[L]
+  : L extends keyof Codes ? Codes[L]
+  : L extends `${"<" | ">" | "=" | "|"}${infer R extends keyof Codes}`
+    ? Codes[R]
+  : DTypeName;
+
+/**
+ * The data type of `sum(axis)`, as NumPy's: int64 for bool and signed
+ * integers, uint64 for unsigned ones, the type itself for floats and complex.
+ */
+export type SumDTypeOf<N extends DTypeName> = N extends "bool" | `int${string}`
+  ? "int64"
+  : N extends `uint${string}` ? "uint64"
+  : N;
+
+/** The data type of `mean(axis)`: float64 for bool and integers, else the type itself. */
+export type MeanDTypeOf<N extends DTypeName> = N extends
+  `${"float" | "complex"}${string}` ? N
+  : "float64";
+
+/**
+ * Whether `A` and `B` are the same single type name (not a union).
+ *
+ * @ignore
+ */
+export type Same<A, B> = [A] extends [B] ? [B] extends [A] ? true : false
+  : false;
+
+/**
+ * `N` when it is one inexact (float or complex) type name, else `never`.
+ *
+ * @ignore
+ */
+export type Inexact<N extends DTypeName> = N extends
+  `${"float" | "complex"}${string}` ? N
+  : never;
+
+/**
+ * The data type of `a.add(x)`, `a.sub(x)`, `a.mul(x)` (NumPy 2 promotion)
+ * where the types alone decide it: an array of the same type, or a
+ * JavaScript number with a float or complex array (NEP 50: the array's type
+ * wins). Otherwise every name (the value, not the type, decides: `int32`
+ * times `0.5` is float64, times `2` is int32).
+ */
+export type ArithmeticResult<N extends DTypeName, X> = X extends
+  { readonly dtype: { readonly name: infer M } }
+  ? Same<M, N> extends true ? N : DTypeName
+  : X extends number ? [Inexact<N>] extends [never] ? DTypeName : N
+  : DTypeName;
+
+/**
+ * The data type of `a.div(x)` (true division): float64 for bool and integer
+ * operands of one type, the array's own type for floats and complex.
+ */
+export type DivResult<N extends DTypeName, X> = [Inexact<N>] extends [never]
+  ? X extends number | { readonly dtype: { readonly name: N } } ? "float64"
+  : DTypeName
+  : ArithmeticResult<N, X>;

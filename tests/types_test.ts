@@ -1,0 +1,145 @@
+/**
+ * The public types, checked by `deno check` (this file is type-checked with
+ * the rest): common paths need no cast, and what must not compile does not
+ * (`@ts-expect-error` fails the check when the line below it compiles).
+ * The test at the end runs the same calls, so the types are also checked
+ * against what the calls return.
+ */
+import assert from "node:assert/strict";
+import {
+  array,
+  type Complex,
+  type DType,
+  dtype,
+  frombuffer,
+  load,
+  type Memmap,
+  memmap,
+  Mmap,
+  type NDArray,
+  type NpzFile,
+  save,
+  savez,
+} from "../mod.ts";
+import { tempDir } from "./test_util.ts";
+
+/** `true` exactly when `A` and `B` are the same type. */
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends
+  (<T>() => T extends B ? 1 : 2) ? true : false;
+
+/** Compiles only when `T` is `true`. */
+function expect<T extends true>(_proof?: T): void {}
+
+function typeOf<T>(_value: T): T {
+  return _value;
+}
+
+// Each function below is only type-checked: the test further down calls it.
+function memmapTypes(path: string): void {
+  using f32 = memmap(path, { dtype: "float32", mode: "r" });
+  expect<Equal<typeof f32, Memmap<"float32">>>();
+  expect<Equal<ReturnType<typeof f32.get>, number>>();
+  expect<Equal<typeof f32.data, Float32Array<ArrayBuffer>>>();
+  expect<
+    Equal<ReturnType<typeof f32.toTypedArray>, Float32Array<ArrayBuffer>>
+  >();
+  expect<Equal<ReturnType<typeof f32.slice>, NDArray<"float32">>>();
+  expect<Equal<typeof f32.T, NDArray<"float32">>>();
+  const total: number = f32.sum();
+  const mean: number = f32.mean();
+  const smallest: number = f32.min();
+  const columns: NDArray<"float32"> = f32.reshape(2, -1).sum(0);
+  typeOf([total, mean, smallest, columns]);
+
+  using i64 = memmap(path, { dtype: "<i8", mode: "r" });
+  const big: bigint = i64.get(0);
+  const data: BigInt64Array = i64.data;
+  const sum: bigint = i64.sum();
+  typeOf([big, data, sum]);
+
+  using u8 = memmap(path, { mode: "r" }); // dtype defaults to uint8
+  expect<Equal<typeof u8, Memmap<"uint8">>>();
+  const intSum: bigint = u8.sum();
+  const byteSums: NDArray<"uint64"> = u8.reshape(4, -1).sum(1);
+  typeOf([intSum, byteSums]);
+
+  using c = memmap(path, { dtype: "complex64", mode: "r" });
+  const z: Complex = c.get(0);
+  typeOf(z);
+
+  // A dtype only known at run time gives every element type.
+  const name: string = Deno.args[0] ?? "f8";
+  using any = memmap(path, { dtype: name, mode: "r" });
+  expect<
+    Equal<ReturnType<typeof any.get>, number | bigint | boolean | Complex>
+  >();
+
+  // @ts-expect-error: a float32 element is a number, not a bigint
+  const wrong: bigint = f32.get(0);
+  typeOf(wrong);
+}
+
+function arrayTypes(): void {
+  const a = array([1, 2, 3], { dtype: "float64" });
+  let b = a.mul(2); // NEP 50: a float array times a number keeps its type
+  b = b.add(a).sub(1).div(b);
+  expect<Equal<typeof b, NDArray<"float64">>>();
+  const ints = array([1, 2, 3], { dtype: "int32" });
+  expect<Equal<ReturnType<typeof ints.div<number>>, NDArray<"float64">>>();
+  expect<Equal<ReturnType<typeof ints.add<typeof ints>>, NDArray<"int32">>>();
+  const cast = a.astype(">i2");
+  expect<Equal<typeof cast, NDArray<"int16">>>();
+  expect<Equal<typeof dtype, typeof dtype>>();
+  const t: DType<"float16"> = dtype("e");
+  const bools = array([true, false], { dtype: "?" });
+  const boolSum: number = bools.sum();
+  const fromBytes = frombuffer(new Uint8Array(8)); // float64, as NumPy
+  const one: number = fromBytes.get(0);
+  typeOf([t, boolSum, one]);
+  // @ts-expect-error: the sum of an int32 array along an axis is an array
+  const notScalar: number = ints.sum(0);
+  typeOf(notScalar);
+}
+
+function loadTypes(dir: string): void {
+  const inMemory: NDArray = load(`${dir}/a.npy`);
+  using mapped = load(`${dir}/a.npy`, { mmapMode: "r" });
+  expect<Equal<typeof mapped, Memmap>>();
+  using archive = load(`${dir}/b.npz`);
+  expect<Equal<typeof archive, NpzFile>>();
+  typeOf([inMemory, archive.get("x")]);
+  // @ts-expect-error: an archive is not an array
+  const notArray: NDArray = load(`${dir}/b.npz`);
+  typeOf(notArray);
+}
+
+async function byteTypes(path: string): Promise<void> {
+  using m = Mmap.open(path, { access: "read" });
+  // Copies and views are Uint8Array<ArrayBuffer>: Web APIs take them as is.
+  await crypto.subtle.digest("SHA-256", m.slice());
+  await crypto.subtle.digest("SHA-256", m.read(4));
+  new Blob([m.readline(), m.bytes]);
+  for (const line of m.lines()) new Blob([line]);
+}
+
+Deno.test("the typed calls return what their types say", async () => {
+  using dir = tempDir();
+  const path = `${dir.path}/data.bin`;
+  Deno.writeFileSync(path, new Uint8Array(32).fill(1));
+  memmapTypes(path);
+  arrayTypes();
+  save(`${dir.path}/a.npy`, array([1, 2], { dtype: "float32" }));
+  savez(`${dir.path}/b.npz`, { x: array([1, 2]) });
+  loadTypes(dir.path);
+  await byteTypes(path);
+  using f32 = memmap(path, { dtype: "float32", mode: "r" });
+  assert.ok(f32.data instanceof Float32Array);
+  assert.equal(typeof f32.get(0), "number");
+  using i64 = memmap(path, { dtype: "<i8", mode: "r" });
+  assert.equal(typeof i64.get(0), "bigint");
+  assert.ok(i64.data instanceof BigInt64Array);
+  const a = array([1, 2, 3], { dtype: "float64" });
+  assert.equal(a.mul(2).dtype.name, "float64");
+  assert.equal(array([1, 2], { dtype: "int32" }).div(2).dtype.name, "float64");
+  assert.equal(a.astype(">i2").dtype.name, "int16");
+});
