@@ -87,6 +87,14 @@ export const LIBC_SYMBOLS = {
     parameters: ["usize", "usize", "buffer", "usize"],
     result: "usize",
   },
+  // void *memchr(const void *s, int c, size_t n)
+  memchr: { parameters: ["usize", "i32", "usize"], result: "usize" },
+  // void *memrchr(const void *s, int c, size_t n)   (glibc, musl, FreeBSD)
+  memrchr: {
+    parameters: ["usize", "i32", "usize"],
+    result: "usize",
+    optional: true,
+  },
   // int getpagesize(void)
   getpagesize: { parameters: [], result: "i32" },
   // char *strerror(int errnum)

@@ -156,6 +156,19 @@ export interface Sys {
     end: number,
   ): number;
   /**
+   * Index of the first `byte` in `[start, end)` of the mapping (C `memchr`),
+   * or -1. Optional: where the platform has no such call, callers scan in
+   * WebAssembly or TypeScript.
+   */
+  findByte?(mapping: Mapping, byte: number, start: number, end: number): number;
+  /** Index of the last `byte` in `[start, end)` (C `memrchr`), or -1. Optional. */
+  findLastByte?(
+    mapping: Mapping,
+    byte: number,
+    start: number,
+    end: number,
+  ): number;
+  /**
    * The longest shared-memory name `openShared` accepts, in bytes of UTF-8,
    * not counting the leading slash POSIX adds; 255 when not given.
    */

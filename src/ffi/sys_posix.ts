@@ -515,6 +515,39 @@ export const posixSys: Sys = {
     return found === 0n ? -1 : Number(found - m.address);
   },
 
+  findByte(
+    mapping: Mapping,
+    byte: number,
+    start: number,
+    end: number,
+  ): number {
+    const m = mapping as PosixMapping;
+    if (end <= start || m.length === 0) return -1;
+    const found = libc().memchr(
+      m.address + BigInt(start),
+      byte,
+      BigInt(end - start),
+    );
+    return found === 0n ? -1 : Number(found - m.address);
+  },
+
+  findLastByte(
+    mapping: Mapping,
+    byte: number,
+    start: number,
+    end: number,
+  ): number {
+    const m = mapping as PosixMapping;
+    if (end <= start || m.length === 0) return -1;
+    const memrchr = libc().memrchr;
+    if (memrchr == null) { // macOS
+      const i = new Uint8Array(m.buffer, start, end - start).lastIndexOf(byte);
+      return i < 0 ? -1 : start + i;
+    }
+    const found = memrchr(m.address + BigInt(start), byte, BigInt(end - start));
+    return found === 0n ? -1 : Number(found - m.address);
+  },
+
   // Linux: NAME_MAX of the /dev/shm file; macOS: PSHMNAMLEN (31) minus the slash.
   sharedNameMax: Deno.build.os === "darwin" ? 30 : 255,
 

@@ -14,11 +14,13 @@ import type {
 import { type Access, ALLOCATIONGRANULARITY } from "./constants.ts";
 import {
   clampIndex,
-  indexOfBytes,
-  lastIndexOfBytes,
+  findInMap,
+  findLastInMap,
   lineEnd,
+  needleBytes,
   sliceRange,
 } from "./search.ts";
+import { LineIndex } from "./scan.ts";
 import { toPath } from "./path.ts";
 import { allocate, copyRange } from "./copy_pool.ts";
 
@@ -52,7 +54,6 @@ export interface AnonymousOptions {
   prot?: number;
 }
 
-const SEARCH_IN_JS_BELOW = 2048;
 const encoder = new TextEncoder();
 const EMPTY: Uint8Array<ArrayBuffer> = new Uint8Array(0);
 
@@ -220,6 +221,8 @@ export class Mmap implements Disposable, Iterable<number> {
   #offset: number;
   #pos = 0;
   #closed = false;
+  /** Counts writes through this object's methods (and resizes), for `lines()`. */
+  #version = 0;
 
   private constructor(
     file: FileHandle | null,
@@ -602,6 +605,12 @@ export class Mmap implements Disposable, Iterable<number> {
    * position. Each line (with its `"\n"`) is a zero-copy view, valid until
    * the map is closed or resized.
    *
+   * Line ends are found 64 KiB ahead at a time (SIMD). Writes through this
+   * map's methods, `seek()` and `resize()` are seen at the next line; a
+   * byte changed by another process or through a `bytes` view in the part
+   * already looked at is seen only from the next 64 KiB on (`readline()`
+   * looks at the bytes afresh each time).
+   *
    * @returns An iterator of line views.
    * @throws {Deno.errors.BadResource} If the map is closed (also mid-iteration).
    *
@@ -618,13 +627,15 @@ export class Mmap implements Disposable, Iterable<number> {
    */
   lines(): IterableIterator<Uint8Array<ArrayBuffer>> {
     this.#check();
+    const index = new LineIndex();
     return new LineIterator(() => {
       this.#check();
       const pos = this.#pos;
       if (pos >= this.#mapping.length) return undefined;
-      const end = this.#lineEnd();
+      const bytes = this.#view();
+      const end = index.end(bytes, pos, this.#version) ?? this.#lineEnd();
       this.#pos = end;
-      return this.#view().subarray(pos, end);
+      return bytes.subarray(pos, end);
     });
   }
 
@@ -657,6 +668,7 @@ export class Mmap implements Disposable, Iterable<number> {
       );
     }
     this.#view().set(bytes, pos);
+    this.#version++;
     this.#pos = pos + bytes.length;
     return bytes.length;
   }
@@ -686,6 +698,7 @@ export class Mmap implements Disposable, Iterable<number> {
         `Cannot write a byte at position ${this.#pos}: the map ends at ${this.#mapping.length}`,
       );
     }
+    this.#version++;
     this.#view()[this.#pos++] = byte;
   }
 
@@ -804,13 +817,15 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   find(sub: Uint8Array | string, start?: number, end?: number): number {
-    const { needle, from, to } = this.#searchRange(sub, start, end);
+    this.#check();
+    const needle = needleBytes(sub);
+    const length = this.#mapping.length;
+    const from = clampIndex(start, length, this.#pos);
+    const to = clampIndex(end, length, length);
     if (to < from) return -1;
     if (needle.length === 0) return from;
-    if (to - from < SEARCH_IN_JS_BELOW) {
-      return indexOfBytes(this.#view(), needle, from, to);
-    }
-    return sys.find(this.#mapping, needle, from, to);
+    if (to - from < needle.length) return -1;
+    return findInMap(this.#view(), this.#mapping, needle, from, to);
   }
 
   /**
@@ -832,26 +847,15 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   rfind(sub: Uint8Array | string, start?: number, end?: number): number {
-    const { needle, from, to } = this.#searchRange(sub, start, end);
+    this.#check();
+    const needle = needleBytes(sub);
+    const length = this.#mapping.length;
+    const from = clampIndex(start, length, this.#pos);
+    const to = clampIndex(end, length, length);
     if (to < from) return -1;
     if (needle.length === 0) return to;
-    return lastIndexOfBytes(this.#view(), needle, from, to);
-  }
-
-  /** The needle and the clamped `[from, to)` of a find, as Python resolves them. */
-  #searchRange(
-    sub: Uint8Array | string,
-    start: number | undefined,
-    end: number | undefined,
-  ): { needle: Uint8Array; from: number; to: number } {
-    this.#check();
-    const needle = toBytes(sub);
-    const length = this.#mapping.length;
-    return {
-      needle,
-      from: clampIndex(start, length, this.#pos),
-      to: clampIndex(end, length, length),
-    };
+    if (to - from < needle.length) return -1;
+    return findLastInMap(this.#view(), this.#mapping, needle, from, to);
   }
 
   #index(index: number): number {
@@ -912,6 +916,7 @@ export class Mmap implements Disposable, Iterable<number> {
     if (typeof value === "number") {
       checkByte(value);
       this.#view()[this.#index(index)] = value;
+      this.#version++;
       return;
     }
     const bytes = toBytes(value);
@@ -924,6 +929,7 @@ export class Mmap implements Disposable, Iterable<number> {
       );
     }
     this.#view().set(bytes, i);
+    this.#version++;
   }
 
   /**
@@ -1059,6 +1065,7 @@ export class Mmap implements Disposable, Iterable<number> {
       );
     }
     this.#view().copyWithin(dest, src, src + count);
+    this.#version++;
   }
 
   /**
@@ -1097,6 +1104,7 @@ export class Mmap implements Disposable, Iterable<number> {
     // Drop the view first: whatever happens, the next access makes a fresh
     // one from the mapping that is current then.
     this.#dropViews();
+    this.#version++;
     this.#mapping = sys.remap(this.#mapping, newSize);
   }
 

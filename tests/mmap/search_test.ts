@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { lineEnd } from "../../src/mmap/search.ts";
+import { lastIndexOfLinear, lineEnd } from "../../src/mmap/search.ts";
 
 Deno.test("lineEnd() finds every line end, at every alignment and length", () => {
   let seed = 5;
@@ -39,4 +39,27 @@ Deno.test("lineEnd() sees newlines next to bytes that look like them", () => {
   const words = new Uint32Array(bytes.buffer, 0, 2);
   assert.equal(lineEnd(bytes, words, 0), 6);
   assert.equal(lineEnd(bytes, words, 6), 9);
+});
+
+Deno.test("lastIndexOfLinear() agrees with the simple search on two-letter texts", () => {
+  let seed = 11;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) >>> 16;
+  for (let trial = 0; trial < 2000; trial++) {
+    const hay = Uint8Array.from({ length: next() % 40 }, () => 97 + next() % 2);
+    const needle = Uint8Array.from(
+      { length: 1 + next() % 5 },
+      () => 97 + next() % 2,
+    );
+    const from = next() % (hay.length + 1);
+    const to = from + next() % (hay.length + 1 - from);
+    let expected = -1;
+    for (let i = to - needle.length; i >= from && expected < 0; i--) {
+      if (needle.every((b, j) => hay[i + j] === b)) expected = i;
+    }
+    assert.equal(
+      lastIndexOfLinear(hay, needle, from, to),
+      expected,
+      `${hay} / ${needle} in [${from}, ${to})`,
+    );
+  }
 });

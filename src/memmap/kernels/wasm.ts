@@ -69,7 +69,15 @@ export const op = {
   i32And: [0x71],
   i32Mul: [0x6c],
   i32LtU: [0x49],
+  i32GeU: [0x4f],
+  i32Eq: [0x46],
   i32Ne: [0x47],
+  i32Eqz: [0x45],
+  i32Or: [0x72],
+  i32Shl: [0x74],
+  i32Ctz: [0x68],
+  /** `i32.store offset=…` (alignment hint 4). */
+  i32Store: (offset = 0): number[] => [0x36, 2, ...uleb(offset)],
   f64Add: [0xa0],
   f64Min: [0xa4],
   f64Max: [0xa5],
@@ -94,6 +102,11 @@ export const op = {
   f64x2Pmax: simd(0xf7),
   f64x2Ne: simd(0x48),
   v128Or: simd(0x50),
+  v128And: simd(0x4e),
+  i8x16Splat: simd(0x0f),
+  i8x16Eq: simd(0x23),
+  /** One bit per byte lane: bit k set when lane k's top bit is. */
+  i8x16Bitmask: simd(0x64),
   v128AnyTrue: simd(0x53),
   i64x2Eq: simd(0xd6),
   /** `v128.const` of two float64 lanes. */
@@ -105,6 +118,12 @@ export const op = {
   f64x2ExtractLane: (lane: number): number[] => [...simd(0x21), lane],
   /** `loop` with no result; `end` closes it. */
   loop: [0x03, 0x40],
+  /** `block` with no result; `end` closes it, a branch to it jumps past its `end`. */
+  block: [0x02, 0x40],
+  /** Branch to the enclosing block `depth` levels out. */
+  br: (depth: number): number[] => [0x0c, ...uleb(depth)],
+  /** Returns from the function with the values on the stack. */
+  return: [0x0f],
   /** `if` with no result on the top of the stack; `end` closes it. */
   if: [0x04, 0x40],
   /** Branch to the enclosing block `depth` levels out if the top is non-zero. */
@@ -116,8 +135,10 @@ export const op = {
 export interface FunctionSpec {
   /** The export name. */
   name: string;
-  /** Number of `i32` parameters; there is no result. */
+  /** Number of `i32` parameters. */
   params: number;
+  /** Number of `i32` results; default 0. */
+  results?: number;
   /** Local variables after the parameters, as `[count, type]` runs. */
   locals: [number, number][];
   /** The body's instructions (the final `end` is added). */
@@ -135,7 +156,7 @@ export function encodeModule(functions: FunctionSpec[]): Uint8Array {
   const types = functions.map((f) => [
     0x60,
     ...vector(new Array(f.params).fill([I32])),
-    0,
+    ...vector(new Array(f.results ?? 0).fill([I32])),
   ]);
   const imports = [[...name("env"), ...name("memory"), 2, 0, ...uleb(1)]];
   const exports = functions.map((f, i) => [...name(f.name), 0, ...uleb(i)]);

@@ -1,0 +1,244 @@
+/**
+ * Substring search and line-end indexing at SIMD speed without a call into
+ * C: the bytes are copied into the WebAssembly memory of `scan_kernels.ts`
+ * a chunk (64 KiB) at a time, where they stay in the CPU's cache while the
+ * kernels scan them 16 bytes at a time. A search only compares, in
+ * TypeScript over the map's own bytes, the places where the needle's first
+ * byte and a later byte both match.
+ *
+ * Every function returns `undefined` where WebAssembly SIMD is not
+ * available, and the caller uses its plain TypeScript path.
+ *
+ * @module
+ */
+
+import { scanModule } from "./scan_kernels.ts";
+
+/** Bytes scanned per kernel call. */
+export const CHUNK = 64 * 1024;
+/** The farthest the second byte of a search's filter stands from the first. */
+const GAP_MAX = 4096;
+/** Where the index of line ends is written (after the chunk, its gap and slack). */
+const OUT_AT = 2 * CHUNK;
+const PAGES = (OUT_AT + CHUNK * 4) / 65536;
+
+type Kernel3 = (p: number, n: number, byte: number, out: number) => number;
+type Pair = (
+  p: number,
+  n: number,
+  b0: number,
+  b1: number,
+  gap: number,
+) => number;
+
+interface Scanner {
+  bytes: Uint8Array;
+  ends: Int32Array;
+  indexByte: Kernel3;
+  findPair: Pair;
+  findPairLast: Pair;
+}
+
+let scanner: Scanner | null | undefined;
+/** Counts the fills of the shared line-end array, so that a reader can tell its chunk is still there. */
+let ticket = 0;
+
+function load(): Scanner | null {
+  if (scanner !== undefined) return scanner;
+  try {
+    const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES });
+    const { exports } = new WebAssembly.Instance(
+      new WebAssembly.Module(scanModule()),
+      { env: { memory } },
+    );
+    scanner = {
+      bytes: new Uint8Array(memory.buffer),
+      ends: new Int32Array(memory.buffer, OUT_AT, CHUNK),
+      indexByte: exports.indexByte as Kernel3,
+      findPair: exports.findPair as Pair,
+      findPairLast: exports.findPairLast as Pair,
+    };
+  } catch {
+    scanner = null; // no WebAssembly SIMD: callers search in TypeScript
+  }
+  return scanner;
+}
+
+/** Whether `needle` occurs at `i` of `hay` (its first byte already matched). */
+function matchesAt(hay: Uint8Array, needle: Uint8Array, i: number): boolean {
+  const n = needle.length;
+  let j = 1;
+  while (j < n && hay[i + j] === needle[j]) j++;
+  return j === n;
+}
+
+/**
+ * Stops a search whose candidates cost more to compare than a linear
+ * search would (a needle such as `"aaab"` in a run of `"a"`s).
+ */
+function overBudget(compared: number, scanned: number): boolean {
+  return compared > 4 * scanned + 65536;
+}
+
+/** Result of a search the chunked scan gave up on: search another way. */
+export const GAVE_UP = -2;
+
+/**
+ * First index of `needle` in `hay[from, to)`.
+ *
+ * @param hay The bytes.
+ * @param needle A non-empty needle.
+ * @param from First index (clamped).
+ * @param to End index, exclusive (clamped).
+ * @returns The index, -1, {@linkcode GAVE_UP} when the candidates turned out
+ * too many to compare in linear time, or `undefined` without WebAssembly SIMD.
+ */
+export function findChunked(
+  hay: Uint8Array,
+  needle: Uint8Array,
+  from: number,
+  to: number,
+): number | undefined {
+  const s = load();
+  if (s === null) return undefined;
+  const n = needle.length;
+  const gap = n - 1 < GAP_MAX ? n - 1 : GAP_MAX;
+  const b0 = needle[0];
+  const b1 = needle[gap];
+  const lastStart = to - n;
+  const { bytes, findPair } = s;
+  let compared = 0;
+  for (let a = from; a <= lastStart; a += CHUNK) {
+    const count = Math.min(CHUNK, lastStart + 1 - a);
+    bytes.set(hay.subarray(a, a + count + gap), 0);
+    for (let k = 0; k < count;) {
+      const r = findPair(k, count - k, b0, b1, gap);
+      if (r < 0) break;
+      const i = a + k + r;
+      if (matchesAt(hay, needle, i)) return i;
+      compared += n;
+      if (overBudget(compared, i - from)) return GAVE_UP;
+      k += r + 1;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Last index of `needle` in `hay[from, to)`.
+ *
+ * @param hay The bytes.
+ * @param needle A non-empty needle.
+ * @param from First index (clamped).
+ * @param to End index, exclusive (clamped).
+ * @returns The index, -1, {@linkcode GAVE_UP}, or `undefined` without
+ * WebAssembly SIMD.
+ */
+export function findLastChunked(
+  hay: Uint8Array,
+  needle: Uint8Array,
+  from: number,
+  to: number,
+): number | undefined {
+  const s = load();
+  if (s === null) return undefined;
+  const n = needle.length;
+  const gap = n - 1 < GAP_MAX ? n - 1 : GAP_MAX;
+  const b0 = needle[0];
+  const b1 = needle[gap];
+  const { bytes, findPairLast } = s;
+  let compared = 0;
+  // Candidates [a, b), a chunk at a time from the end down.
+  for (let b = to - n + 1; b > from; b -= CHUNK) {
+    const a = Math.max(from, b - CHUNK);
+    bytes.set(hay.subarray(a, b + gap), 0);
+    for (let m = b - a; m > 0;) {
+      const r = findPairLast(0, m, b0, b1, gap);
+      if (r < 0) break;
+      if (matchesAt(hay, needle, a + r)) return a + r;
+      compared += n;
+      if (overBudget(compared, to - (a + r))) return GAVE_UP;
+      m = r;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The line ends (indices just past each `"\n"`) in `hay[from, from + CHUNK)`
+ * (or to the end), written into an array that the next call overwrites.
+ *
+ * @param hay The bytes.
+ * @param from Where to start.
+ * @returns The ends (`count` of them, ascending) and where the chunk ended,
+ * or `undefined` without WebAssembly SIMD.
+ */
+export function lineEndsChunk(
+  hay: Uint8Array,
+  from: number,
+): { ends: Int32Array; count: number; to: number } | undefined {
+  const s = load();
+  if (s === null) return undefined;
+  const to = Math.min(from + CHUNK, hay.length);
+  ticket++;
+  s.bytes.set(hay.subarray(from, to), 0);
+  const count = s.indexByte(0, to - from, 10, OUT_AT);
+  const { ends } = s;
+  for (let i = 0; i < count; i++) ends[i] += from + 1;
+  return { ends, count, to };
+}
+
+/**
+ * The line ends of one `lines()` iteration, found a chunk ahead. The shared
+ * array the kernel fills is trusted only while no other scan has reused it,
+ * the map has not been written through its own methods (`version`), and
+ * the position is where the previous line ended.
+ */
+export class LineIndex {
+  #ends: Int32Array | undefined;
+  #count = 0;
+  #cursor = 0;
+  #to = 0;
+  #ticket = -1;
+  #version = -1;
+  #next = -1;
+
+  /**
+   * The end of the line at `pos` (just past its `"\n"`, or `hay.length`).
+   *
+   * @param hay The map's bytes; `pos < hay.length`.
+   * @param pos Where the line starts.
+   * @param version Changes whenever the map is written through its methods.
+   * @returns The end, or `undefined` without WebAssembly SIMD.
+   */
+  end(hay: Uint8Array, pos: number, version: number): number | undefined {
+    const length = hay.length;
+    if (
+      pos !== this.#next || version !== this.#version || ticket !== this.#ticket
+    ) {
+      if (this.#fill(hay, pos) === undefined) return undefined;
+      this.#version = version;
+    }
+    while (this.#cursor >= this.#count) {
+      if (this.#to >= length) {
+        this.#next = length;
+        return length;
+      }
+      this.#fill(hay, this.#to);
+    }
+    const end = this.#ends![this.#cursor++];
+    this.#next = end;
+    return end;
+  }
+
+  #fill(hay: Uint8Array, from: number): true | undefined {
+    const chunk = lineEndsChunk(hay, from);
+    if (chunk === undefined) return undefined;
+    this.#ends = chunk.ends;
+    this.#count = chunk.count;
+    this.#to = chunk.to;
+    this.#cursor = 0;
+    this.#ticket = ticket;
+    return true;
+  }
+}

@@ -1,0 +1,314 @@
+/**
+ * Every fast path of find/rfind/lines (WebAssembly chunks, C memchr for
+ * large ranges, the linear fallback) against the simple definition.
+ */
+import assert from "node:assert/strict";
+import { Mmap } from "../../mod.ts";
+import { CHUNK } from "../../src/mmap/scan.ts";
+import { SEARCH_IN_WASM_BELOW } from "../../src/mmap/search.ts";
+import { tempDir, writeFile } from "../test_util.ts";
+
+const encoder = new TextEncoder();
+
+/** Python's index clamping. */
+function clamp(i: number | undefined, length: number, fallback: number) {
+  if (i === undefined) i = fallback;
+  else if (i < 0) i += length;
+  return Math.max(0, Math.min(length, i));
+}
+
+function at(hay: Uint8Array, needle: Uint8Array, i: number): boolean {
+  for (let j = 0; j < needle.length; j++) {
+    if (hay[i + j] !== needle[j]) return false;
+  }
+  return true;
+}
+
+function simpleFind(
+  hay: Uint8Array,
+  needle: Uint8Array,
+  start?: number,
+  end?: number,
+  pos = 0,
+): number {
+  const from = clamp(start, hay.length, pos);
+  const to = clamp(end, hay.length, hay.length);
+  if (to < from) return -1;
+  for (let i = from; i + needle.length <= to; i++) {
+    if (at(hay, needle, i)) return i;
+  }
+  return -1;
+}
+
+function simpleRfind(
+  hay: Uint8Array,
+  needle: Uint8Array,
+  start?: number,
+  end?: number,
+  pos = 0,
+): number {
+  const from = clamp(start, hay.length, pos);
+  const to = clamp(end, hay.length, hay.length);
+  if (to < from) return -1;
+  for (let i = to - needle.length; i >= from; i--) {
+    if (at(hay, needle, i)) return i;
+  }
+  return -1;
+}
+
+function simpleLines(bytes: Uint8Array, pos = 0): number[][] {
+  const out: number[][] = [];
+  while (pos < bytes.length) {
+    const nl = bytes.indexOf(10, pos);
+    const end = nl < 0 ? bytes.length : nl + 1;
+    out.push([...bytes.subarray(pos, end)]);
+    pos = end;
+  }
+  return out;
+}
+
+/** An anonymous map holding `bytes`. */
+function mapOf(bytes: Uint8Array): Mmap {
+  const m = Mmap.anonymous(bytes.length);
+  if (bytes.length > 0) m.set(0, bytes);
+  return m;
+}
+
+/** Pseudo-random lowercase text of `length` bytes, newlines every ~40. */
+function text(length: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    const r = seed >>> 12;
+    out[i] = r % 41 === 0 ? 10 : 97 + (r % 26);
+  }
+  return out;
+}
+
+Deno.test("Mmap.find()/rfind() agree with the simple search for needles at every alignment around chunk ends", () => {
+  const hay = text(3 * CHUNK + 100);
+  using m = mapOf(hay);
+  const needle = encoder.encode("NEEDLE!");
+  const places = [0, 1, 15, 16, 17, 63, 64, 65];
+  for (const base of [0, CHUNK, 2 * CHUNK, 3 * CHUNK]) {
+    for (const d of [-70, -17, -16, -8, -7, -6, -1, 0, ...places]) {
+      const i = base + d;
+      if (i < 0 || i + needle.length > hay.length) continue;
+      const copy = hay.slice();
+      copy.set(needle, i);
+      m.set(0, copy);
+      assert.equal(m.find(needle, 0), i, `find at ${i}`);
+      assert.equal(m.rfind(needle, 0), i, `rfind at ${i}`);
+      assert.equal(m.find("NEEDLE!", 0), i, `find text at ${i}`);
+      // a range that ends inside the needle does not find it
+      assert.equal(m.find(needle, 0, i + needle.length - 1), -1);
+      assert.equal(m.rfind(needle, i + 1), -1);
+    }
+  }
+});
+
+Deno.test("Mmap.find()/rfind() agree with the simple search for short and long needles, start and end clamped as Python", () => {
+  const hay = text(2 * CHUNK + 333, 7);
+  using m = mapOf(hay);
+  const needles = [
+    hay.slice(5, 6),
+    hay.slice(70000, 70002),
+    hay.slice(CHUNK - 3, CHUNK + 5),
+    hay.slice(100, 100 + 5000), // longer than the filter's gap
+    hay.slice(hay.length - 20),
+    encoder.encode("zz"),
+    encoder.encode("\n"),
+    new Uint8Array(0),
+    hay.slice(0), // the whole map
+    new Uint8Array(hay.length + 1), // longer than the map
+  ];
+  const bounds = [
+    undefined,
+    0,
+    1,
+    -1,
+    -5000,
+    CHUNK,
+    hay.length,
+    hay.length + 10,
+    -hay.length - 10,
+  ];
+  for (const needle of needles) {
+    for (const start of bounds) {
+      for (const end of bounds) {
+        const what = `needle ${needle.length}, [${start}, ${end})`;
+        assert.equal(
+          m.find(needle, start, end),
+          simpleFind(hay, needle, start, end),
+          `find ${what}`,
+        );
+        assert.equal(
+          m.rfind(needle, start, end),
+          simpleRfind(hay, needle, start, end),
+          `rfind ${what}`,
+        );
+      }
+    }
+  }
+});
+
+Deno.test("Mmap.find()/rfind() with C memchr over large ranges agree with the simple search", () => {
+  const length = SEARCH_IN_WASM_BELOW + 3 * CHUNK;
+  const hay = text(length, 3);
+  using m = mapOf(hay);
+  const needle = encoder.encode("the-Rare-needle");
+  for (
+    const i of [0, 9, CHUNK - 4, SEARCH_IN_WASM_BELOW - 8, length - 15]
+  ) {
+    const copy = hay.slice();
+    copy.set(needle, i);
+    m.set(0, copy);
+    assert.equal(m.find(needle, 0), i);
+    assert.equal(m.rfind(needle, 0), i);
+    assert.equal(m.find(needle, i + 1), -1);
+    assert.equal(m.rfind(needle, 0, i + needle.length - 1), -1);
+  }
+  // common needles: many candidates, compared one by one or handed to memmem
+  m.set(0, hay);
+  for (const word of ["ab", "qq\n", "e"]) {
+    const w = encoder.encode(word);
+    assert.equal(m.find(w, 0), simpleFind(hay, w));
+    assert.equal(m.rfind(w, 0), simpleRfind(hay, w));
+  }
+});
+
+Deno.test("Mmap.find()/rfind() stay linear when nearly every place is a candidate", () => {
+  for (const length of [200_000, SEARCH_IN_WASM_BELOW + 200_000]) {
+    // "abab...": the needle "abab...baab...ab" matches the filter and the
+    // rare byte everywhere but never occurs, until it is written at an end
+    const hay = new Uint8Array(length);
+    for (let i = 0; i < length; i++) hay[i] = i % 2 === 0 ? 97 : 98;
+    using m = mapOf(hay);
+    const needle = hay.slice(0, 3000);
+    needle[1500] = 98;
+    needle[1501] = 97;
+    assert.equal(m.find(needle, 0), -1);
+    assert.equal(m.rfind(needle, 0), -1);
+    m.set(length - 3000, needle);
+    assert.equal(m.find(needle, 0), length - 3000);
+    m.set(0, needle);
+    assert.equal(m.rfind(needle, 0, length - 1), 0);
+    assert.equal(m.find(needle, 1), length - 3000);
+  }
+});
+
+Deno.test("Mmap.find() remembers a string needle's bytes only while it is the same string", () => {
+  using m = mapOf(encoder.encode("abc abd abe αβγ"));
+  assert.equal(m.find("abd", 0), 4);
+  assert.equal(m.find("abe", 0), 8);
+  assert.equal(m.find(encoder.encode("abc"), 0), 0);
+  assert.equal(m.find("abd", 0), 4);
+  assert.equal(m.find("αβγ", 0), 12);
+  assert.equal(m.rfind("ab", 0), 8);
+  const long = "x".repeat(1000);
+  assert.equal(m.find(long, 0), -1);
+  assert.equal(m.find("abd", 0), 4);
+  // a needle that views part of a larger buffer
+  const big = encoder.encode("zzzabezzz");
+  assert.equal(m.find(big.subarray(3, 6), 0), 8);
+});
+
+Deno.test("Mmap.find()/rfind() on maps of 0 and 1 bytes, and after resize and close", () => {
+  using empty = Mmap.anonymous(0);
+  assert.equal(empty.find("a"), -1);
+  assert.equal(empty.find(""), 0);
+  assert.equal(empty.rfind(""), 0);
+  using one = mapOf(encoder.encode("a"));
+  assert.equal(one.find("a"), 0);
+  assert.equal(one.rfind("a"), 0);
+  assert.equal(one.find("ab"), -1);
+  assert.equal(one.find("a", 1), -1);
+  assert.equal(one.find("", 1), 1);
+  const m = mapOf(text(CHUNK + 10));
+  m.resize(10);
+  m.set(5, encoder.encode("Q"));
+  assert.equal(m.find("Q", 0), 5);
+  m.resize(2 * CHUNK);
+  m.set(2 * CHUNK - 1, 81);
+  assert.equal(m.rfind("Q", 0), 2 * CHUNK - 1);
+  m.close();
+  assert.throws(() => m.find("Q"), Deno.errors.BadResource);
+  assert.throws(() => m.rfind("Q"), Deno.errors.BadResource);
+});
+
+const LINE_TEXTS: Record<string, string> = {
+  "empty": "",
+  "one byte": "x",
+  "one newline": "\n",
+  "no final newline": "a\nbb\nccc",
+  "final newline": "a\nbb\nccc\n",
+  "CRLF": "a\r\nbb\r\n\r\nccc",
+  "empty lines": "\n\n\nx\n\n",
+  "a line longer than a chunk": `${"y".repeat(CHUNK * 2 + 7)}\nshort\n`,
+};
+
+Deno.test("Mmap.lines() yields the lines of the simple split, for every kind of text", () => {
+  for (const [name, value] of Object.entries(LINE_TEXTS)) {
+    const bytes = encoder.encode(value);
+    using m = mapOf(bytes);
+    const got = [...m.lines()].map((l) => [...l]);
+    assert.deepEqual(got, simpleLines(bytes), name);
+    assert.equal(m.tell(), bytes.length, name);
+  }
+});
+
+Deno.test("Mmap.lines() finds line ends at every offset around chunk ends", () => {
+  const bytes = new Uint8Array(2 * CHUNK + 200).fill(97);
+  for (let d = -40; d <= 40; d += 3) bytes[CHUNK + d] = 10;
+  for (let d = -20; d <= 20; d++) bytes[2 * CHUNK + d] = 10;
+  bytes[bytes.length - 1] = 10;
+  using m = mapOf(bytes);
+  assert.deepEqual([...m.lines()].map((l) => [...l]), simpleLines(bytes));
+  // a file-backed map, read-only, starting at every position near a chunk end
+  using dir = tempDir();
+  using f = Mmap.open(writeFile(dir.path, "lines.txt", bytes), {
+    access: "read",
+  });
+  for (let pos = CHUNK - 33; pos <= CHUNK + 33; pos++) {
+    f.seek(pos);
+    assert.deepEqual(
+      [...f.lines()].map((l) => [...l]),
+      simpleLines(bytes, pos),
+      `from ${pos}`,
+    );
+  }
+});
+
+Deno.test("Mmap.lines() sees writes through the map, seeks, other iterators and searches between lines", () => {
+  const bytes = encoder.encode("aa\nbb\ncc\ndd\nee\n");
+  using m = mapOf(bytes);
+  const it = m.lines();
+  assert.deepEqual([...it.next().value!], [...encoder.encode("aa\n")]);
+  m.set(4, 10); // "b\n" now ends the next line early
+  assert.deepEqual([...it.next().value!], [98, 10]);
+  m.seek(0);
+  assert.deepEqual([...it.next().value!], [...encoder.encode("aa\n")]);
+  const other = m.lines();
+  m.seek(9);
+  assert.deepEqual([...other.next().value!], [...encoder.encode("dd\n")]);
+  assert.equal(m.find("ee", 0), 12);
+  assert.deepEqual([...it.next().value!], [...encoder.encode("ee\n")]);
+  assert.equal(it.next().done, true);
+  m.seek(0);
+  m.write("xx\nyy");
+  m.seek(3);
+  assert.deepEqual([...it.next().value!], [...encoder.encode("yy\n")]);
+  m.seek(0);
+  m.resize(4);
+  assert.deepEqual([...it.next().value!], [...encoder.encode("xx\n")]);
+  assert.deepEqual([...it.next().value!], [121]);
+  assert.equal(it.next().done, true);
+});
+
+Deno.test("Mmap.lines() throws BadResource once the map is closed mid-iteration", () => {
+  const m = mapOf(encoder.encode("a\nb\n"));
+  const it = m.lines();
+  it.next();
+  m.close();
+  assert.throws(() => it.next(), Deno.errors.BadResource);
+});
