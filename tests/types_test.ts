@@ -43,8 +43,8 @@ function memmapTypes(path: string): void {
   expect<
     Equal<ReturnType<typeof f32.toTypedArray>, Float32Array<ArrayBuffer>>
   >();
-  expect<Equal<ReturnType<typeof f32.slice>, NDArray<"float32">>>();
-  expect<Equal<typeof f32.T, NDArray<"float32">>>();
+  expect<Equal<ReturnType<typeof f32.slice>, Memmap<"float32">>>();
+  expect<Equal<typeof f32.T, Memmap<"float32">>>();
   const total: number = f32.sum();
   const mean: number = f32.mean();
   const smallest: number = f32.min();
@@ -73,6 +73,11 @@ function memmapTypes(path: string): void {
   expect<
     Equal<ReturnType<typeof any.get>, number | bigint | boolean | Complex>
   >();
+
+  // Arrays of a known type are arrays of every type (covariance).
+  const some: Memmap = f32;
+  const views: NDArray[] = [f32, i64.slice(0), c.T];
+  typeOf([some, views]);
 
   // @ts-expect-error: a float32 element is a number, not a bigint
   const wrong: bigint = f32.get(0);

@@ -23,7 +23,22 @@ import {
   shapeSize,
 } from "./shape.ts";
 import type { ArrayStorage } from "./storage.ts";
-import { isDetached, offerOverlay, throwClosed } from "./storage.ts";
+import {
+  isDetached,
+  offerOverlay,
+  offerViews,
+  throwClosed,
+} from "./storage.ts";
+import type { Index } from "./shape.ts";
+
+/** Options key under which a view passes the storage it shares (internal). */
+const VIEW = Symbol("view");
+
+/** What a view of a memmap shares with it. */
+interface ViewOf {
+  storage: ArrayStorage;
+  strides: readonly number[];
+}
 
 /** NumPy's memmap modes, short and long names. */
 export type MemmapMode =
@@ -130,7 +145,10 @@ export interface WrapOptions {
  * Deno.removeSync(dir, { recursive: true });
  * ```
  */
-export class Memmap<N extends DTypeName = DTypeName> extends NDArray<N>
+// Covariant in N: TypeScript cannot measure it through the conditional
+// result types (a Memmap<"int32"> is a Memmap), so it is declared.
+// @ts-expect-error: TS2636, the variance the checker cannot prove
+export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
   implements Disposable {
   /** The absolute path of the mapped file. */
   readonly filename: string;
@@ -152,6 +170,15 @@ export class Memmap<N extends DTypeName = DTypeName> extends NDArray<N>
     const dt = toDType(options.dtype);
     const shape = normalizeShape(options.shape);
     const mode = options.mode;
+    const view = (options as WrapOptions & { [VIEW]?: ViewOf })[VIEW];
+    if (view !== undefined) {
+      super(view.storage, dt, shape, view.strides, options.start);
+      this.filename = options.filename;
+      this.offset = options.offset;
+      this.mode = mode;
+      this.#mmap = mmap;
+      return;
+    }
     const storage: ArrayStorage = {
       bytes: mmap.bytes,
       readOnly: mode === "r",
@@ -196,10 +223,116 @@ export class Memmap<N extends DTypeName = DTypeName> extends NDArray<N>
       contiguousStrides(shape, dt.itemsize, options.order ?? "C"),
       options.start,
     );
-    this.filename = resolve(options.filename);
+    const filename = resolve(options.filename);
+    this.filename = filename;
     this.offset = options.offset;
     this.mode = mode;
     this.#mmap = mmap;
+    // Views (slices, reshapes, transposes) are memmaps of the same map, each
+    // with the file offset of its own first element.
+    const mapOffset = options.offset - options.start;
+    offerViews(
+      storage,
+      (dtype, viewShape, strides, byteOffset) =>
+        new Memmap(mmap, {
+          filename,
+          mode,
+          offset: mapOffset + byteOffset,
+          start: byteOffset,
+          dtype,
+          shape: viewShape,
+          [VIEW]: { storage, strides },
+        } as WrapOptions),
+    );
+  }
+
+  /**
+   * A view, as {@linkcode NDArray.slice}: a memmap of the same file, with
+   * its own `offset` (where its first element lies in the file).
+   *
+   * @param index One index per axis, as {@linkcode NDArray.slice} takes.
+   * @returns The view.
+   *
+   * @example A row of a memmap knows where it lies in the file
+   * ```ts
+   * import { memmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * using fp = memmap(`${dir}/a.bin`, { dtype: "int32", mode: "w+", shape: [3, 4] });
+   * const row = fp.slice(2);
+   * assert.equal(row.offset, 2 * 4 * 4);
+   * assert.equal(row.filename, fp.filename);
+   * fp.close();
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  override slice(...index: Index[]): Memmap<N> {
+    return super.slice(...index) as Memmap<N>;
+  }
+
+  /**
+   * A reshaped view (or copy, when the strides do not allow a view; a copy
+   * is an in-memory `NDArray`), as {@linkcode NDArray.reshape}.
+   *
+   * @param shape The new shape.
+   * @returns The reshaped array.
+   *
+   * @example Reshape a memmap
+   * ```ts
+   * import { memmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * using fp = memmap(`${dir}/a.bin`, { mode: "w+", shape: [6] });
+   * assert.deepEqual(fp.reshape(2, 3).shape, [2, 3]);
+   * fp.close();
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  override reshape(
+    ...shape: number[] | [readonly number[]]
+  ): Memmap<N> | NDArray<N> {
+    return super.reshape(...shape);
+  }
+
+  /**
+   * A view with permuted axes, as {@linkcode NDArray.transpose}: a memmap.
+   *
+   * @param axes A permutation of the axes; default reversed.
+   * @returns The view.
+   *
+   * @example Transpose a memmap
+   * ```ts
+   * import { memmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * using fp = memmap(`${dir}/a.bin`, { mode: "w+", shape: [2, 3] });
+   * assert.deepEqual(fp.transpose().shape, [3, 2]);
+   * fp.close();
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  override transpose(...axes: number[]): Memmap<N> {
+    return super.transpose(...axes) as Memmap<N>;
+  }
+
+  /**
+   * The transpose, a memmap view.
+   *
+   * @returns The view.
+   *
+   * @example Columns become rows
+   * ```ts
+   * import { memmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * using fp = memmap(`${dir}/a.bin`, { mode: "w+", shape: [1, 2] });
+   * assert.deepEqual(fp.T.shape, [2, 1]);
+   * fp.close();
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  override get T(): Memmap<N> {
+    return this.transpose();
   }
 
   /**

@@ -69,6 +69,7 @@ import {
   overlayOf,
   throwClosed,
   throwReadOnly,
+  viewMakerOf,
 } from "./storage.ts";
 
 export type { Complex, Element, Index, Scalar, TypedArray };
@@ -234,6 +235,28 @@ export class NDArray<N extends DTypeName = DTypeName>
       this.#mode = SLOW;
       this.#floatFast = false;
     }
+  }
+
+  /**
+   * Whether the array's storage is gone: its memory map was closed (every
+   * view of it then throws `Deno.errors.BadResource`). In-memory arrays are
+   * never closed.
+   *
+   * @example A view of a closed memmap
+   * ```ts
+   * import { memmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * const fp = memmap(`${dir}/a.bin`, { mode: "w+", shape: [4] });
+   * const head = fp.slice(":2");
+   * assert.equal(head.closed, false);
+   * fp.close();
+   * assert.equal(head.closed, true);
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  get closed(): boolean {
+    return isDetached(this.storage);
   }
 
   /** Throws if the storage was closed. */
@@ -457,6 +480,10 @@ export class NDArray<N extends DTypeName = DTypeName>
     strides: readonly number[],
     offset: number,
   ): NDArray<N> {
+    const make = viewMakerOf(this.storage);
+    if (make !== undefined) {
+      return make(this.dtype, shape, strides, offset) as NDArray<N>;
+    }
     return new NDArray(this.storage, this.dtype, shape, strides, offset);
   }
 

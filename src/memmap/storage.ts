@@ -7,6 +7,8 @@
 
 import { allocate } from "./alloc.ts";
 import type { OverlaySource } from "./kernels/in_place.ts";
+import type { DType } from "./dtype.ts";
+import type { NDArray } from "./ndarray.ts";
 
 /**
  * Bytes an array views, with the rules for writing and releasing them.
@@ -33,6 +35,37 @@ export interface ArrayStorage {
 }
 
 const overlays = new WeakMap<ArrayStorage, OverlaySource>();
+
+/** Makes a view over a storage (a memmap's views are memmaps too). */
+export type ViewMaker = (
+  dtype: DType,
+  shape: readonly number[],
+  strides: readonly number[],
+  byteOffset: number,
+) => NDArray;
+
+const viewMakers = new WeakMap<ArrayStorage, ViewMaker>();
+
+/**
+ * Has views of arrays over `storage` made by `make` (memmaps register one so
+ * that their slices, reshapes and transposes are memmaps). Internal.
+ *
+ * @param storage The storage.
+ * @param make The view maker.
+ */
+export function offerViews(storage: ArrayStorage, make: ViewMaker): void {
+  viewMakers.set(storage, make);
+}
+
+/**
+ * The view maker registered for a storage, if any.
+ *
+ * @param storage The storage.
+ * @returns The maker, or `undefined` (plain `NDArray` views).
+ */
+export function viewMakerOf(storage: ArrayStorage): ViewMaker | undefined {
+  return viewMakers.get(storage);
+}
 
 /**
  * Lets SIMD kernels see the storage's bytes in place in WebAssembly memory
