@@ -26,6 +26,7 @@ export {
   Mmap,
   type MmapOpenOptions,
   type MmapOptions,
+  type ReadableOptions,
 } from "./src/mmap/mmap.ts";
 export {
   type Access,

@@ -46,6 +46,18 @@ export interface MmapOpenOptions extends MmapOptions {
   create?: boolean;
 }
 
+/** Options of {@linkcode Mmap.readable}. */
+export interface ReadableOptions {
+  /** First byte; default 0. Negative values count from the end, as in Python. */
+  start?: number;
+  /** End byte, exclusive; default the end of the map. */
+  end?: number;
+  /** Bytes per chunk; default 65536. */
+  chunkSize?: number;
+  /** Hand out copies instead of zero-copy views of the map; default false. */
+  copy?: boolean;
+}
+
 /** Options of {@linkcode Mmap.anonymous}. */
 export interface AnonymousOptions {
   /** Unix `MAP_SHARED` (default) or `MAP_PRIVATE`, with optional extras. */
@@ -535,6 +547,129 @@ export class Mmap implements Disposable, Iterable<number> {
     }
     this.#pos = end;
     return copyRange(this.#view(), pos, end);
+  }
+
+  /**
+   * Copies bytes into a buffer the caller owns, as Python's `readinto` (and
+   * Deno's `readSync(buffer)`): from `position`, or from the current
+   * position, which then advances past the bytes copied.
+   *
+   * @param buffer Where the bytes go; up to its length is copied.
+   * @param position Where to read from; when given, the position does not move.
+   * @returns The number of bytes copied: 0 at (or past) the end.
+   * @throws {TypeError} If `buffer` is not a `Uint8Array`, or `position` not an integer.
+   * @throws {RangeError} If `position` is negative.
+   * @throws {Deno.errors.BadResource} If the map is closed.
+   *
+   * @example Read a file in pieces into one buffer
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * using m = Mmap.anonymous(10);
+   * m.write("0123456789");
+   * m.seek(0);
+   * const buffer = new Uint8Array(4);
+   * assert.equal(m.readInto(buffer), 4);
+   * assert.equal(m.readInto(buffer), 4);
+   * assert.equal(m.readInto(buffer), 2);
+   * assert.equal(m.readInto(buffer), 0);
+   * assert.equal(m.readInto(buffer, 1), 4);
+   * assert.equal(new TextDecoder().decode(buffer), "1234");
+   * ```
+   */
+  readInto(buffer: Uint8Array, position?: number): number {
+    if (!(buffer instanceof Uint8Array)) {
+      throw new TypeError(
+        `Cannot read into ${typeof buffer}: expected a Uint8Array`,
+      );
+    }
+    if (position !== undefined) checkSize("position", position);
+    this.#check();
+    const length = this.#mapping.length;
+    const from = position ?? this.#pos;
+    if (from >= length) return 0;
+    const n = Math.min(buffer.length, length - from);
+    const bytes = this.#view();
+    if (n <= 32) {
+      for (let i = 0; i < n; i++) buffer[i] = bytes[from + i];
+    } else {
+      buffer.set(bytes.subarray(from, from + n));
+    }
+    if (position === undefined) this.#pos = from + n;
+    return n;
+  }
+
+  /**
+   * The bytes of `[start, end)` as a stream of chunks, for `Response`,
+   * `CompressionStream`, `TextDecoderStream` or `pipeTo`. The chunks are
+   * zero-copy views of the map (valid until it is closed or resized) unless
+   * `copy` is set. A chunk is read only when the consumer asks for it; the
+   * position does not move. A shrinking `resize()` ends the stream at the
+   * new end.
+   *
+   * @param options The range, the chunk size and whether to copy.
+   * @returns The stream.
+   * @throws {TypeError} For a non-integer `start`, `end` or `chunkSize`.
+   * @throws {RangeError} For a `chunkSize` below 1.
+   * @throws {Deno.errors.BadResource} If the map is closed; the stream
+   * errors with it when the map closes before the stream ends.
+   *
+   * @example Gzip a file's bytes
+   * ```ts
+   * import { Mmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * Deno.writeTextFileSync(`${dir}/words.txt`, "the cat sat\n".repeat(1000));
+   * using m = Mmap.open(`${dir}/words.txt`, { access: "read" });
+   * const gzip = m.readable().pipeThrough(new CompressionStream("gzip"));
+   * const packed = await new Response(gzip).bytes();
+   * assert.ok(packed.length < m.length / 10);
+   * const text = await new Response(m.readable({ start: 4, end: 11 })).text();
+   * assert.equal(text, "cat sat");
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  readable(
+    options: ReadableOptions = {},
+  ): ReadableStream<Uint8Array<ArrayBuffer>> {
+    const { start, end, chunkSize = 65536, copy = false } = options;
+    if (start !== undefined) checkInteger("start", start);
+    if (end !== undefined) checkInteger("end", end);
+    checkInteger("chunkSize", chunkSize);
+    if (chunkSize < 1) {
+      throw new RangeError(
+        `Cannot stream in chunks of ${chunkSize} bytes: must be at least 1`,
+      );
+    }
+    this.#check();
+    const length = this.#mapping.length;
+    let pos = clampIndex(start, length, 0);
+    const to = clampIndex(end, length, length);
+    // A default stream, not a byte stream: byte streams detach (transfer)
+    // the buffer of every chunk enqueued, which here is the map's memory.
+    return new ReadableStream<Uint8Array<ArrayBuffer>>({
+      pull: (controller) => {
+        if (this.#closed) {
+          controller.error(
+            new Deno.errors.BadResource(
+              "Cannot read from a closed mmap: it was closed while streaming",
+            ),
+          );
+          return;
+        }
+        const stop = Math.min(to, this.#mapping.length);
+        if (pos >= stop) {
+          controller.close();
+          return;
+        }
+        const next = Math.min(pos + chunkSize, stop);
+        const bytes = this.#view() as Uint8Array<ArrayBuffer>;
+        controller.enqueue(
+          copy ? bytes.slice(pos, next) : bytes.subarray(pos, next),
+        );
+        pos = next;
+      },
+    }, { highWaterMark: 0 });
   }
 
   /**
