@@ -23,6 +23,15 @@ import {
 import { LineIndex } from "./scan.ts";
 import { toPath } from "./path.ts";
 import { allocate, copyRange } from "./copy_pool.ts";
+import {
+  describe,
+  MAX_SAFE,
+  toBound,
+  toBytes,
+  toInt,
+  toOptions,
+  toSize,
+} from "../_args.ts";
 
 export type { Access } from "./constants.ts";
 
@@ -66,8 +75,9 @@ export interface AnonymousOptions {
   prot?: number;
 }
 
-const encoder = new TextEncoder();
 const EMPTY: Uint8Array<ArrayBuffer> = new Uint8Array(0);
+/** C `int` options (flags, prot, madvise advice) are non-negative and fit 31 bits. */
+const INT_MAX = 0x7fffffff;
 
 interface Layout {
   kind: MapKind;
@@ -76,40 +86,73 @@ interface Layout {
   extraFlags: number;
 }
 
-function layoutFor(options: MmapOptions | AnonymousOptions): Layout {
+/**
+ * Checks the access, flags and prot options (read once by the caller) and
+ * tells how to map.
+ */
+function layoutFor(
+  call: string,
+  access: unknown,
+  flags: unknown,
+  prot: unknown,
+): Layout {
   const C = sys.constants;
-  const { flags, prot } = options;
-  const access = "access" in options ? options.access : undefined;
   if (access !== undefined) {
     if (flags !== undefined || prot !== undefined) {
-      throw new TypeError("Cannot give both access and flags/prot: choose one");
+      throw new TypeError(
+        `Cannot ${call} with both access and flags/prot: choose one`,
+      );
     }
     switch (access) {
       case "read":
-        return { kind: "readonly", access, exec: false, extraFlags: 0 };
+        return { kind: "readonly", access: "read", exec: false, extraFlags: 0 };
       case "copy":
-        return { kind: "private", access, exec: false, extraFlags: 0 };
+        return { kind: "private", access: "copy", exec: false, extraFlags: 0 };
       case "write":
       case "default":
-        return { kind: "shared", access, exec: false, extraFlags: 0 };
+        return {
+          kind: "shared",
+          access: access as Access,
+          exec: false,
+          extraFlags: 0,
+        };
       default:
         throw new TypeError(
-          `Cannot map with access ${
-            JSON.stringify(access)
-          }: expected "read", "write", "copy" or "default"`,
+          `Cannot ${call} with access ${
+            describe(access)
+          }: access must be "read", "write", "copy" or "default"`,
         );
     }
   }
-  const p = checkInteger("prot", prot ?? (C.PROT_READ | C.PROT_WRITE));
-  const f = checkInteger("flags", flags ?? C.MAP_SHARED);
+  const p = prot === undefined
+    ? C.PROT_READ | C.PROT_WRITE
+    : toInt(prot, call, "prot", 0, INT_MAX);
+  const f = flags === undefined
+    ? C.MAP_SHARED
+    : toInt(flags, call, "flags", 0, INT_MAX);
+  const protections = C.PROT_READ | C.PROT_WRITE | C.PROT_EXEC;
+  if ((p & ~protections) !== 0) {
+    throw new TypeError(
+      `Cannot ${call} with prot 0x${
+        p.toString(16)
+      }: prot must combine PROT_READ, PROT_WRITE and PROT_EXEC only`,
+    );
+  }
   const allowed = C.MAP_SHARED | C.MAP_PRIVATE | C.MAP_ANONYMOUS |
     C.MAP_NORESERVE |
     C.MAP_POPULATE;
   if ((f & ~allowed) !== 0) {
     throw new TypeError(
-      `Cannot map with flags 0x${
+      `Cannot ${call} with flags 0x${
         f.toString(16)
       }: only MAP_SHARED, MAP_PRIVATE, MAP_ANONYMOUS, MAP_NORESERVE and MAP_POPULATE are supported`,
+    );
+  }
+  if ((f & C.MAP_SHARED) !== 0 && (f & C.MAP_PRIVATE) !== 0) {
+    throw new TypeError(
+      `Cannot ${call} with flags 0x${
+        f.toString(16)
+      }: MAP_SHARED and MAP_PRIVATE exclude each other`,
     );
   }
   const extraFlags = f & (C.MAP_NORESERVE | C.MAP_POPULATE);
@@ -123,40 +166,31 @@ function layoutFor(options: MmapOptions | AnonymousOptions): Layout {
   return { kind: "shared", access: "default", exec, extraFlags };
 }
 
-function checkInteger(name: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw new TypeError(
-      `Cannot use ${name} ${String(value)}: expected an integer`,
-    );
-  }
-  return value;
-}
-
-function checkSize(name: string, value: unknown): number {
-  checkInteger(name, value);
-  if ((value as number) < 0) {
-    throw new RangeError(`Cannot use ${name} ${value}: must not be negative`);
-  }
-  return value as number;
-}
-
-function checkOffset(offset: number | undefined): number {
-  const value = checkSize("offset", offset ?? 0);
-  if (value % ALLOCATIONGRANULARITY !== 0) {
+/** The map's place in a file: `offset` and `length` options, read once by the caller. */
+function placeFor(
+  call: string,
+  offset: unknown,
+  length: unknown,
+): { offset: number; length: number } {
+  const at = offset === undefined ? 0 : toSize(offset, call, "offset");
+  if (at % ALLOCATIONGRANULARITY !== 0) {
     throw new RangeError(
-      `Cannot map at offset ${value}: offset must be a multiple of ALLOCATIONGRANULARITY (${ALLOCATIONGRANULARITY})`,
+      `Cannot ${call} at offset ${at}: offset must be a multiple of ALLOCATIONGRANULARITY (${ALLOCATIONGRANULARITY})`,
     );
   }
-  return value;
+  const n = length === undefined ? 0 : toSize(length, call, "length");
+  if (at + n > MAX_SAFE) {
+    throw new RangeError(
+      `Cannot ${call} ${n} bytes at offset ${at}: the map would end past byte 2**53 - 1`,
+    );
+  }
+  return { offset: at, length: n };
 }
 
-function toBytes(data: Uint8Array | string): Uint8Array {
-  if (typeof data === "string") return encoder.encode(data);
-  if (data instanceof Uint8Array) return data;
-  throw new TypeError(
-    `Cannot use ${typeof data} as bytes: expected a Uint8Array or a string`,
-  );
-}
+/** The message posting or cloning a map fails with. */
+const NOT_CLONEABLE = Symbol(
+  "Cannot post an Mmap to a Worker or clone it: post its file path (or use SharedMemory) and map the file again in the worker",
+);
 
 let fileOf: (m: Mmap) => FileHandle | null;
 
@@ -242,6 +276,10 @@ export class Mmap implements Disposable, Iterable<number> {
     access: Access,
     offset: number,
   ) {
+    Object.defineProperty(this, "notCloneable", {
+      value: NOT_CLONEABLE,
+      enumerable: true,
+    });
     this.#file = file;
     this.#mapping = mapping;
     this.#access = access;
@@ -278,18 +316,27 @@ export class Mmap implements Disposable, Iterable<number> {
    * Deno.removeSync(dir, { recursive: true });
    * ```
    */
-  static open(path: string | URL, options: MmapOpenOptions = {}): Mmap {
+  static open(path: string | URL, options?: MmapOpenOptions): Mmap {
     const filename = toPath(path);
-    const layout = layoutFor(options);
-    const offset = checkOffset(options.offset);
-    const length = checkSize("length", options.length ?? 0);
+    const o = toOptions(options, "map a file");
+    const { access, flags, prot, create } = o;
+    const place = placeFor("map a file", o.offset, o.length);
+    const layout = layoutFor("map a file", access, flags, prot);
+    if (create !== undefined && typeof create !== "boolean") {
+      throw new TypeError(
+        `Cannot map a file with create ${
+          describe(create)
+        }: create must be a boolean`,
+      );
+    }
+    const { offset, length } = place;
     const write = layout.kind === "shared";
     let file: FileHandle;
     let created = false;
     try {
       file = sys.open(filename, { write });
     } catch (error) {
-      if (!options.create || !(error instanceof Deno.errors.NotFound)) {
+      if (!create || !(error instanceof Deno.errors.NotFound)) {
         throw error;
       }
       file = sys.open(filename, { write, create: true, exclusive: true });
@@ -321,11 +368,13 @@ export class Mmap implements Disposable, Iterable<number> {
    * console.log(m.length);
    * ```
    */
-  static fromFd(fd: number, options: MmapOptions = {}): Mmap {
-    const layout = layoutFor(options);
-    const offset = checkOffset(options.offset);
-    const length = checkSize("length", options.length ?? 0);
-    const file = sys.duplicate(fd);
+  static fromFd(fd: number, options?: MmapOptions): Mmap {
+    const descriptor = toInt(fd, "map a descriptor", "fd", -(2 ** 31), INT_MAX);
+    const o = toOptions(options, "map a descriptor");
+    const { access, flags, prot } = o;
+    const { offset, length } = placeFor("map a descriptor", o.offset, o.length);
+    const layout = layoutFor("map a descriptor", access, flags, prot);
+    const file = sys.duplicate(descriptor);
     try {
       return Mmap.#mapFile(file, length, offset, layout);
     } catch (error) {
@@ -384,10 +433,11 @@ export class Mmap implements Disposable, Iterable<number> {
    * assert.deepEqual([...m.slice()].slice(-2), [33, 0]);
    * ```
    */
-  static anonymous(length: number, options: AnonymousOptions = {}): Mmap {
-    checkSize("length", length);
-    const layout = layoutFor(options);
-    const mapping = sys.map({ file: null, length, offset: 0, ...layout });
+  static anonymous(length: number, options?: AnonymousOptions): Mmap {
+    const size = toSize(length, "map anonymous memory", "length");
+    const o = toOptions(options, "map anonymous memory") as MmapOptions;
+    const layout = layoutFor("map anonymous memory", o.access, o.flags, o.prot);
+    const mapping = sys.map({ file: null, length: size, offset: 0, ...layout });
     return new Mmap(null, mapping, layout.access, 0);
   }
 
@@ -536,15 +586,12 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   read(n?: number | null): Uint8Array<ArrayBuffer> {
+    const count = n === undefined || n === null ? -1 : toInt(n, "read", "n");
     this.#check();
     const length = this.#mapping.length;
     const pos = this.#pos;
     if (pos >= length) return allocate(0);
-    let end = length;
-    if (n !== undefined && n !== null) {
-      checkInteger("n", n);
-      if (n >= 0) end = Math.min(pos + n, length);
-    }
+    const end = count >= 0 ? Math.min(pos + count, length) : length;
     this.#pos = end;
     return copyRange(this.#view(), pos, end);
   }
@@ -794,8 +841,8 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   write(data: Uint8Array | string): number {
+    const bytes = toBytes(data, "write", "data");
     this.#checkWritable();
-    const bytes = toBytes(data);
     const pos = this.#pos;
     if (pos + bytes.length > this.#mapping.length) {
       throw new RangeError(
@@ -825,8 +872,7 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   writeByte(byte: number): void {
-    this.#check();
-    checkByte(byte);
+    const value = toInt(byte, "write a byte", "byte", 0, 255);
     this.#checkWritable();
     if (this.#pos >= this.#mapping.length) {
       throw new RangeError(
@@ -834,7 +880,7 @@ export class Mmap implements Disposable, Iterable<number> {
       );
     }
     this.#version++;
-    this.#view()[this.#pos++] = byte;
+    this.#view()[this.#pos++] = value;
   }
 
   /**
@@ -856,16 +902,19 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   seek(pos: number, whence: 0 | 1 | 2 = 0): number {
+    const offset = toInt(pos, "seek", "pos");
+    if (whence !== 0 && whence !== 1 && whence !== 2) {
+      throw new TypeError(
+        `Cannot seek with whence ${describe(whence)}: whence must be 0, 1 or 2`,
+      );
+    }
     this.#check();
-    checkInteger("pos", pos);
-    let base: number;
-    if (whence === 0) base = 0;
-    else if (whence === 1) base = this.#pos;
-    else if (whence === 2) base = this.#mapping.length;
-    else {throw new TypeError(
-        `Cannot seek with whence ${whence}: expected 0, 1 or 2`,
-      );}
-    const target = base + pos;
+    const base = whence === 0
+      ? 0
+      : whence === 1
+      ? this.#pos
+      : this.#mapping.length;
+    const target = base + offset;
     if (target < 0 || target > this.#mapping.length) {
       throw new RangeError(
         `Cannot seek to ${target}: position must be within 0..${this.#mapping.length}`,
@@ -952,11 +1001,7 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   find(sub: Uint8Array | string, start?: number, end?: number): number {
-    this.#check();
-    const needle = needleBytes(sub);
-    const length = this.#mapping.length;
-    const from = clampIndex(start, length, this.#pos);
-    const to = clampIndex(end, length, length);
+    const { needle, from, to } = this.#searchRange("find", sub, start, end);
     if (to < from) return -1;
     if (needle.length === 0) return from;
     if (to - from < needle.length) return -1;
@@ -982,19 +1027,42 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   rfind(sub: Uint8Array | string, start?: number, end?: number): number {
-    this.#check();
-    const needle = needleBytes(sub);
-    const length = this.#mapping.length;
-    const from = clampIndex(start, length, this.#pos);
-    const to = clampIndex(end, length, length);
+    const { needle, from, to } = this.#searchRange("rfind", sub, start, end);
     if (to < from) return -1;
     if (needle.length === 0) return to;
     if (to - from < needle.length) return -1;
     return findLastInMap(this.#view(), this.#mapping, needle, from, to);
   }
 
+  /**
+   * The needle and the clamped `[from, to)` of a find, as Python resolves
+   * them; a start past the end gives an empty range (`to < from`), so that
+   * even an empty needle is not found there (CPython 3.15).
+   */
+  #searchRange(
+    call: string,
+    sub: Uint8Array | string,
+    start: number | undefined,
+    end: number | undefined,
+  ): { needle: Uint8Array; from: number; to: number } {
+    const needle = typeof sub === "string"
+      ? needleBytes(sub)
+      : toBytes(sub, call, "sub");
+    const first = start === undefined ? undefined : toInt(start, call, "start");
+    const last = end === undefined ? undefined : toInt(end, call, "end");
+    this.#check();
+    const length = this.#mapping.length;
+    return {
+      needle,
+      from: first !== undefined && first > length
+        ? length + 1
+        : clampIndex(first, length, this.#pos),
+      to: clampIndex(last, length, length),
+    };
+  }
+
+  /** Resolves a converted index against the length (negative counts from the end). */
   #index(index: number): number {
-    checkInteger("index", index);
     const length = this.#mapping.length;
     const i = index < 0 ? index + length : index;
     if (i < 0 || i >= length) {
@@ -1023,8 +1091,9 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   get(index: number): number {
+    const i = toInt(index, "get a byte", "index");
     this.#check();
-    return this.#view()[this.#index(index)];
+    return this.#view()[this.#index(i)];
   }
 
   /**
@@ -1047,17 +1116,18 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   set(index: number, value: number | Uint8Array): void {
-    this.#checkWritable();
-    if (typeof value === "number") {
-      checkByte(value);
-      this.#view()[this.#index(index)] = value;
+    const at = toInt(index, "set a byte", "index");
+    if (typeof value === "number" || typeof value === "bigint") {
+      const byte = toInt(value, "set a byte", "value", 0, 255);
+      this.#checkWritable();
+      this.#view()[this.#index(at)] = byte;
       this.#version++;
       return;
     }
-    const bytes = toBytes(value);
+    const bytes = toBytes(value, "set bytes", "value", false);
+    this.#checkWritable();
     const length = this.#mapping.length;
-    checkInteger("index", index);
-    const i = index < 0 ? index + length : index;
+    const i = at < 0 ? at + length : at;
     if (i < 0 || i + bytes.length > length) {
       throw new RangeError(
         `Cannot write ${bytes.length} bytes at index ${index}: the map has ${length} bytes`,
@@ -1088,8 +1158,11 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   slice(start?: number, end?: number, step?: number): Uint8Array<ArrayBuffer> {
+    const a = toBound(start, "slice", "start");
+    const b = toBound(end, "slice", "end");
+    const c = toBound(step, "slice", "step");
     this.#check();
-    const range = sliceRange(this.#mapping.length, start, end, step);
+    const range = sliceRange(this.#mapping.length, a, b, c);
     if (range.step === 1) {
       return copyRange(this.#view(), range.start, range.start + range.count);
     }
@@ -1122,20 +1195,21 @@ export class Mmap implements Disposable, Iterable<number> {
    * Deno.removeSync(dir, { recursive: true });
    * ```
    */
-  flush(offset = 0, size?: number): void {
+  flush(offset?: number, size?: number): void {
+    const at = offset === undefined ? 0 : toSize(offset, "flush", "offset");
+    const n = size === undefined ? undefined : toSize(size, "flush", "size");
     this.#check();
     const length = this.#mapping.length;
-    checkSize("offset", offset);
-    const count = checkSize("size", size ?? Math.max(length - offset, 0));
-    if (offset + count > length) {
+    const count = n ?? Math.max(length - at, 0);
+    if (at + count > length) {
       throw new RangeError(
-        `Cannot flush ${count} bytes at offset ${offset}: the map has ${length} bytes`,
+        `Cannot flush ${count} bytes at offset ${at}: the map has ${length} bytes`,
       );
     }
     if (
       this.#file === null || this.#access === "read" || this.#access === "copy"
     ) return;
-    sys.flush(this.#mapping, offset, count);
+    sys.flush(this.#mapping, at, count);
   }
 
   /**
@@ -1154,18 +1228,21 @@ export class Mmap implements Disposable, Iterable<number> {
    * m.madvise(MADV_DONTNEED, 4096);
    * ```
    */
-  madvise(option: number, start = 0, length?: number): void {
+  madvise(option: number, start?: number, length?: number): void {
+    const advice = toInt(option, "advise", "option", 0, INT_MAX);
+    const at = start === undefined ? 0 : toInt(start, "advise", "start");
+    const n = length === undefined
+      ? undefined
+      : toSize(length, "advise", "length");
     this.#check();
-    checkInteger("option", option);
     const size = this.#mapping.length;
-    checkInteger("start", start);
-    if (start < 0 || start >= size) {
+    if (at < 0 || at >= size) {
       throw new RangeError(
-        `Cannot advise at ${start}: start must be within 0..${size - 1}`,
+        `Cannot advise at ${at}: start must be within 0..${size - 1}`,
       );
     }
-    const count = checkSize("length", length ?? size - start);
-    sys.advise(this.#mapping, start, Math.min(count, size - start), option);
+    const count = n ?? size - at;
+    sys.advise(this.#mapping, at, Math.min(count, size - at), advice);
   }
 
   /**
@@ -1189,17 +1266,17 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   move(dest: number, src: number, count: number): void {
+    const to = toSize(dest, "move", "dest");
+    const from = toSize(src, "move", "src");
+    const n = toSize(count, "move", "count");
     this.#checkWritable();
-    checkSize("dest", dest);
-    checkSize("src", src);
-    checkSize("count", count);
     const length = this.#mapping.length;
-    if (src + count > length || dest + count > length) {
+    if (from + n > length || to + n > length) {
       throw new RangeError(
-        `Cannot move ${count} bytes from ${src} to ${dest}: the map has ${length} bytes`,
+        `Cannot move ${n} bytes from ${from} to ${to}: the map has ${length} bytes`,
       );
     }
-    this.#view().copyWithin(dest, src, src + count);
+    this.#view().copyWithin(to, from, from + n);
     this.#version++;
   }
 
@@ -1225,6 +1302,7 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   resize(newSize: number): void {
+    const size = toSize(newSize, "resize", "newSize");
     this.#check();
     const fixed = this.#access === "read" ||
       (this.#access === "copy" && this.#file !== null);
@@ -1235,12 +1313,11 @@ export class Mmap implements Disposable, Iterable<number> {
         } mmap`,
       );
     }
-    checkSize("newSize", newSize);
     // Drop the view first: whatever happens, the next access makes a fresh
     // one from the mapping that is current then.
     this.#dropViews();
     this.#version++;
-    this.#mapping = sys.remap(this.#mapping, newSize);
+    this.#mapping = sys.remap(this.#mapping, size);
   }
 
   /** Forgets the views over the mapping; the next access makes them anew. */
@@ -1290,13 +1367,6 @@ export class Mmap implements Disposable, Iterable<number> {
         offset: this.#offset,
       };
     return `Mmap ${inspect(state, options)}`;
-  }
-}
-
-function checkByte(value: unknown): void {
-  checkInteger("byte", value);
-  if ((value as number) < 0 || (value as number) > 255) {
-    throw new RangeError(`Cannot store byte ${value}: must be within 0..255`);
   }
 }
 

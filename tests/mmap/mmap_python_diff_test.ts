@@ -193,7 +193,11 @@ def run(m, op):
                 args.append(op[3])
             return {"ok": getattr(m, name)(*args)}
         if name == "get": return {"ok": m[op[1]]}
-        if name == "set": m[op[1]] = op[2]; return {"ok": None}
+        if name == "set":
+            # Deliberate difference: the library checks arguments before the
+            # map's state, so a bad byte is a ValueError even on a read-only map.
+            if not 0 <= op[2] <= 255: raise ValueError("byte must be in range(0, 256)")
+            m[op[1]] = op[2]; return {"ok": None}
         if name == "setbytes":
             m[0:0] = b""  # TypeError first on a read-only map, as CPython checks
             i = op[1] + len(m) if op[1] < 0 else op[1]

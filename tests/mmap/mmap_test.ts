@@ -124,8 +124,23 @@ Deno.test("Mmap.find() starts at the position by default, as Python", () => {
   assert.equal(m.find("dog", 0), -1);
   assert.equal(m.find(utf8("ñ"), 0), 16);
   assert.equal(m.find("", 5), 5);
-  assert.equal(m.find("", 100), 49);
+  assert.equal(m.find("", 49), 49);
   assert.equal(m.find("a", 30, 20), -1);
+});
+
+Deno.test("Mmap.find() and rfind() return -1 when start is past the end, even for an empty needle (CPython 3.15)", () => {
+  using m = Mmap.anonymous(3);
+  m.write("abc");
+  for (const method of ["find", "rfind"] as const) {
+    assert.equal(m[method]("", 4), -1, method);
+    assert.equal(m[method]("", 2 ** 40), -1, method);
+    assert.equal(m[method]("c", 4), -1, method);
+  }
+  assert.equal(m.find("", 3), 3);
+  assert.equal(m.rfind("", 3), 3);
+  assert.equal(m.find("", -10), 0);
+  assert.equal(m.rfind("", -10), 3);
+  assert.equal(m.rfind("", 0, 2), 2);
 });
 
 Deno.test("Mmap.find() over large ranges (the memmem path) agrees with the JS search", () => {

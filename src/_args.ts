@@ -1,0 +1,501 @@
+/**
+ * The one place where arguments from users are converted and checked, for
+ * every public entry point (`Mmap`, `memmap`/`NDArray`, `load`/`openMemmap`,
+ * `SharedMemory`, `array`, `frombuffer`, `dtype`): integers (lengths,
+ * offsets, sizes, positions, counts, flags, axes, indices, slice bounds,
+ * shape dimensions), shapes, option objects and bytes.
+ *
+ * The rules, the same everywhere:
+ *
+ * - An integer argument is a `number` that is an integer, or a `bigint`
+ *   (Python's `int`; `get()` of an int64 array gives one), within the
+ *   argument's documented range, which never goes beyond
+ *   ±`Number.MAX_SAFE_INTEGER` (2**53 - 1). A bigint comes back as a number.
+ * - Not an integer (NaN, 1.5, `"3"`, `true`, `[3]`, `{}`, a symbol, and
+ *   `null` where the argument does not take `null`): `TypeError`.
+ * - An integer outside the range (2**64, 1e308, ±Infinity, -1 for a size):
+ *   `RangeError`.
+ * - `undefined` means "the default" for an optional argument or option;
+ *   `null` only where Python takes `None` (slice bounds, `read(n)`, a shape
+ *   or an axis to mean "all").
+ * - No code of a value runs while it is checked: objects are never
+ *   converted (no `valueOf`, `toString`, `Symbol.toPrimitive`), messages
+ *   describe values without calling into them, typed arrays are read through
+ *   the built-in getters, and callers read each option once, before they
+ *   look at any state (closed, read-only) or take a pointer. Getters of an
+ *   option object and traps of a Proxy do run, once, at that point.
+ * - Shapes have at most {@linkcode MAX_DIMS} (64, NumPy's limit) dimensions,
+ *   and the product of their dimensions (times the item size) stays a safe
+ *   integer, checked before anything is allocated.
+ * - Messages follow the house style: `Cannot <do what> with <name> <value>:
+ *   <name> must be ...`.
+ *
+ * Internal: not exported by `mod.ts`.
+ *
+ * @module
+ */
+
+/** The largest integer argument anywhere: `Number.MAX_SAFE_INTEGER`. */
+export const MAX_SAFE: number = Number.MAX_SAFE_INTEGER;
+
+/** The most dimensions an array may have (NumPy's `NPY_MAXDIMS`). */
+export const MAX_DIMS = 64;
+
+// The built-in typed array getters: reading a typed array through them runs
+// no code of the array's own (an own `length` accessor, a subclass).
+const TYPED_ARRAY_PROTO = Object.getPrototypeOf(Uint8Array.prototype);
+function intrinsic(name: string | symbol): (this: unknown) => unknown {
+  return Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTO, name)!.get!;
+}
+const TA_TAG = intrinsic(Symbol.toStringTag) as (
+  this: unknown,
+) => string | undefined;
+const TA_LENGTH = intrinsic("length") as (this: unknown) => number;
+const TA_OFFSET = intrinsic("byteOffset") as (this: unknown) => number;
+const TA_BUFFER = intrinsic("buffer") as (this: unknown) => ArrayBufferLike;
+const AB_DETACHED = Object.getOwnPropertyDescriptor(
+  ArrayBuffer.prototype,
+  "detached",
+)!.get!;
+
+const EMPTY_OPTIONS: Readonly<Record<string, never>> = Object.freeze({});
+
+/**
+ * The name of a typed array's class (`"Uint8Array"`, `"Float64Array"` ...),
+ * or `undefined` for anything else. Runs no code of the value.
+ *
+ * @param value Any value.
+ * @returns The class name, or `undefined`.
+ */
+export function typedArrayTag(value: unknown): string | undefined {
+  // The built-in getter gives undefined for anything but a typed array (a
+  // Proxy included) without running any code.
+  return TA_TAG.call(value);
+}
+
+/**
+ * Whether a value is an array, without throwing for a revoked Proxy.
+ *
+ * @param value Any value.
+ * @returns `true` for arrays (and Proxies of arrays).
+ */
+export function isArray(value: unknown): value is readonly unknown[] {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false; // A revoked Proxy.
+  }
+}
+
+/**
+ * Shows a value in a message without running any of its code: numbers and
+ * bigints as written, strings quoted (long ones cut), objects by kind.
+ *
+ * @param value Any value.
+ * @returns A short description, e.g. `1.5`, `"abc"`, `an object`.
+ */
+export function describe(value: unknown): string {
+  switch (typeof value) {
+    case "number":
+      return Object.is(value, -0) ? "-0" : String(value);
+    case "bigint":
+      return `${value}n`;
+    case "string":
+      return JSON.stringify(
+        value.length > 40 ? `${value.slice(0, 37)}...` : value,
+      );
+    case "boolean":
+    case "undefined":
+      return String(value);
+    case "symbol":
+      return "a symbol";
+    case "function":
+      return "a function";
+  }
+  if (value === null) return "null";
+  const tag = typedArrayTag(value);
+  if (tag !== undefined) return `a ${tag}`;
+  if (isArray(value)) return "an array";
+  return "an object";
+}
+
+/**
+ * Converts an integer argument: a safe integer `number` (or a `bigint`)
+ * within `min..max`. Cheap enough for hot paths: a number in range costs a
+ * type check and two comparisons.
+ *
+ * @param value The argument.
+ * @param call What the call does, for the message (`"seek"`, `"map"`).
+ * @param name The argument's name, for the message.
+ * @param min The smallest value allowed; default `-MAX_SAFE`.
+ * @param max The largest value allowed; default `MAX_SAFE`.
+ * @returns The integer, as a number.
+ * @throws {TypeError} If the value is not an integer.
+ * @throws {RangeError} If it lies outside `min..max`.
+ */
+export function toInt(
+  value: unknown,
+  call: string,
+  name: string,
+  min: number = -MAX_SAFE,
+  max: number = MAX_SAFE,
+): number {
+  if (
+    typeof value === "number" && value >= min && value <= max &&
+    Number.isInteger(value)
+  ) return value;
+  return intSlow(value, call, name, min, max);
+}
+
+function intSlow(
+  value: unknown,
+  call: string,
+  name: string,
+  min: number,
+  max: number,
+): number {
+  let inRange: boolean;
+  if (typeof value === "bigint") {
+    inRange = value >= BigInt(min) && value <= BigInt(max);
+    if (inRange) return Number(value);
+  } else if (
+    typeof value === "number" &&
+    (Number.isInteger(value) || value === Infinity || value === -Infinity)
+  ) {
+    inRange = false;
+  } else {
+    throw new TypeError(
+      `Cannot ${call} with ${name} ${
+        describe(value)
+      }: ${name} must be an integer`,
+    );
+  }
+  throw new RangeError(
+    `Cannot ${call} with ${name} ${describe(value)}: ${name} must be within ${
+      span(min, max)
+    }`,
+  );
+}
+
+function span(min: number, max: number): string {
+  return `${min}..${max}`;
+}
+
+/**
+ * {@linkcode toInt} for a size, a length or a count: `0..max`.
+ *
+ * @param value The argument.
+ * @param call What the call does, for the message.
+ * @param name The argument's name.
+ * @param max The largest value allowed; default `MAX_SAFE`.
+ * @returns The size.
+ * @throws {TypeError} If the value is not an integer.
+ * @throws {RangeError} If it is negative or above `max`.
+ */
+export function toSize(
+  value: unknown,
+  call: string,
+  name: string,
+  max: number = MAX_SAFE,
+): number {
+  if (
+    typeof value === "number" && value >= 0 && value <= max &&
+    Number.isInteger(value)
+  ) return value;
+  return intSlow(value, call, name, 0, max);
+}
+
+/**
+ * An optional integer argument: `undefined` gives `fallback`, anything else
+ * goes through {@linkcode toInt}.
+ *
+ * @param value The argument.
+ * @param fallback The default.
+ * @param call What the call does, for the message.
+ * @param name The argument's name.
+ * @param min The smallest value allowed.
+ * @param max The largest value allowed.
+ * @returns The integer.
+ * @throws {TypeError} If the value is not an integer (`null` included).
+ * @throws {RangeError} If it lies outside `min..max`.
+ */
+export function optionalInt(
+  value: unknown,
+  fallback: number,
+  call: string,
+  name: string,
+  min: number = -MAX_SAFE,
+  max: number = MAX_SAFE,
+): number {
+  return value === undefined ? fallback : toInt(value, call, name, min, max);
+}
+
+/**
+ * A Python slice bound or `None`: an integer, or `undefined`/`null`
+ * (returned as `null`).
+ *
+ * @param value The argument.
+ * @param call What the call does, for the message.
+ * @param name The argument's name.
+ * @returns The integer, or `null` when omitted.
+ * @throws {TypeError} If the value is neither an integer nor null/undefined.
+ * @throws {RangeError} If it is not a safe integer.
+ */
+export function toBound(
+  value: unknown,
+  call: string,
+  name: string,
+): number | null {
+  if (value === undefined || value === null) return null;
+  return toInt(value, call, name);
+}
+
+/**
+ * Checks an options argument: `undefined` gives an empty object; anything
+ * but a (non-null) object is a `TypeError`. Read each option from the
+ * result once, before anything else.
+ *
+ * @param value The argument.
+ * @param call What the call does, for the message.
+ * @returns The options object.
+ * @throws {TypeError} For `null`, a primitive or a function.
+ */
+export function toOptions<T extends object>(
+  value: T | undefined,
+  call: string,
+): Partial<T> {
+  if (value === undefined) return EMPTY_OPTIONS as Partial<T>;
+  if (typeof value !== "object" || value === null) {
+    throw new TypeError(
+      `Cannot ${call} with options ${
+        describe(value)
+      }: options must be an object`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Checks a boolean option (`undefined` gives `fallback`).
+ *
+ * @param value The option.
+ * @param fallback The default.
+ * @param call What the call does, for the message.
+ * @param name The option's name.
+ * @returns The boolean.
+ * @throws {TypeError} If it is not a boolean.
+ */
+export function toBoolean(
+  value: unknown,
+  fallback: boolean,
+  call: string,
+  name: string,
+): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") {
+    throw new TypeError(
+      `Cannot ${call} with ${name} ${
+        describe(value)
+      }: ${name} must be a boolean`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Whether a value is a detached `ArrayBuffer` (a `SharedArrayBuffer` never is).
+ *
+ * @param buffer The buffer.
+ * @returns `true` when detached.
+ */
+export function isDetachedBuffer(buffer: ArrayBufferLike): boolean {
+  return buffer instanceof ArrayBuffer && AB_DETACHED.call(buffer) === true;
+}
+
+const encoder = new TextEncoder();
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * Bytes given as a `Uint8Array` or a string (UTF-8). The result is safe to
+ * use after any state check: its `length` and elements are the built-in
+ * ones (a `Uint8Array` with an own `length`, or of a subclass, is replaced
+ * by a plain view of the same memory; a detached one by an empty array),
+ * so reading them runs no code of the caller's. Cheap for a plain
+ * `Uint8Array`: it is returned as it is.
+ *
+ * @param value The argument.
+ * @param call What the call does, for the message.
+ * @param name The argument's name.
+ * @param text Whether a string is taken (as UTF-8); default true.
+ * @returns The bytes.
+ * @throws {TypeError} For anything but a `Uint8Array` (or a string).
+ */
+export function toBytes(
+  value: unknown,
+  call: string,
+  name: string,
+  text = true,
+): Uint8Array {
+  if (text && typeof value === "string") return encoder.encode(value);
+  if (typedArrayTag(value) !== "Uint8Array") {
+    throw new TypeError(
+      `Cannot ${call} with ${name} ${describe(value)}: ${name} must be a ${
+        text ? "Uint8Array or a string" : "byte value or a Uint8Array"
+      }`,
+    );
+  }
+  const bytes = value as Uint8Array;
+  if (
+    Object.getPrototypeOf(bytes) === Uint8Array.prototype &&
+    !Object.hasOwn(bytes, "length")
+  ) return bytes;
+  return plainView(bytes) as Uint8Array;
+}
+
+/**
+ * A plain typed array of the same class over the same memory as `typed`
+ * (read through the built-in getters), or an empty one when its buffer is
+ * detached.
+ *
+ * @param typed A typed array (checked by the caller).
+ * @returns The view.
+ */
+export function plainView(typed: ArrayBufferView): ArrayBufferView {
+  const tag = TA_TAG.call(typed)!;
+  const Ctor = (globalThis as unknown as Record<
+    string,
+    new (b: ArrayBufferLike, o: number, n: number) => ArrayBufferView
+  >)[tag];
+  const length = TA_LENGTH.call(typed);
+  const buffer = TA_BUFFER.call(typed);
+  if (length === 0 || isDetachedBuffer(buffer)) {
+    return tag === "Uint8Array" ? NO_BYTES : new Ctor(new ArrayBuffer(0), 0, 0);
+  }
+  return new Ctor(buffer, TA_OFFSET.call(typed), length);
+}
+
+/**
+ * Converts a shape: one dimension as an integer, or an array of them, at
+ * most {@linkcode MAX_DIMS} long (checked before any element is read). Each
+ * dimension is a non-negative safe integer, and the product of all
+ * dimensions (taking 0 as 1) times `itemsize` must stay a safe integer, so
+ * that every stride and byte offset of the array is exact.
+ *
+ * @param value The shape.
+ * @param call What the call does, for the message.
+ * @param itemsize Bytes per element (1 when not known yet).
+ * @param name The argument's name; default `"shape"`.
+ * @returns A fresh array of the dimensions.
+ * @throws {TypeError} If it is not an integer or an array of integers.
+ * @throws {RangeError} For a negative or unsafe dimension, more than 64
+ * dimensions, or an array too large.
+ */
+export function toShape(
+  value: unknown,
+  call: string,
+  itemsize = 1,
+  name = "shape",
+): number[] {
+  let dims: number[];
+  if (typeof value === "number" || typeof value === "bigint") {
+    dims = [toSize(value, call, name)];
+  } else {
+    if (!isArray(value)) {
+      throw new TypeError(
+        `Cannot ${call} with ${name} ${
+          describe(value)
+        }: ${name} must be an integer or an array of integers`,
+      );
+    }
+    const n: unknown = value.length;
+    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) {
+      throw new TypeError(
+        `Cannot ${call} with ${name} ${
+          describe(value)
+        }: its length is not a count`,
+      );
+    }
+    checkDims(n, call);
+    dims = new Array<number>(n);
+    for (let k = 0; k < n; k++) dims[k] = toDim(value[k], call, name);
+  }
+  checkSpan(dims, itemsize, call);
+  return dims;
+}
+
+function toDim(value: unknown, call: string, name: string): number {
+  if (typeof value === "number" && value >= 0 && Number.isSafeInteger(value)) {
+    return value;
+  }
+  if (typeof value === "number" || typeof value === "bigint") {
+    return toSize(value, call, `${name} dimension`);
+  }
+  throw new TypeError(
+    `Cannot ${call} with ${name} dimension ${
+      describe(value)
+    }: dimensions must be non-negative integers`,
+  );
+}
+
+/**
+ * Checks a number of dimensions against {@linkcode MAX_DIMS}.
+ *
+ * @param ndim The number of dimensions.
+ * @param call What the call does, for the message.
+ * @throws {RangeError} If it is more than 64.
+ */
+export function checkDims(ndim: number, call: string): void {
+  if (ndim > MAX_DIMS) {
+    throw new RangeError(
+      `Cannot ${call} with ${ndim} dimensions: arrays have at most ${MAX_DIMS} (NumPy's limit)`,
+    );
+  }
+}
+
+/**
+ * Checks that the bytes a shape spans (the product of its dimensions,
+ * taking 0 as 1, times `itemsize`) are a safe integer: then every stride,
+ * offset and size of a layout of it is exact.
+ *
+ * @param dims The dimensions (non-negative integers).
+ * @param itemsize Bytes per element.
+ * @param call What the call does, for the message.
+ * @throws {RangeError} If the product is above 2**53 - 1.
+ */
+export function checkSpan(
+  dims: readonly number[],
+  itemsize: number,
+  call: string,
+): void {
+  let span = itemsize;
+  for (let k = 0; k < dims.length; k++) {
+    const d = dims[k];
+    if (d > 1) span *= d;
+  }
+  if (span > MAX_SAFE) {
+    throw new RangeError(
+      `Cannot ${call} with shape (${dims.join(", ")}${
+        dims.length === 1 ? "," : ""
+      }) of ${itemsize}-byte items: it spans more than 2**53 - 1 bytes`,
+    );
+  }
+}
+
+/**
+ * Allocates zeroed memory for an array, turning the engine's failure into
+ * the library's `RangeError`.
+ *
+ * @param byteLength The bytes to allocate (a safe integer).
+ * @param call What the call does, for the message.
+ * @returns The bytes.
+ * @throws {RangeError} If the memory cannot be allocated.
+ */
+export function allocateBytes(byteLength: number, call: string): Uint8Array {
+  try {
+    return new Uint8Array(byteLength);
+  } catch {
+    throw new RangeError(
+      `Cannot ${call}: cannot allocate ${byteLength} bytes of memory`,
+    );
+  }
+}
