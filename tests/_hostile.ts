@@ -14,13 +14,13 @@ export type Hostile = (act: () => void) => unknown;
 
 /** Values whose code runs `act` when a library converts them. */
 export const HOSTILE: Record<string, Hostile> = {
-  valueOf: (act) => ({
+  valueOf: (act: () => void) => ({
     valueOf() {
       act();
       return 0;
     },
   }),
-  toString: (act) => ({
+  toString: (act: () => void) => ({
     toString() {
       act();
       return "0";
@@ -98,7 +98,7 @@ export const HOSTILE: Record<string, Hostile> = {
   },
   "options with getters": (act) =>
     new Proxy({}, {
-      get(_t, key) {
+      get() {
         act();
         return undefined;
       },
