@@ -31,6 +31,8 @@ function simpleFind(
   end?: number,
   pos = 0,
 ): number {
+  // A start past the end finds nothing, not even "" (CPython 3.15).
+  if (start !== undefined && start > hay.length) return -1;
   const from = clamp(start, hay.length, pos);
   const to = clamp(end, hay.length, hay.length);
   if (to < from) return -1;
@@ -47,6 +49,8 @@ function simpleRfind(
   end?: number,
   pos = 0,
 ): number {
+  // A start past the end finds nothing, not even "" (CPython 3.15).
+  if (start !== undefined && start > hay.length) return -1;
   const from = clamp(start, hay.length, pos);
   const to = clamp(end, hay.length, hay.length);
   if (to < from) return -1;
