@@ -142,6 +142,16 @@ if (sections.size === 0 || sections.has("mmap")) {
     ["move(0, src)", (m, v) => m.move(0, v as Any, 1)],
     ["move(0, 0, count)", (m, v) => m.move(0, 0, v as Any)],
     ["resize(newSize)", (m, v) => m.resize(v as Any)],
+    ["readInto(buffer)", (m, v) => m.readInto(v as Any)],
+    [
+      "readInto(buffer, position)",
+      (m, v) => m.readInto(new Uint8Array(9), v as Any),
+    ],
+    ["readable(options)", (m, v) => m.readable(v as Any)],
+    ["readable({ start })", (m, v) => m.readable({ start: v as Any })],
+    ["readable({ end })", (m, v) => m.readable({ end: v as Any })],
+    ["readable({ chunkSize })", (m, v) => m.readable({ chunkSize: v as Any })],
+    ["readable({ copy })", (m, v) => m.readable({ copy: v as Any })],
   ];
   runSites("Mmap", () => Mmap.open(file), {
     closes: (m) => m.close(),

@@ -26,6 +26,7 @@ import { allocate, copyRange } from "./copy_pool.ts";
 import {
   describe,
   MAX_SAFE,
+  toBoolean,
   toBound,
   toBytes,
   toInt,
@@ -625,24 +626,22 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   readInto(buffer: Uint8Array, position?: number): number {
-    if (!(buffer instanceof Uint8Array)) {
-      throw new TypeError(
-        `Cannot read into ${typeof buffer}: expected a Uint8Array`,
-      );
-    }
-    if (position !== undefined) checkSize("position", position);
+    const target = toBytes(buffer, "read into a buffer", "buffer", false);
+    const at = position === undefined
+      ? undefined
+      : toSize(position, "read into a buffer", "position");
     this.#check();
     const length = this.#mapping.length;
-    const from = position ?? this.#pos;
+    const from = at ?? this.#pos;
     if (from >= length) return 0;
-    const n = Math.min(buffer.length, length - from);
+    const n = Math.min(target.length, length - from);
     const bytes = this.#view();
     if (n <= 32) {
-      for (let i = 0; i < n; i++) buffer[i] = bytes[from + i];
+      for (let i = 0; i < n; i++) target[i] = bytes[from + i];
     } else {
-      buffer.set(bytes.subarray(from, from + n));
+      target.set(bytes.subarray(from, from + n));
     }
-    if (position === undefined) this.#pos = from + n;
+    if (at === undefined) this.#pos = from + n;
     return n;
   }
 
@@ -677,21 +676,22 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   readable(
-    options: ReadableOptions = {},
+    options?: ReadableOptions,
   ): ReadableStream<Uint8Array<ArrayBuffer>> {
-    const { start, end, chunkSize = 65536, copy = false } = options;
-    if (start !== undefined) checkInteger("start", start);
-    if (end !== undefined) checkInteger("end", end);
-    checkInteger("chunkSize", chunkSize);
-    if (chunkSize < 1) {
-      throw new RangeError(
-        `Cannot stream in chunks of ${chunkSize} bytes: must be at least 1`,
-      );
-    }
+    const call = "stream the map";
+    const o = toOptions(options, call);
+    const first = o.start === undefined
+      ? undefined
+      : toInt(o.start, call, "start");
+    const last = o.end === undefined ? undefined : toInt(o.end, call, "end");
+    const chunkSize = o.chunkSize === undefined
+      ? 65536
+      : toInt(o.chunkSize, call, "chunkSize", 1, MAX_SAFE);
+    const copy = toBoolean(o.copy, false, call, "copy");
     this.#check();
     const length = this.#mapping.length;
-    let pos = clampIndex(start, length, 0);
-    const to = clampIndex(end, length, length);
+    let pos = clampIndex(first, length, 0);
+    const to = clampIndex(last, length, length);
     // A default stream, not a byte stream: byte streams detach (transfer)
     // the buffer of every chunk enqueued, which here is the map's memory.
     return new ReadableStream<Uint8Array<ArrayBuffer>>({

@@ -65,6 +65,25 @@ const ARGUMENTS: [string, Call, unknown[], unknown[]][] = [
   ["move(0, src)", (m, v) => m.move(0, v as number, 1), [null], [-1]],
   ["move(0, 0, count)", (m, v) => m.move(0, 0, v as number), [null], [-1]],
   ["resize(newSize)", (m, v) => m.resize(v as number), [null], [-1]],
+  [
+    "readInto(buffer, position)",
+    (m, v) => m.readInto(new Uint8Array(4), v as number),
+    [null],
+    [-1],
+  ],
+  [
+    "readable({ start })",
+    (m, v) => m.readable({ start: v as number }),
+    [null],
+    [],
+  ],
+  ["readable({ end })", (m, v) => m.readable({ end: v as number }), [null], []],
+  [
+    "readable({ chunkSize })",
+    (m, v) => m.readable({ chunkSize: v as number }),
+    [null],
+    [0, -1],
+  ],
 ];
 
 function assertError(fn: () => unknown, cls: typeof Error, label: string) {
