@@ -136,8 +136,12 @@ export async function numpyTutorials(
   {
     using f = load(`${dir}/abfile.npz`, { mmapMode: "r" });
     log(`f.files = ${JSON.stringify(f.files)}`);
-    log(`f['a'] = ${Deno.inspect(f.get("a"))}`);
-    log(`f['b'] = ${Deno.inspect(f.get("b"))}`);
+    // Members stay mapped after f closes: close them too (Windows cannot
+    // delete a file while any map of it is open).
+    using fa = f.get("a") as Memmap;
+    using fb = f.get("b") as Memmap;
+    log(`f['a'] = ${Deno.inspect(fa)}`);
+    log(`f['b'] = ${Deno.inspect(fb)}`);
   }
 
   log("\n## some_file.dat: uint16 image after a header, mean and scaling");

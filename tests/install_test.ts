@@ -5,10 +5,11 @@
  * only the permissions the README names.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { tempDir } from "./test_util.ts";
 
-const MOD = fileURLToPath(new URL("../mod.ts", import.meta.url));
+// A file: URL, not a path: a Windows path (C:\...) in an import map would
+// read as a URL of scheme "c".
+const MOD = new URL("../mod.ts", import.meta.url).href;
 
 const SCRIPT = `
 import { memmap, Mmap } from "@seed/mmap";

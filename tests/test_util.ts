@@ -105,3 +105,33 @@ export function firstReply<T>(worker: Worker): Promise<T> {
     };
   });
 }
+
+/** Whether the tests run on Windows (CI runs them under Wine: .ci/wine.sh). */
+export const WINDOWS: boolean = Deno.build.os === "windows";
+
+/**
+ * What emulates the machine the tests run on: `"qemu-user"` under
+ * .ci/arm64.sh, `""` on real hardware. Tests that meet a limit of the
+ * emulator, not of the library, are skipped there only, with the reason.
+ */
+export const EMULATOR: string =
+  Deno.permissions.querySync({ name: "env", variable: "SEED_MMAP_EMULATOR" })
+      .state === "granted"
+    ? Deno.env.get("SEED_MMAP_EMULATOR") ?? ""
+    : "";
+
+/**
+ * The OS call and error code the library reports for a missing file and a
+ * missing shared-memory block on this platform.
+ */
+export const OS_NAMES: {
+  openFile: string;
+  openShared: string;
+  notFound: string;
+} = WINDOWS
+  ? {
+    openFile: "CreateFileW",
+    openShared: "OpenFileMappingW",
+    notFound: "ERROR_FILE_NOT_FOUND",
+  }
+  : { openFile: "open", openShared: "shm_open", notFound: "ENOENT" };

@@ -223,6 +223,14 @@ function exists(path: string): boolean {
   }
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
 function checkName(name: string): void {
   if (typeof name !== "string" || name.length === 0 || name.includes("\0")) {
     throw new TypeError(
@@ -577,6 +585,11 @@ export function createWindowsSys(
         if (code === WIN32_ERROR.ERROR_SUCCESS && !exists(path)) {
           code = WIN32_ERROR.ERROR_FILE_NOT_FOUND;
         }
+        // CreateFileW refuses a directory with ERROR_ACCESS_DENIED; say
+        // EISDIR, as Node does on Windows and every Unix does.
+        if (code === WIN32_ERROR.ERROR_ACCESS_DENIED && isDirectory(path)) {
+          throw osError("CreateFileW", "EISDIR", "Is a directory", path);
+        }
         throw errorFor(k, "CreateFileW", code, path);
       }
       const file = new WinFile(value, path);
@@ -665,10 +678,20 @@ export function createWindowsSys(
       }
       const fresh = mapNow(request);
       if (file === null) {
+        // Copied from the old view itself: its buffer may have been moved
+        // away (structuredClone/postMessage) and so be detached here.
         const kept = Math.min(old.length, newLength);
-        new Uint8Array(fresh.buffer, 0, kept).set(
-          new Uint8Array(old.buffer, 0, kept),
-        );
+        if (kept > 0) {
+          new Uint8Array(fresh.buffer, 0, kept).set(
+            new Uint8Array(
+              Deno.UnsafePointerView.getArrayBuffer(
+                Deno.UnsafePointer.create(old.view)!,
+                kept,
+                old.delta,
+              ),
+            ),
+          );
+        }
       }
       release(old);
       return fresh;

@@ -4,12 +4,17 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
+
 /**
- * Turns a string or `file:` URL into a file system path.
+ * Turns a string or `file:` URL into a file system path. A URL becomes the
+ * running system's path (`node:url`'s `fileURLToPath`): `/tmp/a b` on Unix,
+ * `C:\Temp\a b` (or `\\host\share\a b`) on Windows.
  *
  * @param path The path or URL.
  * @returns The path.
- * @throws {TypeError} For another URL scheme, an empty path or a non-string.
+ * @throws {TypeError} For another URL scheme, a URL that names no path on
+ * this system, an empty path, a NUL, or a non-string.
  */
 export function toPath(path: string | URL): string {
   if (path instanceof URL) {
@@ -18,7 +23,18 @@ export function toPath(path: string | URL): string {
         `Cannot open ${path.href}: only file: URLs are supported`,
       );
     }
-    return decodeURIComponent(path.pathname);
+    let local: string;
+    try {
+      local = fileURLToPath(path);
+    } catch {
+      throw new TypeError(
+        `Cannot open ${path.href}: it names no file path on ${Deno.build.os}`,
+      );
+    }
+    if (local.includes("\0")) {
+      throw new TypeError(`Cannot open ${path.href}: the path contains NUL`);
+    }
+    return local;
   }
   if (typeof path !== "string" || path.length === 0 || path.includes("\0")) {
     throw new TypeError(

@@ -66,6 +66,30 @@ function reserve(path: string, size: number): void {
 }
 
 /**
+ * Renames `temp` over `path`. A refusal keeps the runtime's error class and
+ * code, with the library's message: Windows refuses to replace a file that
+ * is still mapped (as it refuses to delete one), where Unix replaces it and
+ * the maps keep the old contents.
+ */
+function replace(temp: string, path: string): void {
+  try {
+    Deno.renameSync(temp, path);
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    const reason = e.message.replace(/ \(os error \d+\).*$/, "");
+    const hint = e instanceof Deno.errors.PermissionDenied
+      ? " (a file that is still mapped cannot be replaced on Windows: close its maps first)"
+      : "";
+    const error = new (e.constructor as new (message: string) => Error)(
+      `Cannot replace ${JSON.stringify(path)}: ${reason}${hint}`,
+    );
+    const code = (e as { code?: unknown }).code;
+    if (code !== undefined) Object.assign(error, { code });
+    throw error;
+  }
+}
+
+/**
  * Writes a file through a temporary file in the same directory, renamed
  * over `path` once complete; on failure the temporary file is removed and
  * `path` is untouched.
@@ -93,7 +117,7 @@ export function writeAtomically(
     write(file);
     file.close();
     open = false;
-    Deno.renameSync(temp, path);
+    replace(temp, path);
   } catch (e) {
     if (open) file.close();
     try {

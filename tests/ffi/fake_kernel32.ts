@@ -11,7 +11,8 @@
  *   where Windows documents a reset (`CreateFileMappingW`, `CreateFileW`
  *   with `OPEN_ALWAYS`/`CREATE_ALWAYS`).
  * - `CreateFileW`: creation dispositions, `ERROR_FILE_NOT_FOUND` vs
- *   `ERROR_PATH_NOT_FOUND`, `ERROR_FILE_EXISTS`, and share modes
+ *   `ERROR_PATH_NOT_FOUND`, `ERROR_FILE_EXISTS`, a directory
+ *   (`ERROR_ACCESS_DENIED`, whatever the access), and share modes
  *   (`ERROR_SHARING_VIOLATION`) between open handles.
  * - `CreateFileMappingW`: protection against the file handle's access
  *   (`ERROR_ACCESS_DENIED`), an empty file (`ERROR_FILE_INVALID`), a size past
@@ -484,7 +485,11 @@ export class FakeKernel32 {
         }
         let existed = true;
         try {
-          Deno.statSync(path);
+          // Without FILE_FLAG_BACKUP_SEMANTICS a directory cannot be opened,
+          // not even for reading.
+          if (Deno.statSync(path).isDirectory) {
+            return this.#fail(WIN32_ERROR.ERROR_ACCESS_DENIED, invalid);
+          }
         } catch {
           existed = false;
         }

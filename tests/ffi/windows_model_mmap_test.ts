@@ -102,6 +102,56 @@ Deno.test({
 
 Deno.test({
   name:
+    "Mmap.resize() of anonymous memory whose buffer was moved away copies from the view and keeps the old memory readable",
+  ignore,
+  fn: () =>
+    withModel(
+      ({ fake }) => {
+        const a = Mmap.anonymous(4096);
+        a.set(0, 9);
+        const bytes = a.bytes;
+        const stolen = new Uint8Array(
+          structuredClone(bytes.buffer, {
+            transfer: [bytes.buffer as ArrayBuffer],
+          }),
+        );
+        a.resize(1 << 20);
+        assert.equal(a.get(0), 9);
+        assert.equal(stolen[0], 9, "the old view stays mapped");
+        assert.equal(fake.mappedViews, 2);
+        a.close();
+        assert.equal(fake.mappedViews, 1, "only the moved buffer's view stays");
+      },
+      {},
+      false,
+    ), // that view is left mapped for good, by design
+});
+
+Deno.test({
+  name:
+    "Mmap.open() of a directory throws IsADirectory (EISDIR) where CreateFileW says ERROR_ACCESS_DENIED",
+  ignore,
+  fn: () =>
+    withModel(({ dir }) => {
+      for (const access of ["write", "read"] as const) {
+        assert.throws(() => Mmap.open(dir, { access }), (e: unknown) => {
+          assert.ok(e instanceof Deno.errors.IsADirectory, String(e));
+          assert.equal((e as { code?: string }).code, "EISDIR");
+          assert.match((e as Error).message, /^CreateFileW\(\): /);
+          return true;
+        });
+      }
+      const file = `${dir}/plain.bin`;
+      Deno.writeTextFileSync(file, "x");
+      Deno.chmodSync(file, 0o444);
+      if (Deno.uid?.() !== 0) {
+        assert.throws(() => Mmap.open(file), Deno.errors.PermissionDenied);
+      }
+    }),
+});
+
+Deno.test({
+  name:
     "Mmap.open() with create makes the file with CREATE_NEW after OPEN_EXISTING fails",
   ignore,
   fn: () =>

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Mmap } from "../../mod.ts";
-import { denoRun, tempDir, writeFile } from "../test_util.ts";
+import { denoRun, tempDir, WINDOWS, writeFile } from "../test_util.ts";
 
 const linuxOnly = { ignore: Deno.build.os !== "linux" };
 
@@ -177,21 +177,27 @@ Deno.test("Mmap buffers refuse transfer() and transferToFixedLength()", () => {
 });
 
 Deno.test("a buffer moved away by structuredClone still reads safely after close() and resize()", () => {
-  using dir = tempDir();
-  const path = writeFile(dir.path, "moved.txt", "moved away");
-  const m = Mmap.open(path);
-  const view = m.bytes;
-  const moved = new Uint8Array(
-    structuredClone(view.buffer, { transfer: [view.buffer as ArrayBuffer] }),
-  );
-  assert.equal(moved[0], 109);
-  assert.equal(view.length, 0);
-  m.close(); // the file is released; the moved buffer keeps readable memory
-  let sum = 0;
-  for (const b of moved) sum += b; // no fault: zeros now
-  assert.equal(sum, 0);
-  moved[0] = 1;
-  Deno.removeSync(path); // nothing holds the file
+  // On Windows the view under a moved buffer stays mapped (there is no way
+  // to swap memory in under it without a gap), so the file stays mapped
+  // until the process ends and its folder could not be removed: the file
+  // half runs on POSIX only. The anonymous half runs everywhere.
+  if (!WINDOWS) {
+    using dir = tempDir();
+    const path = writeFile(dir.path, "moved.txt", "moved away");
+    const m = Mmap.open(path);
+    const view = m.bytes;
+    const moved = new Uint8Array(
+      structuredClone(view.buffer, { transfer: [view.buffer as ArrayBuffer] }),
+    );
+    assert.equal(moved[0], 109);
+    assert.equal(view.length, 0);
+    m.close(); // the file is released; the moved buffer keeps readable memory
+    let sum = 0;
+    for (const b of moved) sum += b; // no fault: zeros now
+    assert.equal(sum, 0);
+    moved[0] = 1;
+    Deno.removeSync(path); // nothing holds the file
+  }
 
   const a = Mmap.anonymous(4096);
   a.set(0, 9);

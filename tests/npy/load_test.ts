@@ -195,7 +195,9 @@ Deno.test("load() refuses files that are neither .npy nor .npz", () => {
     (e: unknown) =>
       e instanceof Deno.errors.InvalidData &&
       (e as Error).message ===
-        `Not a .npy or .npz file: it starts with b'\\x80\\x04\\x95\\x01\\x02\\x03' (pickles are never read) in "${dir.path}/p.pkl" at byte 0`,
+        `Not a .npy or .npz file: it starts with b'\\x80\\x04\\x95\\x01\\x02\\x03' (pickles are never read) in ${
+          JSON.stringify(`${dir.path}/p.pkl`)
+        } at byte 0`,
   );
   Deno.writeFileSync(`${dir.path}/empty.npy`, new Uint8Array(0));
   assert.throws(() => load(`${dir.path}/empty.npy`), Deno.errors.InvalidData);

@@ -131,9 +131,21 @@ Deno.test("save() over the file a memmap maps replaces it safely", () => {
   const path = `${dir.path}/a.npy`;
   save(path, array([1, 2, 3, 4], { dtype: "float32" }));
   using m = load(path, { mmapMode: "r" }) as Memmap;
-  save(path, m.slice("::-1"));
+  if (Deno.build.os === "windows") {
+    // Windows cannot replace a mapped file: the save fails and changes
+    // nothing (NumPy's np.save fails there too).
+    assert.throws(() => save(path, m.slice("::-1")), (e: unknown) => {
+      assert.ok(e instanceof Deno.errors.PermissionDenied, String(e));
+      assert.match((e as Error).message, /^Cannot replace ".*a\.npy": /);
+      return true;
+    });
+    assert.deepEqual(leftovers(dir.path), []);
+    assert.deepEqual((load(path) as NDArray).toArray(), [1, 2, 3, 4]);
+  } else {
+    save(path, m.slice("::-1"));
+    assert.deepEqual((load(path) as NDArray).toArray(), [4, 3, 2, 1]);
+  }
   assert.deepEqual(m.toArray(), [1, 2, 3, 4]);
-  assert.deepEqual((load(path) as NDArray).toArray(), [4, 3, 2, 1]);
 });
 
 Deno.test("openMemmap() in mode 'w+' creates a .npy file with a zeroed body", () => {

@@ -7,9 +7,19 @@ import {
   shmMappings,
   uniqueName,
 } from "./_helpers.ts";
-import { denoRun } from "../test_util.ts";
+import { denoRun, OS_NAMES, WINDOWS } from "../test_util.ts";
+import { PAGESIZE } from "../../mod.ts";
+import { sys } from "../../src/ffi/platform.ts";
 
 const linuxOnly = Deno.build.os !== "linux";
+
+/**
+ * The size a block of `size` bytes has when attached by name: Windows (and
+ * Python there) sees whole pages.
+ */
+function attachedSize(size: number): number {
+  return WINDOWS ? Math.ceil(size / PAGESIZE) * PAGESIZE : size;
+}
 
 Deno.test("SharedMemory with create and no name makes a zeroed psm_ block", () => {
   const shm = new SharedMemory({ create: true, size: 1000 });
@@ -83,10 +93,10 @@ Deno.test("SharedMemory attached by name has the block's real size, whatever siz
   const a = new SharedMemory({ create: true, size: 12345 });
   try {
     using b = new SharedMemory({ name: a.name, size: 10 });
-    assert.equal(b.size, 12345);
-    assert.equal(b.buf.length, 12345);
+    assert.equal(b.size, attachedSize(12345));
+    assert.equal(b.buf.length, attachedSize(12345));
     using c = new SharedMemory({ name: a.name, create: false });
-    assert.equal(c.size, 12345);
+    assert.equal(c.size, attachedSize(12345));
   } finally {
     a.close();
     a.unlink();
@@ -158,7 +168,12 @@ Deno.test("SharedMemory.buf after close() throws BadResource mentioning closed",
   shm.unlink();
 });
 
-Deno.test("SharedMemory [Symbol.dispose] closes but keeps the name", () => {
+Deno.test({
+  name: "SharedMemory [Symbol.dispose] closes but keeps the name",
+  // A Windows block lives while a handle or view of it is open, in any
+  // process (as Python's there): closing the last one frees it by design.
+  ignore: WINDOWS,
+}, () => {
   let name = "";
   {
     using shm = new SharedMemory({ create: true, size: 8 });
@@ -211,7 +226,7 @@ Deno.test("SharedMemory with create on a taken name throws AlreadyExists and lea
       Deno.errors.AlreadyExists,
     );
     using again = new SharedMemory({ name });
-    assert.equal(again.size, 16);
+    assert.equal(again.size, attachedSize(16));
     assert.equal(again.buf[0], 5);
   } finally {
     first.close();
@@ -223,7 +238,11 @@ Deno.test("SharedMemory attaching to a missing name throws NotFound naming it", 
   const name = uniqueName("missing");
   assert.throws(() => new SharedMemory({ name }), (e: unknown) => {
     assert.ok(e instanceof Deno.errors.NotFound);
-    assert.match((e as Error).message, /shm_open\(\).*ENOENT/);
+    const { openShared, notFound } = OS_NAMES;
+    assert.match(
+      (e as Error).message,
+      new RegExp(`^${openShared}\\(\\).*${notFound}`),
+    );
     assert.match((e as Error).message, new RegExp(name));
     return true;
   });
@@ -263,7 +282,8 @@ Deno.test({
   },
 });
 
-Deno.test("SharedMemory names with / or beyond 255 bytes throw TypeError", () => {
+Deno.test("SharedMemory names with / or beyond the system's limit throw TypeError", () => {
+  const limit = sys.sharedNameMax ?? 255; // 255 bytes on Linux, 260 on Windows
   const bad = [
     "a/b",
     "/leading",
@@ -272,8 +292,8 @@ Deno.test("SharedMemory names with / or beyond 255 bytes throw TypeError", () =>
     ".",
     "..",
     "nul\0byte",
-    "x".repeat(256),
-    "é".repeat(128), // 256 bytes of UTF-8
+    "x".repeat(limit + 1),
+    "é".repeat(Math.ceil((limit + 1) / 2)), // over the limit in UTF-8 bytes
   ];
   for (const name of bad) {
     assert.throws(
@@ -285,7 +305,8 @@ Deno.test("SharedMemory names with / or beyond 255 bytes throw TypeError", () =>
   }
   assert.throws(() => new SharedMemory({ name: "x".repeat(300) }), {
     name: "TypeError",
-    message: "Cannot use a shared memory name of 300 bytes: the limit is 255",
+    message:
+      `Cannot use a shared memory name of 300 bytes: the limit is ${limit}`,
   });
 });
 
