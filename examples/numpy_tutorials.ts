@@ -14,6 +14,7 @@ import {
   array,
   frombuffer,
   load,
+  type Memmap,
   memmap,
   Mmap,
   type NDArray,
