@@ -90,6 +90,56 @@ export function denoRun(
   }
 }
 
+/** What {@linkcode denoRunWithin} reports. */
+export interface RunResult {
+  code: number;
+  /** The signal that ended the process, e.g. `SIGBUS`, or null. */
+  signal: Deno.Signal | null;
+  /** Whether it was killed for running past the time limit (a hang). */
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * As {@linkcode denoRun}, but killed after `ms` milliseconds, so that a
+ * test of something that used to hang (or crash) reports instead of waiting.
+ */
+export async function denoRunWithin(
+  flags: string[],
+  code: string,
+  ms = 60_000,
+): Promise<RunResult> {
+  const dir = Deno.makeTempDirSync({ prefix: "mmap-sub-" });
+  try {
+    const script = `${dir}/main.ts`;
+    const mod = new URL("../mod.ts", import.meta.url).href;
+    Deno.writeTextFileSync(script, code.replaceAll("MOD", mod));
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-prompt", "--no-config", ...flags, script],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, ms);
+    const out = await child.output();
+    clearTimeout(timer);
+    return {
+      code: out.code,
+      signal: out.signal,
+      timedOut,
+      stdout: text(out.stdout),
+      stderr: text(out.stderr),
+    };
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
+
 /**
  * The first message `worker` posts; rejects with the worker's error instead
  * if it fails first, so that a test never waits for a dead worker.

@@ -40,9 +40,33 @@ export interface PlatformConstants {
   readonly O_EXCL: number;
   readonly O_TRUNC: number;
   readonly O_CLOEXEC: number;
+  /** Open without waiting (a FIFO's `open(2)` waits for a writer otherwise). */
+  readonly O_NONBLOCK: number;
   readonly SEEK_END: number;
-  /** `struct stat`: its size in bytes and the offset of `st_size`. */
-  readonly stat: { readonly bytes: number; readonly sizeOffset: number };
+  /**
+   * `struct stat`: its size in bytes, the offsets of `st_mode` (a 32-bit
+   * field on Linux x86_64, 16-bit elsewhere: the file type bits are in the
+   * low 16 either way, little-endian) and `st_size`.
+   */
+  readonly stat: {
+    readonly bytes: number;
+    readonly modeOffset: number;
+    readonly sizeOffset: number;
+  };
+  /**
+   * `fcntl` commands and `struct flock` of open-file-description locks
+   * (Linux 3.15+), which the library uses to know the byte ranges its maps
+   * cover; `null` where the platform has none (whole-file `flock` instead).
+   */
+  readonly ofdLocks: {
+    readonly F_OFD_GETLK: number;
+    readonly F_OFD_SETLK: number;
+    /** `sizeof(struct flock)`; `l_type` and `l_whence` are 16-bit at 0 and 2. */
+    readonly bytes: number;
+    readonly startOffset: number;
+    readonly lenOffset: number;
+    readonly pidOffset: number;
+  } | null;
   /** `mremap` flag; 0 where the platform has no `mremap`. */
   readonly MREMAP_MAYMOVE: number;
   /** Python's `mmap.MADV_*` names available on this platform, with values. */
@@ -106,9 +130,26 @@ export const LINUX: PlatformConstants = {
   O_EXCL: 0o200,
   O_TRUNC: 0o1000,
   O_CLOEXEC: 0o2000000,
+  O_NONBLOCK: 0o4000,
   SEEK_END: 2,
-  // x86_64: 144 bytes; the generic layout (aarch64): 128; st_size at 48 in both
-  stat: { bytes: 144, sizeOffset: 48 },
+  // x86_64: 144 bytes, st_mode at 24 (after dev, ino, nlink of 8 each); the
+  // generic layout (aarch64): 128 bytes, st_mode at 16; st_size at 48 in both
+  stat: {
+    bytes: 144,
+    modeOffset: Deno.build.arch === "aarch64" ? 16 : 24,
+    sizeOffset: 48,
+  },
+  // <bits/fcntl-linux.h>: F_OFD_GETLK 36, F_OFD_SETLK 37; struct flock:
+  // short l_type, short l_whence, off_t l_start (8), off_t l_len (16),
+  // pid_t l_pid (24), 32 bytes on x86_64 and aarch64
+  ofdLocks: {
+    F_OFD_GETLK: 36,
+    F_OFD_SETLK: 37,
+    bytes: 32,
+    startOffset: 8,
+    lenOffset: 16,
+    pidOffset: 24,
+  },
   MREMAP_MAYMOVE: 1,
   madvise: {
     MADV_NORMAL: 0,
@@ -162,10 +203,12 @@ export const DARWIN: PlatformConstants = {
   O_EXCL: 0x0800, // O_EXCL 0x00000800
   O_TRUNC: 0x0400, // O_TRUNC 0x00000400
   O_CLOEXEC: 0x01000000, // O_CLOEXEC 0x01000000
+  O_NONBLOCK: 0x0004, // O_NONBLOCK 0x00000004
   SEEK_END: 2, // sys/unistd.h
   // sys/stat.h, struct stat with 64-bit inodes: dev 4, mode 2, nlink 2, ino 8,
   // uid 4, gid 4, rdev 4, pad 4, four timespecs of 16, then st_size at 96
-  stat: { bytes: 144, sizeOffset: 96 },
+  stat: { bytes: 144, modeOffset: 4, sizeOffset: 96 },
+  ofdLocks: null, // whole-file flock(2) instead
   MREMAP_MAYMOVE: 0, // no mremap: resize maps anew and unmaps the old range
   madvise: {
     // sys/mman.h; the names Python's mmap module exports on macOS

@@ -55,6 +55,22 @@ export const LIBC_SYMBOLS = {
     result: "i32",
     optional: true,
   },
+  // int __fxstat64(int ver, int fd, struct stat64 *buf)   (glibc before 2.33,
+  // which exports no fstat)
+  fxstat64: {
+    name: "__fxstat64",
+    parameters: ["i32", "i32", "buffer"],
+    result: "i32",
+    optional: true,
+  },
+  // int fcntl(int fd, int cmd, ...)   (the open-file-description lock
+  // commands, whose third argument is a struct flock *; variadic, but a
+  // pointer travels where a fixed one would on Linux, the only user)
+  fcntl: { parameters: ["i32", "i32", "buffer"], result: "i32" },
+  // int flock(int fd, int operation)
+  flock: { parameters: ["i32", "i32"], result: "i32" },
+  // ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset)
+  pwrite: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
   // int ftruncate(int fd, off_t length)
   ftruncate: { parameters: ["i32", "i64"], result: "i32" },
   // int fallocate(int fd, int mode, off_t offset, off_t len)   (Linux)

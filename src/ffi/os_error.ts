@@ -16,6 +16,7 @@ const CLASS_BY_NAME: Readonly<Record<string, ErrorClass>> = {
   EEXIST: Deno.errors.AlreadyExists,
   EISDIR: Deno.errors.IsADirectory,
   ENOTDIR: Deno.errors.NotADirectory,
+  EBADF: Deno.errors.BadResource,
   EBUSY: Deno.errors.Busy,
   ETXTBSY: Deno.errors.Busy,
   EINTR: Deno.errors.Interrupted,
@@ -73,4 +74,28 @@ export function osError(
   ) as OsError;
   error.code = code;
   return error;
+}
+
+/**
+ * Rebuilds an error thrown by `node:fs` (which carries the errno name in
+ * `code`) as the library's own OS error; other errors (Deno's permission
+ * errors among them) are returned unchanged.
+ *
+ * @param call The C function the `node:fs` call stands for, e.g. `open`.
+ * @param error What was thrown.
+ * @param path The file involved.
+ * @returns The error, to be thrown.
+ */
+export function fromNodeError(
+  call: string,
+  error: unknown,
+  path: string,
+): unknown {
+  const code = (error as { code?: unknown })?.code;
+  if (!(error instanceof Error) || typeof code !== "string") return error;
+  if (!/^E[A-Z0-9]+$/.test(code)) return error;
+  // Node's message: "ENOENT: no such file or directory, open '/x'".
+  const text = error.message.match(/^E[A-Z0-9]+: ([^,]*)/)?.[1] ?? code;
+  const description = text.charAt(0).toUpperCase() + text.slice(1);
+  return osError(call, code, description, path);
 }

@@ -22,6 +22,23 @@ import type { PlatformConstants } from "./constants.ts";
 export interface FileHandle {
   /** The path (or shared-memory name) it was opened as, for messages. */
   readonly path: string;
+  /**
+   * A device (such as `/dev/zero`) rather than a file: it has no size to
+   * grow, and a map of it may be longer than its size.
+   */
+  readonly device?: boolean;
+}
+
+/**
+ * How {@linkcode Sys.mapFile} changes the file before mapping it.
+ * - `size`: the file is set to this many bytes (grown; with `overwrite`,
+ *   also shrunk). Disk blocks are reserved for the bytes added, so that a
+ *   full disk is an error here rather than a fault (`SIGBUS`) on first write.
+ * - `overwrite`: the old content is replaced by zeros (NumPy's mode `"w+"`).
+ */
+export interface SizeChange {
+  readonly size: number;
+  readonly overwrite?: boolean;
 }
 
 /**
@@ -58,7 +75,10 @@ export interface Mapping {
   readonly request: MapRequest;
 }
 
-/** How to open a file. */
+/**
+ * How to open a file. Only regular files and devices open: a FIFO, socket
+ * or directory is refused without waiting.
+ */
 export interface OpenOptions {
   readonly write: boolean;
   readonly create?: boolean;
@@ -86,13 +106,28 @@ export interface Sys {
   readonly constants: PlatformConstants;
   /** The real page size (may load the library). */
   pageSize(): number;
-  /** Opens a file after checking Deno's permissions for it. */
+  /**
+   * Opens a file after checking Deno's permissions for it. The path is made
+   * absolute and normalised first (as Deno does for its check), and that one
+   * string is both checked and opened.
+   *
+   * While the handle is open, no other handle of this library (in this
+   * process or, where the platform allows, another) may cut the file under
+   * the bytes it maps, or, until it maps, under any byte: such a shrink
+   * throws `Deno.errors.Busy`.
+   */
   open(path: string, options: OpenOptions): FileHandle;
-  /** Duplicates a descriptor the caller owns (Unix). */
+  /**
+   * Opens a descriptor the caller owns, with a handle of its own (Unix).
+   * A negative or unknown descriptor is `EBADF` (`Deno.errors.BadResource`).
+   */
   duplicate(fd: number): FileHandle;
   /** The file's size in bytes. */
   size(file: FileHandle): number;
-  /** Sets the file's size. */
+  /**
+   * Sets the file's size. A shrink that would cut bytes another handle maps
+   * throws `Deno.errors.Busy` and changes nothing.
+   */
   truncate(file: FileHandle, size: number): void;
   /**
    * Reserves disk blocks for the first `length` bytes of the file without
@@ -104,6 +139,16 @@ export interface Sys {
   close(file: FileHandle): void;
   /** Maps memory. */
   map(request: MapRequest): Mapping;
+  /**
+   * Maps a file, first changing its size as `change` says (in whatever
+   * order the platform needs). On failure the file is left as it was: a
+   * size that the file system, the disk or the address space cannot hold is
+   * an error before any byte of the old content is lost.
+   */
+  mapFile(
+    request: MapRequest & { readonly file: FileHandle },
+    change?: SizeChange,
+  ): Mapping;
   /**
    * Changes a mapping's length. The old mapping's buffer is detached; its
    * contents carry over. A file-backed mapping's file is set to

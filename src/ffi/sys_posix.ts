@@ -11,56 +11,50 @@
  */
 
 import { PLATFORM, type PlatformConstants } from "./constants.ts";
-import { errno, libc, strerror } from "./libc.ts";
-import { osError } from "./os_error.ts";
+import { errno, libc } from "./libc.ts";
 import { MappedBuffer } from "./mapped_buffer.ts";
 import { requireFileAccess, requireWriteAccess } from "./permissions.ts";
+import {
+  checkBytes,
+  claim,
+  claimTail,
+  cString,
+  type Descriptor,
+  duplicateFile,
+  fail,
+  fstat,
+  live,
+  mappingReleased,
+  openFile,
+  PosixFile,
+  reserve,
+  restoreClaim,
+  variadicMode,
+  zero,
+} from "./posix_file.ts";
 import type {
   FileHandle,
   Mapping,
   MapRequest,
   OpenOptions,
   OverlayTarget,
+  SizeChange,
   Sys,
 } from "./sys.ts";
 
 const C: PlatformConstants = PLATFORM;
 const MAP_FAILED = 0xffff_ffff_ffff_ffffn;
-const encoder = new TextEncoder();
 
-let scratch = new Uint8Array(1024);
-
-/** `text` as a NUL-terminated C string, in a reused buffer (valid until the next call). */
-function cString(text: string): Uint8Array<ArrayBuffer> {
-  if (scratch.length < text.length * 3 + 1) {
-    scratch = new Uint8Array(text.length * 3 + 1);
-  }
-  const { written } = encoder.encodeInto(text, scratch);
-  scratch[written] = 0;
-  return scratch;
-}
-
-/** The mode argument of `open`/`shm_open` in both places it may be read (see libc.ts). */
-function variadicMode(
-  mode: number,
-): [number, number, number, number, number, number, number] {
-  return [mode, 0, 0, 0, 0, 0, mode];
-}
-
-function fail(call: string, path?: string, code: number = errno()): never {
-  const name = C.errnoNames[code] ?? `E${code}`;
-  throw osError(call, name, strerror(code), path);
-}
-
-/** An open descriptor. */
-class PosixFile implements FileHandle {
-  fd: number;
-  readonly path: string;
-  constructor(fd: number, path: string) {
-    this.fd = fd;
-    this.path = path;
-    descriptors.register(this, fd, this);
-  }
+/**
+ * What the backstop needs to release a mapping nobody closed: its memory,
+ * whether a buffer over it was ever made (and so may have been moved away
+ * by a transfer), and the descriptor it maps.
+ */
+interface Backstop {
+  readonly address: bigint;
+  readonly length: number;
+  exposed: boolean;
+  readonly descriptor: Descriptor | null;
 }
 
 /**
@@ -73,6 +67,7 @@ class PosixMapping implements Mapping {
   /** Start address; 0 for an empty mapping. */
   readonly address: bigint;
   #memory: MappedBuffer;
+  #backstop: Backstop;
 
   constructor(
     request: MapRequest,
@@ -82,13 +77,18 @@ class PosixMapping implements Mapping {
     this.request = request;
     this.length = pointer === null ? 0 : request.length;
     this.address = address;
-    this.#memory = new MappedBuffer(
-      this,
-      () =>
-        pointer === null
-          ? null
-          : Deno.UnsafePointerView.getArrayBuffer(pointer, this.length),
-    );
+    const file = request.file as PosixFile | null;
+    this.#backstop = {
+      address,
+      length: this.length,
+      exposed: false,
+      descriptor: file?.descriptor ?? null,
+    };
+    this.#memory = new MappedBuffer(this, () => {
+      if (pointer === null) return null;
+      this.#backstop.exposed = true;
+      return Deno.UnsafePointerView.getArrayBuffer(pointer, this.length);
+    });
     this.#track();
   }
 
@@ -102,11 +102,8 @@ class PosixMapping implements Mapping {
 
   #track(): void {
     if (this.length > 0) {
-      mappings.register(
-        this,
-        { address: this.address, length: this.length },
-        this,
-      );
+      mappings.register(this, this.#backstop, this);
+      if (this.#backstop.descriptor) this.#backstop.descriptor.maps++;
     }
   }
 
@@ -117,7 +114,10 @@ class PosixMapping implements Mapping {
    * readable (see {@linkcode vacate}).
    */
   release(): boolean {
-    if (this.length > 0 && !this.released) mappings.unregister(this);
+    if (this.length > 0 && !this.released) {
+      mappings.unregister(this);
+      if (this.#backstop.descriptor) this.#backstop.descriptor.maps--;
+    }
     return this.#memory.release();
   }
 
@@ -171,27 +171,26 @@ function copyMemory(from: PosixMapping, to: Mapping, count: number): void {
   source.transfer(0);
 }
 
-// Backstops for maps and descriptors users forget to close. A mapping is
-// registered on itself, and its buffer holds it: any view still held keeps
-// the buffer, so the mapping, so the memory alive.
-const mappings = new FinalizationRegistry<{ address: bigint; length: number }>(
-  ({ address, length }) => {
-    libc().munmap(address, BigInt(length));
-  },
-);
-const descriptors = new FinalizationRegistry<number>((fd) => {
-  libc().close(fd);
-});
-
-function live(file: FileHandle): PosixFile {
-  const posix = file as PosixFile;
-  if (posix.fd < 0) {
-    throw new Deno.errors.BadResource(
-      `Cannot use "${file.path}": file is closed`,
-    );
+// Backstop for maps users forget to close. A mapping is registered on
+// itself, and its buffer holds it: any view still held keeps the buffer, so
+// the mapping, so the memory alive. A buffer moved away by a transfer
+// (structuredClone, postMessage) does not hold it, and when the mapping is
+// collected nothing can tell whether that happened: so the memory of a
+// mapping whose buffer was ever made is not unmapped but replaced by zero
+// pages, as close() does for a moved buffer. The file's pages and the memory
+// are released either way; only the address range stays reserved (it costs
+// no memory). A mapping whose buffer was never made is unmapped.
+const mappings = new FinalizationRegistry<Backstop>((m) => {
+  try {
+    if (m.exposed) zeroPagesAt(m.address, m.length);
+    else libc().munmap(m.address, BigInt(m.length));
+  } catch {
+    // No zero pages to be had (ENOMEM): leave the mapping as it is rather
+    // than free memory a moved buffer may still use.
+  } finally {
+    if (m.descriptor) mappingReleased(m.descriptor);
   }
-  return posix;
-}
+});
 
 function flagsFor(request: MapRequest): { prot: number; flags: number } {
   const exec = request.exec ? C.PROT_EXEC : 0;
@@ -212,6 +211,8 @@ function flagsFor(request: MapRequest): { prot: number; flags: number } {
 }
 
 function mapNow(request: MapRequest): PosixMapping {
+  checkBytes(request.length, "a map length");
+  checkBytes(request.offset, "a map offset");
   if (request.length === 0) return new PosixMapping(request, 0n, null);
   const { prot, flags } = flagsFor(request);
   const fd = request.file === null ? -1 : live(request.file).fd;
@@ -232,6 +233,7 @@ function mapNow(request: MapRequest): PosixMapping {
 
 /** Moves or resizes the memory of a mapping; the file is left as it is. */
 function remapMemory(mapping: Mapping, newLength: number): Mapping {
+  checkBytes(newLength, "a map length");
   const old = mapping as PosixMapping;
   const request = { ...old.request, length: newLength };
   if (old.length === 0 || newLength === 0) {
@@ -369,53 +371,57 @@ function hugePages(buffer: ArrayBuffer): boolean {
   return libc().madvise(start, end - start, MADV_HUGEPAGE) === 0;
 }
 
+/**
+ * Puts a file grown by a call that then failed back to its old size,
+ * unless another handle has mapped the new bytes in the meantime: then they
+ * stay (a larger file, but no map cut short).
+ */
+function shrinkBack(file: PosixFile, size: number): void {
+  try {
+    claimTail(file, size, "ftruncate");
+  } catch {
+    return;
+  }
+  libc().ftruncate(file.fd, BigInt(size));
+}
+
 /** The POSIX implementation of the platform seam. */
 export const posixSys: Sys = {
   constants: C,
   pageSize,
 
   open(path: string, options: OpenOptions): FileHandle {
-    requireFileAccess(path, options.write || options.create === true);
-    let flags = (options.write ? C.O_RDWR : C.O_RDONLY) | C.O_CLOEXEC;
-    if (options.create) flags |= C.O_CREAT;
-    if (options.exclusive) flags |= C.O_EXCL;
-    if (options.truncate) flags |= C.O_TRUNC;
-    const fd = libc().open(cString(path), flags, ...variadicMode(0o666));
-    if (fd < 0) fail("open", path);
-    return new PosixFile(fd, path);
+    return openFile(path, options);
   },
 
   duplicate(fd: number): FileHandle {
-    if (!Number.isInteger(fd) || fd < 0) {
-      throw new TypeError(`Cannot map descriptor ${fd}: not a file descriptor`);
-    }
-    const copy = libc().dup(fd);
-    if (copy < 0) fail("dup", `fd ${fd}`);
-    return new PosixFile(copy, `fd ${fd}`);
+    return duplicateFile(fd);
   },
 
   size(file: FileHandle): number {
     const fd = live(file).fd;
-    const c = libc();
-    const size = c.lseek(fd, 0n, C.SEEK_END);
+    const size = libc().lseek(fd, 0n, C.SEEK_END);
     if (size >= 0) return Number(size);
-    // macOS answers ESPIPE for shared-memory objects: ask fstat instead (a
-    // pipe, anywhere, is not mappable and keeps its lseek error).
-    const fstat = c.fstat_inode64 ?? c.fstat;
-    const shm = Deno.build.os === "darwin" &&
-      C.errnoNames[errno()] === "ESPIPE";
-    if (!shm || fstat == null) fail("lseek", file.path);
-    const stat = new Uint8Array(C.stat.bytes);
-    if (fstat(fd, stat) !== 0) fail("fstat", file.path);
-    return Number(
-      new DataView(stat.buffer).getBigInt64(C.stat.sizeOffset, true),
-    );
+    // macOS answers ESPIPE for shared-memory objects: ask fstat instead.
+    const code = errno();
+    if (Deno.build.os !== "darwin" || C.errnoNames[code] !== "ESPIPE") {
+      fail("lseek", file.path, code);
+    }
+    return fstat(fd, file.path).size;
   },
 
   truncate(file: FileHandle, size: number): void {
-    if (libc().ftruncate(live(file).fd, BigInt(size)) !== 0) {
-      fail("ftruncate", file.path);
+    checkBytes(size, "a file size");
+    const posix = live(file);
+    const shrink = size < this.size(posix);
+    // A shrink first takes the bytes it cuts: refused while another handle maps them.
+    if (shrink) claimTail(posix, size, "ftruncate");
+    if (libc().ftruncate(posix.fd, BigInt(size)) !== 0) {
+      const code = errno();
+      if (shrink) restoreClaim(posix);
+      fail("ftruncate", file.path, code);
     }
+    if (shrink) restoreClaim(posix, size);
   },
 
   preallocate(file: FileHandle, length: number): void {
@@ -427,36 +433,95 @@ export const posixSys: Sys = {
   },
 
   close(file: FileHandle): void {
-    const posix = file as PosixFile;
-    if (posix.fd < 0) return;
-    descriptors.unregister(posix);
-    libc().close(posix.fd);
-    posix.fd = -1;
+    (file as PosixFile).close();
   },
 
   map(request: MapRequest): Mapping {
     return mapNow(request);
   },
 
-  remap(mapping: Mapping, newLength: number): Mapping {
-    const { file, offset } = mapping.request;
-    if (file === null) return remapMemory(mapping, newLength);
-    // Grow the file before the memory, shrink it after, so that no mapped
-    // page ever lies past the end of the file.
-    const oldSize = this.size(file);
-    const newSize = offset + newLength;
-    if (newLength < mapping.length) {
-      const fresh = remapMemory(mapping, newLength);
-      this.truncate(file, newSize);
-      return fresh;
-    }
-    this.truncate(file, newSize);
+  mapFile(
+    request: MapRequest & { readonly file: FileHandle },
+    change?: SizeChange,
+  ): Mapping {
+    const file = live(request.file);
+    const before = this.size(file);
+    const size = checkBytes(change?.size ?? before, "a file size");
+    const overwrite = change?.overwrite === true;
+    // Overwriting: the whole file for this handle alone, or Busy.
+    if (overwrite) claimTail(file, 0, "open");
+    let grown = false;
+    let mapping: Mapping;
     try {
-      return remapMemory(mapping, newLength);
+      if (size > before) {
+        if (libc().ftruncate(file.fd, BigInt(size)) !== 0) {
+          fail("ftruncate", file.path);
+        }
+        grown = true;
+        reserve(file, before, size);
+      }
+      // Mapped before a byte of the old content is lost: a map the address
+      // space cannot hold is refused while the file is as it was.
+      mapping = mapNow(request);
+      if (overwrite) {
+        zero(file, Math.min(before, size));
+        if (size < before && libc().ftruncate(file.fd, BigInt(size)) !== 0) {
+          fail("ftruncate", file.path);
+        }
+      }
     } catch (error) {
-      this.truncate(file, oldSize);
+      if (mapping! !== undefined) posixSys.unmap(mapping);
+      if (grown) shrinkBack(file, before);
+      restoreClaim(file);
       throw error;
     }
+    claim(file, request.offset, request.offset + request.length);
+    return mapping;
+  },
+
+  remap(mapping: Mapping, newLength: number): Mapping {
+    const { file: handle, offset } = mapping.request;
+    if (handle === null) return remapMemory(mapping, newLength);
+    const file = live(handle);
+    const oldSize = this.size(file);
+    const newSize = checkBytes(offset + newLength, "a file size");
+    if (newSize < oldSize) {
+      // Take the bytes to cut first (Busy: nothing changed), then shrink
+      // the memory, then the file, so no mapped page lies past its end.
+      claimTail(file, newSize, "ftruncate");
+      let fresh: Mapping;
+      try {
+        fresh = remapMemory(mapping, newLength);
+      } catch (error) {
+        restoreClaim(file);
+        throw error;
+      }
+      if (libc().ftruncate(file.fd, BigInt(newSize)) !== 0) {
+        fail("ftruncate", file.path);
+      }
+      claim(file, offset, newSize);
+      return fresh;
+    }
+    if (newSize > oldSize) {
+      // Grow the file (its new blocks reserved) before the memory.
+      claim(file, offset, newSize);
+      if (libc().ftruncate(file.fd, BigInt(newSize)) !== 0) {
+        const code = errno();
+        claim(file, offset, offset + mapping.length);
+        fail("ftruncate", file.path, code);
+      }
+      try {
+        reserve(file, oldSize, newSize);
+        return remapMemory(mapping, newLength);
+      } catch (error) {
+        shrinkBack(file, oldSize);
+        claim(file, offset, offset + mapping.length);
+        throw error;
+      }
+    }
+    const fresh = remapMemory(mapping, newLength);
+    claim(file, offset, newSize);
+    return fresh;
   },
 
   flush(mapping: Mapping, start: number, length: number): void {
@@ -566,9 +631,9 @@ export const posixSys: Sys = {
     let flags = C.O_RDWR | C.O_CLOEXEC;
     if (options.create) flags |= C.O_CREAT;
     if (options.exclusive) flags |= C.O_EXCL;
-    const fd = shmOpen(cString(`/${name}`), flags, ...variadicMode(0o600));
-    if (fd < 0) fail("shm_open", `/${name}`);
-    return new PosixFile(fd, `/${name}`);
+    const fd = shmOpen(cString(slashed(name)), flags, ...variadicMode(0o600));
+    if (fd < 0) fail("shm_open", slashed(name));
+    return new PosixFile(fd, slashed(name), "shm");
   },
 
   unlinkShared(name: string): void {
@@ -579,11 +644,22 @@ export const posixSys: Sys = {
         "shm_unlink() is not available in this C library",
       );
     }
-    if (shmUnlink(cString(`/${name}`)) !== 0) fail("shm_unlink", `/${name}`);
+    if (shmUnlink(cString(slashed(name))) !== 0) {
+      fail("shm_unlink", slashed(name));
+    }
   },
 };
 
+/**
+ * The name POSIX takes: with one leading slash. A name given with it (as
+ * Python allows) is the same block as without.
+ */
+function slashed(name: string): string {
+  return name.startsWith("/") ? name : `/${name}`;
+}
+
 /** Where a shared-memory name lives in the file system, for permission checks. */
 function sharedPath(name: string): string {
-  return Deno.build.os === "linux" ? `/dev/shm/${name}` : `/${name}`;
+  const bare = slashed(name).slice(1);
+  return Deno.build.os === "linux" ? `/dev/shm/${bare}` : `/${bare}`;
 }

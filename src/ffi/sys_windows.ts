@@ -53,6 +53,7 @@
  * @module
  */
 
+import { resolve } from "node:path";
 import { type PlatformConstants, WINDOWS } from "./constants.ts";
 import {
   formatMessage,
@@ -75,6 +76,7 @@ import type {
   Mapping,
   MapRequest,
   OpenOptions,
+  SizeChange,
   Sys,
 } from "./sys.ts";
 
@@ -553,7 +555,9 @@ export function createWindowsSys(
       return systemInfo().page;
     },
 
-    open(path: string, options: OpenOptions): FileHandle {
+    open(name: string, options: OpenOptions): FileHandle {
+      // The path Deno checks is the one opened (see src/mmap/path.ts).
+      const path = resolve(name);
       const write = options.write || options.truncate === true;
       requireFileAccess(path, write || options.create === true);
       const k = load();
@@ -647,6 +651,42 @@ export function createWindowsSys(
 
     map(request: MapRequest): Mapping {
       return mapNow(request);
+    },
+
+    mapFile(
+      request: MapRequest & { readonly file: FileHandle },
+      change?: SizeChange,
+    ): Mapping {
+      const file = liveFile(request.file);
+      if (change === undefined) return mapNow(request);
+      if (file instanceof WinShared) {
+        this.truncate(file, change.size);
+        return mapNow(request);
+      }
+      // Windows cannot change the size while a view is mapped: the file is
+      // set first, and put back if mapping fails. Overwriting first grows
+      // the file (a full disk refuses that before anything is lost), then
+      // empties it and sets the size again, so the content reads as zeros.
+      const k = load();
+      const before = fileSize(k, file);
+      const size = change.size;
+      if (size > before) setFileSize(k, file, size);
+      if (change.overwrite) {
+        setFileSize(k, file, 0);
+        setFileSize(k, file, size);
+      }
+      try {
+        return mapNow(request);
+      } catch (error) {
+        if (!change.overwrite && size > before) {
+          try {
+            setFileSize(k, file, before);
+          } catch {
+            // The grown file stays; the error to report is the first one.
+          }
+        }
+        throw error;
+      }
     },
 
     remap(mapping: Mapping, newLength: number): Mapping {

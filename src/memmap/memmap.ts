@@ -6,7 +6,12 @@
  */
 
 import { resolve } from "node:path";
-import { clearOverlay, Mmap, overlayMmap } from "../mmap/mmap.ts";
+import {
+  clearOverlay,
+  type Mmap,
+  openFile,
+  overlayMmap,
+} from "../mmap/mmap.ts";
 import { toPath } from "../mmap/path.ts";
 import {
   ALLOCATIONGRANULARITY,
@@ -479,58 +484,50 @@ export function memmap(
       }: order must be "C" or "F"`,
     );
   }
-  let shape: number[];
-  if (options.shape === undefined || options.shape === null) {
-    if (mode === "w+") {
-      throw new TypeError(
-        `Cannot open "${path}" in mode "w+" without a shape: shape must be given`,
-      );
-    }
-    const size = Deno.statSync(path).size;
-    const rest = size - offset;
-    if (rest < 0) {
-      throw new RangeError(
-        `Cannot map at offset ${offset}: "${path}" has only ${size} bytes`,
-      );
-    }
-    if (rest % dt.itemsize !== 0) {
-      throw new RangeError(
-        `Cannot map ${rest} bytes after offset ${offset} of "${path}" as ${dt.name}: size is not a multiple of the item size ${dt.itemsize}`,
-      );
-    }
-    shape = [rest / dt.itemsize];
-  } else {
-    shape = normalizeShape(options.shape);
+  if (
+    mode === "w+" && (options.shape === undefined || options.shape === null)
+  ) {
+    throw new TypeError(
+      `Cannot open "${path}" in mode "w+" without a shape: shape must be given`,
+    );
   }
-  const nbytes = shapeSize(shape) * dt.itemsize;
-  const end = offset + nbytes;
-  if (mode === "w+") {
-    const file = Deno.openSync(path, {
-      read: true,
-      write: true,
-      create: true,
-      truncate: true,
-    });
-    try {
-      file.truncateSync(end);
-    } finally {
-      file.close();
+  let shape = options.shape === undefined || options.shape === null
+    ? undefined
+    : normalizeShape(options.shape);
+  const start = offset - (offset % ALLOCATIONGRANULARITY);
+  // The shape and the checks against the file's size use the size of the
+  // file as opened: no other file can take its place in between.
+  const lengthFor = (size: number): number => {
+    if (shape === undefined) {
+      const rest = size - offset;
+      if (rest < 0) {
+        throw new RangeError(
+          `Cannot map at offset ${offset}: "${path}" has only ${size} bytes`,
+        );
+      }
+      if (rest % dt.itemsize !== 0) {
+        throw new RangeError(
+          `Cannot map ${rest} bytes after offset ${offset} of "${path}" as ${dt.name}: size is not a multiple of the item size ${dt.itemsize}`,
+        );
+      }
+      shape = [rest / dt.itemsize];
     }
-  } else if (mode === "r" || mode === "c") {
-    const size = Deno.statSync(path).size;
-    if (end > size) {
+    const end = offset + shapeSize(shape) * dt.itemsize;
+    if ((mode === "r" || mode === "c") && end > size) {
       throw new RangeError(
         `Cannot map ${
           formatShape(shape)
         } ${dt.name} at offset ${offset} of "${path}": needs ${end} bytes but the file has ${size} (mode "${mode}" cannot grow it)`,
       );
     }
-  }
-  const start = offset - (offset % ALLOCATIONGRANULARITY);
-  const mmap = Mmap.open(path, {
+    return Math.max(end - start, 0);
+  };
+  const mmap = openFile(path, {
     access: ACCESS[mode],
     offset: start,
-    length: Math.max(end - start, 0),
+    length: lengthFor,
+    create: mode === "w+",
+    overwrite: mode === "w+",
   });
   try {
     return new Memmap(mmap, {
@@ -539,7 +536,7 @@ export function memmap(
       offset,
       start: offset - start,
       dtype: dt,
-      shape,
+      shape: shape!,
       order,
     });
   } catch (error) {

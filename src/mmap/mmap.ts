@@ -195,6 +195,38 @@ const NOT_CLONEABLE = Symbol(
 
 let fileOf: (m: Mmap) => FileHandle | null;
 
+/** How {@linkcode openFile} maps a file. */
+export interface OpenFileOptions {
+  /** `"read"`, `"write"` or `"copy"`. */
+  access: Access;
+  /** Where the map starts; a multiple of `ALLOCATIONGRANULARITY`. */
+  offset: number;
+  /**
+   * The length to map, given the file's size (read once the file is open);
+   * may throw to refuse the file.
+   */
+  length: (size: number) => number;
+  /** Create the file when it does not exist (and remove it if mapping fails). */
+  create: boolean;
+  /**
+   * Replace the content by `offset + length` zero bytes (NumPy's `"w+"`):
+   * refused with `Deno.errors.Busy` while another map covers the file, and
+   * on failure the old content is kept.
+   */
+  overwrite: boolean;
+}
+
+/**
+ * Opens and maps a file as `memmap()` and `openMemmap()` need, with a
+ * length chosen from the file's size and NumPy's `"w+"` overwrite; not
+ * exported by `mod.ts`.
+ *
+ * @param path The file, as made by `toPath`.
+ * @param options How to map it.
+ * @returns The map.
+ */
+export let openFile: (path: string, options: OpenFileOptions) => Mmap;
+
 /**
  * Shows bytes `[start, start + length)` of a file-backed map read-only in
  * WebAssembly memory, in place (see `Sys.overlay`), for this library's own
@@ -331,20 +363,45 @@ export class Mmap implements Disposable, Iterable<number> {
       );
     }
     const { offset, length } = place;
+    return Mmap.#openFile(filename, layout, offset, () => length, {
+      create: create === true,
+      overwrite: false,
+    });
+  }
+
+  static {
+    openFile = (path, options) =>
+      Mmap.#openFile(
+        path,
+        layoutFor("map a file", options.access, undefined, undefined),
+        options.offset,
+        options.length,
+        options,
+      );
+  }
+
+  /** Opens (maybe creates) `filename` and maps it; the file is removed again if this made it and then failed. */
+  static #openFile(
+    filename: string,
+    layout: Layout,
+    offset: number,
+    lengthFor: (size: number) => number,
+    how: { create: boolean; overwrite: boolean },
+  ): Mmap {
     const write = layout.kind === "shared";
     let file: FileHandle;
     let created = false;
     try {
       file = sys.open(filename, { write });
     } catch (error) {
-      if (!create || !(error instanceof Deno.errors.NotFound)) {
+      if (!how.create || !(error instanceof Deno.errors.NotFound)) {
         throw error;
       }
       file = sys.open(filename, { write, create: true, exclusive: true });
       created = true;
     }
     try {
-      return Mmap.#mapFile(file, length, offset, layout);
+      return Mmap.#mapFile(file, lengthFor, offset, layout, how.overwrite);
     } catch (error) {
       sys.close(file);
       if (created) Deno.removeSync(filename);
@@ -353,14 +410,18 @@ export class Mmap implements Disposable, Iterable<number> {
   }
 
   /**
-   * Maps a file from a descriptor the caller owns; the map keeps its own
-   * duplicate, so the caller may close theirs. The descriptor is trusted as
-   * given: only code that already has `--allow-ffi` can obtain one.
+   * Maps a file from a descriptor the caller owns; the map has a handle of
+   * its own (on Linux the file opened anew through `/proc/self/fd`,
+   * elsewhere a duplicate), so the caller may close theirs. The descriptor
+   * is trusted as given: only code that already has `--allow-ffi` can
+   * obtain one.
    *
    * @param fd An open file descriptor (Unix).
    * @param options Length, offset and access (or Unix flags/prot).
    * @returns The map, positioned at 0.
-   * @throws {TypeError} If `fd` is not a descriptor number.
+   * @throws {TypeError} If `fd` is not an integer.
+   * @throws {Deno.errors.BadResource} If `fd` is not an open descriptor
+   * (`EBADF`), as in CPython.
    *
    * @example Map standard input's descriptor when it is a file
    * ```ts ignore
@@ -377,7 +438,7 @@ export class Mmap implements Disposable, Iterable<number> {
     const layout = layoutFor("map a descriptor", access, flags, prot);
     const file = sys.duplicate(descriptor);
     try {
-      return Mmap.#mapFile(file, length, offset, layout);
+      return Mmap.#mapFile(file, () => length, offset, layout, false);
     } catch (error) {
       sys.close(file);
       throw error;
@@ -386,11 +447,28 @@ export class Mmap implements Disposable, Iterable<number> {
 
   static #mapFile(
     file: FileHandle,
-    length: number,
+    lengthFor: (size: number) => number,
     offset: number,
     layout: Layout,
+    overwrite: boolean,
   ): Mmap {
-    const size = sys.size(file);
+    // The file's size is read once it is open: what is checked is what is mapped.
+    const size = overwrite ? 0 : sys.size(file);
+    let length = lengthFor(size);
+    const request = { file, offset, ...layout };
+    if (overwrite) {
+      const mapping = sys.mapFile(
+        { ...request, length },
+        { size: offset + length, overwrite: true },
+      );
+      return new Mmap(file, mapping, layout.access, offset);
+    }
+    if (file.device) {
+      // A device has no size to check or grow: map what was asked for.
+      if (length === 0) length = Math.max(size - offset, 0);
+      const mapping = sys.mapFile({ ...request, length });
+      return new Mmap(file, mapping, layout.access, offset);
+    }
     if (offset > size && !(layout.kind === "shared" && length > 0)) {
       throw new RangeError(
         `Cannot map at offset ${offset}: offset is past the end of "${file.path}" (${size} bytes)`,
@@ -398,21 +476,16 @@ export class Mmap implements Disposable, Iterable<number> {
     }
     if (length === 0) length = size - offset;
     const grown = offset + length > size;
-    if (grown) {
-      if (layout.kind !== "shared") {
-        throw new RangeError(
-          `Cannot map ${length} bytes at offset ${offset}: "${file.path}" has only ${size} bytes and the map is not writable`,
-        );
-      }
-      sys.truncate(file, offset + length);
+    if (grown && layout.kind !== "shared") {
+      throw new RangeError(
+        `Cannot map ${length} bytes at offset ${offset}: "${file.path}" has only ${size} bytes and the map is not writable`,
+      );
     }
-    try {
-      const mapping = sys.map({ file, length, offset, ...layout });
-      return new Mmap(file, mapping, layout.access, offset);
-    } catch (error) {
-      if (grown) sys.truncate(file, size);
-      throw error;
-    }
+    const mapping = sys.mapFile(
+      { ...request, length },
+      grown ? { size: offset + length } : undefined,
+    );
+    return new Mmap(file, mapping, layout.access, offset);
   }
 
   /**

@@ -1,45 +1,85 @@
 /**
- * Accepts a path as a string or a `file:` URL.
+ * The one place a path given to the library becomes the path it opens.
+ *
+ * Deno checks `--allow-read`/`--allow-write` against a path made absolute
+ * and normalised lexically (`a/link/../b` is checked as `a/b`), while the
+ * kernel resolves `..` after following `link`. Opening the string as given
+ * would open another file than the one Deno approved. So every entry point
+ * (`Mmap.open`, `memmap`, `load`, `save`, `savez*`, `openMemmap`, `NpzFile`)
+ * turns its argument into the absolute, lexically normalised path here, and
+ * both the permission check and `open(2)` use that one string: the file
+ * opened is the file Deno would open for the same path (symbolic links are
+ * followed as Deno's own file APIs follow them).
  *
  * @module
  */
 
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
+/** A `%` not followed by two hex digits. */
+const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
+
+function refuse(what: string, why: string): never {
+  throw new TypeError(`Cannot open ${what}: ${why}`);
+}
+
 /**
- * Turns a string or `file:` URL into a file system path. A URL becomes the
- * running system's path (`node:url`'s `fileURLToPath`): `/tmp/a b` on Unix,
- * `C:\Temp\a b` (or `\\host\share\a b`) on Windows.
+ * The file system path of a `file:` URL on the running system: `/tmp/a b`
+ * on Unix, `C:\Temp\a b` (or `\\host\share\a b`) on Windows.
  *
- * @param path The path or URL.
- * @returns The path.
- * @throws {TypeError} For another URL scheme, a URL that names no path on
- * this system, an empty path, a NUL, or a non-string.
+ * @param url The URL.
+ * @returns The path it names.
+ * @throws {TypeError} For another scheme, a malformed `%` escape (or one
+ * that is not UTF-8), or a URL that names no path on this system (`node:url`
+ * decides: a host other than `localhost` on Unix, an encoded slash).
  */
-export function toPath(path: string | URL): string {
-  if (path instanceof URL) {
-    if (path.protocol !== "file:") {
-      throw new TypeError(
-        `Cannot open ${path.href}: only file: URLs are supported`,
-      );
-    }
-    let local: string;
-    try {
-      local = fileURLToPath(path);
-    } catch {
-      throw new TypeError(
-        `Cannot open ${path.href}: it names no file path on ${Deno.build.os}`,
-      );
-    }
-    if (local.includes("\0")) {
-      throw new TypeError(`Cannot open ${path.href}: the path contains NUL`);
-    }
-    return local;
+function urlPath(url: URL): string {
+  const what = url.href;
+  if (url.protocol !== "file:") {
+    refuse(what, "only file: URLs are supported");
   }
-  if (typeof path !== "string" || path.length === 0 || path.includes("\0")) {
-    throw new TypeError(
-      `Cannot open ${JSON.stringify(path)}: expected a file path or URL`,
-    );
+  if (BAD_ESCAPE.test(url.pathname)) {
+    refuse(what, "the URL has a malformed % escape");
+  }
+  let path: string;
+  try {
+    path = fileURLToPath(url);
+  } catch (error) {
+    if (error instanceof URIError) {
+      refuse(what, "the URL's % escapes are not UTF-8");
+    }
+    // An encoded "/" and the like: the conversion's own reason.
+    refuse(what, (error as Error).message);
   }
   return path;
+}
+
+/**
+ * Turns a path string or `file:` URL into the absolute, lexically
+ * normalised path that the library checks permissions for and opens.
+ *
+ * @param path The path or URL.
+ * @returns The absolute path.
+ * @throws {TypeError} For a value that is neither, an empty path, a path
+ * with a NUL character, or a URL that is not a plain `file:` URL (see
+ * {@linkcode urlPath}).
+ */
+export function toPath(path: string | URL): string {
+  let text: string;
+  if (path instanceof URL) {
+    text = urlPath(path);
+  } else if (typeof path === "string") {
+    text = path;
+  } else {
+    refuse(
+      path === null ? "null" : typeof path,
+      "expected a file path or file: URL",
+    );
+  }
+  if (text.length === 0) refuse('""', "the path is empty");
+  if (text.includes("\0")) {
+    refuse(JSON.stringify(text), "paths must not contain NUL characters");
+  }
+  return resolve(text);
 }

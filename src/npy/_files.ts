@@ -7,33 +7,9 @@
  */
 
 import { basename, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { sys } from "../ffi/platform.ts";
 
-/**
- * Turns a path or `file:` URL into a path string.
- *
- * @param path The path or URL.
- * @returns The path.
- * @throws {TypeError} If the argument is neither, or a URL not of the `file:` scheme.
- */
-export function toPath(path: string | URL): string {
-  if (typeof path === "string") {
-    if (path === "") throw new TypeError("Cannot use an empty path");
-    return path;
-  }
-  if (path instanceof URL) {
-    if (path.protocol !== "file:") {
-      throw new TypeError(
-        `Cannot use URL ${path.href}: only file: URLs are supported`,
-      );
-    }
-    return fileURLToPath(path);
-  }
-  throw new TypeError(
-    `Cannot use ${typeof path} as a path: expected a string or URL`,
-  );
-}
+export { toPath } from "../mmap/path.ts";
 
 /**
  * Appends an extension unless the path already ends with it, as `np.save`

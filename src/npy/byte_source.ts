@@ -5,6 +5,12 @@
  * @module
  */
 
+import fs from "node:fs";
+import { fromNodeError, osError } from "../ffi/os_error.ts";
+
+/** `O_NONBLOCK` where the platform has it (not on Windows, where opening never waits on a pipe's writer). */
+const NONBLOCK: number = fs.constants.O_NONBLOCK ?? 0;
+
 /** Something bytes can be read from at any offset. */
 export interface ByteSource {
   /** Total number of bytes. */
@@ -35,27 +41,81 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
   };
 }
 
+/** A source over a file opened for reading; close it when done. */
+export interface FileSource extends ByteSource, Disposable {
+  /** Closes the file; idempotent. */
+  close(): void;
+}
+
+/** What `fstat` says a file that is not a regular file is, for messages. */
+function kindOf(stat: fs.Stats): string {
+  if (stat.isFIFO()) return "a FIFO";
+  if (stat.isSocket()) return "a socket";
+  if (stat.isCharacterDevice()) return "a character device";
+  if (stat.isBlockDevice()) return "a block device";
+  return "not a regular file";
+}
+
 /**
- * A source over an open file. The size is taken once, when it is made.
+ * Opens a regular file for reading, never waiting: a FIFO (which would
+ * block `open(2)` until a writer comes), a socket, a device or a directory
+ * is refused. Deno checks `--allow-read` for `path` itself (no FFI is
+ * needed); the file opened is `path` as given, so pass a path made by
+ * `toPath`.
  *
- * @param file The open file; the caller keeps ownership.
+ * @param path The file, as made by `toPath`.
  * @param where The file's name for error messages.
- * @returns The source.
+ * @returns The source; its size is taken once, when it is opened.
+ * @throws {Deno.errors.NotFound} If the file does not exist.
+ * @throws {Deno.errors.IsADirectory} If it is a directory.
+ * @throws {Deno.errors.NotSupported} If it is not a regular file (code `ENODEV`).
+ * @throws {Deno.errors.NotCapable} Without `--allow-read` for the path.
  */
-export function fileSource(file: Deno.FsFile, where: string): ByteSource {
-  const size = file.statSync().size;
+export function openFileSource(path: string, where: string): FileSource {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, fs.constants.O_RDONLY | NONBLOCK);
+  } catch (error) {
+    throw fromNodeError("open", error, path);
+  }
+  let stat: fs.Stats;
+  try {
+    stat = fs.fstatSync(fd);
+  } catch (error) {
+    fs.closeSync(fd);
+    throw fromNodeError("fstat", error, path);
+  }
+  if (!stat.isFile()) {
+    fs.closeSync(fd);
+    throw stat.isDirectory()
+      ? osError("open", "EISDIR", "Is a directory", path)
+      : osError("open", "ENODEV", `Not a regular file: ${kindOf(stat)}`, path);
+  }
+  const size = stat.size;
+  let open = true;
   return {
     size,
     read(offset: number, length: number): Uint8Array {
       checkRange(offset, length, size);
+      if (!open) {
+        throw new Deno.errors.BadResource(`Cannot read ${where}: it is closed`);
+      }
       const out = new Uint8Array(length);
-      file.seekSync(offset, Deno.SeekMode.Start);
       let done = 0;
       while (done < length) {
-        const n = file.readSync(
-          out.subarray(done, Math.min(length, done + (1 << 30))),
-        );
-        if (n === null || n === 0) {
+        let n: number;
+        try {
+          n = fs.readSync(
+            fd,
+            out,
+            done,
+            Math.min(length - done, 1 << 30),
+            offset + done,
+          );
+        } catch (error) {
+          throw fromNodeError("read", error, path);
+        }
+        if (n === 0) {
           throw new Deno.errors.InvalidData(
             `File ended early, expected ${length} bytes but got ${done}, in ${where} at byte ${
               offset + done
@@ -65,6 +125,14 @@ export function fileSource(file: Deno.FsFile, where: string): ByteSource {
         done += n;
       }
       return out;
+    },
+    close(): void {
+      if (!open) return;
+      open = false;
+      fs.closeSync(fd);
+    },
+    [Symbol.dispose](): void {
+      this.close();
     },
   };
 }

@@ -8,7 +8,7 @@ import type { Memmap } from "../memmap/memmap.ts";
 import type { NDArray } from "../memmap/ndarray.ts";
 import { invalidData, quotePath, showBytes } from "./_errors.ts";
 import { toPath } from "./_files.ts";
-import { fileSource } from "./byte_source.ts";
+import { openFileSource } from "./byte_source.ts";
 import { NPY_MAGIC, readNpyHeader } from "./header.ts";
 import { mapNpyData, readNpyArray } from "./npy_array.ts";
 import { NpzFile, npzMmapMode } from "./npz_file.ts";
@@ -137,8 +137,7 @@ export function load(
   let header;
   let size: number;
   {
-    using file = Deno.openSync(filename, { read: true });
-    const source = fileSource(file, where);
+    using source = openFileSource(filename, where);
     size = source.size;
     const head = source.read(0, Math.min(size, NPY_MAGIC.length));
     if (isZip(head)) {

@@ -9,10 +9,14 @@ import { type Memmap, memmap } from "../memmap/memmap.ts";
 import { NDArray } from "../memmap/ndarray.ts";
 import { quotePath } from "./_errors.ts";
 import { toPath } from "./_files.ts";
-import { type ByteSource, bytesSource, fileSource } from "./byte_source.ts";
+import { bytesSource, type FileSource, openFileSource } from "./byte_source.ts";
 import { readNpyHeader } from "./header.ts";
 import { mapNpyData, readNpyArray } from "./npy_array.ts";
 import { ZIP_STORED, type ZipEntry, ZipReader } from "./zip_reader.ts";
+
+// Closes the files of archives that were dropped without close(): each
+// archive is registered with its file, which does not refer back to it.
+const forgotten = new FinalizationRegistry<FileSource>((file) => file.close());
 
 /** How `.npz` members may be mapped: read-only or copy-on-write. */
 export type NpzMmapMode = "r" | "c";
@@ -68,8 +72,7 @@ export class NpzFile implements Disposable {
   readonly filename: string;
   /** The mapping mode for stored members, or `null` to read into memory. */
   readonly mmapMode: NpzMmapMode | null;
-  #file: Deno.FsFile | null;
-  readonly #source: ByteSource;
+  #file: FileSource | null;
   readonly #zip: ZipReader;
   readonly #where: string;
   readonly #byName = new Map<string, ZipEntry>();
@@ -87,15 +90,15 @@ export class NpzFile implements Disposable {
     this.filename = toPath(path);
     this.mmapMode = npzMmapMode(options.mmapMode);
     this.#where = quotePath(this.filename);
-    const file = Deno.openSync(this.filename, { read: true });
+    const file = openFileSource(this.filename, this.#where);
     try {
-      this.#source = fileSource(file, this.#where);
-      this.#zip = new ZipReader(this.#source, this.#where);
+      this.#zip = new ZipReader(file, this.#where);
     } catch (e) {
       file.close();
       throw e;
     }
     this.#file = file;
+    forgotten.register(this, file, this);
     this.files = this.#zip.entries.map((e) => {
       this.#byName.set(e.name, e);
       return e.name.endsWith(".npy") ? e.name.slice(0, -4) : e.name;
@@ -140,7 +143,8 @@ export class NpzFile implements Disposable {
    * ```
    */
   get(name: string): NDArray | Memmap {
-    if (this.#file === null) {
+    const file = this.#file;
+    if (file === null) {
       throw new Deno.errors.BadResource(
         `Cannot read member ${
           JSON.stringify(name)
@@ -174,7 +178,7 @@ export class NpzFile implements Disposable {
           shape: [entry.size],
         });
       }
-      const header = readNpyHeader(this.#source, start, where, end);
+      const header = readNpyHeader(file, start, where, end);
       return mapNpyData(
         this.filename,
         header,
@@ -195,7 +199,9 @@ export class NpzFile implements Disposable {
 
   /** Closes the archive file. Idempotent; arrays already returned stay usable. */
   close(): void {
-    this.#file?.close();
+    if (this.#file === null) return;
+    forgotten.unregister(this);
+    this.#file.close();
     this.#file = null;
   }
 

@@ -7,11 +7,12 @@
 
 import { dtype as toDType, type DTypeLike } from "../memmap/dtype.ts";
 import type { NameOf } from "../memmap/types.ts";
-import { type Memmap, memmap } from "../memmap/memmap.ts";
+import { Memmap } from "../memmap/memmap.ts";
+import { openFile } from "../mmap/mmap.ts";
 import { normalizeShape, shapeSize } from "../memmap/shape.ts";
 import { quotePath } from "./_errors.ts";
-import { toPath, writeAll } from "./_files.ts";
-import { fileSource } from "./byte_source.ts";
+import { toPath } from "./_files.ts";
+import { openFileSource } from "./byte_source.ts";
 import { formatNpyHeader, type NpyVersion, readNpyHeader } from "./header.ts";
 import { mapNpyData } from "./npy_array.ts";
 
@@ -106,8 +107,7 @@ export function openMemmap(
     let header;
     let size: number;
     {
-      using file = Deno.openSync(filename, { read: true });
-      const source = fileSource(file, where);
+      using source = openFileSource(filename, where);
       size = source.size;
       header = readNpyHeader(source, 0, where);
     }
@@ -151,43 +151,28 @@ export function openMemmap(
     shape,
     version as NpyVersion | undefined,
   );
-  const existed = exists(filename);
+  // The file is mapped from byte 0, header included, and replaced only once
+  // everything that can fail has succeeded (see openFile's overwrite).
+  const mmap = openFile(filename, {
+    access: "write",
+    offset: 0,
+    length: () => header.length + nbytes,
+    create: true,
+    overwrite: true,
+  });
   try {
-    {
-      using file = Deno.openSync(filename, {
-        read: true,
-        write: true,
-        create: true,
-        truncate: true,
-      });
-      writeAll(file, header);
-      file.truncateSync(header.length + nbytes);
-    }
-    return memmap(filename, {
-      dtype: dt,
+    mmap.bytes.set(header, 0);
+    return new Memmap(mmap, {
+      filename,
       mode: "r+",
       offset: header.length,
+      start: header.length,
+      dtype: dt,
       shape,
       order: fortranOrder ? "F" : "C",
     });
   } catch (e) {
-    if (!existed) {
-      try {
-        Deno.removeSync(filename);
-      } catch {
-        // Never created.
-      }
-    }
-    throw e;
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
+    mmap.close();
     throw e;
   }
 }

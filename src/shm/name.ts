@@ -29,14 +29,15 @@ export function randomName(): string {
 
 /**
  * Checks a block name given by the caller. Names are the ones Python shows
- * in `SharedMemory.name`: no leading slash (POSIX adds it), no `/` at all,
- * and at most `sys.sharedNameMax` bytes of UTF-8 (255 on Linux, the length
- * of a file name in `/dev/shm`; 30 on macOS).
+ * in `SharedMemory.name`: no `/` but for one leading slash, which POSIX adds
+ * anyway (so `"/x"` names the same block as `"x"`, as in Python), and at
+ * most `sys.sharedNameMax` bytes of UTF-8 after it (255 on Linux, the
+ * length of a file name in `/dev/shm`; 30 on macOS).
  *
  * @param name The name.
  * @returns The name, unchanged.
  * @throws {TypeError} If it is not a string, is empty, `.` or `..`, holds `/`
- * or a NUL character, or is too long.
+ * (but for one leading slash) or a NUL character, or is too long.
  */
 export function checkName(name: unknown): string {
   if (typeof name !== "string") {
@@ -44,19 +45,20 @@ export function checkName(name: unknown): string {
       `Cannot use ${typeof name} as a shared memory name: expected a string`,
     );
   }
-  if (name === "" || name === "." || name === "..") {
+  const bare = name.startsWith("/") ? name.slice(1) : name;
+  if (bare === "" || bare === "." || bare === "..") {
     throw new TypeError(
       `Cannot use ${JSON.stringify(name)} as a shared memory name`,
     );
   }
-  if (name.includes("/") || name.includes("\0")) {
+  if (bare.includes("/") || bare.includes("\0")) {
     throw new TypeError(
       `Cannot use ${
         JSON.stringify(name)
-      } as a shared memory name: names must not contain "/" or NUL`,
+      } as a shared memory name: names must not contain "/" (but for one leading slash) or NUL`,
     );
   }
-  const bytes = encoder.encode(name).length;
+  const bytes = encoder.encode(bare).length;
   const limit = sys.sharedNameMax ?? DEFAULT_NAME_MAX;
   if (bytes > limit) {
     throw new TypeError(

@@ -206,9 +206,13 @@ export class SharedMemory implements Disposable {
     }
     const { file } = opened;
     try {
-      if (create) sys.truncate(file, size);
+      // A new block is sized with its memory reserved: a full /dev/shm is
+      // an error here, not a fault on first write.
       const length = create ? size : sys.size(file);
-      this.#mapping = sys.map({ file, length, offset: 0, kind: "shared" });
+      this.#mapping = sys.mapFile(
+        { file, length, offset: 0, kind: "shared" },
+        create ? { size } : undefined,
+      );
     } catch (error) {
       if (create) {
         try {

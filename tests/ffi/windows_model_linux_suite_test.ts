@@ -18,6 +18,8 @@ const UNIX_ONLY: Readonly<Record<string, string>> = {
     "descriptors are Unix; on Windows fromFd() throws NotSupported (windows_sys_test.ts)",
   "Mmap.madvise(MADV_DONTNEED) drops private anonymous pages to zero":
     "madvise is a no-op on Windows by design",
+  "Mmap.fromFd() of a descriptor that is not open is EBADF, as in CPython":
+    "descriptors are Unix; on Windows fromFd() throws NotSupported (windows_sys_test.ts)",
 };
 
 type TestFn = (t: Deno.TestContext) => void | Promise<void>;

@@ -547,8 +547,21 @@ Deno.test({
     } finally {
       libc().close(fd); // the map's duplicate stays open until the map closes
     }
-    assert.throws(() => Mmap.fromFd(-1), TypeError);
     assert.throws(() => Mmap.fromFd(1.5), TypeError);
+  },
+});
+
+Deno.test({
+  name:
+    "Mmap.fromFd() of a descriptor that is not open is EBADF, as in CPython",
+  ignore: WINDOWS,
+  fn() {
+    for (const fd of [-1, -2, 1_000_000]) {
+      assert.throws(() => Mmap.fromFd(fd), {
+        name: "BadResource",
+        code: "EBADF",
+      });
+    }
   },
 });
 

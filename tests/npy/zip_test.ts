@@ -3,7 +3,7 @@ import * as zlib from "node:zlib";
 import {
   type ByteSource,
   bytesSource,
-  fileSource,
+  openFileSource,
 } from "../../src/npy/byte_source.ts";
 import { crc32 } from "../../src/npy/crc32.ts";
 import { readNpyHeader } from "../../src/npy/header.ts";
@@ -461,9 +461,9 @@ Deno.test("ZipReader refuses unsupported methods, encryption and several disks",
   );
 });
 
-Deno.test("fileSource() reads a zip from an open file like bytesSource()", () => {
-  using file = Deno.openSync(FIXTURES + "deflated.npz");
-  const zip = new ZipReader(fileSource(file, "deflated.npz"), "deflated.npz");
+Deno.test("openFileSource() reads a zip from a file like bytesSource()", () => {
+  using file = openFileSource(FIXTURES + "deflated.npz", "deflated.npz");
+  const zip = new ZipReader(file, "deflated.npz");
   const mem = new ZipReader(
     bytesSource(Deno.readFileSync(FIXTURES + "deflated.npz")),
     "x",

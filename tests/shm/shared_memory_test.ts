@@ -282,11 +282,45 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    'SharedMemory "/x" is the block "x", as in Python; its name is shown as given',
+  ignore: linuxOnly,
+  fn() {
+    const name = uniqueName("slash");
+    try {
+      using created = new SharedMemory({
+        name: `/${name}`,
+        create: true,
+        size: 16,
+      });
+      assert.equal(created.name, `/${name}`);
+      assert.ok(shmExists(name));
+      created.buf[3] = 33;
+      using attached = new SharedMemory({ name });
+      assert.equal(attached.buf[3], 33);
+      using again = new SharedMemory({ name: created.name });
+      assert.equal(again.buf[3], 33);
+      assert.throws(
+        () => new SharedMemory({ name, create: true, size: 16 }),
+        Deno.errors.AlreadyExists,
+      );
+      created.unlink();
+      assert.equal(shmExists(name), false);
+    } finally {
+      removeShm(name);
+    }
+  },
+});
+
 Deno.test("SharedMemory names with / or beyond the system's limit throw TypeError", () => {
   const limit = sys.sharedNameMax ?? 255; // 255 bytes on Linux, 260 on Windows
   const bad = [
     "a/b",
-    "/leading",
+    "//two",
+    "/a/b",
+    "/",
+    "/..",
     "trailing/",
     "",
     ".",

@@ -1,0 +1,461 @@
+/**
+ * Files of the POSIX backend: opening them without waiting, telling what
+ * they are, growing them with their disk blocks reserved, and the claims
+ * that keep the library from cutting a file under its own maps.
+ *
+ * **Claims.** A shrink of a file under a live map makes the next access to
+ * the lost pages fault (`SIGBUS`): the process dies. The library knows its
+ * own maps, so each open handle claims the byte range it maps with an
+ * open-file-description read lock (`F_OFD_SETLK`, Linux 3.15+), and a
+ * shrink first takes a write lock on the bytes it cuts, without waiting:
+ * when another handle claims any of them, the shrink is refused with
+ * `Deno.errors.Busy` (`EBUSY`) and nothing changes. Such locks belong to the
+ * open file description, so they tell apart two handles of one file in the
+ * same process (or in two Workers) as well as in two processes using this
+ * library. Elsewhere, a whole-file `flock(2)` does the same job more
+ * coarsely. Claims only see handles of this library: another program can
+ * still truncate a file while it is mapped. A lock held by another program
+ * (a classic `fcntl` lock, reported with its process id) does not count as
+ * a map.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { PLATFORM, type PlatformConstants } from "./constants.ts";
+import { errno, libc, strerror } from "./libc.ts";
+import { osError } from "./os_error.ts";
+import { requireFileAccess } from "./permissions.ts";
+import type { FileHandle, OpenOptions } from "./sys.ts";
+
+const C: PlatformConstants = PLATFORM;
+const encoder = new TextEncoder();
+
+let scratch = new Uint8Array(1024);
+
+/** `text` as a NUL-terminated C string, in a reused buffer (valid until the next call). */
+export function cString(text: string): Uint8Array<ArrayBuffer> {
+  if (scratch.length < text.length * 3 + 1) {
+    scratch = new Uint8Array(text.length * 3 + 1);
+  }
+  const { written } = encoder.encodeInto(text, scratch);
+  scratch[written] = 0;
+  return scratch;
+}
+
+/** The mode argument of `open`/`shm_open` in both places it may be read (see libc.ts). */
+export function variadicMode(
+  mode: number,
+): [number, number, number, number, number, number, number] {
+  return [mode, 0, 0, 0, 0, 0, mode];
+}
+
+/**
+ * Checks a byte count or offset on its way to the C library: past here it
+ * becomes a 64-bit integer, where a fraction or a value beyond 2^53 would
+ * be cut or wrap (arguments are validated before; this is the last guard).
+ *
+ * @throws {RangeError} Unless `n` is a safe integer of at least 0.
+ */
+export function checkBytes(n: number, what: string): number {
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new RangeError(
+      `Cannot use ${n} as ${what}: must be an integer in 0..2^53-1`,
+    );
+  }
+  return n;
+}
+
+/** The symbolic name of an errno value. */
+export function errnoName(code: number): string {
+  return C.errnoNames[code] ?? `E${code}`;
+}
+
+/** Throws the error of the OS call that just failed. */
+export function fail(
+  call: string,
+  path?: string,
+  code: number = errno(),
+): never {
+  throw osError(call, errnoName(code), strerror(code), path);
+}
+
+/**
+ * A descriptor, shared by its handle and by the backstops: a forgotten
+ * handle's descriptor is closed only once no forgotten mapping of it is
+ * still to be released, so a file keeps its claims for as long as any of it
+ * is mapped.
+ */
+export interface Descriptor {
+  /** The descriptor; -1 once closed. */
+  fd: number;
+  /** Live mappings of it. */
+  maps: number;
+  /** Whether its handle was collected without being closed. */
+  dropped: boolean;
+  /** Whether it takes part in claims (regular files). */
+  readonly claims: boolean;
+}
+
+function closeDescriptor(d: Descriptor): void {
+  if (d.fd < 0) return;
+  // A descriptor shares its open file description (and so its locks) with
+  // the caller's in Mmap.fromFd's fallback: let go of the claims explicitly.
+  if (d.claims) setLock(d.fd, "unlock", 0, Infinity);
+  libc().close(d.fd);
+  d.fd = -1;
+}
+
+// Backstop for handles users forget to close.
+const descriptors = new FinalizationRegistry<Descriptor>((d) => {
+  d.dropped = true;
+  if (d.maps === 0) closeDescriptor(d);
+});
+
+/**
+ * Called by the mappings' backstop once a forgotten mapping of `d` has been
+ * released.
+ */
+export function mappingReleased(d: Descriptor): void {
+  d.maps--;
+  if (d.dropped && d.maps === 0) closeDescriptor(d);
+}
+
+/** An open descriptor. */
+export class PosixFile implements FileHandle {
+  readonly descriptor: Descriptor;
+  readonly path: string;
+  readonly device: boolean;
+  /** The bytes this handle claims (see {@linkcode claim}). */
+  claimed = { start: 0, end: Infinity };
+  constructor(fd: number, path: string, kind: "file" | "device" | "shm") {
+    this.descriptor = { fd, maps: 0, dropped: false, claims: kind === "file" };
+    this.path = path;
+    this.device = kind === "device";
+    descriptors.register(this, this.descriptor, this);
+  }
+
+  /** The descriptor; -1 once closed. */
+  get fd(): number {
+    return this.descriptor.fd;
+  }
+
+  /** Closes the descriptor; idempotent. */
+  close(): void {
+    descriptors.unregister(this);
+    closeDescriptor(this.descriptor);
+  }
+}
+
+/** The handle, or BadResource when it is closed. */
+export function live(file: FileHandle): PosixFile {
+  const posix = file as PosixFile;
+  if (posix.fd < 0) {
+    throw new Deno.errors.BadResource(
+      `Cannot use "${file.path}": file is closed`,
+    );
+  }
+  return posix;
+}
+
+const S_IFMT = 0o170000;
+const TYPES: Readonly<Record<number, string>> = {
+  0o100000: "file",
+  0o040000: "a directory",
+  0o020000: "a character device",
+  0o060000: "a block device",
+  0o010000: "a FIFO",
+  0o140000: "a socket",
+  0o120000: "a symbolic link",
+};
+
+/** `fstat` of a descriptor: the file type bits and the size. */
+export function fstat(
+  fd: number,
+  path: string,
+): { type: string; size: number } {
+  const c = libc();
+  const stat = new Uint8Array(C.stat.bytes);
+  let result: number;
+  if (c.fstat_inode64 != null) result = c.fstat_inode64(fd, stat);
+  else if (c.fstat != null) result = c.fstat(fd, stat);
+  else if (c.fxstat64 != null) {
+    // _STAT_VER: 1 on x86_64, 0 on the generic layout (aarch64).
+    result = c.fxstat64(Deno.build.arch === "x86_64" ? 1 : 0, fd, stat);
+  } else {
+    throw new Deno.errors.NotSupported(
+      "Cannot tell what a file is: the C library has no fstat",
+    );
+  }
+  if (result !== 0) fail("fstat", path);
+  const view = new DataView(stat.buffer);
+  const mode = view.getUint16(C.stat.modeOffset, true);
+  return {
+    type: TYPES[mode & S_IFMT] ?? "not a regular file",
+    size: Number(view.getBigInt64(C.stat.sizeOffset, true)),
+  };
+}
+
+/**
+ * What kind of handle a descriptor makes: regular files and devices are
+ * mapped; anything else is refused (a directory as `EISDIR`, the rest as
+ * `ENODEV`, what `mmap` says of them).
+ */
+function kindOf(fd: number, path: string): "file" | "device" {
+  const { type } = fstat(fd, path);
+  if (type === "file") return "file";
+  if (type === "a character device" || type === "a block device") {
+    return "device";
+  }
+  if (type === "a directory") {
+    throw osError("open", "EISDIR", "Is a directory", path);
+  }
+  throw osError("open", "ENODEV", `Not a regular file: ${type}`, path);
+}
+
+type LockKind = "read" | "write" | "unlock";
+type LockResult = "ok" | "busy" | "skip";
+
+const lockBuffer = new Uint8Array(C.ofdLocks?.bytes ?? 32);
+const lockView = new DataView(lockBuffer.buffer);
+const LOCK_TYPES = { read: 0, write: 1, unlock: 2 } as const; // F_RDLCK, F_WRLCK, F_UNLCK
+const USE_OFD = C.ofdLocks !== null &&
+  (Deno.build.os === "linux" || Deno.build.os === "android");
+// flock(2) operations
+const LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
+
+function fillLock(type: number, start: number, end: number): void {
+  const L = C.ofdLocks!;
+  lockBuffer.fill(0);
+  lockView.setInt16(0, type, true);
+  lockView.setInt16(2, 0, true); // SEEK_SET
+  lockView.setBigInt64(L.startOffset, BigInt(start), true);
+  // A length of 0 locks to the end of the file, however far it grows.
+  lockView.setBigInt64(
+    L.lenOffset,
+    end === Infinity ? 0n : BigInt(end - start),
+    true,
+  );
+}
+
+/**
+ * Sets this descriptor's lock on `[start, end)` without waiting.
+ *
+ * @returns `"busy"` when a claim of another handle of this library (an
+ * open-file-description lock) is in the way; `"skip"` when locks are not
+ * available here or only another program's lock is in the way (then the
+ * range is not claimed).
+ */
+function setLock(
+  fd: number,
+  kind: LockKind,
+  start: number,
+  end: number,
+): LockResult {
+  if (end <= start) return "ok";
+  const c = libc();
+  if (!USE_OFD) {
+    // Whole-file flock: shared for a map, exclusive for a shrink.
+    const op = kind === "read" ? LOCK_SH : kind === "write" ? LOCK_EX : LOCK_UN;
+    if (c.flock(fd, op | LOCK_NB) === 0) return "ok";
+    const name = errnoName(errno());
+    return name === "EWOULDBLOCK" || name === "EAGAIN" ? "busy" : "skip";
+  }
+  const L = C.ofdLocks!;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    fillLock(LOCK_TYPES[kind], start, end);
+    if (c.fcntl(fd, L.F_OFD_SETLK, lockBuffer) === 0) return "ok";
+    const name = errnoName(errno());
+    if (name !== "EAGAIN" && name !== "EACCES") return "skip";
+    // Whose lock is in the way? An open-file-description lock reports no
+    // process (-1): a claim of this library. A classic POSIX lock names the
+    // process of another program, which says nothing about its maps.
+    fillLock(LOCK_TYPES[kind], start, end);
+    if (c.fcntl(fd, L.F_OFD_GETLK, lockBuffer) !== 0) return "busy";
+    if (lockView.getInt16(0, true) !== LOCK_TYPES.unlock) {
+      return lockView.getInt32(L.pidOffset, true) === -1 ? "busy" : "skip";
+    }
+    // Gone in the meantime: try again.
+  }
+  return "busy";
+}
+
+function busy(call: string, what: string, path: string): never {
+  throw osError(call, "EBUSY", what, path);
+}
+
+/**
+ * Claims `[start, end)` of the file for a map of this handle (and releases
+ * whatever else the handle claimed).
+ *
+ * @throws {Deno.errors.Busy} If another handle is cutting the file right now.
+ */
+export function claim(file: PosixFile, start: number, end: number): void {
+  const d = file.descriptor;
+  if (!d.claims) return;
+  file.claimed = { start, end };
+  if (setLock(d.fd, "read", start, end) === "busy") {
+    busy(
+      "fcntl",
+      "The file is being resized by another handle; try again",
+      file.path,
+    );
+  }
+  if (!USE_OFD) return;
+  setLock(d.fd, "unlock", 0, start);
+  if (end !== Infinity) setLock(d.fd, "unlock", end, Infinity);
+}
+
+/**
+ * Takes the bytes from `from` on for this handle alone, before cutting or
+ * overwriting them; undo with {@linkcode claim}.
+ *
+ * @throws {Deno.errors.Busy} If another handle of this library maps any of
+ * them (nothing is changed then).
+ */
+export function claimTail(file: PosixFile, from: number, call: string): void {
+  const d = file.descriptor;
+  if (!d.claims) return;
+  if (setLock(d.fd, "write", from, Infinity) !== "busy") return;
+  // flock: the failed conversion may have dropped the shared lock; take it back.
+  if (!USE_OFD) setLock(d.fd, "read", 0, Infinity);
+  busy(
+    call,
+    from === 0
+      ? "The file is mapped by another live map; close it first"
+      : `A live map of the file covers bytes past ${from}; close it first`,
+    file.path,
+  );
+}
+
+/**
+ * Goes back to the handle's claim after {@linkcode claimTail}, keeping only
+ * the bytes below `size` when the file was cut to `size`.
+ */
+export function restoreClaim(file: PosixFile, size = Infinity): void {
+  const { start, end } = file.claimed;
+  claim(file, start, Math.max(start, Math.min(end, size)));
+}
+
+/**
+ * Opens a file: the path made absolute and normalised, checked against
+ * Deno's permissions and opened as that same string, without waiting (a
+ * FIFO would block `open(2)` until a writer comes); only regular files and
+ * devices are kept. A regular file is claimed whole until it is mapped.
+ */
+export function openFile(path: string, options: OpenOptions): PosixFile {
+  if (path.includes("\0")) {
+    throw new TypeError(
+      `Cannot open ${JSON.stringify(path)}: paths must not contain NUL`,
+    );
+  }
+  const target = resolve(path);
+  requireFileAccess(target, options.write || options.create === true);
+  let flags = (options.write ? C.O_RDWR : C.O_RDONLY) | C.O_CLOEXEC |
+    C.O_NONBLOCK;
+  if (options.create) flags |= C.O_CREAT;
+  if (options.exclusive) flags |= C.O_EXCL;
+  if (options.truncate) flags |= C.O_TRUNC;
+  const fd = libc().open(cString(target), flags, ...variadicMode(0o666));
+  if (fd < 0) fail("open", target);
+  return adopt(fd, target);
+}
+
+/** Wraps a fresh descriptor after checking what it is; closes it on refusal. */
+function adopt(fd: number, path: string): PosixFile {
+  let kind: "file" | "device";
+  try {
+    kind = kindOf(fd, path);
+  } catch (error) {
+    libc().close(fd);
+    throw error;
+  }
+  const file = new PosixFile(fd, path, kind);
+  try {
+    claim(file, 0, Infinity);
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+  return file;
+}
+
+const F_GETFL = 3;
+const O_ACCMODE = 3;
+
+/**
+ * Opens a descriptor the caller owns with a handle of its own. On Linux it
+ * is opened anew through `/proc/self/fd` (same file, same access), so that
+ * its claims are its own even when the caller maps the same descriptor
+ * twice; elsewhere, or where that fails, it is `dup`'d.
+ */
+export function duplicateFile(fd: number): PosixFile {
+  const path = `fd ${fd}`;
+  if (typeof fd !== "number" || !Number.isInteger(fd)) {
+    throw new TypeError(`Cannot map descriptor ${fd}: not a file descriptor`);
+  }
+  // Outside int: no such descriptor, as the kernel says of negative ones.
+  if (fd < 0 || fd > 0x7fff_ffff) {
+    throw osError("dup", "EBADF", "Bad file descriptor", path);
+  }
+  const c = libc();
+  const mode = c.fcntl(fd, F_GETFL, null);
+  if (mode < 0) fail("fcntl", path);
+  let copy = -1;
+  if (Deno.build.os === "linux" && (mode & O_ACCMODE) !== 1) {
+    copy = c.open(
+      cString(`/proc/self/fd/${fd}`),
+      (mode & O_ACCMODE) | C.O_CLOEXEC | C.O_NONBLOCK,
+      ...variadicMode(0),
+    );
+  }
+  if (copy < 0) copy = c.dup(fd);
+  if (copy < 0) fail("dup", path);
+  return adopt(copy, path);
+}
+
+/** Disk-space errors of `fallocate`; any other failure means "cannot reserve here". */
+const NO_SPACE = new Set(["ENOSPC", "EDQUOT", "EFBIG", "EIO", "EINTR"]);
+
+/**
+ * Reserves the disk blocks of `[start, end)` (Linux `fallocate`, mode 0), so
+ * that writing them through a map cannot meet a full disk. Where the file
+ * system cannot reserve (no `fallocate`), the bytes stay unreserved.
+ *
+ * @throws {Error} `ENOSPC` (or `EDQUOT`) when the disk cannot hold them.
+ */
+export function reserve(file: PosixFile, start: number, end: number): void {
+  const fallocate = libc().fallocate;
+  if (fallocate == null || end <= start) return;
+  if (fallocate(file.fd, 0, BigInt(start), BigInt(end - start)) === 0) return;
+  const code = errno();
+  if (NO_SPACE.has(errnoName(code))) fail("fallocate", file.path, code);
+}
+
+const FALLOC_FL_ZERO_RANGE = 0x10;
+const ZEROS = new Uint8Array(1 << 20);
+
+/**
+ * Makes `[0, length)` of the file read as zeros, keeping its blocks:
+ * `fallocate(FALLOC_FL_ZERO_RANGE)` where the file system has it, writing
+ * zeros elsewhere.
+ */
+export function zero(file: PosixFile, length: number): void {
+  const c = libc();
+  if (length <= 0) return;
+  if (
+    c.fallocate != null &&
+    c.fallocate(file.fd, FALLOC_FL_ZERO_RANGE, 0n, BigInt(length)) === 0
+  ) {
+    return;
+  }
+  for (let at = 0; at < length;) {
+    const n = Math.min(ZEROS.length, length - at);
+    const written = Number(c.pwrite(file.fd, ZEROS, BigInt(n), BigInt(at)));
+    if (written < 0) {
+      if (errnoName(errno()) === "EINTR") continue;
+      fail("pwrite", file.path);
+    }
+    at += written;
+  }
+}

@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { denoRunWithin, tempDir } from "../test_util.ts";
+
+const linuxOnly = { ignore: Deno.build.os !== "linux" };
+
+/** Every entry point that opens a path, as the subprocess calls it. */
+const ENTRY_POINTS = `
+const calls = {
+  "Mmap.open read": (p) => Mmap.open(p, { access: "read" }),
+  "Mmap.open write": (p) => Mmap.open(p),
+  "Mmap.open create": (p) => Mmap.open(p, { create: true, length: 8 }),
+  "memmap r": (p) => memmap(p, { mode: "r" }),
+  "memmap r+": (p) => memmap(p, { mode: "r+", shape: [8] }),
+  "memmap w+": (p) => memmap(p, { mode: "w+", shape: [8] }),
+  "memmap c": (p) => memmap(p, { mode: "c" }),
+  load: (p) => load(p),
+  "load mmapMode": (p) => load(p, { mmapMode: "r" }),
+  "openMemmap r": (p) => openMemmap(p, { mode: "r" }),
+  "openMemmap w+": (p) => openMemmap(p, { mode: "w+", shape: [8] }),
+  NpzFile: (p) => new NpzFile(p),
+};
+`;
+
+Deno.test(
+  "special files (FIFO, socket, directory) are refused at once by every entry point, never waited on",
+  linuxOnly,
+  async () => {
+    using dir = tempDir();
+    const fifo = `${dir.path}/fifo`;
+    const made = new Deno.Command("mkfifo", { args: [fifo] }).outputSync();
+    assert.ok(made.success, "mkfifo");
+    const socket = `${dir.path}/socket`;
+    using _listener = Deno.listen({ transport: "unix", path: socket });
+    const directory = `${dir.path}/directory`;
+    Deno.mkdirSync(directory);
+    const result = await denoRunWithin(
+      ["-A"],
+      `
+      import { Mmap, memmap, load, openMemmap, NpzFile } from "MOD";
+      ${ENTRY_POINTS}
+      const rows = [];
+      for (const path of ${JSON.stringify([fifo, socket, directory])}) {
+        for (const [name, call] of Object.entries(calls)) {
+          try {
+            call(path);
+            rows.push([path, name, "opened", ""]);
+          } catch (e) {
+            rows.push([path, name, e.name, e.code ?? ""]);
+          }
+        }
+      }
+      console.log(JSON.stringify(rows));
+      `,
+      60_000,
+    );
+    assert.equal(result.timedOut, false, "an entry point waited on the file");
+    assert.equal(result.code, 0, result.stderr);
+    const rows: string[][] = JSON.parse(result.stdout);
+    assert.equal(rows.length, 3 * 12);
+    for (const [path, name, error, code] of rows) {
+      const where = `${name} of ${path}`;
+      if (path === directory) {
+        assert.deepEqual([error, code], ["IsADirectory", "EISDIR"], where);
+      } else if (path === socket) {
+        // open(2) of a socket is ENXIO; when it opens (read-only), ENODEV.
+        assert.ok(["ENODEV", "ENXIO"].includes(code), `${where}: ${code}`);
+      } else {
+        assert.deepEqual([error, code], ["NotSupported", "ENODEV"], where);
+      }
+    }
+    // Nothing was made in their place.
+    assert.equal(Deno.lstatSync(fifo).isFile, false);
+    assert.ok(Deno.lstatSync(directory).isDirectory);
+  },
+);
+
+Deno.test(
+  "a character device such as /dev/zero maps for the length asked, without being grown",
+  linuxOnly,
+  async () => {
+    const { Mmap } = await import("../../mod.ts");
+    using m = Mmap.open("/dev/zero", { access: "read", length: 8192 });
+    assert.equal(m.length, 8192);
+    assert.ok(m.bytes.every((b) => b === 0));
+    using w = Mmap.open("/dev/zero", { length: 4096 });
+    w.set(10, 7);
+    assert.equal(w.get(10), 7);
+    // Mapping the "whole" device maps nothing: it has no size.
+    using empty = Mmap.open("/dev/zero", { access: "read" });
+    assert.equal(empty.length, 0);
+  },
+);
