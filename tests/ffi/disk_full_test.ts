@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { denoRunWithin, tempDir } from "../test_util.ts";
+
+/**
+ * A small file system of its own: a 2 MiB tmpfs, `noexec` (so that an
+ * executable map fails after the file has grown), mounted for the test.
+ * `null` where mounting is not allowed (not root, no mount namespace): the
+ * tests that need it are skipped then.
+ */
+function mountSmall(dir: string): string | null {
+  if (Deno.build.os !== "linux") return null;
+  const point = `${dir}/small`;
+  Deno.mkdirSync(point);
+  try {
+    const out = new Deno.Command("mount", {
+      args: ["-t", "tmpfs", "-o", "size=2m,noexec", "tmpfs", point],
+      stdout: "null",
+      stderr: "null",
+    }).outputSync();
+    return out.success ? point : null;
+  } catch {
+    return null;
+  }
+}
+
+function unmount(point: string): void {
+  new Deno.Command("umount", { args: [point] }).outputSync();
+}
+
+const small = (() => {
+  const dir = Deno.makeTempDirSync({ prefix: "mmap-mount-" });
+  const point = mountSmall(dir);
+  if (point !== null) unmount(point);
+  Deno.removeSync(dir, { recursive: true });
+  return point !== null;
+})();
+
+/**
+ * Runs `code` against a full 2 MiB file system at `FS` (a 1.5 MiB filler
+ * leaves half a MiB) in a subprocess: on a full disk a write to an
+ * unreserved page of a map is SIGBUS.
+ */
+async function onFullDisk(code: string) {
+  using dir = tempDir();
+  const point = mountSmall(dir.path)!;
+  try {
+    Deno.writeFileSync(`${point}/filler`, new Uint8Array(1536 << 10));
+    return await denoRunWithin(
+      ["-A"],
+      code.replaceAll("FS", JSON.stringify(point)),
+    );
+  } finally {
+    unmount(point);
+  }
+}
+
+Deno.test({
+  name:
+    "on a full disk every call that grows a file for a writable map fails with ENOSPC (no SIGBUS) and leaves the file",
+  ignore: !small,
+  async fn() {
+    const result = await onFullDisk(`
+      import { memmap, Mmap, openMemmap, SharedMemory } from "MOD";
+      const fs = FS;
+      const path = fs + "/data.bin";
+      Deno.writeFileSync(path, new Uint8Array(4096).fill(9));
+      const grows = {
+        "memmap w+ new": () => memmap(fs + "/new.bin", { mode: "w+", shape: [3e6] }).fill(1),
+        "memmap w+ over": () => memmap(path, { mode: "w+", shape: [3e6] }).fill(1),
+        "memmap r+ grow": () => memmap(path, { mode: "r+", shape: [3e6] }).fill(1),
+        "openMemmap w+": () => openMemmap(fs + "/new.npy", { mode: "w+", dtype: "u1", shape: [3e6] }).fill(1),
+        "Mmap.open length": () => Mmap.open(path, { length: 3e6 }).bytes.fill(1),
+        "Mmap.open create": () => Mmap.open(fs + "/new.bin", { create: true, length: 3e6 }).bytes.fill(1),
+        "Mmap.resize()": () => { using m = Mmap.open(path); m.resize(3e6); m.bytes.fill(1); },
+      };
+      const rows = [];
+      for (const [name, grow] of Object.entries(grows)) {
+        try {
+          grow();
+          rows.push([name, "done"]);
+        } catch (e) {
+          rows.push([name, e.code]);
+        }
+        rows.push([name + ": bytes", Array.from(Deno.readFileSync(path)).every((b) => b === 9) && Deno.statSync(path).size]);
+        rows.push([name + ": files", [...Deno.readDirSync(fs)].map((e) => e.name).sort().join(",")]);
+      }
+      // What fits is still fine, and its blocks are there.
+      using fits = memmap(fs + "/fits.bin", { mode: "w+", shape: [256 << 10] });
+      fits.fill(2);
+      rows.push(["fits", fits.sum()]);
+      console.log(JSON.stringify(rows));
+    `);
+    assert.equal(result.signal, null, `the process died: ${result.stderr}`);
+    assert.equal(result.code, 0, result.stderr);
+    const rows = new Map<string, unknown>(JSON.parse(result.stdout));
+    for (
+      const name of [
+        "memmap w+ new",
+        "memmap w+ over",
+        "memmap r+ grow",
+        "openMemmap w+",
+        "Mmap.open length",
+        "Mmap.open create",
+        "Mmap.resize()",
+      ]
+    ) {
+      assert.equal(rows.get(name), "ENOSPC", name);
+      assert.equal(rows.get(`${name}: bytes`), 4096, `${name}: the file`);
+      assert.equal(rows.get(`${name}: files`), "data.bin,filler", name);
+    }
+    assert.equal(rows.get("fits"), 2 * (256 << 10));
+  },
+});
+
+Deno.test({
+  name:
+    "a map that fails after its file grew (an executable map on a noexec mount) puts the file back",
+  ignore: !small,
+  async fn() {
+    using dir = tempDir();
+    const point = mountSmall(dir.path)!;
+    try {
+      const path = `${point}/data.bin`;
+      Deno.writeFileSync(path, new Uint8Array(4096).fill(9));
+      const { Mmap, PROT_EXEC, PROT_READ, PROT_WRITE } = await import(
+        "../../mod.ts"
+      );
+      assert.throws(
+        () =>
+          Mmap.open(path, {
+            length: 65536,
+            prot: PROT_READ | PROT_WRITE | PROT_EXEC,
+          }),
+        { code: "EPERM" },
+      );
+      assert.equal(Deno.statSync(path).size, 4096);
+      assert.ok(Deno.readFileSync(path).every((b) => b === 9));
+      // Nothing of the failed call holds the file.
+      using m = Mmap.open(path);
+      m.resize(10);
+      assert.equal(Deno.statSync(path).size, 10);
+    } finally {
+      unmount(point);
+    }
+  },
+});
