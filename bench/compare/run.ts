@@ -5,12 +5,21 @@
  * library is faster).
  *
  * Workloads live in `bench/compare/*_compare.ts`; each module exports
- * `workloads: Workload[]`. Scripts named `*_report.ts` (figures that need
+ * `workloads: Workload[]`, and may export `peerWorkloads: PeerWorkload[]`:
+ * rows against Python, Bun, Node and C at once, printed as a second table
+ * (medians of rounds that alternate the sides; see `peers.ts`). Scripts named `*_report.ts` (figures that need
  * processes of their own, such as RSS) run afterwards; their output lines are
  * printed under the table. Run with `deno task compare [filter]`.
  *
  * @module
  */
+
+import {
+  measure,
+  type PeerRow,
+  peerTable,
+  type PeerWorkload,
+} from "./peers.ts";
 
 /** One measured task, done both ways. */
 export interface Workload {
@@ -83,11 +92,22 @@ async function main(): Promise<void> {
     "| --- | ---: | ---: | ---: | --- |",
   ];
   const notes: string[] = [];
+  const peerRows: PeerRow[] = [];
+  const work = Deno.makeTempDirSync({ prefix: "mmap-peers-" });
   try {
     for (const name of modules) {
-      const { workloads } = await import(new URL(name, here).href) as {
+      const { workloads, peerWorkloads = [] } = await import(
+        new URL(name, here).href
+      ) as {
         workloads: Workload[];
+        peerWorkloads?: PeerWorkload[];
       };
+      for (const w of peerWorkloads) {
+        if (!w.name.includes(filter) && !name.includes(filter)) continue;
+        const row = await measure(w, dir, work);
+        console.error(peerTable([row], fmt).at(-1));
+        peerRows.push(row);
+      }
       for (const w of workloads) {
         if (!w.name.includes(filter) && !name.includes(filter)) continue;
         await w.setup?.(dir);
@@ -106,9 +126,16 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    Deno.removeSync(work, { recursive: true });
     if (!Deno.env.get("COMPARE_DIR")) Deno.removeSync(dir, { recursive: true });
   }
-  console.log(rows.join("\n"));
+  if (rows.length > 2) console.log(rows.join("\n"));
+  if (peerRows.length > 0) {
+    console.log(
+      `\nAgainst several peers (medians of alternating rounds; peer time / ours in brackets):\n`,
+    );
+    console.log(peerTable(peerRows, fmt).join("\n"));
+  }
   // Reports that need processes of their own (RSS figures, multi-GB files).
   for (const name of reports) {
     if (!name.includes(filter)) continue;

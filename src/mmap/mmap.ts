@@ -302,6 +302,9 @@ export class Mmap implements Disposable, Iterable<number> {
   #closed = false;
   /** Counts writes through this object's methods (and resizes), for `lines()`. */
   #version = 0;
+  /** The range `#searchRange` resolved last. */
+  #from = 0;
+  #to = 0;
 
   private constructor(
     file: FileHandle | null,
@@ -884,13 +887,14 @@ export class Mmap implements Disposable, Iterable<number> {
     this.#check();
     const index = new LineIndex();
     return new LineIterator(() => {
-      this.#check();
+      if (this.#closed) this.#check();
       const pos = this.#pos;
-      if (pos >= this.#mapping.length) return undefined;
       const bytes = this.#view();
+      if (pos >= bytes.length) return undefined;
       const end = index.end(bytes, pos, this.#version) ?? this.#lineEnd();
       this.#pos = end;
-      return bytes.subarray(pos, end);
+      // (faster than subarray, which looks up a species constructor)
+      return new Uint8Array(bytes.buffer, pos, end - pos);
     });
   }
 
@@ -1074,7 +1078,9 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   find(sub: Uint8Array | string, start?: number, end?: number): number {
-    const { needle, from, to } = this.#searchRange("find", sub, start, end);
+    const needle = this.#searchRange("find", sub, start, end);
+    const from = this.#from;
+    const to = this.#to;
     if (to < from) return -1;
     if (needle.length === 0) return from;
     if (to - from < needle.length) return -1;
@@ -1100,7 +1106,9 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   rfind(sub: Uint8Array | string, start?: number, end?: number): number {
-    const { needle, from, to } = this.#searchRange("rfind", sub, start, end);
+    const needle = this.#searchRange("rfind", sub, start, end);
+    const from = this.#from;
+    const to = this.#to;
     if (to < from) return -1;
     if (needle.length === 0) return to;
     if (to - from < needle.length) return -1;
@@ -1108,16 +1116,17 @@ export class Mmap implements Disposable, Iterable<number> {
   }
 
   /**
-   * The needle and the clamped `[from, to)` of a find, as Python resolves
-   * them; a start past the end gives an empty range (`to < from`), so that
-   * even an empty needle is not found there (CPython 3.15).
+   * The needle of a find, with the clamped `[from, to)` left in `#from` and
+   * `#to` (no object made per call), as Python resolves them; a start past
+   * the end gives an empty range (`to < from`), so that even an empty needle
+   * is not found there (CPython 3.15).
    */
   #searchRange(
     call: string,
     sub: Uint8Array | string,
     start: number | undefined,
     end: number | undefined,
-  ): { needle: Uint8Array; from: number; to: number } {
+  ): Uint8Array {
     const needle = typeof sub === "string"
       ? needleBytes(sub)
       : toBytes(sub, call, "sub");
@@ -1125,16 +1134,13 @@ export class Mmap implements Disposable, Iterable<number> {
     const last = end === undefined ? undefined : toInt(end, call, "end");
     this.#check();
     const length = this.#mapping.length;
-    return {
-      needle,
-      from: first !== undefined && first > length
-        ? length + 1
-        : clampIndex(first, length, this.#pos),
-      to: clampIndex(last, length, length),
-    };
+    this.#from = first !== undefined && first > length
+      ? length + 1
+      : clampIndex(first, length, this.#pos);
+    this.#to = clampIndex(last, length, length);
+    return needle;
   }
 
-  /** Resolves a converted index against the length (negative counts from the end). */
   #index(index: number): number {
     const length = this.#mapping.length;
     const i = index < 0 ? index + length : index;
@@ -1235,7 +1241,14 @@ export class Mmap implements Disposable, Iterable<number> {
     const b = toBound(end, "slice", "end");
     const c = toBound(step, "slice", "step");
     this.#check();
-    const range = sliceRange(this.#mapping.length, a, b, c);
+    const length = this.#mapping.length;
+    if (c == null) {
+      // step 1 without a SliceRange object: the common call, kept cheap
+      const from = a == null ? 0 : clampIndex(a, length, 0);
+      const to = b == null ? length : clampIndex(b, length, length);
+      return copyRange(this.#view(), from, to > from ? to : from);
+    }
+    const range = sliceRange(length, a, b, c);
     if (range.step === 1) {
       return copyRange(this.#view(), range.start, range.start + range.count);
     }

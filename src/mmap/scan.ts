@@ -37,6 +37,7 @@ interface Scanner {
   indexByte: Kernel3;
   findPair: Pair;
   findPairLast: Pair;
+  findByte: (p: number, n: number, byte: number) => number;
 }
 
 let scanner: Scanner | null | undefined;
@@ -57,11 +58,20 @@ function load(): Scanner | null {
       indexByte: exports.indexByte as Kernel3,
       findPair: exports.findPair as Pair,
       findPairLast: exports.findPairLast as Pair,
+      findByte: exports.findByte as Scanner["findByte"],
     };
   } catch {
     scanner = null; // no WebAssembly SIMD: callers search in TypeScript
   }
   return scanner;
+}
+
+/** Whether `needle` occurs at `i` of `hay`. */
+function equalAt(hay: Uint8Array, needle: Uint8Array, i: number): boolean {
+  const n = needle.length;
+  let j = 0;
+  while (j < n && hay[i + j] === needle[j]) j++;
+  return j === n;
 }
 
 /** Whether `needle` occurs at `i` of `hay` (its first byte already matched). */
@@ -90,6 +100,8 @@ export const GAVE_UP = -2;
  * @param needle A non-empty needle.
  * @param from First index (clamped).
  * @param to End index, exclusive (clamped).
+ * @param rare The index of a needle byte that seldom occurs in text, to
+ * look for alone; -1 to look for the first and a later byte together.
  * @returns The index, -1, {@linkcode GAVE_UP} when the candidates turned out
  * too many to compare in linear time, or `undefined` without WebAssembly SIMD.
  */
@@ -98,16 +110,37 @@ export function findChunked(
   needle: Uint8Array,
   from: number,
   to: number,
+  rare = -1,
 ): number | undefined {
   const s = load();
   if (s === null) return undefined;
   const n = needle.length;
+  const lastStart = to - n;
+  const { bytes } = s;
+  let compared = 0;
+  if (rare >= 0) {
+    // One byte that seldom occurs: places where it stands are the candidates.
+    const { findByte } = s;
+    const byte = needle[rare];
+    for (let a = from; a <= lastStart; a += CHUNK) {
+      const count = Math.min(CHUNK, lastStart + 1 - a);
+      bytes.set(hay.subarray(a + rare, a + rare + count), 0);
+      for (let k = 0; k < count;) {
+        const r = findByte(k, count - k, byte);
+        if (r < 0) break;
+        const i = a + k + r;
+        if (equalAt(hay, needle, i)) return i;
+        compared += n;
+        if (overBudget(compared, i - from)) return GAVE_UP;
+        k += r + 1;
+      }
+    }
+    return -1;
+  }
   const gap = n - 1 < GAP_MAX ? n - 1 : GAP_MAX;
   const b0 = needle[0];
   const b1 = needle[gap];
-  const lastStart = to - n;
-  const { bytes, findPair } = s;
-  let compared = 0;
+  const { findPair } = s;
   for (let a = from; a <= lastStart; a += CHUNK) {
     const count = Math.min(CHUNK, lastStart + 1 - a);
     bytes.set(hay.subarray(a, a + count + gap), 0);
@@ -212,6 +245,18 @@ export class LineIndex {
    * @returns The end, or `undefined` without WebAssembly SIMD.
    */
   end(hay: Uint8Array, pos: number, version: number): number | undefined {
+    if (
+      pos === this.#next && version === this.#version &&
+      ticket === this.#ticket && this.#cursor < this.#count
+    ) {
+      const end = this.#ends![this.#cursor++];
+      this.#next = end;
+      return end;
+    }
+    return this.#refill(hay, pos, version);
+  }
+
+  #refill(hay: Uint8Array, pos: number, version: number): number | undefined {
     const length = hay.length;
     if (
       pos !== this.#next || version !== this.#version || ticket !== this.#ticket

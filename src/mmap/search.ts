@@ -107,7 +107,14 @@ export function findInMap(
   to: number,
 ): number {
   if (to - from < SEARCH_IN_WASM_BELOW || sys.findByte === undefined) {
-    const found = findChunked(hay, needle, from, to);
+    const k = rarest(needle);
+    const found = findChunked(
+      hay,
+      needle,
+      from,
+      to,
+      commonness(needle[k]) === 0 ? k : -1,
+    );
     if (found === undefined) return indexOfBytes(hay, needle, from, to);
     return found === GAVE_UP ? sys.find(mapping, needle, from, to) : found;
   }

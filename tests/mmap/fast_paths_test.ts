@@ -92,21 +92,28 @@ function text(length: number, seed = 1): Uint8Array {
 Deno.test("Mmap.find()/rfind() agree with the simple search for needles at every alignment around chunk ends", () => {
   const hay = text(3 * CHUNK + 100);
   using m = mapOf(hay);
-  const needle = encoder.encode("NEEDLE!");
   const places = [0, 1, 15, 16, 17, 63, 64, 65];
-  for (const base of [0, CHUNK, 2 * CHUNK, 3 * CHUNK]) {
-    for (const d of [-70, -17, -16, -8, -7, -6, -1, 0, ...places]) {
-      const i = base + d;
-      if (i < 0 || i + needle.length > hay.length) continue;
-      const copy = hay.slice();
-      copy.set(needle, i);
-      m.set(0, copy);
-      assert.equal(m.find(needle, 0), i, `find at ${i}`);
-      assert.equal(m.rfind(needle, 0), i, `rfind at ${i}`);
-      assert.equal(m.find("NEEDLE!", 0), i, `find text at ${i}`);
-      // a range that ends inside the needle does not find it
-      assert.equal(m.find(needle, 0, i + needle.length - 1), -1);
-      assert.equal(m.rfind(needle, i + 1), -1);
+  // a rare first byte, a rare byte inside, no rare byte (first + last filter)
+  for (const word of ["NEEDLE!", "abc!def", "qxjzqv"]) {
+    const needle = encoder.encode(word);
+    for (const base of [0, CHUNK, 2 * CHUNK, 3 * CHUNK]) {
+      for (const d of [-70, -17, -16, -8, -7, -6, -1, 0, ...places]) {
+        const i = base + d;
+        if (i < 0 || i + needle.length > hay.length) continue;
+        const copy = hay.slice();
+        copy.set(needle, i);
+        m.set(0, copy);
+        const expected = simpleFind(copy, needle);
+        assert.equal(m.find(needle, 0), expected, `${word} at ${i}`);
+        assert.equal(m.rfind(needle, 0), simpleRfind(copy, needle));
+        assert.equal(m.find(word, 0), expected, `find text at ${i}`);
+        // a range that ends inside the needle does not find it there
+        assert.equal(
+          m.find(needle, i - 1 < 0 ? 0 : i, i + needle.length - 1),
+          simpleFind(copy, needle, i - 1 < 0 ? 0 : i, i + needle.length - 1),
+        );
+        assert.equal(m.rfind(needle, i + 1), simpleRfind(copy, needle, i + 1));
+      }
     }
   }
 });

@@ -1,0 +1,146 @@
+/*
+ * The C side of the Mmap peer rows of `deno task compare` (see
+ * ../mmap_peers.ts): each command maps a file (or opens and closes one many
+ * times), does one workload, and prints its milliseconds. Built at run time
+ * with `cc -O2`; the rows are skipped where there is no C compiler.
+ *
+ *   find FILE NEEDLE        memchr for the first byte + memcmp, on an open map
+ *   memmem FILE NEEDLE      glibc memmem, on an open map
+ *   rfind FILE NEEDLE       memrchr for the first byte + memcmp
+ *   findsmall FILE NEEDLE N N searches of a small map
+ *   lines FILE              memchr for each line end
+ *   slices FILE N SIZE      N copies of SIZE bytes at pseudo-random offsets into malloc'd memory
+ *   openclose FILE N        open + fstat + mmap + munmap + close, N times
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static unsigned char *map_file(const char *path, size_t *size) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) { perror(path); exit(1); }
+  struct stat st;
+  fstat(fd, &st);
+  *size = (size_t)st.st_size;
+  unsigned char *p = mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (p == MAP_FAILED) { perror("mmap"); exit(1); }
+  close(fd);
+  return p;
+}
+
+static long find(const unsigned char *hay, size_t size, const char *needle, size_t n) {
+  if (n == 0 || n > size) return -1;
+  const unsigned char *p = hay, *last = hay + size - n;
+  while (p <= last) {
+    p = memchr(p, needle[0], (size_t)(last - p) + 1);
+    if (p == NULL) return -1;
+    if (memcmp(p, needle, n) == 0) return p - hay;
+    p++;
+  }
+  return -1;
+}
+
+static long rfind(const unsigned char *hay, size_t size, const char *needle, size_t n) {
+  if (n == 0 || n > size) return -1;
+  size_t end = size - n + 1; /* places [0, end) */
+  while (end > 0) {
+    const unsigned char *p = memrchr(hay, needle[0], end);
+    if (p == NULL) return -1;
+    if (memcmp(p, needle, n) == 0) return p - hay;
+    end = (size_t)(p - hay);
+  }
+  return -1;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 3) return 2;
+  const char *cmd = argv[1], *path = argv[2];
+  size_t size;
+  volatile long sink = 0;
+  if (strcmp(cmd, "openclose") == 0) {
+    long count = atol(argv[3]);
+    double t = now_ms();
+    for (long i = 0; i < count; i++) {
+      int fd = open(path, O_RDONLY | O_CLOEXEC);
+      struct stat st;
+      fstat(fd, &st);
+      void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+      munmap(p, (size_t)st.st_size);
+      close(fd);
+    }
+    printf("%f\n", now_ms() - t);
+    return 0;
+  }
+  unsigned char *hay = map_file(path, &size);
+  if (strcmp(cmd, "find") == 0 || strcmp(cmd, "memmem") == 0 || strcmp(cmd, "rfind") == 0) {
+    const char *needle = argv[3];
+    size_t n = strlen(needle);
+    int which = cmd[0] == 'f' ? 0 : cmd[0] == 'm' ? 1 : 2;
+    /* an open map: its pages are mapped by a first search, as ours are */
+    for (int round = 0; round < 2; round++) {
+      double t = now_ms();
+      long r = which == 0 ? find(hay, size, needle, n)
+        : which == 1 ? (long)((unsigned char *)memmem(hay, size, needle, n) - hay)
+        : rfind(hay, size, needle, n);
+      double ms = now_ms() - t;
+      if (r < 0) { fprintf(stderr, "not found\n"); return 1; }
+      sink += r;
+      if (round == 1) printf("%f\n", ms);
+    }
+  } else if (strcmp(cmd, "findsmall") == 0) {
+    const char *needle = argv[3];
+    long count = atol(argv[4]);
+    size_t n = strlen(needle);
+    double t = now_ms();
+    for (long i = 0; i < count; i++) sink += find(hay, size, needle, n);
+    printf("%f\n", now_ms() - t);
+  } else if (strcmp(cmd, "lines") == 0) {
+    /* a first pass maps the pages, as Python's and ours are by the warm-up */
+    for (int round = 0; round < 2; round++) {
+      double t = now_ms();
+      const unsigned char *p = hay, *end = hay + size;
+      long lines = 0;
+      while (p < end) {
+        const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl == NULL ? end : nl + 1;
+        lines++;
+      }
+      sink += lines;
+      if (round == 1) printf("%f\n", now_ms() - t);
+    }
+  } else if (strcmp(cmd, "slices") == 0) {
+    long count = atol(argv[3]);
+    size_t n = (size_t)atol(argv[4]);
+    long *offs = malloc(sizeof(long) * (size_t)count);
+    long long seed = 7;
+    for (long i = 0; i < count; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648LL;
+      offs[i] = (long)((double)seed / 2147483648.0 * (double)(size - n));
+    }
+    for (int round = 0; round < 2; round++) {
+      double t = now_ms();
+      for (long i = 0; i < count; i++) {
+        unsigned char *copy = malloc(n);
+        memcpy(copy, hay + offs[i], n);
+        sink += copy[0];
+        free(copy);
+      }
+      if (round == 1) printf("%f\n", now_ms() - t);
+    }
+  } else {
+    return 2;
+  }
+  return sink == 42 ? 3 : 0;
+}

@@ -1,0 +1,338 @@
+/**
+ * Mmap rows against Python's `mmap`, Bun (`Bun.mmap`), Node (`Buffer` over
+ * the file read into memory: Node has no mmap) and C (`c/mmap_peers.c`), on
+ * 512 MiB of text in page cache (lines of about 50 and about 500 bytes) and a
+ * 4 KiB file, run by `deno task compare mmap` (see `peers.ts`). Every side
+ * maps its file first and touches each page once, so that each measures a
+ * map that is open and mapped (ours stay open across rounds).
+ *
+ * @module
+ */
+
+import { Mmap } from "../../mod.ts";
+import type { Workload } from "./run.ts";
+import type { PeerWorkload } from "./peers.ts";
+
+const MiB = 1 << 20;
+/** 13 bytes on the last line of each text file. */
+const NEEDLE = "NEEDLE-AT-END";
+/** 13 bytes at the start of each text file. */
+const FIRST = "FIRST-NEEDLE!";
+const SMALL_FINDS = 100_000;
+const READS = 100_000;
+const READ_SIZE = 4096;
+const OPENS = 10_000;
+
+const WORDS = [
+  "lorem",
+  "ipsum",
+  "dolor",
+  "sit",
+  "amet",
+  "consectetuer",
+  "adipiscing",
+  "elit",
+  "cat",
+  "the",
+];
+
+/** Text of word lines about `lineLength` bytes long, `size` bytes or a little more. */
+function makeText(path: string, lineLength: number, size: number): void {
+  try {
+    if (Deno.statSync(path).size > size) return;
+  } catch { /* make it */ }
+  let seed = 1;
+  const random = () =>
+    (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  let block = "";
+  while (block.length < MiB) {
+    let line = "";
+    while (line.length < lineLength - 8) {
+      line += WORDS[Math.floor(random() * WORDS.length)] + " ";
+    }
+    block += line.trimEnd() + "\n";
+  }
+  const bytes = new TextEncoder().encode(block);
+  using file = Deno.openSync(path, {
+    write: true,
+    create: true,
+    truncate: true,
+  });
+  file.writeSync(new TextEncoder().encode(`${FIRST}\n`));
+  for (let written = 0; written < size; written += bytes.length) {
+    file.writeSync(bytes);
+  }
+  file.writeSync(new TextEncoder().encode(`${NEEDLE}\n`));
+}
+
+function setup(dir: string): void {
+  makeText(`${dir}/text50.txt`, 50, 512 * MiB);
+  makeText(`${dir}/text500.txt`, 500, 512 * MiB);
+  const small = new Uint8Array(4096).fill(97);
+  for (let i = 63; i < small.length; i += 64) small[i] = 10;
+  small.set(new TextEncoder().encode(`${NEEDLE}\n`), 4096 - 14);
+  Deno.writeFileSync(`${dir}/small.txt`, small);
+}
+
+const maps = new Map<string, Mmap>();
+
+/** Our map of a file, opened once and mapped by touching each page. */
+function mapOf(path: string): Mmap {
+  let m = maps.get(path);
+  if (m === undefined) {
+    m = Mmap.open(path, { access: "read" });
+    const bytes = m.bytes;
+    let sum = 0;
+    for (let i = 0; i < bytes.length; i += 4096) sum += bytes[i];
+    if (sum < 0) throw new Error("unreachable");
+    maps.set(path, m);
+  }
+  return m;
+}
+
+function time(run: () => void): number {
+  const start = performance.now();
+  run();
+  return performance.now() - start;
+}
+
+function offsets(size: number): number[] {
+  let seed = 7;
+  const out: number[] = [];
+  for (let i = 0; i < READS; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    out.push(Math.floor((seed / 2147483648) * (size - READ_SIZE)));
+  }
+  return out;
+}
+
+// The peers' programs. Python and Bun map the file and touch every page
+// first; Node reads the file into memory.
+const PY_MAP = (file: string) => `
+f = open(DIR + "/${file}", "rb")
+m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+for i in range(0, len(m), 4096): m[i]
+`;
+const BUN_MAP = (file: string) => `
+const m = Bun.mmap(DIR + "/${file}");
+const b = Buffer.from(m.buffer, m.byteOffset, m.length);
+let warm = 0;
+for (let i = 0; i < b.length; i += 4096) warm += b[i];
+`;
+const NODE_READ = (file: string) => `
+const b = require("fs").readFileSync(DIR + "/${file}");
+`;
+const JS_TIME = `
+function time(f) { const t = performance.now(); f(); return performance.now() - t; }
+`;
+
+function findRow(
+  name: string,
+  file: string,
+  call: "find" | "rfind",
+): PeerWorkload {
+  const needle = call === "find" ? NEEDLE : FIRST;
+  const js = call === "find" ? "indexOf" : "lastIndexOf";
+  return {
+    name,
+    target: ">= 1.0x Bun, >= 0.8x C",
+    setup,
+    deno: {
+      "": (dir) => {
+        const m = mapOf(`${dir}/${file}`);
+        return time(() => {
+          if (m[call](needle, 0) < 0) throw new Error("needle not found");
+        });
+      },
+    },
+    peers: {
+      python: `${PY_MAP(file)}
+t = time.perf_counter()
+assert m.${call}(b"${needle}") >= 0
+print((time.perf_counter() - t) * 1000)`,
+      bun: `${BUN_MAP(file)}${JS_TIME}
+console.log(time(() => { if (b.${js}("${needle}") < 0) throw 1; }));`,
+      node: `${NODE_READ(file)}${JS_TIME}
+console.log(time(() => { if (b.${js}("${needle}") < 0) throw 1; }));`,
+      c: [call, `DIR/${file}`, needle],
+    },
+  };
+}
+
+function linesRow(file: string, length: number): PeerWorkload {
+  const loop = `
+let n = 0, p = 0;
+const len = b.length;
+while (p < len) {
+  let e = b.indexOf(10, p);
+  e = e < 0 ? len : e + 1;
+  const line = b.subarray(p, e);
+  n += line.length > 0 ? 1 : 0;
+  p = e;
+}`;
+  return {
+    name: `lines of 512 MiB, ${length}-byte lines: lines() vs readline() loop`,
+    target: ">= 1.5x Python, >= 1.0x Node",
+    setup,
+    deno: {
+      "": (dir) => {
+        const m = mapOf(`${dir}/${file}`);
+        m.seek(0);
+        return time(() => {
+          let n = 0;
+          for (const _ of m.lines()) n++;
+          if (n < 1000) throw new Error("too few lines");
+        });
+      },
+    },
+    peers: {
+      python: `${PY_MAP(file)}
+t = time.perf_counter()
+n = 0
+while m.readline():
+    n += 1
+print((time.perf_counter() - t) * 1000)`,
+      bun: `${BUN_MAP(file)}${JS_TIME}console.log(time(() => {${loop}}));`,
+      node: `${NODE_READ(file)}${JS_TIME}console.log(time(() => {${loop}}));`,
+      c: ["lines", `DIR/${file}`],
+    },
+  };
+}
+
+const JS_OFFSETS = `
+let seed = 7;
+const offs = [];
+for (let i = 0; i < ${READS}; i++) {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  offs.push(Math.floor((seed / 2147483648) * (b.length - ${READ_SIZE})));
+}`;
+
+/** The Mmap rows against Python, Bun, Node and C. */
+export const peerWorkloads: PeerWorkload[] = [
+  findRow(
+    "find() 13 bytes at the end of 512 MiB (open map)",
+    "text50.txt",
+    "find",
+  ),
+  findRow(
+    "rfind() 13 bytes at the start of 512 MiB (open map)",
+    "text50.txt",
+    "rfind",
+  ),
+  {
+    name: `find() x ${SMALL_FINDS / 1000}k in a 4 KiB file (needle at the end)`,
+    target: ">= 1.0x Bun, >= 0.8x C",
+    setup,
+    deno: {
+      "string needle": (dir) => {
+        const m = mapOf(`${dir}/small.txt`);
+        return time(() => {
+          let sum = 0;
+          for (let i = 0; i < SMALL_FINDS; i++) sum += m.find(NEEDLE, 0);
+          if (sum < 0) throw new Error("not found");
+        });
+      },
+      "bytes needle": (dir) => {
+        const m = mapOf(`${dir}/small.txt`);
+        const needle = new TextEncoder().encode(NEEDLE);
+        return time(() => {
+          let sum = 0;
+          for (let i = 0; i < SMALL_FINDS; i++) sum += m.find(needle, 0);
+          if (sum < 0) throw new Error("not found");
+        });
+      },
+    },
+    peers: {
+      python: `${PY_MAP("small.txt")}
+t = time.perf_counter()
+s = 0
+for i in range(${SMALL_FINDS}):
+    s += m.find(b"${NEEDLE}", 0)
+print((time.perf_counter() - t) * 1000)`,
+      bun: `${BUN_MAP("small.txt")}${JS_TIME}
+console.log(time(() => { let s = 0; for (let i = 0; i < ${SMALL_FINDS}; i++) s += b.indexOf("${NEEDLE}"); if (s < 0) throw 1; }));`,
+      node: `${NODE_READ("small.txt")}${JS_TIME}
+console.log(time(() => { let s = 0; for (let i = 0; i < ${SMALL_FINDS}; i++) s += b.indexOf("${NEEDLE}"); if (s < 0) throw 1; }));`,
+      c: ["findsmall", "DIR/small.txt", NEEDLE, String(SMALL_FINDS)],
+    },
+  },
+  linesRow("text50.txt", 50),
+  linesRow("text500.txt", 500),
+  {
+    name: `${READS / 1000}k random 4 KiB copies from 512 MiB`,
+    target: "slice() >= 1.0x Python, readInto() faster",
+    setup,
+    deno: {
+      "slice()": (dir) => {
+        const m = mapOf(`${dir}/text50.txt`);
+        const offs = offsets(m.length);
+        return time(() => {
+          let total = 0;
+          for (const o of offs) total += m.slice(o, o + READ_SIZE)[0];
+          if (total < 0) throw new Error();
+        });
+      },
+      "readInto()": (dir) => {
+        const m = mapOf(`${dir}/text50.txt`);
+        const offs = offsets(m.length);
+        const buffer = new Uint8Array(READ_SIZE);
+        return time(() => {
+          let total = 0;
+          for (const o of offs) {
+            m.readInto(buffer, o);
+            total += buffer[0];
+          }
+          if (total < 0) throw new Error();
+        });
+      },
+    },
+    peers: {
+      python: `${PY_MAP("text50.txt")}
+seed = 7
+offs = []
+for i in range(${READS}):
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    offs.append(int((seed / 2147483648) * (len(m) - ${READ_SIZE})))
+t = time.perf_counter()
+total = 0
+for o in offs:
+    total += m[o:o + ${READ_SIZE}][0]
+print((time.perf_counter() - t) * 1000)`,
+      bun: `${BUN_MAP("text50.txt")}${JS_OFFSETS}${JS_TIME}
+console.log(time(() => { let t = 0; for (const o of offs) t += b.slice(o, o + ${READ_SIZE})[0]; if (t < 0) throw 1; }));`,
+      node: `${NODE_READ("text50.txt")}${JS_OFFSETS}${JS_TIME}
+const slice = Uint8Array.prototype.slice;
+console.log(time(() => { let t = 0; for (const o of offs) t += slice.call(b, o, o + ${READ_SIZE})[0]; if (t < 0) throw 1; }));`,
+      c: ["slices", "DIR/text50.txt", String(READS), String(READ_SIZE)],
+    },
+  },
+  {
+    name: `open + close a 4 KiB file, ${OPENS / 1000}k times`,
+    target: "within 1.5x of C",
+    setup,
+    deno: {
+      "": (dir) => {
+        const path = `${dir}/small.txt`;
+        return time(() => {
+          for (let i = 0; i < OPENS; i++) {
+            Mmap.open(path, { access: "read" }).close();
+          }
+        });
+      },
+    },
+    peers: {
+      python: `
+path = DIR + "/small.txt"
+t = time.perf_counter()
+for i in range(${OPENS}):
+    with open(path, "rb") as f:
+        m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        m.close()
+print((time.perf_counter() - t) * 1000)`,
+      c: ["openclose", "DIR/small.txt", String(OPENS)],
+    },
+  },
+];
+
+/** No rows against Python alone here (see `mmap_compare.ts`). */
+export const workloads: Workload[] = [];
