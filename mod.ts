@@ -91,6 +91,7 @@ export {
   type TypedArray,
   type TypedArrayOf,
   type TypedArrayTypes,
+  type UfuncOptions,
   type WrapOptions,
 } from "./src/memmap/mod.ts";
 export {

@@ -112,7 +112,7 @@ function scratchOf(n: number): Uint8Array {
 }
 
 /** Copies `count` strided elements into contiguous native-order bytes in `tmp`. */
-function gatherBytes(
+export function gatherBytes(
   io: RunIO,
   off: number,
   stride: number,
@@ -135,7 +135,7 @@ function gatherBytes(
 }
 
 /** Copies contiguous native-order bytes from `tmp` to `count` strided elements. */
-function scatterBytes(
+export function scatterBytes(
   io: RunIO,
   off: number,
   stride: number,

@@ -83,13 +83,20 @@ export function walk(
   const nd = merged.length;
   const inner = merged[nd - 1];
   const outer = merged.slice(0, nd - 1);
-  // When releasing, a run never spans more than one window of the first operand.
+  // The bytes of the first operand the walk spans, from its lowest to its
+  // highest element.
+  let span = 0;
+  for (const d of merged) span += (d.n - 1) * Math.abs(d.s[0]);
+  const release = options.release;
+  const prefetch = options.prefetch;
+  const windowed = release !== undefined || prefetch !== undefined;
+  // When windowed, a run never spans more than one window of the first operand.
   const step0 = Math.abs(inner.s[0]);
   const maxRun = Math.max(
     1,
     Math.min(
       options.maxRun ?? RUN,
-      options.release !== undefined && step0 > 0
+      windowed && step0 > 0
         ? Math.floor((options.window ?? WINDOW) / step0)
         : Infinity,
     ),
@@ -98,27 +105,27 @@ export function walk(
   const innerStrides = inner.s.slice();
   const idx = new Array<number>(outer.length).fill(0);
   const cur = base.slice();
-  const release = options.release;
   const window = options.window ?? WINDOW;
   const isz = options.itemsize ?? 1;
   let released = base[0];
   let didRelease = false;
   let end = base[0];
-  const prefetch = release !== undefined ? options.prefetch : undefined;
-  prefetch?.(base[0], window);
+  prefetch?.(base[0], Math.min(window, span + isz));
   for (;;) {
     for (let start = 0; start < inner.n; start += maxRun) {
       const count = Math.min(maxRun, inner.n - start);
       for (let k = 0; k < nops; k++) offs[k] = cur[k] + start * inner.s[k];
       const first = offs[0];
       fn(offs, count, innerStrides);
-      if (release !== undefined) {
+      if (windowed) {
         end = first + (count - 1) * innerStrides[0] + isz;
         if (end - released >= window) {
-          release(released, end - released);
+          if (release !== undefined) {
+            release(released, end - released);
+            didRelease = true;
+          }
           released = end;
-          didRelease = true;
-          prefetch?.(end, window);
+          prefetch?.(end, Math.min(window, base[0] + span + isz - end));
         }
       }
     }

@@ -85,8 +85,9 @@ const MODES: Record<string, "r" | "r+" | "w+" | "c"> = {
   copyonwrite: "c",
 };
 
-/** `MADV_POPULATE_READ` where the platform table has it (Linux 5.14+). */
-const POPULATE: number | undefined = MADVISE.MADV_POPULATE_READ;
+/** `MADV_POPULATE_READ`/`_WRITE` where the platform table has them (Linux 5.14+). */
+const POPULATE_READ: number | undefined = MADVISE.MADV_POPULATE_READ;
+const POPULATE_WRITE: number | undefined = MADVISE.MADV_POPULATE_WRITE;
 let populateWorks = true;
 
 const ACCESS = { r: "read", "r+": "write", "w+": "write", c: "copy" } as const;
@@ -197,16 +198,23 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
           ALLOCATIONGRANULARITY;
         if (b > a && !mmap.closed) mmap.madvise(MADV_DONTNEED, a, b - a);
       },
-      prefetch: POPULATE === undefined
+      prefetch: POPULATE_READ === undefined
         ? undefined
-        : (start: number, length: number) => {
-          // Map the next window's pages in one call instead of one fault per 64 KiB.
+        : (start: number, length: number, write?: boolean) => {
+          // Map the next window's pages in one call instead of one fault
+          // per page (writes: one per 4 KiB page, each costing more than
+          // the page's work). Copy-on-write maps are only read ahead: a
+          // write-populate would copy pages the walk may not change.
+          const advice = write && mode !== "r" && mode !== "c" &&
+              POPULATE_WRITE !== undefined
+            ? POPULATE_WRITE
+            : POPULATE_READ;
           const a = Math.floor(start / ALLOCATIONGRANULARITY) *
             ALLOCATIONGRANULARITY;
           const b = Math.min(start + length, mmap.length);
           if (b > a && !mmap.closed && populateWorks) {
             try {
-              mmap.madvise(POPULATE, a, b - a);
+              mmap.madvise(advice, a, b - a);
             } catch {
               populateWorks = false; // Older kernels: fall back to page faults.
             }

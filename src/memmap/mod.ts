@@ -21,6 +21,7 @@ export {
   type Index,
   NDArray,
   type Scalar,
+  type UfuncOptions,
 } from "./ndarray.ts";
 export { array, type ArrayData, type ArrayOptions } from "./array.ts";
 export type {

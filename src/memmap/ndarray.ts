@@ -13,10 +13,8 @@ import {
   nativeDType,
 } from "./dtype.ts";
 import {
-  copyRun,
   dataViewOf,
   type DomainBuffer,
-  domainOf,
   getNumber,
   newDomainBuffer,
   readRun,
@@ -27,7 +25,7 @@ import {
   unitOf,
   writeRun,
 } from "./element.ts";
-import { type Operand, RUN, walk } from "./iterate.ts";
+import { walk } from "./iterate.ts";
 import { type Complex, type Element, flatten, isComplex } from "./nested.ts";
 import type {
   ArithmeticResult,
@@ -40,20 +38,15 @@ import type {
   SumOf,
   TypedArrayOf,
 } from "./types.ts";
-import {
-  checkIntFits,
-  resultType,
-  resultTypeWithScalar,
-  type Scalar,
-} from "./promotion.ts";
+import { checkIntFits, type Scalar } from "./promotion.ts";
 import { reduceAll, reduceAxis, type ReduceOp } from "./reduce.ts";
+import { callUfunc, type UfuncOptions } from "./ufunc/call.ts";
+import { castCopy, castInto } from "./ufunc/engine.ts";
+import * as ufuncs from "./ufunc/table.ts";
 import {
-  broadcastShapes,
-  broadcastStrides,
   contiguousStrides,
   formatShape,
   type Index,
-  isCContiguous,
   normalizeAxis,
   normalizeShape,
   type ParsedIndex,
@@ -67,12 +60,13 @@ import {
   isDetached,
   memoryStorage,
   overlayOf,
+  releaseFor,
   throwClosed,
   throwReadOnly,
   viewMakerOf,
 } from "./storage.ts";
 
-export type { Complex, Element, Index, Scalar, TypedArray };
+export type { Complex, Element, Index, Scalar, TypedArray, UfuncOptions };
 
 /** Values `assign()` and arithmetic accept: a scalar, JavaScript data (flat, nested or typed) or an array. */
 export type ArrayInput =
@@ -654,41 +648,10 @@ export class NDArray<N extends DTypeName = DTypeName>
     if (value instanceof NDArray) {
       value.#open();
       src = value;
-      if (
-        src.storage.bytes.buffer === this.storage.bytes.buffer &&
-        overlaps(src, this)
-      ) src = src.copy();
     } else if (isScalarInput(value)) {
       src = scalarArray(this.dtype.toNative(), value);
     } else src = fromData(value, this.dtype, false);
-    const bst = broadcastStrides(src.shape, src.strides, this.shape);
-    const same = src.dtype.equals(this.dtype);
-    const dio = ioOf(this);
-    const sio = ioOf(src);
-    const buf = same
-      ? null
-      : newDomainBuffer(this.dtype, Math.min(RUN, this.size));
-    const dt = this.dtype;
-    walk(
-      this.shape,
-      [{ offset: this.byteOffset, strides: this.strides }, {
-        offset: src.byteOffset,
-        strides: bst,
-      }],
-      (offs, count, strides) => {
-        if (buf === null) {
-          copyRun(dio, offs[0], strides[0], sio, offs[1], strides[1], count);
-        } else {
-          readRun(sio, offs[1], strides[1], count, buf, dt, 0);
-          writeRun(dio, offs[0], strides[0], count, buf, 0);
-        }
-      },
-      {
-        memoryOrder: true,
-        release: this.storage.release?.bind(this.storage),
-        itemsize: this.itemsize,
-      },
-    );
+    castInto(this, src);
     return this;
   }
 
@@ -759,9 +722,7 @@ export class NDArray<N extends DTypeName = DTypeName>
    */
   astype<const D extends DTypeLike>(dtype: D): NDArray<NameOf<D>> {
     this.#open();
-    return empty(this.shape, toDType(dtype)).assign(this) as NDArray<
-      NameOf<D>
-    >;
+    return castCopy(this, toDType(dtype)) as NDArray<NameOf<D>>;
   }
 
   /**
@@ -818,7 +779,7 @@ export class NDArray<N extends DTypeName = DTypeName>
    */
   toTypedArray(): TypedArrayOf<N> {
     this.#open();
-    const out = empty(this.shape, this.dtype.toNative()).assign(this);
+    const out = castCopy(this, this.dtype.toNative());
     const u = unitOf(out.dtype);
     return new (out.#ta!.constructor as new (
       b: ArrayBufferLike,
@@ -976,6 +937,16 @@ export class NDArray<N extends DTypeName = DTypeName>
     return this.#reduce("max", axis) as ElementOf<N> | NDArray<N>;
   }
 
+  /** Bytes from the lowest to the highest byte of the elements. */
+  #span(): number {
+    if (this.size === 0) return 0;
+    let span = this.itemsize;
+    for (let k = 0; k < this.ndim; k++) {
+      span += (this.shape[k] - 1) * Math.abs(this.strides[k]);
+    }
+    return span;
+  }
+
   #reduce(op: ReduceOp, axis?: number): Element | NDArray {
     this.#open();
     const view = {
@@ -983,7 +954,7 @@ export class NDArray<N extends DTypeName = DTypeName>
       shape: this.shape,
       strides: this.strides,
       offset: this.byteOffset,
-      release: this.storage.release?.bind(this.storage),
+      release: releaseFor(this.storage, this.#span()),
       prefetch: this.storage.prefetch?.bind(this.storage),
       overlay: overlayOf(this.storage),
     };
@@ -1016,9 +987,13 @@ export class NDArray<N extends DTypeName = DTypeName>
    * number keeps an integer array's type, a fractional one gives float64).
    *
    * @param x A scalar, JavaScript data or an array.
-   * @returns A new in-memory array.
-   * @throws {TypeError} If the shapes cannot be broadcast.
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If the shapes cannot be broadcast or `out` is not a writable array.
    * @throws {RangeError} If an integer scalar does not fit the array's integer type.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
    * @throws {Deno.errors.BadResource} If a memory map is closed.
    *
    * @example Add a row to each row
@@ -1029,21 +1004,43 @@ export class NDArray<N extends DTypeName = DTypeName>
    * const b = a.add(10);
    * assert.equal(b.dtype.name, "int32");
    * assert.deepEqual(a.add([0.5, 1]).toArray(), [[1.5, 3], [3.5, 5]]);
+   * a.add(1, { out: a }); // in place, as np.add(a, 1, out=a)
+   * assert.deepEqual(a.toArray(), [[2, 3], [4, 5]]);
    * ```
+   */
+  add<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
    */
   add<const X extends ArrayInput>(
     x: X,
-  ): NDArray<ArithmeticResult<N, X>> {
-    return binary("add", this, x) as NDArray<ArithmeticResult<N, X>>;
+    options?: UfuncOptions,
+  ): NDArray<ArithmeticResult<N, X>>;
+  add<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.add, [this, x], options);
   }
 
   /**
    * Element-wise `this - x` with broadcasting and NumPy 2 type promotion.
    *
    * @param x A scalar, JavaScript data or an array.
-   * @returns A new in-memory array.
-   * @throws {TypeError} If the shapes cannot be broadcast, or both are bool (as NumPy).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If the shapes cannot be broadcast, both are bool (as NumPy), or `out` is not a writable array.
    * @throws {RangeError} If an integer scalar does not fit the array's integer type.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
    * @throws {Deno.errors.BadResource} If a memory map is closed.
    *
    * @example Unsigned integers wrap
@@ -1053,19 +1050,39 @@ export class NDArray<N extends DTypeName = DTypeName>
    * assert.deepEqual(array([1, 2], { dtype: "uint8" }).sub(2).toArray(), [255, 0]);
    * ```
    */
+  sub<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
   sub<const X extends ArrayInput>(
     x: X,
-  ): NDArray<ArithmeticResult<N, X>> {
-    return binary("sub", this, x) as NDArray<ArithmeticResult<N, X>>;
+    options?: UfuncOptions,
+  ): NDArray<ArithmeticResult<N, X>>;
+  sub<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.subtract, [this, x], options);
   }
 
   /**
    * Element-wise `this * x` with broadcasting and NumPy 2 type promotion.
    *
    * @param x A scalar, JavaScript data or an array.
-   * @returns A new in-memory array.
-   * @throws {TypeError} If the shapes cannot be broadcast.
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If the shapes cannot be broadcast or `out` is not a writable array.
    * @throws {RangeError} If an integer scalar does not fit the array's integer type.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
    * @throws {Deno.errors.BadResource} If a memory map is closed.
    *
    * @example Scale an image
@@ -1076,12 +1093,31 @@ export class NDArray<N extends DTypeName = DTypeName>
    * const half = img.mul(0.5);
    * assert.equal(half.dtype.name, "float64");
    * assert.deepEqual(half.toArray(), [[5, 10]]);
+   * const f = array([[0, 0]], { dtype: "float32" });
+   * img.mul(0.5, { out: f }); // float64 result cast to float32 (same_kind)
+   * assert.deepEqual(f.toArray(), [[5, 10]]);
    * ```
+   */
+  mul<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
    */
   mul<const X extends ArrayInput>(
     x: X,
-  ): NDArray<ArithmeticResult<N, X>> {
-    return binary("mul", this, x) as NDArray<ArithmeticResult<N, X>>;
+    options?: UfuncOptions,
+  ): NDArray<ArithmeticResult<N, X>>;
+  mul<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.multiply_, [this, x], options);
   }
 
   /**
@@ -1089,8 +1125,12 @@ export class NDArray<N extends DTypeName = DTypeName>
    * give float64, as NumPy.
    *
    * @param x A scalar, JavaScript data or an array.
-   * @returns A new in-memory array.
-   * @throws {TypeError} If the shapes cannot be broadcast.
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If the shapes cannot be broadcast or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
    * @throws {Deno.errors.BadResource} If a memory map is closed.
    *
    * @example Divide integers
@@ -1102,8 +1142,26 @@ export class NDArray<N extends DTypeName = DTypeName>
    * assert.deepEqual(q.toArray(), [0.5, 1.5]);
    * ```
    */
-  div<const X extends ArrayInput>(x: X): NDArray<DivResult<N, X>> {
-    return binary("div", this, x) as NDArray<DivResult<N, X>>;
+  div<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  div<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<DivResult<N, X>>;
+  div<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.trueDivide, [this, x], options);
   }
 
   /**
@@ -1155,30 +1213,6 @@ export function arrayIO(a: NDArray): RunIO {
 function isScalarInput(x: unknown): x is Scalar | Complex {
   return typeof x === "number" || typeof x === "bigint" ||
     typeof x === "boolean" || isComplex(x);
-}
-
-function overlaps(a: NDArray, b: NDArray): boolean {
-  const [alo, ahi] = extent(a);
-  const [blo, bhi] = extent(b);
-  return alo < bhi && blo < ahi &&
-    !(a.byteOffset === b.byteOffset && a.dtype.equals(b.dtype) &&
-      a.shape.length === b.shape.length &&
-      a.shape.every((n, k) =>
-        n === b.shape[k] && a.strides[k] === b.strides[k]
-      ));
-}
-
-function extent(a: NDArray): [number, number] {
-  let lo = a.byteOffset, hi = a.byteOffset;
-  for (let k = 0; k < a.ndim; k++) {
-    const span = (a.shape[k] - 1) * a.strides[k];
-    if (span < 0) lo += span;
-    else hi += span;
-  }
-  return [
-    lo + a.storage.bytes.byteOffset,
-    hi + a.itemsize + a.storage.bytes.byteOffset,
-  ];
 }
 
 /** Converts a domain value to the element `get()` returns. */
@@ -1251,8 +1285,16 @@ export function toDomainScalar(
   );
 }
 
-/** A 0-d in-memory array holding one scalar converted to `dt`. */
-function scalarArray(dt: DType, v: Scalar | Complex): NDArray {
+/**
+ * A 0-d in-memory array holding one scalar converted to `dt`.
+ *
+ * @param dt The type.
+ * @param v The value.
+ * @returns The array.
+ * @throws {TypeError} For a value of the wrong type.
+ * @throws {RangeError} For an integer that does not fit `dt`.
+ */
+export function scalarArray(dt: DType, v: Scalar | Complex): NDArray {
   const a = empty([], dt);
   const buf = newDomainBuffer(dt, 1);
   setDomain(buf, 0, toDomainScalar(dt, v));
@@ -1346,150 +1388,6 @@ function inferScalar(x: Scalar | Complex): DType {
   if (typeof x === "bigint") return nativeDType("int64");
   if (isComplex(x)) return nativeDType("complex128");
   return nativeDType("float64");
-}
-
-type BinaryOp = "add" | "sub" | "mul" | "div";
-
-function binary(op: BinaryOp, a: NDArray, x: ArrayInput): NDArray {
-  if (isDetached(a.storage)) throwClosed(a.storage);
-  let b: NDArray;
-  let t: DType;
-  if (
-    typeof x === "number" || typeof x === "bigint" || typeof x === "boolean"
-  ) {
-    t = resultTypeWithScalar(a.dtype, x);
-    if (op === "div" && t.kind !== "f" && t.kind !== "c") {
-      t = nativeDType("float64");
-    }
-    b = scalarArray(t, x);
-  } else {
-    b = x instanceof NDArray ? x : fromData(
-      x,
-      isComplex(x) ? nativeDType("complex128") : undefined,
-      false,
-    );
-    if (isDetached(b.storage)) throwClosed(b.storage);
-    t = resultType(a.dtype, b.dtype);
-  }
-  if (op === "div" && t.kind !== "f" && t.kind !== "c") {
-    t = nativeDType("float64");
-  }
-  if (op === "sub" && a.dtype.kind === "b" && b.dtype.kind === "b") {
-    throw new TypeError(
-      "Cannot subtract bool arrays: NumPy's boolean subtract is not supported, use logical_xor",
-    );
-  }
-  const shape = broadcastShapes(a.shape, b.shape);
-  const out = empty(shape, t);
-  if (
-    t.name === "float64" && b.ndim === 0 && a.dtype.equals(t) &&
-    ioOf(a).ta !== null &&
-    isCContiguous(a.shape, a.strides, 8)
-  ) {
-    // Fast path for the common float64 array (op) number.
-    const src = ioOf(a).ta as Float64Array;
-    const o = ioOf(out).ta as Float64Array;
-    const v = b.get() as number;
-    const i0 = (a.storage.bytes.byteOffset + a.byteOffset) / 8;
-    const n = out.size;
-    if (op === "add") { for (let k = 0; k < n; k++) o[k] = src[i0 + k] + v; }
-    else if (op === "sub") {
-      for (let k = 0; k < n; k++) o[k] = src[i0 + k] - v;
-    } else if (op === "mul") {
-      for (let k = 0; k < n; k++) o[k] = src[i0 + k] * v;
-    } else for (let k = 0; k < n; k++) o[k] = src[i0 + k] / v;
-    return out;
-  }
-  const ops: Operand[] = [
-    { offset: 0, strides: out.strides },
-    {
-      offset: a.byteOffset,
-      strides: broadcastStrides(a.shape, a.strides, shape),
-    },
-    {
-      offset: b.byteOffset,
-      strides: broadcastStrides(b.shape, b.strides, shape),
-    },
-  ];
-  const oio = ioOf(out), aio = ioOf(a), bio = ioOf(b);
-  const x1 = newDomainBuffer(t, Math.min(RUN, out.size));
-  const x2 = newDomainBuffer(t, Math.min(RUN, out.size));
-  const kernel = kernelFor(op, t);
-  walk(shape, ops, (offs, count, strides) => {
-    readRun(aio, offs[1], strides[1], count, x1, t, 0);
-    readRun(bio, offs[2], strides[2], count, x2, t, 0);
-    kernel(x1, x2, count);
-    writeRun(oio, offs[0], strides[0], count, x1, 0);
-  }, { memoryOrder: true });
-  return out;
-}
-
-type Kernel = (x: DomainBuffer, y: DomainBuffer, n: number) => void;
-
-function kernelFor(op: BinaryOp, t: DType): Kernel {
-  const dom = domainOf(t);
-  if (dom === "bigint") {
-    return (xb, yb, n) => {
-      const x = xb as BigInt64Array, y = yb as BigInt64Array;
-      if (op === "add") { for (let i = 0; i < n; i++) x[i] += y[i]; }
-      else if (op === "sub") { for (let i = 0; i < n; i++) x[i] -= y[i]; }
-      else for (let i = 0; i < n; i++) x[i] *= y[i];
-    };
-  }
-  if (dom === "complex") {
-    return (xb, yb, n) => {
-      const x = xb as Float64Array, y = yb as Float64Array;
-      for (let k = 0; k < 2 * n; k += 2) {
-        const a = x[k], b = x[k + 1], c = y[k], d = y[k + 1];
-        if (op === "add") {
-          x[k] = a + c;
-          x[k + 1] = b + d;
-        } else if (op === "sub") {
-          x[k] = a - c;
-          x[k + 1] = b - d;
-        } else if (op === "mul") {
-          x[k] = a * c - b * d;
-          x[k + 1] = a * d + b * c;
-        } else if (Math.abs(c) >= Math.abs(d)) {
-          // Smith's algorithm, as NumPy.
-          if (c === 0 && d === 0) {
-            x[k] = a / Math.abs(c);
-            x[k + 1] = b / Math.abs(c);
-          } else {
-            const r = d / c, den = c + d * r;
-            x[k] = (a + b * r) / den;
-            x[k + 1] = (b - a * r) / den;
-          }
-        } else {
-          const r = c / d, den = c * r + d;
-          x[k] = (a * r + b) / den;
-          x[k + 1] = (b * r - a) / den;
-        }
-      }
-    };
-  }
-  const x32 = t.kind === "i" || t.kind === "u" ? t.itemsize === 4 : false;
-  const half = t.name === "float16";
-  return (xb, yb, n) => {
-    const x = xb as Float64Array, y = yb as Float64Array;
-    switch (op) {
-      case "add":
-        for (let i = 0; i < n; i++) x[i] += y[i];
-        break;
-      case "sub":
-        for (let i = 0; i < n; i++) x[i] -= y[i];
-        break;
-      case "mul":
-        if (x32) { for (let i = 0; i < n; i++) x[i] = Math.imul(x[i], y[i]); }
-        else for (let i = 0; i < n; i++) x[i] *= y[i];
-        break;
-      case "div":
-        for (let i = 0; i < n; i++) x[i] /= y[i];
-        break;
-    }
-    // NumPy computes float16 arithmetic in float32, then rounds to float16.
-    if (half) { for (let i = 0; i < n; i++) x[i] = Math.fround(x[i]); }
-  };
 }
 
 /** Re-exported so `dtype` objects created elsewhere compare with `instanceof`. */

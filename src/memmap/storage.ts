@@ -30,8 +30,44 @@ export interface ArrayStorage {
    * windows); the bytes must read back unchanged later. Optional.
    */
   release?(byteStart: number, byteLength: number): void;
-  /** Prepares `[byteStart, byteStart + byteLength)` of `bytes` for a sequential read. Optional. */
-  prefetch?(byteStart: number, byteLength: number): void;
+  /**
+   * Walks over fewer bytes than this keep their pages (see
+   * {@linkcode releaseFor}); default {@linkcode RELEASE_THRESHOLD}.
+   */
+  readonly releaseThreshold?: number;
+  /**
+   * Prepares `[byteStart, byteStart + byteLength)` of `bytes` for a
+   * sequential pass (mapping its pages in one call), for writing when
+   * `write` is set. Optional.
+   */
+  prefetch?(byteStart: number, byteLength: number, write?: boolean): void;
+}
+
+/**
+ * Walks over less than this many bytes of a memory map keep the pages they
+ * touched mapped: releasing them (`MADV_DONTNEED`) makes the next call over
+ * the same data fault every page in again, which costs more than the work
+ * itself (NumPy never releases). Larger walks release finished windows, so
+ * that work on files larger than RAM keeps memory use bounded. See the
+ * README's performance section for the measurements behind the value.
+ */
+export const RELEASE_THRESHOLD: number = 1024 * 1024 * 1024;
+
+/**
+ * The release hook a walk over `span` bytes of `storage` should call: the
+ * storage's, when the walk is large enough (see {@linkcode RELEASE_THRESHOLD}).
+ *
+ * @param storage The storage walked.
+ * @param span Bytes from the lowest to the highest byte the walk touches.
+ * @returns The hook, bound, or `undefined`.
+ */
+export function releaseFor(
+  storage: ArrayStorage,
+  span: number,
+): ((byteStart: number, byteLength: number) => void) | undefined {
+  if (storage.release === undefined) return undefined;
+  if (span < (storage.releaseThreshold ?? RELEASE_THRESHOLD)) return undefined;
+  return storage.release.bind(storage);
 }
 
 const overlays = new WeakMap<ArrayStorage, OverlaySource>();

@@ -343,6 +343,7 @@ Deno.test("NDArray walks call the storage's release hook window by window", () =
     bytes,
     readOnly: false,
     release: (start, length) => void released.push([start, length]),
+    releaseThreshold: 32 * 1024 * 1024,
   };
   const a = new NDArray(storage, "float64", [n]);
   a.assign(2);
@@ -357,6 +358,24 @@ Deno.test("NDArray walks call the storage's release hook window by window", () =
   released.length = 0;
   assert.equal(a.sum(), 2 * n);
   assert.equal(released.reduce((t, [, l]) => t + l, 0), n * 8);
+});
+
+Deno.test("NDArray walks smaller than the storage's release threshold keep their pages", () => {
+  for (const threshold of [undefined, 64 * 1024 * 1024]) {
+    const n = 5 * 1024 * 1024; // 40 MiB of float64
+    const released: [number, number][] = [];
+    const storage: ArrayStorage = {
+      bytes: new Uint8Array(n * 8),
+      readOnly: false,
+      release: (start, length) => void released.push([start, length]),
+      releaseThreshold: threshold,
+    };
+    const a = new NDArray(storage, "float64", [n]);
+    a.assign(2);
+    a.mul(3, { out: a });
+    assert.equal(a.sum(), 6 * n);
+    assert.deepEqual(released, []);
+  }
 });
 
 Deno.test("NDArray.sum() of floats is pairwise-accurate", () => {

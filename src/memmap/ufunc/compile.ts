@@ -1,0 +1,193 @@
+/**
+ * Generates the inner loop of an element-wise operation for one
+ * combination of types, as NumPy's loops are generated from templates
+ * (`.c.src`): a separate JavaScript function per combination, so that V8
+ * sees one kind of typed array per operand and compiles tight machine
+ * code (one function fed several typed-array classes runs some 80 times
+ * slower). Functions are made on first use and cached.
+ *
+ * A loop is called as `loop(n, a0, w0, i0, s0, ..., aN, wN, iN, sN)` for
+ * the inputs and then the output: `a` the operand's typed array, `w` an
+ * `Int32Array` over the same bytes (64-bit integers; else null), `i` the
+ * index of the run's first element in `a` and `s` the step between
+ * elements, in units of `a`. It has a branch for unit steps, one for each
+ * input that does not move (a scalar or broadcast, read once), and a
+ * general one.
+ *
+ * @module
+ */
+
+import { helpers } from "./helpers.ts";
+import type { Ufunc } from "./table.ts";
+import {
+  Body,
+  convert,
+  type Int64Form,
+  type Kind,
+  read,
+  write,
+} from "./values.ts";
+
+/** A generated loop. */
+export type Loop = (n: number, ...operands: unknown[]) => void;
+
+/** What a loop is generated for. */
+export interface LoopSpec {
+  /** The operation. */
+  readonly ufunc: Ufunc;
+  /** The loop's types: inputs, then output. */
+  readonly loop: readonly Kind[];
+  /** The operands' stored types: inputs, then output. */
+  readonly operands: readonly Kind[];
+}
+
+const cache = new Map<string, Loop>();
+
+/** Units of a typed array per element: 2 for complex parts, else 1. */
+export function unitsOf(kind: Kind): number {
+  return kind.family === "complex" ? 2 : 1;
+}
+
+/**
+ * The loop for `spec`, generated on first use.
+ *
+ * @param spec The operation and types.
+ * @returns The loop.
+ * @throws {Error} If the runtime forbids code generation from strings.
+ */
+export function loopFor(spec: LoopSpec): Loop {
+  const key = `${spec.ufunc.name}:${spec.loop.map((k) => k.name)}:${
+    spec.operands.map((k) => k.name)
+  }`;
+  let loop = cache.get(key);
+  if (loop === undefined) {
+    loop = compile(key, source(spec));
+    cache.set(key, loop);
+  }
+  return loop;
+}
+
+function compile(key: string, code: string): Loop {
+  try {
+    // The key in the source keeps V8 from sharing one compiled function
+    // (and its type feedback) between two loops of the same text.
+    return new Function("H", `"use strict";\n// ${key}\n${code}`)(
+      helpers,
+    ) as Loop;
+  } catch (error) {
+    if (error instanceof EvalError) {
+      throw new Error(
+        "Cannot compute element-wise: this runtime forbids code generation from strings, which the generated loops need",
+      );
+    }
+    throw error;
+  }
+}
+
+/** The body of one element: reads (but of the `hoisted` inputs), computes, writes. */
+function element(
+  spec: LoopSpec,
+  body: Body,
+  index: (k: number) => string,
+  inputs: (string[] | null)[],
+): void {
+  const { ufunc, loop, operands } = spec;
+  const nin = ufunc.nin;
+  const args = [];
+  for (let k = 0; k < nin; k++) {
+    args.push(inputValue(spec, body, k, index(k), inputs[k]));
+  }
+  const result = ufunc.compute(body, loop, args);
+  const out = operands[nin];
+  write(body, nin, out, index(nin), convert(body, result, loop[nin], out));
+}
+
+/** Input `k` in its loop type; `names` are the locals of a hoisted read. */
+function inputValue(
+  spec: LoopSpec,
+  body: Body,
+  k: number,
+  index: string,
+  names: string[] | null,
+) {
+  if (names !== null) return hoistedValue(names);
+  const stored = spec.operands[k];
+  const wanted = spec.loop[k];
+  // 64-bit integers are bigints where a loop computes on them, words where
+  // they are converted or copied.
+  const form: Int64Form = spec.ufunc.isCast ? "words" : "big";
+  const readForm: Int64Form = wanted.family === "int64" &&
+      stored.family === "int64"
+    ? form
+    : "words";
+  return convert(
+    body,
+    read(body, k, stored, index, readForm),
+    stored,
+    wanted,
+    form,
+  );
+}
+
+/** A value hoisted before the loop into locals (see {@linkcode hoist}). */
+function hoistedValue(names: string[]) {
+  const [tag, a, b] = names;
+  if (tag === "num") return { form: "num" as const, expr: a, exact: true };
+  if (tag === "big") return { form: "big" as const, expr: a, exact: true };
+  if (tag === "words") return { form: "words" as const, lo: a, hi: b };
+  return { form: "complex" as const, re: a, im: b, exact: true };
+}
+
+/** Reads input `k` once before a loop, into `let`-free locals; returns how to name it. */
+function hoist(spec: LoopSpec, body: Body, k: number): string[] {
+  const v = inputValue(spec, body, k, `i${k}`, null);
+  switch (v.form) {
+    case "num":
+    case "big":
+      return [v.form, body.let(`(${v.expr})`)];
+    case "words":
+      return ["words", body.let(`(${v.lo})`), body.let(`(${v.hi})`)];
+    case "complex":
+      return ["complex", body.let(`(${v.re})`), body.let(`(${v.im})`)];
+  }
+}
+
+function source(spec: LoopSpec): string {
+  const nin = spec.ufunc.nin;
+  const count = nin + 1;
+  const ks = [...Array(count).keys()];
+  const units = spec.operands.map(unitsOf);
+  const params = ks.map((k) => `a${k}, w${k}, i${k}, s${k}`).join(", ");
+  const lines: string[] = [`return function loop(n, ${params}) {`];
+  const loopOver = (step: (k: number) => string, hoisted: number[]) => {
+    const pre = new Body("p");
+    const names: (string[] | null)[] = ks.map((k) =>
+      hoisted.includes(k) ? hoist(spec, pre, k) : null
+    );
+    const body = new Body("t");
+    element(spec, body, (k) => `i${k}`, names);
+    const moving = ks.filter((k) => !hoisted.includes(k));
+    const steps = moving.map((k) => `i${k} += ${step(k)}`).join(", ");
+    lines.push(...pre.lines.map((l) => `  ${l}`));
+    lines.push(`  for (let j = 0; j < n; j++, ${steps}) {`);
+    lines.push(...body.lines.map((l) => `    ${l}`));
+    lines.push("  }");
+  };
+  const unit = (k: number) => `s${k} === ${units[k]}`;
+  // All operands contiguous.
+  lines.push(`if (${ks.map(unit).join(" && ")}) {`);
+  loopOver((k) => String(units[k]), []);
+  lines.push("return; }");
+  // One or more inputs fixed (scalars, broadcasts), the rest contiguous.
+  for (let mask = 1; mask < 1 << nin; mask++) {
+    const fixed = ks.filter((k) => k < nin && (mask & (1 << k)) !== 0);
+    const cond = ks.map((k) => fixed.includes(k) ? `s${k} === 0` : unit(k));
+    lines.push(`if (${cond.join(" && ")}) {`);
+    loopOver((k) => String(units[k]), fixed);
+    lines.push("return; }");
+  }
+  // Any steps.
+  loopOver((k) => `s${k}`, []);
+  lines.push("};");
+  return lines.join("\n");
+}

@@ -1,0 +1,288 @@
+/**
+ * Runs an element-wise operation over arrays: one strided walk over the
+ * output's shape (inputs broadcast to it, any strides, negative ones
+ * included), in the output's memory order, handing runs to the generated
+ * loop. Operands in native byte order and aligned are read and written in
+ * place through typed arrays; the others go through small buffers, byte
+ * swapped (NumPy's buffered iterator). An input that overlaps the output
+ * (but for being the output itself) is copied first, as NumPy does, so the
+ * result is as if computed through a copy. Same-type copies move bytes
+ * (`TypedArray.prototype.set` for contiguous runs).
+ *
+ * Over a memory map, the walk prepares each window of the output before
+ * writing it and, for walks larger than `RELEASE_THRESHOLD` (storage.ts),
+ * releases finished windows, so that in-place work on files larger than
+ * RAM keeps memory use bounded.
+ *
+ * @module
+ */
+
+import { nativeDType } from "../dtype.ts";
+import { arrayIO, empty, type NDArray } from "../ndarray.ts";
+import {
+  copyRun,
+  gatherBytes,
+  type RunIO,
+  scatterBytes,
+  type TypedArray,
+  typedCtor,
+  unitOf,
+} from "../element.ts";
+import { type Operand, RUN, walk } from "../iterate.ts";
+import { broadcastStrides } from "../shape.ts";
+import { releaseFor } from "../storage.ts";
+import { loopFor } from "./compile.ts";
+import { assign, type Signature, type Ufunc } from "./table.ts";
+import { type Kind, kindOf } from "./values.ts";
+
+/** One operand as the walk hands it to a loop. */
+interface Side {
+  /** How its bytes are read and written. */
+  io: RunIO;
+  /** The stored type's kind (native order). */
+  kind: Kind;
+  /** Byte strides over the walk's shape (0 on broadcast axes). */
+  strides: number[];
+  /** Byte offset of the first element. */
+  offset: number;
+  /** Bytes per unit of `ta`. */
+  unit: number;
+  /** The typed array the loop sees: over the storage, or a buffer. */
+  ta: TypedArray;
+  /** Words over the same bytes for 64-bit integers, else null. */
+  words: Int32Array | null;
+  /** Byte offset of `ta` within its buffer (the storage's, for direct operands). */
+  base: number;
+  /** Whether the operand goes through a buffer (byte order or alignment). */
+  buffered: boolean;
+}
+
+const wordViews = new WeakMap<ArrayBufferLike, Int32Array>();
+
+/** An `Int32Array` over a whole buffer (cached). */
+function wordsOf(buffer: ArrayBufferLike): Int32Array {
+  let w = wordViews.get(buffer);
+  if (w === undefined || w.buffer !== buffer) {
+    w = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
+    wordViews.set(buffer, w);
+  }
+  return w;
+}
+
+function side(a: NDArray, shape: readonly number[], run: number): Side {
+  const io = arrayIO(a);
+  const kind = kindOf(a.dtype.name);
+  const unit = unitOf(a.dtype);
+  const strides = broadcastStrides(a.shape, a.strides, shape);
+  if (io.ta !== null) {
+    return {
+      io,
+      kind,
+      strides,
+      offset: a.byteOffset,
+      unit,
+      ta: io.ta,
+      words: kind.family === "int64" ? wordsOf(io.ta.buffer) : null,
+      base: io.bytes.byteOffset,
+      buffered: false,
+    };
+  }
+  const Ctor = typedCtor(a.dtype);
+  const parts = a.itemsize / unit;
+  const ta = new Ctor(Math.max(run, 1) * parts);
+  return {
+    io,
+    kind,
+    strides,
+    offset: a.byteOffset,
+    unit,
+    ta,
+    words: kind.family === "int64" ? wordsOf(ta.buffer) : null,
+    base: 0,
+    buffered: true,
+  };
+}
+
+/** Whether two arrays share bytes without being the same view. */
+function overlaps(a: NDArray, b: NDArray): boolean {
+  if (a.storage.bytes.buffer !== b.storage.bytes.buffer) return false;
+  const [alo, ahi] = extent(a);
+  const [blo, bhi] = extent(b);
+  return alo < bhi && blo < ahi &&
+    !(a.byteOffset === b.byteOffset && a.storage === b.storage &&
+      a.dtype.equals(b.dtype) && a.ndim === b.ndim &&
+      a.shape.every((n, k) =>
+        n === b.shape[k] && a.strides[k] === b.strides[k]
+      ));
+}
+
+function extent(a: NDArray): [number, number] {
+  let lo = a.byteOffset, hi = a.byteOffset;
+  for (let k = 0; k < a.ndim; k++) {
+    const span = (a.shape[k] - 1) * a.strides[k];
+    if (span < 0) lo += span;
+    else hi += span;
+  }
+  const base = a.storage.bytes.byteOffset;
+  return a.size === 0 ? [base, base] : [lo + base, hi + a.itemsize + base];
+}
+
+/** A C-order in-memory copy of `a` (same type), for inputs that overlap an output. */
+function detachedCopy(a: NDArray): NDArray {
+  const c = empty(a.shape, a.dtype);
+  copyInto(c, a);
+  return c;
+}
+
+/** Walk options that prepare and (for large walks) release the output's windows. */
+function windowing(out: NDArray, write: boolean) {
+  const storage = out.storage;
+  return {
+    memoryOrder: true,
+    release: releaseFor(storage, extent(out)[1] - extent(out)[0]),
+    prefetch: storage.prefetch === undefined
+      ? undefined
+      : (start: number, length: number) =>
+        storage.prefetch!(start, length, write),
+    itemsize: out.itemsize,
+  };
+}
+
+/**
+ * Computes `ufunc` of `inputs` into `out` with the loop `signature` (the
+ * caller has resolved types and checked the shapes and the cast to `out`).
+ * Inputs broadcast to `out`'s shape.
+ *
+ * @param ufunc The operation.
+ * @param signature The loop's types (inputs, then output).
+ * @param inputs The inputs.
+ * @param out The output (writable).
+ */
+export function execute(
+  ufunc: Ufunc,
+  signature: Signature,
+  inputs: readonly NDArray[],
+  out: NDArray,
+): void {
+  if (out.size === 0) return;
+  const ins = inputs.map((a) => overlaps(a, out) ? detachedCopy(a) : a);
+  const shape = out.shape;
+  const buffered = ins.some((a) => arrayIO(a).ta === null) ||
+    arrayIO(out).ta === null;
+  const run = buffered ? Math.min(RUN, out.size) : 0;
+  const sides = [...ins, out].map((a) => side(a, shape, run));
+  const loop = loopFor({
+    ufunc,
+    loop: signature.map(kindOf),
+    operands: sides.map((s) => s.kind),
+  });
+  const nin = ins.length;
+  const o = sides[nin];
+  const operands: Operand[] = [o, ...sides.slice(0, nin)].map((s) => ({
+    offset: s.offset,
+    strides: s.strides,
+  }));
+  const args: unknown[] = new Array(4 * (nin + 1));
+  const place = (
+    s: Side,
+    k: number,
+    off: number,
+    stride: number,
+    n: number,
+  ) => {
+    let index: number, step: number;
+    if (!s.buffered) {
+      index = (s.base + off) / s.unit;
+      step = stride / s.unit;
+    } else {
+      const parts = s.kind.family === "complex" ? 2 : 1;
+      index = 0;
+      step = stride === 0 ? 0 : parts;
+      if (k < nin) {
+        const bytes = new Uint8Array(s.ta.buffer);
+        gatherBytes(s.io, off, stride, stride === 0 ? 1 : n, bytes);
+      }
+    }
+    args[4 * k] = s.ta;
+    args[4 * k + 1] = s.words;
+    args[4 * k + 2] = index;
+    args[4 * k + 3] = step;
+  };
+  walk(
+    shape,
+    operands,
+    (offs, count, strides) => {
+      for (let k = 0; k < nin; k++) {
+        place(sides[k], k, offs[k + 1], strides[k + 1], count);
+      }
+      place(o, nin, offs[0], strides[0], count);
+      loop(count, ...args);
+      if (o.buffered) {
+        scatterBytes(
+          o.io,
+          offs[0],
+          strides[0],
+          count,
+          new Uint8Array(o.ta.buffer),
+        );
+      }
+    },
+    { ...windowing(out, true), maxRun: buffered ? run : Infinity },
+  );
+}
+
+/**
+ * Copies `src` into `dst` (same type and byte order), broadcasting `src`:
+ * bytes are moved, never converted.
+ */
+function copyInto(dst: NDArray, src: NDArray): void {
+  const dio = arrayIO(dst), sio = arrayIO(src);
+  const strides = broadcastStrides(src.shape, src.strides, dst.shape);
+  walk(
+    dst.shape,
+    [
+      { offset: dst.byteOffset, strides: dst.strides },
+      { offset: src.byteOffset, strides },
+    ],
+    (offs, count, st) => {
+      copyRun(dio, offs[0], st[0], sio, offs[1], st[1], count);
+    },
+    { ...windowing(dst, true), maxRun: Infinity },
+  );
+}
+
+/**
+ * Writes `src` into `dst`, converted to `dst`'s type with NumPy's unsafe
+ * casting and broadcast to its shape (`a[...] = b`). An overlapping `src`
+ * is read as it was before the call.
+ *
+ * @param dst The target (writable, open).
+ * @param src The values.
+ */
+export function castInto(dst: NDArray, src: NDArray): void {
+  if (dst.size === 0) return;
+  if (src.dtype.equals(dst.dtype)) {
+    copyInto(dst, overlaps(src, dst) ? detachedCopy(src) : src);
+    return;
+  }
+  const t = dst.dtype.toNative().name;
+  execute(assign, [t, t], [src], dst);
+}
+
+/**
+ * A new C-order in-memory array holding `src` converted to `dtype`.
+ *
+ * @param src The values.
+ * @param dtype The type of the copy.
+ * @returns The copy.
+ */
+export function castCopy(src: NDArray, dtype = src.dtype): NDArray {
+  const out = empty(src.shape, dtype);
+  castInto(out, src);
+  return out;
+}
+
+/** The native-order loop types of a signature's output, for messages. */
+export function outputType(signature: Signature) {
+  return nativeDType(signature[signature.length - 1]);
+}

@@ -1,0 +1,237 @@
+/**
+ * The element-wise operations, one row each, as NumPy's
+ * `generate_umath.py` lists its ufuncs: a name, the number of inputs, the
+ * loops in NumPy's search order (each a signature of dtypes, `"dd->d"`),
+ * an optional resolver where NumPy's type resolution is not the plain
+ * search, and the computation of one element as code for the generated
+ * loops. Adding a ufunc is adding a row.
+ *
+ * @module
+ */
+
+import { type DType, type DTypeName, nativeDType } from "../dtype.ts";
+import type { Body, Kind, Value } from "./values.ts";
+
+/** The dtypes of one loop: the inputs, then the output. */
+export type Signature = readonly DTypeName[];
+
+/** One element's computation: the arguments come in the loop's input types; the result is of its output type. */
+export type Compute = (
+  body: Body,
+  types: readonly Kind[],
+  args: readonly Value[],
+) => Value;
+
+/** An element-wise operation. */
+export interface Ufunc {
+  /** NumPy's name, for messages (`"add"`, `"true_divide"`). */
+  readonly name: string;
+  /** Number of inputs. */
+  readonly nin: 1 | 2;
+  /** The loops, in the order NumPy searches them. */
+  readonly loops: readonly Signature[];
+  /** The computation. */
+  readonly compute: Compute;
+  /**
+   * Picks the loop where NumPy does not take the first loop the inputs
+   * cast to safely; returns `undefined` to fall back to that search.
+   *
+   * @throws {TypeError} Where NumPy refuses the types.
+   */
+  readonly resolve?: (types: readonly DType[]) => Signature | undefined;
+  /** Whether the output is the input converted (`assign` and the copies), without a search. */
+  readonly isCast?: boolean;
+}
+
+const CHARS: Record<string, DTypeName> = {
+  "?": "bool",
+  b: "int8",
+  B: "uint8",
+  h: "int16",
+  H: "uint16",
+  i: "int32",
+  I: "uint32",
+  q: "int64",
+  Q: "uint64",
+  e: "float16",
+  f: "float32",
+  d: "float64",
+  F: "complex64",
+  D: "complex128",
+};
+
+/**
+ * Parses loop signatures in NumPy's notation: `"dd->d"`, or a type code
+ * alone for a uniform loop (`"d"` is `"dd->d"` for two inputs).
+ */
+function loops(nin: number, ...specs: string[]): Signature[] {
+  return specs.flatMap((spec) => spec.split(" ")).map((spec) => {
+    const [ins, out] = spec.includes("->")
+      ? spec.split("->")
+      : [spec.repeat(nin), spec];
+    return [...ins, out].map((ch) => CHARS[ch]);
+  });
+}
+
+/** NumPy's integer and float type codes, in its loop order. */
+const INTS = "b B h H i I q Q";
+const FLOATS = "e f d";
+const COMPLEX = "F D";
+
+/** `op` on real numbers, rounded as NumPy's loop of that type (float16 computes in float32). */
+function real(types: readonly Kind[], expr: string): Value {
+  const t = types[types.length - 1];
+  if (t.family === "int64") return { form: "big", expr, exact: false };
+  if (t.name === "float16") {
+    return { form: "num", expr: `Math.fround(${expr})`, exact: false };
+  }
+  return { form: "num", expr, exact: t.name === "float64" };
+}
+
+function num(v: Value): string {
+  return (v as { expr: string }).expr;
+}
+
+function parts(v: Value): { re: string; im: string } {
+  return v as { re: string; im: string };
+}
+
+/** A complex result; complex64 parts still need rounding to float32. */
+function complex(types: readonly Kind[], re: string, im: string): Value {
+  const exact = types[types.length - 1].bits === 64;
+  return { form: "complex", re, im, exact };
+}
+
+/** Add, subtract: part by part for complex numbers. */
+function additive(sign: "+" | "-"): Compute {
+  return (_body, types, [x, y]) => {
+    const t = types[0];
+    if (t.family === "complex") {
+      const a = parts(x), b = parts(y);
+      return complex(
+        types,
+        `${a.re} ${sign} ${b.re}`,
+        `${a.im} ${sign} ${b.im}`,
+      );
+    }
+    if (t.family === "bool") {
+      // NumPy's add on bools is logical or (subtract has no bool loop).
+      return { form: "num", expr: `${num(x)} | ${num(y)}`, exact: true };
+    }
+    return real(types, `${num(x)} ${sign} ${num(y)}`);
+  };
+}
+
+const multiply: Compute = (body, types, [x, y]) => {
+  const t = types[0];
+  if (t.family === "complex") {
+    // NumPy multiplies complex numbers with a fused multiply-add per part:
+    // re = fma(ar, br, -(ai * bi)), im = fma(ar, bi, ai * br).
+    const a = parts(x), b = parts(y);
+    if (t.bits === 64) {
+      return complex(
+        types,
+        body.let(`H.fma(${a.re}, ${b.re}, -(${a.im} * ${b.im}))`),
+        body.let(`H.fma(${a.re}, ${b.im}, ${a.im} * ${b.re})`),
+      );
+    }
+    return {
+      form: "complex",
+      re: body.let(
+        `H.fma32(${a.re}, ${b.re}, -Math.fround(${a.im} * ${b.im}))`,
+      ),
+      im: body.let(`H.fma32(${a.re}, ${b.im}, Math.fround(${a.im} * ${b.re}))`),
+      exact: true,
+    };
+  }
+  if (t.family === "bool") {
+    return { form: "num", expr: `${num(x)} & ${num(y)}`, exact: true };
+  }
+  if (t.family === "int" && t.bits === 32) {
+    return {
+      form: "num",
+      expr: `Math.imul(${num(x)}, ${num(y)})`,
+      exact: false,
+    };
+  }
+  return real(types, `${num(x)} * ${num(y)}`);
+};
+
+const divide: Compute = (body, types, [x, y]) => {
+  const t = types[0];
+  if (t.family === "complex") {
+    const a = parts(x), b = parts(y);
+    body.emit(
+      `H.cdiv${t.bits === 64 ? 128 : 64}(${a.re}, ${a.im}, ${b.re}, ${b.im});`,
+    );
+    return {
+      form: "complex",
+      re: body.let("H.c[0]"),
+      im: body.let("H.c[1]"),
+      exact: true,
+    };
+  }
+  return real(types, `${num(x)} / ${num(y)}`);
+};
+
+const isIntegral = (t: DType) =>
+  t.kind === "b" || t.kind === "i" || t.kind === "u";
+
+/** `add`: `x + y`. */
+export const add: Ufunc = {
+  name: "add",
+  nin: 2,
+  loops: loops(2, "?", INTS, FLOATS, COMPLEX),
+  compute: additive("+"),
+};
+
+/** `subtract`: `x - y`; NumPy refuses two bools. */
+export const subtract: Ufunc = {
+  name: "subtract",
+  nin: 2,
+  loops: loops(2, INTS, FLOATS, COMPLEX),
+  compute: additive("-"),
+  resolve: (types) => {
+    if (types.every((t) => t.kind === "b")) {
+      throw new TypeError(
+        "Cannot subtract bool arrays: NumPy's boolean subtract is not supported, use logical_xor",
+      );
+    }
+    return undefined;
+  },
+};
+
+/** `multiply`: `x * y` (logical and for bools). */
+export const multiply_: Ufunc = {
+  name: "multiply",
+  nin: 2,
+  loops: loops(2, "?", INTS, FLOATS, COMPLEX),
+  compute: multiply,
+};
+
+/** `true_divide`: `x / y`; integers divide as float64. */
+export const trueDivide: Ufunc = {
+  name: "true_divide",
+  nin: 2,
+  loops: loops(2, FLOATS, COMPLEX),
+  compute: divide,
+  resolve: (types) =>
+    types.every(isIntegral) ? ["float64", "float64", "float64"] : undefined,
+};
+
+/**
+ * `assign`: the input converted to the output's type (NumPy's `copyto`
+ * with `casting="unsafe"`, `a[...] = b`, `astype`, `copy`).
+ */
+export const assign: Ufunc = {
+  name: "assign",
+  nin: 1,
+  loops: [],
+  compute: (_body, _types, [x]) => x,
+  isCast: true,
+};
+
+/** A DType of a loop signature's names. */
+export function signatureTypes(signature: Signature): DType[] {
+  return signature.map((name) => nativeDType(name));
+}
