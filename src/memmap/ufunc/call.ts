@@ -79,14 +79,18 @@ function checkOut(
   }
   if (isDetached(out.storage)) throwClosed(out.storage);
   if (out.storage.readOnly) throwReadOnly(out.storage);
-  const shape = broadcastShapes(...shapes, out.shape);
+  const operands = broadcastShapes(...shapes);
+  let shape: readonly number[] = operands;
+  try {
+    shape = broadcastShapes(operands, out.shape);
+  } catch { /* reported below */ }
   if (
     shape.length !== out.ndim || shape.some((n, k) => n !== out.shape[k])
   ) {
     throw new RangeError(
       `Cannot compute ${ufunc.name} into out of shape ${
         formatShape(out.shape)
-      }: the result's shape is ${formatShape(shape)}`,
+      }: the operands broadcast to ${formatShape(operands)}`,
     );
   }
   if (!canCast(result, out.dtype, "same_kind")) {

@@ -157,37 +157,59 @@ function source(spec: LoopSpec): string {
   const count = nin + 1;
   const ks = [...Array(count).keys()];
   const units = spec.operands.map(unitsOf);
-  const params = ks.map((k) => `a${k}, w${k}, i${k}, s${k}`).join(", ");
+  const params = ks.map((k) => `A${k}, W${k}, i${k}, s${k}`).join(", ");
   const lines: string[] = [`return function loop(n, ${params}) {`];
-  const loopOver = (step: (k: number) => string, hoisted: number[]) => {
+  // Runs where every moving operand steps by one element: the loop walks
+  // subarrays from 0, so that V8 can drop bounds checks.
+  const contiguous = (hoisted: number[]) => {
     const pre = new Body("p");
+    for (const k of ks) {
+      if (hoisted.includes(k)) {
+        pre.emit(`const a${k} = A${k}, w${k} = W${k};`);
+        continue;
+      }
+      const u = units[k];
+      const words = spec.operands[k].family === "int64"
+        ? `W${k}.subarray(2 * i${k}, 2 * i${k} + 2 * n)`
+        : "null";
+      pre.emit(
+        `const a${k} = A${k}.subarray(i${k}, i${k} + ${u} * n), w${k} = ${words};`,
+      );
+    }
     const names: (string[] | null)[] = ks.map((k) =>
       hoisted.includes(k) ? hoist(spec, pre, k) : null
     );
     const body = new Body("t");
-    element(spec, body, (k) => `i${k}`, names);
-    const moving = ks.filter((k) => !hoisted.includes(k));
-    const steps = moving.map((k) => `i${k} += ${step(k)}`).join(", ");
+    element(spec, body, (k) => units[k] === 1 ? "j" : `${units[k]} * j`, names);
+    const bound = units[nin] === 1 ? `a${nin}.length` : "n";
     lines.push(...pre.lines.map((l) => `  ${l}`));
-    lines.push(`  for (let j = 0; j < n; j++, ${steps}) {`);
+    lines.push(`  for (let j = 0; j < ${bound}; j++) {`);
     lines.push(...body.lines.map((l) => `    ${l}`));
     lines.push("  }");
   };
   const unit = (k: number) => `s${k} === ${units[k]}`;
-  // All operands contiguous.
+  // Short runs take the general loop: subarrays cost more than they save.
+  lines.push(`if (n >= 64) {`);
   lines.push(`if (${ks.map(unit).join(" && ")}) {`);
-  loopOver((k) => String(units[k]), []);
+  contiguous([]);
   lines.push("return; }");
   // One or more inputs fixed (scalars, broadcasts), the rest contiguous.
   for (let mask = 1; mask < 1 << nin; mask++) {
     const fixed = ks.filter((k) => k < nin && (mask & (1 << k)) !== 0);
     const cond = ks.map((k) => fixed.includes(k) ? `s${k} === 0` : unit(k));
     lines.push(`if (${cond.join(" && ")}) {`);
-    loopOver((k) => String(units[k]), fixed);
+    contiguous(fixed);
     lines.push("return; }");
   }
+  lines.push("}");
   // Any steps.
-  loopOver((k) => `s${k}`, []);
+  lines.push(ks.map((k) => `const a${k} = A${k}, w${k} = W${k};`).join(" "));
+  const body = new Body("t");
+  element(spec, body, (k) => `i${k}`, ks.map(() => null));
+  const steps = ks.map((k) => `i${k} += s${k}`).join(", ");
+  lines.push(`for (let j = 0; j < n; j++, ${steps}) {`);
+  lines.push(...body.lines.map((l) => `  ${l}`));
+  lines.push("}");
   lines.push("};");
   return lines.join("\n");
 }

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { nativeDType } from "../dtype.ts";
+import { type DType, type DTypeName, nativeDType } from "../dtype.ts";
 import { arrayIO, empty, type NDArray } from "../ndarray.ts";
 import {
   copyRun,
@@ -26,6 +26,7 @@ import {
   scatterBytes,
   type TypedArray,
   typedCtor,
+  typedView,
   unitOf,
 } from "../element.ts";
 import { type Operand, RUN, walk } from "../iterate.ts";
@@ -231,13 +232,61 @@ export function execute(
   );
 }
 
+/** The integer types same-type copies move elements as, by item size (16 bytes: two int64 halves). */
+const RAW: Record<number, DTypeName> = {
+  1: "uint8",
+  2: "uint16",
+  4: "int32",
+  8: "int64",
+  16: "int64",
+};
+
+const rawViews = new WeakMap<ArrayBufferLike, Map<number, TypedArray>>();
+
+/** A typed array of `ctor` over a whole buffer (cached). */
+function viewOf(buffer: ArrayBufferLike, dt: DType): TypedArray {
+  let views = rawViews.get(buffer);
+  if (views === undefined) {
+    views = new Map();
+    rawViews.set(buffer, views);
+  }
+  let view = views.get(dt.itemsize);
+  if (view === undefined || view.buffer !== buffer) {
+    view = typedView(buffer, dt);
+    views.set(dt.itemsize, view);
+  }
+  return view;
+}
+
 /**
  * Copies `src` into `dst` (same type and byte order), broadcasting `src`:
- * bytes are moved, never converted.
+ * bytes are moved, never converted. Contiguous runs are one `set`
+ * (memmove); a value broadcast over a contiguous run is written once and
+ * doubled; other runs go through the generated loop of an integer type of
+ * the item's size, so that no value (a NaN's payload, a signalling NaN) is
+ * ever interpreted.
  */
 function copyInto(dst: NDArray, src: NDArray): void {
   const dio = arrayIO(dst), sio = arrayIO(src);
   const strides = broadcastStrides(src.shape, src.strides, dst.shape);
+  const isz = dst.itemsize;
+  const raw = nativeDType(RAW[isz]);
+  const unit = raw.itemsize;
+  const aligned = [dst.byteOffset + dio.bytes.byteOffset, ...dst.strides]
+    .every((x) => x % unit === 0) &&
+    [src.byteOffset + sio.bytes.byteOffset, ...strides].every((x) =>
+      x % unit === 0
+    );
+  const kind = kindOf(raw.name);
+  const loop = loopFor({
+    ufunc: assign,
+    loop: [kind, kind],
+    operands: [kind, kind],
+  });
+  const dta = viewOf(dio.bytes.buffer, raw),
+    sta = viewOf(sio.bytes.buffer, raw);
+  const dw = kind.family === "int64" ? wordsOf(dio.bytes.buffer) : null;
+  const sw = kind.family === "int64" ? wordsOf(sio.bytes.buffer) : null;
   walk(
     dst.shape,
     [
@@ -245,7 +294,17 @@ function copyInto(dst: NDArray, src: NDArray): void {
       { offset: src.byteOffset, strides },
     ],
     (offs, count, st) => {
-      copyRun(dio, offs[0], st[0], sio, offs[1], st[1], count);
+      const [d, s] = offs;
+      if ((st[0] === isz && (st[1] === isz || st[1] === 0)) || !aligned) {
+        copyRun(dio, d, st[0], sio, s, st[1], count);
+        return;
+      }
+      const di = (dio.bytes.byteOffset + d) / unit;
+      const si = (sio.bytes.byteOffset + s) / unit;
+      const ds = st[0] / unit, ss = st[1] / unit;
+      for (let part = 0; part < isz / unit; part++) {
+        loop(count, sta, sw, si + part, ss, dta, dw, di + part, ds);
+      }
     },
     { ...windowing(dst, true), maxRun: Infinity },
   );
