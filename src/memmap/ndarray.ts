@@ -970,8 +970,10 @@ export class NDArray<N extends DTypeName = DTypeName>
         r.dtype,
         [],
       );
-      return (r.dtype.equals(r.resultType) ? one : one.astype(r.resultType))
-        .get();
+      const value =
+        (r.dtype.equals(r.resultType) ? one : one.astype(r.resultType)).get();
+      // A bool sum is a number (contract), also along the only axis.
+      return op === "sum" && this.dtype.kind === "b" ? Number(value) : value;
     }
     const out = new NDArray(
       memoryStorage(new Uint8Array(r.buffer.buffer as ArrayBuffer)),

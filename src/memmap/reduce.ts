@@ -1,8 +1,13 @@
 /**
- * Reductions (`sum`, `mean`, `min`, `max`) over all elements or one axis.
- * Whole-array reductions walk in memory order and release finished windows
- * of memory maps; float sums are pairwise (NumPy's accuracy) with the block
- * sums combined by compensated summation.
+ * Reductions (`sum`, `mean`, `min`, `max`) over all elements or one axis,
+ * with NumPy's results: its result types (integer sums in int64 or uint64,
+ * exact modulo 2^64) and, for float sums, its values bit for bit (NumPy's
+ * pairwise summation in NumPy's order, see `reduce_plan.ts`).
+ *
+ * Contiguous little-endian data of the kernels' types is reduced by the
+ * WebAssembly SIMD kernels (`kernels/`): memory maps of files in place,
+ * in-memory arrays through a copy a chunk at a time. Everything else runs
+ * in TypeScript, with the same results.
  *
  * @module
  */
@@ -15,17 +20,40 @@ import {
   readRun,
   type RunIO,
 } from "./element.ts";
-import { RUN, walk, WINDOW } from "./iterate.ts";
-import { CompensatedSum, pairwiseSumStrided } from "./pairwise.ts";
-import { isCContiguous, shapeSize } from "./shape.ts";
-import { type FloatSize, RUN_LENGTH } from "./kernels/reduce_floats.ts";
+import { walk, WINDOW } from "./iterate.ts";
+import { pairwiseSum, pairwiseSum32, pairwiseSumComplex } from "./pairwise.ts";
 import {
-  addRowsInPlace,
+  BUFFER,
+  type Dim,
+  eachOffset,
+  eachPiece,
+  iterationDims,
+  memoryDims,
+  type Piece,
+} from "./reduce_plan.ts";
+import { shapeSize } from "./shape.ts";
+import type {
+  FloatType,
+  IntegerType,
+  KernelType,
+} from "./kernels/reduce_kernels.ts";
+import {
+  combineRows,
+  extremeBlock,
+  fitsGather,
+  pairwiseLine,
+  pairwisePiece,
+  SIZE,
+  sumBlock,
+} from "./kernels/reduce_run.ts";
+import {
+  kernels,
+  KernelsLost,
   type OverlaySource,
-  reduceInPlace,
-  reduceLinesInPlace,
-  WINDOW_BYTES,
-} from "./kernels/in_place.ts";
+  settings,
+  type Shower,
+  shower,
+} from "./kernels/runtime.ts";
 
 /** The reductions. */
 export type ReduceOp = "sum" | "mean" | "min" | "max";
@@ -66,21 +94,18 @@ export interface ReducedAxis extends Reduced {
 
 const F64 = nativeDType("float64");
 const C128 = nativeDType("complex128");
+const I64 = nativeDType("int64");
+const U64 = nativeDType("uint64");
 
-/** The type of the values a reduction computes with (the domain buffer type). */
-function workType(op: ReduceOp, dt: DType): DType {
-  const dom = domainOf(dt);
-  if (dom === "complex") return C128;
-  if (dom === "bigint" && op !== "mean") return dt.toNative();
-  return F64;
-}
+/** Blocks smaller than this are reduced in TypeScript (a kernel call costs more). */
+const KERNEL_MIN_BYTES = 256;
 
-/** NumPy's result type of an axis reduction. */
+/** NumPy's result type of a reduction. */
 function resultTypeOf(op: ReduceOp, dt: DType): DType {
   const k = dt.kind;
   if (op === "sum") {
-    if (k === "b" || k === "i") return nativeDType("int64");
-    if (k === "u") return nativeDType("uint64");
+    if (k === "b" || k === "i") return I64;
+    if (k === "u") return U64;
     return dt.toNative();
   }
   if (op === "mean") return k === "f" || k === "c" ? dt.toNative() : F64;
@@ -95,76 +120,280 @@ function emptyError(op: ReduceOp): RangeError {
   );
 }
 
-/** Rounds a float64 result to the precision of a float32/float16 type. */
-function roundTo(dt: DType, v: number): number {
-  if (dt.name === "float32" || dt.name === "complex64") return Math.fround(v);
-  if (dt.name === "float16") return Math.f16round(v);
-  return v;
+/** The kernels' name for a type they read, or null. */
+function kernelTypeOf(dt: DType): KernelType | null {
+  if (!dt.littleEndian || !(dt.name in SIZE)) return null;
+  return dt.name as KernelType;
 }
 
-/**
- * Reduces a strided line (or block) of `n` elements read through `io`.
- * Keeps state across calls so that a long line can be fed in runs.
- */
-class Accumulator {
-  readonly op: ReduceOp;
+/** Whether NumPy would see the data as aligned (element address and strides). */
+function aligned(v: ReduceView): boolean {
+  const dt = v.io.dtype;
+  const u = dt.kind === "c" ? dt.itemsize / 2 : dt.itemsize;
+  return (v.io.bytes.byteOffset + v.offset) % u === 0 &&
+    v.strides.every((s) => s % u === 0);
+}
+
+/** A shower for the view's bytes, or null when the kernels are not available. */
+function showerOf(v: ReduceView): Shower | null {
+  const k = kernels();
+  if (k === null) return null;
+  let span = v.io.dtype.itemsize;
+  v.shape.forEach((n, i) => span += (n - 1) * Math.abs(v.strides[i]));
+  const inPlace = span >= settings.overlayMinBytes ? v.overlay : undefined;
+  return shower(k, v.io.bytes, inPlace, v.release);
+}
+
+/** Tells `release` about finished bytes of walks that go up through memory. */
+class Progress {
+  #from = -1;
+  readonly #release?: (start: number, length: number) => void;
+  constructor(release?: (start: number, length: number) => void) {
+    this.#release = release;
+  }
+  /** Bytes `[start, end)` are done. */
+  done(start: number, end: number): void {
+    if (this.#release === undefined) return;
+    if (this.#from < 0 || start < this.#from) this.#from = start;
+    else if (end - this.#from >= WINDOW) {
+      this.#release(this.#from, end - this.#from);
+      this.#from = end;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Float sums and means, in NumPy's order.
+
+/** How NumPy sums a type: the pairwise variant, the running sum's rounding, buffering. */
+interface SumSpec {
+  /** Pairwise arithmetic: float64, float32, or complex of either. */
+  pairwise: "f64" | "f32" | "c128" | "c64";
+  /** Rounds the running sum to the result's precision. */
+  round: (x: number) => number;
+  /** Whether NumPy copies the data into a buffer first (cast, swap, unaligned). */
+  buffered: boolean;
+  /** The kernels' pairwise type when they can sum the data in place. */
+  kernel: FloatType | null;
+}
+
+const exact = (x: number): number => x;
+const half = (x: number): number => Math.f16round(Math.fround(x));
+
+function sumSpec(op: "sum" | "mean", v: ReduceView): SumSpec {
+  const dt = v.io.dtype;
+  const swapped = !dt.isNative || !aligned(v);
+  switch (dt.name) {
+    case "float64":
+    case "float32": {
+      const f32 = dt.name === "float32";
+      return {
+        pairwise: f32 ? "f32" : "f64",
+        round: f32 ? Math.fround : exact,
+        buffered: swapped,
+        kernel: !swapped && dt.littleEndian ? dt.name : null,
+      };
+    }
+    case "float16": // sums in float32; the mean casts to float32 first
+      return {
+        pairwise: "f32",
+        round: op === "sum" ? half : Math.fround,
+        buffered: swapped || op === "mean",
+        kernel: null,
+      };
+    case "complex128":
+      return {
+        pairwise: "c128",
+        round: exact,
+        buffered: swapped,
+        kernel: null,
+      };
+    case "complex64":
+      return {
+        pairwise: "c64",
+        round: Math.fround,
+        buffered: swapped,
+        kernel: null,
+      };
+    default: // integers and bool: the mean casts them to float64
+      return { pairwise: "f64", round: exact, buffered: true, kernel: null };
+  }
+}
+
+/** A sum in progress: `[re, im]` (im stays 0 for real types). */
+type Pair = [number, number];
+
+/** Sums pieces and lines of one view, as NumPy does. */
+class OrderedSum {
+  readonly #v: ReduceView;
+  readonly #spec: SumSpec;
+  readonly #sh: Shower | null;
+  readonly #progress: Progress;
+  readonly #unit: number;
+  #scratch: Float64Array | null = null;
+
+  constructor(v: ReduceView, spec: SumSpec, sh: Shower | null) {
+    this.#v = v;
+    this.#spec = spec;
+    this.#sh = spec.kernel !== null ? sh : null;
+    this.#progress = new Progress(v.release);
+    const dt = v.io.dtype;
+    this.#unit = dt.kind === "c" ? dt.itemsize / 2 : dt.itemsize;
+  }
+
+  /** Adds the sum of `piece` to `acc` (NumPy: `out += pairwise(piece)`). */
+  add(acc: Pair, piece: Piece): void {
+    const r = this.#spec.round;
+    const complex = this.#spec.pairwise[0] === "c";
+    const dims = piece.dims;
+    if (dims.length <= 1 && !this.#spec.buffered) {
+      const s = dims.length === 0 ? this.#v.io.dtype.itemsize : dims[0].s;
+      this.#line(acc, piece.offset, piece.count, s);
+      return;
+    }
+    const sh = this.#sh;
+    const inner = dims[dims.length - 1];
+    if (
+      sh !== null && inner.s === this.#v.io.dtype.itemsize &&
+      fitsGather(this.#spec.kernel!, piece.count)
+    ) {
+      acc[0] = r(
+        acc[0] + pairwisePiece(sh, this.#spec.kernel!, this.#v.io.bytes, piece),
+      );
+      return;
+    }
+    // Gather into a buffer of float64 values (pairs for complex), as NumPy's buffer.
+    const n = piece.count;
+    const need = complex ? 2 * n : n;
+    if (this.#scratch === null || this.#scratch.length < need) {
+      this.#scratch = new Float64Array(Math.max(need, 2 * BUFFER));
+    }
+    const buf = this.#scratch;
+    const work = complex ? C128 : F64;
+    let j = 0;
+    eachOffset(dims.slice(0, -1), piece.offset, (off) => {
+      readRun(this.#v.io, off, inner.s, inner.n, buf, work, j);
+      j += inner.n;
+    });
+    const [re, im] = this.#pairwise(buf, 0, n, complex ? 2 : 1);
+    acc[0] = r(acc[0] + re);
+    acc[1] = r(acc[1] + im);
+  }
+
+  /** NumPy's pairwise sum of a line read in place, in leaves of at most a window. */
+  #line(acc: Pair, offset: number, n: number, stride: number): void {
+    const r = this.#spec.round;
+    const sh = this.#sh;
+    const io = this.#v.io;
+    const size = io.dtype.itemsize;
+    if (sh !== null && stride === size) {
+      acc[0] = r(acc[0] + pairwiseLine(sh, this.#spec.kernel!, offset, n));
+      return;
+    }
+    // In place through the typed view (the data is native and aligned: not buffered).
+    const u = this.#unit;
+    const ta = io.ta as Float64Array;
+    const base = (io.bytes.byteOffset + offset) / u;
+    const step = stride / u;
+    const combine =
+      this.#spec.pairwise === "f32" || this.#spec.pairwise === "c64"
+        ? Math.fround
+        : exact;
+    const leaf = Math.max(
+      128,
+      Math.floor(WINDOW / Math.max(1, Math.abs(stride))),
+    );
+    const sum = (i: number, m: number): Pair => {
+      if (m <= leaf) {
+        const p = this.#pairwise(ta, base + i * step, m, step);
+        const first = offset + i * stride;
+        const last = first + (m - 1) * stride;
+        this.#progress.done(
+          Math.min(first, last),
+          Math.max(first, last) + size,
+        );
+        return p;
+      }
+      let h = m >>> 1;
+      h -= h % 8;
+      const a = sum(i, h);
+      const b = sum(i + h, m - h);
+      return [combine(a[0] + b[0]), combine(a[1] + b[1])];
+    };
+    const [re, im] = sum(0, n);
+    acc[0] = r(acc[0] + re);
+    acc[1] = r(acc[1] + im);
+  }
+
+  #pairwise(a: Float64Array, i: number, n: number, s: number): Pair {
+    switch (this.#spec.pairwise) {
+      case "f64":
+        return [pairwiseSum(a, i, n, s), 0];
+      case "f32":
+        return [pairwiseSum32(a, i, n, s), 0];
+      case "c128":
+        return pairwiseSumComplex(a, i, n, s);
+      default:
+        return pairwiseSumComplex(a, i, n, s, Math.fround);
+    }
+  }
+}
+
+/** The mean from a sum, divided as NumPy divides in the result's precision. */
+function meanOf(dt: DType, sum: number, n: number): number {
+  if (dt.name === "float32" || dt.name === "complex64") {
+    return Math.fround(sum / Math.fround(n));
+  }
+  if (dt.name === "float16") {
+    return Math.f16round(Math.fround(sum / Math.fround(n)));
+  }
+  return sum / n;
+}
+
+// ---------------------------------------------------------------------------
+// Reductions whose result does not depend on the order: integer sums, min, max.
+
+/** Accumulates an integer sum, a minimum or a maximum over runs of elements. */
+class Unordered {
+  readonly op: "sum" | "min" | "max";
   readonly dt: DType;
-  readonly work: DType;
   count = 0;
-  #sum = new CompensatedSum();
-  #im = new CompensatedSum();
-  #lo = 0;
-  #hi = 0;
+  #num = 0; // running integer sum (exact below 2^53)
   #big = 0n;
-  #num = NaN;
-  #numIm = NaN;
-  #bigv: bigint | null = null;
-  #tmp: DomainBuffer;
+  #value: number | bigint | Pair | undefined;
+  #tmp: DomainBuffer | null = null;
   #u32: Uint32Array | null = null;
 
-  constructor(op: ReduceOp, dt: DType, size: number, tmp?: DomainBuffer) {
+  constructor(op: "sum" | "min" | "max", dt: DType) {
     this.op = op;
     this.dt = dt;
-    this.work = workType(op, dt);
-    this.#tmp = tmp ?? newDomainBuffer(this.work, Math.min(RUN, size));
+  }
+
+  /** Takes in a partial result of `count` elements. */
+  take(value: number | bigint, count: number): void {
+    this.count += count;
+    if (count === 0) return;
+    if (this.op === "sum") {
+      this.#big += value as bigint;
+      return;
+    }
+    const v = this.#value as number | bigint | undefined;
+    if (v === undefined) this.#value = value;
+    else if (typeof value === "number") {
+      this.#value = this.op === "min"
+        ? Math.min(v as number, value)
+        : Math.max(v as number, value);
+    } else if (this.op === "min" ? value < v! : value > v!) this.#value = value;
   }
 
   /** Feeds `count` elements at byte `off`, `stride` bytes apart. */
   feed(io: RunIO, off: number, stride: number, count: number): void {
-    const first = this.count === 0;
-    this.count += count;
-    const op = this.op;
-    const dom = domainOf(this.work);
-    const ta = io.ta;
-    if (dom === "number") {
-      let arr: Float64Array;
-      let i = 0, s = 1;
-      if (ta !== null && ta instanceof Float64Array && this.dt.kind === "f") {
-        arr = ta;
-        i = (io.bytes.byteOffset + off) / 8;
-        s = stride / 8;
-      } else {
-        arr = this.#tmp as Float64Array;
-        readRun(io, off, stride, count, arr, F64, 0);
-      }
-      if (op === "sum" || op === "mean") {
-        this.#sum.add(pairwiseSumStrided(arr, i, count, s));
-      } else {
-        // Math.min/max: NaN wins, and -0 < +0 (the in-place kernels agree).
-        let m = first ? arr[i] : this.#num;
-        const end = i + count * s;
-        if (op === "min") {
-          for (let p = i; p !== end; p += s) m = Math.min(m, arr[p]);
-        } else {
-          for (let p = i; p !== end; p += s) m = Math.max(m, arr[p]);
-        }
-        this.#num = m;
-      }
-      return;
-    }
-    if (dom === "bigint") {
-      if (op === "sum" && ta !== null) {
-        // Sum the low and high 32-bit words as exact doubles, fold into a bigint now and then.
+    if (count <= 0) return;
+    const dom = domainOf(this.dt);
+    if (this.op === "sum") {
+      this.count += count;
+      if (dom === "bigint" && io.ta !== null) {
+        // Low and high 32-bit words as exact doubles.
         let u32 = this.#u32;
         if (u32 === null || u32.buffer !== io.bytes.buffer) {
           u32 = this.#u32 = new Uint32Array(
@@ -175,151 +404,150 @@ class Accumulator {
         }
         let p = (io.bytes.byteOffset + off) >>> 2;
         const s = stride / 4;
-        let lo = 0, hi = 0;
-        for (let k = 0; k < count; k++, p += s) {
-          lo += u32[p];
-          hi += u32[p + 1];
+        for (let done = 0; done < count;) {
+          const m = Math.min(count - done, 1 << 20);
+          let lo = 0, hi = 0;
+          for (let k = 0; k < m; k++, p += s) {
+            lo += u32[p];
+            hi += u32[p + 1];
+          }
+          this.#big += BigInt(lo) + (BigInt(hi) << 32n);
+          done += m;
         }
-        this.#lo += lo;
-        this.#hi += hi;
-        if (this.#lo > 2 ** 52 || this.#hi > 2 ** 52) this.#fold();
         return;
       }
-      const arr = this.#tmp as BigInt64Array;
-      readRun(io, off, stride, count, arr, this.work, 0);
-      if (op === "sum") {
-        let b = this.#big;
-        for (let k = 0; k < count; k++) b += arr[k];
-        this.#big = BigInt.asIntN(64, b);
-      } else {
-        let m = first ? arr[0] : this.#bigv!;
-        if (op === "min") {
-          for (let k = 0; k < count; k++) {
-            m = arr[k] < m ? arr[k] : m;
-          }
-        } else for (let k = 0; k < count; k++) m = arr[k] > m ? arr[k] : m;
-        this.#bigv = m;
+      const tmp = this.#buffer(
+        dom === "bigint" ? this.dt.toNative() : F64,
+        count,
+      );
+      readRun(
+        io,
+        off,
+        stride,
+        count,
+        tmp,
+        dom === "bigint" ? this.dt.toNative() : F64,
+        0,
+      );
+      if (dom === "bigint") {
+        let b = 0n;
+        const t = tmp as BigInt64Array;
+        for (let k = 0; k < count; k++) b += t[k];
+        this.#big += b;
+        return;
       }
-      return;
-    }
-    const arr = this.#tmp as Float64Array;
-    readRun(io, off, stride, count, arr, C128, 0);
-    if (op === "sum" || op === "mean") {
-      this.#sum.add(pairwiseSumStrided(arr, 0, count, 2));
-      this.#im.add(pairwiseSumStrided(arr, 1, count, 2));
-      return;
-    }
-    let re = first ? arr[0] : this.#num, im = first ? arr[1] : this.#numIm;
-    for (let k = 0; k < 2 * count; k += 2) {
-      const r = arr[k], j = arr[k + 1];
-      const better = op === "min"
-        ? (r < re || (r === re && j < im))
-        : (r > re || (r === re && j > im));
-      if (better || r !== r || j !== j) {
-        re = r;
-        im = j;
+      const t = tmp as Float64Array;
+      let s = this.#num;
+      for (let k = 0; k < count; k++) {
+        s += t[k];
+        if (s > 2 ** 52 || s < -(2 ** 52)) {
+          this.#big += BigInt(s);
+          s = 0;
+        }
       }
-    }
-    this.#num = re;
-    this.#numIm = im;
-  }
-
-  /**
-   * Takes in the sum (of one run, as `feed` sums it), minimum or maximum of
-   * `count` float elements computed elsewhere.
-   */
-  addPartial(value: number, count: number): void {
-    const op = this.op;
-    if (op === "sum" || op === "mean") this.#sum.add(value);
-    else if (this.count === 0) this.#num = value;
-    else {
-      this.#num = op === "min"
-        ? Math.min(this.#num, value)
-        : Math.max(this.#num, value);
+      this.#num = s;
+      return;
     }
     this.count += count;
-  }
-
-  #fold(): void {
-    this.#big = BigInt.asIntN(
-      64,
-      this.#big + BigInt(this.#lo) + (BigInt(this.#hi) << 32n),
-    );
-    this.#lo = 0;
-    this.#hi = 0;
-  }
-
-  /** Writes the result at index `i` of `out` (a buffer of the work type). */
-  result(out: DomainBuffer, i: number): void {
-    const op = this.op;
-    const dom = domainOf(this.work);
-    if ((op === "min" || op === "max") && this.count === 0) {
-      throw emptyError(op);
-    }
-    if (dom === "number") {
-      const o = out as Float64Array;
-      if (op === "sum") {
-        o[i] = this.count === 0 ? 0 : roundTo(this.dt, this.#sum.value);
-      } else if (op === "mean") {
-        o[i] = roundTo(this.dt, this.#sum.value / this.count);
-      } else o[i] = this.#num;
-    } else if (dom === "bigint") {
-      if (op === "sum") {
-        this.#fold();
-        (out as BigInt64Array)[i] = this.#big;
-      } else (out as BigInt64Array)[i] = this.#bigv!;
-    } else {
-      const o = out as Float64Array;
-      if (op === "sum" || op === "mean") {
-        const n = op === "mean" ? this.count : 1;
-        o[2 * i] = this.count === 0 && op === "sum"
-          ? 0
-          : roundTo(this.dt, this.#sum.value / n);
-        o[2 * i + 1] = this.count === 0 && op === "sum"
-          ? 0
-          : roundTo(this.dt, this.#im.value / n);
-      } else {
-        o[2 * i] = this.#num;
-        o[2 * i + 1] = this.#numIm;
+    const min = this.op === "min";
+    if (dom === "complex") {
+      const t = this.#buffer(C128, count) as Float64Array;
+      readRun(io, off, stride, count, t, C128, 0);
+      let [re, im] = (this.#value as Pair | undefined) ?? [t[0], t[1]];
+      for (let k = 0; k < 2 * count; k += 2) {
+        const r = t[k], j = t[k + 1];
+        const better = min
+          ? (r < re || (r === re && j < im))
+          : (r > re || (r === re && j > im));
+        if (better || r !== r || j !== j) {
+          re = r;
+          im = j;
+        }
       }
+      this.#value = [re, im];
+      return;
     }
+    const work = dom === "bigint" ? this.dt.toNative() : F64;
+    const t = this.#buffer(work, count);
+    readRun(io, off, stride, count, t, work, 0);
+    if (dom === "bigint") {
+      const b = t as BigInt64Array;
+      let m = (this.#value as bigint | undefined) ?? b[0];
+      if (min) { for (let k = 0; k < count; k++) m = b[k] < m ? b[k] : m; }
+      else for (let k = 0; k < count; k++) m = b[k] > m ? b[k] : m;
+      this.#value = m;
+      return;
+    }
+    const f = t as Float64Array;
+    let m = (this.#value as number | undefined) ?? f[0];
+    if (min) { for (let k = 0; k < count; k++) m = Math.min(m, f[k]); }
+    else for (let k = 0; k < count; k++) m = Math.max(m, f[k]);
+    this.#value = m;
+  }
+
+  #buffer(work: DType, n: number): DomainBuffer {
+    const need = work.kind === "c" ? 2 * n : n;
+    if (this.#tmp === null || this.#tmp.length < need) {
+      this.#tmp = newDomainBuffer(work, Math.max(n, 1024));
+    }
+    return this.#tmp;
+  }
+
+  /** The sum (exact, not wrapped) or the extreme (throws for none). */
+  result(): number | bigint | Pair {
+    if (this.op === "sum") return this.#big + BigInt(this.#num);
+    if (this.count === 0) throw emptyError(this.op);
+    return this.#value!;
   }
 }
 
 /**
- * Reduces all elements, in memory order, releasing finished windows.
- *
- * @throws {RangeError} For `min`/`max` of an empty array.
+ * Reduces `count` contiguous elements at `offset` with the kernels when they
+ * can, else in TypeScript.
  */
-export function reduceAll(op: ReduceOp, v: ReduceView): Reduced {
-  const dt = v.io.dtype;
-  const size = shapeSize(v.shape);
-  const acc = new Accumulator(op, dt, size);
-  let shape = v.shape, strides = v.strides, offset = v.offset;
-  const start = inPlaceStart(v, size);
-  if (start >= 0) {
-    // Whole runs by the SIMD kernels, then the rest (same runs) below.
-    const itemsize = dt.itemsize as FloatSize;
-    const runs = reduceInPlace(
-      v.overlay!,
-      op === "mean" ? "sum" : op,
-      itemsize,
-      start,
-      Math.floor(size / RUN_LENGTH),
-      (value, count) => acc.addPartial(value, count),
+function unorderedBlock(
+  acc: Unordered,
+  v: ReduceView,
+  sh: Shower | null,
+  kt: KernelType | null,
+  offset: number,
+  count: number,
+): void {
+  const bytes = count * v.io.dtype.itemsize;
+  if (sh !== null && kt !== null && bytes >= KERNEL_MIN_BYTES) {
+    acc.take(
+      acc.op === "sum"
+        ? sumBlock(sh, kt as IntegerType, offset, bytes)
+        : extremeBlock(sh, kt, acc.op, offset, bytes),
+      count,
     );
-    if (runs > 0) {
-      shape = [size - runs * RUN_LENGTH];
-      strides = [itemsize];
-      offset = start + runs * RUN_LENGTH * itemsize;
-    }
+  } else acc.feed(v.io, offset, v.io.dtype.itemsize, count);
+}
+
+/** Reduces every element of the view in memory order (order-free reductions). */
+function reduceUnordered(
+  acc: Unordered,
+  v: ReduceView,
+  sh: Shower | null,
+): void {
+  const dt = v.io.dtype;
+  const kt = acc.op === "sum" && (dt.kind === "f" || dt.kind === "c")
+    ? null
+    : kernelTypeOf(dt);
+  const { dims, offset } = memoryDims(v.shape, v.strides, v.offset);
+  const inner = dims[dims.length - 1] ?? { n: 1, s: dt.itemsize };
+  if (sh !== null && kt !== null && inner.s === dt.itemsize) {
+    eachOffset(
+      dims.slice(0, -1),
+      offset,
+      (off) => unorderedBlock(acc, v, sh, kt, off, inner.n),
+    );
+    return;
   }
   walk(
-    shape,
-    [{ offset, strides }],
-    (offs, count, strides) => {
-      acc.feed(v.io, offs[0], strides[0], count);
-    },
+    v.shape,
+    [{ offset: v.offset, strides: v.strides }],
+    (offs, count, strides) => acc.feed(v.io, offs[0], strides[0], count),
     {
       memoryOrder: true,
       release: v.release,
@@ -327,114 +555,91 @@ export function reduceAll(op: ReduceOp, v: ReduceView): Reduced {
       itemsize: dt.itemsize,
     },
   );
-  const out = newDomainBuffer(acc.work, 1);
-  acc.result(out, 0);
-  // Element conversion: sums of bool/small integers are numbers; min/max keep the type.
-  const elementType = op === "min" || op === "max"
-    ? (domainOf(dt) === "complex" ? C128 : dt.toNative())
-    : acc.work;
-  return { dtype: elementType, buffer: out };
 }
 
-/**
- * Where the SIMD kernels can reduce `v` in place: the byte offset of its
- * lowest element when `v` holds little-endian float64 or float32 elements
- * that fill one block of memory (in any axis order, as memory-order
- * walks visit it) of storage that offers overlays; otherwise -1.
- *
- * Blocks smaller than one release window stay mapped between calls, so the
- * JavaScript path reads resident memory; larger ones are released as they
- * are walked and must be faulted in again anyway: the kernels' case.
- */
-function inPlaceStart(v: ReduceView, size: number): number {
-  const dt = v.io.dtype;
-  if (
-    v.overlay === undefined ||
-    (dt.name !== "float64" && dt.name !== "float32") || !dt.littleEndian ||
-    size * dt.itemsize < Math.max(WINDOW, WINDOW_BYTES) || RUN !== RUN_LENGTH
-  ) return -1;
-  let start = v.offset;
-  const dims: [number, number][] = [];
-  v.shape.forEach((n, k) => {
-    if (n === 1) return;
-    const s = v.strides[k];
-    if (s < 0) start += (n - 1) * s;
-    dims.push([n, Math.abs(s)]);
-  });
-  dims.sort((a, b) => a[1] - b[1]);
-  let step = dt.itemsize;
-  for (const [n, s] of dims) {
-    if (s !== step) return -1;
-    step *= n;
+/** Wraps an exact integer sum to NumPy's result type (int64 or uint64). */
+function wrapSum(dt: DType, sum: bigint): bigint {
+  return dt.kind === "u" ? BigInt.asUintN(64, sum) : BigInt.asIntN(64, sum);
+}
+
+// ---------------------------------------------------------------------------
+// Entry points.
+
+/** Runs `fn` with a shower (closed afterwards); again without one if the kernels fail. */
+function withShower<T>(v: ReduceView, fn: (sh: Shower | null) => T): T {
+  const sh = showerOf(v);
+  if (sh === null) return fn(null);
+  try {
+    return fn(sh);
+  } catch (e) {
+    if (!(e instanceof KernelsLost)) throw e;
+  } finally {
+    try {
+      sh.close();
+    } catch (e) {
+      if (!(e instanceof KernelsLost)) throw e;
+    }
   }
-  return start;
+  return fn(null); // the kernels' memory was lost: all over again without them
 }
 
 /**
- * Reduces the lines along the innermost axis with the SIMD kernels, in
- * place, when the lines are float data following each other in the file (a
- * C-order array reduced along its last axis) and long enough to hold whole
- * runs: each line's whole runs in WebAssembly, the rest of the line through
- * the same `feed` as the TypeScript path, read from the kernels' memory.
+ * Reduces all elements.
  *
- * @returns How many lines (from the first) are done.
+ * @throws {RangeError} For `min`/`max` of an empty array.
  */
-function reduceLinesAt(
-  op: ReduceOp,
-  v: ReduceView,
-  n: number,
-  sa: number,
-  shape: readonly number[],
-  strides: readonly number[],
-  out: DomainBuffer,
-  scratch: DomainBuffer,
-): number {
+export function reduceAll(op: ReduceOp, v: ReduceView): Reduced {
   const dt = v.io.dtype;
-  const itemsize = dt.itemsize;
-  const lines = shapeSize(shape);
-  if (
-    v.overlay === undefined || n < RUN_LENGTH || sa !== itemsize ||
-    inPlaceStart(v, lines * n) !== v.offset ||
-    !isCContiguous(shape, strides, n * itemsize)
-  ) return 0;
-  const runs = Math.floor(n / RUN_LENGTH);
-  const tail = n - runs * RUN_LENGTH;
-  let io: RunIO | undefined;
-  return reduceLinesInPlace(
-    v.overlay,
-    itemsize as FloatSize,
-    v.offset,
-    lines,
-    n * itemsize,
-    (shown) => {
-      // The line sits in the kernels' memory as aligned as in the file.
-      io ??= {
-        dtype: dt,
-        bytes: new Uint8Array(shown.memory),
-        ta: v.offset % itemsize !== 0
-          ? null
-          : itemsize === 8
-          ? new Float64Array(shown.memory)
-          : new Float32Array(shown.memory),
-      };
-      const acc = new Accumulator(op, dt, n, scratch);
-      shown.reduceRuns(
-        op === "mean" ? "sum" : op,
-        runs,
-        (value, count) => acc.addPartial(value, count),
-      );
-      if (tail > 0) {
-        acc.feed(io, shown.at + runs * RUN_LENGTH * itemsize, itemsize, tail);
-      }
-      acc.result(out, shown.line);
-    },
-  );
+  const size = shapeSize(v.shape);
+  const ordered = (op === "sum" && (dt.kind === "f" || dt.kind === "c")) ||
+    op === "mean";
+  if (ordered) {
+    const spec = sumSpec(op as "sum" | "mean", v);
+    const acc: Pair = [0, 0];
+    if (size > 0) {
+      withShower(v, (sh) => {
+        acc[0] = acc[1] = 0;
+        const summer = new OrderedSum(v, spec, sh);
+        eachPiece(
+          iterationDims(v.shape, v.strides),
+          v.offset,
+          spec.buffered,
+          (piece) => summer.add(acc, piece),
+        );
+      });
+    }
+    if (op === "mean") {
+      acc[0] = meanOf(dt, acc[0], size);
+      acc[1] = meanOf(dt, acc[1], size);
+    }
+    if (dt.kind === "c") return { dtype: C128, buffer: Float64Array.from(acc) };
+    return { dtype: F64, buffer: Float64Array.of(acc[0]) };
+  }
+  const r = withShower(v, (sh) => {
+    const acc = new Unordered(op as "sum" | "min" | "max", dt);
+    if (size > 0) reduceUnordered(acc, v, sh);
+    return acc.result();
+  });
+  if (op === "sum") {
+    const sum = wrapSum(dt, r as bigint);
+    if (dt.kind === "b") {
+      return { dtype: F64, buffer: Float64Array.of(Number(sum)) };
+    }
+    return dt.kind === "u"
+      ? { dtype: U64, buffer: BigUint64Array.of(sum) }
+      : { dtype: I64, buffer: BigInt64Array.of(sum) };
+  }
+  const elementType = dt.kind === "c" ? C128 : dt.toNative();
+  const out = newDomainBuffer(elementType, 1);
+  if (Array.isArray(r)) out.set(r as never);
+  else out[0] = r as never;
+  return { dtype: elementType, buffer: out };
 }
 
 /**
  * Reduces along one axis. When the axis is the innermost in memory each
  * output reduces a line; otherwise whole sub-arrays are combined one after
- * another (memory order, as NumPy).
+ * another (NumPy's order).
  *
  * @throws {RangeError} For `min`/`max` along an empty axis.
  */
@@ -449,94 +654,236 @@ export function reduceAxis(
   const strides = v.strides.filter((_, k) => k !== axis);
   const sa = v.strides[axis];
   const outSize = shapeSize(shape);
-  const work = workType(op, dt);
-  const out = newDomainBuffer(work, outSize);
   const resultType = resultTypeOf(op, dt);
+  if (n === 0 && (op === "min" || op === "max")) throw emptyError(op);
+  const ordered = (op === "sum" && (dt.kind === "f" || dt.kind === "c")) ||
+    op === "mean";
+  // The buffer the results are computed in: float64 values (exact for
+  // integer sums below 2^53), bigints for 64-bit sums and extremes, pairs for complex.
+  const work = ordered
+    ? (dt.kind === "c" ? C128 : F64)
+    : op === "sum"
+    ? (domainOf(dt) === "number" && n <= 2 ** 21
+      ? F64
+      : dt.kind === "u"
+      ? U64
+      : I64)
+    : dt.kind === "c"
+    ? C128
+    : domainOf(dt) === "bigint"
+    ? dt.toNative()
+    : F64;
+  const out = newDomainBuffer(work, outSize);
   const done: ReducedAxis = { dtype: work, buffer: out, shape, resultType };
   if (outSize === 0) return done;
-  if (n === 0 && (op === "min" || op === "max")) throw emptyError(op);
-  const inner = shape.every((m, k) =>
-    m <= 1 || Math.abs(strides[k]) >= Math.abs(sa)
-  );
-  if (inner || n <= 1) {
-    let j = 0;
-    const scratch = newDomainBuffer(work, Math.min(RUN, n));
-    const linesDone = reduceLinesAt(op, v, n, sa, shape, strides, out, scratch);
-    walk(shape, [{ offset: v.offset, strides }], (offs, count, st) => {
-      for (let e = 0; e < count; e++, j++) {
-        if (j < linesDone) continue;
-        const acc = new Accumulator(op, dt, n, scratch);
-        const base = offs[0] + e * st[0];
-        for (let s = 0; s < n; s += RUN) {
-          acc.feed(v.io, base + s * sa, sa, Math.min(RUN, n - s));
-        }
-        acc.result(out, j);
-      }
+  const inner = n <= 1 ||
+    shape.every((m, k) => m <= 1 || Math.abs(strides[k]) >= Math.abs(sa));
+  withShower(v, (sh) => {
+    if (inner) {
+      reduceLines(op, v, sh, n, sa, shape, strides, out);
+    } else {
+      combineSubarrays(op, v, sh, n, sa, shape, strides, out, work);
+    }
+  });
+  if (op === "mean") {
+    for (let i = 0; i < out.length; i++) {
+      (out as Float64Array)[i] = meanOf(dt, out[i] as number, n);
+    }
+  }
+  return done;
+}
+
+/** Each output element reduces its own line of `n` elements, `sa` bytes apart. */
+function reduceLines(
+  op: ReduceOp,
+  v: ReduceView,
+  sh: Shower | null,
+  n: number,
+  sa: number,
+  shape: readonly number[],
+  strides: readonly number[],
+  out: DomainBuffer,
+): void {
+  const dt = v.io.dtype;
+  const ordered = (op === "sum" && (dt.kind === "f" || dt.kind === "c")) ||
+    op === "mean";
+  // Output elements in C order of the result.
+  const lines = shape.map((m, k) => ({ n: m, s: strides[k] }));
+  let j = 0;
+  if (ordered) {
+    const spec = sumSpec(op as "sum" | "mean", v);
+    const summer = new OrderedSum(v, spec, sh);
+    const complex = dt.kind === "c";
+    const line: Dim[] = [{ n, s: sa }];
+    eachOffset(lines, v.offset, (off) => {
+      const acc: Pair = [0, 0];
+      if (n > 0) eachPiece(line, off, spec.buffered, (p) => summer.add(acc, p));
+      if (complex) {
+        out[2 * j] = acc[0];
+        out[2 * j + 1] = acc[1];
+      } else (out as Float64Array)[j] = acc[0];
+      j++;
     });
-    return done;
+    return;
   }
-  // Combine sub-arrays one after another (naive along the axis, as NumPy does).
-  const dom = domainOf(work);
-  const tmp = newDomainBuffer(work, outSize);
-  let first = 0;
+  const kt = op === "sum" && (dt.kind === "f" || dt.kind === "c")
+    ? null
+    : kernelTypeOf(dt);
+  const contiguous = sa === dt.itemsize;
+  const bigints = out instanceof BigInt64Array || out instanceof BigUint64Array;
+  const ta = v.io.ta;
   if (
-    (op === "sum" || op === "mean") && v.overlay !== undefined &&
-    inPlaceStart(v, shapeSize(v.shape)) === v.offset &&
-    sa === outSize * dt.itemsize && isCContiguous(shape, strides, dt.itemsize)
+    ta !== null && domainOf(dt) === "number" && !bigints &&
+    (!contiguous || sh === null || n * dt.itemsize < KERNEL_MIN_BYTES)
   ) {
-    // Rows one after another in the file: the SIMD kernel adds them in place.
-    first = addRowsInPlace(
-      v.overlay,
-      dt.itemsize as FloatSize,
-      v.offset,
-      n,
-      outSize,
-      out as Float64Array,
-    );
+    // Lines read in place, one plain loop each (short or strided lines).
+    const o = out as Float64Array;
+    const t = ta as Float64Array;
+    const u = dt.itemsize;
+    const s = sa / u;
+    const bool = dt.kind === "b";
+    eachOffset(lines, v.offset, (off) => {
+      const i = (v.io.bytes.byteOffset + off) / u;
+      const end = i + n * s;
+      let r: number;
+      if (op === "sum") {
+        r = 0;
+        if (bool) {
+          for (let p = i; p !== end; p += s) {
+            r += t[p] !== 0 ? 1 : 0;
+          }
+        } else for (let p = i; p !== end; p += s) r += t[p];
+      } else if (op === "min") {
+        r = t[i];
+        for (let p = i + s; p !== end; p += s) r = Math.min(r, t[p]);
+      } else {
+        r = t[i];
+        for (let p = i + s; p !== end; p += s) r = Math.max(r, t[p]);
+      }
+      o[j++] = r;
+    });
+    return;
   }
-  for (let k = first; k < n; k++) {
+  eachOffset(lines, v.offset, (off) => {
+    const acc = new Unordered(op as "sum" | "min" | "max", dt);
+    if (contiguous) unorderedBlock(acc, v, sh, kt, off, n);
+    else {
+      const start = sa < 0 ? off + (n - 1) * sa : off;
+      for (let s = 0; s < n; s += BUFFER) {
+        const m = Math.min(BUFFER, n - s);
+        acc.feed(v.io, start + s * Math.abs(sa), Math.abs(sa), m);
+      }
+    }
+    const r = acc.result();
+    if (op === "sum") {
+      const sum = wrapSum(dt, r as bigint);
+      out[j] = (bigints ? sum : Number(sum)) as never;
+    } else if (Array.isArray(r)) {
+      out[2 * j] = r[0];
+      out[2 * j + 1] = r[1];
+    } else out[j] = r as never;
+    j++;
+  });
+}
+
+/**
+ * Combines the `n` sub-arrays along the axis one after another, in the
+ * axis' order (NumPy's order for an axis that is not the innermost).
+ */
+function combineSubarrays(
+  op: ReduceOp,
+  v: ReduceView,
+  sh: Shower | null,
+  n: number,
+  sa: number,
+  shape: readonly number[],
+  strides: readonly number[],
+  out: DomainBuffer,
+  work: DType,
+): void {
+  const dt = v.io.dtype;
+  const outSize = out.length / (work.kind === "c" ? 2 : 1);
+  const ordered = (op === "sum" && (dt.kind === "f" || dt.kind === "c")) ||
+    op === "mean";
+  const spec = ordered ? sumSpec(op as "sum" | "mean", v) : null;
+  // Sub-arrays that are whole rows following each other: the row kernels.
+  const kt = kernelTypeOf(dt);
+  const dims = iterationDims(shape, strides);
+  const rowsFollow = dims.length <= 1 &&
+    (dims[0]?.s ?? dt.itemsize) === dt.itemsize &&
+    sa === outSize * dt.itemsize && sameOrder(shape, strides);
+  if (sh !== null && kt !== null && rowsFollow) {
+    const kind = op === "min" || op === "max"
+      ? op
+      : (ordered && spec!.kernel !== null ? "add" : null);
+    if (
+      kind !== null &&
+      combineRows(sh, kt, kind, v.offset, n, outSize, out as Float64Array)
+    ) return;
+  }
+  const tmp = newDomainBuffer(work, outSize);
+  const round = spec?.round ?? exact;
+  const progress = new Progress(v.release);
+  const bigints = domainOf(work) === "bigint";
+  if (ordered || op === "sum") out.fill((bigints ? 0n : 0) as never);
+  const bigSum = op === "sum" && bigints;
+  for (let k = 0; k < n; k++) {
+    const target = k === 0 && !ordered && op !== "sum" ? out : tmp;
     let j = 0;
-    const target = k === 0 ? out : tmp;
     walk(shape, [{ offset: v.offset + k * sa, strides }], (offs, count, st) => {
       readRun(v.io, offs[0], st[0], count, target, work, j);
       j += count;
     });
-    if (k === 0) continue;
-    if (dom === "bigint") {
+    progress.done(v.offset + k * sa, v.offset + (k + 1) * sa);
+    if (target === out) continue;
+    if (bigSum) {
       const o = out as BigInt64Array, t = tmp as BigInt64Array;
-      if (op === "sum") { for (let i = 0; i < outSize; i++) o[i] += t[i]; }
-      else if (op === "min") {
+      for (let i = 0; i < outSize; i++) o[i] += t[i];
+    } else if (domainOf(work) === "bigint") {
+      const o = out as BigInt64Array, t = tmp as BigInt64Array;
+      if (op === "min") {
         for (let i = 0; i < outSize; i++) o[i] = t[i] < o[i] ? t[i] : o[i];
       } else for (let i = 0; i < outSize; i++) o[i] = t[i] > o[i] ? t[i] : o[i];
-    } else if (dom === "number") {
+    } else if (work.kind === "c") {
       const o = out as Float64Array, t = tmp as Float64Array;
-      if (op === "sum" || op === "mean") {
+      for (let i = 0; i < 2 * outSize; i += 2) {
+        if (ordered) {
+          o[i] = round(o[i] + t[i]);
+          o[i + 1] = round(o[i + 1] + t[i + 1]);
+          continue;
+        }
+        const r = t[i], im = t[i + 1];
+        const better = op === "min"
+          ? (r < o[i] || (r === o[i] && im < o[i + 1]))
+          : (r > o[i] || (r === o[i] && im > o[i + 1]));
+        if (better || r !== r || im !== im) {
+          o[i] = r;
+          o[i + 1] = im;
+        }
+      }
+    } else {
+      const o = out as Float64Array, t = tmp as Float64Array;
+      if (ordered) {
+        for (let i = 0; i < outSize; i++) o[i] = round(o[i] + t[i]);
+      } else if (op === "sum") {
         for (let i = 0; i < outSize; i++) o[i] += t[i];
       } else if (op === "min") {
         for (let i = 0; i < outSize; i++) o[i] = Math.min(o[i], t[i]);
       } else for (let i = 0; i < outSize; i++) o[i] = Math.max(o[i], t[i]);
-    } else {
-      const o = out as Float64Array, t = tmp as Float64Array;
-      for (let i = 0; i < 2 * outSize; i += 2) {
-        if (op === "sum" || op === "mean") {
-          o[i] += t[i];
-          o[i + 1] += t[i + 1];
-        } else {
-          const r = t[i], im = t[i + 1];
-          const better = op === "min"
-            ? (r < o[i] || (r === o[i] && im < o[i + 1]))
-            : (r > o[i] || (r === o[i] && im > o[i + 1]));
-          if (better || r !== r || im !== im) {
-            o[i] = r;
-            o[i + 1] = im;
-          }
-        }
-      }
     }
   }
-  if (op === "mean") {
-    const o = out as Float64Array;
-    for (let i = 0; i < o.length; i++) o[i] /= n;
+}
+
+/** Whether the result's C order is memory order of the sub-array (so rows map to outputs in order). */
+function sameOrder(
+  shape: readonly number[],
+  strides: readonly number[],
+): boolean {
+  let step = Infinity;
+  for (let k = 0; k < shape.length; k++) {
+    if (shape[k] <= 1) continue;
+    if (strides[k] > step || strides[k] <= 0) return false;
+    step = strides[k];
   }
-  return done;
+  return true;
 }

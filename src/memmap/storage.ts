@@ -6,7 +6,7 @@
  */
 
 import { allocate } from "./alloc.ts";
-import type { OverlaySource } from "./kernels/in_place.ts";
+import type { OverlaySource } from "./kernels/runtime.ts";
 import type { DType } from "./dtype.ts";
 import type { NDArray } from "./ndarray.ts";
 

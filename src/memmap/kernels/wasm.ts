@@ -1,19 +1,31 @@
 /**
  * Just enough of the WebAssembly binary format to write small kernels in
- * TypeScript: one imported memory, functions of `i32` parameters, and the
- * instructions the kernels use (including the 128-bit SIMD ones). Each
- * instruction helper returns its bytes, so a function body reads like the
- * text format, in stack order.
+ * TypeScript: one imported memory, functions with typed parameters and
+ * results, calls between them, and the instructions the kernels use
+ * (including the 128-bit SIMD ones). Each instruction helper returns its
+ * bytes, so a function body reads like the text format, in stack order.
  *
  * @module
  */
 
 /** Value types. */
 export const I32 = 0x7f;
+/** 64-bit integer. */
+export const I64 = 0x7e;
+/** 32-bit float. */
+export const F32 = 0x7d;
 /** 64-bit float. */
 export const F64 = 0x7c;
 /** 128-bit vector. */
 export const V128 = 0x7b;
+
+/** A value type. */
+export type ValType =
+  | typeof I32
+  | typeof I64
+  | typeof F32
+  | typeof F64
+  | typeof V128;
 
 /** Unsigned LEB128. */
 function uleb(value: number): number[] {
@@ -40,6 +52,19 @@ function sleb(value: number): number[] {
   }
 }
 
+/** Signed LEB128 of a 64-bit value. */
+function sleb64(value: bigint): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = Number(value & 0x7fn);
+    value >>= 7n;
+    const done = (value === 0n && (byte & 0x40) === 0) ||
+      (value === -1n && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
 function vector(items: number[][]): number[] {
   return [...uleb(items.length), ...items.flat()];
 }
@@ -57,113 +82,284 @@ function simd(opcode: number): number[] {
   return [0xfd, ...uleb(opcode)];
 }
 
+/** A memory instruction: opcode, alignment (log2) and offset immediates. */
+function mem(code: number[], align: number): (offset?: number) => number[] {
+  return (offset = 0) => [...code, align, ...uleb(offset)];
+}
+
+/** The SIMD instructions without immediates, by text-format name. */
+const SIMD_OPS = {
+  i8x16Splat: 0x0f,
+  i8x16Eq: 0x23,
+  i8x16Ne: 0x24,
+  i16x8Eq: 0x2d,
+  i32x4Eq: 0x37,
+  f32x4Eq: 0x41,
+  f32x4Ne: 0x42,
+  f64x2Eq: 0x47,
+  f64x2Ne: 0x48,
+  v128Not: 0x4d,
+  v128And: 0x4e,
+  v128AndNot: 0x4f,
+  v128Or: 0x50,
+  v128Xor: 0x51,
+  v128Bitselect: 0x52,
+  v128AnyTrue: 0x53,
+  /** One bit per byte lane: bit k set when lane k's top bit is. */
+  i8x16Bitmask: 0x64,
+  f64x2PromoteLowF32x4: 0x5f,
+  i8x16Add: 0x6e,
+  i8x16Sub: 0x71,
+  i8x16MinS: 0x76,
+  i8x16MinU: 0x77,
+  i8x16MaxS: 0x78,
+  i8x16MaxU: 0x79,
+  i16x8ExtaddPairwiseI8x16S: 0x7c,
+  i16x8ExtaddPairwiseI8x16U: 0x7d,
+  i32x4ExtaddPairwiseI16x8S: 0x7e,
+  i32x4ExtaddPairwiseI16x8U: 0x7f,
+  i16x8Add: 0x8e,
+  i16x8Sub: 0x91,
+  i16x8MinS: 0x96,
+  i16x8MinU: 0x97,
+  i16x8MaxS: 0x98,
+  i16x8MaxU: 0x99,
+  i32x4ExtendLowI16x8S: 0xa7,
+  i32x4ExtendHighI16x8S: 0xa8,
+  i32x4ExtendLowI16x8U: 0xa9,
+  i32x4ExtendHighI16x8U: 0xaa,
+  i32x4Add: 0xae,
+  i32x4Sub: 0xb1,
+  i32x4MinS: 0xb6,
+  i32x4MinU: 0xb7,
+  i32x4MaxS: 0xb8,
+  i32x4MaxU: 0xb9,
+  i64x2ExtendLowI32x4S: 0xc7,
+  i64x2ExtendHighI32x4S: 0xc8,
+  i64x2ExtendLowI32x4U: 0xc9,
+  i64x2ExtendHighI32x4U: 0xca,
+  i64x2Add: 0xce,
+  i64x2Sub: 0xd1,
+  i64x2Eq: 0xd6,
+  i64x2Ne: 0xd7,
+  i64x2LtS: 0xd8,
+  i64x2GtS: 0xd9,
+  f32x4Add: 0xe4,
+  f32x4Min: 0xe8,
+  f32x4Max: 0xe9,
+  /** `b < a ? b : a` lane by lane (one instruction; NaN and -0 not special). */
+  f32x4Pmin: 0xea,
+  /** `a < b ? b : a` lane by lane (one instruction; NaN and -0 not special). */
+  f32x4Pmax: 0xeb,
+  f64x2Add: 0xf0,
+  f64x2Min: 0xf4,
+  f64x2Max: 0xf5,
+  /** `b < a ? b : a` lane by lane (one instruction; NaN and -0 not special). */
+  f64x2Pmin: 0xf6,
+  /** `a < b ? b : a` lane by lane (one instruction; NaN and -0 not special). */
+  f64x2Pmax: 0xf7,
+} as const;
+
+type SimdOps = { readonly [K in keyof typeof SIMD_OPS]: number[] };
+
+const simdOps = Object.fromEntries(
+  Object.entries(SIMD_OPS).map(([k, code]) => [k, simd(code)]),
+) as SimdOps;
+
 /** The instructions the kernels use, as in the text format. */
 export const op = {
+  ...simdOps,
   localGet: (i: number): number[] => [0x20, ...uleb(i)],
   localSet: (i: number): number[] => [0x21, ...uleb(i)],
   localTee: (i: number): number[] => [0x22, ...uleb(i)],
   i32Const: (v: number): number[] => [0x41, ...sleb(v)],
-  i32Add: [0x6a],
-  i32Sub: [0x6b],
-  i32ShrU: [0x76],
-  i32And: [0x71],
-  i32Mul: [0x6c],
-  i32LtU: [0x49],
-  i32GeU: [0x4f],
+  i64Const: (v: bigint): number[] => [0x42, ...sleb64(v)],
+  f32Const: (v: number): number[] => [
+    0x43,
+    ...new Uint8Array(Float32Array.of(v).buffer),
+  ],
+  f64Const: (v: number): number[] => [
+    0x44,
+    ...new Uint8Array(Float64Array.of(v).buffer),
+  ],
+  drop: [0x1a],
+  select: [0x1b],
+  i32Eqz: [0x45],
   i32Eq: [0x46],
   i32Ne: [0x47],
-  i32Eqz: [0x45],
+  i32LtS: [0x48],
+  i32LtU: [0x49],
+  i32GtS: [0x4a],
+  i32GtU: [0x4b],
+  i32LeU: [0x4d],
+  i32GeU: [0x4f],
+  i32Ctz: [0x68],
+  i32Add: [0x6a],
+  i32Sub: [0x6b],
+  i32Mul: [0x6c],
+  i32DivU: [0x6e],
+  i32And: [0x71],
   i32Or: [0x72],
   i32Shl: [0x74],
-  i32Ctz: [0x68],
-  /** `i32.store offset=…` (alignment hint 4). */
-  i32Store: (offset = 0): number[] => [0x36, 2, ...uleb(offset)],
+  i32ShrS: [0x75],
+  i32ShrU: [0x76],
+  i64Ne: [0x52],
+  i64Add: [0x7c],
+  i64Sub: [0x7d],
+  f32Add: [0x92],
+  f32Min: [0x96],
+  f32Max: [0x97],
   f64Add: [0xa0],
   f64Min: [0xa4],
   f64Max: [0xa5],
-  /** `f64.load offset=…` (alignment hint 8). */
-  f64Load: (offset = 0): number[] => [0x2b, 3, ...uleb(offset)],
-  /** `f32.load offset=…` (alignment hint 4). */
-  f32Load: (offset = 0): number[] => [0x2a, 2, ...uleb(offset)],
+  i64ExtendI32U: [0xad],
+  f64ConvertI32U: [0xb8],
   f64PromoteF32: [0xbb],
-  /** `f64.store offset=…` (alignment hint 8). */
-  f64Store: (offset = 0): number[] => [0x39, 3, ...uleb(offset)],
+  i32Load: mem([0x28], 2),
+  i64Load: mem([0x29], 3),
+  f32Load: mem([0x2a], 2),
+  f64Load: mem([0x2b], 3),
+  i32Store: mem([0x36], 2),
+  i64Store: mem([0x37], 3),
+  f32Store: mem([0x38], 2),
+  f64Store: mem([0x39], 3),
+  i64Load8S: mem([0x30], 0),
+  i64Load8U: mem([0x31], 0),
+  i64Load16S: mem([0x32], 1),
+  i64Load16U: mem([0x33], 1),
+  i64Load32S: mem([0x34], 2),
+  i64Load32U: mem([0x35], 2),
   /** `v128.load offset=…`; the address need not be aligned. */
-  v128Load: (offset = 0): number[] => [...simd(0x00), 4, ...uleb(offset)],
+  v128Load: mem(simd(0x00), 4),
+  /** `v128.load8_splat offset=…`: one byte into every lane. */
+  v128Load8Splat: mem(simd(0x07), 0),
+  v128Load16Splat: mem(simd(0x08), 1),
+  v128Load32Splat: mem(simd(0x09), 2),
+  v128Load64Splat: mem(simd(0x0a), 3),
+  /** `v128.store8_lane offset=… lane`: lane `lane` of 8-bit lanes to memory. */
+  v128Store8Lane: (lane: number, offset = 0): number[] => [
+    ...simd(0x58),
+    0,
+    ...uleb(offset),
+    lane,
+  ],
+  v128Store16Lane: (lane: number, offset = 0): number[] => [
+    ...simd(0x59),
+    1,
+    ...uleb(offset),
+    lane,
+  ],
+  v128Store32Lane: (lane: number, offset = 0): number[] => [
+    ...simd(0x5a),
+    2,
+    ...uleb(offset),
+    lane,
+  ],
+  v128Store64Lane: (lane: number, offset = 0): number[] => [
+    ...simd(0x5b),
+    3,
+    ...uleb(offset),
+    lane,
+  ],
+  /** `v128.load32_zero offset=…`: four bytes into the low lane. */
+  v128Load32Zero: mem(simd(0x5c), 2),
   /** `v128.load64_zero offset=…`: eight bytes into the low half. */
-  v128Load64Zero: (offset = 0): number[] => [...simd(0x5d), 3, ...uleb(offset)],
-  f64x2PromoteLowF32x4: simd(0x5f),
+  v128Load64Zero: mem(simd(0x5d), 3),
   /** `v128.store offset=…`; the address need not be aligned. */
-  v128Store: (offset = 0): number[] => [...simd(0x0b), 4, ...uleb(offset)],
-  f64x2Add: simd(0xf0),
-  /** `b < a ? b : a` lane by lane (one instruction; NaN and -0 not special). */
-  f64x2Pmin: simd(0xf6),
-  /** `a < b ? b : a` lane by lane (one instruction; NaN and -0 not special). */
-  f64x2Pmax: simd(0xf7),
-  f64x2Ne: simd(0x48),
-  v128Or: simd(0x50),
-  v128And: simd(0x4e),
-  i8x16Splat: simd(0x0f),
-  i8x16Eq: simd(0x23),
-  /** One bit per byte lane: bit k set when lane k's top bit is. */
-  i8x16Bitmask: simd(0x64),
-  v128AnyTrue: simd(0x53),
-  i64x2Eq: simd(0xd6),
+  v128Store: mem(simd(0x0b), 4),
+  /** `v128.const` of sixteen bytes. */
+  v128Const: (bytes: ArrayLike<number>): number[] => [
+    ...simd(0x0c),
+    ...Array.from(bytes),
+  ],
   /** `v128.const` of two float64 lanes. */
   v128ConstF64x2: (a: number, b: number): number[] => [
     ...simd(0x0c),
     ...new Uint8Array(Float64Array.of(a, b).buffer),
   ],
-  f64ConvertI32U: [0xb8],
+  /** `i8x16.shuffle` of the two vectors on the stack by sixteen lane indices. */
+  i8x16Shuffle: (lanes: ArrayLike<number>): number[] => [
+    ...simd(0x0d),
+    ...Array.from(lanes),
+  ],
+  i64x2Splat: simd(0x12),
+  f32x4Splat: simd(0x13),
+  f64x2Splat: simd(0x14),
+  i64x2ExtractLane: (lane: number): number[] => [...simd(0x1d), lane],
+  f32x4ExtractLane: (lane: number): number[] => [...simd(0x1f), lane],
   f64x2ExtractLane: (lane: number): number[] => [...simd(0x21), lane],
+  /** `block` with no result; `end` closes it; `br` to it jumps past its end. */
+  block: [0x02, 0x40],
   /** `loop` with no result; `end` closes it. */
   loop: [0x03, 0x40],
-  /** `block` with no result; `end` closes it, a branch to it jumps past its `end`. */
-  block: [0x02, 0x40],
-  /** Branch to the enclosing block `depth` levels out. */
-  br: (depth: number): number[] => [0x0c, ...uleb(depth)],
-  /** Returns from the function with the values on the stack. */
-  return: [0x0f],
   /** `if` with no result on the top of the stack; `end` closes it. */
   if: [0x04, 0x40],
+  else: [0x05],
+  /** Branch to the enclosing block `depth` levels out. */
+  br: (depth: number): number[] => [0x0c, ...uleb(depth)],
   /** Branch to the enclosing block `depth` levels out if the top is non-zero. */
   brIf: (depth: number): number[] => [0x0d, ...uleb(depth)],
+  return: [0x0f],
   end: [0x0b],
 };
 
+/** A call to a function of the module by its name. */
+export interface CallRef {
+  /** The callee's name. */
+  call: string;
+}
+
 /** A function of the module. */
 export interface FunctionSpec {
-  /** The export name. */
+  /** The name (the export name unless `exported` is false). */
   name: string;
-  /** Number of `i32` parameters. */
-  params: number;
-  /** Number of `i32` results; default 0. */
-  results?: number;
+  /** The parameter types, or how many `i32` parameters. */
+  params: number | readonly ValType[];
+  /** The result types, or how many `i32` results; none when omitted. */
+  results?: number | readonly ValType[];
   /** Local variables after the parameters, as `[count, type]` runs. */
   locals: [number, number][];
   /** The body's instructions (the final `end` is added). */
-  body: (readonly number[])[];
+  body: (readonly number[] | CallRef)[];
+  /** Whether the module exports it; default true. */
+  exported?: boolean;
 }
 
 /**
- * Encodes a module that imports its memory as `env.memory` and exports
- * `functions`.
+ * Encodes a module that imports its memory as `env.memory` and has
+ * `functions` (exporting those not marked otherwise).
  *
  * @param functions The functions, in index order.
  * @returns The module's bytes.
  */
 export function encodeModule(functions: FunctionSpec[]): Uint8Array {
+  const index = new Map(functions.map((f, i) => [f.name, i]));
   const types = functions.map((f) => [
     0x60,
-    ...vector(new Array(f.params).fill([I32])),
-    ...vector(new Array(f.results ?? 0).fill([I32])),
+    ...vector(
+      typeof f.params === "number"
+        ? new Array(f.params).fill([I32])
+        : f.params.map((t) => [t]),
+    ),
+    ...vector(
+      typeof f.results === "number"
+        ? new Array(f.results).fill([I32])
+        : (f.results ?? []).map((t) => [t]),
+    ),
   ]);
   const imports = [[...name("env"), ...name("memory"), 2, 0, ...uleb(1)]];
-  const exports = functions.map((f, i) => [...name(f.name), 0, ...uleb(i)]);
+  const exports = functions.flatMap((f, i) =>
+    f.exported === false ? [] : [[...name(f.name), 0, ...uleb(i)]]
+  );
   const codes = functions.map((f) => {
     const body = [
       ...vector(f.locals.map(([count, type]) => [...uleb(count), type])),
-      ...f.body.flat(),
+      ...f.body.flatMap((item) => {
+        if (!("call" in item)) return item as number[];
+        const i = index.get(item.call);
+        if (i === undefined) throw new Error(`no function ${item.call}`);
+        return [0x10, ...uleb(i)];
+      }),
       ...op.end,
     ];
     return [...uleb(body.length), ...body];

@@ -1,0 +1,851 @@
+/**
+ * The reduction kernels, in WebAssembly SIMD, as one table: for each
+ * element type a row saying how its vectors are loaded, widened, compared
+ * and added, and one generator per reduction that writes the kernel of any
+ * row. The kernels read little-endian elements at any alignment from the
+ * kernels' memory, where `runtime.ts` shows them (a file's pages mapped in
+ * place, or a copy).
+ *
+ * - `sum_T(p, bytes, out)`: integer and bool sums, exact modulo 2^64 (as
+ *   NumPy's int64/uint64 accumulation): two int64 lanes to `out`, the sum of
+ *   the elements after the last whole 64-byte step as an int64 at `out + 16`.
+ * - `min_T` / `max_T(p, bytes, out)` (at least 16 bytes): one vector of
+ *   partial results to `out`; for floats, lanes of any NaN to `out + 16`
+ *   (the vector loop uses the one-instruction `pmin`/`pmax`, so the caller
+ *   settles NaN and the sign of a zero result, see `minZero_T`).
+ * - `minZero_T` / `maxZero_T(p, bytes, out)`: whether any element is -0
+ *   (min) or +0 (max), by bit pattern, as a non-zero vector at `out`.
+ * - `pairwise_T(p, n) -> T` (float32, float64): NumPy's pairwise sum of `n`
+ *   elements, bit for bit: the same recursion, the same eight accumulators
+ *   (as lanes), the same additions in the same order and precision.
+ * - `addRows_T(p, rows, cols, out)` (float32, float64): adds `rows` rows of
+ *   `cols` elements, one after another, into `cols` sums of type T at
+ *   `out` (NumPy's order for a sum along an outer axis).
+ * - `minRows_T` / `maxRows_T(p, rows, cols, out)`: the same with the
+ *   element-wise minimum or maximum (NaN wins, -0 below +0 for floats).
+ *
+ * @module
+ */
+
+import {
+  type CallRef,
+  encodeModule,
+  F32,
+  F64,
+  type FunctionSpec,
+  I32,
+  I64,
+  op,
+  V128,
+  type ValType,
+} from "./wasm.ts";
+
+/** The element types the kernels read. */
+export type KernelType =
+  | "bool"
+  | "int8"
+  | "uint8"
+  | "int16"
+  | "uint16"
+  | "int32"
+  | "uint32"
+  | "int64"
+  | "uint64"
+  | "float32"
+  | "float64";
+
+/** The element types with sum kernels (exact integer sums). */
+export type IntegerType = Exclude<KernelType, "float32" | "float64">;
+/** The element types with pairwise sum kernels. */
+export type FloatType = "float32" | "float64";
+
+/** How one element type is handled, vector by vector. */
+interface Row {
+  /** Bytes per element. */
+  size: 1 | 2 | 4 | 8;
+  /** Float elements. */
+  float: boolean;
+  /** Signed integers. */
+  signed: boolean;
+  /** Lane-wise minimum and maximum of two vectors on the stack (exact). */
+  min: number[];
+  max: number[];
+  /** The sum path for integers: to int32 lanes first (narrow types), or to int64 lanes directly. */
+  widen?: "i32" | "i64";
+  /** Loads one element at the address on the stack as an int64 (integer sums' tail). */
+  loadI64?: number[];
+}
+
+/** The table: one row per element type. */
+const ROWS: Record<KernelType, Row> = {
+  bool: {
+    size: 1,
+    float: false,
+    signed: false,
+    min: op.i8x16MinU,
+    max: op.i8x16MaxU,
+    widen: "i32",
+    loadI64: op.i64Load8U(),
+  },
+  int8: {
+    size: 1,
+    float: false,
+    signed: true,
+    min: op.i8x16MinS,
+    max: op.i8x16MaxS,
+    widen: "i32",
+    loadI64: op.i64Load8S(),
+  },
+  uint8: {
+    size: 1,
+    float: false,
+    signed: false,
+    min: op.i8x16MinU,
+    max: op.i8x16MaxU,
+    widen: "i32",
+    loadI64: op.i64Load8U(),
+  },
+  int16: {
+    size: 2,
+    float: false,
+    signed: true,
+    min: op.i16x8MinS,
+    max: op.i16x8MaxS,
+    widen: "i32",
+    loadI64: op.i64Load16S(),
+  },
+  uint16: {
+    size: 2,
+    float: false,
+    signed: false,
+    min: op.i16x8MinU,
+    max: op.i16x8MaxU,
+    widen: "i32",
+    loadI64: op.i64Load16U(),
+  },
+  int32: {
+    size: 4,
+    float: false,
+    signed: true,
+    min: op.i32x4MinS,
+    max: op.i32x4MaxS,
+    widen: "i64",
+    loadI64: op.i64Load32S(),
+  },
+  uint32: {
+    size: 4,
+    float: false,
+    signed: false,
+    min: op.i32x4MinU,
+    max: op.i32x4MaxU,
+    widen: "i64",
+    loadI64: op.i64Load32U(),
+  },
+  int64: {
+    size: 8,
+    float: false,
+    signed: true,
+    min: [],
+    max: [],
+    widen: "i64",
+    loadI64: op.i64Load(),
+  },
+  uint64: {
+    size: 8,
+    float: false,
+    signed: false,
+    min: [],
+    max: [],
+    widen: "i64",
+    loadI64: op.i64Load(),
+  },
+  float32: {
+    size: 4,
+    float: true,
+    signed: true,
+    min: op.f32x4Min,
+    max: op.f32x4Max,
+  },
+  float64: {
+    size: 8,
+    float: true,
+    signed: true,
+    min: op.f64x2Min,
+    max: op.f64x2Max,
+  },
+};
+
+/** Every element type of the table. */
+export const KERNEL_TYPES = Object.keys(ROWS) as KernelType[];
+
+const { localGet: get, localSet: set, localTee: tee, i32Const: i32 } = op;
+
+type Code = (readonly number[] | CallRef)[];
+
+/** `local += step`, back to the loop's top while `local < end`, and the loop's `end`. */
+function nextStep(local: number, end: number, step: number): Code {
+  return [
+    get(local),
+    i32(step),
+    op.i32Add,
+    tee(local),
+    get(end),
+    op.i32LtU,
+    op.brIf(0),
+    op.end,
+  ];
+}
+
+/** `while (local < end) { body; local += step }`. */
+function whileBelow(
+  local: number,
+  end: number,
+  step: number,
+  body: Code,
+): Code {
+  return [
+    get(local),
+    get(end),
+    op.i32LtU,
+    op.if,
+    op.loop,
+    ...body,
+    ...nextStep(local, end, step),
+    op.end,
+  ];
+}
+
+const ZERO = op.v128Const(new Uint8Array(16));
+const ONES = op.v128Const(new Uint8Array(16).fill(1));
+const SIGN64 = op.v128Const(
+  new Uint8Array(BigUint64Array.of(1n << 63n, 1n << 63n).buffer),
+);
+
+/**
+ * `acc = pick(acc, v)` for locals `acc` and `v` (`tmp`: a vector scratch
+ * local): exact lane-wise min or max, 64-bit integers included. Unsigned
+ * 64-bit lanes are compared with their sign bits flipped; `flipped` says
+ * both locals hold them flipped already.
+ */
+function pickInto(
+  row: Row,
+  kind: "min" | "max",
+  acc: number,
+  v: number,
+  tmp: number,
+  flipped = false,
+): Code {
+  if (row.float || row.size < 8) {
+    return [get(acc), get(v), row[kind], set(acc)];
+  }
+  // acc = bitselect(v, acc, acc > v) for min, acc < v for max.
+  const compare = kind === "min" ? op.i64x2GtS : op.i64x2LtS;
+  if (row.signed || flipped) {
+    return [
+      get(v),
+      get(acc),
+      get(acc),
+      get(v),
+      compare,
+      op.v128Bitselect,
+      set(acc),
+    ];
+  }
+  return [
+    get(v),
+    get(acc),
+    get(acc),
+    SIGN64,
+    op.v128Xor,
+    get(v),
+    SIGN64,
+    op.v128Xor,
+    compare,
+    op.v128Bitselect,
+    set(acc),
+  ];
+  void tmp;
+}
+
+/** The lane-wise pick for floats in the vector loop: one-instruction pmin/pmax. */
+function fastPick(row: Row, kind: "min" | "max"): number[] {
+  if (row.size === 8) return kind === "min" ? op.f64x2Pmin : op.f64x2Pmax;
+  return kind === "min" ? op.f32x4Pmin : op.f32x4Pmax;
+}
+
+/** Lanes of `v` that hold NaN, or-ed into `nan`. */
+function noteNaN(row: Row, v: number, nan: number): Code {
+  return [
+    get(nan),
+    get(v),
+    get(v),
+    row.size === 8 ? op.f64x2Ne : op.f32x4Ne,
+    op.v128Or,
+    set(nan),
+  ];
+}
+
+// sum(p, bytes, out)
+const SUM_BLOCK = 1 << 20; // bytes between flushes of int32 lanes into int64 lanes
+
+/** The integer (or bool) sum kernel of `type`. */
+function sumFunction(type: IntegerType): FunctionSpec {
+  const row = ROWS[type];
+  const [p, bytes, out, end, end64, blockEnd] = [0, 1, 2, 3, 4, 5];
+  const tail = 6; // i64
+  const [acc, v] = [7, 8];
+  const a = [9, 10, 11, 12];
+  const s = row.signed ? "S" : "U";
+  // One loaded vector (address on the stack) as int32 lanes or the two int64 lane pairs.
+  const load = (k: number): Code => [
+    get(p),
+    op.v128Load(16 * k),
+    ...(type === "bool" ? [ZERO, op.i8x16Ne, ONES, op.v128And] : []),
+  ];
+  const toI32 = (): Code => {
+    if (row.size === 1) {
+      return [
+        op[`i16x8ExtaddPairwiseI8x16${s}`],
+        op[`i32x4ExtaddPairwiseI16x8${s}`],
+      ];
+    }
+    return [op[`i32x4ExtaddPairwiseI16x8${s}`]];
+  };
+  /** acc64 (local `into`) += the int32x4 or int32x4-as-int64 lanes of local `from`. */
+  const widenInto = (into: number, from: number, sign: "S" | "U"): Code => [
+    get(into),
+    get(from),
+    op[`i64x2ExtendLowI32x4${sign}`],
+    op.i64x2Add,
+    get(from),
+    op[`i64x2ExtendHighI32x4${sign}`],
+    op.i64x2Add,
+    set(into),
+  ];
+  const step: Code = [];
+  for (const [k, ak] of a.entries()) {
+    if (row.widen === "i32") {
+      step.push(get(ak), ...load(k), ...toI32(), op.i32x4Add, set(ak));
+    } else if (row.size === 4) {
+      step.push(...load(k), set(v), ...widenInto(ak, v, s));
+    } else step.push(get(ak), ...load(k), op.i64x2Add, set(ak));
+  }
+  const zeroAccumulators = a.flatMap((ak) => [ZERO, set(ak)]);
+  const body: Code = [
+    get(p),
+    get(bytes),
+    op.i32Add,
+    set(end),
+    get(p),
+    get(bytes),
+    i32(-64),
+    op.i32And,
+    op.i32Add,
+    set(end64),
+    ZERO,
+    set(acc),
+  ];
+  if (row.widen === "i32") {
+    // Blocks of int32 lanes (which cannot overflow within a block), flushed into int64 lanes.
+    body.push(
+      get(p),
+      get(end64),
+      op.i32LtU,
+      op.if,
+      op.loop,
+      ...zeroAccumulators,
+      // blockEnd = min(p + SUM_BLOCK, end64)
+      get(p),
+      i32(SUM_BLOCK),
+      op.i32Add,
+      tee(blockEnd),
+      get(end64),
+      get(blockEnd),
+      get(end64),
+      op.i32LtU,
+      op.select,
+      set(blockEnd),
+      op.loop,
+      ...step,
+      ...nextStep(p, blockEnd, 64),
+      ...a.flatMap((ak) => widenInto(acc, ak, "S")),
+      get(p),
+      get(end64),
+      op.i32LtU,
+      op.brIf(0),
+      op.end,
+      op.end,
+    );
+  } else {
+    body.push(
+      ...zeroAccumulators,
+      ...whileBelow(p, end64, 64, step),
+      get(a[0]),
+      get(a[1]),
+      op.i64x2Add,
+      get(a[2]),
+      get(a[3]),
+      op.i64x2Add,
+      op.i64x2Add,
+      set(acc),
+    );
+  }
+  // The elements after the last whole step, one at a time.
+  body.push(
+    op.i64Const(0n),
+    set(tail),
+    ...whileBelow(p, end, row.size, [
+      get(tail),
+      get(p),
+      row.loadI64!,
+      ...(type === "bool" ? [op.i64Const(0n), op.i64Ne, op.i64ExtendI32U] : []),
+      op.i64Add,
+      set(tail),
+    ]),
+    get(out),
+    get(acc),
+    op.v128Store(),
+    get(out),
+    get(tail),
+    op.i64Store(16),
+  );
+  return {
+    name: `sum_${type}`,
+    params: 3,
+    locals: [[3, I32], [1, I64], [6, V128]],
+    body,
+  };
+}
+
+/** The min or max kernel of `type` (at least 16 bytes). */
+function extremeFunction(type: KernelType, kind: "min" | "max"): FunctionSpec {
+  const row = ROWS[type];
+  const [p, bytes, out, end, end64] = [0, 1, 2, 3, 4];
+  const [v, tmp, nan] = [5, 6, 7];
+  const a = [8, 9, 10, 11];
+  // Unsigned 64-bit lanes are held with their sign bits flipped, so that signed compares order them.
+  const flip = row.size === 8 && !row.float && !row.signed;
+  const load = (offset: number): Code => [
+    op.v128Load(offset),
+    ...(flip ? [SIGN64, op.v128Xor] : []),
+  ];
+  const pickLocal = (acc: number): Code =>
+    row.float
+      ? [
+        ...noteNaN(row, v, nan),
+        get(acc),
+        get(v),
+        fastPick(row, kind),
+        set(acc),
+      ]
+      : pickInto(row, kind, acc, v, tmp, flip);
+  const body: Code = [
+    get(p),
+    get(bytes),
+    op.i32Add,
+    set(end),
+    get(p),
+    get(bytes),
+    i32(-64),
+    op.i32And,
+    op.i32Add,
+    set(end64),
+    ZERO,
+    set(nan),
+    get(p),
+    ...load(0),
+    set(v),
+    ...a.flatMap((ak) => [get(v), set(ak)]),
+    ...whileBelow(
+      p,
+      end64,
+      64,
+      a.flatMap((ak, k) => [get(p), ...load(16 * k), set(v), ...pickLocal(ak)]),
+    ),
+    // Whole vectors left, then the last 16 bytes again (overlapping: harmless for min/max).
+    get(end),
+    i32(16),
+    op.i32Sub,
+    set(end64),
+    ...whileBelow(p, end64, 16, [
+      get(p),
+      ...load(0),
+      set(v),
+      ...pickLocal(a[0]),
+    ]),
+    get(p),
+    get(end),
+    op.i32LtU,
+    op.if,
+    get(end64),
+    ...load(0),
+    set(v),
+    ...pickLocal(a[0]),
+    op.end,
+  ];
+  // Combine the four accumulators (exact picks for floats too).
+  const exact = (x: number, y: number): Code =>
+    row.float
+      ? [get(x), get(y), row[kind], set(x)]
+      : [get(y), set(v), ...pickInto(row, kind, x, v, tmp, flip)];
+  body.push(
+    ...exact(a[0], a[1]),
+    ...exact(a[2], a[3]),
+    ...exact(a[0], a[2]),
+    get(out),
+    get(a[0]),
+    ...(flip ? [SIGN64, op.v128Xor] : []),
+    op.v128Store(),
+    get(out),
+    get(nan),
+    op.v128Store(16),
+  );
+  return {
+    name: `${kind}_${type}`,
+    params: 3,
+    locals: [[2, I32], [7, V128]],
+    body,
+  };
+}
+
+/** Whether any float element is -0 (min) or +0 (max), by bit pattern. */
+function zeroFunction(type: FloatType, kind: "min" | "max"): FunctionSpec {
+  const row = ROWS[type];
+  const [p, bytes, out, end, end16] = [0, 1, 2, 3, 4];
+  const found = 5;
+  const pattern = new Uint8Array(16);
+  if (kind === "min") {
+    const view = new DataView(pattern.buffer);
+    for (let i = 0; i < 16; i += row.size) {
+      view.setUint8(i + row.size - 1, 0x80);
+    }
+  }
+  const eq = row.size === 8 ? op.i64x2Eq : op.i32x4Eq;
+  const test = (address: Code): Code => [
+    get(found),
+    ...address,
+    op.v128Load(),
+    op.v128Const(pattern),
+    eq,
+    op.v128Or,
+    set(found),
+  ];
+  return {
+    name: `${kind}Zero_${type}`,
+    params: 3,
+    locals: [[2, I32], [1, V128]],
+    body: [
+      ZERO,
+      set(found),
+      get(p),
+      get(bytes),
+      op.i32Add,
+      tee(end),
+      i32(16),
+      op.i32Sub,
+      set(end16),
+      ...whileBelow(p, end16, 16, test([get(p)])),
+      ...test([get(end16)]),
+      get(out),
+      get(found),
+      op.v128Store(),
+    ],
+  };
+}
+
+/** NumPy's pairwise sum of `type` (recursive, internal) and its export. */
+function pairwiseFunctions(type: FloatType): FunctionSpec[] {
+  const row = ROWS[type];
+  const size = row.size;
+  const scalar: ValType = size === 8 ? F64 : F32;
+  const add = size === 8 ? op.f64Add : op.f32Add;
+  const vadd = size === 8 ? op.f64x2Add : op.f32x4Add;
+  const load = size === 8 ? op.f64Load : op.f32Load;
+  const lanes = 16 / size;
+  const accs = size === 8 ? [5, 6, 7, 8] : [5, 6]; // eight elements as lanes
+  const [p, n, q, end, res] = [0, 1, 2, 3, 4];
+  const extract = size === 8 ? op.f64x2ExtractLane : op.f32x4ExtractLane;
+  // ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)), r in lane order.
+  const r = (k: number): Code => [
+    get(accs[Math.floor(k / lanes)]),
+    extract(k % lanes),
+  ];
+  const combine: Code = [
+    ...r(0),
+    ...r(1),
+    add,
+    ...r(2),
+    ...r(3),
+    add,
+    add,
+    ...r(4),
+    ...r(5),
+    add,
+    ...r(6),
+    ...r(7),
+    add,
+    add,
+    add,
+  ];
+  const self: CallRef = { call: `pw_${type}` };
+  const recursive: FunctionSpec = {
+    name: `pw_${type}`,
+    exported: false,
+    params: [I32, I32],
+    results: [scalar],
+    locals: [[2, I32], [1, scalar], [accs.length, V128]],
+    body: [
+      // n < 8: one at a time from -0.
+      get(n),
+      i32(8),
+      op.i32LtU,
+      op.if,
+      size === 8 ? op.f64Const(-0) : op.f32Const(-0),
+      set(res),
+      get(p),
+      get(p),
+      get(n),
+      i32(size),
+      op.i32Mul,
+      op.i32Add,
+      set(end),
+      ...whileBelow(p, end, size, [get(res), get(p), load(), add, set(res)]),
+      get(res),
+      op.return,
+      op.end,
+      // n <= 128: eight accumulators, then the rest one at a time.
+      get(n),
+      i32(128),
+      op.i32LeU,
+      op.if,
+      ...accs.flatMap((ak, k) => [get(p), op.v128Load(16 * k), set(ak)]),
+      get(p),
+      i32(8 * size),
+      op.i32Add,
+      set(q),
+      get(p),
+      get(n),
+      i32(-8),
+      op.i32And,
+      i32(size),
+      op.i32Mul,
+      op.i32Add,
+      set(end),
+      ...whileBelow(
+        q,
+        end,
+        8 * size,
+        accs.flatMap((ak, k) => [
+          get(ak),
+          get(q),
+          op.v128Load(16 * k),
+          vadd,
+          set(ak),
+        ]),
+      ),
+      ...combine,
+      set(res),
+      get(p),
+      get(n),
+      i32(size),
+      op.i32Mul,
+      op.i32Add,
+      set(end),
+      ...whileBelow(q, end, size, [get(res), get(q), load(), add, set(res)]),
+      get(res),
+      op.return,
+      op.end,
+      // n2 = n / 2 rounded down to a multiple of 8: pw(p, n2) + pw(p + n2, n - n2).
+      get(n),
+      i32(1),
+      op.i32ShrU,
+      i32(-8),
+      op.i32And,
+      set(q),
+      get(p),
+      get(q),
+      self,
+      get(p),
+      get(q),
+      i32(size),
+      op.i32Mul,
+      op.i32Add,
+      get(n),
+      get(q),
+      op.i32Sub,
+      self,
+      add,
+    ],
+  };
+  const exported: FunctionSpec = {
+    name: `pairwise_${type}`,
+    params: [I32, I32],
+    results: [scalar],
+    locals: [],
+    body: [get(0), get(1), self],
+  };
+  return [recursive, exported];
+}
+
+/**
+ * `addRows_T` (sums) or `minRows_T`/`maxRows_T`: combines `rows` rows of
+ * `cols` elements at p, row after row, into the `cols` results at `out`.
+ */
+function rowsFunction(
+  type: KernelType,
+  kind: "add" | "min" | "max",
+): FunctionSpec {
+  const row = ROWS[type];
+  const size = row.size;
+  const [p, rows, cols, out, q, o, vecEnd, end, vec64End] = [
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+  ];
+  const [v, acc, tmp] = [9, 10, 11];
+  const vectorStep = (k: number): Code => [
+    get(o),
+    op.v128Load(k),
+    set(acc),
+    get(q),
+    op.v128Load(k),
+    set(v),
+    ...combine(),
+    get(o),
+    get(acc),
+    op.v128Store(k),
+  ];
+  const combine = (): Code => {
+    if (kind === "add") {
+      return [
+        get(acc),
+        get(v),
+        size === 8 ? op.f64x2Add : op.f32x4Add, // floats only
+        set(acc),
+      ];
+    }
+    return pickInto(row, kind, acc, v, tmp);
+  };
+  const splat = [
+    op.v128Load8Splat,
+    op.v128Load16Splat,
+    op.v128Load32Splat,
+    op.v128Load64Splat,
+  ][Math.log2(size)];
+  const storeLane = [
+    op.v128Store8Lane,
+    op.v128Store16Lane,
+    op.v128Store32Lane,
+    op.v128Store64Lane,
+  ][Math.log2(size)];
+  // One element in every lane, so that the same combine works.
+  const scalar = (): Code => [
+    get(o),
+    splat(),
+    set(acc),
+    get(q),
+    splat(),
+    set(v),
+    ...combine(),
+    get(o),
+    get(acc),
+    storeLane(0),
+  ];
+  return {
+    name: `${kind}Rows_${type}`,
+    params: 4,
+    locals: [[5, I32], [3, V128]],
+    body: [
+      op.loop, // each row
+      get(p),
+      set(q),
+      get(out),
+      set(o),
+      get(p),
+      get(cols),
+      i32(size),
+      op.i32Mul,
+      op.i32Add,
+      set(end),
+      get(cols),
+      i32(size),
+      op.i32Mul,
+      i32(-16),
+      op.i32And,
+      get(p),
+      op.i32Add,
+      set(vecEnd),
+      // Four vectors at a time, then one at a time.
+      get(p),
+      get(cols),
+      i32(size),
+      op.i32Mul,
+      i32(-64),
+      op.i32And,
+      op.i32Add,
+      set(vec64End),
+      ...whileBelow(q, vec64End, 64, [
+        ...[0, 16, 32, 48].flatMap((k) => vectorStep(k)),
+        get(o),
+        i32(64),
+        op.i32Add,
+        set(o),
+      ]),
+      ...whileBelow(q, vecEnd, 16, [
+        ...vectorStep(0),
+        get(o),
+        i32(16),
+        op.i32Add,
+        set(o),
+      ]),
+      // Columns after the last whole vector, one at a time.
+      ...whileBelow(q, end, size, [
+        ...scalar(),
+        get(o),
+        i32(size),
+        op.i32Add,
+        set(o),
+      ]),
+      get(end),
+      set(p),
+      get(rows),
+      i32(1),
+      op.i32Sub,
+      tee(rows),
+      op.brIf(0),
+      op.end,
+    ],
+  };
+}
+
+/**
+ * The kernels' module: every kernel of every row of the table. It imports
+ * its memory as `env.memory`.
+ *
+ * @returns The module's bytes.
+ */
+export function reduceKernelsModule(): Uint8Array<ArrayBuffer> {
+  const integers = KERNEL_TYPES.filter((t) => !ROWS[t].float) as IntegerType[];
+  const floats: FloatType[] = ["float32", "float64"];
+  const functions: FunctionSpec[] = [
+    ...integers.map(sumFunction),
+    ...KERNEL_TYPES.flatMap((t) =>
+      (["min", "max"] as const).map((k) => extremeFunction(t, k))
+    ),
+    ...floats.flatMap((t) =>
+      (["min", "max"] as const).map((k) => zeroFunction(t, k))
+    ),
+    ...floats.flatMap(pairwiseFunctions),
+    ...floats.map((t) => rowsFunction(t, "add")),
+    ...KERNEL_TYPES.flatMap((t) =>
+      (["min", "max"] as const).map((k) => rowsFunction(t, k))
+    ),
+  ];
+  return encodeModule(functions) as Uint8Array<ArrayBuffer>;
+}

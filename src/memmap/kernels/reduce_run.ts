@@ -1,0 +1,289 @@
+/**
+ * Runs the reduction kernels over array data shown through a
+ * {@linkcode Shower}: blocks of contiguous elements (sums, minima, maxima),
+ * lines summed pairwise, pieces gathered into the scratch, and rows
+ * combined into per-column results. Each function computes exactly what the
+ * TypeScript path of `reduce.ts` computes.
+ *
+ * @module
+ */
+
+import type { Dim, Piece } from "../reduce_plan.ts";
+import { eachOffset } from "../reduce_plan.ts";
+import type { FloatType, IntegerType, KernelType } from "./reduce_kernels.ts";
+import {
+  GATHER_AT,
+  GATHER_BYTES,
+  OUT_AT,
+  ROWS_AT,
+  ROWS_BYTES,
+  type Shower,
+} from "./runtime.ts";
+
+/** Bytes per element of each kernel type. */
+export const SIZE: Record<KernelType, number> = {
+  bool: 1,
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  int64: 8,
+  uint64: 8,
+  float32: 4,
+  float64: 8,
+};
+
+type Typed =
+  | Uint8Array
+  | Int8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array
+  | Float32Array
+  | Float64Array;
+
+const LANES: Record<
+  KernelType,
+  new (b: ArrayBuffer, o: number, n: number) => Typed
+> = {
+  bool: Uint8Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  int64: BigInt64Array,
+  uint64: BigUint64Array,
+  float32: Float32Array,
+  float64: Float64Array,
+};
+
+/** Calls `fn(at, length)` for pieces of at most `sh.limit` bytes of `[start, start + bytes)`, none shorter than `min` bytes unless the whole is. */
+function eachShown(
+  sh: Shower,
+  start: number,
+  bytes: number,
+  min: number,
+  fn: (at: number, length: number) => void,
+): void {
+  const limit = sh.limit;
+  for (let off = 0; off < bytes;) {
+    let length = Math.min(limit, bytes - off);
+    const rest = bytes - off - length;
+    if (rest > 0 && rest < min) length -= 64; // leave the last piece long enough
+    fn(sh.show(start + off, length), length);
+    off += length;
+  }
+}
+
+/**
+ * The sum of the integer (or bool) elements in `[start, start + bytes)`,
+ * exact (not yet wrapped to 64 bits).
+ *
+ * @param sh Shows the data.
+ * @param type The element type.
+ * @param start The first byte.
+ * @param bytes How many bytes (whole elements).
+ * @returns The sum.
+ */
+export function sumBlock(
+  sh: Shower,
+  type: IntegerType,
+  start: number,
+  bytes: number,
+): bigint {
+  const k = sh.k;
+  const out = new BigInt64Array(k.memory.buffer, OUT_AT, 3);
+  const fn = k.fn.sum[type];
+  let total = 0n;
+  eachShown(sh, start, bytes, 0, (at, length) => {
+    fn(at, length, OUT_AT);
+    total += out[0] + out[1] + out[2];
+  });
+  return total;
+}
+
+/** The result of a min or max over a block. */
+export interface Extreme {
+  /** The value: a number, or a bigint for 64-bit integers. */
+  value: number | bigint;
+}
+
+/**
+ * The minimum or maximum of the elements in `[start, start + bytes)` (at
+ * least 16 bytes): floats as `Math.min`/`Math.max` give it (NaN if any is
+ * NaN, -0 below +0).
+ *
+ * @param sh Shows the data.
+ * @param type The element type.
+ * @param kind `"min"` or `"max"`.
+ * @param start The first byte.
+ * @param bytes How many bytes.
+ * @returns The value.
+ */
+export function extremeBlock(
+  sh: Shower,
+  type: KernelType,
+  kind: "min" | "max",
+  start: number,
+  bytes: number,
+): number | bigint {
+  const k = sh.k;
+  const size = SIZE[type];
+  const lanes = new LANES[type](
+    k.memory.buffer as ArrayBuffer,
+    OUT_AT,
+    16 / size,
+  );
+  const float = type === "float32" || type === "float64";
+  const nan = new Uint32Array(k.memory.buffer, OUT_AT + 16, 4);
+  const fn = k.fn[kind][type];
+  let result: number | bigint | undefined;
+  const pick = (a: number | bigint, b: number | bigint) =>
+    float
+      ? (kind === "min" ? Math.min : Math.max)(a as number, b as number)
+      : (kind === "min" ? b < a : b > a)
+      ? b
+      : a;
+  eachShown(sh, start, bytes, 16, (at, length) => {
+    fn(at, length, OUT_AT);
+    let r: number | bigint = lanes[0];
+    for (let i = 1; i < lanes.length; i++) r = pick(r, lanes[i]);
+    if (float) {
+      if ((nan[0] | nan[1] | nan[2] | nan[3]) !== 0) r = NaN;
+      else if (r === 0) {
+        // The vector loop may have kept either zero: look for the one that wins.
+        k.fn[kind === "min" ? "minZero" : "maxZero"][type as FloatType](
+          at,
+          length,
+          OUT_AT,
+        );
+        const found = new Uint32Array(k.memory.buffer, OUT_AT, 4)
+          .some((x) => x !== 0);
+        r = (kind === "max") === found ? 0 : -0;
+      }
+    }
+    result = result === undefined ? r : pick(result, r);
+  });
+  return result!;
+}
+
+/**
+ * NumPy's pairwise sum of `n` contiguous float elements from byte `start`:
+ * NumPy's recursion, in TypeScript down to pieces that fit one `show`, in
+ * WebAssembly below.
+ *
+ * @param sh Shows the data.
+ * @param type The element type.
+ * @param start The first byte.
+ * @param n How many elements.
+ * @returns The sum (a float32 value for float32).
+ */
+export function pairwiseLine(
+  sh: Shower,
+  type: FloatType,
+  start: number,
+  n: number,
+): number {
+  const size = SIZE[type];
+  const fn = sh.k.fn.pairwise[type];
+  const round = type === "float32" ? Math.fround : (x: number) => x;
+  const limit = Math.floor(sh.limit / size);
+  const sum = (at: number, m: number): number => {
+    if (m <= limit) return fn(sh.show(at, m * size), m);
+    let h = m >>> 1;
+    h -= h % 8;
+    return round(sum(at, h) + sum(at + h * size, m - h));
+  };
+  return sum(start, n);
+}
+
+/**
+ * NumPy's pairwise sum of a piece whose innermost axis is contiguous,
+ * gathered into the scratch first (as NumPy's buffer).
+ *
+ * @param sh The kernels (the scratch is used directly).
+ * @param type The element type.
+ * @param bytes The data's bytes.
+ * @param piece The piece (at most {@linkcode GATHER_BYTES} bytes).
+ * @returns The sum.
+ */
+export function pairwisePiece(
+  sh: Shower,
+  type: FloatType,
+  bytes: Uint8Array,
+  piece: Piece,
+): number {
+  const k = sh.k;
+  const dims = piece.dims;
+  const run = dims[dims.length - 1].n * SIZE[type];
+  let pos = GATHER_AT;
+  eachOffset(dims.slice(0, -1) as Dim[], piece.offset, (off) => {
+    k.bytes.set(bytes.subarray(off, off + run), pos);
+    pos += run;
+  });
+  return k.fn.pairwise[type](GATHER_AT, piece.count);
+}
+
+/** Whether a piece fits the gather scratch. */
+export function fitsGather(type: FloatType, count: number): boolean {
+  return count * SIZE[type] <= GATHER_BYTES;
+}
+
+/**
+ * Combines `rows` rows of `cols` contiguous elements, following each other
+ * from byte `start`, row after row into per-column results: `"add"` (float
+ * sums in the element precision, from +0, NumPy's order), `"min"`, `"max"`
+ * (from the first row).
+ *
+ * @param sh Shows the data.
+ * @param type The element type.
+ * @param kind The combination.
+ * @param start The first byte.
+ * @param rows How many rows (at least 1).
+ * @param cols Elements per row.
+ * @param out Receives the results (float64 values, or bigints for 64-bit integers).
+ * @returns Whether it was done (false: too many columns, or a row larger than a show).
+ */
+export function combineRows(
+  sh: Shower,
+  type: KernelType,
+  kind: "add" | "min" | "max",
+  start: number,
+  rows: number,
+  cols: number,
+  out: Float64Array | BigInt64Array | BigUint64Array,
+): boolean {
+  const k = sh.k;
+  const size = SIZE[type];
+  const rowBytes = cols * size;
+  const perShow = Math.floor(sh.limit / rowBytes);
+  if (rowBytes > ROWS_BYTES || perShow === 0 || rows === 0) return false;
+  const results = new LANES[type](
+    k.memory.buffer as ArrayBuffer,
+    ROWS_AT,
+    cols,
+  );
+  let first = 0;
+  if (kind === "add") results.fill(0 as never);
+  else {
+    const at = sh.show(start, rowBytes);
+    k.bytes.copyWithin(ROWS_AT, at, at + rowBytes);
+    first = 1;
+  }
+  const fn = k.fn[`${kind}Rows`][type as FloatType];
+  for (let r = first; r < rows; r += perShow) {
+    const m = Math.min(perShow, rows - r);
+    fn(sh.show(start + r * rowBytes, m * rowBytes), m, cols, ROWS_AT);
+  }
+  for (let i = 0; i < cols; i++) {
+    (out as Float64Array)[i] = results[i] as number;
+  }
+  return true;
+}

@@ -1,0 +1,241 @@
+/**
+ * The reduction kernels at run time: one instance per thread over a
+ * fixed-size `WebAssembly.Memory`, and "showers" that put the bytes the
+ * kernels read into that memory. WebAssembly reads only its own memory, so
+ * data is shown either in place (a memory map's file pages mapped over a
+ * region of the memory, `Sys.overlay`) or by copying it there a chunk at a
+ * time (in-memory arrays; a copy into a small scratch that stays in cache
+ * costs less than the JavaScript loop it replaces).
+ *
+ * @module
+ */
+
+import type { OverlayTarget } from "../../ffi/sys.ts";
+import {
+  type FloatType,
+  type IntegerType,
+  type KernelType,
+  reduceKernelsModule,
+} from "./reduce_kernels.ts";
+
+/** Data that can be shown in place in WebAssembly memory (a memory map's file). */
+export interface OverlaySource {
+  /** Maps bytes of the data into `target`; returns where `byteStart` landed, or -1. */
+  show(target: OverlayTarget, byteStart: number, byteLength: number): number;
+  /** Puts zero pages back over `target`. */
+  clear(target: OverlayTarget): void;
+}
+
+/** Bytes of a file shown in place at a time. */
+export const WINDOW_BYTES = 16 * 1024 * 1024;
+/** Bytes copied at a time. */
+export const COPY_BYTES = 256 * 1024;
+
+// Memory layout: results, then the copy scratch, then the overlay region
+// (a window plus the 4 MiB an overlay needs to align), then the row results.
+/** Where kernels write their results (64 bytes). */
+export const OUT_AT = 0;
+/** The copy scratch (room for a chunk and for 8192 gathered complex128 elements). */
+const COPY_AT = 64 * 1024;
+const COPY_LENGTH = 320 * 1024;
+const REGION_AT = 1024 * 1024;
+const REGION_LENGTH = WINDOW_BYTES + 4 * 1024 * 1024;
+/** Where the row kernels keep their results. */
+export const ROWS_AT = REGION_AT + REGION_LENGTH;
+/** Bytes of row results (column sums, minima, maxima). */
+export const ROWS_BYTES = 4 * 1024 * 1024;
+const PAGES = (ROWS_AT + ROWS_BYTES) / 65536;
+
+type Fn3 = (p: number, n: number, out: number) => void;
+type RowsFn = (p: number, rows: number, cols: number, out: number) => void;
+
+/** The kernel functions, by name (see `reduce_kernels.ts`). */
+export interface KernelFunctions {
+  sum: Record<IntegerType, Fn3>;
+  min: Record<KernelType, Fn3>;
+  max: Record<KernelType, Fn3>;
+  minZero: Record<FloatType, Fn3>;
+  maxZero: Record<FloatType, Fn3>;
+  pairwise: Record<FloatType, (p: number, n: number) => number>;
+  addRows: Record<FloatType, RowsFn>;
+  minRows: Record<KernelType, RowsFn>;
+  maxRows: Record<KernelType, RowsFn>;
+}
+
+/** The instance: its functions and its memory. */
+export interface Kernels {
+  readonly fn: KernelFunctions;
+  readonly memory: WebAssembly.Memory;
+  /** The whole memory as bytes (the memory never grows). */
+  readonly bytes: Uint8Array;
+  readonly target: OverlayTarget;
+}
+
+let instance: Kernels | null | undefined;
+
+/** Settings tests change to reach every path. */
+export const settings = {
+  /** Compute in TypeScript only. */
+  off: false,
+  /** Views spanning fewer bytes are copied, not overlaid (mapping costs system calls). */
+  overlayMinBytes: WINDOW_BYTES,
+};
+
+function group<T>(f: Record<string, unknown>, prefix: string): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(f)) {
+    if (name.startsWith(`${prefix}_`)) out[name.slice(prefix.length + 1)] = fn;
+  }
+  return out as T;
+}
+
+/**
+ * The kernels of this thread, made on first use (about 5 ms: encode,
+ * compile, instantiate), or `null` where WebAssembly SIMD is not available
+ * (the callers then compute in TypeScript).
+ *
+ * @returns The kernels or null.
+ */
+export function kernels(): Kernels | null {
+  if (settings.off) return null;
+  if (instance !== undefined) return instance;
+  try {
+    const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES });
+    const f = new WebAssembly.Instance(
+      new WebAssembly.Module(reduceKernelsModule()),
+      { env: { memory } },
+    ).exports as Record<string, unknown>;
+    instance = {
+      fn: {
+        sum: group(f, "sum"),
+        min: group(f, "min"),
+        max: group(f, "max"),
+        minZero: group(f, "minZero"),
+        maxZero: group(f, "maxZero"),
+        pairwise: group(f, "pairwise"),
+        addRows: group(f, "addRows"),
+        minRows: group(f, "minRows"),
+        maxRows: group(f, "maxRows"),
+      },
+      memory,
+      bytes: new Uint8Array(memory.buffer),
+      target: { memory, start: REGION_AT, length: REGION_LENGTH },
+    };
+  } catch {
+    instance = null; // No WebAssembly SIMD here.
+  }
+  return instance;
+}
+
+/** Puts bytes of an array's data into the kernels' memory. */
+export interface Shower {
+  /** The kernels. */
+  readonly k: Kernels;
+  /** The most bytes one `show` takes. */
+  readonly limit: number;
+  /**
+   * Shows data bytes `[start, start + length)` (`length` at most `limit`);
+   * returns where `start` is in the kernels' memory. What an earlier call
+   * showed may be gone.
+   */
+  show(start: number, length: number): number;
+  /** Ends the use of the memory (puts zero pages back over an overlay). */
+  close(): void;
+}
+
+/**
+ * A shower for `bytes`: in place through `overlay` when given (a window of
+ * up to {@linkcode WINDOW_BYTES} at a time; copies into the same region if
+ * an overlay fails), by copies of up to {@linkcode COPY_BYTES} otherwise.
+ * `release` (memory maps) is told about finished ranges when data is copied
+ * from `bytes` in ascending order.
+ *
+ * @param k The kernels.
+ * @param bytes The data's bytes (offsets are relative to `bytes[0]`).
+ * @param overlay How to show the data in place, if it can be.
+ * @param release Releases finished byte ranges of `bytes`.
+ * @returns The shower; call `close()` when done.
+ */
+export function shower(
+  k: Kernels,
+  bytes: Uint8Array,
+  overlay?: OverlaySource,
+  release?: (start: number, length: number) => void,
+): Shower {
+  let shown = false;
+  let inPlace = overlay !== undefined;
+  let releasedTo = -1;
+  // The bytes shown last: [from, to) of the data, at `at` in the memory.
+  let from = 0, to = 0, at = 0;
+  const limit = overlay !== undefined ? WINDOW_BYTES : COPY_BYTES;
+  const copy = (start: number, length: number, where: number): number => {
+    k.bytes.set(bytes.subarray(start, start + length), where);
+    if (release !== undefined) {
+      if (releasedTo < 0 || start < releasedTo) releasedTo = start;
+      else if (start - releasedTo >= WINDOW_BYTES) {
+        release(releasedTo, start - releasedTo);
+        releasedTo = start;
+      }
+    }
+    return where;
+  };
+  const clear = (): void => {
+    to = from; // nothing shown
+    if (!shown) return;
+    shown = false;
+    try {
+      overlay!.clear(k.target);
+    } catch {
+      // Never use a memory whose pages may be gone.
+      if (instance === k) instance = undefined;
+      throw new KernelsLost();
+    }
+  };
+  const fresh = (start: number, length: number): number => {
+    if (inPlace) {
+      let where = -1;
+      try {
+        where = overlay!.show(k.target, start, length);
+      } catch {
+        where = -1;
+      }
+      if (where >= 0) {
+        shown = true;
+        return where;
+      }
+      // The overlay failed: copy into the region from now on.
+      clear();
+      inPlace = false;
+    }
+    if (overlay !== undefined) {
+      return copy(start, length, k.target.start + (start & 4095));
+    }
+    return copy(start, length, COPY_AT + (start & 63));
+  };
+  return {
+    k,
+    limit,
+    show(start: number, length: number): number {
+      if (start >= from && start + length <= to) return at + (start - from);
+      // Show a whole window from `start`, so that the next requests find it.
+      const length2 = Math.max(length, Math.min(limit, bytes.length - start));
+      at = fresh(start, length2);
+      from = start;
+      to = start + length2;
+      return at;
+    },
+    close: clear,
+  };
+}
+
+/** Thrown when the kernels' memory can no longer be trusted (an overlay could not be cleared). */
+export class KernelsLost extends Error {
+  constructor() {
+    super("Cannot clear the kernels' overlay");
+  }
+}
+
+/** Where gathered data goes in the kernels' memory (the copy scratch). */
+export const GATHER_AT = COPY_AT + COPY_LENGTH;
+/** Bytes the gather scratch holds. */
+export const GATHER_BYTES = 256 * 1024;

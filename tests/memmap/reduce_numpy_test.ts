@@ -1,0 +1,266 @@
+import assert from "node:assert/strict";
+import { frombuffer, memmap, type NDArray } from "../../mod.ts";
+import { settings } from "../../src/memmap/kernels/runtime.ts";
+import { NO_NUMPY, numpy } from "./_numpy.ts";
+import { tempDir } from "../test_util.ts";
+
+/** A view of a base array, as steps both sides apply: reshape, slice, transpose. */
+type Step = ["reshape", number[]] | ["slice", string[]] | ["T"];
+
+interface Case {
+  /** The file's dtype (NumPy's `str`, e.g. "<i4"). */
+  dtype: string;
+  /** Elements in the file. */
+  count: number;
+  /** How values are made (Python expression of `n` and `rng`). */
+  values: string;
+  steps: Step[];
+  op: "sum" | "mean" | "min" | "max";
+  axis: number | null;
+}
+
+const PY_PRELUDE = `
+import json, sys
+def parse(s):
+    if ":" not in s: return int(s)
+    parts = [int(p) if p else None for p in s.split(":")]
+    return slice(*parts)
+def view(a, steps):
+    for st in steps:
+        if st[0] == "reshape": a = a.reshape(st[1])
+        elif st[0] == "slice": a = a[tuple(parse(s) for s in st[1])]
+        else: a = a.T
+    return a
+def show(x):
+    x = np.asarray(x)
+    if x.dtype.kind == "c": return [[repr(float(v.real)), repr(float(v.imag))] for v in x.ravel()]
+    if x.dtype.kind == "f": return [repr(float(v)) for v in x.ravel()]
+    if x.dtype.kind == "b": return [bool(v) for v in x.ravel()]
+    return [str(int(v)) for v in x.ravel()]
+`;
+
+function applySteps(a: NDArray, steps: Step[]): NDArray {
+  for (const st of steps) {
+    if (st[0] === "reshape") a = a.reshape(...st[1]);
+    else if (st[0] === "slice") a = a.slice(...st[1]);
+    else a = a.T;
+  }
+  return a;
+}
+
+function flat(x: unknown): unknown[] {
+  if (x instanceof Object && "toArray" in (x as NDArray)) {
+    return ((x as NDArray).toArray() as unknown[]).flat(Infinity);
+  }
+  return [x];
+}
+
+/** Whether our value equals NumPy's shown value bit for bit. */
+function same(ours: unknown, theirs: unknown): boolean {
+  if (Array.isArray(theirs)) {
+    const c = ours as { re: number; im: number };
+    return same(c.re, theirs[0]) && same(c.im, theirs[1]);
+  }
+  if (typeof theirs === "boolean") return ours === theirs;
+  if (typeof ours === "bigint") return ours === BigInt(theirs as string);
+  const t = theirs === "nan"
+    ? NaN
+    : theirs === "inf"
+    ? Infinity
+    : theirs === "-inf"
+    ? -Infinity
+    : Number(theirs);
+  return Object.is(ours, t);
+}
+
+/** Runs every case on NumPy and here (in memory, and as a memmap), comparing results and result types. */
+function check(cases: Case[], label: string): void {
+  using dir = tempDir();
+  // One data file per dtype and values.
+  const keys = [
+    ...new Set(cases.map((c) => `${c.dtype} ${c.count} ${c.values}`)),
+  ];
+  const fileOf = (c: Case) =>
+    `${dir.path}/data${keys.indexOf(`${c.dtype} ${c.count} ${c.values}`)}.bin`;
+  const spec = `${dir.path}/cases.json`;
+  Deno.writeTextFileSync(
+    spec,
+    JSON.stringify({ cases, files: cases.map(fileOf), keys }),
+  );
+  const expected = numpy<
+    { values: unknown[]; dtype: string; scalar: boolean; error?: string }[]
+  >(`${PY_PRELUDE}
+spec = json.load(open(${JSON.stringify(spec)}))
+data = {}
+out = []
+for c, f in zip(spec["cases"], spec["files"]):
+    if f not in data:
+        rng = np.random.default_rng(len(data))
+        n = c["count"]
+        data[f] = np.asarray(eval(c["values"])).astype(c["dtype"])
+        data[f].tofile(f)
+    v = view(data[f], c["steps"])
+    try:
+        r = getattr(v, c["op"])(axis=c["axis"])
+        out.append({"values": show(r), "dtype": np.asarray(r).dtype.name, "scalar": np.ndim(r) == 0})
+    except ValueError as e:
+        out.append({"values": [], "dtype": "", "scalar": True, "error": str(e)})
+print(json.dumps(out))`);
+  const bases = new Map<string, [NDArray, NDArray & Disposable]>();
+  try {
+    for (const [i, c] of cases.entries()) {
+      const file = fileOf(c);
+      if (!bases.has(file)) {
+        bases.set(file, [
+          frombuffer(Deno.readFileSync(file), { dtype: c.dtype }),
+          memmap(file, { dtype: c.dtype, mode: "r" }),
+        ]);
+      }
+      const [inMemory, mapped] = bases.get(file)!;
+      for (
+        const [where, base] of [["memory", inMemory], [
+          "memmap",
+          mapped,
+        ]] as const
+      ) {
+        const v = applySteps(base, c.steps);
+        const what = `${label} ${where} ${c.dtype} ${
+          JSON.stringify(c.steps)
+        } ${c.op}(${c.axis})`;
+        const want = expected[i];
+        if (want.error !== undefined) {
+          assert.throws(() => v[c.op](c.axis ?? undefined), RangeError, what);
+          continue;
+        }
+        const got = v[c.op](c.axis ?? undefined);
+        const values = flat(got);
+        assert.equal(values.length, want.values.length, what);
+        for (const [k, x] of values.entries()) {
+          if (same(x, want.values[k])) continue;
+          assert.fail(
+            `${what}: element ${k}: ${String(x)} (${typeof x}) vs NumPy ${
+              JSON.stringify(want.values[k])
+            }`,
+          );
+        }
+        if (!want.scalar) {
+          assert.equal(
+            (got as NDArray).dtype.name,
+            want.dtype,
+            `${what}: dtype`,
+          );
+        } else if (want.dtype === "int64" || want.dtype === "uint64") {
+          const boolSum = c.dtype.endsWith("b1") && c.op === "sum";
+          assert.equal(
+            typeof got,
+            boolSum ? "number" : "bigint",
+            `${what}: type`,
+          );
+        }
+      }
+    }
+  } finally {
+    for (const [, m] of bases.values()) m[Symbol.dispose]();
+  }
+}
+
+const INTS = [
+  "|i1",
+  "|u1",
+  "<i2",
+  "<u2",
+  "<i4",
+  "<u4",
+  "<i8",
+  "<u8",
+  ">i4",
+  ">u8",
+];
+const FLOATS = ["<f8", "<f4", ">f8", ">f4", "<f2"];
+
+function views(count: number, shape: number[]): Step[][] {
+  const [r, c] = shape;
+  return [
+    [],
+    [["slice", ["::-1"]]],
+    [["slice", ["1::3"]]],
+    [["reshape", shape]],
+    [["reshape", shape], ["T"]],
+    [["reshape", shape], ["slice", ["::-1", ":"]]],
+    [["reshape", shape], ["slice", [":", "::-1"]]],
+    [["reshape", shape], ["slice", ["::2", "1:"]]],
+    [["reshape", [r, c / 2, 2]], ["slice", [":", ":", "::-1"]]],
+  ].filter((v) => count === r * c || v.length === 0) as Step[][];
+}
+
+function all(
+  dtypes: string[],
+  values: string,
+  count: number,
+  shape: number[],
+): Case[] {
+  const cases: Case[] = [];
+  for (const dtype of dtypes) {
+    for (const steps of views(count, shape)) {
+      for (const op of ["sum", "mean", "min", "max"] as const) {
+        const axes = steps.length === 0 || steps[0][1]?.[0] === "::-1" ||
+            steps[0][1]?.[0] === "1::3"
+          ? [null, 0]
+          : [null, 0, 1, -1];
+        for (const axis of axes) {
+          cases.push({ dtype, count, values, steps, op, axis });
+        }
+      }
+    }
+  }
+  return cases;
+}
+
+/** The paths: kernels over copies, kernels over file pages in place, TypeScript. */
+const PATHS = [
+  { path: "kernels", off: false, overlayMinBytes: Infinity },
+  { path: "kernels in place", off: false, overlayMinBytes: 0 },
+  { path: "TypeScript", off: true, overlayMinBytes: Infinity },
+];
+
+function onPath<T>(p: typeof PATHS[number], fn: () => T): T {
+  const saved = { ...settings };
+  settings.off = p.off;
+  settings.overlayMinBytes = p.overlayMinBytes;
+  try {
+    return fn();
+  } finally {
+    Object.assign(settings, saved);
+  }
+}
+
+for (const p of PATHS) {
+  Deno.test(`reductions equal NumPy's bit for bit, integers (${p.path})`, {
+    ignore: NO_NUMPY,
+  }, () =>
+    onPath(p, () =>
+      check(
+        all(INTS, "rng.integers(-2**63, 2**63, n, dtype=np.int64)", 40 * 96, [
+          40,
+          96,
+        ]),
+        p.path,
+      )));
+  Deno.test(`reductions equal NumPy's bit for bit, floats (${p.path})`, {
+    ignore: NO_NUMPY,
+  }, () =>
+    onPath(p, () => {
+      check(
+        all(FLOATS, "rng.standard_normal(n) * 1000", 300 * 64, [300, 64]),
+        p.path,
+      );
+      check(
+        all(["<f8", "<f4"], "rng.standard_normal(n) * 1000", 3 * 70000, [
+          3,
+          70000,
+        ])
+          .filter((c) => c.op === "sum" || c.axis === null),
+        p.path,
+      );
+    }));
+}
