@@ -151,6 +151,7 @@ class Progress {
   constructor(release?: (start: number, length: number) => void) {
     this.#release = release;
   }
+  #to = -1;
   /** Bytes `[start, end)` are done. */
   done(start: number, end: number): void {
     if (this.#release === undefined) return;
@@ -159,6 +160,16 @@ class Progress {
       this.#release(this.#from, end - this.#from);
       this.#from = end;
     }
+    this.#to = Math.max(this.#to, end);
+  }
+  /** Releases what is left. */
+  finish(): void {
+    if (
+      this.#release !== undefined && this.#from >= 0 && this.#to > this.#from
+    ) {
+      this.#release(this.#from, this.#to - this.#from);
+    }
+    this.#from = this.#to = -1;
   }
 }
 
@@ -191,7 +202,7 @@ function sumSpec(op: "sum" | "mean", v: ReduceView): SumSpec {
         pairwise: f32 ? "f32" : "f64",
         round: f32 ? Math.fround : exact,
         buffered: swapped,
-        kernel: !swapped && dt.littleEndian ? dt.name : null,
+        kernel: dt.littleEndian ? dt.name : null, // unaligned is fine for them
       };
     }
     case "float16": // sums in float32; the mean casts to float32 first
@@ -246,20 +257,23 @@ class OrderedSum {
     const r = this.#spec.round;
     const complex = this.#spec.pairwise[0] === "c";
     const dims = piece.dims;
-    if (dims.length <= 1 && !this.#spec.buffered) {
-      const s = dims.length === 0 ? this.#v.io.dtype.itemsize : dims[0].s;
-      this.#line(acc, piece.offset, piece.count, s);
-      return;
-    }
+    const size = this.#v.io.dtype.itemsize;
+    const inner = dims[dims.length - 1] ?? { n: 1, s: size };
     const sh = this.#sh;
-    const inner = dims[dims.length - 1];
-    if (
-      sh !== null && inner.s === this.#v.io.dtype.itemsize &&
-      fitsGather(this.#spec.kernel!, piece.count)
-    ) {
-      acc[0] = r(
-        acc[0] + pairwisePiece(sh, this.#spec.kernel!, this.#v.io.bytes, piece),
-      );
+    const kt = this.#spec.kernel;
+    if (sh !== null && kt !== null && inner.s === size) {
+      // The kernels: a contiguous line (or NumPy's buffer of one), or a gathered buffer.
+      if (dims.length <= 1) {
+        acc[0] = r(acc[0] + pairwiseLine(sh, kt, piece.offset, piece.count));
+        return;
+      }
+      if (fitsGather(kt, piece.count)) {
+        acc[0] = r(acc[0] + pairwisePiece(sh, kt, this.#v.io.bytes, piece));
+        return;
+      }
+    }
+    if (dims.length <= 1 && !this.#spec.buffered) {
+      this.#line(acc, piece.offset, piece.count, inner.s);
       return;
     }
     // Gather into a buffer of float64 values (pairs for complex), as NumPy's buffer.
@@ -283,13 +297,8 @@ class OrderedSum {
   /** NumPy's pairwise sum of a line read in place, in leaves of at most a window. */
   #line(acc: Pair, offset: number, n: number, stride: number): void {
     const r = this.#spec.round;
-    const sh = this.#sh;
     const io = this.#v.io;
     const size = io.dtype.itemsize;
-    if (sh !== null && stride === size) {
-      acc[0] = r(acc[0] + pairwiseLine(sh, this.#spec.kernel!, offset, n));
-      return;
-    }
     // In place through the typed view (the data is native and aligned: not buffered).
     const u = this.#unit;
     const ta = io.ta as Float64Array;
@@ -323,6 +332,11 @@ class OrderedSum {
     const [re, im] = sum(0, n);
     acc[0] = r(acc[0] + re);
     acc[1] = r(acc[1] + im);
+  }
+
+  /** Releases what is left of the walk (memory maps). */
+  finish(): void {
+    this.#progress.finish();
   }
 
   #pairwise(a: Float64Array, i: number, n: number, s: number): Pair {
@@ -569,18 +583,25 @@ function wrapSum(dt: DType, sum: bigint): bigint {
 function withShower<T>(v: ReduceView, fn: (sh: Shower | null) => T): T {
   const sh = showerOf(v);
   if (sh === null) return fn(null);
+  let result: T;
   try {
-    return fn(sh);
+    result = fn(sh);
+  } catch (e) {
+    close(sh);
+    if (!(e instanceof KernelsLost)) throw e;
+    return fn(null); // the kernels' memory was lost: all over again without them
+  }
+  close(sh);
+  return result;
+}
+
+/** Ends the use of a shower (a lost memory only matters to the next call). */
+function close(sh: Shower): void {
+  try {
+    sh.close();
   } catch (e) {
     if (!(e instanceof KernelsLost)) throw e;
-  } finally {
-    try {
-      sh.close();
-    } catch (e) {
-      if (!(e instanceof KernelsLost)) throw e;
-    }
   }
-  return fn(null); // the kernels' memory was lost: all over again without them
 }
 
 /**
@@ -606,6 +627,7 @@ export function reduceAll(op: ReduceOp, v: ReduceView): Reduced {
           spec.buffered,
           (piece) => summer.add(acc, piece),
         );
+        summer.finish();
       });
     }
     if (op === "mean") {
@@ -715,6 +737,37 @@ function reduceLines(
     const summer = new OrderedSum(v, spec, sh);
     const complex = dt.kind === "c";
     const line: Dim[] = [{ n, s: sa }];
+    const ta = v.io.ta as Float64Array | null;
+    if (
+      ta !== null && !spec.buffered && n <= BUFFER &&
+      (sh === null || n * dt.itemsize < KERNEL_MIN_BYTES || sa !== dt.itemsize)
+    ) {
+      // Short or strided lines read in place: one pairwise call each.
+      const u = complex ? dt.itemsize / 2 : dt.itemsize;
+      const s = sa / u;
+      const r = spec.round;
+      const f32 = spec.pairwise === "f32" || spec.pairwise === "c64";
+      eachOffset(lines, v.offset, (off) => {
+        const i = (v.io.bytes.byteOffset + off) / u;
+        if (complex) {
+          const [re, im] = pairwiseSumComplex(
+            ta,
+            i,
+            n,
+            s,
+            f32 ? Math.fround : exact,
+          );
+          out[2 * j] = r(0 + re);
+          out[2 * j + 1] = r(0 + im);
+        } else {
+          (out as Float64Array)[j] = r(
+            0 + (f32 ? pairwiseSum32(ta, i, n, s) : pairwiseSum(ta, i, n, s)),
+          );
+        }
+        j++;
+      });
+      return;
+    }
     eachOffset(lines, v.offset, (off) => {
       const acc: Pair = [0, 0];
       if (n > 0) eachPiece(line, off, spec.buffered, (p) => summer.add(acc, p));
@@ -724,6 +777,7 @@ function reduceLines(
       } else (out as Float64Array)[j] = acc[0];
       j++;
     });
+    summer.finish();
     return;
   }
   const kt = op === "sum" && (dt.kind === "f" || dt.kind === "c")
@@ -822,6 +876,16 @@ function combineSubarrays(
     ) return;
   }
   const tmp = newDomainBuffer(work, outSize);
+  // The sub-array in the result's C order, merged where it steps like one axis.
+  const sub: Dim[] = [];
+  shape.forEach((m, i) => {
+    if (m === 1) return;
+    const last = sub[sub.length - 1];
+    if (last !== undefined && last.s === m * strides[i]) {
+      last.n *= m;
+      last.s = strides[i];
+    } else sub.push({ n: m, s: strides[i] });
+  });
   const round = spec?.round ?? exact;
   const progress = new Progress(v.release);
   const bigints = domainOf(work) === "bigint";
@@ -829,11 +893,19 @@ function combineSubarrays(
   const bigSum = op === "sum" && bigints;
   for (let k = 0; k < n; k++) {
     const target = k === 0 && !ordered && op !== "sum" ? out : tmp;
-    let j = 0;
-    walk(shape, [{ offset: v.offset + k * sa, strides }], (offs, count, st) => {
-      readRun(v.io, offs[0], st[0], count, target, work, j);
-      j += count;
-    });
+    if (sub.length === 1 && sub[0].n === outSize) {
+      readRun(v.io, v.offset + k * sa, sub[0].s, outSize, target, work, 0);
+    } else {
+      let j = 0;
+      walk(
+        shape,
+        [{ offset: v.offset + k * sa, strides }],
+        (offs, count, st) => {
+          readRun(v.io, offs[0], st[0], count, target, work, j);
+          j += count;
+        },
+      );
+    }
     progress.done(v.offset + k * sa, v.offset + (k + 1) * sa);
     if (target === out) continue;
     if (bigSum) {
@@ -872,6 +944,7 @@ function combineSubarrays(
       } else for (let i = 0; i < outSize; i++) o[i] = Math.max(o[i], t[i]);
     }
   }
+  progress.finish();
 }
 
 /** Whether the result's C order is memory order of the sub-array (so rows map to outputs in order). */

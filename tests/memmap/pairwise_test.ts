@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { frombuffer } from "../../mod.ts";
+import { settings } from "../../src/memmap/kernels/runtime.ts";
 import { NO_NUMPY, numpy } from "./_numpy.ts";
 import { tempDir } from "../test_util.ts";
 
@@ -7,7 +8,8 @@ Deno.test("float64 sum() equals NumPy's pairwise sum bit for bit", {
   ignore: NO_NUMPY,
 }, () => {
   using dir = tempDir();
-  // Sizes that make perfect trees (128 * 2^k), and sizes that do not.
+  // Sizes that make perfect trees (128 * 2^k), and sizes that do not (NumPy's
+  // recursion splits them too, at halves rounded down to multiples of 8).
   const sizes = [7, 128, 129, 1000, 8192, 65536, 65536 + 17, 300_000];
   const total = sizes.reduce((a, b) => a + b, 0);
   const data = new Float64Array(total);
@@ -28,21 +30,49 @@ for n in sizes:
 print(json.dumps(out))`);
   let start = 0;
   for (const [k, n] of sizes.entries()) {
-    const got = frombuffer(data, { offset: start * 8, count: n })
-      .sum() as number;
-    const want = Number(expected[k]);
-    if (n <= 8192 || (n % 128 === 0 && ((n / 128) & (n / 128 - 1)) === 0)) {
-      // One run (or a perfect tree): the same additions in the same order.
-      assert.equal(got, want, `n = ${n}`);
-    } else {
-      // Runs of 8192 summed pairwise, combined with compensation: as accurate.
-      let magnitude = 0;
-      for (let i = start; i < start + n; i++) magnitude += Math.abs(data[i]);
-      assert.ok(
-        Math.abs(got - want) <= magnitude * 2 ** -50,
-        `n = ${n}: ${got} vs ${want}`,
-      );
+    for (const off of [false, true]) {
+      const was = settings.off;
+      settings.off = off; // the kernels, then TypeScript
+      try {
+        const got = frombuffer(data, { offset: start * 8, count: n }).sum();
+        assert.ok(Object.is(got, Number(expected[k])), `n = ${n}, off ${off}`);
+      } finally {
+        settings.off = was;
+      }
     }
     start += n;
+  }
+});
+
+Deno.test("complex sums equal NumPy's pairwise sum bit for bit", {
+  ignore: NO_NUMPY,
+}, () => {
+  for (
+    const [dtype, n] of [["complex128", 1000], ["complex64", 777], [
+      "complex128",
+      20_001,
+    ]] as const
+  ) {
+    const [parts, want] = numpy<[number[], string[]]>(`
+rng = np.random.default_rng(${n})
+a = (rng.standard_normal(${n}) + 1j * rng.standard_normal(${n})).astype("${dtype}") * 100
+s = a.sum()
+f = np.ascontiguousarray(a).view(a.real.dtype).astype(float)
+print(json.dumps([f.tolist(), [repr(float(s.real)), repr(float(s.imag))]]))`);
+    const typed = dtype === "complex128"
+      ? Float64Array.from(parts)
+      : Float32Array.from(parts);
+    const got = frombuffer(typed, { dtype }).sum() as {
+      re: number;
+      im: number;
+    };
+    assert.ok(
+      Object.is(got.re, Number(want[0])),
+      `${dtype} re ${got.re} vs ${want[0]}`,
+    );
+    assert.ok(
+      Object.is(got.im, Number(want[1])),
+      `${dtype} im ${got.im} vs ${want[1]}`,
+    );
   }
 });

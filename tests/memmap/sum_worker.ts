@@ -1,5 +1,5 @@
 /**
- * Worker for `in_place_reduce_test.ts`: sums a float64 file a few times with
+ * Worker for `reduce_kernels_test.ts`: sums a float64 file a few times with
  * its own in-place kernels and posts the results.
  *
  * @module

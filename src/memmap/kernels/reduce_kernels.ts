@@ -222,8 +222,7 @@ const SIGN64 = op.v128Const(
 );
 
 /**
- * `acc = pick(acc, v)` for locals `acc` and `v` (`tmp`: a vector scratch
- * local): exact lane-wise min or max, 64-bit integers included. Unsigned
+ * `acc = pick(acc, v)` for locals `acc` and `v`: exact lane-wise min or max, 64-bit integers included. Unsigned
  * 64-bit lanes are compared with their sign bits flipped; `flipped` says
  * both locals hold them flipped already.
  */
@@ -232,7 +231,6 @@ function pickInto(
   kind: "min" | "max",
   acc: number,
   v: number,
-  tmp: number,
   flipped = false,
 ): Code {
   if (row.float || row.size < 8) {
@@ -264,7 +262,6 @@ function pickInto(
     op.v128Bitselect,
     set(acc),
   ];
-  void tmp;
 }
 
 /** The lane-wise pick for floats in the vector loop: one-instruction pmin/pmax. */
@@ -421,8 +418,8 @@ function sumFunction(type: IntegerType): FunctionSpec {
 function extremeFunction(type: KernelType, kind: "min" | "max"): FunctionSpec {
   const row = ROWS[type];
   const [p, bytes, out, end, end64] = [0, 1, 2, 3, 4];
-  const [v, tmp, nan] = [5, 6, 7];
-  const a = [8, 9, 10, 11];
+  const [v, nan] = [5, 6];
+  const a = [7, 8, 9, 10];
   // Unsigned 64-bit lanes are held with their sign bits flipped, so that signed compares order them.
   const flip = row.size === 8 && !row.float && !row.signed;
   const load = (offset: number): Code => [
@@ -438,7 +435,7 @@ function extremeFunction(type: KernelType, kind: "min" | "max"): FunctionSpec {
         fastPick(row, kind),
         set(acc),
       ]
-      : pickInto(row, kind, acc, v, tmp, flip);
+      : pickInto(row, kind, acc, v, flip);
   const body: Code = [
     get(p),
     get(bytes),
@@ -487,7 +484,7 @@ function extremeFunction(type: KernelType, kind: "min" | "max"): FunctionSpec {
   const exact = (x: number, y: number): Code =>
     row.float
       ? [get(x), get(y), row[kind], set(x)]
-      : [get(y), set(v), ...pickInto(row, kind, x, v, tmp, flip)];
+      : [get(y), set(v), ...pickInto(row, kind, x, v, flip)];
   body.push(
     ...exact(a[0], a[1]),
     ...exact(a[2], a[3]),
@@ -503,7 +500,7 @@ function extremeFunction(type: KernelType, kind: "min" | "max"): FunctionSpec {
   return {
     name: `${kind}_${type}`,
     params: 3,
-    locals: [[2, I32], [7, V128]],
+    locals: [[2, I32], [6, V128]],
     body,
   };
 }
@@ -708,7 +705,7 @@ function rowsFunction(
     7,
     8,
   ];
-  const [v, acc, tmp] = [9, 10, 11];
+  const [v, acc] = [9, 10];
   const vectorStep = (k: number): Code => [
     get(o),
     op.v128Load(k),
@@ -730,7 +727,7 @@ function rowsFunction(
         set(acc),
       ];
     }
-    return pickInto(row, kind, acc, v, tmp);
+    return pickInto(row, kind, acc, v);
   };
   const splat = [
     op.v128Load8Splat,
@@ -760,7 +757,7 @@ function rowsFunction(
   return {
     name: `${kind}Rows_${type}`,
     params: 4,
-    locals: [[5, I32], [3, V128]],
+    locals: [[5, I32], [2, V128]],
     body: [
       op.loop, // each row
       get(p),

@@ -165,22 +165,29 @@ export function shower(
   let shown = false;
   let inPlace = overlay !== undefined;
   let releasedTo = -1;
+  let copiedTo = -1;
   // The bytes shown last: [from, to) of the data, at `at` in the memory.
   let from = 0, to = 0, at = 0;
   const limit = overlay !== undefined ? WINDOW_BYTES : COPY_BYTES;
   const copy = (start: number, length: number, where: number): number => {
     k.bytes.set(bytes.subarray(start, start + length), where);
     if (release !== undefined) {
+      // Ranges copied in ascending order are released a window at a time.
       if (releasedTo < 0 || start < releasedTo) releasedTo = start;
       else if (start - releasedTo >= WINDOW_BYTES) {
         release(releasedTo, start - releasedTo);
         releasedTo = start;
       }
+      copiedTo = Math.max(copiedTo, start + length);
     }
     return where;
   };
   const clear = (): void => {
     to = from; // nothing shown
+    if (release !== undefined && releasedTo >= 0 && copiedTo > releasedTo) {
+      release(releasedTo, copiedTo - releasedTo);
+      releasedTo = -1;
+    }
     if (!shown) return;
     shown = false;
     try {
