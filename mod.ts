@@ -81,6 +81,7 @@ export {
   type MeanOf,
   Memmap,
   memmap,
+  type MemmapDescription,
   type MemmapMode,
   type MemmapOptions,
   type NameOf,

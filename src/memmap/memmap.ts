@@ -35,6 +35,7 @@ import {
   throwClosed,
 } from "./storage.ts";
 import type { Index } from "./shape.ts";
+import { describe, isArray, toInt } from "../_args.ts";
 
 /** Options key under which a view passes the storage it shares (internal). */
 const VIEW = Symbol("view");
@@ -72,6 +73,33 @@ export interface MemmapOptions<D extends DTypeLike = DTypeLike> {
   shape?: number | readonly number[];
   /** `"C"` (row-major, default) or `"F"` (column-major) layout in the file. */
   order?: "C" | "F";
+  /**
+   * Byte step of each axis in the file, as NumPy's `ndarray.strides` (may
+   * be negative or 0); needs `shape`, replaces `order`, not with `"w+"`.
+   * For reopening a view elsewhere: see {@linkcode Memmap.describe}.
+   */
+  strides?: readonly number[];
+}
+
+/**
+ * A plain, cloneable description of a memmap or of a view of one: the
+ * arguments that map the same elements of the same file again, in a
+ * `Worker` (post it) or another process (`JSON.stringify` it). Reopen it
+ * with `memmap(description.filename, description)`.
+ */
+export interface MemmapDescription extends MemmapOptions<string> {
+  /** The absolute path of the file. */
+  filename: string;
+  /** The element type as NumPy's `dtype.str`, e.g. `"<f8"`. */
+  dtype: string;
+  /** `"r"`, `"r+"` or `"c"` (a `"w+"` memmap is described as `"r+"`: the file exists now). */
+  mode: "r" | "r+" | "c";
+  /** Where the first element lies in the file, in bytes. */
+  offset: number;
+  /** Length of each axis. */
+  shape: number[];
+  /** Byte step of each axis in the file. */
+  strides: number[];
 }
 
 const MODES: Record<string, "r" | "r+" | "w+" | "c"> = {
@@ -108,6 +136,8 @@ export interface WrapOptions {
   shape: readonly number[];
   /** Layout; default `"C"`. */
   order?: "C" | "F";
+  /** Byte strides; default contiguous in `order`. */
+  strides?: readonly number[];
 }
 
 /**
@@ -233,7 +263,8 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
       storage,
       dt,
       shape,
-      contiguousStrides(shape, dt.itemsize, options.order ?? "C"),
+      options.strides ??
+        contiguousStrides(shape, dt.itemsize, options.order ?? "C"),
       options.start,
     );
     const filename = resolve(options.filename);
@@ -346,6 +377,46 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
    */
   override get T(): Memmap<N> {
     return this.transpose();
+  }
+
+  /**
+   * A plain, cloneable description of this memmap (or view): file, dtype,
+   * mode, offset, shape and strides, so that another `Worker` or process
+   * maps the same elements with `memmap(d.filename, d)` — sharing the file's
+   * pages, not copying them. Posting the `Memmap` itself is refused: a map
+   * cannot move between threads. NumPy users pass the same arguments to
+   * `np.memmap` in a child process; a C-contiguous description works there
+   * as is (`np.memmap(filename, dtype, mode, offset, shape)`).
+   *
+   * @returns The description.
+   * @throws {Deno.errors.BadResource} If the memmap is closed.
+   *
+   * @example Hand rows of a memmap to a Worker
+   * ```ts
+   * import { memmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * using fp = memmap(`${dir}/a.bin`, { dtype: "float32", mode: "w+", shape: [4, 3] });
+   * fp.slice(2).fill(1);
+   * const d = fp.slice("2:").describe(); // worker.postMessage(d) ...
+   * assert.deepEqual([d.offset, d.shape, d.mode], [24, [2, 3], "r+"]);
+   * using rows = memmap(d.filename, d); // ... and in the worker
+   * assert.equal(rows.sum(), 3);
+   * rows.close();
+   * fp.close();
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  describe(): MemmapDescription {
+    if (this.closed) throwClosed(this.storage);
+    return {
+      filename: this.filename,
+      dtype: this.dtype.str,
+      mode: this.mode === "w+" ? "r+" : this.mode,
+      offset: this.offset,
+      shape: [...this.shape],
+      strides: [...this.strides],
+    };
   }
 
   /**
@@ -502,7 +573,20 @@ export function memmap(
   let shape = options.shape === undefined || options.shape === null
     ? undefined
     : normalizeShape(options.shape);
-  const start = offset - (offset % ALLOCATIONGRANULARITY);
+  const strides = stridesFor(options.strides, shape, mode, path);
+  // The bytes the array spans around `offset`: [offset + low, offset + high).
+  const { low, high } = strides === undefined
+    ? { low: 0, high: 0 }
+    : extent(shape!, strides, dt.itemsize);
+  if (offset + low < 0) {
+    throw new RangeError(
+      `Cannot map with strides ${
+        formatShape(strides!)
+      } at offset ${offset}: elements would lie before the start of "${path}"`,
+    );
+  }
+  const first = offset + low;
+  const start = first - (first % ALLOCATIONGRANULARITY);
   // The shape and the checks against the file's size use the size of the
   // file as opened: no other file can take its place in between.
   const lengthFor = (size: number): number => {
@@ -520,7 +604,9 @@ export function memmap(
       }
       shape = [rest / dt.itemsize];
     }
-    const end = offset + shapeSize(shape) * dt.itemsize;
+    const end = strides === undefined
+      ? offset + shapeSize(shape) * dt.itemsize
+      : offset + high;
     if ((mode === "r" || mode === "c") && end > size) {
       throw new RangeError(
         `Cannot map ${
@@ -546,9 +632,64 @@ export function memmap(
       dtype: dt,
       shape: shape!,
       order,
+      strides,
     });
   } catch (error) {
     mmap.close();
     throw error;
   }
+}
+
+/** Checks the `strides` option against the shape and mode. */
+function stridesFor(
+  value: unknown,
+  shape: readonly number[] | undefined,
+  mode: string,
+  path: string,
+): number[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (shape === undefined || mode === "w+") {
+    throw new TypeError(
+      `Cannot map "${path}" with strides ${
+        describe(value)
+      }: strides need a shape and a mode other than "w+"`,
+    );
+  }
+  if (!isArray(value) || value.length !== shape.length) {
+    throw new TypeError(
+      `Cannot map "${path}" with strides ${
+        describe(value)
+      }: expected one integer per axis (${shape.length})`,
+    );
+  }
+  return Array.from(
+    value,
+    (s) => toInt(s, `map "${path}"`, "stride"),
+  );
+}
+
+/**
+ * The bytes an array spans around its first element: `low` (<= 0) to
+ * `high` (past the last byte), both 0 when it has no elements.
+ */
+function extent(
+  shape: readonly number[],
+  strides: readonly number[],
+  itemsize: number,
+): { low: number; high: number } {
+  if (shapeSize(shape) === 0) return { low: 0, high: 0 };
+  let low = 0, high = itemsize;
+  for (let k = 0; k < shape.length; k++) {
+    const span = (shape[k] - 1) * strides[k];
+    if (span < 0) low += span;
+    else high += span;
+  }
+  if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high)) {
+    throw new RangeError(
+      `Cannot map shape ${formatShape(shape)} with strides ${
+        formatShape(strides)
+      }: it spans more than 2**53 - 1 bytes`,
+    );
+  }
+  return { low, high };
 }

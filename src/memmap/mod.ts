@@ -41,6 +41,7 @@ export { frombuffer, type FromBufferOptions } from "./frombuffer.ts";
 export {
   Memmap,
   memmap,
+  type MemmapDescription,
   type MemmapMode,
   type MemmapOptions,
   type WrapOptions,
