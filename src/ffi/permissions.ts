@@ -49,6 +49,38 @@ export function requireFileAccess(path: string, write: boolean): void {
 }
 
 /**
+ * Runs `open` and, when it fails for want of `--allow-write` on a call whose
+ * write access was a default rather than asked for, says the other fix
+ * too: opening read-only (`hint`, e.g. `access: "read"`), which needs only
+ * `--allow-read`.
+ *
+ * @param open The opening call.
+ * @param defaulted Whether write access was the default (nothing asked).
+ * @param hint The option that opens read-only, as the user would write it.
+ * @returns What `open` returns.
+ * @throws {Deno.errors.NotCapable} With both fixes named.
+ */
+export function withReadOnlyHint<T>(
+  open: () => T,
+  defaulted: boolean,
+  hint: string,
+): T {
+  try {
+    return open();
+  } catch (error) {
+    if (
+      defaulted && error instanceof Deno.errors.NotCapable &&
+      error.message.includes("--allow-write")
+    ) {
+      throw new Deno.errors.NotCapable(
+        `${error.message}, or open it read-only with { ${hint} } (which needs only --allow-read)`,
+      );
+    }
+    throw error;
+  }
+}
+
+/**
  * Checks that `path` may be written (removing a name needs no read access).
  *
  * @param path The file about to be written or removed.

@@ -6,6 +6,7 @@
  */
 
 import { resolve } from "node:path";
+import { withReadOnlyHint } from "../ffi/permissions.ts";
 import {
   clearOverlay,
   type Mmap,
@@ -616,13 +617,20 @@ export function memmap(
     }
     return Math.max(end - start, 0);
   };
-  const mmap = openFile(path, {
-    access: ACCESS[mode],
-    offset: start,
-    length: lengthFor,
-    create: mode === "w+",
-    overwrite: mode === "w+",
-  });
+  // NumPy's default mode is "r+"; a read-only job that forgot to say so is
+  // told both fixes (the flag, or mode: "r").
+  const mmap = withReadOnlyHint(
+    () =>
+      openFile(path, {
+        access: ACCESS[mode],
+        offset: start,
+        length: lengthFor,
+        create: mode === "w+",
+        overwrite: mode === "w+",
+      }),
+    options.mode === undefined,
+    'mode: "r"',
+  );
   try {
     return new Memmap(mmap, {
       filename: path,

@@ -5,6 +5,7 @@
  */
 
 import { sys } from "../ffi/platform.ts";
+import { withReadOnlyHint } from "../ffi/permissions.ts";
 import type {
   FileHandle,
   MapKind,
@@ -366,10 +367,17 @@ export class Mmap implements Disposable, Iterable<number> {
       );
     }
     const { offset, length } = place;
-    return Mmap.#openFile(filename, layout, offset, () => length, {
-      create: create === true,
-      overwrite: false,
-    });
+    // Python's default access is read/write; a read-only job that forgot to
+    // say so is told both fixes (the flag, or access: "read").
+    return withReadOnlyHint(
+      () =>
+        Mmap.#openFile(filename, layout, offset, () => length, {
+          create: create === true,
+          overwrite: false,
+        }),
+      access === undefined && flags === undefined && prot === undefined,
+      'access: "read"',
+    );
   }
 
   static {

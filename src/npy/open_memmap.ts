@@ -9,6 +9,7 @@ import { dtype as toDType, type DTypeLike } from "../memmap/dtype.ts";
 import type { NameOf } from "../memmap/types.ts";
 import { Memmap } from "../memmap/memmap.ts";
 import { openFile } from "../mmap/mmap.ts";
+import { withReadOnlyHint } from "../ffi/permissions.ts";
 import { normalizeShape, shapeSize } from "../memmap/shape.ts";
 import { quotePath } from "./_errors.ts";
 import { toPath } from "./_files.ts";
@@ -111,7 +112,11 @@ export function openMemmap(
       size = source.size;
       header = readNpyHeader(source, 0, where);
     }
-    return mapNpyData(filename, header, 0, size, mode, where);
+    return withReadOnlyHint(
+      () => mapNpyData(filename, header, 0, size, mode, where),
+      options.mode === undefined,
+      'mode: "r"',
+    );
   }
   const dt = toDType(options.dtype ?? "float64");
   if (options.shape === undefined || options.shape === null) {
