@@ -128,7 +128,7 @@ export class PosixFile implements FileHandle {
   readonly device: boolean;
   /** The bytes this handle claims (see {@linkcode claim}). */
   claimed = { start: 0, end: Infinity };
-  constructor(fd: number, path: string, kind: "file" | "device" | "shm") {
+  constructor(fd: number, path: string, kind: "file" | "device") {
     this.descriptor = { fd, maps: 0, dropped: false, claims: kind === "file" };
     this.path = path;
     this.device = kind === "device";

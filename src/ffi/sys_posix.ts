@@ -633,7 +633,15 @@ export const posixSys: Sys = {
     if (options.exclusive) flags |= C.O_EXCL;
     const fd = shmOpen(cString(slashed(name)), flags, ...variadicMode(0o600));
     if (fd < 0) fail("shm_open", slashed(name));
-    return new PosixFile(fd, slashed(name), "shm");
+    // A block is a file (of tmpfs on Linux): claimed as files are.
+    const file = new PosixFile(fd, slashed(name), "file");
+    try {
+      claim(file, 0, Infinity);
+    } catch (error) {
+      file.close();
+      throw error;
+    }
+    return file;
   },
 
   unlinkShared(name: string): void {

@@ -164,6 +164,12 @@ export class SharedMemory implements Disposable {
   #name: string;
   #size: number;
   #mapping: Mapping;
+  /**
+   * The block, open while mapped (as in Python): its claim keeps this
+   * library from cutting the block under the map (a `Mmap.open()` of its
+   * `/dev/shm` file and a `resize()`, say).
+   */
+  #file: FileHandle;
   /** Made on first use: a block that is only opened and closed needs none. */
   #buf: Uint8Array<ArrayBuffer> | undefined;
   #closed = false;
@@ -214,16 +220,15 @@ export class SharedMemory implements Disposable {
         create ? { size } : undefined,
       );
     } catch (error) {
+      sys.close(file);
       if (create) {
         try {
           sys.unlinkShared(opened.name);
         } catch { /* the first error is the one to report */ }
       }
       throw error;
-    } finally {
-      // The mapping keeps the block; the descriptor is not needed any more.
-      sys.close(file);
     }
+    this.#file = file;
     this.#name = opened.name;
     this.#size = this.#mapping.length;
   }
@@ -361,7 +366,11 @@ export class SharedMemory implements Disposable {
     if (this.#closed) return;
     this.#closed = true;
     this.#buf = undefined;
-    sys.unmap(this.#mapping);
+    try {
+      sys.unmap(this.#mapping);
+    } finally {
+      sys.close(this.#file);
+    }
   }
 
   /**

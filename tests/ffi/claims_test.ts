@@ -182,3 +182,40 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "a SharedMemory block is not cut under its map through its /dev/shm file",
+  linuxOnly,
+  async () => {
+    const result = await denoRunWithin(
+      ["-A"],
+      `
+      import { memmap, Mmap, SharedMemory } from "MOD";
+      const shm = new SharedMemory({ create: true, size: 65536 });
+      shm.buf[65535] = 7;
+      const file = "/dev/shm/" + shm.name;
+      const outcomes = [];
+      for (const cut of [
+        () => { using m = Mmap.open(file); m.resize(1); },
+        () => memmap(file, { mode: "w+", shape: [1] }).close(),
+      ]) {
+        try {
+          cut();
+          outcomes.push("done");
+        } catch (e) {
+          outcomes.push(e.code);
+        }
+      }
+      outcomes.push(shm.buf[65535]);
+      shm.close();
+      { using m = Mmap.open(file); m.resize(1); } // closed: allowed
+      outcomes.push(Deno.statSync(file).size);
+      shm.unlink();
+      console.log(JSON.stringify(outcomes));
+      `,
+    );
+    assert.equal(result.signal, null, `the process died: ${result.stderr}`);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), ["EBUSY", "EBUSY", 7, 1]);
+  },
+);
