@@ -160,9 +160,11 @@ export interface WrapOptions {
  * `data` of a mode `"r"` memmap (which stays private and never reaches the
  * file) is not seen by those reductions.
  *
- * Safety: another process truncating the file while it is mapped makes
- * access to the lost pages crash the process (SIGBUS); no library can
- * prevent that.
+ * Safety: the library never cuts the file under this map (mode `"w+"` or a
+ * shrinking resize elsewhere is `Deno.errors.Busy` while it is open), and a
+ * file grown for it has its blocks reserved. Another program truncating the
+ * file while it is mapped makes access to the lost pages crash the process
+ * (SIGBUS); no library can prevent that.
  *
  * @example Write, flush, reopen read-only
  * ```ts
@@ -509,9 +511,12 @@ function checkOffset(offset: unknown): number {
 /**
  * Maps an array in a binary file, as NumPy's `numpy.memmap(filename, dtype,
  * mode, offset, shape, order)`: the file holds raw elements (no header) at
- * `offset`, which may be any byte value. Mode `"w+"` creates or truncates
- * the file to exactly `offset + nbytes`; `"r+"` grows a file that is too
- * short; `"r"` and `"c"` need the whole array in the file.
+ * `offset`, which may be any byte value. Mode `"w+"` creates or overwrites
+ * the file with exactly `offset + nbytes` zero bytes; `"r+"` grows a file
+ * that is too short; `"r"` and `"c"` need the whole array in the file.
+ * Bytes the call adds have their disk blocks reserved; if anything fails
+ * (the size is too large for the file system or the disk), the file is
+ * left as it was.
  *
  * @param filename The file, as a path or `file:` URL.
  * @param options Type, mode, offset, shape and order.

@@ -267,10 +267,15 @@ export function clearOverlay(target: OverlayTarget): void {
  *
  * **Safety.** Every view handed out (`bytes`, `lines()`) is detached before
  * the memory goes away on `close()` or `resize()`: it then reads as length 0
- * instead of touching unmapped memory. A read-only map is private, so even a
- * stray write through `bytes` never reaches the file. What no library can
- * prevent: another process truncating a file while it is mapped makes access
- * past the new end fault (`SIGBUS`), as in every language.
+ * instead of touching unmapped memory; a buffer moved away by a transfer
+ * reads zeros instead. A read-only map is private, so even a stray write
+ * through `bytes` never reaches the file. The library never cuts a file
+ * under a live map of its own (a shrinking `resize()` is `Deno.errors.Busy`
+ * while another map covers the bytes), and grows files with their disk
+ * blocks reserved, so a full disk is an error rather than a fault. What it
+ * cannot prevent: another program (or Deno's own file APIs) truncating a
+ * file while it is mapped makes access past the new end fault (`SIGBUS`),
+ * as in every language. See the README's Safety section.
  *
  * @example Read, slice and edit a file in place (the Python tutorial)
  * ```ts
@@ -336,6 +341,11 @@ export class Mmap implements Disposable, Iterable<number> {
    * @throws {Deno.errors.NotCapable} Without `--allow-ffi`, `--allow-read`, or
    * (for write access or `create`) `--allow-write`.
    * @throws {Deno.errors.NotFound} If the file does not exist and `create` is not set.
+   * @throws {Deno.errors.NotSupported} For a FIFO or socket (`ENODEV`), and
+   * {Deno.errors.IsADirectory} for a directory: such files are never waited on.
+   * @throws {Error} With `code` `EFBIG` or `ENOSPC` when a longer `length`
+   * would grow the file past what the file system or the disk can hold (the
+   * file is left as it was).
    * @throws {RangeError} If `offset` is not a multiple of `ALLOCATIONGRANULARITY`,
    * or the range lies past the end of the file for read/copy access.
    * @throws {TypeError} For an unknown access or both access and flags/prot.
@@ -1383,6 +1393,10 @@ export class Mmap implements Disposable, Iterable<number> {
    * @param newSize The new length in bytes.
    * @throws {TypeError} For read maps and file-backed copy maps.
    * @throws {RangeError} If `newSize` is negative.
+   * @throws {Deno.errors.Busy} If the file would shrink under another live
+   * map of it (`EBUSY`); nothing changes.
+   * @throws {Error} With `code` `EFBIG` or `ENOSPC` if the file cannot grow
+   * that far; the map and the file stay as they were.
    *
    * @example Grow anonymous memory
    * ```ts

@@ -42,9 +42,11 @@ const VERSIONS = new Set(["1,0", "2,0", "3,0"]);
  * `numpy.lib.format.open_memmap`).
  *
  * In mode `"w+"` the file is created (or replaced) with a `.npy` header for
- * `dtype`, `shape` and `fortranOrder`, and its data, zero-filled (sparse
- * where the file system allows), mapped read/write; the returned memmap's
- * mode is `"r+"`, as in NumPy. In the other modes the header of the
+ * `dtype`, `shape` and `fortranOrder`, and its data, zero-filled (disk
+ * blocks reserved), mapped read/write; the returned memmap's mode is `"r+"`,
+ * as in NumPy. An existing file keeps its content until all of that has
+ * succeeded, and is refused with `Deno.errors.Busy` while a live map of it
+ * is open. In the other modes the header of the
  * existing file is read and the data mapped at its offset (a multiple of 64
  * in files written by NumPy or here).
  *

@@ -18,8 +18,9 @@ export type { SharedArrayOptions } from "./shared_array.ts";
 /** Options of the {@linkcode SharedMemory} constructor. */
 export interface SharedMemoryOptions {
   /**
-   * The block's name, without a leading slash. Required to attach; with
-   * `create` it may be omitted to get a fresh random `psm_` name.
+   * The block's name; one leading slash is allowed and names the same block
+   * (`"/x"` is `"x"`, as in Python). Required to attach; with `create` it may
+   * be omitted to get a fresh random `psm_` name.
    */
   name?: string;
   /** Make a new block; fails with `AlreadyExists` if the name is taken. */
@@ -119,10 +120,13 @@ function openRandom(): { name: string; file: FileHandle } {
  *
  * **Safety.** `close()` detaches `buf` and every view made from it before
  * the memory is unmapped, so a stale view reads as length 0 and never
- * touches unmapped memory. What no library can prevent: another process
- * shrinking the block (`ftruncate`) while it is mapped, or `/dev/shm`
- * running out of space for pages first written to, makes the access fault
- * (`SIGBUS`), as in every language. `buf.buffer.transfer()` throws; a
+ * touches unmapped memory. A new block has its memory reserved when it is
+ * created, so a full `/dev/shm` is an `ENOSPC` error then, not a fault on
+ * first write; while mapped, the block is claimed, so this library never
+ * shrinks it (through its `/dev/shm` file, say). What no library can
+ * prevent: another program shrinking the block while it is mapped, or
+ * `/dev/shm` running out of space for unreserved pages of a block another
+ * program made, makes the access fault (`SIGBUS`), as in every language. `buf.buffer.transfer()` throws; a
  * buffer moved away by a `postMessage`/`structuredClone` transfer list keeps
  * readable (zeroed) memory after `close()` instead of the block's. Post the
  * block's name instead.
@@ -183,7 +187,8 @@ export class SharedMemory implements Disposable {
    * @throws {Deno.errors.AlreadyExists} If `create` is set and the name is taken.
    * @throws {Deno.errors.NotFound} When attaching to a name no block has.
    * @throws {RangeError} If `create` is set and `size` is 0 or negative.
-   * @throws {TypeError} For a name that is empty, holds `/` or is longer than
+   * @throws {TypeError} For a name that is empty, holds `/` (but for one
+   * leading slash: `"/x"` is the block `"x"`, as in Python) or is longer than
    * the platform allows (255 bytes on Linux), for a missing name without
    * `create`, or for options of the wrong type.
    * @throws {Deno.errors.NotCapable} Without `--allow-ffi`, or without
@@ -234,8 +239,8 @@ export class SharedMemory implements Disposable {
   }
 
   /**
-   * The block's name, as Python shows it (no leading slash); pass it to
-   * another process or worker to attach there.
+   * The block's name, as Python shows it: as given (a random one has no
+   * leading slash); pass it to another process or worker to attach there.
    *
    * @example A fresh block has a random psm_ name
    * ```ts
