@@ -77,16 +77,16 @@ export function osError(
 }
 
 /**
- * Rebuilds an error thrown by `node:fs` (which carries the errno name in
- * `code`) as the library's own OS error; other errors (Deno's permission
- * errors among them) are returned unchanged.
+ * Rebuilds an error thrown by Deno's or `node:fs`'s file APIs (which carry
+ * the errno name in `code`) as the library's own OS error; other errors
+ * (Deno's permission errors among them) are returned unchanged.
  *
- * @param call The C function the `node:fs` call stands for, e.g. `open`.
+ * @param call The C function the call stands for, e.g. `open`.
  * @param error What was thrown.
  * @param path The file involved.
  * @returns The error, to be thrown.
  */
-export function fromNodeError(
+export function fromRuntimeError(
   call: string,
   error: unknown,
   path: string,
@@ -94,8 +94,10 @@ export function fromNodeError(
   const code = (error as { code?: unknown })?.code;
   if (!(error instanceof Error) || typeof code !== "string") return error;
   if (!/^E[A-Z0-9]+$/.test(code)) return error;
-  // Node's message: "ENOENT: no such file or directory, open '/x'".
-  const text = error.message.match(/^E[A-Z0-9]+: ([^,]*)/)?.[1] ?? code;
+  // Node: "ENOENT: no such file or directory, open '/x'";
+  // Deno: "No such file or directory (os error 2): stat '/x'".
+  const text = error.message.match(/^E[A-Z0-9]+: ([^,]*)/)?.[1] ??
+    error.message.match(/^(.*?) \(os error \d+\)/)?.[1] ?? code;
   const description = text.charAt(0).toUpperCase() + text.slice(1);
   return osError(call, code, description, path);
 }

@@ -95,13 +95,17 @@ export interface Descriptor {
   dropped: boolean;
   /** Whether it takes part in claims (regular files). */
   readonly claims: boolean;
+  /**
+   * Whether its open file description (and so its locks) is shared with a
+   * descriptor of the caller's (Mmap.fromFd's `dup` fallback): closing it
+   * then does not let go of the claims by itself.
+   */
+  readonly shared: boolean;
 }
 
 function closeDescriptor(d: Descriptor): void {
   if (d.fd < 0) return;
-  // A descriptor shares its open file description (and so its locks) with
-  // the caller's in Mmap.fromFd's fallback: let go of the claims explicitly.
-  if (d.claims) setLock(d.fd, "unlock", 0, Infinity);
+  if (d.claims && d.shared) setLock(d.fd, "unlock", 0, Infinity);
   libc().close(d.fd);
   d.fd = -1;
 }
@@ -128,8 +132,21 @@ export class PosixFile implements FileHandle {
   readonly device: boolean;
   /** The bytes this handle claims (see {@linkcode claim}). */
   claimed = { start: 0, end: Infinity };
-  constructor(fd: number, path: string, kind: "file" | "device") {
-    this.descriptor = { fd, maps: 0, dropped: false, claims: kind === "file" };
+  /** Whether the locks held are exactly a read lock on `claimed`. */
+  exact = false;
+  constructor(
+    fd: number,
+    path: string,
+    kind: "file" | "device",
+    shared = false,
+  ) {
+    this.descriptor = {
+      fd,
+      maps: 0,
+      dropped: false,
+      claims: kind === "file",
+      shared,
+    };
     this.path = path;
     this.device = kind === "device";
     descriptors.register(this, this.descriptor, this);
@@ -169,13 +186,15 @@ const TYPES: Readonly<Record<number, string>> = {
   0o120000: "a symbolic link",
 };
 
+const stat = new Uint8Array(C.stat.bytes);
+const statView = new DataView(stat.buffer);
+
 /** `fstat` of a descriptor: the file type bits and the size. */
 export function fstat(
   fd: number,
   path: string,
 ): { type: string; size: number } {
   const c = libc();
-  const stat = new Uint8Array(C.stat.bytes);
   let result: number;
   if (c.fstat_inode64 != null) result = c.fstat_inode64(fd, stat);
   else if (c.fstat != null) result = c.fstat(fd, stat);
@@ -188,11 +207,10 @@ export function fstat(
     );
   }
   if (result !== 0) fail("fstat", path);
-  const view = new DataView(stat.buffer);
-  const mode = view.getUint16(C.stat.modeOffset, true);
+  const mode = statView.getUint16(C.stat.modeOffset, true);
   return {
     type: TYPES[mode & S_IFMT] ?? "not a regular file",
-    size: Number(view.getBigInt64(C.stat.sizeOffset, true)),
+    size: Number(statView.getBigInt64(C.stat.sizeOffset, true)),
   };
 }
 
@@ -293,8 +311,18 @@ function busy(call: string, what: string, path: string): never {
 export function claim(file: PosixFile, start: number, end: number): void {
   const d = file.descriptor;
   if (!d.claims) return;
+  const held = file.claimed;
+  if (file.exact && USE_OFD && held.start <= start && end <= held.end) {
+    // Narrowing a claim held: let go of the rest only.
+    setLock(d.fd, "unlock", held.start, start);
+    setLock(d.fd, "unlock", end, held.end);
+    file.claimed = { start, end };
+    return;
+  }
   file.claimed = { start, end };
-  if (setLock(d.fd, "read", start, end) === "busy") {
+  file.exact = false;
+  const result = setLock(d.fd, "read", start, end);
+  if (result === "busy") {
     busy(
       "fcntl",
       "The file is being resized by another handle; try again",
@@ -303,7 +331,8 @@ export function claim(file: PosixFile, start: number, end: number): void {
   }
   if (!USE_OFD) return;
   setLock(d.fd, "unlock", 0, start);
-  if (end !== Infinity) setLock(d.fd, "unlock", end, Infinity);
+  setLock(d.fd, "unlock", end, Infinity);
+  file.exact = result === "ok";
 }
 
 /**
@@ -316,6 +345,7 @@ export function claim(file: PosixFile, start: number, end: number): void {
 export function claimTail(file: PosixFile, from: number, call: string): void {
   const d = file.descriptor;
   if (!d.claims) return;
+  file.exact = false;
   if (setLock(d.fd, "write", from, Infinity) !== "busy") return;
   // flock: the failed conversion may have dropped the shared lock; take it back.
   if (!USE_OFD) setLock(d.fd, "read", 0, Infinity);
@@ -337,6 +367,9 @@ export function restoreClaim(file: PosixFile, size = Infinity): void {
   claim(file, start, Math.max(start, Math.min(end, size)));
 }
 
+/** A path that is relative or holds `.`, `..`, `//` or a trailing slash. */
+const NOT_NORMAL = /^[^/]|\/\/|\/\.\.?(\/|$)|.\/$/;
+
 /**
  * Opens a file: the path made absolute and normalised, checked against
  * Deno's permissions and opened as that same string, without waiting (a
@@ -349,7 +382,8 @@ export function openFile(path: string, options: OpenOptions): PosixFile {
       `Cannot open ${JSON.stringify(path)}: paths must not contain NUL`,
     );
   }
-  const target = resolve(path);
+  // Paths from toPath() are absolute and normalised already.
+  const target = NOT_NORMAL.test(path) ? resolve(path) : path;
   requireFileAccess(target, options.write || options.create === true);
   let flags = (options.write ? C.O_RDWR : C.O_RDONLY) | C.O_CLOEXEC |
     C.O_NONBLOCK;
@@ -362,7 +396,7 @@ export function openFile(path: string, options: OpenOptions): PosixFile {
 }
 
 /** Wraps a fresh descriptor after checking what it is; closes it on refusal. */
-function adopt(fd: number, path: string): PosixFile {
+function adopt(fd: number, path: string, shared = false): PosixFile {
   let kind: "file" | "device";
   try {
     kind = kindOf(fd, path);
@@ -370,7 +404,7 @@ function adopt(fd: number, path: string): PosixFile {
     libc().close(fd);
     throw error;
   }
-  const file = new PosixFile(fd, path, kind);
+  const file = new PosixFile(fd, path, kind, shared);
   try {
     claim(file, 0, Infinity);
   } catch (error) {
@@ -409,9 +443,10 @@ export function duplicateFile(fd: number): PosixFile {
       ...variadicMode(0),
     );
   }
-  if (copy < 0) copy = c.dup(fd);
+  const shared = copy < 0;
+  if (shared) copy = c.dup(fd);
   if (copy < 0) fail("dup", path);
-  return adopt(copy, path);
+  return adopt(copy, path, shared);
 }
 
 /** Disk-space errors of `fallocate`; any other failure means "cannot reserve here". */

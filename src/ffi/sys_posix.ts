@@ -445,9 +445,19 @@ export const posixSys: Sys = {
     change?: SizeChange,
   ): Mapping {
     const file = live(request.file);
+    if (change === undefined) {
+      const mapping = mapNow(request);
+      try {
+        claim(file, request.offset, request.offset + request.length);
+      } catch (error) {
+        posixSys.unmap(mapping);
+        throw error;
+      }
+      return mapping;
+    }
     const before = this.size(file);
-    const size = checkBytes(change?.size ?? before, "a file size");
-    const overwrite = change?.overwrite === true;
+    const size = checkBytes(change.size, "a file size");
+    const overwrite = change.overwrite === true;
     // Overwriting: the whole file for this handle alone, or Busy.
     if (overwrite) claimTail(file, 0, "open");
     let grown = false;

@@ -6,7 +6,7 @@
  */
 
 import fs from "node:fs";
-import { fromNodeError, osError } from "../ffi/os_error.ts";
+import { fromRuntimeError, osError } from "../ffi/os_error.ts";
 
 /** `O_NONBLOCK` where the platform has it (not on Windows, where opening never waits on a pipe's writer). */
 const NONBLOCK: number = fs.constants.O_NONBLOCK ?? 0;
@@ -47,21 +47,22 @@ export interface FileSource extends ByteSource, Disposable {
   close(): void;
 }
 
-/** What `fstat` says a file that is not a regular file is, for messages. */
-function kindOf(stat: fs.Stats): string {
-  if (stat.isFIFO()) return "a FIFO";
-  if (stat.isSocket()) return "a socket";
-  if (stat.isCharacterDevice()) return "a character device";
-  if (stat.isBlockDevice()) return "a block device";
+/** What a file that is not a regular file is, for messages. */
+function kindOf(stat: Deno.FileInfo): string {
+  if (stat.isFifo) return "a FIFO";
+  if (stat.isSocket) return "a socket";
+  if (stat.isCharDevice) return "a character device";
+  if (stat.isBlockDevice) return "a block device";
   return "not a regular file";
 }
 
 /**
  * Opens a regular file for reading, never waiting: a FIFO (which would
  * block `open(2)` until a writer comes), a socket, a device or a directory
- * is refused. Deno checks `--allow-read` for `path` itself (no FFI is
- * needed); the file opened is `path` as given, so pass a path made by
- * `toPath`.
+ * is refused. The file is opened non-blocking, so that even one swapped for
+ * a FIFO after the check is not waited on (its reads fail instead). Deno
+ * checks `--allow-read` for `path` itself (no FFI is needed); the file
+ * opened is `path` as given, so pass a path made by `toPath`.
  *
  * @param path The file, as made by `toPath`.
  * @param where The file's name for error messages.
@@ -72,26 +73,24 @@ function kindOf(stat: fs.Stats): string {
  * @throws {Deno.errors.NotCapable} Without `--allow-read` for the path.
  */
 export function openFileSource(path: string, where: string): FileSource {
-  let fd: number;
+  let stat: Deno.FileInfo;
   try {
-    fd = fs.openSync(path, fs.constants.O_RDONLY | NONBLOCK);
+    stat = Deno.statSync(path);
   } catch (error) {
-    throw fromNodeError("open", error, path);
+    throw fromRuntimeError("stat", error, path);
   }
-  let stat: fs.Stats;
-  try {
-    stat = fs.fstatSync(fd);
-  } catch (error) {
-    fs.closeSync(fd);
-    throw fromNodeError("fstat", error, path);
-  }
-  if (!stat.isFile()) {
-    fs.closeSync(fd);
-    throw stat.isDirectory()
+  if (!stat.isFile) {
+    throw stat.isDirectory
       ? osError("open", "EISDIR", "Is a directory", path)
       : osError("open", "ENODEV", `Not a regular file: ${kindOf(stat)}`, path);
   }
   const size = stat.size;
+  let fd: number;
+  try {
+    fd = fs.openSync(path, fs.constants.O_RDONLY | NONBLOCK);
+  } catch (error) {
+    throw fromRuntimeError("open", error, path);
+  }
   let open = true;
   return {
     size,
@@ -113,7 +112,7 @@ export function openFileSource(path: string, where: string): FileSource {
             offset + done,
           );
         } catch (error) {
-          throw fromNodeError("read", error, path);
+          throw fromRuntimeError("read", error, path);
         }
         if (n === 0) {
           throw new Deno.errors.InvalidData(
