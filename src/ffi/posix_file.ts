@@ -134,6 +134,8 @@ export class PosixFile implements FileHandle {
   claimed = { start: 0, end: Infinity };
   /** Whether the locks held are exactly a read lock on `claimed`. */
   exact = false;
+  /** The size when opened, read once the handle's claim was taken. */
+  openedSize?: number;
   constructor(
     fd: number,
     path: string,
@@ -219,8 +221,7 @@ export function fstat(
  * mapped; anything else is refused (a directory as `EISDIR`, the rest as
  * `ENODEV`, what `mmap` says of them).
  */
-function kindOf(fd: number, path: string): "file" | "device" {
-  const { type } = fstat(fd, path);
+function kindOf(type: string, path: string): "file" | "device" {
   if (type === "file") return "file";
   if (type === "a character device" || type === "a block device") {
     return "device";
@@ -398,19 +399,28 @@ export function openFile(path: string, options: OpenOptions): PosixFile {
 /** Wraps a fresh descriptor after checking what it is; closes it on refusal. */
 function adopt(fd: number, path: string, shared = false): PosixFile {
   let kind: "file" | "device";
+  let size: number;
   try {
-    kind = kindOf(fd, path);
+    // Claimed whole before its size is read: no handle of this library can
+    // cut it from here on, so the size stays true (it may only grow).
+    if (setLock(fd, "read", 0, Infinity) === "busy") {
+      busy(
+        "fcntl",
+        "The file is being resized by another handle; try again",
+        path,
+      );
+    }
+    const stat = fstat(fd, path);
+    kind = kindOf(stat.type, path);
+    size = stat.size;
+    if (kind === "device") setLock(fd, "unlock", 0, Infinity);
   } catch (error) {
     libc().close(fd);
     throw error;
   }
   const file = new PosixFile(fd, path, kind, shared);
-  try {
-    claim(file, 0, Infinity);
-  } catch (error) {
-    file.close();
-    throw error;
-  }
+  file.exact = kind === "file";
+  file.openedSize = size;
   return file;
 }
 

@@ -27,6 +27,12 @@ export interface FileHandle {
    * grow, and a map of it may be longer than its size.
    */
   readonly device?: boolean;
+  /**
+   * The size read when the file was opened, where the backend reads it
+   * then (after the handle's claim, so no handle of this library has cut
+   * it since); the first size check may use it instead of asking again.
+   */
+  readonly openedSize?: number;
 }
 
 /**

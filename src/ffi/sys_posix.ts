@@ -447,8 +447,13 @@ export const posixSys: Sys = {
     const file = live(request.file);
     if (change === undefined) {
       const mapping = mapNow(request);
+      const end = request.offset + request.length;
       try {
-        claim(file, request.offset, request.offset + request.length);
+        // A map that reaches the end of the file keeps the claim to the end
+        // of whatever the file grows to (one call fewer; a later cut of
+        // bytes it does not map may then be refused).
+        const toEnd = file.openedSize !== undefined && end >= file.openedSize;
+        claim(file, request.offset, toEnd ? Infinity : end);
       } catch (error) {
         posixSys.unmap(mapping);
         throw error;

@@ -474,7 +474,7 @@ export class Mmap implements Disposable, Iterable<number> {
     overwrite: boolean,
   ): Mmap {
     // The file's size is read once it is open: what is checked is what is mapped.
-    const size = overwrite ? 0 : sys.size(file);
+    const size = overwrite ? 0 : file.openedSize ?? sys.size(file);
     let length = lengthFor(size);
     const request = { file, offset, ...layout };
     if (overwrite) {
