@@ -58,6 +58,16 @@ const AB_DETACHED = Object.getOwnPropertyDescriptor(
   "detached",
 )!.get!;
 
+const TA_BYTE_LENGTH = intrinsic("byteLength") as (this: unknown) => number;
+function getter(proto: object, name: string): (this: unknown) => unknown {
+  return Object.getOwnPropertyDescriptor(proto, name)!.get!;
+}
+const DV_BUFFER = getter(DataView.prototype, "buffer");
+const DV_OFFSET = getter(DataView.prototype, "byteOffset");
+const DV_LENGTH = getter(DataView.prototype, "byteLength");
+const AB_LENGTH = getter(ArrayBuffer.prototype, "byteLength");
+const SAB_LENGTH = getter(SharedArrayBuffer.prototype, "byteLength");
+
 const EMPTY_OPTIONS: Readonly<Record<string, never>> = Object.freeze({});
 
 /**
@@ -71,6 +81,21 @@ export function typedArrayTag(value: unknown): string | undefined {
   // The built-in getter gives undefined for anything but a typed array (a
   // Proxy included) without running any code.
   return TA_TAG.call(value);
+}
+
+/**
+ * Whether a value is a revoked Proxy (any use of it throws).
+ *
+ * @param value Any value.
+ * @returns `true` for a revoked Proxy.
+ */
+export function isRevoked(value: unknown): boolean {
+  try {
+    Array.isArray(value);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /**
@@ -265,7 +290,7 @@ export function toOptions<T extends object>(
   call: string,
 ): Partial<T> {
   if (value === undefined) return EMPTY_OPTIONS as Partial<T>;
-  if (typeof value !== "object" || value === null) {
+  if (typeof value !== "object" || value === null || isRevoked(value)) {
     throw new TypeError(
       `Cannot ${call} with options ${
         describe(value)
@@ -348,7 +373,7 @@ export function toBytes(
   if (
     Object.getPrototypeOf(bytes) === Uint8Array.prototype &&
     !Object.hasOwn(bytes, "length")
-  ) return bytes;
+  ) return bytes.length === 0 ? NO_BYTES : bytes; // detached: length 0
   return plainView(bytes) as Uint8Array;
 }
 
@@ -498,4 +523,64 @@ export function allocateBytes(byteLength: number, call: string): Uint8Array {
       `Cannot ${call}: cannot allocate ${byteLength} bytes of memory`,
     );
   }
+}
+
+/** Whether calling a built-in getter on a value works (a brand check). */
+function branded(get: (this: unknown) => unknown, value: unknown): boolean {
+  try {
+    get.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The bytes of an `ArrayBuffer`, a `SharedArrayBuffer` or any view of one
+ * (a typed array or a `DataView`), as a plain `Uint8Array` over the same
+ * memory, read through the built-in getters (no code of the value runs).
+ *
+ * @param value The buffer or view.
+ * @param call What the call does, for the message.
+ * @param name The argument's name.
+ * @returns A view of the same memory.
+ * @throws {TypeError} For anything else.
+ * @throws {Deno.errors.BadResource} If the buffer is detached (its map was
+ * closed, or it was transferred).
+ */
+export function toByteView(
+  value: unknown,
+  call: string,
+  name: string,
+): Uint8Array {
+  let buffer: ArrayBufferLike, offset: number, length: number;
+  if (typedArrayTag(value) !== undefined) {
+    buffer = TA_BUFFER.call(value);
+    offset = TA_OFFSET.call(value);
+    length = TA_BYTE_LENGTH.call(value);
+  } else if (branded(DV_BUFFER, value)) {
+    buffer = DV_BUFFER.call(value) as ArrayBufferLike;
+    if (isDetachedBuffer(buffer)) throw detached(call, name);
+    offset = DV_OFFSET.call(value) as number;
+    length = DV_LENGTH.call(value) as number;
+  } else if (branded(AB_LENGTH, value) || branded(SAB_LENGTH, value)) {
+    buffer = value as ArrayBufferLike;
+    offset = 0;
+    length = (buffer instanceof SharedArrayBuffer ? SAB_LENGTH : AB_LENGTH)
+      .call(buffer) as number;
+  } else {
+    throw new TypeError(
+      `Cannot ${call} with ${name} ${
+        describe(value)
+      }: ${name} must be an ArrayBuffer or a view of one`,
+    );
+  }
+  if (isDetachedBuffer(buffer)) throw detached(call, name);
+  return new Uint8Array(buffer, offset, length);
+}
+
+function detached(call: string, name: string): Error {
+  return new Deno.errors.BadResource(
+    `Cannot ${call}: the ${name} is detached (its map was closed, or it was transferred)`,
+  );
 }

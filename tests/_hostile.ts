@@ -9,6 +9,35 @@
  * @module
  */
 
+/** Values that are not integers: TypeError wherever an integer is expected. */
+export const NOT_INTEGERS: readonly unknown[] = [
+  NaN,
+  1.5,
+  -0.5,
+  "3",
+  "abc",
+  true,
+  [3],
+  {},
+  Symbol("s"),
+  () => 3,
+  new Number(3),
+  Object(3n),
+];
+
+/** Integers (and infinities) that no numeric argument accepts: RangeError. */
+export const OUT_OF_RANGE: readonly unknown[] = [
+  2 ** 64,
+  2 ** 64 + 4096,
+  1e308,
+  Infinity,
+  -Infinity,
+  2 ** 53,
+  -(2 ** 53),
+  2n ** 64n,
+  -(2n ** 64n),
+];
+
 /** A value to pass, made for one victim; `act` is what its code does. */
 export type Hostile = (act: () => void) => unknown;
 
@@ -144,6 +173,31 @@ export const WRONG: Record<string, unknown> = {
   "long string": "x".repeat(100_000),
 };
 
+/** Messages of the JavaScript engine's own errors (some also start "Cannot"). */
+const ENGINE = new RegExp(
+  [
+    "^Cannot (read|set) propert",
+    "^Cannot convert (a Symbol value|object to primitive|a BigInt value)",
+    "to a BigInt$",
+    "^Cannot mix BigInt",
+    "^Cannot perform ",
+    "^Cannot (create|assign to read only|redefine|define|add|delete) property",
+    "^Cannot access '",
+    "^Cannot (read|write) private member",
+    "^Cannot use 'in' operator",
+    "^Cannot destructure",
+    "^Cannot construct",
+    "^Cannot freeze",
+    "^Cannot initialize",
+    "Invalid (typed )?array (buffer )?length",
+    "Maximum call stack",
+    "could not be cloned",
+    "is not a function",
+    "is not iterable",
+    "Invalid FFI",
+  ].join("|"),
+);
+
 /** Whether an error is one of the contract's classes with the library's own message. */
 export function isContractError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -152,5 +206,5 @@ export function isContractError(error: unknown): boolean {
   // The library's messages start "Cannot ..."; OS errors name the call: "mmap(): ...".
   const own = /^Cannot /.test(error.message) ||
     /^[a-z_]+\(\): /i.test(error.message);
-  return contract && own;
+  return contract && own && !ENGINE.test(error.message);
 }

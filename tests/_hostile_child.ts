@@ -13,14 +13,18 @@
 
 import {
   array,
+  dtype,
   frombuffer,
   load,
   type Memmap,
   memmap,
   Mmap,
-  type NDArray,
+  NDArray,
+  NpzFile,
   openMemmap,
   save,
+  savez,
+  SharedMemory,
 } from "../mod.ts";
 import { HOSTILE, isContractError, WRONG } from "./_hostile.ts";
 
@@ -197,8 +201,170 @@ if (sections.size === 0 || sections.has("mmap")) {
   runSites("", () => Mmap.open(file), { closes: (m) => m.close() }, openers);
 }
 
-console.log(JSON.stringify({ calls, violations }));
+if (sections.size === 0 || sections.has("arrays")) {
+  const arrayFile = `${dir}/array.bin`;
+  Deno.writeFileSync(arrayFile, new Uint8Array(6 * 4 * 8));
+  const make = () =>
+    memmap(arrayFile, { dtype: "float64", shape: [6, 4], mode: "r+" });
+  const sites: Site<Memmap>[] = [
+    ["get(i, 0)", (a, v) => a.get(v as Any, 0)],
+    ["set(i, 0, 1)", (a, v) => a.set(v as Any, 0, 1)],
+    ["set(0, 0, value)", (a, v) => a.set(0, 0, v as Any)],
+    ["slice(index)", (a, v) => a.slice(v as Any)],
+    ["reshape(shape)", (a, v) => a.reshape(v as Any)],
+    ["reshape(d, -1)", (a, v) => a.reshape(v as Any, -1)],
+    ["transpose(axis, 0)", (a, v) => a.transpose(v as Any, 0)],
+    ["sum(axis)", (a, v) => a.sum(v as Any)],
+    ["mean(axis)", (a, v) => a.mean(v as Any)],
+    ["min(axis)", (a, v) => a.min(v as Any)],
+    ["max(axis)", (a, v) => a.max(v as Any)],
+    ["assign(value)", (a, v) => a.assign(v as Any)],
+    ["fill(value)", (a, v) => a.fill(v as Any)],
+    ["add(x)", (a, v) => a.add(v as Any)],
+    ["sub(x)", (a, v) => a.sub(v as Any)],
+    ["mul(x)", (a, v) => a.mul(v as Any)],
+    ["div(x)", (a, v) => a.div(v as Any)],
+    ["astype(dtype)", (a, v) => a.astype(v as Any)],
+  ];
+  runSites("Memmap", make, { closes: (a) => a.close() }, sites);
+  const other = make();
+  attempt("Memmap.assign(its own view)", () => other.assign(other.T.T));
+  attempt(
+    "Memmap.add(its own bytes)",
+    () => other.add(new Float64Array(other.data.buffer, 0, 4)),
+  );
+  other.close();
+  const bytes = () => ({ bytes: new Uint8Array(8), readOnly: false });
+  const openers: Site<Memmap>[] = [
+    ["memmap(path, options)", (_, v) => memmap(arrayFile, v as Any).close()],
+    [
+      "memmap { mode }",
+      (_, v) => memmap(arrayFile, { mode: v as Any }).close(),
+    ],
+    [
+      "memmap { dtype }",
+      (_, v) => memmap(arrayFile, { dtype: v as Any }).close(),
+    ],
+    [
+      "memmap { offset }",
+      (_, v) => memmap(arrayFile, { offset: v as Any }).close(),
+    ],
+    [
+      "memmap { shape }",
+      (_, v) => memmap(arrayFile, { shape: v as Any }).close(),
+    ],
+    [
+      "memmap { order }",
+      (_, v) => memmap(arrayFile, { order: v as Any }).close(),
+    ],
+    ["array(data)", (_, v) => array(v as Any)],
+    [
+      "array(data, { dtype: int8 })",
+      (_, v) => array(v as Any, { dtype: "int8" }),
+    ],
+    ["array([1], options)", (_, v) => array([1], v as Any)],
+    ["array([1], { shape })", (_, v) => array([1], { shape: v as Any })],
+    ["frombuffer(buffer)", (_, v) => frombuffer(v as Any)],
+    [
+      "frombuffer(bytes, options)",
+      (_, v) => frombuffer(new Uint8Array(8), v as Any),
+    ],
+    [
+      "frombuffer { count }",
+      (_, v) => frombuffer(new Uint8Array(8), { count: v as Any }),
+    ],
+    [
+      "frombuffer { offset }",
+      (_, v) => frombuffer(new Uint8Array(8), { offset: v as Any }),
+    ],
+    ["dtype(like)", (_, v) => dtype(v as Any)],
+    ["new NDArray(storage)", (_, v) => new NDArray(v as Any, "u1", [1])],
+    ["new NDArray(_, dtype)", (_, v) => new NDArray(bytes(), v as Any, [1])],
+    [
+      "new NDArray(_, _, shape)",
+      (_, v) => new NDArray(bytes(), "u1", v as Any),
+    ],
+    [
+      "new NDArray(_, _, _, strides)",
+      (_, v) => new NDArray(bytes(), "u1", [1], v as Any),
+    ],
+    [
+      "new NDArray(_, _, _, _, byteOffset)",
+      (_, v) => new NDArray(bytes(), "u1", [1], undefined, v as Any),
+    ],
+  ];
+  runSites("", make, { closes: (a) => a.close() }, openers);
+}
 
-// Keep the imports used by the sections added for arrays and .npy files.
-void [array, frombuffer, load, memmap, openMemmap, save];
-void (null as unknown as Memmap | NDArray);
+if (sections.size === 0 || sections.has("npy")) {
+  const npy = `${dir}/a.npy`;
+  save(npy, array([[1, 2], [3, 4]], { dtype: "int32" }));
+  savez(`${dir}/n.npz`, { x: array([1, 2]) });
+  const make = () => openMemmap(npy, { mode: "r+" });
+  const w = `${dir}/w.npy`;
+  const sites: Site<Memmap>[] = [
+    ["load(path, options)", (_, v) => load(npy, v as Any)],
+    ["load { mmapMode }", (_, v) => {
+      const r = load(npy, { mmapMode: v as Any });
+      if ("close" in r) r.close();
+    }],
+    ["openMemmap(path, options)", (_, v) => openMemmap(npy, v as Any).close()],
+    [
+      "openMemmap { mode }",
+      (_, v) => openMemmap(npy, { mode: v as Any }).close(),
+    ],
+    [
+      "openMemmap w+ { shape }",
+      (_, v) => openMemmap(w, { mode: "w+", shape: v as Any }).close(),
+    ],
+    [
+      "openMemmap w+ { dtype }",
+      (_, v) =>
+        openMemmap(w, { mode: "w+", shape: [2], dtype: v as Any }).close(),
+    ],
+    [
+      "openMemmap w+ { fortranOrder }",
+      (_, v) =>
+        openMemmap(w, { mode: "w+", shape: [2], fortranOrder: v as Any })
+          .close(),
+    ],
+    [
+      "openMemmap w+ { version }",
+      (_, v) =>
+        openMemmap(w, { mode: "w+", shape: [2], version: v as Any }).close(),
+    ],
+    ["save(path, array)", (_, v) => save(`${dir}/s.npy`, v as Any)],
+    ["savez(path, arrays)", (_, v) => savez(`${dir}/z.npz`, v as Any)],
+    ["savez(path, { a })", (_, v) => savez(`${dir}/z.npz`, { a: v as Any })],
+    [
+      "savez(path, { victim, a })",
+      (a, v) => savez(`${dir}/z.npz`, { v: a, a: v as Any }),
+    ],
+    [
+      "NpzFile(path, options)",
+      (_, v) => new NpzFile(`${dir}/n.npz`, v as Any).close(),
+    ],
+    ["NpzFile.get(name)", (_, v) => {
+      using z = new NpzFile(`${dir}/n.npz`);
+      z.get(v as Any);
+    }],
+    ["SharedMemory(options)", (_, v) => new SharedMemory(v as Any).close()],
+    ["SharedMemory { size }", (_, v) => {
+      const s = new SharedMemory({ create: true, size: v as Any });
+      s.close();
+      s.unlink();
+    }],
+    ["SharedMemory.ndarray(options)", (_, v) => {
+      const s = new SharedMemory({ create: true, size: 64 });
+      try {
+        s.ndarray(v as Any);
+      } finally {
+        s.close();
+        s.unlink();
+      }
+    }],
+  ];
+  runSites("", make, { closes: (a) => a.close() }, sites);
+}
+
+console.log(JSON.stringify({ calls, violations }));

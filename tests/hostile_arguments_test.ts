@@ -39,3 +39,15 @@ Deno.test("Mmap methods and constructors survive hostile and wrong arguments wit
   assert.ok(calls > 1000, `only ${calls} calls`);
   assert.deepEqual(violations, []);
 });
+
+Deno.test("NDArray, Memmap, memmap(), array(), frombuffer(), dtype() and NDArray's constructor survive hostile and wrong arguments with contract errors", () => {
+  const { calls, violations } = runChild("arrays");
+  assert.ok(calls > 1000, `only ${calls} calls`);
+  assert.deepEqual(violations, []);
+});
+
+Deno.test("load(), openMemmap(), save(), savez(), NpzFile and SharedMemory survive hostile and wrong arguments with contract errors", () => {
+  const { calls, violations } = runChild("npy");
+  assert.ok(calls > 500, `only ${calls} calls`);
+  assert.deepEqual(violations, []);
+});

@@ -5,6 +5,7 @@
  */
 
 import { dtype as toDType, type DTypeLike } from "./dtype.ts";
+import { toOptions, toShape } from "../_args.ts";
 import { fromData, type NDArray } from "./ndarray.ts";
 import type { NameOf } from "./types.ts";
 import type { Complex, Scalar } from "./ndarray.ts";
@@ -66,8 +67,14 @@ export function array<const D extends DTypeLike>(
 export function array(data: ArrayData, options?: ArrayOptions): NDArray;
 export function array(
   data: ArrayData,
-  options: ArrayOptions = {},
+  options?: ArrayOptions,
 ): NDArray {
-  const dt = options.dtype === undefined ? undefined : toDType(options.dtype);
-  return fromData(data, dt, true, options.shape);
+  const call = "create an array";
+  const o = toOptions(options, call);
+  const dtypeOption = o.dtype, shapeOption = o.shape;
+  const dt = dtypeOption === undefined ? undefined : toDType(dtypeOption);
+  const shape = shapeOption === undefined
+    ? undefined
+    : toShape(shapeOption, call, dt?.itemsize ?? 1);
+  return fromData(data, dt, true, shape);
 }

@@ -7,6 +7,7 @@
  */
 
 import type { NameOf } from "./types.ts";
+import { describe } from "../_args.ts";
 
 /** The kinds NumPy reports in `dtype.kind`: bool, signed, unsigned, float, complex. */
 export type DTypeKind = "b" | "i" | "u" | "f" | "c";
@@ -82,11 +83,9 @@ const ALIASES: Record<string, DTypeName> = {
   single: "float32",
   double: "float64",
   float: "float64",
-  float_: "float64",
   csingle: "complex64",
   cdouble: "complex128",
   complex: "complex128",
-  complex_: "complex128",
 };
 
 /** Character codes (single letters) NumPy accepts. */
@@ -104,12 +103,17 @@ const CHARS: Record<string, DTypeName> = {
   Q: "uint64",
   p: "int64",
   P: "uint64",
+  n: "int64",
+  N: "uint64",
   e: "float16",
   f: "float32",
   d: "float64",
   F: "complex64",
   D: "complex128",
 };
+
+/** Whether a value is a {@linkcode DType} made here (a brand check: runs no code of the value). */
+let isDType: (x: unknown) => x is DType;
 
 const LITTLE_ENDIAN_HOST: boolean =
   new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -146,6 +150,12 @@ export class DType<N extends DTypeName = DTypeName> {
   readonly littleEndian: boolean;
   /** Whether elements are stored in the host's byte order (true for one-byte types). */
   readonly isNative: boolean;
+  #brand = true;
+
+  static {
+    isDType = (x: unknown): x is DType =>
+      typeof x === "object" && x !== null && #brand in x;
+  }
 
   /**
    * Creates a data type; use {@linkcode dtype} instead.
@@ -156,7 +166,9 @@ export class DType<N extends DTypeName = DTypeName> {
   constructor(name: N, littleEndian: boolean) {
     const info = BY_NAME.get(name);
     if (info === undefined) {
-      throw new TypeError(`Cannot create data type "${name}": not supported`);
+      throw new TypeError(
+        `Cannot create data type ${describe(name)}: not supported`,
+      );
     }
     this.name = info.name as N;
     this.kind = info.kind;
@@ -281,13 +293,16 @@ function fromKindSize(kind: string, size: number): DTypeName | undefined {
  */
 export function dtype<const L extends DTypeLike>(like: L): DType<NameOf<L>>;
 export function dtype(like: DTypeLike): DType {
-  if (like instanceof DType) return like;
+  if (isDType(like)) return like;
   if (typeof like !== "string") {
     throw new TypeError(
-      `Cannot interpret ${String(like)} as a data type: expected a string`,
+      `Cannot interpret ${
+        describe(like)
+      } as a data type: expected a string or a DType`,
     );
   }
-  const direct = BY_NAME.get(like) ?? BY_NAME.get(ALIASES[like] ?? "");
+  const direct = BY_NAME.get(like) ??
+    (Object.hasOwn(ALIASES, like) ? BY_NAME.get(ALIASES[like]) : undefined);
   if (direct !== undefined) return nativeDType(direct.name);
   let rest = like;
   let little = LITTLE_ENDIAN_HOST;
@@ -306,7 +321,9 @@ export function dtype(like: DTypeLike): DType {
   }
   if (name === undefined) {
     throw new TypeError(
-      `Cannot interpret "${like}" as a data type: not understood or not supported`,
+      `Cannot interpret ${
+        describe(like)
+      } as a data type: not understood or not supported`,
     );
   }
   return little === LITTLE_ENDIAN_HOST

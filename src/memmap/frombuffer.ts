@@ -10,6 +10,7 @@ import { dtype as toDType, type DTypeLike } from "./dtype.ts";
 import type { NameOf } from "./types.ts";
 import { NDArray } from "./ndarray.ts";
 import { memoryStorage } from "./storage.ts";
+import { toByteView, toInt, toOptions, toSize } from "../_args.ts";
 
 /** Options of {@linkcode frombuffer}. */
 export interface FromBufferOptions<D extends DTypeLike = DTypeLike> {
@@ -59,27 +60,20 @@ export function frombuffer<const D extends DTypeLike = "float64">(
 ): NDArray<NameOf<D>>;
 export function frombuffer(
   buffer: ArrayBufferView | ArrayBuffer,
-  options: FromBufferOptions = {},
+  options?: FromBufferOptions,
 ): NDArray {
-  let bytes: Uint8Array;
-  if (buffer instanceof Uint8Array) bytes = buffer;
-  else if (buffer instanceof ArrayBuffer) bytes = new Uint8Array(buffer);
-  else if (ArrayBuffer.isView(buffer)) {
-    bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  } else {
-    throw new TypeError(
-      "Cannot view the buffer: expected an ArrayBuffer or a typed array",
-    );
-  }
-  const dt = toDType(options.dtype ?? "float64");
-  const offset = options.offset ?? 0;
-  const count = options.count ?? -1;
-  if (!Number.isInteger(offset) || !Number.isInteger(count)) {
-    throw new TypeError(
-      `Cannot view the buffer at offset ${offset} with count ${count}: expected integers`,
-    );
-  }
-  if (offset < 0 || offset > bytes.length) {
+  const call = "view the buffer";
+  const bytes = toByteView(buffer, call, "buffer");
+  const o = toOptions(options, call);
+  const dtypeOption = o.dtype, offsetOption = o.offset, countOption = o.count;
+  const dt = toDType(dtypeOption === undefined ? "float64" : dtypeOption);
+  const offset = offsetOption === undefined
+    ? 0
+    : toSize(offsetOption, call, "offset");
+  const count = countOption === undefined
+    ? -1
+    : toInt(countOption, call, "count", -1);
+  if (offset > bytes.length) {
     throw new RangeError(
       `Cannot view the buffer at offset ${offset}: offset must be within 0..${bytes.length}`,
     );

@@ -36,7 +36,15 @@ import {
   throwClosed,
 } from "./storage.ts";
 import type { Index } from "./shape.ts";
-import { describe, isArray, toInt } from "../_args.ts";
+import {
+  describe,
+  isArray,
+  MAX_SAFE,
+  toInt,
+  toOptions,
+  toShape,
+  toSize,
+} from "../_args.ts";
 
 /** Options key under which a view passes the storage it shares (internal). */
 const VIEW = Symbol("view");
@@ -487,25 +495,11 @@ export function normalizeMode(mode: unknown): "r" | "r+" | "w+" | "c" {
   if (m === undefined) {
     throw new TypeError(
       `Cannot open a memmap in mode ${
-        JSON.stringify(mode)
+        describe(mode)
       }: mode must be one of "r", "r+", "w+", "c", "readonly", "readwrite", "write", "copyonwrite"`,
     );
   }
   return m;
-}
-
-function checkOffset(offset: unknown): number {
-  if (typeof offset !== "number" || !Number.isSafeInteger(offset)) {
-    throw new TypeError(
-      `Cannot map at offset ${String(offset)}: offset must be an integer`,
-    );
-  }
-  if (offset < 0) {
-    throw new RangeError(
-      `Cannot map at offset ${offset}: offset must be non-negative`,
-    );
-  }
-  return offset;
 }
 
 /**
@@ -555,40 +549,57 @@ export function memmap<const D extends DTypeLike = "uint8">(
 ): Memmap<NameOf<D>>;
 export function memmap(
   filename: string | URL,
-  options: MemmapOptions = {},
+  options?: MemmapOptions,
 ): Memmap {
+  const call = "map an array";
   const path = toPath(filename);
-  const mode = normalizeMode(options.mode ?? "r+");
-  const dt = toDType(options.dtype ?? "uint8");
-  const offset = checkOffset(options.offset ?? 0);
-  const order = options.order ?? "C";
+  // Each option is read once, and all are checked before the file is touched.
+  const o = toOptions(options, call);
+  const modeOption = o.mode, dtypeOption = o.dtype, offsetOption = o.offset;
+  const shapeOption = o.shape, orderOption = o.order;
+  const stridesOption = o.strides;
+  const mode = normalizeMode(modeOption === undefined ? "r+" : modeOption);
+  const dt = toDType(dtypeOption === undefined ? "uint8" : dtypeOption);
+  const offset = offsetOption === undefined
+    ? 0
+    : toSize(offsetOption, call, "offset");
+  const order = orderOption === undefined ? "C" : orderOption;
   if (order !== "C" && order !== "F") {
     throw new TypeError(
-      `Cannot map with order ${
-        JSON.stringify(order)
-      }: order must be "C" or "F"`,
+      `Cannot ${call} with order ${describe(order)}: order must be "C" or "F"`,
     );
   }
-  if (
-    mode === "w+" && (options.shape === undefined || options.shape === null)
-  ) {
+  const given = shapeOption === undefined || shapeOption === null
+    ? undefined
+    : toShape(shapeOption, call, dt.itemsize);
+  if (given !== undefined) {
+    const nbytes = shapeSize(given) * dt.itemsize;
+    if (offset + nbytes > MAX_SAFE) {
+      throw new RangeError(
+        `Cannot ${call} of shape ${
+          formatShape(given)
+        } ${dt.name} at offset ${offset}: it would end past byte 2**53 - 1`,
+      );
+    }
+  }
+  if (mode === "w+" && given === undefined) {
     throw new TypeError(
       `Cannot open "${path}" in mode "w+" without a shape: shape must be given`,
     );
   }
-  let shape = options.shape === undefined || options.shape === null
-    ? undefined
-    : normalizeShape(options.shape);
-  const strides = stridesFor(options.strides, shape, mode, path);
+  let shape = given;
+  const strides = stridesFor(stridesOption, shape, mode, path);
   // The bytes the array spans around `offset`: [offset + low, offset + high).
   const { low, high } = strides === undefined
     ? { low: 0, high: 0 }
     : extent(shape!, strides, dt.itemsize);
-  if (offset + low < 0) {
+  if (offset + low < 0 || offset + high > MAX_SAFE) {
     throw new RangeError(
       `Cannot map with strides ${
         formatShape(strides!)
-      } at offset ${offset}: elements would lie before the start of "${path}"`,
+      } at offset ${offset}: elements would lie ${
+        offset + low < 0 ? "before the start of" : "past byte 2**53 - 1 of"
+      } "${path}"`,
     );
   }
   const first = offset + low;
@@ -633,7 +644,7 @@ export function memmap(
         create: mode === "w+",
         overwrite: mode === "w+",
       }),
-    options.mode === undefined,
+    modeOption === undefined,
     'mode: "r"',
   );
   try {

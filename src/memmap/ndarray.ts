@@ -26,7 +26,23 @@ import {
   writeRun,
 } from "./element.ts";
 import { walk } from "./iterate.ts";
-import { type Complex, type Element, flatten, isComplex } from "./nested.ts";
+import {
+  type Complex,
+  complexParts,
+  type Element,
+  flatten,
+  isComplex,
+} from "./nested.ts";
+import {
+  checkDims,
+  describe,
+  isArray,
+  isRevoked,
+  MAX_SAFE,
+  toInt,
+  toShape,
+  typedArrayTag,
+} from "../_args.ts";
 import type {
   ArithmeticResult,
   DivResult,
@@ -80,6 +96,15 @@ export type ArrayInput =
 const PLAIN = 0, BOOL = 1, COMPLEX = 2, SLOW = 3;
 
 let ioOf: (a: NDArray) => RunIO;
+let isNDArray: (x: unknown) => x is NDArray;
+
+/**
+ * The message posting or cloning an array fails with (V8 shortens longer
+ * ones in the middle).
+ */
+const NOT_CLONEABLE = Symbol(
+  "Cannot post an NDArray to a Worker: post a memmap's filename and options and memmap() it there, or toTypedArray()",
+);
 
 /**
  * A strided n-dimensional array with NumPy's semantics, viewing the bytes of
@@ -107,23 +132,23 @@ let ioOf: (a: NDArray) => RunIO;
 export class NDArray<N extends DTypeName = DTypeName>
   implements Iterable<ElementOf<N> | NDArray<N>> {
   /** The element type. */
-  readonly dtype: DType<N>;
+  declare readonly dtype: DType<N>;
   /** Length of each axis. */
-  readonly shape: readonly number[];
+  declare readonly shape: readonly number[];
   /** Byte step of each axis, as NumPy's `strides` (may be negative or 0). */
-  readonly strides: readonly number[];
+  declare readonly strides: readonly number[];
   /** Number of axes. */
-  readonly ndim: number;
+  declare readonly ndim: number;
   /** Number of elements. */
-  readonly size: number;
+  declare readonly size: number;
   /** Bytes of element data (`size * itemsize`). */
-  readonly nbytes: number;
+  declare readonly nbytes: number;
   /** Bytes per element. */
-  readonly itemsize: number;
+  declare readonly itemsize: number;
   /** Byte offset of element `[0, 0, ...]` within `storage.bytes`. */
-  readonly byteOffset: number;
+  declare readonly byteOffset: number;
   /** The storage the array views (shared by all its views). */
-  readonly storage: ArrayStorage;
+  declare readonly storage: ArrayStorage;
 
   #ta: TypedArray | null;
   #mode: number;
@@ -139,6 +164,8 @@ export class NDArray<N extends DTypeName = DTypeName>
       bytes: a.storage.bytes,
       ta: a.#ta,
     });
+    isNDArray = (x: unknown): x is NDArray =>
+      typeof x === "object" && x !== null && #mode in x;
   }
 
   /**
@@ -150,8 +177,10 @@ export class NDArray<N extends DTypeName = DTypeName>
    * @param shape Length of each axis.
    * @param strides Byte step of each axis; default C-contiguous.
    * @param byteOffset Byte offset of element `[0, 0, ...]`; default 0.
-   * @throws {TypeError} If the shape is invalid.
-   * @throws {RangeError} If an element would lie outside the storage.
+   * @throws {TypeError} If the storage is not `{ bytes: Uint8Array }`, or the
+   * shape, strides or offset are not integers.
+   * @throws {RangeError} If an element would lie outside the storage, or the
+   * shape has more than 64 dimensions or spans more than 2**53 - 1 bytes.
    * @throws {Deno.errors.BadResource} If the storage is closed.
    *
    * @example View bytes as float64
@@ -170,19 +199,30 @@ export class NDArray<N extends DTypeName = DTypeName>
     strides?: readonly number[],
     byteOffset = 0,
   ) {
-    if (isDetached(storage)) throwClosed(storage);
+    // First own property: structuredClone/postMessage stop at it, before
+    // they would copy the storage (see NOT_CLONEABLE).
+    Object.defineProperty(this, "notCloneable", {
+      value: NOT_CLONEABLE,
+      enumerable: true,
+    });
+    const call = "create an array";
     const dt = toDType(dtype) as DType<N>;
-    const dims = normalizeShape(shape);
+    const dims = toShape(shape, call, dt.itemsize);
     const st = strides === undefined
       ? contiguousStrides(dims, dt.itemsize)
-      : Array.from(strides);
-    if (st.length !== dims.length || st.some((s) => !Number.isSafeInteger(s))) {
+      : toStrides(strides, dims);
+    byteOffset = toInt(byteOffset, call, "byteOffset");
+    if (
+      typeof storage !== "object" || storage === null || isRevoked(storage) ||
+      typedArrayTag(storage.bytes) !== "Uint8Array"
+    ) {
       throw new TypeError(
-        `Cannot create an array of shape ${formatShape(dims)} with strides ${
-          formatShape(st)
-        }`,
+        `Cannot create an array over storage ${
+          describe(storage)
+        }: storage must be an object with bytes, a Uint8Array`,
       );
     }
+    if (isDetached(storage)) throwClosed(storage);
     const size = shapeSize(dims);
     if (size > 0) {
       let lo = byteOffset, hi = byteOffset;
@@ -275,26 +315,25 @@ export class NDArray<N extends DTypeName = DTypeName>
     const es = this.#es;
     let p = this.#base;
     for (let k = 0; k < nd; k++) {
-      let i = index[k];
+      let i: unknown = index[k];
       const n = shape[k];
-      if (i < 0) i += n;
-      if (!(i >= 0 && i < n) || !Number.isInteger(i)) {
-        this.#indexError(k, index[k]);
+      // Numbers only from here on: comparing an object would run its code.
+      if (typeof i !== "number") i = toInt(i, "index", "index");
+      let j = i as number;
+      if (j < 0) j += n;
+      if (!(j >= 0 && j < n) || !Number.isInteger(j)) {
+        this.#indexError(k, i);
       }
-      p += i * es[k];
+      p += j * es[k];
     }
     return p;
   }
 
-  #indexError(axis: number, i: number): never {
-    if (typeof i !== "number" || !Number.isInteger(i)) {
-      throw new TypeError(
-        `Cannot index with ${String(i)}: indices must be integers`,
-      );
-    }
+  #indexError(axis: number, i: unknown): never {
+    const index = toInt(i, "index", "index");
     const n = this.shape[axis];
     throw new RangeError(
-      `Cannot get index ${i} of axis ${axis}: index must be within ${-n}..${
+      `Cannot get index ${index} of axis ${axis}: index must be within ${-n}..${
         n - 1
       }`,
     );
@@ -371,14 +410,17 @@ export class NDArray<N extends DTypeName = DTypeName>
     const value = indexThenValue[n];
     const p = this.#position(indexThenValue as number[], n);
     const mode = this.#mode;
-    if (this.#readOnly) throwReadOnly(this.storage);
     if (this.#floatFast && typeof value === "number") {
+      if (this.#readOnly) throwReadOnly(this.storage);
       const ta = this.#ta as Float64Array;
       if (p >= ta.length) throwClosed(this.storage);
       ta[p] = value;
       return;
     }
+    // The value is converted (and its getters, if any, run) before the
+    // state is checked.
     const v = toDomainScalar(this.dtype, value);
+    if (this.#readOnly) throwReadOnly(this.storage);
     if (mode === SLOW) {
       this.#open();
       if (this.#numeric) {
@@ -424,8 +466,8 @@ export class NDArray<N extends DTypeName = DTypeName>
    * ```
    */
   slice(...index: Index[]): NDArray<N> {
-    this.#open();
     const parsed: ParsedIndex[] = index.map(parseIndex);
+    this.#open();
     const ellipses = parsed.filter((p) => p.kind === "ellipsis").length;
     if (ellipses > 1) {
       throw new TypeError(`Cannot index with more than one "..."`);
@@ -458,6 +500,7 @@ export class NDArray<N extends DTypeName = DTypeName>
         let i = p.index;
         if (i < 0) i += n;
         if (i < 0 || i >= n) this.#indexError(k, p.index);
+
         offset += i * s;
       } else if (p.kind === "slice") {
         const r = resolveSlice(p.spec, n);
@@ -501,11 +544,8 @@ export class NDArray<N extends DTypeName = DTypeName>
    * ```
    */
   reshape(...shape: number[] | [readonly number[]]): NDArray<N> {
+    const dims = reshapeDims(shape);
     this.#open();
-    const dims =
-      (shape.length === 1 && typeof shape[0] !== "number"
-        ? Array.from(shape[0])
-        : shape) as number[];
     const unknown = dims.filter((d) => d === -1).length;
     const bad = () =>
       new TypeError(
@@ -515,7 +555,6 @@ export class NDArray<N extends DTypeName = DTypeName>
       );
     if (unknown > 1) throw bad();
     const known = dims.filter((d) => d !== -1);
-    normalizeShape(known, "shape");
     const rest = shapeSize(known);
     const out = dims.slice();
     if (unknown === 1) {
@@ -546,11 +585,12 @@ export class NDArray<N extends DTypeName = DTypeName>
    * ```
    */
   transpose(...axes: number[]): NDArray<N> {
-    this.#open();
     const nd = this.ndim;
+    checkDims(axes.length, "transpose");
     const perm = axes.length === 0
       ? [...Array(nd).keys()].reverse()
-      : axes.map((a) => normalizeAxis(a, nd));
+      : axes.map((a) => normalizeAxis(a, nd, "transpose"));
+    this.#open();
     if (perm.length !== nd || new Set(perm).size !== nd) {
       throw new TypeError(
         `Cannot transpose with axes ${
@@ -643,14 +683,15 @@ export class NDArray<N extends DTypeName = DTypeName>
    * ```
    */
   assign(value: ArrayInput): this {
-    this.#writable();
+    // Convert the value first (its getters and traps, if any, run now),
+    // then check both arrays' state.
     let src: NDArray;
-    if (value instanceof NDArray) {
-      value.#open();
-      src = value;
-    } else if (isScalarInput(value)) {
+    if (isNDArray(value)) src = value;
+    else if (isScalarInput(value)) {
       src = scalarArray(this.dtype.toNative(), value);
     } else src = fromData(value, this.dtype, false);
+    this.#writable();
+    src.#open();
     castInto(this, src);
     return this;
   }
@@ -675,7 +716,7 @@ export class NDArray<N extends DTypeName = DTypeName>
     if (!isScalarInput(value)) {
       throw new TypeError(
         `Cannot fill with ${
-          String(value)
+          describe(value)
         }: expected a number, bigint, boolean or { re, im }`,
       );
     }
@@ -721,31 +762,37 @@ export class NDArray<N extends DTypeName = DTypeName>
    * ```
    */
   astype<const D extends DTypeLike>(dtype: D): NDArray<NameOf<D>> {
+    const dt = toDType(dtype);
     this.#open();
-    return castCopy(this, toDType(dtype)) as NDArray<NameOf<D>>;
+    return castCopy(this, dt) as NDArray<NameOf<D>>;
   }
 
   /**
-   * Converts the array to nested JavaScript arrays (NumPy `tolist`). A 0-d
-   * array gives a one-element array.
+   * Converts the array to nested JavaScript arrays (NumPy `tolist`): one
+   * level of arrays per dimension, elements as `get()` returns them. A 0-d
+   * array gives its element itself, as NumPy's `tolist()` gives the scalar.
+   * Typed `any` (like `JSON.parse`): how deep the nesting goes is known only
+   * at run time.
    *
-   * @returns Nested arrays of elements, as `get()` returns them.
+   * @returns Nested arrays of elements; the element of a 0-d array.
    * @throws {Deno.errors.BadResource} If the memory map is closed.
    *
-   * @example To nested arrays
+   * @example To nested arrays, and the scalar of a 0-d array
    * ```ts
    * import { array } from "@seed/mmap";
    * import assert from "node:assert/strict";
    * assert.deepEqual(array([[true, false]]).toArray(), [[true, false]]);
+   * assert.equal(array(5).toArray(), 5);
    * ```
    */
-  toArray(): unknown[] {
+  // deno-lint-ignore no-explicit-any
+  toArray(): any {
     this.#open();
     const dt = this.dtype;
     const buf = newDomainBuffer(dt, this.size);
     readAll(this, buf, dt);
     const shape = this.shape;
-    if (shape.length === 0) return [domainToElement(dt, buf, 0)];
+    if (shape.length === 0) return domainToElement(dt, buf, 0);
     let pos = 0;
     const build = (depth: number): unknown[] => {
       const n = shape[depth];
@@ -948,6 +995,9 @@ export class NDArray<N extends DTypeName = DTypeName>
   }
 
   #reduce(op: ReduceOp, axis?: number): Element | NDArray {
+    const ax = axis === undefined || axis === null
+      ? -1
+      : normalizeAxis(axis, this.ndim, op === "mean" ? "average" : op);
     this.#open();
     const view = {
       io: ioOf(this),
@@ -958,11 +1008,14 @@ export class NDArray<N extends DTypeName = DTypeName>
       prefetch: this.storage.prefetch?.bind(this.storage),
       overlay: overlayOf(this.storage),
     };
-    if (axis === undefined || axis === null) {
+    if (ax < 0) {
       const r = reduceAll(op, view);
-      return domainToElement(r.dtype, r.buffer, 0);
+      return scalarResult(
+        op,
+        this.dtype,
+        domainToElement(r.dtype, r.buffer, 0),
+      );
     }
-    const ax = normalizeAxis(axis, this.ndim);
     const r = reduceAxis(op, view, ax);
     if (r.shape.length === 0) {
       const one = new NDArray(
@@ -970,10 +1023,11 @@ export class NDArray<N extends DTypeName = DTypeName>
         r.dtype,
         [],
       );
-      const value =
-        (r.dtype.equals(r.resultType) ? one : one.astype(r.resultType)).get();
-      // A bool sum is a number (contract), also along the only axis.
-      return op === "sum" && this.dtype.kind === "b" ? Number(value) : value;
+      return scalarResult(
+        op,
+        this.dtype,
+        (r.dtype.equals(r.resultType) ? one : one.astype(r.resultType)).get(),
+      );
     }
     const out = new NDArray(
       memoryStorage(new Uint8Array(r.buffer.buffer as ArrayBuffer)),
@@ -1207,6 +1261,17 @@ export class NDArray<N extends DTypeName = DTypeName>
   }
 }
 
+/**
+ * Whether a value is an {@linkcode NDArray} (a brand check: a Proxy or an
+ * object with NDArray's prototype is not one, and no code of it runs).
+ *
+ * @param x Any value.
+ * @returns `true` for arrays made by this library.
+ */
+export function isArrayObject(x: unknown): x is NDArray {
+  return isNDArray(x);
+}
+
 /** The internal read/write accessor of an array (for other modules of this package). */
 export function arrayIO(a: NDArray): RunIO {
   return ioOf(a);
@@ -1250,10 +1315,11 @@ export function toDomainScalar(
 ): number | bigint | [number, number] {
   const kind = dt.kind;
   if (kind === "c") {
-    if (isComplex(v)) return [v.re, v.im];
     if (typeof v === "number") return [v, 0];
     if (typeof v === "bigint") return [Number(v), 0];
     if (typeof v === "boolean") return [v ? 1 : 0, 0];
+    const parts = complexParts(v);
+    if (parts !== undefined) return parts;
   } else if (kind === "f") {
     if (typeof v === "number") return v;
     if (typeof v === "bigint") return Number(v);
@@ -1262,6 +1328,8 @@ export function toDomainScalar(
     if (typeof v === "boolean") return v ? 1 : 0;
     if (typeof v === "number") return v !== 0 ? 1 : 0;
     if (typeof v === "bigint") return v !== 0n ? 1 : 0;
+    const parts = complexParts(v);
+    if (parts !== undefined) return parts[0] !== 0 || parts[1] !== 0 ? 1 : 0;
   } else {
     const big = dt.itemsize === 8;
     if (typeof v === "boolean") return big ? (v ? 1n : 0n) : (v ? 1 : 0);
@@ -1275,14 +1343,15 @@ export function toDomainScalar(
           `Cannot convert ${v} to ${dt.name}: not a finite number`,
         );
       }
-      const t = Math.trunc(v);
-      if (Number.isInteger(v)) checkIntFits(v, dt);
-      return big ? BigInt.asIntN(64, BigInt(t)) : t;
+      // As NumPy 2: a float becomes an integer (truncated), which must fit.
+      const t = Math.trunc(v) + 0;
+      checkIntFits(t, dt);
+      return big ? BigInt(t) : t;
     }
   }
   throw new TypeError(
     `Cannot convert ${
-      isComplex(v) ? "a complex number" : String(v)
+      complexParts(v) !== undefined ? "a complex number" : describe(v)
     } to ${dt.name}`,
   );
 }
@@ -1312,8 +1381,19 @@ export function scalarArray(dt: DType, v: Scalar | Complex): NDArray {
  * @returns The array.
  */
 export function empty(shape: readonly number[], dt: DType): NDArray {
-  const dims = normalizeShape(shape);
-  return new NDArray(memoryStorage(shapeSize(dims) * dt.itemsize), dt, dims);
+  const dims = toShape(shape, "create an array", dt.itemsize);
+  const nbytes = shapeSize(dims) * dt.itemsize;
+  let storage: ArrayStorage;
+  try {
+    storage = memoryStorage(nbytes);
+  } catch {
+    throw new RangeError(
+      `Cannot create an array of shape ${
+        formatShape(dims)
+      } ${dt.name}: cannot allocate ${nbytes} bytes of memory`,
+    );
+  }
+  return new NDArray(storage, dt, dims);
 }
 
 /** Reads all elements of `a` in C order into `dst` (a domain buffer of `dstType`). */
@@ -1345,7 +1425,7 @@ export function fromData(
   shape?: readonly number[],
 ): NDArray {
   let out: NDArray;
-  if (data instanceof NDArray) {
+  if (isNDArray(data)) {
     out = copy || (dt !== undefined && !dt.equals(data.dtype))
       ? data.astype(dt ?? data.dtype)
       : data;
@@ -1390,6 +1470,74 @@ function inferScalar(x: Scalar | Complex): DType {
   if (typeof x === "bigint") return nativeDType("int64");
   if (isComplex(x)) return nativeDType("complex128");
   return nativeDType("float64");
+}
+
+/**
+ * A whole-array (or 0-d) reduction's value as the contract gives it: a
+ * `sum` of signed or unsigned integers is a `bigint` (NumPy's int64/uint64),
+ * a `sum` of bools a `number`; everything else as computed.
+ */
+function scalarResult(op: ReduceOp, dt: DType, value: Element): Element {
+  if (op !== "sum") return value;
+  const kind = dt.kind;
+  if (kind === "b") return Number(value);
+  if (kind === "i") {
+    return typeof value === "bigint"
+      ? value
+      : BigInt.asIntN(64, BigInt(value as number));
+  }
+  if (kind === "u") {
+    return typeof value === "bigint"
+      ? value
+      : BigInt.asUintN(64, BigInt(value as number));
+  }
+  return value;
+}
+
+/** Strides given to the constructor: one safe integer per dimension. */
+function toStrides(strides: unknown, dims: readonly number[]): number[] {
+  const call = "create an array";
+  if (!isArray(strides) || strides.length !== dims.length) {
+    throw new TypeError(
+      `Cannot ${call} of shape ${formatShape(dims)} with strides ${
+        describe(strides)
+      }: strides must be an array of ${dims.length} integers`,
+    );
+  }
+  const out = new Array<number>(dims.length);
+  for (let k = 0; k < dims.length; k++) {
+    out[k] = toInt(strides[k], call, "stride");
+  }
+  return out;
+}
+
+/** The dimensions given to `reshape()`: integers (or one list of them), -1 allowed. */
+function reshapeDims(shape: readonly unknown[]): number[] {
+  const call = "reshape";
+  let list: readonly unknown[] = shape;
+  if (
+    shape.length === 1 && typeof shape[0] !== "number" &&
+    typeof shape[0] !== "bigint"
+  ) {
+    if (!isArray(shape[0])) {
+      throw new TypeError(
+        `Cannot ${call} to ${
+          describe(shape[0])
+        }: the shape must be integers or one array of them`,
+      );
+    }
+    list = shape[0];
+  }
+  const n: unknown = list.length;
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) {
+    throw new TypeError(`Cannot ${call}: the shape's length is not a count`);
+  }
+  checkDims(n, call);
+  const dims = new Array<number>(n);
+  for (let k = 0; k < n; k++) {
+    dims[k] = toInt(list[k], call, "dimension", -1, MAX_SAFE);
+  }
+  return dims;
 }
 
 /** Re-exported so `dtype` objects created elsewhere compare with `instanceof`. */

@@ -8,6 +8,15 @@
 
 import { type DType, type DTypeName, nativeDType } from "./dtype.ts";
 import type { TypedArray } from "./element.ts";
+import {
+  checkDims,
+  checkSpan,
+  describe,
+  isArray,
+  isRevoked,
+  plainView,
+  typedArrayTag,
+} from "../_args.ts";
 
 /** A complex number as `get()` returns it for complex types. */
 export interface Complex {
@@ -22,27 +31,46 @@ export type Element = number | bigint | boolean | Complex;
 
 /** Tells whether a value is a `{ re, im }` pair. */
 export function isComplex(x: unknown): x is Complex {
-  return typeof x === "object" && x !== null &&
-    typeof (x as Complex).re === "number" &&
-    typeof (x as Complex).im === "number";
+  return complexParts(x) !== undefined;
 }
 
-/** Returns the data type of a typed array's elements, or `undefined` for other values. */
+/**
+ * The parts of a `{ re, im }` pair, each read once (a getter runs once), or
+ * `undefined` for anything else.
+ *
+ * @param x Any value.
+ * @returns `[re, im]`, or `undefined`.
+ */
+export function complexParts(x: unknown): [number, number] | undefined {
+  if (typeof x !== "object" || x === null || isRevoked(x)) return undefined;
+  const re = (x as Complex).re;
+  if (typeof re !== "number") return undefined;
+  const im = (x as Complex).im;
+  return typeof im === "number" ? [re, im] : undefined;
+}
+
+/** The data type of each typed array class. */
+const TYPED_DTYPES: Record<string, DTypeName> = {
+  Float64Array: "float64",
+  Float32Array: "float32",
+  Float16Array: "float16",
+  Int8Array: "int8",
+  Uint8Array: "uint8",
+  Uint8ClampedArray: "uint8",
+  Int16Array: "int16",
+  Uint16Array: "uint16",
+  Int32Array: "int32",
+  Uint32Array: "uint32",
+  BigInt64Array: "int64",
+  BigUint64Array: "uint64",
+};
+
+/** Returns the data type of a typed array's elements, or `undefined` for other values (a brand check: runs no code of the value). */
 export function typedArrayDType(x: unknown): DType | undefined {
-  let name: DTypeName | undefined;
-  if (x instanceof Float64Array) name = "float64";
-  else if (x instanceof Float32Array) name = "float32";
-  else if (x instanceof Float16Array) name = "float16";
-  else if (x instanceof Int8Array) name = "int8";
-  else if (x instanceof Uint8Array || x instanceof Uint8ClampedArray) {
-    name = "uint8";
-  } else if (x instanceof Int16Array) name = "int16";
-  else if (x instanceof Uint16Array) name = "uint16";
-  else if (x instanceof Int32Array) name = "int32";
-  else if (x instanceof Uint32Array) name = "uint32";
-  else if (x instanceof BigInt64Array) name = "int64";
-  else if (x instanceof BigUint64Array) name = "uint64";
-  return name === undefined ? undefined : nativeDType(name);
+  const tag = typedArrayTag(x);
+  return tag === undefined || !Object.hasOwn(TYPED_DTYPES, tag)
+    ? undefined
+    : nativeDType(TYPED_DTYPES[tag]);
 }
 
 /** Flattened data: its shape, its values in C order, and the type inferred from them. */
@@ -57,35 +85,61 @@ export interface Flat {
   typed?: TypedArray;
 }
 
+/** A list level of nested data: an array or a typed array (not a DataView). */
 function isList(x: unknown): x is ArrayLike<unknown> {
-  return Array.isArray(x) ||
-    (ArrayBuffer.isView(x) && !(x instanceof DataView));
+  return isArray(x) || (typedArrayTag(x) !== undefined);
+}
+
+/** The most elements one list may have: JavaScript's longest array. */
+const MAX_LIST = 2 ** 32 - 1;
+
+/** The length of a list level, checked to be a count (a Proxy may say anything). */
+function lengthOf(x: ArrayLike<unknown>, depth: number): number {
+  const n: unknown = x.length;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > MAX_LIST) {
+    throw new TypeError(
+      `Cannot create an array from a list of length ${
+        describe(n)
+      } at depth ${depth}: a length must be a count up to 2**32 - 1`,
+    );
+  }
+  return n;
 }
 
 /**
- * Flattens (possibly nested) data.
+ * Flattens (possibly nested) data: arrays, typed arrays and array-like
+ * objects (`{ length, 0: ..., 1: ... }`, read by index without copying), at
+ * most 64 levels deep (NumPy's limit on dimensions; a list that contains
+ * itself is refused the same way), every element checked as it is read.
  *
  * @throws {TypeError} If the nesting is ragged or a value is not a number, bigint, boolean or `{ re, im }`.
+ * @throws {RangeError} If the data nests more than 64 levels deep.
  */
 export function flatten(data: unknown): Flat {
   const td = typedArrayDType(data);
   if (td !== undefined) {
-    const typed = data as TypedArray;
+    const typed = plainView(data as TypedArray) as TypedArray;
     return { shape: [typed.length], values: typed, dtype: td, typed };
   }
-  if (
-    !isList(data) && typeof data === "object" && data !== null &&
-    !isComplex(data) && "length" in data
-  ) {
-    data = Array.from(data as ArrayLike<unknown>);
-  }
+  // An array-like object ({ length, 0: ..., 1: ... }) at the top is one
+  // more list level, read by index, never copied whole first.
+  const arrayLike = !isList(data) && typeof data === "object" &&
+      data !== null && !isRevoked(data) && complexParts(data) === undefined &&
+      "length" in data
+    ? data
+    : undefined;
+  const isLevel = (x: unknown): x is ArrayLike<unknown> =>
+    isList(x) || (x === arrayLike && x !== undefined);
   const shape: number[] = [];
   let probe: unknown = data;
-  while (isList(probe)) {
-    shape.push(probe.length);
-    if (probe.length === 0) break;
+  while (isLevel(probe)) {
+    const n = lengthOf(probe, shape.length);
+    shape.push(n);
+    checkDims(shape.length, "create an array from nested data");
+    if (n === 0) break;
     probe = probe[0];
   }
+  checkSpan(shape, 1, "create an array from nested data");
   const values: unknown[] = [];
   let sawFloat = false,
     sawInt = false,
@@ -94,14 +148,15 @@ export function flatten(data: unknown): Flat {
     sawComplex = false;
   const visit = (x: unknown, depth: number): void => {
     if (depth < shape.length) {
-      if (!isList(x) || x.length !== shape[depth]) {
+      if (!isLevel(x) || lengthOf(x, depth) !== shape[depth]) {
         throw new TypeError(
           `Cannot create an array from nested data of inhomogeneous shape: expected length ${
             shape[depth]
           } at depth ${depth}`,
         );
       }
-      for (let i = 0; i < x.length; i++) visit(x[i], depth + 1);
+      const n = shape[depth];
+      for (let i = 0; i < n; i++) visit(x[i], depth + 1);
       return;
     }
     if (typeof x === "number") {
@@ -109,15 +164,15 @@ export function flatten(data: unknown): Flat {
       else sawFloat = true;
     } else if (typeof x === "bigint") sawBig = true;
     else if (typeof x === "boolean") sawBool = true;
-    else if (isComplex(x)) sawComplex = true;
-    else if (isList(x)) {
+    else if (complexParts(x) !== undefined) sawComplex = true;
+    else if (isLevel(x)) {
       throw new TypeError(
         `Cannot create an array from nested data of inhomogeneous shape: unexpected list at depth ${depth}`,
       );
     } else {
       throw new TypeError(
         `Cannot create an array from ${
-          String(x)
+          describe(x)
         }: elements must be numbers, bigints, booleans or { re, im }`,
       );
     }

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { describe, MAX_SAFE, toInt, toShape } from "../_args.ts";
+
 /** One index of {@linkcode NDArray.slice}: an integer (drops the axis), a `"start:stop:step"` string, `":"`, `"..."`, or `null` (= `":"`). */
 export type Index = number | string | null;
 
@@ -20,25 +22,24 @@ export function shapeSize(shape: readonly number[]): number {
 }
 
 /**
- * Checks and copies a shape given as a number or a list of numbers.
+ * Checks and copies a shape given as a number or a list of numbers (see
+ * `toShape` in `src/_args.ts`: at most 64 dimensions, each a non-negative
+ * safe integer, spanning at most 2**53 - 1 bytes).
  *
- * @throws {TypeError} If a dimension is not a non-negative integer.
+ * @param shape The shape.
+ * @param itemsize Bytes per element, for the span check; default 1.
+ * @param call What the call does, for messages.
+ * @returns A fresh array of the dimensions.
+ * @throws {TypeError} If a dimension is not an integer.
+ * @throws {RangeError} If a dimension is negative, there are more than 64,
+ * or the array would span more than 2**53 - 1 bytes.
  */
 export function normalizeShape(
   shape: number | readonly number[],
-  what = "shape",
+  itemsize = 1,
+  call = "create an array",
 ): number[] {
-  const dims = typeof shape === "number" ? [shape] : Array.from(shape);
-  for (const d of dims) {
-    if (typeof d !== "number" || !Number.isSafeInteger(d) || d < 0) {
-      throw new TypeError(
-        `Cannot use ${what} ${
-          formatShape(dims)
-        }: dimensions must be non-negative integers`,
-      );
-    }
-  }
-  return dims;
+  return toShape(shape, call, itemsize);
 }
 
 /** Strides in bytes of a contiguous array in C (row-major) or F (column-major) order. */
@@ -96,10 +97,18 @@ function parseBound(text: string, whole: string): number | null {
   if (t === "") return null;
   if (!INT.test(t)) {
     throw new TypeError(
-      `Cannot parse index "${whole}": expected integers like "1:10:2"`,
+      `Cannot parse index ${describe(whole)}: expected integers like "1:10:2"`,
     );
   }
-  return Number(t);
+  const n = Number(t);
+  if (!Number.isSafeInteger(n)) {
+    throw new RangeError(
+      `Cannot index with ${
+        describe(whole)
+      }: ${t} is not within -${MAX_SAFE}..${MAX_SAFE}`,
+    );
+  }
+  return n;
 }
 
 /** A parsed index: an integer or a slice. */
@@ -117,18 +126,13 @@ export function parseIndex(index: Index): ParsedIndex {
   if (index === null) {
     return { kind: "slice", spec: { start: null, stop: null, step: null } };
   }
-  if (typeof index === "number") {
-    if (!Number.isInteger(index)) {
-      throw new TypeError(
-        `Cannot index with ${index}: indices must be integers`,
-      );
-    }
-    return { kind: "int", index };
+  if (typeof index === "number" || typeof index === "bigint") {
+    return { kind: "int", index: toInt(index, "index", "index") };
   }
   if (typeof index !== "string") {
     throw new TypeError(
       `Cannot index with ${
-        String(index)
+        describe(index)
       }: expected an integer, a "start:stop:step" string, "..." or null`,
     );
   }
@@ -141,7 +145,9 @@ export function parseIndex(index: Index): ParsedIndex {
     return { kind: "int", index: i };
   }
   if (parts.length > 3) {
-    throw new TypeError(`Cannot parse index "${index}": too many colons`);
+    throw new TypeError(
+      `Cannot parse index ${describe(index)}: too many colons`,
+    );
   }
   return {
     kind: "slice",
@@ -157,7 +163,7 @@ export function parseIndex(index: Index): ParsedIndex {
  * Resolves a slice against an axis length with Python's rules.
  *
  * @returns The first index, the step and the number of elements.
- * @throws {TypeError} If the step is 0.
+ * @throws {RangeError} If the step is 0.
  */
 export function resolveSlice(
   spec: SliceSpec,
@@ -165,7 +171,7 @@ export function resolveSlice(
 ): { start: number; step: number; length: number } {
   const step = spec.step ?? 1;
   if (step === 0) {
-    throw new TypeError("Cannot slice with step 0: slice step cannot be zero");
+    throw new RangeError("Cannot slice with step 0: slice step cannot be zero");
   }
   let start: number;
   let stop: number;
@@ -200,23 +206,33 @@ export function resolveSlice(
 /**
  * Normalizes an axis number (negative counts from the end).
  *
+ * @param axis The axis, an integer (a bigint in range too).
+ * @param ndim The number of dimensions.
+ * @param call What the call does, for messages.
+ * @returns The axis, from 0.
+ * @throws {TypeError} If the axis is not an integer.
  * @throws {RangeError} If the axis does not exist.
  */
-export function normalizeAxis(axis: number, ndim: number): number {
-  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+export function normalizeAxis(
+  axis: unknown,
+  ndim: number,
+  call = "reduce",
+): number {
+  const a = toInt(axis, call, "axis");
+  if (a < -ndim || a >= ndim) {
     throw new RangeError(
-      `Cannot use axis ${axis}: axis must be within ${-ndim}..${
+      `Cannot ${call} along axis ${a}: axis must be within ${-ndim}..${
         ndim - 1
       } for an array of ${ndim} dimensions`,
     );
   }
-  return axis < 0 ? axis + ndim : axis;
+  return a < 0 ? a + ndim : a;
 }
 
 /**
  * Broadcasts shapes together with NumPy's rules.
  *
- * @throws {TypeError} If the shapes cannot be broadcast.
+ * @throws {RangeError} If the shapes cannot be broadcast.
  */
 export function broadcastShapes(...shapes: (readonly number[])[]): number[] {
   const nd = Math.max(0, ...shapes.map((s) => s.length));
@@ -228,7 +244,7 @@ export function broadcastShapes(...shapes: (readonly number[])[]): number[] {
       if (d === out[j] || d === 1) continue;
       if (out[j] === 1) out[j] = d;
       else {
-        throw new TypeError(
+        throw new RangeError(
           `Cannot broadcast shapes ${
             shapes.map(formatShape).join(" ")
           } together`,
@@ -242,7 +258,7 @@ export function broadcastShapes(...shapes: (readonly number[])[]): number[] {
 /**
  * Strides that view an array of `shape`/`strides` as the larger `target` shape (0 on broadcast axes).
  *
- * @throws {TypeError} If the shape cannot be broadcast to `target`.
+ * @throws {RangeError} If the shape cannot be broadcast to `target`.
  */
 export function broadcastStrides(
   shape: readonly number[],
@@ -252,7 +268,7 @@ export function broadcastStrides(
   const out = new Array<number>(target.length).fill(0);
   const lead = target.length - shape.length;
   if (lead < 0) {
-    throw new TypeError(
+    throw new RangeError(
       `Cannot broadcast shape ${formatShape(shape)} to ${formatShape(target)}`,
     );
   }
@@ -262,7 +278,7 @@ export function broadcastStrides(
     if (d === t) out[lead + k] = d === 1 ? 0 : strides[k];
     else if (d === 1) out[lead + k] = 0;
     else {
-      throw new TypeError(
+      throw new RangeError(
         `Cannot broadcast shape ${formatShape(shape)} to ${
           formatShape(target)
         }`,

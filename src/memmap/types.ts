@@ -147,6 +147,8 @@ export interface Codes {
   Q: "uint64";
   p: "int64";
   P: "uint64";
+  n: "int64";
+  N: "uint64";
   e: "float16";
   f: "float32";
   d: "float64";

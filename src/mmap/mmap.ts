@@ -191,7 +191,7 @@ function placeFor(
 
 /** The message posting or cloning a map fails with. */
 const NOT_CLONEABLE = Symbol(
-  "Cannot post an Mmap to a Worker or clone it: post its file path (or use SharedMemory) and map the file again in the worker",
+  "Cannot post an Mmap to a Worker: post its file path (or use SharedMemory) and map it again there",
 );
 
 let fileOf: (m: Mmap) => FileHandle | null;

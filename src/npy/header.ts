@@ -19,6 +19,7 @@
  */
 
 import { invalidData, showBytes } from "./_errors.ts";
+import { MAX_DIMS } from "../_args.ts";
 import type { ByteSource } from "./byte_source.ts";
 import { type Descr, DescrError, parseDescr } from "./descr.ts";
 import {
@@ -274,6 +275,13 @@ function parseHeaderText(
     throw e;
   }
   const dims = shapeValue.items as bigint[];
+  if (dims.length > MAX_DIMS) {
+    throw invalidData(
+      where,
+      at,
+      `Header shape has ${dims.length} dimensions: arrays have at most ${MAX_DIMS} (NumPy's limit)`,
+    );
+  }
   const shape: number[] = [];
   let size = 1;
   let span = descr.itemsize; // product of max(d, 1): bounds every stride

@@ -9,6 +9,7 @@ import type { NDArray } from "../memmap/ndarray.ts";
 import { invalidData, quotePath, showBytes } from "./_errors.ts";
 import { toPath } from "./_files.ts";
 import { openFileSource } from "./byte_source.ts";
+import { describe, toOptions } from "../_args.ts";
 import { NPY_MAGIC, readNpyHeader } from "./header.ts";
 import { mapNpyData, readNpyArray } from "./npy_array.ts";
 import { NpzFile, npzMmapMode } from "./npz_file.ts";
@@ -38,7 +39,7 @@ function npyMmapMode(mode: unknown): "r" | "r+" | "c" | null {
   if (mode === "c" || mode === "copyonwrite") return "c";
   throw new TypeError(
     `Cannot load with mmapMode ${
-      JSON.stringify(mode)
+      describe(mode)
     }: mmapMode must be "r", "r+", "c" or null`,
   );
 }
@@ -128,10 +129,10 @@ export function load(
 ): NDArray | Memmap | NpzFile;
 export function load(
   path: string | URL,
-  options: LoadOptions = {},
+  options?: LoadOptions,
 ): NDArray | Memmap | NpzFile {
   const filename = toPath(path);
-  const requested = options?.mmapMode;
+  const requested = toOptions(options, "load").mmapMode;
   const mode = npyMmapMode(requested);
   const where = quotePath(filename);
   let header;

@@ -7,7 +7,8 @@
  */
 
 import { type Memmap, memmap } from "../memmap/memmap.ts";
-import { NDArray } from "../memmap/ndarray.ts";
+import { isArrayObject, NDArray } from "../memmap/ndarray.ts";
+import { describe } from "../_args.ts";
 import { contiguousStrides, isCContiguous } from "../memmap/shape.ts";
 import { isDetached, throwClosed } from "../memmap/storage.ts";
 import { invalidData } from "./_errors.ts";
@@ -137,7 +138,7 @@ export interface NpyContent {
  * @throws {Deno.errors.BadResource} If the array's memory map is closed.
  */
 export function npyContent(array: NDArray, version?: NpyVersion): NpyContent {
-  if (!(array instanceof NDArray)) {
+  if (!isArrayObject(array)) {
     throw new TypeError(`Cannot save ${describe(array)}: expected an NDArray`);
   }
   if (isDetached(array.storage)) throwClosed(array.storage);
@@ -151,12 +152,6 @@ export function npyContent(array: NDArray, version?: NpyVersion): NpyContent {
     size: header.length + array.nbytes,
     data: c || f ? contiguousChunks(array) : copiedChunks(array),
   };
-}
-
-function describe(x: unknown): string {
-  if (x === null) return "null";
-  if (typeof x !== "object") return typeof x;
-  return (x as object).constructor?.name ?? "an object";
 }
 
 function* contiguousChunks(a: NDArray): Generator<Uint8Array> {

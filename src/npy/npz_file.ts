@@ -13,6 +13,7 @@ import { bytesSource, type FileSource, openFileSource } from "./byte_source.ts";
 import { readNpyHeader } from "./header.ts";
 import { mapNpyData, readNpyArray } from "./npy_array.ts";
 import { ZIP_STORED, type ZipEntry, ZipReader } from "./zip_reader.ts";
+import { describe, toOptions } from "../_args.ts";
 
 // Closes the files of archives that were dropped without close(): each
 // archive is registered with its file, which does not refer back to it.
@@ -86,9 +87,11 @@ export class NpzFile implements Disposable {
    * @throws {TypeError} For a bad path or an `mmapMode` other than `"r"`, `"c"` or null.
    * @throws {Deno.errors.NotFound} If the file does not exist.
    */
-  constructor(path: string | URL, options: NpzFileOptions = {}) {
+  constructor(path: string | URL, options?: NpzFileOptions) {
     this.filename = toPath(path);
-    this.mmapMode = npzMmapMode(options.mmapMode);
+    this.mmapMode = npzMmapMode(
+      toOptions(options, "open an archive").mmapMode,
+    );
     this.#where = quotePath(this.filename);
     const file = openFileSource(this.filename, this.#where);
     try {
@@ -143,17 +146,17 @@ export class NpzFile implements Disposable {
    * ```
    */
   get(name: string): NDArray | Memmap {
+    if (typeof name !== "string") {
+      throw new TypeError(
+        `Cannot read member ${describe(name)}: expected a string name`,
+      );
+    }
     const file = this.#file;
     if (file === null) {
       throw new Deno.errors.BadResource(
         `Cannot read member ${
           JSON.stringify(name)
         }: the archive ${this.#where} is closed`,
-      );
-    }
-    if (typeof name !== "string") {
-      throw new TypeError(
-        `Cannot read member ${String(name)}: expected a string name`,
       );
     }
     const entry = this.#byName.get(name) ?? this.#byName.get(`${name}.npy`);
@@ -229,7 +232,7 @@ export function npzMmapMode(mode: unknown): NpzMmapMode | null {
   }
   throw new TypeError(
     `Cannot load with mmapMode ${
-      JSON.stringify(mode)
+      describe(mode)
     }: mmapMode must be "r", "r+", "c" or null`,
   );
 }

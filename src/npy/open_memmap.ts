@@ -10,7 +10,8 @@ import type { NameOf } from "../memmap/types.ts";
 import { Memmap } from "../memmap/memmap.ts";
 import { openFile } from "../mmap/mmap.ts";
 import { withReadOnlyHint } from "../ffi/permissions.ts";
-import { normalizeShape, shapeSize } from "../memmap/shape.ts";
+import { shapeSize } from "../memmap/shape.ts";
+import { describe, isArray, toBoolean, toOptions, toShape } from "../_args.ts";
 import { quotePath } from "./_errors.ts";
 import { toPath } from "./_files.ts";
 import { openFileSource } from "./byte_source.ts";
@@ -94,15 +95,19 @@ export function openMemmap(
 ): Memmap;
 export function openMemmap(
   path: string | URL,
-  options: OpenMemmapOptions = {},
+  options?: OpenMemmapOptions,
 ): Memmap {
   const filename = toPath(path);
   const where = quotePath(filename);
-  const mode = options.mode ?? "r+";
+  // Every option is read once, before the file is touched.
+  const o = toOptions(options, `open ${where}`);
+  const mode = o.mode === undefined ? "r+" : o.mode;
+  const dtypeOption = o.dtype, shapeOption = o.shape;
+  const fortranOption = o.fortranOrder, version = o.version;
   if (mode !== "r" && mode !== "r+" && mode !== "w+" && mode !== "c") {
     throw new TypeError(
       `Cannot open ${where} in mode ${
-        JSON.stringify(mode)
+        describe(mode)
       }: mode must be "r", "r+", "w+" or "c"`,
     );
   }
@@ -116,31 +121,32 @@ export function openMemmap(
     }
     return withReadOnlyHint(
       () => mapNpyData(filename, header, 0, size, mode, where),
-      options.mode === undefined,
+      o.mode === undefined,
       'mode: "r"',
     );
   }
-  const dt = toDType(options.dtype ?? "float64");
-  if (options.shape === undefined || options.shape === null) {
+  const dt = toDType(dtypeOption === undefined ? "float64" : dtypeOption);
+  if (shapeOption === undefined || shapeOption === null) {
     throw new TypeError(
       `Cannot create ${where} in mode "w+" without a shape: shape must be given`,
     );
   }
-  const shape = normalizeShape(options.shape);
-  const fortranOrder = options.fortranOrder ?? false;
-  if (typeof fortranOrder !== "boolean") {
-    throw new TypeError(
-      `Cannot create ${where}: fortranOrder must be a boolean, got ${typeof fortranOrder}`,
-    );
-  }
-  const version = options.version;
+  const shape = toShape(shapeOption, `create ${where}`, dt.itemsize);
+  const fortranOrder = toBoolean(
+    fortranOption,
+    false,
+    `create ${where}`,
+    "fortranOrder",
+  );
   if (
     version !== undefined &&
-    (!Array.isArray(version) || !VERSIONS.has(String(version)))
+    !(isArray(version) && version.length === 2 &&
+      typeof version[0] === "number" && typeof version[1] === "number" &&
+      VERSIONS.has(`${version[0]},${version[1]}`))
   ) {
     throw new TypeError(
       `Cannot create ${where} with version ${
-        JSON.stringify(version)
+        describe(version)
       }: version must be [1, 0], [2, 0] or [3, 0]`,
     );
   }

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { NDArray } from "../memmap/ndarray.ts";
+import { isArrayObject, type NDArray } from "../memmap/ndarray.ts";
+import { describe, isRevoked } from "../_args.ts";
 import { toPath, withExtension, writeAtomically } from "./_files.ts";
 import { npyContent } from "./npy_array.ts";
 import { ZipWriter } from "./zip_writer.ts";
@@ -25,12 +26,11 @@ function writeNpz(
 ): void {
   const target = withExtension(toPath(path), ".npz");
   if (
-    typeof arrays !== "object" || arrays === null || arrays instanceof NDArray
+    typeof arrays !== "object" || arrays === null || isArrayObject(arrays) ||
+    isRevoked(arrays)
   ) {
     throw new TypeError(
-      `Cannot save ${
-        arrays === null ? "null" : typeof arrays
-      }: expected a record of named arrays`,
+      `Cannot save ${describe(arrays)}: expected a record of named arrays`,
     );
   }
   const entries = Object.entries(arrays);

@@ -7,13 +7,9 @@
 
 import { dtype as toDType, type DTypeLike } from "../memmap/dtype.ts";
 import { NDArray } from "../memmap/ndarray.ts";
-import {
-  contiguousStrides,
-  formatShape,
-  normalizeShape,
-  shapeSize,
-} from "../memmap/shape.ts";
+import { contiguousStrides, formatShape, shapeSize } from "../memmap/shape.ts";
 import type { ArrayStorage } from "../memmap/storage.ts";
+import { describe, toOptions, toShape, toSize } from "../_args.ts";
 
 /** Options of `SharedMemory.ndarray()`. */
 export interface SharedArrayOptions<D extends DTypeLike = DTypeLike> {
@@ -44,38 +40,31 @@ export function arrayOver(
   name: string,
   options: SharedArrayOptions,
 ): NDArray {
-  if (typeof options !== "object" || options === null) {
+  const call = "view shared memory";
+  const o = toOptions(options, call);
+  const dtypeOption = o.dtype, offsetOption = o.offset;
+  const shapeOption = o.shape, orderOption = o.order;
+  const dt = toDType(dtypeOption === undefined ? "uint8" : dtypeOption);
+  const offset = offsetOption === undefined
+    ? 0
+    : toSize(offsetOption, call, "offset");
+  const order = orderOption === undefined ? "C" : orderOption;
+  if (order !== "C" && order !== "F") {
     throw new TypeError(
-      `Cannot view shared memory with options ${
-        String(options)
-      }: expected an object with dtype, shape, offset and order`,
+      `Cannot ${call} with order ${describe(order)}: order must be "C" or "F"`,
     );
   }
-  const dt = toDType(options.dtype ?? "uint8");
-  const offset = options.offset ?? 0;
-  if (typeof offset !== "number" || !Number.isSafeInteger(offset)) {
-    throw new TypeError(
-      `Cannot view shared memory at offset ${
-        String(offset)
-      }: offset must be an integer`,
-    );
-  }
+  const given = shapeOption === undefined || shapeOption === null
+    ? undefined
+    : toShape(shapeOption, call, dt.itemsize);
   const size = bytes.length;
-  if (offset < 0 || offset > size) {
+  if (offset > size) {
     throw new RangeError(
       `Cannot view shared memory "${name}" at offset ${offset}: offset must be within 0..${size}`,
     );
   }
-  const order = options.order ?? "C";
-  if (order !== "C" && order !== "F") {
-    throw new TypeError(
-      `Cannot view shared memory with order ${
-        JSON.stringify(order)
-      }: order must be "C" or "F"`,
-    );
-  }
   let shape: number[];
-  if (options.shape === undefined || options.shape === null) {
+  if (given === undefined) {
     const rest = size - offset;
     if (rest % dt.itemsize !== 0) {
       throw new RangeError(
@@ -84,7 +73,7 @@ export function arrayOver(
     }
     shape = [rest / dt.itemsize];
   } else {
-    shape = normalizeShape(options.shape);
+    shape = given;
   }
   const end = offset + shapeSize(shape) * dt.itemsize;
   if (end > size) {

@@ -11,6 +11,7 @@ import type { NDArray } from "../memmap/ndarray.ts";
 import type { DTypeLike } from "../memmap/dtype.ts";
 import type { NameOf } from "../memmap/types.ts";
 import { checkName, randomName } from "./name.ts";
+import { describe, isRevoked, toSize } from "../_args.ts";
 import { arrayOver, type SharedArrayOptions } from "./shared_array.ts";
 
 export type { SharedArrayOptions } from "./shared_array.ts";
@@ -37,33 +38,27 @@ function checkOptions(options: unknown): {
   create: boolean;
   size: number;
 } {
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || isRevoked(options)) {
     throw new TypeError(
       `Cannot open shared memory with options ${
-        String(options)
+        describe(options)
       }: expected an object with name, create and size`,
     );
   }
-  const { name, create = false, size = 0 } = options as SharedMemoryOptions;
+  const { name, create = false, size: sizeOption } =
+    options as SharedMemoryOptions;
+  const call = "open shared memory";
   if (typeof create !== "boolean") {
     throw new TypeError(
-      `Cannot use create ${String(create)}: expected a boolean`,
+      `Cannot ${call} with create ${
+        describe(create)
+      }: create must be a boolean`,
     );
   }
-  if (typeof size !== "number" || !Number.isInteger(size)) {
-    throw new TypeError(`Cannot use size ${String(size)}: expected an integer`);
-  }
-  if (create && size <= 0) {
+  const size = sizeOption === undefined ? 0 : toSize(sizeOption, call, "size");
+  if (create && size === 0) {
     throw new RangeError(
       `Cannot create a shared memory block of ${size} bytes: size must be positive`,
-    );
-  }
-  if (size < 0) {
-    throw new RangeError(`Cannot use size ${size}: size must not be negative`);
-  }
-  if (!Number.isSafeInteger(size)) {
-    throw new RangeError(
-      `Cannot create a shared memory block of ${size} bytes: size must be at most ${Number.MAX_SAFE_INTEGER}`,
     );
   }
   if (name === undefined && !create) {

@@ -8,35 +8,7 @@ import assert from "node:assert/strict";
 import { MAP_PRIVATE, MAP_SHARED, Mmap, PROT_READ } from "../../mod.ts";
 import { tempDir, writeFile } from "../test_util.ts";
 import { describe } from "../../src/_args.ts";
-
-/** Values that are not integers: TypeError wherever an integer is expected. */
-export const NOT_INTEGERS: readonly unknown[] = [
-  NaN,
-  1.5,
-  -0.5,
-  "3",
-  "abc",
-  true,
-  [3],
-  {},
-  Symbol("s"),
-  () => 3,
-  new Number(3),
-  Object(3n),
-];
-
-/** Integers (and infinities) that no numeric argument accepts: RangeError. */
-export const OUT_OF_RANGE: readonly unknown[] = [
-  2 ** 64,
-  2 ** 64 + 4096,
-  1e308,
-  Infinity,
-  -Infinity,
-  2 ** 53,
-  -(2 ** 53),
-  2n ** 64n,
-  -(2n ** 64n),
-];
+import { NOT_INTEGERS, OUT_OF_RANGE } from "../_hostile.ts";
 
 type Call = (m: Mmap, value: unknown) => unknown;
 

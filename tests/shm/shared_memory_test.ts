@@ -267,7 +267,8 @@ Deno.test("SharedMemory with create and a size of 0 or less throws RangeError", 
   );
   assert.throws(() => new SharedMemory({ name: "psm_00000000", size: -1 }), {
     name: "RangeError",
-    message: "Cannot use size -1: size must not be negative",
+    message:
+      "Cannot open shared memory with size -1: size must be within 0..9007199254740991",
   });
 });
 

@@ -14,9 +14,11 @@ import {
   type ArrayInput,
   empty,
   fromData,
-  NDArray,
+  isArrayObject,
+  type NDArray,
   scalarArray,
 } from "../ndarray.ts";
+import { describe, toOptions } from "../../_args.ts";
 import { isComplex } from "../nested.ts";
 import { broadcastShapes, formatShape } from "../shape.ts";
 import { isDetached, throwClosed, throwReadOnly } from "../storage.ts";
@@ -47,10 +49,7 @@ function weakKindOf(x: unknown): WeakKind | undefined {
 }
 
 function operand(x: unknown): Operand {
-  if (x instanceof NDArray) {
-    if (isDetached(x.storage)) throwClosed(x.storage);
-    return { array: x };
-  }
+  if (isArrayObject(x)) return { array: x };
   const weak = weakKindOf(x);
   if (weak !== undefined) return { weak, value: x };
   return {
@@ -70,10 +69,10 @@ function checkOut(
   shapes: readonly (readonly number[])[],
   result: DType,
 ): NDArray {
-  if (!(out instanceof NDArray)) {
+  if (!isArrayObject(out)) {
     throw new TypeError(
       `Cannot compute ${ufunc.name} into ${
-        String(out)
+        describe(out)
       }: out must be an NDArray`,
     );
   }
@@ -116,16 +115,15 @@ export function callUfunc(
   args: readonly (NDArray | ArrayInput)[],
   options: UfuncOptions | undefined,
 ): NDArray {
-  if (
-    options !== undefined && (typeof options !== "object" || options === null)
-  ) {
-    throw new TypeError(
-      `Cannot compute ${ufunc.name} with options ${
-        String(options)
-      }: expected an object like { out }`,
-    );
-  }
+  // Every argument is converted (its getters and traps run now) before any
+  // array's state is looked at.
+  const outOption = toOptions(options, `compute ${ufunc.name}`).out;
   const ops = args.map(operand);
+  for (const o of ops) {
+    if (o.array !== undefined && isDetached(o.array.storage)) {
+      throwClosed(o.array.storage);
+    }
+  }
   const first = ops.find((o) => o.array !== undefined)!.array!;
   const types = ops.map((o) =>
     o.array !== undefined ? o.array.dtype : weakType(o.weak, first.dtype)
@@ -136,9 +134,9 @@ export function callUfunc(
   );
   const result = nativeDType(signature[ufunc.nin]);
   const shapes = arrays.map((a) => a.shape);
-  const out = options?.out === undefined
+  const out = outOption === undefined
     ? empty(broadcastShapes(...shapes), result)
-    : checkOut(ufunc, options.out, shapes, result);
+    : checkOut(ufunc, outOption, shapes, result);
   execute(ufunc, signature, arrays, out);
   return out;
 }
