@@ -103,7 +103,7 @@ let isNDArray: (x: unknown) => x is NDArray;
  * ones in the middle).
  */
 const NOT_CLONEABLE = Symbol(
-  "Cannot post an NDArray to a Worker: post a memmap's filename and options and memmap() it there, or toTypedArray()",
+  "Cannot post an NDArray to a Worker: post a memmap's describe() and memmap() that there, or toTypedArray()",
 );
 
 /**
