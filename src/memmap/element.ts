@@ -371,13 +371,17 @@ export function copyRun(
     dst.ta !== null && src.ta !== null && sStride % 4 === 0 &&
     dStride % 4 === 0 && isz % 4 === 0
   ) {
-    const d32 = new Uint32Array(db.buffer, 0, db.buffer.byteLength >>> 2);
+    const d32 = new Uint32Array(
+      db.buffer,
+      0,
+      Math.floor(db.buffer.byteLength / 4),
+    );
     const s32 = d32.buffer === sb.buffer
       ? d32
-      : new Uint32Array(sb.buffer, 0, sb.buffer.byteLength >>> 2);
+      : new Uint32Array(sb.buffer, 0, Math.floor(sb.buffer.byteLength / 4));
     const w = isz >>> 2;
-    let di = (db.byteOffset + dOff) >>> 2;
-    let si = (sb.byteOffset + sOff) >>> 2;
+    let di = (db.byteOffset + dOff) / 4;
+    let si = (sb.byteOffset + sOff) / 4;
     const ds = dStride / 4, ss = sStride / 4;
     for (let k = 0; k < count; k++, di += ds, si += ss) {
       for (let b = 0; b < w; b++) d32[di + b] = s32[si + b];

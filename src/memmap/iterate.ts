@@ -33,6 +33,92 @@ export interface WalkOptions {
   window?: number;
   /** Item size of the first operand, for the end of its last run. */
   itemsize?: number;
+  /**
+   * Walk in square tiles of the inner axis and the axis another operand
+   * steps through fastest, when they differ (a transposed operand): each
+   * tile's elements stay in the caches. Only without windows, and only for
+   * operations where the order does not matter.
+   */
+  tile?: boolean;
+  /**
+   * Windows of the other operands (index `k - 1` for operand `k`), released
+   * and prepared as the first operand's are; used for operands the walk
+   * goes through in ascending memory order, ignored for the others.
+   */
+  others?: readonly (OperandWindows | undefined)[];
+}
+
+/** Release and read-ahead hooks of one operand (see {@linkcode WalkOptions}). */
+export interface OperandWindows {
+  /** Called with finished byte ranges, at least a window at a time. */
+  release?: (byteStart: number, byteLength: number) => void;
+  /** Called with the byte range of the next window before it is walked. */
+  prefetch?: (byteStart: number, byteLength: number) => void;
+  /** The operand's item size. */
+  itemsize: number;
+}
+
+/** The windows of one operand as a walk goes through it. */
+class Windows {
+  readonly #hooks: OperandWindows;
+  readonly #window: number;
+  readonly #limit: number;
+  #released: number;
+  #end: number;
+  #didRelease = false;
+
+  constructor(
+    hooks: OperandWindows,
+    window: number,
+    start: number,
+    span: number,
+  ) {
+    this.#hooks = hooks;
+    this.#window = window;
+    this.#released = this.#end = start;
+    this.#limit = start + span + hooks.itemsize;
+    hooks.prefetch?.(start, Math.min(window, this.#limit - start));
+  }
+
+  /** Notes a run from `first` with `count` elements `stride` bytes apart. */
+  advance(first: number, count: number, stride: number): void {
+    this.#end = first + (count - 1) * stride + this.#hooks.itemsize;
+    if (this.#end - this.#released < this.#window) return;
+    const { release, prefetch } = this.#hooks;
+    if (release !== undefined) {
+      release(this.#released, this.#end - this.#released);
+      this.#didRelease = true;
+    }
+    this.#released = this.#end;
+    prefetch?.(this.#end, Math.min(this.#window, this.#limit - this.#end));
+  }
+
+  /** Releases the last window (when earlier ones were released). */
+  finish(): void {
+    const release = this.#hooks.release;
+    if (
+      release !== undefined && this.#didRelease && this.#end > this.#released
+    ) {
+      release(this.#released, this.#end - this.#released);
+    }
+  }
+}
+
+/**
+ * Whether a walk over `dims` (outer to inner) visits operand `k` in
+ * ascending memory order.
+ */
+function ascending(
+  dims: readonly { n: number; s: number[] }[],
+  k: number,
+): boolean {
+  let inner = 0;
+  for (let d = dims.length - 1; d >= 0; d--) {
+    const s = dims[d].s[k];
+    if (s < 0 || (dims[d].n > 1 && s !== 0 && s < inner)) return false;
+    inner += (dims[d].n - 1) * s;
+  }
+  return true;
 }
 
 /** Default number of elements per run. */
@@ -83,49 +169,52 @@ export function walk(
   const nd = merged.length;
   const inner = merged[nd - 1];
   const outer = merged.slice(0, nd - 1);
-  // The bytes of the first operand the walk spans, from its lowest to its
-  // highest element.
-  let span = 0;
-  for (const d of merged) span += (d.n - 1) * Math.abs(d.s[0]);
-  const release = options.release;
-  const prefetch = options.prefetch;
-  const windowed = release !== undefined || prefetch !== undefined;
-  // When windowed, a run never spans more than one window of the first operand.
-  const step0 = Math.abs(inner.s[0]);
-  const maxRun = Math.max(
-    1,
-    Math.min(
-      options.maxRun ?? RUN,
-      windowed && step0 > 0
-        ? Math.floor((options.window ?? WINDOW) / step0)
-        : Infinity,
-    ),
-  );
+  // The windowed operands: the first (when it has hooks) and the others
+  // that the walk goes through in ascending memory order.
+  const window = options.window ?? WINDOW;
+  const windows: (Windows | undefined)[] = new Array(nops).fill(undefined);
+  const hooks: (OperandWindows | undefined)[] = [
+    options.release !== undefined || options.prefetch !== undefined
+      ? {
+        release: options.release,
+        prefetch: options.prefetch,
+        itemsize: options.itemsize ?? 1,
+      }
+      : undefined,
+    ...(options.others ?? []),
+  ];
+  let maxRun = options.maxRun ?? RUN;
+  for (let k = 0; k < nops; k++) {
+    const h = hooks[k];
+    if (h === undefined || !ascending(merged, k)) continue;
+    let span = 0;
+    for (const d of merged) span += (d.n - 1) * Math.abs(d.s[k]);
+    windows[k] = new Windows(h, window, base[k], span);
+    // A run never spans more than one window of a windowed operand.
+    const step = Math.abs(inner.s[k]);
+    if (step > 0) maxRun = Math.min(maxRun, Math.floor(window / step));
+  }
+  maxRun = Math.max(1, maxRun);
+  const windowed = windows.some((w) => w !== undefined);
+  if (options.tile && !windowed) {
+    const across = tileAxis(merged);
+    if (across >= 0) {
+      walkTiles(merged, across, base, fn);
+      return;
+    }
+  }
   const offs = base.slice();
   const innerStrides = inner.s.slice();
   const idx = new Array<number>(outer.length).fill(0);
   const cur = base.slice();
-  const window = options.window ?? WINDOW;
-  const isz = options.itemsize ?? 1;
-  let released = base[0];
-  let didRelease = false;
-  let end = base[0];
-  prefetch?.(base[0], Math.min(window, span + isz));
   for (;;) {
     for (let start = 0; start < inner.n; start += maxRun) {
       const count = Math.min(maxRun, inner.n - start);
       for (let k = 0; k < nops; k++) offs[k] = cur[k] + start * inner.s[k];
-      const first = offs[0];
       fn(offs, count, innerStrides);
       if (windowed) {
-        end = first + (count - 1) * innerStrides[0] + isz;
-        if (end - released >= window) {
-          if (release !== undefined) {
-            release(released, end - released);
-            didRelease = true;
-          }
-          released = end;
-          prefetch?.(end, Math.min(window, base[0] + span + isz - end));
+        for (let k = 0; k < nops; k++) {
+          windows[k]?.advance(cur[k] + start * inner.s[k], count, inner.s[k]);
         }
       }
     }
@@ -139,7 +228,69 @@ export function walk(
     }
     if (k < 0) break;
   }
-  if (release !== undefined && didRelease && end > released) {
-    release(released, end - released);
+  for (const w of windows) w?.finish();
+}
+
+/** Side of the square tiles of a tiled walk, in elements. */
+const TILE = 64;
+
+/**
+ * The axis (of `dims`, outer to inner) along which some operand other than
+ * the first steps through memory fastest, when that is not the inner axis
+ * and both are long enough to tile; else -1.
+ */
+function tileAxis(dims: readonly { n: number; s: number[] }[]): number {
+  const last = dims.length - 1;
+  if (last < 1 || dims[last].n < 2 * TILE) return -1;
+  for (let k = 1; k < dims[0].s.length; k++) {
+    let best = last;
+    for (let d = 0; d < last; d++) {
+      const s = Math.abs(dims[d].s[k]);
+      if (s !== 0 && dims[d].n >= 2 * TILE && s < Math.abs(dims[best].s[k])) {
+        best = d;
+      }
+    }
+    if (best !== last) return best;
+  }
+  return -1;
+}
+
+/** {@linkcode walk} in square tiles of the inner axis and axis `across`. */
+function walkTiles(
+  dims: readonly { n: number; s: number[] }[],
+  across: number,
+  base: number[],
+  fn: (offsets: number[], count: number, strides: number[]) => void,
+): void {
+  const nops = base.length;
+  const inner = dims[dims.length - 1];
+  const cross = dims[across];
+  const outer = dims.filter((_, d) => d !== across && d !== dims.length - 1);
+  const idx = new Array<number>(outer.length).fill(0);
+  const cur = base.slice();
+  const offs = base.slice();
+  const innerStrides = inner.s.slice();
+  for (;;) {
+    for (let jb = 0; jb < cross.n; jb += TILE) {
+      const jEnd = Math.min(cross.n, jb + TILE);
+      for (let ib = 0; ib < inner.n; ib += TILE) {
+        const count = Math.min(TILE, inner.n - ib);
+        for (let j = jb; j < jEnd; j++) {
+          for (let k = 0; k < nops; k++) {
+            offs[k] = cur[k] + j * cross.s[k] + ib * inner.s[k];
+          }
+          fn(offs, count, innerStrides);
+        }
+      }
+    }
+    let k = outer.length - 1;
+    for (; k >= 0; k--) {
+      idx[k]++;
+      for (let q = 0; q < nops; q++) cur[q] += outer[k].s[q];
+      if (idx[k] < outer[k].n) break;
+      for (let q = 0; q < nops; q++) cur[q] -= outer[k].s[q] * outer[k].n;
+      idx[k] = 0;
+    }
+    if (k < 0) break;
   }
 }

@@ -29,7 +29,7 @@ import {
   typedView,
   unitOf,
 } from "../element.ts";
-import { type Operand, RUN, walk } from "../iterate.ts";
+import { type Operand, type OperandWindows, RUN, walk } from "../iterate.ts";
 import { broadcastStrides } from "../shape.ts";
 import { releaseFor } from "../storage.ts";
 import { loopFor } from "./compile.ts";
@@ -56,6 +56,8 @@ interface Side {
   base: number;
   /** Whether the operand goes through a buffer (byte order or alignment). */
   buffered: boolean;
+  /** The bytes of the buffer (buffered operands). */
+  scratch: Uint8Array | null;
 }
 
 const wordViews = new WeakMap<ArrayBufferLike, Int32Array>();
@@ -64,7 +66,7 @@ const wordViews = new WeakMap<ArrayBufferLike, Int32Array>();
 function wordsOf(buffer: ArrayBufferLike): Int32Array {
   let w = wordViews.get(buffer);
   if (w === undefined || w.buffer !== buffer) {
-    w = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
+    w = new Int32Array(buffer, 0, Math.floor(buffer.byteLength / 4));
     wordViews.set(buffer, w);
   }
   return w;
@@ -86,6 +88,7 @@ function side(a: NDArray, shape: readonly number[], run: number): Side {
       words: kind.family === "int64" ? wordsOf(io.ta.buffer) : null,
       base: io.bytes.byteOffset,
       buffered: false,
+      scratch: null,
     };
   }
   const Ctor = typedCtor(a.dtype);
@@ -101,6 +104,7 @@ function side(a: NDArray, shape: readonly number[], run: number): Side {
     words: kind.family === "int64" ? wordsOf(ta.buffer) : null,
     base: 0,
     buffered: true,
+    scratch: new Uint8Array(ta.buffer),
   };
 }
 
@@ -135,17 +139,35 @@ function detachedCopy(a: NDArray): NDArray {
   return c;
 }
 
-/** Walk options that prepare and (for large walks) release the output's windows. */
-function windowing(out: NDArray, write: boolean) {
-  const storage = out.storage;
+/** An array's release and read-ahead hooks for a walk (memory maps only). */
+function hooksOf(a: NDArray, write: boolean): OperandWindows {
+  const storage = a.storage;
+  const [lo, hi] = extent(a);
   return {
-    memoryOrder: true,
-    release: releaseFor(storage, extent(out)[1] - extent(out)[0]),
+    release: releaseFor(storage, hi - lo),
     prefetch: storage.prefetch === undefined
       ? undefined
       : (start: number, length: number) =>
         storage.prefetch!(start, length, write),
-    itemsize: out.itemsize,
+    itemsize: a.itemsize,
+  };
+}
+
+/**
+ * Walk options that prepare the windows of the output (for writing) and of
+ * the inputs in other storage (for reading) before the walk reaches them,
+ * and release them behind it when the walk is large.
+ */
+function windowing(out: NDArray, inputs: readonly NDArray[] = []) {
+  return {
+    memoryOrder: true,
+    tile: true,
+    ...hooksOf(out, true),
+    others: inputs.map((a) =>
+      a.storage === out.storage || a.storage.prefetch === undefined
+        ? undefined
+        : hooksOf(a, false)
+    ),
   };
 }
 
@@ -200,8 +222,7 @@ export function execute(
       index = 0;
       step = stride === 0 ? 0 : parts;
       if (k < nin) {
-        const bytes = new Uint8Array(s.ta.buffer);
-        gatherBytes(s.io, off, stride, stride === 0 ? 1 : n, bytes);
+        gatherBytes(s.io, off, stride, stride === 0 ? 1 : n, s.scratch!);
       }
     }
     args[4 * k] = s.ta;
@@ -219,16 +240,10 @@ export function execute(
       place(o, nin, offs[0], strides[0], count);
       loop(count, ...args);
       if (o.buffered) {
-        scatterBytes(
-          o.io,
-          offs[0],
-          strides[0],
-          count,
-          new Uint8Array(o.ta.buffer),
-        );
+        scatterBytes(o.io, offs[0], strides[0], count, o.scratch!);
       }
     },
-    { ...windowing(out, true), maxRun: buffered ? run : Infinity },
+    { ...windowing(out, ins), maxRun: buffered ? run : Infinity },
   );
 }
 
@@ -295,18 +310,24 @@ function copyInto(dst: NDArray, src: NDArray): void {
     ],
     (offs, count, st) => {
       const [d, s] = offs;
+      const di = (dio.bytes.byteOffset + d) / unit;
+      const si = (sio.bytes.byteOffset + s) / unit;
+      if (aligned && st[1] === 0 && st[0] === isz && unit === isz) {
+        // One value over a contiguous run: the typed array's own fill, of
+        // the integer type of the item's size (the bits, as they are).
+        (dta as Int32Array).fill(sta[si] as number, di, di + count);
+        return;
+      }
       if ((st[0] === isz && (st[1] === isz || st[1] === 0)) || !aligned) {
         copyRun(dio, d, st[0], sio, s, st[1], count);
         return;
       }
-      const di = (dio.bytes.byteOffset + d) / unit;
-      const si = (sio.bytes.byteOffset + s) / unit;
       const ds = st[0] / unit, ss = st[1] / unit;
       for (let part = 0; part < isz / unit; part++) {
         loop(count, sta, sw, si + part, ss, dta, dw, di + part, ds);
       }
     },
-    { ...windowing(dst, true), maxRun: Infinity },
+    { ...windowing(dst, [src]), maxRun: Infinity },
   );
 }
 

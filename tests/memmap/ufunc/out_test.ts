@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { array, memmap, type NDArray } from "../../../mod.ts";
+import { array, frombuffer, memmap, type NDArray } from "../../../mod.ts";
 import { NO_NUMPY, numpy, tempDir } from "../_numpy.ts";
 
 /** The same arrays on both sides: built from these lists in NumPy and here. */
@@ -225,3 +225,66 @@ Deno.test("out= refuses read-only and closed memmaps", () => {
     Deno.errors.BadResource,
   );
 });
+
+Deno.test("walks over transposed operands large enough to go in tiles give every element", () => {
+  const [rows, cols] = [300, 203];
+  const a = array(Float64Array.from({ length: rows * cols }, (_, i) => i))
+    .reshape(rows, cols);
+  const t = a.T.copy();
+  assert.deepEqual(t.shape, [cols, rows]);
+  const b = array(Int32Array.from({ length: cols * rows }, (_, i) => -i))
+    .reshape(cols, rows);
+  const sum = a.T.add(b);
+  const into = array(new Float32Array(rows * cols)).reshape(rows, cols);
+  b.T.mul(2, { out: into });
+  for (let i = 0; i < cols; i += 7) {
+    for (let j = 0; j < rows; j += 3) {
+      assert.equal(t.get(i, j), j * cols + i);
+      assert.equal(sum.get(i, j), j * cols + i - (i * rows + j));
+      assert.equal(into.get(j, i), -2 * (i * rows + j) + 0);
+    }
+  }
+  assert.equal(t.get(cols - 1, rows - 1), rows * cols - 1);
+  assert.equal(t.sum(), a.sum());
+});
+
+Deno.test("same-type copies, fills and broadcasts move bits: NaN payloads and -0 survive", () => {
+  const patterns: [string, number[]][] = [
+    ["float16", [0x01, 0x7c]], // a signalling NaN
+    ["float32", [0x01, 0x00, 0x80, 0x7f]], // a signalling NaN
+    ["float64", [1, 2, 3, 4, 5, 6, 0xf0, 0x7f]], // a signalling NaN with payload
+    ["float64", [0, 0, 0, 0, 0, 0, 0, 0x80]], // -0
+    ["complex128", [1, 2, 3, 4, 5, 6, 0xf0, 0x7f, 0, 0, 0, 0, 0, 0, 0, 0x80]],
+    [">f8", [0x7f, 0xf0, 6, 5, 4, 3, 2, 1]],
+  ];
+  for (const [dtype, bytes] of patterns) {
+    const one = frombufferOf(bytes, dtype);
+    const size = bytes.length;
+    const check = (x: NDArray, what: string) => {
+      const c = x.copy();
+      const got = c.storage.bytes.subarray(
+        c.byteOffset,
+        c.byteOffset + c.nbytes,
+      );
+      for (let i = 0; i < x.size; i++) {
+        assert.deepEqual(
+          [...got.subarray(i * size, (i + 1) * size)],
+          bytes,
+          `${dtype} ${what}`,
+        );
+      }
+    };
+    const filled = one.reshape(1, 1).astype(dtype).reshape(1);
+    const big = array(new Uint8Array(size * 300)).astype("uint8");
+    const target = frombufferOf([...big.toTypedArray()], dtype);
+    target.assign(filled); // broadcast over a contiguous run
+    check(target, "broadcast");
+    const strided = target.slice("::3").copy(); // strided same-type copy
+    check(strided, "strided copy");
+    check(target.reshape(10, 30).T.copy(), "transposed copy");
+  }
+});
+
+function frombufferOf(bytes: number[], dtype: string): NDArray {
+  return frombuffer(new Uint8Array(bytes), { dtype });
+}
