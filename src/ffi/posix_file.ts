@@ -217,15 +217,15 @@ export function fstat(
 }
 
 /**
- * What kind of handle a descriptor makes: regular files and devices are
- * mapped; anything else is refused (a directory as `EISDIR`, the rest as
+ * What kind of handle a descriptor makes: regular files, block devices and
+ * character devices are mapped; anything else is refused (a directory as `EISDIR`, the rest as
  * `ENODEV`, what `mmap` says of them).
  */
 function kindOf(type: string, path: string): "file" | "device" {
-  if (type === "file") return "file";
-  if (type === "a character device" || type === "a block device") {
-    return "device";
-  }
+  // A block device has a size, past which its pages fault as a file's do:
+  // it is treated as a file (that cannot be resized).
+  if (type === "file" || type === "a block device") return "file";
+  if (type === "a character device") return "device";
   if (type === "a directory") {
     throw osError("open", "EISDIR", "Is a directory", path);
   }
@@ -400,6 +400,7 @@ export function openFile(path: string, options: OpenOptions): PosixFile {
 function adopt(fd: number, path: string, shared = false): PosixFile {
   let kind: "file" | "device";
   let size: number;
+  let regular: boolean;
   try {
     // Claimed whole before its size is read: no handle of this library can
     // cut it from here on, so the size stays true (it may only grow).
@@ -413,6 +414,7 @@ function adopt(fd: number, path: string, shared = false): PosixFile {
     const stat = fstat(fd, path);
     kind = kindOf(stat.type, path);
     size = stat.size;
+    regular = stat.type === "file";
     if (kind === "device") setLock(fd, "unlock", 0, Infinity);
   } catch (error) {
     libc().close(fd);
@@ -420,7 +422,8 @@ function adopt(fd: number, path: string, shared = false): PosixFile {
   }
   const file = new PosixFile(fd, path, kind, shared);
   file.exact = kind === "file";
-  file.openedSize = size;
+  // (fstat gives a block device's size as 0: lseek tells it.)
+  if (regular) file.openedSize = size;
   return file;
 }
 
