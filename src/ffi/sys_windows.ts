@@ -132,6 +132,11 @@ class WinShared implements FileHandle {
 interface ViewRecord {
   view: bigint;
   section: bigint;
+  /**
+   * Whether a buffer over the view was ever made: it may have been moved
+   * away by a transfer, so the view must then stay mapped.
+   */
+  exposed: boolean;
 }
 
 /**
@@ -150,6 +155,7 @@ class WinMapping implements Mapping {
   section: bigint;
   #backstop: FinalizationRegistry<ViewRecord>;
   #memory: MappedBuffer;
+  #exposed = false;
 
   constructor(
     request: MapRequest,
@@ -164,15 +170,16 @@ class WinMapping implements Mapping {
     this.delta = delta;
     this.section = section;
     this.#backstop = backstop;
-    this.#memory = new MappedBuffer(
-      this,
-      () =>
-        this.view === 0n ? null : Deno.UnsafePointerView.getArrayBuffer(
-          Deno.UnsafePointer.create(this.view)!,
-          this.length,
-          this.delta,
-        ),
-    );
+    this.#memory = new MappedBuffer(this, () => {
+      if (this.view === 0n) return null;
+      this.#exposed = true;
+      if (this.#record) this.#record.exposed = true;
+      return Deno.UnsafePointerView.getArrayBuffer(
+        Deno.UnsafePointer.create(this.view)!,
+        this.length,
+        this.delta,
+      );
+    });
     this.#track();
   }
 
@@ -186,13 +193,15 @@ class WinMapping implements Mapping {
 
   #track(): void {
     if (this.view !== 0n) {
-      this.#backstop.register(
-        this,
-        { view: this.view, section: this.section },
-        this,
-      );
+      const record = { view: this.view, section: this.section, exposed: false };
+      this.#record = record;
+      record.exposed = this.#exposed;
+      this.#backstop.register(this, record, this);
     }
   }
+
+  /** The backstop's record of the current view. */
+  #record: ViewRecord | undefined;
 
   /**
    * Detaches the buffer so that no view can reach the memory any more.
@@ -284,11 +293,17 @@ export function createWindowsSys(
   // Backstops for mappings and handles nobody closed. A mapping is
   // registered on itself, and its buffer holds it: any view still held keeps
   // the buffer, so the mapping, so the memory alive.
-  const views = new FinalizationRegistry<ViewRecord>(({ view, section }) => {
-    const k = load();
-    k.UnmapViewOfFile(view);
-    k.CloseHandle(pointer(section));
-  });
+  // A view whose buffer was ever made stays mapped: a buffer moved away by
+  // a transfer may still point at it, and nothing tells once its owner is
+  // collected (POSIX puts zero pages in its place; Windows cannot replace a
+  // view in place). Its mapping object's handle is closed either way.
+  const views = new FinalizationRegistry<ViewRecord>(
+    ({ view, section, exposed }) => {
+      const k = load();
+      if (!exposed) k.UnmapViewOfFile(view);
+      k.CloseHandle(pointer(section));
+    },
+  );
   const handles = new FinalizationRegistry<bigint>((handle) => {
     load().CloseHandle(pointer(handle));
   });
