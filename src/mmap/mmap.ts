@@ -425,7 +425,13 @@ export class Mmap implements Disposable, Iterable<number> {
       return Mmap.#mapFile(file, lengthFor, offset, layout, how.overwrite);
     } catch (error) {
       sys.close(file);
-      if (created) Deno.removeSync(filename);
+      if (created) {
+        try {
+          Deno.removeSync(filename);
+        } catch {
+          // Gone already; the error to report is the first one.
+        }
+      }
       throw error;
     }
   }
