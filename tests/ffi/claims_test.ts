@@ -219,3 +219,26 @@ Deno.test(
     assert.deepEqual(JSON.parse(result.stdout), ["EBUSY", "EBUSY", 7, 1]);
   },
 );
+
+Deno.test(
+  "a map at an offset claims only its bytes, and close lets go of them",
+  linuxOnly,
+  () => {
+    using dir = tempDir();
+    const path = `${dir.path}/offset.bin`;
+    Deno.writeFileSync(path, new Uint8Array(16384).fill(7));
+    const middle = Mmap.open(path, {
+      access: "read",
+      offset: 4096,
+      length: 4096,
+    });
+    using whole = Mmap.open(path);
+    whole.resize(8192); // cuts [8192, 16384): not the middle map's bytes
+    assert.throws(() => whole.resize(6000), Deno.errors.Busy);
+    assert.throws(() => whole.resize(100), Deno.errors.Busy);
+    assert.equal(middle.get(0), 7);
+    middle.close(); // its descriptor's locks go with it
+    whole.resize(100);
+    assert.equal(Deno.statSync(path).size, 100);
+  },
+);
