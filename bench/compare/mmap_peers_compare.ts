@@ -11,7 +11,8 @@
 
 import { Mmap } from "../../mod.ts";
 import type { Workload } from "./run.ts";
-import type { PeerWorkload } from "./peers.ts";
+import type { PeerWorkload, Timing } from "./peers.ts";
+import { cpuUsage } from "node:process";
 
 const MiB = 1 << 20;
 /** 13 bytes on the last line of each text file. */
@@ -90,10 +91,15 @@ function mapOf(path: string): Mmap {
   return m;
 }
 
-function time(run: () => void): number {
-  const start = performance.now();
+function time(run: () => void): Timing {
+  const wall = performance.now();
+  const cpu = cpuUsage();
   run();
-  return performance.now() - start;
+  const used = cpuUsage(cpu);
+  return {
+    wall: performance.now() - wall,
+    cpu: (used.user + used.system) / 1000,
+  };
 }
 
 function offsets(size: number): number[] {
@@ -123,7 +129,7 @@ const NODE_READ = (file: string) => `
 const b = require("fs").readFileSync(DIR + "/${file}");
 `;
 const JS_TIME = `
-function time(f) { const t = performance.now(); f(); return performance.now() - t; }
+function time(f) { start(); f(); report(); }
 `;
 
 function findRow(
@@ -147,13 +153,13 @@ function findRow(
     },
     peers: {
       python: `${PY_MAP(file)}
-t = time.perf_counter()
+start()
 assert m.${call}(b"${needle}") >= 0
-print((time.perf_counter() - t) * 1000)`,
+report()`,
       bun: `${BUN_MAP(file)}${JS_TIME}
-console.log(time(() => { if (b.${js}("${needle}") < 0) throw 1; }));`,
+time((() => { if (b.${js}("${needle}") < 0) throw 1; }));`,
       node: `${NODE_READ(file)}${JS_TIME}
-console.log(time(() => { if (b.${js}("${needle}") < 0) throw 1; }));`,
+time((() => { if (b.${js}("${needle}") < 0) throw 1; }));`,
       c: [call, `DIR/${file}`, needle],
     },
   };
@@ -187,13 +193,13 @@ while (p < len) {
     },
     peers: {
       python: `${PY_MAP(file)}
-t = time.perf_counter()
+start()
 n = 0
 while m.readline():
     n += 1
-print((time.perf_counter() - t) * 1000)`,
-      bun: `${BUN_MAP(file)}${JS_TIME}console.log(time(() => {${loop}}));`,
-      node: `${NODE_READ(file)}${JS_TIME}console.log(time(() => {${loop}}));`,
+report()`,
+      bun: `${BUN_MAP(file)}${JS_TIME}time((() => {${loop}}));`,
+      node: `${NODE_READ(file)}${JS_TIME}time((() => {${loop}}));`,
       c: ["lines", `DIR/${file}`],
     },
   };
@@ -244,15 +250,15 @@ export const peerWorkloads: PeerWorkload[] = [
     },
     peers: {
       python: `${PY_MAP("small.txt")}
-t = time.perf_counter()
+start()
 s = 0
 for i in range(${SMALL_FINDS}):
     s += m.find(b"${NEEDLE}", 0)
-print((time.perf_counter() - t) * 1000)`,
+report()`,
       bun: `${BUN_MAP("small.txt")}${JS_TIME}
-console.log(time(() => { let s = 0; for (let i = 0; i < ${SMALL_FINDS}; i++) s += b.indexOf("${NEEDLE}"); if (s < 0) throw 1; }));`,
+time((() => { let s = 0; for (let i = 0; i < ${SMALL_FINDS}; i++) s += b.indexOf("${NEEDLE}"); if (s < 0) throw 1; }));`,
       node: `${NODE_READ("small.txt")}${JS_TIME}
-console.log(time(() => { let s = 0; for (let i = 0; i < ${SMALL_FINDS}; i++) s += b.indexOf("${NEEDLE}"); if (s < 0) throw 1; }));`,
+time((() => { let s = 0; for (let i = 0; i < ${SMALL_FINDS}; i++) s += b.indexOf("${NEEDLE}"); if (s < 0) throw 1; }));`,
       c: ["findsmall", "DIR/small.txt", NEEDLE, String(SMALL_FINDS)],
     },
   },
@@ -293,16 +299,16 @@ offs = []
 for i in range(${READS}):
     seed = (seed * 1103515245 + 12345) % 2147483648
     offs.append(int((seed / 2147483648) * (len(m) - ${READ_SIZE})))
-t = time.perf_counter()
+start()
 total = 0
 for o in offs:
     total += m[o:o + ${READ_SIZE}][0]
-print((time.perf_counter() - t) * 1000)`,
+report()`,
       bun: `${BUN_MAP("text50.txt")}${JS_OFFSETS}${JS_TIME}
-console.log(time(() => { let t = 0; for (const o of offs) t += b.slice(o, o + ${READ_SIZE})[0]; if (t < 0) throw 1; }));`,
+time((() => { let t = 0; for (const o of offs) t += b.slice(o, o + ${READ_SIZE})[0]; if (t < 0) throw 1; }));`,
       node: `${NODE_READ("text50.txt")}${JS_OFFSETS}${JS_TIME}
 const slice = Uint8Array.prototype.slice;
-console.log(time(() => { let t = 0; for (const o of offs) t += slice.call(b, o, o + ${READ_SIZE})[0]; if (t < 0) throw 1; }));`,
+time((() => { let t = 0; for (const o of offs) t += slice.call(b, o, o + ${READ_SIZE})[0]; if (t < 0) throw 1; }));`,
       c: ["slices", "DIR/text50.txt", String(READS), String(READ_SIZE)],
     },
   },
@@ -323,12 +329,12 @@ console.log(time(() => { let t = 0; for (const o of offs) t += slice.call(b, o, 
     peers: {
       python: `
 path = DIR + "/small.txt"
-t = time.perf_counter()
+start()
 for i in range(${OPENS}):
     with open(path, "rb") as f:
         m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         m.close()
-print((time.perf_counter() - t) * 1000)`,
+report()`,
       c: ["openclose", "DIR/small.txt", String(OPENS)],
     },
   },

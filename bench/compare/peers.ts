@@ -2,8 +2,10 @@
  * Rows against several peers at once (Python, Bun, Node, C): each round runs
  * every side once, in an order that rotates from round to round, and a side's
  * figure is the median of its rounds. Peers run as processes of their own
- * and print one run's milliseconds; a peer that is not installed (no `bun`,
- * `node` or C compiler) is shown as "-".
+ * and print one run's milliseconds, wall-clock then CPU time (user + system
+ * of the whole process); a peer that is not installed (no `bun`, `node` or C
+ * compiler) is shown as "-". CPU time is shown too because on a shared
+ * machine wall-clock time includes waiting for a core.
  *
  * Bun: `$BUN`, else `bun` on the PATH, else `npx -y bun@1.4.4`.
  *
@@ -13,6 +15,12 @@
 /** The languages a peer side is written in. */
 export type PeerKind = "python" | "bun" | "node" | "c";
 
+/** One run's milliseconds: wall-clock and CPU time (user + system, all threads). */
+export interface Timing {
+  wall: number;
+  cpu: number;
+}
+
 /** One row measured against peers. */
 export interface PeerWorkload {
   /** Row label. */
@@ -21,12 +29,12 @@ export interface PeerWorkload {
   target?: string;
   /** Makes the data files in `dir`; run once. */
   setup?(dir: string): void | Promise<void>;
-  /** Our side: milliseconds of one run (extra sides of ours may follow). */
-  deno: Record<string, (dir: string) => number | Promise<number>>;
+  /** Our side: the timing of one run (extra sides of ours may follow). */
+  deno: Record<string, (dir: string) => Timing | Promise<Timing>>;
   /**
    * The peers' sides: a Python or JavaScript script body with `DIR` defined
-   * that prints one run's milliseconds, or the arguments of the C program
-   * (`c/mmap_peers.c`) with `DIR` replaced.
+   * that times its work with `start()` and `report()`, or the arguments of
+   * the C program (`c/mmap_peers.c`) with `DIR` replaced.
    */
   peers: Partial<Record<PeerKind, string | string[]>>;
   /** Rounds (median kept); default 5. */
@@ -84,16 +92,30 @@ async function findRunners(work: string): Promise<Runners> {
   return runners;
 }
 
-/** The lines the peers' programs begin with. */
-const PYTHON_PRELUDE = "import mmap, os, sys, time\nDIR = sys.argv[1]\n";
-const JS_PRELUDE = "const DIR = process.argv[2];\n";
+/** The lines the peers' programs begin with: DIR, start() and report(). */
+const PYTHON_PRELUDE = `import mmap, os, sys, time
+DIR = sys.argv[1]
+def start():
+    global wall0, cpu0
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+def report():
+    print((time.perf_counter() - wall0) * 1000, (time.process_time() - cpu0) * 1000)
+`;
+const JS_PRELUDE = `const DIR = process.argv[2];
+let wall0, cpu0;
+function start() { wall0 = performance.now(); cpu0 = process.cpuUsage(); }
+function report() {
+  const cpu = process.cpuUsage(cpu0);
+  console.log(performance.now() - wall0, (cpu.user + cpu.system) / 1000);
+}
+`;
 
 async function runPeer(
   kind: PeerKind,
   code: string | string[],
   dir: string,
   work: string,
-): Promise<number | undefined> {
+): Promise<Timing | undefined> {
   const r = await findRunners(work);
   let text: string;
   if (kind === "python") {
@@ -109,8 +131,8 @@ async function runPeer(
     Deno.writeTextFileSync(file, JS_PRELUDE + code);
     text = await run(cmd[0], [...cmd.slice(1), file, dir]);
   }
-  const lines = text.split("\n");
-  return Number(lines[lines.length - 1]);
+  const [wall, cpu] = text.split("\n").at(-1)!.split(" ").map(Number);
+  return { wall, cpu };
 }
 
 function median(values: number[]): number {
@@ -126,8 +148,8 @@ export const PEERS: PeerKind[] = ["python", "bun", "node", "c"];
 export interface PeerRow {
   name: string;
   target?: string;
-  ours: Record<string, number>;
-  peers: Partial<Record<PeerKind, number>>;
+  ours: Record<string, Timing>;
+  peers: Partial<Record<PeerKind, Timing>>;
 }
 
 /**
@@ -144,7 +166,7 @@ export async function measure(
   work: string,
 ): Promise<PeerRow> {
   await w.setup?.(dir);
-  type Side = { key: string; go: () => Promise<number | undefined> };
+  type Side = { key: string; go: () => Promise<Timing | undefined> };
   const sides: Side[] = [
     ...Object.entries(w.deno).map(([key, f]) => ({
       key: `deno:${key}`,
@@ -155,28 +177,33 @@ export async function measure(
       go: () => runPeer(k, w.peers[k]!, dir, work),
     })),
   ];
-  const times = new Map<string, number[]>();
+  const times = new Map<string, Timing[]>();
   const rounds = w.rounds ?? 5;
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < sides.length; i++) {
       const side = sides[(i + round) % sides.length];
-      const ms = await side.go();
-      if (ms === undefined || !Number.isFinite(ms)) continue;
+      const t = await side.go();
+      if (t === undefined || !Number.isFinite(t.wall)) continue;
       if (!times.has(side.key)) times.set(side.key, []);
-      times.get(side.key)!.push(ms);
+      times.get(side.key)!.push(t);
     }
   }
   const row: PeerRow = { name: w.name, target: w.target, ours: {}, peers: {} };
   for (const [key, list] of times) {
-    if (key.startsWith("deno:")) row.ours[key.slice(5)] = median(list);
-    else row.peers[key as PeerKind] = median(list);
+    const t = {
+      wall: median(list.map((x) => x.wall)),
+      cpu: median(list.map((x) => x.cpu)),
+    };
+    if (key.startsWith("deno:")) row.ours[key.slice(5)] = t;
+    else row.peers[key as PeerKind] = t;
   }
   return row;
 }
 
 /**
- * The table of rows: our time(s), each peer's time and its ratio to our
- * first side (peer time / ours: above 1 means we are faster).
+ * The table of rows: our time(s), each peer's time and its ratios to our
+ * first side, wall-clock and CPU time (peer time / ours: above 1 means we
+ * are faster).
  *
  * @param rows The rows.
  * @param fmt Formats milliseconds.
@@ -192,13 +219,19 @@ export function peerTable(
   ];
   for (const row of rows) {
     const keys = Object.keys(row.ours);
-    const ours = keys.map((k) =>
-      keys.length > 1 ? `${k}: ${fmt(row.ours[k])}` : fmt(row.ours[k])
-    ).join("<br>");
+    const ours = keys.map((k) => {
+      const t = row.ours[k];
+      const text = `${fmt(t.wall)} (cpu ${fmt(t.cpu)})`;
+      return keys.length > 1 ? `${k}: ${text}` : text;
+    }).join("<br>");
     const base = row.ours[keys[0]];
     const cells = PEERS.map((k) => {
-      const ms = row.peers[k];
-      return ms === undefined ? "-" : `${fmt(ms)} (${(ms / base).toFixed(2)}x)`;
+      const t = row.peers[k];
+      return t === undefined
+        ? "-"
+        : `${fmt(t.wall)} (${(t.wall / base.wall).toFixed(2)}x; cpu ${
+          (t.cpu / base.cpu).toFixed(2)
+        }x)`;
     });
     out.push(
       `| ${row.name} | ${ours} | ${cells.join(" | ")} | ${row.target ?? ""} |`,

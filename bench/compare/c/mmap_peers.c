@@ -2,7 +2,8 @@
  * The C side of the Mmap peer rows of `deno task compare` (see
  * ../mmap_peers.ts): each command maps a file (or opens and closes one many
  * times), does one workload, and prints its milliseconds. Built at run time
- * with `cc -O2`; the rows are skipped where there is no C compiler.
+ * with `cc -O2`; the rows are skipped where there is no C compiler. Each run
+ * prints its wall-clock and CPU milliseconds.
  *
  *   find FILE NEEDLE        memchr for the first byte + memcmp, on an open map
  *   memmem FILE NEEDLE      glibc memmem, on an open map
@@ -22,10 +23,24 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_ms(void) {
+static double clock_ms(clockid_t clock) {
   struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
+  clock_gettime(clock, &t);
   return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static double wall0, cpu0;
+
+/** Starts the clocks. */
+static void start(void) {
+  wall0 = clock_ms(CLOCK_MONOTONIC);
+  cpu0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+}
+
+/** Prints the milliseconds since start(): wall clock, then CPU time. */
+static void report(void) {
+  printf("%f %f\n", clock_ms(CLOCK_MONOTONIC) - wall0,
+         clock_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu0);
 }
 
 static unsigned char *map_file(const char *path, size_t *size) {
@@ -71,7 +86,7 @@ int main(int argc, char **argv) {
   volatile long sink = 0;
   if (strcmp(cmd, "openclose") == 0) {
     long count = atol(argv[3]);
-    double t = now_ms();
+    start();
     for (long i = 0; i < count; i++) {
       int fd = open(path, O_RDONLY | O_CLOEXEC);
       struct stat st;
@@ -80,7 +95,7 @@ int main(int argc, char **argv) {
       munmap(p, (size_t)st.st_size);
       close(fd);
     }
-    printf("%f\n", now_ms() - t);
+    report();
     return 0;
   }
   unsigned char *hay = map_file(path, &size);
@@ -90,26 +105,25 @@ int main(int argc, char **argv) {
     int which = cmd[0] == 'f' ? 0 : cmd[0] == 'm' ? 1 : 2;
     /* an open map: its pages are mapped by a first search, as ours are */
     for (int round = 0; round < 2; round++) {
-      double t = now_ms();
+      start();
       long r = which == 0 ? find(hay, size, needle, n)
         : which == 1 ? (long)((unsigned char *)memmem(hay, size, needle, n) - hay)
         : rfind(hay, size, needle, n);
-      double ms = now_ms() - t;
       if (r < 0) { fprintf(stderr, "not found\n"); return 1; }
       sink += r;
-      if (round == 1) printf("%f\n", ms);
+      if (round == 1) report();
     }
   } else if (strcmp(cmd, "findsmall") == 0) {
     const char *needle = argv[3];
     long count = atol(argv[4]);
     size_t n = strlen(needle);
-    double t = now_ms();
+    start();
     for (long i = 0; i < count; i++) sink += find(hay, size, needle, n);
-    printf("%f\n", now_ms() - t);
+    report();
   } else if (strcmp(cmd, "lines") == 0) {
     /* a first pass maps the pages, as Python's and ours are by the warm-up */
     for (int round = 0; round < 2; round++) {
-      double t = now_ms();
+      start();
       const unsigned char *p = hay, *end = hay + size;
       long lines = 0;
       while (p < end) {
@@ -118,7 +132,7 @@ int main(int argc, char **argv) {
         lines++;
       }
       sink += lines;
-      if (round == 1) printf("%f\n", now_ms() - t);
+      if (round == 1) report();
     }
   } else if (strcmp(cmd, "slices") == 0) {
     long count = atol(argv[3]);
@@ -130,14 +144,14 @@ int main(int argc, char **argv) {
       offs[i] = (long)((double)seed / 2147483648.0 * (double)(size - n));
     }
     for (int round = 0; round < 2; round++) {
-      double t = now_ms();
+      start();
       for (long i = 0; i < count; i++) {
         unsigned char *copy = malloc(n);
         memcpy(copy, hay + offs[i], n);
         sink += copy[0];
         free(copy);
       }
-      if (round == 1) printf("%f\n", now_ms() - t);
+      if (round == 1) report();
     }
   } else {
     return 2;
