@@ -739,7 +739,7 @@ export class Mmap implements Disposable, Iterable<number> {
     if (n <= 32) {
       for (let i = 0; i < n; i++) target[i] = bytes[from + i];
     } else {
-      target.set(bytes.subarray(from, from + n));
+      target.set(new Uint8Array(bytes.buffer, from, n));
     }
     if (at === undefined) this.#pos = from + n;
     return n;
