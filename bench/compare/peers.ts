@@ -29,12 +29,19 @@ export interface PeerWorkload {
   target?: string;
   /** Makes the data files in `dir`; run once. */
   setup?(dir: string): void | Promise<void>;
-  /** Our side: the timing of one run (extra sides of ours may follow). */
-  deno: Record<string, (dir: string) => Timing | Promise<Timing>>;
+  /**
+   * Our side: the timing of one run, or its wall-clock milliseconds alone
+   * (extra sides of ours may follow).
+   */
+  deno: Record<
+    string,
+    (dir: string) => Timing | number | Promise<Timing | number>
+  >;
   /**
    * The peers' sides: a Python or JavaScript script body with `DIR` defined
-   * that times its work with `start()` and `report()`, or the arguments of
-   * the C program (`c/mmap_peers.c`) with `DIR` replaced.
+   * that times its work with `start()` and `report()` (or prints its
+   * wall-clock milliseconds alone), or the arguments of the C program
+   * (`c/mmap_peers.c`) with `DIR` replaced.
    */
   peers: Partial<Record<PeerKind, string | string[]>>;
   /** Rounds (median kept); default 5. */
@@ -131,7 +138,7 @@ async function runPeer(
     Deno.writeTextFileSync(file, JS_PRELUDE + code);
     text = await run(cmd[0], [...cmd.slice(1), file, dir]);
   }
-  const [wall, cpu] = text.split("\n").at(-1)!.split(" ").map(Number);
+  const [wall, cpu = NaN] = text.split("\n").at(-1)!.split(" ").map(Number);
   return { wall, cpu };
 }
 
@@ -170,7 +177,10 @@ export async function measure(
   const sides: Side[] = [
     ...Object.entries(w.deno).map(([key, f]) => ({
       key: `deno:${key}`,
-      go: async () => await f(dir),
+      go: async () => {
+        const t = await f(dir);
+        return typeof t === "number" ? { wall: t, cpu: NaN } : t;
+      },
     })),
     ...PEERS.filter((k) => w.peers[k] !== undefined).map((k) => ({
       key: k,
@@ -221,7 +231,9 @@ export function peerTable(
     const keys = Object.keys(row.ours);
     const ours = keys.map((k) => {
       const t = row.ours[k];
-      const text = `${fmt(t.wall)} (cpu ${fmt(t.cpu)})`;
+      const text = Number.isNaN(t.cpu)
+        ? fmt(t.wall)
+        : `${fmt(t.wall)} (cpu ${fmt(t.cpu)})`;
       return keys.length > 1 ? `${k}: ${text}` : text;
     }).join("<br>");
     const base = row.ours[keys[0]];
