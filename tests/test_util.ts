@@ -185,3 +185,10 @@ export const OS_NAMES: {
     notFound: "ERROR_FILE_NOT_FOUND",
   }
   : { openFile: "open", openShared: "shm_open", notFound: "ENOENT" };
+
+/**
+ * Whether a test may start another Deno (`Deno.execPath()`): not under
+ * qemu-user, which cannot start an arm64 program from inside one without
+ * binfmt_misc. Such tests are skipped there, and run everywhere else.
+ */
+export const CAN_SPAWN_DENO: boolean = EMULATOR !== "qemu-user";

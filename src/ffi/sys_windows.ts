@@ -1,13 +1,15 @@
 /**
- * The Windows backend of {@linkcode Sys}, on kernel32. **Untested on
- * Windows**: CI runs it on Linux against a TypeScript model of kernel32
- * (tests/ffi/fake_kernel32.ts) that enforces the documented rules.
+ * The Windows backend of {@linkcode Sys}, on kernel32. CI runs the test
+ * suite on it with `deno.exe` under Wine 10 (.ci/wine.sh), and on Linux
+ * against a TypeScript model of kernel32 (tests/ffi/fake_kernel32.ts) that
+ * enforces the documented rules Wine is lenient about.
  *
  * How the Win32 file-mapping model meets the seam:
  *
  * - Files are opened with `CreateFileW`, sharing read, write and delete, so
  *   the library locks nobody out (a mapped file still cannot be deleted:
- *   Windows refuses while a view exists).
+ *   Windows refuses while a view exists). A directory, which `CreateFileW`
+ *   refuses with `ERROR_ACCESS_DENIED`, is reported as `EISDIR`.
  * - Each {@linkcode Mapping} owns one file mapping object
  *   (`CreateFileMappingW`) and one view (`MapViewOfFile`). Views start at
  *   multiples of the allocation granularity (64 KiB); a request at any other
