@@ -48,9 +48,11 @@ qemu eval 'console.log(`arm64: ${Deno.build.arch}, Deno ${Deno.version.deno}`)' 
   not_run "the arm64 Deno does not start under qemu-aarch64-static"
 
 # What runs by default: every file that maps at page-size-dependent offsets
-# (tests/mmap, memmap's offsets and windows), and the reductions that
-# overlay file pages onto WebAssembly memory at page-aligned places.
-OVERLAYS="/read the file in place|failed overlay|line by line in place|rows in place/"
+# (tests/mmap, memmap's offsets and windows), and the whole-array reductions
+# that overlay file pages onto WebAssembly memory at page-aligned places (the
+# other overlay tests take 10+ minutes under qemu: left out to keep CI
+# within 30 minutes).
+OVERLAYS="/read the file in place|failed overlay/"
 if [ $# -eq 0 ]; then
   set -- tests/mmap tests/memmap/memmap_test.ts \
     "tests/memmap/in_place_reduce_test.ts::$OVERLAYS"
@@ -78,7 +80,7 @@ for entry in "${files[@]}"; do
   filter=()
   [ "$entry" = "$file" ] || filter=(--filter "${entry#*::}")
   # The type check runs natively; here the code only runs.
-  timeout 15m bash -c "$(declare -f qemu); PAGE=$PAGE PREFIX=$PREFIX DIR=$DIR; qemu test -A --no-check \"\$@\"" \
+  timeout 10m bash -c "$(declare -f qemu); PAGE=$PAGE PREFIX=$PREFIX DIR=$DIR; qemu test -A --no-check \"\$@\"" \
     sh "${filter[@]}" "$file" >"$log" 2>&1
   status=$?
   cat "$log"
