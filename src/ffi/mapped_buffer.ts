@@ -11,7 +11,9 @@
  *   throw. A move by `structuredClone`/`postMessage` with a transfer list
  *   cannot be refused; `release()` then reports that the memory has a
  *   foreign owner, and the backend must leave it readable (POSIX puts an
- *   empty anonymous map in its place) instead of freeing it.
+ *   empty anonymous map in its place) instead of freeing it. Once the owner
+ *   is collected the move can no longer be seen, so the backends' backstops
+ *   treat every buffer that was made as possibly moved.
  *
  * @module
  */
