@@ -7,6 +7,7 @@
 
 import fs from "node:fs";
 import { fromRuntimeError, osError } from "../ffi/os_error.ts";
+import { allocate } from "../memmap/alloc.ts";
 
 /** `O_NONBLOCK` where the platform has it (not on Windows, where opening never waits on a pipe's writer). */
 const NONBLOCK: number = fs.constants.O_NONBLOCK ?? 0;
@@ -99,7 +100,8 @@ export function openFileSource(path: string, where: string): FileSource {
       if (!open) {
         throw new Deno.errors.BadResource(`Cannot read ${where}: it is closed`);
       }
-      const out = new Uint8Array(length);
+      // Large reads (array data) into memory with huge pages, as NumPy's arrays.
+      const out = new Uint8Array(allocate(length));
       let done = 0;
       while (done < length) {
         let n: number;
