@@ -71,7 +71,16 @@ function memmapTypes(path: string): void {
   const name: string = Deno.args[0] ?? "f8";
   using any = memmap(path, { dtype: name, mode: "r" });
   expect<
-    Equal<ReturnType<typeof any.get>, number | bigint | boolean | Complex>
+    Equal<
+      ReturnType<typeof any.get>,
+      | number
+      | bigint
+      | boolean
+      | Complex
+      | string
+      | Uint8Array<ArrayBuffer>
+      | Record<string, unknown>
+    >
   >();
 
   // Arrays of a known type are arrays of every type (covariance).

@@ -1026,7 +1026,8 @@ export class NDArray<N extends DTypeName = DTypeName>
       return scalarResult(
         op,
         this.dtype,
-        (r.dtype.equals(r.resultType) ? one : one.astype(r.resultType)).get(),
+        (r.dtype.equals(r.resultType) ? one : one.astype(r.resultType))
+          .get() as Element,
       );
     }
     const out = new NDArray(

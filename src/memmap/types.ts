@@ -7,7 +7,13 @@
  * @module
  */
 
-import type { DType, DTypeName } from "./dtype.ts";
+import type {
+  DType,
+  DTypeName,
+  FieldSpec,
+  RecordFields,
+  RecordName,
+} from "./dtype.ts";
 import type { Complex } from "./nested.ts";
 
 /** The value `get()` gives for each data type. */
@@ -40,6 +46,26 @@ export interface ElementTypes {
   complex64: Complex;
   /** `get()` of complex128 gives a `Complex`. */
   complex128: Complex;
+  /** `get()` of bytes (`S<n>`) gives a `Uint8Array` without trailing NULs. */
+  [bytes: `bytes${number}`]: Uint8Array<ArrayBuffer>;
+  /** `get()` of bytes (`S0`) gives a `Uint8Array`. */
+  bytes: Uint8Array<ArrayBuffer>;
+  /** `get()` of text (`U<n>`) gives a `string` without trailing NULs. */
+  [str: `str${number}`]: string;
+  /** `get()` of text (`U0`) gives a `string`. */
+  str: string;
+  /** `get()` of raw bytes (`V<n>`) gives a `Uint8Array`. */
+  [raw: `void${number}`]: Uint8Array<ArrayBuffer>;
+  /** `get()` of raw bytes (`V0`) gives a `Uint8Array`. */
+  void: Uint8Array<ArrayBuffer>;
+  /** `get()` of datetime64 gives a `bigint` count of its unit (NaT: the smallest int64). */
+  [datetime: `datetime64[${string}]`]: bigint;
+  /** `get()` of a generic datetime64 gives a `bigint`. */
+  datetime64: bigint;
+  /** `get()` of timedelta64 gives a `bigint` count of its unit (NaT: the smallest int64). */
+  [timedelta: `timedelta64[${string}]`]: bigint;
+  /** `get()` of a generic timedelta64 gives a `bigint`. */
+  timedelta64: bigint;
 }
 
 /**
@@ -75,13 +101,64 @@ export interface TypedArrayTypes {
   complex64: Float32Array<ArrayBuffer>;
   /** The elements of complex128 as a `Float64Array`. */
   complex128: Float64Array<ArrayBuffer>;
+  /** The bytes of `S<n>` elements as a `Uint8Array`. */
+  [bytes: `bytes${number}`]: Uint8Array<ArrayBuffer>;
+  /** The bytes of `S0` elements as a `Uint8Array`. */
+  bytes: Uint8Array<ArrayBuffer>;
+  /** The code points of `U<n>` elements as a `Uint32Array`. */
+  [str: `str${number}`]: Uint32Array<ArrayBuffer>;
+  /** The code points of `U0` elements as a `Uint32Array`. */
+  str: Uint32Array<ArrayBuffer>;
+  /** The bytes of `V<n>` elements (and records) as a `Uint8Array`. */
+  [raw: `void${number}`]: Uint8Array<ArrayBuffer>;
+  /** The bytes of `V0` elements as a `Uint8Array`. */
+  void: Uint8Array<ArrayBuffer>;
+  /** The counts of datetime64 elements as a `BigInt64Array`. */
+  [datetime: `datetime64[${string}]`]: BigInt64Array<ArrayBuffer>;
+  /** The counts of generic datetime64 elements as a `BigInt64Array`. */
+  datetime64: BigInt64Array<ArrayBuffer>;
+  /** The counts of timedelta64 elements as a `BigInt64Array`. */
+  [timedelta: `timedelta64[${string}]`]: BigInt64Array<ArrayBuffer>;
+  /** The counts of generic timedelta64 elements as a `BigInt64Array`. */
+  timedelta64: BigInt64Array<ArrayBuffer>;
 }
 
-/** An element of an array of data type `N` (a union when `N` is not known). */
-export type ElementOf<N extends DTypeName> = ElementTypes[N];
+/**
+ * Nested arrays of `E` as deep as the shape `S` is long (a subarray
+ * field's value).
+ */
+export type NestedOf<E, S> = S extends readonly [unknown] ? E[]
+  : S extends readonly [unknown, unknown] ? E[][]
+  : S extends readonly [unknown, unknown, unknown] ? E[][][]
+  : unknown[];
 
-/** The typed array of an array of data type `N`. */
-export type TypedArrayOf<N extends DTypeName> = TypedArrayTypes[N];
+/** The value of one field of a record, given its spec in {@linkcode RecordFields}. */
+export type FieldValueOf<S> = S extends
+  readonly [infer B extends DTypeName, infer Shape]
+  ? NestedOf<ElementOf<B>, Shape>
+  : S extends DTypeName ? ElementOf<S>
+  : unknown;
+
+/**
+ * A record as `get()` gives it: an object with one property per field (a
+ * plain `Record<string, unknown>` when the fields are not known from the
+ * types).
+ */
+export type RecordOf<F extends RecordFields> = string extends keyof F
+  ? Record<string, unknown>
+  : { -readonly [K in keyof F]: FieldValueOf<F[K]> };
+
+/** An element of an array of data type `N` (a union when `N` is not known). */
+export type ElementOf<N extends DTypeName> = N extends RecordName<infer F>
+  ? RecordOf<F>
+  : N extends keyof ElementTypes ? ElementTypes[N]
+  : never;
+
+/** The typed array of an array of data type `N` (bytes for records). */
+export type TypedArrayOf<N extends DTypeName> = N extends RecordName
+  ? Uint8Array<ArrayBuffer>
+  : N extends keyof TypedArrayTypes ? TypedArrayTypes[N]
+  : never;
 
 /**
  * What `sum()` of a whole array of data type `N` gives, as NumPy's result
@@ -90,11 +167,12 @@ export type TypedArrayOf<N extends DTypeName> = TypedArrayTypes[N];
  */
 export type SumOf<N extends DTypeName> = N extends "bool" ? number
   : ElementOf<N> extends Complex ? Complex
-  : N extends `${"int" | "uint"}${string}` ? bigint
+  : N extends `${"int" | "uint" | "timedelta64"}${string}` ? bigint
   : number;
 
 /** What `mean()` of a whole array of data type `N` gives. */
 export type MeanOf<N extends DTypeName> = N extends `complex${string}` ? Complex
+  : N extends `timedelta64${string}` ? bigint
   : number;
 
 /**
@@ -126,6 +204,9 @@ export interface Aliases {
   csingle: "complex64";
   cdouble: "complex128";
   complex: "complex128";
+  bytes_: "bytes";
+  str_: "str";
+  unicode: "str";
 }
 
 /**
@@ -171,9 +252,89 @@ export interface Codes {
 }
 
 /**
+ * A unit as the run-time name prints it.
+ *
+ * @ignore
+ */
+export type UnitName<U extends string> = U extends "generic" ? ""
+  : U extends "μs" ? "[us]"
+  : `[${U}]`;
+
+/**
+ * The name of a bytes, text, raw-bytes or datetime type string without its
+ * byte-order prefix (`"S5"`, `"U10"`, `"V8"`, `"M8[ns]"`), else `never`.
+ *
+ * @ignore
+ */
+export type FlexibleNameOf<R> = R extends `${"S" | "a"}${number}`
+  ? `bytes${number}`
+  : R extends `U${number}` ? `str${number}`
+  : R extends `V${number}` ? `void${number}`
+  : R extends "S" ? "bytes"
+  : R extends "U" ? "str"
+  : R extends "V" ? "void"
+  : R extends `${"M8" | "datetime64"}[${infer U}]` ? `datetime64${UnitName<U>}`
+  : R extends "M8" | "M" | "datetime64" ? "datetime64"
+  : R extends `${"m8" | "timedelta64"}[${infer U}]`
+    ? `timedelta64${UnitName<U>}`
+  : R extends "m8" | "m" | "timedelta64" ? "timedelta64"
+  : never;
+
+/**
+ * The key a field entry of NumPy's list form gets: its name (or the name of
+ * a `[title, name]` pair).
+ *
+ * @ignore
+ */
+export type FieldKeyOf<K> = K extends string ? K
+  : K extends readonly [string, infer Name extends string] ? Name
+  : never;
+
+/**
+ * The field spec (see {@linkcode RecordFields}) of one entry of the list form.
+ *
+ * @ignore
+ */
+export type FieldOf<E> = E extends readonly [unknown, infer D, infer S]
+  ? S extends readonly [] ? NameOf<D>
+  : [NameOf<D>, S extends number ? [S] : S]
+  : E extends readonly [unknown, infer D] ? NameOf<D>
+  : never;
+
+/**
+ * The record name of NumPy's list form.
+ *
+ * @ignore
+ */
+export type ListRecordOf<L extends readonly FieldSpec[]> = RecordName<
+  { [E in L[number] as FieldKeyOf<E[0]>]: FieldOf<E> } extends
+    infer F extends RecordFields ? F
+    : RecordFields
+>;
+
+/**
+ * The record name of NumPy's dict form.
+ *
+ * @ignore
+ */
+export type DictRecordOf<
+  Names extends readonly string[],
+  Formats extends readonly unknown[],
+> = RecordName<
+  {
+    [I in keyof Names & `${number}` as Names[I] & string]: NameOf<
+      Formats[I & keyof Formats]
+    >;
+  } extends infer F extends RecordFields ? F : RecordFields
+>;
+
+/**
  * The data-type name a `DTypeLike` stands for: `"<f4"`, `"f"`, `"single"`
- * and `"float32"` all give `"float32"`; a {@linkcode DType} gives its own
- * name; a string only known at run time gives every name (`DTypeName`).
+ * and `"float32"` all give `"float32"`; `"S5"` gives `bytes${number}`,
+ * `">U10"` `str${number}`, `"M8[ns]"` `"datetime64[ns]"`; a list or dict of
+ * fields gives a {@linkcode RecordName} with the fields; a
+ * {@linkcode DType} gives its own name; a string only known at run time
+ * gives every name (`DTypeName`).
  */
 export type NameOf<L> = L extends DType<infer N> ? N
   : L extends DTypeName ? L
@@ -181,6 +342,17 @@ export type NameOf<L> = L extends DType<infer N> ? N
   : L extends keyof Codes ? Codes[L]
   : L extends `${"<" | ">" | "=" | "|"}${infer R extends keyof Codes}`
     ? Codes[R]
+  : L extends string ? [FlexibleNameOf<L>] extends [never] ? [
+        FlexibleNameOf<L extends `${"<" | ">" | "=" | "|"}${infer R}` ? R : L>,
+      ] extends [never] ? DTypeName
+      : FlexibleNameOf<L extends `${"<" | ">" | "=" | "|"}${infer R}` ? R : L>
+    : FlexibleNameOf<L>
+  : L extends readonly FieldSpec[] ? ListRecordOf<L>
+  : L extends {
+    readonly names: infer Names extends readonly string[];
+    readonly formats: infer Formats extends readonly unknown[];
+  } ? DictRecordOf<Names, Formats>
+  : L extends readonly [unknown, number | readonly number[]] ? `void${number}`
   : DTypeName;
 
 /**
@@ -194,7 +366,7 @@ export type SumDTypeOf<N extends DTypeName> = N extends "bool" | `int${string}`
 
 /** The data type of `mean(axis)`: float64 for bool and integers, else the type itself. */
 export type MeanDTypeOf<N extends DTypeName> = N extends
-  `${"float" | "complex"}${string}` ? N
+  `${"float" | "complex" | "timedelta64"}${string}` ? N
   : "float64";
 
 /**
