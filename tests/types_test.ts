@@ -127,6 +127,57 @@ function loadTypes(dir: string): void {
   typeOf(notArray);
 }
 
+function recordTypes(path: string): void {
+  // Records, bytes, text and datetimes keep exact types too.
+  const t = dtype([["id", "<u4"], ["x", "<f4"], ["pos", "<f8", [3]]]);
+  using recs = memmap(path, { dtype: t, mode: "r", shape: [1] });
+  const rec = recs.get(0);
+  expect<Equal<typeof rec, { id: number; x: number; pos: number[] }>>();
+  const x: Memmap<"float32"> = recs.field("x");
+  const pos: Memmap<"float64"> = recs.field("pos");
+  const data: Uint8Array = recs.data;
+  typeOf([x, pos, data]);
+  using inline = memmap(path, {
+    dtype: [["n", "<i8"], ["when", "M8[ns]"]],
+    mode: "r",
+    shape: [1],
+  });
+  const n: bigint = inline.get(0).n;
+  const when: bigint = inline.get(0).when;
+  typeOf([n, when]);
+  // @ts-expect-error: there is no field "y"
+  typeOf(inline.get(0).y);
+  const dict = dtype({ names: ["a", "b"], formats: ["<i2", "S3"] });
+  const ab = array([{ a: 1, b: "xyz" }], { dtype: dict }).get(0);
+  expect<Equal<typeof ab, { a: number; b: Uint8Array<ArrayBuffer> }>>();
+  const s = array(["ab"], { dtype: "S2" });
+  expect<Equal<ReturnType<typeof s.get>, Uint8Array<ArrayBuffer>>>();
+  s.set(0, "cd");
+  const u = array(["ab"], { dtype: "U2" });
+  const text: string = u.get(0);
+  const points: Uint32Array = u.data;
+  typeOf([text, points]);
+  const d = array([0n], { dtype: "M8[ms]" });
+  expect<Equal<typeof d, NDArray<"datetime64[ms]">>>();
+  d.set(0, new Date(0));
+  d.set(0, "2000-01-01");
+  const first: bigint = d.min();
+  const td = array([1n], { dtype: "timedelta64[s]" });
+  const total: bigint = td.sum();
+  typeOf([first, total]);
+  assert.throws(
+    // @ts-expect-error: text takes strings, not numbers
+    () => u.set(0, 5),
+    TypeError,
+  );
+  const copy = recs.copy();
+  assert.throws(
+    // @ts-expect-error: a record's field holds a number
+    () => copy.fill({ id: "1", x: 0, pos: [0, 0, 0] }),
+    TypeError,
+  );
+}
+
 async function byteTypes(path: string): Promise<void> {
   using m = Mmap.open(path, { access: "read" });
   // Copies and views are Uint8Array<ArrayBuffer>: Web APIs take them as is.
@@ -146,6 +197,7 @@ Deno.test("the typed calls return what their types say", async () => {
   savez(`${dir.path}/b.npz`, { x: array([1, 2]) });
   loadTypes(dir.path);
   await byteTypes(path);
+  recordTypes(path);
   using f32 = memmap(path, { dtype: "float32", mode: "r" });
   assert.ok(f32.data instanceof Float32Array);
   assert.equal(typeof f32.get(0), "number");

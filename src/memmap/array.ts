@@ -10,13 +10,22 @@ import { fromData, type NDArray } from "./ndarray.ts";
 import type { NameOf } from "./types.ts";
 import type { Complex, Scalar } from "./ndarray.ts";
 
-/** What {@linkcode array} takes: a scalar, a typed array, (nested) JavaScript data or an array. */
+/**
+ * What {@linkcode array} takes: a scalar, a typed array, (nested)
+ * JavaScript data or an array; for bytes, text, records and datetimes also
+ * one element's value (a string, a `Uint8Array`, an object, a `Date`,
+ * `null`).
+ */
 export type ArrayData =
   | Scalar
   | Complex
   | ArrayLike<Scalar | Complex>
   | readonly unknown[]
-  | NDArray;
+  | NDArray
+  | string
+  | Date
+  | null
+  | { readonly [field: string]: unknown };
 
 /** Options of {@linkcode array}. */
 export interface ArrayOptions<D extends DTypeLike = DTypeLike> {

@@ -160,6 +160,52 @@ function fromInstant(t: Instant, unit: UnitInfo): bigint {
 }
 
 /**
+ * Converts a datetime64 count from one unit to another as NumPy's casts
+ * do (flooring to a coarser unit); NaT stays NaT.
+ *
+ * @param count The count.
+ * @param from Its unit (not generic).
+ * @param to The target unit (not generic).
+ * @returns The count in `to`.
+ */
+export function convertDatetime(
+  count: bigint,
+  from: UnitInfo,
+  to: UnitInfo,
+): bigint {
+  if (count === NAT) return NAT;
+  return fromInstant(toInstant(count, from), to);
+}
+
+/** Attoseconds NumPy gives a year and a month of timedelta (365.2425 days, a twelfth of it). */
+const AS_PER_YEAR = 31556952n * 10n ** 18n;
+
+/**
+ * Converts a timedelta64 count from one unit to another as NumPy's casts
+ * do (flooring to a coarser unit; a year is 365.2425 days, a month a
+ * twelfth of that); NaT stays NaT.
+ *
+ * @param count The count.
+ * @param from Its unit (not generic).
+ * @param to The target unit (not generic).
+ * @returns The count in `to`.
+ */
+export function convertTimedelta(
+  count: bigint,
+  from: UnitInfo,
+  to: UnitInfo,
+): bigint {
+  if (count === NAT) return NAT;
+  const size = (u: UnitInfo) =>
+    (u.base === "Y"
+      ? AS_PER_YEAR
+      : u.base === "M"
+      ? AS_PER_YEAR / 12n
+      : AS_PER[u.base]) * BigInt(u.multiple);
+  return floorDiv(count * size(from), size(to));
+}
+
+/**
  * Converts a JavaScript `Date` to a datetime64 count (floored to the unit).
  *
  * @param d The date.

@@ -272,6 +272,14 @@ let pending: Layout | null = null;
 let isDType: (x: unknown) => x is DType;
 
 /**
+ * The parsed unit of a datetime64/timedelta64 type (internal), or `null`.
+ *
+ * @param t The type.
+ * @returns The unit.
+ */
+export let unitInfoOf: (t: DType) => UnitInfo | null;
+
+/**
  * A NumPy data type: the element type of an {@linkcode NDArray}.
  *
  * Instances are created with {@linkcode dtype}; equal types compare equal
@@ -327,6 +335,10 @@ export class DType<N extends DTypeName = DTypeName> {
   /** Whether the record was laid out with `align: true`. */
   readonly isAlignedStruct: boolean;
   readonly #unit: UnitInfo | null;
+
+  static {
+    unitInfoOf = (t: DType): UnitInfo | null => t.#unit;
+  }
 
   /**
    * Creates a data type; use {@linkcode dtype} instead.
@@ -387,11 +399,6 @@ export class DType<N extends DTypeName = DTypeName> {
    */
   get descr(): unknown {
     return this.names === null ? this.str : arrayDescr(this);
-  }
-
-  /** The parsed unit of a datetime type (internal), or `null`. */
-  get unitInfo(): UnitInfo | null {
-    return this.#unit;
   }
 
   /**

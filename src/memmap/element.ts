@@ -51,9 +51,12 @@ const CTORS: Record<string, TypedCtor> = {
   complex128: Float64Array,
 };
 
-/** The typed-array constructor for a type's components. */
+/**
+ * The typed-array constructor for a type's components (datetime64 and
+ * timedelta64 are stored as int64 counts).
+ */
 export function typedCtor(dt: DType): TypedCtor {
-  return CTORS[dt.name];
+  return dt.kind === "M" || dt.kind === "m" ? BigInt64Array : CTORS[dt.name];
 }
 
 /** The size of one component: the itemsize, or half of it for complex types. */
@@ -64,7 +67,10 @@ export function unitOf(dt: DType): number {
 /** The domain values of a type are handled in. */
 export function domainOf(dt: DType): Domain {
   if (dt.kind === "c") return "complex";
-  if (dt.itemsize === 8 && (dt.kind === "i" || dt.kind === "u")) {
+  if (
+    dt.itemsize === 8 &&
+    (dt.kind === "i" || dt.kind === "u" || dt.kind === "M" || dt.kind === "m")
+  ) {
     return "bigint";
   }
   return "number";
@@ -75,7 +81,7 @@ export function newDomainBuffer(dt: DType, n: number): DomainBuffer {
   const d = domainOf(dt);
   if (d === "complex") return new Float64Array(2 * n);
   if (d === "bigint") {
-    return dt.kind === "i" ? new BigInt64Array(n) : new BigUint64Array(n);
+    return dt.kind === "u" ? new BigUint64Array(n) : new BigInt64Array(n);
   }
   return new Float64Array(n);
 }

@@ -20,7 +20,7 @@ import {
   MADVISE,
 } from "../mmap/constants.ts";
 import { dtype as toDType, type DTypeLike, type DTypeName } from "./dtype.ts";
-import type { NameOf } from "./types.ts";
+import type { FieldNameOf, NameOf } from "./types.ts";
 import { NDArray } from "./ndarray.ts";
 import {
   contiguousStrides,
@@ -323,6 +323,35 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
    */
   override slice(...index: Index[]): Memmap<N> {
     return super.slice(...index) as Memmap<N>;
+  }
+
+  /**
+   * The view of one field of a record memmap, as {@linkcode NDArray.field}:
+   * a memmap of the same file, with the field's own `offset`.
+   *
+   * @param name The field's name or title.
+   * @returns The view.
+   *
+   * @example The records of a file, one column at a time
+   * ```ts
+   * import { memmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * using fp = memmap(`${dir}/r.bin`, {
+   *   dtype: [["id", "<u4"], ["x", "<f4"]], mode: "w+", shape: [3],
+   * });
+   * const x = fp.field("x");
+   * x.assign([0.5, 1.5, 2.5]);
+   * assert.equal(x.offset, 4);
+   * assert.deepEqual(fp.get(2), { id: 0, x: 2.5 });
+   * fp.close();
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  override field<const K extends string>(
+    name: K,
+  ): Memmap<FieldNameOf<N, K>> {
+    return super.field(name) as Memmap<FieldNameOf<N, K>>;
   }
 
   /**

@@ -6,11 +6,21 @@
 
 export {
   type ByteOrder,
+  type DateTimeName,
   DType,
   dtype,
+  type DTypeField,
   type DTypeKind,
   type DTypeLike,
   type DTypeName,
+  type DTypeOptions,
+  type FieldsDict,
+  type FieldSpec,
+  type FlexibleName,
+  type NumericName,
+  type RecordFields,
+  type RecordName,
+  type SubDType,
 } from "./dtype.ts";
 export type { TypedArray } from "./element.ts";
 export type { ArrayStorage } from "./storage.ts";
@@ -29,9 +39,15 @@ export type {
   DivResult,
   ElementOf,
   ElementTypes,
+  FieldNameOf,
+  FieldValueOf,
+  InputOf,
   MeanDTypeOf,
   MeanOf,
   NameOf,
+  NestedOf,
+  RecordInputOf,
+  RecordOf,
   SumDTypeOf,
   SumOf,
   TypedArrayOf,

@@ -43,10 +43,24 @@ import {
   toShape,
   typedArrayTag,
 } from "../_args.ts";
+import { isFlexible, readerOf, toDateCount, writeItem } from "./items.ts";
+import {
+  assignItems,
+  fieldOf,
+  isItemValue,
+  itemsFromData,
+  itemsToArray,
+  itemsToTypedArray,
+  looksLikeItems,
+  reduceItems,
+  wantsItems,
+} from "./item_arrays.ts";
 import type {
   ArithmeticResult,
   DivResult,
   ElementOf,
+  FieldNameOf,
+  InputOf,
   MeanDTypeOf,
   MeanOf,
   NameOf,
@@ -92,8 +106,8 @@ export type ArrayInput =
   | readonly unknown[]
   | NDArray;
 
-/** Access modes of a fast element path. */
-const PLAIN = 0, BOOL = 1, COMPLEX = 2, SLOW = 3;
+/** Access modes of a fast element path; ITEMS: read and written by items.ts. */
+const PLAIN = 0, BOOL = 1, COMPLEX = 2, SLOW = 3, ITEMS = 4;
 
 let ioOf: (a: NDArray) => RunIO;
 let isNDArray: (x: unknown) => x is NDArray;
@@ -206,9 +220,9 @@ export class NDArray<N extends DTypeName = DTypeName>
       enumerable: true,
     });
     const call = "create an array";
-    const dt = toDType(dtype) as DType<N>;
-    const dims = toShape(shape, call, dt.itemsize);
-    const st = strides === undefined
+    let dt = toDType(dtype) as DType<N>;
+    let dims = toShape(shape, call, dt.itemsize);
+    let st = strides === undefined
       ? contiguousStrides(dims, dt.itemsize)
       : toStrides(strides, dims);
     byteOffset = toInt(byteOffset, call, "byteOffset");
@@ -223,6 +237,13 @@ export class NDArray<N extends DTypeName = DTypeName>
       );
     }
     if (isDetached(storage)) throwClosed(storage);
+    if (dt.subdtype !== null) {
+      // As NumPy: an array of a subarray type has the subarray's axes.
+      const sub = dt.subdtype;
+      dims = [...dims, ...sub.shape];
+      st = [...st, ...contiguousStrides(sub.shape, sub.base.itemsize)];
+      dt = sub.base as DType<N>;
+    }
     const size = shapeSize(dims);
     if (size > 0) {
       let lo = byteOffset, hi = byteOffset;
@@ -251,9 +272,18 @@ export class NDArray<N extends DTypeName = DTypeName>
     this.itemsize = dt.itemsize;
     this.nbytes = size * dt.itemsize;
     this.byteOffset = byteOffset;
+    this.#readOnly = storage.readOnly;
+    if (isFlexible(dt)) {
+      this.#numeric = false;
+      this.#ta = null;
+      this.#base = byteOffset;
+      this.#es = st;
+      this.#mode = ITEMS;
+      this.#floatFast = false;
+      return;
+    }
     const u = unitOf(dt);
     this.#numeric = dt.kind !== "c" && !(dt.itemsize === 8 && dt.kind !== "f");
-    this.#readOnly = storage.readOnly;
     const abs = storage.bytes.byteOffset + byteOffset;
     const fast = dt.isNative && abs % u === 0 && st.every((s) => s % u === 0);
     if (fast) {
@@ -343,7 +373,11 @@ export class NDArray<N extends DTypeName = DTypeName>
    * Reads one element (NumPy `a[i, j]`); negative indices count from the end.
    *
    * @param index One integer per axis.
-   * @returns A number; a bigint for int64/uint64; a boolean for bool; `{ re, im }` for complex.
+   * @returns A number; a bigint for int64/uint64 and datetime64/timedelta64
+   * (a count of the unit; NaT is the smallest int64); a boolean for bool;
+   * `{ re, im }` for complex; a `Uint8Array` for bytes (`S`, trailing NULs
+   * stripped) and raw bytes (`V`); a string for text (`U`, trailing NULs
+   * stripped); a plain object in field order for a record.
    * @throws {TypeError} If the number of indices differs from `ndim`.
    * @throws {RangeError} If an index is out of range.
    * @throws {Deno.errors.BadResource} If the memory map is closed.
@@ -378,6 +412,10 @@ export class NDArray<N extends DTypeName = DTypeName>
     }
     this.#open();
     const dt = this.dtype;
+    if (mode === ITEMS) {
+      const bytes = this.storage.bytes;
+      return readerOf(dt)(bytes, dataViewOf(bytes), p) as ElementOf<N>;
+    }
     if (this.#numeric) {
       const v = getNumber(dataViewOf(this.storage.bytes), p, dt);
       return (dt.kind === "b" ? v !== 0 : v) as ElementOf<N>;
@@ -390,6 +428,11 @@ export class NDArray<N extends DTypeName = DTypeName>
   /**
    * Writes one element (NumPy `a[i, j] = v`): the indices, then the value.
    * Floats written to integer types are truncated; integers must fit.
+   * Bytes take a `Uint8Array` or ASCII string, text a string (both
+   * truncated to the item size, as NumPy); datetime64 a bigint count, a
+   * `Date`, an ISO 8601 string or `null` (NaT); a record a plain object of
+   * its fields or a tuple-like array. A value that does not convert leaves
+   * the element unchanged.
    *
    * @param indexThenValue One integer per axis, then the value.
    * @throws {TypeError} If the array is read-only, or the value has the wrong type.
@@ -405,7 +448,7 @@ export class NDArray<N extends DTypeName = DTypeName>
    * assert.deepEqual(a.toArray(), [[0, 0], [7, 0]]);
    * ```
    */
-  set(...indexThenValue: [...number[], Element]): void {
+  set(...indexThenValue: [...number[], InputOf<N>]): void {
     const n = indexThenValue.length - 1;
     const value = indexThenValue[n];
     const p = this.#position(indexThenValue as number[], n);
@@ -415,6 +458,14 @@ export class NDArray<N extends DTypeName = DTypeName>
       const ta = this.#ta as Float64Array;
       if (p >= ta.length) throwClosed(this.storage);
       ta[p] = value;
+      return;
+    }
+    if (mode === ITEMS) {
+      // Converted in a scratch element first, then the state is checked.
+      writeItem(this.storage.bytes, p, this.dtype, value, () => {
+        if (this.#readOnly) throwReadOnly(this.storage);
+        this.#open();
+      });
       return;
     }
     // The value is converted (and its getters, if any, run) before the
@@ -516,12 +567,50 @@ export class NDArray<N extends DTypeName = DTypeName>
     shape: readonly number[],
     strides: readonly number[],
     offset: number,
+    dtype: DType = this.dtype,
   ): NDArray<N> {
     const make = viewMakerOf(this.storage);
     if (make !== undefined) {
-      return make(this.dtype, shape, strides, offset) as NDArray<N>;
+      return make(dtype, shape, strides, offset) as NDArray<N>;
     }
-    return new NDArray(this.storage, this.dtype, shape, strides, offset);
+    return new NDArray(this.storage, dtype, shape, strides, offset);
+  }
+
+  /**
+   * The view `a[name]` of one field of a record array (NumPy's field
+   * access): same shape and strides, the field's type, a subarray field's
+   * shape appended. It shares the storage: writes through it change the
+   * records (and reach the file of a memmap in mode `"r+"`). A title works
+   * as well as the name.
+   *
+   * @param name The field's name or title.
+   * @returns The view (a {@linkcode Memmap} for a memmap).
+   * @throws {TypeError} If the array's type has no fields.
+   * @throws {RangeError} If there is no such field.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Columns of a record array
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const points = array([{ id: 1, pos: [0, 1, 2] }, { id: 2, pos: [3, 4, 5] }], {
+   *   dtype: [["id", "<u4"], ["pos", "<f8", [3]]],
+   * });
+   * assert.deepEqual(points.field("id").toArray(), [1, 2]);
+   * assert.deepEqual(points.field("pos").shape, [2, 3]);
+   * points.field("pos").slice(":", 0).fill(-1);
+   * assert.deepEqual(points.get(1), { id: 2, pos: [-1, 4, 5] });
+   * ```
+   */
+  field<const K extends string>(name: K): NDArray<FieldNameOf<N, K>> {
+    this.#open();
+    const f = fieldOf(this.dtype, name);
+    return this.#view(
+      this.shape,
+      this.strides,
+      this.byteOffset + f.offset,
+      f.dtype,
+    ) as unknown as NDArray<FieldNameOf<N, K>>;
   }
 
   /**
@@ -643,6 +732,26 @@ export class NDArray<N extends DTypeName = DTypeName>
    */
   get data(): TypedArrayOf<N> {
     this.#open();
+    if (this.#mode === ITEMS) {
+      const b = this.storage.bytes;
+      if (this.dtype.kind !== "U") {
+        return new Uint8Array(
+          b.buffer,
+          b.byteOffset,
+          b.length,
+        ) as TypedArrayOf<N>;
+      }
+      if (
+        this.dtype.isNative && (b.byteOffset + this.byteOffset) % 4 === 0 &&
+        this.strides.every((s) => s % 4 === 0)
+      ) {
+        return new Uint32Array(
+          b.buffer,
+          b.byteOffset,
+          b.length >>> 2,
+        ) as TypedArrayOf<N>;
+      }
+    }
     if (this.#ta === null) {
       throw new TypeError(
         `Cannot view ${this.dtype.str} data as a typed array: it is not in native byte order or not aligned`,
@@ -682,7 +791,14 @@ export class NDArray<N extends DTypeName = DTypeName>
    * assert.deepEqual(a.toArray(), [[1, 2], [1, 2]]);
    * ```
    */
-  assign(value: ArrayInput): this {
+  assign(value: ArrayInput | InputOf<N>): this {
+    if (
+      wantsItems(this.dtype) ||
+      (isNDArray(value) && wantsItems(value.dtype))
+    ) {
+      assignItems(this, value, () => this.#writable());
+      return this;
+    }
     // Convert the value first (its getters and traps, if any, run now),
     // then check both arrays' state.
     let src: NDArray;
@@ -712,7 +828,17 @@ export class NDArray<N extends DTypeName = DTypeName>
    * assert.deepEqual(array([1, 2, 3]).fill(7).toArray(), [7, 7, 7]);
    * ```
    */
-  fill(value: Scalar | Complex): this {
+  fill(value: InputOf<N>): this {
+    if (wantsItems(this.dtype)) {
+      if (!isItemValue(this.dtype, value)) {
+        throw new TypeError(
+          `Cannot fill an array of ${this.dtype.name} with ${
+            Array.isArray(value) ? "an array" : String(value)
+          }: expected one element's value`,
+        );
+      }
+      return this.assign(value);
+    }
     if (!isScalarInput(value)) {
       throw new TypeError(
         `Cannot fill with ${
@@ -720,7 +846,7 @@ export class NDArray<N extends DTypeName = DTypeName>
         }: expected a number, bigint, boolean or { re, im }`,
       );
     }
-    return this.assign(value);
+    return this.assign(value as Scalar | Complex);
   }
 
   /**
@@ -764,6 +890,9 @@ export class NDArray<N extends DTypeName = DTypeName>
   astype<const D extends DTypeLike>(dtype: D): NDArray<NameOf<D>> {
     const dt = toDType(dtype);
     this.#open();
+    if (wantsItems(this.dtype) || wantsItems(dt)) {
+      return empty(this.shape, dt).assign(this) as NDArray<NameOf<D>>;
+    }
     return castCopy(this, dt) as NDArray<NameOf<D>>;
   }
 
@@ -788,6 +917,7 @@ export class NDArray<N extends DTypeName = DTypeName>
   // deno-lint-ignore no-explicit-any
   toArray(): any {
     this.#open();
+    if (this.#mode === ITEMS) return itemsToArray(this);
     const dt = this.dtype;
     const buf = newDomainBuffer(dt, this.size);
     readAll(this, buf, dt);
@@ -826,6 +956,9 @@ export class NDArray<N extends DTypeName = DTypeName>
    */
   toTypedArray(): TypedArrayOf<N> {
     this.#open();
+    if (wantsItems(this.dtype)) {
+      return itemsToTypedArray(this) as TypedArrayOf<N>;
+    }
     const out = castCopy(this, this.dtype.toNative());
     const u = unitOf(out.dtype);
     return new (out.#ta!.constructor as new (
@@ -999,6 +1132,7 @@ export class NDArray<N extends DTypeName = DTypeName>
       ? -1
       : normalizeAxis(axis, this.ndim, op === "mean" ? "average" : op);
     this.#open();
+    if (wantsItems(this.dtype)) return reduceItems(this, op, axis);
     const view = {
       io: ioOf(this),
       shape: this.shape,
@@ -1315,6 +1449,7 @@ export function toDomainScalar(
   v: unknown,
 ): number | bigint | [number, number] {
   const kind = dt.kind;
+  if (kind === "M" || kind === "m") return toDateCount(dt, v);
   if (kind === "c") {
     if (typeof v === "number") return [v, 0];
     if (typeof v === "bigint") return [Number(v), 0];
@@ -1426,7 +1561,12 @@ export function fromData(
   shape?: readonly number[],
 ): NDArray {
   let out: NDArray;
-  if (isNDArray(data)) {
+  if (
+    !isNDArray(data) &&
+    (dt !== undefined ? wantsItems(dt) : looksLikeItems(data))
+  ) {
+    out = itemsFromData(data, dt);
+  } else if (isNDArray(data)) {
     out = copy || (dt !== undefined && !dt.equals(data.dtype))
       ? data.astype(dt ?? data.dtype)
       : data;

@@ -11,7 +11,7 @@
 
 import {
   createDType,
-  DType,
+  type DType,
   dtype,
   type DTypeField,
   type DTypeLike,

@@ -11,6 +11,7 @@ import type {
   DType,
   DTypeName,
   FieldSpec,
+  NumericName,
   RecordFields,
   RecordName,
 } from "./dtype.ts";
@@ -153,6 +154,43 @@ export type ElementOf<N extends DTypeName> = N extends RecordName<infer F>
   ? RecordOf<F>
   : N extends keyof ElementTypes ? ElementTypes[N]
   : never;
+
+/**
+ * What `set()`, `fill()` and `assign()` take for one element of data type
+ * `N`: what `get()` gives, and for bytes also an ASCII string, for
+ * datetimes also a `Date`, an ISO 8601 string or `null` (NaT), for records
+ * also a tuple-like array.
+ */
+export type InputOf<N extends DTypeName> = N extends RecordName<infer F>
+  ? RecordInputOf<F> | readonly unknown[]
+  : N extends NumericName ? number | bigint | boolean | Complex
+  : N extends `bytes${string}` ? Uint8Array | string
+  : N extends `str${string}` ? string
+  : N extends `void${string}` ? Uint8Array
+  : N extends `datetime64${string}` ? bigint | number | Date | string | null
+  : N extends `timedelta64${string}` ? bigint | number | string | null
+  : never;
+
+/** A record as `set()` takes it: an object with a value for every field. */
+export type RecordInputOf<F extends RecordFields> = string extends keyof F
+  ? Record<string, unknown>
+  : {
+    readonly [K in keyof F]: F[K] extends DTypeName ? InputOf<F[K]> : unknown;
+  };
+
+/**
+ * The data type of `a.field(K)` for an array of data type `N`: the field's
+ * type (a subarray field's element type), or every name when the fields are
+ * not known from the types.
+ */
+export type FieldNameOf<N extends DTypeName, K extends string> = N extends
+  RecordName<infer F>
+  ? K extends keyof F
+    ? F[K] extends readonly [infer B extends DTypeName, unknown] ? B
+    : F[K] extends DTypeName ? F[K]
+    : DTypeName
+  : DTypeName
+  : DTypeName;
 
 /** The typed array of an array of data type `N` (bytes for records). */
 export type TypedArrayOf<N extends DTypeName> = N extends RecordName

@@ -36,9 +36,9 @@ export function pySpec(spec: DTypeLike): string {
     }
     return `[${
       (spec as unknown[][]).map((e) =>
-        `(${name(e[0])}${e.length > 1 ? `, ${pySpec(e[1] as DTypeLike)}` : ","}${
-          e.length === 3 ? `, ${tuple(e[2])}` : ""
-        })`
+        `(${name(e[0])}${
+          e.length > 1 ? `, ${pySpec(e[1] as DTypeLike)}` : ","
+        }${e.length === 3 ? `, ${tuple(e[2])}` : ""})`
       ).join(", ")
     }]`;
   }

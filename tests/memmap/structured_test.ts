@@ -52,9 +52,15 @@ const CASES: { spec: DTypeLike; align?: boolean }[] = [
   { spec: [["a", "u1"], ["b", "<f8"]], align: true },
   { spec: [["a", "u1"], ["b", "<f8"]] },
   { spec: [["a", "u1"], ["b", ">f8", 2]], align: true },
-  { spec: [["a", "u1"], ["b", "S3"], ["c", "<U2"], ["d", "M8[s]"], ["e", "c8"]], align: true },
+  {
+    spec: [["a", "u1"], ["b", "S3"], ["c", "<U2"], ["d", "M8[s]"], ["e", "c8"]],
+    align: true,
+  },
   { spec: [["a", [["b", "<i2"], ["c", ">f8"]]], ["d", "S3", [2, 2]]] },
-  { spec: [["a", [["b", "<i2"], ["c", ">f8"]]], ["d", "S3", [2, 2]]], align: true },
+  {
+    spec: [["a", [["b", "<i2"], ["c", ">f8"]]], ["d", "S3", [2, 2]]],
+    align: true,
+  },
   { spec: [["a", "u1"], ["b", [["x", "u1"], ["y", "<i2"]]]], align: true },
   { spec: [] },
   { spec: [["", "<i4"], ["", "<f4"]] },
@@ -66,17 +72,43 @@ const CASES: { spec: DTypeLike; align?: boolean }[] = [
   { spec: [["it's", "<i2"], ['say "hi"', "<i2"], ["tab\there", "<i2"]] },
   { spec: [["a", "f8", [2]], ["b", ["i4", [3]]]] },
   { spec: ["<f8", [2, 3]] },
-  { spec: { names: ["id", "x"], formats: ["<u4", "<f4"], offsets: [0, 8], itemsize: 16 } },
+  {
+    spec: {
+      names: ["id", "x"],
+      formats: ["<u4", "<f4"],
+      offsets: [0, 8],
+      itemsize: 16,
+    },
+  },
   { spec: { names: ["id", "x"], formats: ["<u4", "<f4"], offsets: [8, 0] } },
-  { spec: { names: ["id", "x"], formats: ["<u4", "<f4"], titles: ["The id", null] } },
-  { spec: { names: ["a", "b"], formats: ["u1", "<f8"], offsets: [0, 8] }, align: true },
+  {
+    spec: {
+      names: ["id", "x"],
+      formats: ["<u4", "<f4"],
+      titles: ["The id", null],
+    },
+  },
+  {
+    spec: { names: ["a", "b"], formats: ["u1", "<f8"], offsets: [0, 8] },
+    align: true,
+  },
   { spec: { names: ["a", "b"], formats: ["u1", "<f8"] }, align: true },
   { spec: { names: ["a", "b"], formats: ["u1", "<f8"], aligned: true } },
   { spec: { names: ["a", "b"], formats: ["u1", "<f8"], itemsize: 20 } },
   { spec: { names: ["a", "b"], formats: ["u1", "<f8"], offsets: [0, 0] } },
   { spec: { names: ["a", ""], formats: ["u1", "<f8"] } },
-  { spec: { names: ["a", "b"], formats: ["u1", "<f8"], offsets: [8, 0] }, align: true },
-  { spec: [["a", "<i4"], ["b", { names: ["x"], formats: ["<f2"], offsets: [2], itemsize: 6 }]] },
+  {
+    spec: { names: ["a", "b"], formats: ["u1", "<f8"], offsets: [8, 0] },
+    align: true,
+  },
+  {
+    spec: [["a", "<i4"], ["b", {
+      names: ["x"],
+      formats: ["<f2"],
+      offsets: [2],
+      itemsize: 6,
+    }]],
+  },
 ];
 
 /** Specs NumPy refuses; `dtype()` must throw a TypeError for each. */
@@ -87,10 +119,31 @@ const BAD: { spec: DTypeLike; align?: boolean }[] = [
   { spec: "M8[xs]" },
   { spec: "M4" },
   { spec: "U5x" },
-  { spec: { names: ["a", "b"], formats: ["u1", "<f8"], offsets: [0, 4] }, align: true },
-  { spec: { names: ["a", "b"], formats: ["u1", "<f8"], offsets: [0, 8], itemsize: 17 }, align: true },
-  { spec: { names: ["a", "b"], formats: ["u1", "<f8"], offsets: [0, 8], itemsize: 12 } },
-  { spec: { names: ["a", "b"], formats: ["u1", "<f8"], itemsize: 20 }, align: true },
+  {
+    spec: { names: ["a", "b"], formats: ["u1", "<f8"], offsets: [0, 4] },
+    align: true,
+  },
+  {
+    spec: {
+      names: ["a", "b"],
+      formats: ["u1", "<f8"],
+      offsets: [0, 8],
+      itemsize: 17,
+    },
+    align: true,
+  },
+  {
+    spec: {
+      names: ["a", "b"],
+      formats: ["u1", "<f8"],
+      offsets: [0, 8],
+      itemsize: 12,
+    },
+  },
+  {
+    spec: { names: ["a", "b"], formats: ["u1", "<f8"], itemsize: 20 },
+    align: true,
+  },
   { spec: { names: ["a", "a"], formats: ["u1", "<f8"] } },
   { spec: [["a", "u1"], ["a", "<f8"]] },
   { spec: { names: ["a", "b"], formats: ["u1"] } },
@@ -161,11 +214,9 @@ function props(t: DType): Props {
     alignment: t.alignment,
     isalignedstruct: t.isAlignedStruct,
     names: t.names === null ? null : [...t.names],
-    fields: t.fields === null
-      ? null
-      : Object.entries(t.fields).map((
-        [k, f],
-      ) => [k, f.dtype.str, f.offset, f.title ?? null]),
+    fields: t.fields === null ? null : Object.entries(t.fields).map((
+      [k, f],
+    ) => [k, f.dtype.str, f.offset, f.title ?? null]),
     subdtype: t.subdtype === null
       ? null
       : [t.subdtype.base.str, [...t.subdtype.shape]],
@@ -257,5 +308,8 @@ Deno.test("new DType(name) takes the names NumPy prints", () => {
   assert.equal(new DType("datetime64[ns]", true).str, "<M8[ns]");
   assert.equal(new DType("timedelta64", true).str, "<m8");
   assert.throws(() => new DType("str33" as "str", true), TypeError);
-  assert.throws(() => new DType("datetime64[]" as "datetime64", true), TypeError);
+  assert.throws(
+    () => new DType("datetime64[]" as "datetime64", true),
+    TypeError,
+  );
 });

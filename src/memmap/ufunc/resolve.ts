@@ -9,6 +9,7 @@
  */
 
 import { type DType, nativeDType } from "../dtype.ts";
+import { checkArithmetic } from "../item_arrays.ts";
 import { canCastSafe } from "../promotion.ts";
 import type { Signature, Ufunc } from "./table.ts";
 
@@ -80,11 +81,14 @@ export function weakType(kind: WeakKind, other: DType): DType {
  * @param types The input types.
  * @returns The loop's signature (inputs, then output).
  * @throws {TypeError} If no loop takes these types (NumPy's "ufunc ... not
- * supported for the input types").
+ * supported for the input types"), and for bytes, text, records and
+ * datetimes, unless the ufunc resolves them itself.
  */
 export function resolveLoop(ufunc: Ufunc, types: readonly DType[]): Signature {
   const chosen = ufunc.resolve?.(types);
   if (chosen !== undefined) return chosen;
+  // Bytes, text, records and datetimes have no numeric loops: say so plainly.
+  checkArithmetic(ufunc.name, ...types);
   for (const loop of ufunc.loops) {
     if (types.every((t, i) => canCastSafe(t, nativeDType(loop[i])))) {
       return loop;

@@ -1,0 +1,629 @@
+/**
+ * Whole-array operations for the types whose elements are handled one by
+ * one in items.ts (bytes, text, raw bytes, records) and for datetime64 and
+ * timedelta64: nested JavaScript arrays, typed-array copies, assignment
+ * and casts between these types, arrays from JavaScript data, record
+ * fields, and the reductions NumPy has for datetimes. Arithmetic on them is
+ * refused here.
+ *
+ * @module
+ */
+
+import {
+  convertDatetime,
+  convertTimedelta,
+  NAT,
+  type UnitInfo,
+} from "./datetime.ts";
+import { DType, type DTypeField, nativeDType, unitInfoOf } from "./dtype.ts";
+import { copyRun, dataViewOf } from "./element.ts";
+import {
+  encoderOf,
+  isDateLike,
+  isFlexible,
+  readerOf,
+  writeItem,
+} from "./items.ts";
+import { walk } from "./iterate.ts";
+import { arrayIO, empty, NDArray } from "./ndarray.ts";
+import { broadcastStrides, normalizeAxis, shapeSize } from "./shape.ts";
+import { isDetached, throwClosed } from "./storage.ts";
+
+/**
+ * Whether an operation on arrays of these types goes through this module
+ * (bytes, text, raw bytes, records, datetimes) rather than the numeric one.
+ *
+ * @param dt The type.
+ * @returns `true` for kinds `S`, `U`, `V`, `M` and `m`.
+ */
+export function wantsItems(dt: DType): boolean {
+  return isFlexible(dt) || isDateLike(dt);
+}
+
+/** Calls `fn(offset)` for every element of an array, in C order. */
+function eachOffset(a: NDArray, fn: (offset: number) => void): void {
+  walk(a.shape, [{ offset: a.byteOffset, strides: a.strides }], (
+    offs,
+    count,
+    strides,
+  ) => {
+    const s = strides[0];
+    for (let k = 0, p = offs[0]; k < count; k++, p += s) fn(p);
+  });
+}
+
+/** Builds nested arrays of `shape` from values in C order. */
+function nest(shape: readonly number[], flat: unknown[]): unknown[] {
+  if (shape.length === 0) return [flat[0]];
+  let pos = 0;
+  const build = (depth: number): unknown[] => {
+    const n = shape[depth];
+    if (depth === shape.length - 1) {
+      const out = flat.slice(pos, pos + n);
+      pos += n;
+      return out;
+    }
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = build(depth + 1);
+    return out;
+  };
+  return build(0);
+}
+
+/**
+ * Decodes a run of text elements at once: the code points go into one
+ * UTF-16 buffer, which becomes one string, then each element is a slice of
+ * it. Much faster than building each short string on its own.
+ */
+function decodeTextRun(
+  a: NDArray,
+  first: number,
+  count: number,
+  stride: number,
+  out: unknown[],
+  j: number,
+): void {
+  const bytes = a.storage.bytes;
+  const n = a.itemsize / 4;
+  const le = a.dtype.littleEndian;
+  const units = new Uint16Array(2 * n * count);
+  const ends = new Int32Array(count);
+  const aligned = a.dtype.isNative &&
+    (bytes.byteOffset + first) % 4 === 0 && stride % 4 === 0;
+  const u32 = aligned
+    ? new Uint32Array(bytes.buffer, 0, bytes.buffer.byteLength >>> 2)
+    : null;
+  const dv = dataViewOf(bytes);
+  let u = 0;
+  for (let k = 0; k < count; k++) {
+    const p = first + k * stride;
+    let end = n;
+    if (u32 !== null) {
+      const i = (bytes.byteOffset + p) >>> 2;
+      while (end > 0 && u32[i + end - 1] === 0) end--;
+      for (let c = 0; c < end; c++) {
+        const cp = u32[i + c];
+        if (cp < 0x10000) units[u++] = cp;
+        else u = putAstral(units, u, cp);
+      }
+    } else {
+      while (end > 0 && dv.getUint32(p + 4 * (end - 1), le) === 0) end--;
+      for (let c = 0; c < end; c++) {
+        const cp = dv.getUint32(p + 4 * c, le);
+        if (cp < 0x10000) units[u++] = cp;
+        else u = putAstral(units, u, cp);
+      }
+    }
+    ends[k] = u;
+  }
+  let text = "";
+  for (let i = 0; i < u; i += 8192) {
+    text += String.fromCharCode.apply(
+      null,
+      units.subarray(i, Math.min(u, i + 8192)) as unknown as number[],
+    );
+  }
+  let start = 0;
+  for (let k = 0; k < count; k++) {
+    out[j + k] = text.slice(start, ends[k]);
+    start = ends[k];
+  }
+}
+
+function putAstral(units: Uint16Array, u: number, cp: number): number {
+  if (cp > 0x10ffff) {
+    units[u] = 0xfffd;
+    return u + 1;
+  }
+  const v = cp - 0x10000;
+  units[u] = 0xd800 + (v >> 10);
+  units[u + 1] = 0xdc00 + (v & 0x3ff);
+  return u + 2;
+}
+
+/**
+ * The elements as nested JavaScript arrays (NumPy `tolist`).
+ *
+ * @param a An array of bytes, text, raw bytes or records.
+ * @returns Nested arrays; a 0-d array gives a one-element array.
+ */
+export function itemsToArray(a: NDArray): unknown[] {
+  const flat = new Array<unknown>(a.size);
+  let j = 0;
+  if (a.dtype.kind === "U" && a.itemsize > 0) {
+    walk(a.shape, [{ offset: a.byteOffset, strides: a.strides }], (
+      offs,
+      count,
+      strides,
+    ) => {
+      decodeTextRun(a, offs[0], count, strides[0], flat, j);
+      j += count;
+    });
+  } else {
+    const read = readerOf(a.dtype);
+    const bytes = a.storage.bytes;
+    const dv = dataViewOf(bytes);
+    eachOffset(a, (p) => {
+      flat[j++] = read(bytes, dv, p);
+    });
+  }
+  return nest(a.shape, flat);
+}
+
+/**
+ * A C-order copy of the elements as a typed array in native byte order:
+ * code points (`Uint32Array`) for text, counts (`BigInt64Array`) for
+ * datetimes, bytes (`Uint8Array`) otherwise.
+ *
+ * @param a An array of bytes, text, raw bytes, records or datetimes.
+ * @returns The copy.
+ */
+export function itemsToTypedArray(
+  a: NDArray,
+): Uint8Array | Uint32Array | BigInt64Array {
+  const c = empty(a.shape, a.dtype.toNative()).assign(a);
+  const buffer = c.storage.bytes.buffer as ArrayBuffer;
+  const k = a.dtype.kind;
+  return k === "U"
+    ? new Uint32Array(buffer, 0, c.nbytes / 4)
+    : k === "M" || k === "m"
+    ? new BigInt64Array(buffer, 0, c.nbytes / 8)
+    : new Uint8Array(buffer, 0, c.nbytes);
+}
+
+/** Whether `x` is one element's value for type `dt` (not nesting). */
+function isLeaf(dt: DType, x: unknown): boolean {
+  switch (dt.kind) {
+    case "S":
+      return x instanceof Uint8Array || typeof x === "string";
+    case "U":
+      return typeof x === "string";
+    case "V":
+      return dt.names === null
+        ? x instanceof Uint8Array
+        : !Array.isArray(x) && !ArrayBuffer.isView(x);
+    default:
+      return !Array.isArray(x) && !ArrayBuffer.isView(x);
+  }
+}
+
+/**
+ * Whether `x` is a single value for an array of type `dt` (assigned to
+ * every element) rather than nested data.
+ *
+ * @param dt The array's type.
+ * @param x The value.
+ * @returns `true` for one element's value.
+ */
+export function isItemValue(dt: DType, x: unknown): boolean {
+  return isLeaf(dt, x);
+}
+
+function inferType(values: readonly unknown[]): DType | undefined {
+  if (values.length === 0) return undefined;
+  if (values.every((v) => typeof v === "string")) {
+    let most = 1;
+    for (const v of values as string[]) {
+      let n = 0;
+      for (const _ of v) n++;
+      most = Math.max(most, n);
+    }
+    return new DType(`str${32 * most}`, nativeDType("uint16").littleEndian);
+  }
+  if (values.every((v) => v instanceof Date)) {
+    return nativeDType("datetime64[ms]");
+  }
+  return undefined;
+}
+
+/**
+ * Whether JavaScript data without a dtype holds text or dates (so that
+ * {@linkcode itemsFromData} builds the array).
+ *
+ * @param data The data.
+ * @returns `true` when the first value is a string or a `Date`.
+ */
+export function looksLikeItems(data: unknown): boolean {
+  let probe = data;
+  while (Array.isArray(probe) && probe.length > 0) probe = probe[0];
+  return typeof probe === "string" || probe instanceof Date;
+}
+
+/**
+ * Builds an in-memory array from (nested) JavaScript data: strings or
+ * `Uint8Array`s for bytes, strings for text, `Uint8Array`s for raw bytes,
+ * plain objects for records, bigints, `Date`s, ISO strings and `null` for
+ * datetimes. Without a type, strings give text of the longest string's
+ * length and `Date`s datetime64[ms].
+ *
+ * @param data The data.
+ * @param dt The type, or `undefined` to infer it.
+ * @returns The array.
+ * @throws {TypeError} For ragged nesting, values of the wrong type, or data whose type cannot be inferred.
+ */
+export function itemsFromData(data: unknown, dt?: DType): NDArray {
+  const leaf = (x: unknown) =>
+    dt === undefined
+      ? typeof x === "string" || x instanceof Date || !Array.isArray(x)
+      : isLeaf(dt, x);
+  const shape: number[] = [];
+  let probe: unknown = data;
+  while (Array.isArray(probe) && !leaf(probe)) {
+    shape.push(probe.length);
+    if (probe.length === 0) break;
+    probe = probe[0];
+  }
+  const values: unknown[] = [];
+  const visit = (x: unknown, depth: number): void => {
+    if (depth < shape.length) {
+      if (!Array.isArray(x) || x.length !== shape[depth]) {
+        throw new TypeError(
+          `Cannot create an array from nested data of inhomogeneous shape: expected length ${
+            shape[depth]
+          } at depth ${depth}`,
+        );
+      }
+      for (const v of x) visit(v, depth + 1);
+    } else values.push(x);
+  };
+  visit(data, 0);
+  const t = dt ?? inferType(values);
+  if (t === undefined) {
+    throw new TypeError(
+      "Cannot infer a data type from the values: give a dtype",
+    );
+  }
+  const out = empty(shape, t);
+  const bytes = out.storage.bytes;
+  const size = t.itemsize;
+  for (let i = 0; i < values.length; i++) {
+    writeItem(bytes, i * size, t, values[i]);
+  }
+  return out;
+}
+
+/** A conversion of single values between two types, or `undefined` when NumPy's cast is not supported here. */
+type Convert = (v: unknown) => unknown;
+
+function bytesToText(v: unknown): string {
+  const b = v as Uint8Array;
+  let s = "";
+  for (let i = 0; i < b.length; i++) {
+    if (b[i] > 127) {
+      throw new TypeError(
+        `Cannot cast bytes to text: byte 0x${
+          b[i].toString(16)
+        } at ${i} is not ASCII`,
+      );
+    }
+    s += String.fromCharCode(b[i]);
+  }
+  return s;
+}
+
+function unitOf(dt: DType): UnitInfo {
+  return unitInfoOf(dt)!;
+}
+
+function converter(from: DType, to: DType): Convert | undefined {
+  const f = from.kind, t = to.kind;
+  if (from.subdtype !== null || to.subdtype !== null) return undefined;
+  if (from.names !== null || to.names !== null) {
+    if (
+      from.names === null || to.names === null ||
+      from.names.length !== to.names.length
+    ) return undefined;
+    const parts = from.names.map((n, i) =>
+      converter(from.fields![n].dtype, to.fields![to.names![i]].dtype)
+    );
+    if (parts.some((c) => c === undefined)) return undefined;
+    const names = from.names;
+    return (v) => {
+      const rec = v as Record<string, unknown>;
+      return names.map((n, i) => parts[i]!(rec[n]));
+    };
+  }
+  if ((f === "S" || f === "U") && (t === "S" || t === "U")) {
+    return f === "S" && t === "U" ? bytesToText : (v) => v;
+  }
+  if ((f === "S" || f === "V") && (t === "S" || t === "V")) return (v) => v;
+  if ((f === "M" || f === "m") && (t === "M" || t === "m")) {
+    const a = unitOf(from), b = unitOf(to);
+    if (a.base === "generic" || b.base === "generic") {
+      return (v) => v === NAT ? NAT : v;
+    }
+    if (f === "M" && t === "M") {
+      return (v) => convertDatetime(v as bigint, a, b);
+    }
+    return (v) => convertTimedelta(v as bigint, a, b);
+  }
+  const numeric = (k: string) => k === "i" || k === "u" || k === "b";
+  const number = (k: string) => numeric(k) || k === "f" || k === "c";
+  if (number(f) && number(t)) {
+    // Fields of records: the encoders take any JavaScript number.
+    return f === "c" && t !== "c" ? (v) => (v as { re: number }).re : (v) => v;
+  }
+  if ((f === "M" || f === "m") && (numeric(t) || t === "f")) {
+    return t === "f" ? (v) => Number(v as bigint) : (v) => v;
+  }
+  if ((numeric(f) || f === "f") && (t === "M" || t === "m")) {
+    if (f !== "f") return (v) => typeof v === "boolean" ? (v ? 1n : 0n) : v;
+    return (v) => Number.isFinite(v) ? Math.trunc(v as number) : null;
+  }
+  return undefined;
+}
+
+function overlaps(a: NDArray, b: NDArray): boolean {
+  if (a.storage.bytes.buffer !== b.storage.bytes.buffer) return false;
+  const span = (x: NDArray): [number, number] => {
+    let lo = x.byteOffset, hi = x.byteOffset;
+    x.shape.forEach((n, k) => {
+      const s = (n - 1) * x.strides[k];
+      if (s < 0) lo += s;
+      else hi += s;
+    });
+    const base = x.storage.bytes.byteOffset;
+    return [base + lo, base + hi + x.itemsize];
+  };
+  const [alo, ahi] = span(a), [blo, bhi] = span(b);
+  return alo < bhi && blo < ahi;
+}
+
+/**
+ * Writes values into every element of `dst` (NumPy `dst[...] = value`):
+ * one element's value, nested JavaScript data or an array, broadcast to
+ * `dst`'s shape. Arrays of the same type are copied byte for byte; other
+ * types are cast as NumPy casts them (bytes and text between each other
+ * and to other sizes, raw bytes, records field by field in order,
+ * datetimes between units, datetimes and integers or floats as counts).
+ *
+ * @param dst The array written to.
+ * @param value The value.
+ * @param check The caller's state checks (writable, open), run once the
+ *   value is converted and before anything is written.
+ * @throws {TypeError} For values that do not convert, shapes that do not broadcast, or a cast not supported.
+ */
+export function assignItems(
+  dst: NDArray,
+  value: unknown,
+  check: () => void,
+): void {
+  let src: NDArray;
+  if (value instanceof NDArray) {
+    check();
+    if (isDetached(value.storage)) throwClosed(value.storage);
+    src = overlaps(value, dst) ? value.copy() : value;
+  } else if (isLeaf(dst.dtype, value) && !Array.isArray(value)) {
+    src = empty([], dst.dtype);
+    writeItem(src.storage.bytes, 0, dst.dtype, value);
+  } else if (
+    dst.dtype.names !== null && Array.isArray(value) && dst.ndim === 0
+  ) {
+    src = empty([], dst.dtype);
+    writeItem(src.storage.bytes, 0, dst.dtype, value);
+  } else {
+    src = itemsFromData(value, dst.dtype);
+  }
+  if (!(value instanceof NDArray)) check();
+  const bst = broadcastStrides(src.shape, src.strides, dst.shape);
+  if (src.dtype.equals(dst.dtype)) {
+    const dio = arrayIO(dst), sio = arrayIO(src);
+    walk(
+      dst.shape,
+      [{ offset: dst.byteOffset, strides: dst.strides }, {
+        offset: src.byteOffset,
+        strides: bst,
+      }],
+      (offs, count, strides) => {
+        copyRun(dio, offs[0], strides[0], sio, offs[1], strides[1], count);
+      },
+      {
+        memoryOrder: true,
+        release: dst.storage.release?.bind(dst.storage),
+        itemsize: dst.itemsize,
+      },
+    );
+    return;
+  }
+  const convert = converter(src.dtype, dst.dtype);
+  if (convert === undefined) {
+    throw new TypeError(
+      `Cannot cast an array of ${src.dtype.name} to ${dst.dtype.name}: not supported`,
+    );
+  }
+  const read = readerOf(src.dtype);
+  const sb = src.storage.bytes, sdv = dataViewOf(sb);
+  const db = dst.storage.bytes;
+  const dt = dst.dtype;
+  // Convert everything first: a value that does not convert changes nothing.
+  const tmp = empty(dst.shape, dt);
+  const tb = tmp.storage.bytes, tdv = dataViewOf(tb);
+  const enc = encoderOf(dt);
+  let i = 0;
+  walk(dst.shape, [{ offset: src.byteOffset, strides: bst }], (
+    offs,
+    count,
+    strides,
+  ) => {
+    for (let k = 0, p = offs[0]; k < count; k++, p += strides[0]) {
+      enc(convert(read(sb, sdv, p)), tb, tdv, (i++) * dt.itemsize);
+    }
+  });
+  i = 0;
+  eachOffset(dst, (p) => {
+    db.set(tb.subarray(i * dt.itemsize, (i + 1) * dt.itemsize), p);
+    i++;
+  });
+}
+
+/**
+ * The field `name` of a record type (a name or a title).
+ *
+ * @param dt The array's type.
+ * @param name The field.
+ * @returns The field.
+ * @throws {TypeError} If the type has no fields or the name is not a string.
+ * @throws {RangeError} If there is no such field.
+ */
+export function fieldOf(dt: DType, name: unknown): DTypeField {
+  if (typeof name !== "string") {
+    throw new TypeError(
+      `Cannot get field ${String(name)}: the name must be a string`,
+    );
+  }
+  if (dt.fields === null) {
+    throw new TypeError(
+      `Cannot get field "${name}" of an array of ${dt.name}: it has no fields`,
+    );
+  }
+  const f = Object.hasOwn(dt.fields, name) ? dt.fields[name] : undefined;
+  if (f === undefined) {
+    throw new RangeError(
+      `Cannot get field "${name}": the fields are ${
+        dt.names!.map((n) => `"${n}"`).join(", ")
+      }`,
+    );
+  }
+  return f;
+}
+
+/**
+ * Refuses arithmetic on arrays of bytes, text, records and datetimes.
+ *
+ * @param op The operation's name (for the message).
+ * @param types The operands' types.
+ * @throws {TypeError} If any operand is of such a type.
+ */
+export function checkArithmetic(op: string, ...types: DType[]): void {
+  for (const t of types) {
+    if (isFlexible(t)) {
+      throw new TypeError(
+        `Cannot compute ${op} on an array of ${t.name}: arithmetic is not defined for ${
+          t.names !== null
+            ? "records"
+            : t.kind === "V"
+            ? "raw bytes"
+            : t.kind === "S"
+            ? "bytes"
+            : "text"
+        }`,
+      );
+    }
+    if (isDateLike(t)) {
+      throw new TypeError(
+        `Cannot compute ${op} on an array of ${t.name}: datetime arithmetic is not supported (use astype("int64") for the counts)`,
+      );
+    }
+  }
+}
+
+/** What the reductions of {@linkcode reduceItems} compute. */
+export type ItemReduceOp = "sum" | "mean" | "min" | "max";
+
+function reduceLine(
+  op: ItemReduceOp,
+  v: BigInt64Array,
+  start: number,
+  n: number,
+  step: number,
+): bigint {
+  if (n === 0) {
+    if (op === "sum") return 0n;
+    if (op === "mean") return NAT;
+    throw new RangeError(
+      `Cannot compute the ${
+        op === "min" ? "minimum" : "maximum"
+      } of an empty array: zero-size reduction has no identity`,
+    );
+  }
+  let acc = op === "mean" ? 0n : v[start];
+  if (acc === NAT) return NAT;
+  for (
+    let k = op === "mean" ? 0 : 1, i = start + k * step;
+    k < n;
+    k++, i += step
+  ) {
+    const x = v[i];
+    if (x === NAT) return NAT;
+    if (op === "min") {
+      if (x < acc) acc = x;
+    } else if (op === "max") {
+      if (x > acc) acc = x;
+    } else acc += x;
+  }
+  if (op === "mean") return acc / BigInt(n);
+  return BigInt.asIntN(64, acc);
+}
+
+/**
+ * The reductions of arrays handled here: `min`/`max` of datetimes and
+ * timedeltas, `sum`/`mean` of timedeltas (NaT anywhere gives NaT, as
+ * NumPy); anything else on these types is a `TypeError`.
+ *
+ * @param a The array.
+ * @param op The reduction.
+ * @param axis The axis, or `undefined` for all elements.
+ * @returns A bigint count, or an in-memory array of the array's type.
+ * @throws {TypeError} For bytes, text, records, or the sum or mean of datetimes.
+ * @throws {RangeError} For `min`/`max` of no elements.
+ */
+export function reduceItems(
+  a: NDArray,
+  op: ItemReduceOp,
+  axis?: number,
+): bigint | NDArray {
+  const dt = a.dtype;
+  if (!isDateLike(dt) || (dt.kind === "M" && (op === "sum" || op === "mean"))) {
+    throw new TypeError(
+      `Cannot compute the ${op} of an array of ${dt.name}: ${
+        isDateLike(dt)
+          ? "datetimes cannot be added (timedeltas can)"
+          : "not defined for this type"
+      }`,
+    );
+  }
+  const values = a.astype(dt.toNative()).toTypedArray() as BigInt64Array;
+  if (axis === undefined || axis === null) {
+    return reduceLine(op, values, 0, a.size, 1);
+  }
+  const ax = normalizeAxis(axis, a.ndim);
+  const shape = a.shape.filter((_, k) => k !== ax);
+  const n = a.shape[ax];
+  const inner = shapeSize(a.shape.slice(ax + 1));
+  const outer = shapeSize(a.shape.slice(0, ax));
+  if (n === 0 && (op === "min" || op === "max") && shapeSize(shape) > 0) {
+    reduceLine(op, values, 0, 0, 1);
+  }
+  const out = empty(shape, dt.toNative());
+  const o = new BigInt64Array(
+    out.storage.bytes.buffer as ArrayBuffer,
+    0,
+    shapeSize(shape),
+  );
+  for (let i = 0; i < outer; i++) {
+    for (let j = 0; j < inner; j++) {
+      o[i * inner + j] = reduceLine(op, values, i * n * inner + j, n, inner);
+    }
+  }
+  return out;
+}
