@@ -142,6 +142,11 @@ export function npyContent(array: NDArray, version?: NpyVersion): NpyContent {
     throw new TypeError(`Cannot save ${describe(array)}: expected an NDArray`);
   }
   if (isDetached(array.storage)) throwClosed(array.storage);
+  if ("SUVMm".includes(array.dtype.kind)) {
+    throw new TypeError(
+      `Cannot save an array of ${array.dtype.name} to .npy yet: bytes, text, records and datetimes are not written`,
+    );
+  }
   const { shape, strides, itemsize } = array;
   const c = isCContiguous(shape, strides, itemsize);
   const f = !c &&
