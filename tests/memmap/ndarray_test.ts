@@ -203,7 +203,9 @@ Deno.test("array() infers types and checks nesting", () => {
   assert.deepEqual(array([[1, 2], [3, 4]]).shape, [2, 2]);
   assert.deepEqual(array([]).shape, [0]);
   assert.throws(() => array([[1, 2], [3]]), TypeError);
-  assert.throws(() => array(["a"] as unknown as number[]), TypeError);
+  assert.throws(() => array([() => 1] as unknown as number[]), TypeError);
+  assert.throws(() => array([1, "a"] as unknown as number[]), TypeError);
+  assert.equal(array(["a"]).dtype.str, "<U1"); // text, as NumPy
   assert.throws(() => array([1, 2, 3], { shape: [2, 2] }), TypeError);
   assert.throws(() => array([300], { dtype: "uint8" }), RangeError);
   const src = new Float64Array([1, 2]);
