@@ -19,7 +19,13 @@ import {
   MADV_DONTNEED,
   MADVISE,
 } from "../mmap/constants.ts";
-import { dtype as toDType, type DTypeLike, type DTypeName } from "./dtype.ts";
+import {
+  dtype as toDType,
+  type DTypeLike,
+  type DTypeName,
+  type FieldsDict,
+} from "./dtype.ts";
+import { specOf } from "./structured.ts";
 import type { FieldNameOf, NameOf } from "./types.ts";
 import { NDArray } from "./ndarray.ts";
 import {
@@ -96,11 +102,14 @@ export interface MemmapOptions<D extends DTypeLike = DTypeLike> {
  * `Worker` (post it) or another process (`JSON.stringify` it). Reopen it
  * with `memmap(description.filename, description)`.
  */
-export interface MemmapDescription extends MemmapOptions<string> {
+export interface MemmapDescription extends MemmapOptions<string | FieldsDict> {
   /** The absolute path of the file. */
   filename: string;
-  /** The element type as NumPy's `dtype.str`, e.g. `"<f8"`. */
-  dtype: string;
+  /**
+   * The element type as NumPy's `dtype.str`, e.g. `"<f8"`; for records
+   * NumPy's dict form (`names`, `formats`, `offsets`, `itemsize`, `titles`).
+   */
+  dtype: string | FieldsDict;
   /** `"r"`, `"r+"` or `"c"` (a `"w+"` memmap is described as `"r+"`: the file exists now). */
   mode: "r" | "r+" | "c";
   /** Where the first element lies in the file, in bytes. */
@@ -451,7 +460,8 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
     if (this.closed) throwClosed(this.storage);
     return {
       filename: this.filename,
-      dtype: this.dtype.str,
+      // A memmap's own type is never a subarray (its axes are the array's).
+      dtype: specOf(this.dtype) as string | FieldsDict,
       mode: this.mode === "w+" ? "r+" : this.mode,
       offset: this.offset,
       shape: [...this.shape],

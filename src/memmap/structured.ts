@@ -234,6 +234,40 @@ function build(
   });
 }
 
+/**
+ * A plain, cloneable spec that `dtype()` turns back into the same type:
+ * `dtype.str` for a plain type, NumPy's dict form (names, formats,
+ * offsets, itemsize, titles) for a record, `[base, shape]` for a subarray.
+ *
+ * @param t The type.
+ * @returns The spec.
+ */
+export function specOf(t: DType): DTypeLike {
+  if (t.names !== null) {
+    const fields = fieldsInOrder(t);
+    const spec: {
+      names: string[];
+      formats: DTypeLike[];
+      offsets: number[];
+      itemsize: number;
+      titles?: (string | null)[];
+    } = {
+      names: fields.map((f) => f.name),
+      formats: fields.map((f) => specOf(f.dtype)),
+      offsets: fields.map((f) => f.offset),
+      itemsize: t.itemsize,
+    };
+    if (fields.some((f) => f.title !== undefined)) {
+      spec.titles = fields.map((f) => f.title ?? null);
+    }
+    return spec;
+  }
+  if (t.subdtype !== null) {
+    return [specOf(t.subdtype.base), [...t.subdtype.shape]];
+  }
+  return t.str;
+}
+
 /** A field with its name, for walking a record in order. */
 function fieldsInOrder(t: DType): (DTypeField & { name: string })[] {
   return t.names!.map((name) => ({ name, ...t.fields![name] }));

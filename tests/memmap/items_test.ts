@@ -272,6 +272,28 @@ Deno.test("field() of a memmap is a memmap of the same file with its own offset,
   ]);
 });
 
+Deno.test("describe() of a record memmap (and of a field) reopens the same elements", () => {
+  using dir = tempDir();
+  const t = dtype(
+    [[["T", "id"], "<u4"], ["p", [["x", ">f8"], ["y", "u1"]]], ["v", "<i2", [
+      2,
+    ]]],
+    { align: true },
+  );
+  using fp = memmap(`${dir.path}/r.bin`, { dtype: t, mode: "w+", shape: [3] });
+  fp.set(1, { id: 7, p: { x: 1.5, y: 2 }, v: [3, 4] });
+  const d = JSON.parse(JSON.stringify(fp.describe()));
+  using again = memmap(d.filename, d);
+  assert.ok(again.dtype.equals(t));
+  assert.deepEqual(again.get(1), { id: 7, p: { x: 1.5, y: 2 }, v: [3, 4] });
+  const v = fp.field("v").describe();
+  using column = memmap(v.filename, v);
+  assert.deepEqual(column.toArray(), [[0, 0], [3, 4], [0, 0]]);
+  again.close();
+  column.close();
+  fp.close();
+});
+
 Deno.test("assign() casts between bytes and text, sizes, record layouts and datetime units as NumPy's astype", () => {
   const s = array(["abc", "d"], { dtype: "S3" });
   assert.deepEqual(s.astype("U5").toArray(), ["abc", "d"]);
