@@ -336,8 +336,12 @@ export class DType<N extends DTypeName = DTypeName> {
   readonly isAlignedStruct: boolean;
   readonly #unit: UnitInfo | null;
 
+  #brand = true;
+
   static {
     unitInfoOf = (t: DType): UnitInfo | null => t.#unit;
+    isDType = (x: unknown): x is DType =>
+      typeof x === "object" && x !== null && #brand in x;
   }
 
   /**
