@@ -28,6 +28,7 @@ import { walk } from "./iterate.ts";
 import { arrayIO, empty, NDArray } from "./ndarray.ts";
 import { broadcastStrides, normalizeAxis, shapeSize } from "./shape.ts";
 import { isDetached, throwClosed } from "./storage.ts";
+import { checkDims, describe, isArray, isRevoked } from "../_args.ts";
 
 /**
  * Whether an operation on arrays of these types goes through this module
@@ -201,9 +202,9 @@ function isLeaf(dt: DType, x: unknown): boolean {
     case "V":
       return dt.names === null
         ? x instanceof Uint8Array
-        : !Array.isArray(x) && !ArrayBuffer.isView(x);
+        : !isArray(x) && !ArrayBuffer.isView(x);
     default:
-      return !Array.isArray(x) && !ArrayBuffer.isView(x);
+      return !isArray(x) && !ArrayBuffer.isView(x);
   }
 }
 
@@ -244,8 +245,12 @@ function inferType(values: readonly unknown[]): DType | undefined {
  * @returns `true` when the first value is a string or a `Date`.
  */
 export function looksLikeItems(data: unknown): boolean {
+  if (isRevoked(data)) return false;
   let probe = data;
-  while (Array.isArray(probe) && probe.length > 0) probe = probe[0];
+  for (let d = 0; isArray(probe) && probe.length > 0; d++) {
+    if (d > 64) return false; // Too deep for an array: the numeric path says so.
+    probe = probe[0];
+  }
   return typeof probe === "string" || probe instanceof Date;
 }
 
@@ -262,21 +267,27 @@ export function looksLikeItems(data: unknown): boolean {
  * @throws {TypeError} For ragged nesting, values of the wrong type, or data whose type cannot be inferred.
  */
 export function itemsFromData(data: unknown, dt?: DType): NDArray {
+  if (isRevoked(data)) {
+    throw new TypeError(
+      `Cannot create an array from ${describe(data)}: it is a revoked Proxy`,
+    );
+  }
   const leaf = (x: unknown) =>
     dt === undefined
-      ? typeof x === "string" || x instanceof Date || !Array.isArray(x)
+      ? typeof x === "string" || x instanceof Date || !isArray(x)
       : isLeaf(dt, x);
   const shape: number[] = [];
   let probe: unknown = data;
-  while (Array.isArray(probe) && !leaf(probe)) {
+  while (isArray(probe) && !leaf(probe)) {
     shape.push(probe.length);
+    checkDims(shape.length, "create an array from nested data");
     if (probe.length === 0) break;
     probe = probe[0];
   }
   const values: unknown[] = [];
   const visit = (x: unknown, depth: number): void => {
     if (depth < shape.length) {
-      if (!Array.isArray(x) || x.length !== shape[depth]) {
+      if (!isArray(x) || x.length !== shape[depth]) {
         throw new TypeError(
           `Cannot create an array from nested data of inhomogeneous shape: expected length ${
             shape[depth]
@@ -413,11 +424,11 @@ export function assignItems(
     check();
     if (isDetached(value.storage)) throwClosed(value.storage);
     src = overlaps(value, dst) ? value.copy() : value;
-  } else if (isLeaf(dst.dtype, value) && !Array.isArray(value)) {
+  } else if (isLeaf(dst.dtype, value) && !isArray(value)) {
     src = empty([], dst.dtype);
     writeItem(src.storage.bytes, 0, dst.dtype, value);
   } else if (
-    dst.dtype.names !== null && Array.isArray(value) && dst.ndim === 0
+    dst.dtype.names !== null && isArray(value) && dst.ndim === 0
   ) {
     src = empty([], dst.dtype);
     writeItem(src.storage.bytes, 0, dst.dtype, value);
@@ -488,7 +499,7 @@ export function assignItems(
 export function fieldOf(dt: DType, name: unknown): DTypeField {
   if (typeof name !== "string") {
     throw new TypeError(
-      `Cannot get field ${String(name)}: the name must be a string`,
+      `Cannot get field ${describe(name)}: the name must be a string`,
     );
   }
   if (dt.fields === null) {

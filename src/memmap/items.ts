@@ -18,6 +18,7 @@ import { type DType, unitInfoOf } from "./dtype.ts";
 import { dateToCount, NAT, parseDatetime } from "./datetime.ts";
 import { isComplex } from "./nested.ts";
 import { checkIntFits } from "./promotion.ts";
+import { describe, isArray } from "../_args.ts";
 
 /** Reads the element at byte `p` of `bytes` (`dv` views the same bytes). */
 export type Reader = (bytes: Uint8Array, dv: DataView, p: number) => unknown;
@@ -201,18 +202,6 @@ function nested(
     out[i] = nested(shape, depth + 1, size, read, p + i * step);
   }
   return out;
-}
-
-function describe(v: unknown): string {
-  if (typeof v === "string") return JSON.stringify(v);
-  if (v instanceof Uint8Array) return `a Uint8Array of ${v.length} bytes`;
-  if (v instanceof Date) return `the Date ${v.toISOString?.() ?? "(invalid)"}`;
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (v === null) return "null";
-  if (typeof v === "object") {
-    return isComplex(v) ? "a complex number" : "an object";
-  }
-  return String(v);
 }
 
 function wrongValue(v: unknown, dt: DType, expected: string): never {
@@ -412,7 +401,7 @@ function subarrayEncoder(dt: DType): Encoder {
   const bsize = base.itemsize;
   const count = shape.reduce((a, b) => a * b, 1);
   return (v, bytes, dv, p) => {
-    if (!Array.isArray(v)) {
+    if (!isArray(v)) {
       // A scalar fills the whole subarray, as NumPy broadcasts it.
       enc(v, bytes, dv, p);
       for (let i = 1; i < count; i++) {
@@ -422,7 +411,7 @@ function subarrayEncoder(dt: DType): Encoder {
     }
     const put = (x: unknown, depth: number, q: number): void => {
       const n = shape[depth];
-      if (!Array.isArray(x) || x.length !== n) {
+      if (!isArray(x) || x.length !== n) {
         throw new TypeError(
           `Cannot convert ${describe(x)} to a subarray of shape (${
             shape.join(", ")
@@ -448,7 +437,7 @@ function recordEncoder(dt: DType): Encoder {
   });
   const known = new Set(names);
   return (v, bytes, dv, p) => {
-    if (Array.isArray(v)) {
+    if (isArray(v)) {
       if (v.length !== fields.length) {
         throw new TypeError(
           `Cannot convert an array of ${v.length} values to a record of ${fields.length} fields (${

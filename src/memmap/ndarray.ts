@@ -833,7 +833,7 @@ export class NDArray<N extends DTypeName = DTypeName>
       if (!isItemValue(this.dtype, value)) {
         throw new TypeError(
           `Cannot fill an array of ${this.dtype.name} with ${
-            Array.isArray(value) ? "an array" : String(value)
+            describe(value)
           }: expected one element's value`,
         );
       }

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { describe, isArray, isRevoked } from "../_args.ts";
 import {
   createDType,
   type DType,
@@ -28,8 +29,12 @@ function roundUp(n: number, to: number): number {
 }
 
 function isList(x: unknown): x is readonly unknown[] {
-  return Array.isArray(x);
+  return isArray(x);
 }
+
+/** How deep structured specs may nest (records in records, subarrays of records). */
+const MAX_NESTING = 64;
+let depth = 0;
 
 /** Normalizes a subarray shape: a count or a list of counts. */
 function shapeOf(x: unknown, field: string): number[] {
@@ -62,6 +67,25 @@ interface FieldInput {
  * @throws {TypeError} If the spec is malformed.
  */
 export function parseStructured(like: object, align: boolean): DType {
+  if (isRevoked(like)) {
+    throw new TypeError(
+      `Cannot interpret ${
+        describe(like)
+      } as a data type: it is a revoked Proxy`,
+    );
+  }
+  if (depth >= MAX_NESTING) {
+    fail(`specs nest more than ${MAX_NESTING} levels deep`);
+  }
+  depth++;
+  try {
+    return parse(like, align);
+  } finally {
+    depth--;
+  }
+}
+
+function parse(like: object, align: boolean): DType {
   if (isList(like)) {
     if (like.length === 2 && !isList(like[0])) {
       return subarrayDType(
@@ -77,7 +101,7 @@ export function parseStructured(like: object, align: boolean): DType {
   }
   throw new TypeError(
     `Cannot interpret ${
-      Object.prototype.toString.call(like)
+      describe(like)
     } as a data type: expected a list of fields or { names, formats }`,
   );
 }
@@ -87,7 +111,7 @@ function fromList(list: readonly unknown[], align: boolean): DType {
     if (!isList(entry) || (entry.length !== 2 && entry.length !== 3)) {
       fail(
         `field ${i} must be [name, format] or [name, format, shape], got ${
-          JSON.stringify(entry) ?? String(entry)
+          describe(entry)
         }`,
       );
     }
@@ -144,7 +168,7 @@ function fromDict(spec: Record<string, unknown>, align: boolean): DType {
   if (offsets !== undefined) {
     offs = (offsets as unknown[]).map((o) => {
       if (typeof o !== "number" || !Number.isSafeInteger(o)) {
-        fail(`offset ${String(o)} must be an integer`);
+        fail(`offset ${describe(o)} must be an integer`);
       }
       if (o < 0) fail(`offset ${o} cannot be negative`);
       return o;
@@ -156,7 +180,7 @@ function fromDict(spec: Record<string, unknown>, align: boolean): DType {
     (typeof itemsize !== "number" || !Number.isSafeInteger(itemsize) ||
       itemsize < 0)
   ) {
-    fail(`itemsize ${String(itemsize)} must be a non-negative integer`);
+    fail(`itemsize ${describe(itemsize)} must be a non-negative integer`);
   }
   return build(fields, offs, itemsize as number | undefined, align);
 }
