@@ -747,6 +747,8 @@ function parseString(like: string): DType | undefined {
         ? createDType({ ...flexibleLayout("S", 1, little), char: "c" })
         : undefined;
     }
+    // NumPy takes a bare "a" (deprecated) but not "<a": sized only after a prefix.
+    if (flex[1] === "a" && flex[2] === "" && rest !== like) return undefined;
     const kind = flex[1] === "a" ? "S" : flex[1] as "S" | "U" | "V";
     const count = flex[2] === "" ? 0 : Number(flex[2]);
     if (!Number.isSafeInteger(count) || count > 2 ** 31 - 1) return undefined;
