@@ -116,7 +116,11 @@ export function findInMap(
       commonness(needle[k]) === 0 ? k : -1,
     );
     if (found === undefined) return indexOfBytes(hay, needle, from, to);
-    return found === GAVE_UP ? sys.find(mapping, needle, from, to) : found;
+    if (found !== GAVE_UP) return found;
+    // A C library's memmem is linear; elsewhere (Windows) search in TypeScript.
+    return sys.findByte === undefined
+      ? indexOfLinear(hay, needle, from, to)
+      : sys.find(mapping, needle, from, to);
   }
   const n = needle.length;
   const k = rarest(needle);
@@ -174,6 +178,38 @@ export function findLastInMap(
   const found = findLastChunked(hay, needle, from, end);
   if (found === undefined) return lastIndexOfBytes(hay, needle, from, end);
   return found === GAVE_UP ? lastIndexOfLinear(hay, needle, from, end) : found;
+}
+
+/**
+ * First index of `needle` in `hay[from, to)` in linear time whatever the
+ * bytes (Knuth-Morris-Pratt).
+ *
+ * @param hay The bytes.
+ * @param needle A non-empty needle.
+ * @param from First index.
+ * @param to End index, exclusive.
+ * @returns The index, or -1.
+ */
+export function indexOfLinear(
+  hay: Uint8Array,
+  needle: Uint8Array,
+  from: number,
+  to: number,
+): number {
+  const n = needle.length;
+  // fail[j]: length of the longest proper border of needle's first j + 1 bytes
+  const fail = new Int32Array(n);
+  for (let j = 1, k = 0; j < n; j++) {
+    while (k > 0 && needle[j] !== needle[k]) k = fail[k - 1];
+    if (needle[j] === needle[k]) k++;
+    fail[j] = k;
+  }
+  for (let i = from, k = 0; i < to; i++) {
+    while (k > 0 && hay[i] !== needle[k]) k = fail[k - 1];
+    if (hay[i] === needle[k]) k++;
+    if (k === n) return i - n + 1;
+  }
+  return -1;
 }
 
 /**

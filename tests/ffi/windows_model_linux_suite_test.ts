@@ -57,6 +57,8 @@ function wrapper(
 
 const SUITES = [
   "../mmap/mmap_test.ts",
+  "../mmap/fast_paths_test.ts",
+  "../mmap/read_into_stream_test.ts",
   "../memmap/memmap_test.ts",
   "../npy/load_test.ts",
   "../npy/save_test.ts",

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { lastIndexOfLinear, lineEnd } from "../../src/mmap/search.ts";
+import {
+  indexOfLinear,
+  lastIndexOfLinear,
+  lineEnd,
+} from "../../src/mmap/search.ts";
 
 Deno.test("lineEnd() finds every line end, at every alignment and length", () => {
   let seed = 5;
@@ -58,6 +62,29 @@ Deno.test("lastIndexOfLinear() agrees with the simple search on two-letter texts
     }
     assert.equal(
       lastIndexOfLinear(hay, needle, from, to),
+      expected,
+      `${hay} / ${needle} in [${from}, ${to})`,
+    );
+  }
+});
+
+Deno.test("indexOfLinear() agrees with the simple search on two-letter texts", () => {
+  let seed = 13;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) >>> 16;
+  for (let trial = 0; trial < 2000; trial++) {
+    const hay = Uint8Array.from({ length: next() % 40 }, () => 97 + next() % 2);
+    const needle = Uint8Array.from(
+      { length: 1 + next() % 5 },
+      () => 97 + next() % 2,
+    );
+    const from = next() % (hay.length + 1);
+    const to = from + next() % (hay.length + 1 - from);
+    let expected = -1;
+    for (let i = from; i + needle.length <= to && expected < 0; i++) {
+      if (needle.every((b, j) => hay[i + j] === b)) expected = i;
+    }
+    assert.equal(
+      indexOfLinear(hay, needle, from, to),
       expected,
       `${hay} / ${needle} in [${from}, ${to})`,
     );
