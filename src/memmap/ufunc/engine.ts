@@ -247,13 +247,18 @@ export function execute(
   );
 }
 
-/** The integer types same-type copies move elements as, by item size (16 bytes: two int64 halves). */
+/**
+ * The types same-type copies move elements as, by item size (16 bytes: two
+ * halves): integers, and float64 for 8 bytes, whose loads and stores keep
+ * every bit (V8 converts nothing; float32 and float16 elements would go
+ * through a double, which quiets signalling NaNs).
+ */
 const RAW: Record<number, DTypeName> = {
   1: "uint8",
   2: "uint16",
   4: "int32",
-  8: "int64",
-  16: "int64",
+  8: "float64",
+  16: "float64",
 };
 
 const rawViews = new WeakMap<ArrayBufferLike, Map<number, TypedArray>>();
