@@ -365,7 +365,7 @@ export function toBytes(
   if (typedArrayTag(value) !== "Uint8Array") {
     throw new TypeError(
       `Cannot ${call} with ${name} ${describe(value)}: ${name} must be a ${
-        text ? "Uint8Array or a string" : "byte value or a Uint8Array"
+        text ? "Uint8Array or a string" : "Uint8Array"
       }`,
     );
   }

@@ -35,6 +35,7 @@ import {
 } from "./nested.ts";
 import {
   checkDims,
+  checkSpan,
   describe,
   isArray,
   isRevoked,
@@ -110,6 +111,11 @@ export type ArrayInput =
 const PLAIN = 0, BOOL = 1, COMPLEX = 2, SLOW = 3, ITEMS = 4;
 
 let ioOf: (a: NDArray) => RunIO;
+/**
+ * Set just before the library itself constructs a view whose shape and
+ * strides come from a checked array; the constructor clears it at once.
+ */
+let trusted = false;
 let isNDArray: (x: unknown) => x is NDArray;
 
 /**
@@ -213,22 +219,24 @@ export class NDArray<N extends DTypeName = DTypeName>
     strides?: readonly number[],
     byteOffset = 0,
   ) {
+    // Views made inside the library come with checked dimensions and strides.
+    const checked = trusted;
+    trusted = false;
     // First own property: structuredClone/postMessage stop at it, before
     // they would copy the storage (see NOT_CLONEABLE).
-    Object.defineProperty(this, "notCloneable", {
-      value: NOT_CLONEABLE,
-      enumerable: true,
-    });
+    (this as { notCloneable?: symbol }).notCloneable = NOT_CLONEABLE;
     const call = "create an array";
     let dt = toDType(dtype) as DType<N>;
-    let dims = toShape(shape, call, dt.itemsize);
+    let dims = checked ? shape.slice() : toShape(shape, call, dt.itemsize);
     let st = strides === undefined
       ? contiguousStrides(dims, dt.itemsize)
+      : checked
+      ? strides.slice()
       : toStrides(strides, dims);
-    byteOffset = toInt(byteOffset, call, "byteOffset");
+    if (!checked) byteOffset = toInt(byteOffset, call, "byteOffset");
     if (
-      typeof storage !== "object" || storage === null || isRevoked(storage) ||
-      typedArrayTag(storage.bytes) !== "Uint8Array"
+      !checked && (typeof storage !== "object" || storage === null ||
+        isRevoked(storage) || typedArrayTag(storage.bytes) !== "Uint8Array")
     ) {
       throw new TypeError(
         `Cannot create an array over storage ${
@@ -241,6 +249,8 @@ export class NDArray<N extends DTypeName = DTypeName>
       // As NumPy: an array of a subarray type has the subarray's axes.
       const sub = dt.subdtype;
       dims = [...dims, ...sub.shape];
+      checkDims(dims.length, call);
+      checkSpan(dims, sub.base.itemsize, call);
       st = [...st, ...contiguousStrides(sub.shape, sub.base.itemsize)];
       dt = sub.base as DType<N>;
     }
@@ -338,7 +348,9 @@ export class NDArray<N extends DTypeName = DTypeName>
     const nd = this.ndim;
     if (count !== nd) {
       throw new TypeError(
-        `Cannot index an array of ${nd} dimensions with ${count} indices`,
+        count < 0
+          ? `Cannot set an element without a value: give ${nd} indices, then the value`
+          : `Cannot index an array of ${nd} dimensions with ${count} indices`,
       );
     }
     const shape = this.shape;
@@ -557,7 +569,10 @@ export class NDArray<N extends DTypeName = DTypeName>
         const r = resolveSlice(p.spec, n);
         if (r.length > 0) offset += r.start * s;
         shape.push(r.length);
-        strides.push(r.step * s);
+        // NumPy's stride; an axis of at most one element never steps, so a
+        // huge slice step that would make it unsafe keeps the old one.
+        const stride = r.step * s;
+        strides.push(r.length > 1 || Number.isSafeInteger(stride) ? stride : s);
       }
     }
     return this.#view(shape, strides, offset);
@@ -573,6 +588,7 @@ export class NDArray<N extends DTypeName = DTypeName>
     if (make !== undefined) {
       return make(dtype, shape, strides, offset) as NDArray<N>;
     }
+    trusted = true;
     return new NDArray(this.storage, dtype, shape, strides, offset);
   }
 
@@ -919,7 +935,17 @@ export class NDArray<N extends DTypeName = DTypeName>
     this.#open();
     if (this.#mode === ITEMS) return itemsToArray(this);
     const dt = this.dtype;
-    const buf = newDomainBuffer(dt, this.size);
+    let buf: DomainBuffer;
+    try {
+      if (this.shape.some((n) => n > 2 ** 32 - 1)) throw new RangeError();
+      buf = newDomainBuffer(dt, this.size);
+    } catch {
+      throw new RangeError(
+        `Cannot convert an array of shape ${
+          formatShape(this.shape)
+        } to nested arrays: too large for JavaScript arrays or for memory`,
+      );
+    }
     readAll(this, buf, dt);
     const shape = this.shape;
     if (shape.length === 0) return domainToElement(dt, buf, 0);

@@ -32,7 +32,13 @@ export function copyRange(
   end: number,
 ): Uint8Array<ArrayBuffer> {
   const n = end - start;
-  if (n > MAX_POOLED) return source.slice(start, end);
+  if (n > MAX_POOLED) {
+    try {
+      return source.slice(start, end);
+    } catch {
+      throw tooLarge(n);
+    }
+  }
   if (used + n > POOL_SIZE) {
     pool = new Uint8Array(POOL_SIZE);
     used = 0;
@@ -56,7 +62,13 @@ export function copyRange(
  * @returns The array.
  */
 export function allocate(n: number): Uint8Array<ArrayBuffer> {
-  if (n > MAX_POOLED) return new Uint8Array(n);
+  if (n > MAX_POOLED) {
+    try {
+      return new Uint8Array(n);
+    } catch {
+      throw tooLarge(n);
+    }
+  }
   if (used + n > POOL_SIZE) {
     pool = new Uint8Array(POOL_SIZE);
     used = 0;
@@ -66,4 +78,11 @@ export function allocate(n: number): Uint8Array<ArrayBuffer> {
   const out = pool.subarray(at, at + n);
   out.fill(0);
   return out;
+}
+
+/** The error for a copy the engine cannot allocate (instead of its own message). */
+function tooLarge(n: number): RangeError {
+  return new RangeError(
+    `Cannot copy ${n} bytes: the memory cannot be allocated (use the zero-copy bytes view instead)`,
+  );
 }

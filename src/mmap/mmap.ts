@@ -693,8 +693,9 @@ export class Mmap implements Disposable, Iterable<number> {
     const pos = this.#pos;
     if (pos >= length) return allocate(0);
     const end = count >= 0 ? Math.min(pos + count, length) : length;
-    this.#pos = end;
-    return copyRange(this.#view(), pos, end);
+    const out = copyRange(this.#view(), pos, end);
+    this.#pos = end; // only once the copy is made: a failed read moves nothing
+    return out;
   }
 
   /**
@@ -878,8 +879,9 @@ export class Mmap implements Disposable, Iterable<number> {
     const pos = this.#pos;
     if (pos >= this.#mapping.length) return allocate(0);
     const end = this.#lineEnd();
-    this.#pos = end;
-    return copyRange(this.#view(), pos, end);
+    const out = copyRange(this.#view(), pos, end);
+    this.#pos = end; // only once the copy is made: a failed read moves nothing
+    return out;
   }
 
   /**

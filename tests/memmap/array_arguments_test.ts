@@ -310,3 +310,15 @@ Deno.test("Posting or cloning an NDArray or a Memmap throws a DataCloneError say
     m.close();
   }
 });
+
+Deno.test("toArray() of more elements than a JavaScript array holds is a RangeError with the library's message", () => {
+  using dir = tempDir();
+  const path = `${dir.path}/sparse.bin`;
+  using file = Deno.openSync(path, { create: true, write: true });
+  file.truncateSync(2 ** 32);
+  using m = memmap(path, { mode: "r" });
+  assert.throws(() => m.toArray(), {
+    name: "RangeError",
+    message: /^Cannot convert an array of shape \(4294967296,\)/,
+  });
+});
