@@ -869,7 +869,9 @@ function combineSubarrays(
   if (sh !== null && kt !== null && rowsFollow) {
     const kind = op === "min" || op === "max"
       ? op
-      : (ordered && spec!.kernel !== null ? "add" : null);
+      : (ordered ? spec!.kernel !== null : dt.kind !== "f" && dt.kind !== "c")
+      ? "add"
+      : null;
     if (
       kind !== null &&
       combineRows(sh, kt, kind, v.offset, n, outSize, out as Float64Array)

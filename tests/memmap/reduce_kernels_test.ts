@@ -275,8 +275,14 @@ Deno.test("the row kernels combine rows as the TypeScript path does", () => {
       ["float32", 3001],
       ["float64", 2],
       ["int8", 37],
+      ["uint8", 100],
+      ["bool", 33],
       ["uint64", 5],
       ["int16", 1],
+      ["uint16", 21],
+      ["int32", 9],
+      ["uint32", 7],
+      ["int64", 3],
     ] as const
   ) {
     const rows = 50;
@@ -287,20 +293,25 @@ Deno.test("the row kernels combine rows as the TypeScript path does", () => {
       f.set(v);
       f[0] = NaN;
     }
+    if (type === "bool") bytes.forEach((b, i) => bytes[i] = b % 3); // 0, 1 and 2
     const a = frombuffer(bytes, { dtype: type }).reshape(rows, cols);
-    const kinds = type === "float64" || type === "float32"
-      ? ["add", "min", "max"] as const
-      : ["min", "max"] as const;
-    for (const kind of kinds) {
+    for (const kind of ["add", "min", "max"] as const) {
+      const float = type === "float64" || type === "float32";
       const out = type === "uint64"
         ? new BigUint64Array(cols)
+        : (kind === "add" && !float) || type === "int64"
+        ? new BigInt64Array(cols)
         : new Float64Array(cols);
       assert.ok(combineRows(shower(k, bytes), type, kind, 0, rows, cols, out));
       const op = kind === "add" ? "sum" : kind;
       const want = inTypeScript(() => (a[op](0) as NDArray).toArray());
       const got = Array.from(out as ArrayLike<number | bigint>);
       for (let i = 0; i < cols; i++) {
-        const g = type === "float32" ? Math.fround(got[i] as number) : got[i];
+        const g = type === "float32"
+          ? Math.fround(got[i] as number)
+          : type === "bool" && kind !== "add"
+          ? got[i] !== 0 // raw bytes; elements read as booleans
+          : got[i];
         assert.ok(
           Object.is(g, want[i]),
           `${type} ${kind} column ${i}: ${g} vs ${want[i]}`,

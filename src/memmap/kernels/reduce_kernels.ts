@@ -18,9 +18,9 @@
  * - `pairwise_T(p, n) -> T` (float32, float64): NumPy's pairwise sum of `n`
  *   elements, bit for bit: the same recursion, the same eight accumulators
  *   (as lanes), the same additions in the same order and precision.
- * - `addRows_T(p, rows, cols, out)` (float32, float64): adds `rows` rows of
- *   `cols` elements, one after another, into `cols` sums of type T at
- *   `out` (NumPy's order for a sum along an outer axis).
+ * - `addRows_T(p, rows, cols, out)`: adds `rows` rows of `cols` elements,
+ *   one after another, into `cols` sums at `out`: of type T for floats
+ *   (NumPy's order for a sum along an outer axis), int64 for integers.
  * - `minRows_T` / `maxRows_T(p, rows, cols, out)`: the same with the
  *   element-wise minimum or maximum (NaN wins, -0 below +0 for floats).
  *
@@ -822,6 +822,124 @@ function rowsFunction(
 }
 
 /**
+ * `addRows_T` for integer (and bool) types: adds `rows` rows of `cols`
+ * elements at p, row after row, into `cols` int64 sums at `out` (exact
+ * modulo 2^64, as NumPy's int64/uint64 accumulation).
+ */
+function intRowsFunction(type: IntegerType): FunctionSpec {
+  const row = ROWS[type];
+  const size = row.size;
+  const [p, rows, cols, out, q, o, vecEnd, end] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const tail = 8; // i64
+  const [v, a, b] = [9, 10, 11];
+  const s = row.signed ? "S" : "U";
+  /** The int64 pairs of vector local `x` of 32-bit lanes, each added into `o + at`. */
+  const addPairs32 = (x: number, at: number): Code =>
+    ([0, 1] as const).flatMap((half) => [
+      get(o),
+      get(o),
+      op.v128Load(at + 16 * half),
+      get(x),
+      op[`i64x2Extend${half ? "High" : "Low"}I32x4${s}`],
+      op.i64x2Add,
+      op.v128Store(at + 16 * half),
+    ]);
+  /** The int32 lanes of vector local `x` of 16-bit lanes into `a` (low) and `b` (high). */
+  const split16 = (x: number): Code => [
+    get(x),
+    op[`i32x4ExtendLowI16x8${s}`],
+    set(a),
+    get(x),
+    op[`i32x4ExtendHighI16x8${s}`],
+    set(b),
+  ];
+  const step: Code = [get(q), op.v128Load()];
+  if (type === "bool") step.push(ZERO, op.i8x16Ne, ONES, op.v128And);
+  step.push(set(v));
+  if (size === 8) {
+    step.push(
+      get(o),
+      get(o),
+      op.v128Load(),
+      get(v),
+      op.i64x2Add,
+      op.v128Store(),
+    );
+  } else if (size === 4) {
+    step.push(...addPairs32(v, 0));
+  } else if (size === 2) {
+    step.push(...split16(v), ...addPairs32(a, 0), ...addPairs32(b, 32));
+  } else {
+    // Bytes: to 16-bit lanes (low, high), each to 32-bit lanes, each to int64 pairs.
+    ([0, 1] as const).forEach((half) => {
+      step.push(
+        get(v),
+        op[`i16x8Extend${half ? "High" : "Low"}I8x16${s}`],
+        set(b),
+        ...split16(b),
+        ...addPairs32(a, 64 * half),
+        ...addPairs32(b, 64 * half + 32),
+      );
+    });
+  }
+  step.push(get(o), i32(8 * (16 / size)), op.i32Add, set(o));
+  return {
+    name: `addRows_${type}`,
+    params: 4,
+    locals: [[4, I32], [1, I64], [3, V128]],
+    body: [
+      op.loop, // each row
+      get(p),
+      set(q),
+      get(out),
+      set(o),
+      get(p),
+      get(cols),
+      i32(size),
+      op.i32Mul,
+      op.i32Add,
+      set(end),
+      get(p),
+      get(cols),
+      i32(size),
+      op.i32Mul,
+      i32(-16),
+      op.i32And,
+      op.i32Add,
+      set(vecEnd),
+      ...whileBelow(q, vecEnd, 16, step),
+      // Columns after the last whole vector, one at a time.
+      ...whileBelow(q, end, size, [
+        get(q),
+        row.loadI64!,
+        ...(type === "bool"
+          ? [op.i64Const(0n), op.i64Ne, op.i64ExtendI32U]
+          : []),
+        set(tail),
+        get(o),
+        get(o),
+        op.i64Load(),
+        get(tail),
+        op.i64Add,
+        op.i64Store(),
+        get(o),
+        i32(8),
+        op.i32Add,
+        set(o),
+      ]),
+      get(end),
+      set(p),
+      get(rows),
+      i32(1),
+      op.i32Sub,
+      tee(rows),
+      op.brIf(0),
+      op.end,
+    ],
+  };
+}
+
+/**
  * The kernels' module: every kernel of every row of the table. It imports
  * its memory as `env.memory`.
  *
@@ -840,6 +958,7 @@ export function reduceKernelsModule(): Uint8Array<ArrayBuffer> {
     ),
     ...floats.flatMap(pairwiseFunctions),
     ...floats.map((t) => rowsFunction(t, "add")),
+    ...integers.map(intRowsFunction),
     ...KERNEL_TYPES.flatMap((t) =>
       (["min", "max"] as const).map((k) => rowsFunction(t, k))
     ),

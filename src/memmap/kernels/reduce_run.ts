@@ -239,8 +239,8 @@ export function fitsGather(type: FloatType, count: number): boolean {
 /**
  * Combines `rows` rows of `cols` contiguous elements, following each other
  * from byte `start`, row after row into per-column results: `"add"` (float
- * sums in the element precision, from +0, NumPy's order), `"min"`, `"max"`
- * (from the first row).
+ * sums in the element precision, from +0, NumPy's order; integer sums in
+ * int64, exact modulo 2^64), `"min"`, `"max"` (from the first row).
  *
  * @param sh Shows the data.
  * @param type The element type.
@@ -264,14 +264,17 @@ export function combineRows(
   const size = SIZE[type];
   const rowBytes = cols * size;
   const perShow = Math.floor(sh.limit / rowBytes);
-  if (rowBytes > ROWS_BYTES || perShow === 0 || rows === 0) return false;
-  const results = new LANES[type](
-    k.memory.buffer as ArrayBuffer,
-    ROWS_AT,
-    cols,
-  );
+  const float = type === "float32" || type === "float64";
+  // Integer sums go to int64 columns; the rest stay in the element type.
+  const wide = kind === "add" && !float;
+  if (cols * (wide ? 8 : size) > ROWS_BYTES || perShow === 0 || rows === 0) {
+    return false;
+  }
+  const results = wide
+    ? new BigInt64Array(k.memory.buffer, ROWS_AT, cols)
+    : new LANES[type](k.memory.buffer as ArrayBuffer, ROWS_AT, cols);
   let first = 0;
-  if (kind === "add") results.fill(0 as never);
+  if (kind === "add") results.fill((wide ? 0n : 0) as never);
   else {
     const at = sh.show(start, rowBytes);
     k.bytes.copyWithin(ROWS_AT, at, at + rowBytes);
@@ -282,8 +285,12 @@ export function combineRows(
     const m = Math.min(perShow, rows - r);
     fn(sh.show(start + r * rowBytes, m * rowBytes), m, cols, ROWS_AT);
   }
-  for (let i = 0; i < cols; i++) {
-    (out as Float64Array)[i] = results[i] as number;
+  if (out instanceof Float64Array && typeof results[0] === "bigint") {
+    for (let i = 0; i < cols; i++) out[i] = Number(results[i]);
+  } else {
+    for (let i = 0; i < cols; i++) {
+      (out as Float64Array)[i] = results[i] as number;
+    }
   }
   return true;
 }

@@ -57,7 +57,7 @@ export interface KernelFunctions {
   minZero: Record<FloatType, Fn3>;
   maxZero: Record<FloatType, Fn3>;
   pairwise: Record<FloatType, (p: number, n: number) => number>;
-  addRows: Record<FloatType, RowsFn>;
+  addRows: Record<KernelType, RowsFn>;
   minRows: Record<KernelType, RowsFn>;
   maxRows: Record<KernelType, RowsFn>;
 }
