@@ -41,6 +41,7 @@ import {
   combineRows,
   extremeBlock,
   fitsGather,
+  pairwiseCast,
   pairwiseLine,
   pairwisePiece,
   SIZE,
@@ -186,6 +187,8 @@ interface SumSpec {
   buffered: boolean;
   /** The kernels' pairwise type when they can sum the data in place. */
   kernel: FloatType | null;
+  /** The kernels' integer type when they can cast the data to float64 and sum it. */
+  cast?: IntegerType | null;
 }
 
 const exact = (x: number): number => x;
@@ -227,7 +230,13 @@ function sumSpec(op: "sum" | "mean", v: ReduceView): SumSpec {
         kernel: null,
       };
     default: // integers and bool: the mean casts them to float64
-      return { pairwise: "f64", round: exact, buffered: true, kernel: null };
+      return {
+        pairwise: "f64",
+        round: exact,
+        buffered: true,
+        kernel: null,
+        cast: kernelTypeOf(dt) as IntegerType | null,
+      };
   }
 }
 
@@ -246,7 +255,7 @@ class OrderedSum {
   constructor(v: ReduceView, spec: SumSpec, sh: Shower | null) {
     this.#v = v;
     this.#spec = spec;
-    this.#sh = spec.kernel !== null ? sh : null;
+    this.#sh = spec.kernel !== null || spec.cast ? sh : null;
     this.#progress = new Progress(v.release);
     const dt = v.io.dtype;
     this.#unit = dt.kind === "c" ? dt.itemsize / 2 : dt.itemsize;
@@ -271,6 +280,12 @@ class OrderedSum {
         acc[0] = r(acc[0] + pairwisePiece(sh, kt, this.#v.io.bytes, piece));
         return;
       }
+    }
+    const cast = this.#spec.cast;
+    if (sh !== null && cast && dims.length <= 1 && inner.s === size) {
+      // Integers cast to float64 in NumPy's buffer: the cast and the sum in the kernels.
+      acc[0] = r(acc[0] + pairwiseCast(sh, cast, piece.offset, piece.count));
+      return;
     }
     if (dims.length <= 1 && !this.#spec.buffered) {
       this.#line(acc, piece.offset, piece.count, inner.s);

@@ -23,6 +23,7 @@
  *   (NumPy's order for a sum along an outer axis), int64 for integers.
  * - `minRows_T` / `maxRows_T(p, rows, cols, out)`: the same with the
  *   element-wise minimum or maximum (NaN wins, -0 below +0 for floats).
+ * - `toF64_T(p, n, out)`: integers converted to float64 (for `mean()`).
  *
  * @module
  */
@@ -822,6 +823,43 @@ function rowsFunction(
 }
 
 /**
+ * `toF64_T(p, n, out)`: the `n` integer (or bool) elements at p as float64
+ * values at `out` (NumPy's cast before a float64 sum, as `mean()` does).
+ */
+function toF64Function(type: IntegerType): FunctionSpec {
+  const row = ROWS[type];
+  const [p, n, out, end] = [0, 1, 2, 3];
+  const convert = row.signed ? op.f64ConvertI64S : op.f64ConvertI64U;
+  return {
+    name: `toF64_${type}`,
+    params: 3,
+    locals: [[1, I32]],
+    body: [
+      get(p),
+      get(n),
+      i32(row.size),
+      op.i32Mul,
+      op.i32Add,
+      set(end),
+      ...whileBelow(p, end, row.size, [
+        get(out),
+        get(p),
+        row.loadI64!,
+        ...(type === "bool"
+          ? [op.i64Const(0n), op.i64Ne, op.i64ExtendI32U]
+          : []),
+        convert,
+        op.f64Store(),
+        get(out),
+        i32(8),
+        op.i32Add,
+        set(out),
+      ]),
+    ],
+  };
+}
+
+/**
  * `addRows_T` for integer (and bool) types: adds `rows` rows of `cols`
  * elements at p, row after row, into `cols` int64 sums at `out` (exact
  * modulo 2^64, as NumPy's int64/uint64 accumulation).
@@ -959,6 +997,7 @@ export function reduceKernelsModule(): Uint8Array<ArrayBuffer> {
     ...floats.flatMap(pairwiseFunctions),
     ...floats.map((t) => rowsFunction(t, "add")),
     ...integers.map(intRowsFunction),
+    ...integers.map(toF64Function),
     ...KERNEL_TYPES.flatMap((t) =>
       (["min", "max"] as const).map((k) => rowsFunction(t, k))
     ),

@@ -14,6 +14,7 @@ import type { FloatType, IntegerType, KernelType } from "./reduce_kernels.ts";
 import {
   GATHER_AT,
   GATHER_BYTES,
+  type Kernels,
   OUT_AT,
   ROWS_AT,
   ROWS_BYTES,
@@ -64,6 +65,40 @@ const LANES: Record<
   float64: Float64Array,
 };
 
+interface ResultViews {
+  /** The result vector's lanes. */
+  lanes: Typed;
+  /** The NaN lanes of float extremes. */
+  nan: Uint32Array;
+  /** The result vector as 32-bit words (zero tests). */
+  zero: Uint32Array;
+  /** Integer sums: two int64 lanes and the tail's sum. */
+  sums: BigInt64Array;
+}
+
+let viewsFor: Kernels | null = null;
+const views = new Map<KernelType, ResultViews>();
+
+/** Typed views of the result area, made once per kernels instance and type. */
+function viewsOf(k: Kernels, type: KernelType): ResultViews {
+  if (viewsFor !== k) {
+    views.clear();
+    viewsFor = k;
+  }
+  let v = views.get(type);
+  if (v === undefined) {
+    const buffer = k.memory.buffer as ArrayBuffer;
+    v = {
+      lanes: new LANES[type](buffer, OUT_AT, 16 / SIZE[type]),
+      nan: new Uint32Array(buffer, OUT_AT + 16, 4),
+      zero: new Uint32Array(buffer, OUT_AT, 4),
+      sums: new BigInt64Array(buffer, OUT_AT, 3),
+    };
+    views.set(type, v);
+  }
+  return v;
+}
+
 /** Calls `fn(at, length)` for pieces of at most `sh.limit` bytes of `[start, start + bytes)`, none shorter than `min` bytes unless the whole is. */
 function eachShown(
   sh: Shower,
@@ -99,7 +134,7 @@ export function sumBlock(
   bytes: number,
 ): bigint {
   const k = sh.k;
-  const out = new BigInt64Array(k.memory.buffer, OUT_AT, 3);
+  const out = viewsOf(k, type).sums;
   const fn = k.fn.sum[type];
   let total = 0n;
   eachShown(sh, start, bytes, 0, (at, length) => {
@@ -135,14 +170,8 @@ export function extremeBlock(
   bytes: number,
 ): number | bigint {
   const k = sh.k;
-  const size = SIZE[type];
-  const lanes = new LANES[type](
-    k.memory.buffer as ArrayBuffer,
-    OUT_AT,
-    16 / size,
-  );
+  const { lanes, nan, zero } = viewsOf(k, type);
   const float = type === "float32" || type === "float64";
-  const nan = new Uint32Array(k.memory.buffer, OUT_AT + 16, 4);
   const fn = k.fn[kind][type];
   let result: number | bigint | undefined;
   const pick = (a: number | bigint, b: number | bigint) =>
@@ -164,8 +193,7 @@ export function extremeBlock(
           length,
           OUT_AT,
         );
-        const found = new Uint32Array(k.memory.buffer, OUT_AT, 4)
-          .some((x) => x !== 0);
+        const found = (zero[0] | zero[1] | zero[2] | zero[3]) !== 0;
         r = (kind === "max") === found ? 0 : -0;
       }
     }
@@ -229,6 +257,28 @@ export function pairwisePiece(
     pos += run;
   });
   return k.fn.pairwise[type](GATHER_AT, piece.count);
+}
+
+/**
+ * NumPy's float64 pairwise sum of `n` contiguous integer elements from byte
+ * `start`, cast to float64 first (NumPy's buffer for `mean()`; `n` at most
+ * the buffer size).
+ *
+ * @param sh Shows the data.
+ * @param type The element type.
+ * @param start The first byte.
+ * @param n How many elements.
+ * @returns The sum.
+ */
+export function pairwiseCast(
+  sh: Shower,
+  type: IntegerType,
+  start: number,
+  n: number,
+): number {
+  const k = sh.k;
+  k.fn.toF64[type](sh.show(start, n * SIZE[type]), n, GATHER_AT);
+  return k.fn.pairwise.float64(GATHER_AT, n);
 }
 
 /** Whether a piece fits the gather scratch. */

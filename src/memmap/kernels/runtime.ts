@@ -60,6 +60,7 @@ export interface KernelFunctions {
   addRows: Record<KernelType, RowsFn>;
   minRows: Record<KernelType, RowsFn>;
   maxRows: Record<KernelType, RowsFn>;
+  toF64: Record<IntegerType, Fn3>;
 }
 
 /** The instance: its functions and its memory. */
@@ -116,6 +117,7 @@ export function kernels(): Kernels | null {
         addRows: group(f, "addRows"),
         minRows: group(f, "minRows"),
         maxRows: group(f, "maxRows"),
+        toF64: group(f, "toF64"),
       },
       memory,
       bytes: new Uint8Array(memory.buffer),

@@ -218,6 +218,8 @@ export const op = {
   f64Max: [0xa5],
   i64ExtendI32U: [0xad],
   f64ConvertI32U: [0xb8],
+  f64ConvertI64S: [0xb9],
+  f64ConvertI64U: [0xba],
   f64PromoteF32: [0xbb],
   i32Load: mem([0x28], 2),
   i64Load: mem([0x29], 3),
