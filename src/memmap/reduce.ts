@@ -370,13 +370,24 @@ class OrderedSum {
 
 /** The mean from a sum, divided as NumPy divides in the result's precision. */
 function meanOf(dt: DType, sum: number, n: number): number {
-  if (dt.name === "float32" || dt.name === "complex64") {
-    return Math.fround(sum / Math.fround(n));
-  }
+  if (dt.name === "float32") return Math.fround(sum / Math.fround(n));
   if (dt.name === "float16") {
     return Math.f16round(Math.fround(sum / Math.fround(n)));
   }
   return sum / n;
+}
+
+/**
+ * The complex mean from a complex sum: NumPy divides by `n + 0j` with
+ * Smith's algorithm, which multiplies by `1 / n` (a different rounding from
+ * a division), in the element precision.
+ */
+function complexMeanOf(dt: DType, re: number, im: number, n: number): Pair {
+  const f = dt.name === "complex64" ? Math.fround : exact;
+  const d = f(n);
+  const rat = f(0 / d);
+  const scl = f(1 / f(d + f(0 * rat)));
+  return [f(f(re + f(im * rat)) * scl), f(f(im - f(re * rat)) * scl)];
 }
 
 // ---------------------------------------------------------------------------
@@ -646,8 +657,9 @@ export function reduceAll(op: ReduceOp, v: ReduceView): Reduced {
       });
     }
     if (op === "mean") {
-      acc[0] = meanOf(dt, acc[0], size);
-      acc[1] = meanOf(dt, acc[1], size);
+      if (dt.kind === "c") {
+        [acc[0], acc[1]] = complexMeanOf(dt, acc[0], acc[1], size);
+      } else acc[0] = meanOf(dt, acc[0], size);
     }
     if (dt.kind === "c") return { dtype: C128, buffer: Float64Array.from(acc) };
     return { dtype: F64, buffer: Float64Array.of(acc[0]) };
@@ -723,9 +735,12 @@ export function reduceAxis(
     }
   });
   if (op === "mean") {
-    for (let i = 0; i < out.length; i++) {
-      (out as Float64Array)[i] = meanOf(dt, out[i] as number, n);
-    }
+    const o = out as Float64Array;
+    if (dt.kind === "c") {
+      for (let i = 0; i < o.length; i += 2) {
+        [o[i], o[i + 1]] = complexMeanOf(dt, o[i], o[i + 1], n);
+      }
+    } else for (let i = 0; i < o.length; i++) o[i] = meanOf(dt, o[i], n);
   }
   return done;
 }

@@ -1,76 +1,22 @@
-import assert from "node:assert/strict";
 import { frombuffer, memmap, type NDArray } from "../../mod.ts";
 import { settings } from "../../src/memmap/kernels/runtime.ts";
 import { NO_NUMPY, numpy } from "./_numpy.ts";
 import { tempDir } from "../test_util.ts";
+import {
+  checkReduction,
+  type Expected,
+  PY_VIEWS,
+  type Reduction,
+  type Step,
+} from "./_reduce_cases.ts";
 
-/** A view of a base array, as steps both sides apply: reshape, slice, transpose. */
-type Step = ["reshape", number[]] | ["slice", string[]] | ["T"];
-
-interface Case {
+interface Case extends Reduction {
   /** The file's dtype (NumPy's `str`, e.g. "<i4"). */
   dtype: string;
   /** Elements in the file. */
   count: number;
   /** How values are made (Python expression of `n` and `rng`). */
   values: string;
-  steps: Step[];
-  op: "sum" | "mean" | "min" | "max";
-  axis: number | null;
-}
-
-const PY_PRELUDE = `
-import json, sys
-def parse(s):
-    if ":" not in s: return int(s)
-    parts = [int(p) if p else None for p in s.split(":")]
-    return slice(*parts)
-def view(a, steps):
-    for st in steps:
-        if st[0] == "reshape": a = a.reshape(st[1])
-        elif st[0] == "slice": a = a[tuple(parse(s) for s in st[1])]
-        else: a = a.T
-    return a
-def show(x):
-    x = np.asarray(x)
-    if x.dtype.kind == "c": return [[repr(float(v.real)), repr(float(v.imag))] for v in x.ravel()]
-    if x.dtype.kind == "f": return [repr(float(v)) for v in x.ravel()]
-    if x.dtype.kind == "b": return [bool(v) for v in x.ravel()]
-    return [str(int(v)) for v in x.ravel()]
-`;
-
-function applySteps(a: NDArray, steps: Step[]): NDArray {
-  for (const st of steps) {
-    if (st[0] === "reshape") a = a.reshape(...st[1]);
-    else if (st[0] === "slice") a = a.slice(...st[1]);
-    else a = a.T;
-  }
-  return a;
-}
-
-function flat(x: unknown): unknown[] {
-  if (x instanceof Object && "toArray" in (x as NDArray)) {
-    return ((x as NDArray).toArray() as unknown[]).flat(Infinity);
-  }
-  return [x];
-}
-
-/** Whether our value equals NumPy's shown value bit for bit. */
-function same(ours: unknown, theirs: unknown): boolean {
-  if (Array.isArray(theirs)) {
-    const c = ours as { re: number; im: number };
-    return same(c.re, theirs[0]) && same(c.im, theirs[1]);
-  }
-  if (typeof theirs === "boolean") return ours === theirs;
-  if (typeof ours === "bigint") return ours === BigInt(theirs as string);
-  const t = theirs === "nan"
-    ? NaN
-    : theirs === "inf"
-    ? Infinity
-    : theirs === "-inf"
-    ? -Infinity
-    : Number(theirs);
-  return Object.is(ours, t);
 }
 
 /** Runs every case on NumPy and here (in memory, and as a memmap), comparing results and result types. */
@@ -87,9 +33,7 @@ function check(cases: Case[], label: string): void {
     spec,
     JSON.stringify({ cases, files: cases.map(fileOf), keys }),
   );
-  const expected = numpy<
-    { values: unknown[]; dtype: string; scalar: boolean; error?: string }[]
-  >(`${PY_PRELUDE}
+  const expected = numpy<Expected[]>(`${PY_VIEWS}
 spec = json.load(open(${JSON.stringify(spec)}))
 data = {}
 out = []
@@ -104,7 +48,7 @@ for c, f in zip(spec["cases"], spec["files"]):
         r = getattr(v, c["op"])(axis=c["axis"])
         out.append({"values": show(r), "dtype": np.asarray(r).dtype.name, "scalar": np.ndim(r) == 0})
     except ValueError as e:
-        out.append({"values": [], "dtype": "", "scalar": True, "error": str(e)})
+        out.append({"error": str(e)})
 print(json.dumps(out))`);
   const bases = new Map<string, [NDArray, NDArray & Disposable]>();
   try {
@@ -117,47 +61,8 @@ print(json.dumps(out))`);
         ]);
       }
       const [inMemory, mapped] = bases.get(file)!;
-      for (
-        const [where, base] of [["memory", inMemory], [
-          "memmap",
-          mapped,
-        ]] as const
-      ) {
-        const v = applySteps(base, c.steps);
-        const what = `${label} ${where} ${c.dtype} ${
-          JSON.stringify(c.steps)
-        } ${c.op}(${c.axis})`;
-        const want = expected[i];
-        if (want.error !== undefined) {
-          assert.throws(() => v[c.op](c.axis ?? undefined), RangeError, what);
-          continue;
-        }
-        const got = v[c.op](c.axis ?? undefined);
-        const values = flat(got);
-        assert.equal(values.length, want.values.length, what);
-        for (const [k, x] of values.entries()) {
-          if (same(x, want.values[k])) continue;
-          assert.fail(
-            `${what}: element ${k}: ${String(x)} (${typeof x}) vs NumPy ${
-              JSON.stringify(want.values[k])
-            }`,
-          );
-        }
-        if (!want.scalar) {
-          assert.equal(
-            (got as NDArray).dtype.name,
-            want.dtype,
-            `${what}: dtype`,
-          );
-        } else if (want.dtype === "int64" || want.dtype === "uint64") {
-          const boolSum = c.dtype.endsWith("b1") && c.op === "sum";
-          assert.equal(
-            typeof got,
-            boolSum ? "number" : "bigint",
-            `${what}: type`,
-          );
-        }
-      }
+      checkReduction(inMemory, c, expected[i], `${label} memory`);
+      checkReduction(mapped, c, expected[i], `${label} memmap`);
     }
   } finally {
     for (const [, m] of bases.values()) m[Symbol.dispose]();
