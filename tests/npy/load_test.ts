@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { load, Memmap, NDArray, NpzFile } from "../../mod.ts";
 import { ZipWriter } from "../../src/npy/zip_writer.ts";
@@ -196,7 +197,7 @@ Deno.test("load() refuses files that are neither .npy nor .npz", () => {
       e instanceof Deno.errors.InvalidData &&
       (e as Error).message ===
         `Not a .npy or .npz file: it starts with b'\\x80\\x04\\x95\\x01\\x02\\x03' (pickles are never read) in ${
-          JSON.stringify(`${dir.path}/p.pkl`)
+          JSON.stringify(resolve(`${dir.path}/p.pkl`))
         } at byte 0`,
   );
   Deno.writeFileSync(`${dir.path}/empty.npy`, new Uint8Array(0));
