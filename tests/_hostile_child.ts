@@ -16,7 +16,7 @@ import {
   dtype,
   frombuffer,
   load,
-  type Memmap,
+  Memmap,
   memmap,
   Mmap,
   NDArray,
@@ -365,6 +365,70 @@ if (sections.size === 0 || sections.has("npy")) {
     }],
   ];
   runSites("", make, { closes: (a) => a.close() }, sites);
+}
+
+if (sections.size === 0 || sections.has("every")) {
+  // Every method of the classes, found by name (so that methods added later
+  // are covered too), with each value as its first and as its second argument.
+  const skip = new Set(["constructor", "close", "unlink", "readable"]);
+  const methodsOf = (proto: object) =>
+    Object.getOwnPropertyNames(proto).filter((name) => {
+      const d = Object.getOwnPropertyDescriptor(proto, name)!;
+      return typeof d.value === "function" && !skip.has(name);
+    });
+  const arrayFile = `${dir}/every.bin`;
+  Deno.writeFileSync(arrayFile, new Uint8Array(4 * 3 * 8));
+  const victims: [string, () => { close(): void }, string[]][] = [
+    ["Mmap", () => Mmap.open(file), methodsOf(Mmap.prototype)],
+    [
+      "Memmap",
+      () => memmap(arrayFile, { dtype: "float64", shape: [4, 3] }),
+      [
+        ...new Set([
+          ...methodsOf(NDArray.prototype),
+          ...methodsOf(Memmap.prototype),
+        ]),
+      ],
+    ],
+  ];
+  const values: [string, (act: () => void) => unknown][] = [
+    ...Object.entries(HOSTILE),
+    ...Object.entries(WRONG).map(([k, v]) =>
+      [k, () => v] as [string, () => unknown]
+    ),
+  ];
+  for (const [what, make, methods] of victims) {
+    for (const method of methods) {
+      for (const [valueName, value] of values) {
+        for (const position of [0, 1]) {
+          const victim = make() as unknown as
+            & Record<string, (...a: unknown[]) => unknown>
+            & { close(): void };
+          let acted = false;
+          const v = value(() => {
+            if (acted) return;
+            acted = true;
+            victim.close();
+          });
+          const before = acted;
+          const args = position === 0 ? [v] : [0, v];
+          const label = `${what}.${method}(${
+            position ? "0, " : ""
+          }${valueName})`;
+          try {
+            attempt(label, () => {
+              victim[method](...args);
+              if (!before && acted) {
+                violations.push(`${label}: returned after the victim closed`);
+              }
+            });
+          } finally {
+            victim.close();
+          }
+        }
+      }
+    }
+  }
 }
 
 console.log(JSON.stringify({ calls, violations }));

@@ -51,3 +51,9 @@ Deno.test("load(), openMemmap(), save(), savez(), NpzFile and SharedMemory survi
   assert.ok(calls > 500, `only ${calls} calls`);
   assert.deepEqual(violations, []);
 });
+
+Deno.test("Every method of Mmap, NDArray and Memmap, found by name, survives every hostile and wrong value as its first or second argument", () => {
+  const { calls, violations } = runChild("every");
+  assert.ok(calls > 2000, `only ${calls} calls`);
+  assert.deepEqual(violations, []);
+});
