@@ -86,6 +86,7 @@ export {
   type FromBufferOptions,
   type Index,
   type InputOf,
+  type LongDoubleName,
   type MeanDTypeOf,
   type MeanOf,
   Memmap,

@@ -47,6 +47,14 @@ export type NumericName =
   | "complex128";
 
 /**
+ * NumPy's long double types on x86-64 (`np.longdouble`, `"<f16"`, `"g"`):
+ * the 80-bit x87 extended format stored in 16 bytes, and its complex
+ * counterpart. Elements read as the nearest double; arithmetic and
+ * reductions need `astype("float64")` first.
+ */
+export type LongDoubleName = "float128" | "complex256";
+
+/**
  * The names of `S` (bytes), `U` (text) and `V` (raw bytes) types as NumPy
  * prints `dtype.name`: the size in bits follows, `"bytes40"` for `S5`,
  * `"str320"` for `U10`, `"void64"` for `V8`; a size of 0 prints bare.
@@ -92,6 +100,7 @@ export type RecordName<F extends RecordFields = RecordFields> =
 /** The names of the supported data types, as NumPy prints `dtype.name`. */
 export type DTypeName =
   | NumericName
+  | LongDoubleName
   | FlexibleName
   | DateTimeName
   | RecordName;
@@ -164,7 +173,7 @@ export interface DTypeOptions {
 }
 
 interface TypeInfo {
-  name: NumericName;
+  name: NumericName | LongDoubleName;
   kind: DTypeKind;
   itemsize: number;
   char: string;
@@ -185,12 +194,14 @@ const TYPES: readonly TypeInfo[] = [
   { name: "float64", kind: "f", itemsize: 8, char: "d" },
   { name: "complex64", kind: "c", itemsize: 8, char: "F" },
   { name: "complex128", kind: "c", itemsize: 16, char: "D" },
+  { name: "float128", kind: "f", itemsize: 16, char: "g" },
+  { name: "complex256", kind: "c", itemsize: 32, char: "G" },
 ];
 
 const BY_NAME = new Map<string, TypeInfo>(TYPES.map((t) => [t.name, t]));
 
 /** Aliases NumPy accepts for the names above (and that map to a supported type on 64-bit Linux/macOS). */
-const ALIASES: Record<string, NumericName> = {
+const ALIASES: Record<string, NumericName | LongDoubleName> = {
   bool_: "bool",
   byte: "int8",
   ubyte: "uint8",
@@ -214,10 +225,12 @@ const ALIASES: Record<string, NumericName> = {
   csingle: "complex64",
   cdouble: "complex128",
   complex: "complex128",
+  longdouble: "float128",
+  clongdouble: "complex256",
 };
 
 /** Character codes (single letters) NumPy accepts. */
-const CHARS: Record<string, NumericName> = {
+const CHARS: Record<string, NumericName | LongDoubleName> = {
   "?": "bool",
   b: "int8",
   B: "uint8",
@@ -238,6 +251,8 @@ const CHARS: Record<string, NumericName> = {
   d: "float64",
   F: "complex64",
   D: "complex128",
+  g: "float128",
+  G: "complex256",
 };
 
 const LITTLE_ENDIAN_HOST: boolean =
@@ -612,7 +627,10 @@ function numericLayout(info: TypeInfo, little: boolean): Layout {
     names: null,
     subdtype: null,
     unit: null,
-    alignment: info.kind === "c" ? info.itemsize / 2 : info.itemsize,
+    alignment: Math.min(
+      16,
+      info.kind === "c" ? info.itemsize / 2 : info.itemsize,
+    ),
     isAlignedStruct: false,
   };
 }
@@ -694,7 +712,10 @@ export function nativeDType<N extends DTypeName>(name: N): DType<N> {
 
 const TYPESTR = /^([a-zA-Z])(\d+)$/;
 
-function fromKindSize(kind: string, size: number): NumericName | undefined {
+function fromKindSize(
+  kind: string,
+  size: number,
+): NumericName | LongDoubleName | undefined {
   for (const t of TYPES) {
     if (t.kind === kind && t.itemsize === size) return t.name;
   }
@@ -728,7 +749,10 @@ function parseString(like: string): DType | undefined {
     if (prefix === "<") little = true;
     else if (prefix === ">") little = false;
   }
-  let name: NumericName | undefined = Object.hasOwn(CHARS, rest)
+  let name: NumericName | LongDoubleName | undefined = Object.hasOwn(
+      CHARS,
+      rest,
+    )
     ? CHARS[rest]
     : undefined;
   if (name === undefined) {

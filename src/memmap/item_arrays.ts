@@ -21,6 +21,7 @@ import {
   encoderOf,
   isDateLike,
   isFlexible,
+  isLongDouble,
   readerOf,
   writeItem,
 } from "./items.ts";
@@ -527,6 +528,13 @@ export function fieldOf(dt: DType, name: unknown): DTypeField {
  */
 export function checkArithmetic(op: string, ...types: DType[]): void {
   for (const t of types) {
+    if (isLongDouble(t)) {
+      throw new TypeError(
+        `Cannot compute ${op} on an array of ${t.name}: long double arithmetic is not supported (use astype("${
+          t.kind === "c" ? "complex128" : "float64"
+        }"))`,
+      );
+    }
     if (isFlexible(t)) {
       throw new TypeError(
         `Cannot compute ${op} on an array of ${t.name}: arithmetic is not defined for ${
@@ -604,6 +612,7 @@ export function reduceItems(
   axis?: number,
 ): bigint | NDArray {
   const dt = a.dtype;
+  if (isLongDouble(dt)) checkArithmetic(op, dt);
   if (!isDateLike(dt) || (dt.kind === "M" && (op === "sum" || op === "mean"))) {
     throw new TypeError(
       `Cannot compute the ${op} of an array of ${dt.name}: ${

@@ -16,6 +16,7 @@
 
 import { type DType, unitInfoOf } from "./dtype.ts";
 import { dateToCount, NAT, parseDatetime } from "./datetime.ts";
+import { getLongDouble, setLongDouble } from "./long_double.ts";
 import { isComplex } from "./nested.ts";
 import { checkIntFits } from "./promotion.ts";
 import { describe, isArray } from "../_args.ts";
@@ -39,7 +40,40 @@ export type Encoder = (
  * @returns `true` for kinds `S`, `U` and `V`.
  */
 export function isFlexible(dt: DType): boolean {
-  return dt.kind === "S" || dt.kind === "U" || dt.kind === "V";
+  return dt.kind === "S" || dt.kind === "U" || dt.kind === "V" ||
+    isLongDouble(dt);
+}
+
+/**
+ * Whether a type is NumPy's long double (`float128`) or its complex
+ * counterpart (`complex256`), whose elements are handled here too.
+ *
+ * @param dt The type.
+ * @returns `true` for those two.
+ */
+export function isLongDouble(dt: DType): boolean {
+  return dt.name === "float128" || dt.name === "complex256";
+}
+
+/** A view of one long double in little-endian order (byte-reversed copies for ">f16"). */
+const swapped = new DataView(new ArrayBuffer(16));
+
+function longDoubleReader(le: boolean): (dv: DataView, p: number) => number {
+  if (le) return getLongDouble;
+  return (dv, p) => {
+    for (let i = 0; i < 16; i++) swapped.setUint8(i, dv.getUint8(p + 15 - i));
+    return getLongDouble(swapped, 0);
+  };
+}
+
+function longDoubleWriter(
+  le: boolean,
+): (dv: DataView, p: number, v: number) => void {
+  if (le) return setLongDouble;
+  return (dv, p, v) => {
+    setLongDouble(swapped, 0, v);
+    for (let i = 0; i < 16; i++) dv.setUint8(p + i, swapped.getUint8(15 - i));
+  };
 }
 
 /**
@@ -145,6 +179,10 @@ function makeReader(dt: DType): Reader {
     case "b":
       return (bytes, _dv, p) => bytes[p] !== 0;
     case "c":
+      if (size === 32) {
+        const get = longDoubleReader(le);
+        return (_b, dv, p) => ({ re: get(dv, p), im: get(dv, p + 16) });
+      }
       return size === 8
         ? (_b, dv, p) => ({
           re: dv.getFloat32(p, le),
@@ -156,6 +194,10 @@ function makeReader(dt: DType): Reader {
         });
   }
   switch (dt.name) {
+    case "float128": {
+      const get = longDoubleReader(le);
+      return (_b, dv, p) => get(dv, p);
+    }
     case "int8":
       return (_b, dv, p) => dv.getInt8(p);
     case "uint8":
@@ -300,7 +342,11 @@ function numericEncoder(dt: DType): Encoder {
       else if (typeof v === "bigint") re = Number(v);
       else if (typeof v === "boolean") re = v ? 1 : 0;
       else wrongValue(v, dt, "a number or { re, im }");
-      if (half === 4) {
+      if (half === 16) {
+        const set = longDoubleWriter(le);
+        set(dv, p, re);
+        set(dv, p + 16, im);
+      } else if (half === 4) {
         dv.setFloat32(p, re, le);
         dv.setFloat32(p + 4, im, le);
       } else {
@@ -310,7 +356,9 @@ function numericEncoder(dt: DType): Encoder {
     };
   }
   if (dt.kind === "f") {
-    const set = INT_SETTERS[name];
+    const set = name === "float128"
+      ? longDoubleWriter(le) as (typeof INT_SETTERS)[string]
+      : INT_SETTERS[name];
     return (v, _bytes, dv, p) => {
       if (typeof v === "number") set(dv, p, v, le);
       else if (typeof v === "bigint") set(dv, p, Number(v), le);

@@ -17,6 +17,7 @@ export {
   type FieldsDict,
   type FieldSpec,
   type FlexibleName,
+  type LongDoubleName,
   type NumericName,
   type RecordFields,
   type RecordName,

@@ -11,6 +11,7 @@ import type {
   DType,
   DTypeName,
   FieldSpec,
+  LongDoubleName,
   NumericName,
   RecordFields,
   RecordName,
@@ -47,6 +48,10 @@ export interface ElementTypes {
   complex64: Complex;
   /** `get()` of complex128 gives a `Complex`. */
   complex128: Complex;
+  /** `get()` of a long double gives the nearest `number`. */
+  float128: number;
+  /** `get()` of a complex long double gives a `Complex` of the nearest numbers. */
+  complex256: Complex;
   /** `get()` of bytes (`S<n>`) gives a `Uint8Array` without trailing NULs. */
   [bytes: `bytes${number}`]: Uint8Array<ArrayBuffer>;
   /** `get()` of bytes (`S0`) gives a `Uint8Array`. */
@@ -102,6 +107,10 @@ export interface TypedArrayTypes {
   complex64: Float32Array<ArrayBuffer>;
   /** The elements of complex128 as a `Float64Array`. */
   complex128: Float64Array<ArrayBuffer>;
+  /** The bytes of long doubles as a `Uint8Array`. */
+  float128: Uint8Array<ArrayBuffer>;
+  /** The bytes of complex long doubles as a `Uint8Array`. */
+  complex256: Uint8Array<ArrayBuffer>;
   /** The bytes of `S<n>` elements as a `Uint8Array`. */
   [bytes: `bytes${number}`]: Uint8Array<ArrayBuffer>;
   /** The bytes of `S0` elements as a `Uint8Array`. */
@@ -163,7 +172,7 @@ export type ElementOf<N extends DTypeName> = N extends RecordName<infer F>
  */
 export type InputOf<N extends DTypeName> = N extends RecordName<infer F>
   ? RecordInputOf<F> | readonly unknown[]
-  : N extends NumericName ? number | bigint | boolean | Complex
+  : N extends NumericName | LongDoubleName ? number | bigint | boolean | Complex
   : N extends `bytes${string}` ? Uint8Array | string
   : N extends `str${string}` ? string
   : N extends `void${string}` ? Uint8Array

@@ -1,32 +1,30 @@
 /**
- * The `descr` of a `.npy` header: the dtype string that `numpy.dtype()`
- * accepts, e.g. `'<f8'`, `'>i4'`, `'|b1'`, `'<c16'`.
+ * The `descr` of a `.npy` header: what `numpy.lib.format.descr_to_dtype`
+ * turns into a dtype. NumPy writes `dtype.str` for plain types (`'<f8'`,
+ * `'|S5'`, `'>U10'`, `'<M8[ns]'`) and, for structured types, the list of
+ * `(name, descr)` / `(name, descr, shape)` tuples of `dtype.descr`, with
+ * `('', '|V<n>')` entries for padding and `(title, name)` pairs for titled
+ * fields; a `(descr, shape)` tuple is a subarray.
  *
- * NumPy writes `dtype.str`; it reads whatever `numpy.dtype(descr)` accepts.
- * This module reads the forms that name a dtype this library supports
- * (booleans, signed and unsigned integers of 1 to 8 bytes, float16/32/64,
- * complex64/128), in any byte order, by kind and size (`'<f8'`), by type
- * character (`'d'`) or by name (`'float64'`), and turns them into the
- * canonical `dtype.str` form. Descriptors NumPy knows but this library
- * cannot hold (objects, strings, datetimes, long double, structured dtypes)
- * are a `TypeError`; anything else is malformed.
+ * This module reads every form whose type this library holds, in any byte
+ * order and spelling NumPy accepts (`'d'`, `'float64'` ...), and gives the
+ * {@linkcode DType}. Object dtypes (`'|O'`, anywhere in a record) are
+ * refused as pickles; types NumPy has but this library does not (long
+ * double, NumPy 2's variable-width strings) are `unsupported`; anything
+ * else is malformed.
  *
  * @module
  */
 
-/** A parsed descriptor of a supported dtype. */
-export interface Descr {
-  /** The canonical NumPy `dtype.str`, e.g. `"<f8"`, `"|u1"`. */
-  readonly str: string;
-  /** NumPy's kind character: `b` (bool), `i`, `u`, `f`, `c`. */
-  readonly kind: "b" | "i" | "u" | "f" | "c";
-  /** Bytes per element. */
-  readonly itemsize: number;
-  /** `"<"` little-endian, `">"` big-endian, `"|"` not applicable (1 byte). */
-  readonly byteorder: "<" | ">" | "|";
-}
+import {
+  type DType,
+  dtype,
+  type DTypeLike,
+  subarrayDType,
+} from "../memmap/dtype.ts";
+import type { PyValue } from "./python_literal.ts";
 
-/** Why a descriptor was refused: `unsupported` (valid for NumPy) or `invalid`. */
+/** Why a descriptor was refused: `unsupported` (valid for NumPy), `object` (pickles) or `invalid`. */
 export class DescrError extends Error {
   /** `"unsupported"` for a dtype NumPy has but this library does not, `"object"` for `O`, else `"invalid"`. */
   readonly reason: "unsupported" | "object" | "invalid";
@@ -47,139 +45,132 @@ const NATIVE: "<" | ">" = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
   ? "<"
   : ">";
 
-const KIND_SIZES: Record<string, readonly number[]> = {
-  b: [1],
-  i: [1, 2, 4, 8],
-  u: [1, 2, 4, 8],
-  f: [2, 4, 8],
-  c: [8, 16],
-};
+/** The byte order of this machine, `"<"` or `">"`. */
+export const NATIVE_BYTEORDER: "<" | ">" = NATIVE;
 
-/** Type characters (`numpy.dtype(c).char`) of supported dtypes, on an LP64 system. */
-const CHARS: Record<string, [Descr["kind"], number]> = {
-  "?": ["b", 1],
-  b: ["i", 1],
-  B: ["u", 1],
-  h: ["i", 2],
-  H: ["u", 2],
-  i: ["i", 4],
-  I: ["u", 4],
-  l: ["i", 8],
-  L: ["u", 8],
-  q: ["i", 8],
-  Q: ["u", 8],
-  p: ["i", 8],
-  P: ["u", 8],
-  n: ["i", 8],
-  N: ["u", 8],
-  e: ["f", 2],
-  f: ["f", 4],
-  d: ["f", 8],
-  F: ["c", 8],
-  D: ["c", 16],
-};
-
-const NAMES: Record<string, [Descr["kind"], number]> = {
-  bool: ["b", 1],
-  bool_: ["b", 1],
-  int8: ["i", 1],
-  int16: ["i", 2],
-  int32: ["i", 4],
-  int64: ["i", 8],
-  uint8: ["u", 1],
-  uint16: ["u", 2],
-  uint32: ["u", 4],
-  uint64: ["u", 8],
-  float16: ["f", 2],
-  float32: ["f", 4],
-  float64: ["f", 8],
-  complex64: ["c", 8],
-  complex128: ["c", 16],
-  byte: ["i", 1],
-  ubyte: ["u", 1],
-  short: ["i", 2],
-  ushort: ["u", 2],
-  intc: ["i", 4],
-  uintc: ["u", 4],
-  int: ["i", 8],
-  int_: ["i", 8],
-  intp: ["i", 8],
-  uint: ["u", 8],
-  uintp: ["u", 8],
-  long: ["i", 8],
-  ulong: ["u", 8],
-  longlong: ["i", 8],
-  ulonglong: ["u", 8],
-  half: ["f", 2],
-  single: ["f", 4],
-  double: ["f", 8],
-  float: ["f", 8],
-  csingle: ["c", 8],
-  cdouble: ["c", 16],
-  complex: ["c", 16],
-};
+const OBJECT = /^[<>=|]?O\d*$|^object_?$/;
 
 /** Valid NumPy descriptors of dtypes this library does not hold. */
 const UNSUPPORTED =
-  /^[<>=|]?(?:[SUVa]\d*|c|[Mm]8?(?:\[\d*[A-Za-z]+\])?|g|G|f(?:10|12|16)|c(?:20|24|32)|longdouble|clongdouble|str|str_|bytes|bytes_|void|datetime64(?:\[\d*[A-Za-z]+\])?|timedelta64(?:\[\d*[A-Za-z]+\])?)$/;
+  /^[<>=|]?(?:g|G|f(?:10|12|16)|c(?:20|24|32)|T|longdouble|clongdouble|float128|complex256)$/;
 
-/**
- * Parses a `descr` string into a supported dtype.
- *
- * @param descr The descriptor, e.g. `"<f8"`.
- * @returns The canonical descriptor.
- * @throws {DescrError} With reason `"object"` for object arrays (`'|O'`),
- *   `"unsupported"` for other dtypes NumPy has but this library does not,
- *   and `"invalid"` for anything NumPy would refuse too.
- */
-export function parseDescr(descr: string): Descr {
-  if (
-    /^[<>=|]?O\d*$/.test(descr) || descr === "object" || descr === "object_"
-  ) {
+function show(x: PyValue): string {
+  if (typeof x === "string") return JSON.stringify(x);
+  if (typeof x === "bigint") return String(x);
+  if (x === null) return "None";
+  if (Array.isArray(x)) return `a list of ${x.length}`;
+  if (x instanceof Map) return "a dict";
+  if (typeof x === "object" && x.kind === "tuple") {
+    return `a tuple of ${x.items.length}`;
+  }
+  return String(x);
+}
+
+function invalid(what: string): never {
+  throw new DescrError(what, "invalid");
+}
+
+function isTuple(x: PyValue): x is { kind: "tuple"; items: PyValue[] } {
+  return typeof x === "object" && x !== null && !Array.isArray(x) &&
+    !(x instanceof Map) && x.kind === "tuple";
+}
+
+/** A subarray shape: an int or a tuple of ints. */
+function shapeOf(x: PyValue): number[] {
+  const items = isTuple(x) ? x.items : [x];
+  if (!items.every((d) => typeof d === "bigint" && d >= 0n && d < 2n ** 31n)) {
+    invalid(`Subarray shape ${show(x)} is not a tuple of non-negative ints`);
+  }
+  return items.map(Number);
+}
+
+function fromString(descr: string): DType {
+  if (OBJECT.test(descr)) {
     throw new DescrError(
-      `Cannot load an object array (descr ${
+      `Cannot load dtype ${
         JSON.stringify(descr)
-      }): pickles are never read`,
+      }: it holds pickled Python objects, which are never read`,
       "object",
     );
   }
-  let order = "";
-  let body = descr;
-  if (/^[<>=|]/.test(descr)) {
-    order = descr[0];
-    body = descr.slice(1);
-  }
-  let found: [Descr["kind"], number] | undefined;
-  const m = /^([biufc])([1-9][0-9]?)$/.exec(body);
-  if (m !== null) {
-    const size = Number(m[2]);
-    if (KIND_SIZES[m[1]].includes(size)) found = [m[1] as Descr["kind"], size];
-  } else if (body.length === 1 && Object.hasOwn(CHARS, body)) {
-    found = CHARS[body];
-  } else if (order === "" && Object.hasOwn(NAMES, body)) {
-    found = NAMES[body];
-  }
-  if (found === undefined) {
+  try {
+    return dtype(descr);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
     if (UNSUPPORTED.test(descr)) {
       throw new DescrError(
         `Cannot load dtype ${
           JSON.stringify(descr)
-        }: this library holds bool, int8..int64, uint8..uint64, float16/32/64 and complex64/128 only`,
+        }: NumPy has it but this library does not hold it`,
         "unsupported",
       );
     }
-    throw new DescrError(
-      `Descriptor ${JSON.stringify(descr)} is not a valid dtype`,
-      "invalid",
-    );
+    invalid(`Descriptor ${JSON.stringify(descr)} is not a valid dtype`);
   }
-  const [kind, itemsize] = found;
-  let byteorder: Descr["byteorder"];
-  if (itemsize === 1) byteorder = "|";
-  else if (order === "<" || order === ">") byteorder = order;
-  else byteorder = NATIVE;
-  return { str: `${byteorder}${kind}${itemsize}`, kind, itemsize, byteorder };
 }
 
-/** The byte order of this machine, `"<"` or `">"`. */
-export const NATIVE_BYTEORDER: "<" | ">" = NATIVE;
+/** NumPy's `descr_to_dtype` for the list form: padding entries dropped, offsets kept. */
+function fromList(list: PyValue[]): DType {
+  const names: string[] = [];
+  const formats: DTypeLike[] = [];
+  const offsets: number[] = [];
+  const titles: (string | null)[] = [];
+  let offset = 0;
+  for (const entry of list) {
+    if (
+      !isTuple(entry) || (entry.items.length !== 2 && entry.items.length !== 3)
+    ) {
+      invalid(`Field ${show(entry)} of a descr is not a (name, descr) tuple`);
+    }
+    let name = entry.items[0];
+    let title: string | null = null;
+    if (isTuple(name)) {
+      const [t, n] = name.items;
+      if (name.items.length !== 2 || typeof t !== "string") {
+        invalid(`Field name ${show(name)} is not a (title, name) pair`);
+      }
+      title = t;
+      name = n;
+    }
+    if (typeof name !== "string") {
+      invalid(`Field name ${show(name)} is not a string`);
+    }
+    let dt = parseDescr(entry.items[1]);
+    if (entry.items.length === 3) {
+      dt = subarrayDType(dt, shapeOf(entry.items[2]));
+    }
+    const padding = name === "" && dt.kind === "V" && dt.names === null;
+    if (!padding) {
+      names.push(name);
+      formats.push(dt);
+      offsets.push(offset);
+      titles.push(title);
+    }
+    offset += dt.itemsize;
+  }
+  try {
+    return dtype({ names, formats, offsets, titles, itemsize: offset });
+  } catch (e) {
+    if (e instanceof TypeError) invalid(`Structured descr: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * Turns a parsed `descr` value into the dtype NumPy's `descr_to_dtype`
+ * gives.
+ *
+ * @param descr A string, a list of field tuples, or a `(descr, shape)` tuple.
+ * @returns The dtype.
+ * @throws {DescrError} With reason `"object"` for object dtypes (pickles),
+ *   `"unsupported"` for other dtypes NumPy has but this library does not,
+ *   `"invalid"` for anything NumPy would refuse too.
+ */
+export function parseDescr(descr: PyValue): DType {
+  if (typeof descr === "string") return fromString(descr);
+  if (Array.isArray(descr)) return fromList(descr);
+  if (isTuple(descr) && descr.items.length === 2) {
+    return subarrayDType(parseDescr(descr.items[0]), shapeOf(descr.items[1]));
+  }
+  invalid(`Descriptor ${show(descr)} is not a dtype`);
+}

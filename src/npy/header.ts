@@ -18,10 +18,12 @@
  * @module
  */
 
+import { describe, MAX_DIMS } from "../_args.ts";
 import { invalidData, showBytes } from "./_errors.ts";
-import { MAX_DIMS } from "../_args.ts";
 import type { ByteSource } from "./byte_source.ts";
-import { type Descr, DescrError, parseDescr } from "./descr.ts";
+import { type DType, dtype as toDType } from "../memmap/dtype.ts";
+import { pyDescr } from "../memmap/structured.ts";
+import { DescrError, parseDescr } from "./descr.ts";
 import {
   parsePythonLiteral,
   PythonLiteralError,
@@ -41,6 +43,29 @@ export const NPY_MAGIC: Uint8Array = new Uint8Array([
 export const ARRAY_ALIGN = 64;
 /** Longest header text accepted, in characters (NumPy's `_MAX_HEADER_SIZE`). */
 export const MAX_HEADER_SIZE = 10000;
+/**
+ * Checks a `maxHeaderSize` option.
+ *
+ * @param value The option (`undefined`: NumPy's default of 10,000).
+ * @param call What the call does, for the message.
+ * @returns The limit in characters.
+ * @throws {TypeError} If it is not a positive integer (or `Infinity`).
+ */
+export function toMaxHeaderSize(value: unknown, call: string): number {
+  if (value === undefined) return MAX_HEADER_SIZE;
+  if (
+    typeof value !== "number" ||
+    !(Number.isSafeInteger(value) || value === Infinity) || value < 1
+  ) {
+    throw new TypeError(
+      `Cannot ${call} with maxHeaderSize ${
+        describe(value)
+      }: it must be a positive integer (characters)`,
+    );
+  }
+  return value;
+}
+
 /** Spare spaces NumPy leaves in a header so the first axis can grow in place. */
 const GROWTH_AXIS_MAX_DIGITS = 21;
 
@@ -51,8 +76,8 @@ export type NpyVersion = [1, 0] | [2, 0] | [3, 0];
 export interface NpyHeader {
   /** The format version of the file. */
   version: NpyVersion;
-  /** The parsed dtype descriptor. */
-  descr: Descr;
+  /** The dtype the descriptor stands for. */
+  descr: DType;
   /** Whether the data is in Fortran (column-major) order. */
   fortranOrder: boolean;
   /** The shape; `[]` for a 0-d array. */
@@ -75,9 +100,11 @@ export interface NpyHeader {
  *   file, the member's data offset in an `.npz`).
  * @param where The name of what is read, for error messages.
  * @param end Where the `.npy` content ends in the source (default: its size).
+ * @param maxHeaderSize The longest header text accepted, in characters
+ *   (NumPy's `max_header_size`, default 10,000).
  * @returns The header.
  * @throws {Deno.errors.InvalidData} If the magic, version, length or dict
- *   is malformed, or the header is longer than 10,000 characters.
+ *   is malformed, or the header is longer than `maxHeaderSize` characters.
  * @throws {TypeError} If the dtype is valid for NumPy but not supported
  *   here (object arrays are always refused: pickles are never read).
  */
@@ -86,6 +113,7 @@ export function readNpyHeader(
   base: number,
   where: string,
   end: number = source.size,
+  maxHeaderSize: number = MAX_HEADER_SIZE,
 ): NpyHeader {
   const available = end - base;
   const prefix = source.read(base, Math.max(0, Math.min(available, 12)));
@@ -139,14 +167,14 @@ export function readNpyHeader(
   const textLength = major === 1
     ? view.getUint16(8, true)
     : view.getUint32(8, true);
-  const maxBytes = major === 3 ? 4 * MAX_HEADER_SIZE : MAX_HEADER_SIZE;
-  if (textLength > maxBytes) {
-    throw invalidData(
+  const tooLong = (length: number) =>
+    invalidData(
       where,
       base + 8,
-      `Header length ${textLength} is over the limit of ${MAX_HEADER_SIZE} characters`,
+      `Header length ${length} is over the limit of ${maxHeaderSize} characters (NumPy's max_header_size; pass a larger maxHeaderSize to load a trusted file)`,
     );
-  }
+  const maxBytes = major === 3 ? 4 * maxHeaderSize : maxHeaderSize;
+  if (textLength > maxBytes) throw tooLong(textLength);
   const textStart = 8 + lengthSize;
   if (textStart + textLength > available) {
     throw invalidData(
@@ -171,13 +199,7 @@ export function readNpyHeader(
         "Header of a version 3.0 .npy is not valid UTF-8",
       );
     }
-    if (text.length > MAX_HEADER_SIZE) {
-      throw invalidData(
-        where,
-        base + 8,
-        `Header length ${text.length} is over the limit of ${MAX_HEADER_SIZE} characters`,
-      );
-    }
+    if (text.length > maxHeaderSize) throw tooLong(text.length);
   } else {
     text = latin1(raw);
   }
@@ -255,21 +277,17 @@ function parseHeaderText(
   ) {
     throw invalidData(where, at, "Header value 'shape' is not a tuple of ints");
   }
-  const descrValue = value.get("descr");
-  let descr: Descr;
-  if (typeof descrValue !== "string") {
-    if (Array.isArray(descrValue)) {
-      throw new TypeError(
-        `Cannot load a structured dtype from ${where}: this library holds plain numeric dtypes only`,
-      );
-    }
-    throw invalidData(where, at, "Header value 'descr' is not a dtype string");
-  }
+  let descr: DType;
   try {
-    descr = parseDescr(descrValue);
+    descr = parseDescr(value.get("descr")!);
   } catch (e) {
     if (e instanceof DescrError) {
       if (e.reason === "invalid") throw invalidData(where, at, e.message);
+      if (e.reason === "object") {
+        throw new TypeError(
+          `Cannot load ${where}: it holds pickled Python objects (an object dtype), which are never read (NumPy too refuses them without allow_pickle=True)`,
+        );
+      }
       throw new TypeError(`${e.message}, in ${where}`);
     }
     throw e;
@@ -321,40 +339,57 @@ export function showShape(dims: readonly (bigint | number)[]): string {
 
 /**
  * Builds the bytes of a `.npy` header exactly as NumPy's `np.save` does:
- * keys sorted, Python reprs, 21 spare characters for growing the first axis
- * (the last one for Fortran order), padding so the data starts at a multiple
- * of 64 bytes.
+ * keys sorted, Python reprs (the descr as `dtype_to_descr` gives it: a
+ * string, or a list of field tuples for a record), 21 spare characters for
+ * growing the first axis (the last one for Fortran order), padding so the
+ * data starts at a multiple of 64 bytes. Without a version, the format
+ * version is chosen as NumPy's writer chooses it: 1.0; 2.0 when the header
+ * does not fit in 65,535 bytes; 3.0 when it holds characters outside
+ * Latin-1 (field names), since 3.0 is the version whose header is UTF-8.
  *
- * @param descr The dtype string, e.g. `"<f8"`.
+ * @param type The array's type (or a type string such as `"<f8"`).
  * @param fortranOrder Whether the data will be in Fortran order.
  * @param shape The shape.
- * @param version The format version; by default 1.0, or 2.0 when the header
- *   does not fit in 65,535 bytes.
+ * @param version The format version, or `undefined` to choose as NumPy.
  * @returns The magic string, version, length and header text.
- * @throws {RangeError} If the header does not fit in the requested version.
+ * @throws {RangeError} If the header does not fit in the requested version 1.0.
+ * @throws {TypeError} If the header holds characters outside Latin-1 and
+ *   version 1.0 or 2.0 is requested, or the type has no descr (a record with
+ *   overlapping fields).
  */
 export function formatNpyHeader(
-  descr: string,
+  type: DType | string,
   fortranOrder: boolean,
   shape: readonly number[],
   version?: NpyVersion,
 ): Uint8Array {
-  if (!/^[<>|][a-zA-Z][0-9]*$/.test(descr)) {
-    throw new TypeError(
-      `Cannot write descr ${JSON.stringify(descr)} to a .npy header`,
-    );
-  }
-  let text = `{'descr': '${descr}', 'fortran_order': ${
+  const dtype = toDType(type);
+  let text = `{'descr': ${pyDescr(dtype.descr)}, 'fortran_order': ${
     fortranOrder ? "True" : "False"
   }, 'shape': ${showShape(shape)}, }`;
   if (shape.length > 0) {
     const growing = String(shape[fortranOrder ? shape.length - 1 : 0]);
     text += " ".repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - growing.length));
   }
-  const major = version?.[0] ??
-    (wrappedLength(text.length, 2) - 10 <= 0xffff ? 1 : 2);
+  // deno-lint-ignore no-control-regex
+  const latin1 = /^[\u0000-\u00ff]*$/.test(text);
+  const encoded = latin1
+    ? Uint8Array.from(text, (c) => c.charCodeAt(0))
+    : new TextEncoder().encode(text);
+  let major = version?.[0];
+  if (major === undefined) {
+    major = !latin1
+      ? 3
+      : wrappedLength(encoded.length, 2) - 10 <= 0xffff
+      ? 1
+      : 2;
+  } else if (!latin1 && major !== 3) {
+    throw new TypeError(
+      `Cannot write a .npy version ${major}.0 header for ${dtype}: its field names need version 3.0 (UTF-8)`,
+    );
+  }
   const lengthSize = major === 1 ? 2 : 4;
-  const total = wrappedLength(text.length, lengthSize);
+  const total = wrappedLength(encoded.length, lengthSize);
   const hlen = total - 8 - lengthSize;
   if (major === 1 && hlen > 0xffff) {
     throw new RangeError(
@@ -369,8 +404,8 @@ export function formatNpyHeader(
   if (major === 1) view.setUint16(8, hlen, true);
   else view.setUint32(8, hlen, true);
   const start = 8 + lengthSize;
-  for (let i = 0; i < text.length; i++) out[start + i] = text.charCodeAt(i);
-  out.fill(0x20, start + text.length, total - 1);
+  out.set(encoded, start);
+  out.fill(0x20, start + encoded.length, total - 1);
   out[total - 1] = 0x0a;
   return out;
 }

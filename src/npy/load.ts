@@ -10,7 +10,7 @@ import { invalidData, quotePath, showBytes } from "./_errors.ts";
 import { toPath } from "./_files.ts";
 import { openFileSource } from "./byte_source.ts";
 import { describe, toOptions } from "../_args.ts";
-import { NPY_MAGIC, readNpyHeader } from "./header.ts";
+import { NPY_MAGIC, readNpyHeader, toMaxHeaderSize } from "./header.ts";
 import { mapNpyData, readNpyArray } from "./npy_array.ts";
 import { NpzFile, npzMmapMode } from "./npz_file.ts";
 
@@ -25,6 +25,13 @@ export interface LoadOptions {
    * are mapped in place.
    */
   mmapMode?: LoadMmapMode | null;
+  /**
+   * Longest `.npy` header accepted, in characters (NumPy's
+   * `max_header_size`); default 10,000. Larger headers are refused as a
+   * safety measure; raise the limit for files you trust. For archives it
+   * applies to every member.
+   */
+  maxHeaderSize?: number;
 }
 
 function isZip(head: Uint8Array): boolean {
@@ -58,12 +65,17 @@ function npyMmapMode(mode: unknown): "r" | "r+" | "c" | null {
  *   archives and copies every member).
  *
  * Files written by NumPy 1.x and 2.x load here: format versions 1.0, 2.0 and
- * 3.0, any byte order, C or Fortran order, 0-d and empty arrays. Headers are
- * parsed without evaluation and limited to 10,000 characters, as in NumPy.
- * Pickled object arrays are never read.
+ * 3.0, any byte order, C or Fortran order, 0-d and empty arrays, every
+ * dtype but objects and long doubles: numbers, bytes (`S`), text (`U`), raw
+ * bytes (`V`), datetime64/timedelta64 and records (structured dtypes, with
+ * padding, nesting, subarray fields, titles). Headers are parsed without
+ * evaluation and limited to `maxHeaderSize` (10,000) characters, as in
+ * NumPy. Pickled object arrays are never read: loading one throws a
+ * `TypeError` saying the file holds pickled Python objects.
  *
  * @param path The file, a path or `file:` URL.
- * @param options `mmapMode`: `"r"`, `"r+"` (`.npy` only), `"c"`, or `null` to read into memory.
+ * @param options `mmapMode`: `"r"`, `"r+"` (`.npy` only), `"c"`, or `null`
+ *   to read into memory; `maxHeaderSize`.
  * @returns An `NDArray` (in memory), a `Memmap` (`.npy` with `mmapMode`) or an `NpzFile`.
  * @throws {Deno.errors.InvalidData} If the file is neither `.npy` nor `.npz`, or is
  *   malformed: bad magic, unknown version, truncated header or data, header
@@ -132,8 +144,10 @@ export function load(
   options?: LoadOptions,
 ): NDArray | Memmap | NpzFile {
   const filename = toPath(path);
-  const requested = toOptions(options, "load").mmapMode;
+  const o = toOptions(options, "load");
+  const requested = o.mmapMode;
   const mode = npyMmapMode(requested);
+  const maxHeaderSize = toMaxHeaderSize(o.maxHeaderSize, "load");
   const where = quotePath(filename);
   let header;
   let size: number;
@@ -142,7 +156,10 @@ export function load(
     size = source.size;
     const head = source.read(0, Math.min(size, NPY_MAGIC.length));
     if (isZip(head)) {
-      return new NpzFile(filename, { mmapMode: npzMmapMode(requested) });
+      return new NpzFile(filename, {
+        mmapMode: npzMmapMode(requested),
+        maxHeaderSize,
+      });
     }
     if (
       head.length < NPY_MAGIC.length ||
@@ -156,8 +173,10 @@ export function load(
         } (pickles are never read)`,
       );
     }
-    if (mode === null) return readNpyArray(source, 0, size, where);
-    header = readNpyHeader(source, 0, where);
+    if (mode === null) {
+      return readNpyArray(source, 0, size, where, maxHeaderSize);
+    }
+    header = readNpyHeader(source, 0, where, size, maxHeaderSize);
   }
   return mapNpyData(filename, header, 0, size, mode, where);
 }

@@ -74,7 +74,7 @@ export function mapNpyData(
 ): Memmap {
   checkDataLength(header, base, end, where);
   return memmap(filename, {
-    dtype: header.descr.str,
+    dtype: header.descr,
     mode,
     offset: base + header.headerLength,
     shape: header.shape,
@@ -89,6 +89,7 @@ export function mapNpyData(
  * @param base Where the `.npy` content starts in the source.
  * @param end Where it ends in the source.
  * @param where The name of what is read, for error messages.
+ * @param maxHeaderSize The longest header text accepted, in characters.
  * @returns The array (C or Fortran order as the file says).
  * @throws {Deno.errors.InvalidData} If the content is malformed or truncated.
  * @throws {TypeError} If the dtype is not supported (object arrays never are).
@@ -98,14 +99,15 @@ export function readNpyArray(
   base: number,
   end: number,
   where: string,
+  maxHeaderSize?: number,
 ): NDArray {
-  const header = readNpyHeader(source, base, where, end);
+  const header = readNpyHeader(source, base, where, end, maxHeaderSize);
   checkDataLength(header, base, end, where);
   let bytes = source.read(base + header.headerLength, header.nbytes);
   if (bytes.byteOffset % 8 !== 0) bytes = bytes.slice();
   return new NDArray(
     { bytes, readOnly: false },
-    header.descr.str,
+    header.descr,
     header.shape,
     contiguousStrides(
       header.shape,
@@ -142,16 +144,11 @@ export function npyContent(array: NDArray, version?: NpyVersion): NpyContent {
     throw new TypeError(`Cannot save ${describe(array)}: expected an NDArray`);
   }
   if (isDetached(array.storage)) throwClosed(array.storage);
-  if ("SUVMm".includes(array.dtype.kind)) {
-    throw new TypeError(
-      `Cannot save an array of ${array.dtype.name} to .npy yet: bytes, text, records and datetimes are not written`,
-    );
-  }
   const { shape, strides, itemsize } = array;
   const c = isCContiguous(shape, strides, itemsize);
   const f = !c &&
     isCContiguous([...shape].reverse(), [...strides].reverse(), itemsize);
-  const header = formatNpyHeader(array.dtype.str, f, shape, version);
+  const header = formatNpyHeader(array.dtype, f, shape, version);
   return {
     header,
     size: header.length + array.nbytes,

@@ -10,7 +10,7 @@ import { NDArray } from "../memmap/ndarray.ts";
 import { quotePath } from "./_errors.ts";
 import { toPath } from "./_files.ts";
 import { bytesSource, type FileSource, openFileSource } from "./byte_source.ts";
-import { readNpyHeader } from "./header.ts";
+import { NPY_MAGIC, readNpyHeader, toMaxHeaderSize } from "./header.ts";
 import { mapNpyData, readNpyArray } from "./npy_array.ts";
 import { ZIP_STORED, type ZipEntry, ZipReader } from "./zip_reader.ts";
 import { describe, toOptions } from "../_args.ts";
@@ -30,6 +30,11 @@ export interface NpzFileOptions {
    * Deflate members are always read into memory.
    */
   mmapMode?: NpzMmapMode | null;
+  /**
+   * Longest `.npy` header accepted in a member, in characters (NumPy's
+   * `max_header_size`); default 10,000.
+   */
+  maxHeaderSize?: number;
 }
 
 /**
@@ -66,7 +71,7 @@ export interface NpzFileOptions {
  * }
  * ```
  */
-export class NpzFile implements Disposable {
+export class NpzFile implements Disposable, Iterable<string> {
   /** The member names, without the `.npy` extension (as NumPy's `files`). */
   readonly files: string[];
   /** The archive's path. */
@@ -77,6 +82,7 @@ export class NpzFile implements Disposable {
   readonly #zip: ZipReader;
   readonly #where: string;
   readonly #byName = new Map<string, ZipEntry>();
+  readonly #maxHeaderSize: number;
 
   /**
    * Opens an archive and reads its directory.
@@ -89,9 +95,9 @@ export class NpzFile implements Disposable {
    */
   constructor(path: string | URL, options?: NpzFileOptions) {
     this.filename = toPath(path);
-    this.mmapMode = npzMmapMode(
-      toOptions(options, "open an archive").mmapMode,
-    );
+    const o = toOptions(options, "open an archive");
+    this.mmapMode = npzMmapMode(o.mmapMode);
+    this.#maxHeaderSize = toMaxHeaderSize(o.maxHeaderSize, "open an archive");
     this.#where = quotePath(this.filename);
     const file = openFileSource(this.filename, this.#where);
     try {
@@ -117,8 +123,9 @@ export class NpzFile implements Disposable {
    * Reads one member: `name` as listed in {@linkcode NpzFile.files} or with
    * its `.npy` extension. With `mmapMode`, a stored member is mapped in
    * place (a {@linkcode Memmap}); otherwise it is read into memory, its
-   * CRC-32 checked. A member that is not a `.npy` file comes back as a 1-D
-   * `uint8` array of its bytes.
+   * CRC-32 checked. A member whose bytes start with NumPy's magic string is
+   * an array, whatever its name (as NumPy reads it); any other member that
+   * is not named `.npy` comes back as a 1-D `uint8` array of its bytes.
    *
    * @param name The member name.
    * @returns The array.
@@ -168,11 +175,13 @@ export class NpzFile implements Disposable {
       );
     }
     const where = `${this.#where} member ${JSON.stringify(entry.name)}`;
-    const isNpy = entry.name.endsWith(".npy");
+    let isNpy = entry.name.endsWith(".npy");
     this.#zip.checkSupported(entry);
+    const max = this.#maxHeaderSize;
     if (this.mmapMode !== null && entry.method === ZIP_STORED) {
       const start = this.#zip.dataOffset(entry);
       const end = start + entry.size;
+      isNpy ||= startsWithMagic(file.read(start, Math.min(6, entry.size)));
       if (!isNpy) {
         return memmap(this.filename, {
           dtype: "u1",
@@ -181,7 +190,7 @@ export class NpzFile implements Disposable {
           shape: [entry.size],
         });
       }
-      const header = readNpyHeader(file, start, where, end);
+      const header = readNpyHeader(file, start, where, end, max);
       return mapNpyData(
         this.filename,
         header,
@@ -192,12 +201,117 @@ export class NpzFile implements Disposable {
       );
     }
     const data = this.#zip.read(entry);
+    isNpy ||= startsWithMagic(data);
     if (!isNpy) {
       return new NDArray({ bytes: data.slice(), readOnly: false }, "u1", [
         data.length,
       ]);
     }
-    return readNpyArray(bytesSource(data), 0, data.length, where);
+    return readNpyArray(bytesSource(data), 0, data.length, where, max);
+  }
+
+  /**
+   * Tells whether the archive has a member of that name (as listed in
+   * {@linkcode NpzFile.files}, or its full name in the archive), as NumPy's
+   * `name in npz`.
+   *
+   * @param name The member name.
+   * @returns `true` when {@linkcode NpzFile.get} would find it.
+   *
+   * @example Look before reading
+   * ```ts
+   * import { array, NpzFile, savez } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * savez(`${dir}/a.npz`, { x: array([1]) });
+   * using npz = new NpzFile(`${dir}/a.npz`);
+   * assert.ok(npz.has("x") && npz.has("x.npy") && !npz.has("y"));
+   * npz.close();
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  has(name: string): boolean {
+    return typeof name === "string" &&
+      (this.#byName.has(name) || this.files.includes(name));
+  }
+
+  /**
+   * The member names, as {@linkcode NpzFile.files} (NumPy's `npz.keys()`).
+   *
+   * @returns An iterator over the names.
+   *
+   * @example Names in archive order
+   * ```ts
+   * import { array, NpzFile, savez } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * savez(`${dir}/a.npz`, { b: array([1]), a: array([2]) });
+   * using npz = new NpzFile(`${dir}/a.npz`);
+   * assert.deepEqual([...npz.keys()], ["b", "a"]);
+   * npz.close();
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  keys(): IterableIterator<string> {
+    return this.files.values();
+  }
+
+  /**
+   * The members' arrays, each read (or mapped) when the iterator reaches it,
+   * as NumPy's `npz.values()`.
+   *
+   * @returns An iterator over the arrays.
+   * @throws {Deno.errors.BadResource} If the archive is closed when a member is read.
+   *
+   * @example Sum every member
+   * ```ts
+   * import { array, NpzFile, savez } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * savez(`${dir}/a.npz`, { a: array([1, 2]), b: array([3]) });
+   * using npz = new NpzFile(`${dir}/a.npz`);
+   * let total = 0;
+   * for (const a of npz.values()) total += a.sum() as number;
+   * assert.equal(total, 6);
+   * npz.close();
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  *values(): IterableIterator<NDArray | Memmap> {
+    for (const name of this.files) yield this.get(name);
+  }
+
+  /**
+   * `[name, array]` pairs, each member read (or mapped) when the iterator
+   * reaches it, as NumPy's `npz.items()`.
+   *
+   * @returns An iterator over the pairs.
+   * @throws {Deno.errors.BadResource} If the archive is closed when a member is read.
+   *
+   * @example Into a plain object
+   * ```ts
+   * import { array, NpzFile, savez } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * savez(`${dir}/a.npz`, { x: array([1]), y: array([2]) });
+   * using npz = new NpzFile(`${dir}/a.npz`);
+   * const all = Object.fromEntries(npz.entries());
+   * assert.deepEqual(Object.keys(all), ["x", "y"]);
+   * npz.close();
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  *entries(): IterableIterator<[string, NDArray | Memmap]> {
+    for (const name of this.files) yield [name, this.get(name)];
+  }
+
+  /**
+   * Iterates over the member names, as iterating over NumPy's `NpzFile`.
+   *
+   * @returns An iterator over the names.
+   */
+  [Symbol.iterator](): IterableIterator<string> {
+    return this.keys();
   }
 
   /** Closes the archive file. Idempotent; arrays already returned stay usable. */
@@ -212,6 +326,11 @@ export class NpzFile implements Disposable {
   [Symbol.dispose](): void {
     this.close();
   }
+}
+
+function startsWithMagic(head: Uint8Array): boolean {
+  return head.length >= NPY_MAGIC.length &&
+    NPY_MAGIC.every((b, i) => head[i] === b);
 }
 
 /**

@@ -15,7 +15,12 @@ import { describe, isArray, toBoolean, toOptions, toShape } from "../_args.ts";
 import { quotePath } from "./_errors.ts";
 import { toPath } from "./_files.ts";
 import { openFileSource } from "./byte_source.ts";
-import { formatNpyHeader, type NpyVersion, readNpyHeader } from "./header.ts";
+import {
+  formatNpyHeader,
+  type NpyVersion,
+  readNpyHeader,
+  toMaxHeaderSize,
+} from "./header.ts";
 import { mapNpyData } from "./npy_array.ts";
 
 /** Options of {@linkcode openMemmap}. */
@@ -32,8 +37,16 @@ export interface OpenMemmapOptions<D extends DTypeLike = DTypeLike> {
   shape?: readonly number[];
   /** Lay the data out in Fortran order (`"w+"` only; default false). */
   fortranOrder?: boolean;
-  /** Format version for `"w+"`: the oldest that can hold the header when omitted. */
+  /**
+   * Format version for `"w+"`; when omitted, chosen as NumPy's writer does:
+   * 1.0, 2.0 for a header over 64 KiB, 3.0 for field names outside Latin-1.
+   */
   version?: [1, 0] | [2, 0] | [3, 0];
+  /**
+   * Longest header accepted when reading an existing file, in characters
+   * (NumPy's `max_header_size`); default 10,000.
+   */
+  maxHeaderSize?: number;
 }
 
 const VERSIONS = new Set(["1,0", "2,0", "3,0"]);
@@ -104,6 +117,7 @@ export function openMemmap(
   const mode = o.mode === undefined ? "r+" : o.mode;
   const dtypeOption = o.dtype, shapeOption = o.shape;
   const fortranOption = o.fortranOrder, version = o.version;
+  const maxHeaderSize = toMaxHeaderSize(o.maxHeaderSize, `open ${where}`);
   if (mode !== "r" && mode !== "r+" && mode !== "w+" && mode !== "c") {
     throw new TypeError(
       `Cannot open ${where} in mode ${
@@ -117,7 +131,7 @@ export function openMemmap(
     {
       using source = openFileSource(filename, where);
       size = source.size;
-      header = readNpyHeader(source, 0, where);
+      header = readNpyHeader(source, 0, where, size, maxHeaderSize);
     }
     return withReadOnlyHint(
       () => mapNpyData(filename, header, 0, size, mode, where),
@@ -125,13 +139,18 @@ export function openMemmap(
       'mode: "r"',
     );
   }
-  const dt = toDType(dtypeOption === undefined ? "float64" : dtypeOption);
+  let dt = toDType(dtypeOption === undefined ? "float64" : dtypeOption);
   if (shapeOption === undefined || shapeOption === null) {
     throw new TypeError(
       `Cannot create ${where} in mode "w+" without a shape: shape must be given`,
     );
   }
-  const shape = toShape(shapeOption, `create ${where}`, dt.itemsize);
+  let shape = toShape(shapeOption, `create ${where}`, dt.itemsize);
+  if (dt.subdtype !== null) {
+    // As NumPy: the subarray's axes become the array's.
+    shape = [...shape, ...dt.subdtype.shape];
+    dt = dt.subdtype.base;
+  }
   const fortranOrder = toBoolean(
     fortranOption,
     false,
@@ -159,7 +178,7 @@ export function openMemmap(
     );
   }
   const header = formatNpyHeader(
-    dt.str,
+    dt,
     fortranOrder,
     shape,
     version as NpyVersion | undefined,

@@ -12,9 +12,12 @@ import { npyContent } from "./npy_array.ts";
  * Saves an array to a `.npy` file (NumPy `np.save`), appending `.npy` to
  * the path when it does not end with it. The array keeps its dtype and byte
  * order; a Fortran-contiguous array is saved in Fortran order, any other in
- * C order. Format version 1.0 is used (2.0 only for headers over 64 KiB),
- * with the data starting at a multiple of 64 bytes, so the file can be
- * memory-mapped with {@linkcode load} or {@linkcode openMemmap}.
+ * C order. Every dtype is written as NumPy writes it (records with NumPy's
+ * `descr` list: padding, nesting, subarray fields, titles). The format
+ * version is NumPy writer's choice: 1.0; 2.0 for headers over 64 KiB; 3.0
+ * for field names outside Latin-1. The data starts at a multiple of 64
+ * bytes, so the file can be memory-mapped with {@linkcode load} or
+ * {@linkcode openMemmap}; the file is byte for byte what `np.save` writes.
  *
  * The file is written under a temporary name in the same directory and
  * renamed over `path` when complete, so a failed save leaves the previous
@@ -23,7 +26,9 @@ import { npyContent } from "./npy_array.ts";
  *
  * @param path The file, a path or `file:` URL; `.npy` is appended when missing.
  * @param array The array to save.
- * @throws {TypeError} If `array` is not an `NDArray` or `path` is not a path.
+ * @throws {TypeError} If `array` is not an `NDArray` or `path` is not a
+ *   path, or the array is a record with overlapping fields (NumPy has no
+ *   descr for it either).
  * @throws {Deno.errors.BadResource} If the array's memory map is closed.
  * @throws {Deno.errors.NotCapable} Without `--allow-write` (and `--allow-read`) for the directory.
  *

@@ -402,3 +402,55 @@ Deno.test("fill() takes one element's value of the array's type", () => {
     TypeError,
   );
 });
+
+Deno.test({
+  name:
+    "long doubles (float128, complex256) read as the nearest double, as Python's float() of them",
+  ignore: !HAS_NUMPY,
+  fn() {
+    using dir = tempDir();
+    const code = `
+import json, sys, numpy as np
+rng = np.random.default_rng(7)
+a = np.concatenate([np.longdouble(1) / np.arange(1, 40, dtype=np.longdouble),
+                    np.ldexp(np.longdouble(1) + np.longdouble(2) ** -60, np.arange(-1100, 1100, 97)),
+                    np.array([np.nan, np.inf, -np.inf, 0, -0.0], np.longdouble),
+                    rng.standard_normal(50).astype(np.longdouble) * np.longdouble(10) ** 30])
+a.tofile(sys.argv[1] + "/ld.bin")
+a.astype(">f16").tofile(sys.argv[1] + "/ld_be.bin")
+(a[:10] + 1j * a[10:20]).astype(np.clongdouble).tofile(sys.argv[1] + "/cld.bin")
+print(json.dumps([repr(float(x)) for x in a]))`;
+    const out = new Deno.Command("python3", {
+      args: ["-c", code, dir.path],
+      stdout: "piped",
+    }).outputSync();
+    const expected =
+      (JSON.parse(new TextDecoder().decode(out.stdout)) as string[])
+        .map((s) =>
+          s === "nan"
+            ? NaN
+            : s === "inf"
+            ? Infinity
+            : s === "-inf"
+            ? -Infinity
+            : Number(s)
+        );
+    using le = memmap(`${dir.path}/ld.bin`, { dtype: "<f16", mode: "r" });
+    assert.deepEqual(le.toArray(), expected);
+    using be = memmap(`${dir.path}/ld_be.bin`, { dtype: ">f16", mode: "r" });
+    assert.deepEqual(be.toArray(), expected);
+    using c = memmap(`${dir.path}/cld.bin`, { dtype: "complex256", mode: "r" });
+    assert.deepEqual(c.get(3), { re: expected[3], im: expected[13] });
+    // Doubles convert exactly, so writing them back gives NumPy's bits (but
+    // the 6 padding bytes, which NumPy leaves as they were in memory).
+    const back = array(expected, { dtype: "<f16" });
+    const file = Deno.readFileSync(`${dir.path}/ld.bin`);
+    assert.equal(back.get(0), 1);
+    assert.deepEqual(
+      back.storage.bytes.subarray(0, 10),
+      file.subarray(0, 10),
+    );
+    assert.throws(() => le.sum(), TypeError);
+    assert.deepEqual(le.astype("float64").toArray(), expected);
+  },
+});

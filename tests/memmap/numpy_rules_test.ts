@@ -293,12 +293,10 @@ print(json.dumps(out))`);
         ours = null;
       }
       const theirs = expected[i];
-      // Every type NumPy has but objects, long doubles and NumPy 2's
-      // variable-width StringDType.
+      // Every type NumPy has but objects and NumPy 2's variable-width
+      // StringDType.
       const supported = theirs !== null &&
-        !["object", "float128", "complex256", "StringDType128"].includes(
-          theirs[0],
-        );
+        !["object", "StringDType128"].includes(theirs[0]);
       if (JSON.stringify(ours) !== JSON.stringify(supported ? theirs : null)) {
         differences.push(`${JSON.stringify(s)}: ours ${ours}, NumPy ${theirs}`);
       }
