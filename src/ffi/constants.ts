@@ -69,7 +69,11 @@ export interface PlatformConstants {
   } | null;
   /** `mremap` flag; 0 where the platform has no `mremap`. */
   readonly MREMAP_MAYMOVE: number;
-  /** Python's `mmap.MADV_*` names available on this platform, with values. */
+  /**
+   * Python's `mmap.MADV_*` names available on this platform, with values:
+   * the advice `Mmap.madvise` accepts. Advice that can make a later access
+   * fault (Linux `MADV_REMOVE`, `MADV_HWPOISON`, guard pages) is not here.
+   */
   readonly madvise: Readonly<Record<string, number>>;
   /** errno value to its symbolic name. */
   readonly errnoNames: Readonly<Record<number, string>>;
@@ -158,7 +162,8 @@ export const LINUX: PlatformConstants = {
     MADV_WILLNEED: 3,
     MADV_DONTNEED: 4,
     MADV_FREE: 8,
-    MADV_REMOVE: 9,
+    // MADV_REMOVE (9) is left out on purpose: it frees the file's blocks under
+    // a shared map, so a later write can fault (SIGBUS) once the disk fills.
     MADV_DONTFORK: 10,
     MADV_DOFORK: 11,
     MADV_MERGEABLE: 12,
@@ -169,7 +174,8 @@ export const LINUX: PlatformConstants = {
     MADV_DODUMP: 17,
     MADV_POPULATE_READ: 22, // Linux 5.14+
     MADV_POPULATE_WRITE: 23, // Linux 5.14+
-    MADV_HWPOISON: 100,
+    // Left out too: MADV_HWPOISON (100) and MADV_SOFT_OFFLINE (101) take pages
+    // away, MADV_GUARD_INSTALL (102) turns them into faulting guard pages.
   },
   errnoNames: LINUX_ERRNO,
 };

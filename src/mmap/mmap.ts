@@ -12,7 +12,7 @@ import type {
   Mapping,
   OverlayTarget,
 } from "../ffi/sys.ts";
-import { type Access, ALLOCATIONGRANULARITY } from "./constants.ts";
+import { type Access, ALLOCATIONGRANULARITY, MADVISE } from "./constants.ts";
 import {
   clampIndex,
   findInMap,
@@ -80,6 +80,8 @@ export interface AnonymousOptions {
 const EMPTY: Uint8Array<ArrayBuffer> = new Uint8Array(0);
 /** C `int` options (flags, prot, madvise advice) are non-negative and fit 31 bits. */
 const INT_MAX = 0x7fffffff;
+/** The advice `madvise()` passes on: this platform's table, nothing else. */
+const ADVICE_VALUES: ReadonlySet<number> = new Set(Object.values(MADVISE));
 
 interface Layout {
   kind: MapKind;
@@ -1332,6 +1334,8 @@ export class Mmap implements Disposable, Iterable<number> {
    * @param start Start of the range; default 0.
    * @param length Bytes; default (and at most) to the end of the map.
    * @throws {RangeError} If `start` is outside the map or `length` negative.
+   * @throws {TypeError} For an advice not in {@linkcode MADVISE} (advice that
+   * could make a later access fault, such as Linux `MADV_REMOVE`, is not there).
    *
    * @example Release pages
    * ```ts
@@ -1342,6 +1346,11 @@ export class Mmap implements Disposable, Iterable<number> {
    */
   madvise(option: number, start?: number, length?: number): void {
     const advice = toInt(option, "advise", "option", 0, INT_MAX);
+    if (!ADVICE_VALUES.has(advice)) {
+      throw new TypeError(
+        `Cannot advise with option ${advice}: expected one of this platform's MADV_* values (see MADVISE); advice that can make a later access fault is refused`,
+      );
+    }
     const at = start === undefined ? 0 : toInt(start, "advise", "start");
     const n = length === undefined
       ? undefined

@@ -8,6 +8,7 @@ import {
   MADV_RANDOM,
   MADV_SEQUENTIAL,
   MADV_WILLNEED,
+  MADVISE,
   MAP_PRIVATE,
   Mmap,
   PAGESIZE,
@@ -475,6 +476,34 @@ Deno.test("Mmap.madvise() accepts every Python advice and checks its range", () 
   assert.throws(() => m.madvise(MADV_NORMAL, 4 * PAGESIZE), RangeError);
   assert.throws(() => m.madvise(MADV_NORMAL, -1), RangeError);
   assert.throws(() => m.madvise(MADV_NORMAL, 0, -1), RangeError);
+});
+
+Deno.test("Mmap.madvise() refuses advice outside MADVISE, which includes every advice that can make a later access fault", () => {
+  for (const make of [() => Mmap.anonymous(4 * PAGESIZE)]) {
+    using m = make();
+    for (const advice of Object.values(MADVISE)) {
+      // Each is passed on; the kernel may refuse one for this kind of map
+      // (MADV_FREE of shared memory: EINVAL), never the library.
+      try {
+        m.madvise(advice);
+      } catch (error) {
+        assert.ok(!(error instanceof TypeError), String(error));
+        assert.equal(typeof (error as { code?: unknown }).code, "string");
+      }
+    }
+    // Linux: 9 MADV_REMOVE (frees a shared file's blocks), 100 MADV_HWPOISON,
+    // 101 MADV_SOFT_OFFLINE, 102/103 MADV_GUARD_INSTALL/REMOVE (guard pages
+    // fault on access); 5-7 and 24+ are unassigned or unknown here.
+    const known = new Set(Object.values(MADVISE));
+    for (
+      const advice of [9, 100, 101, 102, 103, 5, 6, 7, 24, 25, 26, 2 ** 31 - 1]
+    ) {
+      if (known.has(advice)) continue;
+      assert.throws(() => m.madvise(advice), TypeError, String(advice));
+    }
+    m.set(0, 7);
+    assert.equal(m.get(0), 7, "the map is still usable");
+  }
 });
 
 Deno.test({
