@@ -8,6 +8,12 @@
  * its `ArrayBuffer` with other small copies (`.slice()` it for a buffer of
  * its own). Each copy starts at a multiple of 8 bytes in the pool.
  *
+ * A pool buffer cannot be moved, as Node marks its pool untransferable:
+ * it is the buffer of a one-page `WebAssembly.Memory`, which the engine
+ * refuses to detach, so `postMessage(copy, [copy.buffer])` or
+ * `copy.buffer.transfer()` throws instead of emptying every other copy of
+ * the pool (and every later copy) at once.
+ *
  * @module
  */
 
@@ -15,7 +21,14 @@ const POOL_SIZE = 64 * 1024;
 /** Copies larger than this get an `ArrayBuffer` of their own. */
 const MAX_POOLED = 4096;
 
-let pool = new Uint8Array(POOL_SIZE);
+/** A fresh pool: 64 KiB (one WebAssembly page) that cannot be detached. */
+function newPool(): Uint8Array<ArrayBuffer> {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
+  // An unshared memory: its buffer is an ArrayBuffer, never shared.
+  return new Uint8Array(memory.buffer as ArrayBuffer);
+}
+
+let pool = newPool();
 let used = 0;
 
 /**
@@ -40,7 +53,7 @@ export function copyRange(
     }
   }
   if (used + n > POOL_SIZE) {
-    pool = new Uint8Array(POOL_SIZE);
+    pool = newPool();
     used = 0;
   }
   const at = used;
@@ -70,7 +83,7 @@ export function allocate(n: number): Uint8Array<ArrayBuffer> {
     }
   }
   if (used + n > POOL_SIZE) {
-    pool = new Uint8Array(POOL_SIZE);
+    pool = newPool();
     used = 0;
   }
   const at = used;
