@@ -70,6 +70,15 @@ export class MappedBuffer {
   }
 
   /**
+   * Whether the buffer was moved away by a structured clone's transfer list
+   * (only `release()` detaches it otherwise): the memory now belongs to
+   * whoever holds the moved buffer, and the mapping can no longer be used.
+   */
+  get moved(): boolean {
+    return this.#buffer !== undefined && this.#buffer.detached;
+  }
+
+  /**
    * Detaches the buffer; views read as length 0 from now on.
    *
    * @returns `false` when the buffer had been moved away beforehand: another

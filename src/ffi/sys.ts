@@ -85,6 +85,12 @@ export interface Mapping {
   readonly length: number;
   /** The request it was made from. */
   readonly request: MapRequest;
+  /**
+   * Whether its buffer was moved away (transferred by `structuredClone` or
+   * `postMessage`): the memory stays mapped for the moved buffer, but the
+   * mapping itself can no longer be read or written.
+   */
+  readonly moved: boolean;
 }
 
 /**

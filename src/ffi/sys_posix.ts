@@ -100,6 +100,10 @@ class PosixMapping implements Mapping {
     return this.#memory.released;
   }
 
+  get moved(): boolean {
+    return this.#memory.moved;
+  }
+
   #track(): void {
     if (this.length > 0) {
       mappings.register(this, this.#backstop, this);

@@ -193,6 +193,10 @@ class WinMapping implements Mapping {
     return this.#memory.released;
   }
 
+  get moved(): boolean {
+    return this.#memory.moved;
+  }
+
   #track(): void {
     if (this.view !== 0n) {
       const record = { view: this.view, section: this.section, exposed: false };

@@ -548,6 +548,11 @@ export class Mmap implements Disposable, Iterable<number> {
     if (this.#closed) {
       throw new Deno.errors.BadResource("Cannot use a closed mmap");
     }
+    if (this.#mapping.moved) {
+      throw new Deno.errors.BadResource(
+        "Cannot use the mmap: its memory was moved to another thread or buffer (a transfer of bytes.buffer); close() it, or post a copy (slice()) instead",
+      );
+    }
   }
 
   #checkWritable(): void {
@@ -576,7 +581,8 @@ export class Mmap implements Disposable, Iterable<number> {
   }
 
   /**
-   * Whether `close()` has been called.
+   * Whether `close()` has been called (or the memory was moved away by a
+   * transfer of `bytes.buffer`, after which the map cannot be used).
    *
    * @example After close
    * ```ts
@@ -588,7 +594,9 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   get closed(): boolean {
-    return this.#closed;
+    // A map whose memory was moved away is as good as closed (as a Memmap's
+    // views are); close() still lets go of its file.
+    return this.#closed || this.#mapping.moved;
   }
 
   /**
