@@ -67,6 +67,22 @@ const DV_OFFSET = getter(DataView.prototype, "byteOffset");
 const DV_LENGTH = getter(DataView.prototype, "byteLength");
 const AB_LENGTH = getter(ArrayBuffer.prototype, "byteLength");
 const SAB_LENGTH = getter(SharedArrayBuffer.prototype, "byteLength");
+const AB_RESIZABLE = getter(ArrayBuffer.prototype, "resizable");
+const SAB_GROWABLE = getter(SharedArrayBuffer.prototype, "growable");
+
+/**
+ * Whether a buffer's length can change (a resizable `ArrayBuffer` or a
+ * growable `SharedArrayBuffer`): an array over it could lose its elements
+ * at any time, so arrays refuse such memory.
+ *
+ * @param buffer The buffer.
+ * @returns `true` when its length can change.
+ */
+export function isResizableBuffer(buffer: ArrayBufferLike): boolean {
+  return buffer instanceof SharedArrayBuffer
+    ? SAB_GROWABLE.call(buffer) === true
+    : AB_RESIZABLE.call(buffer) === true;
+}
 
 const EMPTY_OPTIONS: Readonly<Record<string, never>> = Object.freeze({});
 
@@ -576,7 +592,21 @@ export function toByteView(
     );
   }
   if (isDetachedBuffer(buffer)) throw detached(call, name);
+  if (isResizableBuffer(buffer)) throw resizable(call, name);
   return new Uint8Array(buffer, offset, length);
+}
+
+/**
+ * The error for array memory whose length can change.
+ *
+ * @param call What the call does, for the message.
+ * @param name The argument's name.
+ * @returns The error, to be thrown.
+ */
+export function resizable(call: string, name: string): TypeError {
+  return new TypeError(
+    `Cannot ${call}: the ${name} is resizable, and an array needs memory whose length cannot change under it (copy it, or use transferToFixedLength())`,
+  );
 }
 
 function detached(call: string, name: string): Error {

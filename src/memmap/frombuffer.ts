@@ -55,11 +55,11 @@ export interface FromBufferOptions<D extends DTypeLike = DTypeLike> {
  * ```
  */
 export function frombuffer<const D extends DTypeLike = "float64">(
-  buffer: ArrayBufferView | ArrayBuffer,
+  buffer: ArrayBufferView | ArrayBufferLike,
   options?: FromBufferOptions<D>,
 ): NDArray<NameOf<D>>;
 export function frombuffer(
-  buffer: ArrayBufferView | ArrayBuffer,
+  buffer: ArrayBufferView | ArrayBufferLike,
   options?: FromBufferOptions,
 ): NDArray {
   const call = "view the buffer";

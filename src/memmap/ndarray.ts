@@ -38,8 +38,10 @@ import {
   checkSpan,
   describe,
   isArray,
+  isResizableBuffer,
   isRevoked,
   MAX_SAFE,
+  resizable,
   toInt,
   toShape,
   typedArrayTag,
@@ -245,6 +247,9 @@ export class NDArray<N extends DTypeName = DTypeName>
       );
     }
     if (isDetached(storage)) throwClosed(storage);
+    if (!checked && isResizableBuffer(storage.bytes.buffer)) {
+      throw resizable("create an array", "storage");
+    }
     if (dt.subdtype !== null) {
       // As NumPy: an array of a subarray type has the subarray's axes.
       const sub = dt.subdtype;
