@@ -17,6 +17,23 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
+const URL_HREF = Object.getOwnPropertyDescriptor(URL.prototype, "href")!.get!;
+
+/**
+ * The text of a real `URL` (read through the built-in getter, so that a
+ * Proxy, a revoked Proxy or an object that only inherits from
+ * `URL.prototype` is not taken for one and runs none of its code);
+ * `undefined` for anything else.
+ */
+function urlHref(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  try {
+    return URL_HREF.call(value) as string;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A `%` not followed by two hex digits. */
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 
@@ -67,10 +84,13 @@ function urlPath(url: URL): string {
  */
 export function toPath(path: string | URL): string {
   let text: string;
-  if (path instanceof URL) {
-    text = urlPath(path);
-  } else if (typeof path === "string") {
+  const href = typeof path === "string" ? undefined : urlHref(path);
+  if (typeof path === "string") {
     text = path;
+  } else if (href !== undefined) {
+    // A fresh URL from the real one's text: a subclass or a lying getter
+    // cannot change what is opened.
+    text = urlPath(new URL(href));
   } else {
     refuse(
       path === null ? "null" : typeof path,

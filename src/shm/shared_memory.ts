@@ -30,6 +30,11 @@ export interface SharedMemoryOptions {
   size?: number;
 }
 
+/** The message posting or cloning a block fails with. */
+const NOT_CLONEABLE = Symbol(
+  "Cannot post a SharedMemory to a Worker: post its name and attach there with new SharedMemory({ name })",
+);
+
 /** Attempts at a free random name before giving up. */
 const NAME_ATTEMPTS = 100;
 
@@ -200,6 +205,9 @@ export class SharedMemory implements Disposable {
    * ```
    */
   constructor(options: SharedMemoryOptions) {
+    // structuredClone/postMessage stop at this own property instead of
+    // silently sending an empty object.
+    (this as { notCloneable?: symbol }).notCloneable = NOT_CLONEABLE;
     const { name, create, size } = checkOptions(options);
     let opened: { name: string; file: FileHandle };
     if (name === undefined) {

@@ -456,3 +456,17 @@ Deno.test({
     assert.match(scoped.stdout, /^ok psm_[0-9a-f]{8}/, scoped.stderr);
   },
 });
+
+Deno.test("SharedMemory: posting or cloning a block throws a DataCloneError saying to post its name", () => {
+  using shm = new SharedMemory({ create: true, size: 16 });
+  try {
+    assert.throws(() => structuredClone(shm), (error: unknown) => {
+      assert.ok(error instanceof DOMException);
+      assert.equal(error.name, "DataCloneError");
+      assert.match(error.message, /post its name/);
+      return true;
+    });
+  } finally {
+    shm.unlink();
+  }
+});
