@@ -192,3 +192,39 @@ export const OS_NAMES: {
  * binfmt_misc. Such tests are skipped there, and run everywhere else.
  */
 export const CAN_SPAWN_DENO: boolean = EMULATOR !== "qemu-user";
+
+/** A 1 MiB loop device over a file in `dir`, or null where that is not allowed. */
+export function loopDevice(dir: string): string | null {
+  if (Deno.build.os !== "linux") return null;
+  const image = `${dir}/image`;
+  Deno.writeFileSync(image, new Uint8Array(1 << 20).fill(4));
+  try {
+    const out = new Deno.Command("losetup", {
+      args: ["-f", "--show", image],
+      stderr: "null",
+    }).outputSync();
+    return out.success ? new TextDecoder().decode(out.stdout).trim() : null;
+  } catch {
+    return null;
+  }
+}
+
+let loops: boolean | undefined;
+
+/** Whether loop devices can be made here (root, Linux); tried once. */
+export function canLoop(): boolean {
+  return loops ??= tryLoop();
+}
+
+function tryLoop(): boolean {
+  if (Deno.build.os !== "linux") return false;
+  const dir = Deno.makeTempDirSync();
+  try {
+    const device = loopDevice(dir);
+    if (device === null) return false;
+    new Deno.Command("losetup", { args: ["-d", device] }).outputSync();
+    return true;
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+}

@@ -40,6 +40,10 @@ export const LIBC_SYMBOLS = {
     parameters: PATH_FLAGS_VARIADIC_MODE,
     result: "i32",
   },
+  // char *realpath(const char *path, char *resolved)   (resolved: PATH_MAX bytes)
+  realpath: { parameters: ["buffer", "buffer"], result: "pointer" },
+  // ssize_t readlink(const char *path, char *buf, size_t size)
+  readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
   // int close(int fd)
   close: { parameters: ["i32"], result: "i32" },
   // int dup(int fd)

@@ -80,6 +80,131 @@ export function withReadOnlyHint<T>(
   }
 }
 
+/** Every permission Deno has: all granted is what `--allow-all` grants. */
+const EVERY_PERMISSION = [
+  "read",
+  "write",
+  "net",
+  "env",
+  "sys",
+  "run",
+  "ffi",
+  "import",
+] as const;
+
+/** Whether every permission is granted, as Deno asks before opening a special file. */
+function allGranted(): boolean {
+  return EVERY_PERMISSION.every((name) => {
+    try {
+      return Deno.permissions.querySync({ name } as Deno.PermissionDescriptor)
+        .state === "granted";
+    } catch {
+      return true; // a permission this Deno does not have
+    }
+  });
+}
+
+/** `path` is `root` or inside it, component by component (Rust's `Path::starts_with`). */
+function under(path: string, root: string): boolean {
+  return path === root || path.startsWith(`${root}/`);
+}
+
+/**
+ * Whether Deno resolves symbolic links in `path` before applying its
+ * special-file rule: not for a path under `/proc` or `/dev` on Linux,
+ * whose magic links (`/proc/self/fd/3`) are taken as they are.
+ *
+ * @param path The absolute, normalised path.
+ * @returns Whether the rule applies to the resolved path.
+ */
+export function resolvesLinks(path: string): boolean {
+  return Deno.build.os !== "linux" ||
+    !(under(path, "/proc") || under(path, "/dev"));
+}
+
+/** Devices Deno opens with `--allow-read`/`--allow-write` alone. */
+const HARMLESS_DEVICES = [
+  "/dev/null",
+  "/dev/zero",
+  "/dev/random",
+  "/dev/urandom",
+];
+
+/** A `\\?\X:\` path: the one form starting with two backslashes Deno treats as a plain file. */
+const WINDOWS_DRIVE = /^\\\\\?\\[A-Za-z]:\\/;
+
+/** What a descriptor was found to be once opened, when it is a device. */
+export type DeviceKind = "a block device" | "a character device";
+
+/**
+ * Whether opening `path` needs every permission: Deno's rule for "special
+ * files" (its permission container's `check_special_file`, which its own
+ * `open` applies to the path with symbolic links resolved).
+ *
+ * - Linux: anything under `/dev`, `/proc` or `/sys` but `/dev/null`,
+ *   `/dev/zero`, `/dev/random`, `/dev/urandom`, `/dev/tty` for reading and
+ *   `/proc/pressure`; other Unix: anything under `/dev` but those.
+ * - Windows: a path starting with `\\` that is not `\\?\X:\...` (devices
+ *   such as `\\.\PhysicalDrive0`, and network shares).
+ * - Stricter than Deno: a block device, or a character device other than
+ *   the harmless ones, wherever its node lies (Deno looks at the path only,
+ *   so a device node made outside `/dev` would pass there).
+ *
+ * @param path The absolute path, links resolved.
+ * @param write Whether it is opened for writing.
+ * @param device What it is, when it was opened and found to be a device.
+ * @param os The operating system whose rule applies.
+ * @returns Whether `--allow-all` is needed.
+ */
+export function isSpecialFile(
+  path: string,
+  write: boolean,
+  device?: DeviceKind,
+  os: typeof Deno.build.os = Deno.build.os,
+): boolean {
+  if (os === "windows") {
+    return path.startsWith("\\\\") && !WINDOWS_DRIVE.test(path);
+  }
+  if (HARMLESS_DEVICES.includes(path)) return false;
+  if (path === "/dev/tty" && !write) return false;
+  if (device !== undefined) return true;
+  if (os === "linux") {
+    return !under(path, "/proc/pressure") &&
+      ["/dev", "/proc", "/sys"].some((root) => under(path, root));
+  }
+  return under(path, "/dev");
+}
+
+/**
+ * Refuses what Deno's own `open` refuses without `--allow-all` (see
+ * {@linkcode isSpecialFile}), however it was reached: `--allow-read` for a
+ * directory does not grant a block device or `/proc/self/mem` that a
+ * symbolic link in it points to.
+ *
+ * @param resolved The path with links resolved (what is, or will be, opened).
+ * @param write Whether it is opened for writing.
+ * @param given The path as the caller named it, for the message.
+ * @param device What the open descriptor is, when it is a device.
+ * @throws {Deno.errors.NotCapable} Naming `--allow-all`, as Deno does.
+ */
+export function requireSpecialFileAccess(
+  resolved: string,
+  write: boolean,
+  given: string,
+  device?: DeviceKind,
+): void {
+  if (!isSpecialFile(resolved, write, device) || allGranted()) return;
+  const what = [
+    device,
+    resolved === given ? undefined : `reached through "${given}"`,
+  ].filter((part) => part !== undefined);
+  throw new Deno.errors.NotCapable(
+    `Requires all access to "${resolved}"${
+      what.length === 0 ? "" : ` (${what.join(", ")})`
+    }, run again with the --allow-all flag`,
+  );
+}
+
 /**
  * Checks that `path` may be written (removing a name needs no read access).
  *

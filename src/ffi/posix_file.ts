@@ -21,15 +21,21 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { PLATFORM, type PlatformConstants } from "./constants.ts";
 import { errno, libc, strerror } from "./libc.ts";
 import { osError } from "./os_error.ts";
-import { requireFileAccess } from "./permissions.ts";
+import {
+  type DeviceKind,
+  requireFileAccess,
+  requireSpecialFileAccess,
+  resolvesLinks,
+} from "./permissions.ts";
 import type { FileHandle, OpenOptions } from "./sys.ts";
 
 const C: PlatformConstants = PLATFORM;
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 let scratch = new Uint8Array(1024);
 
@@ -187,6 +193,11 @@ const TYPES: Readonly<Record<number, string>> = {
   0o140000: "a socket",
   0o120000: "a symbolic link",
 };
+
+const DEVICES: readonly string[] = [
+  "a block device",
+  "a character device",
+] satisfies DeviceKind[];
 
 const stat = new Uint8Array(C.stat.bytes);
 const statView = new DataView(stat.buffer);
@@ -368,8 +379,65 @@ export function restoreClaim(file: PosixFile, size = Infinity): void {
   claim(file, start, Math.max(start, Math.min(end, size)));
 }
 
-/** A path that is relative or holds `.`, `..`, `//` or a trailing slash. */
-const NOT_NORMAL = /^[^/]|\/\/|\/\.\.?(\/|$)|.\/$/;
+/** Room for a path the C library returns (PATH_MAX: 4096 on Linux, 1024 on macOS). */
+const pathBuffer = new Uint8Array(8192);
+
+/** The NUL-terminated text at the start of `pathBuffer`. */
+function pathText(length = pathBuffer.indexOf(0)): string {
+  return decoder.decode(pathBuffer.subarray(0, length));
+}
+
+/**
+ * The path Deno's own `open` applies its special-file rule to: `path` with
+ * symbolic links resolved (`realpath`), for a file that does not exist yet
+ * those of its nearest existing directory; taken as given where Deno takes
+ * it so (see {@linkcode resolvesLinks}).
+ */
+function resolvedPath(path: string): string {
+  if (!resolvesLinks(path)) return path;
+  const rest: string[] = [];
+  for (let head = path;;) {
+    if (libc().realpath(cString(head), pathBuffer) !== null) {
+      return join(pathText(), ...rest.reverse());
+    }
+    const parent = dirname(head);
+    // Any other failure (EACCES, ELOOP) is open(2)'s to report.
+    if (errnoName(errno()) !== "ENOENT" || parent === head) return path;
+    rest.push(basename(head));
+    head = parent;
+  }
+}
+
+const F_GETPATH = 50; // macOS
+
+/**
+ * The path of the file an open descriptor refers to, as the kernel knows
+ * it (Linux: the `/proc/self/fd` link; macOS: `F_GETPATH`), or null where
+ * it cannot be told.
+ */
+function descriptorPath(fd: number): string | null {
+  const c = libc();
+  if (Deno.build.os === "linux") {
+    const n = Number(
+      c.readlink(
+        cString(`/proc/self/fd/${fd}`),
+        pathBuffer,
+        BigInt(pathBuffer.length),
+      ),
+    );
+    return n > 0 && n < pathBuffer.length ? pathText(n) : null;
+  }
+  if (Deno.build.os === "darwin" && c.fcntl(fd, F_GETPATH, pathBuffer) === 0) {
+    return pathText();
+  }
+  return null;
+}
+
+/**
+ * A path that is relative or holds `.`, `..` or `//` (a trailing slash is
+ * kept: it says the path must be a directory).
+ */
+const NOT_NORMAL = /^[^/]|\/\/|\/\.\.?(\/|$)/;
 
 /**
  * Opens a file: the path made absolute and normalised, checked against
@@ -385,7 +453,14 @@ export function openFile(path: string, options: OpenOptions): PosixFile {
   }
   // Paths from toPath() are absolute and normalised already.
   const target = NOT_NORMAL.test(path) ? resolve(path) : path;
-  requireFileAccess(target, options.write || options.create === true);
+  const write = options.write || options.create === true ||
+    options.truncate === true;
+  requireFileAccess(target, write);
+  // Deno's own open refuses special files without --allow-all, wherever a
+  // link points from: checked before opening (opening some devices acts),
+  // and again on what was opened (the links may have changed since).
+  const resolved = resolvedPath(target);
+  requireSpecialFileAccess(resolved, write, target);
   let flags = (options.write ? C.O_RDWR : C.O_RDONLY) | C.O_CLOEXEC |
     C.O_NONBLOCK;
   if (options.create) flags |= C.O_CREAT;
@@ -393,11 +468,20 @@ export function openFile(path: string, options: OpenOptions): PosixFile {
   if (options.truncate) flags |= C.O_TRUNC;
   const fd = libc().open(cString(target), flags, ...variadicMode(0o666));
   if (fd < 0) fail("open", target);
-  return adopt(fd, target);
+  return adopt(fd, target, false, { write, resolved });
 }
 
-/** Wraps a fresh descriptor after checking what it is; closes it on refusal. */
-function adopt(fd: number, path: string, shared = false): PosixFile {
+/**
+ * Wraps a fresh descriptor after checking what it is; closes it on refusal.
+ * With `special`, also applies Deno's special-file rule to what the
+ * descriptor turned out to be (see {@linkcode requireSpecialFileAccess}).
+ */
+function adopt(
+  fd: number,
+  path: string,
+  shared = false,
+  special?: { write: boolean; resolved: string },
+): PosixFile {
   let kind: "file" | "device";
   let size: number;
   let regular: boolean;
@@ -412,6 +496,14 @@ function adopt(fd: number, path: string, shared = false): PosixFile {
       );
     }
     const stat = fstat(fd, path);
+    if (special !== undefined) {
+      requireSpecialFileAccess(
+        descriptorPath(fd) ?? special.resolved,
+        special.write,
+        path,
+        DEVICES.includes(stat.type) ? stat.type as DeviceKind : undefined,
+      );
+    }
     kind = kindOf(stat.type, path);
     size = stat.size;
     regular = stat.type === "file";

@@ -196,8 +196,15 @@ const mappings = new FinalizationRegistry<Backstop>((m) => {
   }
 });
 
+/**
+ * The protection and flags of a request. Pages are writable, so that a
+ * stray write through a view of a read-only map lands in a private page,
+ * but for executable maps (W^X): those asked for without `PROT_WRITE` are
+ * read + exec only.
+ */
 function flagsFor(request: MapRequest): { prot: number; flags: number } {
   const exec = request.exec ? C.PROT_EXEC : 0;
+  const write = request.exec && request.kind === "readonly" ? 0 : C.PROT_WRITE;
   let flags = request.extraFlags ?? 0;
   if (request.file === null) flags |= C.MAP_ANONYMOUS;
   switch (request.kind) {
@@ -211,7 +218,7 @@ function flagsFor(request: MapRequest): { prot: number; flags: number } {
       flags |= C.MAP_PRIVATE | C.MAP_NORESERVE;
       break;
   }
-  return { prot: C.PROT_READ | C.PROT_WRITE | exec, flags };
+  return { prot: C.PROT_READ | write | exec, flags };
 }
 
 function mapNow(request: MapRequest): PosixMapping {

@@ -71,7 +71,7 @@ import {
 } from "./kernel32.ts";
 import { MappedBuffer } from "./mapped_buffer.ts";
 import { type OsError, osError } from "./os_error.ts";
-import { requireFileAccess } from "./permissions.ts";
+import { requireFileAccess, requireSpecialFileAccess } from "./permissions.ts";
 import { unsignedParameters } from "./unsigned.ts";
 import type {
   FileHandle,
@@ -581,6 +581,19 @@ export function createWindowsSys(
       const path = resolve(name);
       const write = options.write || options.truncate === true;
       requireFileAccess(path, write || options.create === true);
+      // Deno's special-file rule (devices, network shares), on the path as
+      // given: links are not resolved here.
+      requireSpecialFileAccess(path, write || options.create === true, path);
+      // A name ending with a separator names a directory: never open (or
+      // create) the file without it, as POSIX open(2) says ENOTDIR.
+      if (/[\\/]$/.test(name) && !isDirectory(path)) {
+        throw osError(
+          "CreateFileW",
+          "ERROR_DIRECTORY",
+          "The directory name is invalid",
+          name,
+        );
+      }
       const k = load();
       const access = WIN32.GENERIC_READ | (write ? WIN32.GENERIC_WRITE : 0);
       const disposition = options.create

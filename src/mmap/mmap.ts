@@ -47,7 +47,12 @@ export interface MmapOptions {
   access?: Access;
   /** Unix `MAP_*` flags; exclusive with `access`. */
   flags?: number;
-  /** Unix `PROT_*` protection; exclusive with `access`. */
+  /**
+   * Unix `PROT_*` protection; exclusive with `access`. With `PROT_EXEC` but
+   * not `PROT_WRITE` the pages are read + exec only (W^X): a write through
+   * a view of them (`bytes`, `lines()`, `readable()`) faults, as writing
+   * code pages does in C.
+   */
   prot?: number;
 }
 

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const URL_HREF = Object.getOwnPropertyDescriptor(URL.prototype, "href")!.get!;
@@ -33,6 +33,12 @@ function urlHref(value: unknown): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * A path that ends with a separator, or with `/.`: it names a directory
+ * (the kernel and Deno say `ENOTDIR` for a file named so).
+ */
+const DIRECTORY_END = sep === "\\" ? /[\\/]\.?$/ : /\/\.?$/;
 
 /** A `%` not followed by two hex digits. */
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
@@ -77,7 +83,8 @@ function urlPath(url: URL): string {
  * normalised path that the library checks permissions for and opens.
  *
  * @param path The path or URL.
- * @returns The absolute path.
+ * @returns The absolute path; it ends with a separator when `path` did (or
+ * with `/.`), so that a file named as a directory is not opened.
  * @throws {TypeError} For a value that is neither, an empty path, a path
  * with a NUL character, or a URL that is not a plain `file:` URL (see
  * {@linkcode urlPath}).
@@ -101,5 +108,8 @@ export function toPath(path: string | URL): string {
   if (text.includes("\0")) {
     refuse(JSON.stringify(text), "paths must not contain NUL characters");
   }
-  return resolve(text);
+  const absolute = resolve(text);
+  return DIRECTORY_END.test(text) && !absolute.endsWith(sep)
+    ? absolute + sep
+    : absolute;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { denoRunWithin, tempDir } from "../test_util.ts";
+import { canLoop, denoRunWithin, loopDevice, tempDir } from "../test_util.ts";
 
 const linuxOnly = { ignore: Deno.build.os !== "linux" };
 
@@ -91,38 +91,10 @@ Deno.test(
   },
 );
 
-/** A 1 MiB loop device over a file in `dir`, or null where that is not allowed. */
-function loopDevice(dir: string): string | null {
-  if (Deno.build.os !== "linux") return null;
-  const image = `${dir}/image`;
-  Deno.writeFileSync(image, new Uint8Array(1 << 20).fill(4));
-  try {
-    const out = new Deno.Command("losetup", {
-      args: ["-f", "--show", image],
-      stderr: "null",
-    }).outputSync();
-    return out.success ? new TextDecoder().decode(out.stdout).trim() : null;
-  } catch {
-    return null;
-  }
-}
-
-const canLoop = (() => {
-  const dir = Deno.makeTempDirSync();
-  try {
-    const device = loopDevice(dir);
-    if (device === null) return false;
-    new Deno.Command("losetup", { args: ["-d", device] }).outputSync();
-    return true;
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
-  }
-})();
-
 Deno.test({
   name:
     "a block device maps up to its size like a file, and a map past its end is refused, never a fault",
-  ignore: !canLoop,
+  ignore: !canLoop(),
   async fn() {
     using dir = tempDir();
     const device = loopDevice(dir.path)!;

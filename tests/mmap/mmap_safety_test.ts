@@ -220,3 +220,75 @@ Deno.test("a buffer moved away by structuredClone still reads safely after close
   a.close();
   assert.equal(stolen[4095], 0, "still readable after close()");
 });
+
+/** The permissions ("r-xp", "rw-s", ...) of the /proc/self/maps line holding `view`'s first byte. */
+function pagePermissions(view: Uint8Array): string {
+  const address = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(view)));
+  for (const line of Deno.readTextFileSync("/proc/self/maps").split("\n")) {
+    const [range, permissions] = line.split(" ");
+    const [start, end] = (range ?? "").split("-").map((h) => BigInt(`0x${h}`));
+    if (start <= address && address < end) return permissions;
+  }
+  return "unmapped";
+}
+
+Deno.test(
+  "an executable map is writable only when PROT_WRITE was asked for (W^X), also after resize()",
+  linuxOnly,
+  async () => {
+    const { MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_READ, PROT_WRITE } =
+      await import("../../mod.ts");
+    using dir = tempDir();
+    const path = writeFile(dir.path, "code.bin", new Uint8Array(8192).fill(7));
+    const rows: [string, () => Mmap, string][] = [
+      // what, how, the pages' permissions
+      [
+        "file r-x",
+        () => Mmap.open(path, { prot: PROT_READ | PROT_EXEC }),
+        "r-xp",
+      ],
+      [
+        "file rwx shared",
+        () =>
+          Mmap.open(path, {
+            prot: PROT_READ | PROT_WRITE | PROT_EXEC,
+            flags: MAP_SHARED,
+          }),
+        "rwxs",
+      ],
+      [
+        "file rwx private",
+        () =>
+          Mmap.open(path, {
+            prot: PROT_READ | PROT_WRITE | PROT_EXEC,
+            flags: MAP_PRIVATE,
+          }),
+        "rwxp",
+      ],
+      ["file read", () => Mmap.open(path, { access: "read" }), "rw-p"],
+      [
+        "anonymous r-x",
+        () => Mmap.anonymous(8192, { prot: PROT_READ | PROT_EXEC }),
+        "r-xp",
+      ],
+      [
+        "anonymous rwx",
+        () =>
+          Mmap.anonymous(8192, { prot: PROT_READ | PROT_WRITE | PROT_EXEC }),
+        "rwxs",
+      ],
+    ];
+    for (const [what, open, permissions] of rows) {
+      using m = open();
+      assert.equal(pagePermissions(m.bytes), permissions, what);
+      // The library's own writes are refused without PROT_WRITE.
+      if (!permissions.includes("w")) {
+        assert.throws(() => m.set(0, 1), TypeError, what);
+      }
+      if (permissions.includes("w") && what.startsWith("anonymous")) {
+        m.resize(3 * 4096);
+        assert.equal(pagePermissions(m.bytes), permissions, `${what} resized`);
+      }
+    }
+  },
+);

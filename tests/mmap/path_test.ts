@@ -158,3 +158,69 @@ Deno.test(
     assert.deepEqual([...Deno.readDirSync(`${root}/outside`)], []);
   },
 );
+
+Deno.test("a path ending with a separator names a directory: no entry point opens or creates the file without it", async () => {
+  const {
+    array,
+    load,
+    memmap,
+    Mmap,
+    NpzFile,
+    openMemmap,
+    save,
+    savez,
+    savezCompressed,
+  } = await import("../../mod.ts");
+  using dir = tempDir();
+  const npy = `${dir.path}/a.npy`;
+  const npz = `${dir.path}/a.npz`;
+  save(npy, array([1, 2, 3], { dtype: "u1" }));
+  savez(npz, { x: array([4], { dtype: "u1" }) });
+  const before = [Deno.readFileSync(npy), Deno.readFileSync(npz)];
+  const calls: Record<string, (p: string, z: string) => unknown> = {
+    "Mmap.open": (p) => Mmap.open(p),
+    "Mmap.open read": (p) => Mmap.open(p, { access: "read" }),
+    "Mmap.open create": (p) => Mmap.open(p, { create: true, length: 8 }),
+    "memmap r": (p) => memmap(p, { mode: "r" }),
+    "memmap w+": (p) => memmap(p, { mode: "w+", shape: [8] }),
+    load: (p) => load(p),
+    "load mmapMode": (p) => load(p, { mmapMode: "r" }),
+    "openMemmap r+": (p) => openMemmap(p),
+    "openMemmap w+": (p) => openMemmap(p, { mode: "w+", shape: [2] }),
+    NpzFile: (_, z) => new NpzFile(z),
+    save: (p) => save(p, array([9])),
+    savez: (_, z) => savez(z, { y: array([9]) }),
+    savezCompressed: (_, z) => savezCompressed(z, { y: array([9]) }),
+  };
+  const directoryErrors = WINDOWS
+    ? ["ERROR_DIRECTORY", "EISDIR", "ENOTDIR"]
+    : ["ENOTDIR", "EISDIR"];
+  for (const suffix of ["/", "/."]) {
+    for (const [name, call] of Object.entries(calls)) {
+      const where = `${name} of "a.npy${suffix}"`;
+      let code: unknown;
+      try {
+        (call(npy + suffix, npz + suffix) as { close?(): void })?.close?.();
+      } catch (e) {
+        code = (e as { code?: unknown }).code;
+        assert.ok(
+          e instanceof Deno.errors.NotADirectory ||
+            e instanceof Deno.errors.IsADirectory,
+          `${where}: ${e}`,
+        );
+      }
+      assert.ok(directoryErrors.includes(code as string), `${where}: ${code}`);
+    }
+  }
+  assert.deepEqual([Deno.readFileSync(npy), Deno.readFileSync(npz)], before);
+  assert.deepEqual(
+    [...Deno.readDirSync(dir.path)].map((e) => e.name).sort(),
+    ["a.npy", "a.npz"],
+  );
+  assert.equal(
+    toPath("/x/a.npy/"),
+    resolve("/x/a.npy") + (WINDOWS ? "\\" : "/"),
+  );
+  assert.equal(toPath("/x/a.npy/."), toPath("/x/a.npy/"));
+  assert.equal(toPath("/"), resolve("/"));
+});
