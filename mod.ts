@@ -57,6 +57,7 @@ export {
   type SharedMemoryOptions,
 } from "./src/shm/shared_memory.ts";
 export {
+  type AbsOf,
   type ArithmeticResult,
   array,
   type ArrayData,
@@ -64,6 +65,7 @@ export {
   type ArrayOptions,
   type ArrayStorage,
   type ByteOrder,
+  type ClipResult,
   type Complex,
   type DateTimeName,
   type DivResult,
@@ -82,6 +84,8 @@ export {
   type FieldSpec,
   type FieldValueOf,
   type FlexibleName,
+  type FloatOf,
+  type FloatResult,
   frombuffer,
   type FromBufferOptions,
   type Index,
@@ -97,11 +101,13 @@ export {
   type NameOf,
   NDArray,
   type NestedOf,
+  type NoBoolOf,
   type NumericName,
   type RecordFields,
   type RecordInputOf,
   type RecordName,
   type RecordOf,
+  type RoundOf,
   type Scalar,
   type SubDType,
   type SumDTypeOf,
@@ -110,6 +116,8 @@ export {
   type TypedArrayOf,
   type TypedArrayTypes,
   type UfuncOptions,
+  where,
+  type WhereResult,
   type WrapOptions,
 } from "./src/memmap/mod.ts";
 export {

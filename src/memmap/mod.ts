@@ -35,24 +35,32 @@ export {
   type UfuncOptions,
 } from "./ndarray.ts";
 export { array, type ArrayData, type ArrayOptions } from "./array.ts";
+export { where } from "./ufunc/compose.ts";
 export type {
+  AbsOf,
   ArithmeticResult,
+  ClipResult,
   DivResult,
   ElementOf,
   ElementTypes,
   FieldNameOf,
   FieldValueOf,
+  FloatOf,
+  FloatResult,
   InputOf,
   MeanDTypeOf,
   MeanOf,
   NameOf,
   NestedOf,
+  NoBoolOf,
   RecordInputOf,
   RecordOf,
+  RoundOf,
   SumDTypeOf,
   SumOf,
   TypedArrayOf,
   TypedArrayTypes,
+  WhereResult,
 } from "./types.ts";
 export { frombuffer, type FromBufferOptions } from "./frombuffer.ts";
 export {

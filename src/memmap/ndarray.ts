@@ -59,14 +59,20 @@ import {
   wantsItems,
 } from "./item_arrays.ts";
 import type {
+  AbsOf,
   ArithmeticResult,
+  ClipResult,
   DivResult,
   ElementOf,
   FieldNameOf,
+  FloatOf,
+  FloatResult,
   InputOf,
   MeanDTypeOf,
   MeanOf,
   NameOf,
+  NoBoolOf,
+  RoundOf,
   SumDTypeOf,
   SumOf,
   TypedArrayOf,
@@ -75,7 +81,8 @@ import { checkIntFits, type Scalar } from "./promotion.ts";
 import { reduceAll, reduceAxis, type ReduceOp } from "./reduce.ts";
 import { callUfunc, type UfuncOptions } from "./ufunc/call.ts";
 import { castCopy, castInto } from "./ufunc/engine.ts";
-import * as ufuncs from "./ufunc/table.ts";
+import { clipArray, roundArray } from "./ufunc/compose.ts";
+import * as ufuncs from "./ufunc/rows.ts";
 import {
   contiguousStrides,
   formatShape,
@@ -1384,6 +1391,1957 @@ export class NDArray<N extends DTypeName = DTypeName>
     options?: UfuncOptions,
   ): NDArray {
     return callUfunc(ufuncs.trueDivide, [this, x], options);
+  }
+
+  /**
+   * Element-wise floor division `this // x` (rounded toward minus infinity),
+   * as NumPy's `floor_divide`: integer division by zero gives 0 and the
+   * integer minimum divided by -1 wraps to itself; floats follow NumPy's
+   * `npy_floor_divide` (inf or NaN for a zero divisor).
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types, or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Floor division rounds down
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([7, -7], { dtype: "int32" });
+   * assert.deepEqual(a.floorDiv(2).toArray(), [3, -4]);
+   * assert.deepEqual(a.floorDiv(0).toArray(), [0, 0]); // as NumPy 2
+   * ```
+   */
+  floorDiv<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  floorDiv<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<NoBoolOf<ArithmeticResult<N, X>>>;
+  floorDiv<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.floorDivide_, [this, x], options);
+  }
+
+  /**
+   * Element-wise remainder of floor division, as NumPy's `remainder`
+   * (Python's `%`): the result has the sign of `x`; integer division by zero
+   * gives 0, float division by zero NaN.
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types, or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example The sign follows the divisor
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([7, -7], { dtype: "int32" });
+   * assert.deepEqual(a.mod(3).toArray(), [1, 2]);
+   * assert.deepEqual(a.mod(-3).toArray(), [-2, -1]);
+   * ```
+   */
+  mod<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  mod<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<NoBoolOf<ArithmeticResult<N, X>>>;
+  mod<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.remainder_, [this, x], options);
+  }
+
+  /**
+   * Element-wise power `this ** x`, as NumPy's `power`: integers wrap on
+   * overflow; floats follow C's `pow` (`pow(1, NaN)` is 1).
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types, or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, an integer exponent is negative, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Squares and roots
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([2, 3], { dtype: "int8" }).pow(2).toArray(), [4, 9]);
+   * assert.deepEqual(array([4, 9]).pow(0.5).toArray(), [2, 3]);
+   * assert.throws(() => array([2], { dtype: "int8" }).pow(-1), RangeError);
+   * ```
+   */
+  pow<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  pow<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<NoBoolOf<ArithmeticResult<N, X>>>;
+  pow<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.power_, [this, x], options);
+  }
+
+  /**
+   * Element-wise maximum, as NumPy's `maximum`: a NaN in either operand gives
+   * NaN.
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types, or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Clamp from below
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([-1, 5, NaN]).maximum(0).toArray(), [0, 5, NaN]);
+   * ```
+   */
+  maximum<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  maximum<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<ArithmeticResult<N, X>>;
+  maximum<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.maximum_, [this, x], options);
+  }
+
+  /**
+   * Element-wise minimum, as NumPy's `minimum`: a NaN in either operand gives
+   * NaN.
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types, or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Clamp from above
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([-1, 5, NaN]).minimum(0).toArray(), [-1, 0, NaN]);
+   * ```
+   */
+  minimum<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  minimum<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<ArithmeticResult<N, X>>;
+  minimum<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.minimum_, [this, x], options);
+  }
+
+  /**
+   * Element-wise angle of the point (`x`, `this`) in radians, in the right
+   * quadrant (`this` is the y-coordinate), as NumPy's `arctan2`.
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types, or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Angles of points
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const y = array([1, 1, -1]);
+   * const r = y.arctan2([1, -1, -1]).toArray() as number[];
+   * assert.deepEqual(r, [Math.PI / 4, 3 * Math.PI / 4, -3 * Math.PI / 4]);
+   * ```
+   */
+  arctan2<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  arctan2<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<FloatResult<N, X>>;
+  arctan2<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.arctan2_, [this, x], options);
+  }
+
+  /**
+   * Element-wise `sqrt(this**2 + x**2)` without undue overflow or underflow,
+   * as NumPy's `hypot`.
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types, or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Lengths of vectors
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([3, 5]).hypot([4, 12]).toArray(), [5, 13]);
+   * ```
+   */
+  hypot<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  hypot<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<FloatResult<N, X>>;
+  hypot<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.hypot_, [this, x], options);
+  }
+
+  /**
+   * Element-wise bitwise and of integers or bools, as NumPy's `bitwise_and`.
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types (floats, for bitwise operations), or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Mask bits
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([12, 10], { dtype: "uint8" }).bitwiseAnd(6).toArray(), [4, 2]);
+   * ```
+   */
+  bitwiseAnd<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  bitwiseAnd<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<ArithmeticResult<N, X>>;
+  bitwiseAnd<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.bitwiseAnd_, [this, x], options);
+  }
+
+  /**
+   * Element-wise bitwise or of integers or bools, as NumPy's `bitwise_or`.
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types (floats, for bitwise operations), or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Set bits
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([12, 10], { dtype: "uint8" }).bitwiseOr(1).toArray(), [13, 11]);
+   * ```
+   */
+  bitwiseOr<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  bitwiseOr<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<ArithmeticResult<N, X>>;
+  bitwiseOr<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.bitwiseOr_, [this, x], options);
+  }
+
+  /**
+   * Element-wise bitwise exclusive or of integers or bools, as NumPy's
+   * `bitwise_xor`.
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types (floats, for bitwise operations), or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Flip bits
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([12, 10], { dtype: "uint8" }).bitwiseXor(6).toArray(), [10, 12]);
+   * ```
+   */
+  bitwiseXor<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  bitwiseXor<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<ArithmeticResult<N, X>>;
+  bitwiseXor<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.bitwiseXor_, [this, x], options);
+  }
+
+  /**
+   * Element-wise `this << x` for integers, as NumPy's `left_shift`: bits
+   * shifted past the type are lost, a count outside `[0, bits)` gives 0.
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types (floats, for bitwise operations), or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Multiply by powers of two
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([1, 3], { dtype: "uint8" }).leftShift(7).toArray(), [128, 128]);
+   * ```
+   */
+  leftShift<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  leftShift<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<NoBoolOf<ArithmeticResult<N, X>>>;
+  leftShift<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.leftShift_, [this, x], options);
+  }
+
+  /**
+   * Element-wise `this >> x` for integers (arithmetic for signed types), as
+   * NumPy's `right_shift`: a count outside `[0, bits)` gives 0, or -1 for a
+   * negative number.
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types (floats, for bitwise operations), or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Divide by powers of two
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([-8, 8], { dtype: "int16" }).rightShift(2).toArray(), [-2, 2]);
+   * ```
+   */
+  rightShift<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  rightShift<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<NoBoolOf<ArithmeticResult<N, X>>>;
+  rightShift<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.rightShift_, [this, x], options);
+  }
+
+  /**
+   * Element-wise logical and (non-zero is true), as NumPy's `logical_and`.
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types, or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Combine masks
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([1, 0, 2]);
+   * assert.deepEqual(a.logicalAnd([1, 1, 0]).toArray(), [true, false, false]);
+   * ```
+   */
+  logicalAnd<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  logicalAnd<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<"bool">;
+  logicalAnd<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.logicalAnd_, [this, x], options);
+  }
+
+  /**
+   * Element-wise logical or (non-zero is true), as NumPy's `logical_or`.
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types, or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Combine masks
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([1, 0, 0]);
+   * assert.deepEqual(a.logicalOr([0, 0, 3]).toArray(), [true, false, true]);
+   * ```
+   */
+  logicalOr<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  logicalOr<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<"bool">;
+  logicalOr<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.logicalOr_, [this, x], options);
+  }
+
+  /**
+   * Element-wise logical exclusive or (non-zero is true), as NumPy's
+   * `logical_xor`.
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types, or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Where exactly one holds
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([true, true, false]);
+   * assert.deepEqual(a.logicalXor([true, false, false]).toArray(), [false, true, false]);
+   * ```
+   */
+  logicalXor<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  logicalXor<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<"bool">;
+  logicalXor<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.logicalXor_, [this, x], options);
+  }
+
+  /**
+   * Element-wise `this == x`, as NumPy's `equal` (NaN equals nothing; an
+   * integer outside the array's integer type compares by value).
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types, or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example A mask of matches
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([1, 2, 3], { dtype: "uint8" });
+   * assert.deepEqual(a.eq(2).toArray(), [false, true, false]);
+   * assert.deepEqual(a.eq(1000).toArray(), [false, false, false]);
+   * ```
+   */
+  eq<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  eq<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<"bool">;
+  eq<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.equal_, [this, x], options);
+  }
+
+  /**
+   * Element-wise `this != x`, as NumPy's `not_equal` (NaN differs from
+   * everything).
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types, or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example A mask of differences
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([1, NaN]).ne([1, NaN]).toArray(), [false, true]);
+   * ```
+   */
+  ne<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  ne<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<"bool">;
+  ne<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.notEqual_, [this, x], options);
+  }
+
+  /**
+   * Element-wise `this < x`, as NumPy's `less`.
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types, or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example A threshold
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([0.5, 1.5]).lt(1).toArray(), [true, false]);
+   * ```
+   */
+  lt<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  lt<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<"bool">;
+  lt<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.less_, [this, x], options);
+  }
+
+  /**
+   * Element-wise `this <= x`, as NumPy's `less_equal`.
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types, or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example A threshold
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([1, 2]).le(1).toArray(), [true, false]);
+   * ```
+   */
+  le<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  le<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<"bool">;
+  le<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.lessEqual_, [this, x], options);
+  }
+
+  /**
+   * Element-wise `this > x`, as NumPy's `greater`.
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types, or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example A threshold
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([0.5, 1.5]).gt(1).toArray(), [false, true]);
+   * ```
+   */
+  gt<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  gt<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<"bool">;
+  gt<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.greater_, [this, x], options);
+  }
+
+  /**
+   * Element-wise `this >= x`, as NumPy's `greater_equal`.
+   *
+   * @param x A scalar, JavaScript data or an array (broadcast against this one;
+   * plain numbers are weak, as Python scalars under NEP 50).
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the operands' types, or `out` is not a writable array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer scalar does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example A threshold
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([1, 2]).ge(2).toArray(), [false, true]);
+   * ```
+   */
+  ge<const X extends ArrayInput, O extends NDArray>(
+    x: X,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param x A scalar, JavaScript data or an array.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  ge<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray<"bool">;
+  ge<const X extends ArrayInput>(
+    x: X,
+    options?: UfuncOptions,
+  ): NDArray {
+    return callUfunc(ufuncs.greaterEqual_, [this, x], options);
+  }
+
+  /**
+   * Element-wise `-this`, as NumPy's `negative` (integers wrap: the minimum
+   * stays itself; bools are refused).
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type (bool), or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Negate
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([1, -2], { dtype: "int8" }).neg().toArray(), [-1, 2]);
+   * ```
+   */
+  neg<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  neg(options?: UfuncOptions): NDArray<N>;
+  neg(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.negative_, [this], options);
+  }
+
+  /**
+   * Element-wise absolute value, as NumPy's `absolute` (the integer minimum
+   * stays itself; complex numbers give their modulus as floats).
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Magnitudes
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([-1.5, 2]).abs().toArray(), [1.5, 2]);
+   * assert.deepEqual(array([{ re: 3, im: 4 }]).abs().toArray(), [5]);
+   * ```
+   */
+  abs<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  abs(options?: UfuncOptions): NDArray<AbsOf<N>>;
+  abs(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.absolute_, [this], options);
+  }
+
+  /**
+   * Element-wise sign: -1, 0 or 1 (NaN for NaN; `x / |x|` for complex), as
+   * NumPy's `sign`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type (bool), or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Signs
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([-3, 0, 2]).sign().toArray(), [-1, 0, 1]);
+   * ```
+   */
+  sign<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  sign(options?: UfuncOptions): NDArray<N>;
+  sign(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.sign_, [this], options);
+  }
+
+  /**
+   * Element-wise square root (correctly rounded; NaN below zero), as NumPy's
+   * `sqrt`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Roots
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([4, 9], { dtype: "float32" }).sqrt().toArray(), [2, 3]);
+   * ```
+   */
+  sqrt<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  sqrt(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  sqrt(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.sqrt_, [this], options);
+  }
+
+  /**
+   * Element-wise `this * this`, as NumPy's `square` (integers wrap).
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Squares
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([3, -4], { dtype: "int16" }).square().toArray(), [9, 16]);
+   * ```
+   */
+  square<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  square(options?: UfuncOptions): NDArray<NoBoolOf<N>>;
+  square(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.square_, [this], options);
+  }
+
+  /**
+   * Element-wise cube root, as NumPy's `cbrt`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Cube roots
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([27, -8]).cbrt().toArray(), [3, -2]);
+   * ```
+   */
+  cbrt<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  cbrt(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  cbrt(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.cbrt_, [this], options);
+  }
+
+  /**
+   * Element-wise `e ** this`, as NumPy's `exp`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Exponentials
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([0, 1]).exp().toArray(), [1, Math.E]);
+   * ```
+   */
+  exp<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  exp(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  exp(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.exp_, [this], options);
+  }
+
+  /**
+   * Element-wise `2 ** this`, as NumPy's `exp2`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Powers of two
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([3, -1]).exp2().toArray(), [8, 0.5]);
+   * ```
+   */
+  exp2<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  exp2(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  exp2(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.exp2_, [this], options);
+  }
+
+  /**
+   * Element-wise `e ** this - 1`, accurate near zero, as NumPy's `expm1`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Small exponents
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([0, 1e-20]).expm1().toArray(), [0, 1e-20]);
+   * ```
+   */
+  expm1<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  expm1(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  expm1(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.expm1_, [this], options);
+  }
+
+  /**
+   * Element-wise natural logarithm, as NumPy's `log` (-inf at 0, NaN below).
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Logarithms
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([1, Math.E, 0]).log().toArray(), [0, 1, -Infinity]);
+   * ```
+   */
+  log<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  log(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  log(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.log_, [this], options);
+  }
+
+  /**
+   * Element-wise base-2 logarithm, as NumPy's `log2`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Bits
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([8, 0.5]).log2().toArray(), [3, -1]);
+   * ```
+   */
+  log2<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  log2(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  log2(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.log2_, [this], options);
+  }
+
+  /**
+   * Element-wise base-10 logarithm, as NumPy's `log10`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Decades
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([1000, 0.01]).log10().toArray(), [3, -2]);
+   * ```
+   */
+  log10<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  log10(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  log10(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.log10_, [this], options);
+  }
+
+  /**
+   * Element-wise `log(1 + this)`, accurate near zero, as NumPy's `log1p`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Small arguments
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([0, 1e-20]).log1p().toArray(), [0, 1e-20]);
+   * ```
+   */
+  log1p<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  log1p(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  log1p(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.log1p_, [this], options);
+  }
+
+  /**
+   * Element-wise sine (radians), as NumPy's `sin`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Sines
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([0, Math.PI / 2]).sin().toArray(), [0, 1]);
+   * ```
+   */
+  sin<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  sin(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  sin(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.sin_, [this], options);
+  }
+
+  /**
+   * Element-wise cosine (radians), as NumPy's `cos`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Cosines
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([0, Math.PI]).cos().toArray(), [1, -1]);
+   * ```
+   */
+  cos<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  cos(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  cos(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.cos_, [this], options);
+  }
+
+  /**
+   * Element-wise tangent (radians), as NumPy's `tan`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Tangents
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([0]).tan().toArray(), [0]);
+   * ```
+   */
+  tan<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  tan(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  tan(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.tan_, [this], options);
+  }
+
+  /**
+   * Element-wise inverse sine, in `[-pi/2, pi/2]`, as NumPy's `arcsin`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Angles
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([0, 1]).arcsin().toArray(), [0, Math.PI / 2]);
+   * ```
+   */
+  arcsin<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  arcsin(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  arcsin(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.arcsin_, [this], options);
+  }
+
+  /**
+   * Element-wise inverse cosine, in `[0, pi]`, as NumPy's `arccos`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Angles
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([1, -1]).arccos().toArray(), [0, Math.PI]);
+   * ```
+   */
+  arccos<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  arccos(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  arccos(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.arccos_, [this], options);
+  }
+
+  /**
+   * Element-wise inverse tangent, in `(-pi/2, pi/2)`, as NumPy's `arctan`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Angles
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([0, Infinity]).arctan().toArray(), [0, Math.PI / 2]);
+   * ```
+   */
+  arctan<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  arctan(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  arctan(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.arctan_, [this], options);
+  }
+
+  /**
+   * Element-wise hyperbolic sine, as NumPy's `sinh`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Hyperbolic sines
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([0]).sinh().toArray(), [0]);
+   * ```
+   */
+  sinh<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  sinh(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  sinh(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.sinh_, [this], options);
+  }
+
+  /**
+   * Element-wise hyperbolic cosine, as NumPy's `cosh`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Hyperbolic cosines
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([0]).cosh().toArray(), [1]);
+   * ```
+   */
+  cosh<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  cosh(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  cosh(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.cosh_, [this], options);
+  }
+
+  /**
+   * Element-wise hyperbolic tangent, as NumPy's `tanh`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Hyperbolic tangents
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([0, Infinity]).tanh().toArray(), [0, 1]);
+   * ```
+   */
+  tanh<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  tanh(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  tanh(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.tanh_, [this], options);
+  }
+
+  /**
+   * Element-wise floor (integers and bools unchanged, as NumPy 2's `floor`).
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Round down
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([-1.5, 1.5]).floor().toArray(), [-2, 1]);
+   * ```
+   */
+  floor<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  floor(options?: UfuncOptions): NDArray<N>;
+  floor(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.floor_, [this], options);
+  }
+
+  /**
+   * Element-wise ceiling (integers and bools unchanged, as NumPy 2's `ceil`).
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Round up
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([-1.5, 1.5]).ceil().toArray(), [-1, 2]);
+   * ```
+   */
+  ceil<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  ceil(options?: UfuncOptions): NDArray<N>;
+  ceil(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.ceil_, [this], options);
+  }
+
+  /**
+   * Element-wise rounding toward zero (integers and bools unchanged, as NumPy
+   * 2's `trunc`).
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Drop fractions
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([-1.5, 1.5]).trunc().toArray(), [-1, 1]);
+   * ```
+   */
+  trunc<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  trunc(options?: UfuncOptions): NDArray<N>;
+  trunc(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.trunc_, [this], options);
+  }
+
+  /**
+   * Element-wise rounding to the nearest integer, ties to even, as NumPy's
+   * `rint` (integers give floats, as NumPy's loops).
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Ties go to even
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([0.5, 1.5, 2.5, -0.5]).rint().toArray(), [0, 2, 2, -0]);
+   * ```
+   */
+  rint<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  rint(options?: UfuncOptions): NDArray<FloatOf<N>>;
+  rint(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.rint_, [this], options);
+  }
+
+  /**
+   * Element-wise test for NaN, as NumPy's `isnan`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Find NaNs
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([1, NaN]).isnan().toArray(), [false, true]);
+   * ```
+   */
+  isnan<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  isnan(options?: UfuncOptions): NDArray<"bool">;
+  isnan(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.isnan_, [this], options);
+  }
+
+  /**
+   * Element-wise test for positive or negative infinity, as NumPy's `isinf`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Find infinities
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([1, -Infinity]).isinf().toArray(), [false, true]);
+   * ```
+   */
+  isinf<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  isinf(options?: UfuncOptions): NDArray<"bool">;
+  isinf(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.isinf_, [this], options);
+  }
+
+  /**
+   * Element-wise test for finite values (not NaN nor infinite), as NumPy's
+   * `isfinite`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Find finite values
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([1, NaN, Infinity]).isfinite().toArray(), [true, false, false]);
+   * ```
+   */
+  isfinite<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  isfinite(options?: UfuncOptions): NDArray<"bool">;
+  isfinite(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.isfinite_, [this], options);
+  }
+
+  /**
+   * Element-wise logical not (zero is false), as NumPy's `logical_not`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type, or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Invert a mask
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([0, 2]).logicalNot().toArray(), [true, false]);
+   * ```
+   */
+  logicalNot<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  logicalNot(options?: UfuncOptions): NDArray<"bool">;
+  logicalNot(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.logicalNot_, [this], options);
+  }
+
+  /**
+   * Element-wise bitwise not of integers (logical not of bools), as NumPy's
+   * `invert`.
+   *
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If NumPy has no loop for the type (floats), or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Flip every bit
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([0, 5], { dtype: "uint8" }).invert().toArray(), [255, 250]);
+   * ```
+   */
+  invert<O extends NDArray>(options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  invert(options?: UfuncOptions): NDArray<N>;
+  invert(options?: UfuncOptions): NDArray {
+    return callUfunc(ufuncs.invert_, [this], options);
+  }
+
+  /**
+   * Element-wise rounding to `decimals` places, ties to even, as NumPy's
+   * `round` (`around`): floats are multiplied by `10 ** decimals`, rounded
+   * with `rint` and divided back in their own type (so the result is the
+   * nearest float to that, not always the nearest to the decimal value);
+   * integers are unchanged for `decimals >= 0` and rounded through float64
+   * otherwise (then cast back, wrapping as NumPy); complex numbers round
+   * each part.
+   *
+   * @param decimals Decimal places (default 0; negative rounds to tens,
+   * hundreds ...).
+   * @param options `out`: an array to write the result to, writable, of
+   * this shape, of a type the result casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If `decimals` is not an integer or `out` is not a writable array.
+   * @throws {RangeError} If `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Round prices and counts
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([1.25, 2.675, 0.5]).round(1).toArray(), [1.2, 2.7, 0.5]);
+   * assert.deepEqual(array([1250, 1350], { dtype: "int16" }).round(-2).toArray(), [1200, 1400]);
+   * ```
+   */
+  round<O extends NDArray>(
+    decimals: number | undefined,
+    options: { out: O },
+  ): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param decimals Decimal places (default 0).
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  round(decimals?: number, options?: UfuncOptions): NDArray<RoundOf<N>>;
+  round(decimals: number = 0, options?: UfuncOptions): NDArray {
+    const d = toInt(
+      decimals,
+      "compute round",
+      "decimals",
+      -(2 ** 31),
+      2 ** 31 - 1,
+    );
+    return roundArray(this, d, options);
+  }
+
+  /**
+   * Element-wise clipping into `[min, max]`, as NumPy's `clip`: `min` and
+   * `max` broadcast against this array, `null` leaves that side open, a
+   * NaN bound gives NaN, and an integer bound past an integer array's range
+   * is no bound (NumPy's rule for Python integers).
+   *
+   * @param min The lower bound (a scalar, data or an array), or `null`.
+   * @param max The upper bound, or `null`.
+   * @param options `out`: an array to write the result to (in place when it
+   * is an operand), writable, of the broadcast shape, of a type the result
+   * casts to under NumPy's `same_kind` rule.
+   * @returns A new in-memory array, or `out`.
+   * @throws {TypeError} If `out` is not a writable array, or both bounds are null for a bool array.
+   * @throws {RangeError} If the shapes do not broadcast, an integer bound does not fit the array's integer type, or `out` has the wrong shape or a type the result does not cast to.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Limit values to a range
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([-5, 3, 12], { dtype: "int32" });
+   * assert.deepEqual(a.clip(0, 10).toArray(), [0, 3, 10]);
+   * assert.deepEqual(a.clip(null, 4).toArray(), [-5, 3, 4]);
+   * ```
+   */
+  clip<
+    const L extends ArrayInput | null,
+    const H extends ArrayInput | null,
+    O extends NDArray,
+  >(min: L, max: H, options: { out: O }): O;
+  /**
+   * The same into a new in-memory array (see above).
+   *
+   * @param min The lower bound, or `null`.
+   * @param max The upper bound, or `null`.
+   * @param options No `out`: a new array.
+   * @returns The new array.
+   */
+  clip<const L extends ArrayInput | null, const H extends ArrayInput | null>(
+    min: L,
+    max: H,
+    options?: UfuncOptions,
+  ): NDArray<ClipResult<N, L, H>>;
+  clip(
+    min: ArrayInput | null,
+    max: ArrayInput | null,
+    options?: UfuncOptions,
+  ): NDArray {
+    return clipArray(this, min, max, options);
   }
 
   /**

@@ -454,3 +454,59 @@ export type DivResult<N extends DTypeName, X> = [Inexact<N>] extends [never]
   ? X extends number | { readonly dtype: { readonly name: N } } ? "float64"
   : DTypeName
   : ArithmeticResult<N, X>;
+
+/**
+ * The float type NumPy's float functions (`sqrt`, `exp`, `sin` ...) give
+ * for an array of type `N`: the smallest float type that holds every value
+ * (bool, int8, uint8: float16; int16, uint16: float32; wider integers:
+ * float64); floats and complex keep their type.
+ */
+export type FloatOf<N extends DTypeName> = N extends "bool" | "int8" | "uint8"
+  ? "float16"
+  : N extends "int16" | "uint16" ? "float32"
+  : N extends `${"int" | "uint"}${string}` ? "float64"
+  : N;
+
+/** The data type of `abs()`: the float type of a complex type's parts, else the type itself. */
+export type AbsOf<N extends DTypeName> = N extends "complex64" ? "float32"
+  : N extends "complex128" ? "float64"
+  : N;
+
+/** A result type where NumPy has no bool loop (bools compute as int8): `square`, `floorDiv`, shifts. */
+export type NoBoolOf<N extends DTypeName> = N extends "bool" ? "int8" : N;
+
+/** The data type of `round()`: the type itself (bool rounds through `rint`, giving float16). */
+export type RoundOf<N extends DTypeName> = N extends "bool" ? "float16" : N;
+
+/**
+ * The data type of a float function of two operands (`arctan2`, `hypot`)
+ * where the types alone decide it: an array of the same type (the float
+ * type of {@linkcode FloatOf}), or a JavaScript number with a float array.
+ */
+export type FloatResult<N extends DTypeName, X> = X extends
+  { readonly dtype: { readonly name: infer M } }
+  ? Same<M, N> extends true ? FloatOf<N> : DTypeName
+  : X extends number ? [Inexact<N>] extends [never] ? DTypeName : N
+  : DTypeName;
+
+/**
+ * The data type of `clip(min, max)`: the array's own type when both bounds
+ * are null, else as {@linkcode ArithmeticResult} for the bounds.
+ */
+export type ClipResult<N extends DTypeName, L, H> = [L | H] extends [null] ? N
+  : [Exclude<L | H, null>] extends [infer X] ? ArithmeticResult<N, X>
+  : DTypeName;
+
+/**
+ * The data type of `where(condition, x, y)` where the types alone decide
+ * it: `x` and `y` arrays of one type, or a JavaScript number next to a
+ * float array (NEP 50).
+ */
+export type WhereResult<X, Y> = X extends
+  { readonly dtype: { readonly name: infer M extends DTypeName } }
+  ? Y extends { readonly dtype: { readonly name: infer K } }
+    ? Same<M, K> extends true ? M : DTypeName
+  : ArithmeticResult<M, Y>
+  : Y extends { readonly dtype: { readonly name: infer K extends DTypeName } }
+    ? ArithmeticResult<K, X>
+  : DTypeName;

@@ -20,9 +20,10 @@ import {
 } from "../ndarray.ts";
 import { describe, toOptions } from "../../_args.ts";
 import { isComplex } from "../nested.ts";
+import { checkIntFits, resultType } from "../promotion.ts";
 import { broadcastShapes, formatShape } from "../shape.ts";
 import { isDetached, throwClosed, throwReadOnly } from "../storage.ts";
-import { execute } from "./engine.ts";
+import { castInto, execute } from "./engine.ts";
 import { canCast, resolveLoop, type WeakKind, weakType } from "./resolve.ts";
 import type { Ufunc } from "./table.ts";
 
@@ -36,11 +37,13 @@ export interface UfuncOptions {
   out?: NDArray;
 }
 
-type Operand =
+/** An operand of a ufunc call: an array, or a plain scalar that stays weak. */
+export type Operand =
   | { array: NDArray; weak?: undefined }
   | { array?: undefined; weak: WeakKind; value: unknown };
 
-function weakKindOf(x: unknown): WeakKind | undefined {
+/** The weak kind of a plain JavaScript scalar, if it is one. */
+export function weakKindOf(x: unknown): WeakKind | undefined {
   if (typeof x === "boolean") return "b";
   if (typeof x === "bigint") return "i";
   if (typeof x === "number") return Number.isInteger(x) ? "i" : "f";
@@ -48,7 +51,13 @@ function weakKindOf(x: unknown): WeakKind | undefined {
   return undefined;
 }
 
-function operand(x: unknown): Operand {
+/**
+ * Converts one argument of a ufunc call.
+ *
+ * @param x An array, a plain scalar or JavaScript data.
+ * @returns The operand.
+ */
+export function operand(x: unknown): Operand {
   if (isArrayObject(x)) return { array: x };
   const weak = weakKindOf(x);
   if (weak !== undefined) return { weak, value: x };
@@ -63,7 +72,7 @@ function operand(x: unknown): Operand {
  * @throws {TypeError} If `out` is not an array or is read-only.
  * @throws {RangeError} If its shape is not the broadcast shape or the result does not cast to it.
  */
-function checkOut(
+export function checkOut(
   ufunc: Ufunc,
   out: unknown,
   shapes: readonly (readonly number[])[],
@@ -124,19 +133,105 @@ export function callUfunc(
       throwClosed(o.array.storage);
     }
   }
-  const first = ops.find((o) => o.array !== undefined)!.array!;
+  return run(ufunc, ops, outOption);
+}
+
+const DEFAULTS = {
+  b: "bool",
+  i: "int64",
+  f: "float64",
+  c: "complex128",
+} as const;
+
+const INT_LIMITS: Record<string, [bigint, bigint]> = {
+  int8: [-128n, 127n],
+  int16: [-32768n, 32767n],
+  int32: [-(2n ** 31n), 2n ** 31n - 1n],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  uint8: [0n, 255n],
+  uint16: [0n, 65535n],
+  uint32: [0n, 2n ** 32n - 1n],
+  uint64: [0n, 2n ** 64n - 1n],
+};
+
+/** Where an integer lies against an integer type's range: -1 below, 1 above, 0 inside. */
+function rangeOf(value: unknown, name: string): -1 | 0 | 1 {
+  const lim = INT_LIMITS[name];
+  if (lim === undefined) return 0;
+  if (typeof value !== "bigint" && typeof value !== "number") return 0;
+  const v = typeof value === "bigint" ? value : BigInt(value);
+  return v < lim[0] ? -1 : v > lim[1] ? 1 : 0;
+}
+
+/**
+ * Computes `ufunc` of converted operands (see {@linkcode callUfunc}).
+ *
+ * @param ufunc The operation.
+ * @param ops The operands; at least one an array.
+ * @param outOption The `out` option, not yet checked.
+ * @returns The result.
+ */
+export function run(
+  ufunc: Ufunc,
+  ops: readonly Operand[],
+  outOption: unknown,
+): NDArray {
+  // NEP 50: a weak scalar takes its kind against the arrays' common type.
+  let common: DType | undefined;
+  for (const o of ops) {
+    if (o.array === undefined) continue;
+    common = common === undefined
+      ? o.array.dtype
+      : resultType(common, o.array.dtype);
+  }
   const types = ops.map((o) =>
-    o.array !== undefined ? o.array.dtype : weakType(o.weak, first.dtype)
+    o.array !== undefined
+      ? o.array.dtype
+      : ufunc.weakDefault
+      ? nativeDType(DEFAULTS[o.weak])
+      : weakType(o.weak, common!)
   );
   const signature = resolveLoop(ufunc, types);
+  const result = nativeDType(signature[ufunc.nin]);
+  // NumPy 2 compares a Python integer outside an integer array's type by value.
+  if (
+    ufunc.outOfRange !== undefined &&
+    (common!.kind === "i" || common!.kind === "u")
+  ) {
+    for (let k = 0; k < ops.length; k++) {
+      const o = ops[k];
+      if (o.weak !== "i") continue;
+      const side = rangeOf(o.value, signature[k]);
+      if (side === 0) continue;
+      const shapes = ops.map((p) => p.array?.shape ?? []);
+      const out = outOption === undefined
+        ? empty(broadcastShapes(...shapes), result)
+        : checkOut(ufunc, outOption, shapes, result);
+      castInto(
+        out,
+        scalarArray(result, ufunc.outOfRange(k, side > 0)),
+      );
+      return out;
+    }
+  }
+  // A Python integer must fit the integer type it is converted to: the
+  // loop's (NumPy's OverflowError), or first its kind's default type.
+  for (let k = 0; k < ops.length; k++) {
+    const o = ops[k];
+    if (o.weak !== "i") continue;
+    const value = o.value as number | bigint;
+    if (ufunc.weakDefault) checkIntFits(value, types[k]);
+    checkIntFits(value, nativeDType(signature[k]));
+  }
   const arrays = ops.map((o, k) =>
     o.array ?? scalarArray(nativeDType(signature[k]), o.value as never)
   );
-  const result = nativeDType(signature[ufunc.nin]);
   const shapes = arrays.map((a) => a.shape);
   const out = outOption === undefined
     ? empty(broadcastShapes(...shapes), result)
     : checkOut(ufunc, outOption, shapes, result);
+  // NumPy checks the elements its loop computes: none for an empty result.
+  if (out.size > 0) ufunc.check?.(arrays, signature);
   execute(ufunc, signature, arrays, out);
   return out;
 }

@@ -17,7 +17,9 @@
  * @module
  */
 
+import { complexHelpers } from "./complex_math.ts";
 import { helpers } from "./helpers.ts";
+import { mathHelpers } from "./math_helpers.ts";
 import type { Ufunc } from "./table.ts";
 import {
   Body,
@@ -42,6 +44,9 @@ export interface LoopSpec {
 }
 
 const cache = new Map<string, Loop>();
+
+/** What generated code sees as `H`. */
+const H = { ...helpers, ...mathHelpers, ...complexHelpers };
 
 /** Units of a typed array per element: 2 for complex parts, else 1. */
 export function unitsOf(kind: Kind): number {
@@ -72,7 +77,7 @@ function compile(key: string, code: string): Loop {
     // The key in the source keeps V8 from sharing one compiled function
     // (and its type feedback) between two loops of the same text.
     return new Function("H", `"use strict";\n// ${key}\n${code}`)(
-      helpers,
+      H,
     ) as Loop;
   } catch (error) {
     if (error instanceof EvalError) {

@@ -120,6 +120,11 @@ function fma(a: number, b: number, cc: number): number {
     !(ap < 1e300 && ap > 1e-280 && Math.abs(a) < 1e290 &&
       Math.abs(b) < 1e290 && Math.abs(cc) < 1e300)
   ) {
+    // An infinite c next to a finite (if overflowing) product is the result.
+    if (
+      (cc === Infinity || cc === -Infinity) && Number.isFinite(a) &&
+      Number.isFinite(b)
+    ) return cc;
     return p + cc;
   }
   let t = SPLIT * a;

@@ -10,6 +10,7 @@
  */
 
 import { type DType, type DTypeName, nativeDType } from "../dtype.ts";
+import type { NDArray } from "../ndarray.ts";
 import type { Body, Kind, Value } from "./values.ts";
 
 /** The dtypes of one loop: the inputs, then the output. */
@@ -27,7 +28,7 @@ export interface Ufunc {
   /** NumPy's name, for messages (`"add"`, `"true_divide"`). */
   readonly name: string;
   /** Number of inputs. */
-  readonly nin: 1 | 2;
+  readonly nin: 1 | 2 | 3;
   /** The loops, in the order NumPy searches them. */
   readonly loops: readonly Signature[];
   /** The computation. */
@@ -41,6 +42,27 @@ export interface Ufunc {
   readonly resolve?: (types: readonly DType[]) => Signature | undefined;
   /** Whether the output is the input converted (`assign` and the copies), without a search. */
   readonly isCast?: boolean;
+  /**
+   * Checks the inputs (already of the loop's types where they are weak
+   * scalars) before anything is written, for values NumPy refuses in the
+   * middle of its loop (integers to negative powers).
+   *
+   * @throws {RangeError} Where NumPy raises `ValueError`.
+   */
+  readonly check?: (inputs: readonly NDArray[], signature: Signature) => void;
+  /**
+   * For comparisons: the result when input `k` is a JavaScript integer
+   * outside the range of the other input's integer type (`above`: past its
+   * maximum), as NumPy 2 compares Python integers; without it such an
+   * integer is a `RangeError`.
+   */
+  readonly outOfRange?: (k: number, above: boolean) => boolean;
+  /**
+   * Whether plain JavaScript scalars take NumPy's default type of their
+   * kind (bool, int64, float64, complex128) instead of the array's type
+   * (the logical ufuncs, which compute on truth values).
+   */
+  readonly weakDefault?: boolean;
 }
 
 const CHARS: Record<string, DTypeName> = {
@@ -64,7 +86,7 @@ const CHARS: Record<string, DTypeName> = {
  * Parses loop signatures in NumPy's notation: `"dd->d"`, or a type code
  * alone for a uniform loop (`"d"` is `"dd->d"` for two inputs).
  */
-function loops(nin: number, ...specs: string[]): Signature[] {
+export function loops(nin: number, ...specs: string[]): Signature[] {
   return specs.flatMap((spec) => spec.split(" ")).map((spec) => {
     const [ins, out] = spec.includes("->")
       ? spec.split("->")
@@ -73,13 +95,15 @@ function loops(nin: number, ...specs: string[]): Signature[] {
   });
 }
 
-/** NumPy's integer and float type codes, in its loop order. */
-const INTS = "b B h H i I q Q";
-const FLOATS = "e f d";
-const COMPLEX = "F D";
+/** NumPy's integer type codes, in its loop order. */
+export const INTS = "b B h H i I q Q";
+/** NumPy's float type codes, in its loop order. */
+export const FLOATS = "e f d";
+/** NumPy's complex type codes, in its loop order. */
+export const COMPLEX = "F D";
 
 /** `op` on real numbers, rounded as NumPy's loop of that type (float16 computes in float32). */
-function real(types: readonly Kind[], expr: string): Value {
+export function real(types: readonly Kind[], expr: string): Value {
   const t = types[types.length - 1];
   if (t.family === "int64") return { form: "big", expr, exact: false };
   if (t.name === "float16") {
@@ -88,16 +112,22 @@ function real(types: readonly Kind[], expr: string): Value {
   return { form: "num", expr, exact: t.name === "float64" };
 }
 
-function num(v: Value): string {
+/** The expression of a number or bigint value. */
+export function num(v: Value): string {
   return (v as { expr: string }).expr;
 }
 
-function parts(v: Value): { re: string; im: string } {
+/** The parts of a complex value. */
+export function parts(v: Value): { re: string; im: string } {
   return v as { re: string; im: string };
 }
 
 /** A complex result; complex64 parts still need rounding to float32. */
-function complex(types: readonly Kind[], re: string, im: string): Value {
+export function complex(
+  types: readonly Kind[],
+  re: string,
+  im: string,
+): Value {
   const exact = types[types.length - 1].bits === 64;
   return { form: "complex", re, im, exact };
 }
@@ -174,7 +204,8 @@ const divide: Compute = (body, types, [x, y]) => {
   return real(types, `${num(x)} / ${num(y)}`);
 };
 
-const isIntegral = (t: DType) =>
+/** Whether a type is bool or an integer. */
+export const isIntegral = (t: DType): boolean =>
   t.kind === "b" || t.kind === "i" || t.kind === "u";
 
 /** `add`: `x + y`. */
@@ -200,6 +231,9 @@ export const subtract: Ufunc = {
     return undefined;
   },
 };
+
+/** NumPy's `multiply` of one element, for other rows (`square` is `x * x`). */
+export const multiplyCompute: Compute = multiply;
 
 /** `multiply`: `x * y` (logical and for bools). */
 export const multiply_: Ufunc = {

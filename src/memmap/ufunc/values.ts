@@ -256,9 +256,9 @@ export function materialize(body: Body, value: Value, kind: Kind): Value {
 function truth(value: Value): string {
   switch (value.form) {
     case "num":
-      return `${value.expr} !== 0`;
+      return `(${value.expr}) !== 0`;
     case "big":
-      return `${value.expr} !== 0n`;
+      return `(${value.expr}) !== 0n`;
     case "words":
       return `(${value.lo} | ${value.hi}) !== 0`;
     case "complex":
@@ -377,7 +377,7 @@ function toInt64(
   if (v.form === "big") {
     return { form: "big", expr: v.expr, exact: false };
   }
-  const x = v.form === "complex" ? v.re : v.expr;
+  const x = body.let(v.form === "complex" ? v.re : v.expr);
   if (from.family === "bool" || from.family === "int") {
     if (form === "big") {
       return { form: "big", expr: body.let(`BigInt(${x})`), exact: true };

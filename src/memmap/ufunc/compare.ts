@@ -1,0 +1,145 @@
+/**
+ * The comparison rows (`equal`, `not_equal`, `less`, `less_equal`,
+ * `greater`, `greater_equal`), giving bools: every type, NumPy 2's mixed
+ * int64/uint64 loops that compare exactly, complex numbers in NumPy's
+ * lexicographic order, and JavaScript integers outside an integer array's
+ * range compared by value (a constant result, as NumPy 2 does for Python
+ * integers). Also `isnan`, `isinf`, `isfinite`.
+ *
+ * @module
+ */
+
+import { exact, H_CMP } from "./arith.ts";
+import {
+  COMPLEX,
+  type Compute,
+  FLOATS,
+  loops,
+  num,
+  parts,
+  type Ufunc,
+} from "./table.ts";
+
+const ALL = `? b B h H i I q Q qQ Qq ${FLOATS} ${COMPLEX}`.split(" ");
+const LOOPS = loops(
+  2,
+  ALL.map((c) => (c.length === 1 ? c + c : c) + "->?").join(" "),
+);
+
+type Op = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+const JS: Record<Op, string> = {
+  eq: "===",
+  ne: "!==",
+  lt: "<",
+  le: "<=",
+  gt: ">",
+  ge: ">=",
+};
+
+function comparison(op: Op): Compute {
+  return (_body, types, [x, y]) => {
+    if (types[0].family === "complex") {
+      return exact(`${H_CMP[op](parts(x), parts(y))} ? 1 : 0`);
+    }
+    // Numbers compare numbers, bigints bigints (int64 against uint64 too).
+    return exact(`${num(x)} ${JS[op]} ${num(y)} ? 1 : 0`);
+  };
+}
+
+/**
+ * What a comparison gives when operand `k` is an integer past the other
+ * operand's range (`above`: past its maximum).
+ */
+function outOfRange(op: Op): (k: number, above: boolean) => boolean {
+  return (k, above) => {
+    // Seen from the first operand: "x < big" is true when big is above.
+    const bigIsSecond = k === 1;
+    const firstBelow = bigIsSecond ? above : !above;
+    switch (op) {
+      case "eq":
+        return false;
+      case "ne":
+        return true;
+      case "lt":
+      case "le":
+        return firstBelow;
+      case "gt":
+      case "ge":
+        return !firstBelow;
+    }
+  };
+}
+
+function row(name: string, op: Op): Ufunc {
+  return {
+    name,
+    nin: 2,
+    loops: LOOPS,
+    compute: comparison(op),
+    outOfRange: outOfRange(op),
+  };
+}
+
+/** `equal`: `x == y`. */
+export const equal_: Ufunc = row("equal", "eq");
+/** `not_equal`: `x != y`. */
+export const notEqual_: Ufunc = row("not_equal", "ne");
+/** `less`: `x < y`. */
+export const less_: Ufunc = row("less", "lt");
+/** `less_equal`: `x <= y`. */
+export const lessEqual_: Ufunc = row("less_equal", "le");
+/** `greater`: `x > y`. */
+export const greater_: Ufunc = row("greater", "gt");
+/** `greater_equal`: `x >= y`. */
+export const greaterEqual_: Ufunc = row("greater_equal", "ge");
+
+const UNARY = loops(
+  1,
+  `? b B h H i I q Q ${FLOATS} ${COMPLEX}`.split(" ").map((c) => `${c}->?`)
+    .join(" "),
+);
+
+/** A float test of one part; integers and bools give `ints`. */
+function classify(
+  test: (x: string) => string,
+  ints: 0 | 1,
+  both: "&&" | "||",
+): Compute {
+  return (_body, types, [x]) => {
+    const t = types[0];
+    if (t.family === "complex") {
+      const p = parts(x);
+      return exact(`(${test(p.re)}) ${both} (${test(p.im)}) ? 1 : 0`);
+    }
+    if (t.family !== "float") return exact(String(ints));
+    return exact(`${test(num(x))} ? 1 : 0`);
+  };
+}
+
+/** `isnan`: NaN (either part for complex). */
+export const isnan_: Ufunc = {
+  name: "isnan",
+  nin: 1,
+  loops: UNARY,
+  compute: classify((x) => `${x} !== ${x}`, 0, "||"),
+};
+
+/** `isinf`: plus or minus infinity (either part for complex). */
+export const isinf_: Ufunc = {
+  name: "isinf",
+  nin: 1,
+  loops: UNARY,
+  compute: classify(
+    (x) => `(${x} === Infinity || ${x} === -Infinity)`,
+    0,
+    "||",
+  ),
+};
+
+/** `isfinite`: neither NaN nor infinite (both parts for complex). */
+export const isfinite_: Ufunc = {
+  name: "isfinite",
+  nin: 1,
+  loops: UNARY,
+  compute: classify((x) => `${x} - ${x} === 0`, 1, "&&"),
+};
