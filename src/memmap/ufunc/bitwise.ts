@@ -144,8 +144,10 @@ export const invert_: Ufunc = {
  * NumPy's promoter for the logical ufuncs: operands of different types
  * compute as bools (scalars with their kind's default type first).
  */
-const toBools = (types: readonly { name: string }[]) =>
-  types.every((t) => t.name === types[0].name)
+const toBools = (types: readonly { name: string; kind: string }[]) =>
+  types.every((t) => t.name === types[0].name) ||
+    // Text, bytes, records and datetimes: the search refuses them.
+    !types.every((t) => "biufc".includes(t.kind))
     ? undefined
     : ["bool", "bool", "bool"] as const;
 
