@@ -14,8 +14,9 @@
  * @module
  */
 
+import { cpuUsage } from "node:process";
 import { frombuffer, memmap, type NDArray } from "../../mod.ts";
-import type { PeerWorkload } from "./peers.ts";
+import type { PeerWorkload, Timing } from "./peers.ts";
 import type { Workload } from "./run.ts";
 
 const BYTES = 256 * 1024 * 1024;
@@ -45,10 +46,14 @@ make("r.b1", lambda: rng.integers(0, 2, n, dtype=np.uint8))
   }
 }
 
-function time(run: () => void): number {
+/** One run's wall-clock and CPU milliseconds (CPU: user + system, the whole process). */
+function time(run: () => void): Timing {
+  const cpu = cpuUsage();
   const start = performance.now();
   run();
-  return performance.now() - start;
+  const wall = performance.now() - start;
+  const used = cpuUsage(cpu);
+  return { wall, cpu: (used.user + used.system) / 1000 };
 }
 
 /** One reduction: the dtype, the file, the call both ways. */
@@ -169,10 +174,10 @@ function memmapRow(r: Reduction): PeerWorkload {
     peers: {
       python: `
 import numpy as np
-t = time.perf_counter()
+start()
 a = np.memmap(DIR + "/${r.file}", "${r.dtype}", "r")${shape(r)}
 s = ${r.py}
-print((time.perf_counter() - t) * 1000)
+report()
 `,
     },
   };
@@ -203,29 +208,39 @@ function memoryRow(r: Reduction): PeerWorkload {
       python: `
 import numpy as np
 a = np.fromfile(DIR + "/${r.file}", "${r.dtype}")${shape(r)}
-t = time.perf_counter()
+start()
 s = ${r.py}
-print((time.perf_counter() - t) * 1000)
+report()
 `,
     },
   };
 }
 
-/** Runs a script of this library in a fresh process; it prints one run's milliseconds. */
-async function fresh(script: string, dir: string): Promise<number> {
+/**
+ * Runs `work` (a script of this library) in a fresh process, timed by
+ * `start()`/`report()` as the peers' scripts are.
+ */
+async function fresh(work: string, dir: string): Promise<Timing> {
   const mod = new URL("../../mod.ts", import.meta.url).href;
+  const script = `import * as lib from "${mod}";
+import { cpuUsage } from "node:process";
+const DIR = ${JSON.stringify(dir)};
+let wall0 = 0, cpu0 = cpuUsage();
+function start() { cpu0 = cpuUsage(); wall0 = performance.now(); }
+function report() {
+  const wall = performance.now() - wall0, used = cpuUsage(cpu0);
+  console.log(wall, (used.user + used.system) / 1000);
+}
+${work}`;
   const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "eval",
-      `import * as lib from "${mod}"; const DIR = ${
-        JSON.stringify(dir)
-      };\n${script}`,
-    ],
+    args: ["eval", script],
     stdout: "piped",
     stderr: "piped",
   }).output();
   if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-  return Number(new TextDecoder().decode(out.stdout).trim().split("\n").pop());
+  const last = new TextDecoder().decode(out.stdout).trim().split("\n").pop()!;
+  const [wall, cpu] = last.split(" ").map(Number);
+  return { wall, cpu };
 }
 
 function makeFiles(dir: string): void {
@@ -253,18 +268,18 @@ const readRows: PeerWorkload[] = [
     deno: {
       ours: (dir) =>
         fresh(
-          `const t = performance.now();
+          `start();
 const a = lib.load(DIR + "/big.npy");
-console.log(performance.now() - t);`,
+report();`,
           dir,
         ),
     },
     peers: {
       python: `
 import numpy as np
-t = time.perf_counter()
+start()
 a = np.load(DIR + "/big.npy")
-print((time.perf_counter() - t) * 1000)
+report()
 `,
     },
   },
@@ -275,20 +290,20 @@ print((time.perf_counter() - t) * 1000)
     deno: {
       ours: (dir) =>
         fresh(
-          `const t = performance.now();
+          `start();
 using z = lib.load(DIR + "/deflated.npz");
 const x = z.get("x");
-console.log(performance.now() - t);`,
+report();`,
           dir,
         ),
     },
     peers: {
       python: `
 import numpy as np
-t = time.perf_counter()
+start()
 with np.load(DIR + "/deflated.npz") as z:
     x = z["x"]
-print((time.perf_counter() - t) * 1000)
+report()
 `,
     },
   },
