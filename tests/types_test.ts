@@ -115,6 +115,58 @@ function arrayTypes(): void {
   typeOf(notScalar);
 }
 
+function reductionTypes(): void {
+  const f = array([[1, 2], [3, 4]], { dtype: "float32" });
+  const i = array([[1, 2], [3, 4]], { dtype: "int16" });
+  const u = array([1, 2], { dtype: "uint8" });
+  const b = array([true, false], { dtype: "bool" });
+  const c = array([{ re: 1, im: 2 }], { dtype: "complex64" });
+  // No axis and no keepdims: a scalar of NumPy's result type.
+  const whole: [number, bigint, bigint, number, Complex] = [
+    f.sum(),
+    i.sum(),
+    u.prod(),
+    b.sum(),
+    c.mean(),
+  ];
+  const extremes: [number, number, boolean, boolean] = [
+    f.min(),
+    i.max(null),
+    b.any(),
+    f.all(),
+  ];
+  // An axis, a list of axes or keepdims: an array of NumPy's result type.
+  const along = f.sum(0);
+  expect<Equal<typeof along, NDArray<"float32">>>();
+  const axisOrNot = undefined as number | undefined;
+  const maybe = i.sum(axisOrNot);
+  expect<Equal<typeof maybe, bigint | NDArray<"int64">>>();
+  const lists: [
+    NDArray<"int64">,
+    NDArray<"uint64">,
+    NDArray<"float64">,
+    NDArray<"float32">,
+    NDArray<"int16">,
+    NDArray<"bool">,
+    NDArray<"bool">,
+  ] = [
+    i.sum([0, 1]),
+    u.prod(0),
+    i.mean([-1]),
+    f.mean(null, { keepdims: true }),
+    i.min(undefined, { keepdims: true }),
+    f.any([0], { keepdims: false }),
+    b.all(0),
+  ];
+  const keep = true as boolean;
+  const either: number | NDArray<"float32"> = f.max(null, { keepdims: keep });
+  // @ts-expect-error: with keepdims the result is an array
+  const notScalar: number = f.sum(undefined, { keepdims: true });
+  // @ts-expect-error: axes are numbers
+  const wrong = () => f.sum("0");
+  typeOf([whole, extremes, lists, either, notScalar, along, maybe, wrong]);
+}
+
 function loadTypes(dir: string): void {
   const inMemory: NDArray = load(`${dir}/a.npy`);
   using mapped = load(`${dir}/a.npy`, { mmapMode: "r" });
@@ -193,6 +245,7 @@ Deno.test("the typed calls return what their types say", async () => {
   Deno.writeFileSync(path, new Uint8Array(32).fill(1));
   memmapTypes(path);
   arrayTypes();
+  reductionTypes();
   save(`${dir.path}/a.npy`, array([1, 2], { dtype: "float32" }));
   savez(`${dir.path}/b.npz`, { x: array([1, 2]) });
   loadTypes(dir.path);

@@ -36,6 +36,7 @@ export {
 } from "./ndarray.ts";
 export { array, type ArrayData, type ArrayOptions } from "./array.ts";
 export { where } from "./ufunc/compose.ts";
+export type { Axis, ReduceOptions, VarianceOptions } from "./reduce_axes.ts";
 export type {
   AbsOf,
   ArithmeticResult,

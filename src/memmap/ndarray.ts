@@ -55,7 +55,6 @@ import {
   itemsToArray,
   itemsToTypedArray,
   looksLikeItems,
-  reduceItems,
   wantsItems,
 } from "./item_arrays.ts";
 import type {
@@ -78,7 +77,12 @@ import type {
   TypedArrayOf,
 } from "./types.ts";
 import { checkIntFits, type Scalar } from "./promotion.ts";
-import { reduceAll, reduceAxis, type ReduceOp } from "./reduce.ts";
+import type { Axis, ReduceOptions } from "./reduce_axes.ts";
+import {
+  reduceArray,
+  reductionArgs,
+  type ReductionName,
+} from "./reductions.ts";
 import { callUfunc, type UfuncOptions } from "./ufunc/call.ts";
 import { castCopy, castInto } from "./ufunc/engine.ts";
 import { clipArray, roundArray } from "./ufunc/compose.ts";
@@ -99,8 +103,6 @@ import {
   type ArrayStorage,
   isDetached,
   memoryStorage,
-  overlayOf,
-  releaseFor,
   throwClosed,
   throwReadOnly,
   viewMakerOf,
@@ -1011,203 +1013,443 @@ export class NDArray<N extends DTypeName = DTypeName>
   }
 
   /**
-   * Sums all elements, or along one axis (NumPy `sum`). Floats use pairwise
-   * summation (NumPy's accuracy). Over a memory map, a whole-array sum walks
-   * it window by window and releases finished windows, so memory use stays
-   * small for files larger than RAM.
+   * Sums the elements over all axes, one axis or a list of axes (NumPy
+   * `sum`): integers and bools in int64 (uint64 for unsigned types), exact
+   * modulo 2^64; floats with NumPy's pairwise summation in NumPy's order, so
+   * the values equal NumPy's bit for bit. Over a memory map, a whole-array
+   * sum walks it window by window and releases finished windows, so memory
+   * use stays small for files larger than RAM.
    *
-   * @param axis The axis to sum over; all axes when omitted.
-   * @returns A number (bigint for int64/uint64, `{ re, im }` for complex), or
-   * an in-memory array with NumPy's result type (int64 for smaller integers).
-   * @throws {RangeError} If the axis does not exist.
+   * @param axis The axis or list of axes to reduce; all axes when omitted or `null`.
+   * @param options `keepdims: true` keeps each reduced axis as length 1.
+   * @returns With no axis and no `keepdims`: a number (a bigint for integer types, `{ re, im }` for complex); otherwise an
+   * in-memory array of NumPy's result type.
+   * @throws {TypeError} If an axis is not an integer, or the options are not valid.
+   * @throws {RangeError} If an axis does not exist or is repeated.
    * @throws {Deno.errors.BadResource} If the memory map is closed.
    *
-   * @example Sum all and by column
+   * @example sum
    * ```ts
    * import { array } from "@seed/mmap";
    * import assert from "node:assert/strict";
-   * const a = array([[1, 2], [3, 4]]);
-   * assert.equal(a.sum(), 10);
-   * assert.deepEqual(a.sum(0).toArray(), [4, 6]);
+   * const a = array([[1, 2], [3, 4]], { dtype: "int32" });
+   * assert.equal(a.sum(), 10n);
+   * assert.deepEqual(a.sum(0).toArray(), [4n, 6n]);
+   * assert.deepEqual(a.sum([0, 1], { keepdims: true }).shape, [1, 1]);
    * ```
    */
-  sum(axis?: undefined): SumOf<N>;
+  sum(axis?: null, options?: ReduceOptions & { keepdims?: false }): SumOf<N>;
   /**
-   * The sums along `axis`, as an in-memory array.
+   * Reduced axes kept as length 1: an in-memory array.
    *
-   * @param axis The axis.
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `keepdims: true`.
    * @returns The array.
    */
-  sum(axis: number): NDArray<SumDTypeOf<N>>;
+  sum(
+    axis: Axis | null | undefined,
+    options: ReduceOptions & { keepdims: true },
+  ): NDArray<SumDTypeOf<N>>;
   /**
-   * Overall, or along `axis` when it is given.
+   * Along an axis or a list of axes: an in-memory array.
    *
-   * @param axis The axis, or `undefined` for all.
+   * @param axis The axis or list of axes.
+   * @param options `keepdims`.
+   * @returns The array.
+   */
+  sum(axis: Axis, options?: ReduceOptions): NDArray<SumDTypeOf<N>>;
+  /**
+   * Over all axes, or the given ones.
+   *
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `keepdims`.
    * @returns A scalar or an in-memory array.
    */
-  sum(axis?: number): SumOf<N> | NDArray<SumDTypeOf<N>>;
-  sum(axis?: number): SumOf<N> | NDArray<SumDTypeOf<N>> {
-    return this.#reduce("sum", axis) as SumOf<N> | NDArray<SumDTypeOf<N>>;
+  sum(
+    axis?: Axis | null,
+    options?: ReduceOptions,
+  ): SumOf<N> | NDArray<SumDTypeOf<N>>;
+  sum(
+    axis?: Axis | null,
+    options?: ReduceOptions,
+  ): SumOf<N> | NDArray<SumDTypeOf<N>> {
+    return this.#reduction("sum", axis, options) as
+      | SumOf<N>
+      | NDArray<SumDTypeOf<N>>;
   }
 
   /**
-   * The arithmetic mean of all elements or along one axis (NumPy `mean`),
-   * computed in float64 for integer types.
+   * Multiplies the elements over all axes, one axis or a list of axes
+   * (NumPy `prod`): integers and bools in int64 (uint64 for unsigned
+   * types), wrapping modulo 2^64 as NumPy's; floats one after another in
+   * NumPy's order (NumPy's product is not pairwise), so the values equal
+   * NumPy's bit for bit.
    *
-   * @param axis The axis; all axes when omitted.
-   * @returns A number (`{ re, im }` for complex; NaN for no elements), or an in-memory array.
-   * @throws {RangeError} If the axis does not exist.
+   * @param axis The axis or list of axes to reduce; all axes when omitted or `null`.
+   * @param options `keepdims: true` keeps each reduced axis as length 1.
+   * @returns With no axis and no `keepdims`: a number (a bigint for integer types, `{ re, im }` for complex); otherwise an
+   * in-memory array of NumPy's result type.
+   * @throws {TypeError} If an axis is not an integer, or the options are not valid.
+   * @throws {RangeError} If an axis does not exist or is repeated.
    * @throws {Deno.errors.BadResource} If the memory map is closed.
    *
-   * @example Mean of a matrix
+   * @example prod
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.equal(array([1.5, 2, 4]).prod(), 12);
+   * assert.deepEqual(array([[1, 2], [3, 4]], { dtype: "int32" }).prod(1).toArray(), [2n, 12n]);
+   * ```
+   */
+  prod(axis?: null, options?: ReduceOptions & { keepdims?: false }): SumOf<N>;
+  /**
+   * Reduced axes kept as length 1: an in-memory array.
+   *
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `keepdims: true`.
+   * @returns The array.
+   */
+  prod(
+    axis: Axis | null | undefined,
+    options: ReduceOptions & { keepdims: true },
+  ): NDArray<SumDTypeOf<N>>;
+  /**
+   * Along an axis or a list of axes: an in-memory array.
+   *
+   * @param axis The axis or list of axes.
+   * @param options `keepdims`.
+   * @returns The array.
+   */
+  prod(axis: Axis, options?: ReduceOptions): NDArray<SumDTypeOf<N>>;
+  /**
+   * Over all axes, or the given ones.
+   *
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `keepdims`.
+   * @returns A scalar or an in-memory array.
+   */
+  prod(
+    axis?: Axis | null,
+    options?: ReduceOptions,
+  ): SumOf<N> | NDArray<SumDTypeOf<N>>;
+  prod(
+    axis?: Axis | null,
+    options?: ReduceOptions,
+  ): SumOf<N> | NDArray<SumDTypeOf<N>> {
+    return this.#reduction("prod", axis, options) as
+      | SumOf<N>
+      | NDArray<SumDTypeOf<N>>;
+  }
+
+  /**
+   * The arithmetic mean over all axes, one axis or a list of axes (NumPy
+   * `mean`): the sum (in float64 for integer types) divided by the count,
+   * as NumPy computes it. The mean of no elements is NaN.
+   *
+   * @param axis The axis or list of axes to reduce; all axes when omitted or `null`.
+   * @param options `keepdims: true` keeps each reduced axis as length 1.
+   * @returns With no axis and no `keepdims`: a number (`{ re, im }` for complex); otherwise an
+   * in-memory array of NumPy's result type.
+   * @throws {TypeError} If an axis is not an integer, or the options are not valid.
+   * @throws {RangeError} If an axis does not exist or is repeated.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example mean
    * ```ts
    * import { array } from "@seed/mmap";
    * import assert from "node:assert/strict";
    * assert.equal(array([[1, 2], [3, 4]]).mean(), 2.5);
+   * assert.deepEqual(array([[1, 2], [3, 4]]).mean(1).toArray(), [1.5, 3.5]);
    * ```
    */
-  mean(axis?: undefined): MeanOf<N>;
+  mean(axis?: null, options?: ReduceOptions & { keepdims?: false }): MeanOf<N>;
   /**
-   * The means along `axis`, as an in-memory array.
+   * Reduced axes kept as length 1: an in-memory array.
    *
-   * @param axis The axis.
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `keepdims: true`.
    * @returns The array.
    */
-  mean(axis: number): NDArray<MeanDTypeOf<N>>;
+  mean(
+    axis: Axis | null | undefined,
+    options: ReduceOptions & { keepdims: true },
+  ): NDArray<MeanDTypeOf<N>>;
   /**
-   * Overall, or along `axis` when it is given.
+   * Along an axis or a list of axes: an in-memory array.
    *
-   * @param axis The axis, or `undefined` for all.
+   * @param axis The axis or list of axes.
+   * @param options `keepdims`.
+   * @returns The array.
+   */
+  mean(axis: Axis, options?: ReduceOptions): NDArray<MeanDTypeOf<N>>;
+  /**
+   * Over all axes, or the given ones.
+   *
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `keepdims`.
    * @returns A scalar or an in-memory array.
    */
-  mean(axis?: number): MeanOf<N> | NDArray<MeanDTypeOf<N>>;
-  mean(axis?: number): MeanOf<N> | NDArray<MeanDTypeOf<N>> {
-    return this.#reduce("mean", axis) as MeanOf<N> | NDArray<MeanDTypeOf<N>>;
+  mean(
+    axis?: Axis | null,
+    options?: ReduceOptions,
+  ): MeanOf<N> | NDArray<MeanDTypeOf<N>>;
+  mean(
+    axis?: Axis | null,
+    options?: ReduceOptions,
+  ): MeanOf<N> | NDArray<MeanDTypeOf<N>> {
+    return this.#reduction("mean", axis, options) as
+      | MeanOf<N>
+      | NDArray<MeanDTypeOf<N>>;
   }
 
   /**
-   * The smallest element, overall or along one axis (NaN if any is NaN, as
-   * NumPy; -0 counts as smaller than +0, as in `Math.min`).
+   * The smallest element over all axes, one axis or a list of axes (NaN if
+   * any is NaN, as NumPy; -0 counts as smaller than +0, as in `Math.min`).
    *
-   * @param axis The axis; all axes when omitted.
-   * @returns An element (as `get()` returns it) or an in-memory array.
-   * @throws {RangeError} If the array (or the axis) is empty, or the axis does not exist.
+   * @param axis The axis or list of axes to reduce; all axes when omitted or `null`.
+   * @param options `keepdims: true` keeps each reduced axis as length 1.
+   * @returns With no axis and no `keepdims`: an element (as `get()` returns it); otherwise an
+   * in-memory array of NumPy's result type.
+   * @throws {TypeError} If an axis is not an integer, or the options are not valid.
+   * @throws {RangeError} If an axis does not exist or is repeated.
+   * @throws {RangeError} If a reduced axis (or the array) is empty.
    * @throws {Deno.errors.BadResource} If the memory map is closed.
    *
-   * @example Minimum
+   * @example min
    * ```ts
    * import { array } from "@seed/mmap";
    * import assert from "node:assert/strict";
    * assert.equal(array([3, -1, 2]).min(), -1);
    * ```
    */
-  min(axis?: undefined): ElementOf<N>;
+  min(
+    axis?: null,
+    options?: ReduceOptions & { keepdims?: false },
+  ): ElementOf<N>;
   /**
-   * The minima along `axis`, as an in-memory array.
+   * Reduced axes kept as length 1: an in-memory array.
    *
-   * @param axis The axis.
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `keepdims: true`.
    * @returns The array.
    */
-  min(axis: number): NDArray<N>;
+  min(
+    axis: Axis | null | undefined,
+    options: ReduceOptions & { keepdims: true },
+  ): NDArray<N>;
   /**
-   * Overall, or along `axis` when it is given.
+   * Along an axis or a list of axes: an in-memory array.
    *
-   * @param axis The axis, or `undefined` for all.
+   * @param axis The axis or list of axes.
+   * @param options `keepdims`.
+   * @returns The array.
+   */
+  min(axis: Axis, options?: ReduceOptions): NDArray<N>;
+  /**
+   * Over all axes, or the given ones.
+   *
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `keepdims`.
    * @returns A scalar or an in-memory array.
    */
-  min(axis?: number): ElementOf<N> | NDArray<N>;
-  min(axis?: number): ElementOf<N> | NDArray<N> {
-    return this.#reduce("min", axis) as ElementOf<N> | NDArray<N>;
+  min(
+    axis?: Axis | null,
+    options?: ReduceOptions,
+  ): ElementOf<N> | NDArray<N>;
+  min(
+    axis?: Axis | null,
+    options?: ReduceOptions,
+  ): ElementOf<N> | NDArray<N> {
+    return this.#reduction("min", axis, options) as ElementOf<N> | NDArray<N>;
   }
 
   /**
-   * The largest element, overall or along one axis (NaN if any is NaN, as
-   * NumPy; +0 counts as larger than -0, as in `Math.max`).
+   * The largest element over all axes, one axis or a list of axes (NaN if
+   * any is NaN, as NumPy; +0 counts as larger than -0, as in `Math.max`).
    *
-   * @param axis The axis; all axes when omitted.
-   * @returns An element (as `get()` returns it) or an in-memory array.
-   * @throws {RangeError} If the array (or the axis) is empty, or the axis does not exist.
+   * @param axis The axis or list of axes to reduce; all axes when omitted or `null`.
+   * @param options `keepdims: true` keeps each reduced axis as length 1.
+   * @returns With no axis and no `keepdims`: an element (as `get()` returns it); otherwise an
+   * in-memory array of NumPy's result type.
+   * @throws {TypeError} If an axis is not an integer, or the options are not valid.
+   * @throws {RangeError} If an axis does not exist or is repeated.
+   * @throws {RangeError} If a reduced axis (or the array) is empty.
    * @throws {Deno.errors.BadResource} If the memory map is closed.
    *
-   * @example Maximum per row
+   * @example max
    * ```ts
    * import { array } from "@seed/mmap";
    * import assert from "node:assert/strict";
    * assert.deepEqual(array([[3, 1], [2, 5]]).max(1).toArray(), [3, 5]);
    * ```
    */
-  max(axis?: undefined): ElementOf<N>;
+  max(
+    axis?: null,
+    options?: ReduceOptions & { keepdims?: false },
+  ): ElementOf<N>;
   /**
-   * The maxima along `axis`, as an in-memory array.
+   * Reduced axes kept as length 1: an in-memory array.
    *
-   * @param axis The axis.
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `keepdims: true`.
    * @returns The array.
    */
-  max(axis: number): NDArray<N>;
+  max(
+    axis: Axis | null | undefined,
+    options: ReduceOptions & { keepdims: true },
+  ): NDArray<N>;
   /**
-   * Overall, or along `axis` when it is given.
+   * Along an axis or a list of axes: an in-memory array.
    *
-   * @param axis The axis, or `undefined` for all.
+   * @param axis The axis or list of axes.
+   * @param options `keepdims`.
+   * @returns The array.
+   */
+  max(axis: Axis, options?: ReduceOptions): NDArray<N>;
+  /**
+   * Over all axes, or the given ones.
+   *
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `keepdims`.
    * @returns A scalar or an in-memory array.
    */
-  max(axis?: number): ElementOf<N> | NDArray<N>;
-  max(axis?: number): ElementOf<N> | NDArray<N> {
-    return this.#reduce("max", axis) as ElementOf<N> | NDArray<N>;
+  max(
+    axis?: Axis | null,
+    options?: ReduceOptions,
+  ): ElementOf<N> | NDArray<N>;
+  max(
+    axis?: Axis | null,
+    options?: ReduceOptions,
+  ): ElementOf<N> | NDArray<N> {
+    return this.#reduction("max", axis, options) as ElementOf<N> | NDArray<N>;
   }
 
-  /** Bytes from the lowest to the highest byte of the elements. */
-  #span(): number {
-    if (this.size === 0) return 0;
-    let span = this.itemsize;
-    for (let k = 0; k < this.ndim; k++) {
-      span += (this.shape[k] - 1) * Math.abs(this.strides[k]);
-    }
-    return span;
+  /**
+   * Whether any element is true (non-zero; NaN counts as true), over all
+   * axes, one axis or a list of axes (NumPy `any`). A whole-array test
+   * stops at the first true element.
+   *
+   * @param axis The axis or list of axes to reduce; all axes when omitted or `null`.
+   * @param options `keepdims: true` keeps each reduced axis as length 1.
+   * @returns With no axis and no `keepdims`: a boolean; otherwise an
+   * in-memory array of NumPy's result type.
+   * @throws {TypeError} If an axis is not an integer, or the options are not valid.
+   * @throws {RangeError} If an axis does not exist or is repeated.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example any
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.equal(array([0, 0, NaN]).any(), true);
+   * assert.deepEqual(array([[0, 1], [0, 0]]).any(1).toArray(), [true, false]);
+   * ```
+   */
+  any(axis?: null, options?: ReduceOptions & { keepdims?: false }): boolean;
+  /**
+   * Reduced axes kept as length 1: an in-memory array.
+   *
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `keepdims: true`.
+   * @returns The array.
+   */
+  any(
+    axis: Axis | null | undefined,
+    options: ReduceOptions & { keepdims: true },
+  ): NDArray<"bool">;
+  /**
+   * Along an axis or a list of axes: an in-memory array.
+   *
+   * @param axis The axis or list of axes.
+   * @param options `keepdims`.
+   * @returns The array.
+   */
+  any(axis: Axis, options?: ReduceOptions): NDArray<"bool">;
+  /**
+   * Over all axes, or the given ones.
+   *
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `keepdims`.
+   * @returns A scalar or an in-memory array.
+   */
+  any(
+    axis?: Axis | null,
+    options?: ReduceOptions,
+  ): boolean | NDArray<"bool">;
+  any(
+    axis?: Axis | null,
+    options?: ReduceOptions,
+  ): boolean | NDArray<"bool"> {
+    return this.#reduction("any", axis, options) as boolean | NDArray<"bool">;
   }
 
-  #reduce(op: ReduceOp, axis?: number): Element | NDArray {
-    const ax = axis === undefined || axis === null
-      ? -1
-      : normalizeAxis(axis, this.ndim, op === "mean" ? "average" : op);
+  /**
+   * Whether every element is true (non-zero; NaN counts as true), over all
+   * axes, one axis or a list of axes (NumPy `all`). A whole-array test
+   * stops at the first false element.
+   *
+   * @param axis The axis or list of axes to reduce; all axes when omitted or `null`.
+   * @param options `keepdims: true` keeps each reduced axis as length 1.
+   * @returns With no axis and no `keepdims`: a boolean; otherwise an
+   * in-memory array of NumPy's result type.
+   * @throws {TypeError} If an axis is not an integer, or the options are not valid.
+   * @throws {RangeError} If an axis does not exist or is repeated.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example all
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.equal(array([1, 2, -0]).all(), false);
+   * assert.deepEqual(array([[1, 1], [0, 1]]).all(0).toArray(), [false, true]);
+   * ```
+   */
+  all(axis?: null, options?: ReduceOptions & { keepdims?: false }): boolean;
+  /**
+   * Reduced axes kept as length 1: an in-memory array.
+   *
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `keepdims: true`.
+   * @returns The array.
+   */
+  all(
+    axis: Axis | null | undefined,
+    options: ReduceOptions & { keepdims: true },
+  ): NDArray<"bool">;
+  /**
+   * Along an axis or a list of axes: an in-memory array.
+   *
+   * @param axis The axis or list of axes.
+   * @param options `keepdims`.
+   * @returns The array.
+   */
+  all(axis: Axis, options?: ReduceOptions): NDArray<"bool">;
+  /**
+   * Over all axes, or the given ones.
+   *
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `keepdims`.
+   * @returns A scalar or an in-memory array.
+   */
+  all(
+    axis?: Axis | null,
+    options?: ReduceOptions,
+  ): boolean | NDArray<"bool">;
+  all(
+    axis?: Axis | null,
+    options?: ReduceOptions,
+  ): boolean | NDArray<"bool"> {
+    return this.#reduction("all", axis, options) as boolean | NDArray<"bool">;
+  }
+
+  #reduction(
+    name: ReductionName,
+    axis: unknown,
+    options: unknown,
+  ): Element | NDArray {
+    const args = reductionArgs(name, this.ndim, axis, options);
     this.#open();
-    if (wantsItems(this.dtype)) return reduceItems(this, op, axis);
-    const view = {
-      io: ioOf(this),
-      shape: this.shape,
-      strides: this.strides,
-      offset: this.byteOffset,
-      release: releaseFor(this.storage, this.#span()),
-      prefetch: this.storage.prefetch?.bind(this.storage),
-      overlay: overlayOf(this.storage),
-    };
-    if (ax < 0) {
-      const r = reduceAll(op, view);
-      return scalarResult(
-        op,
-        this.dtype,
-        domainToElement(r.dtype, r.buffer, 0),
-      );
-    }
-    const r = reduceAxis(op, view, ax);
-    if (r.shape.length === 0) {
-      const one = new NDArray(
-        memoryStorage(new Uint8Array(r.buffer.buffer as ArrayBuffer)),
-        r.dtype,
-        [],
-      );
-      return scalarResult(
-        op,
-        this.dtype,
-        (r.dtype.equals(r.resultType) ? one : one.astype(r.resultType))
-          .get() as Element,
-      );
-    }
-    const out = new NDArray(
-      memoryStorage(new Uint8Array(r.buffer.buffer as ArrayBuffer)),
-      r.dtype,
-      r.shape,
-    );
-    return r.dtype.equals(r.resultType) ? out : out.astype(r.resultType);
+    return reduceArray(this, name, args);
   }
 
   /**
@@ -3600,28 +3842,6 @@ function inferScalar(x: Scalar | Complex): DType {
   if (typeof x === "bigint") return nativeDType("int64");
   if (isComplex(x)) return nativeDType("complex128");
   return nativeDType("float64");
-}
-
-/**
- * A whole-array (or 0-d) reduction's value as the contract gives it: a
- * `sum` of signed or unsigned integers is a `bigint` (NumPy's int64/uint64),
- * a `sum` of bools a `number`; everything else as computed.
- */
-function scalarResult(op: ReduceOp, dt: DType, value: Element): Element {
-  if (op !== "sum") return value;
-  const kind = dt.kind;
-  if (kind === "b") return Number(value);
-  if (kind === "i") {
-    return typeof value === "bigint"
-      ? value
-      : BigInt.asIntN(64, BigInt(value as number));
-  }
-  if (kind === "u") {
-    return typeof value === "bigint"
-      ? value
-      : BigInt.asUintN(64, BigInt(value as number));
-  }
-  return value;
 }
 
 /** Strides given to the constructor: one safe integer per dimension. */

@@ -178,7 +178,7 @@ class Progress {
 // Float sums and means, in NumPy's order.
 
 /** How NumPy sums a type: the pairwise variant, the running sum's rounding, buffering. */
-interface SumSpec {
+export interface SumSpec {
   /** Pairwise arithmetic: float64, float32, or complex of either. */
   pairwise: "f64" | "f32" | "c128" | "c64";
   /** Rounds the running sum to the result's precision. */
@@ -194,7 +194,8 @@ interface SumSpec {
 const exact = (x: number): number => x;
 const half = (x: number): number => Math.f16round(Math.fround(x));
 
-function sumSpec(op: "sum" | "mean", v: ReduceView): SumSpec {
+/** How NumPy sums (or averages) the view's data. */
+export function sumSpec(op: "sum" | "mean", v: ReduceView): SumSpec {
   const dt = v.io.dtype;
   const swapped = !dt.isNative || !aligned(v);
   switch (dt.name) {
@@ -368,26 +369,40 @@ class OrderedSum {
   }
 }
 
-/** The mean from a sum, divided as NumPy divides in the result's precision. */
-function meanOf(dt: DType, sum: number, n: number): number {
-  if (dt.name === "float32") return Math.fround(sum / Math.fround(n));
+/**
+ * The mean from a sum, as NumPy's `mean` divides: by the count as an int64,
+ * so in float64, then rounded to the result's type (float16 means: summed in
+ * float32, and an array of them is rounded through float32 first, while a
+ * scalar one is rounded once).
+ */
+export function meanOf(
+  dt: DType,
+  sum: number,
+  n: number,
+  scalar: boolean,
+): number {
+  if (dt.name === "float32") return Math.fround(sum / n);
   if (dt.name === "float16") {
-    return Math.f16round(Math.fround(sum / Math.fround(n)));
+    return Math.f16round(scalar ? sum / n : Math.fround(sum / n));
   }
   return sum / n;
 }
 
 /**
- * The complex mean from a complex sum: NumPy divides by `n + 0j` with
- * Smith's algorithm, which multiplies by `1 / n` (a different rounding from
- * a division), in the element precision.
+ * The complex mean from a complex sum: NumPy divides by the count as an
+ * int64, so in complex128 (Smith's algorithm, which multiplies by `1 / n`,
+ * a different rounding from a division), rounded to the result's type.
  */
-function complexMeanOf(dt: DType, re: number, im: number, n: number): Pair {
+export function complexMeanOf(
+  dt: DType,
+  re: number,
+  im: number,
+  n: number,
+): [number, number] {
   const f = dt.name === "complex64" ? Math.fround : exact;
-  const d = f(n);
-  const rat = f(0 / d);
-  const scl = f(1 / f(d + f(0 * rat)));
-  return [f(f(re + f(im * rat)) * scl), f(f(im - f(re * rat)) * scl)];
+  const rat = 0 / n;
+  const scl = 1 / (n + 0 * rat);
+  return [f((re + im * rat) * scl), f((im - re * rat) * scl)];
 }
 
 // ---------------------------------------------------------------------------
@@ -659,7 +674,7 @@ export function reduceAll(op: ReduceOp, v: ReduceView): Reduced {
     if (op === "mean") {
       if (dt.kind === "c") {
         [acc[0], acc[1]] = complexMeanOf(dt, acc[0], acc[1], size);
-      } else acc[0] = meanOf(dt, acc[0], size);
+      } else acc[0] = meanOf(dt, acc[0], size, true);
     }
     if (dt.kind === "c") return { dtype: C128, buffer: Float64Array.from(acc) };
     return { dtype: F64, buffer: Float64Array.of(acc[0]) };
@@ -740,7 +755,10 @@ export function reduceAxis(
       for (let i = 0; i < o.length; i += 2) {
         [o[i], o[i + 1]] = complexMeanOf(dt, o[i], o[i + 1], n);
       }
-    } else for (let i = 0; i < o.length; i++) o[i] = meanOf(dt, o[i], n);
+    } else {
+      const scalar = shape.length === 0;
+      for (let i = 0; i < o.length; i++) o[i] = meanOf(dt, o[i], n, scalar);
+    }
   }
   return done;
 }

@@ -34,9 +34,13 @@ function assertError(fn: () => unknown, cls: typeof Error, label: string) {
 
 type Call = (value: unknown) => unknown;
 
-function checkTable(rows: [string, Call, unknown[], unknown[]][]): void {
-  for (const [name, call, moreTypes, moreRanges] of rows) {
-    for (const value of [...NOT_INTEGERS, ...moreTypes]) {
+function checkTable(
+  rows: [string, Call, unknown[], unknown[], "lists"?][],
+): void {
+  for (const [name, call, moreTypes, moreRanges, lists] of rows) {
+    // Where lists of axes are valid, a list is checked element by element.
+    const types = NOT_INTEGERS.filter((v) => !(lists && Array.isArray(v)));
+    for (const value of [...types, ...moreTypes]) {
       assertError(() => call(value), TypeError, `${name} ${describe(value)}`);
     }
     for (const value of [...OUT_OF_RANGE, ...moreRanges]) {
@@ -57,10 +61,11 @@ Deno.test("NDArray methods refuse indices, axes and dimensions that are not inte
     ["reshape(d, -1)", (v) => a.reshape(any(v), -1), [null], [-2]],
     ["reshape([d])", (v) => a.reshape([any(v)]), [null], [-2]],
     ["transpose(ax, 0)", (v) => a.transpose(any(v), 0), [null], [2]],
-    ["sum(axis)", (v) => a.sum(any(v)), [], [2, -3]],
-    ["mean(axis)", (v) => a.mean(any(v)), [], [2]],
-    ["min(axis)", (v) => a.min(any(v)), [], [2]],
-    ["max(axis)", (v) => a.max(any(v)), [], [2]],
+    // Reductions take a list of axes too: [3] is an axis out of range.
+    ["sum(axis)", (v) => a.sum(any(v)), [[0.5]], [2, -3, [3], [0, 0]], "lists"],
+    ["mean(axis)", (v) => a.mean(any(v)), [], [2, [3]], "lists"],
+    ["min(axis)", (v) => a.min(any(v)), [], [2, [3]], "lists"],
+    ["max(axis)", (v) => a.max(any(v)), [], [2, [3]], "lists"],
   ]);
   assert.deepEqual(a.toArray(), before);
   // bigints within range are integers too

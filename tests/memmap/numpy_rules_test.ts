@@ -197,17 +197,24 @@ print(json.dumps(out))`);
 Deno.test("Whole sums are bigints for integer types (NumPy's int64/uint64) and numbers for bool and floats", () => {
   for (const name of NAMES) {
     const a = array([1, 2, 3], { dtype: name });
-    for (const r of [a.sum(), a.sum(0)]) {
-      const kind = dtype(name).kind;
-      const expected = kind === "i" || kind === "u"
-        ? "bigint"
-        : kind === "c"
-        ? "object"
-        : "number";
-      assert.equal(typeof r, expected, name);
-    }
+    const kind = dtype(name).kind;
+    const expected = kind === "i" || kind === "u"
+      ? "bigint"
+      : kind === "c"
+      ? "object"
+      : "number";
+    assert.equal(typeof a.sum(), expected, name);
+    // Along an axis: an array of NumPy's type (0-d here, where NumPy gives a scalar).
+    const along = a.sum(0);
+    assert.deepEqual(along.shape, [], name);
+    assert.equal(
+      along.dtype.name,
+      kind === "b" || kind === "i" ? "int64" : kind === "u" ? "uint64" : name,
+      name,
+    );
   }
-  assert.equal(array([true, true]).sum(0), 2);
+  assert.equal(array([true, true]).sum(0).get(), 2n);
+  assert.equal(array([true, true]).sum(0).dtype.name, "int64");
   assert.equal(array([true, true]).sum(), 2);
   assert.equal(array([200, 100], { dtype: "uint8" }).sum(), 300n);
 });

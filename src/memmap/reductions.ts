@@ -1,0 +1,315 @@
+/**
+ * The reductions of {@linkcode NDArray} as NumPy's methods give them: over
+ * all axes, one axis or a list of axes, with `keepdims`, NumPy's result
+ * types, a scalar only when no axis is given (and `keepdims` is not set).
+ * Each reduction is a row of {@linkcode OPS}; the work is done by the
+ * engines: `reduce.ts` (kernels; whole arrays and single axes),
+ * `reduce_ordered.ts` (float sums, means and products in NumPy's order
+ * over any axes), `reduce_free.ts` (order-free reductions over any axes).
+ *
+ * @module
+ */
+
+import { type DType, nativeDType } from "./dtype.ts";
+import type { DomainBuffer } from "./element.ts";
+import { reduceItems, wantsItems } from "./item_arrays.ts";
+import { arrayIO, NDArray } from "./ndarray.ts";
+import type { Element } from "./nested.ts";
+import { reduceAll, reduceAxis, type ReduceView } from "./reduce.ts";
+import { keepdimsOf, reducedShape, reductionAxes } from "./reduce_axes.ts";
+import { reduceFree } from "./reduce_free.ts";
+import { type OrderedOp, reduceOrdered } from "./reduce_ordered.ts";
+import { shapeSize } from "./shape.ts";
+import { memoryStorage, overlayOf, releaseFor } from "./storage.ts";
+
+/** The reductions this module runs. */
+export type ReductionName =
+  | "sum"
+  | "mean"
+  | "min"
+  | "max"
+  | "prod"
+  | "any"
+  | "all";
+
+const F64 = nativeDType("float64");
+const I64 = nativeDType("int64");
+const U64 = nativeDType("uint64");
+const BOOL = nativeDType("bool");
+const C128 = nativeDType("complex128");
+
+/** One reduction: how messages name it and its result type. */
+interface Op {
+  /** What the call does, for messages. */
+  call: string;
+  /** NumPy's result type for elements of `dt`. */
+  result(dt: DType): DType;
+  /** Whether the order of the elements matters for `dt` (float sums and products). */
+  ordered(dt: DType): boolean;
+  /** Whether an empty reduction is an error (no identity). */
+  needsElements?: boolean;
+  /** Whether a 0-d array refuses axis 0 (NumPy's `mean`, `std`, `var`; its ufunc reductions take it). */
+  strictAxes?: boolean;
+}
+
+const inexact = (dt: DType) => dt.kind === "f" || dt.kind === "c";
+/** NumPy's sum and product type: int64/uint64 for integers and bool. */
+const widened = (dt: DType) =>
+  dt.kind === "b" || dt.kind === "i"
+    ? I64
+    : dt.kind === "u"
+    ? U64
+    : dt.toNative();
+
+/** The table of reductions. */
+const OPS: Record<ReductionName, Op> = {
+  sum: { call: "sum", result: widened, ordered: inexact },
+  prod: { call: "compute the product", result: widened, ordered: inexact },
+  mean: {
+    call: "compute the mean",
+    result: (dt) => inexact(dt) ? dt.toNative() : F64,
+    ordered: () => true,
+    strictAxes: true,
+  },
+  min: {
+    call: "compute the minimum",
+    result: (dt) => dt.toNative(),
+    ordered: (dt) => dt.kind === "c", // which NaN wins depends on the order
+    needsElements: true,
+  },
+  max: {
+    call: "compute the maximum",
+    result: (dt) => dt.toNative(),
+    ordered: (dt) => dt.kind === "c",
+    needsElements: true,
+  },
+  any: { call: "test any", result: () => BOOL, ordered: () => false },
+  all: { call: "test all", result: () => BOOL, ordered: () => false },
+};
+
+/** Validated arguments of a reduction. */
+export interface ReductionArgs {
+  /** Reduced axes, or `null` for all (a scalar result unless `keepdims`). */
+  reduced: boolean[] | null;
+  /** Keep reduced axes as length 1. */
+  keepdims: boolean;
+}
+
+/**
+ * Converts and checks a reduction's arguments (before the array is used).
+ *
+ * @param name The reduction.
+ * @param ndim The array's number of axes.
+ * @param axis The `axis` argument.
+ * @param options The options argument.
+ * @returns The arguments.
+ * @throws {TypeError} For an axis that is not an integer (or list of them), or bad options.
+ * @throws {RangeError} For an axis that does not exist or is repeated.
+ */
+export function reductionArgs(
+  name: ReductionName,
+  ndim: number,
+  axis: unknown,
+  options: unknown,
+): ReductionArgs {
+  const op = OPS[name];
+  const reduced = reductionAxes(axis, ndim, op.call, false, op.strictAxes);
+  return { reduced, keepdims: keepdimsOf(options, op.call) };
+}
+
+/** The view reductions read (windows and in-place kernels for memory maps). */
+export function reduceViewOf(a: NDArray): ReduceView {
+  return {
+    io: arrayIO(a),
+    shape: a.shape,
+    strides: a.strides,
+    offset: a.byteOffset,
+    release: releaseFor(a.storage, spanOf(a)),
+    prefetch: a.storage.prefetch?.bind(a.storage),
+    overlay: overlayOf(a.storage),
+  };
+}
+
+/** Bytes from the lowest to the highest byte of the elements. */
+function spanOf(a: NDArray): number {
+  if (a.size === 0) return 0;
+  let span = a.itemsize;
+  for (let k = 0; k < a.ndim; k++) {
+    span += (a.shape[k] - 1) * Math.abs(a.strides[k]);
+  }
+  return span;
+}
+
+/** The type of the values a domain buffer holds (`complex`: pairs of float64). */
+function domainType(
+  buffer: DomainBuffer | Uint8Array,
+  complex: boolean,
+): DType {
+  if (buffer instanceof BigInt64Array) return I64;
+  if (buffer instanceof BigUint64Array) return U64;
+  if (buffer instanceof Uint8Array) return BOOL;
+  return complex ? C128 : F64;
+}
+
+/** An in-memory array over the values of a domain buffer. */
+function arrayOver(
+  buffer: DomainBuffer | Uint8Array,
+  complex: boolean,
+  shape: readonly number[],
+  strides?: readonly number[],
+): NDArray {
+  const bytes = new Uint8Array(
+    buffer.buffer as ArrayBuffer,
+    buffer.byteOffset,
+    buffer.byteLength,
+  );
+  return new NDArray(
+    memoryStorage(bytes),
+    domainType(buffer, complex),
+    shape,
+    strides,
+  );
+}
+
+/**
+ * Runs a reduction of an open array with checked arguments.
+ *
+ * @param a The array.
+ * @param name The reduction.
+ * @param args The arguments ({@linkcode reductionArgs}).
+ * @returns A scalar (no axis, no `keepdims`) or an in-memory array.
+ * @throws {RangeError} For `min`/`max` over an empty axis.
+ * @throws {TypeError} For a reduction the type does not support.
+ */
+export function reduceArray(
+  a: NDArray,
+  name: ReductionName,
+  args: ReductionArgs,
+): Element | NDArray {
+  const op = OPS[name];
+  const reduced = args.reduced ?? a.shape.map(() => true);
+  const shape = reducedShape(a.shape, reduced, false);
+  let count = 1;
+  a.shape.forEach((n, k) => count *= reduced[k] ? n : 1);
+  if (op.needsElements && count === 0) {
+    throw new RangeError(
+      `Cannot ${op.call} of an empty array: zero-size reduction has no identity`,
+    );
+  }
+  const result = wantsItems(a.dtype)
+    ? itemReduction(a, name, reduced, shape)
+    : numericReduction(a, name, reduced, shape, args.keepdims);
+  const kept = args.keepdims
+    ? result.reshape(reducedShape(a.shape, reduced, true))
+    : result;
+  if (args.reduced !== null || args.keepdims) return kept;
+  return scalarOf(name, a.dtype, result.get() as Element);
+}
+
+/** The result of a reduction of a numeric array, C-contiguous, of NumPy's result type. */
+function numericReduction(
+  a: NDArray,
+  name: ReductionName,
+  reduced: boolean[],
+  shape: number[],
+  keepdims: boolean,
+): NDArray {
+  const op = OPS[name];
+  const dt = a.dtype;
+  const resultType = op.result(dt);
+  const complex = dt.kind === "c" && name !== "any" && name !== "all";
+  const v = reduceViewOf(a);
+  // Axes that really reduce (length 1 axes change nothing but for float sums' +0).
+  const real = reduced.flatMap((r, k) => r && a.shape[k] !== 1 ? [k] : []);
+  const keptSize = shapeSize(shape);
+  let out: NDArray;
+  if (
+    (name === "sum" || (name === "mean" && !(keepdims && dt.itemsize === 2)) ||
+      ((name === "min" || name === "max") && dt.kind !== "c")) &&
+    real.length === reduced.filter((r) => r).length && keptSize > 0 &&
+    (real.length === 1 || real.length === a.ndim)
+  ) {
+    // The kernels' engine: whole arrays and single axes.
+    if (real.length === a.ndim) {
+      const r = reduceAll(name, v);
+      out = arrayOver(r.buffer, complex, shape);
+    } else {
+      const r = reduceAxis(name, v, real[0]);
+      out = arrayOver(r.buffer, complex, r.shape);
+    }
+  } else if (op.ordered(dt)) {
+    const r = reduceOrdered(
+      name as OrderedOp,
+      v,
+      reduced,
+      shape.length === 0 && !keepdims,
+    );
+    const unit = r.dtype.itemsize;
+    out = arrayOver(
+      r.buffer,
+      complex,
+      shape,
+      r.strides.filter((_, k) => !reduced[k]).map((s) => s * unit),
+    );
+  } else {
+    const r = reduceFree(name as "sum" | "prod" | "min" | "max", v, reduced);
+    out = arrayOver(r.buffer, complex, shape);
+  }
+  return out.dtype.equals(resultType) && isC(out)
+    ? out
+    : out.astype(resultType);
+}
+
+function isC(a: NDArray): boolean {
+  let step = a.itemsize;
+  for (let k = a.ndim - 1; k >= 0; k--) {
+    if (a.shape[k] !== 1 && a.strides[k] !== step) return false;
+    step *= a.shape[k];
+  }
+  return true;
+}
+
+/** Reductions of datetimes and timedeltas (`item_arrays.ts`), one axis at a time. */
+function itemReduction(
+  a: NDArray,
+  name: ReductionName,
+  reduced: boolean[],
+  shape: number[],
+): NDArray {
+  if (name !== "sum" && name !== "mean" && name !== "min" && name !== "max") {
+    throw new TypeError(
+      `Cannot ${
+        OPS[name].call
+      } of an array of ${a.dtype.name}: not supported for this type`,
+    );
+  }
+  const axes = reduced.flatMap((r, k) => r ? [k] : []);
+  if (axes.length === a.ndim && name !== "mean") {
+    const v = reduceItems(a, name) as bigint;
+    const out = new NDArray(memoryStorage(8), a.dtype.toNative(), []);
+    out.set(v as never);
+    return out;
+  }
+  if (name === "mean" && axes.length > 1) {
+    throw new TypeError(
+      `Cannot compute the mean of an array of ${a.dtype.name} over several axes`,
+    );
+  }
+  let r: NDArray = a;
+  for (let i = axes.length - 1; i >= 0; i--) {
+    r = reduceItems(r, name, axes[i]) as NDArray;
+  }
+  return r.reshape(shape);
+}
+
+/**
+ * A whole-array reduction's value as the library gives it: a `sum` or
+ * `prod` of signed or unsigned integers is a `bigint` (NumPy's
+ * int64/uint64), of bools a `number`; everything else as `get()` gives it.
+ */
+function scalarOf(name: ReductionName, dt: DType, value: Element): Element {
+  if ((name === "sum" || name === "prod") && dt.kind === "b") {
+    return Number(value);
+  }
+  return value;
+}
