@@ -101,3 +101,19 @@ export function fromRuntimeError(
   const description = text.charAt(0).toUpperCase() + text.slice(1);
   return osError(call, code, description, path);
 }
+
+/**
+ * `Deno.statSync` with the library's error on failure.
+ *
+ * @param path The path to look up.
+ * @param name The path as the caller gave it, for the message.
+ * @returns What it names.
+ * @throws The OS error of {@linkcode fromRuntimeError}, naming `stat`.
+ */
+export function statPath(path: string, name: string = path): Deno.FileInfo {
+  try {
+    return Deno.statSync(path);
+  } catch (error) {
+    throw fromRuntimeError("stat", error, name);
+  }
+}

@@ -136,6 +136,17 @@ export interface Sys {
    */
   open(path: string, options: OpenOptions): FileHandle;
   /**
+   * Looks a path up without opening it, following symbolic links, as
+   * `Deno.statSync` (Deno checks `--allow-read`; no FFI). A path that ends
+   * with a separator names a directory on every platform: for a file named
+   * so it fails as {@linkcode Sys.open} does (`ENOTDIR` on POSIX,
+   * `ERROR_DIRECTORY` on Windows, whose own lookup calls such a name
+   * invalid and which Deno reports as a missing file).
+   *
+   * @throws The library's OS error naming `stat` and the path.
+   */
+  stat(path: string): Deno.FileInfo;
+  /**
    * Opens a descriptor the caller owns, with a handle of its own (Unix).
    * A negative or unknown descriptor is `EBADF` (`Deno.errors.BadResource`).
    */

@@ -13,6 +13,7 @@
 import { PLATFORM, type PlatformConstants } from "./constants.ts";
 import { errno, libc } from "./libc.ts";
 import { MappedBuffer } from "./mapped_buffer.ts";
+import { statPath } from "./os_error.ts";
 import { requireFileAccess, requireWriteAccess } from "./permissions.ts";
 import {
   checkBytes,
@@ -403,6 +404,10 @@ export const posixSys: Sys = {
 
   open(path: string, options: OpenOptions): FileHandle {
     return openFile(path, options);
+  },
+
+  stat(path: string): Deno.FileInfo {
+    return statPath(path);
   },
 
   duplicate(fd: number): FileHandle {

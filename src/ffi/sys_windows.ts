@@ -70,7 +70,7 @@ import {
   WIN32_ERROR,
 } from "./kernel32.ts";
 import { MappedBuffer } from "./mapped_buffer.ts";
-import { type OsError, osError } from "./os_error.ts";
+import { type OsError, osError, statPath } from "./os_error.ts";
 import { requireFileAccess, requireSpecialFileAccess } from "./permissions.ts";
 import { unsignedParameters } from "./unsigned.ts";
 import type {
@@ -246,6 +246,23 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A path ending with a separator: it names a directory. */
+const TRAILING_SEPARATOR = /[\\/]$/;
+
+/**
+ * The error for a file named as a directory (with a separator at the end):
+ * `ERROR_DIRECTORY` where POSIX says `ENOTDIR` (Windows itself calls such a
+ * name invalid, which Deno reports as `ENOENT`).
+ */
+function notADirectory(call: string, name: string): OsError {
+  return osError(
+    call,
+    "ERROR_DIRECTORY",
+    "The directory name is invalid",
+    name,
+  );
 }
 
 function checkName(name: string): void {
@@ -586,13 +603,8 @@ export function createWindowsSys(
       requireSpecialFileAccess(path, write || options.create === true, path);
       // A name ending with a separator names a directory: never open (or
       // create) the file without it, as POSIX open(2) says ENOTDIR.
-      if (/[\\/]$/.test(name) && !isDirectory(path)) {
-        throw osError(
-          "CreateFileW",
-          "ERROR_DIRECTORY",
-          "The directory name is invalid",
-          name,
-        );
+      if (TRAILING_SEPARATOR.test(name) && !isDirectory(path)) {
+        throw notADirectory("CreateFileW", name);
       }
       const k = load();
       const access = WIN32.GENERIC_READ | (write ? WIN32.GENERIC_WRITE : 0);
@@ -633,6 +645,15 @@ export function createWindowsSys(
       const file = new WinFile(value, path);
       handles.register(file, value, file);
       return file;
+    },
+
+    stat(name: string): Deno.FileInfo {
+      // Windows calls "file\\" an invalid name, which Deno reports as a
+      // missing file: look the path up without the separator instead.
+      if (!TRAILING_SEPARATOR.test(name)) return statPath(name);
+      const info = statPath(resolve(name), name);
+      if (!info.isDirectory) throw notADirectory("stat", name);
+      return info;
     },
 
     duplicate(fd: number): FileHandle {

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, sep } from "node:path";
+import { fromRuntimeError } from "../ffi/os_error.ts";
 import { sys } from "../ffi/platform.ts";
 
 export { toPath } from "../mmap/path.ts";
@@ -66,6 +67,25 @@ function replace(temp: string, path: string): void {
 }
 
 /**
+ * Creates the temporary file `temp`. Should that fail, a directory that is
+ * missing, or a file where the directory should be, is reported for the
+ * directory, the same on every system (`ENOTDIR` for a file, where Windows
+ * says the path is not found), rather than for the temporary file.
+ */
+function openTemporary(temp: string): Deno.FsFile {
+  try {
+    return Deno.openSync(temp, { read: true, write: true, createNew: true });
+  } catch (error) {
+    try {
+      sys.stat(dirname(temp) + sep);
+    } catch (reason) {
+      if (typeof (reason as { code?: unknown }).code === "string") throw reason;
+    }
+    throw fromRuntimeError("open", error, temp);
+  }
+}
+
+/**
  * Writes a file through a temporary file in the same directory, renamed
  * over `path` once complete; on failure the temporary file is removed and
  * `path` is untouched.
@@ -82,11 +102,7 @@ export function writeAtomically(
 ): void {
   const suffix = crypto.getRandomValues(new Uint32Array(2)).join("");
   const temp = join(dirname(path), `.${basename(path)}.${suffix}.tmp`);
-  const file = Deno.openSync(temp, {
-    read: true,
-    write: true,
-    createNew: true,
-  });
+  const file = openTemporary(temp);
   let open = true;
   try {
     if (size >= RESERVE_FROM) reserve(temp, size);

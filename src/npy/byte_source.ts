@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import { fromRuntimeError, osError } from "../ffi/os_error.ts";
 import { allocate } from "../memmap/alloc.ts";
+import { sys } from "../ffi/platform.ts";
 
 /** `O_NONBLOCK` where the platform has it (not on Windows, where opening never waits on a pipe's writer). */
 const NONBLOCK: number = fs.constants.O_NONBLOCK ?? 0;
@@ -74,12 +75,7 @@ function kindOf(stat: Deno.FileInfo): string {
  * @throws {Deno.errors.NotCapable} Without `--allow-read` for the path.
  */
 export function openFileSource(path: string, where: string): FileSource {
-  let stat: Deno.FileInfo;
-  try {
-    stat = Deno.statSync(path);
-  } catch (error) {
-    throw fromRuntimeError("stat", error, path);
-  }
+  const stat = sys.stat(path);
   if (!stat.isFile) {
     throw stat.isDirectory
       ? osError("open", "EISDIR", "Is a directory", path)

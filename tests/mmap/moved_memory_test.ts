@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Mmap, SharedMemory } from "../../mod.ts";
-import { tempDir, writeFile } from "../test_util.ts";
+import { tempDir, WINDOWS, writeFile } from "../test_util.ts";
 
 /** Arguments that make each Mmap method do real work on a 16-byte map. */
 const CALLS: Record<string, unknown[]> = {
@@ -38,7 +38,12 @@ function methodsOf(m: Mmap): string[] {
 Deno.test("an Mmap whose memory was moved away is closed: every method throws BadResource", () => {
   using dir = tempDir();
   const path = writeFile(dir.path, "a.bin", "A".repeat(16));
-  for (const open of [() => Mmap.open(path), () => Mmap.anonymous(16)]) {
+  // On Windows a moved buffer keeps its view, so its file, mapped until the
+  // process ends (docs/platforms.md): the file could not be deleted, so
+  // only anonymous memory is moved there.
+  const opens = [() => Mmap.anonymous(16)];
+  if (!WINDOWS) opens.unshift(() => Mmap.open(path));
+  for (const open of opens) {
     const m = open();
     const moved = structuredClone(m.bytes.buffer, {
       transfer: [m.bytes.buffer],
