@@ -7,14 +7,16 @@
  *
  * - a mapping of length 0 makes no OS call and has an empty buffer;
  * - `unmap` and `remap` first detach the mapping's buffer (so that every view
- *   reads as length 0), then release the memory;
+ *   reads as length 0), then release the memory (POSIX: zero pages in its
+ *   place once a buffer was made, for operations still reading it, see
+ *   `held_ranges.ts`);
  * - a `FinalizationRegistry` releases mappings that were never closed, and
  *   only once no view of them is reachable: the buffer (made on first use)
  *   holds its mapping, so any live view keeps the mapping registered and
  *   mapped. A buffer moved away by a transfer does not hold it, and once
  *   the mapping is collected nothing can tell whether that happened: so the
- *   memory of a mapping whose buffer was ever made is never freed by the
- *   backstop (POSIX puts zero pages in its place; Windows leaves the view);
+ *   memory of a mapping whose buffer was ever made is not freed at once by
+ *   the backstop (POSIX puts zero pages in its place; Windows leaves the view);
  * - file handles claim the bytes their maps cover, and a shrink of a file
  *   that would cut bytes another handle claims is refused (`Busy`), so the
  *   library never cuts a file under its own maps.

@@ -11,6 +11,7 @@
  */
 
 import { PLATFORM, type PlatformConstants } from "./constants.ts";
+import { HELD_BYTES, HELD_RANGES, HeldRanges } from "./held_ranges.ts";
 import { errno, libc } from "./libc.ts";
 import { MappedBuffer } from "./mapped_buffer.ts";
 import { statPath } from "./os_error.ts";
@@ -55,6 +56,8 @@ interface Backstop {
   readonly address: bigint;
   readonly length: number;
   exposed: boolean;
+  /** The buffer was seen moved away while the mapping lived. */
+  moved: boolean;
   readonly descriptor: Descriptor | null;
 }
 
@@ -83,6 +86,7 @@ class PosixMapping implements Mapping {
       address,
       length: this.length,
       exposed: false,
+      moved: false,
       descriptor: file?.descriptor ?? null,
     };
     this.#memory = new MappedBuffer(this, () => {
@@ -102,7 +106,14 @@ class PosixMapping implements Mapping {
   }
 
   get moved(): boolean {
-    return this.#memory.moved;
+    const moved = this.#memory.moved;
+    if (moved) this.#backstop.moved = true;
+    return moved;
+  }
+
+  /** Whether a buffer over the memory was ever made (and so may be read late). */
+  get exposed(): boolean {
+    return this.#backstop.exposed;
   }
 
   #track(): void {
@@ -134,20 +145,31 @@ class PosixMapping implements Mapping {
 }
 
 /**
- * Frees a released mapping's memory; if its buffer was moved away, puts an
- * empty private anonymous map in its place instead, so that the stray
- * buffer reads zeros rather than faulting. The file is let go either way.
+ * Lets go of a released mapping's file and memory. A mapping no buffer was
+ * ever made over is unmapped. Otherwise private zero pages take its place,
+ * so that whatever may still read the buffer reads zeros and never the
+ * memory of a later map: a buffer moved away by a transfer (the range is
+ * pinned for good), or an operation in flight when the buffer was detached,
+ * such as an async write of a view (the range is held for a while, see
+ * {@linkcode HeldRanges}).
  */
 function vacate(m: PosixMapping, intact: boolean): void {
   if (m.length === 0) return;
-  const c = libc();
-  if (intact) {
-    if (c.munmap(m.address, BigInt(m.length)) !== 0) {
-      fail("munmap", m.request.file?.path);
+  const path = m.request.file?.path;
+  if (intact && m.exposed) {
+    try {
+      zeroPagesAt(m.address, m.length, path);
+      held.hold(m.address, m.length);
+      return;
+    } catch {
+      // No zero pages to be had (ENOMEM): unmap instead.
     }
+  }
+  if (intact) {
+    if (libc().munmap(m.address, BigInt(m.length)) !== 0) fail("munmap", path);
     return;
   }
-  zeroPagesAt(m.address, m.length, m.request.file?.path);
+  zeroPagesAt(m.address, m.length, path);
 }
 
 /** Replaces `[address, address + length)` with private zero pages (`MAP_FIXED`). */
@@ -176,19 +198,44 @@ function copyMemory(from: PosixMapping, to: Mapping, count: number): void {
   source.transfer(0);
 }
 
+function unmapRange(address: bigint, length: number): void {
+  if (libc().munmap(address, BigInt(length)) !== 0) fail("munmap");
+}
+
+/**
+ * Ranges of mappings closed (or resized) while a buffer over them existed:
+ * held for operations in flight when the buffer was detached.
+ */
+const held = new HeldRanges(unmapRange);
+
+/**
+ * Ranges of mappings collected with a buffer made over them: held longer
+ * (4x), in their own account, since their buffer may have been moved away
+ * unseen; closing maps never gives one of these back.
+ */
+const heldAfterCollection = new HeldRanges(
+  unmapRange,
+  4 * HELD_RANGES,
+  2 * HELD_BYTES,
+);
+
 // Backstop for maps users forget to close. A mapping is registered on
 // itself, and its buffer holds it: any view still held keeps the buffer, so
-// the mapping, so the memory alive. A buffer moved away by a transfer
-// (structuredClone, postMessage) does not hold it, and when the mapping is
-// collected nothing can tell whether that happened: so the memory of a
-// mapping whose buffer was ever made is not unmapped but replaced by zero
-// pages, as close() does for a moved buffer. The file's pages and the memory
-// are released either way; only the address range stays reserved (it costs
-// no memory). A mapping whose buffer was never made is unmapped.
+// the mapping, so the memory alive. Once the mapping is collected, no view
+// can reach its memory; a buffer moved away by a transfer (structuredClone,
+// postMessage) can, but a move is seen only while the mapping lives (any
+// use of the Mmap after it reports closed). So the memory of a mapping whose
+// buffer was ever made is replaced by zero pages, as close() does: for good
+// if the buffer was seen moved, else held (and given back once enough later
+// ranges are held). A mapping whose buffer was never made is unmapped.
 const mappings = new FinalizationRegistry<Backstop>((m) => {
   try {
-    if (m.exposed) zeroPagesAt(m.address, m.length);
-    else libc().munmap(m.address, BigInt(m.length));
+    if (m.exposed) {
+      zeroPagesAt(m.address, m.length);
+      if (!m.moved) heldAfterCollection.hold(m.address, m.length);
+    } else {
+      libc().munmap(m.address, BigInt(m.length));
+    }
   } catch {
     // No zero pages to be had (ENOMEM): leave the mapping as it is rather
     // than free memory a moved buffer may still use.
@@ -256,8 +303,11 @@ function remapMemory(mapping: Mapping, newLength: number): Mapping {
   const c = libc();
   // mremap keeps file-backed and private pages; a shared anonymous map is
   // moved by copying, because growing its shmem object in place would leave
-  // the new tail unbacked (SIGBUS on access).
+  // the new tail unbacked (SIGBUS on access). A mapping whose buffer was made
+  // is not moved either: mremap would free the old range at once, under an
+  // operation still reading the detached buffer (see vacate).
   const movable = c.mremap != null && C.MREMAP_MAYMOVE !== 0 &&
+    !old.exposed &&
     !(old.request.file === null && old.request.kind === "shared");
   const fresh = movable ? null : mapNow(request);
   const intact = old.release();

@@ -241,8 +241,8 @@ export let openFile: (path: string, options: OpenFileOptions) => Mmap;
  * kernels; not exported by `mod.ts`.
  *
  * @returns Where byte `start` landed in `target.memory`, or -1 when the
- * platform cannot overlay or the map is closed, anonymous or copy-on-write
- * (its changes are not in the file).
+ * platform cannot overlay or the map is closed, anonymous, of a device or
+ * copy-on-write (its changes are not in the file).
  */
 export function overlayMmap(
   m: Mmap,
@@ -251,7 +251,12 @@ export function overlayMmap(
   length: number,
 ): number {
   const file = fileOf(m);
-  if (file === null || sys.overlay === undefined || m.access === "copy") {
+  // A device's private map is not what its shared map shows (/dev/zero gives
+  // fresh zeros): only regular files are read through an overlay.
+  if (
+    file === null || file.device || sys.overlay === undefined ||
+    m.access === "copy"
+  ) {
     return -1;
   }
   return sys.overlay(target, file, m.offset + start, length);
@@ -274,8 +279,9 @@ export function clearOverlay(target: OverlayTarget): void {
  *
  * **Safety.** Every view handed out (`bytes`, `lines()`) is detached before
  * the memory goes away on `close()` or `resize()`: it then reads as length 0
- * instead of touching unmapped memory; a buffer moved away by a transfer
- * reads zeros instead. A read-only map is private, so even a stray write
+ * instead of touching unmapped memory; a buffer moved away by a transfer,
+ * or an async write of a view still in flight, reads zeros instead (POSIX
+ * leaves zero pages where the map was). A read-only map is private, so even a stray write
  * through `bytes` never reaches the file. The library never cuts a file
  * under a live map of its own (a shrinking `resize()` is `Deno.errors.Busy`
  * while another map covers the bytes), and grows files with their disk

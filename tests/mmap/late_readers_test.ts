@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { memmap, Mmap } from "../../mod.ts";
+import { tempDir } from "../test_util.ts";
+
+// Linux: the checks read /proc/self/maps. (Windows keeps its own rules: see
+// docs/platforms.md.)
+const linuxOnly = { ignore: Deno.build.os !== "linux" };
+const SIZE = 1 << 20;
+
+/** The /proc/self/maps line whose range holds `address`, if any. */
+function mapLine(address: bigint): string | undefined {
+  for (const line of Deno.readTextFileSync("/proc/self/maps").split("\n")) {
+    const [range] = line.split(" ");
+    const [from, to] = range.split("-").map((h) => BigInt("0x" + (h || "0")));
+    if (from <= address && address < to) return line;
+  }
+  return undefined;
+}
+
+function addressOf(view: Uint8Array): bigint {
+  return Deno.UnsafePointer.value(Deno.UnsafePointer.of(view)) as bigint;
+}
+
+/**
+ * Each row makes a map over file A, takes a view, and lets the map go the
+ * way it names; the view's old address must then be private zero pages (an
+ * operation still reading the detached buffer reads zeros), not A, not
+ * unmapped memory a later map could take.
+ */
+const ROWS: Record<string, (a: string) => [Uint8Array, () => void]> = {
+  "Mmap.open + close()": (a) => {
+    const m = Mmap.open(a);
+    return [m.bytes, () => m.close()];
+  },
+  "Mmap.open read-only + close()": (a) => {
+    const m = Mmap.open(a, { access: "read" });
+    return [m.bytes, () => m.close()];
+  },
+  "Mmap.open + resize()": (a) => {
+    const m = Mmap.open(a);
+    return [m.bytes, () => {
+      m.resize(SIZE / 2);
+      m.close();
+    }];
+  },
+  "Mmap.anonymous + resize()": () => {
+    const m = Mmap.anonymous(SIZE);
+    m.bytes.fill(0x41);
+    return [m.bytes, () => {
+      m.resize(SIZE * 4);
+      assert.equal(m.get(SIZE - 1), 0x41, "resize keeps the bytes");
+      m.close();
+    }];
+  },
+  "memmap + close()": (a) => {
+    const fp = memmap(a, { dtype: "uint8", mode: "r+" });
+    return [fp.data, () => fp.close()];
+  },
+};
+
+Deno.test(
+  "a map's memory is left as zero pages, not freed, once its buffer was handed out",
+  linuxOnly,
+  async (t) => {
+    using dir = tempDir();
+    const a = `${dir.path}/a.bin`;
+    const b = `${dir.path}/b.bin`;
+    Deno.writeFileSync(a, new Uint8Array(SIZE).fill(0x41));
+    Deno.writeFileSync(b, new Uint8Array(SIZE).fill(0x42));
+    for (const [name, make] of Object.entries(ROWS)) {
+      await t.step(name, () => {
+        const [view, letGo] = make(a);
+        const address = addressOf(view);
+        letGo();
+        assert.equal(view.length, 0, "views are detached");
+        const line = mapLine(address);
+        assert.ok(line !== undefined, `the range is still mapped: ${line}`);
+        assert.ok(!line.includes(a), `the file is let go: ${line}`);
+        const zeros = Deno.UnsafePointerView.getArrayBuffer(
+          Deno.UnsafePointer.create(address)!,
+          4096,
+        );
+        assert.ok(new Uint8Array(zeros).every((x) => x === 0), "reads zeros");
+        using next = Mmap.open(b, { access: "read" });
+        assert.notEqual(
+          addressOf(next.bytes),
+          address,
+          "no later map lands there",
+        );
+      });
+    }
+  },
+);
+
+Deno.test(
+  "a map never used through a buffer is unmapped by close()",
+  linuxOnly,
+  () => {
+    using dir = tempDir();
+    const a = `${dir.path}/a.bin`;
+    Deno.writeFileSync(a, new Uint8Array(SIZE).fill(0x41));
+    const m = Mmap.open(a, { access: "read" });
+    assert.equal(m.find("A"), 0);
+    const before = Deno.readTextFileSync("/proc/self/maps");
+    assert.ok(before.includes(a));
+    m.close();
+    assert.ok(!Deno.readTextFileSync("/proc/self/maps").includes(a));
+  },
+);
+
+Deno.test(
+  "an async write of a view in flight at close() never copies another file's bytes",
+  linuxOnly,
+  async () => {
+    using dir = tempDir();
+    const n = 64 << 20;
+    const a = `${dir.path}/a.bin`;
+    const secret = `${dir.path}/secret.bin`;
+    const out = `${dir.path}/out.bin`;
+    Deno.writeFileSync(a, new Uint8Array(n).fill(0x41));
+    Deno.writeFileSync(secret, new Uint8Array(n).fill(0x53));
+    for (let round = 0; round < 3; round++) {
+      const m = Mmap.open(a, { access: "read" });
+      using file = Deno.openSync(out, {
+        write: true,
+        create: true,
+        truncate: true,
+      });
+      const pending = file.write(m.bytes);
+      await new Promise((r) => setTimeout(r, 1));
+      m.close();
+      using other = Mmap.open(secret, { access: "read" });
+      assert.equal(other.get(0), 0x53);
+      await pending.catch(() => 0);
+      const written = Deno.readFileSync(out);
+      assert.ok(
+        written.every((x) => x === 0x41 || x === 0),
+        "out.bin holds only A's bytes or zeros",
+      );
+    }
+  },
+);
