@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { memmap, Mmap } from "../../mod.ts";
-import { tempDir } from "../test_util.ts";
+import { denoRunWithin, tempDir } from "../test_util.ts";
 
 // Linux: the checks read /proc/self/maps. (Windows keeps its own rules: see
 // docs/platforms.md.)
@@ -138,5 +138,43 @@ Deno.test(
         "out.bin holds only A's bytes or zeros",
       );
     }
+  },
+);
+
+Deno.test(
+  "maps forgotten in a loop give their address space back after the last 4096",
+  linuxOnly,
+  async () => {
+    using dir = tempDir();
+    const code = `
+import { Mmap } from "MOD";
+const path = ${JSON.stringify(`${dir.path}/big.bin`)};
+const length = 16 << 20;
+Deno.writeFileSync(path, new Uint8Array(0));
+Deno.truncateSync(path, length);
+const vmSize = () => Number(/VmSize:\\s+(\\d+)/.exec(Deno.readTextFileSync("/proc/self/status"))[1]) * 1024;
+const before = vmSize();
+let sum = 0;
+for (let i = 0; i < 6500; i++) {
+  sum += Mmap.open(path, { access: "read" }).bytes[i];
+  if (i % 250 === 0) { globalThis.gc(); await new Promise((r) => setTimeout(r, 0)); }
+}
+globalThis.gc();
+await new Promise((r) => setTimeout(r, 50));
+console.log(JSON.stringify({ sum, grown: vmSize() - before }));
+`;
+    const run = await denoRunWithin(
+      ["-A", "--v8-flags=--expose-gc"],
+      code,
+      300_000,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const { sum, grown } = JSON.parse(run.stdout);
+    assert.equal(sum, 0);
+    // Unbounded, 6500 maps of 16 MiB hold 101 GiB; at most 4096 are held.
+    assert.ok(
+      grown < 80 * 2 ** 30,
+      `address space grew by ${grown / 2 ** 30} GiB`,
+    );
   },
 );
