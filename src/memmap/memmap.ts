@@ -6,6 +6,7 @@
  */
 
 import { resolve } from "node:path";
+import { osError } from "../ffi/os_error.ts";
 import { withReadOnlyHint } from "../ffi/permissions.ts";
 import {
   clearOverlay,
@@ -138,6 +139,31 @@ let populateWorks = true;
 
 const ACCESS = { r: "read", "r+": "write", "w+": "write", c: "copy" } as const;
 
+/**
+ * The error for pages a walk asked the kernel for and could not have
+ * (`EFAULT`: a hole the full disk cannot fill, or the file cut short by
+ * another program; `ENOMEM`, `EIO`): thrown before the window is touched,
+ * where the access itself would be a `SIGBUS`.
+ */
+function unreachablePages(
+  cause: unknown,
+  code: unknown,
+  start: number,
+  end: number,
+  path: string,
+): Error {
+  const error = osError(
+    "madvise",
+    typeof code === "string" ? code : "EIO",
+    `bytes ${start}..${end} of the map cannot be read or written: the file ` +
+      "has holes the disk has no room to fill, or was cut short by another " +
+      "program",
+    path,
+  );
+  error.cause = cause;
+  return error;
+}
+
 /** Everything the {@linkcode Memmap} constructor needs besides the map. */
 export interface WrapOptions {
   /** The file name to report (made absolute). */
@@ -265,8 +291,11 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
           if (b > a && !mmap.closed && populateWorks) {
             try {
               mmap.madvise(advice, a, b - a);
-            } catch {
-              populateWorks = false; // Older kernels: fall back to page faults.
+            } catch (error) {
+              const code = (error as { code?: unknown }).code;
+              // Older kernels do not know the advice: fall back to faults.
+              if (code === "EINVAL") populateWorks = false;
+              else throw unreachablePages(error, code, a, b, options.filename);
             }
           }
         },
