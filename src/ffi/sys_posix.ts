@@ -58,6 +58,8 @@ interface Backstop {
   exposed: boolean;
   /** The buffer was seen moved away while the mapping lived. */
   moved: boolean;
+  /** Its pages are the file's own (a shared or read-only map of a file). */
+  readonly filePages: boolean;
   readonly descriptor: Descriptor | null;
 }
 
@@ -87,6 +89,7 @@ class PosixMapping implements Mapping {
       length: this.length,
       exposed: false,
       moved: false,
+      filePages: file !== null && request.kind !== "private",
       descriptor: file?.descriptor ?? null,
     };
     this.#memory = new MappedBuffer(this, () => {
@@ -222,19 +225,27 @@ const heldAfterCollection = new HeldRanges(
 // Backstop for maps users forget to close. A mapping is registered on
 // itself, and its buffer holds it: any view still held keeps the buffer, so
 // the mapping, so the memory alive. Once the mapping is collected, no view
-// can reach its memory; a buffer moved away by a transfer (structuredClone,
-// postMessage) can, but a move is seen only while the mapping lives (any
-// use of the Mmap after it reports closed). So the memory of a mapping whose
-// buffer was ever made is replaced by zero pages, as close() does: for good
-// if the buffer was seen moved, else held (and given back once enough later
-// ranges are held). A mapping whose buffer was never made is unmapped.
+// can reach its memory, but two things still can: an operation in flight
+// (an async write of a view holds the memory, not the view: the one-liner
+// `await file.write(Mmap.open(p).bytes)` lets the map be collected mid-write)
+// and a buffer moved away by a transfer (structuredClone, postMessage), which
+// is seen only while the mapping lives (any use of the Mmap after it reports
+// closed). So the memory of a mapping whose buffer was ever made is not
+// unmapped: a file's own pages stay mapped (a write in flight copies the
+// file's bytes, and the pages cost only page cache); other memory (anonymous,
+// or a private copy) is replaced by zero pages. The range is then held and
+// given back once enough later ranges are held; a buffer seen moved keeps
+// zero pages for good. A mapping whose buffer was never made is unmapped.
+// The descriptor is let go in every case.
 const mappings = new FinalizationRegistry<Backstop>((m) => {
   try {
-    if (m.exposed) {
-      zeroPagesAt(m.address, m.length);
-      if (!m.moved) heldAfterCollection.hold(m.address, m.length);
-    } else {
+    if (!m.exposed) {
       libc().munmap(m.address, BigInt(m.length));
+    } else if (m.moved) {
+      zeroPagesAt(m.address, m.length);
+    } else {
+      if (!m.filePages) zeroPagesAt(m.address, m.length);
+      heldAfterCollection.hold(m.address, m.length);
     }
   } catch {
     // No zero pages to be had (ENOMEM): leave the mapping as it is rather

@@ -178,3 +178,41 @@ console.log(JSON.stringify({ sum, grown: vmSize() - before }));
     );
   },
 );
+
+Deno.test(
+  "an async write of a map nobody holds copies the file's bytes even if the map is collected mid-write",
+  linuxOnly,
+  async () => {
+    using dir = tempDir();
+    const code = `
+import { Mmap } from "MOD";
+const src = ${JSON.stringify(`${dir.path}/src.bin`)};
+const out = ${JSON.stringify(`${dir.path}/out.bin`)};
+const n = 64 << 20;
+const bytes = new Uint8Array(n);
+for (let i = 0; i < n; i += 4096) bytes[i] = 1 + (i >> 12) % 250;
+Deno.writeFileSync(src, bytes);
+let same = 0;
+for (let round = 0; round < 3; round++) {
+  using file = Deno.openSync(out, { write: true, create: true, truncate: true });
+  let writing = true;
+  const collecting = (async () => {
+    while (writing) { globalThis.gc(); await new Promise((r) => setTimeout(r, 1)); }
+  })();
+  await file.write(Mmap.open(src, { access: "read" }).bytes);
+  writing = false;
+  await collecting;
+  const copy = Deno.readFileSync(out);
+  if (copy.length === n && copy.every((x, i) => x === bytes[i])) same++;
+}
+console.log(same);
+`;
+    const run = await denoRunWithin(
+      ["-A", "--v8-flags=--expose-gc"],
+      code,
+      120_000,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout.trim(), "3");
+  },
+);
