@@ -77,7 +77,7 @@ export async function incrementPart(
   const mine = array.slice(part);
   for (let round = 0; round < ROUNDS; round++) mine.assign(mine.add(1));
   Atomics.store(flags, part, 1);
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 120_000; // a hang guard: Workers start slowly on a loaded machine
   for (let p = 0; p < parts; p++) {
     while (Atomics.load(flags, p) !== 1) {
       if (Date.now() > deadline) throw new Error(`Party ${p} never finished`);
