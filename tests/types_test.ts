@@ -164,7 +164,17 @@ function reductionTypes(): void {
   const notScalar: number = f.sum(undefined, { keepdims: true });
   // @ts-expect-error: axes are numbers
   const wrong = () => f.sum("0");
+  // argmin/argmax: a number, or an int64 array along an axis or with keepdims.
+  const index: number = f.argmax();
+  const indices: [NDArray<"int64">, NDArray<"int64">] = [
+    i.argmin(0),
+    c.argmax(null, { keepdims: true }),
+  ];
+  const argEither: number | NDArray<"int64"> = u.argmin(axisOrNot);
+  // @ts-expect-error: argmax takes one axis, not a list
+  const argList = () => f.argmax([0, 1]);
   typeOf([whole, extremes, lists, either, notScalar, along, maybe, wrong]);
+  typeOf([index, indices, argEither, argList]);
 }
 
 function loadTypes(dir: string): void {

@@ -83,6 +83,7 @@ import {
   reductionArgs,
   type ReductionName,
 } from "./reductions.ts";
+import { argArgs, argReduce } from "./arg_reduce.ts";
 import { callUfunc, type UfuncOptions } from "./ufunc/call.ts";
 import { castCopy, castInto } from "./ufunc/engine.ts";
 import { clipArray, roundArray } from "./ufunc/compose.ts";
@@ -1440,6 +1441,140 @@ export class NDArray<N extends DTypeName = DTypeName>
     options?: ReduceOptions,
   ): boolean | NDArray<"bool"> {
     return this.#reduction("all", axis, options) as boolean | NDArray<"bool">;
+  }
+
+  /**
+   * The index of the smallest element (NumPy `argmin`): of the first one
+   * in C order, over the flattened array or along one axis; a NaN counts as
+   * smallest (the first NaN wins); complex numbers compare by real part,
+   * then imaginary part.
+   *
+   * @param axis The axis; the flattened array when omitted or `null`.
+   * @param options `keepdims: true` keeps the reduced axis (every axis for
+   * the flattened array) as length 1.
+   * @returns With no axis and no `keepdims`: the flat index, a number;
+   * otherwise an in-memory int64 array of indices along the axis.
+   * @throws {TypeError} If the axis is not one integer, the options are not
+   * valid, or the array's type has no order here (bytes, text, records, datetimes).
+   * @throws {RangeError} If the axis does not exist, or the array (or the axis) is empty.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example argmin
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.equal(array([3, 1, 1, 2]).argmin(), 1);
+   * assert.deepEqual(array([[3, 1], [0, 5]]).argmin(0).toArray(), [1n, 0n]);
+   * ```
+   */
+  argmin(axis?: null, options?: ReduceOptions & { keepdims?: false }): number;
+  /**
+   * The reduced axis kept as length 1: an in-memory int64 array.
+   *
+   * @param axis The axis, or `null`/`undefined` for the flattened array.
+   * @param options `keepdims: true`.
+   * @returns The array.
+   */
+  argmin(
+    axis: number | null | undefined,
+    options: ReduceOptions & { keepdims: true },
+  ): NDArray<"int64">;
+  /**
+   * Along an axis: an in-memory int64 array.
+   *
+   * @param axis The axis.
+   * @param options `keepdims`.
+   * @returns The array.
+   */
+  argmin(axis: number, options?: ReduceOptions): NDArray<"int64">;
+  /**
+   * Over the flattened array, or along the given axis.
+   *
+   * @param axis The axis, or `null`/`undefined`.
+   * @param options `keepdims`.
+   * @returns The index or an in-memory array.
+   */
+  argmin(
+    axis?: number | null,
+    options?: ReduceOptions,
+  ): number | NDArray<"int64">;
+  argmin(
+    axis?: number | null,
+    options?: ReduceOptions,
+  ): number | NDArray<"int64"> {
+    return this.#arg("min", axis, options);
+  }
+
+  /**
+   * The index of the largest element (NumPy `argmax`): of the first one
+   * in C order, over the flattened array or along one axis; a NaN counts as
+   * largest (the first NaN wins); complex numbers compare by real part,
+   * then imaginary part.
+   *
+   * @param axis The axis; the flattened array when omitted or `null`.
+   * @param options `keepdims: true` keeps the reduced axis (every axis for
+   * the flattened array) as length 1.
+   * @returns With no axis and no `keepdims`: the flat index, a number;
+   * otherwise an in-memory int64 array of indices along the axis.
+   * @throws {TypeError} If the axis is not one integer, the options are not
+   * valid, or the array's type has no order here (bytes, text, records, datetimes).
+   * @throws {RangeError} If the axis does not exist, or the array (or the axis) is empty.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example argmax
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.equal(array([1, NaN, 7, NaN]).argmax(), 1);
+   * assert.deepEqual(array([[3, 1], [0, 5]]).argmax(1).toArray(), [0n, 1n]);
+   * ```
+   */
+  argmax(axis?: null, options?: ReduceOptions & { keepdims?: false }): number;
+  /**
+   * The reduced axis kept as length 1: an in-memory int64 array.
+   *
+   * @param axis The axis, or `null`/`undefined` for the flattened array.
+   * @param options `keepdims: true`.
+   * @returns The array.
+   */
+  argmax(
+    axis: number | null | undefined,
+    options: ReduceOptions & { keepdims: true },
+  ): NDArray<"int64">;
+  /**
+   * Along an axis: an in-memory int64 array.
+   *
+   * @param axis The axis.
+   * @param options `keepdims`.
+   * @returns The array.
+   */
+  argmax(axis: number, options?: ReduceOptions): NDArray<"int64">;
+  /**
+   * Over the flattened array, or along the given axis.
+   *
+   * @param axis The axis, or `null`/`undefined`.
+   * @param options `keepdims`.
+   * @returns The index or an in-memory array.
+   */
+  argmax(
+    axis?: number | null,
+    options?: ReduceOptions,
+  ): number | NDArray<"int64">;
+  argmax(
+    axis?: number | null,
+    options?: ReduceOptions,
+  ): number | NDArray<"int64"> {
+    return this.#arg("max", axis, options);
+  }
+
+  #arg(
+    kind: "min" | "max",
+    axis: unknown,
+    options: unknown,
+  ): number | NDArray<"int64"> {
+    const args = argArgs(kind, this.ndim, axis, options);
+    this.#open();
+    return argReduce(this, kind, args);
   }
 
   #reduction(

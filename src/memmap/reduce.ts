@@ -620,8 +620,16 @@ function wrapSum(dt: DType, sum: bigint): bigint {
 // ---------------------------------------------------------------------------
 // Entry points.
 
-/** Runs `fn` with a shower (closed afterwards); again without one if the kernels fail. */
-function withShower<T>(v: ReduceView, fn: (sh: Shower | null) => T): T {
+/**
+ * Runs `fn` with a shower of the view's bytes (closed afterwards), or with
+ * `null` when the kernels are not available; again with `null` if the
+ * kernels' memory is lost on the way.
+ *
+ * @param v The view.
+ * @param fn The work.
+ * @returns What `fn` returns.
+ */
+export function withShower<T>(v: ReduceView, fn: (sh: Shower | null) => T): T {
   const sh = showerOf(v);
   if (sh === null) return fn(null);
   let result: T;

@@ -269,11 +269,11 @@ class Runner {
       return;
     }
     // NumPy's SIMD complex multiply, re = fma(ar, br, -(ai * bi)) and
-    // im = fma(ar, bi, ai * br), runs when the operand steps the way the
-    // results do (measured); otherwise its scalar loop, without fused steps.
+    // im = fma(ar, bi, ai * br); for complex64 only when the operand steps
+    // up as the results do (measured), else its scalar loop without fused steps.
     const c64 = this.#spec.pairwise === "c64";
     const f = c64 ? Math.fround : exact;
-    const fused = this.#spec.buffered || this.#stride >= 0;
+    const fused = !c64 || this.#spec.buffered || this.#stride >= 0;
     const mulAdd = fused
       ? (c64 ? fma32 : fma)
       : c64

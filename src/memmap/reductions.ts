@@ -15,11 +15,22 @@ import type { DomainBuffer } from "./element.ts";
 import { reduceItems, wantsItems } from "./item_arrays.ts";
 import { arrayIO, NDArray } from "./ndarray.ts";
 import type { Element } from "./nested.ts";
-import { reduceAll, reduceAxis, type ReduceView } from "./reduce.ts";
+import {
+  reduceAll,
+  reduceAxis,
+  type ReduceView,
+  withShower,
+} from "./reduce.ts";
 import { keepdimsOf, reducedShape, reductionAxes } from "./reduce_axes.ts";
 import { reduceFree } from "./reduce_free.ts";
 import { type OrderedOp, reduceOrdered } from "./reduce_ordered.ts";
 import { shapeSize } from "./shape.ts";
+import { memoryDims } from "./reduce_plan.ts";
+import type { KernelType } from "./kernels/reduce_kernels.ts";
+import { SIZE } from "./kernels/reduce_run.ts";
+import { settings } from "./kernels/runtime.ts";
+import { truthKindOf } from "./kernels/search_kernels.ts";
+import { firstTruth } from "./kernels/search_run.ts";
 import { memoryStorage, overlayOf, releaseFor } from "./storage.ts";
 
 /** The reductions this module runs. */
@@ -223,6 +234,7 @@ function numericReduction(
   const real = reduced.flatMap((r, k) => r && a.shape[k] !== 1 ? [k] : []);
   const keptSize = shapeSize(shape);
   let out: NDArray;
+  let found: boolean | null = null;
   if (
     (name === "sum" || (name === "mean" && !(keepdims && dt.itemsize === 2)) ||
       ((name === "min" || name === "max") && dt.kind !== "c")) &&
@@ -237,6 +249,12 @@ function numericReduction(
       const r = reduceAxis(name, v, real[0]);
       out = arrayOver(r.buffer, complex, r.shape);
     }
+  } else if (
+    (name === "any" || name === "all") &&
+    real.length === a.ndim && keptSize === 1 &&
+    (a.size > 0 && (found = truthOf(v, name === "any")) !== null)
+  ) {
+    out = arrayOver(Uint8Array.of(found ? 1 : 0), false, shape);
   } else if (op.ordered(dt)) {
     const r = reduceOrdered(
       name as OrderedOp,
@@ -258,6 +276,31 @@ function numericReduction(
   return out.dtype.equals(resultType) && isC(out)
     ? out
     : out.astype(resultType);
+}
+
+/**
+ * `any` (`want` true) or `all` of a view whose elements fill one block of
+ * memory, with the kernels, which stop at the first element that decides;
+ * null when they cannot.
+ */
+function truthOf(v: ReduceView, want: boolean): boolean | null {
+  const dt = v.io.dtype;
+  if (!dt.littleEndian || settings.off) return null;
+  const complex = dt.kind === "c";
+  const type = complex ? (dt.itemsize === 16 ? "float64" : "float32") : dt.name;
+  if (!(type in SIZE) || (complex && !want)) return null;
+  const { dims, offset } = memoryDims(v.shape, v.strides, v.offset);
+  if (dims.length > 1 || (dims.length === 1 && dims[0].s !== dt.itemsize)) {
+    return null;
+  }
+  const bytes = (dims[0]?.n ?? 1) * dt.itemsize;
+  const kind = truthKindOf(type as KernelType);
+  const at = withShower(
+    v,
+    (sh) => sh === null ? null : firstTruth(sh, kind, want, offset, bytes),
+  );
+  // any: a true element was found; all: no false one was.
+  return at === null ? null : want ? at >= 0 : at < 0;
 }
 
 function isC(a: NDArray): boolean {

@@ -231,6 +231,19 @@ export function checkCase(
   }
 }
 
+/** The reductions the differential test runs. */
+export const REDUCTION_OPS: readonly string[] = [
+  "sum",
+  "mean",
+  "min",
+  "max",
+  "prod",
+  "any",
+  "all",
+  "argmin",
+  "argmax",
+];
+
 const DTYPES = [
   "|b1",
   "|i1",

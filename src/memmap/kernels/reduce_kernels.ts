@@ -40,6 +40,7 @@ import {
   V128,
   type ValType,
 } from "./wasm.ts";
+import { searchFunctions } from "./search_kernels.ts";
 
 /** The element types the kernels read. */
 export type KernelType =
@@ -61,7 +62,7 @@ export type IntegerType = Exclude<KernelType, "float32" | "float64">;
 export type FloatType = "float32" | "float64";
 
 /** How one element type is handled, vector by vector. */
-interface Row {
+export interface Row {
   /** Bytes per element. */
   size: 1 | 2 | 4 | 8;
   /** Float elements. */
@@ -78,7 +79,7 @@ interface Row {
 }
 
 /** The table: one row per element type. */
-const ROWS: Record<KernelType, Row> = {
+export const ROWS: Record<KernelType, Row> = {
   bool: {
     size: 1,
     float: false,
@@ -181,10 +182,11 @@ export const KERNEL_TYPES = Object.keys(ROWS) as KernelType[];
 
 const { localGet: get, localSet: set, localTee: tee, i32Const: i32 } = op;
 
-type Code = (readonly number[] | CallRef)[];
+/** Instructions of a function body. */
+export type Code = (readonly number[] | CallRef)[];
 
 /** `local += step`, back to the loop's top while `local < end`, and the loop's `end`. */
-function nextStep(local: number, end: number, step: number): Code {
+export function nextStep(local: number, end: number, step: number): Code {
   return [
     get(local),
     i32(step),
@@ -198,7 +200,7 @@ function nextStep(local: number, end: number, step: number): Code {
 }
 
 /** `while (local < end) { body; local += step }`. */
-function whileBelow(
+export function whileBelow(
   local: number,
   end: number,
   step: number,
@@ -216,9 +218,11 @@ function whileBelow(
   ];
 }
 
-const ZERO = op.v128Const(new Uint8Array(16));
+/** The zero vector. */
+export const ZERO = op.v128Const(new Uint8Array(16));
 const ONES = op.v128Const(new Uint8Array(16).fill(1));
-const SIGN64 = op.v128Const(
+/** The sign bits of two 64-bit lanes. */
+export const SIGN64 = op.v128Const(
   new Uint8Array(BigUint64Array.of(1n << 63n, 1n << 63n).buffer),
 );
 
@@ -227,7 +231,7 @@ const SIGN64 = op.v128Const(
  * 64-bit lanes are compared with their sign bits flipped; `flipped` says
  * both locals hold them flipped already.
  */
-function pickInto(
+export function pickInto(
   row: Row,
   kind: "min" | "max",
   acc: number,
@@ -1001,6 +1005,7 @@ export function reduceKernelsModule(): Uint8Array<ArrayBuffer> {
     ...KERNEL_TYPES.flatMap((t) =>
       (["min", "max"] as const).map((k) => rowsFunction(t, k))
     ),
+    ...searchFunctions(KERNEL_TYPES),
   ];
   return encodeModule(functions) as Uint8Array<ArrayBuffer>;
 }

@@ -48,7 +48,8 @@ type Typed =
   | Float32Array
   | Float64Array;
 
-const LANES: Record<
+/** The typed array of each kernel type's lanes. */
+export const LANES: Record<
   KernelType,
   new (b: ArrayBuffer, o: number, n: number) => Typed
 > = {
@@ -100,7 +101,7 @@ function viewsOf(k: Kernels, type: KernelType): ResultViews {
 }
 
 /** Calls `fn(at, length)` for pieces of at most `sh.limit` bytes of `[start, start + bytes)`, none shorter than `min` bytes unless the whole is. */
-function eachShown(
+export function eachShown(
   sh: Shower,
   start: number,
   bytes: number,

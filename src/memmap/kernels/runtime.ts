@@ -17,6 +17,7 @@ import {
   type KernelType,
   reduceKernelsModule,
 } from "./reduce_kernels.ts";
+import type { TruthKind } from "./search_kernels.ts";
 
 /** Data that can be shown in place in WebAssembly memory (a memory map's file). */
 export interface OverlaySource {
@@ -61,6 +62,10 @@ export interface KernelFunctions {
   minRows: Record<KernelType, RowsFn>;
   maxRows: Record<KernelType, RowsFn>;
   toF64: Record<IntegerType, Fn3>;
+  argmax: Record<Exclude<KernelType, "bool">, Fn3>;
+  argmin: Record<Exclude<KernelType, "bool">, Fn3>;
+  firstTrue: Record<TruthKind, (p: number, bytes: number) => number>;
+  firstFalse: Record<TruthKind, (p: number, bytes: number) => number>;
 }
 
 /** The instance: its functions and its memory. */
@@ -118,6 +123,10 @@ export function kernels(): Kernels | null {
         minRows: group(f, "minRows"),
         maxRows: group(f, "maxRows"),
         toF64: group(f, "toF64"),
+        argmax: group(f, "argmax"),
+        argmin: group(f, "argmin"),
+        firstTrue: group(f, "firstTrue"),
+        firstFalse: group(f, "firstFalse"),
       },
       memory,
       bytes: new Uint8Array(memory.buffer),

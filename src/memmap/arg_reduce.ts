@@ -1,0 +1,341 @@
+/**
+ * `argmin` and `argmax` as NumPy computes them: the index of the first
+ * extreme in C order (over the flattened array, or along one axis), a NaN
+ * counting as more extreme than anything (the first NaN wins); complex
+ * numbers compare lexicographically. C-contiguous data of the kernels'
+ * types is searched by the SIMD kernels (in place for memory maps), the
+ * rest in TypeScript.
+ *
+ * @module
+ */
+
+import { type DType, nativeDType } from "./dtype.ts";
+import {
+  type DomainBuffer,
+  domainOf,
+  newDomainBuffer,
+  readRun,
+} from "./element.ts";
+import { walk } from "./iterate.ts";
+import type { KernelType } from "./kernels/reduce_kernels.ts";
+import { SIZE } from "./kernels/reduce_run.ts";
+import { settings } from "./kernels/runtime.ts";
+import { argBlock, firstTruth } from "./kernels/search_run.ts";
+import { truthKindOf } from "./kernels/search_kernels.ts";
+import { NDArray } from "./ndarray.ts";
+import { type ReduceView, withShower } from "./reduce.ts";
+import { keepdimsOf, reductionAxes } from "./reduce_axes.ts";
+import { reduceViewOf } from "./reductions.ts";
+import { memoryStorage } from "./storage.ts";
+
+const F64 = nativeDType("float64");
+const I64 = nativeDType("int64");
+const C128 = nativeDType("complex128");
+
+/** Validated arguments of `argmin`/`argmax`. */
+export interface ArgArgs {
+  /** The axis, or -1 for the flattened array. */
+  axis: number;
+  /** Keep the reduced axis (all axes for the flattened array) as length 1. */
+  keepdims: boolean;
+}
+
+/**
+ * Converts and checks the arguments of `argmin`/`argmax` (one integer axis
+ * or none; a 0-d array counts as one element along axis 0).
+ *
+ * @param kind `"min"` or `"max"`.
+ * @param ndim The array's number of axes.
+ * @param axis The axis argument.
+ * @param options The options argument.
+ * @returns The arguments.
+ * @throws {TypeError} For an axis that is not one integer, or bad options.
+ * @throws {RangeError} For an axis that does not exist.
+ */
+export function argArgs(
+  kind: "min" | "max",
+  ndim: number,
+  axis: unknown,
+  options: unknown,
+): ArgArgs {
+  const call = `compute the arg${kind}`;
+  const reduced = reductionAxes(axis, Math.max(ndim, 1), call, true);
+  return {
+    axis: reduced === null ? -1 : reduced.indexOf(true),
+    keepdims: keepdimsOf(options, call),
+  };
+}
+
+function emptyError(kind: "min" | "max"): RangeError {
+  return new RangeError(
+    `Cannot compute the arg${kind} of an empty array: attempt to get arg${kind} of an empty sequence`,
+  );
+}
+
+/** The kernels' name for contiguous little-endian data they search, or null. */
+function kernelTypeOf(dt: DType): KernelType | null {
+  if (!dt.littleEndian || !(dt.name in SIZE)) return null;
+  return dt.name as KernelType;
+}
+
+/** Whether the view's elements are C-contiguous (so C order is memory order). */
+function cContiguous(v: ReduceView): boolean {
+  let step = v.io.dtype.itemsize;
+  for (let k = v.shape.length - 1; k >= 0; k--) {
+    if (v.shape[k] !== 1 && v.strides[k] !== step) return false;
+    step *= v.shape[k];
+  }
+  return true;
+}
+
+/** The first extreme of `n` C-contiguous elements at byte `offset` with the kernels, or null when they cannot. */
+function kernelArg(
+  v: ReduceView,
+  kind: "min" | "max",
+  offset: number,
+  n: number,
+): number | null {
+  const dt = v.io.dtype;
+  const kt = kernelTypeOf(dt);
+  const bytes = n * dt.itemsize;
+  if (kt === null || bytes < 16 || settings.off) return null;
+  return withShower(v, (sh) => {
+    if (sh === null) return null;
+    if (kt === "bool") {
+      // The first true (argmax) or false (argmin) element, else 0.
+      const at = firstTruth(sh, truthKindOf(kt), kind === "max", offset, bytes);
+      return at < 0 ? 0 : at;
+    }
+    return argBlock(sh, kt, kind, offset, bytes).index;
+  });
+}
+
+/** A running first extreme: NumPy's `arg*` loop over values read in order. */
+class Arg {
+  index = 0;
+  #count = 0;
+  #done = false;
+  #re: number | bigint = 0;
+  #im = 0;
+  readonly #max: boolean;
+  readonly #complex: boolean;
+
+  constructor(kind: "min" | "max", complex: boolean) {
+    this.#max = kind === "max";
+    this.#complex = complex;
+  }
+
+  /** Takes in `n` values of `x` (pairs for complex) in order; returns false once the answer is known (a NaN). */
+  feed(x: DomainBuffer, n: number): boolean {
+    if (this.#done) return false;
+    const max = this.#max;
+    let i = 0;
+    if (this.#count === 0 && n > 0) {
+      this.#re = x[0];
+      if (this.#complex) this.#im = x[1] as number;
+      i = 1;
+      if (this.#nan(this.#re, this.#im)) return this.#stop(0);
+    }
+    if (this.#complex) {
+      const t = x as Float64Array;
+      for (; i < n; i++) {
+        const r = t[2 * i], im = t[2 * i + 1];
+        const b = this.#re as number;
+        const beats = max
+          ? (r > b || (r === b && im > this.#im))
+          : (r < b || (r === b && im < this.#im));
+        if (beats || r !== r || im !== im) {
+          this.#re = r;
+          this.#im = im;
+          this.index = this.#count + i;
+          if (r !== r || im !== im) return this.#stop(this.index);
+        }
+      }
+    } else if (x instanceof Float64Array) {
+      let b = this.#re as number;
+      if (max) {
+        for (; i < n; i++) {
+          const y = x[i];
+          if (y > b) {
+            b = y;
+            this.index = this.#count + i;
+          } else if (y !== y) return this.#stop(this.#count + i);
+        }
+      } else {
+        for (; i < n; i++) {
+          const y = x[i];
+          if (y < b) {
+            b = y;
+            this.index = this.#count + i;
+          } else if (y !== y) return this.#stop(this.#count + i);
+        }
+      }
+      this.#re = b;
+    } else {
+      let b = this.#re as bigint;
+      for (; i < n; i++) {
+        const y = x[i] as bigint;
+        if (max ? y > b : y < b) {
+          b = y;
+          this.index = this.#count + i;
+        }
+      }
+      this.#re = b;
+    }
+    this.#count += n;
+    return true;
+  }
+
+  #nan(re: number | bigint, im: number): boolean {
+    return re !== re || im !== im;
+  }
+
+  #stop(index: number): boolean {
+    this.index = index;
+    this.#done = true;
+    return false;
+  }
+}
+
+/** The type values are read in: numbers, bigints (64-bit integers) or complex pairs. */
+function readTypeOf(dt: DType): DType {
+  if (dt.kind === "c") return C128;
+  return domainOf(dt) === "bigint" ? dt.toNative() : F64;
+}
+
+/**
+ * The first extreme of the whole view in C order.
+ *
+ * @param v The view (not empty).
+ * @param kind `"min"` or `"max"`.
+ * @returns The flat index.
+ */
+function argAll(v: ReduceView, kind: "min" | "max"): number {
+  const dt = v.io.dtype;
+  let n = 1;
+  for (const m of v.shape) n *= m;
+  if (cContiguous(v)) {
+    const r = kernelArg(v, kind, v.offset, n);
+    if (r !== null) return r;
+  }
+  const arg = new Arg(kind, dt.kind === "c");
+  const type = readTypeOf(dt);
+  let tmp = newDomainBuffer(type, 1024);
+  try {
+    walk(
+      v.shape,
+      [{ offset: v.offset, strides: v.strides }],
+      (offs, count, strides) => {
+        if (tmp.length < count * (dt.kind === "c" ? 2 : 1)) {
+          tmp = newDomainBuffer(type, count);
+        }
+        readRun(v.io, offs[0], strides[0], count, tmp, type, 0);
+        if (!arg.feed(tmp, count)) throw STOP;
+      },
+      { release: v.release, prefetch: v.prefetch, itemsize: dt.itemsize },
+    );
+  } catch (e) {
+    if (e !== STOP) throw e;
+  }
+  return arg.index;
+}
+
+const STOP = Symbol("stop");
+
+/** Lines shorter than this are searched in TypeScript (a kernel call costs more). */
+const LINE_KERNEL_BYTES = 4096;
+
+/**
+ * The first extreme along `axis` for each index of the other axes, in C
+ * order of those (int64 indices).
+ *
+ * @param v The view.
+ * @param kind `"min"` or `"max"`.
+ * @param axis The axis (not empty).
+ * @returns The indices.
+ */
+function argAlong(
+  v: ReduceView,
+  kind: "min" | "max",
+  axis: number,
+): BigInt64Array {
+  const dt = v.io.dtype;
+  const n = v.shape[axis];
+  const sa = v.strides[axis];
+  const shape = v.shape.filter((_, k) => k !== axis);
+  const strides = v.strides.filter((_, k) => k !== axis);
+  let size = 1;
+  for (const m of shape) size *= m;
+  const out = new BigInt64Array(size);
+  if (size === 0) return out;
+  const type = readTypeOf(dt);
+  const tmp = newDomainBuffer(type, n);
+  // Each line along the axis, in C order of the other axes.
+  const contiguous = sa === dt.itemsize;
+  let j = 0;
+  walk(
+    shape.length === 0 ? [1] : shape,
+    [{ offset: v.offset, strides: strides.length === 0 ? [0] : strides }],
+    (offs, count, st) => {
+      for (let c = 0; c < count; c++, j++) {
+        const off = offs[0] + c * st[0];
+        const r = contiguous && n * dt.itemsize >= LINE_KERNEL_BYTES
+          ? kernelArg(v, kind, off, n)
+          : null;
+        if (r !== null) {
+          out[j] = BigInt(r);
+          continue;
+        }
+        readRun(v.io, off, sa, n, tmp, type, 0);
+        const arg = new Arg(kind, dt.kind === "c");
+        arg.feed(tmp, n);
+        out[j] = BigInt(arg.index);
+      }
+    },
+  );
+  return out;
+}
+
+/**
+ * NumPy's `argmin`/`argmax` of an open array.
+ *
+ * @param a The array.
+ * @param kind `"min"` or `"max"`.
+ * @param args The checked arguments.
+ * @returns The flat index (a number), or an int64 array of indices.
+ * @throws {TypeError} For arrays of bytes, text, records or datetimes.
+ * @throws {RangeError} For an empty array or axis.
+ */
+export function argReduce(
+  a: NDArray,
+  kind: "min" | "max",
+  args: ArgArgs,
+): number | NDArray<"int64"> {
+  const dt = a.dtype;
+  if (!"biufc".includes(dt.kind)) {
+    throw new TypeError(
+      `Cannot compute the arg${kind} of an array of ${dt.name}: not supported for this type`,
+    );
+  }
+  const v = reduceViewOf(a);
+  if (args.axis < 0 || a.ndim === 0) {
+    if (a.size === 0) throw emptyError(kind);
+    const index = argAll(v, kind);
+    // A 0-d array along axis 0 gives a 0-d array, as any axis gives an array.
+    if (!args.keepdims && (args.axis < 0 || a.ndim > 0)) return index;
+    return make(BigInt64Array.of(BigInt(index)), a.shape.map(() => 1));
+  }
+  if (a.shape[args.axis] === 0) throw emptyError(kind);
+  const shape = a.shape.map((m, k) => k === args.axis ? 1 : m);
+  const out = argAlong(v, kind, args.axis);
+  return make(
+    out,
+    args.keepdims ? shape : shape.filter((_, k) => k !== args.axis),
+  );
+}
+
+/** An in-memory int64 array over the indices. */
+function make(indices: BigInt64Array, shape: number[]): NDArray<"int64"> {
+  const bytes = new Uint8Array(indices.buffer as ArrayBuffer);
+  return new NDArray(memoryStorage(bytes), I64, shape) as NDArray<"int64">;
+}
