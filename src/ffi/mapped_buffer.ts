@@ -32,21 +32,43 @@ const GUARD: PropertyDescriptorMap = {
   transferToFixedLength: { value: refuseTransfer },
 };
 
+/** Buffers over memory that cannot be written (W^X maps: read + exec). */
+const readOnly = new WeakSet<ArrayBufferLike>();
+
+/**
+ * Whether `buffer` is the buffer of a mapping whose pages cannot be written
+ * (a write through it faults): library calls that would write into it
+ * (arrays over it, `readInto()`) treat it as read-only instead.
+ *
+ * @param buffer Any buffer.
+ * @returns `true` for such a mapping's buffer.
+ */
+export function isReadOnlyMemory(buffer: ArrayBufferLike): boolean {
+  return readOnly.has(buffer);
+}
+
 /** The buffer of one mapping. */
 export class MappedBuffer {
   #make: () => ArrayBuffer | null;
   #owner: object;
   #buffer: ArrayBuffer | undefined;
   #released = false;
+  #writable: boolean;
 
   /**
    * @param owner The mapping the buffer keeps alive.
    * @param make Makes the buffer over the memory, or returns `null` while the
    * mapping is empty.
+   * @param writable `false` when the memory's pages cannot be written.
    */
-  constructor(owner: object, make: () => ArrayBuffer | null) {
+  constructor(
+    owner: object,
+    make: () => ArrayBuffer | null,
+    writable = true,
+  ) {
     this.#owner = owner;
     this.#make = make;
+    this.#writable = writable;
   }
 
   /** The buffer; empty once released or for an empty mapping. */
@@ -58,6 +80,7 @@ export class MappedBuffer {
       } else {
         Object.defineProperty(buffer, OWNER, { value: this.#owner });
         Object.defineProperties(buffer, GUARD);
+        if (!this.#writable) readOnly.add(buffer);
         this.#buffer = buffer;
       }
     }

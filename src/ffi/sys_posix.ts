@@ -14,7 +14,7 @@ import { PLATFORM, type PlatformConstants } from "./constants.ts";
 import { HELD_BYTES, HELD_RANGES, HeldRanges } from "./held_ranges.ts";
 import { errno, libc } from "./libc.ts";
 import { MappedBuffer } from "./mapped_buffer.ts";
-import { statPath } from "./os_error.ts";
+import { osError, statPath } from "./os_error.ts";
 import { requireFileAccess, requireWriteAccess } from "./permissions.ts";
 import {
   checkBytes,
@@ -96,7 +96,7 @@ class PosixMapping implements Mapping {
       if (pointer === null) return null;
       this.#backstop.exposed = true;
       return Deno.UnsafePointerView.getArrayBuffer(pointer, this.length);
-    });
+    }, (flagsFor(request).prot & C.PROT_WRITE) !== 0);
     this.#track();
   }
 
@@ -720,7 +720,8 @@ export const posixSys: Sys = {
         "shm_open() is not available in this C library",
       );
     }
-    let flags = C.O_RDWR | C.O_CLOEXEC;
+    // Without waiting (a FIFO or device node put in /dev/shm opens at once).
+    let flags = C.O_RDWR | C.O_CLOEXEC | C.O_NONBLOCK;
     if (options.create) flags |= C.O_CREAT;
     if (options.exclusive) flags |= C.O_EXCL;
     const fd = shmOpen(cString(slashed(name)), flags, ...variadicMode(0o600));
@@ -728,6 +729,17 @@ export const posixSys: Sys = {
     // A block is a file (of tmpfs on Linux): claimed as files are.
     const file = new PosixFile(fd, slashed(name), "file");
     try {
+      // Anything else under the name (a device node, a FIFO) is not a block:
+      // mapping it would reach a disk or wait, which --allow-all guards.
+      const { type } = fstat(fd, path);
+      if (type !== "file") {
+        throw osError(
+          "shm_open",
+          "ENODEV",
+          `Not a shared-memory block: ${type}`,
+          slashed(name),
+        );
+      }
       claim(file, 0, Infinity);
     } catch (error) {
       file.close();

@@ -367,7 +367,12 @@ export class DType<N extends DTypeName = DTypeName> {
    * @throws {TypeError} If the name is not a data type name (records cannot be made from a name).
    */
   constructor(name: N, littleEndian: boolean) {
-    const layout = pending ?? layoutOfName(name, littleEndian);
+    if (pending === null && typeof name !== "string") {
+      throw new TypeError(
+        `Cannot make a data type from ${typeof name}: use dtype() with a type name`,
+      );
+    }
+    const layout = pending ?? layoutOfName(name, Boolean(littleEndian));
     pending = null;
     this.name = layout.name as N;
     this.kind = layout.kind;

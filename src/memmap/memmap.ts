@@ -10,6 +10,7 @@ import { osError } from "../ffi/os_error.ts";
 import { withReadOnlyHint } from "../ffi/permissions.ts";
 import {
   clearOverlay,
+  isMmap,
   type Mmap,
   openFile,
   overlayMmap,
@@ -249,6 +250,11 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
    * @throws {RangeError} If the array does not fit in the map.
    */
   constructor(mmap: Mmap, options: WrapOptions) {
+    if (!isMmap(mmap) || typeof options !== "object" || options === null) {
+      throw new TypeError(
+        "Cannot construct a Memmap directly: use memmap() or openMemmap()",
+      );
+    }
     const dt = toDType(options.dtype);
     const shape = normalizeShape(options.shape);
     const mode = options.mode;

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { isReadOnlyMemory } from "../ffi/mapped_buffer.ts";
 import { allocate } from "./alloc.ts";
 import type { OverlaySource } from "./kernels/runtime.ts";
 import type { DType } from "./dtype.ts";
@@ -141,7 +142,9 @@ export function memoryStorage(
   const bytes = typeof bytesOrLength === "number"
     ? new Uint8Array(allocate(bytesOrLength))
     : bytesOrLength;
-  return { bytes, readOnly: false };
+  // Memory whose pages cannot be written (a map made without PROT_WRITE)
+  // gives read-only arrays, as NumPy's frombuffer() of read-only bytes.
+  return { bytes, readOnly: isReadOnlyMemory(bytes.buffer) };
 }
 
 /**

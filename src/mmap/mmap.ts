@@ -5,6 +5,7 @@
  */
 
 import { sys } from "../ffi/platform.ts";
+import { isReadOnlyMemory } from "../ffi/mapped_buffer.ts";
 import { withReadOnlyHint } from "../ffi/permissions.ts";
 import type {
   FileHandle,
@@ -235,6 +236,16 @@ export interface OpenFileOptions {
  */
 export let openFile: (path: string, options: OpenFileOptions) => Mmap;
 
+/** The token only this module's factories pass to the `Mmap` constructor. */
+const CONSTRUCT: unique symbol = Symbol("Mmap");
+
+/**
+ * Whether `value` is an `Mmap` made by this library (a brand check: a
+ * look-alike object or subclass prototype does not pass); not exported by
+ * `mod.ts`.
+ */
+export let isMmap: (value: unknown) => value is Mmap;
+
 /**
  * Shows bytes `[start, start + length)` of a file-backed map read-only in
  * WebAssembly memory, in place (see `Sys.overlay`), for this library's own
@@ -326,11 +337,19 @@ export class Mmap implements Disposable, Iterable<number> {
   #to = 0;
 
   private constructor(
+    token: typeof CONSTRUCT,
     file: FileHandle | null,
     mapping: Mapping,
     access: Access,
     offset: number,
   ) {
+    // TypeScript's `private` is gone at run time: a map made any other way
+    // would hand a forged mapping to the C calls.
+    if (token !== CONSTRUCT) {
+      throw new TypeError(
+        "Cannot construct an Mmap directly: use Mmap.open(), Mmap.anonymous() or Mmap.fromFd()",
+      );
+    }
     Object.defineProperty(this, "notCloneable", {
       value: NOT_CLONEABLE,
       enumerable: true,
@@ -343,6 +362,8 @@ export class Mmap implements Disposable, Iterable<number> {
 
   static {
     fileOf = (m) => m.#closed ? null : m.#file;
+    isMmap = (value): value is Mmap =>
+      typeof value === "object" && value !== null && #mapping in value;
   }
 
   /**
@@ -501,13 +522,13 @@ export class Mmap implements Disposable, Iterable<number> {
         { ...request, length },
         { size: offset + length, overwrite: true },
       );
-      return new Mmap(file, mapping, layout.access, offset);
+      return new Mmap(CONSTRUCT, file, mapping, layout.access, offset);
     }
     if (file.device) {
       // A device has no size to check or grow: map what was asked for.
       if (length === 0) length = Math.max(size - offset, 0);
       const mapping = sys.mapFile({ ...request, length });
-      return new Mmap(file, mapping, layout.access, offset);
+      return new Mmap(CONSTRUCT, file, mapping, layout.access, offset);
     }
     if (offset > size && !(layout.kind === "shared" && length > 0)) {
       throw new RangeError(
@@ -525,7 +546,7 @@ export class Mmap implements Disposable, Iterable<number> {
       { ...request, length },
       grown ? { size: offset + length } : undefined,
     );
-    return new Mmap(file, mapping, layout.access, offset);
+    return new Mmap(CONSTRUCT, file, mapping, layout.access, offset);
   }
 
   /**
@@ -552,7 +573,7 @@ export class Mmap implements Disposable, Iterable<number> {
     const o = toOptions(options, "map anonymous memory") as MmapOptions;
     const layout = layoutFor("map anonymous memory", o.access, o.flags, o.prot);
     const mapping = sys.map({ file: null, length: size, offset: 0, ...layout });
-    return new Mmap(null, mapping, layout.access, 0);
+    return new Mmap(CONSTRUCT, null, mapping, layout.access, 0);
   }
 
   #check(): void {
@@ -749,6 +770,11 @@ export class Mmap implements Disposable, Iterable<number> {
    */
   readInto(buffer: Uint8Array, position?: number): number {
     const target = toBytes(buffer, "read into a buffer", "buffer", false);
+    if (isReadOnlyMemory(target.buffer)) {
+      throw new TypeError(
+        "Cannot read into a buffer: its memory cannot be written (a map made without PROT_WRITE)",
+      );
+    }
     const at = position === undefined
       ? undefined
       : toSize(position, "read into a buffer", "position");
