@@ -139,13 +139,19 @@ function detachedCopy(a: NDArray): NDArray {
   return c;
 }
 
-/** An array's release and read-ahead hooks for a walk (memory maps only). */
+/**
+ * An array's release and read-ahead hooks for a walk (memory maps only).
+ * Only arrays whose elements fill their span are read ahead: for a sparse
+ * view (a column of a wide matrix) a window's read-ahead would read, or for
+ * writing dirty, pages the walk never touches.
+ */
 function hooksOf(a: NDArray, write: boolean): OperandWindows {
   const storage = a.storage;
   const [lo, hi] = extent(a);
+  const dense = a.size * a.itemsize === hi - lo;
   return {
     release: releaseFor(storage, hi - lo),
-    prefetch: storage.prefetch === undefined
+    prefetch: storage.prefetch === undefined || !dense
       ? undefined
       : (start: number, length: number) =>
         storage.prefetch!(start, length, write),

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { array, frombuffer, memmap, type NDArray } from "../../../mod.ts";
+import {
+  array,
+  type ArrayStorage,
+  frombuffer,
+  memmap,
+  NDArray,
+} from "../../../mod.ts";
 import { NO_NUMPY, numpy, tempDir } from "../_numpy.ts";
 
 /** The same arrays on both sides: built from these lists in NumPy and here. */
@@ -288,3 +294,27 @@ Deno.test("same-type copies, fills and broadcasts move bits: NaN payloads and -0
 function frombufferOf(bytes: number[], dtype: string): NDArray {
   return frombuffer(new Uint8Array(bytes), { dtype });
 }
+
+Deno.test("walks read windows ahead for dense operands only, for writing where they write", () => {
+  const calls: [string, number, number, boolean][] = [];
+  const storage = (name: string): ArrayStorage => ({
+    bytes: new Uint8Array(8 * 1024 * 1024),
+    readOnly: false,
+    prefetch: (start, length, write) =>
+      void calls.push([name, start, length, write === true]),
+  });
+  const a = new NDArray(storage("a"), "float64", [1024, 1024]);
+  const b = new NDArray(storage("b"), "float64", [1024, 1024]);
+  a.assign(b);
+  assert.deepEqual(calls, [["a", 0, 8 * 1024 * 1024, true], [
+    "b",
+    0,
+    8 * 1024 * 1024,
+    false,
+  ]]);
+  calls.length = 0;
+  // A column of each: sparse, so nothing is read ahead.
+  a.slice(":", 3).assign(b.slice(":", 5).mul(2));
+  assert.deepEqual(calls, []);
+  assert.equal(a.get(7, 3), 0);
+});
