@@ -49,7 +49,7 @@ const cache = new Map<string, Loop>();
 const H = { ...helpers, ...mathHelpers, ...complexHelpers };
 
 /** Units of a typed array per element: 2 for complex parts, else 1. */
-export function unitsOf(kind: Kind): number {
+function unitsOf(kind: Kind): number {
   return kind.family === "complex" ? 2 : 1;
 }
 

@@ -372,8 +372,3 @@ export function castCopy(src: NDArray, dtype = src.dtype): NDArray {
   castInto(out, src);
   return out;
 }
-
-/** The native-order loop types of a signature's output, for messages. */
-export function outputType(signature: Signature) {
-  return nativeDType(signature[signature.length - 1]);
-}

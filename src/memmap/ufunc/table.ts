@@ -9,7 +9,7 @@
  * @module
  */
 
-import { type DType, type DTypeName, nativeDType } from "../dtype.ts";
+import type { DType, DTypeName } from "../dtype.ts";
 import type { NDArray } from "../ndarray.ts";
 import type { Body, Kind, Value } from "./values.ts";
 
@@ -264,8 +264,3 @@ export const assign: Ufunc = {
   compute: (_body, _types, [x]) => x,
   isCast: true,
 };
-
-/** A DType of a loop signature's names. */
-export function signatureTypes(signature: Signature): DType[] {
-  return signature.map((name) => nativeDType(name));
-}
