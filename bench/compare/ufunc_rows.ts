@@ -1,0 +1,241 @@
+/**
+ * The rows of `ufunc_compare.ts`, shared with the process that runs our
+ * side of each (run as `deno run -A ufunc_rows.ts DIR ROW`, it times row
+ * `ROW` once and prints its wall-clock and CPU milliseconds, as the Python
+ * side does).
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { frombuffer, memmap, type NDArray } from "../../mod.ts";
+
+/** The data files' type codes. */
+export type Code = "f8" | "f4" | "i4" | "i8";
+
+/** The dtype of each data file. */
+export const DTYPES: Record<Code, "float64" | "float32" | "int32" | "int64"> = {
+  f8: "float64",
+  f4: "float32",
+  i4: "int32",
+  i8: "int64",
+};
+
+/** Where the operands come from and how the call is timed. */
+export type Setting = "memmap" | "memory" | "open map";
+
+/** One row: an operation on `a` and `b` (and `c`, written), in both languages. */
+export interface Row {
+  /** Row label. */
+  name: string;
+  /** What the ratio must reach. */
+  target: string;
+  /** The data files. */
+  code: Code;
+  /** Where the operands come from. */
+  setting: Setting;
+  /** Our side. */
+  js: (a: NDArray, b: NDArray, c: NDArray) => unknown;
+  /** NumPy's side: an expression or statement over `a`, `b`, `c`. */
+  py: string;
+  /** Reshape the operands to 4096 x rest first (the transposed copy). */
+  matrix?: boolean;
+}
+
+interface Op {
+  label: string;
+  code: Code;
+  js: Row["js"];
+  py: string;
+  matrix?: boolean;
+  strided?: boolean;
+}
+
+function ops(): Op[] {
+  const list: Op[] = [];
+  for (const code of ["f8", "f4", "i4", "i8"] as Code[]) {
+    const k = code.startsWith("f") ? "0.5" : "2";
+    list.push(
+      {
+        label: `a.mul(${k}) ${DTYPES[code]}`,
+        code,
+        js: (a) => a.mul(Number(k)),
+        py: `a * ${k}`,
+      },
+      {
+        label: `a.add(b) ${DTYPES[code]}`,
+        code,
+        js: (a, b) => a.add(b),
+        py: "a + b",
+      },
+      {
+        label: `a.sub(b) ${DTYPES[code]}`,
+        code,
+        js: (a, b) => a.sub(b),
+        py: "a - b",
+      },
+    );
+  }
+  list.push(
+    { label: "a.copy()", code: "f8", js: (a) => a.copy(), py: "a.copy()" },
+    {
+      label: "a.toTypedArray()",
+      code: "f8",
+      js: (a) => a.toTypedArray(),
+      py: "np.array(a)",
+    },
+    {
+      label: 'a.astype("float32")',
+      code: "f8",
+      js: (a) => a.astype("float32"),
+      py: "a.astype(np.float32)",
+    },
+    {
+      label: 'a.slice("::3").copy()',
+      code: "f8",
+      js: (a) => a.slice("::3").copy(),
+      py: "a[::3].copy()",
+      strided: true,
+    },
+    {
+      label: "a.T.copy() (4096 x 8192)",
+      code: "f8",
+      js: (a) => a.T.copy(),
+      py: "a.T.copy()",
+      matrix: true,
+      strided: true,
+    },
+  );
+  return list;
+}
+
+const TARGET = ">= 0.8x (aim 1x)";
+
+function rowsOf(setting: Setting, where: string): Row[] {
+  return ops().map((op) => ({
+    name: `${where} ${op.label}, 256 MiB`,
+    target: op.strided ? ">= 0.5x" : TARGET,
+    code: op.code,
+    setting,
+    js: op.js,
+    py: op.py,
+    matrix: op.matrix,
+  }));
+}
+
+const WRITES: [string, Row["js"], string][] = [
+  ["c.assign(b)", (_a, b, c) => c.assign(b), "c[...] = b"],
+  ["c.fill(1)", (_a, _b, c) => c.fill(1), "c.fill(1)"],
+];
+
+/** The rows, memmaps first. */
+export const ROWS: Row[] = [
+  ...rowsOf("memmap", "memmap (page cache)"),
+  ...WRITES.map(([label, js, py]): Row => ({
+    name: `memmap ${label} (r+, open map), float64 256 MiB`,
+    target: TARGET,
+    code: "f8",
+    setting: "open map",
+    js,
+    py,
+  })),
+  ...rowsOf("memory", "in memory"),
+  ...WRITES.map(([label, js, py]): Row => ({
+    name: `in memory ${label}, float64 256 MiB`,
+    target: TARGET,
+    code: "f8",
+    setting: "memory",
+    js,
+    py,
+  })),
+];
+
+/** NumPy's side of a row: a script body timing one call with start()/report(). */
+export function pythonOf(row: Row): string {
+  const dtype = DTYPES[row.code];
+  const shape = row.matrix ? ".reshape(4096, -1)" : "";
+  const run = row.py.includes("=") || row.py.startsWith("c.")
+    ? row.py
+    : `r = ${row.py}`;
+  const open = (tag: string, mode: string) =>
+    `np.memmap(DIR + "/${tag}.${row.code}", "${dtype}", "${mode}")${shape}`;
+  const load = (tag: string) =>
+    `np.fromfile(DIR + "/${tag}.${row.code}", "${dtype}")${shape}`;
+  switch (row.setting) {
+    case "memmap":
+      return `import numpy as np
+start()
+a = ${open("a", "r")}
+b = ${open("b", "r")}
+${run}
+report()`;
+    case "open map":
+      return `import numpy as np
+a = ${open("a", "r")}
+b = ${open("b", "r")}
+c = ${open("c", "r+")}
+${run}
+start()
+${run}
+report()`;
+    case "memory":
+      return `import numpy as np
+a = ${load("a")}
+b = ${load("b")}
+c = ${row.py.startsWith("c") ? load("c") : "None"}
+start()
+${run}
+report()`;
+  }
+}
+
+/** Times row `index` once on our side; returns wall-clock and CPU milliseconds. */
+function runRow(dir: string, index: number): [number, number] {
+  const row = ROWS[index];
+  const dtype = DTYPES[row.code];
+  const shape = (a: NDArray) => row.matrix ? a.reshape(4096, -1) : a;
+  let wall0 = 0;
+  let cpu0 = process.cpuUsage();
+  const start = () => {
+    cpu0 = process.cpuUsage();
+    wall0 = performance.now();
+  };
+  const report = (): [number, number] => {
+    const wall = performance.now() - wall0;
+    const cpu = process.cpuUsage(cpu0);
+    return [wall, (cpu.user + cpu.system) / 1000];
+  };
+  const path = (tag: string) => `${dir}/${tag}.${row.code}`;
+  switch (row.setting) {
+    case "memmap": {
+      start();
+      using a = memmap(path("a"), { dtype, mode: "r" });
+      using b = memmap(path("b"), { dtype, mode: "r" });
+      row.js(shape(a), shape(b), a);
+      return report();
+    }
+    case "open map": {
+      using a = memmap(path("a"), { dtype, mode: "r" });
+      using b = memmap(path("b"), { dtype, mode: "r" });
+      using c = memmap(path("c"), { dtype, mode: "r+" });
+      row.js(a, b, c);
+      start();
+      row.js(a, b, c);
+      return report();
+    }
+    case "memory": {
+      const load = (tag: string) =>
+        shape(frombuffer(Deno.readFileSync(path(tag)), { dtype }));
+      const a = load("a"), b = load("b");
+      const c = row.py.startsWith("c") ? load("c") : a;
+      start();
+      row.js(a, b, c);
+      return report();
+    }
+  }
+}
+
+if (import.meta.main) {
+  const [dir, index] = Deno.args;
+  console.log(runRow(dir, Number(index)).join(" "));
+}
