@@ -3,11 +3,12 @@
  * float64, float32, int32 and int64, copies, casts, `assign` and `fill`, on
  * 256 MiB memmaps in page cache and on the same arrays in memory (the rows
  * are in `ufunc_rows.ts`). Rows are medians of rounds that alternate the
- * sides (`peers.ts`). Each side runs in a fresh process each round and times
- * one call (the Python side after loading NumPy and the data, ours after
- * loading the library and the data), so that neither carries the garbage of
- * earlier rounds: a V8 process frees a 256 MiB result only at its next full
- * collection, and until then each new result takes fresh pages.
+ * sides (`peers.ts`); each round, each side runs in a process of its own and
+ * reports the median of five calls, each result freed before the next call:
+ * NumPy frees it at once; here V8's collector runs before each call (V8
+ * frees a 256 MiB result only at its next full collection, and until then
+ * each new result takes fresh pages, which on this VM cost the host's page
+ * faults as well: see the README).
  *
  * Memmap rows open the maps inside the timed region (both sides fault the
  * file's pages in); the `(open map)` rows time a second call on maps opened
@@ -52,7 +53,7 @@ for code, dt in [("f8", "float64"), ("f4", "float32"), ("i4", "int32"), ("i8", "
 /** Our side of row `index`, in a process of its own. */
 async function ours(dir: string, index: number): Promise<Timing> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CHILD, dir, String(index)],
+    args: ["run", "-A", "--v8-flags=--expose-gc", CHILD, dir, String(index)],
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -1,8 +1,8 @@
 /**
  * The rows of `ufunc_compare.ts`, shared with the process that runs our
- * side of each (run as `deno run -A ufunc_rows.ts DIR ROW`, it times row
- * `ROW` once and prints its wall-clock and CPU milliseconds, as the Python
- * side does).
+ * side of each (run as `deno run -A --v8-flags=--expose-gc ufunc_rows.ts DIR
+ * ROW`, it times row `ROW` and prints the median wall-clock and CPU
+ * milliseconds, as the Python side does).
  *
  * @module
  */
@@ -150,7 +150,14 @@ export const ROWS: Row[] = [
   })),
 ];
 
-/** NumPy's side of a row: a script body timing one call with start()/report(). */
+/** Calls timed per process; the median is reported. */
+export const REPEAT = 5;
+
+/**
+ * NumPy's side of a row: a script body timing {@linkcode REPEAT} calls (each
+ * result freed before the next, as NumPy frees it) and printing the median
+ * wall-clock and CPU milliseconds.
+ */
 export function pythonOf(row: Row): string {
   const dtype = DTYPES[row.code];
   const shape = row.matrix ? ".reshape(4096, -1)" : "";
@@ -161,78 +168,94 @@ export function pythonOf(row: Row): string {
     `np.memmap(DIR + "/${tag}.${row.code}", "${dtype}", "${mode}")${shape}`;
   const load = (tag: string) =>
     `np.fromfile(DIR + "/${tag}.${row.code}", "${dtype}")${shape}`;
+  const lines = ["import gc, statistics", "import numpy as np"];
+  const body: string[] = [];
   switch (row.setting) {
     case "memmap":
-      return `import numpy as np
-start()
-a = ${open("a", "r")}
-b = ${open("b", "r")}
-${run}
-report()`;
+      body.push(
+        "start()",
+        `a = ${open("a", "r")}`,
+        `b = ${open("b", "r")}`,
+        run,
+        "times.append(stop())",
+        "r = a = b = None",
+      );
+      break;
     case "open map":
-      return `import numpy as np
-a = ${open("a", "r")}
-b = ${open("b", "r")}
-c = ${open("c", "r+")}
-${run}
-start()
-${run}
-report()`;
+      lines.push(
+        `a = ${open("a", "r")}`,
+        `b = ${open("b", "r")}`,
+        `c = ${open("c", "r+")}`,
+        run,
+      );
+      body.push("start()", run, "times.append(stop())");
+      break;
     case "memory":
-      return `import numpy as np
-a = ${load("a")}
-b = ${load("b")}
-c = ${row.py.startsWith("c") ? load("c") : "None"}
-start()
-${run}
-report()`;
+      lines.push(
+        `a = ${load("a")}`,
+        `b = ${load("b")}`,
+        `c = ${row.py.startsWith("c") ? load("c") : "None"}`,
+      );
+      body.push("start()", run, "times.append(stop())", "r = None");
+      break;
   }
+  return [
+    ...lines,
+    "def stop():",
+    "    return (time.perf_counter() - wall0) * 1000, (time.process_time() - cpu0) * 1000",
+    "times = []",
+    `for _ in range(${REPEAT}):`,
+    "    gc.collect()",
+    ...body.map((l) => `    ${l}`),
+    "print(statistics.median(t[0] for t in times), statistics.median(t[1] for t in times))",
+  ].join("\n");
 }
 
-/** Times row `index` once on our side; returns wall-clock and CPU milliseconds. */
+/**
+ * Times row `index` {@linkcode REPEAT} times on our side, running V8's
+ * garbage collector before each call where it is exposed (`--expose-gc`: as
+ * NumPy frees each result at once), and returns the median wall-clock and
+ * CPU milliseconds.
+ */
 function runRow(dir: string, index: number): [number, number] {
   const row = ROWS[index];
   const dtype = DTYPES[row.code];
   const shape = (a: NDArray) => row.matrix ? a.reshape(4096, -1) : a;
-  let wall0 = 0;
-  let cpu0 = process.cpuUsage();
-  const start = () => {
-    cpu0 = process.cpuUsage();
-    wall0 = performance.now();
-  };
-  const report = (): [number, number] => {
-    const wall = performance.now() - wall0;
-    const cpu = process.cpuUsage(cpu0);
-    return [wall, (cpu.user + cpu.system) / 1000];
-  };
   const path = (tag: string) => `${dir}/${tag}.${row.code}`;
-  switch (row.setting) {
-    case "memmap": {
-      start();
-      using a = memmap(path("a"), { dtype, mode: "r" });
-      using b = memmap(path("b"), { dtype, mode: "r" });
-      row.js(shape(a), shape(b), a);
-      return report();
+  const collect = (globalThis as { gc?: () => void }).gc;
+  const walls: number[] = [], cpus: number[] = [];
+  const timed = (call: () => void) => {
+    collect?.();
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
+    call();
+    walls.push(performance.now() - wall0);
+    const cpu = process.cpuUsage(cpu0);
+    cpus.push((cpu.user + cpu.system) / 1000);
+  };
+  if (row.setting === "memmap") {
+    for (let i = 0; i < REPEAT; i++) {
+      timed(() => {
+        using a = memmap(path("a"), { dtype, mode: "r" });
+        using b = memmap(path("b"), { dtype, mode: "r" });
+        row.js(shape(a), shape(b), a);
+      });
     }
-    case "open map": {
-      using a = memmap(path("a"), { dtype, mode: "r" });
-      using b = memmap(path("b"), { dtype, mode: "r" });
-      using c = memmap(path("c"), { dtype, mode: "r+" });
-      row.js(a, b, c);
-      start();
-      row.js(a, b, c);
-      return report();
-    }
-    case "memory": {
-      const load = (tag: string) =>
-        shape(frombuffer(Deno.readFileSync(path(tag)), { dtype }));
-      const a = load("a"), b = load("b");
-      const c = row.py.startsWith("c") ? load("c") : a;
-      start();
-      row.js(a, b, c);
-      return report();
-    }
+  } else if (row.setting === "open map") {
+    using a = memmap(path("a"), { dtype, mode: "r" });
+    using b = memmap(path("b"), { dtype, mode: "r" });
+    using c = memmap(path("c"), { dtype, mode: "r+" });
+    row.js(a, b, c);
+    for (let i = 0; i < REPEAT; i++) timed(() => row.js(a, b, c));
+  } else {
+    const load = (tag: string) =>
+      shape(frombuffer(Deno.readFileSync(path(tag)), { dtype }));
+    const a = load("a"), b = load("b");
+    const c = row.py.startsWith("c") ? load("c") : a;
+    for (let i = 0; i < REPEAT; i++) timed(() => row.js(a, b, c));
   }
+  const median = (v: number[]) => v.sort((x, y) => x - y)[v.length >> 1];
+  return [median(walls), median(cpus)];
 }
 
 if (import.meta.main) {
