@@ -35,3 +35,25 @@ export function useSys(next: Sys): Sys {
   sys = next;
   return previous;
 }
+
+/**
+ * The page size `PAGESIZE` reports, read once when the library loads, as
+ * Python's `mmap.PAGESIZE`. The table knows it everywhere but on Linux
+ * aarch64, whose kernels are built with 4, 16 or 64 KiB pages: there the
+ * system is asked (`getpagesize()`) when `--allow-ffi` is already granted,
+ * which is never prompted for; without it, the table's 4096.
+ *
+ * @returns The page size in bytes.
+ */
+export function loadedPageSize(): number {
+  const table = sys.constants.pageSize;
+  if (Deno.build.os !== "linux" || Deno.build.arch !== "aarch64") return table;
+  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") {
+    return table;
+  }
+  try {
+    return sys.pageSize();
+  } catch {
+    return table;
+  }
+}

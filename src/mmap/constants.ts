@@ -5,6 +5,7 @@
  */
 
 import { PLATFORM } from "../ffi/constants.ts";
+import { loadedPageSize } from "../ffi/platform.ts";
 
 /** How a map treats writes, as Python's `mmap.ACCESS_*`. */
 export type Access = "read" | "write" | "copy" | "default";
@@ -55,8 +56,12 @@ export const ACCESS_COPY = "copy" as const;
 export const ACCESS_DEFAULT = "default" as const;
 
 /**
- * The memory page size assumed by this platform's table (4096 on Linux
- * x86_64). `flush()` and `madvise()` align to the real page size themselves.
+ * The memory page size, as Python's `mmap.PAGESIZE`: 4096 on x86_64 and on
+ * Windows, 16384 on Apple silicon. On Linux aarch64 (4, 16 or 64 KiB pages,
+ * chosen when the kernel is built) it is read from the system when the
+ * library loads, if `--allow-ffi` is granted by then (it is never prompted
+ * for); without it, 4096. `flush()` and `madvise()` align to the real page
+ * size themselves.
  *
  * @example Page-aligned offsets
  * ```ts
@@ -65,7 +70,7 @@ export const ACCESS_DEFAULT = "default" as const;
  * assert.ok(PAGESIZE >= 4096);
  * ```
  */
-export const PAGESIZE: number = PLATFORM.pageSize;
+export const PAGESIZE: number = loadedPageSize();
 
 /**
  * Map offsets must be multiples of this: the page size on Unix (64 KiB on
