@@ -58,3 +58,23 @@ Deno.test("every exported class refuses hostile constructor arguments with the l
     }
   }
 });
+
+Deno.test("a Memmap is not made over a closed Mmap: BadResource", () => {
+  const m = mod.Mmap.anonymous(64);
+  m.close();
+  assert.throws(
+    () =>
+      new mod.Memmap(
+        m,
+        {
+          dtype: "float64",
+          shape: [8],
+          mode: "r+",
+          offset: 0,
+          filename: "x",
+          start: 0,
+        } as ConstructorParameters<typeof mod.Memmap>[1],
+      ),
+    Deno.errors.BadResource,
+  );
+});

@@ -255,6 +255,11 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
         "Cannot construct a Memmap directly: use memmap() or openMemmap()",
       );
     }
+    if (mmap.closed) {
+      throw new Deno.errors.BadResource(
+        "Cannot make a Memmap over a closed Mmap",
+      );
+    }
     const dt = toDType(options.dtype);
     const shape = normalizeShape(options.shape);
     const mode = options.mode;

@@ -315,7 +315,7 @@ export class SharedMemory implements Disposable {
    * ```
    */
   get closed(): boolean {
-    return this.#closed;
+    return this.#closed || this.#mapping.moved;
   }
 
   /**
@@ -419,6 +419,12 @@ export class SharedMemory implements Disposable {
     if (this.#closed) {
       throw new Deno.errors.BadResource(
         `Cannot use shared memory "${this.#name}": it is closed`,
+      );
+    }
+    // As for an Mmap: memory moved away is as good as closed.
+    if (this.#mapping.moved) {
+      throw new Deno.errors.BadResource(
+        `Cannot use shared memory "${this.#name}": its memory was moved to another thread or buffer (a transfer of buf.buffer); close() it, or post its name instead`,
       );
     }
   }

@@ -470,3 +470,27 @@ Deno.test("SharedMemory: posting or cloning a block throws a DataCloneError sayi
     shm.unlink();
   }
 });
+
+Deno.test("SharedMemory whose buf.buffer was moved away is closed: buf and ndarray() throw BadResource", () => {
+  const shm = new SharedMemory({ create: true, size: 4096 });
+  try {
+    shm.buf[0] = 7;
+    const buffer = shm.buf.buffer;
+    const moved = new Uint8Array(
+      structuredClone(buffer, { transfer: [buffer] }),
+    );
+    assert.equal(moved[0], 7);
+    assert.equal(shm.closed, true);
+    for (
+      const [name, use] of [
+        ["buf", () => shm.buf],
+        ["ndarray()", () => shm.ndarray()],
+      ] as const
+    ) {
+      assert.throws(use, Deno.errors.BadResource, name);
+    }
+  } finally {
+    shm.close();
+    shm.unlink();
+  }
+});
