@@ -19,10 +19,9 @@
 
 import type { PeerWorkload, Timing } from "./peers.ts";
 import type { Workload } from "./run.ts";
-import { pythonOf, ROWS } from "./ufunc_rows.ts";
+import { pythonOf, type Row, ROWS } from "./ufunc_rows.ts";
 
 const BYTES = 256 * 1024 * 1024;
-const CHILD = new URL("./ufunc_rows.ts", import.meta.url).pathname;
 
 /** Writes `a`, `b`, `c` of each type (256 MiB each) and reads them into the page cache. */
 function setup(dir: string): void {
@@ -50,10 +49,14 @@ for code, dt in [("f8", "float64"), ("f4", "float32"), ("i4", "int32"), ("i8", "
   }
 }
 
-/** Our side of row `index`, in a process of its own. */
-async function ours(dir: string, index: number): Promise<Timing> {
+/** Our side of row `index`, in a process of its own (`child` runs it). */
+async function ours(
+  child: string,
+  dir: string,
+  index: number,
+): Promise<Timing> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--v8-flags=--expose-gc", CHILD, dir, String(index)],
+    args: ["run", "-A", "--v8-flags=--expose-gc", child, dir, String(index)],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -63,14 +66,25 @@ async function ours(dir: string, index: number): Promise<Timing> {
   return { wall, cpu };
 }
 
+/**
+ * The peer workloads of `rows`, our side run by the module `child` (as
+ * `child DIR INDEX`, printing wall-clock and CPU milliseconds).
+ */
+export function peerWorkloadsOf(rows: Row[], child: URL): PeerWorkload[] {
+  return rows.map((row, index) => ({
+    name: row.name,
+    target: row.target,
+    setup,
+    deno: { ours: (dir) => ours(child.pathname, dir, index) },
+    peers: { python: pythonOf(row) },
+  }));
+}
+
 /** The rows, memmaps first. */
-export const peerWorkloads: PeerWorkload[] = ROWS.map((row, index) => ({
-  name: row.name,
-  target: row.target,
-  setup,
-  deno: { ours: (dir) => ours(dir, index) },
-  peers: { python: pythonOf(row) },
-}));
+export const peerWorkloads: PeerWorkload[] = peerWorkloadsOf(
+  ROWS,
+  new URL("./ufunc_rows.ts", import.meta.url),
+);
 
 /** No best-of-N rows: every row here is measured against NumPy in rounds. */
 export const workloads: Workload[] = [];

@@ -34,21 +34,27 @@ export interface Row {
   code: Code;
   /** Where the operands come from. */
   setting: Setting;
-  /** Our side. */
-  js: (a: NDArray, b: NDArray, c: NDArray) => unknown;
+  /** Our side (`m` is the mask of {@linkcode Row.mask} rows). */
+  js: (a: NDArray, b: NDArray, c: NDArray, m: NDArray) => unknown;
   /** NumPy's side: an expression or statement over `a`, `b`, `c`. */
   py: string;
   /** Reshape the operands to 4096 x rest first (the transposed copy). */
   matrix?: boolean;
+  /** Make the bool array `m = a < b` before the timed calls (`where`). */
+  mask?: boolean;
 }
 
-interface Op {
+/** An operation, made into rows by {@linkcode rowsOf}. */
+export interface Op {
   label: string;
   code: Code;
   js: Row["js"];
   py: string;
   matrix?: boolean;
   strided?: boolean;
+  /** What the ratio must reach; default 0.8x (0.5x for strided operands). */
+  target?: string;
+  mask?: boolean;
 }
 
 function ops(): Op[] {
@@ -111,15 +117,17 @@ function ops(): Op[] {
 
 const TARGET = ">= 0.8x (aim 1x)";
 
-function rowsOf(setting: Setting, where: string): Row[] {
-  return ops().map((op) => ({
+/** The rows of operations `list` with operands from `setting` (`where` names it). */
+export function rowsOf(list: Op[], setting: Setting, where: string): Row[] {
+  return list.map((op) => ({
     name: `${where} ${op.label}, 256 MiB`,
-    target: op.strided ? ">= 0.5x" : TARGET,
+    target: op.target ?? (op.strided ? ">= 0.5x" : TARGET),
     code: op.code,
     setting,
     js: op.js,
     py: op.py,
     matrix: op.matrix,
+    mask: op.mask,
   }));
 }
 
@@ -130,7 +138,7 @@ const WRITES: [string, Row["js"], string][] = [
 
 /** The rows, memmaps first. */
 export const ROWS: Row[] = [
-  ...rowsOf("memmap", "memmap (page cache)"),
+  ...rowsOf(ops(), "memmap", "memmap (page cache)"),
   ...WRITES.map(([label, js, py]): Row => ({
     name: `memmap ${label} (r+, open map), float64 256 MiB`,
     target: TARGET,
@@ -139,7 +147,7 @@ export const ROWS: Row[] = [
     js,
     py,
   })),
-  ...rowsOf("memory", "in memory"),
+  ...rowsOf(ops(), "memory", "in memory"),
   ...WRITES.map(([label, js, py]): Row => ({
     name: `in memory ${label}, float64 256 MiB`,
     target: TARGET,
@@ -172,6 +180,7 @@ export function pythonOf(row: Row): string {
   const body: string[] = [];
   switch (row.setting) {
     case "memmap":
+      if (row.mask) lines.push(`m = ${open("a", "r")} < ${open("b", "r")}`);
       body.push(
         "start()",
         `a = ${open("a", "r")}`,
@@ -186,6 +195,7 @@ export function pythonOf(row: Row): string {
         `a = ${open("a", "r")}`,
         `b = ${open("b", "r")}`,
         `c = ${open("c", "r+")}`,
+        ...row.mask ? ["m = a < b"] : [],
         run,
       );
       body.push("start()", run, "times.append(stop())");
@@ -196,6 +206,7 @@ export function pythonOf(row: Row): string {
         `b = ${load("b")}`,
         `c = ${row.py.startsWith("c") ? load("c") : "None"}`,
       );
+      if (row.mask) lines.push("m = a < b");
       body.push("start()", run, "times.append(stop())", "r = None");
       break;
   }
@@ -212,13 +223,12 @@ export function pythonOf(row: Row): string {
 }
 
 /**
- * Times row `index` {@linkcode REPEAT} times on our side, running V8's
- * garbage collector before each call where it is exposed (`--expose-gc`: as
- * NumPy frees each result at once), and returns the median wall-clock and
- * CPU milliseconds.
+ * Times `row` {@linkcode REPEAT} times on our side, running V8's garbage
+ * collector before each call where it is exposed (`--expose-gc`: as NumPy
+ * frees each result at once), and returns the median wall-clock and CPU
+ * milliseconds.
  */
-function runRow(dir: string, index: number): [number, number] {
-  const row = ROWS[index];
+export function runRow(row: Row, dir: string): [number, number] {
   const dtype = DTYPES[row.code];
   const shape = (a: NDArray) => row.matrix ? a.reshape(4096, -1) : a;
   const path = (tag: string) => `${dir}/${tag}.${row.code}`;
@@ -233,26 +243,32 @@ function runRow(dir: string, index: number): [number, number] {
     const cpu = process.cpuUsage(cpu0);
     cpus.push((cpu.user + cpu.system) / 1000);
   };
+  const open = (tag: string, mode: "r" | "r+" = "r") =>
+    memmap(path(tag), { dtype, mode });
+  const maskOf = (a: NDArray, b: NDArray) => row.mask ? a.lt(b) : a;
   if (row.setting === "memmap") {
+    const m = (() => {
+      using a = open("a"), b = open("b");
+      return maskOf(a, b);
+    })();
     for (let i = 0; i < REPEAT; i++) {
       timed(() => {
-        using a = memmap(path("a"), { dtype, mode: "r" });
-        using b = memmap(path("b"), { dtype, mode: "r" });
-        row.js(shape(a), shape(b), a);
+        using a = open("a"), b = open("b");
+        row.js(shape(a), shape(b), a, m);
       });
     }
   } else if (row.setting === "open map") {
-    using a = memmap(path("a"), { dtype, mode: "r" });
-    using b = memmap(path("b"), { dtype, mode: "r" });
-    using c = memmap(path("c"), { dtype, mode: "r+" });
-    row.js(a, b, c);
-    for (let i = 0; i < REPEAT; i++) timed(() => row.js(a, b, c));
+    using a = open("a"), b = open("b"), c = open("c", "r+");
+    const m = maskOf(a, b);
+    row.js(a, b, c, m);
+    for (let i = 0; i < REPEAT; i++) timed(() => row.js(a, b, c, m));
   } else {
     const load = (tag: string) =>
       shape(frombuffer(Deno.readFileSync(path(tag)), { dtype }));
     const a = load("a"), b = load("b");
     const c = row.py.startsWith("c") ? load("c") : a;
-    for (let i = 0; i < REPEAT; i++) timed(() => row.js(a, b, c));
+    const m = maskOf(a, b);
+    for (let i = 0; i < REPEAT; i++) timed(() => row.js(a, b, c, m));
   }
   const median = (v: number[]) => v.sort((x, y) => x - y)[v.length >> 1];
   return [median(walls), median(cpus)];
@@ -260,5 +276,5 @@ function runRow(dir: string, index: number): [number, number] {
 
 if (import.meta.main) {
   const [dir, index] = Deno.args;
-  console.log(runRow(dir, Number(index)).join(" "));
+  console.log(runRow(ROWS[Number(index)], dir).join(" "));
 }
