@@ -19,6 +19,7 @@ import {
   multiplyCompute,
   num,
   parts,
+  pick,
   real,
   type Ufunc,
 } from "./table.ts";
@@ -153,13 +154,16 @@ function extremum(op: ">" | "<"): Compute {
         return exact(`${a} ${eq} ${b} || ${a} !== ${a} ? ${a} : ${b}`);
       }
       // x86's maxsd/minsd give b on a tie; a NaN a is kept.
-      return exact(`${a} ${op} ${b} || ${a} !== ${a} ? ${a} : ${b}`);
+      return exact(pick(body, [`${a} ${op} ${b}`, `${a} !== ${a}`], a, b));
     }
-    return {
-      form: t.family === "int64" ? "big" : "num",
-      expr: `(${a} ${op} ${b} ? ${a} : ${b})`,
-      exact: true,
-    };
+    if (t.family === "int64") {
+      return {
+        form: "big",
+        expr: `(${a} ${op} ${b} ? ${a} : ${b})`,
+        exact: true,
+      };
+    }
+    return exact(pick(body, [`${a} ${op} ${b}`], a, b));
   };
 }
 
@@ -214,11 +218,11 @@ const sign: Compute = (body, types, [x]) => {
   return exact(`${a} > 0 ? 1 : ${a} < 0 ? -1 : ${a} === 0 ? 0 : ${a}`);
 };
 
-const square: Compute = (body, types, [x]) => {
+const square: Compute = (body, types, [x], [still]) => {
   const t = types[0];
   if (t.family === "complex") {
     // NumPy squares with its complex multiply (fused, see table.ts).
-    return multiplyCompute(body, [t, t, types[1]], [x, x]);
+    return multiplyCompute(body, [t, t, types[1]], [x, x], [still, still]);
   }
   const a = num(x);
   if (t.family === "int" && t.bits === 32) {

@@ -11,6 +11,7 @@
 
 import { exact, H_CMP } from "./arith.ts";
 import {
+  bit,
   COMPLEX,
   type Compute,
   FLOATS,
@@ -39,10 +40,10 @@ const JS: Record<Op, string> = {
 function comparison(op: Op): Compute {
   return (_body, types, [x, y]) => {
     if (types[0].family === "complex") {
-      return exact(`${H_CMP[op](parts(x), parts(y))} ? 1 : 0`);
+      return exact(bit(H_CMP[op](parts(x), parts(y))));
     }
     // Numbers compare numbers, bigints bigints (int64 against uint64 too).
-    return exact(`${num(x)} ${JS[op]} ${num(y)} ? 1 : 0`);
+    return exact(bit(`${num(x)} ${JS[op]} ${num(y)}`));
   };
 }
 
@@ -109,10 +110,10 @@ function classify(
     const t = types[0];
     if (t.family === "complex") {
       const p = parts(x);
-      return exact(`(${test(p.re)}) ${both} (${test(p.im)}) ? 1 : 0`);
+      return exact(bit(`(${test(p.re)}) ${both} (${test(p.im)})`));
     }
     if (t.family !== "float") return exact(String(ints));
-    return exact(`${test(num(x))} ? 1 : 0`);
+    return exact(bit(test(num(x))));
   };
 }
 

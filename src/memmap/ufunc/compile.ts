@@ -102,7 +102,10 @@ function element(
   for (let k = 0; k < nin; k++) {
     args.push(inputValue(spec, body, k, index(k), inputs[k]));
   }
-  const result = ufunc.compute(body, loop, args);
+  const still = inputs.map((names, k) =>
+    names !== null ? "true" : index(k) === `i${k}` ? `s${k} === 0` : "false"
+  );
+  const result = ufunc.compute(body, loop, args, still);
   const out = operands[nin];
   write(body, nin, out, index(nin), convert(body, result, loop[nin], out));
 }
@@ -163,7 +166,11 @@ function source(spec: LoopSpec): string {
   const ks = [...Array(count).keys()];
   const units = spec.operands.map(unitsOf);
   const params = ks.map((k) => `A${k}, W${k}, i${k}, s${k}`).join(", ");
-  const lines: string[] = [`return function loop(n, ${params}) {`];
+  // The scratch of branch-free choices (`pick` in table.ts).
+  const lines: string[] = [
+    "const S = new Float64Array(2);",
+    `return function loop(n, ${params}) {`,
+  ];
   // Runs where every moving operand steps by one element: the loop walks
   // subarrays from 0, so that V8 can drop bounds checks.
   const contiguous = (hoisted: number[]) => {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { H_CMP } from "./arith.ts";
+import { exact, H_CMP } from "./arith.ts";
 import {
   COMPLEX,
   type Compute,
@@ -15,10 +15,11 @@ import {
   loops,
   num,
   parts,
+  pick,
   type Ufunc,
 } from "./table.ts";
 
-const clip: Compute = (body, types, [x, lo, hi]) => {
+const clip: Compute = (body, types, [x, lo, hi], stills) => {
   const t = types[0];
   if (t.family === "complex") {
     // _NPY_CLIP: MIN(MAX(x, lo), hi), a NaN part of the first operand wins.
@@ -39,31 +40,34 @@ const clip: Compute = (body, types, [x, lo, hi]) => {
     };
   }
   const a = num(x), l = num(lo), h = num(hi);
-  const form = t.family === "int64" ? "big" as const : "num" as const;
-  if (t.family !== "float") {
+  if (t.family === "int64") {
     const m = body.let(`${a} > ${l} ? ${a} : ${l}`);
-    return { form, expr: `(${m} < ${h} ? ${m} : ${h})`, exact: true };
+    return { form: "big", expr: `(${m} < ${h} ? ${m} : ${h})`, exact: true };
+  }
+  if (t.family !== "float") {
+    const m = body.let(pick(body, [`${a} > ${l}`], a, l));
+    return exact(pick(body, [`${m} < ${h}`], m, h));
   }
   if (t.bits === 16) {
     const m = body.let(`${a} !== ${a} || ${a} >= ${l} ? ${a} : ${l}`);
-    return {
-      form,
-      expr: `(${m} !== ${m} || ${m} <= ${h} ? ${m} : ${h})`,
-      exact: true,
-    };
+    return exact(`${m} !== ${m} || ${m} <= ${h} ? ${m} : ${h}`);
   }
-  // Bounds fixed over the run (NumPy's _npy_clip_const_minmax_): NaN
-  // bounds fill, else two comparisons; otherwise MIN(MAX(x, lo), hi).
-  const m = body.let(`${a} !== ${a} ? ${a} : ${a} > ${l} ? ${a} : ${l}`);
-  const general = `${m} !== ${m} ? ${m} : ${m} < ${h} ? ${m} : ${h}`;
-  const c = body.let(`${a} < ${l} ? ${l} : ${a}`);
-  const fixed =
-    `${l} !== ${l} ? ${l} : ${h} !== ${h} ? ${h} : ${c} > ${h} ? ${h} : ${c}`;
-  return {
-    form,
-    expr: `(s1 === 0 && s2 === 0 ? (${fixed}) : (${general}))`,
-    exact: true,
+  // Bounds fixed over the run (NumPy's _npy_clip_const_minmax_): a NaN
+  // bound fills (its tests stay in the choices: a loop-invariant
+  // conditional inside the loop costs V8 several times the loop), else two
+  // comparisons; otherwise MIN(MAX(x, lo), hi).
+  const fixed = () => {
+    const c = body.let(pick(body, [`${a} < ${l}`, `${l} !== ${l}`], l, a));
+    return pick(body, [`${c} > ${h}`, `${h} !== ${h}`], h, c);
   };
+  const general = () => {
+    const m = body.let(pick(body, [`${a} !== ${a}`, `${a} > ${l}`], a, l));
+    return pick(body, [`${m} !== ${m}`, `${m} < ${h}`], m, h);
+  };
+  const still = `${stills[1]} && ${stills[2]}`;
+  if (still === "true && true") return exact(fixed());
+  if (stills[1] === "false" || stills[2] === "false") return exact(general());
+  return exact(`${still} ? (${fixed()}) : (${general()})`);
 };
 
 /** `clip`: `minimum(maximum(x, lo), hi)`. */
@@ -74,7 +78,7 @@ export const clip_: Ufunc = {
   compute: clip,
 };
 
-const select: Compute = (_body, types, [c, x, y]) => {
+const select: Compute = (body, types, [c, x, y]) => {
   const cond = `${num(c)} !== 0`;
   if (types[1].family === "complex") {
     const a = parts(x), b = parts(y);
@@ -85,11 +89,14 @@ const select: Compute = (_body, types, [c, x, y]) => {
       exact: true,
     };
   }
-  return {
-    form: types[1].family === "int64" ? "big" : "num",
-    expr: `(${cond} ? ${num(x)} : ${num(y)})`,
-    exact: true,
-  };
+  if (types[1].family === "int64") {
+    return {
+      form: "big",
+      expr: `(${cond} ? ${num(x)} : ${num(y)})`,
+      exact: true,
+    };
+  }
+  return exact(pick(body, [cond], num(x), num(y)));
 };
 
 /** `where`: `x` where the (bool) condition holds, else `y`; the caller picks the type. */

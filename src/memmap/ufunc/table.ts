@@ -16,11 +16,17 @@ import type { Body, Kind, Value } from "./values.ts";
 /** The dtypes of one loop: the inputs, then the output. */
 export type Signature = readonly DTypeName[];
 
-/** One element's computation: the arguments come in the loop's input types; the result is of its output type. */
+/**
+ * One element's computation: the arguments come in the loop's input types;
+ * the result is of its output type. `still[k]` is a condition that holds
+ * when input `k` does not move over the run (a scalar or broadcast):
+ * `"true"` or `"false"` where the loop's branch knows, else a test of its step.
+ */
 export type Compute = (
   body: Body,
   types: readonly Kind[],
   args: readonly Value[],
+  still: readonly string[],
 ) => Value;
 
 /** An element-wise operation. */
@@ -115,6 +121,37 @@ export function real(types: readonly Kind[], expr: string): Value {
 /** The expression of a number or bigint value. */
 export function num(v: Value): string {
   return (v as { expr: string }).expr;
+}
+
+/**
+ * `1` where `cond` holds, else `0`, without a branch (a comparison's result
+ * converted: V8 compiles `c ? 1 : 0` to a jump, which mispredicts on
+ * random data and costs several times the loop's memory traffic).
+ */
+export function bit(cond: string): string {
+  return `+(${cond})`;
+}
+
+/**
+ * `a` where any of `conds` holds, else `b`, without a branch: both are
+ * stored in the loop's scratch `S` (a `Float64Array(2)`, see `compile.ts`)
+ * and the conditions' bit picks one. For numbers of every type but 64-bit
+ * integers (bigints), which keep a conditional expression.
+ *
+ * @param body The loop body (the operands are bound to locals first).
+ * @param conds Conditions, joined with "or".
+ * @param a The value where one holds.
+ * @param b The value otherwise.
+ * @returns The expression.
+ */
+export function pick(
+  body: Body,
+  conds: string[],
+  a: string,
+  b: string,
+): string {
+  const x = body.let(a), y = body.let(b);
+  return `(S[0] = ${y}, S[1] = ${x}, S[${conds.map(bit).join(" | ")}])`;
 }
 
 /** The parts of a complex value. */
