@@ -68,12 +68,18 @@ async function ours(
 
 /**
  * The peer workloads of `rows`, our side run by the module `child` (as
- * `child DIR INDEX`, printing wall-clock and CPU milliseconds).
+ * `child DIR INDEX`, printing wall-clock and CPU milliseconds), in `rounds`
+ * rounds (default: `peers.ts`'s).
  */
-export function peerWorkloadsOf(rows: Row[], child: URL): PeerWorkload[] {
+export function peerWorkloadsOf(
+  rows: Row[],
+  child: URL,
+  rounds?: number,
+): PeerWorkload[] {
   return rows.map((row, index) => ({
     name: row.name,
     target: row.target,
+    rounds,
     setup,
     deno: { ours: (dir) => ours(child.pathname, dir, index) },
     peers: { python: pythonOf(row) },

@@ -3,7 +3,8 @@
  * comparisons (bool results), `where`, `clip` and `floorDiv` on 256 MiB
  * float64, float32 and int32 memmaps in page cache and on the same arrays
  * in memory, measured as `ufunc_compare.ts` measures (each side in a process
- * of its own per round, median of five calls, wall-clock and CPU time).
+ * of its own per round, median of five calls, wall-clock and CPU time; the
+ * median of three rounds: 46 rows of seconds each).
  * Run as `deno run -A --v8-flags=--expose-gc vocab_compare.ts DIR ROW`, it
  * times row `ROW` on our side.
  *
@@ -74,7 +75,11 @@ export const ROWS = [
 ];
 
 /** Every row measured against NumPy in rounds. */
-export const peerWorkloads = peerWorkloadsOf(ROWS, new URL(import.meta.url));
+export const peerWorkloads = peerWorkloadsOf(
+  ROWS,
+  new URL(import.meta.url),
+  3,
+);
 
 /** No best-of-N rows. */
 export const workloads: Workload[] = [];
