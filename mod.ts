@@ -118,6 +118,7 @@ export {
   type TypedArrayOf,
   type TypedArrayTypes,
   type UfuncOptions,
+  type VarDTypeOf,
   type VarianceOptions,
   where,
   type WhereResult,

@@ -175,6 +175,26 @@ function reductionTypes(): void {
   const argList = () => f.argmax([0, 1]);
   typeOf([whole, extremes, lists, either, notScalar, along, maybe, wrong]);
   typeOf([index, indices, argEither, argList]);
+  // var/std: a number, or an array of the real float type; cumsum/cumprod: arrays of the sum type.
+  const spread: number = c.std(null, { ddof: 1 });
+  const spreads: [
+    NDArray<"float32">,
+    NDArray<"float64">,
+    NDArray<"float32">,
+    NDArray<"int64">,
+    NDArray<"uint64">,
+    NDArray<"float32">,
+  ] = [
+    c.var(0),
+    i.std([0, 1], { keepdims: true }),
+    f.var(undefined, { keepdims: true, ddof: 1 }),
+    b.cumsum(),
+    u.cumprod(0),
+    f.cumsum(null),
+  ];
+  // @ts-expect-error: cumsum takes one axis, not a list
+  const cumList = () => f.cumsum([0]);
+  typeOf([spread, spreads, cumList]);
 }
 
 function loadTypes(dir: string): void {

@@ -23,7 +23,7 @@ const BYTES = 256 * 1024 * 1024;
 const TARGET = ">= 0.8x (aim 1x)";
 
 /** Writes `r.ints` (random bytes) and `r.f8`/`r.f4` (normal floats), 256 MiB each, into the page cache. */
-function setup(dir: string): void {
+export function setup(dir: string): void {
   const numpy = `
 import numpy as np, os, sys
 d = sys.argv[1]
@@ -57,7 +57,7 @@ function time(run: () => void): Timing {
 }
 
 /** One reduction: the dtype, the file, the call both ways. */
-interface Reduction {
+export interface Reduction {
   dtype: string;
   file: string;
   /** The call, as text (`sum()`, `sum(1)`...). */
@@ -68,6 +68,8 @@ interface Reduction {
   py: string;
   /** Reshape to 4096 x rest first. */
   matrix?: boolean;
+  /** Makes the data files (default: {@linkcode setup}). */
+  setup?: (dir: string) => void;
 }
 
 function reductions(): Reduction[] {
@@ -159,11 +161,12 @@ function shape(r: Reduction): string {
   return r.matrix ? ".reshape(4096, -1)" : "";
 }
 
-function memmapRow(r: Reduction): PeerWorkload {
+/** The row of a reduction of a memmap opened inside the timed region (page cache warm). */
+export function memmapRow(r: Reduction): PeerWorkload {
   return {
     name: `memmap ${r.dtype} ${r.call}, 256 MiB (page cache)`,
     target: TARGET,
-    setup,
+    setup: r.setup ?? setup,
     deno: {
       ours: (dir) =>
         time(() => {
@@ -185,11 +188,12 @@ report()
 
 const memory = new Map<string, NDArray>();
 
-function memoryRow(r: Reduction): PeerWorkload {
+/** The row of a reduction of an in-memory array made before the timed region. */
+export function memoryRow(r: Reduction): PeerWorkload {
   return {
     name: `in memory ${r.dtype} ${r.call}, 256 MiB`,
     target: TARGET,
-    setup,
+    setup: r.setup ?? setup,
     deno: {
       ours: (dir) => {
         const key = `${dir}/${r.file}`;

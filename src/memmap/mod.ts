@@ -61,6 +61,7 @@ export type {
   SumOf,
   TypedArrayOf,
   TypedArrayTypes,
+  VarDTypeOf,
   WhereResult,
 } from "./types.ts";
 export { frombuffer, type FromBufferOptions } from "./frombuffer.ts";

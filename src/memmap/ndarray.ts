@@ -75,15 +75,18 @@ import type {
   SumDTypeOf,
   SumOf,
   TypedArrayOf,
+  VarDTypeOf,
 } from "./types.ts";
 import { checkIntFits, type Scalar } from "./promotion.ts";
-import type { Axis, ReduceOptions } from "./reduce_axes.ts";
+import type { Axis, ReduceOptions, VarianceOptions } from "./reduce_axes.ts";
 import {
   reduceArray,
   reductionArgs,
   type ReductionName,
 } from "./reductions.ts";
 import { argArgs, argReduce } from "./arg_reduce.ts";
+import { variance, varianceArgs } from "./variance.ts";
+import { cumulate, cumulativeAxis } from "./cumulative.ts";
 import { callUfunc, type UfuncOptions } from "./ufunc/call.ts";
 import { castCopy, castInto } from "./ufunc/engine.ts";
 import { clipArray, roundArray } from "./ufunc/compose.ts";
@@ -1565,6 +1568,211 @@ export class NDArray<N extends DTypeName = DTypeName>
     options?: ReduceOptions,
   ): number | NDArray<"int64"> {
     return this.#arg("max", axis, options);
+  }
+
+  /**
+   * The variance over all axes, one axis or a list of axes (NumPy `var`):
+   * the mean of `|x - x.mean()|²`, in NumPy's two passes and order (results
+   * equal NumPy's bit for bit); memory maps are read a window at a time.
+   *
+   * @param axis The axis or list of axes to reduce; all axes when omitted or `null`.
+   * @param options `ddof` (delta degrees of freedom: divide by `n - ddof`,
+   * default 0); `keepdims: true` keeps each reduced axis as length 1.
+   * @returns With no axis and no `keepdims`: a number; otherwise an
+   * in-memory array of NumPy's result type (float64 for integers and bools,
+   * the real type for complex numbers, else the array's type).
+   * @throws <class 'TypeError'> If an axis is not an integer, the options are not
+   * valid, or the type has no arithmetic here (bytes, text, records, datetimes, long doubles).
+   * @throws {RangeError} If an axis does not exist or is repeated (a 0-d array has none), or ddof is not finite.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example var
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([[1, 2], [3, 5]], { dtype: "int32" });
+   * assert.equal(a.var(), 2.1875);
+   * assert.deepEqual(a.var(0).toArray(), [1, 2.25]);
+   * assert.equal(a.var(null, { ddof: 1 }), 2.9166666666666665);
+   * ```
+   */
+  var(
+    axis?: null,
+    options?: VarianceOptions & { keepdims?: false },
+  ): number;
+  /**
+   * Reduced axes kept as length 1: an in-memory array.
+   *
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `ddof`, `keepdims: true`.
+   * @returns The array.
+   */
+  var(
+    axis: Axis | null | undefined,
+    options: VarianceOptions & { keepdims: true },
+  ): NDArray<VarDTypeOf<N>>;
+  /**
+   * Along an axis or a list of axes: an in-memory array.
+   *
+   * @param axis The axis or list of axes.
+   * @param options `ddof`, `keepdims`.
+   * @returns The array.
+   */
+  var(axis: Axis, options?: VarianceOptions): NDArray<VarDTypeOf<N>>;
+  /**
+   * Over all axes, or the given ones.
+   *
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `ddof`, `keepdims`.
+   * @returns A number or an in-memory array.
+   */
+  var(
+    axis?: Axis | null,
+    options?: VarianceOptions,
+  ): number | NDArray<VarDTypeOf<N>>;
+  var(
+    axis?: Axis | null,
+    options?: VarianceOptions,
+  ): number | NDArray<VarDTypeOf<N>> {
+    return this.#variance(false, axis, options) as
+      | number
+      | NDArray<VarDTypeOf<N>>;
+  }
+
+  /**
+   * The standard deviation over all axes, one axis or a list of axes (NumPy
+   * `std`): the square root of {@linkcode NDArray.var}, as NumPy computes it.
+   *
+   * @param axis The axis or list of axes to reduce; all axes when omitted or `null`.
+   * @param options `ddof` (delta degrees of freedom: divide by `n - ddof`,
+   * default 0); `keepdims: true` keeps each reduced axis as length 1.
+   * @returns With no axis and no `keepdims`: a number; otherwise an
+   * in-memory array of NumPy's result type (float64 for integers and bools,
+   * the real type for complex numbers, else the array's type).
+   * @throws <class 'TypeError'> If an axis is not an integer, the options are not
+   * valid, or the type has no arithmetic here (bytes, text, records, datetimes, long doubles).
+   * @throws {RangeError} If an axis does not exist or is repeated (a 0-d array has none), or ddof is not finite.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example std
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([2, 4, 4, 4, 5, 5, 7, 9]);
+   * assert.equal(a.std(), 2);
+   * assert.deepEqual(a.reshape(2, 4).std(1, { keepdims: true }).shape, [2, 1]);
+   * ```
+   */
+  std(
+    axis?: null,
+    options?: VarianceOptions & { keepdims?: false },
+  ): number;
+  /**
+   * Reduced axes kept as length 1: an in-memory array.
+   *
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `ddof`, `keepdims: true`.
+   * @returns The array.
+   */
+  std(
+    axis: Axis | null | undefined,
+    options: VarianceOptions & { keepdims: true },
+  ): NDArray<VarDTypeOf<N>>;
+  /**
+   * Along an axis or a list of axes: an in-memory array.
+   *
+   * @param axis The axis or list of axes.
+   * @param options `ddof`, `keepdims`.
+   * @returns The array.
+   */
+  std(axis: Axis, options?: VarianceOptions): NDArray<VarDTypeOf<N>>;
+  /**
+   * Over all axes, or the given ones.
+   *
+   * @param axis The axis or list of axes, or `null`/`undefined` for all.
+   * @param options `ddof`, `keepdims`.
+   * @returns A number or an in-memory array.
+   */
+  std(
+    axis?: Axis | null,
+    options?: VarianceOptions,
+  ): number | NDArray<VarDTypeOf<N>>;
+  std(
+    axis?: Axis | null,
+    options?: VarianceOptions,
+  ): number | NDArray<VarDTypeOf<N>> {
+    return this.#variance(true, axis, options) as
+      | number
+      | NDArray<VarDTypeOf<N>>;
+  }
+
+  /**
+   * The cumulative sum along an axis (NumPy `cumsum`): element `i` is the
+   * sum of the elements up to `i`, added one after another as NumPy does.
+   *
+   * @param axis The axis to accumulate along; the flattened array (C order) when omitted or `null`.
+   * @returns A new in-memory array of NumPy's result type (int64 for bools
+   * and signed integers, uint64 for unsigned ones, wrapping modulo 2^64;
+   * the array's type for floats and complex numbers): of the array's shape,
+   * or 1-D without an axis.
+   * @throws {TypeError} If the axis is not one integer, or the type has no
+   * arithmetic here (bytes, text, records, datetimes, long doubles).
+   * @throws {RangeError} If the axis does not exist.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example cumsum
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([[1, 2], [3, 4]], { dtype: "int32" });
+   * assert.deepEqual(a.cumsum().toArray(), [1n, 3n, 6n, 10n]);
+   * assert.deepEqual(a.cumsum(0).toArray(), [[1n, 2n], [4n, 6n]]);
+   * ```
+   */
+  cumsum(axis?: number | null): NDArray<SumDTypeOf<N>> {
+    const k = cumulativeAxis(false, this.ndim, axis);
+    this.#open();
+    return cumulate(this, false, k) as NDArray<SumDTypeOf<N>>;
+  }
+
+  /**
+   * The cumulative product along an axis (NumPy `cumprod`): element `i` is
+   * the product of the elements up to `i`, multiplied one after another as
+   * NumPy does.
+   *
+   * @param axis The axis to accumulate along; the flattened array (C order) when omitted or `null`.
+   * @returns A new in-memory array of NumPy's result type (int64 for bools
+   * and signed integers, uint64 for unsigned ones, wrapping modulo 2^64;
+   * the array's type for floats and complex numbers): of the array's shape,
+   * or 1-D without an axis.
+   * @throws {TypeError} If the axis is not one integer, or the type has no
+   * arithmetic here (bytes, text, records, datetimes, long doubles).
+   * @throws {RangeError} If the axis does not exist.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example cumprod
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([[1, 2], [3, 4]]);
+   * assert.deepEqual(a.cumprod().toArray(), [1, 2, 6, 24]);
+   * assert.deepEqual(a.cumprod(1).toArray(), [[1, 2], [3, 12]]);
+   * ```
+   */
+  cumprod(axis?: number | null): NDArray<SumDTypeOf<N>> {
+    const k = cumulativeAxis(true, this.ndim, axis);
+    this.#open();
+    return cumulate(this, true, k) as NDArray<SumDTypeOf<N>>;
+  }
+
+  #variance(
+    std: boolean,
+    axis: unknown,
+    options: unknown,
+  ): number | NDArray {
+    const args = varianceArgs(std, this.ndim, axis, options);
+    this.#open();
+    return variance(this, std, args);
   }
 
   #arg(

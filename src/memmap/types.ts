@@ -411,6 +411,13 @@ export type SumDTypeOf<N extends DTypeName> = N extends "bool" | `int${string}`
   : N extends `uint${string}` ? "uint64"
   : N;
 
+/** The data type of `var()`/`std()`: the real type of complex types, the type of floats, else float64. */
+export type VarDTypeOf<N extends DTypeName> = N extends "complex64" ? "float32"
+  : N extends "complex128" ? "float64"
+  : N extends "complex256" ? "float128"
+  : N extends `float${string}` ? N
+  : "float64";
+
 /** The data type of `mean(axis)`: float64 for bool and integers, else the type itself. */
 export type MeanDTypeOf<N extends DTypeName> = N extends
   `${"float" | "complex" | "timedelta64"}${string}` ? N

@@ -242,6 +242,10 @@ export const REDUCTION_OPS: readonly string[] = [
   "all",
   "argmin",
   "argmax",
+  "var",
+  "std",
+  "cumsum",
+  "cumprod",
 ];
 
 const DTYPES = [

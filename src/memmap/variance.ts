@@ -1,0 +1,281 @@
+/**
+ * `var` and `std` as NumPy's `_var` computes them, in two passes: the mean
+ * (a sum divided by the count, kept as length-1 axes), then the squared
+ * deviations `|x - mean|²` in an array laid out in the operand's memory
+ * order (NumPy's K order), summed over the same axes in NumPy's order and
+ * divided by `max(n - ddof, 0)`; `std` is the square root. Every step
+ * rounds as NumPy's loops do: integers and bools in float64, float32 and
+ * complex64 in float32, float16 through float32 to half, so results are
+ * NumPy's bit for bit. Memory maps are read a window at a time; the
+ * deviations take one element of the result type per element (as NumPy's).
+ *
+ * @module
+ */
+
+import { type DType, nativeDType } from "./dtype.ts";
+import { newDomainBuffer, readRun } from "./element.ts";
+import { wantsItems } from "./item_arrays.ts";
+import { walk } from "./iterate.ts";
+import { arrayIO, NDArray } from "./ndarray.ts";
+import { reductionAxes, varianceOptionsOf } from "./reduce_axes.ts";
+import { reduceArray, reduceViewOf } from "./reductions.ts";
+import { memoryStorage } from "./storage.ts";
+
+const F32 = nativeDType("float32");
+const F64 = nativeDType("float64");
+const C128 = nativeDType("complex128");
+
+/** Validated arguments of `var`/`std`. */
+export interface VarianceArgs {
+  /** Reduced axes, or `null` for all. */
+  reduced: boolean[] | null;
+  /** Keep reduced axes as length 1. */
+  keepdims: boolean;
+  /** Delta degrees of freedom. */
+  ddof: number;
+}
+
+/**
+ * Converts and checks the arguments of `var`/`std` (a 0-d array refuses
+ * axis 0, as NumPy's).
+ *
+ * @param std Whether the call is `std`.
+ * @param ndim The array's number of axes.
+ * @param axis The axis argument.
+ * @param options The options argument.
+ * @returns The arguments.
+ * @throws {TypeError} For an axis that is not an integer or list of them, or bad options.
+ * @throws {RangeError} For an axis that does not exist or is repeated, or a ddof that is not finite.
+ */
+export function varianceArgs(
+  std: boolean,
+  ndim: number,
+  axis: unknown,
+  options: unknown,
+): VarianceArgs {
+  const call = callOf(std);
+  const reduced = reductionAxes(axis, ndim, call, false, true);
+  return { reduced, ...varianceOptionsOf(options, call) };
+}
+
+function callOf(std: boolean): string {
+  return `compute the ${std ? "standard deviation" : "variance"}`;
+}
+
+/** NumPy's result type of `var`/`std`: the real type of floats and complex numbers, else float64. */
+function resultTypeOf(dt: DType): DType {
+  if (dt.kind === "c") return dt.itemsize === 8 ? F32 : F64;
+  if (dt.kind === "f") return dt.toNative();
+  return F64;
+}
+
+/** Rounds a float64 to the result type as NumPy's loops of that type do. */
+function rounderOf(rt: DType): (x: number) => number {
+  if (rt.itemsize === 4) return Math.fround;
+  if (rt.itemsize === 2) return (x) => Math.f16round(Math.fround(x));
+  return (x) => x;
+}
+
+/**
+ * Axis strides of a new C-contiguous array whose axes are laid out in the
+ * memory order of `strides` (NumPy's K order: by decreasing |stride|, ties
+ * in axis order).
+ */
+function kOrderStrides(
+  shape: readonly number[],
+  strides: readonly number[],
+  itemsize: number,
+): number[] {
+  const order = shape.map((_, k) => k).sort((a, b) =>
+    Math.abs(strides[b]) - Math.abs(strides[a]) || a - b
+  );
+  const out = new Array<number>(shape.length).fill(itemsize);
+  let step = itemsize;
+  for (let i = order.length - 1; i >= 0; i--) {
+    out[order[i]] = step;
+    step *= shape[order[i]];
+  }
+  return out;
+}
+
+/**
+ * The mean NumPy's `_var` subtracts, C-contiguous with reduced axes of
+ * length 1: float64 for integers and bools, the type itself otherwise; a
+ * float16 mean is its float16 sum divided in float64 (not `mean()`'s
+ * float32 route).
+ */
+function meanOf(a: NDArray, reduced: boolean[], n: number): NDArray {
+  const args = { reduced, keepdims: true };
+  if (a.dtype.name !== "float16") {
+    return reduceArray(a, "mean", args) as NDArray;
+  }
+  return inPlace(reduceArray(a, "sum", args) as NDArray, (s) => s / n);
+}
+
+/**
+ * The squared deviations from the mean, of the result type, in K order.
+ *
+ * @param a The array.
+ * @param mean The mean (C order, reduced axes of length 1).
+ * @param rt The result type.
+ * @returns The deviations.
+ */
+function deviations(a: NDArray, mean: NDArray, rt: DType): NDArray {
+  const complex = a.dtype.kind === "c";
+  const readType = complex ? C128 : F64;
+  // The mean's values as float64 (pairs for complex), C order.
+  const m = newDomainBuffer(readType, mean.size) as Float64Array;
+  readRun(
+    arrayIO(mean),
+    mean.byteOffset,
+    mean.itemsize,
+    mean.size,
+    m,
+    readType,
+    0,
+  );
+  const meanStrides: number[] = [];
+  let step = complex ? 16 : 8; // bytes of m per element
+  for (let k = a.ndim - 1; k >= 0; k--) {
+    meanStrides[k] = mean.shape[k] === 1 ? 0 : step;
+    step *= mean.shape[k];
+  }
+  const strides = kOrderStrides(a.shape, a.strides, rt.itemsize);
+  const bytes = a.size * rt.itemsize;
+  const x = new NDArray(memoryStorage(bytes), rt, a.shape, strides);
+  const out = x.data as Float64Array | Float32Array | Float16Array;
+  const round = rounderOf(rt);
+  const v = reduceViewOf(a);
+  let tmp = newDomainBuffer(readType, 1024) as Float64Array;
+  const unit = rt.itemsize;
+  walk(
+    a.shape,
+    [
+      { offset: v.offset, strides: v.strides },
+      { offset: 0, strides },
+      { offset: 0, strides: meanStrides },
+    ],
+    (offs, count, st) => {
+      if (tmp.length < count * (complex ? 2 : 1)) {
+        tmp = newDomainBuffer(readType, count) as Float64Array;
+      }
+      readRun(v.io, offs[0], st[0], count, tmp, readType, 0);
+      const p = offs[2] / 8;
+      const ps = st[2] / 8;
+      if (complex) squaredComplex(tmp, count, m, p, ps, round);
+      else if (unit === 8) squared64(tmp, count, m, p, ps);
+      else squaredRounded(tmp, count, m, p, ps, round);
+      const q = offs[1] / unit;
+      const qs = st[1] / unit;
+      if (qs === 1) out.set(tmp.subarray(0, count), q);
+      else for (let i = 0; i < count; i++) out[q + i * qs] = tmp[i];
+    },
+    {
+      memoryOrder: true,
+      release: v.release,
+      prefetch: v.prefetch,
+      itemsize: a.itemsize,
+    },
+  );
+  return x;
+}
+
+/** `x[i] = (x[i] - m[p + i·ps])²` in float64. */
+function squared64(
+  x: Float64Array,
+  n: number,
+  m: Float64Array,
+  p: number,
+  ps: number,
+): void {
+  for (let i = 0; i < n; i++, p += ps) {
+    const d = x[i] - m[p];
+    x[i] = d * d;
+  }
+}
+
+/** `x[i] = (x[i] - m[p + i·ps])²`, each operation rounded by `round`. */
+function squaredRounded(
+  x: Float64Array,
+  n: number,
+  m: Float64Array,
+  p: number,
+  ps: number,
+  round: (x: number) => number,
+): void {
+  for (let i = 0; i < n; i++, p += ps) {
+    const d = round(x[i] - m[p]);
+    x[i] = round(d * d);
+  }
+}
+
+/** `x[i] = |z - mean|²` of the pairs `z = x[2i], x[2i + 1]`, each operation rounded by `round`. */
+function squaredComplex(
+  x: Float64Array,
+  n: number,
+  m: Float64Array,
+  p: number,
+  ps: number,
+  round: (x: number) => number,
+): void {
+  for (let i = 0; i < n; i++, p += ps) {
+    const re = round(x[2 * i] - m[p]);
+    const im = round(x[2 * i + 1] - m[p + 1]);
+    x[i] = round(round(re * re) + round(im * im));
+  }
+}
+
+/**
+ * NumPy's `var` (or `std`) of an open array.
+ *
+ * @param a The array.
+ * @param std Whether to take the square root (`std`).
+ * @param args The checked arguments.
+ * @returns A number (no axis, no `keepdims`) or an in-memory array.
+ * @throws {TypeError} For arrays of bytes, text, records, datetimes or long doubles.
+ */
+export function variance(
+  a: NDArray,
+  std: boolean,
+  args: VarianceArgs,
+): number | NDArray {
+  const dt = a.dtype;
+  if (!"biufc".includes(dt.kind) || wantsItems(dt)) {
+    throw new TypeError(
+      `Cannot ${
+        callOf(std)
+      } of an array of ${dt.name}: not supported for this type`,
+    );
+  }
+  const rt = resultTypeOf(dt);
+  const reduced = args.reduced ?? a.shape.map(() => true);
+  let n = 1;
+  a.shape.forEach((m, k) => n *= reduced[k] ? m : 1);
+  const mean = meanOf(a, reduced, n);
+  const x = deviations(a, mean, rt);
+  const sum = reduceArray(x, "sum", {
+    reduced: args.reduced,
+    keepdims: args.keepdims,
+  });
+  const count = Math.max(n - args.ddof, 0);
+  // NumPy divides by the count as an integer (or float64 ddof): in float64.
+  const finish = rt.itemsize === 2
+    ? (s: number) => {
+      const q = Math.f16round(s / count);
+      return std ? Math.f16round(Math.fround(Math.sqrt(q))) : q;
+    }
+    : (s: number) => {
+      const q = rounderOf(rt)(s / count);
+      return std ? rounderOf(rt)(Math.sqrt(q)) : q;
+    };
+  if (!(sum instanceof NDArray)) return finish(sum as number);
+  return inPlace(sum, finish);
+}
+
+/** Replaces each element of a C-contiguous float array by `fn` of it (stored in its type). */
+function inPlace(a: NDArray, fn: (x: number) => number): NDArray {
+  const t = a.data as Float64Array | Float32Array | Float16Array;
+  const o = a.byteOffset / a.itemsize;
+  for (let i = o; i < o + a.size; i++) t[i] = fn(t[i]);
+  return a;
+}
