@@ -449,6 +449,67 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
   }
 
   /**
+   * A view without axes of length 1, as {@linkcode NDArray.squeeze}: a memmap.
+   *
+   * @param axis An axis or a list of axes; all axes of length 1 when omitted.
+   * @returns The view.
+   *
+   * @example Drop a leading axis
+   * ```ts
+   * import { memmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * using fp = memmap(`${dir}/a.bin`, { mode: "w+", shape: [1, 4] });
+   * assert.deepEqual(fp.squeeze().shape, [4]);
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  override squeeze(axis?: number | readonly number[] | null): Memmap<N> {
+    return super.squeeze(axis) as Memmap<N>;
+  }
+
+  /**
+   * A view with a new axis of length 1, as {@linkcode NDArray.expandDims}: a memmap.
+   *
+   * @param axis The position of the new axis, or a list of positions.
+   * @returns The view.
+   *
+   * @example A column view
+   * ```ts
+   * import { memmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * using fp = memmap(`${dir}/a.bin`, { mode: "w+", shape: [4] });
+   * assert.deepEqual(fp.expandDims(1).shape, [4, 1]);
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  override expandDims(axis: number | readonly number[]): Memmap<N> {
+    return super.expandDims(axis) as Memmap<N>;
+  }
+
+  /**
+   * A view with two axes exchanged, as {@linkcode NDArray.swapaxes}: a memmap.
+   *
+   * @param axis1 One axis.
+   * @param axis2 The other.
+   * @returns The view.
+   *
+   * @example Swap the axes of a matrix
+   * ```ts
+   * import { memmap } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * using fp = memmap(`${dir}/a.bin`, { mode: "w+", shape: [2, 3] });
+   * assert.deepEqual(fp.swapaxes(0, 1).shape, [3, 2]);
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  override swapaxes(axis1: number, axis2: number): Memmap<N> {
+    return super.swapaxes(axis1, axis2) as Memmap<N>;
+  }
+
+  /**
    * The transpose, a memmap view.
    *
    * @returns The view.

@@ -41,6 +41,7 @@ export type {
   AbsOf,
   ArithmeticResult,
   ClipResult,
+  CommonDType,
   DivResult,
   ElementOf,
   ElementTypes,
@@ -48,6 +49,7 @@ export type {
   FieldValueOf,
   FloatOf,
   FloatResult,
+  FullDTypeOf,
   InputOf,
   MeanDTypeOf,
   MeanOf,
@@ -65,6 +67,19 @@ export type {
   WhereResult,
 } from "./types.ts";
 export { frombuffer, type FromBufferOptions } from "./frombuffer.ts";
+export {
+  arange,
+  type ArangeOptions,
+  concatenate,
+  type CreationOptions,
+  empty,
+  full,
+  linspace,
+  type LinspaceOptions,
+  ones,
+  stack,
+  zeros,
+} from "./creation.ts";
 export {
   Memmap,
   memmap,

@@ -27,6 +27,11 @@ import {
 } from "./element.ts";
 import { walk } from "./iterate.ts";
 import {
+  expandDims as expandView,
+  squeeze as squeezeView,
+  swapaxes as swapView,
+} from "./axes.ts";
+import {
   type Complex,
   complexParts,
   type Element,
@@ -743,6 +748,109 @@ export class NDArray<N extends DTypeName = DTypeName>
    */
   get T(): NDArray<N> {
     return this.transpose();
+  }
+
+  /**
+   * The elements in C order as a new 1-D in-memory array (NumPy `flatten`:
+   * always a copy).
+   *
+   * @returns The copy.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Flatten a transposed matrix
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([[1, 2], [3, 4]]).T.flatten().toArray(), [1, 3, 2, 4]);
+   * ```
+   */
+  flatten(): NDArray<N> {
+    return this.copy().reshape(this.size);
+  }
+
+  /**
+   * The elements in C order as a 1-D array (NumPy `ravel`): a view when the
+   * strides allow it (a memmap's view is a memmap), otherwise a copy.
+   *
+   * @returns The 1-D view or copy.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example A view of a contiguous array
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([[1, 2], [3, 4]]);
+   * a.ravel().set(3, 9);
+   * assert.equal(a.get(1, 1), 9);
+   * ```
+   */
+  ravel(): NDArray<N> {
+    return this.reshape(this.size);
+  }
+
+  /**
+   * Removes axes of length 1 (NumPy `squeeze`): all of them, or the ones given. A view.
+   *
+   * @param axis An axis or a list of axes; all axes of length 1 when omitted.
+   * @returns The view.
+   * @throws {TypeError} If an axis is not an integer or repeats.
+   * @throws {RangeError} If an axis is out of range or its length is not 1.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Drop the length-1 axes
+   * ```ts
+   * import { zeros } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(zeros([1, 3, 1]).squeeze().shape, [3]);
+   * assert.deepEqual(zeros([1, 3, 1]).squeeze(0).shape, [3, 1]);
+   * ```
+   */
+  squeeze(axis?: number | readonly number[] | null): NDArray<N> {
+    return squeezeView(this, axis) as NDArray<N>;
+  }
+
+  /**
+   * Inserts an axis of length 1 at `axis` of the result (NumPy
+   * `expand_dims`). A view.
+   *
+   * @param axis The position of the new axis, within `-(ndim + 1)..ndim`, or a list of positions.
+   * @returns The view.
+   * @throws {TypeError} If an axis is not an integer or repeats.
+   * @throws {RangeError} If an axis is out of range.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example A row and a column
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([1, 2]);
+   * assert.deepEqual(a.expandDims(0).shape, [1, 2]);
+   * assert.deepEqual(a.expandDims(-1).shape, [2, 1]);
+   * ```
+   */
+  expandDims(axis: number | readonly number[]): NDArray<N> {
+    return expandView(this, axis) as NDArray<N>;
+  }
+
+  /**
+   * Exchanges two axes (NumPy `swapaxes`). A view.
+   *
+   * @param axis1 One axis.
+   * @param axis2 The other.
+   * @returns The view.
+   * @throws {TypeError} If an axis is not an integer.
+   * @throws {RangeError} If an axis is out of range.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Swap the last two axes
+   * ```ts
+   * import { zeros } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(zeros([2, 3, 4]).swapaxes(-1, -2).shape, [2, 4, 3]);
+   * ```
+   */
+  swapaxes(axis1: number, axis2: number): NDArray<N> {
+    return swapView(this, axis1, axis2) as NDArray<N>;
   }
 
   /**

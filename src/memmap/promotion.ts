@@ -55,9 +55,22 @@ export function canCastSafe(from: DType, to: DType): boolean {
  * is in native byte order.
  */
 export function resultType(a: DType, b: DType): DType {
+  return commonDType([a, b]);
+}
+
+/**
+ * The common type of several array types, as `np.result_type(a, b, c...)`:
+ * the first type of NumPy's order that every one casts to safely (not the
+ * pairwise promotion: uint16, int16 and float16 give float32). In native
+ * byte order.
+ *
+ * @param types The types (at least one).
+ * @returns The common type.
+ */
+export function commonDType(types: readonly DType[]): DType {
   for (const name of ORDER) {
     const t = nativeDType(name);
-    if (canCastSafe(a, t) && canCastSafe(b, t)) return t;
+    if (types.every((a) => canCastSafe(a, t))) return t;
   }
   return nativeDType("complex128");
 }

@@ -517,3 +517,34 @@ export type WhereResult<X, Y> = X extends
   : Y extends { readonly dtype: { readonly name: infer K extends DTypeName } }
     ? ArithmeticResult<K, X>
   : DTypeName;
+
+/**
+ * The type `full()` infers from a value, as {@linkcode array} does: float64
+ * for numbers, int64 for bigints, bool for booleans, complex128 for
+ * `{ re, im }`, an array's own type.
+ */
+export type FullDTypeOf<V> = V extends boolean ? "bool"
+  : V extends bigint ? "int64"
+  : V extends number ? "float64"
+  : V extends { readonly dtype: { readonly name: infer M extends DTypeName } }
+    ? M
+  : V extends Complex ? "complex128"
+  : DTypeName;
+
+/**
+ * Whether `T` is a union of several types.
+ *
+ * @ignore
+ */
+export type IsUnion<T, U = T> = T extends unknown ? [U] extends [T] ? false
+  : true
+  : never;
+
+/**
+ * The type of `concatenate()`/`stack()` of arrays of type `N`: `N` when all
+ * the arrays have that one type, every name when they differ (NumPy's
+ * common type, which `ArithmeticResult` does not spell out either).
+ */
+export type CommonDType<N extends DTypeName> = true extends IsUnion<N>
+  ? DTypeName
+  : N;
