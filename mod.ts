@@ -98,6 +98,8 @@ export {
   full,
   type FullDTypeOf,
   type Index,
+  type IndexMode,
+  type IndexOptions,
   type InputOf,
   linspace,
   type LinspaceOptions,

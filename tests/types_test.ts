@@ -7,19 +7,26 @@
  */
 import assert from "node:assert/strict";
 import {
+  arange,
   array,
   type Complex,
+  concatenate,
   type DType,
   dtype,
   frombuffer,
+  full,
+  linspace,
   load,
   type Memmap,
   memmap,
   Mmap,
   type NDArray,
   type NpzFile,
+  ones,
   save,
   savez,
+  stack,
+  zeros,
 } from "../mod.ts";
 import { tempDir } from "./test_util.ts";
 
@@ -197,6 +204,55 @@ function reductionTypes(): void {
   typeOf([spread, spreads, cumList]);
 }
 
+function vocabularyTypes(path: string): void {
+  // Creation: the dtype option, or the value's type, or NumPy's default.
+  expect<Equal<ReturnType<typeof zeros<"<i2">>, NDArray<"int16">>>();
+  const z = zeros([2, 3]);
+  expect<Equal<typeof z, NDArray<"float64">>>();
+  const o = ones(3, { dtype: "uint8" });
+  expect<Equal<typeof o, NDArray<"uint8">>>();
+  const f = full(2, 7n);
+  expect<Equal<typeof f, NDArray<"int64">>>();
+  const flags = full([2, 2], true);
+  expect<Equal<typeof flags, NDArray<"bool">>>();
+  const r = arange(5n);
+  expect<Equal<typeof r, NDArray<"int64">>>();
+  const either = arange(0, 1, 0.25);
+  expect<Equal<typeof either, NDArray<"int64" | "float64">>>();
+  const f32 = arange(4, { dtype: "f4" });
+  expect<Equal<typeof f32, NDArray<"float32">>>();
+  const l = linspace(0, 1, 5);
+  expect<Equal<typeof l, NDArray<"float64">>>();
+  const same = concatenate([z, z]);
+  expect<Equal<typeof same, NDArray<"float64">>>();
+  const mixed = stack([z, ones([2, 3], { dtype: "uint8" })]);
+  expect<Equal<typeof mixed, NDArray>>();
+  // Indexing and sorting keep the type; indices are int64.
+  const picked = o.take([0, 2]);
+  expect<Equal<typeof picked, NDArray<"uint8">>>();
+  const kept = z.compress([true, false]);
+  expect<Equal<typeof kept, NDArray<"float64">>>();
+  const nz = o.nonzero();
+  expect<Equal<typeof nz, NDArray<"int64">[]>>();
+  const sorted = o.sort();
+  expect<Equal<typeof sorted, NDArray<"uint8">>>();
+  const order = z.argsort();
+  expect<Equal<typeof order, NDArray<"int64">>>();
+  o.put([0], 1);
+  o.putmask([true, false, true], [1, 2]);
+  // Views of a memmap are memmaps; flatten() is an in-memory copy.
+  using m = memmap(path, { dtype: "float32", mode: "r", shape: [2, 4] });
+  expect<Equal<ReturnType<typeof m.squeeze>, Memmap<"float32">>>();
+  expect<Equal<ReturnType<typeof m.expandDims>, Memmap<"float32">>>();
+  expect<Equal<ReturnType<typeof m.swapaxes>, Memmap<"float32">>>();
+  expect<Equal<ReturnType<typeof m.ravel>, NDArray<"float32">>>();
+  expect<Equal<ReturnType<typeof m.flatten>, NDArray<"float32">>>();
+  expect<Equal<ReturnType<typeof m.sort>, Memmap<"float32">>>();
+  // @ts-expect-error: argsort gives int64 indices, not the array's type
+  const wrongOrder: NDArray<"float32"> = m.argsort();
+  typeOf(wrongOrder);
+}
+
 function loadTypes(dir: string): void {
   const inMemory: NDArray = load(`${dir}/a.npy`);
   using mapped = load(`${dir}/a.npy`, { mmapMode: "r" });
@@ -276,6 +332,7 @@ Deno.test("the typed calls return what their types say", async () => {
   memmapTypes(path);
   arrayTypes();
   reductionTypes();
+  vocabularyTypes(path);
   save(`${dir.path}/a.npy`, array([1, 2], { dtype: "float32" }));
   savez(`${dir.path}/b.npz`, { x: array([1, 2]) });
   loadTypes(dir.path);

@@ -30,6 +30,7 @@ export {
   type Complex,
   type Element,
   type Index,
+  type IndexOptions,
   NDArray,
   type Scalar,
   type UfuncOptions,
@@ -37,6 +38,7 @@ export {
 export { array, type ArrayData, type ArrayOptions } from "./array.ts";
 export { where } from "./ufunc/compose.ts";
 export type { Axis, ReduceOptions, VarianceOptions } from "./reduce_axes.ts";
+export type { IndexMode } from "./indexing.ts";
 export type {
   AbsOf,
   ArithmeticResult,

@@ -27,6 +27,15 @@ import {
 } from "./element.ts";
 import { walk } from "./iterate.ts";
 import {
+  compress as compressElements,
+  type IndexOptions,
+  nonzero as nonzeroIndices,
+  put as putElements,
+  putmask as putmaskElements,
+  take as takeElements,
+} from "./indexing.ts";
+import { argsort as argsortElements, sort as sortElements } from "./sort.ts";
+import {
   expandDims as expandView,
   squeeze as squeezeView,
   swapaxes as swapView,
@@ -117,7 +126,15 @@ import {
   viewMakerOf,
 } from "./storage.ts";
 
-export type { Complex, Element, Index, Scalar, TypedArray, UfuncOptions };
+export type {
+  Complex,
+  Element,
+  Index,
+  IndexOptions,
+  Scalar,
+  TypedArray,
+  UfuncOptions,
+};
 
 /** Values `assign()` and arithmetic accept: a scalar, JavaScript data (flat, nested or typed) or an array. */
 export type ArrayInput =
@@ -851,6 +868,194 @@ export class NDArray<N extends DTypeName = DTypeName>
    */
   swapaxes(axis1: number, axis2: number): NDArray<N> {
     return swapView(this, axis1, axis2) as NDArray<N>;
+  }
+
+  /**
+   * The elements at `indices` along `axis` (NumPy `take`), or of the
+   * flattened array when `axis` is omitted: the result has the indices'
+   * dimensions in place of the axis. Negative indices count from the end.
+   *
+   * @param indices An integer, a (nested) list of integers, or an array of
+   * an integer or bool type.
+   * @param axis The axis; the flattened array when omitted or null.
+   * @param options `mode`: `"raise"` (default), `"wrap"` or `"clip"`, as NumPy's.
+   * @returns A new in-memory array of this array's type.
+   * @throws {TypeError} If an index is not an integer (or the index array
+   * is of a float type), or the axis or mode is not understood.
+   * @throws {RangeError} If an index is out of bounds (mode `"raise"`) or
+   * the axis is out of range.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Rows and elements by index
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([[1, 2, 3], [4, 5, 6]]);
+   * assert.deepEqual(a.take([1, 0, 1], 0).toArray(), [[4, 5, 6], [1, 2, 3], [4, 5, 6]]);
+   * assert.deepEqual(a.take([-1, 0]).toArray(), [6, 1]);
+   * assert.deepEqual(a.take([[0, 2]], 1).shape, [2, 1, 2]);
+   * ```
+   */
+  take(
+    indices: ArrayInput,
+    axis?: number | null,
+    options?: IndexOptions,
+  ): NDArray<N> {
+    return takeElements(this, indices, axis, options) as NDArray<N>;
+  }
+
+  /**
+   * The slices along `axis` where `condition` is true (NumPy `compress`;
+   * `a[mask]` along an axis), or the elements of the flattened array when
+   * `axis` is omitted.
+   *
+   * @param condition A 1-D condition (bools, or any type: non-zero is
+   * true), possibly shorter than the axis (the rest counts as false).
+   * @param axis The axis; the flattened array when omitted or null.
+   * @returns A new in-memory array of this array's type.
+   * @throws {TypeError} If the condition or axis has the wrong type.
+   * @throws {RangeError} If the condition is not 1-D, is true past the end of the axis, or the axis is out of range.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Select with a mask
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([[1, 2], [3, 4], [5, 6]]);
+   * assert.deepEqual(a.compress([true, false, true], 0).toArray(), [[1, 2], [5, 6]]);
+   * assert.deepEqual(a.compress([0, 1, 1, 0, 1]).toArray(), [2, 3, 5]);
+   * ```
+   */
+  compress(condition: ArrayInput, axis?: number | null): NDArray<N> {
+    return compressElements(this, condition, axis) as NDArray<N>;
+  }
+
+  /**
+   * Writes `values` at flat (C-order) positions (NumPy `put`,
+   * `a.flat[indices] = values`), cycling through the values when there
+   * are fewer than indices. The values are converted to this array's type
+   * first (arrays with NumPy's unsafe cast, numbers as `set()` converts
+   * them), so a failure writes nothing.
+   *
+   * @param indices The flat positions: an integer, a list, or an integer array.
+   * @param values A scalar, JavaScript data or an array.
+   * @param options `mode`: `"raise"` (default), `"wrap"` or `"clip"`, as NumPy's.
+   * @throws {TypeError} If an index is not an integer, a value does not
+   * convert, or the array is read-only.
+   * @throws {RangeError} If an index is out of bounds (mode `"raise"`) or
+   * an integer value does not fit the type.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Set elements by flat index
+   * ```ts
+   * import { zeros } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = zeros([2, 3], { dtype: "int32" });
+   * a.put([0, -1, 2], [7, 8]);
+   * assert.deepEqual(a.toArray(), [[7, 0, 7], [0, 0, 8]]);
+   * ```
+   */
+  put(indices: ArrayInput, values: ArrayInput, options?: IndexOptions): void {
+    putElements(this, indices, values, options);
+  }
+
+  /**
+   * Writes `values` where `mask` is true (NumPy `putmask`, `a[mask] =
+   * values`): element `n` (in C order) takes `values[n % values.length]`,
+   * as NumPy repeats them. Array values must cast to this array's type
+   * under NumPy's safe rule.
+   *
+   * @param mask A mask of this array's size (bools, or any type: non-zero is true).
+   * @param values A scalar, JavaScript data or an array.
+   * @throws {TypeError} If a value does not convert (or an array of values
+   * does not cast safely), or the array is read-only.
+   * @throws {RangeError} If the mask's size differs or an integer value does not fit the type.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Set masked elements in place
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([3, -1, 4, -5]);
+   * a.putmask([false, true, false, true], 0);
+   * assert.deepEqual(a.toArray(), [3, 0, 4, 0]);
+   * a.putmask([true, true, true, true], [1, 2]); // values repeat by position
+   * assert.deepEqual(a.toArray(), [1, 2, 1, 2]);
+   * ```
+   */
+  putmask(mask: ArrayInput, values: ArrayInput): void {
+    putmaskElements(this, mask, values);
+  }
+
+  /**
+   * The indices of the non-zero elements (NumPy `nonzero`): one int64 array
+   * per axis, in C order. NaN counts as non-zero, -0 as zero.
+   *
+   * @returns The index arrays.
+   * @throws {RangeError} If the array is 0-d (as NumPy 2).
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Where the ones are
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const [rows, cols] = array([[0, 1], [1, 0]]).nonzero();
+   * assert.deepEqual(rows.toArray(), [0n, 1n]);
+   * assert.deepEqual(cols.toArray(), [1n, 0n]);
+   * ```
+   */
+  nonzero(): NDArray<"int64">[] {
+    return nonzeroIndices(this);
+  }
+
+  /**
+   * Sorts the array in place along `axis` (NumPy `ndarray.sort`), with
+   * NumPy's stable result: equal elements keep their order, NaNs go last,
+   * -0 and +0 are equal, complex numbers are ordered by real and then
+   * imaginary part (with NumPy's order for NaN parts). A memmap is sorted
+   * in memory and written back (the elements along the axis of every lane,
+   * and scratch of the same size, are held in memory).
+   *
+   * @param axis The axis; default -1 (the last).
+   * @returns This array.
+   * @throws {TypeError} If the array is read-only or the axis is not an integer.
+   * @throws {RangeError} If the axis is out of range (a 0-d array has none).
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Sort rows and columns
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([[3, NaN, 1], [2, -0, 0]]);
+   * assert.deepEqual(a.copy().sort().toArray(), [[1, 3, NaN], [-0, 0, 2]]);
+   * assert.deepEqual(a.sort(0).toArray(), [[2, -0, 0], [3, NaN, 1]]);
+   * ```
+   */
+  sort(axis: number = -1): this {
+    sortElements(this, axis);
+    return this;
+  }
+
+  /**
+   * The indices that sort the array along `axis` (NumPy `argsort`), as
+   * int64, with NumPy's stable order (`kind="stable"`: equal elements
+   * keep their order).
+   *
+   * @param axis The axis; default -1; `null` sorts the flattened array.
+   * @returns An int64 array of this array's shape (1-D for `null` or a 0-d array).
+   * @throws {TypeError} If the axis is not an integer or null.
+   * @throws {RangeError} If the axis is out of range.
+   * @throws {Deno.errors.BadResource} If the memory map is closed.
+   *
+   * @example Order of a column
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(array([3, 1, 2, 1]).argsort().toArray(), [1n, 3n, 2n, 0n]);
+   * ```
+   */
+  argsort(axis: number | null = -1): NDArray<"int64"> {
+    return argsortElements(this, axis);
   }
 
   /**

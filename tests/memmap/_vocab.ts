@@ -169,13 +169,19 @@ const CTORS: Record<
  * @param r The generator.
  * @param name The dtype (random when omitted).
  * @param shape The shape (random, 0-d to 4-D with empty axes, when omitted).
- * @param options `view`: add a random view; `big`: allow big-endian; `values`: values to draw from.
+ * @param options `view`: add a random view; `big`: allow big-endian;
+ * `values`: values to draw from; `nans`: NaNs with random payloads and signs.
  */
 export function randomSpec(
   r: Random,
   name: DTypeName = r.pick(NAMES),
   shape?: number[],
-  options: { view?: boolean; big?: boolean; values?: readonly number[] } = {},
+  options: {
+    view?: boolean;
+    big?: boolean;
+    values?: readonly number[];
+    nans?: boolean;
+  } = {},
 ): ArraySpec {
   shape ??= Array.from(
     { length: r.int(5) },
@@ -189,9 +195,34 @@ export function randomSpec(
     length: number;
   };
   for (let i = 0; i < ta.length; i++) {
-    ta[i] = options.values ? r.pick(options.values) : value(r, name);
+    const v = name === "bool"
+      ? r.int(2)
+      : options.values
+      ? r.pick(options.values)
+      : value(r, name);
+    ta[i] = name.endsWith("int64") ? BigInt(v) : Number(v);
   }
   let bytes = new Uint8Array(ta.buffer);
+  if (options.nans && /float|complex/.test(name)) {
+    // Some elements become NaNs with random payloads and signs.
+    const unit = complex ? dtype(name).itemsize / 2 : dtype(name).itemsize;
+    const expBits = unit === 2 ? 5 : unit === 4 ? 8 : 11;
+    for (let i = 0; i < bytes.length; i += unit) {
+      if (r.next() >= 0.1) continue;
+      for (let b = 0; b < unit; b++) bytes[i + b] = r.int(256);
+      // Exponent all ones (little-endian: the top bits of the last bytes), mantissa non-zero.
+      let word = 0n;
+      for (let b = unit - 1; b >= 0; b--) {
+        word = (word << 8n) | BigInt(bytes[i + b]);
+      }
+      const manBits = BigInt(unit * 8 - 1 - expBits);
+      word |= ((1n << BigInt(expBits)) - 1n) << manBits;
+      if ((word & ((1n << manBits) - 1n)) === 0n) word |= 1n;
+      for (let b = 0; b < unit; b++) {
+        bytes[i + b] = Number((word >> BigInt(8 * b)) & 255n);
+      }
+    }
+  }
   const big = (options.big ?? true) && dtype(name).itemsize > 1 &&
     r.next() < 0.3;
   if (big) {
@@ -258,12 +289,17 @@ export function cleanup(): void {
 export function encode(x: unknown): Encoded {
   if (Array.isArray(x)) return { list: x.map(encode) };
   const a = x as NDArray;
-  const t = a.toTypedArray();
-  return {
-    dtype: a.dtype.str,
-    shape: [...a.shape],
-    hex: toHex(new Uint8Array(t.buffer, t.byteOffset, t.byteLength)),
-  };
+  // A byte copy, swapped here: a cast to native order would quiet
+  // signaling NaNs, which NumPy's byte swap keeps.
+  const copy = a.copy();
+  const bytes = new Uint8Array(copy.storage.bytes.buffer, 0, copy.nbytes);
+  const unit = a.dtype.kind === "c" ? a.itemsize / 2 : a.itemsize;
+  if (!a.dtype.isNative) {
+    for (let i = 0; i < bytes.length; i += unit) {
+      bytes.subarray(i, i + unit).reverse();
+    }
+  }
+  return { dtype: a.dtype.str, shape: [...a.shape], hex: toHex(bytes) };
 }
 
 const ORACLE = fileURLToPath(new URL("./_vocab_oracle.py", import.meta.url));
@@ -384,6 +420,8 @@ export function check(
     errors?: Record<string, string>;
     tolerance?: (want: number, index: number) => number;
     byteOrder?: boolean;
+    /** Compare NaN payloads too (results that move elements without computing them). */
+    exact?: boolean;
   } = {},
 ): void {
   if ("error" in want) {
@@ -412,7 +450,8 @@ export function check(
     return;
   }
   assert.ok("dtype" in got);
-  if (options.byteOrder === false) {
+  // NumPy gives scalars (native) where this library gives 0-d arrays.
+  if (options.byteOrder === false || want.shape.length === 0) {
     assert.equal(got.dtype.slice(1), want.dtype.slice(1), `${label}: dtype`);
   } else assert.equal(got.dtype, want.dtype, `${label}: dtype`);
   assert.deepEqual(got.shape, want.shape, `${label}: shape`);
@@ -436,7 +475,11 @@ export function check(
   }
   for (let i = 0; i < w.length; i += size) {
     const gi = g.subarray(i, i + size), wi = w.subarray(i, i + size);
-    if (!sameBits(want.dtype, gi, wi)) {
+    if (
+      options.exact
+        ? !gi.every((b, k) => b === wi[k])
+        : !sameBits(want.dtype, gi, wi)
+    ) {
       assert.fail(
         `${label}: element ${i / size} differs: got ${toHex(gi)}, NumPy ${
           toHex(wi)

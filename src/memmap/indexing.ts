@@ -1,0 +1,630 @@
+/**
+ * Indexing that copies, as NumPy's fancy and boolean indexing: `take`,
+ * `compress`, `put`, `putmask` and `nonzero`. Elements move byte for byte
+ * (the result of `take`/`compress` has the array's own type and byte
+ * order, NaN payloads and all); values written by `put`/`putmask` are
+ * first converted to the array's type, so a failed conversion writes
+ * nothing.
+ *
+ * @module
+ */
+
+import { describe, isArray, toInt, toOptions } from "../_args.ts";
+import { nativeDType } from "./dtype.ts";
+import {
+  type ArrayInput,
+  empty as emptyArray,
+  fromData,
+  isArrayObject,
+  type NDArray,
+} from "./ndarray.ts";
+import { complexParts, flatten } from "./nested.ts";
+import { canCastSafe } from "./promotion.ts";
+import { castCopy } from "./ufunc/engine.ts";
+import { type TypedArray, unitOf } from "./element.ts";
+import {
+  formatShape,
+  isCContiguous,
+  normalizeAxis,
+  shapeSize,
+} from "./shape.ts";
+import { isDetached, throwClosed, throwReadOnly } from "./storage.ts";
+
+/** How out-of-range indices are handled, as NumPy's `mode`. */
+export type IndexMode = "raise" | "wrap" | "clip";
+
+/** Options of `take` and `put`. */
+export interface IndexOptions {
+  /**
+   * Out-of-range indices: `"raise"` (the default: a `RangeError`;
+   * negative indices count from the end), `"wrap"` (modulo the length) or
+   * `"clip"` (to the nearest end; negative indices become 0), as NumPy's `mode`.
+   */
+  mode?: IndexMode;
+}
+
+/** Indices as numbers, with their shape. */
+interface Indices {
+  values: Float64Array;
+  shape: number[];
+}
+
+function open(a: NDArray): void {
+  if (isDetached(a.storage)) throwClosed(a.storage);
+}
+
+function writable(a: NDArray): void {
+  open(a);
+  if (a.storage.readOnly) throwReadOnly(a.storage);
+}
+
+function toMode(options: IndexOptions | undefined, call: string): IndexMode {
+  const mode = toOptions(options, call).mode;
+  if (mode === undefined) return "raise";
+  if (mode !== "raise" && mode !== "wrap" && mode !== "clip") {
+    throw new TypeError(
+      `Cannot ${call} with mode ${
+        describe(mode)
+      }: mode must be "raise", "wrap" or "clip"`,
+    );
+  }
+  return mode;
+}
+
+/**
+ * Converts indices: an integer, JavaScript data of integers (the rules of
+ * every integer argument: 1.5, NaN, `true` are not integers), or an array
+ * of an integer or bool type (NumPy's `same_kind` cast to `intp`, or its
+ * `safe` cast, which refuses uint64, for `put`; float arrays are refused
+ * as NumPy refuses them).
+ */
+function toIndices(x: unknown, call: string, safe = false): Indices {
+  if (isArrayObject(x)) {
+    const k = x.dtype.kind;
+    if (
+      (k !== "b" && k !== "i" && k !== "u") ||
+      (safe && k === "u" && x.itemsize === 8)
+    ) {
+      throw new TypeError(
+        `Cannot ${call} with indices of type ${x.dtype.name}: indices must cast to int64 under NumPy's ${
+          safe ? "safe" : "same_kind"
+        } rule`,
+      );
+    }
+    open(x);
+    const t = x.toTypedArray();
+    const values = new Float64Array(x.size);
+    for (let i = 0; i < values.length; i++) values[i] = Number(t[i]);
+    return { values, shape: [...x.shape] };
+  }
+  if (typeof x === "number" || typeof x === "bigint") {
+    return { values: Float64Array.of(toInt(x, call, "index")), shape: [] };
+  }
+  if (!isArray(x) && complexParts(x) === undefined && typeof x !== "object") {
+    throw new TypeError(
+      `Cannot ${call} with indices ${
+        describe(x)
+      }: indices must be integers, a list of them or an integer array`,
+    );
+  }
+  const flat = flatten(x);
+  const values = new Float64Array(flat.values.length);
+  for (let i = 0; i < values.length; i++) {
+    values[i] = toInt(flat.values[i], call, "index");
+  }
+  return { values, shape: flat.shape };
+}
+
+/**
+ * Resolves indices against a length in place (`raise`: negative ones count
+ * from the end, others are a `RangeError`; `wrap`, `clip` as NumPy). As
+ * NumPy: indices into an empty axis are an error only when the result
+ * would have elements, and nothing is checked when there is nothing to
+ * take them from (`outer`, the number of slices before the axis, is 0).
+ */
+function resolve(
+  values: Float64Array,
+  n: number,
+  mode: IndexMode,
+  axis: number,
+  outer = 1,
+  resultSize = 1,
+): void {
+  const len = values.length;
+  if (len === 0) return;
+  if (n === 0 && resultSize !== 0) {
+    throw new RangeError(
+      `Cannot take ${len} elements from an axis of length 0: cannot do a non-empty take from an empty axis`,
+    );
+  }
+  if (outer === 0 || (n === 0 && mode !== "raise")) return;
+  for (let i = 0; i < len; i++) {
+    let j = values[i];
+    if (j < 0 || j >= n) {
+      if (mode === "raise") {
+        if (j < 0) j += n;
+        if (j < 0 || j >= n) {
+          throw new RangeError(
+            `Cannot index with ${values[i]}: index ${
+              values[i]
+            } is out of bounds for axis ${axis} with size ${n}`,
+          );
+        }
+      } else if (mode === "wrap") j = ((j % n) + n) % n;
+      else j = j < 0 ? 0 : n - 1;
+      values[i] = j;
+    }
+  }
+}
+
+/** Byte offsets of every element of `shape` with `strides` from `base`, in C order. */
+function offsets(
+  shape: readonly number[],
+  strides: readonly number[],
+  base: number,
+): Float64Array {
+  const out = new Float64Array(shapeSize(shape));
+  if (out.length === 0) return out;
+  const nd = shape.length;
+  const idx = new Array<number>(nd).fill(0);
+  let p = base;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = p;
+    for (let k = nd - 1; k >= 0; k--) {
+      if (++idx[k] < shape[k]) {
+        p += strides[k];
+        break;
+      }
+      p -= (shape[k] - 1) * strides[k];
+      idx[k] = 0;
+    }
+  }
+  return out;
+}
+
+/** Copies single elements of `isz` bytes between byte offsets of two byte arrays. */
+interface Mover {
+  (dstOffset: number, srcOffset: number): void;
+}
+
+/**
+ * An element mover between `dst` and `src` (the same type and byte order):
+ * whole words when every offset is aligned to them, else bytes.
+ */
+function mover(
+  dst: Uint8Array,
+  src: Uint8Array,
+  isz: number,
+  aligned: boolean,
+): Mover {
+  const db = dst.byteOffset, sb = src.byteOffset;
+  if (aligned && isz % 8 === 0) {
+    const d = new Float64Array(dst.buffer, 0, dst.buffer.byteLength >>> 3);
+    const s = new Float64Array(src.buffer, 0, src.buffer.byteLength >>> 3);
+    const words = isz >>> 3;
+    if (words === 1) {
+      return (o, i) => void (d[(db + o) >>> 3] = s[(sb + i) >>> 3]);
+    }
+    return (o, i) => {
+      const p = (db + o) >>> 3, q = (sb + i) >>> 3;
+      d[p] = s[q];
+      d[p + 1] = s[q + 1];
+    };
+  }
+  if (aligned && isz === 4) {
+    const d = new Uint32Array(dst.buffer, 0, dst.buffer.byteLength >>> 2);
+    const s = new Uint32Array(src.buffer, 0, src.buffer.byteLength >>> 2);
+    return (o, i) => void (d[(db + o) >>> 2] = s[(sb + i) >>> 2]);
+  }
+  if (aligned && isz === 2) {
+    const d = new Uint16Array(dst.buffer, 0, dst.buffer.byteLength >>> 1);
+    const s = new Uint16Array(src.buffer, 0, src.buffer.byteLength >>> 1);
+    return (o, i) => void (d[(db + o) >>> 1] = s[(sb + i) >>> 1]);
+  }
+  if (isz === 1) return (o, i) => void (dst[o] = src[i]);
+  return (o, i) => {
+    for (let b = 0; b < isz; b++) dst[o + b] = src[i + b];
+  };
+}
+
+/** Whether `a`'s elements all sit at multiples of its item size within their buffer. */
+function isAligned(a: NDArray): boolean {
+  const isz = a.itemsize;
+  const w = isz >= 8 ? 8 : isz;
+  return (a.storage.bytes.byteOffset + a.byteOffset) % w === 0 &&
+    a.strides.every((s) => s % w === 0);
+}
+
+/**
+ * `a` with axis `axis` replaced by the elements `sel` (resolved indices)
+ * of it, as a new C-contiguous array of `a`'s type with the indices'
+ * dimensions `selShape` in place of the axis.
+ */
+function gather(
+  a: NDArray,
+  axis: number,
+  sel: Float64Array,
+  selShape: readonly number[],
+): NDArray {
+  const pre = a.shape.slice(0, axis), post = a.shape.slice(axis + 1);
+  const out = emptyArray([...pre, ...selShape, ...post], a.dtype);
+  if (out.size === 0) return out;
+  const isz = a.itemsize;
+  const inner = shapeSize(post);
+  const postStrides = a.strides.slice(axis + 1);
+  const step = a.strides[axis];
+  const src = a.storage.bytes, dst = out.storage.bytes;
+  const outer = offsets(pre, a.strides.slice(0, axis), a.byteOffset);
+  let contiguous = true;
+  for (let k = post.length - 1, s = isz; k >= 0; k--) {
+    if (post[k] !== 1 && postStrides[k] !== s) contiguous = false;
+    s *= post[k];
+  }
+  let q = 0;
+  if (contiguous && inner * isz >= 64) {
+    const bytes = inner * isz;
+    for (let o = 0; o < outer.length; o++) {
+      for (let k = 0; k < sel.length; k++, q += bytes) {
+        const p = outer[o] + sel[k] * step;
+        dst.set(src.subarray(p, p + bytes), q);
+      }
+    }
+    return out;
+  }
+  const move = mover(dst, src, isz, isAligned(a));
+  const within = offsets(post, postStrides, 0);
+  for (let o = 0; o < outer.length; o++) {
+    for (let k = 0; k < sel.length; k++) {
+      const p = outer[o] + sel[k] * step;
+      for (let e = 0; e < inner; e++, q += isz) move(q, p + within[e]);
+    }
+  }
+  return out;
+}
+
+/**
+ * The elements of `a` at `indices` along `axis` (NumPy `np.take`); along
+ * the flattened array when `axis` is omitted or null.
+ *
+ * @param a The array.
+ * @param indices The indices.
+ * @param axis The axis; null for the flattened array.
+ * @param options `mode`.
+ * @returns A new in-memory array of `a`'s type.
+ */
+export function take(
+  a: NDArray,
+  indices: ArrayInput,
+  axis?: number | null,
+  options?: IndexOptions,
+): NDArray {
+  const call = "take";
+  const mode = toMode(options, call);
+  const ax = axisOf(a, axis, call);
+  const ind = toIndices(indices, call);
+  resolve(
+    ind.values,
+    lengthAlong(a, ax),
+    mode,
+    Math.max(ax, 0),
+    outerOf(a, ax),
+    resultSize(a, ax, ind.values.length),
+  );
+  open(a);
+  return gather(along(a, ax), Math.max(ax, 0), ind.values, ind.shape);
+}
+
+/**
+ * The axis of `take`/`compress`: -1 for the flattened array (axis omitted
+ * or null); a 0-d array takes axis 0 or -1 as a 1-element array, as NumPy.
+ */
+function axisOf(a: NDArray, axis: unknown, call: string): number {
+  if (axis === undefined || axis === null) return -1;
+  if (a.ndim === 0) {
+    normalizeAxis(axis, 1, call);
+    return -1;
+  }
+  return normalizeAxis(axis, a.ndim, call);
+}
+
+/** The length of the axis `take`/`compress` index (-1: flattened). */
+function lengthAlong(a: NDArray, ax: number): number {
+  return ax < 0 ? a.size : a.shape[ax];
+}
+
+/** The number of slices before the axis `take`/`compress` index. */
+function outerOf(a: NDArray, ax: number): number {
+  return ax < 0 ? 1 : shapeSize(a.shape.slice(0, ax));
+}
+
+/** The size of the result of `take`/`compress` of `m` indices along `ax`. */
+function resultSize(a: NDArray, ax: number, m: number): number {
+  if (ax < 0) return m;
+  return m *
+    (a.size === 0
+      ? shapeSize(a.shape.filter((_, k) => k !== ax))
+      : a.size / a.shape[ax]);
+}
+
+/** The array `take`/`compress` index along `ax` (-1: flattened). */
+function along(a: NDArray, ax: number): NDArray {
+  return ax < 0 ? a.reshape(a.size) : a;
+}
+
+/**
+ * The elements of `a` in C order as a typed array in native byte order
+ * (complex: interleaved parts): a view of the storage when `a` is
+ * C-contiguous, native and aligned, else a copy.
+ */
+export function denseOf(a: NDArray): TypedArray {
+  open(a);
+  const unit = unitOf(a.dtype);
+  if (
+    a.dtype.isNative && isCContiguous(a.shape, a.strides, a.itemsize) &&
+    (a.storage.bytes.byteOffset + a.byteOffset) % unit === 0
+  ) {
+    const start = a.byteOffset / unit;
+    return a.data.subarray(start, start + a.size * (a.itemsize / unit));
+  }
+  return a.toTypedArray();
+}
+
+/** Flat (C-order) positions of the non-zero elements of `a` (NaN is non-zero, -0 is zero). */
+function nonzeroPositions(a: NDArray): Float64Array {
+  const t = denseOf(a);
+  const n = a.size;
+  let found = new Float64Array(Math.min(n, 1024));
+  let count = 0;
+  const push = (i: number) => {
+    if (count === found.length) {
+      const more = new Float64Array(Math.min(n, 2 * found.length));
+      more.set(found);
+      found = more;
+    }
+    found[count++] = i;
+  };
+  if (a.dtype.kind === "c") {
+    const f = t as Float64Array;
+    for (let i = 0; i < n; i++) {
+      if (f[2 * i] !== 0 || f[2 * i + 1] !== 0) push(i);
+    }
+  } else if (a.itemsize === 8 && a.dtype.kind !== "f") {
+    const w = new Int32Array(t.buffer, t.byteOffset, 2 * n);
+    for (let i = 0; i < n; i++) if ((w[2 * i] | w[2 * i + 1]) !== 0) push(i);
+  } else {
+    const f = t as Float64Array;
+    for (let i = 0; i < n; i++) if (f[i] !== 0) push(i);
+  }
+  return found.subarray(0, count);
+}
+
+/** Positions where a condition or mask is true, with its shape. */
+interface Truths {
+  positions: Float64Array;
+  shape: number[];
+}
+
+/** Where a condition (an array of any type, JavaScript data or a scalar) is true. */
+function truths(x: unknown, call: string, what: string): Truths {
+  if (isArrayObject(x)) {
+    return { positions: nonzeroPositions(x), shape: [...x.shape] };
+  }
+  let values: ArrayLike<unknown>, shape: number[];
+  if (
+    typeof x === "boolean" || typeof x === "number" || typeof x === "bigint"
+  ) {
+    values = [x];
+    shape = [];
+  } else if (isArray(x) || (typeof x === "object" && x !== null)) {
+    const flat = flatten(x);
+    values = flat.values;
+    shape = flat.shape;
+  } else {
+    throw new TypeError(
+      `Cannot ${call} with ${what} ${
+        describe(x)
+      }: ${what} must be an array, a list or a scalar`,
+    );
+  }
+  const positions: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (truthy(values[i])) positions.push(i);
+  }
+  return { positions: Float64Array.from(positions), shape };
+}
+
+function truthy(v: unknown): boolean {
+  if (typeof v === "boolean") return v;
+  if (typeof v === "number") return v !== 0;
+  if (typeof v === "bigint") return v !== 0n;
+  const parts = complexParts(v);
+  return parts !== undefined && (parts[0] !== 0 || parts[1] !== 0);
+}
+
+/**
+ * The slices of `a` along `axis` where `condition` is true (NumPy
+ * `np.compress`, `a[mask]` along an axis); along the flattened array when
+ * `axis` is omitted or null.
+ *
+ * @param a The array.
+ * @param condition A 1-D condition (any type: non-zero is true); it may be
+ * shorter than the axis (the rest counts as false).
+ * @param axis The axis; null for the flattened array.
+ * @returns A new in-memory array of `a`'s type.
+ */
+export function compress(
+  a: NDArray,
+  condition: ArrayInput,
+  axis?: number | null,
+): NDArray {
+  const call = "compress";
+  const cond = truths(condition, call, "condition");
+  if (cond.shape.length !== 1) {
+    throw new RangeError(
+      `Cannot ${call} with a condition of shape ${
+        formatShape(cond.shape)
+      }: the condition must be 1-D`,
+    );
+  }
+  const ax = axisOf(a, axis, call);
+  const sel = cond.positions;
+  resolve(
+    sel,
+    lengthAlong(a, ax),
+    "raise",
+    Math.max(ax, 0),
+    outerOf(a, ax),
+    resultSize(a, ax, sel.length),
+  );
+  open(a);
+  return gather(along(a, ax), Math.max(ax, 0), sel, [sel.length]);
+}
+
+/** Byte offset of flat (C-order) element `j` of `a`. */
+function flatOffset(a: NDArray, j: number): number {
+  let p = a.byteOffset;
+  for (let k = a.ndim - 1; k >= 0; k--) {
+    const n = a.shape[k];
+    p += (j % n) * a.strides[k];
+    j = Math.floor(j / n);
+  }
+  return p;
+}
+
+/**
+ * Values to write into `a`: converted to its type (an array: NumPy's
+ * unsafe cast, or `safe` when `casting` says so; JavaScript data: as
+ * {@linkcode array} converts it to that type), flat, C-contiguous.
+ */
+function toValues(
+  a: NDArray,
+  values: unknown,
+  call: string,
+  safe: boolean,
+): NDArray {
+  if (isArrayObject(values)) {
+    if (safe && !canCastSafe(values.dtype, a.dtype)) {
+      throw new TypeError(
+        `Cannot ${call} values of type ${values.dtype.name} into an array of ${a.dtype.name}: NumPy casts them only under the safe rule`,
+      );
+    }
+    open(values);
+    return castCopy(values, a.dtype);
+  }
+  return fromData(values, a.dtype);
+}
+
+/** Writes `values` (flat, of `a`'s type) at the flat positions of `a`, cycling through the values. */
+function scatter(
+  a: NDArray,
+  positions: Float64Array,
+  values: NDArray,
+  cycleBy: "count" | "position",
+): void {
+  const nv = values.size;
+  if (nv === 0 || positions.length === 0) return;
+  const isz = a.itemsize;
+  const dst = a.storage.bytes, src = values.storage.bytes;
+  const move = mover(dst, src, isz, isAligned(a));
+  const contiguous = isCContiguous(a.shape, a.strides, isz);
+  for (let i = 0; i < positions.length; i++) {
+    const j = positions[i];
+    const v = (cycleBy === "count" ? i : j) % nv;
+    const p = contiguous ? a.byteOffset + j * isz : flatOffset(a, j);
+    move(p, values.byteOffset + v * isz);
+  }
+}
+
+/**
+ * Writes `values` at flat (C-order) positions `indices` of `a` (NumPy
+ * `np.put`, `a.flat[indices] = values`), cycling through the values when
+ * there are fewer of them than indices; a repeated index keeps the last
+ * value.
+ *
+ * @param a The array (writable).
+ * @param indices The flat positions.
+ * @param values The values.
+ * @param options `mode`.
+ */
+export function put(
+  a: NDArray,
+  indices: ArrayInput,
+  values: ArrayInput,
+  options?: IndexOptions,
+): void {
+  const call = "put";
+  const ind = toIndices(indices, call, true);
+  const mode = toMode(options, call);
+  if (ind.values.length > 0 && a.size === 0) {
+    throw new RangeError(
+      `Cannot ${call} ${ind.values.length} elements into an empty array: cannot replace elements of an empty array`,
+    );
+  }
+  const v = toValues(a, values, call, false);
+  if (v.size > 0) resolve(ind.values, a.size, mode, 0);
+  writable(a);
+  scatter(a, ind.values, v, "count");
+}
+
+/**
+ * Writes `values` where `mask` is true (NumPy `np.putmask`): element `n`
+ * (in C order) takes `values[n % values.length]`.
+ *
+ * @param a The array (writable).
+ * @param mask A mask of `a`'s size (any type: non-zero is true).
+ * @param values The values.
+ */
+export function putmask(
+  a: NDArray,
+  mask: ArrayInput,
+  values: ArrayInput,
+): void {
+  const call = "putmask";
+  const m = truths(mask, call, "mask");
+  if (shapeSize(m.shape) !== a.size) {
+    throw new RangeError(
+      `Cannot ${call} an array of shape ${
+        formatShape(a.shape)
+      } with a mask of shape ${
+        formatShape(m.shape)
+      }: the mask and the array must have the same size`,
+    );
+  }
+  const v = toValues(a, values, call, true);
+  writable(a);
+  scatter(a, m.positions, v, "position");
+}
+
+/**
+ * The indices of the non-zero elements, one int64 array per axis (NumPy
+ * `np.nonzero`), in C order.
+ *
+ * @param a The array (at least 1-D).
+ * @returns The index arrays.
+ */
+export function nonzero(a: NDArray): NDArray<"int64">[] {
+  if (a.ndim === 0) {
+    throw new RangeError(
+      "Cannot find the non-zero elements of a 0-d array: use reshape(1) first",
+    );
+  }
+  open(a);
+  const flat = nonzeroPositions(a);
+  const count = flat.length;
+  const out = a.shape.map(() =>
+    emptyArray([count], nativeDType("int64")) as NDArray<"int64">
+  );
+  const words = out.map((o) => new Int32Array(o.storage.bytes.buffer));
+  for (let i = 0; i < count; i++) {
+    let j = flat[i];
+    for (let k = a.ndim - 1; k >= 0; k--) {
+      const n = a.shape[k];
+      const c = j % n;
+      j = (j - c) / n;
+      // The int64 as its low and high 32-bit words (c is a safe integer).
+      words[k][2 * i] = c;
+      words[k][2 * i + 1] = Math.floor(c / 4294967296);
+    }
+  }
+  return out;
+}
