@@ -19,7 +19,7 @@ import {
   type NDArray,
 } from "./ndarray.ts";
 import { complexParts, flatten } from "./nested.ts";
-import { canCastSafe } from "./promotion.ts";
+import { canCastSafe, isNumeric } from "./promotion.ts";
 import { castCopy } from "./ufunc/engine.ts";
 import { type TypedArray, unitOf } from "./element.ts";
 import {
@@ -370,7 +370,12 @@ export function denseOf(a: NDArray): TypedArray {
 }
 
 /** Flat (C-order) positions of the non-zero elements of `a` (NaN is non-zero, -0 is zero). */
-function nonzeroPositions(a: NDArray): Float64Array {
+function nonzeroPositions(a: NDArray, call: string): Float64Array {
+  if (!isNumeric(a.dtype)) {
+    throw new TypeError(
+      `Cannot ${call} with an array of ${a.dtype.name}: only numeric arrays are tested for non-zero elements here`,
+    );
+  }
   const t = denseOf(a);
   const n = a.size;
   let found = new Float64Array(Math.min(n, 1024));
@@ -407,7 +412,7 @@ interface Truths {
 /** Where a condition (an array of any type, JavaScript data or a scalar) is true. */
 function truths(x: unknown, call: string, what: string): Truths {
   if (isArrayObject(x)) {
-    return { positions: nonzeroPositions(x), shape: [...x.shape] };
+    return { positions: nonzeroPositions(x, call), shape: [...x.shape] };
   }
   let values: ArrayLike<unknown>, shape: number[];
   if (
@@ -609,7 +614,7 @@ export function nonzero(a: NDArray): NDArray<"int64">[] {
     );
   }
   open(a);
-  const flat = nonzeroPositions(a);
+  const flat = nonzeroPositions(a, "find the non-zero elements");
   const count = flat.length;
   const out = a.shape.map(() =>
     emptyArray([count], nativeDType("int64")) as NDArray<"int64">

@@ -25,6 +25,18 @@ const ORDER: readonly DTypeName[] = [
   "complex128",
 ];
 
+/**
+ * Whether a type is one of the numeric types the computing functions take
+ * (bool, integers, float16/32/64, complex64/128): not bytes, text, records,
+ * dates or long doubles.
+ *
+ * @param dt The type.
+ * @returns `true` for the numeric types.
+ */
+export function isNumeric(dt: DType): boolean {
+  return (ORDER as readonly string[]).includes(dt.name);
+}
+
 /** Tells whether NumPy casts `from` to `to` with casting="safe" (byte order aside). */
 export function canCastSafe(from: DType, to: DType): boolean {
   const fk = from.kind, tk = to.kind, fs = from.itemsize, ts = to.itemsize;
@@ -68,6 +80,16 @@ export function resultType(a: DType, b: DType): DType {
  * @returns The common type.
  */
 export function commonDType(types: readonly DType[]): DType {
+  if (!types.every(isNumeric)) {
+    // Bytes, text, records, dates and long doubles join their own type only.
+    const first = types[0];
+    if (types.every((t) => t.equals(first))) return first;
+    throw new TypeError(
+      `Cannot find a common type of ${
+        types.map((t) => t.name).join(", ")
+      }: only numeric types promote`,
+    );
+  }
   for (const name of ORDER) {
     const t = nativeDType(name);
     if (types.every((a) => canCastSafe(a, t))) return t;

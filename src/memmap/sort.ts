@@ -25,6 +25,7 @@ import { describe } from "../_args.ts";
 import { type DType, nativeDType } from "./dtype.ts";
 import { type TypedArray, unitOf } from "./element.ts";
 import { empty as emptyArray, NDArray } from "./ndarray.ts";
+import { isNumeric } from "./promotion.ts";
 import { normalizeAxis, shapeSize } from "./shape.ts";
 import { isDetached, throwClosed, throwReadOnly } from "./storage.ts";
 import { castCopy, castInto } from "./ufunc/engine.ts";
@@ -50,10 +51,12 @@ interface Keying {
 function keyingOf(dt: DType, call: string): Keying {
   const k = dt.kind;
   const size = dt.itemsize;
-  if (k === "c") return { family: "complex", signed: false, float: true };
-  if (k !== "b" && k !== "i" && k !== "u" && k !== "f") {
-    throw new TypeError(`Cannot ${call} an array of ${dt.name}`);
+  if (!isNumeric(dt)) {
+    throw new TypeError(
+      `Cannot ${call} an array of ${dt.name}: only numeric types are sorted here`,
+    );
   }
+  if (k === "c") return { family: "complex", signed: false, float: true };
   const family: Family = size === 1
     ? "byte"
     : size === 2

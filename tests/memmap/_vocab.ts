@@ -15,10 +15,10 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import {
   dtype,
-  type DTypeName,
   frombuffer,
   memmap,
   type NDArray,
+  type NumericName,
 } from "../../mod.ts";
 import { HAS_NUMPY } from "../test_util.ts";
 
@@ -36,7 +36,7 @@ export const SEEDS: number[] = (() => {
 })();
 
 /** Every numeric dtype. */
-export const NAMES: readonly DTypeName[] = [
+export const NAMES: readonly NumericName[] = [
   "bool",
   "int8",
   "uint8",
@@ -110,7 +110,7 @@ const FLOATS = [
 ];
 
 /** A value of a numeric kind, biased to edge values. */
-function value(r: Random, name: DTypeName): number | bigint {
+function value(r: Random, name: NumericName): number | bigint {
   if (name === "bool") return r.int(2);
   if (name.startsWith("float") || name.startsWith("complex")) {
     return r.next() < 0.6
@@ -144,7 +144,7 @@ export function fromHex(text: string): Uint8Array<ArrayBuffer> {
 
 /** The typed array constructors of the native dtypes. */
 const CTORS: Record<
-  DTypeName,
+  NumericName,
   { new (n: number): ArrayLike<unknown> & { buffer: ArrayBuffer } }
 > = {
   bool: Uint8Array,
@@ -174,7 +174,7 @@ const CTORS: Record<
  */
 export function randomSpec(
   r: Random,
-  name: DTypeName = r.pick(NAMES),
+  name: NumericName = r.pick(NAMES),
   shape?: number[],
   options: {
     view?: boolean;

@@ -270,3 +270,9 @@ Deno.test("concatenate() and stack() promote, check shapes and axes", () => {
   assert.throws(() => stack([array([1, 2])], 2), RangeError);
   assert.throws(() => stack([array([1, 2])], 0.5), TypeError);
 });
+
+Deno.test("concatenate() joins arrays of one non-numeric type and refuses to mix them with numbers", () => {
+  const s = array(["ab", "c"]);
+  assert.deepEqual(concatenate([s, s]).toArray(), ["ab", "c", "ab", "c"]);
+  assert.throws(() => concatenate([s, array([1, 2])]), TypeError);
+});
