@@ -240,6 +240,18 @@ function vocabularyTypes(path: string): void {
   expect<Equal<typeof order, NDArray<"int64">>>();
   o.put([0], 1);
   o.putmask([true, false, true], [1, 2]);
+  // Products: one type keeps it; dot of vectors may be an element.
+  const product = z.matmul(z.T);
+  expect<Equal<typeof product, NDArray<"float64">>>();
+  const promoted = z.matmul(o);
+  expect<Equal<typeof promoted, NDArray>>();
+  const inner = o.dot(o);
+  expect<Equal<typeof inner, NDArray<"uint8"> | number>>();
+  const flagsDot = flags.dot(flags);
+  expect<Equal<typeof flagsDot, NDArray<"bool"> | boolean>>();
+  // @ts-expect-error: a product of float64 arrays is not float32
+  const wrongProduct: NDArray<"float32"> = z.matmul(z);
+  typeOf(wrongProduct);
   // Views of a memmap are memmaps; flatten() is an in-memory copy.
   using m = memmap(path, { dtype: "float32", mode: "r", shape: [2, 4] });
   expect<Equal<ReturnType<typeof m.squeeze>, Memmap<"float32">>>();

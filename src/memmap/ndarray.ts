@@ -35,6 +35,7 @@ import {
   take as takeElements,
 } from "./indexing.ts";
 import { argsort as argsortElements, sort as sortElements } from "./sort.ts";
+import { dot as dotArrays, matmul as matmulArrays } from "./linalg.ts";
 import {
   expandDims as expandView,
   squeeze as squeezeView,
@@ -1056,6 +1057,67 @@ export class NDArray<N extends DTypeName = DTypeName>
    */
   argsort(axis: number | null = -1): NDArray<"int64"> {
     return argsortElements(this, axis);
+  }
+
+  /**
+   * The matrix product `this @ x` (NumPy `matmul`): for 2-D operands the
+   * matrix product; a 1-D first operand is a row and a 1-D second one a
+   * column (the added axis is removed from the result); more axes are
+   * stacks of matrices, broadcast against each other. The result type is
+   * NumPy's common type of the two; integers wrap in it, bool gives "any of
+   * and". Floats are computed by a blocked product in WebAssembly SIMD
+   * (fused multiply-adds where the machine has them), so the last bits may
+   * differ from NumPy's BLAS as BLAS results differ between machines.
+   *
+   * @param x The second operand: an array or JavaScript data.
+   * @returns A new in-memory array (0-d for two 1-D operands).
+   * @throws {TypeError} If a type is not numeric.
+   * @throws {RangeError} If an operand is 0-d, the inner lengths differ or
+   * the stacks do not broadcast.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Matrix times matrix, and times a vector
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([[1, 2], [3, 4]]);
+   * assert.deepEqual(a.matmul(array([[5, 6], [7, 8]])).toArray(), [[19, 22], [43, 50]]);
+   * assert.deepEqual(a.matmul([1, 1]).toArray(), [3, 7]);
+   * ```
+   */
+  matmul<const X extends ArrayInput>(x: X): NDArray<ArithmeticResult<N, X>> {
+    return matmulArrays(this, x) as NDArray<ArithmeticResult<N, X>>;
+  }
+
+  /**
+   * The dot product (NumPy `dot`): the sum of products for two 1-D
+   * operands (an element, not an array), the matrix product for 2-D ones
+   * (as {@linkcode NDArray.matmul}), for N-D a sum over the last axis of
+   * this array and the second-to-last of `x` (result axes: this array's
+   * others, then `x`'s), and the element-wise product when either is 0-d.
+   *
+   * @param x The second operand: an array or JavaScript data.
+   * @returns A new in-memory array, or an element where the result is 0-d.
+   * @throws {TypeError} If a type is not numeric.
+   * @throws {RangeError} If the summed lengths differ.
+   * @throws {Deno.errors.BadResource} If a memory map is closed.
+   *
+   * @example Inner product and matrix-vector product
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * assert.equal(array([1, 2, 3]).dot(array([4, 5, 6])), 32);
+   * const a = array([[1, 2], [3, 4]], { dtype: "int32" });
+   * assert.deepEqual(a.dot(array([1, 1], { dtype: "int32" })).toArray(), [3, 7]);
+   * ```
+   */
+  dot<const X extends ArrayInput>(
+    x: X,
+  ): NDArray<ArithmeticResult<N, X>> | ElementOf<ArithmeticResult<N, X>> {
+    const out = dotArrays(this, x);
+    return (out.ndim === 0 ? out.get() : out) as
+      | NDArray<ArithmeticResult<N, X>>
+      | ElementOf<ArithmeticResult<N, X>>;
   }
 
   /**

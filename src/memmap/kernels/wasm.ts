@@ -140,17 +140,20 @@ const SIMD_OPS = {
   i32x4MinU: 0xb7,
   i32x4MaxS: 0xb8,
   i32x4MaxU: 0xb9,
+  i32x4Mul: 0xb5,
   i64x2ExtendLowI32x4S: 0xc7,
   i64x2ExtendHighI32x4S: 0xc8,
   i64x2ExtendLowI32x4U: 0xc9,
   i64x2ExtendHighI32x4U: 0xca,
   i64x2Add: 0xce,
   i64x2Sub: 0xd1,
+  i64x2Mul: 0xd5,
   i64x2Eq: 0xd6,
   i64x2Ne: 0xd7,
   i64x2LtS: 0xd8,
   i64x2GtS: 0xd9,
   f32x4Add: 0xe4,
+  f32x4Mul: 0xe6,
   f32x4Min: 0xe8,
   f32x4Max: 0xe9,
   /** `b < a ? b : a` lane by lane (one instruction; NaN and -0 not special). */
@@ -158,12 +161,17 @@ const SIMD_OPS = {
   /** `a < b ? b : a` lane by lane (one instruction; NaN and -0 not special). */
   f32x4Pmax: 0xeb,
   f64x2Add: 0xf0,
+  f64x2Mul: 0xf2,
   f64x2Min: 0xf4,
   f64x2Max: 0xf5,
   /** `b < a ? b : a` lane by lane (one instruction; NaN and -0 not special). */
   f64x2Pmin: 0xf6,
   /** `a < b ? b : a` lane by lane (one instruction; NaN and -0 not special). */
   f64x2Pmax: 0xf7,
+  /** Relaxed SIMD: `a * b + c` lane by lane, fused where the machine fuses (one rounding) or not. */
+  f32x4RelaxedMadd: 0x105,
+  /** Relaxed SIMD: `a * b + c` lane by lane, fused where the machine fuses (one rounding) or not. */
+  f64x2RelaxedMadd: 0x107,
 } as const;
 
 type SimdOps = { readonly [K in keyof typeof SIMD_OPS]: number[] };
