@@ -66,9 +66,19 @@ type Gebp = (
   cs: number,
 ) => void;
 
+type Gemv = (
+  pa: number,
+  px: number,
+  py: number,
+  rows: number,
+  k: number,
+) => void;
+
 interface Machine {
   readonly buffer: ArrayBuffer;
   readonly gebp: Record<GemmType, Gebp>;
+  /** Matrix times vector for float types (WebAssembly only). */
+  readonly gemv?: Record<"f64" | "f32", Gemv>;
   /** Views of the memory in each kernel type. */
   readonly views: Record<GemmType, KernelArray>;
 }
@@ -97,7 +107,7 @@ function wasmMachine(): Machine | null {
       const exports = new WebAssembly.Instance(
         new WebAssembly.Module(gemmKernelsModule(fused)),
         { env: { memory } },
-      ).exports as Record<string, Gebp>;
+      ).exports as Record<string, Gebp & Gemv>;
       const buffer = memory.buffer as ArrayBuffer;
       return wasm = {
         buffer,
@@ -107,6 +117,7 @@ function wasmMachine(): Machine | null {
           i64: exports.gebp_i64,
           i32: exports.gebp_i32,
         },
+        gemv: { f64: exports.gemv_f64, f32: exports.gemv_f32 },
         views: views(buffer),
       };
     } catch { /* Try without relaxed SIMD, then go without WebAssembly. */ }
@@ -431,6 +442,49 @@ function gemm(
 }
 
 /**
+ * `c = a · x` for an `m x k` matrix whose rows are contiguous and a vector
+ * (the column `x`), in WebAssembly: the vector is put in the kernels'
+ * memory once, the rows are copied in as they are (no packing), as many at
+ * a time as fit, and read once. Returns false where it does not apply
+ * (no WebAssembly, rows not contiguous, `k` too large), for `gemm`.
+ */
+function gemv(
+  a: Mat,
+  x: Mat,
+  c: Mat,
+  m: number,
+  k: number,
+  t: "f64" | "f32",
+): boolean {
+  const mach = machine();
+  const { size } = GEMM_ROWS[t];
+  const rows = Math.min(
+    Math.floor(TILE_BYTES / (k * size)),
+    Math.floor((B_AT - A_AT) / size),
+  );
+  if (mach.gemv === undefined || a.cs !== 1 || rows < 1) return false;
+  if (k * size > C_AT - B_AT) return false;
+  const v = mach.views[t];
+  const X = B_AT / size, Y = A_AT / size, R = C_AT / size;
+  for (let p = 0; p < k; p++) v[X + p] = x.ta[x.offset + p * x.rs] as number;
+  for (let i0 = 0; i0 < m; i0 += rows) {
+    const n = Math.min(rows, m - i0);
+    const first = a.offset + i0 * a.rs;
+    if (a.rs === k) v.set(a.ta.subarray(first, first + n * k) as never, R);
+    else {
+      for (let i = 0; i < n; i++) {
+        const row = first + i * a.rs;
+        v.set(a.ta.subarray(row, row + k) as never, R + i * k);
+      }
+    }
+    mach.gemv[t](C_AT, B_AT, A_AT, n, k);
+    let o = c.offset + i0 * c.rs;
+    for (let i = 0; i < n; i++, o += c.rs) c.ta[o] = v[Y + i];
+  }
+  return true;
+}
+
+/**
  * An operand ready to read: the array itself when it has the result's
  * type in native order and aligned, else a converted copy.
  */
@@ -475,6 +529,17 @@ function product(
   const dt = out.dtype;
   const t = gemmTypeOf(dt);
   const bool = dt.kind === "b";
+  if (dt.kind === "f" && n === 1) {
+    const done = gemv(
+      matOf(a, ao, ars, acs),
+      matOf(b, bo, brs, bcs),
+      matOf(out, oo, ors, ocs),
+      m,
+      k,
+      t as "f64" | "f32",
+    );
+    if (done) return;
+  }
   if (dt.kind !== "c") {
     gemm(
       [{ a: matOf(a, ao, ars, acs), b: matOf(b, bo, brs, bcs), neg: false }],

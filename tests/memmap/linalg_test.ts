@@ -178,7 +178,7 @@ function randomMatrix(
 }
 
 Deno.test(
-  "matmul() of blocks larger than the kernels' (depth, rows and columns past every block edge) is within rounding of NumPy's",
+  "matmul() of blocks larger than the kernels' (depth, rows and columns past every block edge) and of a matrix and a vector is within rounding of NumPy's",
   { ignore: !HAS_NUMPY },
   () => {
     const r = new Random(11);
@@ -192,6 +192,14 @@ Deno.test(
           plain,
         });
       }
+    }
+    // Matrix times vector (rows read in place; every other row of a matrix).
+    for (const view of [undefined, [["step", 0, 2]] as ArraySpec["view"]]) {
+      list.push({
+        op: "matmul",
+        a: randomMatrix(r, [1000, 301], view),
+        b: randomMatrix(r, [301, 1]),
+      });
     }
     const results = oracle(list);
     list.forEach((c, i) => {

@@ -14,6 +14,10 @@
  *   `mc` and `nc` are multiples of `MR` and `NR` (the packing pads with
  *   zeros). Each `MR x NR` piece of the tile is kept in registers while
  *   the `kc` products are added (`micro_T`).
+ * - `gemv_T(pa, px, py, rows, k)` (float types): the products of `rows`
+ *   rows of `k` elements at `pa` (one after another) and the `k` elements
+ *   at `px`, to `rows` elements at `py`: a matrix times a vector, read
+ *   once, four vectors of products at a time.
  *
  * Float products are added with relaxed SIMD's `madd` where the engine has
  * it (fused on machines with FMA, as OpenBLAS's kernels; the result is
@@ -25,7 +29,15 @@
  * @module
  */
 
-import { encodeModule, type FunctionSpec, I32, op, V128 } from "./wasm.ts";
+import {
+  encodeModule,
+  F32,
+  F64,
+  type FunctionSpec,
+  I32,
+  op,
+  V128,
+} from "./wasm.ts";
 
 /** The types the kernels compute in. */
 export type GemmType = "f64" | "f32" | "i64" | "i32";
@@ -234,6 +246,132 @@ function gebpFunction(type: GemmType): FunctionSpec {
   };
 }
 
+/** How the float kernel types are read and added one element at a time. */
+const SCALARS = {
+  f64: {
+    type: F64,
+    load: op.f64Load,
+    store: op.f64Store,
+    mul: op.f64Mul,
+    add: op.f64Add,
+    lane: op.f64x2ExtractLane,
+    zero: op.f64Const(0),
+  },
+  f32: {
+    type: F32,
+    load: op.f32Load,
+    store: op.f32Store,
+    mul: op.f32Mul,
+    add: op.f32Add,
+    lane: op.f32x4ExtractLane,
+    zero: op.f32Const(0),
+  },
+};
+
+/** `gemv_T(pa, px, py, rows, k)`: a matrix (rows one after another) times a vector. */
+function gemvFunction(type: "f64" | "f32", fused: boolean): FunctionSpec {
+  const row = GEMM_ROWS[type];
+  const sc = SCALARS[type];
+  const { size } = row;
+  // Locals: 5 byte offset q, 6 bytes per row; 7-10 accumulators; 11 the sum.
+  const [q, bytes, s] = [5, 6, 11];
+  const accs = [7, 8, 9, 10];
+  const madd = (pa: number, px: number, offset: number, acc: number) => [
+    get(pa),
+    get(q),
+    op.i32Add,
+    op.v128Load(offset),
+    get(px),
+    get(q),
+    op.i32Add,
+    op.v128Load(offset),
+    ...(fused && row.madd
+      ? [get(acc), row.madd]
+      : [row.mul, get(acc), row.add]),
+    set(acc),
+  ];
+  /** `while (q + step <= bytes) { body; q += step }`. */
+  const steps = (step: number, body: number[][]) => [
+    op.block,
+    op.loop,
+    get(q),
+    i32(step),
+    op.i32Add,
+    get(bytes),
+    op.i32GtU,
+    op.brIf(1),
+    ...body,
+    ...advance(q, step),
+    op.br(0),
+    op.end,
+    op.end,
+  ];
+  const lanes = 16 / size;
+  return {
+    name: `gemv_${type}`,
+    params: 5,
+    locals: [[2, I32], [4, V128], [1, sc.type]],
+    body: [
+      get(4),
+      i32(size),
+      op.i32Mul,
+      set(bytes),
+      op.block,
+      op.loop,
+      get(3),
+      op.i32Eqz,
+      op.brIf(1),
+      ...accs.flatMap((a) => [op.v128Const(new Uint8Array(16)), set(a)]),
+      i32(0),
+      set(q),
+      ...steps(64, accs.flatMap((a, i) => madd(0, 1, 16 * i, a))),
+      ...steps(16, madd(0, 1, 0, accs[0])),
+      get(accs[0]),
+      get(accs[1]),
+      row.add,
+      get(accs[2]),
+      get(accs[3]),
+      row.add,
+      row.add,
+      set(accs[0]),
+      get(accs[0]),
+      sc.lane(0),
+      ...Array.from({ length: lanes - 1 }, (_, l) => [
+        get(accs[0]),
+        sc.lane(l + 1),
+        sc.add,
+      ]).flat(),
+      set(s),
+      ...steps(size, [
+        get(s),
+        get(0),
+        get(q),
+        op.i32Add,
+        sc.load(),
+        get(1),
+        get(q),
+        op.i32Add,
+        sc.load(),
+        sc.mul,
+        sc.add,
+        set(s),
+      ]),
+      get(2),
+      get(s),
+      sc.store(),
+      ...advance(0, get(bytes)),
+      ...advance(2, size),
+      get(3),
+      i32(1),
+      op.i32Sub,
+      set(3),
+      op.br(0),
+      op.end,
+      op.end,
+    ],
+  };
+}
+
 /**
  * The module of every kernel type.
  *
@@ -241,7 +379,9 @@ function gebpFunction(type: GemmType): FunctionSpec {
  * @returns The module's bytes.
  */
 export function gemmKernelsModule(fused: boolean): Uint8Array<ArrayBuffer> {
-  return encodeModule(
-    GEMM_TYPES.flatMap((t) => [microFunction(t, fused), gebpFunction(t)]),
-  ) as Uint8Array<ArrayBuffer>;
+  return encodeModule([
+    ...GEMM_TYPES.flatMap((t) => [microFunction(t, fused), gebpFunction(t)]),
+    gemvFunction("f64", fused),
+    gemvFunction("f32", fused),
+  ]) as Uint8Array<ArrayBuffer>;
 }

@@ -1,0 +1,249 @@
+/**
+ * The vocabulary of issue 14 against NumPy: matrix products (float64 and
+ * float32 2048 x 2048 against OpenBLAS on one thread, a matrix-vector
+ * product and the cosine similarity of one row against a (100000, 128)
+ * float32 matrix), `sort`/`argsort` of 16M float64, `take` of 16M random
+ * indices, and creation functions (`zeros`, `arange`, `linspace`,
+ * `concatenate`). Arrays are in memory on both sides (read from the same
+ * files before the timed region). Rows are medians of rounds that
+ * alternate the sides (`peers.ts`); NumPy runs in a fresh process each
+ * round, with `OPENBLAS_NUM_THREADS=1` (this library computes on one
+ * thread).
+ *
+ * @module
+ */
+
+import { cpuUsage } from "node:process";
+import {
+  arange,
+  concatenate,
+  frombuffer,
+  linspace,
+  type NDArray,
+  zeros,
+} from "../../mod.ts";
+import type { PeerWorkload, Timing } from "./peers.ts";
+import type { Workload } from "./run.ts";
+
+/** The data files: name, NumPy expression, dtype, shape. */
+const FILES: [string, string, string, number[]][] = [
+  ["g1.f8", "rng.standard_normal((2048, 2048))", "float64", [2048, 2048]],
+  ["g2.f8", "rng.standard_normal((2048, 2048))", "float64", [2048, 2048]],
+  [
+    "e.f4",
+    "rng.standard_normal((100000, 128)).astype(np.float32)",
+    "float32",
+    [100000, 128],
+  ],
+  ["v.f4", "rng.standard_normal(128).astype(np.float32)", "float32", [128]],
+  ["s.f8", "rng.standard_normal(1 << 24)", "float64", [1 << 24]],
+  ["i.i8", "rng.integers(0, 1 << 24, 1 << 24)", "int64", [1 << 24]],
+];
+
+function setup(dir: string): void {
+  const numpy = `
+import numpy as np, os, sys
+d = sys.argv[1]
+rng = np.random.default_rng(0)
+${
+    FILES.map(([name, expr]) =>
+      `if not os.path.exists(f"{d}/${name}"): (${expr}).tofile(f"{d}/${name}")`
+    ).join("\n")
+  }
+`;
+  const out = new Deno.Command("python3", { args: ["-c", numpy, dir] })
+    .outputSync();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+}
+
+const loaded = new Map<string, NDArray>();
+
+/** An in-memory array of a data file (kept between rounds). */
+function file(dir: string, name: string): NDArray {
+  const key = `${dir}/${name}`;
+  let a = loaded.get(key);
+  if (a === undefined) {
+    const [, , dtype, shape] = FILES.find((f) => f[0] === name)!;
+    a = frombuffer(Deno.readFileSync(key), { dtype }).reshape(shape);
+    loaded.set(key, a);
+  }
+  return a;
+}
+
+/** The NumPy side's loads (outside the timed region). */
+function pyLoads(names: string[]): string {
+  return names.map((name) => {
+    const [, , dtype, shape] = FILES.find((f) => f[0] === name)!;
+    const v = name.split(".")[0];
+    return `${v} = np.fromfile(DIR + "/${name}", "${dtype}").reshape(${
+      JSON.stringify(shape)
+    })`;
+  }).join("\n");
+}
+
+function time(run: () => void): Timing {
+  const cpu = cpuUsage();
+  const start = performance.now();
+  run();
+  const wall = performance.now() - start;
+  const used = cpuUsage(cpu);
+  return { wall, cpu: (used.user + used.system) / 1000 };
+}
+
+interface Row {
+  name: string;
+  target: string;
+  files: string[];
+  /** The Deno side, given the loaded arrays in `files` order. */
+  js: (...a: NDArray[]) => unknown;
+  /** The NumPy side, with the arrays named by their files' stems. */
+  py: string;
+  /** Work before the timed region, on a copy (sort sorts in place). */
+  copy?: boolean;
+  rounds?: number;
+}
+
+const ROWS: Row[] = [
+  {
+    name: "a.matmul(b) float64 2048 x 2048 (NumPy: OpenBLAS, 1 thread)",
+    target: ">= 0.33x (within 3x)",
+    files: ["g1.f8", "g2.f8"],
+    js: (a, b) => a.matmul(b),
+    py: "g1 @ g2",
+    rounds: 3,
+  },
+  {
+    name: "a.matmul(b) float32 2048 x 2048 (NumPy: OpenBLAS, 1 thread)",
+    target: "",
+    files: ["g1.f8", "g2.f8"],
+    js: (a, b) => a.matmul(b),
+    py: "g1 @ g2",
+    rounds: 3,
+  },
+  {
+    name: "m.matmul(v) float32 (100000, 128) x (128,)",
+    target: "",
+    files: ["e.f4", "v.f4"],
+    js: (m, v) => m.matmul(v),
+    py: "e @ v",
+  },
+  {
+    name: "cosine similarity of v against (100000, 128) float32 rows",
+    target: ">= 0.5x (within 2x)",
+    files: ["e.f4", "v.f4"],
+    js: (m, v) =>
+      m.matmul(v).div(
+        m.mul(m).sum(1).sqrt().mul(Math.sqrt(Number(v.mul(v).sum()))),
+      ),
+    py: "e @ v / (np.linalg.norm(e, axis=1) * np.linalg.norm(v))",
+  },
+  {
+    name: "a.sort() float64 16M (NumPy: default kind)",
+    target: ">= 0.5x (within 2x)",
+    files: ["s.f8"],
+    js: (a) => a.sort(),
+    py: "s.sort()",
+    copy: true,
+  },
+  {
+    name: 'a.sort() float64 16M (NumPy: kind="stable", the same order)',
+    target: ">= 0.5x (within 2x)",
+    files: ["s.f8"],
+    js: (a) => a.sort(),
+    py: 's.sort(kind="stable")',
+    copy: true,
+  },
+  {
+    name: 'a.argsort() float64 16M (NumPy: kind="stable")',
+    target: "",
+    files: ["s.f8"],
+    js: (a) => a.argsort(),
+    py: 's.argsort(kind="stable")',
+  },
+  {
+    name: "a.take(indices) float64, 16M random int64 indices",
+    target: "",
+    files: ["s.f8", "i.i8"],
+    js: (a, i) => a.take(i),
+    py: "s.take(i)",
+  },
+  {
+    name: "a.compress(a > 0) float64 16M",
+    target: "",
+    files: ["s.f8"],
+    js: (a) => a.compress(a.gt(0)),
+    py: "s[s > 0]",
+  },
+  {
+    name: "zeros(1 << 25) float64 (256 MiB) and a write to every page",
+    target: "",
+    files: [],
+    js: () => zeros(1 << 25).fill(1),
+    py: "z = np.zeros(1 << 25); z.fill(1)",
+  },
+  {
+    name: "arange(1 << 25) float64",
+    target: "",
+    files: [],
+    js: () => arange(0, 1 << 25, 1, { dtype: "float64" }),
+    py: "np.arange(0, 1 << 25, 1, dtype=np.float64)",
+  },
+  {
+    name: "linspace(0, 1, 1 << 25)",
+    target: "",
+    files: [],
+    js: () => linspace(0, 1, 1 << 25),
+    py: "np.linspace(0, 1, 1 << 25)",
+  },
+  {
+    name: "concatenate([a, a]) float64 16M each",
+    target: "",
+    files: ["s.f8"],
+    js: (a) => concatenate([a, a]),
+    py: "np.concatenate([s, s])",
+  },
+];
+
+/** The float32 matmul row reads the float64 files as float32 on both sides. */
+const F32 = "float32 2048";
+
+function workload(row: Row): PeerWorkload {
+  const f32 = row.name.includes(F32);
+  const cast = (a: NDArray) => (f32 ? a.astype("float32") : a);
+  const pyCast = f32
+    ? row.files.map((f) => {
+      const v = f.split(".")[0];
+      return `${v} = ${v}.astype(np.float32)`;
+    }).join("\n")
+    : "";
+  return {
+    name: row.name,
+    target: row.target,
+    setup,
+    rounds: row.rounds,
+    deno: {
+      ours: (dir) => {
+        const arrays = row.files.map((f) => cast(file(dir, f)));
+        const args = row.copy ? arrays.map((a) => a.copy()) : arrays;
+        return time(() => row.js(...args));
+      },
+    },
+    peers: {
+      python: `
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+import numpy as np
+${pyLoads(row.files)}
+${pyCast}
+start()
+r = ${row.py}
+report()
+`,
+    },
+  };
+}
+
+/** The rows, against NumPy. */
+export const peerWorkloads: PeerWorkload[] = ROWS.map(workload);
+
+/** No best-of-N rows: every row here is measured against peers. */
+export const workloads: Workload[] = [];
