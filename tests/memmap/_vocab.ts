@@ -488,3 +488,39 @@ export function check(
     }
   }
 }
+
+/**
+ * Registers a test file's two differential tests: its committed fixture
+ * (cases of seed 1, written by `deno run -A <test file> write`) and, where
+ * NumPy runs, fresh cases of every seed of {@linkcode SEEDS} against live
+ * NumPy.
+ *
+ * @param name The fixture's name (`tests/testdata/vocab/<name>.json`).
+ * @param what The behaviour, for the tests' names.
+ * @param live What the live test adds, for its name (may be empty).
+ * @param cases The cases of a seed.
+ * @param compare Runs cases on this side and checks them against NumPy's results.
+ * @param counts Cases in the fixture and per seed of the live test.
+ */
+export function differentialTests<C>(
+  name: string,
+  what: string,
+  live: string,
+  cases: (seed: number, count: number) => C[],
+  compare: (list: C[], results: Encoded[]) => void,
+  counts: { fixture: number; live: number },
+): void {
+  if (Deno.args[0] === "write") writeFixture(name, cases(1, counts.fixture));
+  Deno.test(`${what} (committed fixture)`, () => {
+    const f = readFixture<C>(name);
+    if (f === undefined) return;
+    compare(f.cases, f.results);
+  });
+  const note = live ? `live NumPy, ${live}` : "live NumPy";
+  Deno.test(`${what} (${note})`, { ignore: !HAS_NUMPY }, () => {
+    for (const seed of SEEDS) {
+      const list = cases(seed, counts.live);
+      compare(list, oracle(list));
+    }
+  });
+}

@@ -5,15 +5,11 @@ import {
   attempt,
   check,
   cleanup,
+  differentialTests,
   type Encoded,
-  HAS_NUMPY,
   makeArray,
-  oracle,
   Random,
   randomSpec,
-  readFixture,
-  SEEDS,
-  writeFixture,
 } from "./_vocab.ts";
 import { tempDir } from "./_numpy.ts";
 
@@ -85,23 +81,13 @@ function compare(list: Case[], results: Encoded[]): void {
   cleanup();
 }
 
-if (Deno.args[0] === "write") writeFixture("axes", cases(1, 40));
-
-Deno.test("squeeze/expandDims/swapaxes/ravel/flatten give NumPy's shapes and elements (committed fixture)", () => {
-  const f = readFixture<Case>("axes");
-  if (f === undefined) return;
-  compare(f.cases, f.results);
-});
-
-Deno.test(
-  "squeeze/expandDims/swapaxes/ravel/flatten give NumPy's shapes and elements (live NumPy)",
-  { ignore: !HAS_NUMPY },
-  () => {
-    for (const seed of SEEDS) {
-      const list = cases(seed, 80);
-      compare(list, oracle(list));
-    }
-  },
+differentialTests(
+  "axes",
+  "squeeze/expandDims/swapaxes/ravel/flatten give NumPy's shapes and elements",
+  "",
+  cases,
+  compare,
+  { fixture: 40, live: 80 },
 );
 
 Deno.test("ravel() is a view when the strides allow it and a copy otherwise; flatten() always copies", () => {

@@ -15,16 +15,12 @@ import {
   attempt,
   check,
   cleanup,
+  differentialTests,
   type Encoded,
-  HAS_NUMPY,
   makeArray,
   NAMES,
-  oracle,
   Random,
   randomSpec,
-  readFixture,
-  SEEDS,
-  writeFixture,
 } from "./_vocab.ts";
 
 type Case =
@@ -158,23 +154,13 @@ function compare(list: Case[], results: Encoded[]): void {
   cleanup();
 }
 
-if (Deno.args[0] === "write") writeFixture("creation", cases(1, 40));
-
-Deno.test("creation functions give NumPy's dtypes and bits (committed fixture)", () => {
-  const f = readFixture<Case>("creation");
-  if (f === undefined) return;
-  compare(f.cases, f.results);
-});
-
-Deno.test(
-  "creation functions give NumPy's dtypes and bits (live NumPy, random cases)",
-  { ignore: !HAS_NUMPY },
-  () => {
-    for (const seed of SEEDS) {
-      const list = cases(seed, 60);
-      compare(list, oracle(list));
-    }
-  },
+differentialTests(
+  "creation",
+  "creation functions give NumPy's dtypes and bits",
+  "random cases",
+  cases,
+  compare,
+  { fixture: 40, live: 60 },
 );
 
 Deno.test("arange() gives NumPy's values and length rule", () => {

@@ -5,16 +5,12 @@ import {
   attempt,
   check,
   cleanup,
+  differentialTests,
   type Encoded,
-  HAS_NUMPY,
   makeArray,
   NAMES,
-  oracle,
   Random,
   randomSpec,
-  readFixture,
-  SEEDS,
-  writeFixture,
 } from "./_vocab.ts";
 import { tempDir } from "./_numpy.ts";
 
@@ -177,23 +173,13 @@ function compare(list: Case[], results: Encoded[]): void {
   cleanup();
 }
 
-if (Deno.args[0] === "write") writeFixture("indexing", cases(1, 40));
-
-Deno.test("take/compress/put/putmask/nonzero give NumPy's results and errors (committed fixture)", () => {
-  const f = readFixture<Case>("indexing");
-  if (f === undefined) return;
-  compare(f.cases, f.results);
-});
-
-Deno.test(
-  "take/compress/put/putmask/nonzero give NumPy's results and errors (live NumPy, random cases)",
-  { ignore: !HAS_NUMPY },
-  () => {
-    for (const seed of SEEDS) {
-      const list = cases(seed, 80);
-      compare(list, oracle(list));
-    }
-  },
+differentialTests(
+  "indexing",
+  "take/compress/put/putmask/nonzero give NumPy's results and errors",
+  "random cases",
+  cases,
+  compare,
+  { fixture: 40, live: 80 },
 );
 
 Deno.test("take() follows NumPy's shapes, modes and index rules", () => {

@@ -13,6 +13,7 @@ import {
   attempt,
   check,
   cleanup,
+  differentialTests,
   type Encoded,
   HAS_NUMPY,
   makeArray,
@@ -20,9 +21,6 @@ import {
   oracle,
   Random,
   randomSpec,
-  readFixture,
-  SEEDS,
-  writeFixture,
 } from "./_vocab.ts";
 import { tempDir } from "./_numpy.ts";
 
@@ -144,23 +142,13 @@ function compare(list: Case[], results: Encoded[]): void {
   cleanup();
 }
 
-if (Deno.args[0] === "write") writeFixture("linalg", cases(1, 120));
-
-Deno.test("matmul() and dot() give NumPy's shapes, dtypes, errors and bits (committed fixture)", () => {
-  const f = readFixture<Case>("linalg");
-  if (f === undefined) return;
-  compare(f.cases, f.results);
-});
-
-Deno.test(
-  "matmul() and dot() give NumPy's shapes, dtypes, errors and bits (live NumPy, every pair of dtypes, views, byte orders)",
-  { ignore: !HAS_NUMPY },
-  () => {
-    for (const seed of SEEDS) {
-      const list = cases(seed, 150);
-      compare(list, oracle(list));
-    }
-  },
+differentialTests(
+  "linalg",
+  "matmul() and dot() give NumPy's shapes, dtypes, errors and bits",
+  "every pair of dtypes, views, byte orders",
+  cases,
+  compare,
+  { fixture: 120, live: 150 },
 );
 
 /** A float64 matrix of random values in [-1, 1) (not exact: the order of additions shows). */

@@ -5,15 +5,11 @@ import {
   attempt,
   check,
   cleanup,
+  differentialTests,
   type Encoded,
-  HAS_NUMPY,
   makeArray,
-  oracle,
   Random,
   randomSpec,
-  readFixture,
-  SEEDS,
-  writeFixture,
 } from "./_vocab.ts";
 import { tempDir } from "./_numpy.ts";
 
@@ -62,23 +58,13 @@ function compare(list: Case[], results: Encoded[]): void {
   cleanup();
 }
 
-if (Deno.args[0] === "write") writeFixture("sort", cases(1, 40));
-
-Deno.test("sort() and argsort() give NumPy's stable results bit for bit (committed fixture)", () => {
-  const f = readFixture<Case>("sort");
-  if (f === undefined) return;
-  compare(f.cases, f.results);
-});
-
-Deno.test(
-  "sort() and argsort() give NumPy's stable results bit for bit (live NumPy, every dtype, views, NaN payloads)",
-  { ignore: !HAS_NUMPY },
-  () => {
-    for (const seed of SEEDS) {
-      const list = cases(seed, 80);
-      compare(list, oracle(list));
-    }
-  },
+differentialTests(
+  "sort",
+  "sort() and argsort() give NumPy's stable results bit for bit",
+  "every dtype, views, NaN payloads",
+  cases,
+  compare,
+  { fixture: 40, live: 80 },
 );
 
 Deno.test("sort() puts NaNs last and keeps the order of -0 and +0 and of NaN payloads", () => {
