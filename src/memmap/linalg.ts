@@ -5,12 +5,14 @@
  * (integers wrap in their type, bool is "any of and", float16 is computed
  * in float32 and rounded once, complex from real products).
  *
- * Every product is a blocked matrix product (GotoBLAS, BLIS): blocks of A
- * and panels of B are packed into the memory of the WebAssembly kernels
- * (`kernels/gemm_kernels.ts`), which add `MR x NR` pieces of a tile of C
- * held in registers; the tile is written to the result once, converted to
- * its type. Operands are read in place when they are native and aligned
- * (memory maps included); others are converted first.
+ * Products are blocked matrix products (GotoBLAS, BLIS): blocks of A and
+ * panels of B are packed into the memory of the WebAssembly kernels
+ * (`kernels/gemm_kernels.ts`, 20 MiB, made on first use), which add
+ * `MR x NR` pieces of a tile of C held in registers; the tile is written
+ * to the result once, converted to its type. A float matrix times a vector
+ * copies the matrix's rows in as they are and reads them once (`gemv`).
+ * Operands are read in place when they are native and aligned (memory
+ * maps included); others are converted first.
  *
  * @module
  */
@@ -75,7 +77,6 @@ type Gemv = (
 ) => void;
 
 interface Machine {
-  readonly buffer: ArrayBuffer;
   readonly gebp: Record<GemmType, Gebp>;
   /** Matrix times vector for float types (WebAssembly only). */
   readonly gemv?: Record<"f64" | "f32", Gemv>;
@@ -110,7 +111,6 @@ function wasmMachine(): Machine | null {
       ).exports as Record<string, Gebp & Gemv>;
       const buffer = memory.buffer as ArrayBuffer;
       return wasm = {
-        buffer,
         gebp: {
           f64: exports.gebp_f64,
           f32: exports.gebp_f32,
@@ -164,7 +164,7 @@ function plainMachine(): Machine {
       }
     };
   }
-  return plain = { buffer, gebp, views: v };
+  return plain = { gebp, views: v };
 }
 
 function machine(): Machine {
@@ -637,10 +637,10 @@ function* indices(shape: readonly number[]): Generator<number[]> {
  *
  * @param x The first operand.
  * @param y The second operand.
+ * @param call What the call does, for messages.
  * @returns A new in-memory array (0-d for two 1-D operands).
  */
-export function matmul(x: NDArray, y: unknown): NDArray {
-  const call = "matmul";
+export function matmul(x: NDArray, y: unknown, call = "matmul"): NDArray {
   const b0 = toOperand(y, call);
   if (isDetached(x.storage)) throwClosed(x.storage);
   if (x.ndim === 0 || b0.ndim === 0) {
@@ -726,7 +726,7 @@ export function dot(x: NDArray, y: unknown): NDArray {
     if (AXPY_TYPES.includes(r.dtype.name) && r.size > 1) r.add(0, { out: r });
     return r;
   }
-  if (x.ndim <= 2 && b0.ndim <= 2) return matmul(x, b0);
+  if (x.ndim <= 2 && b0.ndim <= 2) return matmul(x, b0, call);
   const dt = resultTypeOf(x, b0, call);
   const k = x.shape[x.ndim - 1];
   const kb = b0.ndim === 1 ? b0.shape[0] : b0.shape[b0.ndim - 2];
