@@ -578,7 +578,7 @@ function product(
 // ---------------------------------------------------------------------------
 // NumPy's rules.
 
-function toOperand(x: unknown, call: string): NDArray {
+function toOperand(x: unknown): NDArray {
   const y = isArrayObject(x) ? x : fromData(x);
   if (isDetached(y.storage)) throwClosed(y.storage);
   return y;
@@ -641,7 +641,7 @@ function* indices(shape: readonly number[]): Generator<number[]> {
  * @returns A new in-memory array (0-d for two 1-D operands).
  */
 export function matmul(x: NDArray, y: unknown, call = "matmul"): NDArray {
-  const b0 = toOperand(y, call);
+  const b0 = toOperand(y);
   if (isDetached(x.storage)) throwClosed(x.storage);
   if (x.ndim === 0 || b0.ndim === 0) {
     mismatch(call, x, b0, "matmul needs at least one axis in each operand");
@@ -716,7 +716,7 @@ export function matmul(x: NDArray, y: unknown, call = "matmul"): NDArray {
  */
 export function dot(x: NDArray, y: unknown): NDArray {
   const call = "dot";
-  const b0 = toOperand(y, call);
+  const b0 = toOperand(y);
   if (isDetached(x.storage)) throwClosed(x.storage);
   if (x.ndim === 0 || b0.ndim === 0) {
     resultTypeOf(x, b0, call);
