@@ -1104,11 +1104,12 @@ export class NDArray<N extends DTypeName = DTypeName>
    *
    * @example Inner product and matrix-vector product
    * ```ts
-   * import { array } from "@seed/mmap";
+   * import { array, type NDArray } from "@seed/mmap";
    * import assert from "node:assert/strict";
    * assert.equal(array([1, 2, 3]).dot(array([4, 5, 6])), 32);
    * const a = array([[1, 2], [3, 4]], { dtype: "int32" });
-   * assert.deepEqual(a.dot(array([1, 1], { dtype: "int32" })).toArray(), [3, 7]);
+   * const y = a.dot(array([1, 1], { dtype: "int32" })) as NDArray<"int32">;
+   * assert.deepEqual(y.toArray(), [3, 7]);
    * ```
    */
   dot<const X extends ArrayInput>(
