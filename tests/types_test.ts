@@ -250,7 +250,7 @@ function vocabularyTypes(path: string): void {
   const flagsDot = flags.dot(flags);
   expect<Equal<typeof flagsDot, NDArray<"bool"> | boolean>>();
   // @ts-expect-error: a product of float64 arrays is not float32
-  const wrongProduct: NDArray<"float32"> = z.matmul(z);
+  const wrongProduct: NDArray<"float32"> = z.matmul(z.T);
   typeOf(wrongProduct);
   // Views of a memmap are memmaps; flatten() is an in-memory copy.
   using m = memmap(path, { dtype: "float32", mode: "r", shape: [2, 4] });
