@@ -15,9 +15,15 @@
 import { type DType, nativeDType } from "./dtype.ts";
 import { newDomainBuffer, readRun } from "./element.ts";
 import { wantsItems } from "./item_arrays.ts";
-import { walk } from "./iterate.ts";
+import { walk, WINDOW } from "./iterate.ts";
 import { arrayIO, NDArray } from "./ndarray.ts";
-import { reductionAxes, varianceOptionsOf } from "./reduce_axes.ts";
+import { pairwiseSum, pairwiseSum32 } from "./pairwise.ts";
+import {
+  reducedShape,
+  reductionAxes,
+  varianceOptionsOf,
+} from "./reduce_axes.ts";
+import { memoryDims } from "./reduce_plan.ts";
 import { reduceArray, reduceViewOf } from "./reductions.ts";
 import { memoryStorage } from "./storage.ts";
 
@@ -112,28 +118,91 @@ function meanOf(a: NDArray, reduced: boolean[], n: number): NDArray {
   return inPlace(reduceArray(a, "sum", args) as NDArray, (s) => s / n);
 }
 
+/** The values of a C-contiguous array as float64 (pairs for complex). */
+function valuesOf(a: NDArray, complex: boolean): Float64Array {
+  const type = complex ? C128 : F64;
+  const m = newDomainBuffer(type, a.size) as Float64Array;
+  readRun(arrayIO(a), a.byteOffset, a.itemsize, a.size, m, type, 0);
+  return m;
+}
+
+/** Elements per range whose squared deviations are made at once (a subtree of NumPy's pairwise recursion). */
+const CHUNK = 1 << 14;
+
+/**
+ * The sum of the squared deviations of a whole array whose elements fill
+ * one block of memory in C order of some axis order, ascending (so NumPy's
+ * K-order deviations are in memory order, one contiguous line that NumPy
+ * sums in one pairwise call), without making them all: NumPy's recursion
+ * over the line, each subtree of at most {@linkcode CHUNK} elements made
+ * and summed at once. Memory maps are released window by window. Null
+ * when the array is not such a block or the result is float16.
+ */
+function streamedSum(
+  a: NDArray,
+  reduced: readonly boolean[],
+  m: Float64Array,
+  rt: DType,
+): number | null {
+  const real = a.shape.every((n, k) => n === 1 || reduced[k]);
+  const up = a.shape.every((n, k) => n === 1 || a.strides[k] > 0);
+  if (!real || !up || a.size === 0 || rt.itemsize === 2) return null;
+  const { dims } = memoryDims(a.shape, a.strides, a.byteOffset);
+  if (dims.length > 1 || (dims.length === 1 && dims[0].s !== a.itemsize)) {
+    return null;
+  }
+  const complex = a.dtype.kind === "c";
+  const readType = complex ? C128 : F64;
+  const v = reduceViewOf(a);
+  const round = rounderOf(rt);
+  const f32 = rt.itemsize === 4;
+  const size = a.itemsize;
+  const tmp = newDomainBuffer(readType, CHUNK) as Float64Array;
+  let releasedTo = v.offset;
+  const leaf = (i: number, k: number): number => {
+    const at = v.offset + i * size;
+    readRun(v.io, at, size, k, tmp, readType, 0);
+    if (complex) squaredComplex(tmp, k, m, 0, 0, round);
+    else if (!f32) squared64(tmp, k, m, 0, 0);
+    else squaredRounded(tmp, k, m, 0, 0, round);
+    const end = at + k * size;
+    if (v.release !== undefined && end - releasedTo >= WINDOW) {
+      v.release(releasedTo, end - releasedTo);
+      releasedTo = end;
+    }
+    return f32 ? pairwiseSum32(tmp, 0, k) : pairwiseSum(tmp, 0, k);
+  };
+  const sum = (i: number, k: number): number => {
+    if (k <= CHUNK) return leaf(i, k);
+    let h = k >>> 1;
+    h -= h % 8;
+    return round(sum(i, h) + sum(i + h, k - h));
+  };
+  const total = sum(0, a.size);
+  const end = v.offset + a.size * size;
+  if (v.release !== undefined && end > releasedTo) {
+    v.release(releasedTo, end - releasedTo);
+  }
+  return total;
+}
+
 /**
  * The squared deviations from the mean, of the result type, in K order.
  *
  * @param a The array.
  * @param mean The mean (C order, reduced axes of length 1).
+ * @param m The mean's values ({@linkcode valuesOf}).
  * @param rt The result type.
  * @returns The deviations.
  */
-function deviations(a: NDArray, mean: NDArray, rt: DType): NDArray {
+function deviations(
+  a: NDArray,
+  mean: NDArray,
+  m: Float64Array,
+  rt: DType,
+): NDArray {
   const complex = a.dtype.kind === "c";
   const readType = complex ? C128 : F64;
-  // The mean's values as float64 (pairs for complex), C order.
-  const m = newDomainBuffer(readType, mean.size) as Float64Array;
-  readRun(
-    arrayIO(mean),
-    mean.byteOffset,
-    mean.itemsize,
-    mean.size,
-    m,
-    readType,
-    0,
-  );
   const meanStrides: number[] = [];
   let step = complex ? 16 : 8; // bytes of m per element
   for (let k = a.ndim - 1; k >= 0; k--) {
@@ -252,11 +321,21 @@ export function variance(
   let n = 1;
   a.shape.forEach((m, k) => n *= reduced[k] ? m : 1);
   const mean = meanOf(a, reduced, n);
-  const x = deviations(a, mean, rt);
-  const sum = reduceArray(x, "sum", {
-    reduced: args.reduced,
-    keepdims: args.keepdims,
-  });
+  const m = valuesOf(mean, dt.kind === "c");
+  const whole = streamedSum(a, reduced, m, rt);
+  let sum: number | NDArray;
+  if (whole === null) {
+    const x = deviations(a, mean, m, rt);
+    sum = reduceArray(x, "sum", {
+      reduced: args.reduced,
+      keepdims: args.keepdims,
+    }) as number | NDArray;
+  } else if (args.reduced === null && !args.keepdims) sum = whole;
+  else {
+    const shape = reducedShape(a.shape, reduced, args.keepdims);
+    sum = new NDArray(memoryStorage(rt.itemsize), rt, shape);
+    (sum.data as Float64Array)[0] = whole;
+  }
   const count = Math.max(n - args.ddof, 0);
   // NumPy divides by the count as an integer (or float64 ddof): in float64.
   const finish = rt.itemsize === 2
@@ -268,7 +347,7 @@ export function variance(
       const q = rounderOf(rt)(s / count);
       return std ? rounderOf(rt)(Math.sqrt(q)) : q;
     };
-  if (!(sum instanceof NDArray)) return finish(sum as number);
+  if (!(sum instanceof NDArray)) return finish(sum);
   return inPlace(sum, finish);
 }
 

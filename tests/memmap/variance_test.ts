@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { array, memmap } from "../../mod.ts";
-import { tempDir } from "../test_util.ts";
+import { HAS_NUMPY, tempDir } from "../test_util.ts";
+import { numpy } from "./_numpy.ts";
 
 Deno.test("var() and std() divide by n - ddof, never below 0 (NaN or inf then)", () => {
   const a = array([1, 2, 3, 4], { dtype: "int8" });
@@ -68,4 +69,38 @@ Deno.test("var() of a memory map equals var() of the same data in memory", () =>
     rows.var(1).toArray(),
     inMemory.reshape(1024, n / 1024).var(1).toArray(),
   );
+});
+
+Deno.test({
+  name:
+    "var() and std() of large contiguous arrays (made in subtrees of NumPy's recursion) equal NumPy's bit for bit",
+  ignore: !HAS_NUMPY,
+  fn() {
+    using dir = tempDir();
+    for (const dtype of ["float64", "float32", "int32", "complex64"]) {
+      const n = 300_001;
+      const path = `${dir.path}/${dtype}.bin`;
+      const a = array(
+        Array.from({ length: n }, (_, i) => Math.sin(i) * 1e3 + (i % 13)),
+      ).astype(dtype);
+      const t = a.toTypedArray();
+      Deno.writeFileSync(
+        path,
+        new Uint8Array(t.buffer, t.byteOffset, t.byteLength),
+      );
+      const want = numpy<string[]>(`
+a = np.fromfile(${JSON.stringify(path)}, "${dtype}")
+b = a.reshape(3, -1) if a.size % 3 == 0 else a[:-1].reshape(2, -1)
+print(json.dumps([repr(float(x)) for x in (a.var(), a.std(ddof=1), b.var(), b.T.std(), a[::-1].var())]))`);
+      const b = n % 3 === 0 ? a.reshape(3, -1) : a.slice("0:-1").reshape(2, -1);
+      const got = [
+        a.var(),
+        a.std(null, { ddof: 1 }),
+        b.var(),
+        b.T.std(),
+        a.slice("::-1").var(),
+      ];
+      assert.deepEqual(got.map((x) => Number(x)), want.map(Number), dtype);
+    }
+  },
 });
