@@ -24,8 +24,8 @@ import { argBlock, firstTruth } from "./kernels/search_run.ts";
 import { truthKindOf } from "./kernels/search_kernels.ts";
 import { NDArray } from "./ndarray.ts";
 import { type ReduceView, withShower } from "./reduce.ts";
-import { keepdimsOf, reductionAxes } from "./reduce_axes.ts";
-import { reduceViewOf } from "./reductions.ts";
+import { keepdimsOf, singleAxis } from "./reduce_axes.ts";
+import { isCOrder, reduceViewOf } from "./reductions.ts";
 import { memoryStorage } from "./storage.ts";
 
 const F64 = nativeDType("float64");
@@ -59,9 +59,8 @@ export function argArgs(
   options: unknown,
 ): ArgArgs {
   const call = `compute the arg${kind}`;
-  const reduced = reductionAxes(axis, Math.max(ndim, 1), call, true);
   return {
-    axis: reduced === null ? -1 : reduced.indexOf(true),
+    axis: singleAxis(axis, ndim, call) ?? -1,
     keepdims: keepdimsOf(options, call),
   };
 }
@@ -76,16 +75,6 @@ function emptyError(kind: "min" | "max"): RangeError {
 function kernelTypeOf(dt: DType): KernelType | null {
   if (!dt.littleEndian || !(dt.name in SIZE)) return null;
   return dt.name as KernelType;
-}
-
-/** Whether the view's elements are C-contiguous (so C order is memory order). */
-function cContiguous(v: ReduceView): boolean {
-  let step = v.io.dtype.itemsize;
-  for (let k = v.shape.length - 1; k >= 0; k--) {
-    if (v.shape[k] !== 1 && v.strides[k] !== step) return false;
-    step *= v.shape[k];
-  }
-  return true;
 }
 
 /** The first extreme of `n` C-contiguous elements at byte `offset` with the kernels, or null when they cannot. */
@@ -214,7 +203,7 @@ function argAll(v: ReduceView, kind: "min" | "max"): number {
   const dt = v.io.dtype;
   let n = 1;
   for (const m of v.shape) n *= m;
-  if (cContiguous(v)) {
+  if (isCOrder(v.shape, v.strides, dt.itemsize)) {
     const r = kernelArg(v, kind, v.offset, n);
     if (r !== null) return r;
   }

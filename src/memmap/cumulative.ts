@@ -14,7 +14,7 @@
 import { type DType, nativeDType } from "./dtype.ts";
 import { wantsItems } from "./item_arrays.ts";
 import type { NDArray } from "./ndarray.ts";
-import { reductionAxes } from "./reduce_axes.ts";
+import { singleAxis } from "./reduce_axes.ts";
 import { fma, fma32 } from "./ufunc/helpers.ts";
 
 const I64 = nativeDType("int64");
@@ -40,8 +40,8 @@ export function cumulativeAxis(
   ndim: number,
   axis: unknown,
 ): number | null {
-  const reduced = reductionAxes(axis, Math.max(ndim, 1), callOf(prod), true);
-  return reduced === null || ndim === 0 ? null : reduced.indexOf(true);
+  const k = singleAxis(axis, ndim, callOf(prod));
+  return ndim === 0 ? null : k;
 }
 
 /** NumPy's result type of `cumsum`/`cumprod`. */

@@ -93,6 +93,26 @@ export function reductionAxes(
 }
 
 /**
+ * The one axis of `argmin`/`argmax`/`cumsum`/`cumprod`: an integer or none
+ * (a 0-d array counts as one element along axis 0 or -1).
+ *
+ * @param axis The argument.
+ * @param ndim The array's number of axes.
+ * @param call What the call does, for messages.
+ * @returns The axis (non-negative), or `null` when none is given.
+ * @throws {TypeError} If the axis is not one integer.
+ * @throws {RangeError} If the axis does not exist.
+ */
+export function singleAxis(
+  axis: unknown,
+  ndim: number,
+  call: string,
+): number | null {
+  const reduced = reductionAxes(axis, Math.max(ndim, 1), call, true);
+  return reduced === null ? null : reduced.indexOf(true);
+}
+
+/**
  * Reads `keepdims` from a reduction's options.
  *
  * @param options The options argument.

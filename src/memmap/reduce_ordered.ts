@@ -183,36 +183,47 @@ class Runner {
     const r = this.#spec.round;
     const at = call.out * (this.#complex ? 2 : 1);
     if (this.#op === "min" || this.#op === "max") {
-      const x = this.#gather(call);
       const pick = this.#op === "min" ? keepMin : keepMax;
-      for (let i = 0; i < 2 * call.count; i += 2) pick(o, at, x, i);
+      this.#pieces(call, (x, n) => {
+        for (let i = 0; i < 2 * n; i += 2) pick(o, at, x, i);
+      });
       return;
     }
     if (this.#op === "prod") {
-      const x = this.#gather(call);
       if (this.#complex) {
         const f = this.#spec.pairwise === "c64" ? Math.fround : exact;
         let re = o[at], im = o[at + 1];
-        for (let i = 0; i < 2 * call.count; i += 2) {
-          const br = x[i], bi = x[i + 1];
-          const nr = f(f(re * br) - f(im * bi));
-          im = f(f(re * bi) + f(im * br));
-          re = nr;
-        }
+        this.#pieces(call, (x, n) => {
+          for (let i = 0; i < 2 * n; i += 2) {
+            const br = x[i], bi = x[i + 1];
+            const nr = f(f(re * br) - f(im * bi));
+            im = f(f(re * bi) + f(im * br));
+            re = nr;
+          }
+        });
         o[at] = re;
         o[at + 1] = im;
         return;
       }
       // Multiplied in the loop's precision (float32 for float16), rounded once per call.
-      const inner = this.#spec.pairwise === "f32" ? Math.fround : exact;
       let acc = o[at];
-      for (let i = 0; i < call.count; i++) acc = inner(acc * x[i]);
+      if (this.#spec.pairwise === "f32") {
+        this.#pieces(call, (x, n) => acc = product32(acc, x, n));
+      } else this.#pieces(call, (x, n) => acc = product64(acc, x, n));
       o[at] = r(acc);
       return;
     }
     const [re, im] = this.#pairwise(call, 0, call.count);
     o[at] = r(o[at] + re);
     if (this.#complex) o[at + 1] = r(o[at + 1] + im);
+  }
+
+  /** Hands the call's elements to `fn` a piece of at most {@linkcode LEAF} at a time, in order. */
+  #pieces(call: InnerCall, fn: (x: Float64Array, n: number) => void): void {
+    for (let from = 0; from < call.count; from += LEAF) {
+      const n = Math.min(LEAF, call.count - from);
+      fn(this.#gather(call, from, n), n);
+    }
   }
 
   /** NumPy's pairwise sum of `n` of the call's elements from `from` (its recursion above a leaf). */
@@ -289,6 +300,18 @@ class Runner {
 
 function exact(x: number): number {
   return x;
+}
+
+/** `acc` times `x[0..n)`, one after another in float64. */
+function product64(acc: number, x: Float64Array, n: number): number {
+  for (let i = 0; i < n; i++) acc *= x[i];
+  return acc;
+}
+
+/** `acc` times `x[0..n)`, one after another, each product rounded to float32. */
+function product32(acc: number, x: Float64Array, n: number): number {
+  for (let i = 0; i < n; i++) acc = Math.fround(acc * x[i]);
+  return acc;
 }
 
 /**

@@ -273,7 +273,8 @@ function numericReduction(
     const r = reduceFree(name as "sum" | "prod" | "min" | "max", v, reduced);
     out = arrayOver(r.buffer, complex, shape);
   }
-  return out.dtype.equals(resultType) && isC(out)
+  return out.dtype.equals(resultType) &&
+      isCOrder(out.shape, out.strides, out.itemsize)
     ? out
     : out.astype(resultType);
 }
@@ -303,11 +304,16 @@ function truthOf(v: ReduceView, want: boolean): boolean | null {
   return at === null ? null : want ? at >= 0 : at < 0;
 }
 
-function isC(a: NDArray): boolean {
-  let step = a.itemsize;
-  for (let k = a.ndim - 1; k >= 0; k--) {
-    if (a.shape[k] !== 1 && a.strides[k] !== step) return false;
-    step *= a.shape[k];
+/** Whether elements of `itemsize` bytes with these strides are in C order, one after another. */
+export function isCOrder(
+  shape: readonly number[],
+  strides: readonly number[],
+  itemsize: number,
+): boolean {
+  let step = itemsize;
+  for (let k = shape.length - 1; k >= 0; k--) {
+    if (shape[k] !== 1 && strides[k] !== step) return false;
+    step *= shape[k];
   }
   return true;
 }

@@ -199,6 +199,27 @@ export function nextStep(local: number, end: number, step: number): Code {
   ];
 }
 
+/** `end = p + bytes; end64 = p + (bytes & -64)`: the end, and the end of whole 64-byte steps. */
+export function ends(
+  p: number,
+  bytes: number,
+  end: number,
+  end64: number,
+): Code {
+  return [
+    get(p),
+    get(bytes),
+    op.i32Add,
+    set(end),
+    get(p),
+    get(bytes),
+    i32(-64),
+    op.i32And,
+    op.i32Add,
+    set(end64),
+  ];
+}
+
 /** `while (local < end) { body; local += step }`. */
 export function whileBelow(
   local: number,
@@ -333,20 +354,7 @@ function sumFunction(type: IntegerType): FunctionSpec {
     } else step.push(get(ak), ...load(k), op.i64x2Add, set(ak));
   }
   const zeroAccumulators = a.flatMap((ak) => [ZERO, set(ak)]);
-  const body: Code = [
-    get(p),
-    get(bytes),
-    op.i32Add,
-    set(end),
-    get(p),
-    get(bytes),
-    i32(-64),
-    op.i32And,
-    op.i32Add,
-    set(end64),
-    ZERO,
-    set(acc),
-  ];
+  const body: Code = [...ends(p, bytes, end, end64), ZERO, set(acc)];
   if (row.widen === "i32") {
     // Blocks of int32 lanes (which cannot overflow within a block), flushed into int64 lanes.
     body.push(

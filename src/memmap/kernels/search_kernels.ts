@@ -21,6 +21,7 @@
 
 import {
   type Code,
+  ends,
   type KernelType,
   nextStep,
   pickInto,
@@ -377,16 +378,7 @@ function truthFunction(kind: TruthKind, want: boolean): FunctionSpec {
     body: [
       get(p),
       set(start),
-      get(p),
-      get(bytes),
-      op.i32Add,
-      set(end),
-      get(p),
-      get(bytes),
-      i32(-64),
-      op.i32And,
-      op.i32Add,
-      set(e64),
+      ...ends(p, bytes, end, e64),
       // 64 bytes at a time until a step holds a match.
       op.block,
       get(p),
