@@ -22,6 +22,7 @@
  */
 
 import { sys } from "../ffi/platform.ts";
+import { arrayMemory } from "./kernels/runtime.ts";
 
 /** Buffers of at least this many bytes get huge pages where the OS has them (NumPy's threshold: 4 MiB). */
 export const HUGE_PAGE_THRESHOLD: number = 4 * 1024 * 1024;
@@ -38,6 +39,19 @@ function ffiGranted(): boolean {
   }
 }
 
+/** Asks for huge pages for `buffer` when it is large (a hint: failures are ignored). */
+function adviseHugePages(buffer: ArrayBuffer): void {
+  if (buffer.byteLength < HUGE_PAGE_THRESHOLD) return;
+  const hugePages = sys.hugePages;
+  if (hugePages !== undefined && ffiGranted()) {
+    try {
+      hugePages(buffer);
+    } catch {
+      // A hint only: the buffer is fine without it.
+    }
+  }
+}
+
 /**
  * Allocates `byteLength` zeroed bytes, with huge pages for large buffers
  * where the platform has them (see the module documentation).
@@ -49,15 +63,27 @@ function ffiGranted(): boolean {
  */
 export function allocate(byteLength: number): ArrayBuffer {
   const buffer = new ArrayBuffer(byteLength);
-  if (byteLength >= HUGE_PAGE_THRESHOLD) {
-    const hugePages = sys.hugePages;
-    if (hugePages !== undefined && ffiGranted()) {
-      try {
-        hugePages(buffer);
-      } catch {
-        // A hint only: the buffer is fine without it.
-      }
-    }
-  }
+  adviseHugePages(buffer);
   return buffer;
+}
+
+/**
+ * Allocates `byteLength` zeroed bytes for an array's data. Large arrays
+ * (4 MiB and more) get a `WebAssembly.Memory` of
+ * their own where WebAssembly SIMD is available (`arrayMemory` in
+ * `kernels/runtime.ts`), so that reductions run on the data in place
+ * instead of copying it into the kernels' memory; their buffer is then
+ * larger than the data (the kernels' scratch follows it) and cannot be
+ * transferred. Otherwise, as {@linkcode allocate}.
+ *
+ * @param byteLength The size in bytes.
+ * @returns The bytes (`byteOffset` 0), all zero.
+ * @throws {RangeError} If `byteLength` is not a valid buffer size or the
+ * memory cannot be had.
+ */
+export function allocateArray(byteLength: number): Uint8Array<ArrayBuffer> {
+  const bytes = arrayMemory(byteLength);
+  if (bytes === null) return new Uint8Array(allocate(byteLength));
+  adviseHugePages(bytes.buffer);
+  return bytes;
 }

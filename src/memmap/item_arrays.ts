@@ -183,7 +183,7 @@ export function itemsToArray(a: NDArray): unknown[] {
 export function itemsToTypedArray(
   a: NDArray,
 ): Uint8Array | Uint32Array | BigInt64Array {
-  const c = empty(a.shape, a.dtype.toNative()).assign(a);
+  const c = empty(a.shape, a.dtype.toNative(), true).assign(a);
   const buffer = c.storage.bytes.buffer as ArrayBuffer;
   const k = a.dtype.kind;
   return k === "U"

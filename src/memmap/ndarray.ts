@@ -126,6 +126,7 @@ import {
   throwReadOnly,
   viewMakerOf,
 } from "./storage.ts";
+import { allocate } from "./alloc.ts";
 
 export type {
   Complex,
@@ -1379,7 +1380,7 @@ export class NDArray<N extends DTypeName = DTypeName>
     if (wantsItems(this.dtype)) {
       return itemsToTypedArray(this) as TypedArrayOf<N>;
     }
-    const out = castCopy(this, this.dtype.toNative());
+    const out = castCopy(this, this.dtype.toNative(), true);
     const u = unitOf(out.dtype);
     return new (out.#ta!.constructor as new (
       b: ArrayBufferLike,
@@ -4464,14 +4465,22 @@ export function scalarArray(dt: DType, v: Scalar | Complex): NDArray {
  *
  * @param shape The shape.
  * @param dt The element type.
+ * @param plain Whether its memory is a plain `ArrayBuffer` of its own (a
+ * copy handed over as a typed array), not an array memory (`allocateArray`).
  * @returns The array.
  */
-export function empty(shape: readonly number[], dt: DType): NDArray {
+export function empty(
+  shape: readonly number[],
+  dt: DType,
+  plain = false,
+): NDArray {
   const dims = toShape(shape, "create an array", dt.itemsize);
   const nbytes = shapeSize(dims) * dt.itemsize;
   let storage: ArrayStorage;
   try {
-    storage = memoryStorage(nbytes);
+    storage = memoryStorage(
+      plain ? new Uint8Array(allocate(nbytes)) : nbytes,
+    );
   } catch {
     throw new RangeError(
       `Cannot create an array of shape ${

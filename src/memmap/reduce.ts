@@ -48,6 +48,7 @@ import {
   sumBlock,
 } from "./kernels/reduce_run.ts";
 import {
+  arrayShower,
   kernels,
   KernelsLost,
   type OverlaySource,
@@ -137,6 +138,8 @@ function aligned(v: ReduceView): boolean {
 
 /** A shower for the view's bytes, or null when the kernels are not available. */
 function showerOf(v: ReduceView): Shower | null {
+  const home = arrayShower(v.io.bytes);
+  if (home !== null) return home;
   const k = kernels();
   if (k === null) return null;
   let span = v.io.dtype.itemsize;

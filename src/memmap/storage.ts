@@ -6,7 +6,7 @@
  */
 
 import { isReadOnlyMemory } from "../ffi/mapped_buffer.ts";
-import { allocate } from "./alloc.ts";
+import { allocateArray } from "./alloc.ts";
 import type { OverlaySource } from "./kernels/runtime.ts";
 import type { DType } from "./dtype.ts";
 import type { NDArray } from "./ndarray.ts";
@@ -131,7 +131,8 @@ export function overlayOf(storage: ArrayStorage): OverlaySource | undefined {
 
 /**
  * Creates in-memory storage of `byteLength` zeroed bytes (from
- * {@linkcode allocate}: huge pages for large arrays) or over the given bytes.
+ * {@linkcode allocateArray}: huge pages, and WebAssembly memory of their own
+ * for large arrays) or over the given bytes.
  *
  * @param bytesOrLength The bytes to use, or how many zeroed bytes to allocate.
  * @returns The storage.
@@ -140,7 +141,7 @@ export function memoryStorage(
   bytesOrLength: Uint8Array | number,
 ): ArrayStorage {
   const bytes = typeof bytesOrLength === "number"
-    ? new Uint8Array(allocate(bytesOrLength))
+    ? allocateArray(bytesOrLength)
     : bytesOrLength;
   // Memory whose pages cannot be written (a map made without PROT_WRITE)
   // gives read-only arrays, as NumPy's frombuffer() of read-only bytes.

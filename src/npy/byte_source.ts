@@ -7,7 +7,7 @@
 
 import fs from "node:fs";
 import { fromRuntimeError, osError } from "../ffi/os_error.ts";
-import { allocate } from "../memmap/alloc.ts";
+import { allocateArray } from "../memmap/alloc.ts";
 import { sys } from "../ffi/platform.ts";
 
 /** `O_NONBLOCK` where the platform has it (not on Windows, where opening never waits on a pipe's writer). */
@@ -97,7 +97,7 @@ export function openFileSource(path: string, where: string): FileSource {
         throw new Deno.errors.BadResource(`Cannot read ${where}: it is closed`);
       }
       // Large reads (array data) into memory with huge pages, as NumPy's arrays.
-      const out = new Uint8Array(allocate(length));
+      const out = allocateArray(length);
       prefault(out);
       let done = 0;
       while (done < length) {

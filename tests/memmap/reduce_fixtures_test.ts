@@ -1,5 +1,6 @@
 import { frombuffer, memmap, type NDArray } from "../../mod.ts";
-import { settings } from "../../src/memmap/kernels/runtime.ts";
+import assert from "node:assert/strict";
+import { arrayShower, settings } from "../../src/memmap/kernels/runtime.ts";
 import { tempDir } from "../test_util.ts";
 import {
   checkReduction,
@@ -32,18 +33,26 @@ function make(d: Fixtures["data"][number]): NDArray {
 }
 
 for (
-  const [label, off, overlayMinBytes] of [
-    ["kernels", false, Infinity],
-    ["kernels in place", false, 0],
-    ["TypeScript", true, Infinity],
+  const [label, off, overlayMinBytes, arrayMemoryMinBytes] of [
+    ["kernels", false, Infinity, Infinity],
+    ["kernels in place", false, 0, Infinity],
+    ["kernels on array memories", false, Infinity, 0],
+    ["TypeScript", true, Infinity, Infinity],
   ] as const
 ) {
   Deno.test(`reductions give NumPy's committed results bit for bit (${label})`, () => {
     const saved = { ...settings };
     settings.off = off;
     settings.overlayMinBytes = overlayMinBytes;
+    settings.arrayMemoryMinBytes = arrayMemoryMinBytes;
     using dir = tempDir();
-    const arrays = fixtures.data.map(make);
+    // Copies are allocated by the library (array memories when asked for).
+    const arrays = fixtures.data.map((d) => make(d).copy());
+    if (arrayMemoryMinBytes === 0) {
+      for (const a of arrays) {
+        if (a.size > 0) assert.notEqual(arrayShower(a.storage.bytes), null);
+      }
+    }
     const maps = arrays.map((a, i) => {
       if (a.size === 0) return a;
       const path = `${dir.path}/data${i}`;

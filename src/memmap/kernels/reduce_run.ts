@@ -89,11 +89,12 @@ function viewsOf(k: Kernels, type: KernelType): ResultViews {
   let v = views.get(type);
   if (v === undefined) {
     const buffer = k.memory.buffer as ArrayBuffer;
+    const out = k.base + OUT_AT;
     v = {
-      lanes: new LANES[type](buffer, OUT_AT, 16 / SIZE[type]),
-      nan: new Uint32Array(buffer, OUT_AT + 16, 4),
-      zero: new Uint32Array(buffer, OUT_AT, 4),
-      sums: new BigInt64Array(buffer, OUT_AT, 3),
+      lanes: new LANES[type](buffer, out, 16 / SIZE[type]),
+      nan: new Uint32Array(buffer, out + 16, 4),
+      zero: new Uint32Array(buffer, out, 4),
+      sums: new BigInt64Array(buffer, out, 3),
     };
     views.set(type, v);
   }
@@ -139,7 +140,7 @@ export function sumBlock(
   const fn = k.fn.sum[type];
   let total = 0n;
   eachShown(sh, start, bytes, 0, (at, length) => {
-    fn(at, length, OUT_AT);
+    fn(at, length, k.base + OUT_AT);
     total += out[0] + out[1] + out[2];
   });
   return total;
@@ -182,7 +183,7 @@ export function extremeBlock(
       ? b
       : a;
   eachShown(sh, start, bytes, 16, (at, length) => {
-    fn(at, length, OUT_AT);
+    fn(at, length, k.base + OUT_AT);
     let r: number | bigint = lanes[0];
     for (let i = 1; i < lanes.length; i++) r = pick(r, lanes[i]);
     if (float) {
@@ -192,7 +193,7 @@ export function extremeBlock(
         k.fn[kind === "min" ? "minZero" : "maxZero"][type as FloatType](
           at,
           length,
-          OUT_AT,
+          k.base + OUT_AT,
         );
         const found = (zero[0] | zero[1] | zero[2] | zero[3]) !== 0;
         r = (kind === "max") === found ? 0 : -0;
@@ -252,12 +253,13 @@ export function pairwisePiece(
   const k = sh.k;
   const dims = piece.dims;
   const run = dims[dims.length - 1].n * SIZE[type];
-  let pos = GATHER_AT;
+  const gather = k.base + GATHER_AT;
+  let pos = gather;
   eachOffset(dims.slice(0, -1) as Dim[], piece.offset, (off) => {
     k.bytes.set(bytes.subarray(off, off + run), pos);
     pos += run;
   });
-  return k.fn.pairwise[type](GATHER_AT, piece.count);
+  return k.fn.pairwise[type](gather, piece.count);
 }
 
 /**
@@ -278,8 +280,9 @@ export function pairwiseCast(
   n: number,
 ): number {
   const k = sh.k;
-  k.fn.toF64[type](sh.show(start, n * SIZE[type]), n, GATHER_AT);
-  return k.fn.pairwise.float64(GATHER_AT, n);
+  const gather = k.base + GATHER_AT;
+  k.fn.toF64[type](sh.show(start, n * SIZE[type]), n, gather);
+  return k.fn.pairwise.float64(gather, n);
 }
 
 /** Whether a piece fits the gather scratch. */
@@ -321,20 +324,21 @@ export function combineRows(
   if (cols * (wide ? 8 : size) > ROWS_BYTES || perShow === 0 || rows === 0) {
     return false;
   }
+  const rowsAt = k.base + ROWS_AT;
   const results = wide
-    ? new BigInt64Array(k.memory.buffer, ROWS_AT, cols)
-    : new LANES[type](k.memory.buffer as ArrayBuffer, ROWS_AT, cols);
+    ? new BigInt64Array(k.memory.buffer, rowsAt, cols)
+    : new LANES[type](k.memory.buffer as ArrayBuffer, rowsAt, cols);
   let first = 0;
   if (kind === "add") results.fill((wide ? 0n : 0) as never);
   else {
     const at = sh.show(start, rowBytes);
-    k.bytes.copyWithin(ROWS_AT, at, at + rowBytes);
+    k.bytes.copyWithin(rowsAt, at, at + rowBytes);
     first = 1;
   }
   const fn = k.fn[`${kind}Rows`][type as FloatType];
   for (let r = first; r < rows; r += perShow) {
     const m = Math.min(perShow, rows - r);
-    fn(sh.show(start + r * rowBytes, m * rowBytes), m, cols, ROWS_AT);
+    fn(sh.show(start + r * rowBytes, m * rowBytes), m, cols, rowsAt);
   }
   if (out instanceof Float64Array && typeof results[0] === "bigint") {
     for (let i = 0; i < cols; i++) out[i] = Number(results[i]);

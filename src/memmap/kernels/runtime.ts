@@ -32,20 +32,24 @@ export const WINDOW_BYTES = 16 * 1024 * 1024;
 /** Bytes copied at a time. */
 export const COPY_BYTES = 256 * 1024;
 
-// Memory layout: results, then the copy scratch, then the overlay region
-// (a window plus the 4 MiB an overlay needs to align), then the row results.
-/** Where kernels write their results (64 bytes). */
+// Memory layout: results, the copy and gather scratch, the row results, then
+// the overlay region (a window plus the 4 MiB an overlay needs to align). A
+// memory of array data (see `arrayMemory`) has the same layout, less the
+// region, after its data.
+/** Where kernels write their results (64 bytes), from the scratch's start. */
 export const OUT_AT = 0;
 /** The copy scratch (room for a chunk and for 8192 gathered complex128 elements). */
 const COPY_AT = 64 * 1024;
 const COPY_LENGTH = 320 * 1024;
-const REGION_AT = 1024 * 1024;
-const REGION_LENGTH = WINDOW_BYTES + 4 * 1024 * 1024;
-/** Where the row kernels keep their results. */
-export const ROWS_AT = REGION_AT + REGION_LENGTH;
+/** Where the row kernels keep their results, from the scratch's start. */
+export const ROWS_AT = 1024 * 1024;
 /** Bytes of row results (column sums, minima, maxima). */
 export const ROWS_BYTES = 4 * 1024 * 1024;
-const PAGES = (ROWS_AT + ROWS_BYTES) / 65536;
+const REGION_AT = ROWS_AT + ROWS_BYTES;
+const REGION_LENGTH = WINDOW_BYTES + 4 * 1024 * 1024;
+const PAGES = (REGION_AT + REGION_LENGTH) / 65536;
+/** Bytes of scratch after the data in a memory of array data. */
+const SCRATCH_BYTES = REGION_AT;
 
 type Fn3 = (p: number, n: number, out: number) => void;
 type RowsFn = (p: number, rows: number, cols: number, out: number) => void;
@@ -74,7 +78,10 @@ export interface Kernels {
   readonly memory: WebAssembly.Memory;
   /** The whole memory as bytes (the memory never grows). */
   readonly bytes: Uint8Array;
-  readonly target: OverlayTarget;
+  /** Where the scratch (results, gather scratch, row results) starts in the memory. */
+  readonly base: number;
+  /** The overlay region (the thread's instance only). */
+  readonly target?: OverlayTarget;
 }
 
 let instance: Kernels | null | undefined;
@@ -85,6 +92,8 @@ export const settings = {
   off: false,
   /** Views spanning fewer bytes are copied, not overlaid (mapping costs system calls). */
   overlayMinBytes: WINDOW_BYTES,
+  /** Arrays of fewer bytes are not given a memory of their own ({@linkcode arrayMemory}). */
+  arrayMemoryMinBytes: 4 * 1024 * 1024,
 };
 
 function group<T>(f: Record<string, unknown>, prefix: string): T {
@@ -93,6 +102,54 @@ function group<T>(f: Record<string, unknown>, prefix: string): T {
     if (name.startsWith(`${prefix}_`)) out[name.slice(prefix.length + 1)] = fn;
   }
   return out as T;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The kernels' module, compiled once, or null without WebAssembly SIMD. */
+function kernelsModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(reduceKernelsModule());
+    } catch {
+      compiled = null; // No WebAssembly SIMD here.
+    }
+  }
+  return compiled;
+}
+
+/** Instantiates the kernels over `memory`, their scratch at `base`. */
+function instantiate(
+  memory: WebAssembly.Memory,
+  base: number,
+  target?: OverlayTarget,
+): Kernels | null {
+  const module = kernelsModule();
+  if (module === null) return null;
+  const f = new WebAssembly.Instance(module, { env: { memory } })
+    .exports as Record<string, unknown>;
+  return {
+    fn: {
+      sum: group(f, "sum"),
+      min: group(f, "min"),
+      max: group(f, "max"),
+      minZero: group(f, "minZero"),
+      maxZero: group(f, "maxZero"),
+      pairwise: group(f, "pairwise"),
+      addRows: group(f, "addRows"),
+      minRows: group(f, "minRows"),
+      maxRows: group(f, "maxRows"),
+      toF64: group(f, "toF64"),
+      argmax: group(f, "argmax"),
+      argmin: group(f, "argmin"),
+      firstTrue: group(f, "firstTrue"),
+      firstFalse: group(f, "firstFalse"),
+    },
+    memory,
+    bytes: new Uint8Array(memory.buffer),
+    base,
+    target,
+  };
 }
 
 /**
@@ -107,35 +164,100 @@ export function kernels(): Kernels | null {
   if (instance !== undefined) return instance;
   try {
     const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES });
-    const f = new WebAssembly.Instance(
-      new WebAssembly.Module(reduceKernelsModule()),
-      { env: { memory } },
-    ).exports as Record<string, unknown>;
-    instance = {
-      fn: {
-        sum: group(f, "sum"),
-        min: group(f, "min"),
-        max: group(f, "max"),
-        minZero: group(f, "minZero"),
-        maxZero: group(f, "maxZero"),
-        pairwise: group(f, "pairwise"),
-        addRows: group(f, "addRows"),
-        minRows: group(f, "minRows"),
-        maxRows: group(f, "maxRows"),
-        toF64: group(f, "toF64"),
-        argmax: group(f, "argmax"),
-        argmin: group(f, "argmin"),
-        firstTrue: group(f, "firstTrue"),
-        firstFalse: group(f, "firstFalse"),
-      },
+    instance = instantiate(memory, 0, {
       memory,
-      bytes: new Uint8Array(memory.buffer),
-      target: { memory, start: REGION_AT, length: REGION_LENGTH },
-    };
+      start: REGION_AT,
+      length: REGION_LENGTH,
+    });
   } catch {
     instance = null; // No WebAssembly SIMD here.
   }
   return instance;
+}
+
+/** A memory of array data: where its scratch starts, and its kernels once made. */
+interface ArrayMemory {
+  readonly memory: WebAssembly.Memory;
+  readonly base: number;
+  kernels?: Kernels | null;
+}
+
+/** The memories {@linkcode arrayMemory} made, by their buffer. */
+const arrayMemories = new WeakMap<ArrayBuffer, ArrayMemory>();
+
+/**
+ * Scratch and data stay below 2 GiB: the kernels take addresses and byte
+ * counts as signed 32-bit integers.
+ */
+const ARRAY_MEMORY_MAX = 2 ** 31;
+
+/**
+ * Zeroed bytes for an array's data inside a `WebAssembly.Memory` of their
+ * own (the data from byte 0, the kernels' scratch after it), so that the
+ * kernels read the array in place instead of through copies (see
+ * {@linkcode arrayShower}); or null for small arrays (below
+ * `settings.arrayMemoryMinBytes`) and where it cannot be had (no
+ * WebAssembly SIMD, 2 GiB or more, or no memory): the caller then
+ * allocates as usual. The memory never grows, so its buffer is never detached, and
+ * nothing outside this module holds the `WebAssembly.Memory` itself.
+ *
+ * @param byteLength The data's size in bytes.
+ * @returns The data's bytes (`byteOffset` 0), or null.
+ */
+export function arrayMemory(
+  byteLength: number,
+): Uint8Array<ArrayBuffer> | null {
+  const base = Math.ceil(byteLength / 65536) * 65536;
+  if (
+    byteLength === 0 || byteLength < settings.arrayMemoryMinBytes ||
+    base + SCRATCH_BYTES > ARRAY_MEMORY_MAX || kernelsModule() === null
+  ) {
+    return null;
+  }
+  const pages = (base + SCRATCH_BYTES) / 65536;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  } catch {
+    return null;
+  }
+  const buffer = memory.buffer as ArrayBuffer;
+  arrayMemories.set(buffer, { memory, base });
+  return new Uint8Array(buffer, 0, byteLength);
+}
+
+/**
+ * A shower that shows `bytes` in place, when they lie in the data of a
+ * memory from {@linkcode arrayMemory} (the kernels of that memory are made
+ * on first use); null otherwise (or with the kernels turned off).
+ *
+ * @param bytes The data's bytes.
+ * @returns The shower, or null.
+ */
+export function arrayShower(bytes: Uint8Array): Shower | null {
+  const home = arrayMemories.get(bytes.buffer as ArrayBuffer);
+  if (
+    settings.off || home === undefined ||
+    bytes.byteOffset + bytes.length > home.base
+  ) {
+    return null;
+  }
+  if (home.kernels === undefined) {
+    try {
+      home.kernels = instantiate(home.memory, home.base);
+    } catch {
+      home.kernels = null;
+    }
+  }
+  const k = home.kernels;
+  if (k === null) return null;
+  const origin = bytes.byteOffset;
+  return {
+    k,
+    limit: bytes.length,
+    show: (start) => origin + start,
+    close() {},
+  };
 }
 
 /** Puts bytes of an array's data into the kernels' memory. */
@@ -202,7 +324,7 @@ export function shower(
     if (!shown) return;
     shown = false;
     try {
-      overlay!.clear(k.target);
+      overlay!.clear(k.target!);
     } catch {
       // Never use a memory whose pages may be gone.
       if (instance === k) instance = undefined;
@@ -213,7 +335,7 @@ export function shower(
     if (inPlace) {
       let where = -1;
       try {
-        where = overlay!.show(k.target, start, length);
+        where = overlay!.show(k.target!, start, length);
       } catch {
         where = -1;
       }
@@ -226,7 +348,7 @@ export function shower(
       inPlace = false;
     }
     if (overlay !== undefined) {
-      return copy(start, length, k.target.start + (start & 4095));
+      return copy(start, length, k.target!.start + (start & 4095));
     }
     return copy(start, length, COPY_AT + (start & 63));
   };

@@ -46,17 +46,14 @@ export function argBlock(
   const k = sh.k;
   const size = SIZE[type];
   const fn = k.fn[kind === "max" ? "argmax" : "argmin"][type];
-  const words = new Int32Array(k.memory.buffer, OUT_AT, 2);
-  const lane = new LANES[type](
-    k.memory.buffer as ArrayBuffer,
-    OUT_AT + 16,
-    1,
-  );
+  const out = k.base + OUT_AT;
+  const words = new Int32Array(k.memory.buffer, out, 2);
+  const lane = new LANES[type](k.memory.buffer as ArrayBuffer, out + 16, 1);
   let best: ArgResult | undefined;
   let done = 0; // bytes of the pieces before this one
   try {
     eachShown(sh, start, bytes, 16, (at, length) => {
-      fn(at, length, OUT_AT);
+      fn(at, length, out);
       const r: ArgResult = {
         index: done / size + words[0],
         value: lane[0],

@@ -365,10 +365,15 @@ export function castInto(dst: NDArray, src: NDArray): void {
  *
  * @param src The values.
  * @param dtype The type of the copy.
+ * @param plain In a plain `ArrayBuffer` of its own (see `empty`).
  * @returns The copy.
  */
-export function castCopy(src: NDArray, dtype = src.dtype): NDArray {
-  const out = empty(src.shape, dtype);
+export function castCopy(
+  src: NDArray,
+  dtype = src.dtype,
+  plain = false,
+): NDArray {
+  const out = empty(src.shape, dtype, plain);
   castInto(out, src);
   return out;
 }
