@@ -3,7 +3,7 @@
  * `sum()` of every integer width, float32 and float64, `min()`/`max()`,
  * float64 `sum(0)`/`sum(1)` (4096 x 8192), on 256 MiB memmaps in page cache
  * (opened inside the timed region, as the NumPy side's `np.memmap`) and on
- * the same arrays in memory; `load()` of a 512 MiB `.npy` into memory and
+ * the same arrays in memory (allocated by the library: copies of the maps); `load()` of a 512 MiB `.npy` into memory and
  * `NpzFile.get` of a deflated 64 MiB member. Rows are medians of rounds
  * that alternate the sides (`peers.ts`); NumPy runs in a fresh process each
  * round. The `load()` and `.npz` rows run this library in a fresh process
@@ -15,7 +15,7 @@
  */
 
 import { cpuUsage } from "node:process";
-import { frombuffer, memmap, type NDArray } from "../../mod.ts";
+import { memmap, type NDArray } from "../../mod.ts";
 import type { PeerWorkload, Timing } from "./peers.ts";
 import type { Workload } from "./run.ts";
 
@@ -196,14 +196,15 @@ export function memoryRow(r: Reduction): PeerWorkload {
     setup: r.setup ?? setup,
     deno: {
       ours: (dir) => {
-        const key = `${dir}/${r.file}`;
-        let bytes = memory.get(key);
-        if (bytes === undefined) {
+        // An array the library allocated (as np.fromfile's): a copy of the file.
+        const key = `${dir}/${r.file} ${r.dtype}`;
+        let a = memory.get(key);
+        if (a === undefined) {
           memory.clear();
-          bytes = frombuffer(Deno.readFileSync(key));
-          memory.set(key, bytes);
+          using m = memmap(`${dir}/${r.file}`, { dtype: r.dtype, mode: "r" });
+          a = m.copy();
+          memory.set(key, a);
         }
-        let a = frombuffer(bytes.storage.bytes, { dtype: r.dtype });
         if (r.matrix) a = a.reshape(4096, -1);
         return time(() => r.js(a));
       },

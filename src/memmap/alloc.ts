@@ -18,6 +18,15 @@
  * was no faster and would need a lifetime of its own; prefaulting
  * (`MADV_POPULATE_WRITE`) moved the cost without lowering it.
  *
+ * An array's data ({@linkcode allocateArray}) from 4 MiB goes one step
+ * further: it is the start of a `WebAssembly.Memory` of its own, so that
+ * the SIMD reduction kernels run on it in place. WebAssembly reads only its
+ * own memory: an array in a plain buffer is copied into the kernels'
+ * memory as it is reduced, and for 8-byte types that copy costs as much as
+ * NumPy's whole reduction (256 MiB float64 `sum()`: 19 ms of CPU copied,
+ * 9 ms in place, NumPy 9 ms). The engine owns and frees the memory as it
+ * does an `ArrayBuffer`; huge pages are asked for in the same way.
+ *
  * @module
  */
 

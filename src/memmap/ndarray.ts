@@ -1126,7 +1126,11 @@ export class NDArray<N extends DTypeName = DTypeName>
    * A typed array of the element type over the whole storage, for handing
    * the array to other libraries without copying: element `[i, j, ...]` is
    * at index `(byteOffset + i * strides[0] + ...) / itemsize` (for complex
-   * types, the typed array holds parts: divide by `itemsize / 2`).
+   * types, the typed array holds parts: divide by `itemsize / 2`). The view
+   * covers the array's memory only; its `buffer` may hold more (in-memory
+   * arrays of 4 MiB and more live at the start of a `WebAssembly.Memory`,
+   * whose buffer cannot be transferred: use `toTypedArray()` for a copy that
+   * can).
    *
    * @returns The typed view (Uint8Array for bool, Float32Array/Float64Array of parts for complex).
    * @throws {TypeError} If the data is not in native byte order or not aligned.
