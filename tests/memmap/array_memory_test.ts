@@ -76,7 +76,15 @@ Deno.test("reductions of an array memory equal the copy path's for every kernel 
         ["mean()", (x) => x.mean()],
         ["min()", (x) => x.min()],
         ["max()", (x) => x.max()],
+        ["any()", (x) => x.any()],
+        ["all()", (x) => x.all()],
       ];
+      if (dtype !== "bool") {
+        calls.push(["argmin()", (x) => x.argmin()], [
+          "argmax()",
+          (x) => x.argmax(),
+        ]);
+      }
       if (a.ndim === 2) {
         calls.push(["sum(0)", (x) => x.sum(0)], ["sum(1)", (x) => x.sum(1)]);
         calls.push(["max(0)", (x) => x.max(0)], ["min(1)", (x) => x.min(1)]);

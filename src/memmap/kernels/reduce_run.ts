@@ -12,11 +12,8 @@ import type { Dim, Piece } from "../reduce_plan.ts";
 import { eachOffset } from "../reduce_plan.ts";
 import type { FloatType, IntegerType, KernelType } from "./reduce_kernels.ts";
 import {
-  GATHER_AT,
   GATHER_BYTES,
   type Kernels,
-  OUT_AT,
-  ROWS_AT,
   ROWS_BYTES,
   type Shower,
 } from "./runtime.ts";
@@ -89,7 +86,7 @@ function viewsOf(k: Kernels, type: KernelType): ResultViews {
   let v = views.get(type);
   if (v === undefined) {
     const buffer = k.memory.buffer as ArrayBuffer;
-    const out = k.base + OUT_AT;
+    const out = k.out;
     v = {
       lanes: new LANES[type](buffer, out, 16 / SIZE[type]),
       nan: new Uint32Array(buffer, out + 16, 4),
@@ -140,7 +137,7 @@ export function sumBlock(
   const fn = k.fn.sum[type];
   let total = 0n;
   eachShown(sh, start, bytes, 0, (at, length) => {
-    fn(at, length, k.base + OUT_AT);
+    fn(at, length, k.out);
     total += out[0] + out[1] + out[2];
   });
   return total;
@@ -183,7 +180,7 @@ export function extremeBlock(
       ? b
       : a;
   eachShown(sh, start, bytes, 16, (at, length) => {
-    fn(at, length, k.base + OUT_AT);
+    fn(at, length, k.out);
     let r: number | bigint = lanes[0];
     for (let i = 1; i < lanes.length; i++) r = pick(r, lanes[i]);
     if (float) {
@@ -193,7 +190,7 @@ export function extremeBlock(
         k.fn[kind === "min" ? "minZero" : "maxZero"][type as FloatType](
           at,
           length,
-          k.base + OUT_AT,
+          k.out,
         );
         const found = (zero[0] | zero[1] | zero[2] | zero[3]) !== 0;
         r = (kind === "max") === found ? 0 : -0;
@@ -253,7 +250,7 @@ export function pairwisePiece(
   const k = sh.k;
   const dims = piece.dims;
   const run = dims[dims.length - 1].n * SIZE[type];
-  const gather = k.base + GATHER_AT;
+  const gather = k.gather;
   let pos = gather;
   eachOffset(dims.slice(0, -1) as Dim[], piece.offset, (off) => {
     k.bytes.set(bytes.subarray(off, off + run), pos);
@@ -280,7 +277,7 @@ export function pairwiseCast(
   n: number,
 ): number {
   const k = sh.k;
-  const gather = k.base + GATHER_AT;
+  const gather = k.gather;
   k.fn.toF64[type](sh.show(start, n * SIZE[type]), n, gather);
   return k.fn.pairwise.float64(gather, n);
 }
@@ -324,7 +321,7 @@ export function combineRows(
   if (cols * (wide ? 8 : size) > ROWS_BYTES || perShow === 0 || rows === 0) {
     return false;
   }
-  const rowsAt = k.base + ROWS_AT;
+  const rowsAt = k.rows;
   const results = wide
     ? new BigInt64Array(k.memory.buffer, rowsAt, cols)
     : new LANES[type](k.memory.buffer as ArrayBuffer, rowsAt, cols);

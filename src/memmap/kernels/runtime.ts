@@ -37,12 +37,14 @@ export const COPY_BYTES = 256 * 1024;
 // memory of array data (see `arrayMemory`) has the same layout, less the
 // region, after its data.
 /** Where kernels write their results (64 bytes), from the scratch's start. */
-export const OUT_AT = 0;
+const OUT_AT = 0;
 /** The copy scratch (room for a chunk and for 8192 gathered complex128 elements). */
 const COPY_AT = 64 * 1024;
 const COPY_LENGTH = 320 * 1024;
+/** Where gathered data goes, from the scratch's start (after the copy scratch). */
+const GATHER_AT = COPY_AT + COPY_LENGTH;
 /** Where the row kernels keep their results, from the scratch's start. */
-export const ROWS_AT = 1024 * 1024;
+const ROWS_AT = 1024 * 1024;
 /** Bytes of row results (column sums, minima, maxima). */
 export const ROWS_BYTES = 4 * 1024 * 1024;
 const REGION_AT = ROWS_AT + ROWS_BYTES;
@@ -78,8 +80,12 @@ export interface Kernels {
   readonly memory: WebAssembly.Memory;
   /** The whole memory as bytes (the memory never grows). */
   readonly bytes: Uint8Array;
-  /** Where the scratch (results, gather scratch, row results) starts in the memory. */
-  readonly base: number;
+  /** Where the kernels write their results (64 bytes) in the memory. */
+  readonly out: number;
+  /** Where gathered data goes ({@linkcode GATHER_BYTES}). */
+  readonly gather: number;
+  /** Where the row kernels keep their results ({@linkcode ROWS_BYTES}). */
+  readonly rows: number;
   /** The overlay region (the thread's instance only). */
   readonly target?: OverlayTarget;
 }
@@ -147,7 +153,9 @@ function instantiate(
     },
     memory,
     bytes: new Uint8Array(memory.buffer),
-    base,
+    out: base + OUT_AT,
+    gather: base + GATHER_AT,
+    rows: base + ROWS_AT,
     target,
   };
 }
@@ -375,7 +383,5 @@ export class KernelsLost extends Error {
   }
 }
 
-/** Where gathered data goes in the kernels' memory (the copy scratch). */
-export const GATHER_AT = COPY_AT + COPY_LENGTH;
 /** Bytes the gather scratch holds. */
 export const GATHER_BYTES = 256 * 1024;

@@ -9,7 +9,7 @@
 
 import type { KernelType } from "./reduce_kernels.ts";
 import { eachShown, LANES, SIZE } from "./reduce_run.ts";
-import { OUT_AT, type Shower } from "./runtime.ts";
+import type { Shower } from "./runtime.ts";
 import type { TruthKind } from "./search_kernels.ts";
 
 /** An `argmax`/`argmin` of a block: the element index, its value, and whether it is a NaN. */
@@ -46,7 +46,7 @@ export function argBlock(
   const k = sh.k;
   const size = SIZE[type];
   const fn = k.fn[kind === "max" ? "argmax" : "argmin"][type];
-  const out = k.base + OUT_AT;
+  const out = k.out;
   const words = new Int32Array(k.memory.buffer, out, 2);
   const lane = new LANES[type](k.memory.buffer as ArrayBuffer, out + 16, 1);
   let best: ArgResult | undefined;
