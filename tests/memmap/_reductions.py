@@ -7,28 +7,18 @@ reduction, its arguments). Prints one JSON line: per case NumPy's values
 names it (RangeError for ValueError/AxisError, TypeError for TypeError).
 """
 import json
+import os
 import sys
 import warnings
 
 import numpy as np
 
+# The generator and slice parsing the reduction fixtures use (same data on both sides).
+sys.dont_write_bytecode = True  # no __pycache__ in the fixtures folder
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "testdata", "reduce"))
+from make_fixtures import lcg_bytes, lcg_floats, parse  # noqa: E402
+
 warnings.simplefilter("ignore")
-
-
-def lcg_bytes(n, seed):
-    out = bytearray(n)
-    for i in range(n):
-        seed = (seed * 1103515245 + 12345) % 2147483648
-        out[i] = (seed >> 16) & 255
-    return bytes(out)
-
-
-def lcg_floats(n, seed):
-    out = np.empty(n)
-    for i in range(n):
-        seed = (seed * 1103515245 + 12345) % 2147483648
-        out[i] = (seed - 2**30) * 2.0 ** -(10 + i % 7)
-    return out
 
 
 SPECIAL = {"nan": np.nan, "inf": np.inf, "-inf": -np.inf, "-0": -0.0}
@@ -55,12 +45,6 @@ def make(d):
         else:
             a[i] = int(v)
     return a
-
-
-def parse(s):
-    if ":" not in s:
-        return int(s)
-    return slice(*[int(p) if p else None for p in s.split(":")])
 
 
 def view(a, steps):

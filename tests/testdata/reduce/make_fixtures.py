@@ -122,4 +122,5 @@ def main():
     print(json.dumps({"numpy": np.__version__, "data": datas, "cases": results}, separators=(",", ":")))
 
 
-main()
+if __name__ == "__main__":
+    main()
