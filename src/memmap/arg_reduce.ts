@@ -231,6 +231,9 @@ function argAll(v: ReduceView, kind: "min" | "max"): number {
 
 const STOP = Symbol("stop");
 
+/** Elements of a line read at a time in TypeScript. */
+const PIECE = 1 << 16;
+
 /** Lines shorter than this are searched in TypeScript (a kernel call costs more). */
 const LINE_KERNEL_BYTES = 4096;
 
@@ -258,7 +261,7 @@ function argAlong(
   const out = new BigInt64Array(size);
   if (size === 0) return out;
   const type = readTypeOf(dt);
-  const tmp = newDomainBuffer(type, n);
+  const tmp = newDomainBuffer(type, Math.min(n, PIECE));
   // Each line along the axis, in C order of the other axes.
   const contiguous = sa === dt.itemsize;
   let j = 0;
@@ -275,9 +278,13 @@ function argAlong(
           out[j] = BigInt(r);
           continue;
         }
-        readRun(v.io, off, sa, n, tmp, type, 0);
+        // Read in pieces (bounded memory for long lines), until a NaN decides.
         const arg = new Arg(kind, dt.kind === "c");
-        arg.feed(tmp, n);
+        for (let from = 0; from < n; from += PIECE) {
+          const k = Math.min(PIECE, n - from);
+          readRun(v.io, off + from * sa, sa, k, tmp, type, 0);
+          if (!arg.feed(tmp, k)) break;
+        }
         out[j] = BigInt(arg.index);
       }
     },

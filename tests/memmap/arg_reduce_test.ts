@@ -210,3 +210,18 @@ Deno.test("argmax() of a memory map finds the extreme in place, past window edge
   const f = frombuffer(new Float64Array([1, 2]));
   assert.equal(f.argmax(), 1);
 });
+
+Deno.test("argmax(0) of a tall array reads long strided lines in pieces: the first extreme or NaN past the first piece", () => {
+  const n = 200_000;
+  const xs = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    xs[2 * i] = i % 1000;
+    xs[2 * i + 1] = -(i % 777);
+  }
+  xs[2 * 150_000] = 5000; // column 0: the extreme in the third piece
+  xs[2 * 100_000 + 1] = NaN; // column 1: a NaN in the second piece
+  xs[2 * 190_000 + 1] = NaN;
+  const a = frombuffer(xs).reshape(n, 2);
+  assert.deepEqual(a.argmax(0).toArray(), [150_000n, 100_000n]);
+  assert.deepEqual(a.argmin(0).toArray(), [0n, 100_000n]);
+});
