@@ -6,8 +6,11 @@
  * divided by `max(n - ddof, 0)`; `std` is the square root. Every step
  * rounds as NumPy's loops do: integers and bools in float64, float32 and
  * complex64 in float32, float16 through float32 to half, so results are
- * NumPy's bit for bit. Memory maps are read a window at a time; the
- * deviations take one element of the result type per element (as NumPy's).
+ * NumPy's bit for bit. Memory maps are read a window at a time. A whole
+ * array that fills one block of memory in ascending order never holds all
+ * its deviations (they are made and summed in subtrees of NumPy's pairwise
+ * recursion); otherwise they take one element of the result type per
+ * element, as NumPy's temporary does.
  *
  * @module
  */
