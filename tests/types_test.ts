@@ -297,6 +297,14 @@ function recordTypes(path: string): void {
   typeOf([n, when]);
   // @ts-expect-error: there is no field "y"
   typeOf(inline.get(0).y);
+  // Record arrays are arrays of every type (a checker crash once).
+  const fourFields = dtype([["id", "<u4"], ["x", "<f4"], ["y", "<f8"], [
+    "z",
+    "<f4",
+  ]]);
+  const takesAny = (a: NDArray) => a.size;
+  takesAny(array([], { dtype: fourFields }));
+  takesAny(recs);
   const dict = dtype({ names: ["a", "b"], formats: ["<i2", "S3"] });
   const ab = array([{ a: 1, b: "xyz" }], { dtype: dict }).get(0);
   expect<Equal<typeof ab, { a: number; b: Uint8Array<ArrayBuffer> }>>();

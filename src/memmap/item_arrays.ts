@@ -106,25 +106,17 @@ function decodeTextRun(
       for (let c = 0; c < end; c++) {
         const cp = u32[i + c];
         if (cp < 0x10000) units[u++] = cp;
-        else u = putAstral(units, u, cp);
+        else u = put(units, u, cp);
       }
     } else {
       while (end > 0 && dv.getUint32(p + 4 * (end - 1), le) === 0) end--;
       for (let c = 0; c < end; c++) {
-        const cp = dv.getUint32(p + 4 * c, le);
-        if (cp < 0x10000) units[u++] = cp;
-        else u = putAstral(units, u, cp);
+        u = put(units, u, dv.getUint32(p + 4 * c, le));
       }
     }
     ends[k] = u;
   }
-  let text = "";
-  for (let i = 0; i < u; i += 8192) {
-    text += String.fromCharCode.apply(
-      null,
-      units.subarray(i, Math.min(u, i + 8192)) as unknown as number[],
-    );
-  }
+  const text = fromUnits(units, u);
   let start = 0;
   for (let k = 0; k < count; k++) {
     out[j + k] = text.slice(start, ends[k]);
@@ -132,7 +124,24 @@ function decodeTextRun(
   }
 }
 
-function putAstral(units: Uint16Array, u: number, cp: number): number {
+/** A string of UTF-16 code units, lone surrogates kept (TextDecoder would replace them). */
+function fromUnits(units: Uint16Array, length: number): string {
+  let text = "";
+  for (let i = 0; i < length; i += 8192) {
+    text += String.fromCharCode.apply(
+      null,
+      units.subarray(i, Math.min(length, i + 8192)) as unknown as number[],
+    );
+  }
+  return text;
+}
+
+/** Puts a code point as UTF-16 code units at `u`; returns the next index. */
+function put(units: Uint16Array, u: number, cp: number): number {
+  if (cp < 0x10000) {
+    units[u] = cp;
+    return u + 1;
+  }
   if (cp > 0x10ffff) {
     units[u] = 0xfffd;
     return u + 1;

@@ -327,19 +327,32 @@ class OrderedSum {
       this.#spec.pairwise === "f32" || this.#spec.pairwise === "c64"
         ? Math.fround
         : exact;
+    // The kernels sum a strided line in place (a field of records, a
+    // column): leaves that fit in what the shower shows at once.
+    const sh = this.#sh;
+    const kt = this.#spec.kernel;
+    const kernel = sh !== null && kt !== null
+      ? sh.k.fn.pairwiseStrided[kt]
+      : null;
+    const span = Math.max(1, Math.abs(stride));
     const leaf = Math.max(
       128,
-      Math.floor(WINDOW / Math.max(1, Math.abs(stride))),
+      Math.floor(
+        (kernel !== null ? sh!.limit - size : WINDOW) / span,
+      ) + (kernel !== null ? 1 : 0),
     );
     const sum = (i: number, m: number): Pair => {
       if (m <= leaf) {
-        const p = this.#pairwise(ta, base + i * step, m, step);
         const first = offset + i * stride;
         const last = first + (m - 1) * stride;
-        this.#progress.done(
-          Math.min(first, last),
-          Math.max(first, last) + size,
-        );
+        const lo = Math.min(first, last);
+        const hi = Math.max(first, last) + size;
+        let p: Pair;
+        if (kernel !== null && hi - lo <= sh!.limit) {
+          const at = sh!.show(lo, hi - lo);
+          p = [kernel(at + (first - lo), m, stride), 0];
+        } else p = this.#pairwise(ta, base + i * step, m, step);
+        this.#progress.done(lo, hi);
         return p;
       }
       let h = m >>> 1;

@@ -192,14 +192,16 @@ export type RecordInputOf<F extends RecordFields> = string extends keyof F
  * type (a subarray field's element type), or every name when the fields are
  * not known from the types.
  */
-export type FieldNameOf<N extends DTypeName, K extends string> = N extends
-  RecordName<infer F>
-  ? K extends keyof F
-    ? F[K] extends readonly [infer B extends DTypeName, unknown] ? B
-    : F[K] extends DTypeName ? F[K]
+export type FieldNameOf<N extends DTypeName, K extends string> =
+  // Not distributive: a union of names (an unknown type) gives every name
+  // at once, which keeps the checker's comparisons of NDArray types simple.
+  [N] extends [RecordName<infer F>]
+    ? K extends keyof F
+      ? F[K] extends readonly [infer B extends DTypeName, unknown] ? B
+      : F[K] extends DTypeName ? F[K]
+      : DTypeName
     : DTypeName
-  : DTypeName
-  : DTypeName;
+    : DTypeName;
 
 /** The typed array of an array of data type `N` (bytes for records). */
 export type TypedArrayOf<N extends DTypeName> = N extends RecordName

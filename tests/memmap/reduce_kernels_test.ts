@@ -361,7 +361,7 @@ Deno.test({
     });
   });
   await t.step(
-    "float32 in place; big-endian and strided views in TypeScript",
+    "float32 in place; big-endian views in TypeScript; strided sums in place (strided kernel)",
     () => {
       const path = dataFile(dir.path, data);
       const counter = countingOverlay();
@@ -379,7 +379,7 @@ Deno.test({
         const strided = m.slice("::2");
         counter.calls = 0;
         assert.equal(strided.sum(), inTypeScript(() => strided.sum()));
-        assert.equal(counter.calls, 0);
+        assert.ok(counter.calls > 0);
       });
     },
   );

@@ -698,6 +698,121 @@ function pairwiseFunctions(type: FloatType): FunctionSpec[] {
 }
 
 /**
+ * NumPy's pairwise sum of `n` elements of `type` at byte address `p`, `s`
+ * bytes apart (`s` may be negative or any multiple of the element size):
+ * `pairwiseStrided_T(p, n, s)`, the same additions in the same order as
+ * `pairwise_T` and NumPy's strided loop, with eight scalar accumulators
+ * (the lanes would need one load per element anyway). Sums one field of a
+ * record array, or a column, without copying it out first.
+ */
+function stridedPairwiseFunctions(type: FloatType): FunctionSpec[] {
+  const size = ROWS[type].size;
+  const scalar: ValType = size === 8 ? F64 : F32;
+  const add = size === 8 ? op.f64Add : op.f32Add;
+  const load = size === 8 ? op.f64Load : op.f32Load;
+  const [p, n, s, k, m, res] = [0, 1, 2, 3, 4, 5];
+  const acc = (j: number) => 6 + j;
+  // Loads the element at p and moves p to the next one.
+  const next: Code = [get(p), load(), get(p), get(s), op.i32Add, set(p)];
+  const self: CallRef = { call: `pws_${type}` };
+  const recursive: FunctionSpec = {
+    name: `pws_${type}`,
+    exported: false,
+    params: [I32, I32, I32],
+    results: [scalar],
+    locals: [[2, I32], [9, scalar]],
+    body: [
+      // n < 8: one at a time from -0.
+      get(n),
+      i32(8),
+      op.i32LtU,
+      op.if,
+      size === 8 ? op.f64Const(-0) : op.f32Const(-0),
+      set(res),
+      i32(0),
+      set(k),
+      ...whileBelow(k, n, 1, [get(res), ...next, add, set(res)]),
+      get(res),
+      op.return,
+      op.end,
+      // n <= 128: eight accumulators, then the rest one at a time.
+      get(n),
+      i32(128),
+      op.i32LeU,
+      op.if,
+      ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((j) => [...next, set(acc(j))]),
+      i32(8),
+      set(k),
+      get(n),
+      i32(-8),
+      op.i32And,
+      set(m),
+      ...whileBelow(
+        k,
+        m,
+        8,
+        [0, 1, 2, 3, 4, 5, 6, 7].flatMap((j) => [
+          get(acc(j)),
+          ...next,
+          add,
+          set(acc(j)),
+        ]),
+      ),
+      get(acc(0)),
+      get(acc(1)),
+      add,
+      get(acc(2)),
+      get(acc(3)),
+      add,
+      add,
+      get(acc(4)),
+      get(acc(5)),
+      add,
+      get(acc(6)),
+      get(acc(7)),
+      add,
+      add,
+      add,
+      set(res),
+      ...whileBelow(k, n, 1, [get(res), ...next, add, set(res)]),
+      get(res),
+      op.return,
+      op.end,
+      // m = n / 2 rounded down to a multiple of 8: pws(p, m) + pws(p + m * s, n - m).
+      get(n),
+      i32(1),
+      op.i32ShrU,
+      i32(-8),
+      op.i32And,
+      set(m),
+      get(p),
+      get(m),
+      get(s),
+      self,
+      get(p),
+      get(m),
+      get(s),
+      op.i32Mul,
+      op.i32Add,
+      get(n),
+      get(m),
+      op.i32Sub,
+      get(s),
+      self,
+      add,
+    ],
+  };
+  const exported: FunctionSpec = {
+    name: `pairwiseStrided_${type}`,
+    params: [I32, I32, I32],
+    results: [scalar],
+    locals: [],
+    body: [get(0), get(1), get(2), self],
+  };
+  return [recursive, exported];
+}
+
+/**
  * `addRows_T` (sums) or `minRows_T`/`maxRows_T`: combines `rows` rows of
  * `cols` elements at p, row after row, into the `cols` results at `out`.
  */
@@ -1007,6 +1122,7 @@ export function reduceKernelsModule(): Uint8Array<ArrayBuffer> {
       (["min", "max"] as const).map((k) => zeroFunction(t, k))
     ),
     ...floats.flatMap(pairwiseFunctions),
+    ...floats.flatMap(stridedPairwiseFunctions),
     ...floats.map((t) => rowsFunction(t, "add")),
     ...integers.map(intRowsFunction),
     ...integers.map(toF64Function),

@@ -64,6 +64,10 @@ export interface KernelFunctions {
   minZero: Record<FloatType, Fn3>;
   maxZero: Record<FloatType, Fn3>;
   pairwise: Record<FloatType, (p: number, n: number) => number>;
+  pairwiseStrided: Record<
+    FloatType,
+    (p: number, n: number, s: number) => number
+  >;
   addRows: Record<KernelType, RowsFn>;
   minRows: Record<KernelType, RowsFn>;
   maxRows: Record<KernelType, RowsFn>;
@@ -142,6 +146,7 @@ function instantiate(
       minZero: group(f, "minZero"),
       maxZero: group(f, "maxZero"),
       pairwise: group(f, "pairwise"),
+      pairwiseStrided: group(f, "pairwiseStrided"),
       addRows: group(f, "addRows"),
       minRows: group(f, "minRows"),
       maxRows: group(f, "maxRows"),
