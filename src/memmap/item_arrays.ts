@@ -54,9 +54,10 @@ function eachOffset(a: NDArray, fn: (offset: number) => void): void {
   });
 }
 
-/** Builds nested arrays of `shape` from values in C order. */
-function nest(shape: readonly number[], flat: unknown[]): unknown[] {
-  if (shape.length === 0) return [flat[0]];
+/** Builds nested arrays of `shape` from values in C order (a 0-d shape: the value itself). */
+function nest(shape: readonly number[], flat: unknown[]): unknown {
+  if (shape.length === 0) return flat[0];
+  if (shape.length === 1) return flat;
   let pos = 0;
   const build = (depth: number): unknown[] => {
     const n = shape[depth];
@@ -156,9 +157,9 @@ function put(units: Uint16Array, u: number, cp: number): number {
  * The elements as nested JavaScript arrays (NumPy `tolist`).
  *
  * @param a An array of bytes, text, raw bytes or records.
- * @returns Nested arrays; a 0-d array gives a one-element array.
+ * @returns Nested arrays; a 0-d array gives its element, as NumPy.
  */
-export function itemsToArray(a: NDArray): unknown[] {
+export function itemsToArray(a: NDArray): unknown {
   const flat = new Array<unknown>(a.size);
   let j = 0;
   if (a.dtype.kind === "U" && a.itemsize > 0) {
@@ -248,6 +249,23 @@ function inferType(values: readonly unknown[]): DType | undefined {
 }
 
 /**
+ * `S`, `U` or `V` without a size (`"S"`, `"U"`): sized to the longest
+ * value, at least 1, as NumPy's `np.array(data, dtype="S")`.
+ */
+function sizedFor(dt: DType, values: readonly unknown[]): DType {
+  let most = 1;
+  for (const v of values) {
+    let n = 0;
+    if (typeof v === "string") { for (const _ of v) n++; }
+    else if (v instanceof Uint8Array) n = v.length;
+    most = Math.max(most, n);
+  }
+  const bits = dt.kind === "U" ? 32 * most : 8 * most;
+  const word = dt.kind === "S" ? "bytes" : dt.kind === "U" ? "str" : "void";
+  return new DType(`${word}${bits}`, dt.littleEndian) as DType;
+}
+
+/**
  * Whether JavaScript data without a dtype holds text or dates (so that
  * {@linkcode itemsFromData} builds the array).
  *
@@ -308,7 +326,12 @@ export function itemsFromData(data: unknown, dt?: DType): NDArray {
     } else values.push(x);
   };
   visit(data, 0);
-  const t = dt ?? inferType(values);
+  const t = dt === undefined
+    ? inferType(values)
+    : dt.itemsize === 0 && dt.names === null && dt.kind !== "M" &&
+        dt.kind !== "m"
+    ? sizedFor(dt, values)
+    : dt;
   if (t === undefined) {
     throw new TypeError(
       "Cannot infer a data type from the values: give a dtype",

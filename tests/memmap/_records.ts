@@ -74,12 +74,12 @@ export function makeFixtures(dir: string): void {
   }
 }
 
-/** Builds nested arrays of `shape` from values in C order. */
+/** Builds nested arrays of `shape` from values in C order (0-d: the value itself, as toArray()). */
 export function nestValues(
   shape: readonly number[],
   flat: unknown[],
-): unknown[] {
-  if (shape.length === 0) return [flat[0]];
+): unknown {
+  if (shape.length === 0) return flat[0];
   let pos = 0;
   const build = (d: number): unknown[] =>
     Array.from(

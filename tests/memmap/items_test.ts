@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { array, dtype, memmap, type NDArray } from "../../mod.ts";
+import {
+  array,
+  type ArrayData,
+  dtype,
+  memmap,
+  type NDArray,
+} from "../../mod.ts";
 import { tempDir } from "../test_util.ts";
 import {
   HAS_NUMPY,
@@ -33,7 +39,7 @@ function checkCases(dir: string, cases: Record<string, RecordCase>): void {
       assert.deepEqual(copy.toArray(), expected, `${name}: copied`);
     }
     // Written here from the JavaScript values: the bytes NumPy's tofile wrote.
-    const built = array(expected as unknown[], { dtype: t, shape: c.shape });
+    const built = array(expected as ArrayData, { dtype: t, shape: c.shape });
     const bytes = built.storage.bytes.subarray(0, built.nbytes);
     assert.deepEqual(bytes, Deno.readFileSync(file), `${name}: written`);
     // Through a w+ map, element by element.
@@ -388,6 +394,13 @@ Deno.test("array() infers text from strings and datetime64[ms] from Dates", () =
   assert.equal(d.dtype.str, "<M8[ms]");
   assert.deepEqual(d.toArray(), [1000n]);
   assert.equal(array("xyz").dtype.str, "<U3");
+});
+
+Deno.test("array() with an unsized S, U or V type sizes it to the longest value, as NumPy", () => {
+  assert.equal(array(["ab", "c"], { dtype: "S" }).dtype.str, "|S2");
+  assert.equal(array(["ab", "😀😀😀"], { dtype: "U" }).dtype.str, "<U3");
+  assert.equal(array([new Uint8Array(5)], { dtype: "V" }).dtype.str, "|V5");
+  assert.equal(array([""], { dtype: "S" }).dtype.str, "|S1");
 });
 
 Deno.test("fill() takes one element's value of the array's type", () => {

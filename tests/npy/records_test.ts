@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   array,
+  type ArrayData,
   dtype,
   load,
   type Memmap,
@@ -51,7 +52,7 @@ function checkFiles(dir: string): void {
       `${name}: save of the loaded array`,
     );
     const t = dtype(c.spec, { align: c.align });
-    const built = array(nestValues(c.shape, c.values) as unknown[], {
+    const built = array(nestValues(c.shape, c.values) as ArrayData, {
       dtype: t,
       shape: c.shape,
     });
@@ -113,7 +114,7 @@ Deno.test({
     const cases = recordCases();
     const arrays: Record<string, NDArray> = {};
     for (const [name, c] of Object.entries(cases)) {
-      arrays[name] = array(nestValues(c.shape, c.values) as unknown[], {
+      arrays[name] = array(nestValues(c.shape, c.values) as ArrayData, {
         dtype: dtype(c.spec, { align: c.align }),
         shape: c.shape,
       });

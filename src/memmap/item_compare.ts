@@ -1,0 +1,256 @@
+/**
+ * Comparisons of arrays of bytes, text, raw bytes, records and datetimes,
+ * as NumPy's `==`, `!=`, `<`, `<=`, `>`, `>=` compare them, with
+ * broadcasting, giving bool arrays:
+ *
+ * - bytes with bytes, text with text: by byte or code point, shorter
+ *   values padded with NULs (so trailing NULs never matter); bytes and text
+ *   are never equal to each other, and cannot be ordered against each other;
+ * - datetime64 with datetime64, timedelta64 with timedelta64 (units
+ *   converted to the finer one; a timedelta also with integers as counts):
+ *   NaT is unequal to everything, itself included, as NaN;
+ * - records with records of the same field names, raw bytes with raw bytes:
+ *   equality only (field by field, NaN unequal).
+ *
+ * A JavaScript value on the other side (a string, a `Uint8Array`, a
+ * `Date`, a bigint, an object) is taken as one element of the array's type.
+ *
+ * @module
+ */
+
+import { convertDatetime, convertTimedelta, NAT } from "./datetime.ts";
+import { type DType, nativeDType, unitInfoOf } from "./dtype.ts";
+import { dataViewOf } from "./element.ts";
+import { isDateLike, readerOf, writeItem } from "./items.ts";
+import { walk } from "./iterate.ts";
+import { empty, fromData, NDArray } from "./ndarray.ts";
+import { broadcastShapes, broadcastStrides } from "./shape.ts";
+import { isDetached, throwClosed } from "./storage.ts";
+
+/** The comparisons, by NumPy's ufunc names' short forms. */
+export type CompareOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+
+const SYMBOL: Record<CompareOp, string> = {
+  eq: "==",
+  ne: "!=",
+  lt: "<",
+  le: "<=",
+  gt: ">",
+  ge: ">=",
+};
+
+function refuse(op: CompareOp, a: DType, b: DType, why: string): never {
+  throw new TypeError(
+    `Cannot compare ${a.name} ${SYMBOL[op]} ${b.name}: ${why}`,
+  );
+}
+
+/** An operand as an array: a JavaScript value becomes one element of `like`'s type. */
+function operand(x: unknown, like: DType): NDArray {
+  if (x instanceof NDArray) {
+    if (isDetached(x.storage)) throwClosed(x.storage);
+    return x;
+  }
+  if (typeof x === "number" || typeof x === "bigint") {
+    if (isDateLike(like)) return fromData(x, like);
+    return fromData(x);
+  }
+  if (x instanceof Date || typeof x === "string" || x === null) {
+    if (isDateLike(like) || like.kind === "S" || like.kind === "U") {
+      const one = empty([], like);
+      writeItem(one.storage.bytes, 0, like, x);
+      return one;
+    }
+  }
+  if (Array.isArray(x)) return fromData(x, like);
+  const one = empty([], like);
+  writeItem(one.storage.bytes, 0, like, x);
+  return one;
+}
+
+/** Three-way comparison of the code units (1 or 4 bytes) of two elements, NUL-padded. */
+function unitsComparer(
+  a: DType,
+  b: DType,
+): (
+  ab: Uint8Array,
+  adv: DataView,
+  p: number,
+  bb: Uint8Array,
+  bdv: DataView,
+  q: number,
+) => number {
+  const wide = a.kind === "U";
+  const na = wide ? a.itemsize / 4 : a.itemsize;
+  const nb = wide ? b.itemsize / 4 : b.itemsize;
+  const n = Math.max(na, nb);
+  const la = a.littleEndian, lb = b.littleEndian;
+  return (ab, adv, p, bb, bdv, q) => {
+    for (let i = 0; i < n; i++) {
+      const x = i >= na ? 0 : wide ? adv.getUint32(p + 4 * i, la) : ab[p + i];
+      const y = i >= nb ? 0 : wide ? bdv.getUint32(q + 4 * i, lb) : bb[q + i];
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+}
+
+function sameValue(x: unknown, y: unknown): boolean {
+  if (typeof x !== "object" || x === null) {
+    // Numbers and bigints by value (1 == 1n exactly); NaN unequal, -0 == 0.
+    const numeric = (v: unknown) =>
+      typeof v === "number" || typeof v === "bigint";
+    return numeric(x) && numeric(y) ? x == y : x === y;
+  }
+  if (x instanceof Uint8Array) {
+    const z = y as Uint8Array;
+    return x.length === z.length && x.every((v, i) => v === z[i]);
+  }
+  const o = x as Record<string, unknown>, p = y as Record<string, unknown>;
+  return Object.keys(o).every((k) => sameValue(o[k], p[k]));
+}
+
+/**
+ * Compares two operands element-wise, as NumPy's comparison ufuncs do for
+ * bytes, text, raw bytes, records and datetimes.
+ *
+ * @param op The comparison.
+ * @param first The array on the left.
+ * @param other The right side: an array, or one element's value.
+ * @returns A new in-memory bool array of the broadcast shape.
+ * @throws {TypeError} For types NumPy does not compare (ordering of records,
+ *   raw bytes, or bytes against text; records of other fields; datetimes
+ *   against timedeltas).
+ * @throws {RangeError} If the shapes do not broadcast.
+ */
+export function compareItems(
+  op: CompareOp,
+  first: NDArray,
+  other: unknown,
+): NDArray<"bool"> {
+  if (isDetached(first.storage)) throwClosed(first.storage);
+  const a = first;
+  let b = operand(other, a.dtype.toNative());
+  // A timedelta compares with integer arrays as counts (NumPy casts them).
+  if (
+    a.dtype.kind === "m" && (b.dtype.kind === "i" || b.dtype.kind === "u")
+  ) b = b.astype(a.dtype.toNative());
+  const ta = a.dtype, tb = b.dtype;
+  const ordered = op !== "eq" && op !== "ne";
+  let cmp: (p: number, q: number) => number; // <0, 0, >0; NaN when unordered
+  const ab = a.storage.bytes, bb = b.storage.bytes;
+  const adv = dataViewOf(ab), bdv = dataViewOf(bb);
+  const kinds = ta.kind + tb.kind;
+  if (kinds === "SS" || kinds === "UU") {
+    const units = unitsComparer(ta, tb);
+    cmp = (p, q) => units(ab, adv, p, bb, bdv, q);
+  } else if (kinds === "SU" || kinds === "US") {
+    if (ordered) refuse(op, ta, tb, "bytes and text have no order");
+    cmp = () => NaN; // never equal
+  } else if (isDateLike(ta) || isDateLike(tb)) {
+    cmp = dateComparer(op, ta, tb, adv, bdv);
+  } else if (ta.kind === "V" && tb.kind === "V") {
+    if (ordered) refuse(op, ta, tb, "records and raw bytes have no order");
+    if ((ta.names === null) !== (tb.names === null)) {
+      refuse(op, ta, tb, "a record and raw bytes");
+    }
+    if (
+      ta.names !== null &&
+      (ta.names.length !== tb.names!.length ||
+        ta.names.some((n, i) => n !== tb.names![i]))
+    ) {
+      refuse(op, ta, tb, "the records' fields differ");
+    }
+    const ra = readerOf(ta), rb = readerOf(tb);
+    cmp = (p, q) => sameValue(ra(ab, adv, p), rb(bb, bdv, q)) ? 0 : NaN;
+  } else {
+    refuse(op, ta, tb, "no comparison between these types");
+  }
+  const shape = broadcastShapes(a.shape, b.shape);
+  const out = empty(shape, nativeDType("bool"));
+  const o = out.storage.bytes;
+  const test: (c: number) => boolean = {
+    eq: (c: number) => c === 0,
+    ne: (c: number) => c !== 0,
+    lt: (c: number) => c < 0,
+    le: (c: number) => c <= 0,
+    gt: (c: number) => c > 0,
+    ge: (c: number) => c >= 0,
+  }[op];
+  let j = 0;
+  walk(shape, [
+    {
+      offset: a.byteOffset,
+      strides: broadcastStrides(a.shape, a.strides, shape),
+    },
+    {
+      offset: b.byteOffset,
+      strides: broadcastStrides(b.shape, b.strides, shape),
+    },
+  ], (offs, count, strides) => {
+    for (let k = 0, p = offs[0], q = offs[1]; k < count; k++) {
+      o[j++] = test(cmp(p, q)) ? 1 : 0;
+      p += strides[0];
+      q += strides[1];
+    }
+  });
+  return out as NDArray<"bool">;
+}
+
+const BASES = [
+  "Y",
+  "M",
+  "W",
+  "D",
+  "h",
+  "m",
+  "s",
+  "ms",
+  "us",
+  "ns",
+  "ps",
+  "fs",
+  "as",
+];
+
+/** Compares datetime64/timedelta64 counts in the finer base unit; NaT compares as NaN. */
+function dateComparer(
+  op: CompareOp,
+  ta: DType,
+  tb: DType,
+  adv: DataView,
+  bdv: DataView,
+): (p: number, q: number) => number {
+  if (!isDateLike(ta) || !isDateLike(tb)) {
+    refuse(
+      op,
+      ta,
+      tb,
+      "a datetime compares with datetimes, a timedelta with timedeltas",
+    );
+  }
+  if (ta.kind !== tb.kind) {
+    if (op !== "eq" && op !== "ne") {
+      refuse(op, ta, tb, "a datetime and a timedelta have no order");
+    }
+    return () => NaN; // never equal, as NumPy
+  }
+  const la = ta.littleEndian, lb = tb.littleEndian;
+  const ua = unitInfoOf(ta)!, ub = unitInfoOf(tb)!;
+  let fa = (v: bigint) => v, fb = (v: bigint) => v;
+  if (ua.text !== ub.text && ua.base !== "generic" && ub.base !== "generic") {
+    const base = BASES[
+      Math.max(BASES.indexOf(ua.base), BASES.indexOf(ub.base))
+    ] as typeof ua.base;
+    const to = { base, multiple: 1, text: base };
+    const convert = ta.kind === "M" ? convertDatetime : convertTimedelta;
+    fa = (v) => convert(v, ua, to);
+    fb = (v) => convert(v, ub, to);
+  }
+  return (p, q) => {
+    const x = adv.getBigInt64(p, la), y = bdv.getBigInt64(q, lb);
+    if (x === NAT || y === NAT) return NaN;
+    const u = fa(x), v = fb(y);
+    return u < v ? -1 : u > v ? 1 : 0;
+  };
+}

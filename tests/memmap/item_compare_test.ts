@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { array, type NDArray } from "../../mod.ts";
+import { compareItems, type CompareOp } from "../../src/memmap/item_compare.ts";
+import { NO_NUMPY, numpy } from "./_numpy.ts";
+
+const OPS: CompareOp[] = ["eq", "ne", "lt", "le", "gt", "ge"];
+const PY_OPS = ["==", "!=", "<", "<=", ">", ">="];
+
+/** Pairs built on both sides: our arrays, and NumPy's expressions for them. */
+const PAIRS: [() => [NDArray, NDArray], string, string][] = [
+  [
+    () => [
+      array(["", "a", "ab", "abc", "b", "\uffff", "😀", "a\0b"], {
+        dtype: "U3",
+      }),
+      array(["a", "a", "abd", "ab", "", "😀", "\uffff", "a"], { dtype: ">U4" }),
+    ],
+    `np.array(["", "a", "ab", "abc", "b", "\\uffff", "\\U0001F600", "a\\x00b"], "U3")`,
+    `np.array(["a", "a", "abd", "ab", "", "\\U0001F600", "\\uffff", "a"], ">U4")`,
+  ],
+  [
+    () => [
+      array(
+        [new Uint8Array([]), new Uint8Array([255]), new Uint8Array([1, 2])],
+        { dtype: "S2" },
+      ),
+      array([
+        new Uint8Array([0]),
+        new Uint8Array([1]),
+        new Uint8Array([1, 2, 3]),
+      ], { dtype: "S3" }),
+    ],
+    `np.array([b"", b"\\xff", b"\\x01\\x02"], "S2")`,
+    `np.array([b"\\x00", b"\\x01", b"\\x01\\x02\\x03"], "S3")`,
+  ],
+  [
+    () => [
+      array(["2000-01-01", "2000-01-02", "NaT", "1969-12-31", "2000-01-01"], {
+        dtype: "M8[D]",
+      }),
+      array([
+        "2000-01-01T00",
+        "2000-01-01T23",
+        "2000-01-01T00",
+        "NaT",
+        "2000-01-01T01",
+      ], { dtype: ">M8[h]" }),
+    ],
+    `np.array(["2000-01-01", "2000-01-02", "NaT", "1969-12-31", "2000-01-01"], "M8[D]")`,
+    `np.array(["2000-01-01T00", "2000-01-01T23", "2000-01-01T00", "NaT", "2000-01-01T01"], ">M8[h]")`,
+  ],
+  [
+    () => [
+      array([1n, 2n, -(2n ** 63n), 60n], { dtype: "m8[m]" }),
+      array([60n, 120n, 0n, 3600n], { dtype: "m8[s]" }),
+    ],
+    `np.array([1, 2, "NaT", 60], "m8[m]")`,
+    `np.array([60, 120, 0, 3600], "m8[s]")`,
+  ],
+  [
+    () => [
+      array(["2000-01", "2001-03"], { dtype: "M8[M]" }),
+      array([["2000-01-01", "2001-02-28"]], { dtype: "M8[D]" }).reshape(2, 1),
+    ],
+    `np.array(["2000-01", "2001-03"], "M8[M]")`,
+    `np.array(["2000-01-01", "2001-02-28"], "M8[D]").reshape(2, 1)`,
+  ],
+];
+
+Deno.test({
+  name:
+    "comparisons of text, bytes, datetimes and timedeltas give NumPy's results",
+  ignore: NO_NUMPY,
+  fn() {
+    const expected = numpy<boolean[][][]>(`
+out = []
+for a, b in [${PAIRS.map(([, x, y]) => `(${x}, ${y})`).join(", ")}]:
+    out.append([(eval("a " + op + " b")).tolist() for op in ${
+      JSON.stringify(PY_OPS)
+    }])
+print(json.dumps(out))`);
+    PAIRS.forEach(([make], i) => {
+      const [a, b] = make();
+      OPS.forEach((op, k) => {
+        assert.deepEqual(
+          compareItems(op, a, b).toArray(),
+          expected[i][k],
+          `pair ${i} ${op}`,
+        );
+      });
+    });
+  },
+});
+
+Deno.test("comparisons with one JavaScript value take it as an element of the array's type", () => {
+  const s = array(["pear", "apple", "fig"]);
+  assert.deepEqual(compareItems("lt", s, "banana").toArray(), [
+    false,
+    true,
+    false,
+  ]);
+  const d = array(["2000-01-01", "2020-06-01"], { dtype: "M8[D]" });
+  assert.deepEqual(
+    compareItems("gt", d, new Date(Date.UTC(2010, 0, 1))).toArray(),
+    [false, true],
+  );
+  assert.deepEqual(compareItems("ge", d, "2020-06-01").toArray(), [
+    false,
+    true,
+  ]);
+  const t = array([1n, 5n], { dtype: "m8[s]" });
+  assert.deepEqual(compareItems("lt", t, 3).toArray(), [true, false]);
+  assert.deepEqual(compareItems("eq", t, array([1n, 5n])).toArray(), [
+    true,
+    true,
+  ]);
+});
+
+Deno.test("records and raw bytes compare for equality only, field by field; NaT and NaN are unequal", () => {
+  const r = array([{ a: 1, b: 0 }, { a: 2, b: NaN }], {
+    dtype: [["a", "<i4"], ["b", "<f8"]],
+  });
+  const q = array([{ a: 1, b: -0 }, { a: 2, b: NaN }], {
+    dtype: [["a", "<i8"], ["b", "<f4"]],
+  });
+  assert.deepEqual(compareItems("eq", r, q).toArray(), [true, false]);
+  assert.deepEqual(compareItems("ne", r, q).toArray(), [false, true]);
+  assert.throws(() => compareItems("lt", r, q), TypeError);
+  assert.throws(
+    () =>
+      compareItems(
+        "eq",
+        r,
+        array([{ x: 1, b: 0 }], { dtype: [["x", "<i4"], ["b", "<f8"]] }),
+      ),
+    TypeError,
+  );
+  const v = array([new Uint8Array([1, 2])], { dtype: "V2" });
+  assert.deepEqual(compareItems("eq", v, v).toArray(), [true]);
+  assert.throws(() => compareItems("lt", v, v), TypeError);
+  const nat = array([null], { dtype: "M8[s]" });
+  assert.deepEqual(compareItems("eq", nat, nat).toArray(), [false]);
+  assert.deepEqual(compareItems("ne", nat, nat).toArray(), [true]);
+  const bytes = array(["a"], { dtype: "S1" });
+  const text = array(["a"], { dtype: "U1" });
+  assert.deepEqual(compareItems("eq", bytes, text).toArray(), [false]);
+  assert.throws(() => compareItems("lt", bytes, text), TypeError);
+  assert.throws(
+    () => compareItems("lt", nat, array([1n], { dtype: "m8[s]" })),
+    TypeError,
+  );
+  assert.throws(() => compareItems("eq", text, array([1, 2, 3])), TypeError);
+  assert.throws(
+    () => compareItems("eq", array(["a", "b"]), array(["a", "b", "c"])),
+    RangeError,
+  );
+});
