@@ -606,6 +606,13 @@ export function subarrayDType(base: DType, shape: readonly number[]): DType {
     b = b.subdtype.base;
   }
   const itemsize = dims.reduce((p, n) => p * n, b.itemsize);
+  if (!Number.isSafeInteger(itemsize)) {
+    throw new TypeError(
+      `Cannot make a subarray type of shape (${
+        dims.join(", ")
+      }) of ${b.name}: its size passes 2**53 bytes`,
+    );
+  }
   return createDType({
     name: flexibleName("V", itemsize),
     kind: "V",

@@ -4339,10 +4339,16 @@ export class NDArray<N extends DTypeName = DTypeName>
   /** Shows the array like NumPy's `repr` in `console.log`. */
   [Symbol.for("Deno.customInspect")](): string {
     if (isDetached(this.storage)) return `${this.constructor.name}(<closed>)`;
-    // Shown compactly; JSON cannot hold bigints, so they are shown as numbers.
+    // Shown compactly; JSON cannot hold bigints, so they are shown as
+    // numbers, and bytes as lists of numbers.
     const body = this.size > 1000 ? `<${this.size} elements>` : JSON.stringify(
       this.toArray(),
-      (_k, v) => typeof v === "bigint" ? Number(v) : v,
+      (_k, v) =>
+        typeof v === "bigint"
+          ? Number(v)
+          : v instanceof Uint8Array
+          ? Array.from(v)
+          : v,
     );
     const name = this.constructor.name === "Memmap" ? "memmap" : "array";
     return `${name}(${body}, dtype=${

@@ -243,6 +243,9 @@ function build(
     }
     size = itemsize;
   }
+  if (!Number.isSafeInteger(size)) {
+    fail(`the record's size passes 2**53 bytes`);
+  }
   return createDType({
     name: flexibleName("V", size),
     kind: "V",

@@ -70,6 +70,16 @@ function invalid(what: string): never {
   throw new DescrError(what, "invalid");
 }
 
+/** A subarray type, or an invalid descr when NumPy could not make it either (too large). */
+function subarray(base: DType, shape: number[]): DType {
+  try {
+    return subarrayDType(base, shape);
+  } catch (e) {
+    if (e instanceof TypeError) invalid(e.message);
+    throw e;
+  }
+}
+
 function isTuple(x: PyValue): x is { kind: "tuple"; items: PyValue[] } {
   return typeof x === "object" && x !== null && !Array.isArray(x) &&
     !(x instanceof Map) && x.kind === "tuple";
@@ -137,7 +147,7 @@ function fromList(list: PyValue[]): DType {
     }
     let dt = parseDescr(entry.items[1]);
     if (entry.items.length === 3) {
-      dt = subarrayDType(dt, shapeOf(entry.items[2]));
+      dt = subarray(dt, shapeOf(entry.items[2]));
     }
     const padding = name === "" && dt.kind === "V" && dt.names === null;
     if (!padding) {
@@ -170,7 +180,7 @@ export function parseDescr(descr: PyValue): DType {
   if (typeof descr === "string") return fromString(descr);
   if (Array.isArray(descr)) return fromList(descr);
   if (isTuple(descr) && descr.items.length === 2) {
-    return subarrayDType(parseDescr(descr.items[0]), shapeOf(descr.items[1]));
+    return subarray(parseDescr(descr.items[0]), shapeOf(descr.items[1]));
   }
   invalid(`Descriptor ${show(descr)} is not a dtype`);
 }

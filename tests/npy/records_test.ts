@@ -313,3 +313,61 @@ Deno.test("save() refuses a record with overlapping fields (NumPy has no descr f
   );
   assert.throws(() => Deno.statSync(`${dir.path}/o.npy`), Deno.errors.NotFound);
 });
+
+Deno.test("hostile record headers are refused with InvalidData (or TypeError for pickles), allocating nothing", () => {
+  using dir = tempDir();
+  const npy = (descr: string) => {
+    const text = `{'descr': ${descr}, 'fortran_order': False, 'shape': (3,), }`;
+    const body = new TextEncoder().encode(text);
+    const total = Math.ceil((10 + body.length + 1) / 64) * 64;
+    const out = new Uint8Array(total).fill(0x20);
+    out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+    new DataView(out.buffer).setUint16(8, total - 10, true);
+    out.set(body, 10);
+    out[total - 1] = 0x0a;
+    const path = `${dir.path}/h.npy`;
+    Deno.writeFileSync(path, out);
+    return path;
+  };
+  let deep = "'<f8'";
+  for (let i = 0; i < 40; i++) deep = `[('a', ${deep})]`;
+  const invalid: string[] = [
+    "[('a', '<U2147483647', (2147483647, 2147483647))]",
+    "('<f8', (4294967296, 4294967296))",
+    "'|S1000000000000'",
+    "[('a', '<f8'), ('a', '<i4')]",
+    "[('a', '<f8', (-1,))]",
+    "[('a',)]",
+    "[(('t', 'a'), '<f8'), ('t', '<i4')]",
+    deep,
+    "'|V9007199254740993'",
+  ];
+  for (const descr of invalid) {
+    const path = npy(descr);
+    assert.throws(
+      () => load(path as `${string}.npy`),
+      (e: unknown) => e instanceof Deno.errors.InvalidData,
+      descr.slice(0, 60),
+    );
+    assert.throws(
+      () => load(path as `${string}.npy`, { mmapMode: "r" }),
+      (e: unknown) => e instanceof Deno.errors.InvalidData,
+      descr.slice(0, 60),
+    );
+  }
+  for (
+    const descr of ["[('a', '<f8'), ('b', '|O')]", "[('a', [('b', 'O')])]"]
+  ) {
+    assert.throws(
+      () => load(npy(descr) as `${string}.npy`),
+      (e: unknown) =>
+        e instanceof TypeError && /pickled Python objects/.test(e.message),
+    );
+  }
+  // Well-formed but larger than the file: truncated data, nothing allocated.
+  assert.throws(
+    () => load(npy("[('a', '|S2000000000')]") as `${string}.npy`),
+    (e: unknown) =>
+      e instanceof Deno.errors.InvalidData && /Truncated/.test(e.message),
+  );
+});
