@@ -292,6 +292,13 @@ function recordTypes(path: string): void {
     mode: "r",
     shape: [1],
   });
+  // Text, bytes and datetimes compare with their own elements.
+  const byName = array(["a", "b"]).lt("b");
+  expect<Equal<typeof byName, NDArray<"bool">>>();
+  const after = inline.field("when").ge(new Date(0));
+  expect<Equal<typeof after, NDArray<"bool">>>();
+  // @ts-expect-error: a Date is no element of a number array
+  typeOf(recs.field("x").eq(new Date(0)));
   const n: bigint = inline.get(0).n;
   const when: bigint = inline.get(0).when;
   typeOf([n, when]);

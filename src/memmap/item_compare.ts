@@ -129,12 +129,12 @@ export function compareItems(
   other: unknown,
 ): NDArray<"bool"> {
   if (isDetached(first.storage)) throwClosed(first.storage);
-  const a = first;
+  let a: NDArray = first;
   let b = operand(other, a.dtype.toNative());
   // A timedelta compares with integer arrays as counts (NumPy casts them).
-  if (
-    a.dtype.kind === "m" && (b.dtype.kind === "i" || b.dtype.kind === "u")
-  ) b = b.astype(a.dtype.toNative());
+  const isInt = (t: DType) => t.kind === "i" || t.kind === "u";
+  if (a.dtype.kind === "m" && isInt(b.dtype)) b = b.astype(a.dtype.toNative());
+  if (b.dtype.kind === "m" && isInt(a.dtype)) a = a.astype(b.dtype.toNative());
   const ta = a.dtype, tb = b.dtype;
   const ordered = op !== "eq" && op !== "ne";
   let cmp: (p: number, q: number) => number; // <0, 0, >0; NaN when unordered

@@ -3017,7 +3017,11 @@ export class NDArray<N extends DTypeName = DTypeName>
 
   /**
    * Element-wise `this == x`, as NumPy's `equal` (NaN equals nothing; an
-   * integer outside the array's integer type compares by value).
+   * integer outside the array's integer type compares by value). Text,
+   * bytes, datetimes and timedeltas compare as NumPy compares them (text
+   * and bytes by code point, NUL-padded; datetimes in the finer unit, NaT
+   * equal to nothing), records and raw bytes for equality only; a string,
+   * `Date` or `Uint8Array` is taken as one element of this array's type.
    *
    * @param x A scalar, JavaScript data or an array (broadcast against this one;
    * plain numbers are weak, as Python scalars under NEP 50).
@@ -3037,8 +3041,18 @@ export class NDArray<N extends DTypeName = DTypeName>
    * assert.deepEqual(a.eq(2).toArray(), [false, true, false]);
    * assert.deepEqual(a.eq(1000).toArray(), [false, false, false]);
    * ```
+   *
+   * @example Text and datetimes compare as NumPy compares them
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const names = array(["ant", "bee", "cat"]);
+   * assert.deepEqual(names.eq("bee").toArray(), [false, true, false]);
+   * const days = array(["2024-01-01", "NaT"], { dtype: "datetime64[D]" });
+   * assert.deepEqual(days.lt("2024-06-01").toArray(), [true, false]);
+   * ```
    */
-  eq<const X extends ArrayInput, O extends NDArray>(
+  eq<const X extends ArrayInput | InputOf<N>, O extends NDArray>(
     x: X,
     options: { out: O },
   ): O;
@@ -3049,11 +3063,11 @@ export class NDArray<N extends DTypeName = DTypeName>
    * @param options No `out`: a new array.
    * @returns The new array.
    */
-  eq<const X extends ArrayInput>(
+  eq<const X extends ArrayInput | InputOf<N>>(
     x: X,
     options?: UfuncOptions,
   ): NDArray<"bool">;
-  eq<const X extends ArrayInput>(
+  eq<const X extends ArrayInput | InputOf<N>>(
     x: X,
     options?: UfuncOptions,
   ): NDArray {
@@ -3061,8 +3075,8 @@ export class NDArray<N extends DTypeName = DTypeName>
   }
 
   /**
-   * Element-wise `this != x`, as NumPy's `not_equal` (NaN differs from
-   * everything).
+   * Element-wise `this != x`, as NumPy's `not_equal` (NaN and NaT differ
+   * from everything).
    *
    * @param x A scalar, JavaScript data or an array (broadcast against this one;
    * plain numbers are weak, as Python scalars under NEP 50).
@@ -3081,7 +3095,7 @@ export class NDArray<N extends DTypeName = DTypeName>
    * assert.deepEqual(array([1, NaN]).ne([1, NaN]).toArray(), [false, true]);
    * ```
    */
-  ne<const X extends ArrayInput, O extends NDArray>(
+  ne<const X extends ArrayInput | InputOf<N>, O extends NDArray>(
     x: X,
     options: { out: O },
   ): O;
@@ -3092,11 +3106,11 @@ export class NDArray<N extends DTypeName = DTypeName>
    * @param options No `out`: a new array.
    * @returns The new array.
    */
-  ne<const X extends ArrayInput>(
+  ne<const X extends ArrayInput | InputOf<N>>(
     x: X,
     options?: UfuncOptions,
   ): NDArray<"bool">;
-  ne<const X extends ArrayInput>(
+  ne<const X extends ArrayInput | InputOf<N>>(
     x: X,
     options?: UfuncOptions,
   ): NDArray {
@@ -3123,7 +3137,7 @@ export class NDArray<N extends DTypeName = DTypeName>
    * assert.deepEqual(array([0.5, 1.5]).lt(1).toArray(), [true, false]);
    * ```
    */
-  lt<const X extends ArrayInput, O extends NDArray>(
+  lt<const X extends ArrayInput | InputOf<N>, O extends NDArray>(
     x: X,
     options: { out: O },
   ): O;
@@ -3134,11 +3148,11 @@ export class NDArray<N extends DTypeName = DTypeName>
    * @param options No `out`: a new array.
    * @returns The new array.
    */
-  lt<const X extends ArrayInput>(
+  lt<const X extends ArrayInput | InputOf<N>>(
     x: X,
     options?: UfuncOptions,
   ): NDArray<"bool">;
-  lt<const X extends ArrayInput>(
+  lt<const X extends ArrayInput | InputOf<N>>(
     x: X,
     options?: UfuncOptions,
   ): NDArray {
@@ -3165,7 +3179,7 @@ export class NDArray<N extends DTypeName = DTypeName>
    * assert.deepEqual(array([1, 2]).le(1).toArray(), [true, false]);
    * ```
    */
-  le<const X extends ArrayInput, O extends NDArray>(
+  le<const X extends ArrayInput | InputOf<N>, O extends NDArray>(
     x: X,
     options: { out: O },
   ): O;
@@ -3176,11 +3190,11 @@ export class NDArray<N extends DTypeName = DTypeName>
    * @param options No `out`: a new array.
    * @returns The new array.
    */
-  le<const X extends ArrayInput>(
+  le<const X extends ArrayInput | InputOf<N>>(
     x: X,
     options?: UfuncOptions,
   ): NDArray<"bool">;
-  le<const X extends ArrayInput>(
+  le<const X extends ArrayInput | InputOf<N>>(
     x: X,
     options?: UfuncOptions,
   ): NDArray {
@@ -3207,7 +3221,7 @@ export class NDArray<N extends DTypeName = DTypeName>
    * assert.deepEqual(array([0.5, 1.5]).gt(1).toArray(), [false, true]);
    * ```
    */
-  gt<const X extends ArrayInput, O extends NDArray>(
+  gt<const X extends ArrayInput | InputOf<N>, O extends NDArray>(
     x: X,
     options: { out: O },
   ): O;
@@ -3218,11 +3232,11 @@ export class NDArray<N extends DTypeName = DTypeName>
    * @param options No `out`: a new array.
    * @returns The new array.
    */
-  gt<const X extends ArrayInput>(
+  gt<const X extends ArrayInput | InputOf<N>>(
     x: X,
     options?: UfuncOptions,
   ): NDArray<"bool">;
-  gt<const X extends ArrayInput>(
+  gt<const X extends ArrayInput | InputOf<N>>(
     x: X,
     options?: UfuncOptions,
   ): NDArray {
@@ -3249,7 +3263,7 @@ export class NDArray<N extends DTypeName = DTypeName>
    * assert.deepEqual(array([1, 2]).ge(2).toArray(), [false, true]);
    * ```
    */
-  ge<const X extends ArrayInput, O extends NDArray>(
+  ge<const X extends ArrayInput | InputOf<N>, O extends NDArray>(
     x: X,
     options: { out: O },
   ): O;
@@ -3260,11 +3274,11 @@ export class NDArray<N extends DTypeName = DTypeName>
    * @param options No `out`: a new array.
    * @returns The new array.
    */
-  ge<const X extends ArrayInput>(
+  ge<const X extends ArrayInput | InputOf<N>>(
     x: X,
     options?: UfuncOptions,
   ): NDArray<"bool">;
-  ge<const X extends ArrayInput>(
+  ge<const X extends ArrayInput | InputOf<N>>(
     x: X,
     options?: UfuncOptions,
   ): NDArray {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { array, type NDArray } from "../../mod.ts";
-import { compareItems, type CompareOp } from "../../src/memmap/item_compare.ts";
+import type { CompareOp } from "../../src/memmap/item_compare.ts";
 import { NO_NUMPY, numpy } from "./_numpy.ts";
 
 const OPS: CompareOp[] = ["eq", "ne", "lt", "le", "gt", "ge"];
@@ -83,7 +83,7 @@ print(json.dumps(out))`);
       const [a, b] = make();
       OPS.forEach((op, k) => {
         assert.deepEqual(
-          compareItems(op, a, b).toArray(),
+          a[op](b).toArray(),
           expected[i][k],
           `pair ${i} ${op}`,
         );
@@ -94,23 +94,23 @@ print(json.dumps(out))`);
 
 Deno.test("comparisons with one JavaScript value take it as an element of the array's type", () => {
   const s = array(["pear", "apple", "fig"]);
-  assert.deepEqual(compareItems("lt", s, "banana").toArray(), [
+  assert.deepEqual(s.lt("banana").toArray(), [
     false,
     true,
     false,
   ]);
   const d = array(["2000-01-01", "2020-06-01"], { dtype: "M8[D]" });
   assert.deepEqual(
-    compareItems("gt", d, new Date(Date.UTC(2010, 0, 1))).toArray(),
+    d.gt(new Date(Date.UTC(2010, 0, 1))).toArray(),
     [false, true],
   );
-  assert.deepEqual(compareItems("ge", d, "2020-06-01").toArray(), [
+  assert.deepEqual(d.ge("2020-06-01").toArray(), [
     false,
     true,
   ]);
   const t = array([1n, 5n], { dtype: "m8[s]" });
-  assert.deepEqual(compareItems("lt", t, 3).toArray(), [true, false]);
-  assert.deepEqual(compareItems("eq", t, array([1n, 5n])).toArray(), [
+  assert.deepEqual(t.lt(3).toArray(), [true, false]);
+  assert.deepEqual(t.eq(array([1n, 5n])).toArray(), [
     true,
     true,
   ]);
@@ -123,35 +123,50 @@ Deno.test("records and raw bytes compare for equality only, field by field; NaT 
   const q = array([{ a: 1, b: -0 }, { a: 2, b: NaN }], {
     dtype: [["a", "<i8"], ["b", "<f4"]],
   });
-  assert.deepEqual(compareItems("eq", r, q).toArray(), [true, false]);
-  assert.deepEqual(compareItems("ne", r, q).toArray(), [false, true]);
-  assert.throws(() => compareItems("lt", r, q), TypeError);
+  assert.deepEqual(r.eq(q).toArray(), [true, false]);
+  assert.deepEqual(r.ne(q).toArray(), [false, true]);
+  assert.throws(() => r.lt(q), TypeError);
   assert.throws(
     () =>
-      compareItems(
-        "eq",
-        r,
+      r.eq(
         array([{ x: 1, b: 0 }], { dtype: [["x", "<i4"], ["b", "<f8"]] }),
       ),
     TypeError,
   );
   const v = array([new Uint8Array([1, 2])], { dtype: "V2" });
-  assert.deepEqual(compareItems("eq", v, v).toArray(), [true]);
-  assert.throws(() => compareItems("lt", v, v), TypeError);
+  assert.deepEqual(v.eq(v).toArray(), [true]);
+  assert.throws(() => v.lt(v), TypeError);
   const nat = array([null], { dtype: "M8[s]" });
-  assert.deepEqual(compareItems("eq", nat, nat).toArray(), [false]);
-  assert.deepEqual(compareItems("ne", nat, nat).toArray(), [true]);
+  assert.deepEqual(nat.eq(nat).toArray(), [false]);
+  assert.deepEqual(nat.ne(nat).toArray(), [true]);
   const bytes = array(["a"], { dtype: "S1" });
   const text = array(["a"], { dtype: "U1" });
-  assert.deepEqual(compareItems("eq", bytes, text).toArray(), [false]);
-  assert.throws(() => compareItems("lt", bytes, text), TypeError);
+  assert.deepEqual(bytes.eq(text).toArray(), [false]);
+  assert.throws(() => bytes.lt(text), TypeError);
   assert.throws(
-    () => compareItems("lt", nat, array([1n], { dtype: "m8[s]" })),
+    () => nat.lt(array([1n], { dtype: "m8[s]" })),
     TypeError,
   );
-  assert.throws(() => compareItems("eq", text, array([1, 2, 3])), TypeError);
+  assert.throws(() => text.eq(array([1, 2, 3])), TypeError);
   assert.throws(
-    () => compareItems("eq", array(["a", "b"]), array(["a", "b", "c"])),
+    () => array(["a", "b"]).eq(array(["a", "b", "c"])),
     RangeError,
   );
+});
+
+Deno.test("comparisons of text and datetimes write to out, and integers compare with timedeltas on either side", () => {
+  const s = array(["apple", "banana", "cherry"]);
+  const out = array([true, true, true]);
+  assert.equal(s.eq("apple", { out }), out);
+  assert.deepEqual(out.toArray(), [true, false, false]);
+  const counts = array([0, 0, 0], { dtype: "int8" });
+  s.ge("banana", { out: counts });
+  assert.deepEqual(counts.toArray(), [0, 1, 1]);
+  assert.throws(() => s.eq("apple", { out: array([true]) }), RangeError);
+  const m = array([1n, 3n], { dtype: "m8[s]" });
+  const ints = array([1, 2], { dtype: "int32" });
+  assert.deepEqual(ints.lt(m).toArray(), [false, true]);
+  assert.deepEqual(m.le(ints).toArray(), [true, false]);
+  assert.throws(() => array([1.5, 2]).lt(m), TypeError);
+  assert.throws(() => s.add(array(["x"])), TypeError);
 });

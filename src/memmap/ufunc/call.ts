@@ -11,7 +11,6 @@
 import type { DType } from "../dtype.ts";
 import { nativeDType } from "../dtype.ts";
 import {
-  type ArrayInput,
   empty,
   fromData,
   isArrayObject,
@@ -19,6 +18,8 @@ import {
   scalarArray,
 } from "../ndarray.ts";
 import { describe, toOptions } from "../../_args.ts";
+import { compareItems } from "../item_compare.ts";
+import { isDateLike } from "../items.ts";
 import { isComplex } from "../nested.ts";
 import { checkIntFits, resultType } from "../promotion.ts";
 import { broadcastShapes, formatShape } from "../shape.ts";
@@ -110,6 +111,12 @@ export function checkOut(
   return out;
 }
 
+/** Whether arrays of a type are compared by item_compare.ts: kinds S, U, V, M, m. */
+function comparesAsItems(dt: DType): boolean {
+  return dt.kind === "S" || dt.kind === "U" || dt.kind === "V" ||
+    isDateLike(dt);
+}
+
 /**
  * Computes `ufunc` of `args` (the first an array) with NumPy's promotion,
  * broadcasting and `out`.
@@ -121,12 +128,23 @@ export function checkOut(
  */
 export function callUfunc(
   ufunc: Ufunc,
-  args: readonly (NDArray | ArrayInput)[],
+  args: readonly unknown[],
   options: UfuncOptions | undefined,
 ): NDArray {
   // Every argument is converted (its getters and traps run now) before any
   // array's state is looked at.
   const outOption = toOptions(options, `compute ${ufunc.name}`).out;
+  // Bytes, text, raw bytes, records and datetimes compare by their own rules.
+  if (
+    ufunc.compareOp !== undefined &&
+    args.some((x) => isArrayObject(x) && comparesAsItems(x.dtype))
+  ) {
+    const result = compareItems(ufunc.compareOp, args[0] as NDArray, args[1]);
+    if (outOption === undefined) return result;
+    const out = checkOut(ufunc, outOption, [result.shape], result.dtype);
+    castInto(out, result);
+    return out;
+  }
   const ops = args.map(operand);
   for (const o of ops) {
     if (o.array !== undefined && isDetached(o.array.storage)) {

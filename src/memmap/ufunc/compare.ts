@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { CompareOp as Op } from "../item_compare.ts";
 import { exact, H_CMP } from "./arith.ts";
 import {
   bit,
@@ -27,7 +28,6 @@ const LOOPS = loops(
   ALL.map((c) => (c.length === 1 ? c + c : c) + "->?").join(" "),
 );
 
-type Op = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
 const JS: Record<Op, string> = {
   eq: "===",
   ne: "!==",
@@ -78,6 +78,7 @@ function row(name: string, op: Op): Ufunc {
     loops: LOOPS,
     compute: comparison(op),
     outOfRange: outOfRange(op),
+    compareOp: op,
   };
 }
 

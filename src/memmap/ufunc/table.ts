@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { CompareOp } from "../item_compare.ts";
 import type { DType, DTypeName } from "../dtype.ts";
 import type { NDArray } from "../ndarray.ts";
 import type { Body, Kind, Value } from "./values.ts";
@@ -63,6 +64,12 @@ export interface Ufunc {
    * integer is a `RangeError`.
    */
   readonly outOfRange?: (k: number, above: boolean) => boolean;
+  /**
+   * For comparisons: the operator, by which arrays of bytes, text, raw
+   * bytes, records and datetimes are compared as NumPy compares them
+   * (item_compare.ts) instead of through the numeric loops.
+   */
+  readonly compareOp?: CompareOp;
   /**
    * Whether plain JavaScript scalars take NumPy's default type of their
    * kind (bool, int64, float64, complex128) instead of the array's type
