@@ -27,7 +27,7 @@ import {
 } from "./items.ts";
 import { walk } from "./iterate.ts";
 import { arrayIO, empty, NDArray } from "./ndarray.ts";
-import { broadcastStrides, normalizeAxis, shapeSize } from "./shape.ts";
+import { broadcastStrides } from "./shape.ts";
 import { isDetached, throwClosed } from "./storage.ts";
 import { checkDims, describe, isArray, isRevoked } from "../_args.ts";
 
@@ -586,96 +586,4 @@ export function checkArithmetic(op: string, ...types: DType[]): void {
       );
     }
   }
-}
-
-/** What the reductions of {@linkcode reduceItems} compute. */
-export type ItemReduceOp = "sum" | "mean" | "min" | "max";
-
-function reduceLine(
-  op: ItemReduceOp,
-  v: BigInt64Array,
-  start: number,
-  n: number,
-  step: number,
-): bigint {
-  if (n === 0) {
-    if (op === "sum") return 0n;
-    if (op === "mean") return NAT;
-    throw new RangeError(
-      `Cannot compute the ${
-        op === "min" ? "minimum" : "maximum"
-      } of an empty array: zero-size reduction has no identity`,
-    );
-  }
-  let acc = op === "mean" ? 0n : v[start];
-  if (acc === NAT) return NAT;
-  for (
-    let k = op === "mean" ? 0 : 1, i = start + k * step;
-    k < n;
-    k++, i += step
-  ) {
-    const x = v[i];
-    if (x === NAT) return NAT;
-    if (op === "min") {
-      if (x < acc) acc = x;
-    } else if (op === "max") {
-      if (x > acc) acc = x;
-    } else acc += x;
-  }
-  if (op === "mean") return acc / BigInt(n);
-  return BigInt.asIntN(64, acc);
-}
-
-/**
- * The reductions of arrays handled here: `min`/`max` of datetimes and
- * timedeltas, `sum`/`mean` of timedeltas (NaT anywhere gives NaT, as
- * NumPy); anything else on these types is a `TypeError`.
- *
- * @param a The array.
- * @param op The reduction.
- * @param axis The axis, or `undefined` for all elements.
- * @returns A bigint count, or an in-memory array of the array's type.
- * @throws {TypeError} For bytes, text, records, or the sum or mean of datetimes.
- * @throws {RangeError} For `min`/`max` of no elements.
- */
-export function reduceItems(
-  a: NDArray,
-  op: ItemReduceOp,
-  axis?: number,
-): bigint | NDArray {
-  const dt = a.dtype;
-  if (isLongDouble(dt)) checkArithmetic(op, dt);
-  if (!isDateLike(dt) || (dt.kind === "M" && (op === "sum" || op === "mean"))) {
-    throw new TypeError(
-      `Cannot compute the ${op} of an array of ${dt.name}: ${
-        isDateLike(dt)
-          ? "datetimes cannot be added (timedeltas can)"
-          : "not defined for this type"
-      }`,
-    );
-  }
-  const values = a.astype(dt.toNative()).toTypedArray() as BigInt64Array;
-  if (axis === undefined || axis === null) {
-    return reduceLine(op, values, 0, a.size, 1);
-  }
-  const ax = normalizeAxis(axis, a.ndim);
-  const shape = a.shape.filter((_, k) => k !== ax);
-  const n = a.shape[ax];
-  const inner = shapeSize(a.shape.slice(ax + 1));
-  const outer = shapeSize(a.shape.slice(0, ax));
-  if (n === 0 && (op === "min" || op === "max") && shapeSize(shape) > 0) {
-    reduceLine(op, values, 0, 0, 1);
-  }
-  const out = empty(shape, dt.toNative());
-  const o = new BigInt64Array(
-    out.storage.bytes.buffer as ArrayBuffer,
-    0,
-    shapeSize(shape),
-  );
-  for (let i = 0; i < outer; i++) {
-    for (let j = 0; j < inner; j++) {
-      o[i * inner + j] = reduceLine(op, values, i * n * inner + j, n, inner);
-    }
-  }
-  return out;
 }

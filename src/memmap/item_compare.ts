@@ -169,6 +169,20 @@ export function compareItems(
   const shape = broadcastShapes(a.shape, b.shape);
   const out = empty(shape, nativeDType("bool"));
   const o = out.storage.bytes;
+  const operands = [
+    {
+      offset: a.byteOffset,
+      strides: broadcastStrides(a.shape, a.strides, shape),
+    },
+    {
+      offset: b.byteOffset,
+      strides: broadcastStrides(b.shape, b.strides, shape),
+    },
+  ];
+  if (sameCounts(ta, tb) && wordAligned(a) && wordAligned(b)) {
+    compareCounts(op, a, b, shape, operands, o);
+    return out as NDArray<"bool">;
+  }
   const test: (c: number) => boolean = {
     eq: (c: number) => c === 0,
     ne: (c: number) => c !== 0,
@@ -178,16 +192,7 @@ export function compareItems(
     ge: (c: number) => c >= 0,
   }[op];
   let j = 0;
-  walk(shape, [
-    {
-      offset: a.byteOffset,
-      strides: broadcastStrides(a.shape, a.strides, shape),
-    },
-    {
-      offset: b.byteOffset,
-      strides: broadcastStrides(b.shape, b.strides, shape),
-    },
-  ], (offs, count, strides) => {
+  walk(shape, operands, (offs, count, strides) => {
     for (let k = 0, p = offs[0], q = offs[1]; k < count; k++) {
       o[j++] = test(cmp(p, q)) ? 1 : 0;
       p += strides[0];
@@ -195,6 +200,75 @@ export function compareItems(
     }
   });
   return out as NDArray<"bool">;
+}
+
+/** Whether two date-like types hold counts of one unit that compare as int64s. */
+function sameCounts(ta: DType, tb: DType): boolean {
+  return isDateLike(ta) && ta.kind === tb.kind &&
+    unitInfoOf(ta)!.text === unitInfoOf(tb)!.text;
+}
+
+/** Whether an array holds native little-endian counts that all start on a 32-bit word. */
+function wordAligned(a: NDArray): boolean {
+  return a.dtype.isNative && a.dtype.littleEndian &&
+    (a.storage.bytes.byteOffset + a.byteOffset) % 4 === 0 &&
+    a.strides.every((s) => s % 4 === 0);
+}
+
+/** The 32-bit words of an array's whole buffer, and where its bytes start in that buffer. */
+function wordsOf(a: NDArray): [Int32Array, number] {
+  const bytes = a.storage.bytes;
+  return [
+    new Int32Array(bytes.buffer, 0, Math.floor(bytes.buffer.byteLength / 4)),
+    bytes.byteOffset,
+  ];
+}
+
+/** Results of a comparison by three-way outcome: bit 0 for "less", 1 "equal", 2 "greater". */
+const OUTCOMES: Record<CompareOp, number> = {
+  lt: 0b001,
+  le: 0b011,
+  eq: 0b010,
+  ne: 0b101,
+  gt: 0b100,
+  ge: 0b110,
+};
+
+/**
+ * Compares int64 counts (datetimes or timedeltas of one unit) as pairs of
+ * 32-bit words, NaT (the int64 minimum) unequal to everything, writing 0/1
+ * to `out` in C order.
+ */
+function compareCounts(
+  op: CompareOp,
+  first: NDArray,
+  second: NDArray,
+  shape: readonly number[],
+  operands: { offset: number; strides: readonly number[] }[],
+  out: Uint8Array,
+): void {
+  const mask = OUTCOMES[op];
+  const nat = op === "ne" ? 1 : 0;
+  const [a, baseA] = wordsOf(first), [b, baseB] = wordsOf(second);
+  let j = 0;
+  walk(shape, operands, (offs, count, strides) => {
+    const sa = strides[0] / 4, sb = strides[1] / 4;
+    for (
+      let k = 0, p = (baseA + offs[0]) / 4, q = (baseB + offs[1]) / 4;
+      k < count;
+      k++, p += sa, q += sb
+    ) {
+      const ha = a[p + 1], hb = b[q + 1], la = a[p] >>> 0, lb = b[q] >>> 0;
+      if (
+        (ha === -0x80000000 && la === 0) || (hb === -0x80000000 && lb === 0)
+      ) {
+        out[j++] = nat;
+        continue;
+      }
+      const c = ha < hb ? 0 : ha > hb ? 2 : la < lb ? 0 : la > lb ? 2 : 1;
+      out[j++] = (mask >> c) & 1;
+    }
+  });
 }
 
 const BASES = [

@@ -12,7 +12,9 @@
 
 import { type DType, nativeDType } from "./dtype.ts";
 import type { DomainBuffer } from "./element.ts";
-import { reduceItems, wantsItems } from "./item_arrays.ts";
+import { NAT } from "./datetime.ts";
+import { checkArithmetic, wantsItems } from "./item_arrays.ts";
+import { isDateLike, isLongDouble } from "./items.ts";
 import { arrayIO, NDArray } from "./ndarray.ts";
 import type { Element } from "./nested.ts";
 import {
@@ -318,37 +320,90 @@ export function isCOrder(
   return true;
 }
 
-/** Reductions of datetimes and timedeltas (`item_arrays.ts`), one axis at a time. */
+/**
+ * Reductions of the types `item_arrays.ts` handles: `min`/`max` of
+ * datetimes and timedeltas, `sum`/`mean` of timedeltas; anything else is a
+ * `TypeError`.
+ */
 function itemReduction(
   a: NDArray,
   name: ReductionName,
   reduced: boolean[],
   shape: number[],
 ): NDArray {
-  if (name !== "sum" && name !== "mean" && name !== "min" && name !== "max") {
-    throw new TypeError(
-      `Cannot ${
-        OPS[name].call
-      } of an array of ${a.dtype.name}: not supported for this type`,
+  const dt = a.dtype;
+  if (isLongDouble(dt)) checkArithmetic(OPS[name].call, dt);
+  if (name === "min" || name === "max") {
+    if (isDateLike(dt)) return countReduction(a, name, reduced, shape);
+  } else if (name === "sum" || name === "mean") {
+    if (dt.kind === "m") return countReduction(a, name, reduced, shape);
+    if (dt.kind === "M") {
+      throw new TypeError(
+        `Cannot compute the ${name} of an array of ${dt.name}: datetimes cannot be added (timedeltas can)`,
+      );
+    }
+  }
+  throw new TypeError(
+    `Cannot ${
+      OPS[name].call
+    } of an array of ${dt.name}: not supported for this type`,
+  );
+}
+
+/**
+ * `min`/`max` of datetimes or timedeltas, `sum`/`mean` of timedeltas, run
+ * by the int64 engines on their counts (NumPy's loops are int64 loops too);
+ * NaT, the int64 minimum, anywhere in a line makes the line's result NaT.
+ * A mean is the sum divided by the count, truncated toward zero as NumPy's
+ * timedelta division (NaT for no elements).
+ */
+function countReduction(
+  a: NDArray,
+  name: "min" | "max" | "sum" | "mean",
+  reduced: boolean[],
+  shape: number[],
+): NDArray {
+  const counts = new NDArray(
+    a.storage,
+    a.dtype.littleEndian ? "<i8" : ">i8",
+    a.shape,
+    a.strides,
+    a.byteOffset,
+  );
+  // No elements (sums of nothing): no NaT, and no minimum to look at.
+  const empty = a.shape.some((n, k) => reduced[k] && n === 0);
+  const low = empty
+    ? undefined
+    : numericReduction(counts, "min", reduced, shape, false);
+  const r = name === "min" ? low! : numericReduction(
+    counts,
+    name === "mean" ? "sum" : name,
+    reduced,
+    shape,
+    false,
+  );
+  if (r !== low) {
+    const lows = low?.toTypedArray() as BigInt64Array | undefined;
+    const out = r.toTypedArray() as BigInt64Array;
+    let n = 1n;
+    a.shape.forEach((d, k) => n *= reduced[k] ? BigInt(d) : 1n);
+    for (let i = 0; i < out.length; i++) {
+      if (lows?.[i] === NAT) out[i] = NAT;
+      else if (name === "mean") out[i] = n === 0n ? NAT : out[i] / n;
+    }
+    return new NDArray(
+      memoryStorage(new Uint8Array(out.buffer)),
+      a.dtype.toNative(),
+      shape,
     );
   }
-  const axes = reduced.flatMap((r, k) => r ? [k] : []);
-  if (axes.length === a.ndim && name !== "mean") {
-    const v = reduceItems(a, name) as bigint;
-    const out = new NDArray(memoryStorage(8), a.dtype.toNative(), []);
-    out.set(v as never);
-    return out;
-  }
-  if (name === "mean" && axes.length > 1) {
-    throw new TypeError(
-      `Cannot compute the mean of an array of ${a.dtype.name} over several axes`,
-    );
-  }
-  let r: NDArray = a;
-  for (let i = axes.length - 1; i >= 0; i--) {
-    r = reduceItems(r, name, axes[i]) as NDArray;
-  }
-  return r.reshape(shape);
+  return new NDArray(
+    r.storage,
+    a.dtype.toNative(),
+    r.shape,
+    r.strides,
+    r.byteOffset,
+  );
 }
 
 /**
