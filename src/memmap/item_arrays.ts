@@ -322,7 +322,11 @@ export function itemsFromData(data: unknown, dt?: DType): NDArray {
           } at depth ${depth}`,
         );
       }
-      for (const v of x) visit(v, depth + 1);
+      if (depth + 1 < shape.length) {
+        for (const v of x) visit(v, depth + 1);
+      } else {
+        for (let i = 0; i < x.length; i++) values.push(x[i]);
+      }
     } else values.push(x);
   };
   visit(data, 0);
@@ -340,8 +344,11 @@ export function itemsFromData(data: unknown, dt?: DType): NDArray {
   const out = empty(shape, t);
   const bytes = out.storage.bytes;
   const size = t.itemsize;
+  // Straight into the new zeroed array: a value that fails discards it all.
+  const encode = encoderOf(t);
+  const dv = dataViewOf(bytes);
   for (let i = 0; i < values.length; i++) {
-    writeItem(bytes, i * size, t, values[i]);
+    encode(values[i], bytes, dv, i * size);
   }
   return out;
 }

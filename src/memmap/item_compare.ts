@@ -68,24 +68,36 @@ function operand(x: unknown, like: DType): NDArray {
   return one;
 }
 
-/** Three-way comparison of the code units (1 or 4 bytes) of two elements, NUL-padded. */
+/**
+ * Three-way comparison of the code units (1 or 4 bytes) of an element of
+ * `a` at byte `p` and one of `b` at byte `q`, NUL-padded.
+ */
 function unitsComparer(
-  a: DType,
-  b: DType,
-): (
-  ab: Uint8Array,
-  adv: DataView,
-  p: number,
-  bb: Uint8Array,
-  bdv: DataView,
-  q: number,
-) => number {
-  const wide = a.kind === "U";
-  const na = wide ? a.itemsize / 4 : a.itemsize;
-  const nb = wide ? b.itemsize / 4 : b.itemsize;
+  a: NDArray,
+  b: NDArray,
+): (p: number, q: number) => number {
+  const ta = a.dtype, tb = b.dtype;
+  const wide = ta.kind === "U";
+  const na = wide ? ta.itemsize / 4 : ta.itemsize;
+  const nb = wide ? tb.itemsize / 4 : tb.itemsize;
   const n = Math.max(na, nb);
-  const la = a.littleEndian, lb = b.littleEndian;
-  return (ab, adv, p, bb, bdv, q) => {
+  if (wide && wordAligned(a) && wordAligned(b)) {
+    // Native code points read as words (most text).
+    const [wa, baseA] = wordsOf(a, Uint32Array);
+    const [wb, baseB] = wordsOf(b, Uint32Array);
+    return (p, q) => {
+      const i0 = (baseA + p) / 4, j0 = (baseB + q) / 4;
+      for (let i = 0; i < n; i++) {
+        const x = i < na ? wa[i0 + i] : 0, y = i < nb ? wb[j0 + i] : 0;
+        if (x !== y) return x < y ? -1 : 1;
+      }
+      return 0;
+    };
+  }
+  const ab = a.storage.bytes, bb = b.storage.bytes;
+  const adv = dataViewOf(ab), bdv = dataViewOf(bb);
+  const la = ta.littleEndian, lb = tb.littleEndian;
+  return (p, q) => {
     for (let i = 0; i < n; i++) {
       const x = i >= na ? 0 : wide ? adv.getUint32(p + 4 * i, la) : ab[p + i];
       const y = i >= nb ? 0 : wide ? bdv.getUint32(q + 4 * i, lb) : bb[q + i];
@@ -142,8 +154,7 @@ export function compareItems(
   const adv = dataViewOf(ab), bdv = dataViewOf(bb);
   const kinds = ta.kind + tb.kind;
   if (kinds === "SS" || kinds === "UU") {
-    const units = unitsComparer(ta, tb);
-    cmp = (p, q) => units(ab, adv, p, bb, bdv, q);
+    cmp = unitsComparer(a, b);
   } else if (kinds === "SU" || kinds === "US") {
     if (ordered) refuse(op, ta, tb, "bytes and text have no order");
     cmp = () => NaN; // never equal
@@ -208,7 +219,7 @@ function sameCounts(ta: DType, tb: DType): boolean {
     unitInfoOf(ta)!.text === unitInfoOf(tb)!.text;
 }
 
-/** Whether an array holds native little-endian counts that all start on a 32-bit word. */
+/** Whether an array's elements are native little-endian and all start on a 32-bit word. */
 function wordAligned(a: NDArray): boolean {
   return a.dtype.isNative && a.dtype.littleEndian &&
     (a.storage.bytes.byteOffset + a.byteOffset) % 4 === 0 &&
@@ -216,10 +227,13 @@ function wordAligned(a: NDArray): boolean {
 }
 
 /** The 32-bit words of an array's whole buffer, and where its bytes start in that buffer. */
-function wordsOf(a: NDArray): [Int32Array, number] {
+function wordsOf<T extends Int32Array | Uint32Array>(
+  a: NDArray,
+  As: new (buffer: ArrayBufferLike, offset: number, length: number) => T,
+): [T, number] {
   const bytes = a.storage.bytes;
   return [
-    new Int32Array(bytes.buffer, 0, Math.floor(bytes.buffer.byteLength / 4)),
+    new As(bytes.buffer, 0, Math.floor(bytes.buffer.byteLength / 4)),
     bytes.byteOffset,
   ];
 }
@@ -249,7 +263,8 @@ function compareCounts(
 ): void {
   const mask = OUTCOMES[op];
   const nat = op === "ne" ? 1 : 0;
-  const [a, baseA] = wordsOf(first), [b, baseB] = wordsOf(second);
+  const [a, baseA] = wordsOf(first, Int32Array);
+  const [b, baseB] = wordsOf(second, Int32Array);
   let j = 0;
   walk(shape, operands, (offs, count, strides) => {
     const sa = strides[0] / 4, sb = strides[1] / 4;

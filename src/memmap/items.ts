@@ -14,6 +14,7 @@
  * @module
  */
 
+import { copyRange } from "../mmap/copy_pool.ts";
 import { type DType, unitInfoOf } from "./dtype.ts";
 import { dateToCount, NAT, parseDatetime } from "./datetime.ts";
 import { getLongDouble, setLongDouble } from "./long_double.ts";
@@ -163,16 +164,18 @@ function makeReader(dt: DType): Reader {
     };
   }
   switch (dt.kind) {
+    // Small copies come from the pool Mmap's copies use (a fresh
+    // ArrayBuffer per element costs more than the copy).
     case "S":
       return (bytes, _dv, p) => {
         let end = size;
         while (end > 0 && bytes[p + end - 1] === 0) end--;
-        return bytes.slice(p, p + end);
+        return copyRange(bytes, p, p + end);
       };
     case "U":
       return textReader(size / 4, le);
     case "V":
-      return (bytes, _dv, p) => bytes.slice(p, p + size);
+      return (bytes, _dv, p) => copyRange(bytes, p, p + size);
     case "M":
     case "m":
       return (_b, dv, p) => dv.getBigInt64(p, le);
@@ -423,9 +426,17 @@ function makeEncoder(dt: DType): Encoder {
         if (typeof v !== "string") wrongValue(v, dt, "a string");
         let i = 0;
         const n = size / 4;
-        for (const ch of v) {
-          if (i === n) break;
-          dv.setUint32(p + 4 * i++, ch.codePointAt(0)!, le);
+        for (let k = 0; k < v.length && i < n; k++) {
+          let cp = v.charCodeAt(k);
+          // A surrogate pair is one code point; a lone surrogate stays itself.
+          if (cp >= 0xd800 && cp < 0xdc00 && k + 1 < v.length) {
+            const low = v.charCodeAt(k + 1);
+            if (low >= 0xdc00 && low < 0xe000) {
+              cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+              k++;
+            }
+          }
+          dv.setUint32(p + 4 * i++, cp, le);
         }
         for (; i < n; i++) dv.setUint32(p + 4 * i, 0, le);
       };

@@ -38,6 +38,16 @@ const PAIRS: [() => [NDArray, NDArray], string, string][] = [
     `np.array(["a", "a", "abd", "ab", "", "\\U0001F600", "\\uffff", "a"], ">U4")`,
   ],
   [
+    // Native text on both sides: compared as words; a row against a column.
+    () => [
+      array(["", "a", "ab", "abc", "\uffff", "😀"], { dtype: "U3" }),
+      array(["a", "", "abd", "ab", "😀", "\uffff"], { dtype: "U4" })
+        .reshape(6, 1),
+    ],
+    `np.array(["", "a", "ab", "abc", "\\uffff", "\\U0001F600"], "U3")`,
+    `np.array(["a", "", "abd", "ab", "\\U0001F600", "\\uffff"], "U4").reshape(6, 1)`,
+  ],
+  [
     () => [
       array(
         [new Uint8Array([]), new Uint8Array([255]), new Uint8Array([1, 2])],

@@ -96,6 +96,22 @@ Deno.test("get() of bytes and text strips trailing NULs only; V keeps every byte
   assert.deepEqual(v.get(0), new Uint8Array([1, 0, 0]));
 });
 
+Deno.test("bytes and raw bytes values are copies that alias nothing and whose buffer cannot be moved", () => {
+  for (const dtype of ["S3", "V3"]) {
+    const a = array([new Uint8Array([1, 2, 3]), new Uint8Array([4, 5, 6])], {
+      dtype,
+    });
+    const [x, y] = a.toArray() as Uint8Array<ArrayBuffer>[];
+    x[0] = 9;
+    assert.deepEqual([...y], [4, 5, 6]);
+    assert.deepEqual([...(a.get(0) as Uint8Array)], [1, 2, 3]);
+    // Values share pool buffers (as Mmap's copies): moving one would empty the others.
+    assert.throws(() => structuredClone(x, { transfer: [x.buffer] }));
+    assert.deepEqual([...y], [4, 5, 6]);
+    assert.deepEqual([...x.slice()], [9, 2, 3]);
+  }
+});
+
 Deno.test("set() truncates too-long bytes and text as NumPy does, by code points for text", () => {
   const s = array(["", ""], { dtype: "S3" });
   s.set(0, "abcdef");
