@@ -298,7 +298,7 @@ function recordTypes(path: string): void {
   const after = inline.field("when").ge(new Date(0));
   expect<Equal<typeof after, NDArray<"bool">>>();
   // @ts-expect-error: a Date is no element of a number array
-  typeOf(recs.field("x").eq(new Date(0)));
+  typeOf(() => recs.field("x").eq(new Date(0)));
   const n: bigint = inline.get(0).n;
   const when: bigint = inline.get(0).when;
   typeOf([n, when]);
