@@ -45,7 +45,14 @@ const AS_PER: Record<string, bigint> = {
   as: 1n,
 };
 
-const UNITS = new Set<string>(["Y", "M", ...Object.keys(AS_PER)]);
+/** The base units, coarsest first. */
+export const DATE_UNITS: readonly DateTimeUnit[] = [
+  "Y",
+  "M",
+  ...Object.keys(AS_PER) as DateTimeUnit[],
+];
+
+const UNITS = new Set<string>(DATE_UNITS);
 
 /** A parsed unit: a base unit (or `"generic"`) and a multiple. */
 export interface UnitInfo {

@@ -18,7 +18,13 @@
  * @module
  */
 
-import { convertDatetime, convertTimedelta, NAT } from "./datetime.ts";
+import {
+  convertDatetime,
+  convertTimedelta,
+  DATE_UNITS,
+  type DateTimeUnit,
+  NAT,
+} from "./datetime.ts";
 import { type DType, nativeDType, unitInfoOf } from "./dtype.ts";
 import { dataViewOf } from "./element.ts";
 import { isDateLike, readerOf, writeItem } from "./items.ts";
@@ -286,22 +292,6 @@ function compareCounts(
   });
 }
 
-const BASES = [
-  "Y",
-  "M",
-  "W",
-  "D",
-  "h",
-  "m",
-  "s",
-  "ms",
-  "us",
-  "ns",
-  "ps",
-  "fs",
-  "as",
-];
-
 /** Compares datetime64/timedelta64 counts in the finer base unit; NaT compares as NaN. */
 function dateComparer(
   op: CompareOp,
@@ -328,9 +318,12 @@ function dateComparer(
   const ua = unitInfoOf(ta)!, ub = unitInfoOf(tb)!;
   let fa = (v: bigint) => v, fb = (v: bigint) => v;
   if (ua.text !== ub.text && ua.base !== "generic" && ub.base !== "generic") {
-    const base = BASES[
-      Math.max(BASES.indexOf(ua.base), BASES.indexOf(ub.base))
-    ] as typeof ua.base;
+    const base = DATE_UNITS[
+      Math.max(
+        DATE_UNITS.indexOf(ua.base as DateTimeUnit),
+        DATE_UNITS.indexOf(ub.base as DateTimeUnit),
+      )
+    ];
     const to = { base, multiple: 1, text: base };
     const convert = ta.kind === "M" ? convertDatetime : convertTimedelta;
     fa = (v) => convert(v, ua, to);

@@ -4,6 +4,7 @@
  * @module
  */
 
+import assert from "node:assert/strict";
 import { HAS_NUMPY } from "../test_util.ts";
 
 /** Whether python3 with NumPy can NOT be run (tests using it are ignored then). */
@@ -44,4 +45,42 @@ export function tempDir(): { dir: string; [Symbol.dispose](): void } {
     dir,
     [Symbol.dispose]: () => Deno.removeSync(dir, { recursive: true }),
   };
+}
+
+/**
+ * Registers a differential test against NumPy twice: against NumPy's
+ * results committed in `fixture` (runs without Python), and, with NumPy
+ * installed, against NumPy now (the fixture must still be what NumPy
+ * gives). With `rewrite` (pass `import.meta.main`: the test file run with
+ * `deno run -A`), the fixture is written from NumPy instead.
+ *
+ * @param name What the test checks.
+ * @param fixture The JSON file of NumPy's results.
+ * @param fromNumpy Computes the results with NumPy.
+ * @param check Asserts the library's results equal the given ones.
+ * @param rewrite Whether to rewrite the fixture.
+ */
+export function numpyFixtureTests<T>(
+  name: string,
+  fixture: URL,
+  fromNumpy: () => T,
+  check: (expected: T) => void,
+  rewrite: boolean,
+): void {
+  if (rewrite) {
+    Deno.writeTextFileSync(fixture, JSON.stringify(fromNumpy()) + "\n");
+    return;
+  }
+  Deno.test(`${name} (committed)`, () => {
+    check(JSON.parse(Deno.readTextFileSync(fixture)));
+  });
+  Deno.test({
+    name: `${name} (NumPy now)`,
+    ignore: NO_NUMPY,
+    fn() {
+      const expected = fromNumpy();
+      assert.deepEqual(JSON.parse(Deno.readTextFileSync(fixture)), expected);
+      check(expected);
+    },
+  });
 }

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { array, load, type NDArray, save } from "../../mod.ts";
 import { tempDir } from "../test_util.ts";
-import { NO_NUMPY, numpy } from "./_numpy.ts";
+import { numpy, numpyFixtureTests } from "./_numpy.ts";
 
 const NAT = -(2n ** 63n);
 
@@ -141,21 +141,11 @@ function checkAgainst(expected: Result[]): void {
   });
 }
 
-Deno.test("datetime and timedelta reductions give NumPy's results (committed)", () => {
-  checkAgainst(JSON.parse(Deno.readTextFileSync(FIXTURE)));
-});
-
-Deno.test({
-  name: "datetime and timedelta reductions give NumPy's results (NumPy now)",
-  ignore: NO_NUMPY,
-  fn() {
-    const expected = fromNumpy();
-    assert.deepEqual(JSON.parse(Deno.readTextFileSync(FIXTURE)), expected);
-    checkAgainst(expected);
-  },
-});
-
 // `deno run -A tests/memmap/date_reduce_test.ts` rewrites the fixture.
-if (import.meta.main) {
-  Deno.writeTextFileSync(FIXTURE, JSON.stringify(fromNumpy()) + "\n");
-}
+numpyFixtureTests(
+  "datetime and timedelta reductions give NumPy's results",
+  FIXTURE,
+  fromNumpy,
+  checkAgainst,
+  import.meta.main,
+);

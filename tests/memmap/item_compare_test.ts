@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { array, type NDArray } from "../../mod.ts";
 import type { CompareOp } from "../../src/memmap/item_compare.ts";
-import { NO_NUMPY, numpy } from "./_numpy.ts";
+import { numpy, numpyFixtureTests } from "./_numpy.ts";
 
 const OPS: CompareOp[] = ["eq", "ne", "lt", "le", "gt", "ge"];
 const PY_OPS = ["==", "!=", "<", "<=", ">", ">="];
@@ -147,25 +147,14 @@ function checkAgainst(expected: boolean[][][]): void {
   });
 }
 
-Deno.test("comparisons of text, bytes, datetimes and timedeltas give NumPy's results (committed)", () => {
-  checkAgainst(JSON.parse(Deno.readTextFileSync(FIXTURE)));
-});
-
-Deno.test({
-  name:
-    "comparisons of text, bytes, datetimes and timedeltas give NumPy's results (NumPy now)",
-  ignore: NO_NUMPY,
-  fn() {
-    const expected = fromNumpy();
-    assert.deepEqual(JSON.parse(Deno.readTextFileSync(FIXTURE)), expected);
-    checkAgainst(expected);
-  },
-});
-
 // `deno run -A tests/memmap/item_compare_test.ts` rewrites the fixture.
-if (import.meta.main) {
-  Deno.writeTextFileSync(FIXTURE, JSON.stringify(fromNumpy()) + "\n");
-}
+numpyFixtureTests(
+  "comparisons of text, bytes, datetimes and timedeltas give NumPy's results",
+  FIXTURE,
+  fromNumpy,
+  checkAgainst,
+  import.meta.main,
+);
 
 Deno.test("comparisons with one JavaScript value take it as an element of the array's type", () => {
   const s = array(["pear", "apple", "fig"]);
