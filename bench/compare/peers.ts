@@ -12,6 +12,8 @@
  * @module
  */
 
+import { cpuUsage } from "node:process";
+
 /** The languages a peer side is written in. */
 export type PeerKind = "python" | "bun" | "node" | "c";
 
@@ -46,6 +48,22 @@ export interface PeerWorkload {
   peers: Partial<Record<PeerKind, string | string[]>>;
   /** Rounds (median kept); default 5. */
   rounds?: number;
+}
+
+/**
+ * Times one run of ours: wall-clock and CPU milliseconds (CPU: user +
+ * system, the whole process).
+ *
+ * @param run The work.
+ * @returns Its timing.
+ */
+export function timing(run: () => void): Timing {
+  const cpu = cpuUsage();
+  const start = performance.now();
+  run();
+  const wall = performance.now() - start;
+  const used = cpuUsage(cpu);
+  return { wall, cpu: (used.user + used.system) / 1000 };
 }
 
 const decoder = new TextDecoder();

@@ -21,7 +21,7 @@
  */
 
 import { array, dtype, memmap, type NDArray } from "../../mod.ts";
-import type { PeerWorkload } from "./peers.ts";
+import { type PeerWorkload, timing as time } from "./peers.ts";
 import type { Workload } from "./run.ts";
 
 const RECORD = dtype([["id", "<u4"], ["x", "<f4"], ["y", "<f4"]]);
@@ -70,12 +70,6 @@ if not os.path.exists(f"{d}/ns.bin"):
   }
 }
 
-function time(run: () => void): number {
-  const start = performance.now();
-  run();
-  return performance.now() - start;
-}
-
 /** In-memory copies of the setup's files, read once (outside the timed runs). */
 const copies = new Map<string, NDArray>();
 
@@ -92,7 +86,7 @@ function inMemory(dir: string, file: string, dt: string): NDArray {
 /**
  * A row timing one operation on an in-memory copy of a setup file: `ours`
  * prepares its inputs and returns what is timed; `python` runs with `a`
- * loaded and sets `t` when its timed part starts.
+ * loaded and calls `start()` when its timed part starts.
  */
 function timed(
   name: string,
@@ -116,7 +110,7 @@ function timed(
 import numpy as np
 a = np.fromfile(DIR + "/${file}", "${dt}")
 ${python.trim()}
-print((time.perf_counter() - t) * 1000)
+report()
 `,
     },
   };
@@ -138,10 +132,10 @@ export const peerWorkloads: PeerWorkload[] = [
     peers: {
       python: `
 import numpy as np
-t = time.perf_counter()
+start()
 m = np.memmap(DIR + "/recs.bin", dtype=${NP_RECORD}, mode="r")
 s = m["x"].sum()
-print((time.perf_counter() - t) * 1000)
+report()
 `,
     },
   },
@@ -151,7 +145,7 @@ print((time.perf_counter() - t) * 1000)
     "u10.bin",
     "<U10",
     (a) => () => a.toArray(),
-    "t = time.perf_counter()\nl = a.tolist()",
+    "start()\nl = a.tolist()",
   ),
   timed(
     "strings: toArray() of 1M S10 bytes in memory (NumPy tolist())",
@@ -159,7 +153,7 @@ print((time.perf_counter() - t) * 1000)
     "s10.bin",
     "|S10",
     (a) => () => a.toArray(),
-    "t = time.perf_counter()\nl = a.tolist()",
+    "start()\nl = a.tolist()",
   ),
   timed(
     'strings: array(1M JS strings, { dtype: "U10" }) (np.array(list, "U10"))',
@@ -170,7 +164,7 @@ print((time.perf_counter() - t) * 1000)
       const list = a.toArray() as string[];
       return () => array(list, { dtype: "<U10" });
     },
-    'l = a.tolist()\nt = time.perf_counter()\nnp.array(l, "<U10")',
+    'l = a.tolist()\nstart()\nnp.array(l, "<U10")',
   ),
   timed(
     'strings: field("name").assign(1M JS strings), S10 field of a record memmap',
@@ -185,7 +179,7 @@ print((time.perf_counter() - t) * 1000)
       };
     },
     `l = a.tolist()
-t = time.perf_counter()
+start()
 m = np.memmap(DIR + "/people.bin", dtype=${NP_PEOPLE}, mode="r+")
 m["name"] = l
 del m`,
@@ -196,7 +190,7 @@ del m`,
     "u10.bin",
     "<U10",
     (a) => () => a.eq("abc"),
-    't = time.perf_counter()\na == "abc"',
+    'start()\na == "abc"',
   ),
   timed(
     "dates: min() of 10M datetime64[ns] in memory",
@@ -204,7 +198,7 @@ del m`,
     "ns.bin",
     "<M8[ns]",
     (a) => () => a.min(),
-    "t = time.perf_counter()\na.min()",
+    "start()\na.min()",
   ),
   timed(
     "dates: max() of 10M datetime64[ns] in memory",
@@ -212,7 +206,7 @@ del m`,
     "ns.bin",
     "<M8[ns]",
     (a) => () => a.max(),
-    "t = time.perf_counter()\na.max()",
+    "start()\na.max()",
   ),
   timed(
     "dates: gt(one date) of 10M datetime64[ns] in memory",
@@ -220,7 +214,7 @@ del m`,
     "ns.bin",
     "<M8[ns]",
     (a) => () => a.gt("2000-01-01"),
-    't = time.perf_counter()\na > np.datetime64("2000-01-01", "ns")',
+    'start()\na > np.datetime64("2000-01-01", "ns")',
   ),
 ];
 

@@ -87,19 +87,6 @@ function unitsComparer(
   const na = wide ? ta.itemsize / 4 : ta.itemsize;
   const nb = wide ? tb.itemsize / 4 : tb.itemsize;
   const n = Math.max(na, nb);
-  if (wide && wordAligned(a) && wordAligned(b)) {
-    // Native code points read as words (most text).
-    const [wa, baseA] = wordsOf(a, Uint32Array);
-    const [wb, baseB] = wordsOf(b, Uint32Array);
-    return (p, q) => {
-      const i0 = (baseA + p) / 4, j0 = (baseB + q) / 4;
-      for (let i = 0; i < n; i++) {
-        const x = i < na ? wa[i0 + i] : 0, y = i < nb ? wb[j0 + i] : 0;
-        if (x !== y) return x < y ? -1 : 1;
-      }
-      return 0;
-    };
-  }
   const ab = a.storage.bytes, bb = b.storage.bytes;
   const adv = dataViewOf(ab), bdv = dataViewOf(bb);
   const la = ta.littleEndian, lb = tb.littleEndian;
@@ -196,22 +183,26 @@ export function compareItems(
       strides: broadcastStrides(b.shape, b.strides, shape),
     },
   ];
-  if (sameCounts(ta, tb) && wordAligned(a) && wordAligned(b)) {
-    compareCounts(op, a, b, shape, operands, o);
+  if (
+    (sameCounts(ta, tb) || kinds === "UU") && wordAligned(a) && wordAligned(b)
+  ) {
+    (kinds === "UU" ? compareText : compareCounts)(
+      op,
+      a,
+      b,
+      shape,
+      operands,
+      o,
+    );
     return out as NDArray<"bool">;
   }
-  const test: (c: number) => boolean = {
-    eq: (c: number) => c === 0,
-    ne: (c: number) => c !== 0,
-    lt: (c: number) => c < 0,
-    le: (c: number) => c <= 0,
-    gt: (c: number) => c > 0,
-    ge: (c: number) => c >= 0,
-  }[op];
+  const mask = OUTCOMES[op];
+  const unordered = op === "ne" ? 1 : 0;
   let j = 0;
   walk(shape, operands, (offs, count, strides) => {
     for (let k = 0, p = offs[0], q = offs[1]; k < count; k++) {
-      o[j++] = test(cmp(p, q)) ? 1 : 0;
+      const c = cmp(p, q);
+      o[j++] = c === c ? (mask >> (c + 1)) & 1 : unordered;
       p += strides[0];
       q += strides[1];
     }
@@ -287,6 +278,44 @@ function compareCounts(
         continue;
       }
       const c = ha < hb ? 0 : ha > hb ? 2 : la < lb ? 0 : la > lb ? 2 : 1;
+      out[j++] = (mask >> c) & 1;
+    }
+  });
+}
+
+/**
+ * Compares native text as 32-bit code points, the shorter side NUL-padded,
+ * writing 0/1 to `out` in C order.
+ */
+function compareText(
+  op: CompareOp,
+  first: NDArray,
+  second: NDArray,
+  shape: readonly number[],
+  operands: { offset: number; strides: readonly number[] }[],
+  out: Uint8Array,
+): void {
+  const mask = OUTCOMES[op];
+  const na = first.itemsize / 4, nb = second.itemsize / 4;
+  const n = Math.max(na, nb);
+  const [a, baseA] = wordsOf(first, Uint32Array);
+  const [b, baseB] = wordsOf(second, Uint32Array);
+  let j = 0;
+  walk(shape, operands, (offs, count, strides) => {
+    const sa = strides[0] / 4, sb = strides[1] / 4;
+    for (
+      let k = 0, p = (baseA + offs[0]) / 4, q = (baseB + offs[1]) / 4;
+      k < count;
+      k++, p += sa, q += sb
+    ) {
+      let c = 1;
+      for (let i = 0; i < n; i++) {
+        const x = i < na ? a[p + i] : 0, y = i < nb ? b[q + i] : 0;
+        if (x !== y) {
+          c = x < y ? 0 : 2;
+          break;
+        }
+      }
       out[j++] = (mask >> c) & 1;
     }
   });
