@@ -26,6 +26,7 @@ import {
   writeItem,
 } from "./items.ts";
 import { walk } from "./iterate.ts";
+import { untransferable } from "../mmap/copy_pool.ts";
 import { arrayIO, empty, NDArray } from "./ndarray.ts";
 import { broadcastStrides } from "./shape.ts";
 import { isDetached, throwClosed } from "./storage.ts";
@@ -153,6 +154,48 @@ function put(units: Uint16Array, u: number, cp: number): number {
   return u + 2;
 }
 
+/** Bytes copied out at once for bytes and raw-bytes values. */
+const BLOCK = 16 * 1024 * 1024;
+
+/**
+ * Copies `count` bytes or raw-bytes elements, `stride` bytes apart from
+ * `first`, into `out` from `j`: views of blocks of untransferable memory
+ * (one per 16 MiB of values; a fresh buffer per value costs more than the
+ * copy), trailing NULs stripped for bytes.
+ */
+function copyBytesRun(
+  a: NDArray,
+  first: number,
+  count: number,
+  stride: number,
+  out: unknown[],
+  j: number,
+): void {
+  const size = a.itemsize;
+  const bytes = a.storage.bytes;
+  const trim = a.dtype.kind === "S";
+  const per = size === 0 ? count : Math.floor(BLOCK / size);
+  for (let done = 0; done < count; done += per) {
+    const m = Math.min(per, count - done);
+    const block = untransferable(m * size);
+    for (let k = 0, p = first + done * stride, at = 0; k < m; k++) {
+      let end = size;
+      if (trim) { while (end > 0 && bytes[p + end - 1] === 0) end--; }
+      if (end <= 32) {
+        for (let i = 0; i < end; i++) block[at + i] = bytes[p + i];
+      } else {
+        block.set(
+          new Uint8Array(bytes.buffer, bytes.byteOffset + p, end),
+          at,
+        );
+      }
+      out[j + done + k] = new Uint8Array(block.buffer, at, end);
+      p += stride;
+      at += size;
+    }
+  }
+}
+
 /**
  * The elements as nested JavaScript arrays (NumPy `tolist`).
  *
@@ -162,13 +205,19 @@ function put(units: Uint16Array, u: number, cp: number): number {
 export function itemsToArray(a: NDArray): unknown {
   const flat = new Array<unknown>(a.size);
   let j = 0;
-  if (a.dtype.kind === "U" && a.itemsize > 0) {
+  const kind = a.dtype.kind;
+  if (
+    (kind === "U" && a.itemsize > 0) ||
+    ((kind === "S" || (kind === "V" && a.dtype.names === null)) &&
+      a.itemsize <= BLOCK)
+  ) {
+    const run = kind === "U" ? decodeTextRun : copyBytesRun;
     walk(a.shape, [{ offset: a.byteOffset, strides: a.strides }], (
       offs,
       count,
       strides,
     ) => {
-      decodeTextRun(a, offs[0], count, strides[0], flat, j);
+      run(a, offs[0], count, strides[0], flat, j);
       j += count;
     });
   } else {

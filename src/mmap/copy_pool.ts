@@ -21,11 +21,24 @@ const POOL_SIZE = 64 * 1024;
 /** Copies larger than this get an `ArrayBuffer` of their own. */
 const MAX_POOLED = 4096;
 
+/**
+ * Zeroed memory whose buffer cannot be detached (the buffer of an unshared
+ * `WebAssembly.Memory`, whole 64 KiB pages), for copies handed out as views
+ * of one buffer.
+ *
+ * @param n At least this many bytes (at most 1 GiB).
+ * @returns The bytes, `n` long.
+ */
+export function untransferable(n: number): Uint8Array<ArrayBuffer> {
+  const pages = Math.max(1, Math.ceil(n / POOL_SIZE));
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  // An unshared memory: its buffer is an ArrayBuffer, never shared.
+  return new Uint8Array(memory.buffer as ArrayBuffer, 0, n);
+}
+
 /** A fresh pool: 64 KiB (one WebAssembly page) that cannot be detached. */
 function newPool(): Uint8Array<ArrayBuffer> {
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
-  // An unshared memory: its buffer is an ArrayBuffer, never shared.
-  return new Uint8Array(memory.buffer as ArrayBuffer);
+  return untransferable(POOL_SIZE);
 }
 
 let pool = newPool();

@@ -110,6 +110,17 @@ Deno.test("bytes and raw bytes values are copies that alias nothing and whose bu
     assert.deepEqual([...y], [4, 5, 6]);
     assert.deepEqual([...x.slice()], [9, 2, 3]);
   }
+  // Strided (a field of records, reversed) and empty values.
+  const recs = array([{ n: 1, s: "ab" }, { n: 2, s: "" }, { n: 3, s: "xyz" }], {
+    dtype: [["n", "<i2"], ["s", "S3"]],
+  });
+  assert.deepEqual(
+    (recs.field("s").slice("::-1").toArray() as Uint8Array[]).map((b) => [
+      ...b,
+    ]),
+    [[120, 121, 122], [], [97, 98]],
+  );
+  assert.deepEqual(array([], { dtype: "S0" }).toArray(), []);
 });
 
 Deno.test("set() truncates too-long bytes and text as NumPy does, by code points for text", () => {
