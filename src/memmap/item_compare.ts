@@ -245,6 +245,48 @@ const OUTCOMES: Record<CompareOp, number> = {
   ge: 0b110,
 };
 
+type Operands = { offset: number; strides: readonly number[] }[];
+
+/**
+ * Walks two word-aligned arrays a run at a time: `run` gets their 32-bit
+ * words, the run's first word of each and their steps in words, its length
+ * and its first index in the C-order output.
+ */
+function eachWordRun<T extends Int32Array | Uint32Array>(
+  first: NDArray,
+  second: NDArray,
+  As: new (buffer: ArrayBufferLike, offset: number, length: number) => T,
+  shape: readonly number[],
+  operands: Operands,
+  run: (
+    a: T,
+    b: T,
+    p: number,
+    q: number,
+    sa: number,
+    sb: number,
+    count: number,
+    j: number,
+  ) => void,
+): void {
+  const [a, baseA] = wordsOf(first, As);
+  const [b, baseB] = wordsOf(second, As);
+  let j = 0;
+  walk(shape, operands, (offs, count, strides) => {
+    run(
+      a,
+      b,
+      (baseA + offs[0]) / 4,
+      (baseB + offs[1]) / 4,
+      strides[0] / 4,
+      strides[1] / 4,
+      count,
+      j,
+    );
+    j += count;
+  });
+}
+
 /**
  * Compares int64 counts (datetimes or timedeltas of one unit) as pairs of
  * 32-bit words, NaT (the int64 minimum) unequal to everything, writing 0/1
@@ -255,21 +297,22 @@ function compareCounts(
   first: NDArray,
   second: NDArray,
   shape: readonly number[],
-  operands: { offset: number; strides: readonly number[] }[],
+  operands: Operands,
   out: Uint8Array,
 ): void {
   const mask = OUTCOMES[op];
   const nat = op === "ne" ? 1 : 0;
-  const [a, baseA] = wordsOf(first, Int32Array);
-  const [b, baseB] = wordsOf(second, Int32Array);
-  let j = 0;
-  walk(shape, operands, (offs, count, strides) => {
-    const sa = strides[0] / 4, sb = strides[1] / 4;
-    for (
-      let k = 0, p = (baseA + offs[0]) / 4, q = (baseB + offs[1]) / 4;
-      k < count;
-      k++, p += sa, q += sb
-    ) {
+  eachWordRun(first, second, Int32Array, shape, operands, (
+    a,
+    b,
+    p,
+    q,
+    sa,
+    sb,
+    count,
+    j,
+  ) => {
+    for (let k = 0; k < count; k++, p += sa, q += sb) {
       const ha = a[p + 1], hb = b[q + 1], la = a[p] >>> 0, lb = b[q] >>> 0;
       if (
         (ha === -0x80000000 && la === 0) || (hb === -0x80000000 && lb === 0)
@@ -292,22 +335,23 @@ function compareText(
   first: NDArray,
   second: NDArray,
   shape: readonly number[],
-  operands: { offset: number; strides: readonly number[] }[],
+  operands: Operands,
   out: Uint8Array,
 ): void {
   const mask = OUTCOMES[op];
   const na = first.itemsize / 4, nb = second.itemsize / 4;
   const n = Math.max(na, nb);
-  const [a, baseA] = wordsOf(first, Uint32Array);
-  const [b, baseB] = wordsOf(second, Uint32Array);
-  let j = 0;
-  walk(shape, operands, (offs, count, strides) => {
-    const sa = strides[0] / 4, sb = strides[1] / 4;
-    for (
-      let k = 0, p = (baseA + offs[0]) / 4, q = (baseB + offs[1]) / 4;
-      k < count;
-      k++, p += sa, q += sb
-    ) {
+  eachWordRun(first, second, Uint32Array, shape, operands, (
+    a,
+    b,
+    p,
+    q,
+    sa,
+    sb,
+    count,
+    j,
+  ) => {
+    for (let k = 0; k < count; k++, p += sa, q += sb) {
       let c = 1;
       for (let i = 0; i < n; i++) {
         const x = i < na ? a[p + i] : 0, y = i < nb ? b[q + i] : 0;
