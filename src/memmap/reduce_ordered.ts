@@ -220,6 +220,22 @@ class Runner {
 
   /** Hands the call's elements to `fn` a piece of at most {@linkcode LEAF} at a time, in order. */
   #pieces(call: InnerCall, fn: (x: Float64Array, n: number) => void): void {
+    // One contiguous run of native aligned float64 (or complex128): read in place.
+    const ta = this.#v.io.ta;
+    const parts = this.#complex ? 2 : 1;
+    let runs = 0, at = 0, step = 0;
+    call.runs((off, stride) => {
+      if (runs++ === 0) [at, step] = [off, stride];
+    });
+    if (runs === 1 && ta instanceof Float64Array && step === 8 * parts) {
+      this.#stride = step;
+      const base = (this.#v.io.bytes.byteOffset + at) / 8;
+      for (let from = 0; from < call.count; from += LEAF) {
+        const n = Math.min(LEAF, call.count - from);
+        fn(ta.subarray(base + from * parts, base + (from + n) * parts), n);
+      }
+      return;
+    }
     for (let from = 0; from < call.count; from += LEAF) {
       const n = Math.min(LEAF, call.count - from);
       fn(this.#gather(call, from, n), n);

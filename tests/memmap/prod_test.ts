@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { array, memmap } from "../../mod.ts";
+import { tempDir } from "../test_util.ts";
+
+Deno.test("prod() multiplies one element after another, as NumPy's loop, in place or copied, in pieces", () => {
+  using dir = tempDir();
+  const n = 150_001; // more than two pieces of 64Ki
+  const xs = Array.from({ length: n }, (_, i) => 1 + Math.sin(i) * 1e-4);
+  let want = 1;
+  for (const x of xs) want *= x;
+  const a = array(xs);
+  assert.equal(a.prod(), want);
+  const path = `${dir.path}/p.f8`;
+  {
+    using m = memmap(path, { dtype: "float64", mode: "w+", shape: [n] });
+    m.assign(a);
+    m.flush();
+  }
+  using m = memmap(path, { dtype: "float64", mode: "r", shape: [n] });
+  assert.equal(m.prod(), want);
+  let tail = 1;
+  for (const x of xs.slice(1)) tail *= x;
+  assert.equal(m.slice("1:").prod(), tail); // a view from the second element
+  // Complex: (re, im) products in order.
+  const zs = Array.from(
+    { length: 70_000 },
+    (_, i) => ({ re: 1 + Math.cos(i) * 1e-5, im: Math.sin(i) * 1e-5 }),
+  );
+  let re = 1, im = 0;
+  for (const z of zs) [re, im] = [re * z.re - im * z.im, re * z.im + im * z.re];
+  assert.deepEqual(array(zs, { dtype: "complex128" }).prod(), { re, im });
+});
