@@ -11,9 +11,16 @@
 
 import { memmap, type MemmapDescription } from "../../mod.ts";
 
-self.onmessage = (event: MessageEvent<MemmapDescription>) => {
-  const d = event.data;
+/** Maps the rows `d` describes and sums them; the map is closed on return. */
+function sumOf(d: MemmapDescription) {
   using rows = memmap(d.filename, d);
-  self.postMessage(rows.sum());
+  return rows.sum();
+}
+
+// The map is closed before the reply: once the reply is read, the worker
+// maps nothing (on Windows a file that a terminated worker still mapped
+// could not be deleted until the process ends).
+self.onmessage = (event: MessageEvent<MemmapDescription>) => {
+  self.postMessage(sumOf(event.data));
 };
 self.postMessage("ready");
