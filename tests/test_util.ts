@@ -228,3 +228,41 @@ function tryLoop(): boolean {
     Deno.removeSync(dir, { recursive: true });
   }
 }
+
+/**
+ * Mounts a tmpfs with `options` (e.g. `"size=2m"`) at `dir`/small for a
+ * test; `null` where mounting is not allowed (not root, no mount
+ * namespace, not Linux). Undo with {@linkcode unmount}.
+ */
+export function mountTmpfs(dir: string, options: string): string | null {
+  if (Deno.build.os !== "linux") return null;
+  const point = `${dir}/small`;
+  Deno.mkdirSync(point);
+  try {
+    const out = new Deno.Command("mount", {
+      args: ["-t", "tmpfs", "-o", options, "tmpfs", point],
+      stdout: "null",
+      stderr: "null",
+    }).outputSync();
+    return out.success ? point : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Unmounts what {@linkcode mountTmpfs} mounted. */
+export function unmount(point: string): void {
+  new Deno.Command("umount", { args: [point] }).outputSync();
+}
+
+let mounts: boolean | undefined;
+
+/** Whether {@linkcode mountTmpfs} works here; tried once. */
+export function canMountTmpfs(): boolean {
+  if (mounts !== undefined) return mounts;
+  const dir = Deno.makeTempDirSync({ prefix: "mmap-mount-" });
+  const point = mountTmpfs(dir, "size=1m");
+  if (point !== null) unmount(point);
+  Deno.removeSync(dir, { recursive: true });
+  return mounts = point !== null;
+}

@@ -35,15 +35,25 @@ export function requireFfi(): void {
  *
  * @param path The file about to be opened.
  * @param write Whether it is opened for writing.
+ * @param why What the access is for, when it is not the obvious one.
  * @throws {Deno.errors.NotCapable} Naming the missing flag.
  */
-export function requireFileAccess(path: string, write: boolean): void {
-  ensure({ name: "read", path }, "--allow-read", `read access to "${path}"`);
+export function requireFileAccess(
+  path: string,
+  write: boolean,
+  why?: string,
+): void {
+  const purpose = why === undefined ? "" : ` ${why}`;
+  ensure(
+    { name: "read", path },
+    "--allow-read",
+    `read access to "${path}"${purpose}`,
+  );
   if (write) {
     ensure(
       { name: "write", path },
       "--allow-write",
-      `write access to "${path}"`,
+      `write access to "${path}"${purpose}`,
     );
   }
 }

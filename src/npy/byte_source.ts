@@ -50,7 +50,7 @@ export interface FileSource extends ByteSource, Disposable {
 }
 
 /** What a file that is not a regular file is, for messages. */
-function kindOf(stat: Deno.FileInfo): string {
+export function kindOf(stat: Deno.FileInfo): string {
   if (stat.isFifo) return "a FIFO";
   if (stat.isSocket) return "a socket";
   if (stat.isCharDevice) return "a character device";
@@ -127,7 +127,11 @@ export function openFileSource(path: string, where: string): FileSource {
     close(): void {
       if (!open) return;
       open = false;
-      fs.closeSync(fd);
+      try {
+        fs.closeSync(fd);
+      } catch (error) {
+        throw fromRuntimeError("close", error, path);
+      }
     },
     [Symbol.dispose](): void {
       this.close();

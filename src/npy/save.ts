@@ -5,7 +5,7 @@
  */
 
 import type { NDArray } from "../memmap/ndarray.ts";
-import { toPath, withExtension, writeAll, writeAtomically } from "./_files.ts";
+import { toPath, withExtension, writeAtomically } from "./_files.ts";
 import { npyContent } from "./npy_array.ts";
 
 /**
@@ -21,8 +21,11 @@ import { npyContent } from "./npy_array.ts";
  *
  * The file is written under a temporary name in the same directory and
  * renamed over `path` when complete, so a failed save leaves the previous
- * file (if any) as it was. Contiguous arrays are written straight from
- * their memory, without per-element conversion.
+ * file (if any) as it was. The new file keeps the old one's permission bits
+ * (and owner and group where the process may set them); a symbolic link
+ * stays a link, the file it leads to is replaced; another hard link keeps
+ * the old content. Contiguous arrays are written straight from their
+ * memory, without per-element conversion.
  *
  * @param path The file, a path or `file:` URL; `.npy` is appended when missing.
  * @param array The array to save.
@@ -30,7 +33,9 @@ import { npyContent } from "./npy_array.ts";
  *   path, or the array is a record with overlapping fields (NumPy has no
  *   descr for it either).
  * @throws {Deno.errors.BadResource} If the array's memory map is closed.
- * @throws {Deno.errors.NotCapable} Without `--allow-write` (and `--allow-read`) for the directory.
+ * @throws {Deno.errors.NotCapable} Without `--allow-read` and `--allow-write` for the directory.
+ * @throws {Deno.errors.NotSupported} If `path` is (or links to) a device, FIFO or socket (`ENODEV`).
+ * @throws {Error} For a failed OS call, with its errno name in `code` (`ENOSPC`...), the file unchanged.
  *
  * @example Save and load back
  * ```ts
@@ -51,7 +56,7 @@ export function save(path: string | URL, array: NDArray): void {
   const target = withExtension(toPath(path), ".npy");
   const content = npyContent(array);
   writeAtomically(target, (file) => {
-    writeAll(file, content.header);
-    for (const chunk of content.data) writeAll(file, chunk);
+    file.write(content.header);
+    for (const chunk of content.data) file.write(chunk);
   }, content.size);
 }

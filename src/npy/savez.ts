@@ -64,12 +64,14 @@ function writeNpz(
  * records past 2 GiB) with one addition that every zip reader skips: each
  * member's data starts at a multiple of 64 bytes, so members loaded with
  * `load(path, { mmapMode: "r" })` are memory-mapped with aligned data. The
- * file is written under a temporary name and renamed when complete.
+ * file is written under a temporary name and renamed when complete, as
+ * {@linkcode save} does (same permissions, same attributes kept).
  *
  * @param path The file, a path or `file:` URL; `.npz` is appended when missing.
  * @param arrays The arrays by name.
  * @throws {TypeError} If a value is not an `NDArray`.
  * @throws {Deno.errors.BadResource} If an array's memory map is closed.
+ * @throws {Deno.errors.NotCapable} Without `--allow-read` and `--allow-write` for the directory.
  *
  * @example Save two arrays, map them back
  * ```ts
@@ -106,6 +108,7 @@ export function savez(
  * @param arrays The arrays by name.
  * @throws {TypeError} If a value is not an `NDArray`.
  * @throws {Deno.errors.BadResource} If an array's memory map is closed.
+ * @throws {Deno.errors.NotCapable} Without `--allow-read` and `--allow-write` for the directory.
  *
  * @example Compress a repetitive array
  * ```ts

@@ -18,6 +18,7 @@
 
 import * as zlib from "node:zlib";
 import { crc32 } from "./crc32.ts";
+import type { OutputFile } from "./_files.ts";
 import { ZIP_DEFLATED, ZIP_STORED } from "./zip_reader.ts";
 
 /** Largest size or offset Python's zipfile writes without zip64 fields. */
@@ -59,7 +60,7 @@ function dosDateTime(now: Date): { date: number; time: number } {
 
 /** Writes a zip archive member by member to an open file. */
 export class ZipWriter {
-  readonly #file: Deno.FsFile;
+  readonly #file: OutputFile;
   #pos = 0;
   readonly #members: Written[] = [];
   readonly #names = new Set<string>();
@@ -73,16 +74,13 @@ export class ZipWriter {
    * @param zip64Limit Sizes and offsets above this get zip64 fields in the
    *   directory (default {@linkcode ZIP64_LIMIT}; lower only to test).
    */
-  constructor(file: Deno.FsFile, zip64Limit: number = ZIP64_LIMIT) {
+  constructor(file: OutputFile, zip64Limit: number = ZIP64_LIMIT) {
     this.#file = file;
     this.#zip64Limit = zip64Limit;
   }
 
   #write(bytes: Uint8Array): void {
-    let done = 0;
-    while (done < bytes.length) {
-      done += this.#file.writeSync(bytes.subarray(done, done + (1 << 30)));
-    }
+    this.#file.write(bytes);
     this.#pos += bytes.length;
   }
 
@@ -160,10 +158,10 @@ export class ZipWriter {
     member.size = size;
     member.compressedSize = this.#pos - dataStart;
     const end = this.#pos;
-    this.#file.seekSync(headerOffset, Deno.SeekMode.Start);
+    this.#file.seek(headerOffset);
     this.#pos = headerOffset;
     this.#write(this.#localHeader(member, padding, align));
-    this.#file.seekSync(end, Deno.SeekMode.Start);
+    this.#file.seek(end);
     this.#pos = end;
     this.#members.push(member);
   }

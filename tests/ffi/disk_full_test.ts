@@ -1,39 +1,21 @@
 import assert from "node:assert/strict";
-import { denoRunWithin, tempDir } from "../test_util.ts";
+import {
+  canMountTmpfs,
+  denoRunWithin,
+  mountTmpfs,
+  tempDir,
+  unmount,
+} from "../test_util.ts";
 
 /**
  * A small file system of its own: a 2 MiB tmpfs, `noexec` (so that an
  * executable map fails after the file has grown), mounted for the test.
- * `null` where mounting is not allowed (not root, no mount namespace): the
- * tests that need it are skipped then.
  */
 function mountSmall(dir: string): string | null {
-  if (Deno.build.os !== "linux") return null;
-  const point = `${dir}/small`;
-  Deno.mkdirSync(point);
-  try {
-    const out = new Deno.Command("mount", {
-      args: ["-t", "tmpfs", "-o", "size=2m,noexec", "tmpfs", point],
-      stdout: "null",
-      stderr: "null",
-    }).outputSync();
-    return out.success ? point : null;
-  } catch {
-    return null;
-  }
+  return mountTmpfs(dir, "size=2m,noexec");
 }
 
-function unmount(point: string): void {
-  new Deno.Command("umount", { args: [point] }).outputSync();
-}
-
-const small = (() => {
-  const dir = Deno.makeTempDirSync({ prefix: "mmap-mount-" });
-  const point = mountSmall(dir);
-  if (point !== null) unmount(point);
-  Deno.removeSync(dir, { recursive: true });
-  return point !== null;
-})();
+const small = canMountTmpfs();
 
 /**
  * Runs `code` against a full 2 MiB file system at `FS` (a 1.5 MiB filler

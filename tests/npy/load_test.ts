@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { load, Memmap, NDArray, NpzFile } from "../../mod.ts";
 import { ZipWriter } from "../../src/npy/zip_writer.ts";
+import { outputFile } from "../../src/npy/_files.ts";
 import {
   EXPECTED,
   expectedValue,
@@ -262,7 +263,7 @@ Deno.test("NpzFile.get() returns a member that is not .npy as its bytes", () => 
   const path = `${dir.path}/mixed.npz`;
   // A zip with a text member, made with ZipWriter.
   using file = Deno.openSync(path, { write: true, read: true, create: true });
-  const w = new ZipWriter(file);
+  const w = new ZipWriter(outputFile(file, path));
   w.add("notes.txt", [new TextEncoder().encode("hi")]);
   w.finish();
   using npz = new NpzFile(path);

@@ -22,6 +22,7 @@ import {
   RECORDS,
 } from "../memmap/_records.ts";
 import { ZipWriter } from "../../src/npy/zip_writer.ts";
+import { outputFile } from "../../src/npy/_files.ts";
 
 function same(a: NDArray, c: RecordCase, what: string): void {
   assert.ok(
@@ -278,7 +279,7 @@ Deno.test("an .npz member whose name lacks .npy but whose bytes start with NumPy
     const path = `${dir.path}/odd_${compress}.npz`;
     {
       using file = Deno.openSync(path, { write: true, create: true });
-      const zip = new ZipWriter(file);
+      const zip = new ZipWriter(outputFile(file, path));
       zip.add("data", [npy], { compress });
       zip.add("notes.txt", [new TextEncoder().encode("hello")], { compress });
       zip.finish();
