@@ -43,8 +43,31 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
   };
 }
 
+/**
+ * A source over bytes mapped (or copied) from `base` on: offsets are the
+ * file's, reads are zero-copy views.
+ *
+ * @param bytes The bytes of `[base, base + bytes.length)`.
+ * @param base Where they start in the file.
+ * @returns The source; reading before `base` is a `RangeError`.
+ */
+export function windowSource(bytes: Uint8Array, base: number): ByteSource {
+  return {
+    size: base + bytes.length,
+    read(offset: number, length: number): Uint8Array {
+      checkRange(offset - base, length, bytes.length);
+      return bytes.subarray(offset - base, offset - base + length);
+    },
+  };
+}
+
 /** A source over a file opened for reading; close it when done. */
 export interface FileSource extends ByteSource, Disposable {
+  /**
+   * What tells this file from another one later found at its path: its
+   * device, inode, size and modification time, as read from the open file.
+   */
+  readonly identity: string;
   /** Closes the file; idempotent. */
   close(): void;
 }
@@ -81,16 +104,29 @@ export function openFileSource(path: string, where: string): FileSource {
       ? osError("open", "EISDIR", "Is a directory", path)
       : osError("open", "ENODEV", `Not a regular file: ${kindOf(stat)}`, path);
   }
-  const size = stat.size;
   let fd: number;
   try {
     fd = fs.openSync(path, fs.constants.O_RDONLY | NONBLOCK);
   } catch (error) {
     throw fromRuntimeError("open", error, path);
   }
+  // What was opened (the path may have changed since it was looked at).
+  let opened: fs.Stats;
+  try {
+    opened = fs.fstatSync(fd);
+  } catch (error) {
+    fs.closeSync(fd);
+    throw fromRuntimeError("fstat", error, path);
+  }
+  if (!opened.isFile()) {
+    fs.closeSync(fd);
+    throw osError("open", "ENODEV", "Not a regular file", path);
+  }
+  const size = opened.size;
   let open = true;
   return {
     size,
+    identity: [opened.dev, opened.ino, size, opened.mtimeMs].join(":"),
     read(offset: number, length: number): Uint8Array {
       checkRange(offset, length, size);
       if (!open) {

@@ -10,8 +10,8 @@ import { invalidData, quotePath, showBytes } from "./_errors.ts";
 import { toPath } from "./_files.ts";
 import { openFileSource } from "./byte_source.ts";
 import { describe, toOptions } from "../_args.ts";
-import { NPY_MAGIC, readNpyHeader, toMaxHeaderSize } from "./header.ts";
-import { mapNpyData, readNpyArray } from "./npy_array.ts";
+import { NPY_MAGIC, toMaxHeaderSize } from "./header.ts";
+import { mapNpyFile, readNpyArray } from "./npy_array.ts";
 import { NpzFile, npzMmapMode } from "./npz_file.ts";
 
 /** How `load()` maps a file; `null` or omitted reads it into memory. */
@@ -149,11 +149,9 @@ export function load(
   const mode = npyMmapMode(requested);
   const maxHeaderSize = toMaxHeaderSize(o.maxHeaderSize, "load");
   const where = quotePath(filename);
-  let header;
-  let size: number;
   {
     using source = openFileSource(filename, where);
-    size = source.size;
+    const size = source.size;
     const head = source.read(0, Math.min(size, NPY_MAGIC.length));
     if (isZip(head)) {
       return new NpzFile(filename, {
@@ -176,7 +174,6 @@ export function load(
     if (mode === null) {
       return readNpyArray(source, 0, size, where, maxHeaderSize);
     }
-    header = readNpyHeader(source, 0, where, size, maxHeaderSize);
   }
-  return mapNpyData(filename, header, 0, size, mode, where);
+  return mapNpyFile(filename, mode, where, maxHeaderSize);
 }

@@ -6,13 +6,15 @@
  * @module
  */
 
-import { type Memmap, memmap } from "../memmap/memmap.ts";
+import { Memmap } from "../memmap/memmap.ts";
+import { openFile } from "../mmap/mmap.ts";
+import { ALLOCATIONGRANULARITY } from "../mmap/constants.ts";
 import { isArrayObject, NDArray } from "../memmap/ndarray.ts";
 import { describe } from "../_args.ts";
 import { contiguousStrides, isCContiguous } from "../memmap/shape.ts";
 import { isDetached, throwClosed } from "../memmap/storage.ts";
 import { invalidData } from "./_errors.ts";
-import type { ByteSource } from "./byte_source.ts";
+import { type ByteSource, windowSource } from "./byte_source.ts";
 import {
   formatNpyHeader,
   type NpyHeader,
@@ -51,35 +53,84 @@ export function checkDataLength(
   }
 }
 
+/** Where `.npy` content lies in a file (see {@linkcode mapNpyFile}). */
+export interface NpySpan {
+  /** The first byte to map. */
+  readonly from: number;
+  /** The end of the bytes to map, given the file's size as opened; may refuse the file by throwing. */
+  readonly to: (size: number) => number;
+  /**
+   * Finds (and checks) the content in the mapped bytes: `[start, end)`, by
+   * default all of them; `raw` when it is not `.npy` content (it is mapped
+   * as a 1-D `uint8` array of its bytes).
+   */
+  readonly locate?: (
+    source: ByteSource,
+  ) => { start: number; end: number; raw?: boolean };
+}
+
+/** The map access of each memmap mode. */
+const ACCESS = { r: "read", "r+": "write", c: "copy" } as const;
+
 /**
- * Maps the data of `.npy` content whose header has been read, after checking
- * that all of it is in the file.
+ * Maps `.npy` content of a file: the bytes are mapped through one handle
+ * and the header is read from the mapped bytes, so that what is read and
+ * what is mapped are one file even if another takes its path meanwhile.
  *
  * @param filename The file (a `.npy`, or the `.npz` holding the member).
- * @param header The parsed header.
- * @param base Where the `.npy` content starts in the file.
- * @param end Where it ends.
  * @param mode The memmap mode.
  * @param where The name of what is read, for error messages.
+ * @param maxHeaderSize The longest header text accepted, in characters.
+ * @param span Which bytes hold the content: by default the whole file.
  * @returns The memory-mapped array.
- * @throws {Deno.errors.InvalidData} If the data is cut short.
+ * @throws {Deno.errors.InvalidData} If the content is malformed or its data cut short.
  */
-export function mapNpyData(
+export function mapNpyFile(
   filename: string,
-  header: NpyHeader,
-  base: number,
-  end: number,
   mode: "r" | "r+" | "c",
   where: string,
+  maxHeaderSize?: number,
+  span: NpySpan = { from: 0, to: (size) => size },
 ): Memmap {
-  checkDataLength(header, base, end, where);
-  return memmap(filename, {
-    dtype: header.descr,
-    mode,
-    offset: base + header.headerLength,
-    shape: header.shape,
-    order: header.fortranOrder ? "F" : "C",
+  const base = span.from - (span.from % ALLOCATIONGRANULARITY);
+  const mmap = openFile(filename, {
+    access: ACCESS[mode],
+    offset: base,
+    length: (size) => Math.max(span.to(size) - base, 0),
+    create: false,
+    overwrite: false,
   });
+  try {
+    const source = windowSource(mmap.bytes, base);
+    const { start, end, raw } = span.locate?.(source) ??
+      { start: base, end: source.size };
+    if (raw) {
+      return new Memmap(mmap, {
+        filename,
+        mode,
+        offset: start,
+        start: start - base,
+        dtype: "u1",
+        shape: [end - start],
+        order: "C",
+      });
+    }
+    const header = readNpyHeader(source, start, where, end, maxHeaderSize);
+    checkDataLength(header, start, end, where);
+    const offset = start + header.headerLength;
+    return new Memmap(mmap, {
+      filename,
+      mode,
+      offset,
+      start: offset - base,
+      dtype: header.descr,
+      shape: header.shape,
+      order: header.fortranOrder ? "F" : "C",
+    });
+  } catch (error) {
+    mmap.close();
+    throw error;
+  }
 }
 
 /**

@@ -5,19 +5,20 @@
  * @module
  */
 
-import { type Memmap, memmap } from "../memmap/memmap.ts";
+import type { Memmap } from "../memmap/memmap.ts";
 import { NDArray } from "../memmap/ndarray.ts";
 import { quotePath } from "./_errors.ts";
 import { toPath } from "./_files.ts";
-import { bytesSource, type FileSource, openFileSource } from "./byte_source.ts";
-import { NPY_MAGIC, readNpyHeader, toMaxHeaderSize } from "./header.ts";
-import { mapNpyData, readNpyArray } from "./npy_array.ts";
-import { ZIP_STORED, type ZipEntry, ZipReader } from "./zip_reader.ts";
+import { bytesSource, openFileSource } from "./byte_source.ts";
+import { NPY_MAGIC, toMaxHeaderSize } from "./header.ts";
+import { mapNpyFile, readNpyArray } from "./npy_array.ts";
+import {
+  LOCAL_MAX,
+  ZIP_STORED,
+  type ZipEntry,
+  ZipReader,
+} from "./zip_reader.ts";
 import { describe, toOptions } from "../_args.ts";
-
-// Closes the files of archives that were dropped without close(): each
-// archive is registered with its file, which does not refer back to it.
-const forgotten = new FinalizationRegistry<FileSource>((file) => file.close());
 
 /** How `.npz` members may be mapped: read-only or copy-on-write. */
 export type NpzMmapMode = "r" | "c";
@@ -52,6 +53,16 @@ export interface NpzFileOptions {
  * Mode `"r+"` is refused for archives: writing through a map would leave the
  * member's CRC-32 stale, and NumPy would then refuse the archive.
  *
+ * No file descriptor is held between calls: the directory is read when
+ * the archive is opened, and each member read (or mapped) opens the file
+ * again, checks that it is still the same file (device, inode, size,
+ * modification time; for a mapped member, its size and the member's local
+ * header) and reads the member's header and data through that one open
+ * file. So an archive dropped without `close()` holds nothing, and
+ * `load(f).get("x")` in a loop (NumPy's `np.load(f)["x"]`) never runs out
+ * of descriptors; an archive replaced or changed since it was opened is
+ * refused (`BadResource`) rather than read as a mix of two files.
+ *
  * `close()` closes the archive; arrays already returned stay usable (mapped
  * ones until they are closed themselves).
  *
@@ -78,7 +89,10 @@ export class NpzFile implements Disposable, Iterable<string> {
   readonly filename: string;
   /** The mapping mode for stored members, or `null` to read into memory. */
   readonly mmapMode: NpzMmapMode | null;
-  #file: FileSource | null;
+  #closed = false;
+  /** What the archive was when its directory was read (see `FileSource.identity`). */
+  readonly #identity: string;
+  readonly #size: number;
   readonly #zip: ZipReader;
   readonly #where: string;
   readonly #byName = new Map<string, ZipEntry>();
@@ -99,15 +113,12 @@ export class NpzFile implements Disposable, Iterable<string> {
     this.mmapMode = npzMmapMode(o.mmapMode);
     this.#maxHeaderSize = toMaxHeaderSize(o.maxHeaderSize, "open an archive");
     this.#where = quotePath(this.filename);
-    const file = openFileSource(this.filename, this.#where);
-    try {
+    {
+      using file = openFileSource(this.filename, this.#where);
       this.#zip = new ZipReader(file, this.#where);
-    } catch (e) {
-      file.close();
-      throw e;
+      this.#identity = file.identity;
+      this.#size = file.size;
     }
-    this.#file = file;
-    forgotten.register(this, file, this);
     this.files = this.#zip.entries.map((e) => {
       this.#byName.set(e.name, e);
       return e.name.endsWith(".npy") ? e.name.slice(0, -4) : e.name;
@@ -116,7 +127,7 @@ export class NpzFile implements Disposable, Iterable<string> {
 
   /** Whether {@linkcode NpzFile.close} was called. */
   get closed(): boolean {
-    return this.#file === null;
+    return this.#closed;
   }
 
   /**
@@ -158,8 +169,7 @@ export class NpzFile implements Disposable, Iterable<string> {
         `Cannot read member ${describe(name)}: expected a string name`,
       );
     }
-    const file = this.#file;
-    if (file === null) {
+    if (this.#closed) {
       throw new Deno.errors.BadResource(
         `Cannot read member ${
           JSON.stringify(name)
@@ -179,28 +189,14 @@ export class NpzFile implements Disposable, Iterable<string> {
     this.#zip.checkSupported(entry);
     const max = this.#maxHeaderSize;
     if (this.mmapMode !== null && entry.method === ZIP_STORED) {
-      const start = this.#zip.dataOffset(entry);
-      const end = start + entry.size;
-      isNpy ||= startsWithMagic(file.read(start, Math.min(6, entry.size)));
-      if (!isNpy) {
-        return memmap(this.filename, {
-          dtype: "u1",
-          mode: this.mmapMode,
-          offset: start,
-          shape: [entry.size],
-        });
-      }
-      const header = readNpyHeader(file, start, where, end, max);
-      return mapNpyData(
-        this.filename,
-        header,
-        start,
-        end,
-        this.mmapMode,
-        where,
-      );
+      return this.#map(entry, where);
     }
-    const data = this.#zip.read(entry);
+    let data: Uint8Array;
+    {
+      using file = openFileSource(this.filename, this.#where);
+      if (file.identity !== this.#identity) this.#replaced(name);
+      data = this.#zip.read(entry, file);
+    }
     isNpy ||= startsWithMagic(data);
     if (!isNpy) {
       return new NDArray({ bytes: data.slice(), readOnly: false }, "u1", [
@@ -314,12 +310,44 @@ export class NpzFile implements Disposable, Iterable<string> {
     return this.keys();
   }
 
-  /** Closes the archive file. Idempotent; arrays already returned stay usable. */
+  /**
+   * Maps a stored member through one open file: its local header, its
+   * `.npy` header and its data are read from the mapped bytes.
+   */
+  #map(entry: ZipEntry, where: string): Memmap {
+    const mode = this.mmapMode!;
+    // The local header (at most LOCAL_MAX bytes) and the data, within the
+    // members' part of the archive.
+    const to = Math.min(
+      this.#zip.directoryOffset,
+      entry.headerOffset + LOCAL_MAX + entry.compressedSize,
+    );
+    return mapNpyFile(this.filename, mode, where, this.#maxHeaderSize, {
+      from: entry.headerOffset,
+      to: (size) => {
+        if (size !== this.#size) this.#replaced(entry.name);
+        return to;
+      },
+      locate: (source) => {
+        const start = this.#zip.dataOffset(entry, source);
+        const head = source.read(start, Math.min(NPY_MAGIC.length, entry.size));
+        const raw = !entry.name.endsWith(".npy") && !startsWithMagic(head);
+        return { start, end: start + entry.size, raw };
+      },
+    });
+  }
+
+  #replaced(name: string): never {
+    throw new Deno.errors.BadResource(
+      `Cannot read member ${
+        JSON.stringify(name)
+      }: the archive ${this.#where} was replaced or changed since it was opened; open it again`,
+    );
+  }
+
+  /** Closes the archive. Idempotent; arrays already returned stay usable. */
   close(): void {
-    if (this.#file === null) return;
-    forgotten.unregister(this);
-    this.#file.close();
-    this.#file = null;
+    this.#closed = true;
   }
 
   /** Closes the archive, for `using`. See {@linkcode NpzFile.close}. */

@@ -14,14 +14,8 @@ import { shapeSize } from "../memmap/shape.ts";
 import { describe, isArray, toBoolean, toOptions, toShape } from "../_args.ts";
 import { quotePath } from "./_errors.ts";
 import { toPath } from "./_files.ts";
-import { openFileSource } from "./byte_source.ts";
-import {
-  formatNpyHeader,
-  type NpyVersion,
-  readNpyHeader,
-  toMaxHeaderSize,
-} from "./header.ts";
-import { mapNpyData } from "./npy_array.ts";
+import { formatNpyHeader, type NpyVersion, toMaxHeaderSize } from "./header.ts";
+import { mapNpyFile } from "./npy_array.ts";
 
 /** Options of {@linkcode openMemmap}. */
 export interface OpenMemmapOptions<D extends DTypeLike = DTypeLike> {
@@ -126,15 +120,8 @@ export function openMemmap(
     );
   }
   if (mode !== "w+") {
-    let header;
-    let size: number;
-    {
-      using source = openFileSource(filename, where);
-      size = source.size;
-      header = readNpyHeader(source, 0, where, size, maxHeaderSize);
-    }
     return withReadOnlyHint(
-      () => mapNpyData(filename, header, 0, size, mode, where),
+      () => mapNpyFile(filename, mode, where, maxHeaderSize),
       o.mode === undefined,
       'mode: "r"',
     );

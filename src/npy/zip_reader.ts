@@ -32,6 +32,8 @@ const END64_SIZE = 56;
 const LOCATOR64_SIZE = 20;
 const CENTRAL_SIZE = 46;
 const LOCAL_SIZE = 30;
+/** The longest a local header can be: its fixed part, a name and an extra field of 65535 bytes each. */
+export const LOCAL_MAX: number = LOCAL_SIZE + 2 * 0xffff;
 const MAX_COMMENT = 0xffff;
 
 /** One member as the central directory describes it. */
@@ -368,14 +370,16 @@ export class ZipReader {
    * Finds where a member's data starts by reading its local header.
    *
    * @param entry A member of this archive.
+   * @param source Where to read the archive's bytes: by default the source
+   *   its directory was read from.
    * @returns The absolute offset of the data.
    * @throws {Deno.errors.InvalidData} If the local header is malformed,
    *   disagrees with the directory, or the data runs outside the archive.
    */
-  dataOffset(entry: ZipEntry): number {
+  dataOffset(entry: ZipEntry, source: ByteSource = this.#source): number {
     const where = this.#where;
     const at = entry.headerOffset;
-    const local = this.#source.read(at, LOCAL_SIZE);
+    const local = source.read(at, LOCAL_SIZE);
     const v = view(local);
     if (v.getUint32(0, true) !== SIG_LOCAL) {
       throw invalidData(
@@ -396,7 +400,7 @@ export class ZipReader {
         } runs past the member data`,
       );
     }
-    const name = this.#source.read(at + LOCAL_SIZE, nameLen);
+    const name = source.read(at + LOCAL_SIZE, nameLen);
     if (
       name.length !== entry.rawName.length ||
       name.some((b, i) => b !== entry.rawName[i])
@@ -464,16 +468,18 @@ export class ZipReader {
    * Extracts a member into memory and checks its CRC-32 and size.
    *
    * @param entry A member of this archive.
+   * @param source Where to read the archive's bytes: by default the source
+   *   its directory was read from.
    * @returns The member's uncompressed bytes.
    * @throws {Deno.errors.InvalidData} If the member is unsupported, points
    *   outside the archive, fails to decompress, decompresses to a size other
    *   than the declared one, or has a bad CRC-32.
    */
-  read(entry: ZipEntry): Uint8Array {
+  read(entry: ZipEntry, source: ByteSource = this.#source): Uint8Array {
     this.checkSupported(entry);
     const where = this.#where;
-    const start = this.dataOffset(entry);
-    const raw = this.#source.read(start, entry.compressedSize);
+    const start = this.dataOffset(entry, source);
+    const raw = source.read(start, entry.compressedSize);
     let data: Uint8Array;
     if (entry.method === ZIP_STORED) {
       data = raw;
