@@ -166,6 +166,17 @@ export interface Sys {
    * `FALLOC_FL_KEEP_SIZE`); a hint: does nothing where it cannot.
    */
   preallocate(file: FileHandle, length: number): void;
+  /**
+   * Takes the whole file for this handle alone, before its content is
+   * rewritten in place (a save without access to the directory); it stays
+   * so until the handle is closed. Optional: where the platform has no
+   * claims of its own to check (Windows refuses to cut a mapped file by
+   * itself).
+   *
+   * @throws {Deno.errors.Busy} If another handle of this library maps any
+   * byte of the file (nothing is changed then).
+   */
+  exclusive?(file: FileHandle, call: string): void;
   /** Closes the file; idempotent. */
   close(file: FileHandle): void;
   /** Maps memory. */

@@ -509,6 +509,10 @@ export const posixSys: Sys = {
     fallocate(live(file).fd, 1, 0n, BigInt(length));
   },
 
+  exclusive(file: FileHandle, call: string): void {
+    claimTail(live(file), 0, call);
+  },
+
   close(file: FileHandle): void {
     (file as PosixFile).close();
   },

@@ -206,6 +206,11 @@ function replace(temp: string, path: string): void {
   }
 }
 
+/** Whether Deno's permission is granted now, without asking. */
+function granted(descriptor: Deno.PermissionDescriptor): boolean {
+  return Deno.permissions.querySync(descriptor).state === "granted";
+}
+
 /**
  * Creates the temporary file `temp` with `mode`. Should that fail, a
  * directory that is missing, or a file where the directory should be, is
@@ -227,36 +232,67 @@ function openTemporary(temp: string, mode: number): Deno.FsFile {
 }
 
 /**
- * Writes a file through a temporary file in its directory, renamed over it
- * once complete, so that a failed save changes nothing: on failure the
- * temporary file is removed and the file is untouched. What NumPy's
- * in-place write keeps is kept: the file's permission bits (and owner and
- * group where the process may set them), and a symbolic link stays a link
- * (the file it leads to is replaced). Other hard links to the file keep the
- * old content.
+ * Writes a saved file. Two ways, chosen by Deno's permissions:
+ *
+ * - With `--allow-read` and `--allow-write` for the file's directory
+ *   already granted: through a temporary file in the directory, renamed
+ *   over the file once complete, so that a failed save changes nothing
+ *   (the temporary file is removed) and readers or maps of the old file
+ *   never see a half-written one. The new file keeps what NumPy's in-place
+ *   write keeps: its permission bits (and owner and group where the
+ *   process may set them); a symbolic link stays a link (the file it leads
+ *   to is replaced). Another hard link to the file keeps the old content.
+ * - Otherwise with access to the file alone (asked for as any file is),
+ *   as `np.save` needs: in place, as `np.save` writes (the same file: its
+ *   mode, owner, hard links, extended attributes stay). The content is
+ *   made in memory first (views of contiguous arrays, copies of the rest,
+ *   compressed members), then the file is checked to be mapped by no live
+ *   map of this library (`Busy`), the bytes past its old end are written
+ *   first (a full disk is then an error with the file put back to its old
+ *   size), then the old bytes are overwritten and the file cut to size. A
+ *   failure in those last steps (an I/O error; a full disk on a
+ *   copy-on-write file system) leaves the file partly written, as with
+ *   `np.save`.
+ *
+ * The library never asks for the directory: a save that only the
+ * directory's permission can make atomic falls back to NumPy's in-place
+ * write rather than demand more than `np.save` needs.
  *
  * @param path The file to write (absolute, from `toPath`).
- * @param write Writes the content into the temporary file.
+ * @param write Writes the content (it may seek back to patch what it wrote).
  * @param size The size it will have, when known (large files get their disk
  * blocks reserved first).
  * @throws {Deno.errors.NotCapable} Without `--allow-read` and
- * `--allow-write` for the directory (the temporary file is made, renamed
- * and removed there).
+ * `--allow-write` for the file (and not for its directory either).
+ * @throws {Deno.errors.Busy} Writing in place over a file a live map of this
+ * library covers.
  */
-export function writeAtomically(
+export function saveFile(
   path: string,
   write: (file: OutputFile) => void,
   size = 0,
 ): void {
+  const directoryGranted = (file: string) =>
+    granted({ name: "read", path: dirname(file) }) &&
+    granted({ name: "write", path: dirname(file) });
+  const requireFile = (file: string) =>
+    requireFileAccess(
+      file,
+      true,
+      `to save ${
+        file === path ? "it" : JSON.stringify(path)
+      } (or to its directory ${
+        JSON.stringify(dirname(file))
+      }, for a save that changes nothing when it fails)`,
+    );
+  // The path's links are read with its permission.
+  if (!directoryGranted(path)) requireFile(path);
   const target = linkTarget(path);
+  if (!directoryGranted(target)) {
+    requireFile(target);
+    return writeInPlace(path, target, existing(target), write);
+  }
   const directory = dirname(target);
-  requireFileAccess(
-    directory,
-    true,
-    `to save ${
-      JSON.stringify(path)
-    } (a temporary file is written there and renamed over it, so that a failed save changes nothing)`,
-  );
   const old = existing(target);
   const suffix = crypto.getRandomValues(new Uint32Array(2)).join("");
   const temp = join(directory, `.${basename(target)}.${suffix}.tmp`);
@@ -278,5 +314,96 @@ export function writeAtomically(
       // Already gone: nothing to clean up.
     }
     throw e;
+  }
+}
+
+/** Content written at offsets, held in memory until written to a file. */
+class Recorded implements OutputFile {
+  readonly #segments: { at: number; bytes: Uint8Array }[] = [];
+  #pos = 0;
+  /** The size of the content. */
+  size = 0;
+
+  write(bytes: Uint8Array): void {
+    if (bytes.length > 0) this.#segments.push({ at: this.#pos, bytes });
+    this.#pos += bytes.length;
+    this.size = Math.max(this.size, this.#pos);
+  }
+
+  seek(offset: number): void {
+    this.#pos = offset;
+  }
+
+  /** Writes the part of the content in `[from, to)` to `file`, in the order it was written. */
+  copyTo(file: OutputFile, from: number, to: number): void {
+    for (const { at, bytes } of this.#segments) {
+      const start = Math.max(at, from);
+      const end = Math.min(at + bytes.length, to);
+      if (start >= end) continue;
+      file.seek(start);
+      file.write(bytes.subarray(start - at, end - at));
+    }
+  }
+}
+
+/**
+ * Writes `content` over an open file: the bytes past its old end first (a
+ * failure there puts the file back to its old size, or removes it when it
+ * was just `created` there), then the old bytes, then cuts it to size.
+ */
+function overwrite(
+  file: Deno.FsFile,
+  path: string,
+  content: Recorded,
+  created: string | null,
+): void {
+  const out = outputFile(file, path);
+  const size = content.size;
+  const before = osCall("fstat", path, () => file.statSync()).size;
+  if (size > before) {
+    try {
+      content.copyTo(out, before, size);
+    } catch (error) {
+      if (created !== null) {
+        osCall("unlink", path, () => Deno.removeSync(created));
+      } else {
+        osCall("ftruncate", path, () => file.truncateSync(before));
+      }
+      throw error;
+    }
+  }
+  content.copyTo(out, 0, Math.min(before, size));
+  if (size < before) osCall("ftruncate", path, () => file.truncateSync(size));
+}
+
+/** The in-place write of {@linkcode saveFile}. */
+function writeInPlace(
+  path: string,
+  target: string,
+  old: Deno.FileInfo | null,
+  write: (file: OutputFile) => void,
+): void {
+  const content = new Recorded();
+  write(content);
+  // A handle of the library's own claims the whole file for the write, so
+  // that no map of this library has bytes changed or cut under it.
+  const claim = old !== null && granted({ name: "ffi" }) &&
+      sys.exclusive !== undefined
+    ? sys.open(target, { write: true })
+    : null;
+  try {
+    if (claim !== null) sys.exclusive!(claim, "open");
+    const file = osCall(
+      "open",
+      path,
+      () => Deno.openSync(target, { read: true, write: true, create: true }),
+    );
+    try {
+      overwrite(file, path, content, old === null ? target : null);
+    } finally {
+      file.close();
+    }
+  } finally {
+    if (claim !== null) sys.close(claim);
   }
 }

@@ -5,7 +5,7 @@
  */
 
 import type { NDArray } from "../memmap/ndarray.ts";
-import { toPath, withExtension, writeAtomically } from "./_files.ts";
+import { saveFile, toPath, withExtension } from "./_files.ts";
 import { npyContent } from "./npy_array.ts";
 
 /**
@@ -19,13 +19,23 @@ import { npyContent } from "./npy_array.ts";
  * bytes, so the file can be memory-mapped with {@linkcode load} or
  * {@linkcode openMemmap}; the file is byte for byte what `np.save` writes.
  *
- * The file is written under a temporary name in the same directory and
- * renamed over `path` when complete, so a failed save leaves the previous
- * file (if any) as it was. The new file keeps the old one's permission bits
- * (and owner and group where the process may set them); a symbolic link
- * stays a link, the file it leads to is replaced; another hard link keeps
- * the old content. Contiguous arrays are written straight from their
- * memory, without per-element conversion.
+ * How the file is written depends on Deno's permissions, and only
+ * `np.save`'s are needed: read and write access to the file. With read and
+ * write access to its directory already granted (never asked for), the file
+ * is written under a temporary name in the directory and renamed over
+ * `path` when complete, so a failed save leaves the previous file (if any)
+ * as it was and its readers never see half of one; the new file keeps the
+ * old one's permission bits (and owner and group where the process may set
+ * them); a symbolic link stays a link, the file it leads to is replaced;
+ * another hard link keeps the old content. With access to the file alone,
+ * it is written in place, as `np.save` does (hard links, mode and owner
+ * stay): a file a live map of this library covers is refused (`Busy`), and
+ * the bytes past the old end are written first, so a full disk changes
+ * nothing; an I/O error after that leaves it partly written, as with
+ * `np.save`. The library does not ask for the directory because a save
+ * needs no more than `np.save` does; grant it for saves that are atomic.
+ * Contiguous arrays are written straight from their memory, without
+ * per-element conversion.
  *
  * @param path The file, a path or `file:` URL; `.npy` is appended when missing.
  * @param array The array to save.
@@ -33,7 +43,8 @@ import { npyContent } from "./npy_array.ts";
  *   path, or the array is a record with overlapping fields (NumPy has no
  *   descr for it either).
  * @throws {Deno.errors.BadResource} If the array's memory map is closed.
- * @throws {Deno.errors.NotCapable} Without `--allow-read` and `--allow-write` for the directory.
+ * @throws {Deno.errors.NotCapable} Without `--allow-read` and `--allow-write` for the file (or its directory).
+ * @throws {Deno.errors.Busy} Writing in place over a file a live map covers.
  * @throws {Deno.errors.NotSupported} If `path` is (or links to) a device, FIFO or socket (`ENODEV`).
  * @throws {Error} For a failed OS call, with its errno name in `code` (`ENOSPC`...), the file unchanged.
  *
@@ -55,7 +66,7 @@ import { npyContent } from "./npy_array.ts";
 export function save(path: string | URL, array: NDArray): void {
   const target = withExtension(toPath(path), ".npy");
   const content = npyContent(array);
-  writeAtomically(target, (file) => {
+  saveFile(target, (file) => {
     file.write(content.header);
     for (const chunk of content.data) file.write(chunk);
   }, content.size);

@@ -7,7 +7,7 @@
 
 import { isArrayObject, type NDArray } from "../memmap/ndarray.ts";
 import { describe, isRevoked } from "../_args.ts";
-import { toPath, withExtension, writeAtomically } from "./_files.ts";
+import { saveFile, toPath, withExtension } from "./_files.ts";
 import { npyContent } from "./npy_array.ts";
 import { ZipWriter } from "./zip_writer.ts";
 
@@ -45,7 +45,7 @@ function writeNpz(
       throw e;
     }
   });
-  writeAtomically(target, (file) => {
+  saveFile(target, (file) => {
     const zip = new ZipWriter(file);
     entries.forEach(([name], i) => {
       const content = contents[i];
@@ -64,14 +64,15 @@ function writeNpz(
  * records past 2 GiB) with one addition that every zip reader skips: each
  * member's data starts at a multiple of 64 bytes, so members loaded with
  * `load(path, { mmapMode: "r" })` are memory-mapped with aligned data. The
- * file is written under a temporary name and renamed when complete, as
- * {@linkcode save} does (same permissions, same attributes kept).
+ * file is written as {@linkcode save} writes it (under a temporary name
+ * renamed when complete with access to the directory, else in place; the
+ * same permissions, the same attributes kept).
  *
  * @param path The file, a path or `file:` URL; `.npz` is appended when missing.
  * @param arrays The arrays by name.
  * @throws {TypeError} If a value is not an `NDArray`.
  * @throws {Deno.errors.BadResource} If an array's memory map is closed.
- * @throws {Deno.errors.NotCapable} Without `--allow-read` and `--allow-write` for the directory.
+ * @throws {Deno.errors.NotCapable} Without `--allow-read` and `--allow-write` for the file (or its directory).
  *
  * @example Save two arrays, map them back
  * ```ts
@@ -108,7 +109,7 @@ export function savez(
  * @param arrays The arrays by name.
  * @throws {TypeError} If a value is not an `NDArray`.
  * @throws {Deno.errors.BadResource} If an array's memory map is closed.
- * @throws {Deno.errors.NotCapable} Without `--allow-read` and `--allow-write` for the directory.
+ * @throws {Deno.errors.NotCapable} Without `--allow-read` and `--allow-write` for the file (or its directory).
  *
  * @example Compress a repetitive array
  * ```ts

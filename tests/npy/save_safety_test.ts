@@ -8,7 +8,9 @@
 import assert from "node:assert/strict";
 import {
   array,
+  load,
   type NDArray,
+  type NpzFile,
   save,
   savez,
   savezCompressed,
@@ -142,56 +144,150 @@ Deno.test(
   },
 );
 
+/**
+ * Runs each writer in a child with `flags`, saving `value` (by default
+ * `[9, 9, 9, 9]`, longer than what the files hold) to `files[i]`; `prelude`
+ * runs first. Each
+ * writer's outcome: "saved", or the error's name, code and message.
+ */
+function saveIn(
+  flags: string[],
+  files: string[],
+  prelude = "",
+  value = "array([9, 9, 9, 9])",
+): string[] {
+  const code = `
+    import { array, memmap, save, savez, savezCompressed } from "MOD";
+    const files = ${JSON.stringify(files)};
+    ${prelude}
+    const out = [];
+    for (const [i, write] of [
+      (p) => save(p, ${value}),
+      (p) => savez(p, { a: ${value} }),
+      (p) => savezCompressed(p, { a: ${value} }),
+    ].entries()) {
+      try { write(files[i]); out.push("saved"); }
+      catch (e) { out.push(e.name + " " + e.code + ": " + e.message); }
+    }
+    console.log(JSON.stringify(out));
+  `;
+  const result = denoRun(flags, code);
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
+
+/** Makes a file per writer in `dir` (with `name` and the writer's extension). */
+function filesIn(dir: string, name: string): string[] {
+  return Object.entries(WRITERS).map(([writer, write]) => {
+    const path = `${dir}/${name}${extension(writer)}`;
+    write(path, array([1, 2]));
+    return path;
+  });
+}
+
 Deno.test({
   name:
-    "a save needs --allow-read and --allow-write for the directory and says so by name before anything is made",
+    "with access to the file alone a save writes it in place, as np.save: same file, its hard links and mode; a new file is made",
   ignore: WINDOWS || !CAN_SPAWN_DENO,
   fn() {
     using dir = tempDir();
-    const files = Object.keys(WRITERS).map((w) =>
-      `${dir.path}/f${extension(w)}`
-    );
-    for (const [i, write] of Object.values(WRITERS).entries()) {
-      write(files[i], array([1, 2]));
+    const files = filesIn(dir.path, "f");
+    const fresh = files.map((f) => f.replace("/f.", "/new."));
+    for (const f of files) {
+      Deno.chmodSync(f, 0o640);
+      Deno.linkSync(f, `${f}.link`);
     }
-    const before = files.map((f) => Deno.readFileSync(f));
-    const code = `
-      import { array, save, savez, savezCompressed } from "MOD";
-      const files = ${JSON.stringify(files)};
-      const out = [];
-      for (const [i, write] of [
-        (p) => save(p, array([9])),
-        (p) => savez(p, { a: array([9]) }),
-        (p) => savezCompressed(p, { a: array([9]) }),
-      ].entries()) {
-        try { write(files[i]); out.push("saved"); } catch (e) { out.push(e.name + ": " + e.message); }
-      }
-      console.log(JSON.stringify(out));
-    `;
-    const exact = denoRun(
-      [`--allow-read=${files.join(",")}`, `--allow-write=${files.join(",")}`],
-      code,
+    const inodes = files.map((f) => Deno.statSync(f).ino);
+    const all = [...files, ...fresh].join(",");
+    const flags = [`--allow-read=${all}`, `--allow-write=${all}`];
+    assert.deepEqual(saveIn(flags, files), ["saved", "saved", "saved"]);
+    assert.deepEqual(saveIn(flags, fresh), ["saved", "saved", "saved"]);
+    for (const [i, f] of files.entries()) {
+      assert.equal(Deno.statSync(f).ino, inodes[i], f);
+      assert.equal(mode(f), 0o640, f);
+      // Grown over the old, it is as long as the same save to a new file.
+      assert.equal(Deno.statSync(f).size, Deno.statSync(fresh[i]).size, f);
+      assert.deepEqual(Deno.readFileSync(`${f}.link`), Deno.readFileSync(f));
+    }
+    assert.deepEqual((load(files[0]) as NDArray).toArray(), [9, 9, 9, 9]);
+    assert.deepEqual((load(files[1]) as NpzFile).get("a").toArray(), [
+      9,
+      9,
+      9,
+      9,
+    ]);
+    assert.deepEqual((load(files[2]) as NpzFile).get("a").toArray(), [
+      9,
+      9,
+      9,
+      9,
+    ]);
+    // Shorter content cuts the file to its size.
+    const shorter = denoRun(
+      flags,
+      `
+      import { array, save } from "MOD";
+      save(${JSON.stringify(files[0])}, array([5], { dtype: "u1" }));
+    `,
     );
-    assert.equal(exact.code, 0, exact.stderr);
-    for (const [i, line] of JSON.parse(exact.stdout).entries()) {
-      assert.match(
-        line,
-        /^NotCapable: Requires (read|write) access to "/,
-        line,
-      );
-      assert.ok(line.includes(`"${dir.path}"`), line);
-      assert.ok(line.includes(`to save "${files[i]}"`), line);
-      assert.ok(line.includes("temporary file"), line);
+    assert.equal(shorter.code, 0, shorter.stderr);
+    assert.deepEqual((load(files[0]) as NDArray).toArray(), [5]);
+    assert.equal(Deno.statSync(files[0]).size, 129);
+    assert.deepEqual(leftovers(dir.path), []);
+  },
+});
+
+Deno.test({
+  name:
+    "a save without access to the file says so by name (file, or directory) and changes nothing",
+  ignore: WINDOWS || !CAN_SPAWN_DENO,
+  fn() {
+    using dir = tempDir();
+    const files = filesIn(dir.path, "f");
+    const before = files.map((f) => Deno.readFileSync(f));
+    // Read access only: the write is refused, for the file or directory.
+    for (
+      const flags of [[`--allow-read=${dir.path}`], [
+        `--allow-read=${files.join(",")}`,
+      ], []]
+    ) {
+      for (const [i, line] of saveIn(flags, files).entries()) {
+        assert.match(
+          line,
+          /^NotCapable undefined: Requires (read|write) access to "/,
+          line,
+        );
+        assert.ok(line.includes(`"${files[i]}" to save it`), line);
+        assert.ok(line.includes(`its directory "${dir.path}"`), line);
+      }
     }
     assert.deepEqual(files.map((f) => Deno.readFileSync(f)), before);
     assert.deepEqual([...Deno.readDirSync(dir.path)].length, 3);
-    // Read and write for the directory: nothing else needed.
-    const granted = denoRun(
-      [`--allow-read=${dir.path}`, `--allow-write=${dir.path}`],
-      code,
+  },
+});
+
+Deno.test({
+  name:
+    "writing in place over a file a live map covers is Busy and changes nothing (the map would see it change or be cut)",
+  ignore: WINDOWS || !CAN_SPAWN_DENO,
+  fn() {
+    using dir = tempDir();
+    const files = filesIn(dir.path, "f");
+    const before = files.map((f) => Deno.readFileSync(f));
+    const all = files.join(",");
+    const out = saveIn(
+      ["--allow-ffi", `--allow-read=${all}`, `--allow-write=${all}`],
+      files,
+      "const maps = files.map((f) => memmap(f, { mode: 'r', dtype: 'u1' }));",
     );
-    assert.equal(granted.code, 0, granted.stderr);
-    assert.deepEqual(JSON.parse(granted.stdout), ["saved", "saved", "saved"]);
+    for (const line of out) {
+      assert.match(
+        line,
+        /^Busy EBUSY: open\(\): .*mapped by another live map/,
+        line,
+      );
+    }
+    assert.deepEqual(files.map((f) => Deno.readFileSync(f)), before);
   },
 });
 
@@ -280,6 +376,37 @@ Deno.test({
         assert.deepEqual(Deno.readFileSync(path), before, writer);
         assert.deepEqual(leftovers(point), [], writer);
       }
+      if (!CAN_SPAWN_DENO) return;
+      // In place (access to the files alone): the same, and a file the
+      // save would have made is not left behind.
+      const files = filesIn(point, "f");
+      const before = files.map((f) => Deno.readFileSync(f));
+      const fresh = files.map((f) => f.replace("/f.", "/new."));
+      const all = [...files, ...fresh].join(",");
+      const flags = [`--allow-read=${all}`, `--allow-write=${all}`];
+      const makeBig = `
+        const noise = new Uint8Array(2 << 20);
+        for (let at = 0; at < noise.length; at += 65536) {
+          crypto.getRandomValues(noise.subarray(at, at + 65536));
+        }
+        const big = array(noise);
+      `;
+      for (const targets of [files, fresh]) {
+        const out = saveIn(flags, targets, makeBig, "big");
+        for (const [i, line] of out.entries()) {
+          assert.equal(
+            line,
+            `Error ENOSPC: write(): No space left on device (ENOSPC): "${
+              targets[i]
+            }"`,
+          );
+        }
+      }
+      assert.deepEqual(files.map((f) => Deno.readFileSync(f)), before);
+      assert.deepEqual(
+        [...Deno.readDirSync(point)].filter((e) => e.name.startsWith("new.")),
+        [],
+      );
     } finally {
       unmount(point);
     }
