@@ -5,6 +5,8 @@
  * @module
  */
 
+import { openFiles } from "./open_files.ts";
+
 /** An error class that takes a message. */
 type ErrorClass = new (message: string) => Error;
 
@@ -52,8 +54,17 @@ export interface OsError extends Error {
   code: string;
 }
 
+/** What running out of descriptors means here, and what to do. */
+function exhausted(code: string): string {
+  return ` (this thread has ${openFiles.count} files and maps of this library open: close() each when done, or use \`using\`; one dropped without close() is released only after the garbage collector has run and the program has awaited, which a synchronous loop never does${
+    code === "ENFILE" ? "; the system-wide limit was reached" : ""
+  })`;
+}
+
 /**
- * Builds the error for a failed OS call.
+ * Builds the error for a failed OS call. Running out of descriptors
+ * (`EMFILE`, `ENFILE`) says how many this library holds and what releases
+ * them.
  *
  * @param call The C function that failed, e.g. `mmap`.
  * @param code The symbolic error name, e.g. `ENOMEM`.
@@ -69,8 +80,9 @@ export function osError(
 ): OsError {
   const where = path === undefined ? "" : `: ${JSON.stringify(path)}`;
   const Class = CLASS_BY_NAME[code] ?? Error;
+  const hint = code === "EMFILE" || code === "ENFILE" ? exhausted(code) : "";
   const error = new Class(
-    `${call}(): ${description} (${code})${where}`,
+    `${call}(): ${description} (${code})${where}${hint}`,
   ) as OsError;
   error.code = code;
   return error;

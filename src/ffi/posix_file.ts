@@ -24,6 +24,7 @@
 import { basename, dirname, join, resolve } from "node:path";
 import { PLATFORM, type PlatformConstants } from "./constants.ts";
 import { errno, libc, strerror } from "./libc.ts";
+import { closed, opened } from "./open_files.ts";
 import { osError } from "./os_error.ts";
 import {
   type DeviceKind,
@@ -114,6 +115,7 @@ function closeDescriptor(d: Descriptor): void {
   if (d.claims && d.shared) setLock(d.fd, "unlock", 0, Infinity);
   libc().close(d.fd);
   d.fd = -1;
+  closed();
 }
 
 // Backstop for handles users forget to close.
@@ -157,6 +159,7 @@ export class PosixFile implements FileHandle {
     };
     this.path = path;
     this.device = kind === "device";
+    opened();
     descriptors.register(this, this.descriptor, this);
   }
 

@@ -14,6 +14,7 @@ import { PLATFORM, type PlatformConstants } from "./constants.ts";
 import { HELD_BYTES, HELD_RANGES, HeldRanges } from "./held_ranges.ts";
 import { errno, libc } from "./libc.ts";
 import { MappedBuffer } from "./mapped_buffer.ts";
+import { unweigh, weigh } from "./open_files.ts";
 import { osError, statPath } from "./os_error.ts";
 import { requireFileAccess, requireWriteAccess } from "./permissions.ts";
 import {
@@ -74,6 +75,8 @@ class PosixMapping implements Mapping {
   readonly address: bigint;
   #memory: MappedBuffer;
   #backstop: Backstop;
+  /** What makes the garbage collector feel it (see `open_files.ts`). */
+  #weight: ArrayBuffer | null = null;
 
   constructor(
     request: MapRequest,
@@ -123,6 +126,7 @@ class PosixMapping implements Mapping {
     if (this.length > 0) {
       mappings.register(this, this.#backstop, this);
       if (this.#backstop.descriptor) this.#backstop.descriptor.maps++;
+      this.#weight = weigh();
     }
   }
 
@@ -136,6 +140,8 @@ class PosixMapping implements Mapping {
     if (this.length > 0 && !this.released) {
       mappings.unregister(this);
       if (this.#backstop.descriptor) this.#backstop.descriptor.maps--;
+      unweigh(this.#weight);
+      this.#weight = null;
     }
     return this.#memory.release();
   }
@@ -251,6 +257,7 @@ const mappings = new FinalizationRegistry<Backstop>((m) => {
     // No zero pages to be had (ENOMEM): leave the mapping as it is rather
     // than free memory a moved buffer may still use.
   } finally {
+    unweigh(null);
     if (m.descriptor) mappingReleased(m.descriptor);
   }
 });
