@@ -70,16 +70,27 @@ export function python(script: string, ...args: string[]): string {
 export function denoRun(
   flags: string[],
   code: string,
+  limits: { files?: number } = {},
 ): { code: number; stdout: string; stderr: string } {
   const dir = Deno.makeTempDirSync({ prefix: "mmap-sub-" });
   try {
     const script = `${dir}/main.ts`;
     const mod = new URL("../mod.ts", import.meta.url).href;
     Deno.writeTextFileSync(script, code.replaceAll("MOD", mod));
-    const out = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--no-prompt", "--no-config", ...flags, script],
-      env: { NO_COLOR: "1" },
-    }).outputSync();
+    const args = ["run", "--no-prompt", "--no-config", ...flags, script];
+    // A descriptor limit: through the shell's ulimit (soft and hard alike).
+    const out = (limits.files === undefined
+      ? new Deno.Command(Deno.execPath(), { args, env: { NO_COLOR: "1" } })
+      : new Deno.Command("sh", {
+        args: [
+          "-c",
+          `ulimit -n ${limits.files} && exec "$@"`,
+          "sh",
+          Deno.execPath(),
+          ...args,
+        ],
+        env: { NO_COLOR: "1" },
+      })).outputSync();
     return {
       code: out.code,
       stdout: text(out.stdout),

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { array, save, savez } from "../../mod.ts";
-import { CAN_SPAWN_DENO, tempDir, WINDOWS } from "../test_util.ts";
+import { CAN_SPAWN_DENO, denoRun, tempDir, WINDOWS } from "../test_util.ts";
 
 /** Each entry point that opens a descriptor, as child code on `dir`. */
 const CALLS: Record<string, string> = {
@@ -39,7 +39,6 @@ Deno.test({
     Deno.writeFileSync(`${dir.path}/a.bin`, new Uint8Array(8192));
     save(`${dir.path}/a.npy`, array([1, 2, 3]));
     savez(`${dir.path}/a.npz`, { x: array([1, 2, 3]) });
-    Deno.mkdirSync(`${dir.path}/child`);
     const files = () => [...Deno.readDirSync(dir.path)].map((e) => e.name);
     const before = files().sort();
     const npy = Deno.readFileSync(`${dir.path}/a.npy`);
@@ -96,23 +95,10 @@ Deno.test({
       }
       console.log(JSON.stringify({ filling, held: filled, refused, between, after }));
     `;
-    const script = `${dir.path}/child/main.ts`;
-    const mod = new URL("../../mod.ts", import.meta.url).href;
-    Deno.writeTextFileSync(script, code.replaceAll("MOD", mod));
-    const out = new Deno.Command("sh", {
-      args: [
-        "-c",
-        'ulimit -n 160 && exec "$0" run --no-prompt --no-config -A "$1"',
-        Deno.execPath(),
-        script,
-      ],
-      env: { NO_COLOR: "1" },
-    }).outputSync();
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 0, stderr);
-    Deno.removeSync(`${dir.path}/child`, { recursive: true });
+    const out = denoRun(["-A"], code, { files: 160 });
+    assert.equal(out.code, 0, out.stderr);
     const { filling, held, refused, between, after } = JSON.parse(
-      new TextDecoder().decode(out.stdout),
+      out.stdout,
     );
     const exhausted = (count: string) =>
       new RegExp(

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { array, save, savez } from "../../mod.ts";
-import { CAN_SPAWN_DENO, tempDir, WINDOWS } from "../test_util.ts";
+import { CAN_SPAWN_DENO, denoRun, tempDir, WINDOWS } from "../test_util.ts";
 
 /** Each entry point that returns an open handle, as child code on `dir`. */
 const FORGOTTEN: Record<string, string> = {
@@ -31,7 +31,6 @@ Deno.test({
     Deno.writeFileSync(`${dir.path}/a.bin`, new Uint8Array(8192).fill(1));
     save(`${dir.path}/a.npy`, array([1, 2, 3]));
     savez(`${dir.path}/a.npz`, { x: array([1, 2, 3]) });
-    Deno.mkdirSync(`${dir.path}/child`);
     const code = `
       import { load, memmap, Mmap, openMemmap, SharedMemory } from "MOD";
       const dir = ${JSON.stringify(dir.path)};
@@ -62,21 +61,9 @@ Deno.test({
       shm.unlink();
       console.log(JSON.stringify(out));
     `;
-    const script = `${dir.path}/child/main.ts`;
-    const mod = new URL("../../mod.ts", import.meta.url).href;
-    Deno.writeTextFileSync(script, code.replaceAll("MOD", mod));
-    const out = new Deno.Command("sh", {
-      args: [
-        "-c",
-        'ulimit -n 256 && exec "$0" run --no-prompt --no-config -A "$1"',
-        Deno.execPath(),
-        script,
-      ],
-      env: { NO_COLOR: "1" },
-    }).outputSync();
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 0, stderr);
-    const results = JSON.parse(new TextDecoder().decode(out.stdout));
+    const out = denoRun(["-A"], code, { files: 256 });
+    assert.equal(out.code, 0, out.stderr);
+    const results = JSON.parse(out.stdout);
     assert.deepEqual(Object.keys(results), Object.keys(FORGOTTEN));
     for (const [name, result] of Object.entries(results)) {
       const { done, grew, error } = result as {
