@@ -48,19 +48,12 @@ export function outputFile(file: Deno.FsFile, path: string): OutputFile {
   return {
     write(bytes: Uint8Array): void {
       for (let done = 0; done < bytes.length;) {
-        try {
-          done += file.writeSync(bytes.subarray(done, done + (1 << 30)));
-        } catch (error) {
-          throw fromRuntimeError("write", error, path);
-        }
+        const part = bytes.subarray(done, done + (1 << 30));
+        done += osCall("write", path, () => file.writeSync(part));
       }
     },
     seek(offset: number): void {
-      try {
-        file.seekSync(offset, Deno.SeekMode.Start);
-      } catch (error) {
-        throw fromRuntimeError("lseek", error, path);
-      }
+      osCall("lseek", path, () => file.seekSync(offset, Deno.SeekMode.Start));
     },
   };
 }
@@ -75,8 +68,6 @@ const RESERVE_FROM = 64 << 20;
  * saving never asks for them.
  */
 function reserve(path: string, size: number): void {
-  const granted = (descriptor: Deno.PermissionDescriptor) =>
-    Deno.permissions.querySync(descriptor).state === "granted";
   if (!granted({ name: "ffi" }) || !granted({ name: "read", path })) return;
   const file = sys.open(path, { write: true });
   try {
@@ -348,15 +339,10 @@ class Recorded implements OutputFile {
 
 /**
  * Writes `content` over an open file: the bytes past its old end first (a
- * failure there puts the file back to its old size, or removes it when it
- * was just `created` there), then the old bytes, then cuts it to size.
+ * failure there puts the file back to its old size), then the old bytes,
+ * then cuts it to size.
  */
-function overwrite(
-  file: Deno.FsFile,
-  path: string,
-  content: Recorded,
-  created: string | null,
-): void {
+function overwrite(file: Deno.FsFile, path: string, content: Recorded): void {
   const out = outputFile(file, path);
   const size = content.size;
   const before = osCall("fstat", path, () => file.statSync()).size;
@@ -364,10 +350,10 @@ function overwrite(
     try {
       content.copyTo(out, before, size);
     } catch (error) {
-      if (created !== null) {
-        osCall("unlink", path, () => Deno.removeSync(created));
-      } else {
-        osCall("ftruncate", path, () => file.truncateSync(before));
+      try {
+        file.truncateSync(before);
+      } catch {
+        // The write's error says more.
       }
       throw error;
     }
@@ -399,10 +385,20 @@ function writeInPlace(
       () => Deno.openSync(target, { read: true, write: true, create: true }),
     );
     try {
-      overwrite(file, path, content, old === null ? target : null);
-    } finally {
+      overwrite(file, path, content);
+    } catch (error) {
       file.close();
+      // A file this call made is removed.
+      if (old === null) {
+        try {
+          Deno.removeSync(target);
+        } catch {
+          // Gone already; else the write's error says more.
+        }
+      }
+      throw error;
     }
+    file.close();
   } finally {
     if (claim !== null) sys.close(claim);
   }
