@@ -78,12 +78,12 @@ export function allocate(byteLength: number): ArrayBuffer {
 
 /**
  * Allocates `byteLength` zeroed bytes for an array's data. Large arrays
- * (4 MiB and more) get a `WebAssembly.Memory` of
- * their own where WebAssembly SIMD is available (`arrayMemory` in
- * `kernels/runtime.ts`), so that reductions run on the data in place
- * instead of copying it into the kernels' memory; their buffer is then
- * larger than the data (the kernels' scratch follows it) and cannot be
- * transferred. Otherwise, as {@linkcode allocate}.
+ * (4 MiB and more) get a `WebAssembly.Memory` of their own where
+ * WebAssembly SIMD is available (`arrayMemory` in `kernels/runtime.ts`), so
+ * that reductions run on the data in place instead of copying it into the
+ * kernels' memory; their buffer is then larger than the data (the kernels'
+ * scratch follows it) and cannot be transferred. Otherwise, as
+ * {@linkcode allocate}.
  *
  * @param byteLength The size in bytes.
  * @returns The bytes (`byteOffset` 0), all zero.

@@ -1,20 +1,13 @@
 import assert from "node:assert/strict";
 import { frombuffer, load, type NDArray, save } from "../../mod.ts";
 import { arrayShower, settings } from "../../src/memmap/kernels/runtime.ts";
+import { SIZE } from "../../src/memmap/kernels/reduce_run.ts";
 import { tempDir } from "../test_util.ts";
+import { lcgBytes } from "./_reduce_cases.ts";
 
 const MiB = 1024 * 1024;
 /** Bytes of data: above the array-memory threshold, not a whole number of 64 KiB pages. */
 const BYTES = 4 * MiB + 8 * 1000;
-
-function lcgBytes(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    out[i] = seed >>> 16;
-  }
-  return out;
-}
 
 /** Every value of a result, bigints and -0/NaN kept apart. */
 function flat(x: unknown): string {
@@ -51,21 +44,7 @@ Deno.test("reductions of an array memory equal the copy path's for every kernel 
     ["matrix", (a) => a.reshape(8, -1)],
     ["transposed", (a) => a.reshape(8, -1).T],
   ];
-  for (
-    const dtype of [
-      "bool",
-      "int8",
-      "uint8",
-      "int16",
-      "uint16",
-      "int32",
-      "uint32",
-      "int64",
-      "uint64",
-      "float32",
-      "float64",
-    ]
-  ) {
+  for (const dtype of Object.keys(SIZE)) {
     const copied = frombuffer(bytes, { dtype });
     const own = copied.copy();
     assert.notEqual(arrayShower(own.storage.bytes), null, dtype);

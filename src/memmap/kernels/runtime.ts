@@ -211,8 +211,9 @@ const ARRAY_MEMORY_MAX = 2 ** 31;
  * {@linkcode arrayShower}); or null for small arrays (below
  * `settings.arrayMemoryMinBytes`) and where it cannot be had (no
  * WebAssembly SIMD, 2 GiB or more, or no memory): the caller then
- * allocates as usual. The memory never grows, so its buffer is never detached, and
- * nothing outside this module holds the `WebAssembly.Memory` itself.
+ * allocates as usual. The memory never grows, so its buffer is never
+ * detached, and nothing outside this module holds the `WebAssembly.Memory`
+ * itself.
  *
  * @param byteLength The data's size in bytes.
  * @returns The data's bytes (`byteOffset` 0), or null.
