@@ -360,7 +360,7 @@ function truthFunction(kind: TruthKind, want: boolean): FunctionSpec {
       get(p),
       op.i64Load(),
       op.i64Const(float ? 0x7fffffffffffffffn : -1n),
-      [0x83], // i64.and
+      op.i64And,
       op.i64Eqz,
       ...(want ? [op.i32Eqz] : []),
     ]
