@@ -71,9 +71,21 @@ function adviseHugePages(buffer: ArrayBuffer): void {
  * memory cannot be had.
  */
 export function allocate(byteLength: number): ArrayBuffer {
-  const buffer = new ArrayBuffer(byteLength);
+  let buffer: ArrayBuffer;
+  try {
+    buffer = new ArrayBuffer(byteLength);
+  } catch {
+    throw outOfMemory(byteLength);
+  }
   adviseHugePages(buffer);
   return buffer;
+}
+
+/** The library's error for memory the engine cannot give (NumPy's MemoryError). */
+function outOfMemory(byteLength: number): RangeError {
+  return new RangeError(
+    `Cannot allocate ${byteLength} bytes of memory for an array`,
+  );
 }
 
 /**
@@ -91,7 +103,12 @@ export function allocate(byteLength: number): ArrayBuffer {
  * memory cannot be had.
  */
 export function allocateArray(byteLength: number): Uint8Array<ArrayBuffer> {
-  const bytes = arrayMemory(byteLength);
+  let bytes: Uint8Array<ArrayBuffer> | null;
+  try {
+    bytes = arrayMemory(byteLength);
+  } catch {
+    throw outOfMemory(byteLength);
+  }
   if (bytes === null) return new Uint8Array(allocate(byteLength));
   adviseHugePages(bytes.buffer);
   return bytes;

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { allocate } from "./alloc.ts";
 import type { DType } from "./dtype.ts";
 
 /** A typed array of one of the element types. */
@@ -76,14 +77,20 @@ export function domainOf(dt: DType): Domain {
   return "number";
 }
 
-/** Allocates a domain buffer for `n` values of type `dt`. */
+/**
+ * Allocates a domain buffer for `n` values of type `dt`.
+ *
+ * @throws {RangeError} The library's, if the memory cannot be had.
+ */
 export function newDomainBuffer(dt: DType, n: number): DomainBuffer {
   const d = domainOf(dt);
-  if (d === "complex") return new Float64Array(2 * n);
+  const buffer = allocate(8 * (d === "complex" ? 2 * n : n));
   if (d === "bigint") {
-    return dt.kind === "u" ? new BigUint64Array(n) : new BigInt64Array(n);
+    return dt.kind === "u"
+      ? new BigUint64Array(buffer)
+      : new BigInt64Array(buffer);
   }
-  return new Float64Array(n);
+  return new Float64Array(buffer);
 }
 
 /** A typed array of the type's components over a whole buffer, from byte 0. */

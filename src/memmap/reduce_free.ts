@@ -9,6 +9,7 @@
  * @module
  */
 
+import { allocate } from "./alloc.ts";
 import { type DType, nativeDType } from "./dtype.ts";
 import {
   type DomainBuffer,
@@ -87,7 +88,7 @@ export function reduceFree(
     size *= v.shape[k];
   }
   const buffer = work === BOOL
-    ? new Uint8Array(size)
+    ? new Uint8Array(allocate(size))
     : newDomainBuffer(work, size);
   buffer.fill(initial(op, work) as never);
   if (size === 0 || v.shape.some((n) => n === 0)) {

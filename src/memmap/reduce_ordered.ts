@@ -10,6 +10,7 @@
  * @module
  */
 
+import { allocate } from "./alloc.ts";
 import { type DType, nativeDType } from "./dtype.ts";
 import { readRun } from "./element.ts";
 import { pairwiseSum, pairwiseSum32, pairwiseSumComplex } from "./pairwise.ts";
@@ -87,7 +88,7 @@ export function reduceOrdered(
     else outSize *= n;
   });
   const parts = complex ? 2 : 1;
-  const out = new Float64Array(outSize * parts);
+  const out = new Float64Array(allocate(8 * outSize * parts));
   if (op === "prod") {
     for (let i = 0; i < out.length; i += parts) out[i] = 1;
   } else if (op === "min" || op === "max") {
