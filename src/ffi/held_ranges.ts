@@ -13,8 +13,12 @@
  *
  * Held ranges are given back (unmapped) oldest first once more than
  * {@linkcode HELD_RANGES} of them or {@linkcode HELD_BYTES} bytes are held,
- * so that neither the kernel's count of mappings (`vm.max_map_count`) nor
- * the address space runs out however many maps a program opens and drops.
+ * but only ranges held for at least {@linkcode HELD_SECONDS} seconds (an
+ * operation reading one has had that long to finish), so that neither the
+ * kernel's count of mappings (`vm.max_map_count`) nor the address space
+ * runs out however many maps a program opens and drops. Past 16 times the
+ * count or 1.5 times the bytes, the oldest go whatever their age: the
+ * process must not run out of address space.
  * A range whose buffer was moved to another owner by a transfer is not held
  * here: the moved buffer may be read for as long as it lives, so its zero
  * pages stay for the life of the process.
@@ -28,9 +32,14 @@ export const HELD_RANGES = 1024;
 /** How many bytes of address space are held before the oldest range is given back (16 TiB). */
 export const HELD_BYTES = 2 ** 44;
 
+/** How long a range is held at least, below the hard limits. */
+export const HELD_SECONDS = 60;
+
 interface Range {
   readonly address: bigint;
   readonly length: number;
+  /** When it was held, in milliseconds (`performance.now()`). */
+  readonly since: number;
 }
 
 /** The ranges held by one backend, oldest first. */
@@ -38,6 +47,7 @@ export class HeldRanges {
   readonly #unmap: (address: bigint, length: number) => void;
   readonly #maxRanges: number;
   readonly #maxBytes: number;
+  readonly #now: () => number;
   #ranges: Range[] = [];
   #first = 0;
   #bytes = 0;
@@ -46,15 +56,18 @@ export class HeldRanges {
    * @param unmap Gives a range back to the system (`munmap`).
    * @param maxRanges How many ranges to hold at most.
    * @param maxBytes How many bytes to hold at most.
+   * @param now The clock, in milliseconds.
    */
   constructor(
     unmap: (address: bigint, length: number) => void,
     maxRanges: number = HELD_RANGES,
     maxBytes: number = HELD_BYTES,
+    now: () => number = () => performance.now(),
   ) {
     this.#unmap = unmap;
     this.#maxRanges = maxRanges;
     this.#maxBytes = maxBytes;
+    this.#now = now;
   }
 
   /** How many ranges are held now. */
@@ -72,13 +85,18 @@ export class HeldRanges {
    * ones past the limits.
    */
   hold(address: bigint, length: number): void {
-    this.#ranges.push({ address, length });
+    const now = this.#now();
+    this.#ranges.push({ address, length, since: now });
     this.#bytes += length;
-    while (
-      this.count > this.#maxRanges ||
-      (this.#bytes > this.#maxBytes && this.count > 1)
-    ) {
-      const oldest = this.#ranges[this.#first++];
+    while (this.count > 1) {
+      const oldest = this.#ranges[this.#first];
+      const over = this.count > this.#maxRanges ||
+        this.#bytes > this.#maxBytes;
+      const farOver = this.count > 16 * this.#maxRanges ||
+        this.#bytes > 1.5 * this.#maxBytes;
+      const old = now - oldest.since >= HELD_SECONDS * 1000;
+      if (!farOver && !(over && old)) break;
+      this.#first++;
       this.#bytes -= oldest.length;
       try {
         this.#unmap(oldest.address, oldest.length);
