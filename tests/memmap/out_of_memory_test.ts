@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { array, type NDArray } from "../../mod.ts";
+import { WINDOWS } from "../test_util.ts";
 
 // A zero-size array whose reduction along its empty axis would hold 2**40
 // values: NumPy says MemoryError ("Unable to allocate 8.00 TiB"); here it is
@@ -16,14 +17,23 @@ const REDUCTIONS: Record<string, (a: NDArray<"float64">) => unknown> = {
   "var(0)": (a) => a.var(0),
 };
 
-Deno.test("reductions whose result cannot be allocated throw the library's RangeError", () => {
-  const a = array([], { dtype: "float64" }).reshape([0, 2 ** 40]);
-  for (const [name, reduce] of Object.entries(REDUCTIONS)) {
-    assert.throws(
-      () => reduce(a),
-      (e: Error) =>
-        e instanceof RangeError && /^Cannot allocate \d+ bytes/.test(e.message),
-      name,
-    );
-  }
-});
+Deno.test(
+  "reductions whose result cannot be allocated throw the library's RangeError",
+  {
+    // Windows (Wine) commits such an allocation instead of refusing it: the
+    // process is then killed for memory before any error can be thrown.
+    ignore: WINDOWS,
+  },
+  () => {
+    const a = array([], { dtype: "float64" }).reshape([0, 2 ** 40]);
+    for (const [name, reduce] of Object.entries(REDUCTIONS)) {
+      assert.throws(
+        () => reduce(a),
+        (e: Error) =>
+          e instanceof RangeError &&
+          /^Cannot allocate \d+ bytes/.test(e.message),
+        name,
+      );
+    }
+  },
+);
