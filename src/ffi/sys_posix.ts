@@ -175,7 +175,7 @@ function vacate(m: PosixMapping, intact: boolean): void {
     }
   }
   if (intact) {
-    if (libc().munmap(m.address, BigInt(m.length)) !== 0) fail("munmap", path);
+    unmapRange(m.address, m.length, path);
     return;
   }
   zeroPagesAt(m.address, m.length, path);
@@ -207,8 +207,8 @@ function copyMemory(from: PosixMapping, to: Mapping, count: number): void {
   source.transfer(0);
 }
 
-function unmapRange(address: bigint, length: number): void {
-  if (libc().munmap(address, BigInt(length)) !== 0) fail("munmap");
+function unmapRange(address: bigint, length: number, path?: string): void {
+  if (libc().munmap(address, BigInt(length)) !== 0) fail("munmap", path);
 }
 
 /**
