@@ -712,15 +712,23 @@ function stridedPairwiseFunctions(type: FloatType): FunctionSpec[] {
   const load = size === 8 ? op.f64Load : op.f32Load;
   const [p, n, s, k, m, res] = [0, 1, 2, 3, 4, 5];
   const acc = (j: number) => 6 + j;
+  // j * s for j = 1..8 (locals 14..21): the eight loads of a step do not
+  // wait for one another's addresses.
+  const times = (j: number) => 13 + j;
+  const EIGHT = [0, 1, 2, 3, 4, 5, 6, 7];
   // Loads the element at p and moves p to the next one.
   const next: Code = [get(p), load(), get(p), get(s), op.i32Add, set(p)];
+  // Loads element j of the eight at p.
+  const nth = (j: number): Code =>
+    j === 0 ? [get(p), load()] : [get(p), get(times(j)), op.i32Add, load()];
+  const stepEight: Code = [get(p), get(times(8)), op.i32Add, set(p)];
   const self: CallRef = { call: `pws_${type}` };
   const recursive: FunctionSpec = {
     name: `pws_${type}`,
     exported: false,
     params: [I32, I32, I32],
     results: [scalar],
-    locals: [[2, I32], [9, scalar]],
+    locals: [[2, I32], [9, scalar], [8, I32]],
     body: [
       // n < 8: one at a time from -0.
       get(n),
@@ -740,7 +748,14 @@ function stridedPairwiseFunctions(type: FloatType): FunctionSpec[] {
       i32(128),
       op.i32LeU,
       op.if,
-      ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((j) => [...next, set(acc(j))]),
+      ...[1, 2, 3, 4, 5, 6, 7, 8].flatMap((j) => [
+        get(s),
+        i32(j),
+        op.i32Mul,
+        set(times(j)),
+      ]),
+      ...EIGHT.flatMap((j) => [...nth(j), set(acc(j))]),
+      ...stepEight,
       i32(8),
       set(k),
       get(n),
@@ -751,12 +766,10 @@ function stridedPairwiseFunctions(type: FloatType): FunctionSpec[] {
         k,
         m,
         8,
-        [0, 1, 2, 3, 4, 5, 6, 7].flatMap((j) => [
-          get(acc(j)),
-          ...next,
-          add,
-          set(acc(j)),
-        ]),
+        [
+          ...EIGHT.flatMap((j) => [get(acc(j)), ...nth(j), add, set(acc(j))]),
+          ...stepEight,
+        ],
       ),
       get(acc(0)),
       get(acc(1)),
