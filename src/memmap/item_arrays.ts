@@ -74,12 +74,93 @@ function nest(shape: readonly number[], flat: unknown[]): unknown {
   return build(0);
 }
 
+/** Code points decoded at once by {@linkcode decodeTextRun}'s native decoders. */
+const TEXT_CHUNK = 1 << 18;
+
+/** The native decoders: ASCII as UTF-8, and UTF-16 (its BOM kept as text). */
+const asciiDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+const utf16Decoder = new TextDecoder("utf-16le", { ignoreBOM: true });
+let asciiUnits = new Uint8Array(0);
+let bmpUnits = new Uint16Array(0);
+
 /**
- * Decodes a run of text elements at once: the code points go into one
+ * Decodes `m` elements of `n` native code points each, contiguous in `src`,
+ * into `out` from `j` when every code point is below U+D800 (no surrogates,
+ * nothing past the BMP): the code points are narrowed by one typed-array
+ * copy, one native `TextDecoder` call (ASCII as UTF-8, one byte a char; else
+ * UTF-16) makes one string, and each element is a substring of it without
+ * its trailing NULs. Returns `false`, having done nothing, otherwise.
+ */
+function decodeNarrow(
+  src: Uint32Array,
+  n: number,
+  m: number,
+  out: unknown[],
+  j: number,
+): boolean {
+  let or = 0;
+  for (let i = 0; i < src.length; i++) or |= src[i];
+  let units: Uint8Array | Uint16Array;
+  let text: string;
+  // Scratch for chunks of up to TEXT_CHUNK, kept; a longer element gets its own.
+  const big = src.length > TEXT_CHUNK;
+  if (or < 0x80) {
+    if (asciiUnits.length === 0) asciiUnits = new Uint8Array(TEXT_CHUNK);
+    units = big ? new Uint8Array(src.length) : asciiUnits;
+    units = units.subarray(0, src.length);
+    units.set(src);
+    text = asciiDecoder.decode(units);
+  } else if (or < 0xd800) {
+    if (bmpUnits.length === 0) bmpUnits = new Uint16Array(TEXT_CHUNK);
+    units = big ? new Uint16Array(src.length) : bmpUnits;
+    units = units.subarray(0, src.length);
+    units.set(src);
+    text = utf16Decoder.decode(units);
+  } else return false;
+  for (let k = 0, i = 0; k < m; k++, i += n) {
+    let end = i + n;
+    while (end > i && units[end - 1] === 0) end--;
+    out[j + k] = text.substring(i, end);
+  }
+  return true;
+}
+
+/**
+ * Decodes a run of text elements at once. Native, aligned, contiguous runs
+ * go through {@linkcode decodeNarrow} a chunk at a time; otherwise (and for
+ * chunks with code points from U+D800 up) the code points go into one
  * UTF-16 buffer, which becomes one string, then each element is a slice of
- * it. Much faster than building each short string on its own.
+ * it. Both are much faster than building each short string on its own.
  */
 function decodeTextRun(
+  a: NDArray,
+  first: number,
+  count: number,
+  stride: number,
+  out: unknown[],
+  j: number,
+): void {
+  const bytes = a.storage.bytes;
+  const n = a.itemsize / 4;
+  const aligned = a.dtype.isNative &&
+    (bytes.byteOffset + first) % 4 === 0 && stride % 4 === 0;
+  if (aligned && stride === a.itemsize && count > 1) {
+    const per = Math.max(1, Math.floor(TEXT_CHUNK / n));
+    const at = (bytes.byteOffset + first) >>> 2;
+    for (let done = 0; done < count; done += per) {
+      const m = Math.min(per, count - done);
+      const src = new Uint32Array(bytes.buffer, 4 * (at + done * n), m * n);
+      if (!decodeNarrow(src, n, m, out, j + done)) {
+        decodeWide(a, first + done * stride, m, stride, out, j + done);
+      }
+    }
+    return;
+  }
+  decodeWide(a, first, count, stride, out, j);
+}
+
+/** {@linkcode decodeTextRun} through a UTF-16 buffer filled code point by code point. */
+function decodeWide(
   a: NDArray,
   first: number,
   count: number,
