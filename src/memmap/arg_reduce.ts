@@ -9,6 +9,8 @@
  * @module
  */
 
+import { NAT } from "./datetime.ts";
+import { unitsComparer } from "./item_compare.ts";
 import { type DType, nativeDType } from "./dtype.ts";
 import {
   type DomainBuffer,
@@ -299,7 +301,7 @@ function argAlong(
  * @param kind `"min"` or `"max"`.
  * @param args The checked arguments.
  * @returns The flat index (a number), or an int64 array of indices.
- * @throws {TypeError} For arrays of bytes, text, records or datetimes.
+ * @throws {TypeError} For arrays of raw bytes or records.
  * @throws {RangeError} For an empty array or axis.
  */
 export function argReduce(
@@ -308,7 +310,9 @@ export function argReduce(
   args: ArgArgs,
 ): number | NDArray<"int64"> {
   const dt = a.dtype;
-  if (!"biufc".includes(dt.kind)) {
+  if (dt.kind === "M" || dt.kind === "m") return countArg(a, kind, args);
+  const units = dt.kind === "S" || dt.kind === "U";
+  if (!units && !"biufc".includes(dt.kind)) {
     throw new TypeError(
       `Cannot compute the arg${kind} of an array of ${dt.name}: not supported for this type`,
     );
@@ -316,18 +320,110 @@ export function argReduce(
   const v = reduceViewOf(a);
   if (args.axis < 0 || a.ndim === 0) {
     if (a.size === 0) throw emptyError(kind);
-    const index = argAll(v, kind);
+    const index = units ? unitsArgAll(a, kind) : argAll(v, kind);
     // A 0-d array along axis 0 gives a 0-d array, as any axis gives an array.
     if (!args.keepdims && (args.axis < 0 || a.ndim > 0)) return index;
     return make(BigInt64Array.of(BigInt(index)), a.shape.map(() => 1));
   }
   if (a.shape[args.axis] === 0) throw emptyError(kind);
   const shape = a.shape.map((m, k) => k === args.axis ? 1 : m);
-  const out = argAlong(v, kind, args.axis);
+  const out = units
+    ? unitsArgAlong(a, kind, args.axis)
+    : argAlong(v, kind, args.axis);
   return make(
     out,
     args.keepdims ? shape : shape.filter((_, k) => k !== args.axis),
   );
+}
+
+/**
+ * The first extreme of the whole array of bytes or text in C order, by
+ * code units, NUL-padded (as NumPy orders them).
+ */
+function unitsArgAll(a: NDArray, kind: "min" | "max"): number {
+  const cmp = unitsComparer(a, a);
+  const sign = kind === "min" ? -1 : 1;
+  let best = a.byteOffset, index = 0, i = 0;
+  walk(a.shape, [{ offset: a.byteOffset, strides: a.strides }], (
+    offs,
+    count,
+    strides,
+  ) => {
+    for (let k = 0, p = offs[0]; k < count; k++, i++, p += strides[0]) {
+      if (sign * cmp(p, best) > 0) {
+        best = p;
+        index = i;
+      }
+    }
+  });
+  return index;
+}
+
+/** {@linkcode unitsArgAll} along `axis` for each index of the other axes, in C order of those. */
+function unitsArgAlong(
+  a: NDArray,
+  kind: "min" | "max",
+  axis: number,
+): BigInt64Array {
+  const cmp = unitsComparer(a, a);
+  const sign = kind === "min" ? -1 : 1;
+  const n = a.shape[axis];
+  const sa = a.strides[axis];
+  const shape = a.shape.filter((_, k) => k !== axis);
+  const strides = a.strides.filter((_, k) => k !== axis);
+  const out = new BigInt64Array(shape.reduce((x, m) => x * m, 1));
+  let j = 0;
+  walk(
+    shape.length === 0 ? [1] : shape,
+    [{ offset: a.byteOffset, strides: strides.length === 0 ? [0] : strides }],
+    (offs, count, st) => {
+      for (let c = 0; c < count; c++, j++) {
+        const start = offs[0] + c * st[0];
+        let best = start, index = 0;
+        for (let i = 1, p = start + sa; i < n; i++, p += sa) {
+          if (sign * cmp(p, best) > 0) {
+            best = p;
+            index = i;
+          }
+        }
+        out[j] = BigInt(index);
+      }
+    },
+  );
+  return out;
+}
+
+/**
+ * `argmin`/`argmax` of datetimes or timedeltas, on their int64 counts, as
+ * NumPy 2: NaT (the int64 minimum) is the first minimum, and a line with a
+ * NaT gives its first NaT for `argmax` too.
+ */
+function countArg(
+  a: NDArray,
+  kind: "min" | "max",
+  args: ArgArgs,
+): number | NDArray<"int64"> {
+  const counts = new NDArray(
+    a.storage,
+    a.dtype.littleEndian ? "<i8" : ">i8",
+    a.shape,
+    a.strides,
+    a.byteOffset,
+  );
+  const low = argReduce(counts, "min", args);
+  if (kind === "min") return low;
+  const high = argReduce(counts, "max", args);
+  // The minimum of each line: NaT where the line has one.
+  const axis = args.axis < 0 || a.ndim === 0 ? null : args.axis;
+  const least = counts.min(axis, { keepdims: args.keepdims });
+  if (typeof low === "number") return least === NAT ? low : high;
+  const nat = least instanceof NDArray
+    ? least.toTypedArray() as BigInt64Array
+    : BigInt64Array.of(least as bigint); // a 0-d array along axis 0
+  const lows = low.toTypedArray() as BigInt64Array;
+  const out = (high as NDArray<"int64">).toTypedArray() as BigInt64Array;
+  for (let i = 0; i < out.length; i++) if (nat[i] === NAT) out[i] = lows[i];
+  return make(out, low.shape as number[]);
 }
 
 /** An in-memory int64 array over the indices. */

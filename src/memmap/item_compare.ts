@@ -77,8 +77,12 @@ function operand(x: unknown, like: DType): NDArray {
 /**
  * Three-way comparison of the code units (1 or 4 bytes) of an element of
  * `a` at byte `p` and one of `b` at byte `q`, NUL-padded.
+ *
+ * @param a An array of bytes or text.
+ * @param b An array of the same kind.
+ * @returns The comparison: negative, zero or positive.
  */
-function unitsComparer(
+export function unitsComparer(
   a: NDArray,
   b: NDArray,
 ): (p: number, q: number) => number {

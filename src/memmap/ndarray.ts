@@ -1830,8 +1830,9 @@ export class NDArray<N extends DTypeName = DTypeName>
   /**
    * The index of the smallest element (NumPy `argmin`): of the first one
    * in C order, over the flattened array or along one axis; a NaN counts as
-   * smallest (the first NaN wins); complex numbers compare by real part,
-   * then imaginary part.
+   * smallest (the first NaN wins), and so does a NaT; complex numbers
+   * compare by real part, then imaginary part; bytes and text by code
+   * units, as their comparisons.
    *
    * @param axis The axis; the flattened array when omitted or `null`.
    * @param options `keepdims: true` keeps the reduced axis (every axis for
@@ -1839,7 +1840,7 @@ export class NDArray<N extends DTypeName = DTypeName>
    * @returns With no axis and no `keepdims`: the flat index, a number;
    * otherwise an in-memory int64 array of indices along the axis.
    * @throws {TypeError} If the axis is not one integer, the options are not
-   * valid, or the array's type has no order here (bytes, text, records, datetimes).
+   * valid, or the array's type has no order (records, raw bytes).
    * @throws {RangeError} If the axis does not exist, or the array (or the axis) is empty.
    * @throws {Deno.errors.BadResource} If the memory map is closed.
    *
@@ -1892,8 +1893,9 @@ export class NDArray<N extends DTypeName = DTypeName>
   /**
    * The index of the largest element (NumPy `argmax`): of the first one
    * in C order, over the flattened array or along one axis; a NaN counts as
-   * largest (the first NaN wins); complex numbers compare by real part,
-   * then imaginary part.
+   * largest (the first NaN wins), and so does a NaT (NumPy 2); complex
+   * numbers compare by real part, then imaginary part; bytes and text by
+   * code units, as their comparisons.
    *
    * @param axis The axis; the flattened array when omitted or `null`.
    * @param options `keepdims: true` keeps the reduced axis (every axis for
@@ -1901,7 +1903,7 @@ export class NDArray<N extends DTypeName = DTypeName>
    * @returns With no axis and no `keepdims`: the flat index, a number;
    * otherwise an in-memory int64 array of indices along the axis.
    * @throws {TypeError} If the axis is not one integer, the options are not
-   * valid, or the array's type has no order here (bytes, text, records, datetimes).
+   * valid, or the array's type has no order (records, raw bytes).
    * @throws {RangeError} If the axis does not exist, or the array (or the axis) is empty.
    * @throws {Deno.errors.BadResource} If the memory map is closed.
    *

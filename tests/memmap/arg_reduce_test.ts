@@ -172,13 +172,16 @@ Deno.test("argmax() along an axis gives int64 indices; keepdims keeps the axis",
   assert.deepEqual(array(5).argmax(0).shape, []);
 });
 
-Deno.test("argmax() and argmin() refuse empty arrays, axis lists, and non-numeric types", () => {
+Deno.test("argmax() and argmin() refuse empty arrays, axis lists, and unordered types", () => {
   const e = array([], { dtype: "float64" });
   assert.throws(() => e.argmax(), RangeError);
   assert.throws(() => array([[]]).argmin(1), RangeError);
   assert.throws(() => array([[1, 2]]).argmax([0] as never), TypeError);
   assert.throws(() => array([[1, 2]]).argmax(2), RangeError);
-  assert.throws(() => array(["a", "b"], { dtype: "U1" }).argmax(), TypeError);
+  const raw = array([new Uint8Array([1]), new Uint8Array([2])], {
+    dtype: "V1",
+  });
+  assert.throws(() => raw.argmax(), TypeError);
   // An empty array along another axis is fine.
   assert.deepEqual(array([[]]).argmax(0).shape, [0]);
 });
