@@ -1014,13 +1014,15 @@ export class NDArray<N extends DTypeName = DTypeName>
    * Sorts the array in place along `axis` (NumPy `ndarray.sort`), with
    * NumPy's stable result: equal elements keep their order, NaNs go last,
    * -0 and +0 are equal, complex numbers are ordered by real and then
-   * imaginary part (with NumPy's order for NaN parts). A memmap is sorted
+   * imaginary part (with NumPy's order for NaN parts); datetimes and
+   * timedeltas by their counts, NaT last. A memmap is sorted
    * in memory and written back (the elements along the axis of every lane,
    * and scratch of the same size, are held in memory).
    *
    * @param axis The axis; default -1 (the last).
    * @returns This array.
-   * @throws {TypeError} If the array is read-only or the axis is not an integer.
+   * @throws {TypeError} If the array is read-only, the axis is not an
+   * integer, or the type is not sorted here (bytes, text, records).
    * @throws {RangeError} If the axis is out of range (a 0-d array has none).
    * @throws {Deno.errors.BadResource} If the memory map is closed.
    *
@@ -1041,11 +1043,12 @@ export class NDArray<N extends DTypeName = DTypeName>
   /**
    * The indices that sort the array along `axis` (NumPy `argsort`), as
    * int64, with NumPy's stable order (`kind="stable"`: equal elements
-   * keep their order).
+   * keep their order; NaN and NaT last).
    *
    * @param axis The axis; default -1; `null` sorts the flattened array.
    * @returns An int64 array of this array's shape (1-D for `null` or a 0-d array).
-   * @throws {TypeError} If the axis is not an integer or null.
+   * @throws {TypeError} If the axis is not an integer or null, or the type
+   * is not sorted here (bytes, text, records).
    * @throws {RangeError} If the axis is out of range.
    * @throws {Deno.errors.BadResource} If the memory map is closed.
    *

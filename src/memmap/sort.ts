@@ -4,6 +4,7 @@
  * their order, payloads kept), -0 and +0 are equal (they too keep their
  * order), complex numbers are ordered by real then imaginary part with
  * NumPy's NaN classes (`R + Rj`, `R + nanj`, `nan + Rj`, `nan + nanj`).
+ * Datetimes and timedeltas sort as their int64 counts with NaT last.
  *
  * Integers and floats are sorted by an LSD radix sort of order-preserving
  * unsigned keys (11-bit digits; digits that are the same for every key are
@@ -46,11 +47,20 @@ interface Keying {
   signed: boolean;
   /** IEEE floats (NaN aside, zeros' signs kept, negative values reversed). */
   float: boolean;
+  /**
+   * Datetime or timedelta counts: NaT, the int64 minimum, sorts last (as
+   * NumPy), so the key of a count `x` is that of `x - 1` (NaT wraps to the
+   * largest).
+   */
+  nat?: boolean;
 }
 
 function keyingOf(dt: DType, call: string): Keying {
   const k = dt.kind;
   const size = dt.itemsize;
+  if (k === "M" || k === "m") {
+    return { family: "long", signed: true, float: false, nat: true };
+  }
   if (!isNumeric(dt)) {
     throw new TypeError(
       `Cannot ${call} an array of ${dt.name}: only numeric types are sorted here`,
@@ -434,12 +444,23 @@ function sortWords(
     floatValues(w, words, 32, side);
     return;
   }
+  if (keying.nat) addOne(w, n, -1);
   if (keying.signed) {
     for (let i = words - 1; i < words * n; i += words) w[i] ^= 0x80000000;
   }
   sortKeys(w, null, n, words, scratch);
   if (keying.signed) {
     for (let i = words - 1; i < words * n; i += words) w[i] ^= 0x80000000;
+  }
+  if (keying.nat) addOne(w, n, 1);
+}
+
+/** Adds `d` (1 or -1) to each of `n` 64-bit integers held as word pairs (low word first), wrapping. */
+function addOne(w: Uint32Array, n: number, d: 1 | -1): void {
+  const edge = d === 1 ? 0xffffffff : 0; // the low word that carries
+  for (let i = 0; i < 2 * n; i += 2) {
+    if (w[i] === edge) w[i + 1] += d;
+    w[i] += d;
   }
 }
 
@@ -568,8 +589,12 @@ function orderLane(
   } else {
     const w = new Uint32Array(buf, off, words * n);
     for (let i = 0; i < n; i++) {
-      const hi = w[words * i + words - 1];
-      const lo = words === 2 ? w[2 * i] : 0;
+      let hi = w[words * i + words - 1];
+      let lo = words === 2 ? w[2 * i] : 0;
+      if (keying.nat) {
+        if (lo === 0) hi = (hi - 1) >>> 0;
+        lo = (lo - 1) >>> 0;
+      }
       let khi: number, klo = lo;
       if (keying.float) {
         const expMask = words === 1 ? 0x7f800000 : 0x7ff00000;
@@ -675,6 +700,12 @@ function nativeCopy(a: NDArray): { work: NDArray; writeBack(): void } {
   };
 }
 
+/** The int64 counts of datetimes or timedeltas: a view of the same elements. */
+function countsOf(a: NDArray): NDArray {
+  const dt = a.dtype.littleEndian ? "<i8" : ">i8";
+  return new NDArray(a.storage, dt, a.shape, a.strides, a.byteOffset);
+}
+
 /** `a` with `axis` moved last (a view; lanes in C order of the other axes). */
 function axisLast(a: NDArray, axis: number): NDArray {
   const perm = a.shape.map((_, k) => k).filter((k) => k !== axis);
@@ -700,6 +731,7 @@ export function sort(a: NDArray, axis: number = -1): void {
   const keying = keyingOf(a.dtype, call);
   open(a);
   if (a.storage.readOnly) throwReadOnly(a.storage);
+  if (keying.nat) a = countsOf(a);
   const n = a.shape[ax];
   if (a.size === 0 || n < 2) return;
   const scratch = new Scratch();
@@ -749,6 +781,7 @@ export function argsort(
   } else ax = normalizeAxis(axis, a.ndim, call);
   const keying = keyingOf(a.dtype, call);
   open(a);
+  if (keying.nat) src = countsOf(src);
   const n = src.shape[ax];
   if (n > 0xffffffff) {
     throw new RangeError(
