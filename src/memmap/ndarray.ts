@@ -1015,14 +1015,15 @@ export class NDArray<N extends DTypeName = DTypeName>
    * NumPy's stable result: equal elements keep their order, NaNs go last,
    * -0 and +0 are equal, complex numbers are ordered by real and then
    * imaginary part (with NumPy's order for NaN parts); datetimes and
-   * timedeltas by their counts, NaT last. A memmap is sorted
+   * timedeltas by their counts, NaT last; bytes and text by code units,
+   * NUL-padded. A memmap is sorted
    * in memory and written back (the elements along the axis of every lane,
    * and scratch of the same size, are held in memory).
    *
    * @param axis The axis; default -1 (the last).
    * @returns This array.
    * @throws {TypeError} If the array is read-only, the axis is not an
-   * integer, or the type is not sorted here (bytes, text, records).
+   * integer, or the type has no order (records, raw bytes).
    * @throws {RangeError} If the axis is out of range (a 0-d array has none).
    * @throws {Deno.errors.BadResource} If the memory map is closed.
    *
@@ -1048,7 +1049,7 @@ export class NDArray<N extends DTypeName = DTypeName>
    * @param axis The axis; default -1; `null` sorts the flattened array.
    * @returns An int64 array of this array's shape (1-D for `null` or a 0-d array).
    * @throws {TypeError} If the axis is not an integer or null, or the type
-   * is not sorted here (bytes, text, records).
+   * has no order (records, raw bytes).
    * @throws {RangeError} If the axis is out of range.
    * @throws {Deno.errors.BadResource} If the memory map is closed.
    *

@@ -4,7 +4,8 @@
  * their order, payloads kept), -0 and +0 are equal (they too keep their
  * order), complex numbers are ordered by real then imaginary part with
  * NumPy's NaN classes (`R + Rj`, `R + nanj`, `nan + Rj`, `nan + nanj`).
- * Datetimes and timedeltas sort as their int64 counts with NaT last.
+ * Datetimes and timedeltas sort as their int64 counts with NaT last; bytes
+ * and text by a merge sort of indices by code units, NUL-padded.
  *
  * Integers and floats are sorted by an LSD radix sort of order-preserving
  * unsigned keys (11-bit digits; digits that are the same for every key are
@@ -28,7 +29,13 @@ import { type TypedArray, unitOf } from "./element.ts";
 import { empty as emptyArray, NDArray } from "./ndarray.ts";
 import { isNumeric } from "./promotion.ts";
 import { normalizeAxis, shapeSize } from "./shape.ts";
-import { isDetached, throwClosed, throwReadOnly } from "./storage.ts";
+import {
+  isDetached,
+  memoryStorage,
+  throwClosed,
+  throwReadOnly,
+} from "./storage.ts";
+import { unitsComparer } from "./item_compare.ts";
 import { castCopy, castInto } from "./ufunc/engine.ts";
 
 /** Lanes up to this long are sorted by insertion. */
@@ -478,21 +485,24 @@ function complexLess(t: Float64Array, i: number, j: number): boolean {
   return br !== br;
 }
 
-/** The order of `n` complex numbers (stable), into `order`. */
-function complexOrder(
-  t: Float64Array,
+/**
+ * The stable order of `n` elements by `less(i, j)` (element `i` sorts
+ * before element `j`), into `order`: runs of SMALL by insertion, then
+ * bottom-up merges through `tmp`.
+ */
+function mergeOrder(
   n: number,
+  less: (i: number, j: number) => boolean,
   order: Uint32Array,
   tmp: Uint32Array,
 ): void {
   for (let i = 0; i < n; i++) order[i] = i;
-  // Runs of SMALL by insertion, then bottom-up merges.
   for (let s = 0; s < n; s += SMALL) {
     const e = Math.min(n, s + SMALL);
     for (let i = s + 1; i < e; i++) {
       const v = order[i];
       let j = i - 1;
-      while (j >= s && complexLess(t, v, order[j])) {
+      while (j >= s && less(v, order[j])) {
         order[j + 1] = order[j];
         j--;
       }
@@ -505,7 +515,7 @@ function complexOrder(
       const mid = Math.min(n, lo + width), hi = Math.min(n, lo + 2 * width);
       let i = lo, j = mid, k = lo;
       while (i < mid && j < hi) {
-        dst[k++] = complexLess(t, src[j], src[i]) ? src[j++] : src[i++];
+        dst[k++] = less(src[j], src[i]) ? src[j++] : src[i++];
       }
       while (i < mid) dst[k++] = src[i++];
       while (j < hi) dst[k++] = src[j++];
@@ -513,6 +523,62 @@ function complexOrder(
     [src, dst] = [dst, src];
   }
   if (src !== order) order.set(src.subarray(0, n));
+}
+
+/** The order of `n` complex numbers (stable), into `order`. */
+function complexOrder(
+  t: Float64Array,
+  n: number,
+  order: Uint32Array,
+  tmp: Uint32Array,
+): void {
+  mergeOrder(n, (i, j) => complexLess(t, i, j), order, tmp);
+}
+
+// ---------------------------------------------------------------------------
+// Bytes and text: a stable merge sort of indices by code units, NUL-padded
+// (NumPy's order, as their comparisons).
+
+/**
+ * Calls `each(order, lane)` with the stable order of each lane of `n`
+ * elements of `work` (bytes or text, C-contiguous, lanes along its last
+ * axis).
+ */
+function textOrders(
+  work: NDArray,
+  n: number,
+  each: (order: Uint32Array, lane: number) => void,
+): void {
+  const cmp = unitsComparer(work, work);
+  const size = work.itemsize;
+  const order = new Uint32Array(n), tmp = new Uint32Array(n);
+  for (let l = 0; l < work.size / n; l++) {
+    const base = work.byteOffset + l * n * size;
+    mergeOrder(
+      n,
+      (i, j) => cmp(base + i * size, base + j * size) < 0,
+      order,
+      tmp,
+    );
+    each(order, l);
+  }
+}
+
+/** Sorts bytes or text in place along `axis`, through a copy with the axis last. */
+function sortText(a: NDArray, axis: number): void {
+  const view = axisLast(a, axis);
+  const work = view.copy();
+  const n = a.shape[axis], size = a.itemsize;
+  const from = work.storage.bytes.subarray(work.byteOffset);
+  const to = new Uint8Array(work.nbytes);
+  textOrders(work, n, (order, l) => {
+    const lane = l * n * size;
+    for (let i = 0; i < n; i++) {
+      const p = lane + order[i] * size;
+      to.set(from.subarray(p, p + size), lane + i * size);
+    }
+  });
+  view.assign(new NDArray(memoryStorage(to), work.dtype, work.shape));
 }
 
 // ---------------------------------------------------------------------------
@@ -706,6 +772,11 @@ function countsOf(a: NDArray): NDArray {
   return new NDArray(a.storage, dt, a.shape, a.strides, a.byteOffset);
 }
 
+/** Whether the type is bytes or text (sorted by code units). */
+function isText(dt: DType): boolean {
+  return dt.kind === "S" || dt.kind === "U";
+}
+
 /** `a` with `axis` moved last (a view; lanes in C order of the other axes). */
 function axisLast(a: NDArray, axis: number): NDArray {
   const perm = a.shape.map((_, k) => k).filter((k) => k !== axis);
@@ -728,9 +799,13 @@ export function sort(a: NDArray, axis: number = -1): void {
     );
   }
   const ax = normalizeAxis(axis, a.ndim, call);
-  const keying = keyingOf(a.dtype, call);
+  const keying = isText(a.dtype) ? null : keyingOf(a.dtype, call);
   open(a);
   if (a.storage.readOnly) throwReadOnly(a.storage);
+  if (keying === null) {
+    if (a.size > 0 && a.shape[ax] > 1) sortText(a, ax);
+    return;
+  }
   if (keying.nat) a = countsOf(a);
   const n = a.shape[ax];
   if (a.size === 0 || n < 2) return;
@@ -779,9 +854,9 @@ export function argsort(
     open(a);
     src = a.reshape(a.size);
   } else ax = normalizeAxis(axis, a.ndim, call);
-  const keying = keyingOf(a.dtype, call);
+  const keying = isText(a.dtype) ? null : keyingOf(a.dtype, call);
   open(a);
-  if (keying.nat) src = countsOf(src);
+  if (keying?.nat) src = countsOf(src);
   const n = src.shape[ax];
   if (n > 0xffffffff) {
     throw new RangeError(
@@ -800,6 +875,12 @@ export function argsort(
   };
   const outStarts: number[] = [];
   eachLane(out, ax, (start) => outStarts.push(2 * start)); // int64: two words
+  if (keying === null) {
+    textOrders(axisLast(src, ax).copy(), n, (o, l) => {
+      for (let i = 0, p = outStarts[l]; i < n; i++, p += step) words[p] = o[i];
+    });
+    return out;
+  }
   let lane = 0;
   if (inPlace(src, ax)) {
     const t = partsOf(src);
