@@ -70,6 +70,17 @@ export interface PlatformConstants {
   /** `mremap` flag; 0 where the platform has no `mremap`. */
   readonly MREMAP_MAYMOVE: number;
   /**
+   * Linux `openat2` (5.6+), through `syscall`: its number, `AT_FDCWD`,
+   * the `RESOLVE_NO_SYMLINKS` flag and `sizeof(struct open_how)` (three
+   * 64-bit fields: flags, mode, resolve); `null` elsewhere.
+   */
+  readonly openat2: {
+    readonly SYS_openat2: number;
+    readonly AT_FDCWD: number;
+    readonly RESOLVE_NO_SYMLINKS: number;
+    readonly bytes: number;
+  } | null;
+  /**
    * Python's `mmap.MADV_*` names available on this platform, with values:
    * the advice `Mmap.madvise` accepts. Advice that can make a later access
    * fault (Linux `MADV_REMOVE`, `MADV_HWPOISON`, guard pages) is not here.
@@ -155,6 +166,13 @@ export const LINUX: PlatformConstants = {
     pidOffset: 24,
   },
   MREMAP_MAYMOVE: 1,
+  // the generic syscall number (x86_64 and aarch64 alike); <linux/openat2.h>
+  openat2: {
+    SYS_openat2: 437,
+    AT_FDCWD: -100,
+    RESOLVE_NO_SYMLINKS: 0x04,
+    bytes: 24,
+  },
   madvise: {
     MADV_NORMAL: 0,
     MADV_RANDOM: 1,
@@ -216,6 +234,7 @@ export const DARWIN: PlatformConstants = {
   stat: { bytes: 144, modeOffset: 4, sizeOffset: 96 },
   ofdLocks: null, // whole-file flock(2) instead
   MREMAP_MAYMOVE: 0, // no mremap: resize maps anew and unmaps the old range
+  openat2: null,
   madvise: {
     // sys/mman.h; the names Python's mmap module exports on macOS
     MADV_NORMAL: 0,
@@ -319,6 +338,7 @@ export const WINDOWS: PlatformConstants = {
   MAP_NORESERVE: 0,
   MAP_POPULATE: 0,
   MREMAP_MAYMOVE: 0,
+  openat2: null,
   madvise: {
     MADV_NORMAL: 0,
     MADV_RANDOM: 1,

@@ -44,6 +44,14 @@ export const LIBC_SYMBOLS = {
   realpath: { parameters: ["buffer", "buffer"], result: "pointer" },
   // ssize_t readlink(const char *path, char *buf, size_t size)
   readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
+  // long syscall(long number, ...)   (Linux: openat2(int dirfd, const char
+  // *path, struct open_how *how, size_t size), which glibc does not wrap;
+  // integer and pointer arguments travel as fixed ones would on Linux)
+  syscall: {
+    parameters: ["i64", "i64", "buffer", "buffer", "usize"],
+    result: "i64",
+    optional: true,
+  },
   // int close(int fd)
   close: { parameters: ["i32"], result: "i32" },
   // int dup(int fd)

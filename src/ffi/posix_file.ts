@@ -28,6 +28,7 @@ import { closed, opened } from "./open_files.ts";
 import { osError } from "./os_error.ts";
 import {
   type DeviceKind,
+  isSpecialFile,
   requireFileAccess,
   requireSpecialFileAccess,
   resolvesLinks,
@@ -459,19 +460,72 @@ export function openFile(path: string, options: OpenOptions): PosixFile {
   const write = options.write || options.create === true ||
     options.truncate === true;
   requireFileAccess(target, write);
-  // Deno's own open refuses special files without --allow-all, wherever a
-  // link points from: checked before opening (opening some devices acts),
-  // and again on what was opened (the links may have changed since).
-  const resolved = resolvedPath(target);
-  requireSpecialFileAccess(resolved, write, target);
   let flags = (options.write ? C.O_RDWR : C.O_RDONLY) | C.O_CLOEXEC |
     C.O_NONBLOCK;
   if (options.create) flags |= C.O_CREAT;
   if (options.exclusive) flags |= C.O_EXCL;
   if (options.truncate) flags |= C.O_TRUNC;
+  // A path outside the special directories opened with no link on the way
+  // is the file opened: Deno's special-file rule is met as it stands.
+  if (resolvesLinks(target) && !isSpecialFile(target, write)) {
+    const fd = openWithoutLinks(target, flags);
+    if (fd >= 0) {
+      return adopt(fd, target, false, { write, resolved: target, exact: true });
+    }
+  }
+  // Deno's own open refuses special files without --allow-all, wherever a
+  // link points from: checked before opening (opening some devices acts),
+  // and again on what was opened (the links may have changed since).
+  const resolved = resolvedPath(target);
+  requireSpecialFileAccess(resolved, write, target);
   const fd = libc().open(cString(target), flags, ...variadicMode(0o666));
   if (fd < 0) fail("open", target);
-  return adopt(fd, target, false, { write, resolved });
+  return adopt(fd, target, false, { write, resolved, exact: false });
+}
+
+const OPENAT2 = Deno.build.os === "linux" || Deno.build.os === "android"
+  ? C.openat2
+  : null;
+/** `struct open_how`, reused. */
+const openHow = new BigUint64Array(3);
+const openHowBytes = new Uint8Array(openHow.buffer);
+/** Cleared when the kernel (or a sandbox) refuses `openat2` itself. */
+let openat2Works = OPENAT2 !== null;
+
+/**
+ * Opens `path` (absolute and normalised) only if none of its components is
+ * a symbolic link (Linux `openat2` with `RESOLVE_NO_SYMLINKS`), so that the
+ * file opened is the one the path names as written. Saves resolving the
+ * path before and reading it back after (four system calls fewer).
+ *
+ * @returns The descriptor, or -1 when it cannot open that way for any
+ * reason (a link on the way, a missing file, an older kernel): the caller
+ * then opens the usual way, which reports its own error.
+ */
+function openWithoutLinks(path: string, flags: number): number {
+  if (!openat2Works) return -1;
+  const syscall = libc().syscall;
+  if (syscall == null) {
+    openat2Works = false;
+    return -1;
+  }
+  const how = OPENAT2!;
+  openHow[0] = BigInt(flags);
+  openHow[1] = (flags & C.O_CREAT) !== 0 ? 0o666n : 0n;
+  openHow[2] = BigInt(how.RESOLVE_NO_SYMLINKS);
+  const fd = Number(
+    syscall(
+      BigInt(how.SYS_openat2),
+      BigInt(how.AT_FDCWD),
+      cString(path),
+      openHowBytes,
+      BigInt(how.bytes),
+    ),
+  );
+  if (fd >= 0) return fd;
+  const name = errnoName(errno());
+  if (name === "ENOSYS" || name === "EPERM") openat2Works = false;
+  return -1;
 }
 
 /**
@@ -483,7 +537,13 @@ function adopt(
   fd: number,
   path: string,
   shared = false,
-  special?: { write: boolean; resolved: string },
+  special?: {
+    write: boolean;
+    /** The path links resolved, as checked before opening. */
+    resolved: string;
+    /** Whether the descriptor is known to be the file at `resolved`. */
+    exact: boolean;
+  },
 ): PosixFile {
   let kind: "file" | "device";
   let size: number;
@@ -501,7 +561,7 @@ function adopt(
     const stat = fstat(fd, path);
     if (special !== undefined) {
       requireSpecialFileAccess(
-        descriptorPath(fd) ?? special.resolved,
+        (special.exact ? null : descriptorPath(fd)) ?? special.resolved,
         special.write,
         path,
         DEVICES.includes(stat.type) ? stat.type as DeviceKind : undefined,
