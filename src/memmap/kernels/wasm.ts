@@ -98,6 +98,11 @@ const SIMD_OPS = {
   f32x4Ne: 0x42,
   f64x2Eq: 0x47,
   f64x2Ne: 0x48,
+  f64x2Lt: 0x49,
+  f64x2Gt: 0x4a,
+  f64x2Ge: 0x4c,
+  /** Two float64 lanes to float32 lanes 0 and 1 (2 and 3 zero). */
+  f32x4DemoteF64x2Zero: 0x5e,
   v128Not: 0x4d,
   v128And: 0x4e,
   v128AndNot: 0x4f,
@@ -143,6 +148,14 @@ const SIMD_OPS = {
   i64x2ExtendHighI32x4S: 0xc8,
   i64x2ExtendLowI32x4U: 0xc9,
   i64x2ExtendHighI32x4U: 0xca,
+  /** Rounds toward zero (the lanes stay float64). */
+  f64x2Trunc: 0x7a,
+  /** `v128 i32 -> v128`: each 64-bit lane shifted left. */
+  i64x2Shl: 0xcb,
+  /** `v128 i32 -> v128`: each 64-bit lane shifted right, sign kept. */
+  i64x2ShrS: 0xcc,
+  /** 1 when every 64-bit lane is non-zero. */
+  i64x2AllTrue: 0xc3,
   i64x2Add: 0xce,
   i64x2Sub: 0xd1,
   i64x2Mul: 0xd5,
@@ -158,14 +171,21 @@ const SIMD_OPS = {
   f32x4Pmin: 0xea,
   /** `a < b ? b : a` lane by lane (one instruction; NaN and -0 not special). */
   f32x4Pmax: 0xeb,
+  f64x2Abs: 0xec,
   f64x2Add: 0xf0,
+  f64x2Sub: 0xf1,
   f64x2Mul: 0xf2,
+  f64x2Div: 0xf3,
   f64x2Min: 0xf4,
   f64x2Max: 0xf5,
   /** `b < a ? b : a` lane by lane (one instruction; NaN and -0 not special). */
   f64x2Pmin: 0xf6,
   /** `a < b ? b : a` lane by lane (one instruction; NaN and -0 not special). */
   f64x2Pmax: 0xf7,
+  /** Float64 lanes to int32 lanes 0 and 1 (toward zero, saturating; NaN is 0), lanes 2 and 3 zero. */
+  i32x4TruncSatF64x2SZero: 0xfc,
+  /** Int32 lanes 0 and 1 to float64 lanes. */
+  f64x2ConvertLowI32x4S: 0xfe,
   /** Relaxed SIMD: `a * b + c` lane by lane, fused where the machine fuses (one rounding) or not. */
   f32x4RelaxedMadd: 0x105,
   /** Relaxed SIMD: `a * b + c` lane by lane, fused where the machine fuses (one rounding) or not. */

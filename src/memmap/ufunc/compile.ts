@@ -17,6 +17,7 @@
  * @module
  */
 
+import { type MathKernel, mathRun } from "../kernels/math_kernels.ts";
 import { complexHelpers } from "./complex_math.ts";
 import { helpers } from "./helpers.ts";
 import { mathHelpers } from "./math_helpers.ts";
@@ -67,9 +68,54 @@ export function loopFor(spec: LoopSpec): Loop {
   let loop = cache.get(key);
   if (loop === undefined) {
     loop = compile(key, source(spec));
+    const math = mathKernelOf(spec);
+    if (math !== null) loop = withMathKernel(loop, math);
     cache.set(key, loop);
   }
   return loop;
+}
+
+/**
+ * The math kernel of a unary float32 or float64 loop whose operands are
+ * of the loop's type, where the row has one (`Ufunc.math`).
+ */
+function mathKernelOf(spec: LoopSpec): MathKernel | null {
+  const { ufunc, loop, operands } = spec;
+  const type = loop[0].name;
+  if (
+    ufunc.math === undefined || ufunc.nin !== 1 ||
+    (type !== "float32" && type !== "float64") ||
+    ![...loop, ...operands].every((k) => k.name === type)
+  ) {
+    return null;
+  }
+  return ufunc.math;
+}
+
+/** Contiguous runs shorter than this stay in JavaScript (a kernel call costs more than it saves). */
+const MATH_KERNEL_MIN = 64;
+
+/** `loop` with contiguous runs computed by the math kernel `name` (when it is available). */
+function withMathKernel(loop: Loop, name: MathKernel): Loop {
+  return ((
+    n: number,
+    A0: Float64Array | Float32Array,
+    W0: null,
+    i0: number,
+    s0: number,
+    A1: Float64Array | Float32Array,
+    W1: null,
+    i1: number,
+    s1: number,
+  ) => {
+    if (
+      n >= MATH_KERNEL_MIN && s0 === 1 && s1 === 1 &&
+      mathRun(name, A0.subarray(i0, i0 + n), A1.subarray(i1, i1 + n))
+    ) {
+      return;
+    }
+    loop(n, A0, W0, i0, s0, A1, W1, i1, s1);
+  }) as Loop;
 }
 
 function compile(key: string, code: string): Loop {

@@ -14,6 +14,7 @@
  */
 
 import { exact, floatCall } from "./arith.ts";
+import type { MathKernel } from "../kernels/math_kernels.ts";
 import { complexHelpers } from "./complex_math.ts";
 import {
   COMPLEX,
@@ -48,12 +49,14 @@ function row(
   name: string,
   call: (x: string) => string,
   complexLoops = `c${name}128` in complexHelpers,
+  math?: MathKernel,
 ): Ufunc {
   return {
     name,
     nin: 1,
     loops: loops(1, FLOATS, ...(complexLoops ? [COMPLEX] : [])),
     compute: unary(name, call),
+    math,
   };
 }
 
@@ -64,13 +67,13 @@ export const sqrt_: Ufunc = row("sqrt", math("sqrt"));
 /** `cbrt`: the cube root. */
 export const cbrt_: Ufunc = row("cbrt", math("cbrt"), false);
 /** `exp`: `e ** x`. */
-export const exp_: Ufunc = row("exp", math("exp"));
+export const exp_: Ufunc = row("exp", math("exp"), true, "exp");
 /** `exp2`: `2 ** x`. */
 export const exp2_: Ufunc = row("exp2", (x) => `H.exp2(${x})`);
 /** `expm1`: `e ** x - 1`, accurate near 0. */
 export const expm1_: Ufunc = row("expm1", math("expm1"));
 /** `log`: the natural logarithm. */
-export const log_: Ufunc = row("log", math("log"));
+export const log_: Ufunc = row("log", math("log"), true, "log");
 /** `log2`: the base-2 logarithm. */
 export const log2_: Ufunc = row("log2", math("log2"));
 /** `log10`: the base-10 logarithm. */

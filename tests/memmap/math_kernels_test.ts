@@ -1,0 +1,216 @@
+import assert from "node:assert/strict";
+import { frombuffer } from "../../mod.ts";
+import {
+  MATH_KERNELS,
+  mathRun,
+  mathSettings,
+} from "../../src/memmap/kernels/math_kernels.ts";
+import { HAS_NUMPY, python, tempDir } from "../test_util.ts";
+
+/** Values at every branch of fdlibm's exp and log, and past their ends. */
+const EDGES = [
+  0,
+  -0,
+  1,
+  -1,
+  2,
+  0.5,
+  Math.E,
+  Infinity,
+  -Infinity,
+  NaN,
+  2 ** -1074,
+  2 ** -1073 * 3,
+  2 ** -1022,
+  2 ** -1022 * (1 - 2 ** -52),
+  1e-300,
+  -1e-300,
+  2 ** -28,
+  2 ** -28 * (1 - 2 ** -52),
+  -(2 ** -28),
+  2 ** -29,
+  0.34657359027997264,
+  0.3465735912,
+  -0.3465735912,
+  1.0397,
+  1.0398,
+  -1.0398,
+  707.9,
+  708,
+  709.43,
+  709.78,
+  709.782712893384,
+  709.7827128933841,
+  710,
+  -708,
+  -708.4,
+  -709,
+  -720,
+  -745.13,
+  -745.1332191019411,
+  -745.14,
+  -746,
+  1e300,
+  -1e300,
+  1.7976931348623157e308,
+  1 + 2 ** -52,
+  1 - 2 ** -53,
+  1 + 2 ** -20,
+  1 - 2 ** -21,
+  0.9999999,
+  1.0000001,
+  1.41421356,
+  0.70710678,
+];
+
+/** Deterministic values over many magnitudes and both signs. */
+function values(count: number, seed: number): Float64Array {
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    const u = seed / 2147483648;
+    switch (i % 4) {
+      case 0:
+        out[i] = (u - 0.5) * 1500;
+        break;
+      case 1:
+        out[i] = (u - 0.5) * 4;
+        break;
+      case 2:
+        out[i] = Math.exp((u - 0.5) * 1400);
+        break;
+      default:
+        out[i] = u * 1e-6;
+    }
+  }
+  out.set(EDGES.slice(0, count));
+  return out;
+}
+
+/** Distance in units in the last place between two float64 values (NaNs equal). */
+function ulps(a: number, b: number): number {
+  if (a !== a || b !== b) return a !== a && b !== b ? 0 : Infinity;
+  if (Object.is(a, b)) return 0;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return Infinity;
+  const [x, y] = new BigInt64Array(Float64Array.of(a, b).buffer);
+  const ordered = (v: bigint) => v < 0n ? -(v & 0x7fffffffffffffffn) : v;
+  const d = ordered(x) - ordered(y);
+  return Number(d < 0n ? -d : d);
+}
+
+/** Math's function of each name. */
+const MATH = { exp: Math.exp, log: Math.log } as const;
+
+Deno.test("math kernels give float32 results bit for bit as the scalar loop (the double result rounded once)", () => {
+  for (const name of MATH_KERNELS) {
+    const x = new Float32Array(values(100_003, 11));
+    const out = new Float32Array(x.length);
+    assert.ok(mathRun(name, x, out));
+    for (let i = 0; i < x.length; i++) {
+      const want = Math.fround(MATH[name](x[i]));
+      assert.ok(
+        Object.is(out[i], want) || (want !== want && out[i] !== out[i]),
+        `${name}(${x[i]}): ${out[i]}, want ${want}`,
+      );
+    }
+  }
+});
+
+Deno.test("math kernels give float64 results within 1 ulp of the correctly rounded Math functions, special values exactly", () => {
+  for (const name of MATH_KERNELS) {
+    const x = values(100_003, 5);
+    const out = new Float64Array(x.length);
+    assert.ok(mathRun(name, x, out));
+    let off = 0;
+    for (let i = 0; i < x.length; i++) {
+      const want = MATH[name](x[i]);
+      const d = ulps(out[i], want);
+      const special = !Number.isFinite(want) || want === 0 ||
+        i < EDGES.length && [0, 1, Math.E].includes(Math.abs(x[i]));
+      assert.ok(
+        special ? d === 0 : d <= 1,
+        `${name}(${x[i]}): ${out[i]}, want ${want}`,
+      );
+      if (d !== 0) off++;
+    }
+    // fdlibm's results are nearly always the correctly rounded ones.
+    assert.ok(off < x.length / 5, `${name}: ${off} results 1 ulp off`);
+  }
+});
+
+Deno.test("math kernels compute odd lengths, in place, and leave what follows a run alone", () => {
+  for (const name of MATH_KERNELS) {
+    for (const n of [1, 2, 3, 4095, 4096, 4097, 8193]) {
+      const data = values(n + 1, n);
+      const x = data.subarray(0, n);
+      const last = data[n];
+      const copy = x.slice();
+      assert.ok(mathRun(name, x, x));
+      assert.equal(data[n], last);
+      for (let i = 0; i < n; i++) {
+        assert.ok(
+          ulps(x[i], MATH[name](copy[i])) <= 1,
+          `${name} n=${n} [${i}]`,
+        );
+      }
+    }
+  }
+});
+
+Deno.test("exp() and log() of arrays give the same float32 bits with and without the kernels, contiguous or strided", () => {
+  const x = new Float32Array(values(10_000, 3));
+  const a = frombuffer(x.buffer, { dtype: "float32" });
+  for (const name of MATH_KERNELS) {
+    const views = [a, a.slice("::-1"), a.slice("1::3")];
+    const withKernels = views.map((v) => v[name]().toTypedArray());
+    mathSettings.off = true;
+    try {
+      const without = views.map((v) => v[name]().toTypedArray());
+      assert.deepEqual(withKernels, without);
+    } finally {
+      mathSettings.off = false;
+    }
+  }
+});
+
+Deno.test({
+  name:
+    "exp() and log() of long float64 and float32 arrays are within NumPy's bound of NumPy's results",
+  ignore: !HAS_NUMPY,
+  fn() {
+    using dir = tempDir();
+    const x = values(50_000, 17);
+    Deno.writeFileSync(`${dir.path}/x.f8`, new Uint8Array(x.buffer));
+    python(
+      `import numpy as np, sys
+d = sys.argv[1]
+x = np.fromfile(d + "/x.f8")
+with np.errstate(all="ignore"):
+    for f in ("exp", "log"):
+        getattr(np, f)(x).tofile(d + "/" + f + ".f8")
+        getattr(np, f)(x.astype(np.float32)).tofile(d + "/" + f + ".f4")`,
+      dir.path,
+    );
+    const a = frombuffer(x.buffer, { dtype: "float64" });
+    const a32 = a.astype("float32");
+    for (const name of MATH_KERNELS) {
+      const np64 = new Float64Array(
+        Deno.readFileSync(`${dir.path}/${name}.f8`).buffer,
+      );
+      const np32 = new Float32Array(
+        Deno.readFileSync(`${dir.path}/${name}.f4`).buffer,
+      );
+      const ours64 = a[name]().toTypedArray() as Float64Array;
+      const ours32 = a32[name]().toTypedArray() as Float32Array;
+      for (let i = 0; i < x.length; i++) {
+        assert.ok(ulps(ours64[i], np64[i]) <= 1, `${name}(${x[i]})`);
+        // float32 ulps: NumPy's float32 loops are up to 2 ulps off.
+        const f = (v: number) => new Int32Array(Float32Array.of(v).buffer)[0];
+        const d = Math.abs(f(ours32[i]) - f(np32[i]));
+        const same = Object.is(ours32[i], np32[i]) ||
+          (ours32[i] !== ours32[i] && np32[i] !== np32[i]);
+        assert.ok(same || d <= 2, `${name} float32 (${a32.get(i)})`);
+      }
+    }
+  },
+});
