@@ -236,6 +236,9 @@ export interface OpenFileOptions {
  */
 export let openFile: (path: string, options: OpenFileOptions) => Mmap;
 
+/** The iterator of `Mmap.lines()` (made inside the class: see there). */
+let linesOf: (m: Mmap) => IterableIterator<Uint8Array<ArrayBuffer>>;
+
 /** The token only this module's factories pass to the `Mmap` constructor. */
 const CONSTRUCT: unique symbol = Symbol("Mmap");
 
@@ -958,17 +961,46 @@ export class Mmap implements Disposable, Iterable<number> {
    */
   lines(): IterableIterator<Uint8Array<ArrayBuffer>> {
     this.#check();
-    const index = new LineIndex();
-    return new LineIterator(() => {
-      if (this.#closed) this.#check();
-      const pos = this.#pos;
-      const bytes = this.#view();
-      if (pos >= bytes.length) return undefined;
-      const end = index.end(bytes, pos, this.#version) ?? this.#lineEnd();
-      this.#pos = end;
-      // (faster than subarray, which looks up a species constructor)
-      return new Uint8Array(bytes.buffer, pos, end - pos);
-    });
+    return linesOf(this);
+  }
+
+  static {
+    /**
+     * The iterator of `lines()`: a class inside `Mmap`'s body, so that each
+     * step reads and moves the map's position itself (no closure per step).
+     */
+    class Lines implements IterableIterator<Uint8Array<ArrayBuffer>> {
+      readonly #m: Mmap;
+      readonly #index = new LineIndex();
+      /** The map's view last seen, and its buffer (a getter call saved per line). */
+      #bytes: Uint8Array<ArrayBuffer> | undefined;
+      #buffer: ArrayBuffer | undefined;
+      constructor(m: Mmap) {
+        this.#m = m;
+      }
+      next(): IteratorResult<Uint8Array<ArrayBuffer>> {
+        const m = this.#m;
+        if (m.#closed) m.#check();
+        const pos = m.#pos;
+        const bytes = m.#view();
+        if (pos >= bytes.length) return { done: true, value: undefined };
+        const end = this.#index.end(bytes, pos, m.#version) ?? m.#lineEnd();
+        m.#pos = end;
+        if (bytes !== this.#bytes) {
+          this.#bytes = bytes;
+          this.#buffer = bytes.buffer;
+        }
+        // (faster than subarray, which looks up a species constructor)
+        return {
+          done: false,
+          value: new Uint8Array(this.#buffer!, pos, end - pos),
+        };
+      }
+      [Symbol.iterator](): IterableIterator<Uint8Array<ArrayBuffer>> {
+        return this;
+      }
+    }
+    linesOf = (m) => new Lines(m);
   }
 
   /**
@@ -1537,22 +1569,5 @@ export class Mmap implements Disposable, Iterable<number> {
         offset: this.#offset,
       };
     return `Mmap ${inspect(state, options)}`;
-  }
-}
-
-/** Iterator over lines; a class, so each step is a plain method call. */
-class LineIterator implements IterableIterator<Uint8Array<ArrayBuffer>> {
-  #next: () => Uint8Array<ArrayBuffer> | undefined;
-  constructor(next: () => Uint8Array<ArrayBuffer> | undefined) {
-    this.#next = next;
-  }
-  next(): IteratorResult<Uint8Array<ArrayBuffer>> {
-    const value = this.#next();
-    return value === undefined
-      ? { done: true, value: undefined }
-      : { done: false, value };
-  }
-  [Symbol.iterator](): IterableIterator<Uint8Array<ArrayBuffer>> {
-    return this;
   }
 }
