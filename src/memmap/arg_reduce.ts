@@ -11,6 +11,7 @@
 
 import { NAT } from "./datetime.ts";
 import { unitsComparer } from "./item_compare.ts";
+import { countsOf } from "./item_arrays.ts";
 import { type DType, nativeDType } from "./dtype.ts";
 import {
   type DomainBuffer,
@@ -256,38 +257,49 @@ function argAlong(
   const dt = v.io.dtype;
   const n = v.shape[axis];
   const sa = v.strides[axis];
-  const shape = v.shape.filter((_, k) => k !== axis);
-  const strides = v.strides.filter((_, k) => k !== axis);
-  let size = 1;
-  for (const m of shape) size *= m;
-  const out = new BigInt64Array(size);
-  if (size === 0) return out;
   const type = readTypeOf(dt);
   const tmp = newDomainBuffer(type, Math.min(n, PIECE));
-  // Each line along the axis, in C order of the other axes.
   const contiguous = sa === dt.itemsize;
+  return eachLine(v.shape, v.strides, v.offset, axis, (off) => {
+    const r = contiguous && n * dt.itemsize >= LINE_KERNEL_BYTES
+      ? kernelArg(v, kind, off, n)
+      : null;
+    if (r !== null) return r;
+    // Read in pieces (bounded memory for long lines), until a NaN decides.
+    const arg = new Arg(kind, dt.kind === "c");
+    for (let from = 0; from < n; from += PIECE) {
+      const k = Math.min(PIECE, n - from);
+      readRun(v.io, off + from * sa, sa, k, tmp, type, 0);
+      if (!arg.feed(tmp, k)) break;
+    }
+    return arg.index;
+  });
+}
+
+/**
+ * The index `line(offset)` gives for each line along `axis` (`offset`: its
+ * first element's), in C order of the other axes, as int64s.
+ */
+function eachLine(
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+  axis: number,
+  line: (offset: number) => number,
+): BigInt64Array {
+  const others = shape.filter((_, k) => k !== axis);
+  const steps = strides.filter((_, k) => k !== axis);
+  let size = 1;
+  for (const m of others) size *= m;
+  const out = new BigInt64Array(size);
+  if (size === 0) return out;
   let j = 0;
   walk(
-    shape.length === 0 ? [1] : shape,
-    [{ offset: v.offset, strides: strides.length === 0 ? [0] : strides }],
+    others.length === 0 ? [1] : others,
+    [{ offset, strides: steps.length === 0 ? [0] : steps }],
     (offs, count, st) => {
-      for (let c = 0; c < count; c++, j++) {
-        const off = offs[0] + c * st[0];
-        const r = contiguous && n * dt.itemsize >= LINE_KERNEL_BYTES
-          ? kernelArg(v, kind, off, n)
-          : null;
-        if (r !== null) {
-          out[j] = BigInt(r);
-          continue;
-        }
-        // Read in pieces (bounded memory for long lines), until a NaN decides.
-        const arg = new Arg(kind, dt.kind === "c");
-        for (let from = 0; from < n; from += PIECE) {
-          const k = Math.min(PIECE, n - from);
-          readRun(v.io, off + from * sa, sa, k, tmp, type, 0);
-          if (!arg.feed(tmp, k)) break;
-        }
-        out[j] = BigInt(arg.index);
+      for (let c = 0; c < count; c++) {
+        out[j++] = BigInt(line(offs[0] + c * st[0]));
       }
     },
   );
@@ -337,26 +349,43 @@ export function argReduce(
 }
 
 /**
+ * The index of the first extreme, by `cmp` (code units of bytes or text),
+ * among the elements at the byte offsets `each` visits, in that order.
+ */
+function firstExtreme(
+  cmp: (p: number, q: number) => number,
+  kind: "min" | "max",
+  each: (visit: (p: number) => void) => void,
+): number {
+  const sign = kind === "min" ? -1 : 1;
+  let best = -1, index = 0, i = 0;
+  each((p) => {
+    if (best < 0 || sign * cmp(p, best) > 0) {
+      best = p;
+      index = i;
+    }
+    i++;
+  });
+  return index;
+}
+
+/**
  * The first extreme of the whole array of bytes or text in C order, by
  * code units, NUL-padded (as NumPy orders them).
  */
 function unitsArgAll(a: NDArray, kind: "min" | "max"): number {
-  const cmp = unitsComparer(a, a);
-  const sign = kind === "min" ? -1 : 1;
-  let best = a.byteOffset, index = 0, i = 0;
-  walk(a.shape, [{ offset: a.byteOffset, strides: a.strides }], (
-    offs,
-    count,
-    strides,
-  ) => {
-    for (let k = 0, p = offs[0]; k < count; k++, i++, p += strides[0]) {
-      if (sign * cmp(p, best) > 0) {
-        best = p;
-        index = i;
-      }
-    }
-  });
-  return index;
+  return firstExtreme(
+    unitsComparer(a, a),
+    kind,
+    (visit) =>
+      walk(a.shape, [{ offset: a.byteOffset, strides: a.strides }], (
+        offs,
+        count,
+        strides,
+      ) => {
+        for (let k = 0; k < count; k++) visit(offs[0] + k * strides[0]);
+      }),
+  );
 }
 
 /** {@linkcode unitsArgAll} along `axis` for each index of the other axes, in C order of those. */
@@ -366,31 +395,18 @@ function unitsArgAlong(
   axis: number,
 ): BigInt64Array {
   const cmp = unitsComparer(a, a);
-  const sign = kind === "min" ? -1 : 1;
   const n = a.shape[axis];
   const sa = a.strides[axis];
-  const shape = a.shape.filter((_, k) => k !== axis);
-  const strides = a.strides.filter((_, k) => k !== axis);
-  const out = new BigInt64Array(shape.reduce((x, m) => x * m, 1));
-  let j = 0;
-  walk(
-    shape.length === 0 ? [1] : shape,
-    [{ offset: a.byteOffset, strides: strides.length === 0 ? [0] : strides }],
-    (offs, count, st) => {
-      for (let c = 0; c < count; c++, j++) {
-        const start = offs[0] + c * st[0];
-        let best = start, index = 0;
-        for (let i = 1, p = start + sa; i < n; i++, p += sa) {
-          if (sign * cmp(p, best) > 0) {
-            best = p;
-            index = i;
-          }
-        }
-        out[j] = BigInt(index);
-      }
-    },
+  return eachLine(
+    a.shape,
+    a.strides,
+    a.byteOffset,
+    axis,
+    (start) =>
+      firstExtreme(cmp, kind, (visit) => {
+        for (let i = 0; i < n; i++) visit(start + i * sa);
+      }),
   );
-  return out;
 }
 
 /**
@@ -403,13 +419,7 @@ function countArg(
   kind: "min" | "max",
   args: ArgArgs,
 ): number | NDArray<"int64"> {
-  const counts = new NDArray(
-    a.storage,
-    a.dtype.littleEndian ? "<i8" : ">i8",
-    a.shape,
-    a.strides,
-    a.byteOffset,
-  );
+  const counts = countsOf(a);
   const low = argReduce(counts, "min", args);
   if (kind === "min") return low;
   const high = argReduce(counts, "max", args);

@@ -43,6 +43,24 @@ export function wantsItems(dt: DType): boolean {
   return isFlexible(dt) || isDateLike(dt);
 }
 
+/**
+ * The int64 counts of an array of datetimes or timedeltas: a view of the
+ * same elements (NumPy's loops for them are int64 loops).
+ *
+ * @param a An array of datetimes or timedeltas.
+ * @returns The view, of type int64 in `a`'s byte order.
+ */
+export function countsOf(a: NDArray): NDArray<"int64"> {
+  const dt = a.dtype.littleEndian ? "<i8" : ">i8";
+  return new NDArray(
+    a.storage,
+    dt,
+    a.shape,
+    a.strides,
+    a.byteOffset,
+  ) as NDArray<"int64">;
+}
+
 /** Calls `fn(offset)` for every element of an array, in C order. */
 function eachOffset(a: NDArray, fn: (offset: number) => void): void {
   walk(a.shape, [{ offset: a.byteOffset, strides: a.strides }], (
@@ -151,20 +169,24 @@ function decodeTextRun(
       const m = Math.min(per, count - done);
       const src = new Uint32Array(bytes.buffer, 4 * (at + done * n), m * n);
       if (!decodeNarrow(src, n, m, out, j + done)) {
-        decodeWide(a, first + done * stride, m, stride, out, j + done);
+        decodeWide(a, first + done * stride, m, stride, true, out, j + done);
       }
     }
     return;
   }
-  decodeWide(a, first, count, stride, out, j);
+  decodeWide(a, first, count, stride, aligned, out, j);
 }
 
-/** {@linkcode decodeTextRun} through a UTF-16 buffer filled code point by code point. */
+/**
+ * {@linkcode decodeTextRun} through a UTF-16 buffer filled code point by
+ * code point (`aligned`: native code points on 32-bit words).
+ */
 function decodeWide(
   a: NDArray,
   first: number,
   count: number,
   stride: number,
+  aligned: boolean,
   out: unknown[],
   j: number,
 ): void {
@@ -173,8 +195,6 @@ function decodeWide(
   const le = a.dtype.littleEndian;
   const units = new Uint16Array(2 * n * count);
   const ends = new Int32Array(count);
-  const aligned = a.dtype.isNative &&
-    (bytes.byteOffset + first) % 4 === 0 && stride % 4 === 0;
   const u32 = aligned
     ? new Uint32Array(bytes.buffer, 0, bytes.buffer.byteLength >>> 2)
     : null;

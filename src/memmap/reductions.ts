@@ -13,7 +13,7 @@
 import { type DType, nativeDType } from "./dtype.ts";
 import type { DomainBuffer } from "./element.ts";
 import { NAT } from "./datetime.ts";
-import { checkArithmetic, wantsItems } from "./item_arrays.ts";
+import { checkArithmetic, countsOf, wantsItems } from "./item_arrays.ts";
 import { isDateLike, isLongDouble } from "./items.ts";
 import { arrayIO, NDArray } from "./ndarray.ts";
 import type { Element } from "./nested.ts";
@@ -363,13 +363,7 @@ function countReduction(
   reduced: boolean[],
   shape: number[],
 ): NDArray {
-  const counts = new NDArray(
-    a.storage,
-    a.dtype.littleEndian ? "<i8" : ">i8",
-    a.shape,
-    a.strides,
-    a.byteOffset,
-  );
+  const counts = countsOf(a);
   // No elements (sums of nothing): no NaT, and no minimum to look at.
   const empty = a.shape.some((n, k) => reduced[k] && n === 0);
   const low = empty

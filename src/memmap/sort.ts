@@ -36,6 +36,7 @@ import {
   throwReadOnly,
 } from "./storage.ts";
 import { unitsComparer } from "./item_compare.ts";
+import { countsOf } from "./item_arrays.ts";
 import { castCopy, castInto } from "./ufunc/engine.ts";
 
 /** Lanes up to this long are sorted by insertion. */
@@ -764,12 +765,6 @@ function nativeCopy(a: NDArray): { work: NDArray; writeBack(): void } {
       castInto(a, copy);
     },
   };
-}
-
-/** The int64 counts of datetimes or timedeltas: a view of the same elements. */
-function countsOf(a: NDArray): NDArray {
-  const dt = a.dtype.littleEndian ? "<i8" : ">i8";
-  return new NDArray(a.storage, dt, a.shape, a.strides, a.byteOffset);
 }
 
 /** Whether the type is bytes or text (sorted by code units). */

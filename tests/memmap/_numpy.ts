@@ -5,7 +5,8 @@
  */
 
 import assert from "node:assert/strict";
-import { HAS_NUMPY } from "../test_util.ts";
+import { load, type NDArray, save } from "../../mod.ts";
+import { HAS_NUMPY, tempDir as tempPath } from "../test_util.ts";
 
 /** Whether python3 with NumPy can NOT be run (tests using it are ignored then). */
 export const NO_NUMPY: boolean = !HAS_NUMPY;
@@ -82,5 +83,82 @@ export function numpyFixtureTests<T>(
       assert.deepEqual(JSON.parse(Deno.readTextFileSync(fixture)), expected);
       check(expected);
     },
+  });
+}
+
+/**
+ * Every case of a reduction over arrays: each array (by index) with each
+ * of its operations, each axis, reversed or not, with and without
+ * `keepdims`.
+ *
+ * @param count How many arrays.
+ * @param opsOf The operations of array `i`.
+ * @param axes The axis arguments.
+ * @returns The cases.
+ */
+export function reductionCases<O, A>(
+  count: number,
+  opsOf: (i: number) => readonly O[],
+  axes: readonly A[],
+): (ArrayCase & { op: O; axis: A; keepdims: boolean })[] {
+  return Array.from({ length: count }, (_, i) => i).flatMap((array) =>
+    opsOf(array).flatMap((op) =>
+      axes.flatMap((axis) =>
+        [false, true].flatMap((reversed) =>
+          [false, true].map((keepdims) => ({
+            array,
+            reversed,
+            op,
+            axis,
+            keepdims,
+          }))
+        )
+      )
+    )
+  );
+}
+
+/** A case of {@linkcode checkCases}: which array, and whether reversed. */
+export interface ArrayCase {
+  /** The array's index (for `make`). */
+  array: number;
+  /** Whether `make` reverses it. */
+  reversed: boolean;
+}
+
+/**
+ * Asserts `ours(a, c)` equals `expected[k]` for every case `c` (the k-th),
+ * with `a` made by `make(c.array, c.reversed)` in memory, and the same
+ * array saved as `.npy` and loaded mapped.
+ *
+ * @param count How many arrays `make` makes.
+ * @param cases The cases.
+ * @param make Makes an array.
+ * @param ours The library's result of a case.
+ * @param expected The expected results, one a case.
+ */
+export function checkCases<C extends ArrayCase, R>(
+  count: number,
+  cases: readonly C[],
+  make: (array: number, reversed: boolean) => NDArray,
+  ours: (a: NDArray, c: C) => R,
+  expected: readonly R[],
+): void {
+  assert.equal(expected.length, cases.length);
+  using dir = tempPath();
+  const mapped = Array.from(
+    { length: count },
+    (_, i) =>
+      [false, true].map((reversed) => {
+        const path: `${string}.npy` = `${dir.path}/a${i}${reversed}.npy`;
+        save(path, make(i, reversed));
+        return path;
+      }),
+  );
+  cases.forEach((c, k) => {
+    const what = `case ${k}: ${JSON.stringify(c)}`;
+    assert.deepEqual(ours(make(c.array, c.reversed), c), expected[k], what);
+    using m = load(mapped[c.array][c.reversed ? 1 : 0], { mmapMode: "r" });
+    assert.deepEqual(ours(m, c), expected[k], `${what}, mapped`);
   });
 }

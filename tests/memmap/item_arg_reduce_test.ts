@@ -7,9 +7,13 @@
  * against NumPy itself.
  */
 import assert from "node:assert/strict";
-import { array, load, type NDArray, save } from "../../mod.ts";
-import { tempDir } from "../test_util.ts";
-import { numpy, numpyFixtureTests } from "./_numpy.ts";
+import { array, type NDArray } from "../../mod.ts";
+import {
+  checkCases,
+  numpy,
+  numpyFixtureTests,
+  reductionCases,
+} from "./_numpy.ts";
 
 /** The arrays (2 x 5): their type, our values, NumPy's expression for them. */
 const ARRAYS: [string, unknown[], string][] = [
@@ -58,21 +62,7 @@ interface Case {
   keepdims: boolean;
 }
 
-const CASES: Case[] = ARRAYS.flatMap((_, i) =>
-  OPS.flatMap((op) =>
-    AXES.flatMap((axis) =>
-      [false, true].flatMap((reversed) =>
-        [false, true].map((keepdims) => ({
-          array: i,
-          reversed,
-          op,
-          axis,
-          keepdims,
-        }))
-      )
-    )
-  )
-);
+const CASES: Case[] = reductionCases(ARRAYS.length, () => OPS, AXES);
 
 function make(i: number, reversed: boolean): NDArray {
   const [dt, values] = ARRAYS[i];
@@ -113,30 +103,13 @@ print(json.dumps(out))`);
 
 const FIXTURE = new URL("../testdata/records/item_arg.json", import.meta.url);
 
-function checkAgainst(expected: Result[]): void {
-  assert.equal(expected.length, CASES.length);
-  using dir = tempDir();
-  const mapped = ARRAYS.map((_, i) =>
-    [false, true].map((reversed) => {
-      const path: `${string}.npy` = `${dir.path}/a${i}${reversed}.npy`;
-      save(path, make(i, reversed));
-      return path;
-    })
-  );
-  CASES.forEach((c, k) => {
-    const what = `case ${k}: ${JSON.stringify(c)}`;
-    assert.deepEqual(ours(make(c.array, c.reversed), c), expected[k], what);
-    using m = load(mapped[c.array][c.reversed ? 1 : 0], { mmapMode: "r" });
-    assert.deepEqual(ours(m, c), expected[k], `${what}, mapped`);
-  });
-}
-
 // `deno run -A tests/memmap/item_arg_reduce_test.ts` rewrites the fixture.
 numpyFixtureTests(
   "argmin and argmax of datetimes, timedeltas, text and bytes give NumPy's indices (the first NaT for both)",
   FIXTURE,
   fromNumpy,
-  checkAgainst,
+  (expected: Result[]) =>
+    checkCases(ARRAYS.length, CASES, make, ours, expected),
   import.meta.main,
 );
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { array, memmap, type NDArray } from "../../mod.ts";
+import { array, memmap } from "../../mod.ts";
 import { tempDir } from "../test_util.ts";
 
 const NAT = -(2n ** 63n);
@@ -35,45 +35,55 @@ function oracle(values: bigint[]): number[] {
   });
 }
 
-function lanes(a: NDArray): bigint[][] {
-  return a.toArray() as bigint[][];
+/**
+ * Checks sort() and argsort() of `rows` (two lanes of values) of type `dt`
+ * against `order`, the stable order NumPy gives: along either axis,
+ * flattened, and in place on a memmap (which, read-only, refuses to sort).
+ */
+function checkSorting<T>(
+  dir: string,
+  dt: string,
+  rows: T[][],
+  order: (values: T[]) => number[],
+): void {
+  const a = array(rows as never, { dtype: dt });
+  const orders = rows.map(order);
+  const sorted = rows.map((r, k) => orders[k].map((i) => r[i]));
+  const what = `${dt}, ${rows[0].length} a lane`;
+  assert.deepEqual(
+    a.argsort().toArray(),
+    orders.map((o) => o.map(BigInt)),
+    `${what}: argsort`,
+  );
+  assert.deepEqual(a.copy().sort().toArray(), sorted, `${what}: sort`);
+  // Along axis 0: the lanes are the columns of the transpose.
+  assert.deepEqual(
+    a.T.copy().sort(0).T.toArray(),
+    sorted,
+    `${what}: sort(0) of the transpose`,
+  );
+  assert.deepEqual(
+    [...(a.argsort(null).toTypedArray() as BigInt64Array)].map(Number),
+    order([...rows[0], ...rows[1]]),
+    `${what}: argsort(null)`,
+  );
+  const path = `${dir}/s.bin`;
+  const shape = [2, rows[0].length];
+  {
+    using m = memmap(path, { dtype: dt, mode: "w+", shape });
+    m.assign(a);
+    m.sort();
+  }
+  using m = memmap(path, { dtype: dt, mode: "r", shape });
+  assert.deepEqual(m.toArray(), sorted, `${what}: sorted memmap`);
+  assert.throws(() => m.sort(), TypeError); // read-only
 }
 
 Deno.test("sort() and argsort() of datetimes and timedeltas put NaT last, stable, short and long lanes, both byte orders, in memory and mapped", () => {
   using dir = tempDir();
   for (const dt of ["M8[ns]", ">M8[s]", "m8[D]", ">m8[us]"]) {
     for (const n of [1, 2, 7, 24, 25, 300, 4099]) {
-      const rows = [counts(n, n), counts(n, 7 * n + 1)];
-      const a = array(rows, { dtype: dt });
-      const orders = rows.map(oracle);
-      const sorted = rows.map((r, k) => orders[k].map((i) => r[i]));
-      const what = `${dt}, ${n} a lane`;
-      assert.deepEqual(
-        lanes(a.argsort()),
-        orders.map((o) => o.map(BigInt)),
-        `${what}: argsort`,
-      );
-      assert.deepEqual(lanes(a.copy().sort()), sorted, `${what}: sort`);
-      // Along axis 0: the lanes are the columns of the transpose.
-      assert.deepEqual(
-        lanes(a.T.copy().sort(0).T),
-        sorted,
-        `${what}: sort(0) of the transpose`,
-      );
-      const flat = [...rows[0], ...rows[1]];
-      assert.deepEqual(
-        [...(a.argsort(null).toTypedArray() as BigInt64Array)].map(Number),
-        oracle(flat),
-        `${what}: argsort(null)`,
-      );
-      const path = `${dir.path}/d.bin`;
-      {
-        using m = memmap(path, { dtype: dt, mode: "w+", shape: [2, n] });
-        m.assign(a);
-        m.sort();
-      }
-      using m = memmap(path, { dtype: dt, mode: "r", shape: [2, n] });
-      assert.deepEqual(lanes(m), sorted, `${what}: sorted memmap`);
+      checkSorting(dir.path, dt, [counts(n, n), counts(n, 7 * n + 1)], oracle);
     }
   }
 });
@@ -129,35 +139,7 @@ Deno.test("sort() and argsort() of bytes and text order by code units, NUL-padde
   for (const dt of ["U3", ">U3", "S3"]) {
     for (const n of [1, 2, 24, 25, 300]) {
       const rows = [0, 1].map((k) => texts(n, 3 * n + k, dt[0] === "S"));
-      const a = array(rows as never, { dtype: dt });
-      const orders = rows.map(textOracle);
-      const sorted = rows.map((r, k) => orders[k].map((i) => r[i]));
-      const what = `${dt}, ${n} a lane`;
-      assert.deepEqual(
-        a.argsort().toArray(),
-        orders.map((o) => o.map(BigInt)),
-        `${what}: argsort`,
-      );
-      assert.deepEqual(a.copy().sort().toArray(), sorted, `${what}: sort`);
-      assert.deepEqual(
-        a.T.copy().sort(0).T.toArray(),
-        sorted,
-        `${what}: sort(0) of the transpose`,
-      );
-      assert.deepEqual(
-        [...(a.argsort(null).toTypedArray() as BigInt64Array)].map(Number),
-        textOracle([...rows[0], ...rows[1]]),
-        `${what}: argsort(null)`,
-      );
-      const path = `${dir.path}/t.bin`;
-      {
-        using m = memmap(path, { dtype: dt, mode: "w+", shape: [2, n] });
-        m.assign(a);
-        m.sort();
-      }
-      using m = memmap(path, { dtype: dt, mode: "r", shape: [2, n] });
-      assert.deepEqual(m.toArray(), sorted, `${what}: sorted memmap`);
-      assert.throws(() => m.sort(), TypeError); // read-only
+      checkSorting(dir.path, dt, rows, textOracle);
     }
   }
 });
