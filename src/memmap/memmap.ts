@@ -242,17 +242,23 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
   #mmap: Mmap;
 
   /**
-   * Wraps an open map; use {@linkcode memmap} instead. The memmap owns the
-   * map from now on and closes it in `close()`.
+   * Not for use: a memmap is made by {@linkcode memmap}, `openMemmap()` or
+   * `load()`, which alone know the mode the map was opened for (the
+   * options here would otherwise be trusted to say whether the map may be
+   * written).
    *
    * @param mmap The map holding the array.
    * @param options Where the array is and what it holds.
-   * @throws {RangeError} If the array does not fit in the map.
+   * @throws {TypeError} Always, when called from outside the library.
    */
   constructor(mmap: Mmap, options: WrapOptions) {
-    if (!isMmap(mmap) || typeof options !== "object" || options === null) {
+    const ours = constructing;
+    constructing = false;
+    if (
+      !ours || !isMmap(mmap) || typeof options !== "object" || options === null
+    ) {
       throw new TypeError(
-        "Cannot construct a Memmap directly: use memmap() or openMemmap()",
+        "Cannot construct a Memmap directly: use memmap(), openMemmap() or load()",
       );
     }
     if (mmap.closed) {
@@ -338,7 +344,7 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
     offerViews(
       storage,
       (dtype, viewShape, strides, byteOffset) =>
-        new Memmap(mmap, {
+        wrapMmap(mmap, {
           filename,
           mode,
           offset: mapOffset + byteOffset,
@@ -621,6 +627,29 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
   }
 }
 
+/** Set by {@linkcode wrapMmap} for the one constructor call it makes. */
+let constructing = false;
+
+/**
+ * Makes a memmap over an open map: the only way to call the `Memmap`
+ * constructor; not exported by `mod.ts`. The memmap owns the map from now
+ * on and closes it in `close()`.
+ *
+ * @param mmap The map holding the array, opened for `options.mode`.
+ * @param options Where the array is and what it holds.
+ * @returns The memmap.
+ * @throws {RangeError} If the array does not fit in the map.
+ * @throws {Deno.errors.BadResource} If the map is closed.
+ */
+export function wrapMmap(mmap: Mmap, options: WrapOptions): Memmap {
+  constructing = true;
+  try {
+    return new Memmap(mmap, options);
+  } finally {
+    constructing = false;
+  }
+}
+
 /**
  * Normalizes a memmap mode.
  *
@@ -788,7 +817,7 @@ export function memmap(
     'mode: "r"',
   );
   try {
-    return new Memmap(mmap, {
+    return wrapMmap(mmap, {
       filename: path,
       mode,
       offset,

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Memmap } from "../memmap/memmap.ts";
+import { type Memmap, wrapMmap } from "../memmap/memmap.ts";
 import { openFile } from "../mmap/mmap.ts";
 import { ALLOCATIONGRANULARITY } from "../mmap/constants.ts";
 import { isArrayObject, NDArray } from "../memmap/ndarray.ts";
@@ -105,7 +105,7 @@ export function mapNpyFile(
     const { start, end, raw } = span.locate?.(source) ??
       { start: base, end: source.size };
     if (raw) {
-      return new Memmap(mmap, {
+      return wrapMmap(mmap, {
         filename,
         mode,
         offset: start,
@@ -118,7 +118,7 @@ export function mapNpyFile(
     const header = readNpyHeader(source, start, where, end, maxHeaderSize);
     checkDataLength(header, start, end, where);
     const offset = start + header.headerLength;
-    return new Memmap(mmap, {
+    return wrapMmap(mmap, {
       filename,
       mode,
       offset,

@@ -7,7 +7,7 @@
 
 import { dtype as toDType, type DTypeLike } from "../memmap/dtype.ts";
 import type { NameOf } from "../memmap/types.ts";
-import { Memmap } from "../memmap/memmap.ts";
+import { type Memmap, wrapMmap } from "../memmap/memmap.ts";
 import { openFile } from "../mmap/mmap.ts";
 import { withReadOnlyHint } from "../ffi/permissions.ts";
 import { shapeSize } from "../memmap/shape.ts";
@@ -181,7 +181,7 @@ export function openMemmap(
   });
   try {
     mmap.bytes.set(header, 0);
-    return new Memmap(mmap, {
+    return wrapMmap(mmap, {
       filename,
       mode: "r+",
       offset: header.length,
