@@ -438,6 +438,10 @@ function countArg(
 
 /** An in-memory int64 array over the indices. */
 function make(indices: BigInt64Array, shape: number[]): NDArray<"int64"> {
-  const bytes = new Uint8Array(indices.buffer as ArrayBuffer);
+  const bytes = new Uint8Array(
+    indices.buffer as ArrayBuffer,
+    indices.byteOffset,
+    indices.byteLength,
+  );
   return new NDArray(memoryStorage(bytes), I64, shape) as NDArray<"int64">;
 }

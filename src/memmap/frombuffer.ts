@@ -34,7 +34,10 @@ export interface FromBufferOptions<D extends DTypeLike = DTypeLike> {
  * @param options `dtype`, `count` and `offset`.
  * @returns The array; `reshape()` it for more dimensions.
  * @throws {RangeError} If `offset`/`count` do not fit the buffer, or the
- * bytes after `offset` are not a whole number of elements (with `count` -1).
+ * bytes after `offset` are not a whole number of elements (with `count` -1),
+ * or the view reaches past an in-memory array's data into the library's
+ * scratch after it (the `buffer` of an array's `data` may be larger than
+ * the data).
  * @throws {TypeError} For a bad dtype or a buffer that is not bytes.
  *
  * @example An int32 matrix over a memory-mapped file (the tutorial's `np.frombuffer(mm, dtype=np.int32).reshape(1000, 1000)`)
@@ -92,5 +95,12 @@ export function frombuffer(
       `Cannot view ${n} ${dt.name} elements at offset ${offset}: the buffer has ${available} bytes after it`,
     );
   }
-  return new NDArray(memoryStorage(bytes), dt, [n], [dt.itemsize], offset);
+  const end = offset + n * dt.itemsize;
+  return new NDArray(
+    memoryStorage(bytes.subarray(0, end)),
+    dt,
+    [n],
+    [dt.itemsize],
+    offset,
+  );
 }

@@ -1134,7 +1134,9 @@ export class NDArray<N extends DTypeName = DTypeName>
    * covers the array's memory only; its `buffer` may hold more (in-memory
    * arrays of 4 MiB and more live at the start of a `WebAssembly.Memory`,
    * whose buffer cannot be transferred: use `toTypedArray()` for a copy that
-   * can).
+   * can). The bytes of such a buffer after the data are the library's
+   * scratch, overwritten by every reduction: `frombuffer()` refuses to view
+   * them (`RangeError`), so view this typed array, not its whole `buffer`.
    *
    * @returns The typed view (Uint8Array for bool, Float32Array/Float64Array of parts for complex).
    * @throws {TypeError} If the data is not in native byte order or not aligned.

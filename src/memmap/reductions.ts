@@ -386,7 +386,7 @@ function countReduction(
       else if (name === "mean") out[i] = n === 0n ? NAT : out[i] / n;
     }
     return new NDArray(
-      memoryStorage(new Uint8Array(out.buffer)),
+      memoryStorage(new Uint8Array(out.buffer, out.byteOffset, out.byteLength)),
       a.dtype.toNative(),
       shape,
     );

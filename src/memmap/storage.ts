@@ -7,7 +7,7 @@
 
 import { isReadOnlyMemory } from "../ffi/mapped_buffer.ts";
 import { allocateArray } from "./alloc.ts";
-import type { OverlaySource } from "./kernels/runtime.ts";
+import { arrayDataLength, type OverlaySource } from "./kernels/runtime.ts";
 import type { DType } from "./dtype.ts";
 import type { NDArray } from "./ndarray.ts";
 
@@ -136,6 +136,8 @@ export function overlayOf(storage: ArrayStorage): OverlaySource | undefined {
  *
  * @param bytesOrLength The bytes to use, or how many zeroed bytes to allocate.
  * @returns The storage.
+ * @throws {RangeError} If the bytes reach past an in-memory array's data
+ * into the scratch after it.
  */
 export function memoryStorage(
   bytesOrLength: Uint8Array | number,
@@ -143,6 +145,16 @@ export function memoryStorage(
   const bytes = typeof bytesOrLength === "number"
     ? allocateArray(bytesOrLength)
     : bytesOrLength;
+  // The memory of a large in-memory array holds the kernels' scratch after
+  // its data: an array over those bytes would be overwritten by any
+  // reduction (an `out=` there would get wrong values).
+  const data = arrayDataLength(bytes.buffer);
+  const end = bytes.byteOffset + bytes.length;
+  if (data !== undefined && end > data) {
+    throw new RangeError(
+      `Cannot view bytes ${bytes.byteOffset}..${end} of an array's memory: only its first ${data} bytes are the array's data, the bytes after them are the library's scratch (view the array's data, not all of data.buffer)`,
+    );
+  }
   // Memory whose pages cannot be written (a map made without PROT_WRITE)
   // gives read-only arrays, as NumPy's frombuffer() of read-only bytes.
   return { bytes, readOnly: isReadOnlyMemory(bytes.buffer) };

@@ -191,7 +191,10 @@ export function kernels(): Kernels | null {
 /** A memory of array data: where its scratch starts, and its kernels once made. */
 interface ArrayMemory {
   readonly memory: WebAssembly.Memory;
+  /** Where the scratch starts (the data's size rounded up to a page). */
   readonly base: number;
+  /** Bytes of data at the memory's start. */
+  readonly length: number;
   kernels?: Kernels | null;
 }
 
@@ -236,8 +239,20 @@ export function arrayMemory(
     return null;
   }
   const buffer = memory.buffer as ArrayBuffer;
-  arrayMemories.set(buffer, { memory, base });
+  arrayMemories.set(buffer, { memory, base, length: byteLength });
   return new Uint8Array(buffer, 0, byteLength);
+}
+
+/**
+ * The bytes of data at the start of `buffer` when it is the buffer of a
+ * memory from {@linkcode arrayMemory}: the kernels write the bytes after
+ * them, so no array may view those.
+ *
+ * @param buffer Any buffer.
+ * @returns The data's size in bytes, or `undefined` for any other buffer.
+ */
+export function arrayDataLength(buffer: ArrayBufferLike): number | undefined {
+  return arrayMemories.get(buffer as ArrayBuffer)?.length;
 }
 
 /**
