@@ -939,11 +939,12 @@ export class Mmap implements Disposable, Iterable<number> {
    * position. Each line (with its `"\n"`) is a zero-copy view, valid until
    * the map is closed or resized.
    *
-   * Line ends are found 64 KiB ahead at a time (SIMD). Writes through this
-   * map's methods, `seek()` and `resize()` are seen at the next line; a
-   * byte changed by another process or through a `bytes` view in the part
-   * already looked at is seen only from the next 64 KiB on (`readline()`
-   * looks at the bytes afresh each time).
+   * Line ends are found ahead (SIMD), 64 KiB at a time, or 4 MiB at a time
+   * over the file's own pages for a map of a file (not `"copy"`). Writes
+   * through this map's methods, `seek()` and `resize()` are seen at the
+   * next line; a byte changed by another process or through a `bytes` view
+   * in the part already looked at is seen only from the next 64 KiB (4 MiB)
+   * on (`readline()` looks at the bytes afresh each time).
    *
    * @returns An iterator of line views.
    * @throws {Deno.errors.BadResource} If the map is closed (also mid-iteration).
@@ -971,12 +972,16 @@ export class Mmap implements Disposable, Iterable<number> {
      */
     class Lines implements IterableIterator<Uint8Array<ArrayBuffer>> {
       readonly #m: Mmap;
-      readonly #index = new LineIndex();
+      readonly #index: LineIndex;
       /** The map's view last seen, and its buffer (a getter call saved per line). */
       #bytes: Uint8Array<ArrayBuffer> | undefined;
       #buffer: ArrayBuffer | undefined;
       constructor(m: Mmap) {
         this.#m = m;
+        this.#index = new LineIndex(
+          (target, start, length) => overlayMmap(m, target, start, length),
+          clearOverlay,
+        );
       }
       next(): IteratorResult<Uint8Array<ArrayBuffer>> {
         const m = this.#m;

@@ -12,15 +12,27 @@
  * @module
  */
 
+import type { OverlayTarget } from "../ffi/sys.ts";
 import { scanModule } from "./scan_kernels.ts";
 
 /** Bytes scanned per kernel call. */
 export const CHUNK = 64 * 1024;
+/**
+ * Bytes of a file's lines indexed at once where its pages can be shown in
+ * the kernels' memory in place (no copy).
+ */
+export const WINDOW = 4 << 20;
 /** The farthest the second byte of a search's filter stands from the first. */
 const GAP_MAX = 4096;
 /** Where the index of line ends is written (after the chunk, its gap and slack). */
 const OUT_AT = 2 * CHUNK;
-const PAGES = (OUT_AT + CHUNK * 4) / 65536;
+/** The most line ends held at once (a window of very short lines stops early). */
+const ENDS_MAX = 1 << 18;
+/** Where a file's pages are shown (after the line ends). */
+const OVERLAY_AT = OUT_AT + 4 * ENDS_MAX;
+/** A window and the 4 MiB an overlay needs to align it to 2 MiB pages. */
+const OVERLAY_LENGTH = WINDOW + (4 << 20);
+const PAGES = (OVERLAY_AT + OVERLAY_LENGTH) / 65536;
 
 type Kernel3 = (p: number, n: number, byte: number, out: number) => number;
 type Pair = (
@@ -32,6 +44,8 @@ type Pair = (
 ) => number;
 
 interface Scanner {
+  /** Where {@linkcode lineEndsWindow} shows a file's pages. */
+  overlay: OverlayTarget;
   bytes: Uint8Array;
   ends: Int32Array;
   indexByte: Kernel3;
@@ -53,8 +67,9 @@ function load(): Scanner | null {
       { env: { memory } },
     );
     scanner = {
+      overlay: { memory, start: OVERLAY_AT, length: OVERLAY_LENGTH },
       bytes: new Uint8Array(memory.buffer),
-      ends: new Int32Array(memory.buffer, OUT_AT, CHUNK),
+      ends: new Int32Array(memory.buffer, OUT_AT, ENDS_MAX),
       indexByte: exports.indexByte as Kernel3,
       findPair: exports.findPair as Pair,
       findPairLast: exports.findPairLast as Pair,
@@ -222,6 +237,65 @@ export function lineEndsChunk(
 }
 
 /**
+ * Shows bytes `[start, start + length)` of a map's file read-only in place
+ * in `target`; returns where byte `start` landed, or -1 when the map's
+ * bytes are not its file's (see `overlayMmap`).
+ */
+export type ShowFile = (
+  target: OverlayTarget,
+  start: number,
+  length: number,
+) => number;
+
+/**
+ * The line ends in `hay[from, from + WINDOW)` (or to the end), found over
+ * the file's own pages shown in the kernels' memory (no copy), which are
+ * put back to zeros before it returns: nothing of the file stays mapped.
+ *
+ * @param hay The map's bytes.
+ * @param from Where to start.
+ * @param show Shows the map's file (see {@linkcode ShowFile}).
+ * @param clear Puts zeros back over what `show` used.
+ * @returns As {@linkcode lineEndsChunk}; `null` when the file cannot be
+ * shown (then copy chunks instead).
+ */
+export function lineEndsWindow(
+  hay: Uint8Array,
+  from: number,
+  show: ShowFile,
+  clear: (target: OverlayTarget) => void,
+): { ends: Int32Array; count: number; to: number } | undefined | null {
+  const s = load();
+  if (s === null) return undefined;
+  const to = Math.min(from + WINDOW, hay.length);
+  let at: number;
+  try {
+    at = show(s.overlay, from, to - from);
+  } catch {
+    return null; // no address space for it, say: copy instead
+  }
+  if (at < 0) return null;
+  ticket++;
+  const { ends, indexByte } = s;
+  let count = 0;
+  let end = from;
+  try {
+    // A chunk at a time while a chunk's ends (at most one per byte) fit.
+    // (The kernel reads up to 63 bytes past: the range's slack, zeros.)
+    while (end < to && count + CHUNK <= ENDS_MAX) {
+      const n = Math.min(CHUNK, to - end);
+      const found = indexByte(at + end - from, n, 10, OUT_AT + 4 * count);
+      for (let i = count; i < count + found; i++) ends[i] += end + 1;
+      count += found;
+      end += n;
+    }
+  } finally {
+    clear(s.overlay);
+  }
+  return { ends, count, to: end };
+}
+
+/**
  * The line ends of one `lines()` iteration, found a chunk ahead. The shared
  * array the kernel fills is trusted only while no other scan has reused it,
  * the map has not been written through its own methods (`version`), and
@@ -235,6 +309,21 @@ export class LineIndex {
   #ticket = -1;
   #version = -1;
   #next = -1;
+  #show: ShowFile | undefined;
+  #clear: (target: OverlayTarget) => void;
+
+  /**
+   * @param show Shows the map's file in place (see {@linkcode ShowFile}),
+   * so that long stretches are indexed a window at a time without a copy.
+   * @param clear Puts zeros back over what `show` used.
+   */
+  constructor(
+    show?: ShowFile,
+    clear: (target: OverlayTarget) => void = () => {},
+  ) {
+    this.#show = show;
+    this.#clear = clear;
+  }
 
   /**
    * The end of the line at `pos` (just past its `"\n"`, or `hay.length`).
@@ -277,7 +366,21 @@ export class LineIndex {
   }
 
   #fill(hay: Uint8Array, from: number): true | undefined {
-    const chunk = lineEndsChunk(hay, from);
+    let chunk: ReturnType<typeof lineEndsWindow> = null;
+    // A window's two mmap calls cost less than copying it (about half).
+    if (this.#show !== undefined && hay.length - from >= WINDOW / 2) {
+      chunk = lineEndsWindow(hay, from, this.#show, this.#clear);
+      // Not shown, or lines so short that a window's ends overflowed: copy
+      // chunks from here on.
+      if (
+        chunk === null ||
+        (chunk !== undefined && chunk.to < from + WINDOW &&
+          chunk.to < hay.length)
+      ) {
+        this.#show = undefined;
+      }
+    }
+    if (chunk === null) chunk = lineEndsChunk(hay, from);
     if (chunk === undefined) return undefined;
     this.#ends = chunk.ends;
     this.#count = chunk.count;

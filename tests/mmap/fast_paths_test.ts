@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { Mmap } from "../../mod.ts";
-import { CHUNK } from "../../src/mmap/scan.ts";
+import { CHUNK, WINDOW } from "../../src/mmap/scan.ts";
 import { SEARCH_IN_WASM_BELOW } from "../../src/mmap/search.ts";
 import { tempDir, writeFile } from "../test_util.ts";
 
@@ -288,6 +288,106 @@ Deno.test("Mmap.lines() finds line ends at every offset around chunk ends", () =
       `from ${pos}`,
     );
   }
+});
+
+/** Where each line of `lines()` starts and how long it is, in the map's bytes. */
+function lineSpans(m: Mmap): number[] {
+  const base = m.bytes.byteOffset;
+  const out: number[] = [];
+  for (const l of m.lines()) out.push(l.byteOffset - base, l.length);
+  return out;
+}
+
+/** The same from the simple split of `bytes` from `pos`. */
+function simpleSpans(bytes: Uint8Array, pos = 0): number[] {
+  const out: number[] = [];
+  while (pos < bytes.length) {
+    const nl = bytes.indexOf(10, pos);
+    const end = nl < 0 ? bytes.length : nl + 1;
+    out.push(pos, end - pos);
+    pos = end;
+  }
+  return out;
+}
+
+/** Asserts two span lists are equal, naming the first line that differs. */
+function assertSpans(got: number[], want: number[], what: string): void {
+  for (let i = 0; i < Math.max(got.length, want.length); i += 2) {
+    if (got[i] !== want[i] || got[i + 1] !== want[i + 1]) {
+      assert.fail(
+        `${what}: line ${i / 2} is [${got[i]}, +${got[i + 1]}], expected [${
+          want[i]
+        }, +${want[i + 1]}]`,
+      );
+    }
+  }
+}
+
+Deno.test("Mmap.lines() over a file's map, indexed a window at a time in place, agrees with the simple split for every kind of map and start", () => {
+  // Lines of every length: ~500 bytes, one longer than a window, newlines
+  // on each side of window ends, and a stretch of newlines alone (more ends
+  // than a window holds: the rest is indexed by chunk copies).
+  const size = 3 * WINDOW + 5000;
+  const bytes = new Uint8Array(size);
+  let seed = 3;
+  for (let i = 0; i < size; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    bytes[i] = (seed >>> 12) % 500 === 0 ? 10 : 97 + ((seed >>> 12) % 26);
+  }
+  bytes.fill(98, WINDOW / 4, WINDOW / 4 + WINDOW + 10); // no newline for > a window
+  for (let d = -3; d <= 3; d++) bytes[WINDOW + d * 2] = 10;
+  bytes.fill(10, 2 * WINDOW + 100, 2 * WINDOW + 100 + 200_000);
+  using dir = tempDir();
+  const path = writeFile(dir.path, "lines.txt", bytes);
+  const OFFSET = 65536; // a multiple of every platform's granularity
+  const maps: [string, () => Mmap, Uint8Array][] = [
+    ["read", () => Mmap.open(path, { access: "read" }), bytes],
+    ["write", () => Mmap.open(path), bytes],
+    ["copy", () => Mmap.open(path, { access: "copy" }), bytes],
+    [
+      "at an offset",
+      () => Mmap.open(path, { access: "read", offset: OFFSET }),
+      bytes.subarray(OFFSET),
+    ],
+    [
+      "shorter than the file",
+      () => Mmap.open(path, { access: "read", length: 2 * WINDOW + 777 }),
+      bytes.subarray(0, 2 * WINDOW + 777),
+    ],
+  ];
+  for (const [what, open, expected] of maps) {
+    using m = open();
+    for (const pos of [0, 1, WINDOW - 3, WINDOW + 1, 2 * WINDOW - 1]) {
+      m.seek(pos);
+      assertSpans(
+        lineSpans(m),
+        simpleSpans(expected, pos),
+        `${what} from ${pos}`,
+      );
+      assert.equal(m.tell(), expected.length, `${what} from ${pos}`);
+    }
+  }
+});
+
+Deno.test("Mmap.lines() over a file's map sees writes through the map's methods and a resize between lines", () => {
+  const line = "x".repeat(499) + "\n";
+  const body = line.repeat((2 * WINDOW) / 500);
+  using dir = tempDir();
+  using m = Mmap.open(writeFile(dir.path, "lines.txt", body));
+  const it = m.lines();
+  assert.equal(it.next().value!.length, 500);
+  m.set(600, 10); // ends the next line early
+  assert.equal(it.next().value!.length, 101);
+  assert.equal(it.next().value!.length, 399);
+  const start = 500 * (Math.ceil(WINDOW / 500) + 100); // a line in the next window
+  m.seek(start);
+  m.write("ab\n");
+  m.seek(start);
+  assert.deepEqual([...it.next().value!], [97, 98, 10]);
+  assert.equal(it.next().value!.length, 497);
+  m.resize(start + 500 + 10);
+  assert.equal(it.next().value!.length, 10);
+  assert.equal(it.next().done, true);
 });
 
 Deno.test("Mmap.lines() sees writes through the map, seeks, other iterators and searches between lines", () => {
