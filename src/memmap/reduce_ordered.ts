@@ -23,6 +23,7 @@ import {
 } from "./reduce.ts";
 import { eachCall, type InnerCall, planReduction } from "./reduce_iter.ts";
 import { fma, fma32 } from "./ufunc/helpers.ts";
+import { arrayShower, GATHER_BYTES, kernels } from "./kernels/runtime.ts";
 
 /** The reductions in NumPy's order: float sums, means, products; minima and maxima of complex numbers. */
 export type OrderedOp = "sum" | "mean" | "prod" | "min" | "max";
@@ -319,9 +320,30 @@ function exact(x: number): number {
   return x;
 }
 
-/** `acc` times `x[0..n)`, one after another in float64. */
+/**
+ * `acc` times `x[0..n)`, one after another in float64: by the kernels (in
+ * place on an array memory, else through the gather scratch), whose speed
+ * does not depend on how V8 happens to compile a JavaScript loop (the same
+ * loop ran at 1 ns an element in one call and 5-10 ns in the next).
+ */
 function product64(acc: number, x: Float64Array, n: number): number {
-  for (let i = 0; i < n; i++) acc *= x[i];
+  const bytes = 8 * n;
+  const home = arrayShower(new Uint8Array(x.buffer, x.byteOffset, bytes));
+  if (home !== null) {
+    return home.k.fn.prod.float64(home.show(0, bytes), bytes, acc);
+  }
+  const k = kernels();
+  if (k === null) {
+    for (let i = 0; i < n; i++) acc *= x[i];
+    return acc;
+  }
+  const piece = GATHER_BYTES / 8;
+  const scratch = new Float64Array(k.memory.buffer, k.gather, piece);
+  for (let from = 0; from < n; from += piece) {
+    const m = Math.min(piece, n - from);
+    scratch.set(x.subarray(from, from + m));
+    acc = k.fn.prod.float64(k.gather, 8 * m, acc);
+  }
   return acc;
 }
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { array, memmap } from "../../mod.ts";
+import { array, frombuffer, memmap } from "../../mod.ts";
+import { arrayShower, settings } from "../../src/memmap/kernels/runtime.ts";
 import { tempDir } from "../test_util.ts";
 
 Deno.test("prod() multiplies one element after another, as NumPy's loop, in place or copied, in pieces", () => {
@@ -29,4 +30,26 @@ Deno.test("prod() multiplies one element after another, as NumPy's loop, in plac
   let re = 1, im = 0;
   for (const z of zs) [re, im] = [re * z.re - im * z.im, re * z.im + im * z.re];
   assert.deepEqual(array(zs, { dtype: "complex128" }).prod(), { re, im });
+});
+
+Deno.test("prod() of float64 gives the same sequential product in an array memory, over a caller's buffer and without kernels", () => {
+  const n = 700_001; // 5.6 MB: an array memory of its own when the library allocates it
+  const xs = new Float64Array(n);
+  for (let i = 0; i < n; i++) xs[i] = 1 + Math.sin(i) * 1e-3;
+  let want = 1;
+  for (let i = 0; i < n; i++) want *= xs[i];
+  const own = array(xs);
+  const caller = frombuffer(xs.buffer, { dtype: "float64" });
+  assert.ok(arrayShower(own.storage.bytes) !== null);
+  assert.equal(arrayShower(caller.storage.bytes), null);
+  assert.equal(own.prod(), want);
+  assert.equal(caller.prod(), want);
+  assert.equal(own.slice("3:").prod(), xs.slice(3).reduce((p, x) => p * x, 1));
+  settings.off = true;
+  try {
+    assert.equal(own.prod(), want);
+    assert.equal(caller.prod(), want);
+  } finally {
+    settings.off = false;
+  }
 });

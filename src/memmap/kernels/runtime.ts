@@ -76,6 +76,7 @@ export interface KernelFunctions {
   argmin: Record<Exclude<KernelType, "bool">, Fn3>;
   firstTrue: Record<TruthKind, (p: number, bytes: number) => number>;
   firstFalse: Record<TruthKind, (p: number, bytes: number) => number>;
+  prod: { float64: (p: number, bytes: number, acc: number) => number };
 }
 
 /** The instance: its functions and its memory. */
@@ -155,6 +156,7 @@ function instantiate(
       argmin: group(f, "argmin"),
       firstTrue: group(f, "firstTrue"),
       firstFalse: group(f, "firstFalse"),
+      prod: group(f, "prod"),
     },
     memory,
     bytes: new Uint8Array(memory.buffer),
