@@ -20,10 +20,12 @@ import {
   type ReduceView,
   type SumSpec,
   sumSpec,
+  withShower,
 } from "./reduce.ts";
 import { eachCall, type InnerCall, planReduction } from "./reduce_iter.ts";
 import { fma, fma32 } from "./ufunc/helpers.ts";
 import { arrayShower, GATHER_BYTES, kernels } from "./kernels/runtime.ts";
+import { eachShown } from "./kernels/reduce_run.ts";
 
 /** The reductions in NumPy's order: float sums, means, products; minima and maxima of complex numbers. */
 export type OrderedOp = "sum" | "mean" | "prod" | "min" | "max";
@@ -208,8 +210,22 @@ class Runner {
         return;
       }
       // Multiplied in the loop's precision (float32 for float16), rounded once per call.
-      let acc = o[at];
-      if (this.#spec.pairwise === "f32") {
+      const first = o[at];
+      let acc = first;
+      const run = this.#spec.pairwise === "f64" ? this.#oneRun(call) : -1;
+      if (run >= 0) {
+        // In place: an array memory, or a memory map's windows.
+        acc = withShower(this.#v, (sh) => {
+          if (sh === null) {
+            return product64(first, this.#f64(run, call), call.count);
+          }
+          let p = first;
+          eachShown(sh, run, 8 * call.count, 0, (where, length) => {
+            p = sh.k.fn.prod.float64(where, length, p);
+          });
+          return p;
+        });
+      } else if (this.#spec.pairwise === "f32") {
         this.#pieces(call, (x, n) => acc = product32(acc, x, n));
       } else this.#pieces(call, (x, n) => acc = product64(acc, x, n));
       o[at] = r(acc);
@@ -220,9 +236,12 @@ class Runner {
     if (this.#complex) o[at + 1] = r(o[at + 1] + im);
   }
 
-  /** Hands the call's elements to `fn` a piece of at most {@linkcode LEAF} at a time, in order. */
-  #pieces(call: InnerCall, fn: (x: Float64Array, n: number) => void): void {
-    // One contiguous run of native aligned float64 (or complex128): read in place.
+  /**
+   * The byte offset (in the view's bytes) of the call's elements when they
+   * are one contiguous run of native aligned float64 (or complex128), read
+   * in place; else -1.
+   */
+  #oneRun(call: InnerCall): number {
     const ta = this.#v.io.ta;
     const parts = this.#complex ? 2 : 1;
     let runs = 0, at = 0, step = 0;
@@ -231,10 +250,31 @@ class Runner {
     });
     if (runs === 1 && ta instanceof Float64Array && step === 8 * parts) {
       this.#stride = step;
-      const base = (this.#v.io.bytes.byteOffset + at) / 8;
+      return at;
+    }
+    return -1;
+  }
+
+  /** `count` float64 values (pairs for complex) from byte `at` of the view's bytes, in place. */
+  #f64(
+    at: number,
+    call: InnerCall,
+    from = 0,
+    count = call.count,
+  ): Float64Array {
+    const parts = this.#complex ? 2 : 1;
+    const base = (this.#v.io.bytes.byteOffset + at) / 8 + from * parts;
+    return (this.#v.io.ta as Float64Array).subarray(base, base + count * parts);
+  }
+
+  /** Hands the call's elements to `fn` a piece of at most {@linkcode LEAF} at a time, in order. */
+  #pieces(call: InnerCall, fn: (x: Float64Array, n: number) => void): void {
+    // One contiguous run of native aligned float64 (or complex128): read in place.
+    const at = this.#oneRun(call);
+    if (at >= 0) {
       for (let from = 0; from < call.count; from += LEAF) {
         const n = Math.min(LEAF, call.count - from);
-        fn(ta.subarray(base + from * parts, base + (from + n) * parts), n);
+        fn(this.#f64(at, call, from, n), n);
       }
       return;
     }

@@ -32,7 +32,7 @@ Deno.test("prod() multiplies one element after another, as NumPy's loop, in plac
   assert.deepEqual(array(zs, { dtype: "complex128" }).prod(), { re, im });
 });
 
-Deno.test("prod() of float64 gives the same sequential product in an array memory, over a caller's buffer and without kernels", () => {
+Deno.test("prod() of float64 gives the same sequential product in an array memory, over a caller's buffer, a memory map and without kernels", () => {
   const n = 700_001; // 5.6 MB: an array memory of its own when the library allocates it
   const xs = new Float64Array(n);
   for (let i = 0; i < n; i++) xs[i] = 1 + Math.sin(i) * 1e-3;
@@ -45,10 +45,23 @@ Deno.test("prod() of float64 gives the same sequential product in an array memor
   assert.equal(own.prod(), want);
   assert.equal(caller.prod(), want);
   assert.equal(own.slice("3:").prod(), xs.slice(3).reduce((p, x) => p * x, 1));
+  using dir = tempDir();
+  const path = `${dir.path}/p.f8`;
+  Deno.writeFileSync(path, new Uint8Array(xs.buffer));
+  using m = memmap(path, { dtype: "float64", mode: "r" });
+  const minBytes = settings.overlayMinBytes;
+  settings.overlayMinBytes = 4096; // the file's pages shown in place (where overlays exist)
+  try {
+    assert.equal(m.prod(), want);
+  } finally {
+    settings.overlayMinBytes = minBytes;
+  }
+  assert.equal(m.prod(), want); // copied
   settings.off = true;
   try {
     assert.equal(own.prod(), want);
     assert.equal(caller.prod(), want);
+    assert.equal(m.prod(), want);
   } finally {
     settings.off = false;
   }
