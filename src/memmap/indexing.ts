@@ -94,7 +94,9 @@ function toIndices(x: unknown, call: string, safe = false): Indices {
     open(x);
     const t = x.toTypedArray();
     const values = new Float64Array(x.size);
-    for (let i = 0; i < values.length; i++) values[i] = Number(t[i]);
+    if (t instanceof BigInt64Array || t instanceof BigUint64Array) {
+      int64Values(t, values);
+    } else for (let i = 0; i < values.length; i++) values[i] = Number(t[i]);
     return { values, shape: [...x.shape] };
   }
   if (typeof x === "number" || typeof x === "bigint") {
@@ -114,6 +116,27 @@ function toIndices(x: unknown, call: string, safe = false): Indices {
   }
   return { values, shape: flat.shape };
 }
+
+/**
+ * 64-bit integers as numbers, from their 32-bit words (no bigint per
+ * element): the high word times 2**32 plus the low one is rounded once, as
+ * `Number()` rounds the integer.
+ */
+function int64Values(
+  t: BigInt64Array | BigUint64Array,
+  values: Float64Array,
+): void {
+  const words = new Int32Array(t.buffer, t.byteOffset, 2 * t.length);
+  const signed = t instanceof BigInt64Array;
+  const [lo, hi] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+  for (let i = 0; i < values.length; i++) {
+    const h = words[2 * i + hi];
+    values[i] = (signed ? h : h >>> 0) * 4294967296 + (words[2 * i + lo] >>> 0);
+  }
+}
+
+/** Whether this machine stores the low word of a 64-bit integer first. */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /**
  * Resolves indices against a length in place (`raise`: negative ones count
@@ -227,6 +250,43 @@ function mover(
   };
 }
 
+/**
+ * Copies single aligned elements `outer[o] + sel[k] * step` (byte offsets
+ * in `src`) to `dst` in order: one typed loop per element size (a loop
+ * fed typed arrays of several kinds runs many times slower), for gathers
+ * of single elements (1-D `take`, `compress`).
+ */
+type Pick = (
+  dst: Uint8Array,
+  src: Uint8Array,
+  outer: ArrayLike<number>,
+  sel: Float64Array,
+  step: number,
+) => void;
+
+const PICKS: Partial<Record<number, Pick>> = {
+  8: (dst, src, outer, sel, step) => {
+    const d = new Float64Array(dst.buffer, dst.byteOffset, dst.length >>> 3);
+    const s = new Float64Array(src.buffer, 0, src.buffer.byteLength >>> 3);
+    const st = step / 8;
+    let q = 0;
+    for (let o = 0; o < outer.length; o++) {
+      const base = (src.byteOffset + outer[o]) / 8;
+      for (let k = 0; k < sel.length; k++) d[q++] = s[base + sel[k] * st];
+    }
+  },
+  4: (dst, src, outer, sel, step) => {
+    const d = new Uint32Array(dst.buffer, dst.byteOffset, dst.length >>> 2);
+    const s = new Uint32Array(src.buffer, 0, src.buffer.byteLength >>> 2);
+    const st = step / 4;
+    let q = 0;
+    for (let o = 0; o < outer.length; o++) {
+      const base = (src.byteOffset + outer[o]) / 4;
+      for (let k = 0; k < sel.length; k++) d[q++] = s[base + sel[k] * st];
+    }
+  },
+};
+
 /** Whether `a`'s elements all sit at multiples of its item size within their buffer. */
 function isAligned(a: NDArray): boolean {
   const isz = a.itemsize;
@@ -269,6 +329,11 @@ function gather(
         dst.set(src.subarray(p, p + bytes), q);
       }
     }
+    return out;
+  }
+  const pick = inner === 1 && isAligned(a) ? PICKS[isz] : undefined;
+  if (pick !== undefined) {
+    pick(dst, src, outer, sel, step);
     return out;
   }
   const move = mover(dst, src, isz, isAligned(a));
@@ -378,27 +443,28 @@ function nonzeroPositions(a: NDArray, call: string): Float64Array {
   }
   const t = denseOf(a);
   const n = a.size;
-  let found = new Float64Array(Math.min(n, 1024));
+  // Positions are written at `count` unconditionally and kept by counting
+  // the true ones (no branch to mispredict on random data).
+  const found = new Float64Array(n);
   let count = 0;
-  const push = (i: number) => {
-    if (count === found.length) {
-      const more = new Float64Array(Math.min(n, 2 * found.length));
-      more.set(found);
-      found = more;
-    }
-    found[count++] = i;
-  };
   if (a.dtype.kind === "c") {
     const f = t as Float64Array;
     for (let i = 0; i < n; i++) {
-      if (f[2 * i] !== 0 || f[2 * i + 1] !== 0) push(i);
+      found[count] = i;
+      count += +(f[2 * i] !== 0 || f[2 * i + 1] !== 0);
     }
   } else if (a.itemsize === 8 && a.dtype.kind !== "f") {
     const w = new Int32Array(t.buffer, t.byteOffset, 2 * n);
-    for (let i = 0; i < n; i++) if ((w[2 * i] | w[2 * i + 1]) !== 0) push(i);
+    for (let i = 0; i < n; i++) {
+      found[count] = i;
+      count += +((w[2 * i] | w[2 * i + 1]) !== 0);
+    }
   } else {
     const f = t as Float64Array;
-    for (let i = 0; i < n; i++) if (f[i] !== 0) push(i);
+    for (let i = 0; i < n; i++) {
+      found[count] = i;
+      count += +(f[i] !== 0);
+    }
   }
   return found.subarray(0, count);
 }

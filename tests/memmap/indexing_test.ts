@@ -279,3 +279,39 @@ Deno.test("take() and compress() move elements of any type, text included (its s
   assert.throws(() => s.nonzero(), TypeError);
   assert.throws(() => arange(3).compress(s), TypeError);
 });
+
+Deno.test("take() and compress() of 1-D arrays pick each element's bits, with 64-bit indices of either sign and views", () => {
+  const n = 5000;
+  const f8 = arange(n, { dtype: "float64" }).mul(1.5).sub(2000);
+  const i4 = arange(n, { dtype: "int32" }).mul(-3).add(7000);
+  for (const a of [f8, i4, f8.slice("::-2"), i4.slice("1::3")]) {
+    const size = a.size;
+    const flat = [...a.toTypedArray() as Float64Array | Int32Array];
+    for (const dtype of ["int64", "uint64", "int32"] as const) {
+      const raw = Array.from(
+        { length: 3000 },
+        (_, k) =>
+          (k * 7919) % size - (dtype !== "uint64" && k % 3 === 0 ? size : 0),
+      );
+      const got = a.take(array(raw, { dtype })).toTypedArray();
+      assert.deepEqual(
+        [...got],
+        raw.map((k) => flat[(k + size) % size]),
+        `${dtype} ${a.dtype.name}`,
+      );
+    }
+    assert.deepEqual(
+      [...a.compress(a.gt(0)).toTypedArray()],
+      flat.filter((v) => v > 0),
+    );
+  }
+  // Indices past 2**32 keep their value (word by word): out of range.
+  assert.throws(
+    () => f8.take(array([2 ** 32 + 1], { dtype: "int64" })),
+    RangeError,
+  );
+  assert.throws(
+    () => f8.take(array([-(2 ** 40)], { dtype: "int64" })),
+    RangeError,
+  );
+});
