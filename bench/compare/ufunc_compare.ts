@@ -1,8 +1,9 @@
 /**
  * Element-wise work against NumPy (issue 11's targets): arithmetic on
  * float64, float32, int32 and int64, copies, casts, `assign` and `fill`, on
- * 256 MiB memmaps in page cache and on the same arrays in memory (the rows
- * are in `ufunc_rows.ts`). Rows are medians of rounds that alternate the
+ * 256 MiB memmaps in page cache and on the same arrays in memory (copies
+ * the library allocated, as NumPy's `np.fromfile`; the rows are in
+ * `ufunc_rows.ts`). Rows are medians of rounds that alternate the
  * sides (`peers.ts`); each round, each side runs in a process of its own and
  * reports the median of five calls, each result freed before the next call:
  * NumPy frees it at once; here V8's collector runs before each call (V8

@@ -258,6 +258,26 @@ export function arrayDataLength(buffer: ArrayBufferLike): number | undefined {
 }
 
 /**
+ * The `WebAssembly.Memory` of an array's data from {@linkcode arrayMemory},
+ * when bytes `[0, end)` of `buffer` lie within that data (never in the
+ * kernels' scratch after it); `undefined` for other buffers or with the
+ * kernels turned off. For kernels that work on arrays in place (the
+ * element-wise ones, `elementwise.ts`).
+ *
+ * @param buffer The buffer of an array's bytes.
+ * @param end The end of the bytes used, from the buffer's start.
+ * @returns The memory, or undefined.
+ */
+export function dataMemory(
+  buffer: ArrayBufferLike,
+  end: number,
+): WebAssembly.Memory | undefined {
+  const home = arrayMemories.get(buffer as ArrayBuffer);
+  if (settings.off || home === undefined || end > home.length) return undefined;
+  return home.memory;
+}
+
+/**
  * A shower that shows `bytes` in place, when they lie in the data of a
  * memory from {@linkcode arrayMemory} (the kernels of that memory are made
  * on first use); null otherwise (or with the kernels turned off).

@@ -1,6 +1,6 @@
 /**
  * Just enough of the WebAssembly binary format to write small kernels in
- * TypeScript: one imported memory, functions with typed parameters and
+ * TypeScript: imported memories (one, or several: multi-memory), functions with typed parameters and
  * results, calls between them, and the instructions the kernels use
  * (including the 128-bit SIMD ones). Each instruction helper returns its
  * bytes, so a function body reads like the text format, in stack order.
@@ -82,14 +82,26 @@ function simd(opcode: number): number[] {
   return [0xfd, ...uleb(opcode)];
 }
 
-/** A memory instruction: opcode, alignment (log2) and offset immediates. */
-function mem(code: number[], align: number): (offset?: number) => number[] {
-  return (offset = 0) => [...code, align, ...uleb(offset)];
+/**
+ * A memory instruction: opcode, alignment (log2) and offset immediates, and
+ * the memory's index where it is not the first (multi-memory: bit 6 of the
+ * alignment flags says an index follows).
+ */
+function mem(
+  code: number[],
+  align: number,
+): (offset?: number, memory?: number) => number[] {
+  return (offset = 0, memory = 0) =>
+    memory === 0
+      ? [...code, align, ...uleb(offset)]
+      : [...code, align | 0x40, ...uleb(memory), ...uleb(offset)];
 }
 
 /** The SIMD instructions without immediates, by text-format name. */
 const SIMD_OPS = {
   i8x16Splat: 0x0f,
+  i16x8Splat: 0x10,
+  i32x4Splat: 0x11,
   i8x16Eq: 0x23,
   i8x16Ne: 0x24,
   i16x8Eq: 0x2d,
@@ -129,6 +141,7 @@ const SIMD_OPS = {
   i16x8ExtendHighI8x16U: 0x8a,
   i16x8Add: 0x8e,
   i16x8Sub: 0x91,
+  i16x8Mul: 0x95,
   i16x8MinS: 0x96,
   i16x8MinU: 0x97,
   i16x8MaxS: 0x98,
@@ -164,7 +177,9 @@ const SIMD_OPS = {
   i64x2LtS: 0xd8,
   i64x2GtS: 0xd9,
   f32x4Add: 0xe4,
+  f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
+  f32x4Div: 0xe7,
   f32x4Min: 0xe8,
   f32x4Max: 0xe9,
   /** `b < a ? b : a` lane by lane (one instruction; NaN and -0 not special). */
@@ -378,13 +393,19 @@ export interface FunctionSpec {
 }
 
 /**
- * Encodes a module that imports its memory as `env.memory` and has
- * `functions` (exporting those not marked otherwise).
+ * Encodes a module that imports its memory as `env.memory` (and, with
+ * `memories` above 1, more as `env.memory1`, `env.memory2`, ...: memory
+ * instructions name them by index) and has `functions` (exporting those
+ * not marked otherwise).
  *
  * @param functions The functions, in index order.
+ * @param memories How many memories the module imports.
  * @returns The module's bytes.
  */
-export function encodeModule(functions: FunctionSpec[]): Uint8Array {
+export function encodeModule(
+  functions: FunctionSpec[],
+  memories = 1,
+): Uint8Array {
   const index = new Map(functions.map((f, i) => [f.name, i]));
   const types = functions.map((f) => [
     0x60,
@@ -399,7 +420,13 @@ export function encodeModule(functions: FunctionSpec[]): Uint8Array {
         : (f.results ?? []).map((t) => [t]),
     ),
   ]);
-  const imports = [[...name("env"), ...name("memory"), 2, 0, ...uleb(1)]];
+  const imports = [...Array(memories).keys()].map((k) => [
+    ...name("env"),
+    ...name(k === 0 ? "memory" : `memory${k}`),
+    2,
+    0,
+    ...uleb(1),
+  ]);
   const exports = functions.flatMap((f, i) =>
     f.exported === false ? [] : [[...name(f.name), 0, ...uleb(i)]]
   );

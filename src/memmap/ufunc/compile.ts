@@ -18,6 +18,12 @@
  */
 
 import { type MathKernel, mathRun } from "../kernels/math_kernels.ts";
+import type { TypedArray } from "../element.ts";
+import {
+  type BinaryKernel,
+  binaryKernel,
+  type SimdType,
+} from "../kernels/elementwise.ts";
 import { complexHelpers } from "./complex_math.ts";
 import { helpers } from "./helpers.ts";
 import { mathHelpers } from "./math_helpers.ts";
@@ -70,6 +76,8 @@ export function loopFor(spec: LoopSpec): Loop {
     loop = compile(key, source(spec));
     const math = mathKernelOf(spec);
     if (math !== null) loop = withMathKernel(loop, math);
+    const kernel = simdKernel(spec);
+    if (kernel !== null) loop = withKernel(loop, kernel);
     cache.set(key, loop);
   }
   return loop;
@@ -115,6 +123,75 @@ function withMathKernel(loop: Loop, name: MathKernel): Loop {
       return;
     }
     loop(n, A0, W0, i0, s0, A1, W1, i1, s1);
+  }) as Loop;
+}
+
+/**
+ * The vector kernel of a binary loop whose operands are all of the loop's
+ * type, where the ufunc row names one for that type (`Ufunc.simd`).
+ */
+function simdKernel(spec: LoopSpec): BinaryKernel | null {
+  const { ufunc, loop, operands } = spec;
+  const type = loop[0].name;
+  const instruction = ufunc.simd?.[type];
+  if (
+    instruction === undefined || ufunc.nin !== 2 ||
+    !loop.every((k) => k.name === type) ||
+    !operands.every((k) => k.name === type)
+  ) {
+    return null;
+  }
+  return binaryKernel(instruction, type as SimdType);
+}
+
+/** Runs shorter than this stay in JavaScript (a kernel call costs more than it saves). */
+const KERNEL_MIN = 1024;
+
+/**
+ * `loop` with contiguous runs handed to `kernel` first (which computes
+ * them where the operands are in WebAssembly memories); `loop` computes
+ * what the kernel leaves.
+ */
+function withKernel(loop: Loop, kernel: BinaryKernel): Loop {
+  return ((
+    n: number,
+    A0: TypedArray,
+    W0: Int32Array | null,
+    i0: number,
+    s0: number,
+    A1: TypedArray,
+    W1: Int32Array | null,
+    i1: number,
+    s1: number,
+    A2: TypedArray,
+    W2: Int32Array | null,
+    i2: number,
+    s2: number,
+  ) => {
+    let done = 0;
+    if (
+      n >= KERNEL_MIN && s2 === 1 && (s0 === 1 || s0 === 0) &&
+      (s1 === 1 || s1 === 0)
+    ) {
+      done = kernel(n, A0, i0, s0, A1, i1, s1, A2, i2);
+    }
+    if (done < n) {
+      loop(
+        n - done,
+        A0,
+        W0,
+        i0 + done * s0,
+        s0,
+        A1,
+        W1,
+        i1 + done * s1,
+        s1,
+        A2,
+        W2,
+        i2 + done,
+        s2,
+      );
+    }
   }) as Loop;
 }
 

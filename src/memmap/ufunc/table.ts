@@ -13,6 +13,7 @@ import type { CompareOp } from "../item_compare.ts";
 import type { DType, DTypeName } from "../dtype.ts";
 import type { NDArray } from "../ndarray.ts";
 import type { MathKernel } from "../kernels/math_kernels.ts";
+import { simdOps } from "../kernels/elementwise.ts";
 import type { Body, Kind, Value } from "./values.ts";
 
 /** The dtypes of one loop: the inputs, then the output. */
@@ -84,6 +85,14 @@ export interface Ufunc {
    * loop's; float64 ones within 1 ulp of the exact value).
    */
   readonly math?: MathKernel;
+  /**
+   * The WebAssembly SIMD instruction that computes the loop of each type
+   * lane by lane, by its name in `kernels/wasm.ts` (`"f64x2Add"`): binary
+   * loops whose operands are all of the loop's type run contiguous runs of
+   * arrays in WebAssembly memories through it (`kernels/elementwise.ts`).
+   * Only where the instruction gives NumPy's result bit for bit.
+   */
+  readonly simd?: Partial<Record<DTypeName, string>>;
 }
 
 const CHARS: Record<string, DTypeName> = {
@@ -266,6 +275,7 @@ export const add: Ufunc = {
   nin: 2,
   loops: loops(2, "?", INTS, FLOATS, COMPLEX),
   compute: additive("+"),
+  simd: simdOps("Add"),
 };
 
 /** `subtract`: `x - y`; NumPy refuses two bools. */
@@ -274,6 +284,7 @@ export const subtract: Ufunc = {
   nin: 2,
   loops: loops(2, INTS, FLOATS, COMPLEX),
   compute: additive("-"),
+  simd: simdOps("Sub"),
   resolve: (types) => {
     if (types.every((t) => t.kind === "b")) {
       throw new TypeError(
@@ -293,6 +304,17 @@ export const multiply_: Ufunc = {
   nin: 2,
   loops: loops(2, "?", INTS, FLOATS, COMPLEX),
   compute: multiply,
+  // No 8-bit vector multiply in WebAssembly.
+  simd: simdOps("Mul", [
+    "int16",
+    "uint16",
+    "int32",
+    "uint32",
+    "int64",
+    "uint64",
+    "float32",
+    "float64",
+  ]),
 };
 
 /** `true_divide`: `x / y`; integers divide as float64. */
@@ -301,6 +323,7 @@ export const trueDivide: Ufunc = {
   nin: 2,
   loops: loops(2, FLOATS, COMPLEX),
   compute: divide,
+  simd: simdOps("Div", ["float32", "float64"]),
   resolve: (types) =>
     types.every(isIntegral) ? ["float64", "float64", "float64"] : undefined,
 };
