@@ -6,6 +6,7 @@ import {
   frombuffer,
   type NDArray,
 } from "../../../mod.ts";
+import { settings } from "../../../src/memmap/kernels/runtime.ts";
 import { HAS_NUMPY } from "../../test_util.ts";
 
 /** NumPy's results as tests/memmap/ufunc/_numpy_results.py writes them. */
@@ -114,10 +115,36 @@ function checkCasts(results: Results): void {
 
 const METHODS = ["add", "sub", "mul", "div"] as const;
 
-function checkArithmetic(results: Results): void {
+/** `text`'s elements repeated `reps` times, in an array the library allocated. */
+function tiled(text: string, dtype: string, reps: number): NDArray {
+  const one = hex(text);
+  const bytes = new Uint8Array(one.length * reps);
+  for (let k = 0; k < reps; k++) bytes.set(one, k * one.length);
+  return frombuffer(bytes, { dtype }).copy();
+}
+
+/**
+ * Runs `f` with every array the library allocates in a WebAssembly memory
+ * of its own, where the element-wise vector kernels run.
+ */
+function inArrayMemories(f: () => void): void {
+  const saved = settings.arrayMemoryMinBytes;
+  settings.arrayMemoryMinBytes = 0;
+  try {
+    f();
+  } finally {
+    settings.arrayMemoryMinBytes = saved;
+  }
+}
+
+/**
+ * Checks add/sub/mul/div of every pair against NumPy's results, on the
+ * values as given or repeated `reps` times (long runs: vector kernels).
+ */
+function checkArithmetic(results: Results, reps = 1): void {
   const vals: Record<string, NDArray> = {};
   for (const [name, text] of Object.entries(results.arith.vals)) {
-    vals[name] = view(text, name);
+    vals[name] = reps === 1 ? view(text, name) : tiled(text, name, reps);
   }
   const failures: string[] = [];
   for (const [key, want] of Object.entries(results.arith.res)) {
@@ -134,11 +161,13 @@ function checkArithmetic(results: Results): void {
     const r = x[op](y);
     assert.equal(r.dtype.name, want[0], `${key}: dtype`);
     const w = hex(want[1]);
+    // NumPy's results of one repetition of the values.
+    const count = w.length / r.itemsize;
     const got = new Uint8Array(r.toTypedArray().buffer);
     const size = r.itemsize;
     for (let i = 0; i < r.size; i++) {
       const g = got.subarray(i * size, (i + 1) * size);
-      const e = w.subarray(i * size, (i + 1) * size);
+      const e = w.subarray((i % count) * size, (i % count + 1) * size);
       if (!sameElement(want[0], g, e)) {
         failures.push(
           `${a} ${show(x.get(i))} ${op} ${b} ${show(y.get(i))}: got ${
@@ -161,6 +190,10 @@ Deno.test("add/sub/mul/div give NumPy's dtypes and bits (committed fixture)", ()
   checkArithmetic(fixture);
 });
 
+Deno.test("add/sub/mul/div give NumPy's bits in long runs of arrays in WebAssembly memories (vector kernels, committed fixture)", () => {
+  inArrayMemories(() => checkArithmetic(fixture, 211));
+});
+
 Deno.test(
   "astype() between every pair of dtypes gives NumPy's bits (live NumPy, random bits)",
   {
@@ -178,6 +211,7 @@ Deno.test(
   },
   () => {
     checkArithmetic(live(4, 40));
+    inArrayMemories(() => checkArithmetic(live(5, 40), 52));
   },
 );
 

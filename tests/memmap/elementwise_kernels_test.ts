@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { frombuffer, type NDArray } from "../../mod.ts";
+import { binaryKernel } from "../../src/memmap/kernels/elementwise.ts";
+import { settings } from "../../src/memmap/kernels/runtime.ts";
+import {
+  add,
+  multiply_,
+  subtract,
+  trueDivide,
+  type Ufunc,
+} from "../../src/memmap/ufunc/table.ts";
+import { lcgBytes } from "./_reduce_cases.ts";
+
+/** Elements per operand: past the kernels' minimum run, not a whole number of vectors. */
+const N = 3001;
+
+const METHODS: [Ufunc, "add" | "sub" | "mul" | "div"][] = [
+  [add, "add"],
+  [subtract, "sub"],
+  [multiply_, "mul"],
+  [trueDivide, "div"],
+];
+
+/** Runs `f` with every array the library allocates in a WebAssembly memory of its own (`on`) or with the kernels off. */
+function withKernels<T>(on: boolean, f: () => T): T {
+  const saved = { ...settings };
+  settings.arrayMemoryMinBytes = 0;
+  settings.off = !on;
+  try {
+    return f();
+  } finally {
+    Object.assign(settings, saved);
+  }
+}
+
+function bytesOf(a: NDArray): Uint8Array {
+  return new Uint8Array(a.toTypedArray().buffer);
+}
+
+/** The calls compared, on `x` and `y` (arrays of one type in memories of their own). */
+function calls(
+  method: "add" | "sub" | "mul" | "div",
+): [string, (x: NDArray, y: NDArray) => NDArray][] {
+  return [
+    ["x op y", (x, y) => x[method](y)],
+    [
+      "x op y, unaligned views",
+      (x, y) => x.slice("1:-2")[method](y.slice("3:")),
+    ],
+    ["x op scalar", (x, y) => x[method](y.get(7) as number)],
+    ["scalar op x", (x, y) => y.slice("7:8").reshape()[method](x)],
+    ["in place", (x, y) => {
+      const o = x.copy();
+      o[method](y, { out: o });
+      return o;
+    }],
+    [
+      "2-D, broadcast row",
+      (x, y) => x.slice(":3000").reshape(2, 1500)[method](y.slice(":1500")),
+    ],
+  ];
+}
+
+Deno.test("element-wise vector kernels give the JavaScript loops' bits for every type and operand layout", () => {
+  const failures: string[] = [];
+  for (const [ufunc, method] of METHODS) {
+    for (const type of Object.keys(ufunc.simd!)) {
+      const bytes = lcgBytes(N * 8, 11), other = lcgBytes(N * 8, 12);
+      const arrays = (on: boolean) =>
+        withKernels(on, () => {
+          const x = frombuffer(bytes, { dtype: type, count: N }).copy();
+          const y = frombuffer(other, { dtype: type, count: N }).copy();
+          return calls(method).map(([label, f]) =>
+            [label, bytesOf(f(x, y))] as const
+          );
+        });
+      const got = arrays(true), want = arrays(false);
+      for (let k = 0; k < got.length; k++) {
+        const [label, g] = got[k];
+        if (!g.every((b, i) => b === want[k][1][i])) {
+          failures.push(`${type} ${method}: ${label}`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
+Deno.test("element-wise vector kernels run on arrays in WebAssembly memories and leave others to the loops", () => {
+  const kernel = binaryKernel("f64x2Add", "float64")!;
+  assert.notEqual(kernel, null);
+  const [x, y, o] = withKernels(
+    true,
+    () =>
+      [1, 2, 0].map((k) =>
+        frombuffer(new Float64Array(N).fill(k)).copy().data as Float64Array
+      ),
+  );
+  // Whole vectors (two per step) from the first element; the rest is the caller's.
+  assert.equal(kernel(N, x, 0, 1, y, 0, 1, o, 0), N - N % 4);
+  assert.equal(o[0], 3);
+  assert.equal(o[N - N % 4 - 1], 3);
+  assert.equal(o[N - 1], 0);
+  // A fixed second input.
+  assert.equal(kernel(8, x, 0, 1, y, 5, 0, o, 0), 8);
+  // A caller's buffer is not in a WebAssembly memory.
+  const plain = new Float64Array(N);
+  assert.equal(kernel(N, x, 0, 1, plain, 0, 1, o, 0), 0);
+  assert.equal(kernel(N, x, 0, 1, y, 0, 1, plain, 0), 0);
+  // Never past the data's pages, into the kernels' scratch after them.
+  assert.equal(kernel(N, x, 0, 1, y, 0, 1, o, 65536 / 8 - 8), 0);
+  // Off with the kernels.
+  const saved = settings.off;
+  settings.off = true;
+  try {
+    assert.equal(kernel(N, x, 0, 1, y, 0, 1, o, 0), 0);
+  } finally {
+    settings.off = saved;
+  }
+});
