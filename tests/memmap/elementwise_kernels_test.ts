@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { frombuffer, type NDArray } from "../../mod.ts";
+import { frombuffer, memmap, type NDArray } from "../../mod.ts";
 import { binaryKernel } from "../../src/memmap/kernels/elementwise.ts";
 import { settings } from "../../src/memmap/kernels/runtime.ts";
 import {
@@ -10,6 +10,7 @@ import {
   type Ufunc,
 } from "../../src/memmap/ufunc/table.ts";
 import { lcgBytes } from "./_reduce_cases.ts";
+import { tempDir } from "../test_util.ts";
 
 /** Elements per operand: past the kernels' minimum run, not a whole number of vectors. */
 const N = 3001;
@@ -97,24 +98,74 @@ Deno.test("element-wise vector kernels run on arrays in WebAssembly memories and
       ),
   );
   // Whole vectors (two per step) from the first element; the rest is the caller's.
-  assert.equal(kernel(N, x, 0, 1, y, 0, 1, o, 0), N - N % 4);
+  assert.equal(kernel.run(N, x, 0, 1, y, 0, 1, o, 0), N - N % 4);
   assert.equal(o[0], 3);
   assert.equal(o[N - N % 4 - 1], 3);
   assert.equal(o[N - 1], 0);
   // A fixed second input.
-  assert.equal(kernel(8, x, 0, 1, y, 5, 0, o, 0), 8);
+  assert.equal(kernel.run(8, x, 0, 1, y, 5, 0, o, 0), 8);
   // A caller's buffer is not in a WebAssembly memory.
   const plain = new Float64Array(N);
-  assert.equal(kernel(N, x, 0, 1, plain, 0, 1, o, 0), 0);
-  assert.equal(kernel(N, x, 0, 1, y, 0, 1, plain, 0), 0);
+  assert.equal(kernel.run(N, x, 0, 1, plain, 0, 1, o, 0), 0);
+  assert.equal(kernel.run(N, x, 0, 1, y, 0, 1, plain, 0), 0);
   // Never past the data's pages, into the kernels' scratch after them.
-  assert.equal(kernel(N, x, 0, 1, y, 0, 1, o, 65536 / 8 - 8), 0);
+  assert.equal(kernel.run(N, x, 0, 1, y, 0, 1, o, 65536 / 8 - 8), 0);
   // Off with the kernels.
   const saved = settings.off;
   settings.off = true;
   try {
-    assert.equal(kernel(N, x, 0, 1, y, 0, 1, o, 0), 0);
+    assert.equal(kernel.run(N, x, 0, 1, y, 0, 1, o, 0), 0);
   } finally {
     settings.off = saved;
   }
+});
+
+Deno.test("binary operations on memory maps read the maps in place through the vector kernels and give the loops' bits", () => {
+  using dir = tempDir();
+  const failures: string[] = [];
+  // One window and a bit (16 MiB) for float64 add; within one otherwise.
+  const big = 16 * 1024 * 1024 + 4104;
+  const written = new Set<string>();
+  for (const [ufunc, method] of METHODS) {
+    for (const type of Object.keys(ufunc.simd!)) {
+      const bytes = type === "float64" && method === "add" ? big : N * 8;
+      const files = [11, 12].map((seed) => {
+        const path = `${dir.path}/${bytes}.${seed}`;
+        if (!written.has(path)) Deno.writeFileSync(path, lcgBytes(bytes, seed));
+        written.add(path);
+        return path;
+      });
+      const results = (on: boolean) => {
+        const saved = { ...settings };
+        settings.overlayMinBytes = 0;
+        settings.arrayMemoryMinBytes = 0;
+        settings.off = !on;
+        try {
+          using x = memmap(files[0], { dtype: type, mode: "r" });
+          using y = memmap(files[1], { dtype: type, mode: "r" });
+          const inMemory = y.copy();
+          const cases: [string, () => NDArray][] = [
+            ["map op map", () => x[method](y)],
+            ["map op itself", () => x[method](x)],
+            ["map op array", () => x[method](inMemory)],
+            ["array op map", () => inMemory[method](x)],
+            ["map op scalar", () => x[method](y.get(3) as number)],
+            ["scalar op map", () => y.slice("5:6").reshape()[method](x)],
+            ["unaligned views", () => x.slice("1:-2")[method](y.slice("3:"))],
+          ];
+          return cases.map(([label, f]) => [label, bytesOf(f())] as const);
+        } finally {
+          Object.assign(settings, saved);
+        }
+      };
+      const got = results(true), want = results(false);
+      for (let k = 0; k < got.length; k++) {
+        const [label, g] = got[k];
+        if (!g.every((b, i) => b === want[k][1][i])) {
+          failures.push(`${type} ${method}: ${label}`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
 });

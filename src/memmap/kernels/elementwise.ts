@@ -220,25 +220,54 @@ function functionsOf(
   return f;
 }
 
-/**
- * Runs of a binary operation for the vector kernels: the output and the
- * moving inputs step by one element; an input with step 0 is fixed.
- * Returns how many elements (from the first) the kernel computed: a
- * multiple of the vector loop's step, or 0 where it cannot run (operands
- * outside WebAssembly memories, runs too short); the caller computes the
- * rest.
- */
-export type BinaryKernel = (
-  n: number,
-  a: TypedArray,
-  ia: number,
-  sa: number,
-  b: TypedArray,
-  ib: number,
-  sb: number,
-  o: TypedArray,
-  io: number,
-) => number;
+/** An input of a kernel call: bytes at `address` of `memory`, or a fixed `value`. */
+export type KernelInput =
+  | { readonly memory: WebAssembly.Memory; readonly address: number }
+  | { readonly value: number | bigint };
+
+/** The vector kernel of one instruction and type (see {@linkcode binaryKernel}). */
+export interface BinaryKernel {
+  /**
+   * Computes a run of typed arrays in place: the output and the moving
+   * inputs step by one element; an input with step 0 is fixed. Returns
+   * how many elements (from the first) the kernel computed: a multiple of
+   * the vector loop's step, or 0 where it cannot run (operands outside
+   * WebAssembly memories); the caller computes the rest.
+   */
+  run(
+    n: number,
+    a: TypedArray,
+    ia: number,
+    sa: number,
+    b: TypedArray,
+    ib: number,
+    sb: number,
+    o: TypedArray,
+    io: number,
+  ): number;
+  /**
+   * Computes `n` elements of inputs already in WebAssembly memories (one
+   * of them moving) into `o` from byte `po`. Returns how many it computed
+   * (the caller computes the rest).
+   */
+  at(
+    n: number,
+    a: KernelInput,
+    b: KernelInput,
+    o: WebAssembly.Memory,
+    po: number,
+  ): number;
+}
+
+/** Bytes per element of each type. */
+const SIZES: Record<string, number> = {
+  i8x16: 1,
+  i16x8: 2,
+  i32x4: 4,
+  i64x2: 8,
+  f32x4: 4,
+  f64x2: 8,
+};
 
 /**
  * The vector kernel of `instruction` (a name in `wasm.ts`'s `op`) for
@@ -257,22 +286,51 @@ export function binaryKernel(
   if (!instruction.startsWith(shape) || !(instruction in op)) return null;
   const c = compiled(instruction as Instruction, shape);
   if (c === null) return null;
-  return (n, a, ia, sa, b, ib, sb, o, io) => {
-    const size = o.BYTES_PER_ELEMENT;
+  const size = SIZES[shape];
+  const at = (
+    n: number,
+    a: KernelInput,
+    b: KernelInput,
+    mo: WebAssembly.Memory,
+    po: number,
+  ): number => {
     const count = n - n % (STEP / size);
-    if (count === 0 || (sa === 0 && sb === 0)) return 0;
-    const bytes = count * size;
-    const po = o.byteOffset + io * size;
-    const mo = dataMemory(o.buffer, po + bytes);
-    if (mo === undefined) return 0;
-    const pa = a.byteOffset + ia * size, pb = b.byteOffset + ib * size;
-    const ma = sa === 0 ? mo : dataMemory(a.buffer, pa + bytes);
-    const mb = sb === 0 ? mo : dataMemory(b.buffer, pb + bytes);
-    if (ma === undefined || mb === undefined) return 0;
-    const f = functionsOf(c, ma, mb, mo);
-    if (sa === 0) f.sv(a[ia], pb, po, po + bytes);
-    else if (sb === 0) f.vs(pa, b[ib], po, po + bytes);
-    else f.vv(pa, pb, po, po + bytes);
+    if (count === 0 || ("value" in a && "value" in b)) return 0;
+    const end = po + count * size;
+    const f = functionsOf(
+      c,
+      "value" in a ? mo : a.memory,
+      "value" in b ? mo : b.memory,
+      mo,
+    );
+    if ("value" in a) {
+      f.sv(a.value, (b as { address: number }).address, po, end);
+    } else if ("value" in b) f.vs(a.address, b.value, po, end);
+    else f.vv(a.address, b.address, po, end);
     return count;
+  };
+  /** An operand of a run in place, or undefined where it is not in a memory of array data. */
+  const input = (
+    x: TypedArray,
+    i: number,
+    s: number,
+    bytes: number,
+  ): KernelInput | undefined => {
+    if (s === 0) return { value: x[i] };
+    const address = x.byteOffset + i * size;
+    const memory = dataMemory(x.buffer, address + bytes);
+    return memory === undefined ? undefined : { memory, address };
+  };
+  return {
+    at,
+    run(n, a, ia, sa, b, ib, sb, o, io) {
+      const bytes = n * size;
+      const po = o.byteOffset + io * size;
+      const mo = dataMemory(o.buffer, po + bytes);
+      if (mo === undefined) return 0;
+      const x = input(a, ia, sa, bytes), y = input(b, ib, sb, bytes);
+      if (x === undefined || y === undefined) return 0;
+      return at(n, x, y, mo, po);
+    },
   };
 }

@@ -91,11 +91,12 @@ export interface Kernels {
   readonly gather: number;
   /** Where the row kernels keep their results ({@linkcode ROWS_BYTES}). */
   readonly rows: number;
-  /** The overlay region (the thread's instance only). */
+  /** The overlay region (the thread's instances only). */
   readonly target?: OverlayTarget;
 }
 
-let instance: Kernels | null | undefined;
+/** The thread's instances, by slot (see {@linkcode kernels}). */
+const instances: (Kernels | null | undefined)[] = [];
 
 /** Settings tests change to reach every path. */
 export const settings = {
@@ -170,24 +171,28 @@ function instantiate(
 /**
  * The kernels of this thread, made on first use (about 5 ms: encode,
  * compile, instantiate), or `null` where WebAssembly SIMD is not available
- * (the callers then compute in TypeScript).
+ * (the callers then compute in TypeScript). Each `slot` is an instance of
+ * its own, with its own memory and overlay region: slot 0 for reductions
+ * and the first input of an element-wise operation, slot 1 for the second
+ * (two memory maps shown at once).
  *
+ * @param slot Which instance.
  * @returns The kernels or null.
  */
-export function kernels(): Kernels | null {
+export function kernels(slot = 0): Kernels | null {
   if (settings.off) return null;
-  if (instance !== undefined) return instance;
+  if (instances[slot] !== undefined) return instances[slot];
   try {
     const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES });
-    instance = instantiate(memory, 0, {
+    instances[slot] = instantiate(memory, 0, {
       memory,
       start: REGION_AT,
       length: REGION_LENGTH,
     });
   } catch {
-    instance = null; // No WebAssembly SIMD here.
+    instances[slot] = null; // No WebAssembly SIMD here.
   }
-  return instance;
+  return instances[slot];
 }
 
 /** A memory of array data: where its scratch starts, and its kernels once made. */
@@ -378,7 +383,8 @@ export function shower(
       overlay!.clear(k.target!);
     } catch {
       // Never use a memory whose pages may be gone.
-      if (instance === k) instance = undefined;
+      const slot = instances.indexOf(k);
+      if (slot >= 0) instances[slot] = undefined;
       throw new KernelsLost();
     }
   };

@@ -173,7 +173,7 @@ function withKernel(loop: Loop, kernel: BinaryKernel): Loop {
       n >= KERNEL_MIN && s2 === 1 && (s0 === 1 || s0 === 0) &&
       (s1 === 1 || s1 === 0)
     ) {
-      done = kernel(n, A0, i0, s0, A1, i1, s1, A2, i2);
+      done = kernel.run(n, A0, i0, s0, A1, i1, s1, A2, i2);
     }
     if (done < n) {
       loop(

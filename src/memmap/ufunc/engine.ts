@@ -33,6 +33,7 @@ import { type Operand, type OperandWindows, RUN, walk } from "../iterate.ts";
 import { broadcastStrides } from "../shape.ts";
 import { releaseFor } from "../storage.ts";
 import { loopFor } from "./compile.ts";
+import { computeOverlaid } from "./overlaid.ts";
 import { assign, type Signature, type Ufunc } from "./table.ts";
 import { type Kind, kindOf } from "./values.ts";
 
@@ -207,6 +208,19 @@ export function execute(
   });
   const nin = ins.length;
   const o = sides[nin];
+  const first = (s: Side) => (s.base + s.offset) / s.unit;
+  if (
+    !buffered &&
+    computeOverlaid(ufunc, signature, ins, out, (from, count) => {
+      const args = [...ins, out].flatMap((a, k) => {
+        const s = sides[k], fixed = a.size === 1;
+        return [s.ta, s.words, first(s) + (fixed ? 0 : from), fixed ? 0 : 1];
+      });
+      loop(count, ...args);
+    })
+  ) {
+    return;
+  }
   const operands: Operand[] = [o, ...sides.slice(0, nin)].map((s) => ({
     offset: s.offset,
     strides: s.strides,

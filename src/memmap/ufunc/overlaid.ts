@@ -1,0 +1,165 @@
+/**
+ * Binary element-wise operations on memory maps through the vector
+ * kernels (`kernels/elementwise.ts`): a contiguous input over a memory map
+ * is shown in place in WebAssembly memory a window at a time (its file's
+ * pages mapped over a region of the memory, as the reductions read maps),
+ * so that the kernel reads it where JavaScript would have read it through
+ * the map; the output is an array in a WebAssembly memory of its own. Two
+ * maps are shown at once, each in the region of its own kernel instance.
+ *
+ * Reading a map's pages with vector loads (as NumPy does) instead of the
+ * JavaScript loop's one element at a time is what pays: the map's 4 KiB
+ * pages make the scalar loop wait on memory twice as long as over an
+ * in-memory array.
+ *
+ * @module
+ */
+
+import {
+  binaryKernel,
+  type KernelInput,
+  type SimdType,
+} from "../kernels/elementwise.ts";
+import {
+  dataMemory,
+  kernels,
+  KernelsLost,
+  settings,
+  type Shower,
+  shower,
+  WINDOW_BYTES,
+} from "../kernels/runtime.ts";
+import { arrayIO, type NDArray } from "../ndarray.ts";
+import { isCContiguous } from "../shape.ts";
+import { overlayOf, releaseFor } from "../storage.ts";
+import type { Signature, Ufunc } from "./table.ts";
+
+/** How the kernel reads one input. */
+type Plan =
+  | { kind: "fixed"; value: number | bigint }
+  | { kind: "memory"; memory: WebAssembly.Memory; address: number }
+  | {
+    kind: "shown";
+    shower: Shower;
+    memory: WebAssembly.Memory;
+    offset: number;
+  };
+
+/** The plan of input `a` (slot `slot` for a shower), or undefined where the kernel cannot read it. */
+function planOf(
+  a: NDArray,
+  out: NDArray,
+  slot: number,
+): Plan | undefined {
+  const io = arrayIO(a);
+  if (io.ta === null) return undefined;
+  const unit = io.ta.BYTES_PER_ELEMENT;
+  const offset = io.bytes.byteOffset + a.byteOffset;
+  if (a.size === 1) {
+    return { kind: "fixed", value: io.ta[offset / unit] };
+  }
+  const same = a.ndim === out.ndim &&
+    a.shape.every((n, k) => n === out.shape[k]) &&
+    isCContiguous(a.shape, a.strides, a.itemsize);
+  if (!same) return undefined;
+  const bytes = a.size * a.itemsize;
+  const memory = dataMemory(io.bytes.buffer, offset + bytes);
+  if (memory !== undefined) return { kind: "memory", memory, address: offset };
+  const overlay = overlayOf(a.storage);
+  const k = kernels(slot);
+  if (overlay === undefined || k === null || bytes < settings.overlayMinBytes) {
+    return undefined;
+  }
+  const release = releaseFor(a.storage, bytes);
+  return {
+    kind: "shown",
+    shower: shower(k, io.bytes, overlay, release),
+    memory: k.memory,
+    offset: a.byteOffset,
+  };
+}
+
+function close(plans: (Plan | undefined)[]): void {
+  for (const p of plans) {
+    if (p?.kind !== "shown") continue;
+    try {
+      p.shower.close();
+    } catch (e) {
+      // A lost memory only matters to the next call, which makes a new one.
+      if (!(e instanceof KernelsLost)) throw e;
+    }
+  }
+}
+
+/**
+ * Computes `ufunc` of two inputs into `out` with the vector kernel of the
+ * loop's type when at least one input is a memory map it can show in place
+ * and `out` is a contiguous array in a WebAssembly memory; returns false
+ * (nothing done) otherwise. `tail(from, count)` computes elements the
+ * kernel leaves (a window's last few) with the JavaScript loop.
+ *
+ * @param ufunc The operation.
+ * @param signature The loop's types.
+ * @param inputs The two inputs (of the loop's type, native and aligned).
+ * @param out The output (of the loop's type).
+ * @param tail Computes elements `[from, from + count)` of `out` in C order.
+ * @returns Whether it computed `out`.
+ */
+export function computeOverlaid(
+  ufunc: Ufunc,
+  signature: Signature,
+  inputs: readonly NDArray[],
+  out: NDArray,
+  tail: (from: number, count: number) => void,
+): boolean {
+  const type = signature[0];
+  const instruction = ufunc.simd?.[type];
+  if (
+    instruction === undefined || inputs.length !== 2 ||
+    ![...inputs, out].every((a) => a.dtype.name === type) ||
+    !signature.every((t) => t === type) ||
+    !inputs.some((a) => overlayOf(a.storage) !== undefined) ||
+    !isCContiguous(out.shape, out.strides, out.itemsize)
+  ) {
+    return false;
+  }
+  const oio = arrayIO(out);
+  const size = out.itemsize, n = out.size;
+  const po = oio.bytes.byteOffset + out.byteOffset;
+  const mo = oio.ta === null
+    ? undefined
+    : dataMemory(oio.bytes.buffer, po + n * size);
+  const kernel = binaryKernel(instruction, type as SimdType);
+  if (mo === undefined || kernel === null) return false;
+  const plans = inputs.map((a, k) => planOf(a, out, k));
+  try {
+    if (
+      plans.some((p) => p === undefined) ||
+      !plans.some((p) => p?.kind === "shown")
+    ) {
+      return false;
+    }
+    const chunk = Math.floor(WINDOW_BYTES / size);
+    for (let e = 0; e < n; e += chunk) {
+      const m = Math.min(chunk, n - e);
+      const xs = (plans as Plan[]).map((p): KernelInput => {
+        switch (p.kind) {
+          case "fixed":
+            return { value: p.value };
+          case "memory":
+            return { memory: p.memory, address: p.address + e * size };
+          case "shown":
+            return {
+              memory: p.memory,
+              address: p.shower.show(p.offset + e * size, m * size),
+            };
+        }
+      });
+      const done = kernel.at(m, xs[0], xs[1], mo, po + e * size);
+      if (done < m) tail(e + done, m - done);
+    }
+    return true;
+  } finally {
+    close(plans);
+  }
+}
