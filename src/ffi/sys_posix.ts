@@ -413,6 +413,12 @@ function overlay(
         "it needs 4 MiB more than the bytes",
     );
   }
+  // Bytes past the end of the file (cut short by another program since it
+  // was mapped) would be SIGBUS when read through the overlay: EFAULT here,
+  // as a walk over them reports.
+  if (fstat(fd, file.path).size < offset + length) {
+    fail("mmap", file.path, EFAULT);
+  }
   const pointer = libc().mmap(
     Deno.UnsafePointer.create(address),
     span,
@@ -429,6 +435,11 @@ function overlay(
   }
   return Number(address - base) + offset - Number(from);
 }
+
+/** The platform's errno of `EFAULT` (bad address). */
+const EFAULT = Number(
+  Object.entries(C.errnoNames).find(([, name]) => name === "EFAULT")?.[0] ?? 14,
+);
 
 function clearOverlay(target: OverlayTarget): void {
   zeroPagesAt(overlayAddress(target).at, target.length);

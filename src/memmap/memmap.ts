@@ -320,8 +320,23 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
     if (mode !== "c") {
       // The file holds what the map shows (but in mode "c": private changes).
       offerOverlay(storage, {
-        show: (target, start, length) =>
-          overlayMmap(mmap, target, start, length),
+        show: (target, start, length) => {
+          try {
+            return overlayMmap(mmap, target, start, length);
+          } catch (error) {
+            const code = (error as { code?: unknown }).code;
+            if (code === "EFAULT" || code === "EIO") {
+              throw unreachablePages(
+                error,
+                code,
+                start,
+                start + length,
+                options.filename,
+              );
+            }
+            throw error;
+          }
+        },
         clear: clearOverlay,
       });
     }

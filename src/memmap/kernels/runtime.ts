@@ -21,7 +21,12 @@ import type { TruthKind } from "./search_kernels.ts";
 
 /** Data that can be shown in place in WebAssembly memory (a memory map's file). */
 export interface OverlaySource {
-  /** Maps bytes of the data into `target`; returns where `byteStart` landed, or -1. */
+  /**
+   * Maps bytes of the data into `target`; returns where `byteStart` landed,
+   * or -1. Throws an error with `code` `"EFAULT"` or `"EIO"` for bytes the
+   * data cannot give (a file cut short by another program): that error
+   * reaches the caller; on any other failure the data is copied instead.
+   */
   show(target: OverlayTarget, byteStart: number, byteLength: number): number;
   /** Puts zero pages back over `target`. */
   clear(target: OverlayTarget): void;
@@ -393,7 +398,12 @@ export function shower(
       let where = -1;
       try {
         where = overlay!.show(k.target!, start, length);
-      } catch {
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (code === "EFAULT" || code === "EIO") {
+          clear();
+          throw error;
+        }
         where = -1;
       }
       if (where >= 0) {

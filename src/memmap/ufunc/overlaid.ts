@@ -148,11 +148,13 @@ export function computeOverlaid(
             return { value: p.value };
           case "memory":
             return { memory: p.memory, address: p.address + e * size };
-          case "shown":
+          case "shown": {
+            const start = p.offset + e * size;
             return {
               memory: p.memory,
-              address: p.shower.show(p.offset + e * size, m * size),
+              address: p.shower.show(start, m * size),
             };
+          }
         }
       });
       const done = kernel.at(m, xs[0], xs[1], mo, po + e * size);
