@@ -61,12 +61,10 @@ function simpleRfind(
 }
 
 function simpleLines(bytes: Uint8Array, pos = 0): number[][] {
+  const spans = simpleSpans(bytes, pos);
   const out: number[][] = [];
-  while (pos < bytes.length) {
-    const nl = bytes.indexOf(10, pos);
-    const end = nl < 0 ? bytes.length : nl + 1;
-    out.push([...bytes.subarray(pos, end)]);
-    pos = end;
+  for (let i = 0; i < spans.length; i += 2) {
+    out.push([...bytes.subarray(spans[i], spans[i] + spans[i + 1])]);
   }
   return out;
 }
@@ -298,7 +296,7 @@ function lineSpans(m: Mmap): number[] {
   return out;
 }
 
-/** The same from the simple split of `bytes` from `pos`. */
+/** The same from the simple split of `bytes` from `pos`: start, length, ... */
 function simpleSpans(bytes: Uint8Array, pos = 0): number[] {
   const out: number[] = [];
   while (pos < bytes.length) {
