@@ -1,23 +1,26 @@
 /**
- * WebAssembly SIMD kernels of the element-wise math functions `exp` and
- * `log`, two float64 lanes at a time, and the runner that hands them
- * contiguous runs of float32 or float64 elements.
+ * WebAssembly SIMD kernels of the element-wise math functions, two float64
+ * lanes at a time: `exp` and `log` of float32 and float64, `sin` and `cos`
+ * of float32; and the runner that hands them contiguous runs.
  *
- * The kernels compute fdlibm's algorithms (the ones V8's `Math.exp` and
- * `Math.log` implement in `src/base/ieee754.cc`), every branch of the
- * scalar code made a lane-wise choice: the same IEEE operations in the
- * same order, so the results are the scalar functions' bits (checked in
- * `tests/memmap/kernels/math_kernels_test.ts` against `Math.exp` and
- * `Math.log`, edge values included), within 1 ulp of the exact value as
- * fdlibm's error analysis bounds them. Float32 elements are widened,
- * computed in double precision and rounded once, as the scalar loops do.
- * Where a machine fuses `a * b + c` in its C library (arm64 builds of V8
- * may), the kernels stay unfused: fdlibm's own arithmetic.
+ * `exp` and `log` compute fdlibm's algorithms, every branch of the scalar
+ * code made a lane-wise choice: the same IEEE operations in the same order
+ * (bit for bit a scalar fdlibm), so float64 results are within 1 ulp of
+ * the exact value, as fdlibm's error analysis bounds them. V8's own
+ * `Math.exp`/`Math.log` are correctly rounded: about one float64 result in
+ * ten differs from theirs by 1 ulp. Float32 elements are widened, computed
+ * in double precision and rounded once, as the scalar loops do, and give
+ * the scalar loops' bits (tested over millions of inputs). `sin` and `cos`
+ * of float32 reduce by fdlibm's three parts of pi / 2 (|x| up to 2**19;
+ * larger arguments, infinities and NaN go to the scalar function) and use
+ * fdlibm's polynomials. Where a machine fuses `a * b + c` in its C library
+ * (arm64 builds of V8 may), the kernels stay unfused.
  *
  * The kernels run in a small memory of their own: a run is copied in a
  * chunk at a time (the chunk stays in the first-level cache), computed in
- * place and copied out. The scalar function costs 5-30 ns an element (a
- * call into C from the loop); a chunk's two copies cost well under one.
+ * place and copied out. The scalar function costs 9-30 ns an element here
+ * (a call into C from the loop); the kernels 4-7 ns, the copies well under
+ * one.
  *
  * @module
  */
@@ -36,7 +39,7 @@ const { localGet: get, localSet: set, localTee: tee, i32Const: i32 } = op;
 type Code = (readonly number[] | CallRef)[];
 
 /** The functions the kernels compute. */
-export type MathKernel = "exp" | "log";
+export type MathKernel = "exp" | "log" | "sin" | "cos";
 
 /** The element types they take. */
 export type MathType = "float32" | "float64";
@@ -90,9 +93,9 @@ function horner(v: number, cs: number[]): Code {
   return code;
 }
 
-/** The locals of a kernel function: two i32 parameters, two i32 locals, then vectors. */
-const P = 0, BYTES = 1, Q = 2, END = 3;
-const V = 4; // the first vector local
+/** The locals of a kernel function: two i32 parameters, three i32 locals, then vectors. */
+const P = 0, BYTES = 1, Q = 2, END = 3, LEFT = 4;
+const V = 5; // the first vector local
 
 /** fdlibm's exp constants. */
 const EXP = {
@@ -518,24 +521,160 @@ function logSpecials(x: number, q: number): Code {
   ];
 }
 
+/** fdlibm's sine and cosine polynomials and its three parts of pi / 2. */
+const TRIG = {
+  invpio2: 6.36619772367581382433e-01,
+  pio2: [
+    1.57079632673412561417e+00,
+    6.07710050630396597660e-11,
+    2.02226624871116645580e-21,
+  ],
+  S: [
+    -1.66666666666666324348e-01,
+    8.33333333332248946124e-03,
+    -1.98412698298579493134e-04,
+    2.75573137070700676789e-06,
+    -2.50507602534068634195e-08,
+    1.58969099521155010221e-10,
+  ],
+  C: [
+    4.16666666666666019037e-02,
+    -1.38888888888741095749e-03,
+    2.48015872894767294178e-05,
+    -2.75573143513906633035e-07,
+    2.08757232129817482790e-09,
+    -1.13596475577881948265e-11,
+  ],
+  /** |x| up to which the reduction is exact enough (n * pio2[0] exact). */
+  limit: 2 ** 19,
+};
+
+/**
+ * sin (`shift` 0) or cos (`shift` 1) of the vector in local `x`, for
+ * float32 arguments (|x| up to 2**19; the runner computes larger ones with
+ * the scalar function): x = n pi/2 + y with pi/2 in fdlibm's three parts
+ * (each product exact or far below float32's precision), fdlibm's
+ * polynomials for sin y and cos y, the one of quadrant n + shift with its
+ * sign; sin(±0) is ±0. The double result is within a few double ulps,
+ * so its float32 rounding is the scalar loop's (the one of the correctly
+ * rounded double) but where it lies that close to a float32 tie.
+ */
+function trigOf(shift: 0 | 1): (x: number) => Code {
+  return (x) => {
+    const [n, y, z, sy, cy] = [...Array(5).keys()].map((i) => V + 2 + i);
+    return [
+      get(x),
+      f64(TRIG.invpio2),
+      op.f64x2Mul,
+      op.f64x2Nearest,
+      set(n),
+      // y = ((x - n p1) - n p2) - n p3
+      get(x),
+      ...TRIG.pio2.flatMap((p) => [
+        get(n),
+        f64(p),
+        op.f64x2Mul,
+        op.f64x2Sub,
+      ]),
+      tee(y),
+      get(y),
+      op.f64x2Mul,
+      set(z),
+      // sin y = y + z y (S1 + z (S2 + ...))
+      get(y),
+      get(z),
+      get(y),
+      op.f64x2Mul,
+      ...horner(z, TRIG.S),
+      op.f64x2Mul,
+      op.f64x2Add,
+      set(sy),
+      // cos y = 1 - (z / 2 - z z (C1 + z (C2 + ...)))
+      f64(1),
+      f64(0.5),
+      get(z),
+      op.f64x2Mul,
+      get(z),
+      get(z),
+      op.f64x2Mul,
+      ...horner(z, TRIG.C),
+      op.f64x2Mul,
+      op.f64x2Sub,
+      op.f64x2Sub,
+      set(cy),
+      // Quadrant q = n + shift: cos y for odd q, negated for q & 2.
+      get(n),
+      op.i32x4TruncSatF64x2SZero,
+      op.i64x2ExtendLowI32x4S,
+      ...shift ? [i64(1n), op.i64x2Add] : [],
+      set(n),
+      ...choose([get(cy)], [get(sy)], [
+        get(n),
+        i64(1n),
+        op.v128And,
+        i64(1n),
+        op.i64x2Eq,
+      ]),
+      get(n),
+      i64(2n),
+      op.v128And,
+      i32(62),
+      op.i64x2Shl,
+      op.v128Xor,
+      ...shift ? [] : [
+        set(y),
+        ...choose([get(x)], [get(y)], [
+          get(x),
+          f64(0),
+          op.f64x2Eq,
+        ]),
+      ],
+    ];
+  };
+}
+
+/** Lanes of `x` that {@linkcode trigOf} computes (others are the runner's). */
+function trigPlain(x: number): Code {
+  return [get(x), op.f64x2Abs, f64(TRIG.limit), op.f64x2Le];
+}
+
 /**
  * Each function's body (local `x` in, the result on the stack; `full`
  * for every lane, else for the lanes its `plain` test passes), by name.
  */
-const BODIES: Record<
-  MathKernel,
-  { of: (x: number, full: boolean) => Code; plain: (x: number) => Code }
-> = {
-  exp: { of: expOf, plain: expPlain },
-  log: { of: logOf, plain: logPlain },
+interface Body {
+  of: (x: number, full: boolean) => Code;
+  plain: (x: number) => Code;
+  /** The element types it takes. */
+  types: readonly MathType[];
+  /** Whether lanes that fail `plain` are left to the runner (the scalar function). */
+  partial?: boolean;
+}
+
+const BOTH: readonly MathType[] = ["float32", "float64"];
+
+const BODIES: Record<MathKernel, Body> = {
+  exp: { of: expOf, plain: expPlain, types: BOTH },
+  log: { of: logOf, plain: logPlain, types: BOTH },
+  sin: { of: trigOf(0), plain: trigPlain, types: ["float32"], partial: true },
+  cos: { of: trigOf(1), plain: trigPlain, types: ["float32"], partial: true },
+};
+
+/** The scalar functions, for lanes a partial kernel leaves. */
+const SCALAR: Record<MathKernel, (x: number) => number> = {
+  exp: Math.exp,
+  log: Math.log,
+  sin: Math.sin,
+  cos: Math.cos,
 };
 
 /** Vector locals a body uses, at most (`x`, a spare, then its own). */
 const VECTORS = 20;
 
 /**
- * `name_type(p, bytes)`: the function over the elements in `[p, p + bytes)`
- * in place (`bytes` a multiple of 16 for float64, 8 for float32).
+ * `name_type(p, bytes) -> left`: the function over the elements in `[p, p +
+ * bytes)` in place (`bytes` a multiple of 16 for float64, 8 for float32);
+ * `left` is 1 when a partial kernel left lanes to the runner.
  */
 function kernel(name: MathKernel, type: MathType): FunctionSpec {
   const x = V, r = V + 1;
@@ -550,7 +689,8 @@ function kernel(name: MathKernel, type: MathType): FunctionSpec {
   return {
     name: `${name}_${type}`,
     params: 2,
-    locals: [[2, I32], [VECTORS, V128]],
+    results: 1,
+    locals: [[3, I32], [VECTORS, V128]],
     body: [
       get(P),
       set(Q),
@@ -574,6 +714,7 @@ function kernel(name: MathKernel, type: MathType): FunctionSpec {
       op.else,
       ...body.of(x, true),
       set(r),
+      ...body.partial ? [i32(1), set(LEFT)] : [],
       op.end,
       ...store,
       get(Q),
@@ -585,23 +726,24 @@ function kernel(name: MathKernel, type: MathType): FunctionSpec {
       op.brIf(0),
       op.end,
       op.end,
+      get(LEFT),
     ],
   };
 }
 
 /** The kernel functions' names, in module order. */
-export const MATH_KERNELS: readonly MathKernel[] = ["exp", "log"];
+export const MATH_KERNELS: readonly MathKernel[] = ["exp", "log", "sin", "cos"];
 
 /** The module's bytes. */
 export function mathKernelsModule(): Uint8Array<ArrayBuffer> {
   const functions = MATH_KERNELS.flatMap((name) =>
-    (["float32", "float64"] as const).map((t) => kernel(name, t))
+    BODIES[name].types.map((t) => kernel(name, t))
   );
   return encodeModule(functions) as Uint8Array<ArrayBuffer>;
 }
 
 interface Instance {
-  fns: Record<string, (p: number, bytes: number) => void>;
+  fns: Record<string, (p: number, bytes: number) => number>;
   f64: Float64Array;
   f32: Float32Array;
 }
@@ -626,7 +768,7 @@ function mathInstance(): Instance | null {
     const exports = new WebAssembly.Instance(
       module,
       { env: { memory } },
-    ).exports as Record<string, (p: number, bytes: number) => void>;
+    ).exports as Record<string, (p: number, bytes: number) => number>;
     instance = {
       fns: exports,
       f64: new Float64Array(memory.buffer, 0, CHUNK),
@@ -657,6 +799,7 @@ export function mathRun(
   if (m === null) return false;
   const f32 = src instanceof Float32Array;
   const fn = m.fns[`${name}_${f32 ? "float32" : "float64"}`];
+  if (fn === undefined) return false;
   const buf = f32 ? m.f32 : m.f64;
   const size = f32 ? 4 : 8;
   const n = src.length;
@@ -664,8 +807,23 @@ export function mathRun(
     const count = Math.min(CHUNK, n - from);
     buf.set(src.subarray(from, from + count));
     // Whole vectors: a last odd lane computes what the chunk held before.
-    fn(0, (count + (count & 1)) * size);
+    if (fn(0, (count + (count & 1)) * size) !== 0) {
+      leftLanes(name, src.subarray(from, from + count), buf);
+    }
     dst.set(buf.subarray(0, count), from);
   }
   return true;
+}
+
+/** The lanes a partial kernel left (|x| past its limit, NaN), by the scalar function. */
+function leftLanes(
+  name: MathKernel,
+  src: Float64Array | Float32Array,
+  buf: Float64Array | Float32Array,
+): void {
+  const f = SCALAR[name];
+  for (let i = 0; i < src.length; i++) {
+    const x = src[i];
+    if (!(Math.abs(x) <= TRIG.limit)) buf[i] = f(x);
+  }
 }

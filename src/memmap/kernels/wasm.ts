@@ -112,6 +112,7 @@ const SIMD_OPS = {
   f64x2Ne: 0x48,
   f64x2Lt: 0x49,
   f64x2Gt: 0x4a,
+  f64x2Le: 0x4b,
   f64x2Ge: 0x4c,
   /** Two float64 lanes to float32 lanes 0 and 1 (2 and 3 zero). */
   f32x4DemoteF64x2Zero: 0x5e,
@@ -163,6 +164,8 @@ const SIMD_OPS = {
   i64x2ExtendHighI32x4U: 0xca,
   /** Rounds toward zero (the lanes stay float64). */
   f64x2Trunc: 0x7a,
+  /** Rounds to the nearest integer, ties to even (the lanes stay float64). */
+  f64x2Nearest: 0x94,
   /** `v128 i32 -> v128`: each 64-bit lane shifted left. */
   i64x2Shl: 0xcb,
   /** `v128 i32 -> v128`: each 64-bit lane shifted right, sign kept. */

@@ -81,9 +81,9 @@ export const log10_: Ufunc = row("log10", math("log10"));
 /** `log1p`: `log(1 + x)`, accurate near 0. */
 export const log1p_: Ufunc = row("log1p", math("log1p"));
 /** `sin`. */
-export const sin_: Ufunc = row("sin", math("sin"));
+export const sin_: Ufunc = row("sin", math("sin"), true, "sin");
 /** `cos`. */
-export const cos_: Ufunc = row("cos", math("cos"));
+export const cos_: Ufunc = row("cos", math("cos"), true, "cos");
 /** `tan`. */
 export const tan_: Ufunc = row("tan", math("tan"));
 /** `arcsin`. */

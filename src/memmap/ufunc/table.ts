@@ -80,9 +80,10 @@ export interface Ufunc {
   readonly weakDefault?: boolean;
   /**
    * The WebAssembly SIMD kernel (`kernels/math_kernels.ts`) that computes
-   * this unary function over contiguous float32 and float64 runs, in place
-   * of the loop's `Math` call (fdlibm's algorithm: float32 results are the
-   * loop's; float64 ones within 1 ulp of the exact value).
+   * this unary function over contiguous float32 (and, where it has one,
+   * float64) runs in place of the loop's `Math` call (fdlibm's algorithms:
+   * float32 results are the loop's; float64 ones within 1 ulp of the exact
+   * value).
    */
   readonly math?: MathKernel;
   /**
