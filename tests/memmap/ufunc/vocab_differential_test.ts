@@ -33,9 +33,10 @@ type Bound = Partial<Record<string, number>>;
  * Why not 0 elsewhere: NumPy's transcendental loops on x86-64 are not
  * correctly rounded (SVML and its own SIMD code: up to 1 ulp in float64,
  * 2 in float32, measured against mpmath, see the README's accuracy table),
- * while ours are (V8's fdlibm `Math` functions for float64, correctly
- * rounded in our measurements but for sinh/cosh/tanh/pow/exp2 at 1-2 ulps;
- * float32 computed in double precision and rounded once). The bound is the
+ * while ours are (V8's `Math` functions for float64, correctly rounded in
+ * our measurements but for sinh/cosh/tanh/pow/exp2 at 1-2 ulps, and exp/log,
+ * whose SIMD kernels compute fdlibm's algorithm: within 1 ulp; float32
+ * computed in double precision and rounded once). The bound is the
  * sum of both errors against the correctly rounded result. float16 goes
  * through NumPy's float32 result and is rounded to half again, so it may
  * land one half-ulp away. Complex functions follow glibc's algorithms
