@@ -20,6 +20,7 @@ import {
 } from "./ndarray.ts";
 import { complexParts, flatten } from "./nested.ts";
 import { canCastSafe, isNumeric } from "./promotion.ts";
+import { itemTruth } from "./item_arrays.ts";
 import { castCopy } from "./ufunc/engine.ts";
 import { type TypedArray, unitOf } from "./element.ts";
 import {
@@ -436,6 +437,8 @@ export function denseOf(a: NDArray): TypedArray {
 
 /** Flat (C-order) positions of the non-zero elements of `a` (NaN is non-zero, -0 is zero). */
 function nonzeroPositions(a: NDArray, call: string): Float64Array {
+  // Bytes, text and datetimes by their truth, as NumPy.
+  if ("SUMm".includes(a.dtype.kind)) a = itemTruth(a);
   if (!isNumeric(a.dtype)) {
     throw new TypeError(
       `Cannot ${call} with an array of ${a.dtype.name}: only numeric arrays are tested for non-zero elements here`,

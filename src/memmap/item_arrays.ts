@@ -61,6 +61,35 @@ export function countsOf(a: NDArray): NDArray<"int64"> {
   ) as NDArray<"int64">;
 }
 
+/**
+ * Whether each element is non-zero, as NumPy's truth of these types: bytes
+ * and text with any non-NUL unit (non-empty once trailing NULs are
+ * stripped), datetimes and timedeltas with a non-zero count (NaT included).
+ *
+ * @param a An array of bytes, text, datetimes or timedeltas.
+ * @returns A new in-memory bool array of `a`'s shape.
+ * @throws {TypeError} For records and raw bytes (NumPy has no truth for them here).
+ */
+export function itemTruth(a: NDArray): NDArray<"bool"> {
+  const k = a.dtype.kind;
+  if (k === "M" || k === "m") return countsOf(a).ne(0) as NDArray<"bool">;
+  if (k !== "S" && k !== "U") {
+    throw new TypeError(
+      `Cannot test the elements of an array of ${a.dtype.name} for truth: not supported for this type`,
+    );
+  }
+  const out = empty(a.shape, nativeDType("bool"));
+  const o = out.storage.bytes, b = a.storage.bytes;
+  const size = a.itemsize;
+  let j = 0;
+  eachOffset(a, (p) => {
+    let i = 0;
+    while (i < size && b[p + i] === 0) i++;
+    o[j++] = i < size ? 1 : 0;
+  });
+  return out as NDArray<"bool">;
+}
+
 /** Calls `fn(offset)` for every element of an array, in C order. */
 function eachOffset(a: NDArray, fn: (offset: number) => void): void {
   walk(a.shape, [{ offset: a.byteOffset, strides: a.strides }], (
@@ -548,6 +577,10 @@ function converter(from: DType, to: DType): Convert | undefined {
     return f === "S" && t === "U" ? bytesToText : (v) => v;
   }
   if ((f === "S" || f === "V") && (t === "S" || t === "V")) return (v) => v;
+  // Bytes and text are true when not empty (trailing NULs stripped), as NumPy.
+  if ((f === "S" || f === "U") && t === "b") {
+    return (v) => (v as string | Uint8Array).length > 0;
+  }
   if ((f === "M" || f === "m") && (t === "M" || t === "m")) {
     const a = unitOf(from), b = unitOf(to);
     if (a.base === "generic" || b.base === "generic") {

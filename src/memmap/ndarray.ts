@@ -991,9 +991,12 @@ export class NDArray<N extends DTypeName = DTypeName>
 
   /**
    * The indices of the non-zero elements (NumPy `nonzero`): one int64 array
-   * per axis, in C order. NaN counts as non-zero, -0 as zero.
+   * per axis, in C order. NaN counts as non-zero, -0 as zero; bytes and text
+   * count when not empty, datetimes and timedeltas when their count is not
+   * 0 (NaT included), as NumPy.
    *
    * @returns The index arrays.
+   * @throws {TypeError} For records and raw bytes.
    * @throws {RangeError} If the array is 0-d (as NumPy 2).
    * @throws {Deno.errors.BadResource} If the memory map is closed.
    *

@@ -13,7 +13,12 @@
 import { type DType, nativeDType } from "./dtype.ts";
 import type { DomainBuffer } from "./element.ts";
 import { NAT } from "./datetime.ts";
-import { checkArithmetic, countsOf, wantsItems } from "./item_arrays.ts";
+import {
+  checkArithmetic,
+  countsOf,
+  itemTruth,
+  wantsItems,
+} from "./item_arrays.ts";
 import { isDateLike, isLongDouble } from "./items.ts";
 import { arrayIO, NDArray } from "./ndarray.ts";
 import type { Element } from "./nested.ts";
@@ -335,6 +340,10 @@ function itemReduction(
   if (isLongDouble(dt)) checkArithmetic(OPS[name].call, dt);
   if (name === "min" || name === "max") {
     if (isDateLike(dt)) return countReduction(a, name, reduced, shape);
+  } else if (name === "any" || name === "all") {
+    if (dt.names === null && dt.kind !== "V") {
+      return numericReduction(itemTruth(a), name, reduced, shape, false);
+    }
   } else if (name === "sum" || name === "mean") {
     if (dt.kind === "m") return countReduction(a, name, reduced, shape);
     if (dt.kind === "M") {
