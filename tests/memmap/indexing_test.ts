@@ -271,13 +271,16 @@ Deno.test("nonzero() gives int64 indices per axis; NaN is non-zero, -0 is zero",
   assert.throws(() => array(5).nonzero(), RangeError);
 });
 
-Deno.test("take() and compress() move elements of any type, text included (its sort is tested in item_sort_test.ts)", () => {
-  const s = array(["b", "a", "cc"]);
+Deno.test("take() and compress() move elements of any type, text included (its sort and truth are tested in item_sort_test.ts and item_truth_test.ts)", () => {
+  const s = array(["b", "", "cc"]);
   assert.deepEqual(s.take([2, 0]).toArray(), ["cc", "b"]);
   assert.deepEqual(s.compress([true, false, true]).toArray(), ["b", "cc"]);
-  assert.deepEqual(s.copy().sort().toArray(), ["a", "b", "cc"]);
-  assert.throws(() => s.nonzero(), TypeError);
-  assert.throws(() => arange(3).compress(s), TypeError);
+  assert.deepEqual(s.copy().sort().toArray(), ["", "b", "cc"]);
+  // Text as a condition: non-empty strings are true, as NumPy.
+  assert.deepEqual(s.nonzero()[0].toArray(), [0n, 2n]);
+  assert.deepEqual(arange(3).compress(s).toArray(), [0n, 2n]);
+  const records = array([{ a: 1 }], { dtype: [["a", "<i4"]] });
+  assert.throws(() => arange(1).compress(records), TypeError);
 });
 
 Deno.test("take() and compress() of 1-D arrays pick each element's bits, with 64-bit indices of either sign and views", () => {
