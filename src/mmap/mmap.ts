@@ -948,6 +948,8 @@ export class Mmap implements Disposable, Iterable<number> {
    *
    * @returns An iterator of line views.
    * @throws {Deno.errors.BadResource} If the map is closed (also mid-iteration).
+   * @throws {Error} With `code` `"EFAULT"` when the file was cut short by
+   * another program under a file's map (Linux; instead of a fault).
    *
    * @example Print each word of a vocabulary file
    * ```ts

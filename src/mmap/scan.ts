@@ -258,6 +258,8 @@ export type ShowFile = (
  * @param clear Puts zeros back over what `show` used.
  * @returns As {@linkcode lineEndsChunk}; `null` when the file cannot be
  * shown (then copy chunks instead).
+ * @throws {Error} `EFAULT` (or `EIO`) when the file no longer has the bytes
+ * (cut short by another program since it was mapped).
  */
 export function lineEndsWindow(
   hay: Uint8Array,
@@ -271,7 +273,14 @@ export function lineEndsWindow(
   let at: number;
   try {
     at = show(s.overlay, from, to - from);
-  } catch {
+  } catch (error) {
+    // Bytes the file no longer has (cut short by another program): reading
+    // them through the map would fault, so the error goes to the caller.
+    const code = (error as { code?: unknown }).code;
+    if (code === "EFAULT" || code === "EIO") {
+      clear(s.overlay);
+      throw error;
+    }
     return null; // no address space for it, say: copy instead
   }
   if (at < 0) return null;

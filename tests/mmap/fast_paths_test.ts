@@ -6,7 +6,12 @@ import assert from "node:assert/strict";
 import { Mmap } from "../../mod.ts";
 import { CHUNK, WINDOW } from "../../src/mmap/scan.ts";
 import { SEARCH_IN_WASM_BELOW } from "../../src/mmap/search.ts";
-import { tempDir, writeFile } from "../test_util.ts";
+import {
+  CAN_SPAWN_DENO,
+  denoRunWithin,
+  tempDir,
+  writeFile,
+} from "../test_util.ts";
 
 const encoder = new TextEncoder();
 
@@ -365,6 +370,36 @@ Deno.test("Mmap.lines() over a file's map, indexed a window at a time in place, 
       assert.equal(m.tell(), expected.length, `${what} from ${pos}`);
     }
   }
+});
+
+// In a subprocess: the fault being guarded against kills the process.
+Deno.test({
+  name:
+    "Mmap.lines() over a file cut short by another program throws EFAULT instead of faulting",
+  ignore: Deno.build.os !== "linux" || !CAN_SPAWN_DENO,
+  async fn() {
+    using dir = tempDir();
+    const path = `${dir.path}/cut.txt`;
+    const run = await denoRunWithin(
+      ["-A"],
+      `
+      import { Mmap } from "MOD";
+      const path = ${JSON.stringify(path)};
+      Deno.writeTextFileSync(path, "line\\n".repeat(${(3 * WINDOW) / 5}));
+      const m = Mmap.open(path, { access: "read" });
+      Deno.truncateSync(path, 4096);
+      let lines = 0;
+      try {
+        for (const _ of m.lines()) lines++;
+        console.log("returned", lines);
+      } catch (e) {
+        console.log(e.code, lines);
+      }
+      `,
+    );
+    assert.equal(run.signal, null, run.stderr);
+    assert.equal(run.stdout.trim(), "EFAULT 0", run.stderr);
+  },
 });
 
 Deno.test("Mmap.lines() over a file's map sees writes through the map's methods and a resize between lines", () => {
