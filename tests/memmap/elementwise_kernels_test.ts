@@ -9,17 +9,22 @@ import {
   trueDivide,
   type Ufunc,
 } from "../../src/memmap/ufunc/table.ts";
+import { maximum_, minimum_ } from "../../src/memmap/ufunc/arith.ts";
 import { lcgBytes } from "./_reduce_cases.ts";
 import { tempDir } from "../test_util.ts";
 
 /** Elements per operand: past the kernels' minimum run, not a whole number of vectors. */
 const N = 3001;
 
-const METHODS: [Ufunc, "add" | "sub" | "mul" | "div"][] = [
+type Method = "add" | "sub" | "mul" | "div" | "maximum" | "minimum";
+
+const METHODS: [Ufunc, Method][] = [
   [add, "add"],
   [subtract, "sub"],
   [multiply_, "mul"],
   [trueDivide, "div"],
+  [maximum_, "maximum"],
+  [minimum_, "minimum"],
 ];
 
 /** Runs `f` with every array the library allocates in a WebAssembly memory of its own (`on`) or with the kernels off. */
@@ -40,7 +45,7 @@ function bytesOf(a: NDArray): Uint8Array {
 
 /** The calls compared, on `x` and `y` (arrays of one type in memories of their own). */
 function calls(
-  method: "add" | "sub" | "mul" | "div",
+  method: Method,
 ): [string, (x: NDArray, y: NDArray) => NDArray][] {
   return [
     ["x op y", (x, y) => x[method](y)],

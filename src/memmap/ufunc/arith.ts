@@ -8,6 +8,7 @@
  * @module
  */
 
+import { simdOps } from "../kernels/elementwise.ts";
 import { checkNonNegative } from "./checks.ts";
 import {
   COMPLEX,
@@ -283,12 +284,25 @@ export const power_: Ufunc = {
   },
 };
 
+/**
+ * The vector instructions of an integer extremum (`"Max"`/`"Min"`), exact
+ * for 8- to 32-bit integers (there is none for 64-bit lanes; float ones
+ * differ from NumPy's loops on NaN and on ties of zeros).
+ */
+function integerExtremum(kind: "Max" | "Min"): Ufunc["simd"] {
+  return {
+    ...simdOps(`${kind}S`, ["int8", "int16", "int32"]),
+    ...simdOps(`${kind}U`, ["uint8", "uint16", "uint32"]),
+  };
+}
+
 /** `maximum`: the larger element, NaN propagating. */
 export const maximum_: Ufunc = {
   name: "maximum",
   nin: 2,
   loops: loops(2, "?", INTS, FLOATS, COMPLEX),
   compute: extremum(">"),
+  simd: integerExtremum("Max"),
 };
 
 /** `minimum`: the smaller element, NaN propagating. */
@@ -297,6 +311,7 @@ export const minimum_: Ufunc = {
   nin: 2,
   loops: loops(2, "?", INTS, FLOATS, COMPLEX),
   compute: extremum("<"),
+  simd: integerExtremum("Min"),
 };
 
 /** `arctan2`: the angle of the point `(y=x1, x=x2)`, quadrant-aware. */
