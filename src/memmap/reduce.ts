@@ -52,6 +52,7 @@ import {
   kernels,
   KernelsLost,
   type OverlaySource,
+  ROWS_BYTES,
   settings,
   type Shower,
   shower,
@@ -787,6 +788,47 @@ export function reduceAxis(
   return done;
 }
 
+/**
+ * Float sums of lines of `n` contiguous elements, each NumPy's pairwise sum
+ * of its line added to +0, through the kernels: as many lines per call as
+ * one showing of the data and the row results hold (one call per line
+ * costs more than the line's sum).
+ */
+function sumRows(
+  sh: Shower,
+  type: FloatType,
+  v: ReduceView,
+  lines: readonly Dim[],
+  n: number,
+  out: Float64Array,
+  round: (x: number) => number,
+): void {
+  const k = sh.k;
+  const bytes = n * v.io.dtype.itemsize;
+  const last = lines.at(-1) ?? { n: 1, s: 0 };
+  const progress = new Progress(v.release);
+  let j = 0;
+  eachOffset(lines.slice(0, -1), v.offset, (off) => {
+    for (let i = 0; i < last.n;) {
+      const rows = last.s > 0
+        ? Math.min(
+          last.n - i,
+          ROWS_BYTES / 8,
+          Math.floor((sh.limit - bytes) / last.s) + 1,
+        )
+        : 1;
+      const lo = off + i * last.s;
+      const span = (rows - 1) * Math.max(last.s, 0) + bytes;
+      k.fn.pairwiseRows[type](sh.show(lo, span), rows, n, last.s, k.rows);
+      const sums = new Float64Array(k.bytes.buffer, k.rows, rows);
+      for (let r = 0; r < rows; r++) out[j++] = round(0 + sums[r]);
+      progress.done(lo, lo + span);
+      i += rows;
+    }
+  });
+  progress.finish();
+}
+
 /** Each output element reduces its own line of `n` elements, `sa` bytes apart. */
 function reduceLines(
   op: ReduceOp,
@@ -838,6 +880,13 @@ function reduceLines(
         }
         j++;
       });
+      return;
+    }
+    if (
+      sh !== null && spec.kernel !== null && !complex && !spec.buffered &&
+      sa === dt.itemsize && n > 0 && n * dt.itemsize <= sh.limit
+    ) {
+      sumRows(sh, spec.kernel, v, lines, n, out as Float64Array, spec.round);
       return;
     }
     eachOffset(lines, v.offset, (off) => {

@@ -595,3 +595,50 @@ Deno.test({
     });
   }
 });
+
+Deno.test("float sums along a contiguous axis, many lines a kernel call, equal the TypeScript path bit for bit", () => {
+  using dir = tempDir();
+  // Past one 16 MiB window of a memory map: lines straddle the windows.
+  const data = values(17 * 1024 * 1024 / 8 + 1000);
+  const path = `${dir.path}/rows.f8`;
+  Deno.writeFileSync(path, new Uint8Array(data.buffer));
+  const saved = { ...settings };
+  settings.arrayMemoryMinBytes = 0;
+  try {
+    for (const dtype of ["float64", "float32"]) {
+      const bytes = new Uint8Array(data.buffer);
+      const count = Math.floor(bytes.length / (dtype === "float64" ? 8 : 4));
+      const lines = Math.floor(count / 97);
+      using map = memmap(path, { dtype, mode: "r", shape: [count] });
+      const sources: [string, NDArray][] = [
+        ["array memory", frombuffer(bytes, { dtype }).copy()],
+        ["memory map", map],
+      ];
+      const matrix = (a: NDArray) => a.slice(`:${lines * 97}`).reshape(-1, 97);
+      for (const [where, all] of sources) {
+        const views: [string, (a: NDArray) => NDArray][] = [
+          ["lines of 97", matrix],
+          ["lines of 70001", (a) => a.slice(":280004").reshape(4, 70001)],
+          ["reversed lines", (a) => matrix(a).slice("::-1")],
+          ["3-D", (a) => a.slice(":291000").reshape(30, 100, 97)],
+          ["every other line", (a) => matrix(a).slice("::2")],
+        ];
+        for (const [label, view] of views) {
+          const a = view(all);
+          const axis = a.ndim - 1;
+          const got = [(a.sum(axis) as NDArray).toArray()].flat(3);
+          const want = [
+            inTypeScript(() => (a.sum(axis) as NDArray).toArray()),
+          ].flat(3);
+          assert.ok(
+            got.length === want.length &&
+              got.every((g, i) => Object.is(g, want[i])),
+            `${dtype} ${where} ${label}`,
+          );
+        }
+      }
+    }
+  } finally {
+    Object.assign(settings, saved);
+  }
+});

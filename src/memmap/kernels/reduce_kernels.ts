@@ -18,6 +18,9 @@
  * - `pairwise_T(p, n) -> T` (float32, float64): NumPy's pairwise sum of `n`
  *   elements, bit for bit: the same recursion, the same eight accumulators
  *   (as lanes), the same additions in the same order and precision.
+ * - `pairwiseRows_T(p, rows, n, stride, out)`: `pairwise_T` of `rows` lines
+ *   of `n` elements, `stride` bytes apart, as float64 values at `out` (the
+ *   sums along a contiguous axis, one call for many lines).
  * - `addRows_T(p, rows, cols, out)`: adds `rows` rows of `cols` elements,
  *   one after another, into `cols` sums at `out`: of type T for floats
  *   (NumPy's order for a sum along an outer axis), int64 for integers.
@@ -694,7 +697,35 @@ function pairwiseFunctions(type: FloatType): FunctionSpec[] {
     locals: [],
     body: [get(0), get(1), self],
   };
-  return [recursive, exported];
+  // pairwiseRows(p, rows, n, stride, out): each of `rows` lines of `n`
+  // elements, `stride` bytes apart, summed into a float64 at `out`.
+  const [first, , count, stride, to, last] = [0, 1, 2, 3, 4, 5];
+  const rows: FunctionSpec = {
+    name: `pairwiseRows_${type}`,
+    params: 5,
+    locals: [[1, I32]],
+    body: [
+      get(to),
+      get(1),
+      i32(8),
+      op.i32Mul,
+      op.i32Add,
+      set(last),
+      ...whileBelow(to, last, 8, [
+        get(to),
+        get(first),
+        get(count),
+        self,
+        ...(size === 8 ? [] : [op.f64PromoteF32]),
+        op.f64Store(),
+        get(first),
+        get(stride),
+        op.i32Add,
+        set(first),
+      ]),
+    ],
+  };
+  return [recursive, exported, rows];
 }
 
 /**
@@ -835,7 +866,7 @@ function rowsFunction(
 ): FunctionSpec {
   const row = ROWS[type];
   const size = row.size;
-  const [p, rows, cols, out, q, o, vecEnd, end, vec64End] = [
+  const [p, rows, cols, out, o, vecEnd, end, vec64End, rowBytes] = [
     0,
     1,
     2,
@@ -846,19 +877,9 @@ function rowsFunction(
     7,
     8,
   ];
-  const [v, acc] = [9, 10];
-  const vectorStep = (k: number): Code => [
-    get(o),
-    op.v128Load(k),
-    set(acc),
-    get(q),
-    op.v128Load(k),
-    set(v),
-    ...combine(),
-    get(o),
-    get(acc),
-    op.v128Store(k),
-  ];
+  /** The row pointers of a pass over `GROUP` rows at a time (`q(0)` steps through the first row). */
+  const q = (r: number) => 9 + r;
+  const [v, acc] = [9 + GROUP, 10 + GROUP];
   const combine = (): Code => {
     if (kind === "add") {
       return [
@@ -870,6 +891,23 @@ function rowsFunction(
     }
     return pickInto(row, kind, acc, v);
   };
+  // acc = out; acc = combine(acc, row r) for each row in order; out = acc:
+  // the same operations in the same order as one row at a time, with the
+  // sums loaded and stored once per pass.
+  const vectorStep = (k: number, count: number): Code => [
+    get(o),
+    op.v128Load(k),
+    set(acc),
+    ...[...Array(count).keys()].flatMap((r) => [
+      get(q(r)),
+      op.v128Load(k),
+      set(v),
+      ...combine(),
+    ]),
+    get(o),
+    get(acc),
+    op.v128Store(k),
+  ];
   const splat = [
     op.v128Load8Splat,
     op.v128Load16Splat,
@@ -883,84 +921,108 @@ function rowsFunction(
     op.v128Store64Lane,
   ][Math.log2(size)];
   // One element in every lane, so that the same combine works.
-  const scalar = (): Code => [
+  const scalarStep = (count: number): Code => [
     get(o),
     splat(),
     set(acc),
-    get(q),
-    splat(),
-    set(v),
-    ...combine(),
+    ...[...Array(count).keys()].flatMap((r) => [
+      get(q(r)),
+      splat(),
+      set(v),
+      ...combine(),
+    ]),
     get(o),
     get(acc),
     storeLane(0),
   ];
+  /** Moves the sums' pointer and the rows' other pointers by `bytes` (the loop moves `q(0)`). */
+  const advance = (count: number, bytes: number): Code =>
+    [o, ...[...Array(count - 1).keys()].map((r) => q(r + 1))].flatMap((
+      local,
+    ) => [get(local), i32(bytes), op.i32Add, set(local)]);
+  /** One pass over `count` rows from `p`, then `p` and `rows` past them. */
+  const pass = (count: number): Code => [
+    get(p),
+    set(q(0)),
+    ...[...Array(count - 1).keys()].flatMap((r) => [
+      get(q(r)),
+      get(rowBytes),
+      op.i32Add,
+      set(q(r + 1)),
+    ]),
+    get(out),
+    set(o),
+    get(p),
+    get(rowBytes),
+    op.i32Add,
+    set(end),
+    get(p),
+    get(rowBytes),
+    i32(-16),
+    op.i32And,
+    op.i32Add,
+    set(vecEnd),
+    get(p),
+    get(rowBytes),
+    i32(-64),
+    op.i32And,
+    op.i32Add,
+    set(vec64End),
+    // Four vectors at a time, then one at a time.
+    ...whileBelow(q(0), vec64End, 64, [
+      ...[0, 16, 32, 48].flatMap((k) => vectorStep(k, count)),
+      ...advance(count, 64),
+    ]),
+    ...whileBelow(q(0), vecEnd, 16, [
+      ...vectorStep(0, count),
+      ...advance(count, 16),
+    ]),
+    // Columns after the last whole vector, one at a time.
+    ...whileBelow(q(0), end, size, [
+      ...scalarStep(count),
+      ...advance(count, size),
+    ]),
+    get(p),
+    get(rowBytes),
+    i32(count),
+    op.i32Mul,
+    op.i32Add,
+    set(p),
+    get(rows),
+    i32(count),
+    op.i32Sub,
+    set(rows),
+  ];
+  /** `while (rows >= count) pass(count)`. */
+  const passes = (count: number): Code => [
+    op.block,
+    op.loop,
+    get(rows),
+    i32(count),
+    op.i32LtU,
+    op.brIf(1),
+    ...pass(count),
+    op.br(0),
+    op.end,
+    op.end,
+  ];
   return {
     name: `${kind}Rows_${type}`,
     params: 4,
-    locals: [[5, I32], [2, V128]],
+    locals: [[5 + GROUP, I32], [2, V128]],
     body: [
-      op.loop, // each row
-      get(p),
-      set(q),
-      get(out),
-      set(o),
-      get(p),
       get(cols),
       i32(size),
       op.i32Mul,
-      op.i32Add,
-      set(end),
-      get(cols),
-      i32(size),
-      op.i32Mul,
-      i32(-16),
-      op.i32And,
-      get(p),
-      op.i32Add,
-      set(vecEnd),
-      // Four vectors at a time, then one at a time.
-      get(p),
-      get(cols),
-      i32(size),
-      op.i32Mul,
-      i32(-64),
-      op.i32And,
-      op.i32Add,
-      set(vec64End),
-      ...whileBelow(q, vec64End, 64, [
-        ...[0, 16, 32, 48].flatMap((k) => vectorStep(k)),
-        get(o),
-        i32(64),
-        op.i32Add,
-        set(o),
-      ]),
-      ...whileBelow(q, vecEnd, 16, [
-        ...vectorStep(0),
-        get(o),
-        i32(16),
-        op.i32Add,
-        set(o),
-      ]),
-      // Columns after the last whole vector, one at a time.
-      ...whileBelow(q, end, size, [
-        ...scalar(),
-        get(o),
-        i32(size),
-        op.i32Add,
-        set(o),
-      ]),
-      get(end),
-      set(p),
-      get(rows),
-      i32(1),
-      op.i32Sub,
-      tee(rows),
-      op.brIf(0),
-      op.end,
+      set(rowBytes),
+      ...passes(GROUP),
+      ...passes(1),
     ],
   };
 }
+
+/** Rows the row kernels combine per pass over the sums. */
+const GROUP = 4;
 
 /**
  * `toF64_T(p, n, out)`: the `n` integer (or bool) elements at p as float64

@@ -73,6 +73,10 @@ export interface KernelFunctions {
     FloatType,
     (p: number, n: number, s: number) => number
   >;
+  pairwiseRows: Record<
+    FloatType,
+    (p: number, rows: number, n: number, stride: number, out: number) => void
+  >;
   addRows: Record<KernelType, RowsFn>;
   minRows: Record<KernelType, RowsFn>;
   maxRows: Record<KernelType, RowsFn>;
@@ -154,6 +158,7 @@ function instantiate(
       maxZero: group(f, "maxZero"),
       pairwise: group(f, "pairwise"),
       pairwiseStrided: group(f, "pairwiseStrided"),
+      pairwiseRows: group(f, "pairwiseRows"),
       addRows: group(f, "addRows"),
       minRows: group(f, "minRows"),
       maxRows: group(f, "maxRows"),
