@@ -67,14 +67,14 @@ export function simdOps(
   return Object.fromEntries(types.map((t) => [t, `${SHAPES[t]}${suffix}`]));
 }
 
-/** The WebAssembly type of a scalar of each shape's lanes. */
-const SCALARS: Record<string, ValType> = {
-  i8x16: I32,
-  i16x8: I32,
-  i32x4: I32,
-  i64x2: I64,
-  f32x4: F32,
-  f64x2: F64,
+/** Each shape's lanes: bytes per element, and the WebAssembly type of one (a fixed input's parameter). */
+const LANES: Record<string, { size: number; scalar: ValType }> = {
+  i8x16: { size: 1, scalar: I32 },
+  i16x8: { size: 2, scalar: I32 },
+  i32x4: { size: 4, scalar: I32 },
+  i64x2: { size: 8, scalar: I64 },
+  f32x4: { size: 4, scalar: F32 },
+  f64x2: { size: 8, scalar: F64 },
 };
 
 /** Bytes each kernel loop iteration takes of every operand (two vectors). */
@@ -135,7 +135,7 @@ function kernelModule(
   shape: string,
 ): Uint8Array<ArrayBuffer> {
   const instruction = op[name] as number[];
-  const scalar = SCALARS[shape];
+  const scalar = LANES[shape].scalar;
   const splat = op[`${shape}Splat` as Instruction] as number[];
   const V = 4; // the splat's local
   const load = (p: number, memory: number) => (offset: number) => [
@@ -259,16 +259,6 @@ export interface BinaryKernel {
   ): number;
 }
 
-/** Bytes per element of each type. */
-const SIZES: Record<string, number> = {
-  i8x16: 1,
-  i16x8: 2,
-  i32x4: 4,
-  i64x2: 8,
-  f32x4: 4,
-  f64x2: 8,
-};
-
 /**
  * The vector kernel of `instruction` (a name in `wasm.ts`'s `op`) for
  * loops of `type`, or null where it cannot be made (no WebAssembly SIMD
@@ -286,7 +276,7 @@ export function binaryKernel(
   if (!instruction.startsWith(shape) || !(instruction in op)) return null;
   const c = compiled(instruction as Instruction, shape);
   if (c === null) return null;
-  const size = SIZES[shape];
+  const size = LANES[shape].size;
   const at = (
     n: number,
     a: KernelInput,
