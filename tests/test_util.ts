@@ -70,7 +70,7 @@ export function python(script: string, ...args: string[]): string {
 export function denoRun(
   flags: string[],
   code: string,
-  limits: { files?: number } = {},
+  limits: { files?: number; addressSpace?: number } = {},
 ): { code: number; stdout: string; stderr: string } {
   const dir = Deno.makeTempDirSync({ prefix: "mmap-sub-" });
   try {
@@ -78,13 +78,20 @@ export function denoRun(
     const mod = new URL("../mod.ts", import.meta.url).href;
     Deno.writeTextFileSync(script, code.replaceAll("MOD", mod));
     const args = ["run", "--no-prompt", "--no-config", ...flags, script];
-    // A descriptor limit: through the shell's ulimit (soft and hard alike).
-    const out = (limits.files === undefined
+    // Descriptor and address-space (bytes) limits: through the shell's
+    // ulimit (soft and hard alike).
+    const ulimits = [
+      limits.files === undefined ? "" : `ulimit -n ${limits.files} && `,
+      limits.addressSpace === undefined
+        ? ""
+        : `ulimit -v ${Math.floor(limits.addressSpace / 1024)} && `,
+    ].join("");
+    const out = (ulimits === ""
       ? new Deno.Command(Deno.execPath(), { args, env: { NO_COLOR: "1" } })
       : new Deno.Command("sh", {
         args: [
           "-c",
-          `ulimit -n ${limits.files} && exec "$@"`,
+          `${ulimits}exec "$@"`,
           "sh",
           Deno.execPath(),
           ...args,

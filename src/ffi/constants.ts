@@ -69,6 +69,8 @@ export interface PlatformConstants {
   } | null;
   /** `mremap` flag; 0 where the platform has no `mremap`. */
   readonly MREMAP_MAYMOVE: number;
+  /** `getrlimit` resource of the address-space limit (`ulimit -v`); -1 where there is none. */
+  readonly RLIMIT_AS: number;
   /**
    * Linux `openat2` (5.6+), through `syscall`: its number, `AT_FDCWD`,
    * the `RESOLVE_NO_SYMLINKS` flag and `sizeof(struct open_how)` (three
@@ -166,6 +168,7 @@ export const LINUX: PlatformConstants = {
     pidOffset: 24,
   },
   MREMAP_MAYMOVE: 1,
+  RLIMIT_AS: 9, // asm-generic/resource.h
   // the generic syscall number (x86_64 and aarch64 alike); <linux/openat2.h>
   openat2: {
     SYS_openat2: 437,
@@ -234,6 +237,7 @@ export const DARWIN: PlatformConstants = {
   stat: { bytes: 144, modeOffset: 4, sizeOffset: 96 },
   ofdLocks: null, // whole-file flock(2) instead
   MREMAP_MAYMOVE: 0, // no mremap: resize maps anew and unmaps the old range
+  RLIMIT_AS: 5, // sys/resource.h
   openat2: null,
   madvise: {
     // sys/mman.h; the names Python's mmap module exports on macOS
@@ -338,6 +342,7 @@ export const WINDOWS: PlatformConstants = {
   MAP_NORESERVE: 0,
   MAP_POPULATE: 0,
   MREMAP_MAYMOVE: 0,
+  RLIMIT_AS: -1,
   openat2: null,
   madvise: {
     MADV_NORMAL: 0,

@@ -123,6 +123,8 @@ export const LIBC_SYMBOLS = {
     result: "usize",
     optional: true,
   },
+  // int getrlimit(int resource, struct rlimit *rlim)   (two rlim_t: soft, hard)
+  getrlimit: { parameters: ["i32", "buffer"], result: "i32" },
   // int getpagesize(void)
   getpagesize: { parameters: [], result: "i32" },
   // char *strerror(int errnum)

@@ -1,7 +1,7 @@
 /**
  * What this thread's open files and maps hold: descriptors, counted so that
  * running out of them can say how many the library holds, and mappings,
- * weighed so that the garbage collector feels them.
+ * weighed so that the garbage collector looks for forgotten ones.
  *
  * A map dropped without `close()` is unmapped (and its descriptor closed)
  * by a `FinalizationRegistry` once the garbage collector has collected it,
@@ -11,16 +11,28 @@
  * the heap asks for a full collection. So past {@linkcode FREE} live
  * mappings each new one carries a {@linkcode WEIGHT}-byte `ArrayBuffer`,
  * which the engine counts as memory held outside its heap: forgotten maps
- * then bring a full collection about after a few dozen (less weight only
- * starts an incremental collection, which a loop that allocates little does
- * not finish in time). The weight is address space only: a resizable
- * buffer, which the engine reserves and never touches, so no page of it
- * becomes resident; where even that is refused the mapping goes without, as
- * do mappings past {@linkcode WEIGHED} (a program that keeps that many has
- * had collections enough). Unmapping lets go of the weight at once.
+ * then bring a full collection about after a few dozen (a collected map's
+ * weight goes with it), and their finalizers release them when the program
+ * next awaits.
+ *
+ * Maps the program keeps must not pay for that: a collection per new map
+ * once the weights pile up, and address space the program may need. So:
+ * at most {@linkcode PER_JOB} weights are given in one job (a synchronous
+ * loop's forgotten maps cannot be released before it ends anyway); once a
+ * full collection has run and released none of the weighed maps, they are
+ * the program's own: their weights are let go, and no more are given until
+ * the count of live mappings has doubled or the collector releases a map.
+ * All weights together hold at most {@linkcode BUDGET} bytes, and under an
+ * address-space limit (`ulimit -v`) at most a 16th of it (none when that is
+ * less than one weight). A weight is address space only: a resizable buffer,
+ * which the engine reserves and never touches, so no page of it becomes
+ * resident; where even that is refused the mapping goes without.
  *
  * @module
  */
+
+import { PLATFORM as C } from "./constants.ts";
+import { libc } from "./libc.ts";
 
 /** Descriptors of this thread's open files; read by the `EMFILE` message. */
 export const openFiles = { count: 0 };
@@ -35,17 +47,46 @@ export function closed(): void {
   openFiles.count--;
 }
 
-/** Mappings that carry no weight: a program's usual few maps cost nothing. */
+/** Live mappings that carry no weight: a program's usual few maps cost nothing. */
 const FREE = 64;
 
-/** The memory each further mapping weighs, in bytes. */
+/** The most weights given in one job (a synchronous loop's maps cannot be released before it ends). */
+const PER_JOB = 64;
+
+/** The most each weight holds, in bytes. */
 const WEIGHT = 64 << 20;
 
-/** Mappings past this many carry no weight either (64 GiB of address space at most). */
-const WEIGHED = FREE + 1024;
+/** The most bytes all weights hold at once without an address-space limit (the old 1024 weights). */
+const BUDGET = 64 * 2 ** 30;
 
 /** Live mappings of this thread. */
 let mappings = 0;
+
+/** Live mappings from which weights are given. */
+let weighFrom = FREE + 1;
+
+/** The weights given and not let go (a collected map's goes with it). */
+let weights: WeakRef<ArrayBuffer>[] = [];
+
+/** Weights given in this job. */
+let givenInJob = 0;
+
+/** Whether {@linkcode weigh} ran already in this job (reset by a microtask). */
+let inJob = false;
+
+/** Jobs in which {@linkcode weigh} ran. */
+let jobs = 0;
+
+/**
+ * Made with a weight (in job `sentinelJob`) and cleared by the next full
+ * collection after that job: a `WeakRef`'s target survives the job that
+ * made or read it, so it is read once, two jobs on at the earliest.
+ */
+let sentinel: WeakRef<object> | null = null;
+let sentinelJob = 0;
+
+/** Whether the collector released a mapping since `sentinel` was made. */
+let released = false;
 
 /**
  * Counts a mapping made.
@@ -55,12 +96,51 @@ let mappings = 0;
  */
 export function weigh(): ArrayBuffer | null {
   mappings++;
-  if (mappings <= FREE || mappings > WEIGHED) return null;
-  try {
-    return new ArrayBuffer(WEIGHT, { maxByteLength: WEIGHT });
-  } catch {
-    return null; // No address space to spare: no weight.
+  if (!inJob) {
+    inJob = true;
+    givenInJob = 0;
+    jobs++;
+    queueMicrotask(() => inJob = false);
+    check();
   }
+  if (mappings < weighFrom || givenInJob >= PER_JOB) return null;
+  if (weights.length >= weightsMax()) {
+    weights = weights.filter((ref) => ref.deref()?.detached === false);
+    if (weights.length >= weightsMax()) return null;
+  }
+  const weight = makeWeight();
+  if (weight === null) return null;
+  givenInJob++;
+  weights.push(new WeakRef(weight));
+  if (sentinel === null) {
+    sentinel = new WeakRef({});
+    sentinelJob = jobs;
+  }
+  return weight;
+}
+
+/**
+ * Once per job: when a full collection has run since weights were given
+ * and released no map, the weighed maps are the program's own: their
+ * weights are let go, and none are given until the count of live mappings
+ * has doubled (or the collector releases a map).
+ */
+function check(): void {
+  if (sentinel === null || jobs - sentinelJob < 2) return;
+  if (sentinel.deref() !== undefined) {
+    // Read now, so kept through this job: a new one for the next check.
+    sentinel = new WeakRef({});
+    sentinelJob = jobs;
+    return;
+  }
+  sentinel = null;
+  if (released) {
+    released = false;
+    return;
+  }
+  for (const ref of weights) letGo(ref.deref());
+  weights = [];
+  weighFrom = Math.max(mappings, FREE) * 2;
 }
 
 /**
@@ -68,8 +148,56 @@ export function weigh(): ArrayBuffer | null {
  *
  * @param weight What {@linkcode weigh} returned, or `null` (a mapping
  * collected without being unmapped: its weight went with it).
+ * @param collected Whether the garbage collector released it (it had been
+ * forgotten), rather than `close()`.
  */
-export function unweigh(weight: ArrayBuffer | null): void {
+export function unweigh(weight: ArrayBuffer | null, collected = false): void {
   mappings--;
-  if (weight !== null && !weight.detached) weight.transfer(0);
+  letGo(weight);
+  if (collected) {
+    released = true;
+    weighFrom = FREE + 1;
+  }
+}
+
+/** Frees a weight's address space now (not at the next collection). */
+function letGo(weight: ArrayBuffer | null | undefined): void {
+  // A resizable buffer's transfer() keeps the reservation in the new
+  // buffer; transferToFixedLength(0) gives it back.
+  if (weight != null && !weight.detached) weight.transferToFixedLength(0);
+}
+
+/** A weight, or `null` when there is no room for one. */
+function makeWeight(): ArrayBuffer | null {
+  try {
+    return new ArrayBuffer(WEIGHT, { maxByteLength: WEIGHT });
+  } catch {
+    return null; // No address space to spare: no weight.
+  }
+}
+
+/** See {@linkcode weightsMax}. */
+let capacity: number | undefined;
+
+/**
+ * The most weights held at once: {@linkcode BUDGET} bytes' worth, under an
+ * address-space limit a 16th of it (0: none).
+ */
+function weightsMax(): number {
+  return capacity ??= Math.floor(
+    Math.min(BUDGET, (addressSpaceLimit() ?? Infinity) / 16) / WEIGHT,
+  );
+}
+
+/**
+ * This process's address-space limit (`RLIMIT_AS`, soft).
+ *
+ * @returns The limit in bytes, or `null` when there is none.
+ */
+function addressSpaceLimit(): number | null {
+  if (C.RLIMIT_AS < 0) return null;
+  const limits = new BigUint64Array(2);
+  if (libc().getrlimit(C.RLIMIT_AS, limits) !== 0) return null;
+  // RLIM_INFINITY: 2**64 - 1 on Linux, 2**63 - 1 on macOS.
+  return limits[0] >= 2n ** 62n ? null : Number(limits[0]);
 }

@@ -257,7 +257,7 @@ const mappings = new FinalizationRegistry<Backstop>((m) => {
     // No zero pages to be had (ENOMEM): leave the mapping as it is rather
     // than free memory a moved buffer may still use.
   } finally {
-    unweigh(null);
+    unweigh(null, true);
     if (m.descriptor) mappingReleased(m.descriptor);
   }
 });

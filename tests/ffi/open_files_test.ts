@@ -1,0 +1,127 @@
+/**
+ * The weights that make the garbage collector look for forgotten maps
+ * (`src/ffi/open_files.ts`) cost a program that keeps its maps open little:
+ * a bounded number of full collections, not one per map, and no address
+ * space it needs under `ulimit -v`. (That forgotten maps are still
+ * released in time is `forgotten_handles_test.ts`.)
+ */
+import assert from "node:assert/strict";
+import { array, save } from "../../mod.ts";
+import { CAN_SPAWN_DENO, denoRun, tempDir } from "../test_util.ts";
+
+/** Each entry point that leaves a map open, as child code on `dir` and `shm`. */
+const KEPT: Record<string, string> = {
+  "Mmap.open": `Mmap.open(dir + "/a.bin", { access: "read" })`,
+  "Mmap.open write": `Mmap.open(dir + "/a.bin")`,
+  "Mmap.anonymous": `Mmap.anonymous(4096)`,
+  memmap: `memmap(dir + "/a.bin", { mode: "r", dtype: "u1" })`,
+  openMemmap: `openMemmap(dir + "/a.npy", { mode: "r" })`,
+  "load mapped": `load(dir + "/a.npy", { mmapMode: "r" })`,
+  "SharedMemory attached": `new SharedMemory({ name: shm.name })`,
+};
+
+/**
+ * Child code keeping `count` handles from each of `entries` (awaiting a
+ * timer every `awaitEvery` of them, if given), then running `after`.
+ */
+function keeper(
+  dir: string,
+  entries: string[],
+  count: number,
+  after = "",
+  awaitEvery = 0,
+): string {
+  const pause = awaitEvery === 0
+    ? ""
+    : `if (i % ${awaitEvery} === 0) await new Promise((r) => setTimeout(r, 0));`;
+  return `
+    import { load, memmap, Mmap, openMemmap, SharedMemory } from "MOD";
+    const dir = ${JSON.stringify(dir)};
+    const shm = new SharedMemory({ create: true, size: 4096 });
+    const kept = [];
+    try {
+      ${
+    entries.map((name) =>
+      `for (let i = 0; i < ${count}; i++) { kept.push(${
+        KEPT[name]
+      }); ${pause} }`
+    ).join("\n")
+  }
+      ${after}
+    } finally {
+      for (const k of kept) k.close();
+      shm.close();
+      shm.unlink();
+    }
+  `;
+}
+
+function files(dir: string): void {
+  Deno.writeFileSync(`${dir}/a.bin`, new Uint8Array(64).fill(1));
+  save(`${dir}/a.npy`, array([1, 2, 3]));
+}
+
+const linuxChild = {
+  ignore: !CAN_SPAWN_DENO || Deno.build.os !== "linux",
+};
+
+Deno.test({
+  name:
+    "keeping 300 maps open from each entry point, in a synchronous loop or one that awaits, costs a few full collections, not one per map",
+  ...linuxChild,
+  fn() {
+    using dir = tempDir();
+    files(dir.path);
+    for (const awaitEvery of [0, 20]) {
+      for (const name of Object.keys(KEPT)) {
+        const out = denoRun(
+          ["-A", "--v8-flags=--trace-gc"],
+          keeper(dir.path, [name], 300, "", awaitEvery),
+          { files: 1024 },
+        );
+        const label = `${name}${awaitEvery ? ", awaiting" : ""}`;
+        assert.equal(out.code, 0, `${label}: ${out.stderr}`);
+        const collections = out.stdout.split("\n").filter((line) =>
+          line.includes("Mark-Compact")
+        ).length;
+        // One per map past the first 64 before: 236 maps, about 120.
+        assert.ok(collections <= 30, `${label}: ${collections} collections`);
+      }
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "700 maps kept open under an address-space limit (ulimit -v) leave the program the room it needs: 1 GiB buffers and a large heap still work",
+  ...linuxChild,
+  fn() {
+    using dir = tempDir();
+    files(dir.path);
+    const vmSize = () =>
+      Number(
+        /VmSize:\s+(\d+)/.exec(Deno.readTextFileSync("/proc/self/status"))![1],
+      ) * 1024;
+    // The engine reserves much address space at start (about 17 GiB here);
+    // 28 GiB more is room for it and the program, not for 64 MiB per map.
+    const limit = vmSize() + 28 * 2 ** 30;
+    const after = `
+      const vm = Number(/VmSize:\\s+(\\d+)/.exec(Deno.readTextFileSync("/proc/self/status"))[1]) * 1024;
+      const big = new Uint8Array(2 ** 30);
+      big[big.length - 1] = 1;
+      const heap = [];
+      for (let i = 0; i < 5e6; i++) heap.push({ i });
+      console.log(JSON.stringify({ maps: kept.length, vm, heap: heap.length }));
+    `;
+    const names = Object.keys(KEPT);
+    const out = denoRun(["-A"], keeper(dir.path, names, 100, after), {
+      files: 1024,
+      addressSpace: limit,
+    });
+    assert.equal(out.code, 0, out.stderr);
+    const result = JSON.parse(out.stdout);
+    assert.equal(result.maps, 100 * names.length);
+    assert.equal(result.heap, 5e6);
+    assert.ok(result.vm < vmSize() + 4 * 2 ** 30, `VmSize ${result.vm}`);
+  },
+});
