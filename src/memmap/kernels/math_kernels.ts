@@ -78,12 +78,12 @@ function fromHigh(hi: number): number {
   return new Float64Array(words.buffer)[0];
 }
 
-/** `a ? b : c` lane by lane, for code leaving `b`, `c`, then mask `a` ... in stack order. */
+/** `mask ? ifTrue : ifFalse` lane by lane (`v128.bitselect`; masks are all ones or all zeros per lane). */
 function choose(ifTrue: Code, ifFalse: Code, mask: Code): Code {
   return [...ifTrue, ...ifFalse, ...mask, op.v128Bitselect];
 }
 
-/** `v` through `f`'s Horner steps `c0 + v * (c1 + v * (...))`. */
+/** `cs[0] + v * (cs[1] + v * (...))` for the vector in local `v` (Horner's steps, unfused). */
 function horner(v: number, cs: number[]): Code {
   const last = cs.length - 1;
   const code: Code = [f64(cs[last])];
