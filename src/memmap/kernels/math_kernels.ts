@@ -321,8 +321,8 @@ const LOG = {
  * numbers, +inf and NaN.
  */
 function logOf(x: number, full: boolean): Code {
-  const [bits, hx, k, hm, i, f, s, dk, z, w, rr, hfsq, dklo, q] = [
-    ...Array(14).keys(),
+  const [bits, hx, k, hm, i, f, s, dk, z, w, rr, hfsq, dklo, q, mask] = [
+    ...Array(15).keys(),
   ].map((n) => V + 2 + n);
   const sub: Code = [
     get(x),
@@ -416,8 +416,58 @@ function logOf(x: number, full: boolean): Code {
     get(f),
     op.f64x2Mul,
     set(hfsq),
+    // q: fdlibm's `else` formula s * (f - R) - dk * ln2LO, then its other
+    // two where lanes need them (rare: i > 0, |f| < 2**-20).
+    get(s),
+    get(f),
+    get(rr),
+    op.f64x2Sub,
+    op.f64x2Mul,
+    get(dklo),
+    op.f64x2Sub,
+    set(q),
+    get(hm),
+    i64(0x6147an),
+    op.i64x2Sub,
+    i64(0x6b851n),
+    get(hm),
+    op.i64x2Sub,
+    op.v128Or,
+    i64(0n),
+    op.i64x2GtS,
+    tee(mask),
+    op.v128AnyTrue,
+    op.if,
+    // i > 0: hfsq - (s * (hfsq + R) + dk * ln2LO)
     ...choose(
-      // |f| < 2**-20: f * f * (0.5 - f / 3) - dk * ln2LO
+      [
+        get(hfsq),
+        get(s),
+        get(hfsq),
+        get(rr),
+        op.f64x2Add,
+        op.f64x2Mul,
+        get(dklo),
+        op.f64x2Add,
+        op.f64x2Sub,
+      ],
+      [get(q)],
+      [get(mask)],
+    ),
+    set(q),
+    op.end,
+    i64(3n),
+    get(hm),
+    i64(2n),
+    op.i64x2Add,
+    i64(0xfffffn),
+    op.v128And,
+    op.i64x2GtS,
+    tee(mask),
+    op.v128AnyTrue,
+    op.if,
+    // |f| < 2**-20: f * f * (0.5 - f / 3) - dk * ln2LO
+    ...choose(
       [
         get(f),
         get(f),
@@ -431,52 +481,11 @@ function logOf(x: number, full: boolean): Code {
         get(dklo),
         op.f64x2Sub,
       ],
-      choose(
-        // i > 0: hfsq - (s * (hfsq + R) + dk * ln2LO)
-        [
-          get(hfsq),
-          get(s),
-          get(hfsq),
-          get(rr),
-          op.f64x2Add,
-          op.f64x2Mul,
-          get(dklo),
-          op.f64x2Add,
-          op.f64x2Sub,
-        ],
-        // else: s * (f - R) - dk * ln2LO
-        [
-          get(s),
-          get(f),
-          get(rr),
-          op.f64x2Sub,
-          op.f64x2Mul,
-          get(dklo),
-          op.f64x2Sub,
-        ],
-        [
-          get(hm),
-          i64(0x6147an),
-          op.i64x2Sub,
-          i64(0x6b851n),
-          get(hm),
-          op.i64x2Sub,
-          op.v128Or,
-          i64(0n),
-          op.i64x2GtS,
-        ],
-      ),
-      [
-        i64(3n),
-        get(hm),
-        i64(2n),
-        op.i64x2Add,
-        i64(0xfffffn),
-        op.v128And,
-        op.i64x2GtS,
-      ],
+      [get(q)],
+      [get(mask)],
     ),
     set(q),
+    op.end,
     get(dk),
     f64(LOG.ln2HI),
     op.f64x2Mul,
