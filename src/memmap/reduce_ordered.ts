@@ -212,16 +212,27 @@ class Runner {
       // Multiplied in the loop's precision (float32 for float16), rounded once per call.
       const first = o[at];
       let acc = first;
-      const run = this.#spec.pairwise === "f64" ? this.#oneRun(call) : -1;
-      if (run >= 0) {
+      // float64, or float32 stored as such (not float16).
+      const type = this.#spec.pairwise === "f64"
+        ? "float64"
+        : this.#v.io.ta instanceof Float32Array
+        ? "float32"
+        : null;
+      const run = type === null ? -1 : this.#oneRun(call);
+      if (type !== null && run >= 0) {
         // In place: an array memory, or a memory map's windows.
+        const size = type === "float64" ? 8 : 4;
         acc = withShower(this.#v, (sh) => {
           if (sh === null) {
-            return product64(first, this.#f64(run, call), call.count);
+            const base = (this.#v.io.bytes.byteOffset + run) / size;
+            const x = this.#v.io.ta!.subarray(base, base + call.count);
+            return type === "float64"
+              ? product64(first, x as Float64Array, call.count)
+              : product32(first, x as Float32Array, call.count);
           }
           let p = first;
-          eachShown(sh, run, 8 * call.count, 0, (where, length) => {
-            p = sh.k.fn.prod.float64(where, length, p);
+          eachShown(sh, run, size * call.count, 0, (where, length) => {
+            p = sh.k.fn.prod[type](where, length, p);
           });
           return p;
         });
@@ -238,8 +249,8 @@ class Runner {
 
   /**
    * The byte offset (in the view's bytes) of the call's elements when they
-   * are one contiguous run of native aligned float64 (or complex128), read
-   * in place; else -1.
+   * are one contiguous run of native aligned float64 (or complex128), or
+   * float32 elements, read in place; else -1.
    */
   #oneRun(call: InnerCall): number {
     const ta = this.#v.io.ta;
@@ -248,7 +259,12 @@ class Runner {
     call.runs((off, stride) => {
       if (runs++ === 0) [at, step] = [off, stride];
     });
-    if (runs === 1 && ta instanceof Float64Array && step === 8 * parts) {
+    const size = ta instanceof Float64Array
+      ? 8
+      : ta instanceof Float32Array && !this.#complex
+      ? 4
+      : 0;
+    if (runs === 1 && size > 0 && step === size * parts) {
       this.#stride = step;
       return at;
     }
@@ -270,7 +286,7 @@ class Runner {
   /** Hands the call's elements to `fn` a piece of at most {@linkcode LEAF} at a time, in order. */
   #pieces(call: InnerCall, fn: (x: Float64Array, n: number) => void): void {
     // One contiguous run of native aligned float64 (or complex128): read in place.
-    const at = this.#oneRun(call);
+    const at = this.#v.io.ta instanceof Float64Array ? this.#oneRun(call) : -1;
     if (at >= 0) {
       for (let from = 0; from < call.count; from += LEAF) {
         const n = Math.min(LEAF, call.count - from);
@@ -388,7 +404,11 @@ function product64(acc: number, x: Float64Array, n: number): number {
 }
 
 /** `acc` times `x[0..n)`, one after another, each product rounded to float32. */
-function product32(acc: number, x: Float64Array, n: number): number {
+function product32(
+  acc: number,
+  x: Float64Array | Float32Array,
+  n: number,
+): number {
   for (let i = 0; i < n; i++) acc = Math.fround(acc * x[i]);
   return acc;
 }

@@ -32,37 +32,44 @@ Deno.test("prod() multiplies one element after another, as NumPy's loop, in plac
   assert.deepEqual(array(zs, { dtype: "complex128" }).prod(), { re, im });
 });
 
-Deno.test("prod() of float64 gives the same sequential product in an array memory, over a caller's buffer, a memory map and without kernels", () => {
-  const n = 700_001; // 5.6 MB: an array memory of its own when the library allocates it
-  const xs = new Float64Array(n);
-  for (let i = 0; i < n; i++) xs[i] = 1 + Math.sin(i) * 1e-3;
-  let want = 1;
-  for (let i = 0; i < n; i++) want *= xs[i];
-  const own = array(xs);
-  const caller = frombuffer(xs.buffer, { dtype: "float64" });
-  assert.ok(arrayShower(own.storage.bytes) !== null);
-  assert.equal(arrayShower(caller.storage.bytes), null);
-  assert.equal(own.prod(), want);
-  assert.equal(caller.prod(), want);
-  assert.equal(own.slice("3:").prod(), xs.slice(3).reduce((p, x) => p * x, 1));
-  using dir = tempDir();
-  const path = `${dir.path}/p.f8`;
-  Deno.writeFileSync(path, new Uint8Array(xs.buffer));
-  using m = memmap(path, { dtype: "float64", mode: "r" });
-  const minBytes = settings.overlayMinBytes;
-  settings.overlayMinBytes = 4096; // the file's pages shown in place (where overlays exist)
-  try {
-    assert.equal(m.prod(), want);
-  } finally {
-    settings.overlayMinBytes = minBytes;
-  }
-  assert.equal(m.prod(), want); // copied
-  settings.off = true;
-  try {
-    assert.equal(own.prod(), want);
-    assert.equal(caller.prod(), want);
-    assert.equal(m.prod(), want);
-  } finally {
-    settings.off = false;
+Deno.test("prod() of float64 and float32 gives the same sequential product in an array memory, over a caller's buffer, a memory map and without kernels", () => {
+  for (const dtype of ["float64", "float32"] as const) {
+    const n = 1_400_001; // 5.6 MB of float32: an array memory of its own when the library allocates it
+    const xs = dtype === "float64" ? new Float64Array(n) : new Float32Array(n);
+    for (let i = 0; i < n; i++) xs[i] = 1 + Math.sin(i) * 1e-3;
+    const round = dtype === "float64" ? (x: number) => x : Math.fround;
+    const productOf = (from: number) => {
+      let p = 1;
+      for (let i = from; i < n; i++) p = round(p * xs[i]);
+      return p;
+    };
+    const want = productOf(0);
+    const own = array(xs, { dtype });
+    const caller = frombuffer(xs.buffer, { dtype });
+    assert.ok(arrayShower(own.storage.bytes) !== null);
+    assert.equal(arrayShower(caller.storage.bytes), null);
+    assert.equal(own.prod(), want, dtype);
+    assert.equal(caller.prod(), want, dtype);
+    assert.equal(own.slice("3:").prod(), productOf(3), dtype);
+    using dir = tempDir();
+    const path = `${dir.path}/p.bin`;
+    Deno.writeFileSync(path, new Uint8Array(xs.buffer));
+    using m = memmap(path, { dtype, mode: "r" });
+    const minBytes = settings.overlayMinBytes;
+    settings.overlayMinBytes = 4096; // the file's pages shown in place (where overlays exist)
+    try {
+      assert.equal(m.prod(), want, dtype);
+    } finally {
+      settings.overlayMinBytes = minBytes;
+    }
+    assert.equal(m.prod(), want, dtype); // copied
+    settings.off = true;
+    try {
+      assert.equal(own.prod(), want, dtype);
+      assert.equal(caller.prod(), want, dtype);
+      assert.equal(m.prod(), want, dtype);
+    } finally {
+      settings.off = false;
+    }
   }
 });

@@ -1180,28 +1180,30 @@ function intRowsFunction(type: IntegerType): FunctionSpec {
 }
 
 /**
- * `prod_float64(p, bytes, acc) -> acc * x0 * x1 * ...`: the float64
- * elements at `p` multiplied into `acc` one after another, as NumPy's
- * product loop does (a JavaScript loop does the same multiplications, but
- * V8 runs it at very different speeds from one call to the next).
+ * `prod_T(p, bytes, acc) -> acc * x0 * x1 * ...` for T float64 and
+ * float32: the elements at `p` multiplied into `acc` one after another in
+ * T, as NumPy's product loop does (a JavaScript loop does the same
+ * multiplications, but V8 runs it at very different speeds from one call
+ * to the next).
  */
-function productFunction(): FunctionSpec {
+function productFunction(type: FloatType): FunctionSpec {
   const [p, bytes, acc, end] = [0, 1, 2, 3];
+  const f64 = type === "float64";
   return {
-    name: "prod_float64",
-    params: [I32, I32, F64],
-    results: [F64],
+    name: `prod_${type}`,
+    params: [I32, I32, f64 ? F64 : F32],
+    results: [f64 ? F64 : F32],
     locals: [[1, I32]],
     body: [
       get(p),
       get(bytes),
       op.i32Add,
       set(end),
-      ...whileBelow(p, end, 8, [
+      ...whileBelow(p, end, f64 ? 8 : 4, [
         get(acc),
         get(p),
-        op.f64Load(),
-        op.f64Mul,
+        f64 ? op.f64Load() : op.f32Load(),
+        f64 ? op.f64Mul : op.f32Mul,
         set(acc),
       ]),
       get(acc),
@@ -1235,7 +1237,7 @@ export function reduceKernelsModule(): Uint8Array<ArrayBuffer> {
       (["min", "max"] as const).map((k) => rowsFunction(t, k))
     ),
     ...searchFunctions(KERNEL_TYPES),
-    productFunction(),
+    ...floats.map(productFunction),
   ];
   return encodeModule(functions) as Uint8Array<ArrayBuffer>;
 }

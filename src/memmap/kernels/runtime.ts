@@ -85,7 +85,7 @@ export interface KernelFunctions {
   argmin: Record<Exclude<KernelType, "bool">, Fn3>;
   firstTrue: Record<TruthKind, (p: number, bytes: number) => number>;
   firstFalse: Record<TruthKind, (p: number, bytes: number) => number>;
-  prod: { float64: (p: number, bytes: number, acc: number) => number };
+  prod: Record<FloatType, (p: number, bytes: number, acc: number) => number>;
 }
 
 /** The instance: its functions and its memory. */
