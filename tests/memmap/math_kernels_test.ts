@@ -104,10 +104,11 @@ const MATH = {
   log: Math.log,
   sin: Math.sin,
   cos: Math.cos,
+  sqrt: Math.sqrt,
 } as const;
 
 /** The kernels with float64 loops (sin and cos have float32 ones only). */
-const FLOAT64_KERNELS = ["exp", "log"] as const;
+const FLOAT64_KERNELS = ["exp", "log", "sqrt"] as const;
 
 Deno.test("math kernels give float32 results bit for bit as the scalar loop (the double result rounded once)", () => {
   for (const name of MATH_KERNELS) {
@@ -134,7 +135,7 @@ Deno.test("math kernels give float64 results within 1 ulp of the correctly round
     for (let i = 0; i < x.length; i++) {
       const want = MATH[name](x[i]);
       const d = ulps(out[i], want);
-      const special = !Number.isFinite(want) || want === 0 ||
+      const special = name === "sqrt" || !Number.isFinite(want) || want === 0 ||
         i < EDGES.length && [0, 1, Math.E].includes(Math.abs(x[i]));
       assert.ok(
         special ? d === 0 : d <= 1,
@@ -168,7 +169,7 @@ Deno.test("math kernels compute odd lengths, in place, and leave what follows a 
   }
 });
 
-Deno.test("exp(), log(), sin() and cos() of arrays give the same float32 bits with and without the kernels, contiguous or strided", () => {
+Deno.test("exp(), log(), sin(), cos() and sqrt() of arrays give the same float32 bits with and without the kernels, contiguous or strided", () => {
   const x = new Float32Array(values(10_000, 3));
   const a = frombuffer(x.buffer, { dtype: "float32" });
   for (const name of MATH_KERNELS) {
@@ -186,7 +187,7 @@ Deno.test("exp(), log(), sin() and cos() of arrays give the same float32 bits wi
 
 Deno.test({
   name:
-    "exp(), log(), sin() and cos() of long float64 and float32 arrays are within NumPy's bound of NumPy's results",
+    "exp(), log(), sin(), cos() and sqrt() of long float64 and float32 arrays are within NumPy's bound of NumPy's results",
   ignore: !HAS_NUMPY,
   fn() {
     using dir = tempDir();
@@ -197,7 +198,7 @@ Deno.test({
 d = sys.argv[1]
 x = np.fromfile(d + "/x.f8")
 with np.errstate(all="ignore"):
-    for f in ("exp", "log", "sin", "cos"):
+    for f in ("exp", "log", "sin", "cos", "sqrt"):
         getattr(np, f)(x).tofile(d + "/" + f + ".f8")
         getattr(np, f)(x.astype(np.float32)).tofile(d + "/" + f + ".f4")`,
       dir.path,

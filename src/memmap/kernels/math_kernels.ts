@@ -1,7 +1,8 @@
 /**
  * WebAssembly SIMD kernels of the element-wise math functions, two float64
- * lanes at a time: `exp` and `log` of float32 and float64, `sin` and `cos`
- * of float32; and the runner that hands them contiguous runs.
+ * lanes at a time: `exp`, `log` and `sqrt` of float32 and float64, `sin`
+ * and `cos` of float32; and the runner that hands them contiguous runs
+ * (`sqrt` is IEEE's, exact in both types).
  *
  * `exp` and `log` compute fdlibm's algorithms, every branch of the scalar
  * code made a lane-wise choice: the same IEEE operations in the same order
@@ -39,7 +40,7 @@ const { localGet: get, localSet: set, localTee: tee, i32Const: i32 } = op;
 type Code = (readonly number[] | CallRef)[];
 
 /** The functions the kernels compute. */
-export type MathKernel = "exp" | "log" | "sin" | "cos";
+export type MathKernel = "exp" | "log" | "sin" | "cos" | "sqrt";
 
 /** The element types they take. */
 export type MathType = "float32" | "float64";
@@ -667,6 +668,14 @@ const BODIES: Record<MathKernel, Body> = {
   log: { of: logOf, plain: logPlain, types: BOTH },
   sin: { of: trigOf(0), plain: trigPlain, types: ["float32"], partial: true },
   cos: { of: trigOf(1), plain: trigPlain, types: ["float32"], partial: true },
+  // IEEE's square root: float32's is the double one rounded once.
+  sqrt: {
+    of: (x) => [get(x), op.f64x2Sqrt],
+    plain: (
+      x,
+    ) => [get(x), get(x), op.f64x2Eq, get(x), get(x), op.f64x2Ne, op.v128Or],
+    types: BOTH,
+  },
 };
 
 /** The scalar functions, for lanes a partial kernel leaves. */
@@ -675,6 +684,7 @@ const SCALAR: Record<MathKernel, (x: number) => number> = {
   log: Math.log,
   sin: Math.sin,
   cos: Math.cos,
+  sqrt: Math.sqrt,
 };
 
 /** Vector locals a body uses, at most (`x`, a spare, then its own). */
@@ -741,7 +751,13 @@ function kernel(name: MathKernel, type: MathType): FunctionSpec {
 }
 
 /** The kernel functions' names, in module order. */
-export const MATH_KERNELS: readonly MathKernel[] = ["exp", "log", "sin", "cos"];
+export const MATH_KERNELS: readonly MathKernel[] = [
+  "exp",
+  "log",
+  "sin",
+  "cos",
+  "sqrt",
+];
 
 /** The module's bytes. */
 export function mathKernelsModule(): Uint8Array<ArrayBuffer> {

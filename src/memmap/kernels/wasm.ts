@@ -190,6 +190,8 @@ const SIMD_OPS = {
   /** `a < b ? b : a` lane by lane (one instruction; NaN and -0 not special). */
   f32x4Pmax: 0xeb,
   f64x2Abs: 0xec,
+  /** The correctly rounded square root, lane by lane. */
+  f64x2Sqrt: 0xef,
   f64x2Add: 0xf0,
   f64x2Sub: 0xf1,
   f64x2Mul: 0xf2,

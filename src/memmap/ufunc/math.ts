@@ -63,7 +63,7 @@ function row(
 const math = (fn: string) => (x: string) => `Math.${fn}(${x})`;
 
 /** `sqrt`: the square root (correctly rounded, as IEEE defines it). */
-export const sqrt_: Ufunc = row("sqrt", math("sqrt"));
+export const sqrt_: Ufunc = row("sqrt", math("sqrt"), undefined, "sqrt");
 /** `cbrt`: the cube root. */
 export const cbrt_: Ufunc = row("cbrt", math("cbrt"), false);
 /** `exp`: `e ** x`. */
