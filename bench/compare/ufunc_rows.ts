@@ -161,6 +161,9 @@ export const ROWS: Row[] = [
 /** Calls timed per process; the median is reported. */
 export const REPEAT = 5;
 
+/** Milliseconds each call waits after the collection before it is timed. */
+const PAUSE_MS = 100;
+
 /**
  * NumPy's side of a row: a script body timing {@linkcode REPEAT} calls (each
  * result freed before the next, as NumPy frees it) and printing the median
@@ -225,8 +228,8 @@ export function pythonOf(row: Row): string {
 /**
  * Times `row` {@linkcode REPEAT} times on our side, running V8's garbage
  * collector before each call where it is exposed (`--expose-gc`: as NumPy
- * frees each result at once), and returns the median wall-clock and CPU
- * milliseconds.
+ * frees each result at once) and waiting {@linkcode PAUSE_MS} for its
+ * background work, and returns the median wall-clock and CPU milliseconds.
  */
 export function runRow(row: Row, dir: string): [number, number] {
   const dtype = DTYPES[row.code];
@@ -234,8 +237,13 @@ export function runRow(row: Row, dir: string): [number, number] {
   const path = (tag: string) => `${dir}/${tag}.${row.code}`;
   const collect = (globalThis as { gc?: () => void }).gc;
   const walls: number[] = [], cpus: number[] = [];
+  const pause = new Int32Array(new SharedArrayBuffer(4));
   const timed = (call: () => void) => {
     collect?.();
+    // V8 sweeps and gives memory back on background threads after the
+    // collection; let that finish first, as NumPy's free is done before its
+    // timed call (else the last result's freeing is billed to this call).
+    Atomics.wait(pause, 0, 0, PAUSE_MS);
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
     call();
