@@ -211,11 +211,17 @@ export const OS_NAMES: {
  */
 export const CAN_SPAWN_DENO: boolean = EMULATOR !== "qemu-user";
 
-/** A 1 MiB loop device over a file in `dir`, or null where that is not allowed. */
-export function loopDevice(dir: string): string | null {
+/**
+ * A loop device over a file in `dir` holding `bytes` (1 MiB of 4s unless
+ * given), or null where that is not allowed. The file is `dir`/image.
+ */
+export function loopDevice(
+  dir: string,
+  bytes: Uint8Array = new Uint8Array(1 << 20).fill(4),
+): string | null {
   if (Deno.build.os !== "linux") return null;
   const image = `${dir}/image`;
-  Deno.writeFileSync(image, new Uint8Array(1 << 20).fill(4));
+  Deno.writeFileSync(image, bytes);
   try {
     const out = new Deno.Command("losetup", {
       args: ["-f", "--show", image],

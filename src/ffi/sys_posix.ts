@@ -416,7 +416,7 @@ function overlay(
   // Bytes past the end of the file (cut short by another program since it
   // was mapped) would be SIGBUS when read through the overlay: EFAULT here,
   // as a walk over them reports.
-  if (fstat(fd, file.path).size < offset + length) {
+  if (currentSize(fd, file.path) < offset + length) {
     fail("mmap", file.path, EFAULT);
   }
   const pointer = libc().mmap(
@@ -434,6 +434,21 @@ function overlay(
     fail("mmap", file.path, code);
   }
   return Number(address - base) + offset - Number(from);
+}
+
+/**
+ * The size of what `fd` is open on now, in bytes: `lseek` to its end, which
+ * also tells a block device's size (`fstat` gives those as 0).
+ */
+function currentSize(fd: number, path: string): number {
+  const size = libc().lseek(fd, 0n, C.SEEK_END);
+  if (size >= 0) return Number(size);
+  // macOS answers ESPIPE for shared-memory objects: ask fstat instead.
+  const code = errno();
+  if (Deno.build.os !== "darwin" || C.errnoNames[code] !== "ESPIPE") {
+    fail("lseek", path, code);
+  }
+  return fstat(fd, path).size;
 }
 
 /** The platform's errno of `EFAULT` (bad address). */
@@ -494,15 +509,7 @@ export const posixSys: Sys = {
   },
 
   size(file: FileHandle): number {
-    const fd = live(file).fd;
-    const size = libc().lseek(fd, 0n, C.SEEK_END);
-    if (size >= 0) return Number(size);
-    // macOS answers ESPIPE for shared-memory objects: ask fstat instead.
-    const code = errno();
-    if (Deno.build.os !== "darwin" || C.errnoNames[code] !== "ESPIPE") {
-      fail("lseek", file.path, code);
-    }
-    return fstat(fd, file.path).size;
+    return currentSize(live(file).fd, file.path);
   },
 
   truncate(file: FileHandle, size: number): void {
