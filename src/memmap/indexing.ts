@@ -44,11 +44,20 @@ export interface IndexOptions {
   mode?: IndexMode;
 }
 
-/** Indices as numbers, with their shape. */
+/**
+ * Indices as numbers, with their shape; those past 2**53 in magnitude
+ * (64-bit integers a number cannot hold exactly: out of bounds of every
+ * axis) also exactly, by position, for `wrap`'s modulo and the messages.
+ */
 interface Indices {
   values: Float64Array;
   shape: number[];
+  exact?: Map<number, bigint>;
 }
+
+/** The range of int64, NumPy's `intp` here. */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 function open(a: NDArray): void {
   if (isDetached(a.storage)) throwClosed(a.storage);
@@ -96,12 +105,15 @@ function toIndices(x: unknown, call: string, safe = false): Indices {
     const t = x.toTypedArray();
     const values = new Float64Array(x.size);
     if (t instanceof BigInt64Array || t instanceof BigUint64Array) {
-      int64Values(t, values);
-    } else for (let i = 0; i < values.length; i++) values[i] = Number(t[i]);
+      return { values, shape: [...x.shape], exact: int64Values(t, values) };
+    }
+    for (let i = 0; i < values.length; i++) values[i] = Number(t[i]);
     return { values, shape: [...x.shape] };
   }
   if (typeof x === "number" || typeof x === "bigint") {
-    return { values: Float64Array.of(toInt(x, call, "index")), shape: [] };
+    const exact = new Map<number, bigint>();
+    const values = Float64Array.of(toIndex(x, 0, exact, call));
+    return { values, shape: [], exact };
   }
   if (!isArray(x) && complexParts(x) === undefined && typeof x !== "object") {
     throw new TypeError(
@@ -112,28 +124,57 @@ function toIndices(x: unknown, call: string, safe = false): Indices {
   }
   const flat = flatten(x);
   const values = new Float64Array(flat.values.length);
+  const exact = new Map<number, bigint>();
   for (let i = 0; i < values.length; i++) {
-    values[i] = toInt(flat.values[i], call, "index");
+    values[i] = toIndex(flat.values[i], i, exact, call);
   }
-  return { values, shape: flat.shape };
+  return { values, shape: flat.shape, exact };
+}
+
+/**
+ * One index of JavaScript data: an integer, or a bigint within int64
+ * (NumPy's `intp`), kept in `exact` at `i` when a number cannot hold it.
+ */
+function toIndex(
+  v: unknown,
+  i: number,
+  exact: Map<number, bigint>,
+  call: string,
+): number {
+  if (
+    typeof v === "bigint" && v >= INT64_MIN && v <= INT64_MAX &&
+    (v > BigInt(Number.MAX_SAFE_INTEGER) ||
+      v < -BigInt(Number.MAX_SAFE_INTEGER))
+  ) {
+    exact.set(i, v);
+    return Number(v);
+  }
+  return toInt(v, call, "index");
 }
 
 /**
  * 64-bit integers as numbers, from their 32-bit words (no bigint per
  * element): the high word times 2**32 plus the low one is rounded once, as
  * `Number()` rounds the integer.
+ *
+ * @returns The integers past 2**53 in magnitude, exactly, by position
+ * (`undefined` when there are none).
  */
 function int64Values(
   t: BigInt64Array | BigUint64Array,
   values: Float64Array,
-): void {
+): Map<number, bigint> | undefined {
   const words = new Int32Array(t.buffer, t.byteOffset, 2 * t.length);
   const signed = t instanceof BigInt64Array;
   const [lo, hi] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+  let exact: Map<number, bigint> | undefined;
   for (let i = 0; i < values.length; i++) {
-    const h = words[2 * i + hi];
-    values[i] = (signed ? h : h >>> 0) * 4294967296 + (words[2 * i + lo] >>> 0);
+    const h = signed ? words[2 * i + hi] : words[2 * i + hi] >>> 0;
+    values[i] = h * 4294967296 + (words[2 * i + lo] >>> 0);
+    // |h| past 2**21 - 1: the integer may not be a number exactly.
+    if (h >= 0x200000 || h < -0x200000) (exact ??= new Map()).set(i, t[i]);
   }
+  return exact;
 }
 
 /** Whether this machine stores the low word of a 64-bit integer first. */
@@ -153,6 +194,7 @@ function resolve(
   axis: number,
   outer = 1,
   resultSize = 1,
+  exact?: ReadonlyMap<number, bigint>,
 ): void {
   const len = values.length;
   if (len === 0) return;
@@ -168,14 +210,17 @@ function resolve(
       if (mode === "raise") {
         if (j < 0) j += n;
         if (j < 0 || j >= n) {
+          const index = exact?.get(i) ?? values[i];
           throw new RangeError(
-            `Cannot index with ${values[i]}: index ${
-              values[i]
-            } is out of bounds for axis ${axis} with size ${n}`,
+            `Cannot index with ${index}: index ${index} is out of bounds for axis ${axis} with size ${n}`,
           );
         }
-      } else if (mode === "wrap") j = ((j % n) + n) % n;
-      else j = j < 0 ? 0 : n - 1;
+      } else if (mode === "wrap") {
+        const big = exact?.get(i);
+        j = big === undefined
+          ? ((j % n) + n) % n
+          : Number(((big % BigInt(n)) + BigInt(n)) % BigInt(n));
+      } else j = j < 0 ? 0 : n - 1;
       values[i] = j;
     }
   }
@@ -375,6 +420,7 @@ export function take(
     Math.max(ax, 0),
     outerOf(a, ax),
     resultSize(a, ax, ind.values.length),
+    ind.exact,
   );
   open(a);
   return gather(along(a, ax), Math.max(ax, 0), ind.values, ind.shape);
@@ -635,7 +681,7 @@ export function put(
     );
   }
   const v = toValues(a, values, call, false);
-  if (v.size > 0) resolve(ind.values, a.size, mode, 0);
+  if (v.size > 0) resolve(ind.values, a.size, mode, 0, 1, 1, ind.exact);
   writable(a);
   scatter(a, ind.values, v, "count");
 }
