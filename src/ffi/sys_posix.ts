@@ -433,8 +433,25 @@ function overlay(
     clearOverlay(target);
     fail("mmap", file.path, code);
   }
+  // Pages the kernel cannot give (holes a full disk has no room to fill)
+  // would be SIGBUS when read: ask for them all now (one call, instead of
+  // a fault per page), and fail as a walk does where they cannot be had.
+  if (POPULATE_READ !== undefined && populateWorks) {
+    if (libc().madvise(address, span, POPULATE_READ) !== 0) {
+      const code = errno();
+      if (C.errnoNames[code] === "EINVAL") populateWorks = false; // before 5.14
+      else {
+        clearOverlay(target);
+        fail("madvise", file.path, code);
+      }
+    }
+  }
   return Number(address - base) + offset - Number(from);
 }
+
+/** `MADV_POPULATE_READ` (Linux 5.14+), while the kernel takes it. */
+const POPULATE_READ: number | undefined = C.madvise.MADV_POPULATE_READ;
+let populateWorks = true;
 
 /**
  * The size of what `fd` is open on now, in bytes: `lseek` to its end, which

@@ -126,3 +126,45 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "on a full disk every call that reads a sparse file's holes in place fails with EFAULT (no SIGBUS)",
+  ignore: !small,
+  async fn() {
+    const result = await onFullDisk(`
+      import { memmap, Mmap } from "MOD";
+      const fs = FS;
+      const path = fs + "/sparse.bin";
+      Deno.writeFileSync(path, new Uint8Array(0));
+      Deno.truncateSync(path, 64 << 20);
+      try { Deno.writeFileSync(fs + "/rest", new Uint8Array(1 << 20)); } catch { /* full */ }
+      const array = () => memmap(path, { dtype: "float64", mode: "r" });
+      const reads = {
+        sum: () => array().sum(),
+        max: () => array().max(),
+        "sum(1)": () => array().reshape([8192, 1024]).sum(1),
+        add: () => array().add(array()),
+        "add scalar": () => array().add(1),
+        "float32 mul": () => memmap(path, { dtype: "float32", mode: "r" }).mul(memmap(path, { dtype: "float32", mode: "r" })),
+        exp: () => array().exp(),
+        lines: () => { using m = Mmap.open(path, { access: "read" }); for (const _ of m.lines()) {} },
+      };
+      const rows = [];
+      for (const [name, read] of Object.entries(reads)) {
+        try {
+          read();
+          rows.push([name, "done"]);
+        } catch (e) {
+          rows.push([name, e.code]);
+        }
+      }
+      console.log(JSON.stringify(rows));
+    `);
+    assert.equal(result.signal, null, `the process died: ${result.stderr}`);
+    assert.equal(result.code, 0, result.stderr);
+    const rows = new Map<string, unknown>(JSON.parse(result.stdout));
+    assert.equal(rows.size, 8);
+    for (const [name, code] of rows) assert.equal(code, "EFAULT", name);
+  },
+});
