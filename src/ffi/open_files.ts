@@ -23,8 +23,8 @@
  * the program's own: their weights are let go, and no more are given until
  * the count of live mappings has doubled or the collector releases a map.
  * All weights together hold at most {@linkcode BUDGET} bytes, and under an
- * address-space limit (`ulimit -v`) at most a 16th of it (none when that is
- * less than one weight). A weight is address space only: a resizable buffer,
+ * address-space limit (`ulimit -v`) at most a 16th of it in the main thread
+ * (none when that is less than one weight) and none in Workers. A weight is address space only: a resizable buffer,
  * which the engine reserves and never touches, so no page of it becomes
  * resident; where even that is refused the mapping goes without.
  *
@@ -180,13 +180,29 @@ function makeWeight(): ArrayBuffer | null {
 let capacity: number | undefined;
 
 /**
- * The most weights held at once: {@linkcode BUDGET} bytes' worth, under an
- * address-space limit a 16th of it (0: none).
+ * The most weights held at once: {@linkcode BUDGET} bytes' worth; under an
+ * address-space limit a 16th of it in the main thread and none in Workers
+ * (each loads this module on its own, so a share per thread would add up
+ * past the limit).
  */
 function weightsMax(): number {
   return capacity ??= Math.floor(
-    Math.min(BUDGET, (addressSpaceLimit() ?? Infinity) / 16) / WEIGHT,
+    Math.min(BUDGET, roomForWeights()) / WEIGHT,
   );
+}
+
+/** Address space weights may take in this thread (see {@linkcode weightsMax}). */
+function roomForWeights(): number {
+  const limit = addressSpaceLimit();
+  if (limit === null) return Infinity;
+  return inWorker() ? 0 : limit / 16;
+}
+
+/** Whether this code runs in a Worker rather than the main thread. */
+function inWorker(): boolean {
+  const scope = (globalThis as { WorkerGlobalScope?: unknown })
+    .WorkerGlobalScope;
+  return typeof scope === "function" && globalThis instanceof scope;
 }
 
 /**

@@ -123,3 +123,47 @@ Deno.test({
     assert.ok(result.grew < 6 * 2 ** 30, `VmSize grew by ${result.grew}`);
   },
 });
+
+Deno.test({
+  name:
+    "maps kept open in many Workers under an address-space limit leave the program the room it needs",
+  ...linuxChild,
+  fn() {
+    using dir = tempDir();
+    const file = `${dir.path}/small.bin`;
+    Deno.writeFileSync(file, new Uint8Array(64));
+    // Each Worker loads the library on its own: weights must not be
+    // budgeted per thread (12 threads x a 16th of the limit).
+    const worker = `import { Mmap } from "MOD";
+      self.onmessage = (e) => {
+        const kept = [];
+        for (let i = 0; i < e.data; i++) {
+          kept.push(Mmap.open(${JSON.stringify(file)}, { access: "read" }));
+        }
+        globalThis.kept = kept;
+        postMessage(kept.length);
+      };`;
+    const code = `
+      const url = "data:text/javascript," + encodeURIComponent(${
+      JSON.stringify(worker)
+    });
+      const workers = Array.from({ length: 12 }, () => new Worker(url, { type: "module" }));
+      const counts = await Promise.all(workers.map((w) => new Promise((done) => {
+        w.onmessage = (e) => done(e.data);
+        w.postMessage(200);
+      })));
+      const big = new Uint8Array(2 ** 30);
+      big[big.length - 1] = 1;
+      const heap = [];
+      for (let i = 0; i < 3e6; i++) heap.push({ i });
+      for (const w of workers) w.terminate();
+      console.log(JSON.stringify({ maps: counts.reduce((a, b) => a + b), heap: heap.length }));
+    `;
+    const out = denoRun(["-A"], code, {
+      files: 8192,
+      addressSpace: 64 * 2 ** 30,
+    });
+    assert.equal(out.code, 0, out.stderr.slice(-2000));
+    assert.deepEqual(JSON.parse(out.stdout), { maps: 2400, heap: 3e6 });
+  },
+});
