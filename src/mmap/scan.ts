@@ -248,7 +248,7 @@ export type ShowFile = (
 ) => number;
 
 /**
- * The line ends in `hay[from, from + WINDOW)` (or to the end), found over
+ * The line ends in `hay[from, from + span)` (or to the end), found over
  * the file's own pages shown in the kernels' memory (no copy), which are
  * put back to zeros before it returns: nothing of the file stays mapped.
  *
@@ -256,6 +256,7 @@ export type ShowFile = (
  * @param from Where to start.
  * @param show Shows the map's file (see {@linkcode ShowFile}).
  * @param clear Puts zeros back over what `show` used.
+ * @param span How many bytes to show, at most {@linkcode WINDOW}.
  * @returns As {@linkcode lineEndsChunk}; `null` when the file cannot be
  * shown (then copy chunks instead).
  * @throws {Error} `EFAULT` (or `EIO`) when the file no longer has the bytes
@@ -266,10 +267,11 @@ export function lineEndsWindow(
   from: number,
   show: ShowFile,
   clear: (target: OverlayTarget) => void,
+  span: number = WINDOW,
 ): { ends: Int32Array; count: number; to: number } | undefined | null {
   const s = load();
   if (s === null) return undefined;
-  const to = Math.min(from + WINDOW, hay.length);
+  const to = Math.min(from + span, hay.length);
   let at: number;
   try {
     at = show(s.overlay, from, to - from);
@@ -320,6 +322,8 @@ export class LineIndex {
   #next = -1;
   #show: ShowFile | undefined;
   #clear: (target: OverlayTarget) => void;
+  /** Bytes to show next: less than a window where lines are short. */
+  #span = WINDOW;
 
   /**
    * @param show Shows the map's file in place (see {@linkcode ShowFile}),
@@ -376,17 +380,18 @@ export class LineIndex {
 
   #fill(hay: Uint8Array, from: number): true | undefined {
     let chunk: ReturnType<typeof lineEndsWindow> = null;
-    // A window's two mmap calls cost less than copying it (about half).
-    if (this.#show !== undefined && hay.length - from >= WINDOW / 2) {
-      chunk = lineEndsWindow(hay, from, this.#show, this.#clear);
-      // Not shown, or lines so short that a window's ends overflowed: copy
-      // chunks from here on.
-      if (
-        chunk === null ||
-        (chunk !== undefined && chunk.to < from + WINDOW &&
-          chunk.to < hay.length)
+    // A window's mmap calls cost less than copying it (about half); once
+    // over a large map, every window (its tail too) is shown, so that bytes
+    // the file no longer has are an error, not a fault in a copy.
+    if (this.#show !== undefined && hay.length >= WINDOW / 2) {
+      chunk = lineEndsWindow(hay, from, this.#show, this.#clear, this.#span);
+      if (chunk === null) this.#show = undefined; // cannot show: copy
+      else if (
+        chunk !== undefined && chunk.to < from + this.#span &&
+        chunk.to < hay.length
       ) {
-        this.#show = undefined;
+        // Lines so short that the ends overflowed: show what fits.
+        this.#span = Math.max(CHUNK, chunk.to - from);
       }
     }
     if (chunk === null) chunk = lineEndsChunk(hay, from);

@@ -375,30 +375,50 @@ Deno.test("Mmap.lines() over a file's map, indexed a window at a time in place, 
 // In a subprocess: the fault being guarded against kills the process.
 Deno.test({
   name:
-    "Mmap.lines() over a file cut short by another program throws EFAULT instead of faulting",
+    "Mmap.lines() over a file cut short by another program throws EFAULT instead of faulting, before or during the walk, for short and long lines",
   ignore: Deno.build.os !== "linux" || !CAN_SPAWN_DENO,
   async fn() {
     using dir = tempDir();
     const path = `${dir.path}/cut.txt`;
+    // Lines of 5 and 16 bytes overflow a window's ends (so windows shrink);
+    // cut before the first line, or after 1000 lines were read.
+    const cases = [[5, 0], [5, 1000], [16, 1000], [100, 1000]];
     const run = await denoRunWithin(
       ["-A"],
       `
       import { Mmap } from "MOD";
       const path = ${JSON.stringify(path)};
-      Deno.writeTextFileSync(path, "line\\n".repeat(${(3 * WINDOW) / 5}));
-      const m = Mmap.open(path, { access: "read" });
-      Deno.truncateSync(path, 4096);
-      let lines = 0;
-      try {
-        for (const _ of m.lines()) lines++;
-        console.log("returned", lines);
-      } catch (e) {
-        console.log(e.code, lines);
+      const rows = [];
+      for (const [length, before] of ${JSON.stringify(cases)}) {
+        const line = "x".repeat(length - 1) + "\\n";
+        Deno.writeTextFileSync(path, line.repeat(Math.ceil(${
+        3 * WINDOW
+      } / length)));
+        const m = Mmap.open(path, { access: "read" });
+        let lines = 0;
+        const it = m.lines();
+        for (; lines < before; lines++) it.next();
+        Deno.truncateSync(path, 4096);
+        try {
+          for (const _ of it) lines++;
+          rows.push(["returned", lines]);
+        } catch (e) {
+          rows.push([e.code, lines]);
+        }
+        m.close();
       }
+      console.log(JSON.stringify(rows));
       `,
     );
     assert.equal(run.signal, null, run.stderr);
-    assert.equal(run.stdout.trim(), "EFAULT 0", run.stderr);
+    assert.equal(run.code, 0, run.stderr);
+    const rows = JSON.parse(run.stdout) as [string, number][];
+    assert.equal(rows.length, cases.length);
+    for (const [i, [code, lines]] of rows.entries()) {
+      assert.equal(code, "EFAULT", `${cases[i]}`);
+      if (cases[i][1] === 0) assert.equal(lines, 0);
+      else assert.ok(lines >= 1000, `${cases[i]}: ${lines}`);
+    }
   },
 });
 
