@@ -71,6 +71,8 @@ export interface PlatformConstants {
   readonly MREMAP_MAYMOVE: number;
   /** `getrlimit` resource of the address-space limit (`ulimit -v`); -1 where there is none. */
   readonly RLIMIT_AS: number;
+  /** `getrlimit` resource of the descriptor limit (`ulimit -n`); -1 where there is none. */
+  readonly RLIMIT_NOFILE: number;
   /**
    * Linux `openat2` (5.6+), through `syscall`: its number, `AT_FDCWD`,
    * the `RESOLVE_NO_SYMLINKS` flag and `sizeof(struct open_how)` (three
@@ -169,6 +171,7 @@ export const LINUX: PlatformConstants = {
   },
   MREMAP_MAYMOVE: 1,
   RLIMIT_AS: 9, // asm-generic/resource.h
+  RLIMIT_NOFILE: 7,
   // the generic syscall number (x86_64 and aarch64 alike); <linux/openat2.h>
   openat2: {
     SYS_openat2: 437,
@@ -238,6 +241,7 @@ export const DARWIN: PlatformConstants = {
   ofdLocks: null, // whole-file flock(2) instead
   MREMAP_MAYMOVE: 0, // no mremap: resize maps anew and unmaps the old range
   RLIMIT_AS: 5, // sys/resource.h
+  RLIMIT_NOFILE: 8,
   openat2: null,
   madvise: {
     // sys/mman.h; the names Python's mmap module exports on macOS
@@ -343,6 +347,7 @@ export const WINDOWS: PlatformConstants = {
   MAP_POPULATE: 0,
   MREMAP_MAYMOVE: 0,
   RLIMIT_AS: -1,
+  RLIMIT_NOFILE: -1,
   openat2: null,
   madvise: {
     MADV_NORMAL: 0,

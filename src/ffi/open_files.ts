@@ -21,7 +21,8 @@
  * loop's forgotten maps cannot be released before it ends anyway); once a
  * full collection has run and released none of the weighed maps, they are
  * the program's own: their weights are let go, and no more are given until
- * the count of live mappings has doubled or the collector releases a map.
+ * the count of live mappings has doubled (or grown by a quarter of the
+ * descriptors left, if that comes first) or the collector releases a map.
  * All weights together hold at most {@linkcode BUDGET} bytes, and under an
  * address-space limit (`ulimit -v`) at most a 16th of it in the main thread
  * (none when that is less than one weight) and none in Workers. A weight is address space only: a resizable buffer,
@@ -123,7 +124,8 @@ export function weigh(): ArrayBuffer | null {
  * Once per job: when a full collection has run since weights were given
  * and released no map, the weighed maps are the program's own: their
  * weights are let go, and none are given until the count of live mappings
- * has doubled (or the collector releases a map).
+ * has doubled or grown by a quarter of the descriptors left (or the
+ * collector releases a map).
  */
 function check(): void {
   if (sentinel === null || jobs - sentinelJob < 2) return;
@@ -140,7 +142,12 @@ function check(): void {
   }
   for (const ref of weights) letGo(ref.deref());
   weights = [];
-  weighFrom = Math.max(mappings, FREE) * 2;
+  // Before the descriptors left run out, whatever the count.
+  const room = (limit(C.RLIMIT_NOFILE) ?? Infinity) - openFiles.count;
+  weighFrom = Math.max(
+    FREE + 1,
+    Math.min(Math.max(mappings, FREE) * 2, mappings + Math.floor(room / 4)),
+  );
 }
 
 /**
@@ -193,9 +200,9 @@ function weightsMax(): number {
 
 /** Address space weights may take in this thread (see {@linkcode weightsMax}). */
 function roomForWeights(): number {
-  const limit = addressSpaceLimit();
-  if (limit === null) return Infinity;
-  return inWorker() ? 0 : limit / 16;
+  const space = limit(C.RLIMIT_AS);
+  if (space === null) return Infinity;
+  return inWorker() ? 0 : space / 16;
 }
 
 /** Whether this code runs in a Worker rather than the main thread. */
@@ -206,14 +213,14 @@ function inWorker(): boolean {
 }
 
 /**
- * This process's address-space limit (`RLIMIT_AS`, soft).
+ * This process's soft limit of a `getrlimit` resource.
  *
- * @returns The limit in bytes, or `null` when there is none.
+ * @returns The limit, or `null` when there is none.
  */
-function addressSpaceLimit(): number | null {
-  if (C.RLIMIT_AS < 0) return null;
+function limit(resource: number): number | null {
+  if (resource < 0) return null;
   const limits = new BigUint64Array(2);
-  if (libc().getrlimit(C.RLIMIT_AS, limits) !== 0) return null;
+  if (libc().getrlimit(resource, limits) !== 0) return null;
   // RLIM_INFINITY: 2**64 - 1 on Linux, 2**63 - 1 on macOS.
   return limits[0] >= 2n ** 62n ? null : Number(limits[0]);
 }

@@ -167,3 +167,39 @@ Deno.test({
     assert.deepEqual(JSON.parse(out.stdout), { maps: 2400, heap: 3e6 });
   },
 });
+
+Deno.test({
+  name:
+    "maps forgotten in a loop that awaits are released in time after a full collection let kept maps' weights go",
+  ...linuxChild,
+  fn() {
+    using dir = tempDir();
+    files(dir.path);
+    // 500 kept maps, a full collection that releases none of them (their
+    // weights go), then forgotten maps: weights must come back before the
+    // 1024 descriptors run out, not only at 1000 live maps.
+    const code = `
+      import { Mmap } from "MOD";
+      const path = ${JSON.stringify(`${dir.path}/a.bin`)};
+      const kept = [];
+      for (let i = 0; i < 500; i++) kept.push(Mmap.open(path, { access: "read" }));
+      for (let j = 0; j < 5; j++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 10));
+        Mmap.open(path, { access: "read" }).close();
+      }
+      let opened = 0;
+      for (; opened < 3000; opened++) {
+        Mmap.open(path, { access: "read" }).bytes[0]; // forgotten
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      for (const m of kept) m.close();
+      console.log(opened);
+    `;
+    const out = denoRun(["-A", "--v8-flags=--expose-gc"], code, {
+      files: 1024,
+    });
+    assert.equal(out.code, 0, out.stderr.slice(-2000));
+    assert.equal(out.stdout.trim(), "3000");
+  },
+});
