@@ -152,7 +152,7 @@ export function memoryStorage(
   const end = bytes.byteOffset + bytes.length;
   if (data !== undefined && end > data) {
     throw new RangeError(
-      `Cannot view bytes ${bytes.byteOffset}..${end} of an array's memory: only its first ${data} bytes are the array's data, the bytes after them are the library's scratch (view the array's data, not all of data.buffer)`,
+      `Cannot view bytes ${data}..${end} of an array's memory: only its first ${data} bytes are the array's data, the bytes after them are the library's scratch (view the array's data, not all of data.buffer)`,
     );
   }
   // Memory whose pages cannot be written (a map made without PROT_WRITE)
