@@ -18,9 +18,10 @@
  * Maps the program keeps must not pay for that: a collection per new map
  * once the weights pile up, and address space the program may need. So:
  * at most {@linkcode PER_JOB} weights are given in one job (a synchronous
- * loop's forgotten maps cannot be released before it ends anyway); once a
+ * loop's forgotten maps cannot be released before it ends anyway) unless
+ * half the descriptors are in use; once a
  * full collection has run and released none of the weighed maps, they are
- * the program's own: their weights are let go, and no more are given until
+ * the program's own: no more weights are given until
  * the count of live mappings has doubled (or grown by a quarter of the
  * descriptors left, if that comes first) or the collector releases a map.
  * All weights together hold at most {@linkcode BUDGET} bytes, and under an
@@ -66,8 +67,14 @@ let mappings = 0;
 /** Live mappings from which weights are given. */
 let weighFrom = FREE + 1;
 
-/** The weights given and not let go (a collected map's goes with it). */
-let weights: WeakRef<ArrayBuffer>[] = [];
+/**
+ * Weights given and not yet let go. Only their mappings hold them, so that
+ * a collected map's weight goes in the same collection: a `WeakRef` to it
+ * (kept alive through the job that made it) or a strong reference until
+ * the finalizer runs kept that memory past collections, and the engine
+ * then collected forgotten maps too seldom (descriptors ran out).
+ */
+let outstanding = 0;
 
 /** Weights given in this job. */
 let givenInJob = 0;
@@ -104,15 +111,16 @@ export function weigh(): ArrayBuffer | null {
     queueMicrotask(() => inJob = false);
     check();
   }
-  if (mappings < weighFrom || givenInJob >= PER_JOB) return null;
-  if (weights.length >= weightsMax()) {
-    weights = weights.filter((ref) => ref.deref()?.detached === false);
-    if (weights.length >= weightsMax()) return null;
+  // Past half the descriptors, whatever else: forgotten maps must go
+  // before they run out (a collection per open costs less than EMFILE).
+  if (openFiles.count < descriptorsHalf()) {
+    if (mappings < weighFrom || givenInJob >= PER_JOB) return null;
   }
+  if (outstanding >= weightsMax()) return null;
   const weight = makeWeight();
   if (weight === null) return null;
   givenInJob++;
-  weights.push(new WeakRef(weight));
+  outstanding++;
   if (sentinel === null) {
     sentinel = new WeakRef({});
     sentinelJob = jobs;
@@ -123,7 +131,7 @@ export function weigh(): ArrayBuffer | null {
 /**
  * Once per job: when a full collection has run since weights were given
  * and released no map, the weighed maps are the program's own: their
- * weights are let go, and none are given until the count of live mappings
+ * none are given until the count of live mappings
  * has doubled or grown by a quarter of the descriptors left (or the
  * collector releases a map).
  */
@@ -140,10 +148,8 @@ function check(): void {
     released = false;
     return;
   }
-  for (const ref of weights) letGo(ref.deref());
-  weights = [];
   // Before the descriptors left run out, whatever the count.
-  const room = (limit(C.RLIMIT_NOFILE) ?? Infinity) - openFiles.count;
+  const room = 2 * descriptorsHalf() - openFiles.count;
   weighFrom = Math.max(
     FREE + 1,
     Math.min(Math.max(mappings, FREE) * 2, mappings + Math.floor(room / 4)),
@@ -157,9 +163,16 @@ function check(): void {
  * collected without being unmapped: its weight went with it).
  * @param collected Whether the garbage collector released it (it had been
  * forgotten), rather than `close()`.
+ * @param weighed Whether it was given a weight (a collected mapping's went
+ * with it, so `weight` is `null` then).
  */
-export function unweigh(weight: ArrayBuffer | null, collected = false): void {
+export function unweigh(
+  weight: ArrayBuffer | null,
+  collected = false,
+  weighed = weight !== null,
+): void {
   mappings--;
+  if (weighed) outstanding--;
   letGo(weight);
   if (collected) {
     released = true;
@@ -181,6 +194,14 @@ function makeWeight(): ArrayBuffer | null {
   } catch {
     return null; // No address space to spare: no weight.
   }
+}
+
+/** See {@linkcode descriptorsHalf}. */
+let halfOfDescriptors: number | undefined;
+
+/** Half this process's descriptor limit (`ulimit -n`; Infinity for none). */
+function descriptorsHalf(): number {
+  return halfOfDescriptors ??= (limit(C.RLIMIT_NOFILE) ?? Infinity) / 4;
 }
 
 /** See {@linkcode weightsMax}. */

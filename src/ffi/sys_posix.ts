@@ -62,6 +62,8 @@ interface Backstop {
   /** Its pages are the file's own (a shared or read-only map of a file). */
   readonly filePages: boolean;
   readonly descriptor: Descriptor | null;
+  /** Whether it carries a GC weight (see `open_files.ts`). */
+  weighed: boolean;
 }
 
 /**
@@ -94,6 +96,7 @@ class PosixMapping implements Mapping {
       moved: false,
       filePages: file !== null && request.kind !== "private",
       descriptor: file?.descriptor ?? null,
+      weighed: false,
     };
     this.#memory = new MappedBuffer(this, () => {
       if (pointer === null) return null;
@@ -127,6 +130,7 @@ class PosixMapping implements Mapping {
       mappings.register(this, this.#backstop, this);
       if (this.#backstop.descriptor) this.#backstop.descriptor.maps++;
       this.#weight = weigh();
+      this.#backstop.weighed = this.#weight !== null;
     }
   }
 
@@ -257,7 +261,7 @@ const mappings = new FinalizationRegistry<Backstop>((m) => {
     // No zero pages to be had (ENOMEM): leave the mapping as it is rather
     // than free memory a moved buffer may still use.
   } finally {
-    unweigh(null, true);
+    unweigh(null, true, m.weighed);
     if (m.descriptor) mappingReleased(m.descriptor);
   }
 });

@@ -203,3 +203,28 @@ Deno.test({
     assert.equal(out.stdout.trim(), "3000");
   },
 });
+
+Deno.test({
+  name:
+    "maps forgotten in a loop that awaits only every few hundred opens are released before 1024 descriptors run out",
+  ...linuxChild,
+  fn() {
+    using dir = tempDir();
+    files(dir.path);
+    for (const every of [350, 400]) {
+      const code = `
+        import { Mmap } from "MOD";
+        const path = ${JSON.stringify(`${dir.path}/a.bin`)};
+        let opened = 0;
+        for (; opened < 8000; opened++) {
+          Mmap.open(path, { access: "read" }).bytes[0]; // forgotten
+          if (opened % ${every} === 0) await new Promise((r) => setTimeout(r, 0));
+        }
+        console.log(opened);
+      `;
+      const out = denoRun(["-A"], code, { files: 1024 });
+      assert.equal(out.code, 0, out.stderr.slice(-2000));
+      assert.equal(out.stdout.trim(), "8000", `awaiting every ${every}`);
+    }
+  },
+});
