@@ -16,9 +16,12 @@
  * but only ranges held for at least {@linkcode HELD_SECONDS} seconds (an
  * operation reading one has had that long to finish), so that neither the
  * kernel's count of mappings (`vm.max_map_count`) nor the address space
- * runs out however many maps a program opens and drops. Past 16 times the
- * count or 1.5 times the bytes, the oldest go whatever their age: the
- * process must not run out of address space.
+ * runs out however many maps a program opens and drops. Past
+ * {@linkcode HARD_FACTOR} times the count or 1.5 times the bytes, the oldest
+ * go whatever their age: the process must not run out of address space or
+ * of mappings (the kernel's default `vm.max_map_count`, 65530, is less than
+ * 16 times both accounts' counts together, and the engine aborts when it
+ * cannot map).
  * A range whose buffer was moved to another owner by a transfer is not held
  * here: the moved buffer may be read for as long as it lives, so its zero
  * pages stay for the life of the process.
@@ -31,6 +34,9 @@ export const HELD_RANGES = 1024;
 
 /** How many bytes of address space are held before the oldest range is given back (16 TiB). */
 export const HELD_BYTES = 2 ** 44;
+
+/** How many times the count limit the ranges held go whatever their age. */
+export const HARD_FACTOR = 4;
 
 /** How long a range is held at least, below the hard limits. */
 export const HELD_SECONDS = 60;
@@ -92,7 +98,7 @@ export class HeldRanges {
       const oldest = this.#ranges[this.#first];
       const over = this.count > this.#maxRanges ||
         this.#bytes > this.#maxBytes;
-      const farOver = this.count > 16 * this.#maxRanges ||
+      const farOver = this.count > HARD_FACTOR * this.#maxRanges ||
         this.#bytes > 1.5 * this.#maxBytes;
       const old = now - oldest.since >= HELD_SECONDS * 1000;
       if (!farOver && !(over && old)) break;

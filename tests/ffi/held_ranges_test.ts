@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { HELD_SECONDS, HeldRanges } from "../../src/ffi/held_ranges.ts";
+import {
+  HARD_FACTOR,
+  HELD_SECONDS,
+  HeldRanges,
+} from "../../src/ffi/held_ranges.ts";
 
 /** A ledger with small limits, a clock the test moves, and recorded unmaps. */
 function ledger(maxRanges: number, maxBytes: number) {
@@ -31,10 +35,11 @@ Deno.test("held ranges are given back oldest first past the count limit once old
   assert.equal(ranges.bytes, 3 * 4096);
 });
 
-Deno.test("held ranges go whatever their age past 16 times the count or 1.5 times the bytes", () => {
+Deno.test("held ranges go whatever their age past HARD_FACTOR times the count or 1.5 times the bytes", () => {
   const { ranges, unmapped } = ledger(2, 1e9);
-  for (let i = 0; i < 40; i++) ranges.hold(BigInt(i), 1);
-  assert.equal(ranges.count, 32);
+  const cap = 2 * HARD_FACTOR;
+  for (let i = 0; i < cap + 8; i++) ranges.hold(BigInt(i), 1);
+  assert.equal(ranges.count, cap);
   assert.deepEqual(
     unmapped.map(([a]) => a),
     Array.from({ length: 8 }, (_, i) => BigInt(i)),
