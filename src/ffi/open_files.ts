@@ -49,8 +49,12 @@ export function closed(): void {
   openFiles.count--;
 }
 
-/** Live mappings that carry no weight: a program's usual few maps cost nothing. */
-const FREE = 64;
+/**
+ * Live mappings that carry no weight: a program's usual few maps cost
+ * nothing. Fewer in a Worker: each thread counts its own, and descriptors
+ * are the process's (16 Workers x 64 would be a whole `ulimit -n 1024`).
+ */
+const FREE = inWorker() ? 8 : 64;
 
 /** The most weights given in one job (a synchronous loop's maps cannot be released before it ends). */
 const PER_JOB = 64;

@@ -228,3 +228,43 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "maps forgotten in 16 Workers at once, each in a loop that awaits, are released before the process's 1024 descriptors run out",
+  ...linuxChild,
+  fn() {
+    using dir = tempDir();
+    files(dir.path);
+    const worker = `import { Mmap } from "MOD";
+      self.onmessage = async (e) => {
+        let i = 0;
+        try {
+          for (; i < e.data; i++) {
+            Mmap.open(${
+      JSON.stringify(`${dir.path}/a.bin`)
+    }, { access: "read" }).bytes[0]; // forgotten
+            await new Promise((r) => setTimeout(r, 0));
+          }
+          postMessage("ok");
+        } catch (error) {
+          postMessage(error.message);
+        }
+      };`;
+    const code = `
+      const url = "data:text/javascript," + encodeURIComponent(${
+      JSON.stringify(worker)
+    });
+      const workers = Array.from({ length: 16 }, () => new Worker(url, { type: "module" }));
+      const results = await Promise.all(workers.map((w) => new Promise((done) => {
+        w.onmessage = (e) => done(e.data);
+        w.postMessage(400);
+      })));
+      for (const w of workers) w.terminate();
+      console.log(JSON.stringify(results));
+    `;
+    const out = denoRun(["-A"], code, { files: 1024 });
+    assert.equal(out.code, 0, out.stderr.slice(-2000));
+    assert.deepEqual(JSON.parse(out.stdout), new Array(16).fill("ok"));
+  },
+});
