@@ -19,16 +19,16 @@
  * once the weights pile up, and address space the program may need. So:
  * at most {@linkcode PER_JOB} weights are given in one job (a synchronous
  * loop's forgotten maps cannot be released before it ends anyway) unless
- * half the descriptors are in use; once a
- * full collection has run and released none of the weighed maps, they are
- * the program's own: no more weights are given until
- * the count of live mappings has doubled (or grown by a quarter of the
- * descriptors left, if that comes first) or the collector releases a map.
- * All weights together hold at most {@linkcode BUDGET} bytes, and under an
- * address-space limit (`ulimit -v`) at most a 16th of it in the main thread
- * (none when that is less than one weight) and none in Workers. A weight is address space only: a resizable buffer,
- * which the engine reserves and never touches, so no page of it becomes
- * resident; where even that is refused the mapping goes without.
+ * half the descriptors are in use; once a full collection has run and
+ * released none of the weighed maps, they are the program's own: no more
+ * weights are given until the count of live mappings has doubled (or grown
+ * by a quarter of the descriptors left, if that comes first) or the
+ * collector releases a map. All weights together hold at most
+ * {@linkcode BUDGET} bytes, and under an address-space limit (`ulimit -v`)
+ * at most a 16th of it in the main thread (none when that is less than one
+ * weight) and none in Workers. A weight is address space only: a resizable
+ * buffer, which the engine reserves and never touches, so no page of it
+ * becomes resident; where even that is refused the mapping goes without.
  *
  * @module
  */
@@ -134,10 +134,9 @@ export function weigh(): ArrayBuffer | null {
 
 /**
  * Once per job: when a full collection has run since weights were given
- * and released no map, the weighed maps are the program's own: their
- * none are given until the count of live mappings
- * has doubled or grown by a quarter of the descriptors left (or the
- * collector releases a map).
+ * and released no map, the weighed maps are the program's own: no more
+ * weights are given until the count of live mappings has doubled or grown
+ * by a quarter of the descriptors left (or the collector releases a map).
  */
 function check(): void {
   if (sentinel === null || jobs - sentinelJob < 2) return;
@@ -163,8 +162,8 @@ function check(): void {
 /**
  * Counts a mapping unmapped and lets go of its weight at once.
  *
- * @param weight What {@linkcode weigh} returned, or `null` (a mapping
- * collected without being unmapped: its weight went with it).
+ * @param weight What {@linkcode weigh} returned, or `null` (none, or a
+ * mapping collected without being unmapped: its weight went with it).
  * @param collected Whether the garbage collector released it (it had been
  * forgotten), rather than `close()`.
  * @param weighed Whether it was given a weight (a collected mapping's went
@@ -177,18 +176,14 @@ export function unweigh(
 ): void {
   mappings--;
   if (weighed) outstanding--;
-  letGo(weight);
+  // Its address space now, not at the next collection: a resizable
+  // buffer's transfer() keeps the reservation, transferToFixedLength(0)
+  // gives it back.
+  if (weight !== null && !weight.detached) weight.transferToFixedLength(0);
   if (collected) {
     released = true;
     weighFrom = FREE + 1;
   }
-}
-
-/** Frees a weight's address space now (not at the next collection). */
-function letGo(weight: ArrayBuffer | null | undefined): void {
-  // A resizable buffer's transfer() keeps the reservation in the new
-  // buffer; transferToFixedLength(0) gives it back.
-  if (weight != null && !weight.detached) weight.transferToFixedLength(0);
 }
 
 /** A weight, or `null` when there is no room for one. */

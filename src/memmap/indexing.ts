@@ -59,6 +59,9 @@ interface Indices {
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
+/** The largest integer a number holds exactly, as a bigint. */
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function open(a: NDArray): void {
   if (isDetached(a.storage)) throwClosed(a.storage);
 }
@@ -143,8 +146,7 @@ function toIndex(
 ): number {
   if (
     typeof v === "bigint" && v >= INT64_MIN && v <= INT64_MAX &&
-    (v > BigInt(Number.MAX_SAFE_INTEGER) ||
-      v < -BigInt(Number.MAX_SAFE_INTEGER))
+    (v > SAFE || v < -SAFE)
   ) {
     exact.set(i, v);
     return Number(v);
