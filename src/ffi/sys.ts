@@ -203,6 +203,24 @@ export interface Sys {
   flush(mapping: Mapping, start: number, length: number): void;
   /** Gives the kernel advice about `[start, start + length)`. */
   advise(mapping: Mapping, start: number, length: number, advice: number): void;
+  /**
+   * Asks the kernel for the pages of `[start, start + length)` now, in one
+   * call instead of a fault per page: Linux `MADV_POPULATE_READ`, or
+   * `MADV_POPULATE_WRITE` when `write` (Linux 5.14+). Pages the kernel cannot
+   * give (holes a full disk has no room to fill, a file cut short) fail
+   * here with the errno instead of a SIGBUS at the first touch. Optional:
+   * only where the platform has it.
+   *
+   * @returns Whether the kernel did it (false when it does not know the
+   * advice; the caller then lets the pages fault in).
+   * @throws {Error} With the errno's code (EFAULT, EIO, ...) otherwise.
+   */
+  populate?(
+    mapping: Mapping,
+    start: number,
+    length: number,
+    write: boolean,
+  ): boolean;
   /** Detaches the buffer and releases the memory; idempotent. */
   unmap(mapping: Mapping): void;
   /**

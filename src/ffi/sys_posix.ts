@@ -440,22 +440,39 @@ function overlay(
   // Pages the kernel cannot give (holes a full disk has no room to fill)
   // would be SIGBUS when read: ask for them all now (one call, instead of
   // a fault per page), and fail as a walk does where they cannot be had.
-  if (POPULATE_READ !== undefined && populateWorks) {
-    if (libc().madvise(address, span, POPULATE_READ) !== 0) {
-      const code = errno();
-      if (C.errnoNames[code] === "EINVAL") populateWorks = false; // before 5.14
-      else {
-        clearOverlay(target);
-        fail("madvise", file.path, code);
-      }
-    }
+  const code = populateRange(address, span, false);
+  if (code !== 0) {
+    clearOverlay(target);
+    fail("madvise", file.path, code);
   }
   return Number(address - base) + offset - Number(from);
 }
 
-/** `MADV_POPULATE_READ` (Linux 5.14+), while the kernel takes it. */
+/** `MADV_POPULATE_READ`/`_WRITE` (Linux 5.14+), while the kernel takes them. */
 const POPULATE_READ: number | undefined = C.madvise.MADV_POPULATE_READ;
-let populateWorks = true;
+const POPULATE_WRITE: number | undefined = C.madvise.MADV_POPULATE_WRITE;
+let populateWorks = POPULATE_READ !== undefined;
+
+/**
+ * Faults in `[address, address + length)` in one call: 0 when done or when
+ * the kernel does not know the advice (then {@linkcode populateWorks} turns
+ * false and pages fault in one by one as before), else the errno.
+ */
+function populateRange(
+  address: bigint,
+  length: bigint,
+  write: boolean,
+): number {
+  if (!populateWorks || length <= 0n) return 0;
+  const advice = write && POPULATE_WRITE !== undefined
+    ? POPULATE_WRITE
+    : POPULATE_READ as number;
+  if (libc().madvise(address, length, advice) === 0) return 0;
+  const code = errno();
+  if (C.errnoNames[code] !== "EINVAL") return code;
+  populateWorks = false; // a kernel before 5.14
+  return 0;
+}
 
 /**
  * The size of what `fd` is open on now, in bytes: `lseek` to its end, which
@@ -692,6 +709,23 @@ export const posixSys: Sys = {
     ) {
       fail("madvise", m.request.file?.path);
     }
+  },
+
+  populate: POPULATE_READ === undefined ? undefined : (
+    mapping: Mapping,
+    start: number,
+    length: number,
+    write: boolean,
+  ): boolean => {
+    const m = mapping as PosixMapping;
+    if (m.length === 0 || length <= 0) return populateWorks;
+    const code = populateRange(
+      m.address + BigInt(start),
+      BigInt(length),
+      write,
+    );
+    if (code !== 0) fail("madvise", m.request.file?.path, code);
+    return populateWorks;
   },
 
   unmap(mapping: Mapping): void {

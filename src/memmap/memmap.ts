@@ -14,13 +14,10 @@ import {
   type Mmap,
   openFile,
   overlayMmap,
+  populateMmap,
 } from "../mmap/mmap.ts";
 import { toPath } from "../mmap/path.ts";
-import {
-  ALLOCATIONGRANULARITY,
-  MADV_DONTNEED,
-  MADVISE,
-} from "../mmap/constants.ts";
+import { ALLOCATIONGRANULARITY, MADV_DONTNEED } from "../mmap/constants.ts";
 import {
   dtype as toDType,
   type DTypeLike,
@@ -132,11 +129,6 @@ const MODES: Record<string, "r" | "r+" | "w+" | "c"> = {
   write: "w+",
   copyonwrite: "c",
 };
-
-/** `MADV_POPULATE_READ`/`_WRITE` where the platform table has them (Linux 5.14+). */
-const POPULATE_READ: number | undefined = MADVISE.MADV_POPULATE_READ;
-const POPULATE_WRITE: number | undefined = MADVISE.MADV_POPULATE_WRITE;
-let populateWorks = true;
 
 const ACCESS = { r: "read", "r+": "write", "w+": "write", c: "copy" } as const;
 
@@ -291,31 +283,26 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
           ALLOCATIONGRANULARITY;
         if (b > a && !mmap.closed) mmap.madvise(MADV_DONTNEED, a, b - a);
       },
-      prefetch: POPULATE_READ === undefined
-        ? undefined
-        : (start: number, length: number, write?: boolean) => {
-          // Map the next window's pages in one call instead of one fault
-          // per page (writes: one per 4 KiB page, each costing more than
-          // the page's work). Copy-on-write maps are only read ahead: a
-          // write-populate would copy pages the walk may not change.
-          const advice = write && mode !== "r" && mode !== "c" &&
-              POPULATE_WRITE !== undefined
-            ? POPULATE_WRITE
-            : POPULATE_READ;
-          const a = Math.floor(start / ALLOCATIONGRANULARITY) *
-            ALLOCATIONGRANULARITY;
-          const b = Math.min(start + length, mmap.length);
-          if (b > a && !mmap.closed && populateWorks) {
-            try {
-              mmap.madvise(advice, a, b - a);
-            } catch (error) {
-              const code = (error as { code?: unknown }).code;
-              // Older kernels do not know the advice: fall back to faults.
-              if (code === "EINVAL") populateWorks = false;
-              else throw unreachablePages(error, code, a, b, options.filename);
-            }
-          }
-        },
+      // Map the next window's pages in one call instead of one fault per
+      // page (writes: one per 4 KiB page, each costing more than the page's
+      // work). Copy-on-write maps are only read ahead: a write-populate
+      // would copy pages the walk may not change.
+      prefetch: (start: number, length: number, write?: boolean) => {
+        const a = Math.floor(start / ALLOCATIONGRANULARITY) *
+          ALLOCATIONGRANULARITY;
+        try {
+          populateMmap(mmap, a, start + length - a, write === true);
+        } catch (error) {
+          const code = (error as { code?: unknown }).code;
+          throw unreachablePages(
+            error,
+            code,
+            a,
+            Math.min(start + length, mmap.length),
+            options.filename,
+          );
+        }
+      },
     };
     if (mode !== "c") {
       // The file holds what the map shows (but in mode "c": private changes).

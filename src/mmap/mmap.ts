@@ -203,6 +203,7 @@ const NOT_CLONEABLE = Symbol(
 );
 
 let fileOf: (m: Mmap) => FileHandle | null;
+let mappingOf: (m: Mmap) => Mapping | null;
 
 /** How {@linkcode openFile} maps a file. */
 export interface OpenFileOptions {
@@ -274,6 +275,31 @@ export function overlayMmap(
     return -1;
   }
   return sys.overlay(target, file, m.offset + start, length);
+}
+
+/**
+ * Faults in bytes `[start, start + length)` of `m` now, for reading or for
+ * writing (see {@linkcode Sys.populate}), clipped to the map.
+ *
+ * @returns Whether the platform did it (false: closed map, or no such call).
+ * @throws {Error} With the errno's code where the pages cannot be had.
+ */
+export function populateMmap(
+  m: Mmap,
+  start: number,
+  length: number,
+  write: boolean,
+): boolean {
+  const mapping = mappingOf(m);
+  if (mapping === null || sys.populate === undefined) return false;
+  const end = Math.min(start + length, mapping.length);
+  if (end <= start) return true;
+  return sys.populate(
+    mapping,
+    start,
+    end - start,
+    write && m.access === "write",
+  );
 }
 
 /** Puts zeroed memory back over a target {@linkcode overlayMmap} used. */
@@ -365,6 +391,7 @@ export class Mmap implements Disposable, Iterable<number> {
 
   static {
     fileOf = (m) => m.#closed ? null : m.#file;
+    mappingOf = (m) => m.#closed || m.#mapping.moved ? null : m.#mapping;
     isMmap = (value): value is Mmap =>
       typeof value === "object" && value !== null && #mapping in value;
   }
