@@ -162,3 +162,31 @@ export function checkCases<C extends ArrayCase, R>(
     assert.deepEqual(ours(m, c), expected[k], `${what}, mapped`);
   });
 }
+
+/**
+ * Sets the quiet bit of every NaN of `bytes` when `type` is float32 or
+ * float64 (the JavaScript loops quiet a signaling NaN now and then: V8 may
+ * read a float as a float64 and back; NumPy and the vector kernels keep
+ * it), so that results compare by sign and payload.
+ *
+ * @param bytes The elements, changed in place.
+ * @param type Their dtype's name.
+ */
+export function quietNaNs(bytes: Uint8Array, type: string): void {
+  if (type === "float64") {
+    const w = new BigUint64Array(bytes.buffer);
+    for (let i = 0; i < w.length; i++) {
+      if (
+        (w[i] & 0x7ff0000000000000n) === 0x7ff0000000000000n &&
+        (w[i] & 0xfffffffffffffn) !== 0n
+      ) w[i] |= 0x0008000000000000n;
+    }
+  } else if (type === "float32") {
+    const w = new Uint32Array(bytes.buffer);
+    for (let i = 0; i < w.length; i++) {
+      if ((w[i] & 0x7f800000) === 0x7f800000 && (w[i] & 0x7fffff) !== 0) {
+        w[i] |= 0x400000;
+      }
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { frombuffer, memmap, type NDArray } from "../../mod.ts";
-import { binaryKernel } from "../../src/memmap/kernels/elementwise.ts";
+import { elementwiseKernel } from "../../src/memmap/kernels/elementwise.ts";
 import { settings } from "../../src/memmap/kernels/runtime.ts";
 import {
   add,
@@ -12,6 +12,7 @@ import {
 import { maximum_, minimum_ } from "../../src/memmap/ufunc/arith.ts";
 import { lcgBytes } from "./_reduce_cases.ts";
 import { tempDir } from "../test_util.ts";
+import { quietNaNs } from "./_numpy.ts";
 
 /** Elements per operand: past the kernels' minimum run, not a whole number of vectors. */
 const N = 3001;
@@ -52,8 +53,11 @@ function differences(
     .map(([label]) => label);
 }
 
+/** The bytes of `a`'s elements, NaNs made quiet (see `quietNaNs`). */
 function bytesOf(a: NDArray): Uint8Array {
-  return new Uint8Array(a.toTypedArray().buffer);
+  const bytes = new Uint8Array(a.toTypedArray().buffer);
+  quietNaNs(bytes, a.dtype.name);
+  return bytes;
 }
 
 /** The calls compared, on `x` and `y` (arrays of one type in memories of their own). */
@@ -97,7 +101,11 @@ Deno.test("element-wise vector kernels give the JavaScript loops' bits for every
 });
 
 Deno.test("element-wise vector kernels run on arrays in WebAssembly memories and leave others to the loops", () => {
-  const kernel = binaryKernel("f64x2Add", "float64")!;
+  const kernel = elementwiseKernel("f64x2Add", [
+    "float64",
+    "float64",
+    "float64",
+  ])!;
   assert.notEqual(kernel, null);
   const [x, y, o] = withKernels(
     true,
@@ -107,23 +115,23 @@ Deno.test("element-wise vector kernels run on arrays in WebAssembly memories and
       ),
   );
   // Whole vectors (two per step) from the first element; the rest is the caller's.
-  assert.equal(kernel.run(N, x, 0, 1, y, 0, 1, o, 0), N - N % 4);
+  assert.equal(kernel.run(N, [x, y, o], [0, 0, 0], [1, 1, 1]), N - N % 4);
   assert.equal(o[0], 3);
   assert.equal(o[N - N % 4 - 1], 3);
   assert.equal(o[N - 1], 0);
   // A fixed second input.
-  assert.equal(kernel.run(8, x, 0, 1, y, 5, 0, o, 0), 8);
+  assert.equal(kernel.run(8, [x, y, o], [0, 5, 0], [1, 0, 1]), 8);
   // A caller's buffer is not in a WebAssembly memory.
   const plain = new Float64Array(N);
-  assert.equal(kernel.run(N, x, 0, 1, plain, 0, 1, o, 0), 0);
-  assert.equal(kernel.run(N, x, 0, 1, y, 0, 1, plain, 0), 0);
+  assert.equal(kernel.run(N, [x, plain, o], [0, 0, 0], [1, 1, 1]), 0);
+  assert.equal(kernel.run(N, [x, y, plain], [0, 0, 0], [1, 1, 1]), 0);
   // Never past the data (into the kernels' scratch after it).
-  assert.equal(kernel.run(N, x, 0, 1, y, 0, 1, o, 8), 0);
+  assert.equal(kernel.run(N, [x, y, o], [0, 0, 8], [1, 1, 1]), 0);
   // Off with the kernels.
   const saved = settings.off;
   settings.off = true;
   try {
-    assert.equal(kernel.run(N, x, 0, 1, y, 0, 1, o, 0), 0);
+    assert.equal(kernel.run(N, [x, y, o], [0, 0, 0], [1, 1, 1]), 0);
   } finally {
     settings.off = saved;
   }

@@ -1,18 +1,23 @@
 /**
  * WebAssembly SIMD loops of element-wise operations, for contiguous runs
  * of arrays whose data live in WebAssembly memories of their own (large
- * in-memory arrays, `arrayMemory` in `runtime.ts`): the kernel reads both
+ * in-memory arrays, `arrayMemory` in `runtime.ts`): the kernel reads the
  * inputs and writes the output in place, 16 bytes per instruction, where
  * the JavaScript loop handles one element at a time (float32 and the
  * integer types are bound by that, not by memory).
  *
- * A ufunc row names the vector instruction of each of its loop types
- * (`Ufunc.simd` in `ufunc/table.ts`); the kernels of one instruction and
- * type are a module of their own, made on first use, importing three
- * memories (multi-memory): the first input's, the second's and the
- * output's. A module has three functions: both inputs moving (`vv`), the
- * second fixed (`vs`, a scalar or a broadcast value, passed as a number)
- * and the first fixed (`sv`).
+ * A ufunc row names the vector computation of each of its loop types
+ * (`Ufunc.simd` in `ufunc/table.ts`): one instruction (`"f64x2Add"`) or a
+ * few ({@linkcode COMPOSITES}: `"f64x2Maximum"` keeps NumPy's NaN and tie
+ * rules). Bool operands are lanes of the loop's width: a bool input (the
+ * condition of `where`) is widened to a lane mask, a bool output (the
+ * comparisons) is narrowed from the lane masks to bytes of 0 and 1.
+ *
+ * The kernels of one computation and signature are a module of their
+ * own, made on first use, importing one memory per operand (multi-memory:
+ * the inputs', then the output's). A module has one function per choice
+ * of moving and fixed inputs (`"mf"`: the second input fixed, a scalar or
+ * a broadcast value, passed as a number).
  *
  * @module
  */
@@ -28,6 +33,7 @@ import {
   I32,
   I64,
   op,
+  V128,
   type ValType,
 } from "./wasm.ts";
 
@@ -52,13 +58,13 @@ export type SimdType = keyof typeof SHAPES;
 type Instruction = keyof typeof op;
 
 /**
- * The vector instructions named `${shape}${suffix}` for `types` (the
+ * The vector computations named `${shape}${suffix}` for `types` (the
  * `simd` field of a ufunc row): `simdOps("Add")` is `{ int8: "i8x16Add",
  * ..., float64: "f64x2Add" }`.
  *
- * @param suffix The instruction's name after the shape (`"Add"`).
+ * @param suffix The computation's name after the shape (`"Add"`).
  * @param types The loop types that have it; default every type.
- * @returns The instruction by type.
+ * @returns The computation by type.
  */
 export function simdOps(
   suffix: string,
@@ -77,147 +83,310 @@ const LANES: Record<string, { size: number; scalar: ValType }> = {
   f64x2: { size: 8, scalar: F64 },
 };
 
-/** Bytes each kernel loop iteration takes of every operand (two vectors). */
-const STEP = 32;
+/**
+ * One vector of a computation's result: input `k`'s vector (a number), or
+ * an instruction of `wasm.ts` applied to the vectors of its arguments.
+ */
+type Lanes = number | readonly [string, ...Lanes[]];
 
-/** The kernels of one instruction and type: `(a, b, out, end)` with `out` and `end` byte addresses. */
-type Kernel = (
-  a: number | bigint,
-  b: number | bigint,
-  o: number,
-  end: number,
-) => void;
+/**
+ * Computations of several instructions, by their name after the shape:
+ * each gives the lanes of `shape` with `fixed[k]` telling whether input
+ * `k` is fixed over the run (NumPy's clip takes another form then).
+ */
+const COMPOSITES: Record<
+  string,
+  (s: string, fixed: readonly boolean[]) => Lanes
+> = {
+  // NumPy's float maximum/minimum: a where `a > b` (`<`) or a is NaN, else
+  // b (a NaN b too; a tie of zeros gives b).
+  Maximum: (s) => ["v128Bitselect", 0, 1, extremum(s, "Gt", 0, 1)],
+  Minimum: (s) => ["v128Bitselect", 0, 1, extremum(s, "Lt", 0, 1)],
+  // where(c, x, y): the bool condition is a lane mask.
+  Select: () => ["v128Bitselect", 1, 2, 0],
+  // clip(x, lo, hi) of floats, as NumPy's loops: with both bounds fixed,
+  // c = x < lo || isnan(lo) ? lo : x; c > hi || isnan(hi) ? hi : c;
+  // otherwise m = isnan(x) || x > lo ? x : lo; isnan(m) || m < hi ? m : hi.
+  Clip: (s, fixed) => {
+    if (fixed[1] && fixed[2]) {
+      const c: Lanes = ["v128Bitselect", 1, 0, extremum(s, "Lt", 0, 1, 1)];
+      return ["v128Bitselect", 2, c, extremum(s, "Gt", c, 2, 2)];
+    }
+    const m: Lanes = ["v128Bitselect", 0, 1, extremum(s, "Gt", 0, 1)];
+    return ["v128Bitselect", m, 2, extremum(s, "Lt", m, 2)];
+  },
+  // clip of integers: min(max(x, lo), hi).
+  ClipS: (s) => [`${s}MinS`, [`${s}MaxS`, 0, 1], 2],
+  ClipU: (s) => [`${s}MinU`, [`${s}MaxU`, 0, 1], 2],
+};
 
-interface Functions {
-  vv: Kernel;
-  vs: Kernel;
-  sv: Kernel;
+/** The mask of `x cmp y || isnan(nan)` (`nan` defaults to `x`). */
+function extremum(
+  s: string,
+  cmp: "Gt" | "Lt",
+  x: Lanes,
+  y: Lanes,
+  nan: Lanes = x,
+): Lanes {
+  return ["v128Or", [`${s}${cmp}`, x, y], [`${s}Ne`, nan, nan]];
 }
 
-/** The body of a loop over `[o, end)`, `STEP` bytes at a time; `x`/`y` load a vector at an offset. */
-function loopBody(
-  instruction: number[],
-  x: (offset: number) => number[],
-  y: (offset: number) => number[],
-  moving: number[],
+/** Whether `name` is one instruction of `wasm.ts` without immediates. */
+function isInstruction(name: string): name is Instruction {
+  return name in op && Array.isArray(op[name as Instruction]);
+}
+
+/** The computation `name` (`"f64x2Add"`, `"f64x2Maximum"`) of `nin` inputs, or undefined. */
+function lanesOf(
+  name: string,
+  nin: number,
+  fixed: readonly boolean[],
+): Lanes | undefined {
+  if (isInstruction(name)) return [name, ...[...Array(nin).keys()]];
+  const make = COMPOSITES[name.slice(5)];
+  return make?.(name.slice(0, 5), fixed);
+}
+
+/** The kernels of one module, by which inputs are moving (`"m"`) or fixed (`"f"`): `(...inputs, out, end)`. */
+type Functions = Record<
+  string,
+  (...args: (number | bigint)[]) => void
+>;
+
+/** The operand types' layout: the loop's shape and each operand's bytes per element (1 for bool). */
+interface Layout {
+  shape: string;
+  size: number;
+  sizes: number[];
+  /** Which operands are bools. */
+  bools: boolean[];
+  nin: number;
+  /** Elements a loop iteration computes. */
+  step: number;
+}
+
+function layoutOf(types: readonly DTypeName[]): Layout | undefined {
+  const type = types.find((t) => t !== "bool");
+  if (type === undefined || !(type in SHAPES)) return undefined;
+  const shape = SHAPES[type as SimdType];
+  const size = LANES[shape].size;
+  const bools = types.map((t) => t === "bool");
+  const sizes = bools.map((b) => b ? 1 : size);
+  // Two vectors of every operand an iteration; sixteen elements (a vector
+  // of bools) where there are bools.
+  return {
+    shape,
+    size,
+    sizes,
+    bools,
+    nin: types.length - 1,
+    step: bools.includes(true) ? 16 : 32 / size,
+  };
+}
+
+/** The widening of 16 bytes to lanes of `size` bytes: the instructions giving vector `j` of them. */
+function widened(size: number, j: number): number[][] {
+  const levels = [
+    ["i16x8ExtendLowI8x16S", "i16x8ExtendHighI8x16S"],
+    ["i32x4ExtendLowI16x8S", "i32x4ExtendHighI16x8S"],
+    ["i64x2ExtendLowI32x4S", "i64x2ExtendHighI32x4S"],
+  ] as const;
+  const depth = Math.log2(size);
+  const code: number[][] = [];
+  for (let d = 0; d < depth; d++) {
+    const half = (j >> (depth - 1 - d)) & 1;
+    code.push(op[levels[d][half]]);
+  }
+  return code;
+}
+
+/** 64-bit masks to 32-bit ones: the low halves of the lanes of two vectors. */
+const LOW_HALVES = [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27];
+
+/**
+ * The code leaving one vector of lane masks `width` bytes wide on the
+ * stack, made of the masks of `size` bytes from vector `first` on
+ * (`vector(j)` leaves vector `j`): narrowed pairwise, as a bool output
+ * needs one byte an element.
+ */
+function narrowed(
+  width: number,
+  size: number,
+  first: number,
+  vector: (j: number) => number[][],
 ): number[][] {
-  const O = 2, END = 3;
-  const vector = (offset: number) => [
-    op.localGet(O),
-    x(offset),
-    y(offset),
-    instruction,
-    op.v128Store(offset, 2),
-  ];
-  return [
-    op.block,
-    op.loop,
-    op.localGet(O),
-    op.localGet(END),
-    op.i32GeU,
-    op.brIf(1),
-    ...vector(0),
-    ...vector(16),
-    ...[...moving, O].flatMap((local) => [
-      op.localGet(local),
-      op.i32Const(STEP),
-      op.i32Add,
-      op.localSet(local),
-    ]),
-    op.br(0),
-    op.end,
-    op.end,
-  ];
+  if (width === size) return vector(first);
+  const wider = (j: number) => narrowed(2 * width, size, j, vector);
+  const pair = [...wider(first), ...wider(first + size / (2 * width))];
+  switch (width) {
+    case 4:
+      return [...pair, op.i8x16Shuffle(LOW_HALVES)];
+    case 2:
+      return [...pair, op.i16x8NarrowI32x4S];
+    default:
+      return [...pair, op.i8x16NarrowI16x8S];
+  }
 }
 
 function kernelModule(
-  name: Instruction,
-  shape: string,
-): Uint8Array<ArrayBuffer> {
-  const instruction = op[name] as number[];
-  const scalar = LANES[shape].scalar;
+  lanes: (fixed: readonly boolean[]) => Lanes | undefined,
+  layout: Layout,
+): Uint8Array<ArrayBuffer> | undefined {
+  const { shape, size, sizes, bools, nin, step } = layout;
+  const vectors = (step * size) / 16;
   const splat = op[`${shape}Splat` as Instruction] as number[];
-  const V = 4; // the splat's local
-  const load = (p: number, memory: number) => (offset: number) => [
-    ...op.localGet(p),
-    ...op.v128Load(offset, memory),
-  ];
-  const fixed = () => op.localGet(V);
-  const setSplat = (p: number) => [op.localGet(p), splat, op.localSet(V)];
-  const fns: FunctionSpec[] = [
-    {
-      name: "vv",
-      params: 4,
-      locals: [],
-      body: loopBody(instruction, load(0, 0), load(1, 1), [0, 1]),
-    },
-    {
-      name: "vs",
-      params: [I32, scalar, I32, I32],
-      locals: [[1, 0x7b]],
+  const fns: FunctionSpec[] = [];
+  for (let mask = 0; mask < (1 << nin) - 1; mask++) {
+    const fixed = [...Array(nin).keys()].map((k) => (mask & (1 << k)) !== 0);
+    const expr = lanes(fixed);
+    if (expr === undefined) return undefined;
+    // Parameters: the inputs, the output's address, its end; locals: a
+    // zero vector, then each fixed input's vector.
+    const O = nin, END = nin + 1, Z = nin + 2;
+    const V = (k: number) => Z + 1 + k;
+    const params = fixed.map((f, k) =>
+      !f || bools[k] ? I32 : LANES[shape].scalar
+    );
+    const pre: number[][] = [
+      op.i32Const(0),
+      op.i8x16Splat,
+      op.localSet(Z),
+    ];
+    fixed.forEach((f, k) => {
+      if (!f) return;
+      if (bools[k]) {
+        // A fixed bool: every byte 0 or -1 is a mask of any width.
+        pre.push(op.localGet(k), op.i8x16Splat, op.localGet(Z), op.i8x16Ne);
+      } else pre.push(op.localGet(k), splat);
+      pre.push(op.localSet(V(k)));
+    });
+    /** The code leaving vector `j` of `e` on the stack. */
+    const code = (e: Lanes, j: number): number[][] => {
+      if (typeof e !== "number") {
+        const [name, ...args] = e;
+        if (!isInstruction(name)) throw new Error(`no instruction ${name}`);
+        return [...args.flatMap((a) => code(a, j)), op[name] as number[]];
+      }
+      if (fixed[e]) return [op.localGet(V(e))];
+      if (!bools[e]) {
+        return [op.localGet(e), op.v128Load(16 * j, e)];
+      }
+      return [
+        op.localGet(e),
+        op.v128Load(0, e),
+        op.localGet(Z),
+        op.i8x16Ne,
+        ...widened(size, j),
+      ];
+    };
+    const compute: number[][] = [];
+    if (!bools[nin]) {
+      for (let j = 0; j < vectors; j++) {
+        compute.push(
+          op.localGet(O),
+          ...code(expr, j),
+          op.v128Store(16 * j, nin),
+        );
+      }
+    } else {
+      // Masks of -1 and 0 narrowed to bytes, then negated to 1 and 0.
+      compute.push(
+        op.localGet(O),
+        ...narrowed(1, size, 0, (j) => code(expr, j)),
+        op.i8x16Neg,
+        op.v128Store(0, nin),
+      );
+    }
+    const moving = [...Array(nin).keys()].filter((k) => !fixed[k]);
+    const advance = [...moving, O].flatMap((local) => [
+      op.localGet(local),
+      op.i32Const(step * (local === O ? sizes[nin] : sizes[local])),
+      op.i32Add,
+      op.localSet(local),
+    ]);
+    fns.push({
+      name: fixed.map((f) => (f ? "f" : "m")).join(""),
+      params: [...params, I32, I32],
+      locals: [[1 + nin, V128]],
       body: [
-        ...setSplat(1),
-        ...loopBody(instruction, load(0, 0), fixed, [0]),
+        ...pre,
+        op.block,
+        op.loop,
+        op.localGet(O),
+        op.localGet(END),
+        op.i32GeU,
+        op.brIf(1),
+        ...compute,
+        ...advance,
+        op.br(0),
+        op.end,
+        op.end,
       ],
-    },
-    {
-      name: "sv",
-      params: [scalar, I32, I32, I32],
-      locals: [[1, 0x7b]],
-      body: [
-        ...setSplat(0),
-        ...loopBody(instruction, fixed, load(1, 1), [1]),
-      ],
-    },
-  ];
-  return encodeModule(fns, 3) as Uint8Array<ArrayBuffer>;
+    });
+  }
+  return encodeModule(fns, nin + 1) as Uint8Array<ArrayBuffer>;
 }
 
-/** A compiled module and its instances, by their memories (first input, second, output). */
+/** A compiled module and its instances, by their memories (the inputs', then the output's). */
 interface Compiled {
   module: WebAssembly.Module;
-  instances: WeakMap<
-    WebAssembly.Memory,
-    WeakMap<WebAssembly.Memory, WeakMap<WebAssembly.Memory, Functions>>
-  >;
+  instances: Instances;
+}
+
+/** Instances by their memories, one level a memory. */
+interface Instances {
+  readonly next: WeakMap<WebAssembly.Memory, Instances>;
+  functions?: Functions;
 }
 
 const modules = new Map<string, Compiled | null>();
 
-function compiled(name: Instruction, shape: string): Compiled | null {
-  let c = modules.get(name);
+function compiled(
+  name: string,
+  types: readonly DTypeName[],
+  layout: Layout,
+): Compiled | null {
+  const key = `${name}:${types}`;
+  let c = modules.get(key);
   if (c === undefined) {
+    c = null;
     try {
-      c = {
-        module: new WebAssembly.Module(kernelModule(name, shape)),
-        instances: new WeakMap(),
-      };
+      const bytes = kernelModule(
+        (fixed) => lanesOf(name, layout.nin, fixed),
+        layout,
+      );
+      if (bytes !== undefined) {
+        c = {
+          module: new WebAssembly.Module(bytes),
+          instances: { next: new WeakMap() },
+        };
+      }
     } catch {
-      c = null; // No WebAssembly SIMD or multi-memory here.
+      // No WebAssembly SIMD or multi-memory here.
     }
-    modules.set(name, c);
+    modules.set(key, c);
   }
   return c;
 }
 
 function functionsOf(
   c: Compiled,
-  a: WebAssembly.Memory,
-  b: WebAssembly.Memory,
-  o: WebAssembly.Memory,
+  memories: readonly WebAssembly.Memory[],
 ): Functions {
-  let byB = c.instances.get(a);
-  if (byB === undefined) c.instances.set(a, byB = new WeakMap());
-  let byO = byB.get(b);
-  if (byO === undefined) byB.set(b, byO = new WeakMap());
-  let f = byO.get(o);
-  if (f === undefined) {
-    const env = { memory: a, memory1: b, memory2: o };
-    f = new WebAssembly.Instance(c.module, { env })
-      .exports as unknown as Functions;
-    byO.set(o, f);
+  let node = c.instances;
+  for (const m of memories) {
+    let next = node.next.get(m);
+    if (next === undefined) node.next.set(m, next = { next: new WeakMap() });
+    node = next;
   }
-  return f;
+  if (node.functions === undefined) {
+    const env = Object.fromEntries(
+      memories.map((m, k) => [k === 0 ? "memory" : `memory${k}`, m]),
+    );
+    node.functions = new WebAssembly.Instance(c.module, { env })
+      .exports as unknown as Functions;
+  }
+  return node.functions;
 }
 
 /** An input of a kernel call: bytes at `address` of `memory`, or a fixed `value`. */
@@ -225,25 +394,22 @@ export type KernelInput =
   | { readonly memory: WebAssembly.Memory; readonly address: number }
   | { readonly value: number | bigint };
 
-/** The vector kernel of one instruction and type (see {@linkcode binaryKernel}). */
-export interface BinaryKernel {
+/** The vector kernel of one computation and signature (see {@linkcode elementwiseKernel}). */
+export interface ElementwiseKernel {
   /**
-   * Computes a run of typed arrays in place: the output and the moving
-   * inputs step by one element; an input with step 0 is fixed. Returns
-   * how many elements (from the first) the kernel computed: a multiple of
-   * the vector loop's step, or 0 where it cannot run (operands outside
-   * WebAssembly memories); the caller computes the rest.
+   * Computes a run of typed arrays in place: `arrays`, `starts` (indices)
+   * and `steps` (in elements) of the inputs, then of the output; the
+   * output and the moving inputs step by one element, an input with step
+   * 0 is fixed. Returns how many elements (from the first) the kernel
+   * computed: a multiple of the vector loop's step, or 0 where it cannot
+   * run (operands outside WebAssembly memories, other steps); the caller
+   * computes the rest.
    */
   run(
     n: number,
-    a: TypedArray,
-    ia: number,
-    sa: number,
-    b: TypedArray,
-    ib: number,
-    sb: number,
-    o: TypedArray,
-    io: number,
+    arrays: readonly TypedArray[],
+    starts: readonly number[],
+    steps: readonly number[],
   ): number;
   /**
    * Computes `n` elements of inputs already in WebAssembly memories (one
@@ -252,75 +418,95 @@ export interface BinaryKernel {
    */
   at(
     n: number,
-    a: KernelInput,
-    b: KernelInput,
+    inputs: readonly KernelInput[],
     o: WebAssembly.Memory,
     po: number,
   ): number;
 }
 
 /**
- * The vector kernel of `instruction` (a name in `wasm.ts`'s `op`) for
- * loops of `type`, or null where it cannot be made (no WebAssembly SIMD
- * or multi-memory). Inputs and output are of `type`.
+ * The vector kernel of computation `name` (`"f64x2Add"`: an instruction
+ * of `wasm.ts`'s `op`, or one of {@linkcode COMPOSITES}) for loops of
+ * `types` (the inputs', then the output's: one type the kernels handle,
+ * and bools), or null where it cannot be made (no WebAssembly SIMD or
+ * multi-memory, a name not of the types' shape).
  *
- * @param instruction The lane-wise instruction (`"f32x4Add"`).
- * @param type The loop's type.
+ * @param name The computation.
+ * @param types The loop's types.
  * @returns The kernel, or null.
  */
-export function binaryKernel(
-  instruction: string,
-  type: SimdType,
-): BinaryKernel | null {
-  const shape = SHAPES[type];
-  if (!instruction.startsWith(shape) || !(instruction in op)) return null;
-  const c = compiled(instruction as Instruction, shape);
+export function elementwiseKernel(
+  name: string,
+  types: readonly DTypeName[],
+): ElementwiseKernel | null {
+  const layout = layoutOf(types);
+  if (layout === undefined || !name.startsWith(layout.shape)) return null;
+  const c = compiled(name, types, layout);
   if (c === null) return null;
-  const size = LANES[shape].size;
+  const { nin, sizes, step } = layout;
   const at = (
     n: number,
-    a: KernelInput,
-    b: KernelInput,
+    inputs: readonly KernelInput[],
     mo: WebAssembly.Memory,
     po: number,
   ): number => {
-    const count = n - n % (STEP / size);
-    if (count === 0 || ("value" in a && "value" in b)) return 0;
-    const end = po + count * size;
+    const count = n - n % step;
+    if (count === 0 || inputs.every((x) => "value" in x)) return 0;
     const f = functionsOf(
       c,
-      "value" in a ? mo : a.memory,
-      "value" in b ? mo : b.memory,
-      mo,
+      [...inputs.map((x) => "value" in x ? mo : x.memory), mo],
     );
-    if ("value" in a) {
-      f.sv(a.value, (b as { address: number }).address, po, end);
-    } else if ("value" in b) f.vs(a.address, b.value, po, end);
-    else f.vv(a.address, b.address, po, end);
+    const which = inputs.map((x) => "value" in x ? "f" : "m").join("");
+    f[which](
+      ...inputs.map((x) => "value" in x ? x.value : x.address),
+      po,
+      po + count * sizes[nin],
+    );
     return count;
-  };
-  /** An operand of a run in place, or undefined where it is not in a memory of array data. */
-  const input = (
-    x: TypedArray,
-    i: number,
-    s: number,
-    bytes: number,
-  ): KernelInput | undefined => {
-    if (s === 0) return { value: x[i] };
-    const address = x.byteOffset + i * size;
-    const memory = dataMemory(x.buffer, address + bytes);
-    return memory === undefined ? undefined : { memory, address };
   };
   return {
     at,
-    run(n, a, ia, sa, b, ib, sb, o, io) {
-      const bytes = n * size;
-      const po = o.byteOffset + io * size;
-      const mo = dataMemory(o.buffer, po + bytes);
-      if (mo === undefined) return 0;
-      const x = input(a, ia, sa, bytes), y = input(b, ib, sb, bytes);
-      if (x === undefined || y === undefined) return 0;
-      return at(n, x, y, mo, po);
+    run(n, arrays, starts, steps) {
+      const o = arrays[nin];
+      const po = o.byteOffset + starts[nin] * sizes[nin];
+      const mo = dataMemory(o.buffer, po + n * sizes[nin]);
+      if (mo === undefined || steps[nin] !== 1) return 0;
+      const inputs: KernelInput[] = [];
+      for (let k = 0; k < nin; k++) {
+        const x = arrays[k], i = starts[k];
+        if (steps[k] === 0) {
+          inputs.push({ value: x[i] });
+          continue;
+        }
+        const address = x.byteOffset + i * sizes[k];
+        const memory = steps[k] === 1
+          ? dataMemory(x.buffer, address + n * sizes[k])
+          : undefined;
+        if (memory === undefined) return 0;
+        inputs.push({ memory, address });
+      }
+      return at(n, inputs, mo, po);
     },
   };
+}
+
+/**
+ * The vector kernel of a ufunc row's loop of `types` (the inputs', then
+ * the output's), where the row names one for the type that is not bool
+ * (`Ufunc.simd`): see {@linkcode elementwiseKernel}.
+ *
+ * @param simd The row's computations by type.
+ * @param types The loop's types.
+ * @returns The kernel, or null.
+ */
+export function kernelFor(
+  simd: Partial<Record<DTypeName, string>> | undefined,
+  types: readonly DTypeName[],
+): ElementwiseKernel | null {
+  const type = types.find((t) => t !== "bool");
+  const name = type === undefined ? undefined : simd?.[type];
+  if (name === undefined || !types.every((t) => t === type || t === "bool")) {
+    return null;
+  }
+  return elementwiseKernel(name, types);
 }

@@ -285,14 +285,16 @@ export const power_: Ufunc = {
 };
 
 /**
- * The vector instructions of an integer extremum (`"Max"`/`"Min"`), exact
- * for 8- to 32-bit integers (there is none for 64-bit lanes; float ones
- * differ from NumPy's loops on NaN and on ties of zeros).
+ * The vector computations of an extremum (`"Max"`/`"Min"`): the lane
+ * instruction for 8- to 32-bit integers (there is none for 64-bit lanes);
+ * for floats a choice that keeps NumPy's NaN and tie rules (the lane
+ * instructions differ from NumPy's loops there).
  */
-function integerExtremum(kind: "Max" | "Min"): Ufunc["simd"] {
+function extremumOps(kind: "Max" | "Min"): Ufunc["simd"] {
   return {
     ...simdOps(`${kind}S`, ["int8", "int16", "int32"]),
     ...simdOps(`${kind}U`, ["uint8", "uint16", "uint32"]),
+    ...simdOps(kind === "Max" ? "Maximum" : "Minimum", ["float32", "float64"]),
   };
 }
 
@@ -302,7 +304,7 @@ export const maximum_: Ufunc = {
   nin: 2,
   loops: loops(2, "?", INTS, FLOATS, COMPLEX),
   compute: extremum(">"),
-  simd: integerExtremum("Max"),
+  simd: extremumOps("Max"),
 };
 
 /** `minimum`: the smaller element, NaN propagating. */
@@ -311,7 +313,7 @@ export const minimum_: Ufunc = {
   nin: 2,
   loops: loops(2, "?", INTS, FLOATS, COMPLEX),
   compute: extremum("<"),
-  simd: integerExtremum("Min"),
+  simd: extremumOps("Min"),
 };
 
 /** `arctan2`: the angle of the point `(y=x1, x=x2)`, quadrant-aware. */

@@ -10,6 +10,7 @@
  */
 
 import type { CompareOp as Op } from "../item_compare.ts";
+import { simdOps } from "../kernels/elementwise.ts";
 import { exact, H_CMP } from "./arith.ts";
 import {
   bit,
@@ -71,6 +72,25 @@ function outOfRange(op: Op): (k: number, above: boolean) => boolean {
   };
 }
 
+const SIGNED = ["int8", "int16", "int32", "int64"] as const;
+const UNSIGNED = ["uint8", "uint16", "uint32"] as const;
+const FLOAT = ["float32", "float64"] as const;
+
+/**
+ * The vector comparisons of `op` (lane masks, narrowed to bools by the
+ * kernels): every type for `eq`/`ne`; signed and unsigned orders apart
+ * (WebAssembly has no unsigned 64-bit order).
+ */
+function simdOf(op: Op): Ufunc["simd"] {
+  const name = op[0].toUpperCase() + op[1];
+  if (op === "eq" || op === "ne") return simdOps(name);
+  return {
+    ...simdOps(`${name}S`, SIGNED),
+    ...simdOps(`${name}U`, UNSIGNED),
+    ...simdOps(name, FLOAT),
+  };
+}
+
 function row(name: string, op: Op): Ufunc {
   return {
     name,
@@ -79,6 +99,7 @@ function row(name: string, op: Op): Ufunc {
     compute: comparison(op),
     outOfRange: outOfRange(op),
     compareOp: op,
+    simd: simdOf(op),
   };
 }
 

@@ -18,12 +18,7 @@
  */
 
 import { type MathKernel, mathRun } from "../kernels/math_kernels.ts";
-import type { TypedArray } from "../element.ts";
-import {
-  type BinaryKernel,
-  binaryKernel,
-  type SimdType,
-} from "../kernels/elementwise.ts";
+import { type ElementwiseKernel, kernelFor } from "../kernels/elementwise.ts";
 import { complexHelpers } from "./complex_math.ts";
 import { helpers } from "./helpers.ts";
 import { mathHelpers } from "./math_helpers.ts";
@@ -73,11 +68,10 @@ export function loopFor(spec: LoopSpec): Loop {
   }`;
   let loop = cache.get(key);
   if (loop === undefined) {
-    loop = compile(key, source(spec));
+    const kernel = simdKernel(spec);
+    loop = compile(key, source(spec, kernel !== null), kernel);
     const math = mathKernelOf(spec);
     if (math !== null) loop = withMathKernel(loop, math);
-    const kernel = simdKernel(spec);
-    if (kernel !== null) loop = withKernel(loop, kernel);
     cache.set(key, loop);
   }
   return loop;
@@ -127,80 +121,46 @@ function withMathKernel(loop: Loop, name: MathKernel): Loop {
 }
 
 /**
- * The vector kernel of a binary loop whose operands are all of the loop's
- * type, where the ufunc row names one for that type (`Ufunc.simd`).
+ * The vector kernel of a loop whose operands are stored in the loop's
+ * types, where the ufunc row names one for its type (`Ufunc.simd`).
  */
-function simdKernel(spec: LoopSpec): BinaryKernel | null {
+function simdKernel(spec: LoopSpec): ElementwiseKernel | null {
   const { ufunc, loop, operands } = spec;
-  const type = loop[0].name;
-  const instruction = ufunc.simd?.[type];
-  if (
-    instruction === undefined || ufunc.nin !== 2 ||
-    !loop.every((k) => k.name === type) ||
-    !operands.every((k) => k.name === type)
-  ) {
-    return null;
-  }
-  return binaryKernel(instruction, type as SimdType);
+  if (!operands.every((k, i) => k.name === loop[i].name)) return null;
+  return kernelFor(ufunc.simd, loop.map((k) => k.name));
 }
 
 /** Runs shorter than this stay in JavaScript (a kernel call costs more than it saves). */
 const KERNEL_MIN = 1024;
 
 /**
- * `loop` with contiguous runs handed to `kernel` first (which computes
- * them where the operands are in WebAssembly memories); `loop` computes
- * what the kernel leaves.
+ * The start of a loop with a vector kernel `K`: contiguous runs go to the
+ * kernel first (which computes them where the operands are in WebAssembly
+ * memories); the loop computes what it leaves.
  */
-function withKernel(loop: Loop, kernel: BinaryKernel): Loop {
-  return ((
-    n: number,
-    A0: TypedArray,
-    W0: Int32Array | null,
-    i0: number,
-    s0: number,
-    A1: TypedArray,
-    W1: Int32Array | null,
-    i1: number,
-    s1: number,
-    A2: TypedArray,
-    W2: Int32Array | null,
-    i2: number,
-    s2: number,
-  ) => {
-    let done = 0;
-    if (
-      n >= KERNEL_MIN && s2 === 1 && (s0 === 1 || s0 === 0) &&
-      (s1 === 1 || s1 === 0)
-    ) {
-      done = kernel.run(n, A0, i0, s0, A1, i1, s1, A2, i2);
-    }
-    if (done < n) {
-      loop(
-        n - done,
-        A0,
-        W0,
-        i0 + done * s0,
-        s0,
-        A1,
-        W1,
-        i1 + done * s1,
-        s1,
-        A2,
-        W2,
-        i2 + done,
-        s2,
-      );
-    }
-  }) as Loop;
+function kernelFirst(count: number): string[] {
+  const ks = [...Array(count).keys()];
+  const list = (p: string) => `[${ks.map((k) => `${p}${k}`).join(", ")}]`;
+  return [
+    `if (n >= ${KERNEL_MIN}) {`,
+    `  const done = K.run(n, ${list("A")}, ${list("i")}, ${list("s")});`,
+    "  if (done === n) return;",
+    `  n -= done; ${ks.map((k) => `i${k} += done * s${k};`).join(" ")}`,
+    "}",
+  ];
 }
 
-function compile(key: string, code: string): Loop {
+function compile(
+  key: string,
+  code: string,
+  kernel: ElementwiseKernel | null,
+): Loop {
   try {
     // The key in the source keeps V8 from sharing one compiled function
     // (and its type feedback) between two loops of the same text.
-    return new Function("H", `"use strict";\n// ${key}\n${code}`)(
+    return new Function("H", "K", `"use strict";\n// ${key}\n${code}`)(
       H,
+      kernel,
     ) as Loop;
   } catch (error) {
     if (error instanceof EvalError) {
@@ -283,7 +243,7 @@ function hoist(spec: LoopSpec, body: Body, k: number): string[] {
   }
 }
 
-function source(spec: LoopSpec): string {
+function source(spec: LoopSpec, kernel: boolean): string {
   const nin = spec.ufunc.nin;
   const count = nin + 1;
   const ks = [...Array(count).keys()];
@@ -293,6 +253,7 @@ function source(spec: LoopSpec): string {
   const lines: string[] = [
     "const S = new Float64Array(2);",
     `return function loop(n, ${params}) {`,
+    ...(kernel ? kernelFirst(count) : []),
   ];
   // Runs where every moving operand steps by one element: the loop walks
   // subarrays from 0, so that V8 can drop bounds checks.

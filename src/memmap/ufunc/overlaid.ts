@@ -1,10 +1,10 @@
 /**
- * Binary element-wise operations on memory maps through the vector
+ * Element-wise operations on memory maps through the vector
  * kernels (`kernels/elementwise.ts`): a contiguous input over a memory map
  * is shown in place in WebAssembly memory a window at a time (its file's
  * pages mapped over a region of the memory, as the reductions read maps),
  * so that the kernel reads it where JavaScript would have read it through
- * the map; the output is an array in a WebAssembly memory of its own. Two
+ * the map; the output is an array in a WebAssembly memory of its own. Several
  * maps are shown at once, each in the region of its own kernel instance.
  *
  * Reading a map's pages with vector loads (as NumPy does) instead of the
@@ -15,11 +15,7 @@
  * @module
  */
 
-import {
-  binaryKernel,
-  type KernelInput,
-  type SimdType,
-} from "../kernels/elementwise.ts";
+import { kernelFor, type KernelInput } from "../kernels/elementwise.ts";
 import {
   dataMemory,
   kernels,
@@ -92,15 +88,15 @@ function close(plans: (Plan | undefined)[]): void {
 }
 
 /**
- * Computes `ufunc` of two inputs into `out` with the vector kernel of the
- * loop's type when at least one input is a memory map it can show in place
- * and `out` is a contiguous array in a WebAssembly memory; returns false
- * (nothing done) otherwise. `tail(from, count)` computes elements the
- * kernel leaves (a window's last few) with the JavaScript loop.
+ * Computes `ufunc` of its inputs into `out` with the vector kernel of the
+ * loop's types when at least one input is a memory map it can show in
+ * place and `out` is a contiguous array in a WebAssembly memory; returns
+ * false (nothing done) otherwise. `tail(from, count)` computes elements
+ * the kernel leaves (a window's last few) with the JavaScript loop.
  *
  * @param ufunc The operation.
  * @param signature The loop's types.
- * @param inputs The two inputs (of the loop's type, native and aligned).
+ * @param inputs The inputs (of the loop's types, native and aligned).
  * @param out The output (of the loop's type).
  * @param tail Computes elements `[from, from + count)` of `out` in C order.
  * @returns Whether it computed `out`.
@@ -112,24 +108,21 @@ export function computeOverlaid(
   out: NDArray,
   tail: (from: number, count: number) => void,
 ): boolean {
-  const type = signature[0];
-  const instruction = ufunc.simd?.[type];
+  const operands = [...inputs, out];
   if (
-    instruction === undefined || inputs.length !== 2 ||
-    ![...inputs, out].every((a) => a.dtype.name === type) ||
-    !signature.every((t) => t === type) ||
+    !operands.every((a, k) => a.dtype.name === signature[k]) ||
     !inputs.some((a) => overlayOf(a.storage) !== undefined) ||
     !isCContiguous(out.shape, out.strides, out.itemsize)
   ) {
     return false;
   }
+  const kernel = kernelFor(ufunc.simd, signature);
   const oio = arrayIO(out);
-  const size = out.itemsize, n = out.size;
+  const n = out.size;
   const po = oio.bytes.byteOffset + out.byteOffset;
   const mo = oio.ta === null
     ? undefined
-    : dataMemory(oio.bytes.buffer, po + n * size);
-  const kernel = binaryKernel(instruction, type as SimdType);
+    : dataMemory(oio.bytes.buffer, po + n * out.itemsize);
   if (mo === undefined || kernel === null) return false;
   const plans = inputs.map((a, k) => planOf(a, out, k));
   try {
@@ -139,10 +132,12 @@ export function computeOverlaid(
     ) {
       return false;
     }
-    const chunk = Math.floor(WINDOW_BYTES / size);
+    const widest = Math.max(...operands.map((a) => a.itemsize));
+    const chunk = Math.floor(WINDOW_BYTES / widest);
     for (let e = 0; e < n; e += chunk) {
       const m = Math.min(chunk, n - e);
-      const xs = (plans as Plan[]).map((p): KernelInput => {
+      const xs = (plans as Plan[]).map((p, k): KernelInput => {
+        const size = inputs[k].itemsize;
         switch (p.kind) {
           case "fixed":
             return { value: p.value };
@@ -157,7 +152,7 @@ export function computeOverlaid(
           }
         }
       });
-      const done = kernel.at(m, xs[0], xs[1], mo, po + e * size);
+      const done = kernel.at(m, xs, mo, po + e * out.itemsize);
       if (done < m) tail(e + done, m - done);
     }
     return true;

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { simdOps } from "../kernels/elementwise.ts";
 import { exact, H_CMP } from "./arith.ts";
 import {
   COMPLEX,
@@ -76,6 +77,12 @@ export const clip_: Ufunc = {
   nin: 3,
   loops: loops(3, "?", INTS, FLOATS, COMPLEX),
   compute: clip,
+  // No 64-bit integer min/max lanes.
+  simd: {
+    ...simdOps("ClipS", ["int8", "int16", "int32"]),
+    ...simdOps("ClipU", ["uint8", "uint16", "uint32"]),
+    ...simdOps("Clip", ["float32", "float64"]),
+  },
 };
 
 const select: Compute = (body, types, [c, x, y]) => {
@@ -108,4 +115,5 @@ export const where_: Ufunc = {
     ..."? b B h H i I q Q e f d F D".split(" ").map((c) => `?${c}${c}->${c}`),
   ),
   compute: select,
+  simd: simdOps("Select"),
 };
