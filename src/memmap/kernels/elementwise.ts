@@ -24,7 +24,7 @@
 
 import type { DTypeName } from "../dtype.ts";
 import type { TypedArray } from "../element.ts";
-import { dataMemory } from "./runtime.ts";
+import { copyScratch, dataMemory } from "./runtime.ts";
 import {
   encodeModule,
   F32,
@@ -472,22 +472,69 @@ export function elementwiseKernel(
       const mo = dataMemory(o.buffer, po + n * sizes[nin]);
       if (mo === undefined || steps[nin] !== 1) return 0;
       const inputs: KernelInput[] = [];
+      const copied: number[] = [];
       for (let k = 0; k < nin; k++) {
         const x = arrays[k], i = starts[k];
         if (steps[k] === 0) {
           inputs.push({ value: x[i] });
           continue;
         }
+        if (steps[k] !== 1) return 0;
         const address = x.byteOffset + i * sizes[k];
-        const memory = steps[k] === 1
-          ? dataMemory(x.buffer, address + n * sizes[k])
-          : undefined;
-        if (memory === undefined) return 0;
-        inputs.push({ memory, address });
+        const memory = dataMemory(x.buffer, address + n * sizes[k]);
+        if (memory === undefined) copied.push(k);
+        inputs.push({ memory: memory ?? mo, address });
       }
-      return at(n, inputs, mo, po);
+      if (copied.length === 0) return at(n, inputs, mo, po);
+      return copiedRun(n, arrays, inputs, copied, mo, po);
     },
   };
+  /**
+   * The run with inputs `copied` in other buffers (a caller's): copied
+   * into the output memory's copy scratch a chunk at a time (a copy is
+   * several times faster than the JavaScript loop).
+   */
+  function copiedRun(
+    n: number,
+    arrays: readonly TypedArray[],
+    inputs: KernelInput[],
+    copied: readonly number[],
+    mo: WebAssembly.Memory,
+    po: number,
+  ): number {
+    const scratch = copyScratch(mo.buffer);
+    if (scratch === undefined) return 0;
+    const widest = Math.max(...sizes);
+    const chunk = Math.floor(scratch.length / (copied.length * widest * step)) *
+      step;
+    const to = new Uint8Array(mo.buffer);
+    const from = copied.map((k) =>
+      new Uint8Array(
+        arrays[k].buffer,
+        (inputs[k] as { address: number }).address,
+      )
+    );
+    const moving = inputs.map((x) => ("value" in x ? undefined : x.address));
+    let done = 0;
+    while (n - done >= step) {
+      const m = Math.min(chunk, n - done - (n - done) % step);
+      const xs = inputs.map((x, k) =>
+        moving[k] === undefined ? x : {
+          memory: (x as { memory: WebAssembly.Memory }).memory,
+          address: moving[k]! + done * sizes[k],
+        }
+      );
+      copied.forEach((k, j) => {
+        const place = scratch.at + j * chunk * widest;
+        to.set(from[j].subarray(done * sizes[k], (done + m) * sizes[k]), place);
+        xs[k] = { memory: mo, address: place };
+      });
+      const count = at(m, xs, mo, po + done * sizes[nin]);
+      if (count === 0) break;
+      done += count;
+    }
+    return done;
+  }
 }
 
 /**

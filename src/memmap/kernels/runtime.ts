@@ -293,6 +293,24 @@ export function dataMemory(
 }
 
 /**
+ * The copy scratch of the memory of array data whose buffer is `buffer`
+ * (see {@linkcode arrayMemory}): its address and length, where a kernel
+ * writing that memory may copy operands from other buffers a chunk at a
+ * time (nothing else uses it across a kernel call); `undefined` for other
+ * buffers or with the kernels turned off.
+ *
+ * @param buffer The buffer of a memory of array data.
+ * @returns The scratch, or undefined.
+ */
+export function copyScratch(
+  buffer: ArrayBufferLike,
+): { at: number; length: number } | undefined {
+  const home = arrayMemories.get(buffer as ArrayBuffer);
+  if (settings.off || home === undefined) return undefined;
+  return { at: home.base + COPY_AT, length: COPY_LENGTH };
+}
+
+/**
  * A shower that shows `bytes` in place, when they lie in the data of a
  * memory from {@linkcode arrayMemory} (the kernels of that memory are made
  * on first use); null otherwise (or with the kernels turned off).
