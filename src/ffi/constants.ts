@@ -69,6 +69,15 @@ export interface PlatformConstants {
   } | null;
   /** `mremap` flag; 0 where the platform has no `mremap`. */
   readonly MREMAP_MAYMOVE: number;
+  /**
+   * Linux `mremap` flags that move a range's page tables to a given address
+   * and leave the old range mapped (`MREMAP_DONTUNMAP`, 5.7+; for file maps
+   * 5.13+); `null` elsewhere.
+   */
+  readonly mremapMove: {
+    readonly MREMAP_FIXED: number;
+    readonly MREMAP_DONTUNMAP: number;
+  } | null;
   /** `getrlimit` resource of the address-space limit (`ulimit -v`); -1 where there is none. */
   readonly RLIMIT_AS: number;
   /** `getrlimit` resource of the descriptor limit (`ulimit -n`); -1 where there is none. */
@@ -170,6 +179,7 @@ export const LINUX: PlatformConstants = {
     pidOffset: 24,
   },
   MREMAP_MAYMOVE: 1,
+  mremapMove: { MREMAP_FIXED: 2, MREMAP_DONTUNMAP: 4 }, // linux/mman.h
   RLIMIT_AS: 9, // asm-generic/resource.h
   RLIMIT_NOFILE: 7,
   // the generic syscall number (x86_64 and aarch64 alike); <linux/openat2.h>
@@ -240,6 +250,7 @@ export const DARWIN: PlatformConstants = {
   stat: { bytes: 144, modeOffset: 4, sizeOffset: 96 },
   ofdLocks: null, // whole-file flock(2) instead
   MREMAP_MAYMOVE: 0, // no mremap: resize maps anew and unmaps the old range
+  mremapMove: null,
   RLIMIT_AS: 5, // sys/resource.h
   RLIMIT_NOFILE: 8,
   openat2: null,
@@ -346,6 +357,7 @@ export const WINDOWS: PlatformConstants = {
   MAP_NORESERVE: 0,
   MAP_POPULATE: 0,
   MREMAP_MAYMOVE: 0,
+  mremapMove: null,
   RLIMIT_AS: -1,
   RLIMIT_NOFILE: -1,
   openat2: null,

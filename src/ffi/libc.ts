@@ -110,6 +110,14 @@ export const LIBC_SYMBOLS = {
     result: "pointer",
     optional: true,
   },
+  // void *mremap(void *old, size_t old_len, size_t new_len, int flags, void *new)
+  // (Linux; the variadic new address travels where a fixed one would)
+  mremap_to: {
+    name: "mremap",
+    parameters: ["usize", "usize", "usize", "i32", "usize"],
+    result: "usize",
+    optional: true,
+  },
   // void *memmem(const void *hay, size_t hay_len, const void *needle, size_t needle_len)
   memmem: {
     parameters: ["usize", "usize", "buffer", "usize"],

@@ -240,7 +240,32 @@ export interface Sys {
     offset: number,
     length: number,
   ): number;
-  /** Puts zeroed private memory back over the whole of `target` (after `overlay`). */
+  /**
+   * Lends `target` the pages of `[start, start + length)` of a map of a
+   * file, in place and for the moment: the range's page tables are moved
+   * into `target` (no page is mapped anew, a few calls whatever the length)
+   * while the map's range stays mapped, its pages found again in the file
+   * on access, until {@linkcode Sys.clearOverlay} moves them back. Only for
+   * a map whose pages are the file's (shared or read-only), read by this
+   * library's own kernels within one synchronous step. Optional: Linux
+   * 5.13+ (`mremap` with `MREMAP_DONTUNMAP`).
+   *
+   * @returns Where byte `start` of the map landed in `target.memory`, or -1
+   * when the pages cannot be lent (an older kernel, a range the map does not
+   * hold in one piece): then show the file with {@linkcode Sys.overlay}.
+   * @throws {Error} `EFAULT` when the file no longer has the bytes (cut
+   * short by another program since it was mapped).
+   */
+  lend?(
+    target: OverlayTarget,
+    mapping: Mapping,
+    start: number,
+    length: number,
+  ): number;
+  /**
+   * Puts zeroed private memory back over the whole of `target` (after
+   * `overlay`), and the pages `lend` moved back where they came from first.
+   */
   clearOverlay?(target: OverlayTarget): void;
   /**
    * Asks the OS to back the memory of `buffer` (a plain `ArrayBuffer` the

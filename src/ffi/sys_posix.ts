@@ -406,6 +406,7 @@ function overlay(
   length: number,
 ): number {
   const fd = live(file).fd;
+  takeBack(target);
   const { base, at } = overlayAddress(target);
   const page = BigInt(pageSize());
   const from = (BigInt(offset) / LARGE_PAGE) * LARGE_PAGE;
@@ -494,7 +495,117 @@ const EFAULT = Number(
   Object.entries(C.errnoNames).find(([, name]) => name === "EFAULT")?.[0] ?? 14,
 );
 
+/** Pages {@linkcode lend} moved into a target, until they are moved back. */
+interface Lent {
+  readonly target: OverlayTarget;
+  readonly mapping: PosixMapping;
+  /** Where they belong (in the map) and where they are (in the target). */
+  readonly home: bigint;
+  readonly away: bigint;
+  readonly span: bigint;
+}
+
+let lent: Lent | null = null;
+/** Cleared once the kernel refuses to move a map's page tables (before 5.13). */
+let lendWorks = C.mremapMove !== null;
+
+function lend(
+  target: OverlayTarget,
+  mapping: Mapping,
+  start: number,
+  length: number,
+): number {
+  const m = mapping as PosixMapping;
+  const move = C.mremapMove;
+  const mremap = libc().mremap_to;
+  const file = m.request.file;
+  takeBack(target);
+  if (
+    !lendWorks || move === null || mremap == null || lent !== null ||
+    file === null || m.released || m.request.kind === "private" ||
+    length <= 0 || start < 0 || start + length > m.length
+  ) {
+    return -1;
+  }
+  const { base, at } = overlayAddress(target);
+  const page = BigInt(pageSize());
+  const from = m.address + BigInt(start);
+  // Whole 2 MiB steps of the map (within it), put at the same place modulo
+  // 2 MiB: the kernel then moves whole page tables (and large pages) at
+  // once, and splits none of the map's large pages.
+  const first = m.address;
+  const last = first + (BigInt(m.length) + page - 1n) / page * page;
+  const down = (from / LARGE_PAGE) * LARGE_PAGE;
+  const up = (from + BigInt(length) + LARGE_PAGE - 1n) / LARGE_PAGE *
+    LARGE_PAGE;
+  const home = down > first ? down : first;
+  const span = (up < last ? up : last) - home;
+  const away = at + ((home - at) % LARGE_PAGE + LARGE_PAGE) % LARGE_PAGE;
+  if (away + span > at + BigInt(target.length)) return -1;
+  // Bytes past the end of the file (cut short by another program) would be
+  // SIGBUS when read: EFAULT instead, as the overlay reports.
+  const fd = live(file).fd;
+  if (currentSize(fd, file.path) < m.request.offset + start + length) {
+    fail("mremap", file.path, EFAULT);
+  }
+  const flags = C.MREMAP_MAYMOVE | move.MREMAP_FIXED | move.MREMAP_DONTUNMAP;
+  if (mremap(home, span, span, flags, away) !== away) {
+    // Nothing moved, but the target's range may have been unmapped already.
+    const name = C.errnoNames[errno()];
+    if (name === "EINVAL" || name === "ENOSYS" || name === "EPERM") {
+      lendWorks = false;
+    }
+    clearOverlay(target);
+    return -1;
+  }
+  lent = { target, mapping: m, home, away, span };
+  // Pages the map has not read yet that the kernel cannot give would be
+  // SIGBUS in the scan: fail as the overlay does (present pages cost little).
+  const code = populateRange(away, span, false);
+  if (code !== 0) {
+    clearOverlay(target);
+    fail("madvise", file.path, code);
+  }
+  return Number(away - base) + Number(from - home);
+}
+
+/**
+ * Moves lent pages back into their map. Should the kernel refuse after
+ * taking the map's range away, the file is mapped there anew (the same
+ * pages for a shared map), or zero pages as a last resort: the map's range
+ * never stays empty.
+ */
+function giveBack({ mapping, home, away, span }: Lent): void {
+  const c = libc();
+  const flags = C.MREMAP_MAYMOVE | C.mremapMove!.MREMAP_FIXED;
+  if (c.mremap_to!(away, span, span, flags, home) === home) return;
+  lendWorks = false;
+  const { prot, flags: mapFlags } = flagsFor(mapping.request);
+  const fd = (mapping.request.file as PosixFile).fd;
+  const pointer = fd < 0 ? null : c.mmap(
+    Deno.UnsafePointer.create(home),
+    span,
+    prot,
+    mapFlags | C.MAP_FIXED,
+    fd,
+    BigInt(mapping.request.offset) + (home - mapping.address),
+  );
+  if (pointer === null || Deno.UnsafePointer.value(pointer) === MAP_FAILED) {
+    zeroPagesAt(home, Number(span), mapping.request.file?.path);
+  }
+}
+
+/** Gives back the pages lent to `target`, if any: a target holds one thing at a time. */
+function takeBack(target: OverlayTarget): void {
+  const pages = lent;
+  if (pages !== null && pages.target === target) {
+    lent = null;
+    giveBack(pages);
+  }
+}
+
 function clearOverlay(target: OverlayTarget): void {
+  takeBack(target);
   zeroPagesAt(overlayAddress(target).at, target.length);
 }
 
@@ -736,6 +847,7 @@ export const posixSys: Sys = {
 
   // Tested on Linux only: elsewhere reductions read through the map itself.
   overlay: Deno.build.os === "linux" ? overlay : undefined,
+  lend: Deno.build.os === "linux" ? lend : undefined,
   clearOverlay: Deno.build.os === "linux" ? clearOverlay : undefined,
   hugePages: Deno.build.os === "linux" ? hugePages : undefined,
 

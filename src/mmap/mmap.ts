@@ -302,6 +302,32 @@ export function populateMmap(
   );
 }
 
+/**
+ * Shows bytes `[start, start + length)` of a file-backed map in WebAssembly
+ * memory for this library's own kernels, in place: the map's own pages lent
+ * for the moment (see `Sys.lend`) where the platform can, else the file's
+ * shown anew as {@linkcode overlayMmap} does; not exported by `mod.ts`.
+ * {@linkcode clearOverlay} gives them back.
+ *
+ * @returns As {@linkcode overlayMmap}.
+ */
+export function lendMmap(
+  m: Mmap,
+  target: OverlayTarget,
+  start: number,
+  length: number,
+): number {
+  const file = fileOf(m);
+  const mapping = mappingOf(m);
+  if (
+    file === null || mapping === null || file.device || m.access === "copy"
+  ) {
+    return -1;
+  }
+  const at = sys.lend?.(target, mapping, start, length) ?? -1;
+  return at >= 0 ? at : overlayMmap(m, target, start, length);
+}
+
 /** Puts zeroed memory back over a target {@linkcode overlayMmap} used. */
 export function clearOverlay(target: OverlayTarget): void {
   sys.clearOverlay?.(target);
@@ -1008,7 +1034,7 @@ export class Mmap implements Disposable, Iterable<number> {
       constructor(m: Mmap) {
         this.#m = m;
         this.#index = new LineIndex(
-          (target, start, length) => overlayMmap(m, target, start, length),
+          (target, start, length) => lendMmap(m, target, start, length),
           clearOverlay,
         );
       }

@@ -1,0 +1,220 @@
+/**
+ * `lendMmap`: a map's own pages lent to WebAssembly memory for a moment
+ * (what `lines()` scans), and given back whole by `clearOverlay`.
+ */
+import assert from "node:assert/strict";
+import { Mmap } from "../../mod.ts";
+import { sys, useSys } from "../../src/ffi/platform.ts";
+import type { Sys } from "../../src/ffi/sys.ts";
+import { clearOverlay, lendMmap, overlayMmap } from "../../src/mmap/mmap.ts";
+import { WINDOW } from "../../src/mmap/scan.ts";
+import { tempDir, writeFile } from "../test_util.ts";
+
+const MiB = 1 << 20;
+const linuxOnly = Deno.build.os !== "linux";
+
+/** A target of 8 MiB: room for a window and its 2 MiB alignment. */
+function target(): {
+  memory: WebAssembly.Memory;
+  start: number;
+  length: number;
+} {
+  const memory = new WebAssembly.Memory({ initial: 128, maximum: 128 });
+  return { memory, start: 0, length: 8 * MiB };
+}
+
+/** Lines of /proc/self/maps that map `path`. */
+function mapsOf(path: string): number {
+  return Deno.readTextFileSync("/proc/self/maps").split("\n")
+    .filter((line) => line.endsWith(path)).length;
+}
+
+/** Counts `sys.lend` calls (and what they returned) while `fn` runs. */
+function countingLend<T>(fn: () => T): { result: T; lent: number[] } {
+  const lent: number[] = [];
+  const real = sys.lend!;
+  const previous = useSys({
+    ...sys,
+    lend: (...args: Parameters<NonNullable<Sys["lend"]>>) => {
+      const at = real(...args);
+      lent.push(at);
+      return at;
+    },
+  });
+  try {
+    return { result: fn(), lent };
+  } finally {
+    useSys(previous);
+  }
+}
+
+/** 5 MiB of varied bytes. */
+function content(): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(5 * MiB);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + (i >> 12)) & 255;
+  return bytes;
+}
+
+Deno.test({
+  name:
+    "lendMmap() shows a map's own bytes in the target and clearOverlay() gives them back: the map reads the same, stays one mapping, the target reads zeros",
+  ignore: linuxOnly,
+  fn() {
+    const bytes = content();
+    using dir = tempDir();
+    const path = writeFile(dir.path, "lent.bin", bytes);
+    const OFFSET = 65536;
+    // [what, open, where in the file the map starts, a stray write into it]
+    const rows: [string, () => Mmap, number, boolean][] = [
+      ["read", () => Mmap.open(path, { access: "read" }), 0, false],
+      [
+        "read, with a stray write",
+        () => Mmap.open(path, { access: "read" }),
+        0,
+        true,
+      ],
+      ["write", () => Mmap.open(path, { access: "write" }), 0, false],
+      ["default", () => Mmap.open(path), 0, true],
+      [
+        "at an offset",
+        () => Mmap.open(path, { access: "read", offset: OFFSET }),
+        OFFSET,
+        false,
+      ],
+    ];
+    // [start, length] of the part lent: whole 2 MiB steps, none, the end.
+    const ranges = [[0, 2 * MiB], [12345, WINDOW], [3 * MiB - 1, 100], [
+      4 * MiB,
+      MiB - 65536,
+    ]];
+    for (const [what, open, base, stray] of rows) {
+      using m = open();
+      const expected = bytes.slice(base, base + m.length);
+      if (stray) {
+        m.bytes[3 * MiB] ^= 0xff; // a page of the map's own (private for read)
+        expected[3 * MiB] ^= 0xff;
+      }
+      const before = mapsOf(path);
+      const t = target();
+      const memory = new Uint8Array(t.memory.buffer);
+      for (const [start, length] of ranges) {
+        const { result: at, lent } = countingLend(() =>
+          lendMmap(m, t, start, length)
+        );
+        const label = `${what}, [${start}, +${length}]`;
+        assert.equal(lent.length, 1, label);
+        assert.ok(at >= 0, label);
+        assert.deepEqual(
+          memory.subarray(at, at + length),
+          expected.subarray(start, start + length),
+          label,
+        );
+        clearOverlay(t);
+        assert.equal(memory[at], 0, `${label}: target cleared`);
+        assert.equal(mapsOf(path), before, `${label}: one mapping as before`);
+        assert.deepEqual(m.bytes, expected, `${label}: map intact`);
+      }
+      // The map works on: a shared map's writes reach the file.
+      if (m.access !== "read") {
+        m.set(10, 0xee);
+        m.flush();
+        assert.equal(Deno.readFileSync(path)[10], 0xee, what);
+        m.set(10, bytes[10]);
+        if (stray) m.bytes[3 * MiB] ^= 0xff;
+      }
+    }
+    // The read-only map's stray write never reached the file.
+    assert.deepEqual(Deno.readFileSync(path), bytes);
+  },
+});
+
+Deno.test({
+  name:
+    "lendMmap() lends nothing from copy, anonymous and closed maps, past a map's end, or twice at once (nor keeps them under an overlay); overlays then show the file",
+  ignore: linuxOnly,
+  fn() {
+    const bytes = content();
+    using dir = tempDir();
+    const path = writeFile(dir.path, "lent.bin", bytes);
+    const t = target();
+    const memory = new Uint8Array(t.memory.buffer);
+    const closed = Mmap.open(path, { access: "read" });
+    closed.close();
+    using copy = Mmap.open(path, { access: "copy" });
+    copy.set(0, 1);
+    using anonymous = Mmap.anonymous(MiB);
+    using m = Mmap.open(path, { access: "read" });
+    using short = Mmap.open(path, { access: "read", length: MiB });
+    // [what, map, start, length, lent (>= 0), shown at all]
+    const rows: [string, Mmap, number, number, boolean, boolean][] = [
+      ["copy", copy, 0, 4096, false, false],
+      ["anonymous", anonymous, 0, 4096, false, false],
+      ["closed", closed, 0, 4096, false, false],
+      ["past the map's end", short, MiB - 100, 200, false, true],
+    ];
+    for (const [what, map, start, length, lends, shown] of rows) {
+      const { result: at, lent } = countingLend(() =>
+        lendMmap(map, t, start, length)
+      );
+      assert.equal(lent.some((x) => x >= 0), lends, what);
+      assert.equal(at >= 0, shown, what);
+      clearOverlay(t);
+    }
+    // Twice without a clear: the first pages go back before the second lend.
+    const first = lendMmap(m, t, 0, 4096);
+    const second = lendMmap(m, t, 2 * MiB, 4096);
+    assert.deepEqual(
+      memory.subarray(second, second + 4096),
+      bytes.subarray(2 * MiB, 2 * MiB + 4096),
+    );
+    clearOverlay(t);
+    assert.ok(first >= 0);
+    assert.deepEqual(m.bytes, bytes);
+    // Lent, then the file shown over the same target: the pages go back
+    // first, so a shared map stays shared (its writes reach the file).
+    using shared = Mmap.open(path, { access: "write" });
+    assert.ok(lendMmap(shared, t, 0, 2 * MiB) >= 0);
+    assert.ok(overlayMmap(shared, t, 0, 4096) >= 0);
+    clearOverlay(t);
+    shared.set(100, bytes[100] ^ 1);
+    shared.flush();
+    assert.equal(Deno.readFileSync(path)[100], bytes[100] ^ 1);
+    shared.set(100, bytes[100]);
+  },
+});
+
+Deno.test({
+  name:
+    "Mmap.lines() over a file's map lends its pages a window at a time and leaves the map whole; where they cannot be lent the file is shown instead, with the same lines",
+  ignore: linuxOnly,
+  fn() {
+    const line = "y".repeat(299) + "\n";
+    const body = new TextEncoder().encode(line.repeat((3 * WINDOW) / 300 + 7));
+    using dir = tempDir();
+    const path = writeFile(dir.path, "lines.txt", body);
+    const want = body.length / 300;
+    for (const access of ["read", "write"] as const) {
+      using m = Mmap.open(path, { access });
+      const before = mapsOf(path);
+      const { result: count, lent } = countingLend(() => {
+        let n = 0;
+        for (const l of m.lines()) n += l.length === 300 ? 1 : 0;
+        return n;
+      });
+      assert.equal(count, want, access);
+      assert.ok(lent.length >= 3, `${access}: ${lent.length} lends`);
+      assert.equal(mapsOf(path), before, access);
+      assert.deepEqual(m.bytes, body, access);
+      // No lending: the same lines through overlays or copies.
+      const previous = useSys({ ...sys, lend: () => -1 });
+      try {
+        m.seek(0);
+        let n = 0;
+        for (const l of m.lines()) n += l.length === 300 ? 1 : 0;
+        assert.equal(n, want, `${access}, not lent`);
+      } finally {
+        useSys(previous);
+      }
+    }
+  },
+});
