@@ -9,7 +9,8 @@
  * rows against Python, Bun, Node and C at once, printed as a second table
  * (medians of rounds that alternate the sides; see `peers.ts`). Scripts named `*_report.ts` (figures that need
  * processes of their own, such as RSS) run afterwards; their output lines are
- * printed under the table. Run with `deno task compare [filter]`.
+ * printed under the table. Run with `deno task compare [filter...]`: a row
+ * runs when its label or its module's file name contains any of the filters.
  *
  * @module
  */
@@ -74,7 +75,9 @@ async function runPython(
 }
 
 async function main(): Promise<void> {
-  const filter = Deno.args[0] ?? "";
+  const filters = Deno.args.length > 0 ? Deno.args : [""];
+  const wanted = (...names: string[]) =>
+    filters.some((f) => names.some((n) => n.includes(f)));
   const here = new URL(".", import.meta.url);
   const modules = [...Deno.readDirSync(here)]
     .filter((e) => e.name.endsWith("_compare.ts"))
@@ -103,13 +106,13 @@ async function main(): Promise<void> {
         peerWorkloads?: PeerWorkload[];
       };
       for (const w of peerWorkloads) {
-        if (!w.name.includes(filter) && !name.includes(filter)) continue;
+        if (!wanted(w.name, name)) continue;
         const row = await measure(w, dir, work);
         console.error(peerTable([row], fmt).at(-1));
         peerRows.push(row);
       }
       for (const w of workloads) {
-        if (!w.name.includes(filter) && !name.includes(filter)) continue;
+        if (!wanted(w.name, name)) continue;
         await w.setup?.(dir);
         const repeat = w.repeat ?? 3;
         const py = await runPython(w.python, dir, repeat);
@@ -138,7 +141,7 @@ async function main(): Promise<void> {
   }
   // Reports that need processes of their own (RSS figures, multi-GB files).
   for (const name of reports) {
-    if (!name.includes(filter)) continue;
+    if (!wanted(name)) continue;
     const out = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", new URL(name, here).pathname],
       stdout: "piped",

@@ -179,3 +179,51 @@ Deno.test("binary operations on memory maps read the maps in place through the v
   }
   assert.deepEqual(failures, []);
 });
+
+/** The types of the cast kernels, every pair of which is compared. */
+const CAST_TYPES = [
+  "int8",
+  "uint8",
+  "int16",
+  "uint16",
+  "int32",
+  "uint32",
+  "int64",
+  "uint64",
+  "float32",
+  "float64",
+] as const;
+
+Deno.test("casts through the vector kernels give the JavaScript loops' bits for every pair of types, in memory and on memory maps", () => {
+  using dir = tempDir();
+  const failures: string[] = [];
+  // One window and a bit (16 MiB of input) for float64 to float32.
+  const big = 16 * 1024 * 1024 + 4104;
+  const small = `${dir.path}/small`, large = `${dir.path}/large`;
+  Deno.writeFileSync(small, lcgBytes(N * 8, 13));
+  Deno.writeFileSync(large, lcgBytes(big, 14));
+  for (const from of CAST_TYPES) {
+    for (const to of CAST_TYPES) {
+      if (from === to) continue;
+      const path = from === "float64" && to === "float32" ? large : small;
+      const labels = differences(() => {
+        using x = memmap(path, { dtype: from, mode: "r" });
+        const inMemory = x.copy();
+        const cases: [string, () => NDArray][] = [
+          ["array", () => inMemory.astype(to)],
+          ["unaligned view of an array", () => inMemory.slice("3:").astype(to)],
+          ["map", () => x.astype(to)],
+          ["unaligned view of a map", () => x.slice("1:-2").astype(to)],
+          ["assign into an array", () => {
+            const o = inMemory.astype(to);
+            o.slice("5:").assign(inMemory.slice(":-5"));
+            return o;
+          }],
+        ];
+        return cases.map(([label, f]) => [label, bytesOf(f())]);
+      });
+      failures.push(...labels.map((label) => `${from} -> ${to}: ${label}`));
+    }
+  }
+  assert.deepEqual(failures, []);
+});

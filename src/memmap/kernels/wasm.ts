@@ -241,8 +241,14 @@ const SIMD_OPS = {
   f64x2Pmax: 0xf7,
   /** Float64 lanes to int32 lanes 0 and 1 (toward zero, saturating; NaN is 0), lanes 2 and 3 zero. */
   i32x4TruncSatF64x2SZero: 0xfc,
+  /** Int32 lanes to float32 lanes (rounded to nearest, ties to even). */
+  f32x4ConvertI32x4S: 0xfa,
+  /** Uint32 lanes to float32 lanes (rounded to nearest, ties to even). */
+  f32x4ConvertI32x4U: 0xfb,
   /** Int32 lanes 0 and 1 to float64 lanes. */
   f64x2ConvertLowI32x4S: 0xfe,
+  /** Uint32 lanes 0 and 1 to float64 lanes. */
+  f64x2ConvertLowI32x4U: 0xff,
   /** Relaxed SIMD: `a * b + c` lane by lane, fused where the machine fuses (one rounding) or not. */
   f32x4RelaxedMadd: 0x105,
   /** Relaxed SIMD: `a * b + c` lane by lane, fused where the machine fuses (one rounding) or not. */

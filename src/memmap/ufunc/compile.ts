@@ -19,6 +19,7 @@
 
 import { type MathKernel, mathRun } from "../kernels/math_kernels.ts";
 import { type ElementwiseKernel, kernelFor } from "../kernels/elementwise.ts";
+import { castKernel } from "../kernels/cast_kernels.ts";
 import { complexHelpers } from "./complex_math.ts";
 import { helpers } from "./helpers.ts";
 import { mathHelpers } from "./math_helpers.ts";
@@ -122,10 +123,12 @@ function withMathKernel(loop: Loop, name: MathKernel): Loop {
 
 /**
  * The vector kernel of a loop whose operands are stored in the loop's
- * types, where the ufunc row names one for its type (`Ufunc.simd`).
+ * types, where the ufunc row names one for its type (`Ufunc.simd`), or of
+ * a cast between the stored types (`kernels/cast_kernels.ts`).
  */
 function simdKernel(spec: LoopSpec): ElementwiseKernel | null {
   const { ufunc, loop, operands } = spec;
+  if (ufunc.isCast) return castKernel(operands[0].name, operands[1].name);
   if (!operands.every((k, i) => k.name === loop[i].name)) return null;
   return kernelFor(ufunc.simd, loop.map((k) => k.name));
 }

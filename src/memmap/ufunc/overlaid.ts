@@ -1,6 +1,6 @@
 /**
- * Element-wise operations on memory maps through the vector
- * kernels (`kernels/elementwise.ts`): a contiguous input over a memory map
+ * Element-wise operations and casts on memory maps through the vector
+ * kernels (`kernels/elementwise.ts`, `kernels/cast_kernels.ts`): a contiguous input over a memory map
  * is shown in place in WebAssembly memory a window at a time (its file's
  * pages mapped over a region of the memory, as the reductions read maps),
  * so that the kernel reads it where JavaScript would have read it through
@@ -15,6 +15,7 @@
  * @module
  */
 
+import { castKernel } from "../kernels/cast_kernels.ts";
 import { kernelFor, type KernelInput } from "../kernels/elementwise.ts";
 import {
   dataMemory,
@@ -96,7 +97,7 @@ function close(plans: (Plan | undefined)[]): void {
  *
  * @param ufunc The operation.
  * @param signature The loop's types.
- * @param inputs The inputs (of the loop's types, native and aligned).
+ * @param inputs The inputs (of the loop's types, a cast's of any; native and aligned).
  * @param out The output (of the loop's type).
  * @param tail Computes elements `[from, from + count)` of `out` in C order.
  * @returns Whether it computed `out`.
@@ -110,13 +111,16 @@ export function computeOverlaid(
 ): boolean {
   const operands = [...inputs, out];
   if (
-    !operands.every((a, k) => a.dtype.name === signature[k]) ||
+    (!ufunc.isCast &&
+      !operands.every((a, k) => a.dtype.name === signature[k])) ||
     !inputs.some((a) => overlayOf(a.storage) !== undefined) ||
     !isCContiguous(out.shape, out.strides, out.itemsize)
   ) {
     return false;
   }
-  const kernel = kernelFor(ufunc.simd, signature);
+  const kernel = ufunc.isCast
+    ? castKernel(inputs[0].dtype.name, out.dtype.name)
+    : kernelFor(ufunc.simd, signature);
   const oio = arrayIO(out);
   const n = out.size;
   const po = oio.bytes.byteOffset + out.byteOffset;
