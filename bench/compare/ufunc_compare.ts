@@ -18,11 +18,19 @@
  * @module
  */
 
+import { basename } from "node:path";
 import type { PeerWorkload, Timing } from "./peers.ts";
 import type { Workload } from "./run.ts";
 import { pythonOf, type Row, ROWS } from "./ufunc_rows.ts";
 
 const BYTES = 256 * 1024 * 1024;
+
+/**
+ * Another checkout of the library (`COMPARE_BEFORE=/path`, e.g. `git
+ * archive main | tar -x -C /path`): its rows run as a second side of ours,
+ * `before`, in the same rounds (the ratios stay NumPy's time over ours).
+ */
+const BEFORE = Deno.env.get("COMPARE_BEFORE");
 
 /** Writes `a`, `b`, `c` of each type (256 MiB each) and reads them into the page cache. */
 function setup(dir: string): void {
@@ -82,7 +90,17 @@ export function peerWorkloadsOf(
     target: row.target,
     rounds,
     setup,
-    deno: { ours: (dir) => ours(child.pathname, dir, index) },
+    deno: {
+      ours: (dir) => ours(child.pathname, dir, index),
+      ...BEFORE && {
+        before: (dir: string) =>
+          ours(
+            `${BEFORE}/bench/compare/${basename(child.pathname)}`,
+            dir,
+            index,
+          ),
+      },
+    },
     peers: { python: pythonOf(row) },
   }));
 }
