@@ -246,9 +246,10 @@ export interface Sys {
    * into `target` (no page is mapped anew, a few calls whatever the length)
    * while the map's range stays mapped, its pages found again in the file
    * on access, until {@linkcode Sys.clearOverlay} moves them back. Only for
-   * a map whose pages are the file's (shared or read-only), read by this
-   * library's own kernels within one synchronous step. Optional: Linux
-   * 5.13+ (`mremap` with `MREMAP_DONTUNMAP`).
+   * a map of a regular file whose pages are the file's (shared or read-only;
+   * -1 for anonymous, copy-on-write and device maps), read by this library's
+   * own kernels within one synchronous step. Optional: Linux 5.13+ (`mremap`
+   * with `MREMAP_DONTUNMAP`).
    *
    * @returns Where byte `start` of the map landed in `target.memory`, or -1
    * when the pages cannot be lent (an older kernel, a range the map does not

@@ -522,7 +522,8 @@ function lend(
   takeBack(target);
   if (
     !lendWorks || move === null || mremap == null || lent !== null ||
-    file === null || m.released || m.request.kind === "private" ||
+    file === null || (file as PosixFile).device || m.released ||
+    m.request.kind === "private" ||
     length <= 0 || start < 0 || start + length > m.length
   ) {
     return -1;

@@ -317,14 +317,10 @@ export function lendMmap(
   start: number,
   length: number,
 ): number {
-  const file = fileOf(m);
   const mapping = mappingOf(m);
-  if (
-    file === null || mapping === null || file.device || m.access === "copy"
-  ) {
-    return -1;
-  }
-  const at = sys.lend?.(target, mapping, start, length) ?? -1;
+  const at = mapping === null || sys.lend === undefined
+    ? -1
+    : sys.lend(target, mapping, start, length);
   return at >= 0 ? at : overlayMmap(m, target, start, length);
 }
 

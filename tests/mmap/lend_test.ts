@@ -130,7 +130,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "lendMmap() lends nothing from copy, anonymous and closed maps, past a map's end, or twice at once (nor keeps them under an overlay); overlays then show the file",
+    "lendMmap() lends nothing from copy, anonymous, device and closed maps, past a map's end, or twice at once (nor keeps them under an overlay); overlays then show the file",
   ignore: linuxOnly,
   fn() {
     const bytes = content();
@@ -143,12 +143,14 @@ Deno.test({
     using copy = Mmap.open(path, { access: "copy" });
     copy.set(0, 1);
     using anonymous = Mmap.anonymous(MiB);
+    using device = Mmap.open("/dev/zero", { length: MiB });
     using m = Mmap.open(path, { access: "read" });
     using short = Mmap.open(path, { access: "read", length: MiB });
     // [what, map, start, length, lent (>= 0), shown at all]
     const rows: [string, Mmap, number, number, boolean, boolean][] = [
       ["copy", copy, 0, 4096, false, false],
       ["anonymous", anonymous, 0, 4096, false, false],
+      ["a device", device, 0, 4096, false, false],
       ["closed", closed, 0, 4096, false, false],
       ["past the map's end", short, MiB - 100, 200, false, true],
     ];
