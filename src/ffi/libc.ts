@@ -118,6 +118,12 @@ export const LIBC_SYMBOLS = {
     result: "usize",
     optional: true,
   },
+  // int mincore(void *addr, size_t length, unsigned char *vec)
+  mincore: {
+    parameters: ["usize", "usize", "buffer"],
+    result: "i32",
+    optional: true,
+  },
   // void *memmem(const void *hay, size_t hay_len, const void *needle, size_t needle_len)
   memmem: {
     parameters: ["usize", "usize", "buffer", "usize"],

@@ -560,14 +560,29 @@ function lend(
     return -1;
   }
   lent = { target, mapping: m, home, away, span };
-  // Pages the map has not read yet that the kernel cannot give would be
-  // SIGBUS in the scan: fail as the overlay does (present pages cost little).
-  const code = populateRange(away, span, false);
+  // Pages not in memory that the kernel cannot give would be SIGBUS in the
+  // scan: fail as the overlay does (asked only where some are not in memory:
+  // the ask walks every page, which costs more than telling).
+  const code = resident(away, span) ? 0 : populateRange(away, span, false);
   if (code !== 0) {
     clearOverlay(target);
     fail("madvise", file.path, code);
   }
   return Number(away - base) + Number(from - home);
+}
+
+let residency = new Uint8Array(0);
+
+/** Whether every page of the range is in memory and read (`mincore`). */
+function resident(address: bigint, length: bigint): boolean {
+  const mincore = libc().mincore;
+  if (mincore == null) return false;
+  const pages = Number(length) / pageSize();
+  if (residency.length < pages) residency = new Uint8Array(pages);
+  const vector = residency.subarray(0, pages);
+  if (mincore(address, length, vector) !== 0) return false;
+  for (let i = 0; i < pages; i++) if ((vector[i] & 1) === 0) return false;
+  return true;
 }
 
 /**

@@ -220,3 +220,50 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "Mmap.lines() over a sparse file's map (pages never read, holes) lends them and yields the lines of the simple split",
+  ignore: linuxOnly,
+  fn() {
+    using dir = tempDir();
+    const path = `${dir.path}/sparse.txt`;
+    const size = 3 * WINDOW + 4096;
+    // [what, where text stands (the rest is holes)]
+    const rows: [string, number[]][] = [
+      ["holes only", []],
+      ["text in the middle", [WINDOW + 100]],
+      ["text at both ends", [0, size - 64]],
+    ];
+    const text = new TextEncoder().encode("ab\ncd\n".repeat(10));
+    for (const [what, places] of rows) {
+      {
+        using file = Deno.openSync(path, {
+          write: true,
+          create: true,
+          truncate: true,
+        });
+        file.truncateSync(size);
+        for (const at of places) {
+          file.seekSync(at, Deno.SeekMode.Start);
+          file.writeSync(text);
+        }
+      }
+      // (made here: reading the file would bring its holes into memory)
+      const expected = new Uint8Array(size);
+      for (const at of places) expected.set(text, at);
+      using m = Mmap.open(path, { access: "read" });
+      const { result: got, lent } = countingLend(() =>
+        [...m.lines()].map((l) => l.byteOffset - m.bytes.byteOffset)
+      );
+      const want: number[] = [];
+      for (let p = 0; p < expected.length;) {
+        want.push(p);
+        const nl = expected.indexOf(10, p);
+        p = nl < 0 ? expected.length : nl + 1;
+      }
+      assert.deepEqual(got, want, what);
+      assert.ok(lent.some((at) => at >= 0), what);
+    }
+  },
+});
