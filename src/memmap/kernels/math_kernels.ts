@@ -4,23 +4,27 @@
  * and `cos` of float32; and the runner that hands them contiguous runs
  * (`sqrt` is IEEE's, exact in both types).
  *
- * `exp` and `log` compute fdlibm's algorithms, every branch of the scalar
- * code made a lane-wise choice: the same IEEE operations in the same order
- * (bit for bit a scalar fdlibm), so float64 results are within 1 ulp of
+ * Float64 `exp` and `log` compute fdlibm's algorithms, every branch of the
+ * scalar code made a lane-wise choice: the same IEEE operations in the
+ * same order (bit for bit a scalar fdlibm), so results are within 1 ulp of
  * the exact value, as fdlibm's error analysis bounds them. V8's own
  * `Math.exp`/`Math.log` are correctly rounded: about one float64 result in
- * ten differs from theirs by 1 ulp. Float32 elements are widened, computed
- * in double precision and rounded once, as the scalar loops do, and give
- * the scalar loops' bits (tested over millions of inputs). `sin` and `cos`
- * of float32 reduce by fdlibm's three parts of pi / 2 (|x| up to 2**19;
- * larger arguments, infinities and NaN go to the scalar function) and use
- * fdlibm's polynomials. Where a machine fuses `a * b + c` in its C library
- * (arm64 builds of V8 may), the kernels stay unfused.
+ * ten differs from theirs by 1 ulp. Float32 elements are widened, four a
+ * step in two vectors, computed in double precision by algorithms of their
+ * own with polynomials just long enough for float32 (relative error 2**-37
+ * or less, see `F32`) and rounded once: the correctly rounded result but
+ * for a few in a hundred thousand arguments whose exact value lies that
+ * close to a midpoint between two float32 values (tested over millions of
+ * arguments). `exp` clamps its argument and has no special case; `sin` and
+ * `cos` share one polynomial (|x| up to 2**19; larger arguments,
+ * infinities and NaN go to the scalar function). Where a machine fuses
+ * `a * b + c` in its C library (arm64 builds of V8 may), the kernels stay
+ * unfused.
  *
  * The kernels run in a small memory of their own: a run is copied in a
  * chunk at a time (the chunk stays in the first-level cache), computed in
  * place and copied out. The scalar function costs 9-30 ns an element here
- * (a call into C from the loop); the kernels 4-7 ns, the copies well under
+ * (a call into C from the loop); the kernels 2.5-7 ns, the copies about
  * one.
  *
  * @module
@@ -96,7 +100,9 @@ function horner(v: number, cs: number[]): Code {
 
 /** The locals of a kernel function: two i32 parameters, three i32 locals, then vectors. */
 const P = 0, BYTES = 1, Q = 2, END = 3, LEFT = 4;
-const V = 5; // the first vector local
+const V = 5; // the first vector local: `x`, its result, a second `x` and its result
+/** A body's first own vector local. */
+const W = V + 4;
 
 /** fdlibm's exp constants. */
 const EXP = {
@@ -129,7 +135,7 @@ const EXP = {
  */
 function expOf(x: number, full: boolean): Code {
   const [ax, t, hi, lo, r, tt, c, y, k, low, top] = [...Array(11).keys()].map(
-    (i) => V + 2 + i,
+    (i) => W + i,
   );
   return [
     get(x),
@@ -324,7 +330,7 @@ const LOG = {
 function logOf(x: number, full: boolean): Code {
   const [bits, hx, k, hm, i, f, s, dk, z, w, rr, hfsq, dklo, q, mask] = [
     ...Array(15).keys(),
-  ].map((n) => V + 2 + n);
+  ].map((n) => W + n);
   const sub: Code = [
     get(x),
     f64(2 ** -1022),
@@ -531,151 +537,264 @@ function logSpecials(x: number, q: number): Code {
   ];
 }
 
-/** fdlibm's sine and cosine polynomials and its three parts of pi / 2. */
-const TRIG = {
-  invpio2: 6.36619772367581382433e-01,
+/**
+ * The float32 kernels' constants. A float32 result needs the exact value
+ * to about 2**-30 relatively, not fdlibm's 2**-58: these polynomials
+ * (fitted for this library to the relative error of each function on its
+ * reduced range, in extended precision) are accurate to 2**-37 or better,
+ * so that the double result rounded once is the correctly rounded float32
+ * but where the exact value lies within 2**-37 of a midpoint between two
+ * float32 values (then the one on its other side, 1 ulp away: a few inputs
+ * in a hundred thousand).
+ */
+const F32 = {
+  /** 1.5 * 2**52: `t + SHIFTER - SHIFTER` rounds `t` to an integer, left in the low bits of the sum. */
+  shifter: 1.5 * 2 ** 52,
+  invln2: Math.LOG2E,
+  ln2: Math.LN2,
+  /** exp's arguments are clamped to these (results 0 and infinity in float32, 2**k a normal double). */
+  expLow: -105,
+  expHigh: 89,
+  /** exp(r) = 1 + r + r**2 q(r), |r| <= ln2 / 2: 2**-39.7. */
+  expQ: [
+    0.5000000000427101,
+    0.1666666678449979,
+    0.04166666440394837,
+    0.008333281791350388,
+    0.0013889197234930484,
+    0.0001990894986466238,
+    2.4708271101525795e-05,
+  ],
+  /** The bits of sqrt(1 / 2): log reduces x to 2**k m, m in [sqrt(1 / 2), sqrt(2)). */
+  sqrtHalf: 0x3fe6a09e667f3bcdn,
+  /** log(m) = 2s + s**3 q(s**2), s = (m - 1) / (m + 1): 2**-37.6. */
+  logQ: [
+    0.6666666564501273,
+    0.40000335299072787,
+    0.28537301204204957,
+    0.23582298836055515,
+  ],
+  invpi: 1 / Math.PI,
+  /** fdlibm's first three parts of pi / 2 (33, 33 and 53 bits): m * part is exact for |m| < 2**20. */
   pio2: [
     1.57079632673412561417e+00,
     6.07710050630396597660e-11,
     2.02226624871116645580e-21,
   ],
-  S: [
-    -1.66666666666666324348e-01,
-    8.33333333332248946124e-03,
-    -1.98412698298579493134e-04,
-    2.75573137070700676789e-06,
-    -2.50507602534068634195e-08,
-    1.58969099521155010221e-10,
+  /** sin(y) = y + y**3 q(y**2), |y| <= pi / 2: 2**-43.7. */
+  sinQ: [
+    -0.16666666666504532,
+    0.008333333321082255,
+    -0.00019841266728672422,
+    2.7556953018688626e-06,
+    -2.5030193166220847e-08,
+    1.5409472399370854e-10,
   ],
-  C: [
-    4.16666666666666019037e-02,
-    -1.38888888888741095749e-03,
-    2.48015872894767294178e-05,
-    -2.75573143513906633035e-07,
-    2.08757232129817482790e-09,
-    -1.13596475577881948265e-11,
-  ],
-  /** |x| up to which the reduction is exact enough (n * pio2[0] exact). */
-  limit: 2 ** 19,
+  /** |x| up to which sin and cos reduce exactly enough (m * pio2[0] exact). */
+  trigLimit: 2 ** 19,
 };
 
 /**
- * sin (`shift` 0) or cos (`shift` 1) of the vector in local `x`, for
- * float32 arguments (|x| up to 2**19; the runner computes larger ones with
- * the scalar function): x = n pi/2 + y with pi/2 in fdlibm's three parts
- * (each product exact or far below float32's precision), fdlibm's
- * polynomials for sin y and cos y, the one of quadrant n + shift with its
- * sign; sin(±0) is ±0. The double result is within a few double ulps,
- * so its float32 rounding is the scalar loop's (the one of the correctly
- * rounded double) but where it lies that close to a float32 tie.
+ * exp of float32 arguments (widened, in local `x`): the argument clamped
+ * to [-105, 89] (NaN stays NaN), k = round(x / ln2) by the shifter, r = x
+ * - k ln2 and the polynomial, times 2**k from k's bits in the sum. Every
+ * lane, no special case: the rounding to float32 makes the clamped ends
+ * 0 and infinity, and subnormal results.
  */
-function trigOf(shift: 0 | 1): (x: number) => Code {
+function exp32Of(x: number): Code {
+  const [c, t, r] = [W, W + 1, W + 2];
+  return [
+    get(x),
+    f64(F32.expLow),
+    op.f64x2Pmax,
+    f64(F32.expHigh),
+    op.f64x2Pmin,
+    tee(c),
+    f64(F32.invln2),
+    op.f64x2Mul,
+    f64(F32.shifter),
+    op.f64x2Add,
+    set(t),
+    get(c),
+    get(t),
+    f64(F32.shifter),
+    op.f64x2Sub,
+    f64(F32.ln2),
+    op.f64x2Mul,
+    op.f64x2Sub,
+    set(r),
+    // (r + r * r * q(r)) + 1, times 2**k
+    get(r),
+    get(r),
+    op.f64x2Mul,
+    ...horner(r, F32.expQ),
+    op.f64x2Mul,
+    get(r),
+    op.f64x2Add,
+    f64(1),
+    op.f64x2Add,
+    get(t),
+    i32(52),
+    op.i64x2Shl,
+    i64(1023n << 52n),
+    op.i64x2Add,
+    op.f64x2Mul,
+  ];
+}
+
+/**
+ * log of float32 arguments (widened: float32 subnormals are normal
+ * doubles): x = 2**k m with m in [sqrt(1 / 2), sqrt(2)) on the bits,
+ * k ln2 + 2s + s**3 q(s**2) with s = (m - 1) / (m + 1); with `full`,
+ * ±0, negative numbers, +inf and NaN chosen as float64's log does.
+ */
+function log32Of(x: number, full: boolean): Code {
+  const [k, m, f, s, z, q] = [...Array(6).keys()].map((i) => W + i);
+  return [
+    get(x),
+    i64(F32.sqrtHalf),
+    op.i64x2Sub,
+    i32(52),
+    op.i64x2ShrS,
+    tee(k),
+    // m = x / 2**k on the exponent bits, f = m - 1, s = f / (m + 1)
+    i32(52),
+    op.i64x2Shl,
+    set(m),
+    get(x),
+    get(m),
+    op.i64x2Sub,
+    tee(m),
+    f64(1),
+    op.f64x2Sub,
+    set(f),
+    get(f),
+    get(m),
+    f64(1),
+    op.f64x2Add,
+    op.f64x2Div,
+    tee(s),
+    get(s),
+    op.f64x2Mul,
+    set(z),
+    // k as a double (by the shifter) times ln2, plus 2s + s z q(z)
+    get(k),
+    i64(new BigInt64Array(Float64Array.of(F32.shifter).buffer)[0]),
+    op.i64x2Add,
+    f64(F32.shifter),
+    op.f64x2Sub,
+    f64(F32.ln2),
+    op.f64x2Mul,
+    get(s),
+    get(s),
+    op.f64x2Add,
+    get(s),
+    get(z),
+    op.f64x2Mul,
+    ...horner(z, F32.logQ),
+    op.f64x2Mul,
+    op.f64x2Add,
+    op.f64x2Add,
+    ...full ? logSpecials(x, q) : [],
+  ];
+}
+
+/** Lanes of `x` that {@linkcode log32Of} computes without its special cases. */
+function log32Plain(x: number): Code {
+  return [
+    get(x),
+    f64(0),
+    op.f64x2Gt,
+    get(x),
+    f64(Infinity),
+    op.f64x2Lt,
+    op.v128And,
+  ];
+}
+
+/**
+ * sin (`shift` 0) or cos (`shift` 1) of float32 arguments (|x| up to
+ * 2**19; the runner computes larger ones, infinities and NaN with the
+ * scalar function). One polynomial for both: x = m pi / 2 + y with m = 2q
+ * (sin; q = round(x / pi)) or 2q - 1 (cos; q = round(x / pi + 1 / 2)),
+ * |y| <= pi / 2, pi / 2 in fdlibm's three parts; the result is sin(y),
+ * negated for odd q (sin(x) = (-1)**q sin(y); cos(x) = sin(x + pi / 2)).
+ * sin(±0) is ±0.
+ */
+function trig32Of(shift: 0 | 1): (x: number) => Code {
   return (x) => {
-    const [n, y, z, sy, cy] = [...Array(5).keys()].map((i) => V + 2 + i);
+    const [t, m, y, z] = [W, W + 1, W + 2, W + 3];
     return [
       get(x),
-      f64(TRIG.invpio2),
+      f64(F32.invpi),
       op.f64x2Mul,
-      op.f64x2Nearest,
-      set(n),
-      // y = ((x - n p1) - n p2) - n p3
+      ...shift ? [f64(0.5), op.f64x2Add] : [],
+      f64(F32.shifter),
+      op.f64x2Add,
+      tee(t),
+      f64(F32.shifter),
+      op.f64x2Sub,
+      f64(2),
+      op.f64x2Mul,
+      ...shift ? [f64(1), op.f64x2Sub] : [],
+      set(m),
+      // y = ((x - m p1) - m p2) - m p3
       get(x),
-      ...TRIG.pio2.flatMap((p) => [
-        get(n),
-        f64(p),
-        op.f64x2Mul,
-        op.f64x2Sub,
-      ]),
+      ...F32.pio2.flatMap((p) => [get(m), f64(p), op.f64x2Mul, op.f64x2Sub]),
       tee(y),
       get(y),
       op.f64x2Mul,
       set(z),
-      // sin y = y + z y (S1 + z (S2 + ...))
+      // y + y z q(z), its sign flipped by q's lowest bit
+      get(y),
       get(y),
       get(z),
-      get(y),
       op.f64x2Mul,
-      ...horner(z, TRIG.S),
+      ...horner(z, F32.sinQ),
       op.f64x2Mul,
       op.f64x2Add,
-      set(sy),
-      // cos y = 1 - (z / 2 - z z (C1 + z (C2 + ...)))
-      f64(1),
-      f64(0.5),
-      get(z),
-      op.f64x2Mul,
-      get(z),
-      get(z),
-      op.f64x2Mul,
-      ...horner(z, TRIG.C),
-      op.f64x2Mul,
-      op.f64x2Sub,
-      op.f64x2Sub,
-      set(cy),
-      // Quadrant q = n + shift: cos y for odd q, negated for q & 2.
-      get(n),
-      op.i32x4TruncSatF64x2SZero,
-      op.i64x2ExtendLowI32x4S,
-      ...shift ? [i64(1n), op.i64x2Add] : [],
-      set(n),
-      ...choose([get(cy)], [get(sy)], [
-        get(n),
-        i64(1n),
-        op.v128And,
-        i64(1n),
-        op.i64x2Eq,
-      ]),
-      get(n),
-      i64(2n),
-      op.v128And,
-      i32(62),
+      get(t),
+      i32(63),
       op.i64x2Shl,
       op.v128Xor,
       ...shift ? [] : [
         set(y),
-        ...choose([get(x)], [get(y)], [
-          get(x),
-          f64(0),
-          op.f64x2Eq,
-        ]),
+        ...choose([get(x)], [get(y)], [get(x), f64(0), op.f64x2Eq]),
       ],
     ];
   };
 }
 
-/** Lanes of `x` that {@linkcode trigOf} computes (others are the runner's). */
-function trigPlain(x: number): Code {
-  return [get(x), op.f64x2Abs, f64(TRIG.limit), op.f64x2Le];
+/** Lanes of `x` that {@linkcode trig32Of} computes (others are the runner's). */
+function trig32Plain(x: number): Code {
+  return [get(x), op.f64x2Abs, f64(F32.trigLimit), op.f64x2Le];
 }
 
 /**
- * Each function's body (local `x` in, the result on the stack; `full`
- * for every lane, else for the lanes its `plain` test passes), by name.
+ * A function's body for one element type: local `x` in (float32 widened),
+ * the result on the stack (rounded to float32 by the kernel); `full` for
+ * every lane, else for the lanes its `plain` test passes.
  */
 interface Body {
   of: (x: number, full: boolean) => Code;
-  plain: (x: number) => Code;
-  /** The element types it takes. */
-  types: readonly MathType[];
+  /** Lanes `of(x, false)` computes; without it, `of` computes every lane. */
+  plain?: (x: number) => Code;
   /** Whether lanes that fail `plain` are left to the runner (the scalar function). */
   partial?: boolean;
 }
 
-const BOTH: readonly MathType[] = ["float32", "float64"];
+/** IEEE's square root: float32's is the double one rounded once. */
+const SQRT: Body = { of: (x) => [get(x), op.f64x2Sqrt] };
 
-const BODIES: Record<MathKernel, Body> = {
-  exp: { of: expOf, plain: expPlain, types: BOTH },
-  log: { of: logOf, plain: logPlain, types: BOTH },
-  sin: { of: trigOf(0), plain: trigPlain, types: ["float32"], partial: true },
-  cos: { of: trigOf(1), plain: trigPlain, types: ["float32"], partial: true },
-  // IEEE's square root: float32's is the double one rounded once.
-  sqrt: {
-    of: (x) => [get(x), op.f64x2Sqrt],
-    plain: (
-      x,
-    ) => [get(x), get(x), op.f64x2Eq, get(x), get(x), op.f64x2Ne, op.v128Or],
-    types: BOTH,
+const BODIES: Record<MathKernel, Partial<Record<MathType, Body>>> = {
+  exp: { float64: { of: expOf, plain: expPlain }, float32: { of: exp32Of } },
+  log: {
+    float64: { of: logOf, plain: logPlain },
+    float32: { of: log32Of, plain: log32Plain },
   },
+  sin: { float32: { of: trig32Of(0), plain: trig32Plain, partial: true } },
+  cos: { float32: { of: trig32Of(1), plain: trig32Plain, partial: true } },
+  sqrt: { float64: SQRT, float32: SQRT },
 };
 
 /** The scalar functions, for lanes a partial kernel leaves. */
@@ -687,24 +806,67 @@ const SCALAR: Record<MathKernel, (x: number) => number> = {
   sqrt: Math.sqrt,
 };
 
-/** Vector locals a body uses, at most (`x`, a spare, then its own). */
+/** Vector locals a kernel uses, at most (two `x` and results, then a body's own). */
 const VECTORS = 20;
+
+/** Bytes a kernel takes per step: two float64 or four float32 elements. */
+const STEP = 16;
 
 /**
  * `name_type(p, bytes) -> left`: the function over the elements in `[p, p +
- * bytes)` in place (`bytes` a multiple of 16 for float64, 8 for float32);
- * `left` is 1 when a partial kernel left lanes to the runner.
+ * bytes)` in place (`bytes` a multiple of {@linkcode STEP}); float32 steps
+ * compute their low and high halves widened, as two vectors; `left` is 1
+ * when a partial kernel left lanes to the runner.
  */
-function kernel(name: MathKernel, type: MathType): FunctionSpec {
-  const x = V, r = V + 1;
-  const body = BODIES[name];
+function kernel(name: MathKernel, type: MathType, body: Body): FunctionSpec {
   const f32 = type === "float32";
+  // [x, result] of each vector of a step
+  const halves = f32 ? [[V, V + 1], [V + 2, V + 3]] : [[V, V + 1]];
   const load: Code = f32
-    ? [get(Q), op.v128Load64Zero(), op.f64x2PromoteLowF32x4]
-    : [get(Q), op.v128Load()];
+    ? [
+      get(Q),
+      op.v128Load(),
+      tee(V + 3),
+      op.f64x2PromoteLowF32x4,
+      set(V),
+      get(V + 3),
+      get(V + 3),
+      op.i8x16Shuffle([
+        8,
+        9,
+        10,
+        11,
+        12,
+        13,
+        14,
+        15,
+        8,
+        9,
+        10,
+        11,
+        12,
+        13,
+        14,
+        15,
+      ]),
+      op.f64x2PromoteLowF32x4,
+      set(V + 2),
+    ]
+    : [get(Q), op.v128Load(), set(V)];
   const store: Code = f32
-    ? [get(Q), get(r), op.f32x4DemoteF64x2Zero, op.v128Store64Lane(0)]
-    : [get(Q), get(r), op.v128Store()];
+    ? [
+      get(Q),
+      get(V + 1),
+      op.f32x4DemoteF64x2Zero,
+      get(V + 3),
+      op.f32x4DemoteF64x2Zero,
+      op.i8x16Shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]),
+      op.v128Store(),
+    ]
+    : [get(Q), get(V + 1), op.v128Store()];
+  const compute = (full: boolean): Code =>
+    halves.flatMap(([x, r]) => [...body.of(x, full), set(r)]);
+  const plain = body.plain;
   return {
     name: `${name}_${type}`,
     params: 2,
@@ -723,21 +885,21 @@ function kernel(name: MathKernel, type: MathType): FunctionSpec {
       op.if,
       op.loop,
       ...load,
-      set(x),
-      // Vectors without special lanes take the short way.
-      ...body.plain(x),
-      op.i64x2AllTrue,
-      op.if,
-      ...body.of(x, false),
-      set(r),
-      op.else,
-      ...body.of(x, true),
-      set(r),
-      ...body.partial ? [i32(1), set(LEFT)] : [],
-      op.end,
+      ...plain === undefined ? compute(true) : [
+        // Steps without special lanes take the short way.
+        ...plain(V),
+        ...f32 ? [...plain(V + 2), op.v128And] : [],
+        op.i64x2AllTrue,
+        op.if,
+        ...compute(false),
+        op.else,
+        ...compute(true),
+        ...body.partial ? [i32(1), set(LEFT)] : [],
+        op.end,
+      ],
       ...store,
       get(Q),
-      i32(f32 ? 8 : 16),
+      i32(STEP),
       op.i32Add,
       tee(Q),
       get(END),
@@ -762,7 +924,10 @@ export const MATH_KERNELS: readonly MathKernel[] = [
 /** The module's bytes. */
 export function mathKernelsModule(): Uint8Array<ArrayBuffer> {
   const functions = MATH_KERNELS.flatMap((name) =>
-    BODIES[name].types.map((t) => kernel(name, t))
+    (["float32", "float64"] as const).flatMap((t) => {
+      const body = BODIES[name][t];
+      return body === undefined ? [] : [kernel(name, t, body)];
+    })
   );
   return encodeModule(functions) as Uint8Array<ArrayBuffer>;
 }
@@ -831,8 +996,9 @@ export function mathRun(
   for (let from = 0; from < n; from += CHUNK) {
     const count = Math.min(CHUNK, n - from);
     buf.set(src.subarray(from, from + count));
-    // Whole vectors: a last odd lane computes what the chunk held before.
-    if (fn(0, (count + (count & 1)) * size) !== 0) {
+    // Whole steps: the last lanes past the run compute what the chunk held before.
+    const bytes = Math.ceil(count * size / STEP) * STEP;
+    if (fn(0, bytes) !== 0) {
       leftLanes(name, src.subarray(from, from + count), buf);
     }
     dst.set(buf.subarray(0, count), from);
@@ -849,6 +1015,6 @@ function leftLanes(
   const f = SCALAR[name];
   for (let i = 0; i < src.length; i++) {
     const x = src[i];
-    if (!(Math.abs(x) <= TRIG.limit)) buf[i] = f(x);
+    if (!(Math.abs(x) <= F32.trigLimit)) buf[i] = f(x);
   }
 }
