@@ -149,6 +149,14 @@ function binaryCases(op: Binary, f: string): Case[] {
         return apply(o, op, y, { out: o });
       },
       py: `${f}(x.copy(), y)`,
+    }, {
+      label: "out= overlapping the first input, one element on",
+      js: (x, y) => {
+        const o = x.copy();
+        apply(o.slice(":-1"), op, y.slice("1:"), { out: o.slice("1:") });
+        return o;
+      },
+      py: `(lambda o: (${f}(o[:-1], y[1:], out=o[1:]), o)[1])(x.copy())`,
     });
   }
   return cases;
@@ -311,15 +319,17 @@ print(json.dumps(out))
 
 /**
  * Our results of every case, the operands in arrays of the library's own
- * (kernels in place), memory maps of the same bytes (shown in place), or
- * a caller's buffers (copied to the kernels a chunk at a time).
+ * (kernels in place), memory maps of the same bytes (shown in place), a
+ * caller's buffers (copied to the kernels a chunk at a time), or arrays
+ * with the kernels off (the JavaScript loops).
  */
-function ours(operands: "arrays" | "maps" | "buffers"): Expected {
+function ours(operands: "arrays" | "maps" | "buffers" | "loops"): Expected {
   using tmp = tempDir();
   writeOperands(tmp.dir);
   const saved = { ...settings };
   settings.arrayMemoryMinBytes = 0;
   settings.overlayMinBytes = 0;
+  settings.off = operands === "loops";
   try {
     const out: Expected = {};
     const made = new Map<Type, NDArray[]>();
@@ -350,12 +360,12 @@ function differing(got: Expected, expected: Expected): string[] {
 }
 
 numpyFixtureTests(
-  "comparisons, maximum/minimum, clip and where give NumPy's dtypes and bits in long runs (vector kernels)",
+  "comparisons, maximum/minimum, clip and where give NumPy's dtypes and bits in long runs, vector kernels on and off",
   new URL("./kernels_numpy.json", import.meta.url),
   fromNumpy,
   (expected) => {
     assert.equal(Object.keys(expected).length, cases().length);
-    for (const operands of ["arrays", "maps", "buffers"] as const) {
+    for (const operands of ["arrays", "maps", "buffers", "loops"] as const) {
       assert.deepEqual(differing(ours(operands), expected), [], operands);
     }
   },
