@@ -228,6 +228,12 @@ function narrowed(
   }
 }
 
+/**
+ * The module of one computation (`lanes`, given which inputs are fixed)
+ * over operands of `layout`: a function per choice of moving and fixed
+ * inputs, each a loop of `layout.step` elements an iteration; undefined
+ * where the computation has no form for the shape.
+ */
 function kernelModule(
   lanes: (fixed: readonly boolean[]) => Lanes | undefined,
   layout: Layout,
