@@ -172,7 +172,7 @@ function layoutOf(types: readonly DTypeName[]): Layout | undefined {
   const size = LANES[shape].size;
   const bools = types.map((t) => t === "bool");
   const sizes = bools.map((b) => b ? 1 : size);
-  // Two vectors of every operand an iteration; sixteen elements (a vector
+  // Two vectors of every operand an iteration; 32 elements (two vectors
   // of bools) where there are bools.
   return {
     shape,
@@ -180,7 +180,7 @@ function layoutOf(types: readonly DTypeName[]): Layout | undefined {
     sizes,
     bools,
     nin: types.length - 1,
-    step: bools.includes(true) ? 16 : 32 / size,
+    step: bools.includes(true) ? 32 : 32 / size,
   };
 }
 
@@ -266,12 +266,41 @@ function kernelModule(
       } else pre.push(op.localGet(k), splat);
       pre.push(op.localSet(V(k)));
     });
+    // A part computed from fixed inputs alone is computed once, before
+    // the loop; a part used twice (clip's first choice) once a vector.
+    let locals = V(nin);
+    const uses = new Map<Lanes, number>();
+    const count = (e: Lanes) => {
+      if (typeof e === "number") return;
+      uses.set(e, (uses.get(e) ?? 0) + 1);
+      if (uses.get(e) === 1) e.slice(1).forEach((a) => count(a as Lanes));
+    };
+    count(expr);
+    const isFixed = (e: Lanes): boolean =>
+      typeof e === "number"
+        ? fixed[e]
+        : e.slice(1).every((a) => isFixed(a as Lanes));
+    const hoisted = new Map<Lanes, number>();
+    let kept = new Map<Lanes, number>();
     /** The code leaving vector `j` of `e` on the stack. */
     const code = (e: Lanes, j: number): number[][] => {
       if (typeof e !== "number") {
+        const local = hoisted.get(e) ?? kept.get(e);
+        if (local !== undefined) return [op.localGet(local)];
         const [name, ...args] = e;
         if (!isInstruction(name)) throw new Error(`no instruction ${name}`);
-        return [...args.flatMap((a) => code(a, j)), op[name] as number[]];
+        const value = [
+          ...args.flatMap((a) => code(a, j)),
+          op[name] as number[],
+        ];
+        if (isFixed(e)) {
+          hoisted.set(e, locals);
+          pre.push(...value, op.localSet(locals));
+          return [op.localGet(locals++)];
+        }
+        if (uses.get(e)! < 2) return value;
+        kept.set(e, locals);
+        return [...value, op.localTee(locals++)];
       }
       if (fixed[e]) return [op.localGet(V(e))];
       if (!bools[e]) {
@@ -279,29 +308,36 @@ function kernelModule(
       }
       return [
         op.localGet(e),
-        op.v128Load(0, e),
+        op.v128Load(16 * Math.floor(j / size), e),
         op.localGet(Z),
         op.i8x16Ne,
-        ...widened(size, j),
+        ...widened(size, j % size),
       ];
+    };
+    /** `code(expr, j)`, its shared parts kept for this vector only. */
+    const vector = (j: number) => {
+      kept = new Map();
+      return code(expr, j);
     };
     const compute: number[][] = [];
     if (!bools[nin]) {
       for (let j = 0; j < vectors; j++) {
         compute.push(
           op.localGet(O),
-          ...code(expr, j),
+          ...vector(j),
           op.v128Store(16 * j, nin),
         );
       }
     } else {
       // Masks of -1 and 0 narrowed to bytes, then negated to 1 and 0.
-      compute.push(
-        op.localGet(O),
-        ...narrowed(1, size, 0, (j) => code(expr, j)),
-        op.i8x16Neg,
-        op.v128Store(0, nin),
-      );
+      for (let g = 0; g < vectors / size; g++) {
+        compute.push(
+          op.localGet(O),
+          ...narrowed(1, size, g * size, vector),
+          op.i8x16Neg,
+          op.v128Store(16 * g, nin),
+        );
+      }
     }
     const moving = [...Array(nin).keys()].filter((k) => !fixed[k]);
     const advance = [...moving, O].flatMap((local) => [
@@ -313,7 +349,7 @@ function kernelModule(
     fns.push({
       name: fixed.map((f) => (f ? "f" : "m")).join(""),
       params: [...params, I32, I32],
-      locals: [[1 + nin, V128]],
+      locals: [[locals - Z, V128]],
       body: [
         ...pre,
         op.block,
