@@ -611,3 +611,34 @@ Deno.test("Mmap small copies are independent of the map and of each other", () =
   assert.deepEqual([...d], [0, 0, 0]);
   for (const copy of [a, b, d]) assert.equal(copy.byteOffset % 8, 0);
 });
+
+Deno.test("Posting or cloning an Mmap throws a DataCloneError saying to post its file path; the map works on", () => {
+  using dir = tempDir();
+  const path = writeFile(dir.path, "post.bin", new Uint8Array([1, 2, 3]));
+  // [how it is sent]
+  const sends: [string, (value: unknown) => void][] = [
+    ["structuredClone", (value) => structuredClone(value)],
+    ["postMessage", (value) => {
+      const channel = new MessageChannel();
+      try {
+        channel.port1.postMessage(value);
+      } finally {
+        channel.port1.close();
+        channel.port2.close();
+      }
+    }],
+  ];
+  for (const [how, send] of sends) {
+    for (const m of [Mmap.open(path, { access: "read" }), Mmap.anonymous(3)]) {
+      using map = m;
+      assert.throws(() => send(map), (error: unknown) => {
+        assert.ok(error instanceof DOMException, how);
+        assert.equal(error.name, "DataCloneError", how);
+        assert.match(error.message, /post its file path/, how);
+        return true;
+      });
+      assert.equal(map.length, 3, how);
+      assert.equal(map.closed, false, how);
+    }
+  }
+});
