@@ -255,7 +255,9 @@ export interface Sys {
    * when the pages cannot be lent (an older kernel, a range the map does not
    * hold in one piece): then show the file with {@linkcode Sys.overlay}.
    * @throws {Error} `EFAULT` when the file no longer has the bytes (cut
-   * short by another program since it was mapped).
+   * short by another program since it was mapped), or the errno of
+   * populating them (as {@linkcode Sys.populate}) where some are not in
+   * memory and cannot be had; nothing stays lent then.
    */
   lend?(
     target: OverlayTarget,

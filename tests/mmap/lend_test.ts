@@ -267,3 +267,28 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "An async write of a file map's bytes in flight while lines() lends its pages writes the file's bytes",
+  ignore: linuxOnly,
+  async fn() {
+    const line = "z".repeat(299) + "\n";
+    const body = new TextEncoder().encode(line.repeat((3 * WINDOW) / 300));
+    using dir = tempDir();
+    const path = writeFile(dir.path, "lines.txt", body);
+    for (const access of ["read", "write"] as const) {
+      using m = Mmap.open(path, { access });
+      const out = `${dir.path}/out-${access}.txt`;
+      const pending = Deno.writeFile(out, m.bytes);
+      let count = 0;
+      for (let round = 0; round < 3; round++) {
+        m.seek(0);
+        for (const _ of m.lines()) count++;
+      }
+      await pending;
+      assert.equal(count, (3 * body.length) / 300, access);
+      assert.deepEqual(Deno.readFileSync(out), body, access);
+    }
+  },
+});
