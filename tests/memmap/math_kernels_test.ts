@@ -5,6 +5,7 @@ import {
   mathRun,
   mathSettings,
 } from "../../src/memmap/kernels/math_kernels.ts";
+import { arrayMemory, settings } from "../../src/memmap/kernels/runtime.ts";
 import { HAS_NUMPY, python, tempDir } from "../test_util.ts";
 
 /** Values at every branch of fdlibm's exp and log, and past their ends. */
@@ -207,6 +208,75 @@ Deno.test("math kernels compute odd lengths, in place, and leave what follows a 
             : ulps(x[i], exact) <= 1,
           `${name} n=${n} [${i}]`,
         );
+      }
+    }
+  }
+});
+
+/** A typed array of `type` over a memory of array data (as the library allocates large arrays), holding `values`. */
+function inArrayMemory(
+  values: ArrayLike<number>,
+  type: "float32" | "float64",
+  extra = 0,
+): Float32Array | Float64Array {
+  const saved = settings.arrayMemoryMinBytes;
+  settings.arrayMemoryMinBytes = 0;
+  try {
+    const T = type === "float32" ? Float32Array : Float64Array;
+    const bytes = arrayMemory((values.length + extra) * T.BYTES_PER_ELEMENT)!;
+    const a = new T(bytes.buffer, 0, values.length + extra);
+    a.set(values);
+    return a;
+  } finally {
+    settings.arrayMemoryMinBytes = saved;
+  }
+}
+
+Deno.test("math kernels give the same bits in place in array memories, from copies into them and through their own memory, and write nothing past a run", () => {
+  for (const name of MATH_KERNELS) {
+    for (const type of ["float32", "float64"] as const) {
+      if (type === "float64" && !FLOAT64_KERNELS.includes(name as "exp")) {
+        continue;
+      }
+      for (const n of [1, 3, 4, 5, 4097, 10_003]) {
+        const args = type === "float32"
+          ? float32Values(n, SPANS[name], n)
+          : values(n, n);
+        // Through the kernels' own memory: the reference.
+        const want = type === "float32"
+          ? new Float32Array(n)
+          : new Float64Array(n);
+        mathSettings.copy = true;
+        try {
+          assert.ok(mathRun(name, args, want));
+        } finally {
+          mathSettings.copy = false;
+        }
+        // [arguments, results and one element after them]
+        const inPlace = inArrayMemory(args, type, 1);
+        const cases = {
+          "both in memories": [
+            inArrayMemory(args, type).subarray(0, n),
+            inArrayMemory([], type, n + 1),
+          ],
+          "arguments copied in": [args, inArrayMemory([], type, n + 1)],
+          "in place": [inPlace.subarray(0, n), inPlace],
+        };
+        for (const [label, [from, out]] of Object.entries(cases)) {
+          out[n] = 7;
+          const dst = out.subarray(0, n);
+          assert.ok(mathRun(name, from, dst));
+          assert.deepEqual(
+            new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength),
+            new Uint8Array(want.buffer),
+            `${name} ${type} n=${n} ${label}`,
+          );
+          assert.equal(
+            out[n],
+            7,
+            `${name} ${type} n=${n} ${label}: past the run`,
+          );
+        }
       }
     }
   }

@@ -17,15 +17,18 @@
  * close to a midpoint between two float32 values (tested over millions of
  * arguments). `exp` clamps its argument and has no special case; `sin` and
  * `cos` share one polynomial (|x| up to 2**19; larger arguments,
- * infinities and NaN go to the scalar function). Where a machine fuses
- * `a * b + c` in its C library (arm64 builds of V8 may), the kernels stay
- * unfused.
+ * infinities and NaN go to the scalar function). Their products and sums
+ * are `f64x2.relaxed_madd`: fused where the machine fuses (x86-64 with
+ * FMA, arm64), else rounded twice; the bound holds either way, and one
+ * machine always gives the same bits. The float64 kernels stay unfused.
  *
- * The kernels run in a small memory of their own: a run is copied in a
- * chunk at a time (the chunk stays in the first-level cache), computed in
- * place and copied out. The scalar function costs 9-30 ns an element here
- * (a call into C from the loop); the kernels 2.5-7 ns, the copies about
- * one.
+ * Where arguments and results are both in memories of array data (large
+ * arrays the library allocates: `dataMemory` in `runtime.ts`), the kernels
+ * read and write them in place; where only the results are, arguments are
+ * copied into the kernels' own small memory a chunk at a time (it stays in
+ * the first-level cache) and results written straight out; else both go
+ * through it. The scalar function costs 9-30 ns an element here (a call
+ * into C from the loop); the kernels 2-7 ns, the copies up to one.
  *
  * @module
  */
@@ -38,6 +41,7 @@ import {
   op,
   V128,
 } from "./wasm.ts";
+import { dataMemory } from "./runtime.ts";
 
 const { localGet: get, localSet: set, localTee: tee, i32Const: i32 } = op;
 
@@ -98,8 +102,22 @@ function horner(v: number, cs: number[]): Code {
   return code;
 }
 
-/** The locals of a kernel function: two i32 parameters, three i32 locals, then vectors. */
-const P = 0, BYTES = 1, Q = 2, END = 3, LEFT = 4;
+/**
+ * `cs[0] + v * (cs[1] + v * (...))` for the vector in local `v`, each step
+ * one `f64x2.relaxed_madd` (fused where the machine fuses, else a product
+ * and a sum: the float32 kernels' error bound holds either way).
+ */
+function hornerFused(v: number, cs: number[]): Code {
+  const last = cs.length - 1;
+  const code: Code = [f64(cs[last])];
+  for (let i = last - 1; i >= 0; i--) {
+    code.push(get(v), f64(cs[i]), op.f64x2RelaxedMadd);
+  }
+  return code;
+}
+
+/** The locals of a kernel function: three i32 parameters, two i32 locals, then vectors. */
+const P = 0, BYTES = 1, O = 2, END = 3, LEFT = 4;
 const V = 5; // the first vector local: `x`, its result, a second `x` and its result
 /** A body's first own vector local. */
 const W = V + 4;
@@ -611,28 +629,18 @@ function exp32Of(x: number): Code {
     op.f64x2Pmin,
     tee(c),
     f64(F32.invln2),
-    op.f64x2Mul,
     f64(F32.shifter),
-    op.f64x2Add,
-    set(t),
+    op.f64x2RelaxedMadd,
+    tee(t),
+    // r = c - k ln2
+    f64(F32.shifter),
+    op.f64x2Sub,
+    f64(-F32.ln2),
     get(c),
-    get(t),
-    f64(F32.shifter),
-    op.f64x2Sub,
-    f64(F32.ln2),
-    op.f64x2Mul,
-    op.f64x2Sub,
+    op.f64x2RelaxedMadd,
     set(r),
-    // (r + r * r * q(r)) + 1, times 2**k
-    get(r),
-    get(r),
-    op.f64x2Mul,
-    ...horner(r, F32.expQ),
-    op.f64x2Mul,
-    get(r),
-    op.f64x2Add,
-    f64(1),
-    op.f64x2Add,
+    // 1 + r (1 + r q(r)), times 2**k
+    ...hornerFused(r, [1, 1, ...F32.expQ]),
     get(t),
     i32(52),
     op.i64x2Shl,
@@ -684,17 +692,15 @@ function log32Of(x: number, full: boolean): Code {
     f64(F32.shifter),
     op.f64x2Sub,
     f64(F32.ln2),
-    op.f64x2Mul,
-    get(s),
-    get(s),
-    op.f64x2Add,
     get(s),
     get(z),
     op.f64x2Mul,
-    ...horner(z, F32.logQ),
-    op.f64x2Mul,
+    ...hornerFused(z, F32.logQ),
+    get(s),
+    get(s),
     op.f64x2Add,
-    op.f64x2Add,
+    op.f64x2RelaxedMadd,
+    op.f64x2RelaxedMadd,
     ...full ? logSpecials(x, q) : [],
   ];
 }
@@ -727,32 +733,36 @@ function trig32Of(shift: 0 | 1): (x: number) => Code {
     return [
       get(x),
       f64(F32.invpi),
-      op.f64x2Mul,
-      ...shift ? [f64(0.5), op.f64x2Add] : [],
-      f64(F32.shifter),
-      op.f64x2Add,
+      ...shift
+        ? [op.f64x2Mul, f64(0.5), op.f64x2Add, f64(F32.shifter), op.f64x2Add]
+        : [f64(F32.shifter), op.f64x2RelaxedMadd],
       tee(t),
       f64(F32.shifter),
       op.f64x2Sub,
       f64(2),
-      op.f64x2Mul,
-      ...shift ? [f64(1), op.f64x2Sub] : [],
+      f64(-shift),
+      op.f64x2RelaxedMadd,
       set(m),
-      // y = ((x - m p1) - m p2) - m p3
+      // y = ((x - m p1) - m p2) - m p3 (each product exact, or far below float32's precision)
       get(x),
-      ...F32.pio2.flatMap((p) => [get(m), f64(p), op.f64x2Mul, op.f64x2Sub]),
+      ...F32.pio2.flatMap((p) => [
+        set(y),
+        get(m),
+        f64(-p),
+        get(y),
+        op.f64x2RelaxedMadd,
+      ]),
       tee(y),
       get(y),
       op.f64x2Mul,
       set(z),
       // y + y z q(z), its sign flipped by q's lowest bit
       get(y),
-      get(y),
       get(z),
       op.f64x2Mul,
-      ...horner(z, F32.sinQ),
-      op.f64x2Mul,
-      op.f64x2Add,
+      ...hornerFused(z, F32.sinQ),
+      get(y),
+      op.f64x2RelaxedMadd,
       get(t),
       i32(63),
       op.i64x2Shl,
@@ -812,11 +822,15 @@ const VECTORS = 20;
 /** Bytes a kernel takes per step: two float64 or four float32 elements. */
 const STEP = 16;
 
+/** The module's memories: its own (constants, the chunk), the arguments', the results'. */
+const IN = 1, OUT = 2;
+
 /**
- * `name_type(p, bytes) -> left`: the function over the elements in `[p, p +
- * bytes)` in place (`bytes` a multiple of {@linkcode STEP}); float32 steps
- * compute their low and high halves widened, as two vectors; `left` is 1
- * when a partial kernel left lanes to the runner.
+ * `name_type(p, bytes, o) -> left`: the function of the elements in `[p,
+ * p + bytes)` of the arguments' memory into the results' memory from `o`
+ * (`bytes` a multiple of {@linkcode STEP}; `o` may be `p`, in place);
+ * float32 steps compute their low and high halves widened, as two
+ * vectors; `left` is 1 when a partial kernel left lanes to the runner.
  */
 function kernel(name: MathKernel, type: MathType, body: Body): FunctionSpec {
   const f32 = type === "float32";
@@ -824,8 +838,8 @@ function kernel(name: MathKernel, type: MathType, body: Body): FunctionSpec {
   const halves = f32 ? [[V, V + 1], [V + 2, V + 3]] : [[V, V + 1]];
   const load: Code = f32
     ? [
-      get(Q),
-      op.v128Load(),
+      get(P),
+      op.v128Load(0, IN),
       tee(V + 3),
       op.f64x2PromoteLowF32x4,
       set(V),
@@ -852,34 +866,32 @@ function kernel(name: MathKernel, type: MathType, body: Body): FunctionSpec {
       op.f64x2PromoteLowF32x4,
       set(V + 2),
     ]
-    : [get(Q), op.v128Load(), set(V)];
+    : [get(P), op.v128Load(0, IN), set(V)];
   const store: Code = f32
     ? [
-      get(Q),
+      get(O),
       get(V + 1),
       op.f32x4DemoteF64x2Zero,
       get(V + 3),
       op.f32x4DemoteF64x2Zero,
       op.i8x16Shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]),
-      op.v128Store(),
+      op.v128Store(0, OUT),
     ]
-    : [get(Q), get(V + 1), op.v128Store()];
+    : [get(O), get(V + 1), op.v128Store(0, OUT)];
   const compute = (full: boolean): Code =>
     halves.flatMap(([x, r]) => [...body.of(x, full), set(r)]);
   const plain = body.plain;
   return {
     name: `${name}_${type}`,
-    params: 2,
+    params: 3,
     results: 1,
-    locals: [[3, I32], [VECTORS, V128]],
+    locals: [[2, I32], [VECTORS, V128]],
     body: [
-      get(P),
-      set(Q),
       get(P),
       get(BYTES),
       op.i32Add,
       set(END),
-      get(Q),
+      get(P),
       get(END),
       op.i32LtU,
       op.if,
@@ -898,10 +910,14 @@ function kernel(name: MathKernel, type: MathType, body: Body): FunctionSpec {
         op.end,
       ],
       ...store,
-      get(Q),
+      get(O),
       i32(STEP),
       op.i32Add,
-      tee(Q),
+      set(O),
+      get(P),
+      i32(STEP),
+      op.i32Add,
+      tee(P),
       get(END),
       op.i32LtU,
       op.brIf(0),
@@ -929,50 +945,93 @@ export function mathKernelsModule(): Uint8Array<ArrayBuffer> {
       return body === undefined ? [] : [kernel(name, t, body)];
     })
   );
-  return encodeModule(functions) as Uint8Array<ArrayBuffer>;
+  return encodeModule(functions, 3) as Uint8Array<ArrayBuffer>;
 }
 
-interface Instance {
-  fns: Record<string, (p: number, bytes: number) => number>;
+/** A kernel function: `(p, bytes, o) -> left`. */
+type Kernel = (p: number, bytes: number, o: number) => number;
+
+/** The compiled module, its own memory and the instances by arguments' and results' memory. */
+interface Kernels {
+  module: WebAssembly.Module;
+  own: WebAssembly.Memory;
   f64: Float64Array;
   f32: Float32Array;
+  instances: WeakMap<
+    WebAssembly.Memory,
+    WeakMap<WebAssembly.Memory, Record<string, Kernel>>
+  >;
 }
 
-let instance: Instance | null | undefined;
+let kernels: Kernels | null | undefined;
 
 /** Settings tests change to reach every path. */
 export const mathSettings = {
   /** Compute with the scalar functions only. */
   off: false,
+  /** Copy every run through the kernels' own memory (no work in array memories). */
+  copy: false,
 };
 
-/** The instance, made on first use, or null without WebAssembly SIMD. */
-function mathInstance(): Instance | null {
-  if (instance !== undefined) return instance;
+/** The module and its memory, made on first use, or null without WebAssembly SIMD and multi-memory. */
+function mathKernels(): Kernels | null {
+  if (kernels !== undefined) return kernels;
   try {
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
+    const own = new WebAssembly.Memory({ initial: 1, maximum: 1 });
     const module = new WebAssembly.Module(mathKernelsModule());
-    new BigInt64Array(memory.buffer, TABLE_AT).set(
+    new BigInt64Array(own.buffer, TABLE_AT).set(
       table.flatMap((bits) => [bits, bits]),
     );
-    const exports = new WebAssembly.Instance(
+    kernels = {
       module,
-      { env: { memory } },
-    ).exports as Record<string, (p: number, bytes: number) => number>;
-    instance = {
-      fns: exports,
-      f64: new Float64Array(memory.buffer, 0, CHUNK),
-      f32: new Float32Array(memory.buffer, 0, CHUNK),
+      own,
+      f64: new Float64Array(own.buffer, 0, CHUNK),
+      f32: new Float32Array(own.buffer, 0, CHUNK),
+      instances: new WeakMap(),
     };
+    functionsOf(kernels, own, own);
   } catch {
-    instance = null; // No WebAssembly SIMD here.
+    kernels = null; // No WebAssembly SIMD or multi-memory here.
   }
-  return instance;
+  return kernels;
+}
+
+/** The kernel functions reading `from` and writing `to`. */
+function functionsOf(
+  k: Kernels,
+  from: WebAssembly.Memory,
+  to: WebAssembly.Memory,
+): Record<string, Kernel> {
+  let byTo = k.instances.get(from);
+  if (byTo === undefined) k.instances.set(from, byTo = new WeakMap());
+  let fns = byTo.get(to);
+  if (fns === undefined) {
+    const env = { memory: k.own, memory1: from, memory2: to };
+    fns = new WebAssembly.Instance(k.module, { env }).exports as Record<
+      string,
+      Kernel
+    >;
+    byTo.set(to, fns);
+  }
+  return fns;
+}
+
+/** The WebAssembly memory holding all of `a`, if it is array data. */
+function memoryOf(
+  a: Float64Array | Float32Array,
+): WebAssembly.Memory | undefined {
+  return mathSettings.copy
+    ? undefined
+    : dataMemory(a.buffer, a.byteOffset + a.byteLength);
 }
 
 /**
  * Computes `name` of every element of `src` into `dst` (same length and
- * type; they may be the same array) with the kernels.
+ * type; they may be the same array) with the kernels: in place in their
+ * memories where both are array data (large arrays the library
+ * allocated), arguments copied in a chunk at a time and results written
+ * straight out where only `dst` is, else both copied through the
+ * kernels' own memory.
  *
  * @param name The function.
  * @param src The arguments.
@@ -985,20 +1044,48 @@ export function mathRun(
   dst: Float64Array | Float32Array,
 ): boolean {
   if (mathSettings.off) return false;
-  const m = mathInstance();
-  if (m === null) return false;
-  const f32 = src instanceof Float32Array;
-  const fn = m.fns[`${name}_${f32 ? "float32" : "float64"}`];
-  if (fn === undefined) return false;
-  const buf = f32 ? m.f32 : m.f64;
-  const size = f32 ? 4 : 8;
+  const k = mathKernels();
+  if (k === null) return false;
+  const type = src instanceof Float32Array ? "float32" : "float64";
+  const body = BODIES[name][type];
+  if (body === undefined) return false;
+  const key = `${name}_${type}`;
+  const size = src.BYTES_PER_ELEMENT;
   const n = src.length;
-  for (let from = 0; from < n; from += CHUNK) {
+  // Elements in whole steps: the kernels write no further in array memories.
+  const whole = n - n % (STEP / size);
+  const same = src.buffer === dst.buffer && src.byteOffset === dst.byteOffset;
+  const apart = src.buffer !== dst.buffer ||
+    src.byteOffset + src.byteLength <= dst.byteOffset ||
+    dst.byteOffset + dst.byteLength <= src.byteOffset;
+  const to = memoryOf(dst);
+  let from = 0, left = 0;
+  if (to !== undefined && (apart || (same && !body.partial))) {
+    const inside = memoryOf(src);
+    if (inside !== undefined) {
+      const fn = functionsOf(k, inside, to)[key];
+      left = fn(src.byteOffset, whole * size, dst.byteOffset);
+      from = whole;
+    } else if (apart) {
+      const fn = functionsOf(k, k.own, to)[key];
+      const buf = type === "float32" ? k.f32 : k.f64;
+      for (let at = 0; at < whole; at += CHUNK) {
+        const count = Math.min(CHUNK, whole - at);
+        buf.set(src.subarray(at, at + count));
+        left |= fn(0, count * size, dst.byteOffset + at * size);
+      }
+      from = whole;
+    }
+    // Lanes left: their arguments are still in `src` (apart from `dst`).
+    if (left !== 0) leftLanes(name, src.subarray(0, from), dst);
+  }
+  const fn = functionsOf(k, k.own, k.own)[key];
+  const buf = type === "float32" ? k.f32 : k.f64;
+  for (; from < n; from += CHUNK) {
     const count = Math.min(CHUNK, n - from);
     buf.set(src.subarray(from, from + count));
     // Whole steps: the last lanes past the run compute what the chunk held before.
-    const bytes = Math.ceil(count * size / STEP) * STEP;
-    if (fn(0, bytes) !== 0) {
+    if (fn(0, Math.ceil(count * size / STEP) * STEP, 0) !== 0) {
       leftLanes(name, src.subarray(from, from + count), buf);
     }
     dst.set(buf.subarray(0, count), from);
