@@ -48,7 +48,16 @@ const { localGet: get, localSet: set, localTee: tee, i32Const: i32 } = op;
 type Code = (readonly number[] | CallRef)[];
 
 /** The functions the kernels compute. */
-export type MathKernel = "exp" | "log" | "sin" | "cos" | "sqrt";
+export type MathKernel =
+  | "exp"
+  | "exp2"
+  | "log"
+  | "log2"
+  | "log10"
+  | "log1p"
+  | "sin"
+  | "cos"
+  | "sqrt";
 
 /** The element types they take. */
 export type MathType = "float32" | "float64";
@@ -573,6 +582,8 @@ const F32 = {
   /** exp's arguments are clamped to these (results 0 and infinity in float32, 2**k a normal double). */
   expLow: -105,
   expHigh: 89,
+  exp2Low: -152,
+  exp2High: 129,
   /** exp(r) = 1 + r + r**2 q(r), |r| <= ln2 / 2: 2**-39.7. */
   expQ: [
     0.5000000000427101,
@@ -585,6 +596,9 @@ const F32 = {
   ],
   /** The bits of sqrt(1 / 2): log reduces x to 2**k m, m in [sqrt(1 / 2), sqrt(2)). */
   sqrtHalf: 0x3fe6a09e667f3bcdn,
+  /** log_b(2) and log_b(e) of each base. */
+  log2: { e: Math.LN2, 2: 1, 10: Math.LOG10E * Math.LN2 },
+  loge: { e: 1, 2: Math.LOG2E, 10: Math.LOG10E },
   /** log(m) = 2s + s**3 q(s**2), s = (m - 1) / (m + 1): 2**-37.6. */
   logQ: [
     0.6666666564501273,
@@ -613,50 +627,58 @@ const F32 = {
 };
 
 /**
- * exp of float32 arguments (widened, in local `x`): the argument clamped
- * to [-105, 89] (NaN stays NaN), k = round(x / ln2) by the shifter, r = x
- * - k ln2 and the polynomial, times 2**k from k's bits in the sum. Every
- * lane, no special case: the rounding to float32 makes the clamped ends
- * 0 and infinity, and subnormal results.
+ * exp (or with `base2` exp2) of float32 arguments (widened, in local
+ * `x`): the argument clamped to where float32 results are 0 and infinity
+ * (NaN stays NaN), k = round(x / ln2) (exp2: round(x)) by the shifter,
+ * r = x - k ln2 (exp2: (x - k) ln2) and the polynomial, times 2**k from
+ * k's bits in the sum. Every lane, no special case: the rounding to
+ * float32 makes the clamped ends 0 and infinity, and subnormal results.
  */
-function exp32Of(x: number): Code {
-  const [c, t, r] = [W, W + 1, W + 2];
-  return [
-    get(x),
-    f64(F32.expLow),
-    op.f64x2Pmax,
-    f64(F32.expHigh),
-    op.f64x2Pmin,
-    tee(c),
-    f64(F32.invln2),
-    f64(F32.shifter),
-    op.f64x2RelaxedMadd,
-    tee(t),
-    // r = c - k ln2
-    f64(F32.shifter),
-    op.f64x2Sub,
-    f64(-F32.ln2),
-    get(c),
-    op.f64x2RelaxedMadd,
-    set(r),
-    // 1 + r (1 + r q(r)), times 2**k
-    ...hornerFused(r, [1, 1, ...F32.expQ]),
-    get(t),
-    i32(52),
-    op.i64x2Shl,
-    i64(1023n << 52n),
-    op.i64x2Add,
-    op.f64x2Mul,
-  ];
+function exp32Of(base2: boolean): (x: number) => Code {
+  return (x) => {
+    const [c, t, r] = [W, W + 1, W + 2];
+    return [
+      get(x),
+      f64(base2 ? F32.exp2Low : F32.expLow),
+      op.f64x2Pmax,
+      f64(base2 ? F32.exp2High : F32.expHigh),
+      op.f64x2Pmin,
+      tee(c),
+      ...base2 ? [] : [f64(F32.invln2)],
+      f64(F32.shifter),
+      base2 ? op.f64x2Add : op.f64x2RelaxedMadd,
+      tee(t),
+      f64(F32.shifter),
+      op.f64x2Sub,
+      // r = c - k ln2 (exp), (c - k) ln2 (exp2)
+      ...base2
+        ? [set(r), get(c), get(r), op.f64x2Sub, f64(F32.ln2), op.f64x2Mul]
+        : [f64(-F32.ln2), get(c), op.f64x2RelaxedMadd],
+      set(r),
+      // 1 + r (1 + r q(r)), times 2**k
+      ...hornerFused(r, [1, 1, ...F32.expQ]),
+      get(t),
+      i32(52),
+      op.i64x2Shl,
+      i64(1023n << 52n),
+      op.i64x2Add,
+      op.f64x2Mul,
+    ];
+  };
 }
 
 /**
- * log of float32 arguments (widened: float32 subnormals are normal
- * doubles): x = 2**k m with m in [sqrt(1 / 2), sqrt(2)) on the bits,
- * k ln2 + 2s + s**3 q(s**2) with s = (m - 1) / (m + 1); with `full`,
- * ±0, negative numbers, +inf and NaN chosen as float64's log does.
+ * log (or log2, log10 by `base`) of float32 arguments (widened: float32
+ * subnormals are normal doubles): x = 2**k m with m in [sqrt(1 / 2),
+ * sqrt(2)) on the bits, k ln2 + 2s + s**3 q(s**2) with s = (m - 1) / (m +
+ * 1), for other bases k log_b(2) + (2s + s**3 q(s**2)) log_b(e); with
+ * `full`, ±0, negative numbers, +inf and NaN chosen as float64's log does.
  */
-function log32Of(x: number, full: boolean): Code {
+function log32Of(
+  x: number,
+  full: boolean,
+  base: "e" | "2" | "10" = "e",
+): Code {
   const [k, m, f, s, z, q] = [...Array(6).keys()].map((i) => W + i);
   return [
     get(x),
@@ -691,7 +713,7 @@ function log32Of(x: number, full: boolean): Code {
     op.i64x2Add,
     f64(F32.shifter),
     op.f64x2Sub,
-    f64(F32.ln2),
+    f64(F32.log2[base]),
     get(s),
     get(z),
     op.f64x2Mul,
@@ -700,6 +722,7 @@ function log32Of(x: number, full: boolean): Code {
     get(s),
     op.f64x2Add,
     op.f64x2RelaxedMadd,
+    ...base === "e" ? [] : [f64(F32.loge[base]), op.f64x2Mul],
     op.f64x2RelaxedMadd,
     ...full ? logSpecials(x, q) : [],
   ];
@@ -710,6 +733,42 @@ function log32Plain(x: number): Code {
   return [
     get(x),
     f64(0),
+    op.f64x2Gt,
+    get(x),
+    f64(Infinity),
+    op.f64x2Lt,
+    op.v128And,
+  ];
+}
+
+/**
+ * log1p of float32 arguments: log of u = 1 + x, exact in double precision
+ * for |x| >= 2**-29 (and rounded to x past 2**53, where log1p(x) and
+ * log(x) agree in float32); below 2**-29 the float32 result is x itself.
+ */
+function log1p32Of(x: number, full: boolean): Code {
+  const [u, r] = [W + 6, W + 7];
+  return [
+    get(x),
+    f64(1),
+    op.f64x2Add,
+    set(u),
+    ...log32Of(u, full),
+    set(r),
+    ...choose([get(x)], [get(r)], [
+      get(x),
+      op.f64x2Abs,
+      f64(2 ** -29),
+      op.f64x2Lt,
+    ]),
+  ];
+}
+
+/** Lanes of `x` that {@linkcode log1p32Of} computes without its special cases (x > -1). */
+function log1p32Plain(x: number): Code {
+  return [
+    get(x),
+    f64(-1),
     op.f64x2Gt,
     get(x),
     f64(Infinity),
@@ -789,31 +848,37 @@ interface Body {
   of: (x: number, full: boolean) => Code;
   /** Lanes `of(x, false)` computes; without it, `of` computes every lane. */
   plain?: (x: number) => Code;
-  /** Whether lanes that fail `plain` are left to the runner (the scalar function). */
-  partial?: boolean;
+  /** The scalar function, where lanes that fail `plain` are left to the runner. */
+  partial?: (x: number) => number;
 }
 
 /** IEEE's square root: float32's is the double one rounded once. */
 const SQRT: Body = { of: (x) => [get(x), op.f64x2Sqrt] };
 
 const BODIES: Record<MathKernel, Partial<Record<MathType, Body>>> = {
-  exp: { float64: { of: expOf, plain: expPlain }, float32: { of: exp32Of } },
+  exp: {
+    float64: { of: expOf, plain: expPlain },
+    float32: { of: exp32Of(false) },
+  },
+  exp2: { float32: { of: exp32Of(true) } },
   log: {
     float64: { of: logOf, plain: logPlain },
     float32: { of: log32Of, plain: log32Plain },
   },
-  sin: { float32: { of: trig32Of(0), plain: trig32Plain, partial: true } },
-  cos: { float32: { of: trig32Of(1), plain: trig32Plain, partial: true } },
+  log2: {
+    float32: { of: (x, full) => log32Of(x, full, "2"), plain: log32Plain },
+  },
+  log10: {
+    float32: { of: (x, full) => log32Of(x, full, "10"), plain: log32Plain },
+  },
+  log1p: { float32: { of: log1p32Of, plain: log1p32Plain } },
+  sin: {
+    float32: { of: trig32Of(0), plain: trig32Plain, partial: Math.sin },
+  },
+  cos: {
+    float32: { of: trig32Of(1), plain: trig32Plain, partial: Math.cos },
+  },
   sqrt: { float64: SQRT, float32: SQRT },
-};
-
-/** The scalar functions, for lanes a partial kernel leaves. */
-const SCALAR: Record<MathKernel, (x: number) => number> = {
-  exp: Math.exp,
-  log: Math.log,
-  sin: Math.sin,
-  cos: Math.cos,
-  sqrt: Math.sqrt,
 };
 
 /** Vector locals a kernel uses, at most (two `x` and results, then a body's own). */
@@ -931,7 +996,11 @@ function kernel(name: MathKernel, type: MathType, body: Body): FunctionSpec {
 /** The kernel functions' names, in module order. */
 export const MATH_KERNELS: readonly MathKernel[] = [
   "exp",
+  "exp2",
   "log",
+  "log2",
+  "log10",
+  "log1p",
   "sin",
   "cos",
   "sqrt",
@@ -1077,7 +1146,7 @@ export function mathRun(
       from = whole;
     }
     // Lanes left: their arguments are still in `src` (apart from `dst`).
-    if (left !== 0) leftLanes(name, src.subarray(0, from), dst);
+    if (left !== 0) leftLanes(body, src.subarray(0, from), dst);
   }
   const fn = functionsOf(k, k.own, k.own)[key];
   const buf = type === "float32" ? k.f32 : k.f64;
@@ -1086,7 +1155,7 @@ export function mathRun(
     buf.set(src.subarray(from, from + count));
     // Whole steps: the last lanes past the run compute what the chunk held before.
     if (fn(0, Math.ceil(count * size / STEP) * STEP, 0) !== 0) {
-      leftLanes(name, src.subarray(from, from + count), buf);
+      leftLanes(body, src.subarray(from, from + count), buf);
     }
     dst.set(buf.subarray(0, count), from);
   }
@@ -1095,11 +1164,11 @@ export function mathRun(
 
 /** The lanes a partial kernel left (|x| past its limit, NaN), by the scalar function. */
 function leftLanes(
-  name: MathKernel,
+  body: Body,
   src: Float64Array | Float32Array,
   buf: Float64Array | Float32Array,
 ): void {
-  const f = SCALAR[name];
+  const f = body.partial!;
   for (let i = 0; i < src.length; i++) {
     const x = src[i];
     if (!(Math.abs(x) <= F32.trigLimit)) buf[i] = f(x);

@@ -69,17 +69,22 @@ export const cbrt_: Ufunc = row("cbrt", math("cbrt"), false);
 /** `exp`: `e ** x`. */
 export const exp_: Ufunc = row("exp", math("exp"), true, "exp");
 /** `exp2`: `2 ** x`. */
-export const exp2_: Ufunc = row("exp2", (x) => `H.exp2(${x})`);
+export const exp2_: Ufunc = row(
+  "exp2",
+  (x) => `H.exp2(${x})`,
+  undefined,
+  "exp2",
+);
 /** `expm1`: `e ** x - 1`, accurate near 0. */
 export const expm1_: Ufunc = row("expm1", math("expm1"));
 /** `log`: the natural logarithm. */
 export const log_: Ufunc = row("log", math("log"), true, "log");
 /** `log2`: the base-2 logarithm. */
-export const log2_: Ufunc = row("log2", math("log2"));
+export const log2_: Ufunc = row("log2", math("log2"), undefined, "log2");
 /** `log10`: the base-10 logarithm. */
-export const log10_: Ufunc = row("log10", math("log10"));
+export const log10_: Ufunc = row("log10", math("log10"), undefined, "log10");
 /** `log1p`: `log(1 + x)`, accurate near 0. */
-export const log1p_: Ufunc = row("log1p", math("log1p"));
+export const log1p_: Ufunc = row("log1p", math("log1p"), undefined, "log1p");
 /** `sin`. */
 export const sin_: Ufunc = row("sin", math("sin"), true, "sin");
 /** `cos`. */
