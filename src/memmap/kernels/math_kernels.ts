@@ -630,8 +630,8 @@ const F32 = {
  * exp (or with `base2` exp2) of float32 arguments (widened, in local
  * `x`): the argument clamped to where float32 results are 0 and infinity
  * (NaN stays NaN), k = round(x / ln2) (exp2: round(x)) by the shifter,
- * r = x - k ln2 (exp2: (x - k) ln2) and the polynomial, times 2**k from
- * k's bits in the sum. Every lane, no special case: the rounding to
+ * r = x - k ln2 (exp2: (x - k) ln2) and the polynomial, times 2**k made
+ * from the sum's low bits (the shifter plus 1023 leaves k + 1023 there). Every lane, no special case: the rounding to
  * float32 makes the clamped ends 0 and infinity, and subnormal results.
  */
 function exp32Of(base2: boolean): (x: number) => Code {
@@ -645,23 +645,21 @@ function exp32Of(base2: boolean): (x: number) => Code {
       op.f64x2Pmin,
       tee(c),
       ...base2 ? [] : [f64(F32.invln2)],
-      f64(F32.shifter),
+      f64(F32.shifter + 1023),
       base2 ? op.f64x2Add : op.f64x2RelaxedMadd,
       tee(t),
-      f64(F32.shifter),
+      f64(F32.shifter + 1023),
       op.f64x2Sub,
       // r = c - k ln2 (exp), (c - k) ln2 (exp2)
       ...base2
         ? [set(r), get(c), get(r), op.f64x2Sub, f64(F32.ln2), op.f64x2Mul]
         : [f64(-F32.ln2), get(c), op.f64x2RelaxedMadd],
       set(r),
-      // 1 + r (1 + r q(r)), times 2**k
+      // 1 + r (1 + r q(r)), times 2**k: the sum's low bits are k + 1023
       ...hornerFused(r, [1, 1, ...F32.expQ]),
       get(t),
       i32(52),
       op.i64x2Shl,
-      i64(1023n << 52n),
-      op.i64x2Add,
       op.f64x2Mul,
     ];
   };
