@@ -87,11 +87,13 @@ export interface Ufunc {
    */
   readonly math?: MathKernel;
   /**
-   * The WebAssembly SIMD instruction that computes the loop of each type
-   * lane by lane, by its name in `kernels/wasm.ts` (`"f64x2Add"`): binary
-   * loops whose operands are all of the loop's type run contiguous runs of
-   * arrays in WebAssembly memories through it (`kernels/elementwise.ts`).
-   * Only where the instruction gives NumPy's result bit for bit.
+   * The WebAssembly SIMD computation of the loop of each type, lane by
+   * lane: an instruction by its name in `kernels/wasm.ts` (`"f64x2Add"`)
+   * or a few (`"f64x2Maximum"`, `COMPOSITES` in `kernels/elementwise.ts`).
+   * Loops whose operands are of that type or bool (comparisons' results,
+   * `where`'s condition) run contiguous runs through it: arrays in
+   * WebAssembly memories in place, memmaps shown in place, other buffers
+   * copied a chunk at a time. Only where it gives NumPy's result bit for bit.
    */
   readonly simd?: Partial<Record<DTypeName, string>>;
 }
