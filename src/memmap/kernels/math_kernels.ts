@@ -882,6 +882,12 @@ const BODIES: Record<MathKernel, Partial<Record<MathType, Body>>> = {
 /** Vector locals a kernel uses, at most (two `x` and results, then a body's own). */
 const VECTORS = 20;
 
+/** `i8x16.shuffle` lanes: the high eight bytes of the first vector, twice. */
+const HIGH_HALF = [...Array(16).keys()].map((i) => 8 + i % 8);
+
+/** `i8x16.shuffle` lanes: the low eight bytes of each of two vectors. */
+const LOW_HALVES = [...Array(16).keys()].map((i) => i < 8 ? i : i + 8);
+
 /** Bytes a kernel takes per step: two float64 or four float32 elements. */
 const STEP = 16;
 
@@ -908,24 +914,7 @@ function kernel(name: MathKernel, type: MathType, body: Body): FunctionSpec {
       set(V),
       get(V + 3),
       get(V + 3),
-      op.i8x16Shuffle([
-        8,
-        9,
-        10,
-        11,
-        12,
-        13,
-        14,
-        15,
-        8,
-        9,
-        10,
-        11,
-        12,
-        13,
-        14,
-        15,
-      ]),
+      op.i8x16Shuffle(HIGH_HALF),
       op.f64x2PromoteLowF32x4,
       set(V + 2),
     ]
@@ -937,7 +926,7 @@ function kernel(name: MathKernel, type: MathType, body: Body): FunctionSpec {
       op.f32x4DemoteF64x2Zero,
       get(V + 3),
       op.f32x4DemoteF64x2Zero,
-      op.i8x16Shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]),
+      op.i8x16Shuffle(LOW_HALVES),
       op.v128Store(0, OUT),
     ]
     : [get(O), get(V + 1), op.v128Store(0, OUT)];
