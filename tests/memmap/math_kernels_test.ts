@@ -109,6 +109,7 @@ const MATH = {
   log1p: Math.log1p,
   sin: Math.sin,
   cos: Math.cos,
+  tan: Math.tan,
   sqrt: Math.sqrt,
 } as const;
 
@@ -158,6 +159,7 @@ const SPANS = {
   log1p: 4,
   sin: 200,
   cos: 200,
+  tan: 200,
   sqrt: 1e6,
 } as const;
 
@@ -372,12 +374,16 @@ with np.errstate(all="ignore"):
         if (kernel64) {
           assert.ok(ulps(ours64[i], np64[i]) <= 1, `${name}(${x[i]})`);
         }
-        // float32 ulps: NumPy's float32 loops are up to 2 ulps off.
+        // float32 ulps: NumPy's float32 loops are up to 2 ulps off, tan up to
+        // 4 near its poles (6M arguments, against the correctly rounded).
         const f = (v: number) => new Int32Array(Float32Array.of(v).buffer)[0];
         const d = Math.abs(f(ours32[i]) - f(np32[i]));
         const same = Object.is(ours32[i], np32[i]) ||
           (ours32[i] !== ours32[i] && np32[i] !== np32[i]);
-        assert.ok(same || d <= 2, `${name} float32 (${a32.get(i)})`);
+        assert.ok(
+          same || d <= (name === "tan" ? 4 : 2),
+          `${name} float32 (${a32.get(i)})`,
+        );
       }
     }
   },

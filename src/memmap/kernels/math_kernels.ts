@@ -57,6 +57,7 @@ export type MathKernel =
   | "log1p"
   | "sin"
   | "cos"
+  | "tan"
   | "sqrt";
 
 /** The element types they take. */
@@ -622,7 +623,23 @@ const F32 = {
     -2.5030193166220847e-08,
     1.5409472399370854e-10,
   ],
-  /** |x| up to which sin and cos reduce exactly enough (m * pio2[0] exact). */
+  /** tan(y) = sin(y) / cos(y), |y| <= pi / 4: sin(y) = y + y**3 q(y**2), 2**-47.4. */
+  tanSinQ: [
+    -0.16666666666630242,
+    0.00833333332505251,
+    -0.00019841263714457432,
+    2.7555336556390685e-06,
+    -2.4760223813964413e-08,
+  ],
+  /** cos(y) = 1 + y**2 q(y**2), |y| <= pi / 4: 2**-43.6. */
+  tanCosQ: [
+    -0.49999999999486694,
+    0.04166666655295857,
+    -0.0013888880634008699,
+    2.4798955350453005e-05,
+    -2.717439983245719e-07,
+  ],
+  /** |x| up to which sin, cos and tan reduce exactly enough (m * pio2[0] exact). */
   trigLimit: 2 ** 19,
 };
 
@@ -832,7 +849,62 @@ function trig32Of(shift: 0 | 1): (x: number) => Code {
   };
 }
 
-/** Lanes of `x` that {@linkcode trig32Of} computes (others are the runner's). */
+/**
+ * tan of float32 arguments (|x| up to 2**19, as {@linkcode trig32Of}): x =
+ * q pi / 2 + y, |y| <= pi / 4, sin(y) / cos(y) for even q and -cos(y) /
+ * sin(y) for odd q, each of sin and cos one short polynomial; tan(±0) is ±0.
+ */
+function tan32Of(x: number): Code {
+  const [t, q, y, z, s, c, odd] = [...Array(7).keys()].map((i) => W + i);
+  return [
+    get(x),
+    f64(2 / Math.PI),
+    f64(F32.shifter),
+    op.f64x2RelaxedMadd,
+    tee(t),
+    f64(F32.shifter),
+    op.f64x2Sub,
+    set(q),
+    get(x),
+    ...F32.pio2.flatMap((p) => [
+      set(y),
+      get(q),
+      f64(-p),
+      get(y),
+      op.f64x2RelaxedMadd,
+    ]),
+    tee(y),
+    get(y),
+    op.f64x2Mul,
+    set(z),
+    get(y),
+    get(z),
+    op.f64x2Mul,
+    ...hornerFused(z, F32.tanSinQ),
+    get(y),
+    op.f64x2RelaxedMadd,
+    set(s),
+    get(z),
+    ...hornerFused(z, F32.tanCosQ),
+    f64(1),
+    op.f64x2RelaxedMadd,
+    set(c),
+    // odd q: -cos / sin
+    get(t),
+    i64(1n),
+    op.v128And,
+    i64(1n),
+    op.i64x2Eq,
+    set(odd),
+    ...choose([get(c), f64(-0), op.v128Xor], [get(s)], [get(odd)]),
+    ...choose([get(s)], [get(c)], [get(odd)]),
+    op.f64x2Div,
+    set(y),
+    ...choose([get(x)], [get(y)], [get(x), f64(0), op.f64x2Eq]),
+  ];
+}
+
+/** Lanes of `x` that {@linkcode trig32Of} and {@linkcode tan32Of} compute (others are the runner's). */
 function trig32Plain(x: number): Code {
   return [get(x), op.f64x2Abs, f64(F32.trigLimit), op.f64x2Le];
 }
@@ -876,6 +948,7 @@ const BODIES: Record<MathKernel, Partial<Record<MathType, Body>>> = {
   cos: {
     float32: { of: trig32Of(1), plain: trig32Plain, partial: Math.cos },
   },
+  tan: { float32: { of: tan32Of, plain: trig32Plain, partial: Math.tan } },
   sqrt: { float64: SQRT, float32: SQRT },
 };
 
@@ -990,6 +1063,7 @@ export const MATH_KERNELS: readonly MathKernel[] = [
   "log1p",
   "sin",
   "cos",
+  "tan",
   "sqrt",
 ];
 

@@ -90,7 +90,7 @@ export const sin_: Ufunc = row("sin", math("sin"), true, "sin");
 /** `cos`. */
 export const cos_: Ufunc = row("cos", math("cos"), true, "cos");
 /** `tan`. */
-export const tan_: Ufunc = row("tan", math("tan"));
+export const tan_: Ufunc = row("tan", math("tan"), undefined, "tan");
 /** `arcsin`. */
 export const arcsin_: Ufunc = row("arcsin", math("asin"));
 /** `arccos`. */
