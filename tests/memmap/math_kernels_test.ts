@@ -103,6 +103,7 @@ function ulps(a: number, b: number): number {
 const MATH = {
   exp: Math.exp,
   exp2: (x: number) => 2 ** x,
+  expm1: Math.expm1,
   log: Math.log,
   log2: Math.log2,
   log10: Math.log10,
@@ -110,6 +111,7 @@ const MATH = {
   sin: Math.sin,
   cos: Math.cos,
   tan: Math.tan,
+  tanh: Math.tanh,
   sqrt: Math.sqrt,
 } as const;
 
@@ -153,6 +155,7 @@ function float32Values(
 const SPANS = {
   exp: 220,
   exp2: 320,
+  expm1: 40,
   log: 4,
   log2: 4,
   log10: 4,
@@ -160,6 +163,7 @@ const SPANS = {
   sin: 200,
   cos: 200,
   tan: 200,
+  tanh: 40,
   sqrt: 1e6,
 } as const;
 

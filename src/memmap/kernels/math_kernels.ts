@@ -51,6 +51,7 @@ type Code = (readonly number[] | CallRef)[];
 export type MathKernel =
   | "exp"
   | "exp2"
+  | "expm1"
   | "log"
   | "log2"
   | "log10"
@@ -58,6 +59,7 @@ export type MathKernel =
   | "sin"
   | "cos"
   | "tan"
+  | "tanh"
   | "sqrt";
 
 /** The element types they take. */
@@ -644,16 +646,19 @@ const F32 = {
 };
 
 /**
- * exp (or with `base2` exp2) of float32 arguments (widened, in local
+ * exp (exp2, expm1 by `kind`) of float32 arguments (widened, in local
  * `x`): the argument clamped to where float32 results are 0 and infinity
  * (NaN stays NaN), k = round(x / ln2) (exp2: round(x)) by the shifter,
  * r = x - k ln2 (exp2: (x - k) ln2) and the polynomial, times 2**k made
- * from the sum's low bits (the shifter plus 1023 leaves k + 1023 there). Every lane, no special case: the rounding to
+ * from the sum's low bits (the shifter plus 1023 leaves k + 1023 there);
+ * expm1 adds 2**k - 1 to 2**k (e**r - 1), which is r's polynomial alone
+ * for k = 0 (|x| < ln2 / 2: no cancellation) and keeps ±0. Every lane, no special case: the rounding to
  * float32 makes the clamped ends 0 and infinity, and subnormal results.
  */
-function exp32Of(base2: boolean): (x: number) => Code {
+function exp32Of(kind: "exp" | "exp2" | "expm1"): (x: number) => Code {
+  const base2 = kind === "exp2";
   return (x) => {
-    const [c, t, r] = [W, W + 1, W + 2];
+    const [c, t, r, scale] = [W, W + 1, W + 2, W + 3];
     return [
       get(x),
       f64(base2 ? F32.exp2Low : F32.expLow),
@@ -672,14 +677,55 @@ function exp32Of(base2: boolean): (x: number) => Code {
         ? [set(r), get(c), get(r), op.f64x2Sub, f64(F32.ln2), op.f64x2Mul]
         : [f64(-F32.ln2), get(c), op.f64x2RelaxedMadd],
       set(r),
-      // 1 + r (1 + r q(r)), times 2**k: the sum's low bits are k + 1023
-      ...hornerFused(r, [1, 1, ...F32.expQ]),
+      // 2**k: the sum's low bits are k + 1023
       get(t),
       i32(52),
       op.i64x2Shl,
-      op.f64x2Mul,
+      ...kind === "expm1"
+        ? [
+          // 2**k (r (1 + r q(r))) + (2**k - 1): r itself for k = 0
+          tee(scale),
+          ...hornerFused(r, [1, ...F32.expQ]),
+          get(r),
+          op.f64x2Mul,
+          get(scale),
+          f64(1),
+          op.f64x2Sub,
+          op.f64x2RelaxedMadd,
+          set(r),
+          ...choose([get(x)], [get(r)], [get(x), f64(0), op.f64x2Eq]),
+        ]
+        : [
+          // 1 + r (1 + r q(r)), times 2**k
+          ...hornerFused(r, [1, 1, ...F32.expQ]),
+          op.f64x2Mul,
+        ],
     ];
   };
+}
+
+/**
+ * tanh of float32 arguments: e / (e + 2) with e = expm1(2x), the
+ * argument clamped to [-10, 10] first (where tanh rounds to ±1 in float32).
+ */
+function tanh32Of(x: number): Code {
+  const [d, e] = [W + 5, W + 6];
+  return [
+    get(x),
+    f64(-10),
+    op.f64x2Pmax,
+    f64(10),
+    op.f64x2Pmin,
+    f64(2),
+    op.f64x2Mul,
+    set(d),
+    ...exp32Of("expm1")(d),
+    tee(e),
+    get(e),
+    f64(2),
+    op.f64x2Add,
+    op.f64x2Div,
+  ];
 }
 
 /**
@@ -928,9 +974,10 @@ const SQRT: Body = { of: (x) => [get(x), op.f64x2Sqrt] };
 const BODIES: Record<MathKernel, Partial<Record<MathType, Body>>> = {
   exp: {
     float64: { of: expOf, plain: expPlain },
-    float32: { of: exp32Of(false) },
+    float32: { of: exp32Of("exp") },
   },
-  exp2: { float32: { of: exp32Of(true) } },
+  exp2: { float32: { of: exp32Of("exp2") } },
+  expm1: { float32: { of: exp32Of("expm1") } },
   log: {
     float64: { of: logOf, plain: logPlain },
     float32: { of: log32Of, plain: log32Plain },
@@ -949,6 +996,7 @@ const BODIES: Record<MathKernel, Partial<Record<MathType, Body>>> = {
     float32: { of: trig32Of(1), plain: trig32Plain, partial: Math.cos },
   },
   tan: { float32: { of: tan32Of, plain: trig32Plain, partial: Math.tan } },
+  tanh: { float32: { of: tanh32Of } },
   sqrt: { float64: SQRT, float32: SQRT },
 };
 
@@ -1057,6 +1105,7 @@ function kernel(name: MathKernel, type: MathType, body: Body): FunctionSpec {
 export const MATH_KERNELS: readonly MathKernel[] = [
   "exp",
   "exp2",
+  "expm1",
   "log",
   "log2",
   "log10",
@@ -1064,6 +1113,7 @@ export const MATH_KERNELS: readonly MathKernel[] = [
   "sin",
   "cos",
   "tan",
+  "tanh",
   "sqrt",
 ];
 

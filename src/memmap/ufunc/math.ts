@@ -76,7 +76,7 @@ export const exp2_: Ufunc = row(
   "exp2",
 );
 /** `expm1`: `e ** x - 1`, accurate near 0. */
-export const expm1_: Ufunc = row("expm1", math("expm1"));
+export const expm1_: Ufunc = row("expm1", math("expm1"), undefined, "expm1");
 /** `log`: the natural logarithm. */
 export const log_: Ufunc = row("log", math("log"), true, "log");
 /** `log2`: the base-2 logarithm. */
@@ -102,7 +102,7 @@ export const sinh_: Ufunc = row("sinh", math("sinh"));
 /** `cosh`. */
 export const cosh_: Ufunc = row("cosh", math("cosh"));
 /** `tanh`. */
-export const tanh_: Ufunc = row("tanh", math("tanh"));
+export const tanh_: Ufunc = row("tanh", math("tanh"), undefined, "tanh");
 
 /** `floor`/`ceil`/`trunc`: the float function; bools and integers unchanged. */
 function rounding(fn: string): Compute {
