@@ -692,8 +692,7 @@ function exp32Of(kind: "exp" | "exp2" | "expm1"): (x: number) => Code {
           f64(1),
           op.f64x2Sub,
           op.f64x2RelaxedMadd,
-          set(r),
-          ...choose([get(x)], [get(r)], [get(x), f64(0), op.f64x2Eq]),
+          ...zeroKept(x, r),
         ]
         : [
           // 1 + r (1 + r q(r)), times 2**k
@@ -839,6 +838,45 @@ function log1p32Plain(x: number): Code {
 }
 
 /**
+ * y = ((x - m p1) - m p2) - m p3 into local `y` (pi / 2 in fdlibm's three
+ * parts; each product exact, or far below float32's precision) and y * y
+ * into local `z`, for the multiple of pi / 2 in local `m`.
+ */
+function reduceByHalfPi(x: number, m: number, y: number, z: number): Code {
+  return [
+    get(x),
+    ...F32.pio2.flatMap((p) => [
+      set(y),
+      get(m),
+      f64(-p),
+      get(y),
+      op.f64x2RelaxedMadd,
+    ]),
+    tee(y),
+    get(y),
+    op.f64x2Mul,
+    set(z),
+  ];
+}
+
+/** `y + y z q(z)` of locals `y` and `z` = y * y, `q` by its coefficients (sin's form). */
+function oddPolynomial(y: number, z: number, q: number[]): Code {
+  return [
+    get(y),
+    get(z),
+    op.f64x2Mul,
+    ...hornerFused(z, q),
+    get(y),
+    op.f64x2RelaxedMadd,
+  ];
+}
+
+/** The result on the stack, but `x` itself where it is ±0 (the zero's sign kept); `r` a spare local. */
+function zeroKept(x: number, r: number): Code {
+  return [set(r), ...choose([get(x)], [get(r)], [get(x), f64(0), op.f64x2Eq])];
+}
+
+/**
  * sin (`shift` 0) or cos (`shift` 1) of float32 arguments (|x| up to
  * 2**19; the runner computes larger ones, infinities and NaN with the
  * scalar function). One polynomial for both: x = m pi / 2 + y with m = 2q
@@ -863,34 +901,14 @@ function trig32Of(shift: 0 | 1): (x: number) => Code {
       f64(-shift),
       op.f64x2RelaxedMadd,
       set(m),
-      // y = ((x - m p1) - m p2) - m p3 (each product exact, or far below float32's precision)
-      get(x),
-      ...F32.pio2.flatMap((p) => [
-        set(y),
-        get(m),
-        f64(-p),
-        get(y),
-        op.f64x2RelaxedMadd,
-      ]),
-      tee(y),
-      get(y),
-      op.f64x2Mul,
-      set(z),
+      ...reduceByHalfPi(x, m, y, z),
       // y + y z q(z), its sign flipped by q's lowest bit
-      get(y),
-      get(z),
-      op.f64x2Mul,
-      ...hornerFused(z, F32.sinQ),
-      get(y),
-      op.f64x2RelaxedMadd,
+      ...oddPolynomial(y, z, F32.sinQ),
       get(t),
       i32(63),
       op.i64x2Shl,
       op.v128Xor,
-      ...shift ? [] : [
-        set(y),
-        ...choose([get(x)], [get(y)], [get(x), f64(0), op.f64x2Eq]),
-      ],
+      ...shift ? [] : zeroKept(x, y),
     ];
   };
 }
@@ -911,24 +929,8 @@ function tan32Of(x: number): Code {
     f64(F32.shifter),
     op.f64x2Sub,
     set(q),
-    get(x),
-    ...F32.pio2.flatMap((p) => [
-      set(y),
-      get(q),
-      f64(-p),
-      get(y),
-      op.f64x2RelaxedMadd,
-    ]),
-    tee(y),
-    get(y),
-    op.f64x2Mul,
-    set(z),
-    get(y),
-    get(z),
-    op.f64x2Mul,
-    ...hornerFused(z, F32.tanSinQ),
-    get(y),
-    op.f64x2RelaxedMadd,
+    ...reduceByHalfPi(x, q, y, z),
+    ...oddPolynomial(y, z, F32.tanSinQ),
     set(s),
     get(z),
     ...hornerFused(z, F32.tanCosQ),
@@ -945,8 +947,7 @@ function tan32Of(x: number): Code {
     ...choose([get(c), f64(-0), op.v128Xor], [get(s)], [get(odd)]),
     ...choose([get(s)], [get(c)], [get(odd)]),
     op.f64x2Div,
-    set(y),
-    ...choose([get(x)], [get(y)], [get(x), f64(0), op.f64x2Eq]),
+    ...zeroKept(x, y),
   ];
 }
 
