@@ -1154,7 +1154,7 @@ export const mathSettings = {
   copy: false,
 };
 
-/** The module and its memory, made on first use, or null without WebAssembly SIMD and multi-memory. */
+/** The module and its memory, made on first use, or null without WebAssembly SIMD, relaxed SIMD and multi-memory. */
 function mathKernels(): Kernels | null {
   if (kernels !== undefined) return kernels;
   try {
@@ -1172,7 +1172,7 @@ function mathKernels(): Kernels | null {
     };
     functionsOf(kernels, own, own);
   } catch {
-    kernels = null; // No WebAssembly SIMD or multi-memory here.
+    kernels = null; // No WebAssembly SIMD, relaxed SIMD or multi-memory here.
   }
   return kernels;
 }
@@ -1239,6 +1239,7 @@ export function mathRun(
   const apart = src.buffer !== dst.buffer ||
     src.byteOffset + src.byteLength <= dst.byteOffset ||
     dst.byteOffset + dst.byteLength <= src.byteOffset;
+  const buf = type === "float32" ? k.f32 : k.f64;
   const to = memoryOf(dst);
   let from = 0, left = 0;
   if (to !== undefined && (apart || (same && !body.partial))) {
@@ -1249,7 +1250,6 @@ export function mathRun(
       from = whole;
     } else if (apart) {
       const fn = functionsOf(k, k.own, to)[key];
-      const buf = type === "float32" ? k.f32 : k.f64;
       for (let at = 0; at < whole; at += CHUNK) {
         const count = Math.min(CHUNK, whole - at);
         buf.set(src.subarray(at, at + count));
@@ -1261,7 +1261,6 @@ export function mathRun(
     if (left !== 0) leftLanes(body, src.subarray(0, from), dst);
   }
   const fn = functionsOf(k, k.own, k.own)[key];
-  const buf = type === "float32" ? k.f32 : k.f64;
   for (; from < n; from += CHUNK) {
     const count = Math.min(CHUNK, n - from);
     buf.set(src.subarray(from, from + count));
