@@ -127,12 +127,58 @@ const FLOAT64_KERNELS = ["exp", "log", "sqrt"] as const;
 function float32Close(got: number, exact: number): boolean {
   const want = Math.fround(exact);
   if (Object.is(got, want) || (got !== got && want !== want)) return true;
+  // Exact infinities, NaN: only themselves.
+  if (!Number.isFinite(exact)) return false;
   if (!Number.isFinite(got) || Math.fround(got) !== got) return false;
   const [a, b] = new Int32Array(Float32Array.of(got, want).buffer);
   const neighbours = Math.abs(a - b) === 1 && (a ^ b) >= 0;
   const mid = want === Infinity ? 2 ** 128 - 2 ** 103 : (got + want) / 2;
   return neighbours && Math.abs(exact - mid) <= Math.abs(exact) * 2 ** -30;
 }
+
+/**
+ * Float32 thresholds: exp's and exp2's overflow and underflow (to
+ * subnormal and to zero), expm1's -1, tanh's ±1, sin/cos/tan's reduction
+ * limit (2**19) and around multiples of pi / 2, the smallest subnormal.
+ */
+const F32_EDGES = [
+  88.72283,
+  88.722839,
+  88.72284,
+  -87.33654,
+  -87.336548,
+  -103.27893,
+  -103.972076,
+  -103.97208,
+  -104,
+  127.99999,
+  128,
+  -126,
+  -149,
+  -149.99998,
+  -150,
+  -150.00002,
+  -151,
+  -17,
+  -16.635532,
+  9.010913,
+  -9.010913,
+  2 ** 19,
+  2 ** 19 + 0.0625,
+  -(2 ** 19),
+  1.5707963,
+  1.5707964,
+  3.1415925,
+  3.1415927,
+  4.712389,
+  6.2831855,
+  2 ** -149,
+  -(2 ** -149),
+  2 ** -126,
+  2 ** -29,
+  -(2 ** -29),
+  2 ** -30,
+];
 
 /** Float32 arguments: random bit patterns (every exponent, NaN, inf, subnormals), then uniform over `span`. */
 function float32Values(
@@ -147,7 +193,8 @@ function float32Values(
     if (i % 2 === 0) bits[i] = seed;
     else x[i] = (seed / 2 ** 32 - 0.5) * span;
   }
-  x.set(EDGES.slice(0, count));
+  const edges = [...EDGES, ...F32_EDGES].slice(0, count);
+  x.set(edges);
   return x;
 }
 
