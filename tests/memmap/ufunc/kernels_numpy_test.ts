@@ -3,7 +3,7 @@
  * maximum/minimum, clip, where) against NumPy, bit for bit, in runs long
  * enough for the kernels: every type they handle, edge values (NaN of
  * both signs, a signaling NaN's payload, ±0, ±inf, ties, integer limits),
- * scalars on either side, broadcasting, unaligned, reversed and
+ * scalars on either side, broadcasting, unaligned, strided, reversed and
  * byte-swapped views, `out=` over an input, memory maps. Replays NumPy's
  * results committed in `kernels_numpy.json` (hashes of the result bytes)
  * and, with NumPy installed, checks them against NumPy now; run this file
@@ -131,6 +131,11 @@ function binaryCases(op: Binary, f: string): Case[] {
       py: `${f}(x[1:-2], y[3:])`,
     },
     {
+      label: "strided views",
+      js: (x, y) => apply(x.slice(":2052:2"), op, y.slice("1::2")),
+      py: `${f}(x[:2052:2], y[1::2])`,
+    },
+    {
       label: "reversed",
       js: (x, y) => apply(x.slice("::-1"), op, y),
       py: `${f}(x[::-1], y)`,
@@ -177,6 +182,11 @@ const CLIP: Case[] = [
     label: "clip(array, scalar)",
     js: (x, y, z) => x.clip(y, z.get(8) as number),
     py: "np.clip(x, y, z[8])",
+  },
+  {
+    label: "clip of a strided view",
+    js: (x, y) => x.slice("::3").clip(y.get(5) as number, y.get(8) as number),
+    py: "np.clip(x[::3], y[5], y[8])",
   },
   {
     label: "clip, out= the input",
@@ -238,6 +248,12 @@ const WHERE: Case[] = [
       ),
     py:
       "np.where(z[:1026] > y[:1026], x[:2052].reshape(2, 1026), y[1:2053].reshape(2, 1026))",
+  },
+  {
+    label: "where on strided views",
+    js: (x, y, z) =>
+      where(x.slice("::2").lt(y.slice("::2")), x.slice("::2"), z.slice("::2")),
+    py: "np.where(x[::2] < y[::2], x[::2], z[::2])",
   },
   {
     label: "where(x < y, x, 2) (a weak scalar)",
