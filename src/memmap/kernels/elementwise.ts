@@ -118,6 +118,13 @@ const COMPOSITES: Record<
   // clip of integers: min(max(x, lo), hi).
   ClipS: (s) => [`${s}MinS`, [`${s}MaxS`, 0, 1], 2],
   ClipU: (s) => [`${s}MinU`, [`${s}MaxU`, 0, 1], 2],
+  // The same of signed lanes without min/max instructions (64-bit).
+  MaxSelectS: (s) => ["v128Bitselect", 0, 1, [`${s}GtS`, 0, 1]],
+  MinSelectS: (s) => ["v128Bitselect", 0, 1, [`${s}LtS`, 0, 1]],
+  ClipSelectS: (s) => {
+    const m: Lanes = ["v128Bitselect", 0, 1, [`${s}GtS`, 0, 1]];
+    return ["v128Bitselect", m, 2, [`${s}LtS`, m, 2]];
+  },
 };
 
 /** The mask of `x cmp y || isnan(nan)` (`nan` defaults to `x`). */

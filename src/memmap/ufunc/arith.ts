@@ -286,7 +286,8 @@ export const power_: Ufunc = {
 
 /**
  * The vector computations of an extremum (`"Max"`/`"Min"`): the lane
- * instruction for 8- to 32-bit integers (there is none for 64-bit lanes);
+ * instruction for 8- to 32-bit integers, a comparison and a select for
+ * int64 (no unsigned 64-bit comparison in WebAssembly);
  * for floats a choice that keeps NumPy's NaN and tie rules (the lane
  * instructions differ from NumPy's loops there).
  */
@@ -294,6 +295,7 @@ function extremumOps(kind: "Max" | "Min"): Ufunc["simd"] {
   return {
     ...simdOps(`${kind}S`, ["int8", "int16", "int32"]),
     ...simdOps(`${kind}U`, ["uint8", "uint16", "uint32"]),
+    ...simdOps(`${kind}SelectS`, ["int64"]),
     ...simdOps(kind === "Max" ? "Maximum" : "Minimum", ["float32", "float64"]),
   };
 }

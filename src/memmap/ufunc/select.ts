@@ -77,9 +77,10 @@ export const clip_: Ufunc = {
   nin: 3,
   loops: loops(3, "?", INTS, FLOATS, COMPLEX),
   compute: clip,
-  // No 64-bit integer min/max lanes.
+  // No unsigned 64-bit comparison in WebAssembly.
   simd: {
     ...simdOps("ClipS", ["int8", "int16", "int32"]),
+    ...simdOps("ClipSelectS", ["int64"]),
     ...simdOps("ClipU", ["uint8", "uint16", "uint32"]),
     ...simdOps("Clip", ["float32", "float64"]),
   },
