@@ -57,6 +57,14 @@ interface Scanner {
 let scanner: Scanner | null | undefined;
 /** Counts the fills of the shared line-end array, so that a reader can tell its chunk is still there. */
 let ticket = 0;
+/** The ticket of a {@linkcode LineIndex} that copied its unread ends out of the shared array. */
+const KEPT = -2;
+/**
+ * The {@linkcode LineIndex} whose ends the shared array holds, held weakly
+ * (a forgotten iterator may go): the next fill by another index first lets
+ * it copy the ends it has not read yet.
+ */
+let holder: WeakRef<LineIndex> | undefined;
 
 function load(): Scanner | null {
   if (scanner !== undefined) return scanner;
@@ -308,9 +316,12 @@ export function lineEndsWindow(
 
 /**
  * The line ends of one `lines()` iteration, found a chunk ahead. The shared
- * array the kernel fills is trusted only while no other scan has reused it,
- * the map has not been written through its own methods (`version`), and
- * the position is where the previous line ended.
+ * array the kernel fills is read in place until another index fills it,
+ * which first lets this one copy the ends it has not read (so that two
+ * iterators stepped in turn, a zip of two files, each scan their bytes
+ * once); the ends are trusted while the map has not been written through
+ * its own methods (`version`) and the position is where the previous line
+ * ended.
  */
 export class LineIndex {
   #ends: Int32Array | undefined;
@@ -349,7 +360,8 @@ export class LineIndex {
   end(hay: Uint8Array, pos: number, version: number): number | undefined {
     if (
       pos === this.#next && version === this.#version &&
-      ticket === this.#ticket && this.#cursor < this.#count
+      (ticket === this.#ticket || this.#ticket === KEPT) &&
+      this.#cursor < this.#count
     ) {
       const end = this.#ends![this.#cursor++];
       this.#next = end;
@@ -361,7 +373,8 @@ export class LineIndex {
   #refill(hay: Uint8Array, pos: number, version: number): number | undefined {
     const length = hay.length;
     if (
-      pos !== this.#next || version !== this.#version || ticket !== this.#ticket
+      pos !== this.#next || version !== this.#version ||
+      (ticket !== this.#ticket && this.#ticket !== KEPT)
     ) {
       if (this.#fill(hay, pos) === undefined) return undefined;
       this.#version = version;
@@ -378,7 +391,22 @@ export class LineIndex {
     return end;
   }
 
+  /** Copies the ends not read yet out of the shared array, which another index is about to fill. */
+  #keep(): void {
+    if (this.#ticket === ticket && this.#cursor < this.#count) {
+      this.#ends = this.#ends!.slice(this.#cursor, this.#count);
+      this.#count -= this.#cursor;
+      this.#cursor = 0;
+      this.#ticket = KEPT;
+    }
+  }
+
   #fill(hay: Uint8Array, from: number): true | undefined {
+    const last = holder?.deref();
+    if (last !== this) {
+      if (last !== undefined) last.#keep();
+      holder = new WeakRef(this);
+    }
     let chunk: ReturnType<typeof lineEndsWindow> = null;
     // A window's mmap calls cost less than copying it (about half); once
     // over a large map, every window (its tail too) is shown, so that bytes

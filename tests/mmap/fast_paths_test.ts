@@ -372,6 +372,54 @@ Deno.test("Mmap.lines() over a file's map, indexed a window at a time in place, 
   }
 });
 
+Deno.test("Mmap.lines() of several maps stepped in turn (a zip of files) gives each map its own lines, for every pattern of steps", () => {
+  // Three texts: long lines over windows, short lines (more ends than a
+  // window holds), and a small anonymous map (indexed by chunk copies).
+  const text = (size: number, every: number, seed: number) => {
+    const out = new Uint8Array(size);
+    for (let i = 0; i < size; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      out[i] = (seed >>> 12) % every === 0 ? 10 : 97 + ((seed >>> 12) % 26);
+    }
+    return out;
+  };
+  const long = text(2 * WINDOW + 999, 500, 5);
+  const short = text(WINDOW + 4321, 4, 7);
+  const small = text(3 * CHUNK + 17, 60, 11);
+  using dir = tempDir();
+  const longPath = writeFile(dir.path, "long.txt", long);
+  const shortPath = writeFile(dir.path, "short.txt", short);
+  for (const steps of [[1, 1, 1], [1, 3, 2], [7, 1, 1], [1, 1, 500]]) {
+    using a = Mmap.open(longPath, { access: "read" });
+    using b = Mmap.open(shortPath);
+    using c = Mmap.anonymous(small.length);
+    c.write(small);
+    c.seek(0);
+    const maps = [a, b, c];
+    const want = [long, short, small].map((bytes) => simpleSpans(bytes));
+    const got: number[][] = [[], [], []];
+    const its = maps.map((m) => m.lines());
+    let going = true;
+    while (going) {
+      going = false;
+      for (let k = 0; k < 3; k++) {
+        for (let s = 0; s < steps[k]; s++) {
+          const r = its[k].next();
+          if (r.done) break;
+          going = true;
+          got[k].push(
+            r.value.byteOffset - maps[k].bytes.byteOffset,
+            r.value.length,
+          );
+        }
+      }
+    }
+    for (let k = 0; k < 3; k++) {
+      assertSpans(got[k], want[k], `map ${k} stepped ${steps.join(":")}`);
+    }
+  }
+});
+
 // In a subprocess: the fault being guarded against kills the process.
 Deno.test({
   name:
