@@ -239,6 +239,7 @@ export let openFile: (path: string, options: OpenFileOptions) => Mmap;
 
 /** The iterator of `Mmap.lines()` (made inside the class: see there). */
 let linesOf: (m: Mmap) => IterableIterator<Uint8Array<ArrayBuffer>>;
+let valuesOf: (m: Mmap) => IterableIterator<number>;
 
 /** The token only this module's factories pass to the `Mmap` constructor. */
 const CONSTRUCT: unique symbol = Symbol("Mmap");
@@ -895,10 +896,12 @@ export class Mmap implements Disposable, Iterable<number> {
     // the buffer of every chunk enqueued, which here is the map's memory.
     return new ReadableStream<Uint8Array<ArrayBuffer>>({
       pull: (controller) => {
-        if (this.#closed) {
+        if (this.#closed || this.#mapping.moved) {
           controller.error(
             new Deno.errors.BadResource(
-              "Cannot read from a closed mmap: it was closed while streaming",
+              this.#closed
+                ? "Cannot read from a closed mmap: it was closed while streaming"
+                : "Cannot read from the mmap: its memory was moved to another thread or buffer while streaming",
             ),
           );
           return;
@@ -1038,7 +1041,10 @@ export class Mmap implements Disposable, Iterable<number> {
         if (m.#closed) m.#check();
         const pos = m.#pos;
         const bytes = m.#view();
-        if (pos >= bytes.length) return { done: true, value: undefined };
+        if (pos >= bytes.length) {
+          m.#check(); // a view emptied by a move is not the end of the lines
+          return { done: true, value: undefined };
+        }
         const end = this.#index.end(bytes, pos, m.#version) ?? m.#lineEnd();
         m.#pos = end;
         if (bytes !== this.#bytes) {
@@ -1056,6 +1062,32 @@ export class Mmap implements Disposable, Iterable<number> {
       }
     }
     linesOf = (m) => new Lines(m);
+
+    /**
+     * The iterator of the map's byte values: it reads the map's view at each
+     * step, so that it follows a resize and throws once the map is closed
+     * or its memory moved (a view's own iterator would fail in the engine).
+     */
+    class Values implements IterableIterator<number> {
+      readonly #m: Mmap;
+      #i = 0;
+      constructor(m: Mmap) {
+        this.#m = m;
+      }
+      next(): IteratorResult<number> {
+        const m = this.#m;
+        const bytes = m.#closed ? EMPTY : m.#view();
+        if (this.#i < bytes.length) {
+          return { done: false, value: bytes[this.#i++] };
+        }
+        m.#check(); // closed or moved mid-iteration is not the end
+        return { done: true, value: undefined };
+      }
+      [Symbol.iterator](): IterableIterator<number> {
+        return this;
+      }
+    }
+    valuesOf = (m) => new Values(m);
   }
 
   /**
@@ -1589,9 +1621,14 @@ export class Mmap implements Disposable, Iterable<number> {
   }
 
   /**
-   * Iterates over the byte values of the whole map.
+   * Iterates over the byte values of the whole map (each a number, as
+   * indexing gives; Python's iteration gives 1-byte `bytes`). The iterator
+   * follows a `resize()` and throws once the map is closed or its memory
+   * moved away.
    *
    * @returns An iterator of numbers.
+   * @throws {Deno.errors.BadResource} If the map is closed (also
+   * mid-iteration).
    *
    * @example Sum the bytes
    * ```ts
@@ -1604,9 +1641,9 @@ export class Mmap implements Disposable, Iterable<number> {
    * assert.equal(total, 6);
    * ```
    */
-  [Symbol.iterator](): Iterator<number> {
+  [Symbol.iterator](): IterableIterator<number> {
     this.#check();
-    return this.#view().values();
+    return valuesOf(this);
   }
 
   /** Shows `Mmap { closed, access, length, pos, offset }` in `console.log`. */

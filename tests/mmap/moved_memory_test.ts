@@ -90,3 +90,65 @@ Deno.test("a SharedMemory whose buf was moved away says so instead of failing in
     shm.unlink();
   }
 });
+
+Deno.test("iterators and streams made before an Mmap is closed or its memory moved throw BadResource at their next step, never end quietly", async () => {
+  // Each source reads one item, then the map goes, then the next step must
+  // throw (or error the stream) instead of reporting the end.
+  const sources: [string, (m: Mmap) => () => Promise<unknown>][] = [
+    ["lines()", (m) => {
+      const it = m.lines();
+      it.next();
+      return async () => await Promise.resolve().then(() => it.next());
+    }],
+    ["[Symbol.iterator]()", (m) => {
+      const it = m[Symbol.iterator]();
+      it.next();
+      return async () => await Promise.resolve().then(() => it.next());
+    }],
+    ["readable()", (m) => {
+      const reader = m.readable({ chunkSize: 2 }).getReader();
+      return async () => {
+        await reader.read();
+        return await reader.read();
+      };
+    }],
+  ];
+  const endings: [string, (m: Mmap) => void][] = [
+    ["close()", (m) => m.close()],
+    ["a transfer of bytes.buffer", (m) => {
+      structuredClone(m.bytes.buffer, { transfer: [m.bytes.buffer] });
+    }],
+  ];
+  for (const [source, start] of sources) {
+    for (const [ending, end] of endings) {
+      const m = Mmap.anonymous(16);
+      m.write("a\nb\nc\nd\n");
+      m.seek(0);
+      const step = start(m);
+      end(m);
+      await assert.rejects(
+        step,
+        Deno.errors.BadResource,
+        `${source} after ${ending}`,
+      );
+      m.close();
+    }
+  }
+});
+
+Deno.test("an Mmap's byte iterator follows a resize", () => {
+  const m = Mmap.anonymous(4);
+  try {
+    m.write(new Uint8Array([1, 2, 3, 4]));
+    const it = m[Symbol.iterator]();
+    assert.equal(it.next().value, 1);
+    m.resize(6);
+    m.bytes.set([5, 6], 4);
+    assert.deepEqual([...it], [2, 3, 4, 5, 6]);
+  } catch (error) {
+    // Maps that cannot grow (no mremap on this platform) are not the point.
+    if (!(error instanceof Deno.errors.NotSupported)) throw error;
+  } finally {
+    m.close();
+  }
+});
