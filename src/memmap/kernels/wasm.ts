@@ -186,6 +186,12 @@ const SIMD_OPS = {
   i32x4ExtendHighI16x8S: 0xa8,
   i32x4ExtendLowI16x8U: 0xa9,
   i32x4ExtendHighI16x8U: 0xaa,
+  /** 1 when every 32-bit lane is non-zero. */
+  i32x4AllTrue: 0xa3,
+  /** `v128 i32 -> v128`: each 32-bit lane shifted left. */
+  i32x4Shl: 0xab,
+  /** `v128 i32 -> v128`: each 32-bit lane shifted right, sign kept. */
+  i32x4ShrS: 0xac,
   i32x4Add: 0xae,
   i32x4Sub: 0xb1,
   i32x4MinS: 0xb6,
@@ -216,6 +222,7 @@ const SIMD_OPS = {
   i64x2GtS: 0xd9,
   i64x2LeS: 0xda,
   i64x2GeS: 0xdb,
+  f32x4Abs: 0xe0,
   f32x4Add: 0xe4,
   f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
@@ -251,6 +258,8 @@ const SIMD_OPS = {
   f64x2ConvertLowI32x4U: 0xff,
   /** Relaxed SIMD: `a * b + c` lane by lane, fused where the machine fuses (one rounding) or not. */
   f32x4RelaxedMadd: 0x105,
+  /** Relaxed SIMD: `c - a * b` lane by lane, fused where the machine fuses (one rounding) or not. */
+  f32x4RelaxedNmadd: 0x106,
   /** Relaxed SIMD: `a * b + c` lane by lane, fused where the machine fuses (one rounding) or not. */
   f64x2RelaxedMadd: 0x107,
 } as const;
