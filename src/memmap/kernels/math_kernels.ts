@@ -141,26 +141,23 @@ function horner(v: number, cs: number[]): Code {
 
 /**
  * `cs[0] + v * (cs[1] + v * (...))` for the vector in local `v`, each step
- * one `f64x2.relaxed_madd` (fused where the machine fuses, else a product
- * and a sum: the float32 kernels' error bound holds either way).
+ * one `relaxed_madd` (fused where the machine fuses, else a product and a
+ * sum: the float32 kernels' error bounds hold either way); float64 lanes,
+ * or four float32 lanes with `four`.
  */
-function hornerFused(v: number, cs: number[]): Code {
+function hornerFused(v: number, cs: number[], four = false): Code {
+  const [c, madd] = four
+    ? [f32, op.f32x4RelaxedMadd]
+    : [f64, op.f64x2RelaxedMadd];
   const last = cs.length - 1;
-  const code: Code = [f64(cs[last])];
-  for (let i = last - 1; i >= 0; i--) {
-    code.push(get(v), f64(cs[i]), op.f64x2RelaxedMadd);
-  }
+  const code: Code = [c(cs[last])];
+  for (let i = last - 1; i >= 0; i--) code.push(get(v), c(cs[i]), madd);
   return code;
 }
 
-/** {@linkcode hornerFused} of four float32 lanes (`f32x4.relaxed_madd`). */
+/** {@linkcode hornerFused} of four float32 lanes. */
 function horner32(v: number, cs: number[]): Code {
-  const last = cs.length - 1;
-  const code: Code = [f32(cs[last])];
-  for (let i = last - 1; i >= 0; i--) {
-    code.push(get(v), f32(cs[i]), op.f32x4RelaxedMadd);
-  }
-  return code;
+  return hornerFused(v, cs, true);
 }
 
 /** The locals of a kernel function: three i32 parameters, two i32 locals, then vectors. */
@@ -584,21 +581,46 @@ function logPlain(x: number): Code {
   ];
 }
 
-/** log's special lanes: ±0, negative numbers, +inf and NaN. */
-function logSpecials(x: number, q: number): Code {
+/** The instructions of a lane type that {@linkcode logSpecials} uses. */
+interface Lanes {
+  c: (v: number) => number[];
+  eq: number[];
+  lt: number[];
+  ne: number[];
+  add: number[];
+}
+
+const F64X2: Lanes = {
+  c: f64,
+  eq: op.f64x2Eq,
+  lt: op.f64x2Lt,
+  ne: op.f64x2Ne,
+  add: op.f64x2Add,
+};
+
+const F32X4: Lanes = {
+  c: f32,
+  eq: op.f32x4Eq,
+  lt: op.f32x4Lt,
+  ne: op.f32x4Ne,
+  add: op.f32x4Add,
+};
+
+/** log's special lanes (float64 lanes, or `t`'s): ±0, negative numbers, +inf and NaN. */
+function logSpecials(x: number, q: number, t: Lanes = F64X2): Code {
   return [
     set(q),
-    ...choose([f64(-Infinity)], [get(q)], [get(x), f64(0), op.f64x2Eq]),
+    ...choose([t.c(-Infinity)], [get(q)], [get(x), t.c(0), t.eq]),
     set(q),
-    ...choose([f64(NaN)], [get(q)], [get(x), f64(0), op.f64x2Lt]),
+    ...choose([t.c(NaN)], [get(q)], [get(x), t.c(0), t.lt]),
     set(q),
-    ...choose([get(x), get(x), op.f64x2Add], [get(q)], [
+    ...choose([get(x), get(x), t.add], [get(q)], [
       get(x),
       get(x),
-      op.f64x2Ne,
+      t.ne,
       get(x),
-      f64(Infinity),
-      op.f64x2Eq,
+      t.c(Infinity),
+      t.eq,
       op.v128Or,
     ]),
   ];
@@ -951,6 +973,18 @@ function trig32Of(shift: 0 | 1): (x: number) => Code {
 }
 
 /**
+ * round(x * factor) of the vector in local `x` by the shifter (float64
+ * lanes, or four float32 lanes with `four`), left on the stack as a float;
+ * the sum with the shifter, whose low bits hold the integer, into local `t`.
+ */
+function nearest(x: number, factor: number, t: number, four = false): Code {
+  const [c, madd, sub, shifter] = four
+    ? [f32, op.f32x4RelaxedMadd, op.f32x4Sub, L32.shifter]
+    : [f64, op.f64x2RelaxedMadd, op.f64x2Sub, F32.shifter];
+  return [get(x), c(factor), c(shifter), madd, tee(t), c(shifter), sub];
+}
+
+/**
  * tan of float32 arguments (|x| up to 2**19, as {@linkcode trig32Of}): x =
  * q pi / 2 + y, |y| <= pi / 4, sin(y) / cos(y) for even q and -cos(y) /
  * sin(y) for odd q, each of sin and cos one short polynomial; tan(±0) is ±0.
@@ -958,13 +992,7 @@ function trig32Of(shift: 0 | 1): (x: number) => Code {
 function tan32Of(x: number): Code {
   const [t, q, y, z, s, c, odd] = [...Array(7).keys()].map((i) => W + i);
   return [
-    get(x),
-    f64(2 / Math.PI),
-    f64(F32.shifter),
-    op.f64x2RelaxedMadd,
-    tee(t),
-    f64(F32.shifter),
-    op.f64x2Sub,
+    ...nearest(x, 2 / Math.PI, t),
     set(q),
     ...reduceByHalfPi(x, q, y, z),
     ...oddPolynomial(y, z, F32.tanSinQ),
@@ -1063,13 +1091,8 @@ function exp32x4Of(x: number): Code {
     op.f32x4Pmax,
     f32(L32.expHigh),
     op.f32x4Pmin,
-    tee(c),
-    f32(Math.LOG2E),
-    f32(L32.shifter),
-    op.f32x4RelaxedMadd,
-    tee(t),
-    f32(L32.shifter),
-    op.f32x4Sub,
+    set(c),
+    ...nearest(c, Math.LOG2E, t, true),
     tee(k),
     // r = c - k ln2HI - k ln2LO
     f32(L32.ln2HI),
@@ -1186,27 +1209,7 @@ function log32x4Of(x: number, full: boolean): Code {
     get(r),
     op.f32x4Sub,
     op.f32x4Add,
-    ...full ? log32x4Specials(x, r) : [],
-  ];
-}
-
-/** log's special lanes of four float32 lanes: ±0, negative numbers, +inf and NaN. */
-function log32x4Specials(x: number, r: number): Code {
-  return [
-    set(r),
-    ...choose([f32(-Infinity)], [get(r)], [get(x), f32(0), op.f32x4Eq]),
-    set(r),
-    ...choose([f32(NaN)], [get(r)], [get(x), f32(0), op.f32x4Lt]),
-    set(r),
-    ...choose([get(x), get(x), op.f32x4Add], [get(r)], [
-      get(x),
-      get(x),
-      op.f32x4Ne,
-      get(x),
-      f32(Infinity),
-      op.f32x4Eq,
-      op.v128Or,
-    ]),
+    ...full ? logSpecials(x, r, F32X4) : [],
   ];
 }
 
@@ -1238,13 +1241,7 @@ function trig32x4Of(shift: 0 | 1): (x: number) => Code {
     );
     const [p1, p2, p3, p4] = L32.pio2;
     return [
-      get(x),
-      f32(2 / Math.PI),
-      f32(L32.shifter),
-      op.f32x4RelaxedMadd,
-      tee(t),
-      f32(L32.shifter),
-      op.f32x4Sub,
+      ...nearest(x, 2 / Math.PI, t, true),
       tee(j),
       // y1 = x - j p1 (exact); y = y1 - j p2 and its rounding error (Fast2Sum)
       f32(p1),
@@ -1415,45 +1412,103 @@ const STEP = 16;
 const IN = 1, OUT = 2;
 
 /**
- * `name_type(p, bytes, o) -> left`: the function of the elements in `[p,
- * p + bytes)` of the arguments' memory into the results' memory from `o`
- * (`bytes` a multiple of {@linkcode STEP}; `o` may be `p`, in place);
- * float32 steps compute their low and high halves widened, as two
- * vectors; `left` is 1 when a partial kernel left lanes to the runner.
+ * A step's computing by a body of two float64 lanes: the results of the
+ * vectors in locals `V` and (float32, widened) `V + 2` into `V + 1` and
+ * `V + 3`, steps without special lanes the short way where the body has
+ * a `plain` test; `left` set where a partial body's full way ran.
  */
-function kernel(name: MathKernel, type: MathType, body: Body): FunctionSpec {
-  if (body.lanes === 4) return kernel4(name, body);
-  const f32 = type === "float32";
+function computed(body: Body, f32: boolean): Code {
   // [x, result] of each vector of a step
   const halves = f32 ? [[V, V + 1], [V + 2, V + 3]] : [[V, V + 1]];
-  const load: Code = f32
-    ? [
-      get(P),
-      op.v128Load(0, IN),
-      tee(V + 3),
-      op.f64x2PromoteLowF32x4,
-      set(V),
-      get(V + 3),
-      get(V + 3),
-      op.i8x16Shuffle(HIGH_HALF),
-      op.f64x2PromoteLowF32x4,
-      set(V + 2),
-    ]
-    : [get(P), op.v128Load(0, IN), set(V)];
-  const store: Code = f32
-    ? [
-      get(O),
-      get(V + 1),
-      op.f32x4DemoteF64x2Zero,
-      get(V + 3),
-      op.f32x4DemoteF64x2Zero,
-      op.i8x16Shuffle(LOW_HALVES),
-      op.v128Store(0, OUT),
-    ]
-    : [get(O), get(V + 1), op.v128Store(0, OUT)];
   const compute = (full: boolean): Code =>
     halves.flatMap(([x, r]) => [...body.of(x, full), set(r)]);
   const plain = body.plain;
+  return plain === undefined ? compute(true) : [
+    ...plain(V),
+    ...f32 ? [...plain(V + 2), op.v128And] : [],
+    op.i64x2AllTrue,
+    op.if,
+    ...compute(false),
+    op.else,
+    ...compute(true),
+    ...body.partial ? [i32(1), set(LEFT)] : [],
+    op.end,
+  ];
+}
+
+/**
+ * The four float32 lanes in local `X4` widened into `V` and `V + 2`, the
+ * body of two float64 lanes, and its results rounded back into one vector,
+ * left on the stack.
+ */
+function widened(body: Body): Code {
+  return [
+    get(X4),
+    op.f64x2PromoteLowF32x4,
+    set(V),
+    get(X4),
+    get(X4),
+    op.i8x16Shuffle(HIGH_HALF),
+    op.f64x2PromoteLowF32x4,
+    set(V + 2),
+    ...computed(body, true),
+    get(V + 1),
+    op.f32x4DemoteF64x2Zero,
+    get(V + 3),
+    op.f32x4DemoteF64x2Zero,
+    op.i8x16Shuffle(LOW_HALVES),
+  ];
+}
+
+/**
+ * A step of a float32 body of four lanes on the vector in local `X4`, its
+ * result on the stack: computed as loaded where its lanes pass the body's
+ * `plain` test (or always, without one), else by the body in full or,
+ * given a `wide` body, {@linkcode widened}.
+ */
+function computed4(body: Body): Code {
+  if (body.plain === undefined) return body.of(X4, true);
+  return [
+    ...body.plain(X4),
+    op.i32x4AllTrue,
+    op.if,
+    ...body.of(X4, false),
+    set(V + 1),
+    op.else,
+    ...body.wide === undefined ? body.of(X4, true) : widened(body.wide),
+    set(V + 1),
+    op.end,
+    get(V + 1),
+  ];
+}
+
+/**
+ * `name_type(p, bytes, o) -> left`: the function of the elements in `[p,
+ * p + bytes)` of the arguments' memory into the results' memory from `o`
+ * (`bytes` a multiple of {@linkcode STEP}; `o` may be `p`, in place), a
+ * step of 16 bytes at a time: float64 in two lanes, float32 in four (a
+ * body of `lanes` 4) or widened into two vectors of two; `left` is 1 when
+ * a partial kernel left lanes to the runner.
+ */
+function kernel(name: MathKernel, type: MathType, body: Body): FunctionSpec {
+  const step: Code = type === "float64"
+    ? [
+      get(P),
+      op.v128Load(0, IN),
+      set(V),
+      ...computed(body, false),
+      get(O),
+      get(V + 1),
+      op.v128Store(0, OUT),
+    ]
+    : [
+      get(O),
+      get(P),
+      op.v128Load(0, IN),
+      set(X4),
+      ...body.lanes === 4 ? computed4(body) : widened(body),
+      op.v128Store(0, OUT),
+    ];
   return {
     name: `${name}_${type}`,
     params: 3,
@@ -1469,107 +1524,7 @@ function kernel(name: MathKernel, type: MathType, body: Body): FunctionSpec {
       op.i32LtU,
       op.if,
       op.loop,
-      ...load,
-      ...plain === undefined ? compute(true) : [
-        // Steps without special lanes take the short way.
-        ...plain(V),
-        ...f32 ? [...plain(V + 2), op.v128And] : [],
-        op.i64x2AllTrue,
-        op.if,
-        ...compute(false),
-        op.else,
-        ...compute(true),
-        ...body.partial ? [i32(1), set(LEFT)] : [],
-        op.end,
-      ],
-      ...store,
-      get(O),
-      i32(STEP),
-      op.i32Add,
-      set(O),
-      get(P),
-      i32(STEP),
-      op.i32Add,
-      tee(P),
-      get(END),
-      op.i32LtU,
-      op.brIf(0),
-      op.end,
-      op.end,
-      get(LEFT),
-    ],
-  };
-}
-
-/**
- * {@linkcode kernel} of a float32 body of four lanes: each step's vector
- * computed as it is loaded where its lanes pass the body's `plain` test
- * (or always, without one), else by the body in full or widened into two
- * vectors of two float64 lanes for its `wide` body.
- */
-function kernel4(name: MathKernel, body: Body): FunctionSpec {
-  const wide = body.wide;
-  const widened = (b: Body): Code => [
-    get(X4),
-    op.f64x2PromoteLowF32x4,
-    set(V),
-    get(X4),
-    get(X4),
-    op.i8x16Shuffle(HIGH_HALF),
-    op.f64x2PromoteLowF32x4,
-    set(V + 2),
-    ...b.plain === undefined
-      ? []
-      : [...b.plain(V), ...b.plain(V + 2), op.v128And, op.i64x2AllTrue, op.if],
-    ...[[V, V + 1], [V + 2, V + 3]].flatMap((
-      [x, r],
-    ) => [...b.of(x, false), set(r)]),
-    ...b.plain === undefined ? [] : [
-      op.else,
-      ...[[V, V + 1], [V + 2, V + 3]].flatMap((
-        [x, r],
-      ) => [...b.of(x, true), set(r)]),
-      ...b.partial ? [i32(1), set(LEFT)] : [],
-      op.end,
-    ],
-    get(V + 1),
-    op.f32x4DemoteF64x2Zero,
-    get(V + 3),
-    op.f32x4DemoteF64x2Zero,
-    op.i8x16Shuffle(LOW_HALVES),
-  ];
-  return {
-    name: `${name}_float32`,
-    params: 3,
-    results: 1,
-    locals: [[2, I32], [VECTORS, V128]],
-    body: [
-      get(P),
-      get(BYTES),
-      op.i32Add,
-      set(END),
-      get(P),
-      get(END),
-      op.i32LtU,
-      op.if,
-      op.loop,
-      get(P),
-      op.v128Load(0, IN),
-      set(X4),
-      ...body.plain === undefined ? [...body.of(X4, true), set(V + 1)] : [
-        ...body.plain(X4),
-        op.i32x4AllTrue,
-        op.if,
-        ...body.of(X4, false),
-        set(V + 1),
-        op.else,
-        ...wide === undefined ? body.of(X4, true) : widened(wide),
-        set(V + 1),
-        op.end,
-      ],
-      get(O),
-      get(V + 1),
-      op.v128Store(0, OUT),
+      ...step,
       get(O),
       i32(STEP),
       op.i32Add,
