@@ -29,7 +29,7 @@ import { NDArray } from "./ndarray.ts";
 import { type ReduceView, withShower } from "./reduce.ts";
 import { keepdimsOf, singleAxis } from "./reduce_axes.ts";
 import { isCOrder, reduceViewOf } from "./reductions.ts";
-import { memoryStorage } from "./storage.ts";
+import { memoryStorage, operandOf } from "./storage.ts";
 
 const F64 = nativeDType("float64");
 const I64 = nativeDType("int64");
@@ -378,7 +378,7 @@ function unitsArgAll(a: NDArray, kind: "min" | "max"): number {
     unitsComparer(a, a),
     kind,
     (visit) =>
-      walk(a.shape, [{ offset: a.byteOffset, strides: a.strides }], (
+      walk(a.shape, [operandOf(a)], (
         offs,
         count,
         strides,

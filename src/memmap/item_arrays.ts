@@ -29,7 +29,7 @@ import { walk } from "./iterate.ts";
 import { untransferable } from "../mmap/copy_pool.ts";
 import { arrayIO, empty, NDArray } from "./ndarray.ts";
 import { broadcastStrides } from "./shape.ts";
-import { isDetached, throwClosed } from "./storage.ts";
+import { isDetached, operandOf, throwClosed } from "./storage.ts";
 import { checkDims, describe, isArray, isRevoked } from "../_args.ts";
 
 /**
@@ -90,9 +90,13 @@ export function itemTruth(a: NDArray): NDArray<"bool"> {
   return out as NDArray<"bool">;
 }
 
-/** Calls `fn(offset)` for every element of an array, in C order. */
-function eachOffset(a: NDArray, fn: (offset: number) => void): void {
-  walk(a.shape, [{ offset: a.byteOffset, strides: a.strides }], (
+/** Calls `fn(offset)` for every element of an array, in C order (`write`: to write it). */
+function eachOffset(
+  a: NDArray,
+  fn: (offset: number) => void,
+  write = false,
+): void {
+  walk(a.shape, [operandOf(a, write)], (
     offs,
     count,
     strides,
@@ -342,7 +346,7 @@ export function itemsToArray(a: NDArray): unknown {
       a.itemsize <= BLOCK)
   ) {
     const run = kind === "U" ? decodeTextRun : copyBytesRun;
-    walk(a.shape, [{ offset: a.byteOffset, strides: a.strides }], (
+    walk(a.shape, [operandOf(a)], (
       offs,
       count,
       strides,
@@ -664,18 +668,11 @@ export function assignItems(
     const dio = arrayIO(dst), sio = arrayIO(src);
     walk(
       dst.shape,
-      [{ offset: dst.byteOffset, strides: dst.strides }, {
-        offset: src.byteOffset,
-        strides: bst,
-      }],
+      [operandOf(dst, true), operandOf(src, false, bst)],
       (offs, count, strides) => {
         copyRun(dio, offs[0], strides[0], sio, offs[1], strides[1], count);
       },
-      {
-        memoryOrder: true,
-        release: dst.storage.release?.bind(dst.storage),
-        itemsize: dst.itemsize,
-      },
+      { memoryOrder: true },
     );
     return;
   }
@@ -694,7 +691,7 @@ export function assignItems(
   const tb = tmp.storage.bytes, tdv = dataViewOf(tb);
   const enc = encoderOf(dt);
   let i = 0;
-  walk(dst.shape, [{ offset: src.byteOffset, strides: bst }], (
+  walk(dst.shape, [operandOf(src, false, bst)], (
     offs,
     count,
     strides,
@@ -707,7 +704,7 @@ export function assignItems(
   eachOffset(dst, (p) => {
     db.set(tb.subarray(i * dt.itemsize, (i + 1) * dt.itemsize), p);
     i++;
-  });
+  }, true);
 }
 
 /**

@@ -31,7 +31,7 @@ import { isDateLike, readerOf, writeItem } from "./items.ts";
 import { walk } from "./iterate.ts";
 import { empty, fromData, NDArray } from "./ndarray.ts";
 import { broadcastShapes, broadcastStrides } from "./shape.ts";
-import { isDetached, throwClosed } from "./storage.ts";
+import { isDetached, operandOf, throwClosed } from "./storage.ts";
 
 /** The comparisons, by NumPy's ufunc names' short forms. */
 export type CompareOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
@@ -178,14 +178,8 @@ export function compareItems(
   const out = empty(shape, nativeDType("bool"));
   const o = out.storage.bytes;
   const operands = [
-    {
-      offset: a.byteOffset,
-      strides: broadcastStrides(a.shape, a.strides, shape),
-    },
-    {
-      offset: b.byteOffset,
-      strides: broadcastStrides(b.shape, b.strides, shape),
-    },
+    operandOf(a, false, broadcastStrides(a.shape, a.strides, shape)),
+    operandOf(b, false, broadcastStrides(b.shape, b.strides, shape)),
   ];
   if (
     (sameCounts(ta, tb) || kinds === "UU") && wordAligned(a) && wordAligned(b)

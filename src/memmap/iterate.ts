@@ -13,6 +13,12 @@ export interface Operand {
   offset: number;
   /** Byte step per axis (0 on broadcast axes). */
   strides: readonly number[];
+  /**
+   * The operand's windows (memory maps; see `operandOf` in `storage.ts`),
+   * which take the place of the options' `release`/`prefetch` (first
+   * operand) or `others` entry.
+   */
+  windows?: OperandWindows;
 }
 
 /** Options of {@linkcode walk}. */
@@ -42,8 +48,10 @@ export interface WalkOptions {
   tile?: boolean;
   /**
    * Windows of the other operands (index `k - 1` for operand `k`), released
-   * and prepared as the first operand's are; used for operands the walk
-   * goes through in ascending memory order, ignored for the others.
+   * and prepared as the first operand's are. An operand the walk does not go
+   * through in ascending memory order (reversed, transposed) has its whole
+   * span prepared before the walk starts, a window at a time (and released
+   * again when its `release` is set).
    */
   others?: readonly (OperandWindows | undefined)[];
 }
@@ -106,7 +114,8 @@ class Windows {
 
 /**
  * Whether a walk over `dims` (outer to inner) visits operand `k` in
- * ascending memory order.
+ * ascending memory order, each element once (an operand broadcast along an
+ * outer axis is gone through again for each of its steps).
  */
 function ascending(
   dims: readonly { n: number; s: number[] }[],
@@ -115,10 +124,32 @@ function ascending(
   let inner = 0;
   for (let d = dims.length - 1; d >= 0; d--) {
     const s = dims[d].s[k];
-    if (s < 0 || (dims[d].n > 1 && s !== 0 && s < inner)) return false;
+    if (s < 0 || (dims[d].n > 1 && (s !== 0 ? s < inner : inner > 0))) {
+      return false;
+    }
     inner += (dims[d].n - 1) * s;
   }
   return true;
+}
+
+/**
+ * Prepares (and, with a `release` hook, releases again) every window of an
+ * operand's span before a walk that goes through it out of order: its pages
+ * are then known to be there (or the error is thrown) before any is touched.
+ */
+export function prepareAhead(
+  hooks: OperandWindows,
+  window: number,
+  start: number,
+  span: number,
+): void {
+  if (hooks.prefetch === undefined) return;
+  const limit = start + span + hooks.itemsize;
+  for (let at = start; at < limit; at += window) {
+    const length = Math.min(window, limit - at);
+    hooks.prefetch(at, length);
+    hooks.release?.(at, length);
+  }
 }
 
 /** Default number of elements per run. */
@@ -185,10 +216,17 @@ export function walk(
   ];
   let maxRun = options.maxRun ?? RUN;
   for (let k = 0; k < nops; k++) {
-    const h = hooks[k];
-    if (h === undefined || !ascending(merged, k)) continue;
-    let span = 0;
-    for (const d of merged) span += (d.n - 1) * Math.abs(d.s[k]);
+    const h = operands[k].windows ?? hooks[k];
+    if (h === undefined) continue;
+    let span = 0, low = base[k];
+    for (const d of merged) {
+      span += (d.n - 1) * Math.abs(d.s[k]);
+      if (d.s[k] < 0) low += (d.n - 1) * d.s[k];
+    }
+    if (!ascending(merged, k)) {
+      prepareAhead(h, window, low, span);
+      continue;
+    }
     windows[k] = new Windows(h, window, base[k], span);
     // A run never spans more than one window of a windowed operand.
     const step = Math.abs(inner.s[k]);

@@ -122,6 +122,7 @@ import {
   type ArrayStorage,
   isDetached,
   memoryStorage,
+  operandOf,
   throwClosed,
   throwReadOnly,
   viewMakerOf,
@@ -4532,7 +4533,7 @@ function readAll(a: NDArray, dst: DomainBuffer, dstType: DType): void {
   let j = 0;
   walk(
     a.shape,
-    [{ offset: a.byteOffset, strides: a.strides }],
+    [operandOf(a)],
     (offs, count, strides) => {
       readRun(io, offs[0], strides[0], count, dst, dstType, j);
       j += count;

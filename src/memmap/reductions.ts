@@ -38,7 +38,13 @@ import { SIZE } from "./kernels/reduce_run.ts";
 import { settings } from "./kernels/runtime.ts";
 import { truthKindOf } from "./kernels/search_kernels.ts";
 import { firstTruth } from "./kernels/search_run.ts";
-import { memoryStorage, overlayOf, releaseFor } from "./storage.ts";
+import {
+  memoryStorage,
+  overlayOf,
+  prepareWhole,
+  releaseFor,
+  spanOf,
+} from "./storage.ts";
 
 /** The reductions this module runs. */
 export type ReductionName =
@@ -135,27 +141,30 @@ export function reductionArgs(
   return { reduced, keepdims: keepdimsOf(options, op.call) };
 }
 
-/** The view reductions read (windows and in-place kernels for memory maps). */
+/**
+ * The view reductions read (windows and in-place kernels for memory maps).
+ * A memory map's pages are asked for first (see `prepareWhole`), as the
+ * reductions along axes and over sparse views do not all go up through
+ * memory a window at a time; but where the walk does and releases pages
+ * behind it (a C-order view larger than the release threshold), the walk's
+ * windows are read ahead as it goes instead, to read the data once.
+ *
+ * @param a The array reduced.
+ */
 export function reduceViewOf(a: NDArray): ReduceView {
+  const release = releaseFor(a.storage, spanOf(a));
+  if (release === undefined || !isCOrder(a.shape, a.strides, a.itemsize)) {
+    prepareWhole(a, false);
+  }
   return {
     io: arrayIO(a),
     shape: a.shape,
     strides: a.strides,
     offset: a.byteOffset,
-    release: releaseFor(a.storage, spanOf(a)),
+    release,
     prefetch: a.storage.prefetch?.bind(a.storage),
     overlay: overlayOf(a.storage),
   };
-}
-
-/** Bytes from the lowest to the highest byte of the elements. */
-function spanOf(a: NDArray): number {
-  if (a.size === 0) return 0;
-  let span = a.itemsize;
-  for (let k = 0; k < a.ndim; k++) {
-    span += (a.shape[k] - 1) * Math.abs(a.strides[k]);
-  }
-  return span;
 }
 
 /** The type of the values a domain buffer holds (`complex`: pairs of float64). */

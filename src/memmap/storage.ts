@@ -9,6 +9,12 @@ import { isReadOnlyMemory } from "../ffi/mapped_buffer.ts";
 import { allocateArray } from "./alloc.ts";
 import { arrayDataLength, type OverlaySource } from "./kernels/runtime.ts";
 import type { DType } from "./dtype.ts";
+import {
+  type Operand,
+  type OperandWindows,
+  prepareAhead,
+  WINDOW,
+} from "./iterate.ts";
 import type { NDArray } from "./ndarray.ts";
 
 /**
@@ -69,6 +75,83 @@ export function releaseFor(
   if (storage.release === undefined) return undefined;
   if (span < (storage.releaseThreshold ?? RELEASE_THRESHOLD)) return undefined;
   return storage.release.bind(storage);
+}
+
+/** Bytes from the lowest to the highest byte of `a`'s elements (0 when empty). */
+export function spanOf(a: NDArray): number {
+  if (a.size === 0) return 0;
+  let span = a.itemsize;
+  for (let k = 0; k < a.ndim; k++) {
+    span += (a.shape[k] - 1) * Math.abs(a.strides[k]);
+  }
+  return span;
+}
+
+/**
+ * The windows of a walk over `a` (memory maps; `undefined` for other
+ * storage): each window's pages are asked for before the walk reaches them
+ * (for writing when `write` is set), so that pages the kernel cannot give (a
+ * file cut short by another program, a hole a full disk cannot fill) are an
+ * error, not a fault; finished windows are released when the walk is large
+ * (see {@linkcode releaseFor}). A sparse view (every other element, a
+ * column) has its windows prepared whole, the pages between its elements
+ * too: they cannot be told apart from the pages it touches without a call
+ * per page.
+ *
+ * @param a The array walked.
+ * @param write Whether the walk writes `a`.
+ */
+export function windowsOf(
+  a: NDArray,
+  write: boolean,
+): OperandWindows | undefined {
+  const storage = a.storage;
+  if (storage.prefetch === undefined && storage.release === undefined) {
+    return undefined;
+  }
+  return {
+    release: releaseFor(storage, spanOf(a)),
+    prefetch: storage.prefetch === undefined
+      ? undefined
+      : (start: number, length: number) =>
+        storage.prefetch!(start, length, write),
+    itemsize: a.itemsize,
+  };
+}
+
+/**
+ * `a` as an operand of a walk (see `walk` in `iterate.ts`), with its
+ * windows: every walk over an array's storage takes its operands from here.
+ *
+ * @param a The array walked.
+ * @param write Whether the walk writes `a`.
+ * @param strides Byte strides to walk `a` with (broadcast); default `a`'s.
+ */
+export function operandOf(
+  a: NDArray,
+  write = false,
+  strides: readonly number[] = a.strides,
+): Operand {
+  return { offset: a.byteOffset, strides, windows: windowsOf(a, write) };
+}
+
+/**
+ * Asks for all of `a`'s pages (memory maps) before work that goes through
+ * them in an order of its own, a window at a time (released again when the
+ * span is large): pages the kernel cannot give are then an error before any
+ * is touched (see {@linkcode windowsOf}).
+ *
+ * @param a The array.
+ * @param write Whether the work writes `a`.
+ */
+export function prepareWhole(a: NDArray, write: boolean): void {
+  const windows = windowsOf(a, write);
+  if (windows === undefined || a.size === 0) return;
+  let low = a.byteOffset;
+  for (let k = 0; k < a.ndim; k++) {
+    if (a.strides[k] < 0) low += (a.shape[k] - 1) * a.strides[k];
+  }
+  prepareAhead(windows, WINDOW, low, spanOf(a) - a.itemsize);
 }
 
 const overlays = new WeakMap<ArrayStorage, OverlaySource>();

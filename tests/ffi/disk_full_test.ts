@@ -168,3 +168,56 @@ Deno.test({
     for (const [name, code] of rows) assert.equal(code, "EFAULT", name);
   },
 });
+
+Deno.test({
+  name:
+    "on a full disk every walk that writes a sparse file's holes, through any view, fails with EFAULT (no SIGBUS)",
+  ignore: !small,
+  async fn() {
+    const result = await onFullDisk(`
+      import { memmap, zeros } from "MOD";
+      const fs = FS;
+      const path = fs + "/sparse.bin";
+      Deno.writeFileSync(path, new Uint8Array(0));
+      Deno.truncateSync(path, 64 << 20);
+      try { Deno.writeFileSync(fs + "/rest", new Uint8Array(1 << 20)); } catch { /* full */ }
+      const views = {
+        "": (a) => a,
+        "::2": (a) => a.slice("::2"),
+        "::-1": (a) => a.slice("::-1"),
+        column: (a) => a.reshape(4096, 2048).slice(":", "3:4"),
+        T: (a) => a.reshape(4096, 2048).T,
+      };
+      const writes = {
+        fill: (v) => v.fill(1),
+        assign: (v) => v.assign(2),
+        "assign array": (v) => v.assign(zeros(v.shape).add(1)),
+        "exp out=": (v) => v.exp({ out: v }),
+        sort: (v) => v.sort(0),
+        "S8 assign": (v) => v.assign("b"),
+      };
+      const rows = [];
+      for (const [view, viewOf] of Object.entries(views)) {
+        for (const [name, write] of Object.entries(writes)) {
+          const dtype = name.startsWith("S8") ? "S8" : "float64";
+          const a = memmap(path, { dtype, mode: "r+" });
+          console.error("write:", name, view);
+          try {
+            write(viewOf(a));
+            rows.push([name + " " + view, "done"]);
+          } catch (e) {
+            rows.push([name + " " + view, e.code]);
+          }
+          a.close();
+        }
+      }
+      console.log(JSON.stringify(rows));
+    `);
+    const last = result.stderr.trim().split("\n").pop();
+    assert.equal(result.signal, null, `the process died at ${last}`);
+    assert.equal(result.code, 0, result.stderr);
+    const rows = new Map<string, unknown>(JSON.parse(result.stdout));
+    assert.equal(rows.size, 30);
+    for (const [name, code] of rows) assert.equal(code, "EFAULT", name);
+  },
+});

@@ -29,9 +29,9 @@ import {
   typedView,
   unitOf,
 } from "../element.ts";
-import { type Operand, type OperandWindows, RUN, walk } from "../iterate.ts";
+import { type Operand, RUN, walk } from "../iterate.ts";
 import { broadcastStrides } from "../shape.ts";
-import { releaseFor } from "../storage.ts";
+import { windowsOf } from "../storage.ts";
 import { loopFor } from "./compile.ts";
 import { computeOverlaid } from "./overlaid.ts";
 import { assign, type Signature, type Ufunc } from "./table.ts";
@@ -141,40 +141,22 @@ function detachedCopy(a: NDArray): NDArray {
 }
 
 /**
- * An array's release and read-ahead hooks for a walk (memory maps only).
- * Only arrays whose elements fill their span are read ahead: for a sparse
- * view (a column of a wide matrix) a window's read-ahead would read, or for
- * writing dirty, pages the walk never touches.
- */
-function hooksOf(a: NDArray, write: boolean): OperandWindows {
-  const storage = a.storage;
-  const [lo, hi] = extent(a);
-  const dense = a.size * a.itemsize === hi - lo;
-  return {
-    release: releaseFor(storage, hi - lo),
-    prefetch: storage.prefetch === undefined || !dense
-      ? undefined
-      : (start: number, length: number) =>
-        storage.prefetch!(start, length, write),
-    itemsize: a.itemsize,
-  };
-}
-
-/**
  * Walk options that prepare the windows of the output (for writing) and of
- * the inputs in other storage (for reading) before the walk reaches them,
- * and release them behind it when the walk is large.
+ * the inputs (for reading) before the walk reaches them, and release them
+ * behind it when the walk is large (see {@linkcode windowsOf}). An input
+ * over the same bytes as the output is prepared with it.
  */
 function windowing(out: NDArray, inputs: readonly NDArray[] = []) {
+  const [lo, hi] = extent(out);
   return {
     memoryOrder: true,
     tile: true,
-    ...hooksOf(out, true),
-    others: inputs.map((a) =>
-      a.storage === out.storage || a.storage.prefetch === undefined
-        ? undefined
-        : hooksOf(a, false)
-    ),
+    ...windowsOf(out, true),
+    others: inputs.map((a) => {
+      if (a.storage !== out.storage) return windowsOf(a, false);
+      const [alo, ahi] = extent(a);
+      return alo >= lo && ahi <= hi ? undefined : windowsOf(a, false);
+    }),
   };
 }
 
