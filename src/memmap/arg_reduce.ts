@@ -329,7 +329,8 @@ export function argReduce(
       `Cannot compute the arg${kind} of an array of ${dt.name}: not supported for this type`,
     );
   }
-  const v = reduceViewOf(a);
+  const whole = args.axis < 0 || a.ndim <= 1;
+  const v = reduceViewOf(a, whole);
   if (args.axis < 0 || a.ndim === 0) {
     if (a.size === 0) throw emptyError(kind);
     const index = units ? unitsArgAll(a, kind) : argAll(v, kind);

@@ -143,17 +143,22 @@ export function reductionArgs(
 
 /**
  * The view reductions read (windows and in-place kernels for memory maps).
- * A memory map's pages are asked for first (see `prepareWhole`), as the
- * reductions along axes and over sparse views do not all go up through
- * memory a window at a time; but where the walk does and releases pages
- * behind it (a C-order view larger than the release threshold), the walk's
- * windows are read ahead as it goes instead, to read the data once.
+ * A memory map's pages are asked for first, a window at a time (see
+ * `prepareWhole`: pages the kernel cannot give are an error, not a fault),
+ * as reductions along axes and over sparse views do not all go up through
+ * memory reading each window ahead; but a whole reduction of a C-order view
+ * larger than the release threshold reads its windows ahead as it goes
+ * (and releases them behind), so that the data is read once.
  *
  * @param a The array reduced.
+ * @param whole Whether every axis longer than 1 is reduced.
  */
-export function reduceViewOf(a: NDArray): ReduceView {
+export function reduceViewOf(a: NDArray, whole: boolean): ReduceView {
   const release = releaseFor(a.storage, spanOf(a));
-  if (release === undefined || !isCOrder(a.shape, a.strides, a.itemsize)) {
+  if (
+    !whole || release === undefined ||
+    !isCOrder(a.shape, a.strides, a.itemsize)
+  ) {
     prepareWhole(a, false);
   }
   return {
@@ -245,7 +250,10 @@ function numericReduction(
   const dt = a.dtype;
   const resultType = op.result(dt);
   const complex = dt.kind === "c" && name !== "any" && name !== "all";
-  const v = reduceViewOf(a);
+  const v = reduceViewOf(
+    a,
+    reduced.every((r, k) => r || a.shape[k] === 1),
+  );
   // Axes that really reduce (length 1 axes change nothing but for float sums' +0).
   const real = reduced.flatMap((r, k) => r && a.shape[k] !== 1 ? [k] : []);
   const keptSize = shapeSize(shape);

@@ -156,7 +156,7 @@ function streamedSum(
   }
   const complex = a.dtype.kind === "c";
   const readType = complex ? C128 : F64;
-  const v = reduceViewOf(a);
+  const v = reduceViewOf(a, true);
   const round = rounderOf(rt);
   const f32 = rt.itemsize === 4;
   const size = a.itemsize;
@@ -217,7 +217,8 @@ function deviations(
   const x = new NDArray(memoryStorage(bytes), rt, a.shape, strides);
   const out = x.data as Float64Array | Float32Array | Float16Array;
   const round = rounderOf(rt);
-  const v = reduceViewOf(a);
+  // The walk below reads the view's windows ahead in memory order.
+  const v = reduceViewOf(a, true);
   let tmp = newDomainBuffer(readType, 1024) as Float64Array;
   const unit = rt.itemsize;
   walk(

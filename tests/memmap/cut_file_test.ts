@@ -113,3 +113,62 @@ console.log(JSON.stringify(rows));
     }
   },
 );
+
+// Past the release threshold (1 GiB) walks release pages behind them and
+// read each window ahead as they go; reductions along axes and out-of-order
+// walks ask for the whole view first. The cut is in the middle, so that
+// only a walk that reads later windows ahead catches it.
+Deno.test(
+  "memmap walks over views past the release threshold of a file cut short in the middle throw EFAULT",
+  {
+    ignore: Deno.build.os !== "linux" || !CAN_SPAWN_DENO,
+  },
+  async () => {
+    using dir = tempDir();
+    const walks: Record<string, string> = {
+      "sum(0)": "a.sum(0)",
+      "sum(1)": "a.sum(1)",
+      "max()": "a.max()",
+      "prod(0)": "a.prod(0)",
+      "argmax(0)": "a.argmax(0)",
+      "std(0)": "a.std(0)",
+      "cumsum(0)": "a.cumsum(0)",
+      "sort(0)": "a.sort(0)",
+      "T copy": "a.T.copy()",
+      "::2 fill": 'a.slice("::2").fill(1)',
+    };
+    const code = `
+import { memmap } from "MOD";
+const path = ${JSON.stringify(`${dir.path}/cut.bin`)};
+const walks = {${
+      Object.entries(walks).map(([n, w]) => `${JSON.stringify(n)}: (a) => ${w}`)
+        .join(", ")
+    }};
+const rows = {};
+for (const [name, walk] of Object.entries(walks)) {
+  Deno.writeFileSync(path, new Uint8Array(0));
+  Deno.truncateSync(path, 2 ** 31);
+  const a = memmap(path, { dtype: "float64", mode: "r+", shape: [2 ** 15, 2 ** 13] });
+  Deno.truncateSync(path, 1.2e9);
+  console.error("walk:", name);
+  try {
+    walk(a);
+    rows[name] = "returned";
+  } catch (e) {
+    rows[name] = e.code + (e.message.includes("cut short") ? " cut short" : " " + e.message);
+  }
+  a.close();
+}
+console.log(JSON.stringify(rows));
+`;
+    const run = await denoRunWithin(["-A"], code, 240_000);
+    const last = run.stderr.trim().split("\n").filter((l) =>
+      l.startsWith("walk:")
+    ).pop();
+    assert.equal(run.signal, null, `${last}: ${run.signal}`);
+    const results = JSON.parse(run.stdout);
+    for (const name of Object.keys(walks)) {
+      assert.equal(results[name], "EFAULT cut short", name);
+    }
+  },
+);
