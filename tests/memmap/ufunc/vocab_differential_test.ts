@@ -86,6 +86,10 @@ ULP_TABLE.exp.float32 = 4;
 ULP_TABLE.log.float32 = 5;
 ULP_TABLE.sin.float32 = 3;
 ULP_TABLE.cos.float32 = 3;
+// NumPy's float64 cbrt is glibc's: up to 3.03 ulps from the exact root over
+// 150,000 random arguments (int64 range, normal, 1e-300..1e300, 2026-12-01);
+// V8's Math.cbrt was correctly rounded on all of them.
+ULP_TABLE.cbrt.float64 = 4;
 // Complex powers: C's cpow is exp(b·log a), whose error grows with |b·log a|
 // (the test keeps bases and exponents moderate).
 ULP_TABLE.power.complex64 = 16;
