@@ -11,6 +11,7 @@ import type {
   FileHandle,
   MapKind,
   Mapping,
+  MapRequest,
   OverlayTarget,
 } from "../ffi/sys.ts";
 import { type Access, ALLOCATIONGRANULARITY, MADVISE } from "./constants.ts";
@@ -94,6 +95,26 @@ interface Layout {
   access: Access;
   exec: boolean;
   extraFlags: number;
+}
+
+/**
+ * A map request of one shape (object spreads cost about 0.07 us each on
+ * every open).
+ */
+function requestOf(
+  file: FileHandle,
+  offset: number,
+  length: number,
+  layout: Layout,
+): MapRequest & { readonly file: FileHandle } {
+  return {
+    file,
+    offset,
+    length,
+    kind: layout.kind,
+    exec: layout.exec,
+    extraFlags: layout.extraFlags,
+  };
 }
 
 /**
@@ -568,10 +589,9 @@ export class Mmap implements Disposable, Iterable<number> {
     // The file's size is read once it is open: what is checked is what is mapped.
     const size = overwrite ? 0 : file.openedSize ?? sys.size(file);
     let length = lengthFor(size);
-    const request = { file, offset, ...layout };
     if (overwrite) {
       const mapping = sys.mapFile(
-        { ...request, length },
+        requestOf(file, offset, length, layout),
         { size: offset + length, overwrite: true },
       );
       return new Mmap(CONSTRUCT, file, mapping, layout.access, offset);
@@ -579,7 +599,7 @@ export class Mmap implements Disposable, Iterable<number> {
     if (file.device) {
       // A device has no size to check or grow: map what was asked for.
       if (length === 0) length = Math.max(size - offset, 0);
-      const mapping = sys.mapFile({ ...request, length });
+      const mapping = sys.mapFile(requestOf(file, offset, length, layout));
       return new Mmap(CONSTRUCT, file, mapping, layout.access, offset);
     }
     if (offset > size && !(layout.kind === "shared" && length > 0)) {
@@ -595,7 +615,7 @@ export class Mmap implements Disposable, Iterable<number> {
       );
     }
     const mapping = sys.mapFile(
-      { ...request, length },
+      requestOf(file, offset, length, layout),
       grown ? { size: offset + length } : undefined,
     );
     return new Mmap(CONSTRUCT, file, mapping, layout.access, offset);

@@ -16,6 +16,7 @@
 
 import { resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isNormalPosixPath } from "../ffi/normal_path.ts";
 
 const URL_HREF = Object.getOwnPropertyDescriptor(URL.prototype, "href")!.get!;
 
@@ -108,6 +109,9 @@ export function toPath(path: string | URL): string {
   if (text.includes("\0")) {
     refuse(JSON.stringify(text), "paths must not contain NUL characters");
   }
+  // (resolve() would give a normal POSIX path back as it is, less a
+  // trailing slash, which is kept anyway)
+  if (sep === "/" && isNormalPosixPath(text)) return text;
   const absolute = resolve(text);
   return DIRECTORY_END.test(text) && !absolute.endsWith(sep)
     ? absolute + sep

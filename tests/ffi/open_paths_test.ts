@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { Mmap } from "../../mod.ts";
+import { cString } from "../../src/ffi/posix_file.ts";
 import { tempDir, text, writeFile } from "../test_util.ts";
 
 const posix = Deno.build.os !== "windows";
@@ -108,6 +109,31 @@ Deno.test({
       Mmap.open(path, { create: true, length: 8 }).close();
       assert.equal(Deno.statSync(path).size, 8, via);
       assert.equal(Deno.statSync(path).mode! & 0o777, expected, via);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "paths are encoded for C as they are asked, one after the other, again, or long enough to grow the buffer",
+  ignore: !posix,
+  fn: () => {
+    const asC = (path: string) => {
+      const bytes = cString(path);
+      const end = bytes.indexOf(0);
+      return new TextDecoder().decode(bytes.subarray(0, end));
+    };
+    const long = `/${"ü".repeat(2000)}`;
+    for (const path of ["/a/b", "/a/b", "/c", "/a/b", long, "/c", long, "/é"]) {
+      assert.equal(asC(path), path);
+    }
+    // Each open reads its own path, with the same path asked again between.
+    using root = tempDir();
+    writeFile(root.path, "one.txt", "one");
+    writeFile(root.path, "two.txt", "two");
+    for (const name of ["one", "one", "two", "one", "two", "two"]) {
+      using m = Mmap.open(`${root.path}/${name}.txt`, { access: "read" });
+      assert.equal(text(m.slice()), name);
     }
   },
 });

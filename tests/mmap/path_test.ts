@@ -31,6 +31,36 @@ Deno.test("toPath() gives the absolute path with . and .. removed, as Deno check
   );
 });
 
+Deno.test("toPath() gives what resolve() gives for paths already absolute and normal (taken as they are, without resolve())", () => {
+  const paths = [
+    "/",
+    "/a",
+    "/a/b.txt",
+    "/a/b/",
+    "/a/.b",
+    "/a/..b/c",
+    "/a/b./c",
+    "/a/b\\c",
+    "/a b/ü",
+    // not normal: resolve() runs
+    "/a//b",
+    "/a/./b",
+    "/a/../b",
+    "/a/.",
+    "/a/..",
+    "//a",
+    "a/b",
+    "./a",
+  ];
+  for (const path of paths) {
+    const resolved = resolve(path);
+    const expected = /[\\/]\.?$/.test(path) && !/[\\/]$/.test(resolved)
+      ? resolved + (WINDOWS ? "\\" : "/")
+      : resolved;
+    assert.equal(toPath(path), expected, path);
+  }
+});
+
 Deno.test("toPath() refuses NUL, malformed escapes, hosts and other schemes with TypeError", () => {
   const bad: (string | URL)[] = [
     "",
