@@ -75,6 +75,16 @@ function setup(dir: string): void {
   Deno.writeFileSync(`${dir}/small.txt`, small);
 }
 
+/**
+ * Another checkout of the library (`COMPARE_BEFORE=/path`, as for the
+ * ufunc rows): its `Mmap` runs the open + close row as a second side of
+ * ours, `before`, in the same rounds.
+ */
+const BEFORE = Deno.env.get("COMPARE_BEFORE");
+const BeforeMmap: typeof Mmap | undefined = BEFORE === undefined
+  ? undefined
+  : (await import(`file://${BEFORE}/mod.ts`)).Mmap;
+
 const maps = new Map<string, Mmap>();
 
 /** Our map of a file, opened once and mapped by touching each page. */
@@ -217,6 +227,16 @@ const JS_COPY = `
 const slice = Uint8Array.prototype.slice;
 time((() => { let t = 0; for (const o of offs) t += slice.call(b, o, o + ${READ_SIZE})[0]; if (t < 0) throw 1; }));`;
 
+/** `OPENS` maps of the small file opened and closed. */
+function openClose(mmap: typeof Mmap, dir: string): Timing {
+  const path = `${dir}/small.txt`;
+  return time(() => {
+    for (let i = 0; i < OPENS; i++) {
+      mmap.open(path, { access: "read" }).close();
+    }
+  });
+}
+
 /** The Mmap rows against Python, Bun, Node and C. */
 export const peerWorkloads: PeerWorkload[] = [
   findRow(
@@ -318,15 +338,9 @@ report()`,
     name: `open + close a 4 KiB file, ${OPENS / 1000}k times`,
     target: "within 1.5x of C",
     setup,
-    deno: {
-      "": (dir) => {
-        const path = `${dir}/small.txt`;
-        return time(() => {
-          for (let i = 0; i < OPENS; i++) {
-            Mmap.open(path, { access: "read" }).close();
-          }
-        });
-      },
+    deno: BeforeMmap === undefined ? { "": (dir) => openClose(Mmap, dir) } : {
+      now: (dir) => openClose(Mmap, dir),
+      before: (dir) => openClose(BeforeMmap, dir),
     },
     peers: {
       python: `
@@ -341,6 +355,139 @@ report()`,
     },
   },
 ];
+
+/**
+ * The floors under the copies and open + close rows, side by side with the
+ * peers' (`deno task compare floor`): what a fresh 4 KiB buffer costs each
+ * runtime, and what the six system calls of an open + close cost through
+ * Deno's FFI, with and without the permission query, against C making the
+ * same six calls.
+ */
+peerWorkloads.push(
+  {
+    name: `floor: ${READS / 1000}k fresh 4 KiB buffers (what slice() adds)`,
+    target: "(the floor of slice(): no copy)",
+    setup,
+    deno: {
+      "new Uint8Array(4096)": () =>
+        time(() => {
+          let total = 0;
+          for (let i = 0; i < READS; i++) {
+            total += new Uint8Array(READ_SIZE)[0];
+          }
+          if (total < 0) throw new Error();
+        }),
+      "the map view's own slice (no wrapper)": (dir) => {
+        const view = mapOf(`${dir}/text50.txt`).bytes;
+        const offs = offsets(view.length);
+        return time(() => {
+          let total = 0;
+          for (const o of offs) total += view.slice(o, o + READ_SIZE)[0];
+          if (total < 0) throw new Error();
+        });
+      },
+    },
+    peers: {
+      python: `
+start()
+total = 0
+for i in range(${READS}):
+    total += bytes(${READ_SIZE})[0]
+report()`,
+      bun: `${JS_TIME}
+time((() => { let t = 0; for (let i = 0; i < ${READS}; i++) t += new Uint8Array(${READ_SIZE})[0]; if (t < 0) throw 1; }));`,
+      node: `${JS_TIME}
+time((() => { let t = 0; for (let i = 0; i < ${READS}; i++) t += new Uint8Array(${READ_SIZE})[0]; if (t < 0) throw 1; }));`,
+      c: ["alloc", "DIR/small.txt", String(READS), String(READ_SIZE)],
+    },
+  },
+);
+
+// (struct layouts and call numbers of Linux x86_64)
+if (Deno.build.os === "linux" && Deno.build.arch === "x86_64") {
+  peerWorkloads.push(
+    {
+      name: `floor: the six system calls of open + close, ${
+        OPENS / 1000
+      }k times`,
+      target: "(the floor of open + close: no objects)",
+      setup,
+      deno: {
+        "six calls through FFI": (dir) => sixCalls(`${dir}/small.txt`, false),
+        "six calls + permission query": (dir) =>
+          sixCalls(`${dir}/small.txt`, true),
+      },
+      peers: {
+        python: `
+path = DIR + "/small.txt"
+start()
+for i in range(${OPENS}):
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    m = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+    m.close()
+    os.close(fd)
+report()`,
+        c: ["openclose6", "DIR/small.txt", String(OPENS)],
+      },
+    },
+  );
+}
+
+/** The raw calls of {@linkcode sixCalls}, loaded on first use. */
+let rawLibc:
+  | Deno.DynamicLibrary<typeof RAW_SYMBOLS>["symbols"]
+  | undefined;
+const RAW_SYMBOLS = {
+  syscall: {
+    parameters: ["i64", "i64", "buffer", "buffer", "usize"],
+    result: "i64",
+  },
+  fcntl: { parameters: ["i32", "i32", "buffer"], result: "i32" },
+  fstat: { parameters: ["i32", "buffer"], result: "i32" },
+  mmap: {
+    parameters: ["pointer", "usize", "i32", "i32", "i32", "i64"],
+    result: "pointer",
+  },
+  munmap: { parameters: ["usize", "usize"], result: "i32" },
+  close: { parameters: ["i32"], result: "i32" },
+} as const;
+
+/**
+ * The library's six calls for a map of a file opened and closed (Linux
+ * x86_64: openat2 with RESOLVE_NO_SYMLINKS, an open-file-description read
+ * lock, fstat, mmap, munmap, close) straight through Deno's FFI, `OPENS`
+ * times; with `query`, each open asks Deno's read permission first, as the
+ * library does.
+ */
+function sixCalls(path: string, query: boolean): Timing {
+  rawLibc ??= Deno.dlopen("libc.so.6", RAW_SYMBOLS).symbols;
+  const c = rawLibc;
+  const name = new TextEncoder().encode(`${path}\0`);
+  // struct open_how: O_RDONLY | O_NONBLOCK | O_CLOEXEC, mode 0, RESOLVE_NO_SYMLINKS
+  const how = new Uint8Array(
+    new BigUint64Array([0o4000n | 0o2000000n, 0n, 4n]).buffer,
+  );
+  const lock = new Uint8Array(32); // F_RDLCK, SEEK_SET, 0, to the end
+  const stat = new Uint8Array(144);
+  const F_OFD_SETLK = 37, SYS_OPENAT2 = 437n, AT_FDCWD = -100n;
+  const PROT = 3, FLAGS = 0x4002; // read + write, MAP_PRIVATE | MAP_NORESERVE
+  return time(() => {
+    for (let i = 0; i < OPENS; i++) {
+      if (
+        query &&
+        Deno.permissions.querySync({ name: "read", path }).state !== "granted"
+      ) throw new Error("no read access");
+      const fd = Number(c.syscall(SYS_OPENAT2, AT_FDCWD, name, how, 24n));
+      if (fd < 0) throw new Error("openat2 failed");
+      c.fcntl(fd, F_OFD_SETLK, lock);
+      c.fstat(fd, stat);
+      const size = new DataView(stat.buffer).getBigInt64(48, true);
+      const p = c.mmap(null, size, PROT, FLAGS, fd, 0n);
+      c.munmap(Deno.UnsafePointer.value(p) as bigint, size);
+      c.close(fd);
+    }
+  });
+}
 
 /** No rows against Python alone here (see `mmap_compare.ts`). */
 export const workloads: Workload[] = [];

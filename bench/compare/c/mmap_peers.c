@@ -12,6 +12,10 @@
  *   lines FILE              memchr for each line end
  *   slices FILE N SIZE      N copies of SIZE bytes at pseudo-random offsets into malloc'd memory
  *   openclose FILE N        open + fstat + mmap + munmap + close, N times
+ *   openclose6 FILE N       the library's six calls: openat2 (no symbolic
+ *                           links) + an open-file-description read lock +
+ *                           fstat + mmap + munmap + close, N times (Linux)
+ *   alloc FILE N SIZE       N zeroed blocks of SIZE bytes (calloc + free)
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -22,6 +26,10 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#endif
 
 static double clock_ms(clockid_t clock) {
   struct timespec t;
@@ -94,6 +102,43 @@ int main(int argc, char **argv) {
       void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
       munmap(p, (size_t)st.st_size);
       close(fd);
+    }
+    report();
+    return 0;
+  }
+  if (strcmp(cmd, "openclose6") == 0) {
+#if defined(__linux__) && defined(SYS_openat2)
+    long count = atol(argv[3]);
+    start();
+    for (long i = 0; i < count; i++) {
+      struct open_how how = {.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK,
+                             .resolve = RESOLVE_NO_SYMLINKS};
+      int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
+      struct flock lock;
+      memset(&lock, 0, sizeof lock);
+      lock.l_type = F_RDLCK;
+      fcntl(fd, F_OFD_SETLK, &lock);
+      struct stat st;
+      fstat(fd, &st);
+      void *p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_NORESERVE, fd, 0);
+      munmap(p, (size_t)st.st_size);
+      close(fd);
+    }
+    report();
+    return 0;
+#else
+    return 2;
+#endif
+  }
+  if (strcmp(cmd, "alloc") == 0) {
+    long count = atol(argv[3]);
+    size_t n = (size_t)atol(argv[4]);
+    start();
+    for (long i = 0; i < count; i++) {
+      unsigned char *block = calloc(1, n);
+      sink += block[0];
+      free(block);
     }
     report();
     return 0;
