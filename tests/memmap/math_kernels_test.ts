@@ -303,6 +303,26 @@ for (const { name, type, bound } of ROWS) {
   });
 }
 
+Deno.test("math kernels stay within their float32 bounds where multiply-adds are not fused (a product and a sum)", () => {
+  mathSettings.unfused = true;
+  try {
+    for (const { name, type } of ROWS) {
+      if (type !== "float32") continue;
+      const x = float32Values(500_009, SPANS[name], 11);
+      const out = new Float32Array(x.length);
+      assert.ok(mathRun(name, x, out));
+      for (let i = 0; i < x.length; i++) {
+        assert.ok(
+          float32Within(name, x[i], out[i]),
+          `unfused ${name}(${x[i]}): ${out[i]}, exact ${MATH[name](x[i])}`,
+        );
+      }
+    }
+  } finally {
+    mathSettings.unfused = false;
+  }
+});
+
 Deno.test("math kernels have no float64 loops but the listed ones", () => {
   for (const name of MATH_KERNELS) {
     const has = mathRun(name, new Float64Array(4), new Float64Array(4));

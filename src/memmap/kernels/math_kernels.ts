@@ -386,6 +386,29 @@ const LOG = {
   ],
 };
 
+/** fdlibm's log polynomial R = z (Lg1 + w (Lg3 + ...)) + w (Lg2 + w (Lg4 + w Lg6)) of locals `z` = s**2 and `w` = z**2. */
+function logR(z: number, w: number): Code {
+  return [
+    get(z),
+    ...horner(w, LOG.odd),
+    op.f64x2Mul,
+    get(w),
+    ...horner(w, LOG.even),
+    op.f64x2Mul,
+    op.f64x2Add,
+  ];
+}
+
+/** hfsq = 0.5 * f * f into local `hfsq`. */
+function halfSquare(f: number, hfsq: number): Code {
+  return [f64(0.5), get(f), op.f64x2Mul, get(f), op.f64x2Mul, set(hfsq)];
+}
+
+/** z = s * s and w = z * z into locals `z` and `w`. */
+function squares(s: number, z: number, w: number): Code {
+  return [get(s), get(s), op.f64x2Mul, tee(z), get(z), op.f64x2Mul, set(w)];
+}
+
 /**
  * log of the vector in local `x`, left on the stack. fdlibm's reduction
  * x = 2**k (1 + f) on the high words (64-bit lanes), subnormals scaled by
@@ -468,29 +491,11 @@ function logOf(x: number, full: boolean): Code {
     f64(LOG.ln2LO),
     op.f64x2Mul,
     set(dklo),
-    get(s),
-    get(s),
-    op.f64x2Mul,
-    tee(z),
-    get(z),
-    op.f64x2Mul,
-    set(w),
+    ...squares(s, z, w),
     // R = z * (Lg1 + w * (Lg3 + ...)) + w * (Lg2 + w * (Lg4 + w * Lg6))
-    get(z),
-    ...horner(w, LOG.odd),
-    op.f64x2Mul,
-    get(w),
-    ...horner(w, LOG.even),
-    op.f64x2Mul,
-    op.f64x2Add,
+    ...logR(z, w),
     set(rr),
-    // hfsq = 0.5 * f * f
-    f64(0.5),
-    get(f),
-    op.f64x2Mul,
-    get(f),
-    op.f64x2Mul,
-    set(hfsq),
+    ...halfSquare(f, hfsq),
     // q: fdlibm's `else` formula s * (f - R) - dk * ln2LO, then its other
     // two where lanes need them (rare: i > 0, |f| < 2**-20).
     get(s),
@@ -610,19 +615,9 @@ function logFast(x: number): Code {
     get(f),
     op.f64x2Add,
     op.f64x2Div,
-    tee(s),
-    get(s),
-    op.f64x2Mul,
-    tee(z),
-    get(z),
-    op.f64x2Mul,
-    set(w),
-    f64(0.5),
-    get(f),
-    op.f64x2Mul,
-    get(f),
-    op.f64x2Mul,
-    set(hfsq),
+    set(s),
+    ...squares(s, z, w),
+    ...halfSquare(f, hfsq),
     // k ln2HI - ((hfsq - (s (hfsq + R) + k ln2LO)) - f)
     get(dk),
     f64(LOG.ln2HI),
@@ -630,13 +625,7 @@ function logFast(x: number): Code {
     get(hfsq),
     get(s),
     get(hfsq),
-    get(z),
-    ...horner(w, LOG.odd),
-    op.f64x2Mul,
-    get(w),
-    ...horner(w, LOG.even),
-    op.f64x2Mul,
-    op.f64x2Add,
+    ...logR(z, w),
     op.f64x2Add,
     op.f64x2Mul,
     get(dk),
@@ -1482,7 +1471,32 @@ const BODIES: Record<MathKernel, Partial<Record<MathType, Body>>> = {
 };
 
 /** Vector locals a kernel uses, at most (two `x` and results, then a body's own). */
-const VECTORS = 20;
+const VECTORS = 22;
+
+/** Two vector locals past every body's, for {@linkcode unfused}. */
+const SPARE = V + VECTORS - 2;
+
+/**
+ * `code` with every `relaxed_madd` (`relaxed_nmadd`) a product and a sum
+ * (difference), rounded twice: what machines without fused multiply-adds
+ * compute, for the tests of the error bounds.
+ */
+function unfused(code: Code): Code {
+  const [c, p] = [SPARE, SPARE + 1];
+  const swap: [number[], Code][] = [
+    [op.f32x4RelaxedMadd, [set(c), op.f32x4Mul, get(c), op.f32x4Add]],
+    [op.f64x2RelaxedMadd, [set(c), op.f64x2Mul, get(c), op.f64x2Add]],
+    [op.f32x4RelaxedNmadd, [
+      set(c),
+      op.f32x4Mul,
+      set(p),
+      get(c),
+      get(p),
+      op.f32x4Sub,
+    ]],
+  ];
+  return code.flatMap((step) => swap.find(([o]) => o === step)?.[1] ?? [step]);
+}
 
 /** `i8x16.shuffle` lanes: the high eight bytes of the first vector, twice. */
 const HIGH_HALF = [...Array(16).keys()].map((i) => 8 + i % 8);
@@ -1633,8 +1647,9 @@ function kernel(name: MathKernel, type: MathType, body: Body): FunctionSpec {
  * finite result from the exact value, in units in the last place of the
  * type at the exact value (float32's ulp at 2**-126 for smaller values;
  * an infinite result counts as 2**128), measured over tens of millions of
- * arguments (`tests/memmap/math_kernels_test.ts`; ±0, ±inf and NaN
- * arguments give IEEE's results exactly). Float32 in float32 lanes (`exp`,
+ * arguments (`tests/memmap/math_kernels_test.ts`, with multiply-adds fused
+ * as on this machine and as a product and a sum, {@linkcode unfused}; ±0,
+ * ±inf and NaN arguments give IEEE's results exactly). Float32 in float32 lanes (`exp`,
  * `log`, `sin`, `cos`): about 1 ulp (NumPy's own float32 loops, measured
  * the same way on this library's test machine, an x86-64 with AVX2: `exp`
  * 2.44, `log` 3.77, `sin` and `cos` 1.49); float32 widened to float64: the
@@ -1674,12 +1689,16 @@ export const MATH_KERNELS: readonly MathKernel[] = [
   "sqrt",
 ];
 
-/** The module's bytes. */
-export function mathKernelsModule(): Uint8Array<ArrayBuffer> {
+/** The module's bytes; with `fused` false, without relaxed multiply-adds ({@linkcode unfused}). */
+export function mathKernelsModule(
+  fused = true,
+): Uint8Array<ArrayBuffer> {
   const functions = MATH_KERNELS.flatMap((name) =>
     (["float32", "float64"] as const).flatMap((t) => {
       const body = BODIES[name][t];
-      return body === undefined ? [] : [kernel(name, t, body)];
+      if (body === undefined) return [];
+      const spec = kernel(name, t, body);
+      return [fused ? spec : { ...spec, body: unfused(spec.body) }];
     })
   );
   return encodeModule(functions, 3) as Uint8Array<ArrayBuffer>;
@@ -1700,7 +1719,8 @@ interface Kernels {
   >;
 }
 
-let kernels: Kernels | null | undefined;
+/** The kernels, fused and unfused, once made (null: not available here). */
+const compiled = new Map<boolean, Kernels | null>();
 
 /** Settings tests change to reach every path. */
 export const mathSettings = {
@@ -1708,14 +1728,18 @@ export const mathSettings = {
   off: false,
   /** Copy every run through the kernels' own memory (no work in array memories). */
   copy: false,
+  /** Use kernels whose multiply-adds are a product and a sum, as on machines that do not fuse them. */
+  unfused: false,
 };
 
 /** The module and its memory, made on first use, or null without WebAssembly SIMD, relaxed SIMD and multi-memory. */
 function mathKernels(): Kernels | null {
+  const fused = !mathSettings.unfused;
+  let kernels = compiled.get(fused);
   if (kernels !== undefined) return kernels;
   try {
     const own = new WebAssembly.Memory({ initial: 1, maximum: 1 });
-    const module = new WebAssembly.Module(mathKernelsModule());
+    const module = new WebAssembly.Module(mathKernelsModule(fused));
     new BigInt64Array(own.buffer, TABLE_AT).set(
       table.flatMap((bits) => [bits, bits]),
     );
@@ -1730,6 +1754,7 @@ function mathKernels(): Kernels | null {
   } catch {
     kernels = null; // No WebAssembly SIMD, relaxed SIMD or multi-memory here.
   }
+  compiled.set(fused, kernels);
   return kernels;
 }
 
