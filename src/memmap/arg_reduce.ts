@@ -22,7 +22,7 @@ import {
 import { walk } from "./iterate.ts";
 import type { KernelType } from "./kernels/reduce_kernels.ts";
 import { SIZE } from "./kernels/reduce_run.ts";
-import { settings } from "./kernels/runtime.ts";
+import { settings, type Shower } from "./kernels/runtime.ts";
 import { argBlock, firstTruth } from "./kernels/search_run.ts";
 import { truthKindOf } from "./kernels/search_kernels.ts";
 import { NDArray } from "./ndarray.ts";
@@ -87,19 +87,34 @@ function kernelArg(
   offset: number,
   n: number,
 ): number | null {
+  if (!kernelSearches(v, n)) return null;
+  return withShower(v, (sh) => shownArg(sh, v, kind, offset, n));
+}
+
+/** Whether the kernels search `n` contiguous elements of the view. */
+function kernelSearches(v: ReduceView, n: number): boolean {
   const dt = v.io.dtype;
-  const kt = kernelTypeOf(dt);
+  return kernelTypeOf(dt) !== null && n * dt.itemsize >= 16 && !settings.off;
+}
+
+/** {@linkcode kernelArg} with a shower of the view's bytes (null: no kernels). */
+function shownArg(
+  sh: Shower | null,
+  v: ReduceView,
+  kind: "min" | "max",
+  offset: number,
+  n: number,
+): number | null {
+  if (sh === null) return null;
+  const dt = v.io.dtype;
+  const kt = kernelTypeOf(dt)!;
   const bytes = n * dt.itemsize;
-  if (kt === null || bytes < 16 || settings.off) return null;
-  return withShower(v, (sh) => {
-    if (sh === null) return null;
-    if (kt === "bool") {
-      // The first true (argmax) or false (argmin) element, else 0.
-      const at = firstTruth(sh, truthKindOf(kt), kind === "max", offset, bytes);
-      return at < 0 ? 0 : at;
-    }
-    return argBlock(sh, kt, kind, offset, bytes).index;
-  });
+  if (kt === "bool") {
+    // The first true (argmax) or false (argmin) element, else 0.
+    const at = firstTruth(sh, truthKindOf(kt), kind === "max", offset, bytes);
+    return at < 0 ? 0 : at;
+  }
+  return argBlock(sh, kt, kind, offset, bytes).index;
 }
 
 /** A running first extreme: NumPy's `arg*` loop over values read in order. */
@@ -259,21 +274,23 @@ function argAlong(
   const sa = v.strides[axis];
   const type = readTypeOf(dt);
   const tmp = newDomainBuffer(type, Math.min(n, PIECE));
-  const contiguous = sa === dt.itemsize;
-  return eachLine(v.shape, v.strides, v.offset, axis, (off) => {
-    const r = contiguous && n * dt.itemsize >= LINE_KERNEL_BYTES
-      ? kernelArg(v, kind, off, n)
-      : null;
-    if (r !== null) return r;
-    // Read in pieces (bounded memory for long lines), until a NaN decides.
-    const arg = new Arg(kind, dt.kind === "c");
-    for (let from = 0; from < n; from += PIECE) {
-      const k = Math.min(PIECE, n - from);
-      readRun(v.io, off + from * sa, sa, k, tmp, type, 0);
-      if (!arg.feed(tmp, k)) break;
-    }
-    return arg.index;
-  });
+  const kernels = sa === dt.itemsize && n * dt.itemsize >= LINE_KERNEL_BYTES &&
+    kernelSearches(v, n);
+  // One shower for all lines (a memory map's bytes are shown once, not per line).
+  const lines = (sh: Shower | null) =>
+    eachLine(v.shape, v.strides, v.offset, axis, (off) => {
+      const r = kernels ? shownArg(sh, v, kind, off, n) : null;
+      if (r !== null) return r;
+      // Read in pieces (bounded memory for long lines), until a NaN decides.
+      const arg = new Arg(kind, dt.kind === "c");
+      for (let from = 0; from < n; from += PIECE) {
+        const k = Math.min(PIECE, n - from);
+        readRun(v.io, off + from * sa, sa, k, tmp, type, 0);
+        if (!arg.feed(tmp, k)) break;
+      }
+      return arg.index;
+    });
+  return kernels ? withShower(v, lines) : lines(null);
 }
 
 /**

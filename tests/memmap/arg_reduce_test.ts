@@ -228,3 +228,47 @@ Deno.test("argmax(0) of a tall array reads long strided lines in pieces: the fir
   assert.deepEqual(a.argmax(0).toArray(), [150_000n, 100_000n]);
   assert.deepEqual(a.argmin(0).toArray(), [0n, 100_000n]);
 });
+
+Deno.test("argmax(1) and argmin(1) of a memory map search every row in place through one showing of the map, as in memory", () => {
+  using dir = tempDir();
+  const path = `${dir.path}/rows.bin`;
+  const saved = settings.overlayMinBytes;
+  settings.overlayMinBytes = 0;
+  try {
+    for (const type of TYPES) {
+      const rows = 64, cols = 4099; // lines past the kernels' 4 KiB minimum
+      const next = lcg(7);
+      const values = Array.from(
+        { length: rows * cols },
+        () => Math.floor(next() * 100) + (type.startsWith("u") ? 0 : -50),
+      );
+      // A NaN decides a float row: the first one wins.
+      if (type.startsWith("float")) values[5 * cols + 4000] = NaN;
+      const data = array(values, { dtype: type }).reshape(rows, cols);
+      {
+        using m = memmap(path, {
+          dtype: type,
+          mode: "w+",
+          shape: [rows, cols],
+        });
+        m.assign(data);
+      }
+      using r = memmap(path, { dtype: type, mode: "r", shape: [rows, cols] });
+      bothPaths((off) => {
+        for (const max of [true, false]) {
+          const got = (max ? r.argmax(1) : r.argmin(1)).toArray();
+          const want = Array.from({ length: rows }, (_, i) =>
+            BigInt(reference(
+              data.slice(String(i)).toArray().map((x: number | bigint) =>
+                typeof x === "bigint" ? Number(x) : x
+              ),
+              max,
+            )));
+          assert.deepEqual(got, want, `${type} ${max} kernels off: ${off}`);
+        }
+      });
+    }
+  } finally {
+    settings.overlayMinBytes = saved;
+  }
+});
