@@ -1331,7 +1331,8 @@ export class Mmap implements Disposable, Iterable<number> {
    * The needle of a find, with the clamped `[from, to)` left in `#from` and
    * `#to` (no object made per call), as Python resolves them; a start past
    * the end gives an empty range (`to < from`), so that even an empty needle
-   * is not found there (CPython 3.15).
+   * is not found there (CPython 3.15, python/cpython#151021; before, the
+   * start was clamped to the end and an empty needle found there).
    */
   #searchRange(
     call: string,

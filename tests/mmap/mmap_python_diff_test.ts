@@ -273,3 +273,118 @@ Deno.test({
     }
   },
 });
+
+/**
+ * find/rfind over a table of needles x starts x ends x positions, against
+ * CPython's mmap. CPython before 3.15 clamps a start past the end to the end,
+ * so that an empty needle is "found" there (python/cpython#151021, fixed in
+ * 3.15, as `bytes.find` always did); the Python side applies the 3.15 rule
+ * on older versions, the library's documented choice.
+ */
+const FIND_TABLE_PYTHON = String.raw`
+import json, mmap, sys
+content, rows = json.load(open(sys.argv[1]))
+old_rule = sys.version_info < (3, 15)
+out = []
+with mmap.mmap(-1, len(content)) as m:
+    m[:] = bytes(content)
+    for name, needle, pos, start, end in rows:
+        m.seek(pos)
+        args = [bytes(needle)]
+        if start is not None or end is not None:
+            args.append(start if start is not None else pos)
+        if end is not None:
+            args.append(end)
+        if old_rule and start is not None and start > len(m):
+            out.append(-1)
+        else:
+            out.append(getattr(m, name)(*args))
+print(json.dumps(out))
+`;
+
+Deno.test({
+  name:
+    "Mmap.find and rfind agree with CPython's mmap over a table of needles, starts and ends (empty needles, negative and past-the-end bounds)",
+  ignore: !HAS_PYTHON,
+  fn() {
+    using dir = tempDir();
+    const content = [...new TextEncoder().encode("abcab\ncabc\0abc\n\xffab")];
+    const size = content.length;
+    const needles = [
+      [],
+      [97],
+      [97, 98, 99],
+      [99, 10],
+      [10],
+      [0, 97],
+      [255],
+      [122],
+      content,
+      [...content, 97],
+    ];
+    const bounds = [
+      undefined,
+      -1000,
+      -size - 1,
+      -size,
+      -size + 1,
+      -3,
+      -1,
+      0,
+      1,
+      5,
+      size - 1,
+      size,
+      size + 1,
+      size + 2,
+      1000,
+      2 ** 40,
+    ];
+    const positions = [0, 4, size];
+    type Row = [
+      "find" | "rfind",
+      number[],
+      number,
+      number | null,
+      number | null,
+    ];
+    const rows: Row[] = [];
+    for (const name of ["find", "rfind"] as const) {
+      for (const needle of needles) {
+        for (const pos of positions) {
+          for (const start of bounds) {
+            for (const end of bounds) {
+              rows.push([name, needle, pos, start ?? null, end ?? null]);
+            }
+          }
+        }
+      }
+    }
+    const file = `${dir.path}/rows.json`;
+    Deno.writeTextFileSync(file, JSON.stringify([content, rows]));
+    const expected = JSON.parse(python(FIND_TABLE_PYTHON, file)) as number[];
+    using m = Mmap.anonymous(size);
+    m.write(new Uint8Array(content));
+    const mismatches: string[] = [];
+    for (const [i, [name, needle, pos, start, end]] of rows.entries()) {
+      m.seek(pos);
+      const got = m[name](
+        new Uint8Array(needle),
+        start ?? (end === null ? undefined : pos),
+        end ?? undefined,
+      );
+      if (got !== expected[i]) {
+        mismatches.push(
+          `${name}(${
+            JSON.stringify(needle)
+          }, ${start}, ${end}) at ${pos}: ${got}, Python ${expected[i]}`,
+        );
+      }
+    }
+    assert.deepEqual(
+      mismatches.slice(0, 20),
+      [],
+      `${mismatches.length} rows differ`,
+    );
+  },
+});
