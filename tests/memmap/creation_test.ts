@@ -22,6 +22,7 @@ import {
   Random,
   randomSpec,
 } from "./_vocab.ts";
+import { HAS_NUMPY, python } from "../test_util.ts";
 
 type Case =
   | {
@@ -261,4 +262,107 @@ Deno.test("concatenate() joins arrays of one non-numeric type and refuses to mix
   const s = array(["ab", "c"]);
   assert.deepEqual(concatenate([s, s]).toArray(), ["ab", "c", "ab", "c"]);
   assert.throws(() => concatenate([s, array([1, 2])]), TypeError);
+});
+
+/** The special float64 values creation functions must keep bit for bit. */
+const SPECIALS = [
+  0,
+  -0,
+  1,
+  -1,
+  Infinity,
+  -Infinity,
+  NaN,
+  1e308,
+  -1.7e308,
+  5e-324,
+  2.5,
+];
+
+/** Python's repr of a float64, NaN as "nan" (payloads are not compared). */
+function pyRepr(v: number): string {
+  if (Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  if (Object.is(v, -0)) return "-0.0";
+  if (Number.isInteger(v) && Math.abs(v) < 1e16) return v.toFixed(1);
+  return String(v);
+}
+
+const SPECIALS_PYTHON = String.raw`
+import json, math, sys
+import numpy as np
+np.seterr(all="ignore")
+def rep(v):
+    return "nan" if math.isnan(v) else repr(float(v))
+out = []
+for row in json.loads(sys.argv[1]):
+    row = row[:1] + [float(x) if isinstance(x, str) else x for x in row[1:]]
+    op = row[0]
+    if op == "linspace":
+        a = np.linspace(row[1], row[2], int(row[3]), endpoint=row[4])
+    elif op == "arange":
+        a = np.arange(row[1], row[2], row[3], dtype=np.float64)
+    else:
+        a = np.full(2, row[1])
+    out.append([rep(v) for v in a])
+print(json.dumps(out))
+`;
+
+Deno.test({
+  name:
+    "creation functions keep NumPy's signed zeros, NaN and infinities (linspace, arange, full)",
+  ignore: !HAS_NUMPY,
+  fn() {
+    type Row =
+      | ["linspace", number, number, number, boolean]
+      | ["arange", number, number, number]
+      | ["full", number];
+    const rows: Row[] = [];
+    for (const a of SPECIALS) {
+      rows.push(["full", a]);
+      for (const b of SPECIALS) {
+        for (const n of [0, 1, 2, 3, 5]) {
+          for (const endpoint of [true, false]) {
+            rows.push(["linspace", a, b, n, endpoint]);
+          }
+        }
+      }
+    }
+    // Finite bounds only (arange refuses NaN and infinite ones, as NumPy),
+    // steps whose length fits.
+    for (const a of [0, -0, 1, -1, 2.5, -2.5]) {
+      for (const b of [0, -0, 1, 3, -3]) {
+        for (const step of [1, -1, 0.5, -0.5, 0.1, -0.3]) {
+          rows.push(["arange", a, b, step]);
+        }
+      }
+    }
+    // JSON has no -0, NaN or infinities: send them as Python float strings.
+    const wire = (x: unknown) =>
+      typeof x === "number" && (Object.is(x, -0) || !Number.isFinite(x))
+        ? pyRepr(x)
+        : x;
+    const expected = JSON.parse(
+      python(SPECIALS_PYTHON, JSON.stringify(rows.map((r) => r.map(wire)))),
+    ) as string[][];
+    const mismatches: string[] = [];
+    for (const [i, row] of rows.entries()) {
+      const a = row[0] === "linspace"
+        ? linspace(row[1], row[2], row[3], { endpoint: row[4] })
+        : row[0] === "arange"
+        ? arange(row[1], row[2], row[3], { dtype: "float64" })
+        : full([2], row[1]);
+      const got = Array.from(a.toTypedArray() as Float64Array, pyRepr);
+      if (JSON.stringify(got) !== JSON.stringify(expected[i])) {
+        mismatches.push(
+          `${JSON.stringify(row.map(wire))}: ${got}, NumPy ${expected[i]}`,
+        );
+      }
+    }
+    assert.deepEqual(mismatches, []);
+    // The row of attack6 F10, spelled out: NumPy stores stop as the last
+    // element, -0 included.
+    assert.ok(Object.is(linspace(0, -0, 2).get(1), -0));
+    assert.ok(Object.is(linspace(-0, -0, 3).get(0), 0));
+  },
 });
