@@ -33,11 +33,14 @@ export interface PeerWorkload {
   setup?(dir: string): void | Promise<void>;
   /**
    * Our side: the timing of one run, or its wall-clock milliseconds alone
-   * (extra sides of ours may follow).
+   * (extra sides of ours may follow; one that returns `undefined` has no
+   * figure for the row, e.g. a checkout before the row was added).
    */
   deno: Record<
     string,
-    (dir: string) => Timing | number | Promise<Timing | number>
+    (
+      dir: string,
+    ) => Timing | number | undefined | Promise<Timing | number | undefined>
   >;
   /**
    * The peers' sides: a Python or JavaScript script body with `DIR` defined

@@ -58,6 +58,24 @@ for code, dt in [("f8", "float64"), ("f4", "float32"), ("i4", "int32"), ("i8", "
   }
 }
 
+const namesBefore = new Map<string, Promise<string[]>>();
+
+/**
+ * The index of row `name` among the rows of `module` in the checkout
+ * before (-1 when it has no such row: a row added since is shown without
+ * a before column).
+ */
+async function indexBefore(module: string, name: string): Promise<number> {
+  let names = namesBefore.get(module);
+  if (names === undefined) {
+    names = import(module).then((m: { ROWS: Row[] }) =>
+      m.ROWS.map((r) => r.name)
+    );
+    namesBefore.set(module, names);
+  }
+  return (await names).indexOf(name);
+}
+
 /** Our side of row `index`, in a process of its own (`child` runs it). */
 async function ours(
   child: string,
@@ -93,12 +111,11 @@ export function peerWorkloadsOf(
     deno: {
       ours: (dir) => ours(child.pathname, dir, index),
       ...BEFORE && {
-        before: (dir: string) =>
-          ours(
-            `${BEFORE}/bench/compare/${basename(child.pathname)}`,
-            dir,
-            index,
-          ),
+        before: async (dir: string) => {
+          const module = `${BEFORE}/bench/compare/${basename(child.pathname)}`;
+          const at = await indexBefore(module, row.name);
+          return at < 0 ? undefined : ours(module, dir, at);
+        },
       },
     },
     peers: { python: pythonOf(row) },

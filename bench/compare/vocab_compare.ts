@@ -14,7 +14,14 @@
 import { where } from "../../mod.ts";
 import type { Workload } from "./run.ts";
 import { peerWorkloadsOf } from "./ufunc_compare.ts";
-import { type Code, DTYPES, type Op, rowsOf, runRow } from "./ufunc_rows.ts";
+import {
+  type Code,
+  DTYPES,
+  type Op,
+  OPEN_MAP,
+  rowsOf,
+  runRow,
+} from "./ufunc_rows.ts";
 
 /** Transcendental functions: issue 14's target is half NumPy's speed. */
 const TRANSCENDENTAL = ">= 0.5x";
@@ -76,6 +83,12 @@ function ops(): Op[] {
 export const ROWS = [
   ...rowsOf(ops(), "memmap", "memmap (page cache)"),
   ...rowsOf(ops(), "memory", "in memory"),
+  // Last, so that the rows above keep their indices for COMPARE_BEFORE.
+  ...rowsOf(
+    ops().filter((op) => /^a\.(maximum|clip)\(/.test(op.label)),
+    "open map",
+    OPEN_MAP,
+  ),
 ];
 
 /** Every row measured against NumPy in rounds. */
