@@ -225,6 +225,17 @@ function roomForWeights(): number {
   return inWorker() ? 0 : space / 16;
 }
 
+/**
+ * Whether this process runs under an address-space limit (`ulimit -v`):
+ * then address space is the scarce thing, and memory reserved ahead (a
+ * WebAssembly memory reserves several GiB) is not taken for speed.
+ *
+ * @returns `true` under a limit.
+ */
+export function addressSpaceLimited(): boolean {
+  return limit(C.RLIMIT_AS) !== null;
+}
+
 /** Whether this code runs in a Worker rather than the main thread. */
 function inWorker(): boolean {
   const scope = (globalThis as { WorkerGlobalScope?: unknown })

@@ -120,6 +120,32 @@ export interface OverlayTarget {
   readonly length: number;
 }
 
+/**
+ * A second map of the bytes of a map of a file, inside a
+ * `WebAssembly.Memory` (see {@linkcode Sys.mapInto}). Offsets are the
+ * map's (byte 0 is the map's first byte).
+ */
+export interface MemoryMap {
+  /** The memory (of its own: nothing else is in it). */
+  readonly memory: WebAssembly.Memory;
+  /** Where the map's first byte is in the memory. */
+  readonly at: number;
+  /**
+   * Faults in `[start, start + length)` now, as {@linkcode Sys.populate}
+   * does for the map itself (clipped to the map).
+   *
+   * @throws {Error} With the errno's code where the pages cannot be had.
+   */
+  populate(start: number, length: number, write: boolean): void;
+  /**
+   * Lets go of the pages of `[start, start + length)` (`MADV_DONTNEED`):
+   * they are read from the file again when next touched.
+   */
+  release(start: number, length: number): void;
+  /** Puts zeroed private memory back over the range; idempotent. */
+  clear(): void;
+}
+
 /** The operations each platform provides. */
 export interface Sys {
   /** Constant values of this platform. */
@@ -270,6 +296,25 @@ export interface Sys {
    * `overlay`), and the pages `lend` moved back where they came from first.
    */
   clearOverlay?(target: OverlayTarget): void;
+  /**
+   * Maps what `mapping` maps (the same bytes of the same file, with the
+   * same protection and sharing: writes through either are the file's) a
+   * second time, inside a new `WebAssembly.Memory` of its own: from the
+   * returned map's `at`, chosen within the memory's first 2 MiB so that the
+   * page cache's large pages can be mapped whole. JavaScript reads a map through an
+   * `ArrayBuffer`, and V8 counts one made over foreign memory as memory
+   * held outside its heap (a map of 64 MiB or more opened after a
+   * collection starts another); the buffer of a WebAssembly memory is not
+   * counted. Optional: Linux only.
+   *
+   * @throws {TypeError} For a map that is not of a file.
+   * @throws {RangeError} Over 4 GiB, under an address-space limit (`ulimit
+   * -v`: the memory reserves more than it holds), or where the memory
+   * cannot be had.
+   * @throws {Error} With the errno's code where the kernel refuses the map
+   * (nothing stays mapped in the memory then).
+   */
+  mapInto?(mapping: Mapping): MemoryMap;
   /**
    * Asks the OS to back the memory of `buffer` (a plain `ArrayBuffer` the
    * JavaScript engine allocated and nothing has touched yet) with huge pages

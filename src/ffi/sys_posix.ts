@@ -14,7 +14,7 @@ import { PLATFORM, type PlatformConstants } from "./constants.ts";
 import { HELD_BYTES, HELD_RANGES, HeldRanges } from "./held_ranges.ts";
 import { errno, libc } from "./libc.ts";
 import { MappedBuffer } from "./mapped_buffer.ts";
-import { unweigh, weigh } from "./open_files.ts";
+import { addressSpaceLimited, unweigh, weigh } from "./open_files.ts";
 import { osError, statPath } from "./os_error.ts";
 import { requireFileAccess, requireWriteAccess } from "./permissions.ts";
 import {
@@ -39,6 +39,7 @@ import type {
   FileHandle,
   Mapping,
   MapRequest,
+  MemoryMap,
   OpenOptions,
   OverlayTarget,
   SizeChange,
@@ -625,6 +626,90 @@ function clearOverlay(target: OverlayTarget): void {
   zeroPagesAt(overlayAddress(target).at, target.length);
 }
 
+/** The largest WebAssembly memory, in 64 KiB pages (4 GiB). */
+const MEMORY_PAGES_MAX = 65536;
+
+function mapInto(mapping: Mapping): MemoryMap {
+  const m = mapping as PosixMapping;
+  const file = m.request.file;
+  if (file === null || m.length === 0 || m.released) {
+    throw new TypeError("Cannot map a map again: it is not of a file");
+  }
+  if (addressSpaceLimited()) {
+    throw new RangeError(
+      "Cannot map a map again under an address-space limit (ulimit -v)",
+    );
+  }
+  const path = file.path;
+  const page = BigInt(pageSize());
+  const span = ((BigInt(m.length) + page - 1n) / page) * page;
+  const pages = Math.ceil((Number(span + LARGE_PAGE)) / 65536);
+  if (pages > MEMORY_PAGES_MAX) {
+    throw new RangeError(
+      `Cannot map ${m.length} bytes into a WebAssembly memory: over 4 GiB`,
+    );
+  }
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  const pointer = Deno.UnsafePointer.of(new Uint8Array(memory.buffer));
+  const base = Deno.UnsafePointer.value(pointer) as bigint;
+  // The file offset and the address agree modulo 2 MiB (see LARGE_PAGE).
+  const offset = BigInt(m.request.offset);
+  const skew = (((offset - base) % LARGE_PAGE) + LARGE_PAGE) % LARGE_PAGE;
+  if (
+    base % page !== 0n ||
+    skew + span > BigInt(memory.buffer.byteLength)
+  ) {
+    throw new RangeError(
+      `Cannot map ${m.length} bytes into a ${memory.buffer.byteLength}-byte memory: it needs 2 MiB more than the bytes`,
+    );
+  }
+  const address = base + skew;
+  const { prot, flags } = flagsFor(m.request);
+  const fd = live(file).fd;
+  const mapped = libc().mmap(
+    Deno.UnsafePointer.create(address),
+    span,
+    prot,
+    flags | C.MAP_FIXED,
+    fd,
+    offset,
+  );
+  if (mapped === null || Deno.UnsafePointer.value(mapped) === MAP_FAILED) {
+    const code = errno();
+    // A failed MAP_FIXED may have unmapped part of the range already.
+    zeroPagesAt(address, Number(span), path);
+    fail("mmap", path, code);
+  }
+  let cleared = false;
+  // [start, start + length) clipped to the map, as absolute addresses.
+  const range = (start: number, length: number): [bigint, bigint] => {
+    const end = Math.min(start + length, m.length);
+    return [address + BigInt(start), BigInt(Math.max(end - start, 0))];
+  };
+  return {
+    memory,
+    at: Number(skew),
+    populate(start, length, write) {
+      const [from, count] = range(start, length);
+      if (cleared || count === 0n) return;
+      const code = populateRange(from, count, write);
+      if (code !== 0) fail("madvise", path, code);
+    },
+    release(start, length) {
+      const [from, count] = range(start, length);
+      if (cleared || count === 0n) return;
+      if (libc().madvise(from, count, C.madvise.MADV_DONTNEED) !== 0) {
+        fail("madvise", path);
+      }
+    },
+    clear() {
+      if (cleared) return;
+      cleared = true;
+      zeroPagesAt(address, Number(span), path);
+    },
+  };
+}
+
 /** `MADV_HUGEPAGE` of the platform table (Linux only). */
 const MADV_HUGEPAGE: number | undefined = C.madvise.MADV_HUGEPAGE;
 
@@ -865,6 +950,7 @@ export const posixSys: Sys = {
   overlay: Deno.build.os === "linux" ? overlay : undefined,
   lend: Deno.build.os === "linux" ? lend : undefined,
   clearOverlay: Deno.build.os === "linux" ? clearOverlay : undefined,
+  mapInto: Deno.build.os === "linux" ? mapInto : undefined,
   hugePages: Deno.build.os === "linux" ? hugePages : undefined,
 
   find(

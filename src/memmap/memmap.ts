@@ -11,6 +11,8 @@ import { withReadOnlyHint } from "../ffi/permissions.ts";
 import {
   clearOverlay,
   isMmap,
+  mapIntoMemory,
+  type MemoryShown,
   type Mmap,
   openFile,
   overlayMmap,
@@ -36,6 +38,7 @@ import {
 import type { ArrayStorage } from "./storage.ts";
 import {
   isDetached,
+  offerMemory,
   offerOverlay,
   offerViews,
   throwClosed,
@@ -131,6 +134,20 @@ const MODES: Record<string, "r" | "r+" | "w+" | "c"> = {
 };
 
 const ACCESS = { r: "read", "r+": "write", "w+": "write", c: "copy" } as const;
+
+/**
+ * Memmaps whose map spans at least `minBytes` read and write their file
+ * through a second map of it inside a `WebAssembly.Memory` of their own
+ * (`mapIntoMemory` in `mmap.ts`) instead of the map's own `ArrayBuffer`:
+ * V8 counts such a buffer as memory held outside its heap, and opening 64
+ * MiB or more of it after a collection starts another one (15-20 ms of CPU
+ * time for two 256 MiB maps on a 2-core VM, more than the work of an
+ * element-wise pass over them). Internal; tests lower `minBytes`.
+ */
+export const memorySettings = { minBytes: 16 * 1024 * 1024 };
+
+/** The second maps of memmaps' storage (see {@linkcode memorySettings}). */
+const shownMaps = new WeakMap<ArrayStorage, MemoryShown>();
 
 /**
  * The error for pages a walk asked the kernel for and could not have
@@ -270,8 +287,12 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
       this.#mmap = mmap;
       return;
     }
+    // Read and written in place either way: through a second map in a
+    // memory of its own when the map is large (see memorySettings), else
+    // through the map's own buffer.
+    const shown = mapIntoMemory(mmap, memorySettings.minBytes);
     const storage: ArrayStorage = {
-      bytes: mmap.bytes,
+      bytes: shown?.bytes ?? mmap.bytes,
       readOnly: mode === "r",
       label: options.filename,
       release: mode === "c" ? undefined : (start: number, length: number) => {
@@ -281,7 +302,9 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
           ALLOCATIONGRANULARITY;
         const b = Math.floor((start + length) / ALLOCATIONGRANULARITY) *
           ALLOCATIONGRANULARITY;
-        if (b > a && !mmap.closed) mmap.madvise(MADV_DONTNEED, a, b - a);
+        if (b <= a || mmap.closed) return;
+        if (shown !== null) shown.release(a, b - a);
+        else mmap.madvise(MADV_DONTNEED, a, b - a);
       },
       // Map the next window's pages in one call instead of one fault per
       // page (writes: one per 4 KiB page, each costing more than the page's
@@ -291,7 +314,9 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
         const a = Math.floor(start / ALLOCATIONGRANULARITY) *
           ALLOCATIONGRANULARITY;
         try {
-          populateMmap(mmap, a, start + length - a, write === true);
+          if (shown !== null) {
+            shown.populate(a, start + length - a, write === true);
+          } else populateMmap(mmap, a, start + length - a, write === true);
         } catch (error) {
           const code = (error as { code?: unknown }).code;
           throw unreachablePages(
@@ -327,14 +352,23 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
         clear: clearOverlay,
       });
     }
-    super(
-      storage,
-      dt,
-      shape,
-      options.strides ??
-        contiguousStrides(shape, dt.itemsize, options.order ?? "C"),
-      options.start,
-    );
+    try {
+      super(
+        storage,
+        dt,
+        shape,
+        options.strides ??
+          contiguousStrides(shape, dt.itemsize, options.order ?? "C"),
+        options.start,
+      );
+    } catch (error) {
+      shown?.close();
+      throw error;
+    }
+    if (shown !== null) {
+      shownMaps.set(storage, shown);
+      offerMemory(storage, shown.memory);
+    }
     const filename = resolve(options.filename);
     this.filename = filename;
     this.offset = options.offset;
@@ -620,6 +654,7 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
    * ```
    */
   close(): void {
+    shownMaps.get(this.storage)?.close();
     this.#mmap.close();
   }
 

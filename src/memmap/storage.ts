@@ -155,6 +155,7 @@ export function prepareWhole(a: NDArray, write: boolean): void {
 }
 
 const overlays = new WeakMap<ArrayStorage, OverlaySource>();
+const memories = new WeakMap<ArrayStorage, WebAssembly.Memory>();
 
 /** Makes a view over a storage (a memmap's views are memmaps too). */
 export type ViewMaker = (
@@ -200,6 +201,37 @@ export function offerOverlay(
   source: OverlaySource,
 ): void {
   overlays.set(storage, source);
+}
+
+/**
+ * Tells that the storage's bytes lie in `memory` (a memmap's second map of
+ * its file, `mapIntoMemory` in `mmap.ts`): SIMD kernels read them there in
+ * place, after the storage's `prefetch` of each range (the read-ahead that
+ * turns a file cut short into an error instead of `SIGBUS`). Internal: not
+ * exported by `mod.ts`.
+ *
+ * @param storage The storage.
+ * @param memory The memory holding `storage.bytes`.
+ */
+export function offerMemory(
+  storage: ArrayStorage,
+  memory: WebAssembly.Memory,
+): void {
+  memories.set(storage, memory);
+}
+
+/**
+ * The memory offered for a storage (see {@linkcode offerMemory}), while
+ * its bytes are still there (not closed).
+ *
+ * @param storage The storage.
+ * @returns The memory, or `undefined`.
+ */
+export function memoryOf(
+  storage: ArrayStorage,
+): WebAssembly.Memory | undefined {
+  const memory = memories.get(storage);
+  return memory === undefined || isDetached(storage) ? undefined : memory;
 }
 
 /**

@@ -12,6 +12,7 @@ import type {
   MapKind,
   Mapping,
   MapRequest,
+  MemoryMap,
   OverlayTarget,
 } from "../ffi/sys.ts";
 import { type Access, ALLOCATIONGRANULARITY, MADVISE } from "./constants.ts";
@@ -349,6 +350,81 @@ export function lendMmap(
 /** Puts zeroed memory back over a target {@linkcode overlayMmap} used. */
 export function clearOverlay(target: OverlayTarget): void {
   sys.clearOverlay?.(target);
+}
+
+/** The bytes of a map shown a second time in a memory of their own (see {@linkcode mapIntoMemory}). */
+export interface MemoryShown {
+  /** The map's bytes (byte 0 is the map's first byte). */
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  /** The memory they are in (at `bytes.byteOffset`). */
+  readonly memory: WebAssembly.Memory;
+  /**
+   * Faults in `[start, start + length)` of the map now, for writing when
+   * `write` and the map writes its file (as {@linkcode populateMmap}).
+   *
+   * @throws {Error} With the errno's code where the pages cannot be had.
+   */
+  populate(start: number, length: number, write: boolean): void;
+  /** Lets go of the pages of `[start, start + length)` (read again from the file when next touched). */
+  release(start: number, length: number): void;
+  /** Unmaps them and detaches `bytes`' buffer; idempotent. */
+  close(): void;
+}
+
+/**
+ * Shows the bytes of a map of a file a second time, in a
+ * `WebAssembly.Memory` of their own (`Sys.mapInto`: the same pages of the
+ * same file), for arrays to read and write instead of the map's own
+ * buffer, which V8 counts as memory held outside its heap: opening a map of
+ * 64 MiB or more after a collection then starts another (10-20 ms of CPU
+ * time for a small heap on a 2-core VM; see the README's issue 11
+ * section). A memory's buffer is not counted. Not exported by `mod.ts`.
+ *
+ * @param m The map (open).
+ * @param minBytes Maps of fewer bytes are not shown (null).
+ * @returns The bytes, or null where they cannot be shown so (not Linux, a
+ * map of a device, copy-on-write or anonymous map, over 4 GiB, no address
+ * space for a memory): then use the map's own.
+ */
+export function mapIntoMemory(m: Mmap, minBytes: number): MemoryShown | null {
+  const mapping = mappingOf(m);
+  const file = fileOf(m);
+  const mapInto = sys.mapInto;
+  if (
+    mapping === null || file === null || file.device ||
+    m.access === "copy" || mapInto === undefined ||
+    mapping.length < Math.max(minBytes, 1)
+  ) {
+    return null;
+  }
+  let shown: MemoryMap;
+  try {
+    shown = mapInto(mapping);
+  } catch {
+    return null; // The map's own buffer serves.
+  }
+  const home = shown.memory;
+  let memory: WebAssembly.Memory | null = home;
+  const write = m.access === "write";
+  const bytes = new Uint8Array(
+    home.buffer as ArrayBuffer,
+    shown.at,
+    mapping.length,
+  );
+  return {
+    bytes,
+    memory: home,
+    populate: (start, length, w) => shown.populate(start, length, w && write),
+    release: (start, length) => shown.release(start, length),
+    close() {
+      if (memory === null) return;
+      // A memory's buffer cannot be transferred; growing by nothing
+      // detaches it (and the memory goes with the last reference to it).
+      memory.grow(0);
+      memory = null;
+      shown.clear();
+    },
+  };
 }
 
 /**

@@ -12,6 +12,12 @@
  * pages make the scalar loop wait on memory twice as long as over an
  * in-memory array.
  *
+ * A memmap whose file is mapped inside a memory of its own (large maps:
+ * `memorySettings` in `memmap.ts`) is read there in place, each window
+ * read ahead first (the storage's `prefetch`: a file cut short is an error
+ * there, not a `SIGBUS` in the kernel); its pages stay mapped between calls,
+ * as NumPy's map keeps them.
+ *
  * @module
  */
 
@@ -28,13 +34,32 @@ import {
 } from "../kernels/runtime.ts";
 import { arrayIO, type NDArray } from "../ndarray.ts";
 import { isCContiguous } from "../shape.ts";
-import { overlayOf, releaseFor } from "../storage.ts";
+import {
+  type ArrayStorage,
+  memoryOf,
+  overlayOf,
+  releaseFor,
+} from "../storage.ts";
 import type { Signature, Ufunc } from "./table.ts";
+
+/**
+ * The end of the bytes the kernels may read in a memory (their addresses
+ * are kept below 2 GiB, as arrays' own memories are: `arrayMemory`).
+ */
+const KERNEL_ADDRESS_MAX = 2 ** 31;
 
 /** How the kernel reads one input. */
 type Plan =
   | { kind: "fixed"; value: number | bigint }
   | { kind: "memory"; memory: WebAssembly.Memory; address: number }
+  | {
+    kind: "mapped";
+    storage: ArrayStorage;
+    memory: WebAssembly.Memory;
+    address: number;
+    offset: number;
+    release?: (start: number, length: number) => void;
+  }
   | {
     kind: "shown";
     shower: Shower;
@@ -62,6 +87,20 @@ function planOf(
   const bytes = a.size * a.itemsize;
   const memory = dataMemory(io.bytes.buffer, offset + bytes);
   if (memory !== undefined) return { kind: "memory", memory, address: offset };
+  const home = memoryOf(a.storage);
+  if (
+    home !== undefined && a.storage.prefetch !== undefined &&
+    offset + bytes <= KERNEL_ADDRESS_MAX && !settings.off
+  ) {
+    return {
+      kind: "mapped",
+      storage: a.storage,
+      memory: home,
+      address: offset,
+      offset: a.byteOffset,
+      release: releaseFor(a.storage, bytes),
+    };
+  }
   const overlay = overlayOf(a.storage);
   const k = kernels(slot);
   if (overlay === undefined || k === null || bytes < settings.overlayMinBytes) {
@@ -113,7 +152,9 @@ export function computeOverlaid(
   if (
     (!ufunc.isCast &&
       !operands.every((a, k) => a.dtype.name === signature[k])) ||
-    !inputs.some((a) => overlayOf(a.storage) !== undefined) ||
+    !inputs.some((a) =>
+      overlayOf(a.storage) !== undefined || memoryOf(a.storage) !== undefined
+    ) ||
     !isCContiguous(out.shape, out.strides, out.itemsize)
   ) {
     return false;
@@ -132,7 +173,7 @@ export function computeOverlaid(
   try {
     if (
       plans.some((p) => p === undefined) ||
-      !plans.some((p) => p?.kind === "shown")
+      !plans.some((p) => p?.kind === "shown" || p?.kind === "mapped")
     ) {
       return false;
     }
@@ -154,10 +195,21 @@ export function computeOverlaid(
               address: p.shower.show(start, m * size),
             };
           }
+          case "mapped":
+            // Read ahead first: a file cut short is an error here, not a
+            // SIGBUS in the kernel.
+            p.storage.prefetch!(p.offset + e * size, m * size, false);
+            return { memory: p.memory, address: p.address + e * size };
         }
       });
       const done = kernel.at(m, xs, mo, po + e * out.itemsize);
       if (done < m) tail(e + done, m - done);
+      for (const [k, p] of (plans as Plan[]).entries()) {
+        if (p.kind === "mapped" && p.release !== undefined) {
+          const size = inputs[k].itemsize;
+          p.release(p.offset + e * size, m * size);
+        }
+      }
     }
     return true;
   } finally {
