@@ -352,19 +352,16 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
         clear: clearOverlay,
       });
     }
-    try {
-      super(
-        storage,
-        dt,
-        shape,
-        options.strides ??
-          contiguousStrides(shape, dt.itemsize, options.order ?? "C"),
-        options.start,
-      );
-    } catch (error) {
-      shown?.close();
-      throw error;
-    }
+    // (Should this throw, the second map goes with its memory when the
+    // engine collects it.)
+    super(
+      storage,
+      dt,
+      shape,
+      options.strides ??
+        contiguousStrides(shape, dt.itemsize, options.order ?? "C"),
+      options.start,
+    );
     if (shown !== null) {
       shownMaps.set(storage, shown);
       offerMemory(storage, shown.memory);
