@@ -1298,12 +1298,13 @@ function log32x4Plain(x: number): Code {
 /**
  * sin (`shift` 0) or cos (`shift` 1) of four float32 lanes (|x| up to
  * 1600; the kernel widens steps with larger arguments, infinities or NaN
- * to {@linkcode trig32Of}): x = j pi / 2 + y, j = round(x 2 / pi), |y| <=
- * pi / 4, y reduced in four steps by pi / 2's parts (the first three
- * products exact); sin(y) = y + y**3 q(y**2) and cos(y) = 1 - y**2 / 2 +
- * y**4 p(y**2) (1 - y**2 / 2 rounded and its rounding error added back),
- * of j + shift: sin(y), cos(y), -sin(y), -cos(y) by its last two bits.
- * sin(±0) is ±0.
+ * to {@linkcode trig32Of}): x = j pi / 2 + y + tail, j = round(x 2 / pi),
+ * |y| <= pi / 4: y1 = x - j p1 (exact), y = y1 - j p2 rounded, and tail
+ * its rounding error (Fast2Sum) less j p3 and j p4 (pi / 2's parts, the
+ * products but the last exact, fused or not); sin(y + tail) = y + (y**3
+ * q(y**2) + tail) and cos(y + tail) = w + (y**4 p(y**2) + ((1 - w) - y**2
+ * / 2 - y tail)), w = 1 - y**2 / 2 rounded; of j + shift: sin, cos, -sin,
+ * -cos by its last two bits. sin(±0) is ±0.
  */
 function trig32x4Of(shift: 0 | 1): (x: number) => Code {
   return (x) => {
