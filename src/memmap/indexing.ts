@@ -9,7 +9,13 @@
  * @module
  */
 
-import { describe, isArray, toInt, toOptions } from "../_args.ts";
+import {
+  allocateBytes,
+  describe,
+  isArray,
+  toInt,
+  toOptions,
+} from "../_args.ts";
 import { nativeDType } from "./dtype.ts";
 import {
   type ArrayInput,
@@ -465,25 +471,161 @@ function along(a: NDArray, ax: number): NDArray {
   return ax < 0 ? a.reshape(a.size) : a;
 }
 
+/** Elements of the blocks the non-zero search reads at a time. */
+const BLOCK = 1 << 20;
+
 /**
- * The elements of `a` in C order as a typed array in native byte order
- * (complex: interleaved parts): a view of the storage when `a` is
- * C-contiguous, native and aligned, else a copy.
+ * Calls `each(start, t)` with the elements of `a` in C order, a block at a
+ * time: `t` (native, complex interleaved) holds elements `start ..`; a view
+ * of the storage where `a` is C-contiguous, native and aligned, else a copy
+ * of at most about {@linkcode BLOCK} elements (never a copy of the whole).
+ * Blocks are numbered in turn; `skip(k)` true passes block `k` over
+ * without reading it.
  */
-export function denseOf(a: NDArray): TypedArray {
-  open(a);
-  const unit = unitOf(a.dtype);
-  if (
-    a.dtype.isNative && isCContiguous(a.shape, a.strides, a.itemsize) &&
-    (a.storage.bytes.byteOffset + a.byteOffset) % unit === 0
-  ) {
-    const start = a.byteOffset / unit;
-    return a.data.subarray(start, start + a.size * (a.itemsize / unit));
-  }
-  return a.toTypedArray();
+function eachBlock(
+  a: NDArray,
+  each: (start: number, t: TypedArray) => void,
+  skip: (k: number) => boolean = () => false,
+): void {
+  let k = 0;
+  const next = (start: number, block: () => TypedArray) => {
+    if (!skip(k++)) each(start, block());
+  };
+  const visit = (v: NDArray, base: number): void => {
+    const n = v.size;
+    if (n === 0) return;
+    const unit = unitOf(v.dtype);
+    const per = v.itemsize / unit;
+    if (
+      v.dtype.isNative && isCContiguous(v.shape, v.strides, v.itemsize) &&
+      (v.storage.bytes.byteOffset + v.byteOffset) % unit === 0
+    ) {
+      const first = v.byteOffset / unit;
+      const data = v.data;
+      for (let i = 0; i < n; i += BLOCK) {
+        const m = Math.min(BLOCK, n - i);
+        next(
+          base + i,
+          () => data.subarray(first + i * per, first + (i + m) * per),
+        );
+      }
+    } else if (v.ndim === 0 || n <= BLOCK) {
+      next(base, () => v.toTypedArray());
+    } else if (n / v.shape[0] > BLOCK) {
+      const row = n / v.shape[0];
+      for (let i = 0; i < v.shape[0]; i++) visit(v.slice(i), base + i * row);
+    } else {
+      const row = n / v.shape[0], step = Math.floor(BLOCK / row);
+      for (let i = 0; i < v.shape[0]; i += step) {
+        next(base + i * row, () => v.slice(`${i}:${i + step}`).toTypedArray());
+      }
+    }
+  };
+  visit(a, 0);
 }
 
-/** Flat (C-order) positions of the non-zero elements of `a` (NaN is non-zero, -0 is zero). */
+/** How an element of a block is tested: by value, by pairs (complex), by 32-bit word pairs (64-bit integers). */
+type TruthTest = "value" | "complex" | "words";
+
+function truthTestOf(a: NDArray): TruthTest {
+  if (a.dtype.kind === "c") return "complex";
+  return a.itemsize === 8 && a.dtype.kind !== "f" ? "words" : "value";
+}
+
+/**
+ * Whether every byte of a block is zero (then so is every element; a word
+ * at a time, where the block is aligned to words; false when unknown).
+ */
+function allZero(t: TypedArray): boolean {
+  if (t.byteOffset % 4 !== 0 || t.byteLength % 4 !== 0) return false;
+  const w = new Int32Array(t.buffer, t.byteOffset, t.byteLength / 4);
+  let any = 0;
+  for (let i = 0; i < w.length; i++) any |= w[i];
+  return any === 0;
+}
+
+/** The number of non-zero elements in a block of `n` elements. */
+function countBlock(t: TypedArray, n: number, test: TruthTest): number {
+  if (allZero(t)) return 0;
+  let count = 0;
+  if (test === "complex") {
+    const f = t as Float64Array;
+    for (let i = 0; i < n; i++) {
+      count += +(f[2 * i] !== 0 || f[2 * i + 1] !== 0);
+    }
+  } else if (test === "words") {
+    const w = new Int32Array(t.buffer, t.byteOffset, 2 * n);
+    for (let i = 0; i < n; i++) count += +((w[2 * i] | w[2 * i + 1]) !== 0);
+  } else {
+    const f = t as Float64Array;
+    for (let i = 0; i < n; i++) count += +(f[i] !== 0);
+  }
+  return count;
+}
+
+/**
+ * Writes the positions (`start` + index) of the non-zero elements of a
+ * block of `n` elements into `found` from `at`; returns the next free slot.
+ * Positions are written unconditionally and kept by counting (no branch to
+ * mispredict on random data); `found` has room for all of them (a write
+ * past its end is dropped).
+ */
+function findBlock(
+  t: TypedArray,
+  n: number,
+  test: TruthTest,
+  found: Float64Array,
+  at: number,
+  start: number,
+): number {
+  let count = at;
+  if (test === "complex") {
+    const f = t as Float64Array;
+    for (let i = 0; i < n; i++) {
+      found[count] = start + i;
+      count += +(f[2 * i] !== 0 || f[2 * i + 1] !== 0);
+    }
+  } else if (test === "words") {
+    const w = new Int32Array(t.buffer, t.byteOffset, 2 * n);
+    for (let i = 0; i < n; i++) {
+      found[count] = start + i;
+      count += +((w[2 * i] | w[2 * i + 1]) !== 0);
+    }
+  } else {
+    const f = t as Float64Array;
+    for (let i = 0; i < n; i++) {
+      found[count] = start + i;
+      count += +(f[i] !== 0);
+    }
+  }
+  return count;
+}
+
+/**
+ * The number of non-zero elements of `a`, a block at a time, with each
+ * block's count in `counts`; an axis of stride 0 (a broadcast view) is
+ * counted once (then `counts` is left empty).
+ */
+function countTrue(a: NDArray, test: TruthTest, counts: number[]): number {
+  if (a.ndim > 0 && a.strides[0] === 0 && a.shape[0] > 1) {
+    return a.shape[0] * countTrue(a.slice(0), test, []);
+  }
+  let count = 0;
+  const per = test === "complex" ? 2 : 1;
+  eachBlock(a, (_, t) => {
+    const c = countBlock(t, t.length / per, test);
+    counts.push(c);
+    count += c;
+  });
+  return count;
+}
+
+/**
+ * Flat (C-order) positions of the non-zero elements of `a` (NaN is
+ * non-zero, -0 is zero): counted first, then found into an array of the
+ * exact size, reading again only the blocks that hold some (memory: the
+ * positions and one block, never a copy of the whole array).
+ */
 function nonzeroPositions(a: NDArray, call: string): Float64Array {
   // Bytes, text and datetimes by their truth, as NumPy.
   if ("SUMm".includes(a.dtype.kind)) a = itemTruth(a);
@@ -492,32 +634,23 @@ function nonzeroPositions(a: NDArray, call: string): Float64Array {
       `Cannot ${call} with an array of ${a.dtype.name}: only numeric arrays are tested for non-zero elements here`,
     );
   }
-  const t = denseOf(a);
-  const n = a.size;
-  // Positions are written at `count` unconditionally and kept by counting
-  // the true ones (no branch to mispredict on random data).
-  const found = new Float64Array(n);
-  let count = 0;
-  if (a.dtype.kind === "c") {
-    const f = t as Float64Array;
-    for (let i = 0; i < n; i++) {
-      found[count] = i;
-      count += +(f[2 * i] !== 0 || f[2 * i + 1] !== 0);
-    }
-  } else if (a.itemsize === 8 && a.dtype.kind !== "f") {
-    const w = new Int32Array(t.buffer, t.byteOffset, 2 * n);
-    for (let i = 0; i < n; i++) {
-      found[count] = i;
-      count += +((w[2 * i] | w[2 * i + 1]) !== 0);
-    }
-  } else {
-    const f = t as Float64Array;
-    for (let i = 0; i < n; i++) {
-      found[count] = i;
-      count += +(f[i] !== 0);
-    }
-  }
-  return found.subarray(0, count);
+  open(a);
+  const test = truthTestOf(a);
+  const counts: number[] = [];
+  const total = countTrue(a, test, counts);
+  if (total === 0) return new Float64Array(0);
+  const found = new Float64Array(allocateBytes(8 * total, call).buffer);
+  const per = test === "complex" ? 2 : 1;
+  const known = counts.length > 0;
+  let at = 0;
+  eachBlock(
+    a,
+    (start, t) => {
+      at = findBlock(t, t.length / per, test, found, at, start);
+    },
+    (k) => known && counts[k] === 0,
+  );
+  return found;
 }
 
 /** Positions where a condition or mask is true, with its shape. */
