@@ -485,8 +485,29 @@ export function openFile(path: string, options: OpenOptions): PosixFile {
   const resolved = resolvedPath(target);
   requireSpecialFileAccess(resolved, write, target);
   const fd = libc().open(cString(target), flags, ...variadicMode(0o666));
-  if (fd < 0) fail("open", target);
+  if (fd < 0) failOpen(target);
   return adopt(fd, target, false, { write, resolved, exact: false });
+}
+
+/**
+ * Throws the error of a failed `open(2)`. A socket cannot be opened at all
+ * (`ENXIO`): it is refused as the FIFOs and devices that open are
+ * (`ENODEV`, `NotSupported`), by what the path names now.
+ */
+function failOpen(target: string): never {
+  const code = errno();
+  if (errnoName(code) === "ENXIO") {
+    let socket = false;
+    try {
+      socket = Deno.statSync(target).isSocket === true;
+    } catch {
+      // Gone or unreadable: open's own error stands.
+    }
+    if (socket) {
+      throw osError("open", "ENODEV", "Not a regular file: a socket", target);
+    }
+  }
+  fail("open", target, code);
 }
 
 const OPENAT2 = Deno.build.os === "linux" || Deno.build.os === "android"
