@@ -25,7 +25,7 @@ import {
   sliceRange,
 } from "./search.ts";
 import { LineIndex } from "./scan.ts";
-import { toPath } from "./path.ts";
+import { linkTarget, toPath } from "./path.ts";
 import { allocate, copyRange } from "./copy_pool.ts";
 import {
   describe,
@@ -594,23 +594,26 @@ export class Mmap implements Disposable, Iterable<number> {
   ): Mmap {
     const write = layout.kind === "shared";
     let file: FileHandle;
-    let created = false;
+    let created: string | null = null;
     try {
       file = sys.open(filename, { write });
     } catch (error) {
       if (!how.create || !(error instanceof Deno.errors.NotFound)) {
         throw error;
       }
-      file = sys.open(filename, { write, create: true, exclusive: true });
-      created = true;
+      // A link to a file not made yet: the file is made where it leads, as
+      // NumPy's open does (and save), checked against the permissions there.
+      const target = linkTarget(filename);
+      file = sys.open(target, { write, create: true, exclusive: true });
+      created = target;
     }
     try {
       return Mmap.#mapFile(file, lengthFor, offset, layout, how.overwrite);
     } catch (error) {
       sys.close(file);
-      if (created) {
+      if (created !== null) {
         try {
-          Deno.removeSync(filename);
+          Deno.removeSync(created);
         } catch {
           // Gone already; the error to report is the first one.
         }

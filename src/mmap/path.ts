@@ -14,9 +14,10 @@
  * @module
  */
 
-import { resolve, sep } from "node:path";
+import { dirname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isNormalPosixPath } from "../ffi/normal_path.ts";
+import { fromRuntimeError, osError } from "../ffi/os_error.ts";
 
 const URL_HREF = Object.getOwnPropertyDescriptor(URL.prototype, "href")!.get!;
 
@@ -116,4 +117,40 @@ export function toPath(path: string | URL): string {
   return DIRECTORY_END.test(text) && !absolute.endsWith(sep)
     ? absolute + sep
     : absolute;
+}
+
+/** At most this many symbolic links are followed, as Linux's `open(2)`. */
+const MAX_LINKS = 40;
+
+/**
+ * The file a save or a `"w+"` map writes: `path`, or where its symbolic
+ * links lead (NumPy opens the path and so writes through them). A link to
+ * a file that does not exist yet leads to a file created there.
+ *
+ * @param path An absolute path.
+ * @returns The path the links lead to (`path` itself when it is no link).
+ * @throws {Deno.errors.FilesystemLoop} After 40 links (`ELOOP`).
+ */
+export function linkTarget(path: string): string {
+  let target = path;
+  for (let links = 0;; links++) {
+    let info: Deno.FileInfo;
+    try {
+      info = Deno.lstatSync(target);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return target;
+      throw fromRuntimeError("lstat", error, target);
+    }
+    if (!info.isSymlink) return target;
+    if (links === MAX_LINKS) {
+      throw osError("open", "ELOOP", "Too many levels of symbolic links", path);
+    }
+    let next: string;
+    try {
+      next = Deno.readLinkSync(target);
+    } catch (error) {
+      throw fromRuntimeError("readlink", error, target);
+    }
+    target = resolve(dirname(target), next);
+  }
 }

@@ -6,11 +6,12 @@
  * @module
  */
 
-import { basename, dirname, join, resolve, sep } from "node:path";
+import { basename, dirname, join, sep } from "node:path";
 import { fromRuntimeError, osError } from "../ffi/os_error.ts";
 import { requireFileAccess } from "../ffi/permissions.ts";
 import { sys } from "../ffi/platform.ts";
 import { kindOf } from "./byte_source.ts";
+import { linkTarget } from "../mmap/path.ts";
 
 export { toPath } from "../mmap/path.ts";
 
@@ -83,33 +84,6 @@ function osCall<T>(call: string, path: string, run: () => T): T {
     return run();
   } catch (error) {
     throw fromRuntimeError(call, error, path);
-  }
-}
-
-/** At most this many symbolic links are followed, as Linux's `open(2)`. */
-const MAX_LINKS = 40;
-
-/**
- * The file a save writes: `path`, or where its symbolic links lead (NumPy
- * opens the path and so writes through them). A link to a file that does
- * not exist yet leads to a file created there.
- */
-function linkTarget(path: string): string {
-  let target = path;
-  for (let links = 0;; links++) {
-    let info: Deno.FileInfo;
-    try {
-      info = Deno.lstatSync(target);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return target;
-      throw fromRuntimeError("lstat", error, target);
-    }
-    if (!info.isSymlink) return target;
-    if (links === MAX_LINKS) {
-      throw osError("open", "ELOOP", "Too many levels of symbolic links", path);
-    }
-    const next = osCall("readlink", target, () => Deno.readLinkSync(target));
-    target = resolve(dirname(target), next);
   }
 }
 
