@@ -5,6 +5,7 @@
  * @module
  */
 
+import { cloneRefusal } from "../_clone.ts";
 import {
   DType,
   dtype as toDType,
@@ -158,12 +159,9 @@ let ioOf: (a: NDArray) => RunIO;
 let trusted = false;
 let isNDArray: (x: unknown) => x is NDArray;
 
-/**
- * The message posting or cloning an array fails with (V8 shortens longer
- * ones in the middle).
- */
-const NOT_CLONEABLE = Symbol(
-  "Cannot post an NDArray to a Worker: post a memmap's describe() and memmap() that there, or toTypedArray()",
+/** What posting or cloning an array fails with (see cloneRefusal). */
+const NOT_CLONEABLE = cloneRefusal(
+  "Cannot post an NDArray to a Worker (post a memmap's describe() and memmap() that there, or toTypedArray()): this NDArray",
 );
 
 /**
@@ -264,7 +262,7 @@ export class NDArray<N extends DTypeName = DTypeName>
     trusted = false;
     // First own property: structuredClone/postMessage stop at it, before
     // they would copy the storage (see NOT_CLONEABLE).
-    (this as { notCloneable?: symbol }).notCloneable = NOT_CLONEABLE;
+    (this as { notCloneable?: object }).notCloneable = NOT_CLONEABLE;
     const call = "create an array";
     let dt = toDType(dtype) as DType<N>;
     let dims = checked ? shape.slice() : toShape(shape, call, dt.itemsize);

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { cloneRefusal } from "../_clone.ts";
 import { sys } from "../ffi/platform.ts";
 import { isReadOnlyMemory } from "../ffi/mapped_buffer.ts";
 import { withReadOnlyHint } from "../ffi/permissions.ts";
@@ -219,9 +220,9 @@ function placeFor(
   return { offset: at, length: n };
 }
 
-/** The message posting or cloning a map fails with. */
-const NOT_CLONEABLE = Symbol(
-  "Cannot post an Mmap to a Worker: post its file path (or use SharedMemory) and map it again there",
+/** What posting or cloning a map fails with (see cloneRefusal). */
+const NOT_CLONEABLE = cloneRefusal(
+  "Cannot post an Mmap to a Worker (post its file path, or use SharedMemory, and map it again there): this Mmap",
 );
 
 let fileOf: (m: Mmap) => FileHandle | null;
@@ -501,7 +502,7 @@ export class Mmap implements Disposable, Iterable<number> {
     }
     // An own symbol: posting or cloning the map fails with this message
     // (assigned: defineProperty cost 0.28 us an open).
-    (this as { notCloneable?: symbol }).notCloneable = NOT_CLONEABLE;
+    (this as { notCloneable?: object }).notCloneable = NOT_CLONEABLE;
     this.#file = file;
     this.#mapping = mapping;
     this.#access = access;

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { cloneRefusal } from "../_clone.ts";
 import { sys } from "../ffi/platform.ts";
 import type { FileHandle, Mapping } from "../ffi/sys.ts";
 import type { NDArray } from "../memmap/ndarray.ts";
@@ -30,9 +31,9 @@ export interface SharedMemoryOptions {
   size?: number;
 }
 
-/** The message posting or cloning a block fails with. */
-const NOT_CLONEABLE = Symbol(
-  "Cannot post a SharedMemory to a Worker: post its name and attach there with new SharedMemory({ name })",
+/** What posting or cloning a block fails with (see cloneRefusal). */
+const NOT_CLONEABLE = cloneRefusal(
+  "Cannot post a SharedMemory to a Worker (post its name and attach there with new SharedMemory({ name })): this SharedMemory",
 );
 
 /** Attempts at a free random name before giving up. */
@@ -207,7 +208,7 @@ export class SharedMemory implements Disposable {
   constructor(options: SharedMemoryOptions) {
     // structuredClone/postMessage stop at this own property instead of
     // silently sending an empty object.
-    (this as { notCloneable?: symbol }).notCloneable = NOT_CLONEABLE;
+    (this as { notCloneable?: object }).notCloneable = NOT_CLONEABLE;
     const { name, create, size } = checkOptions(options);
     let opened: { name: string; file: FileHandle };
     if (name === undefined) {
