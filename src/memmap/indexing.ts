@@ -35,7 +35,12 @@ import {
   normalizeAxis,
   shapeSize,
 } from "./shape.ts";
-import { isDetached, throwClosed, throwReadOnly } from "./storage.ts";
+import {
+  isDetached,
+  prepareWhole,
+  throwClosed,
+  throwReadOnly,
+} from "./storage.ts";
 
 /** How out-of-range indices are handled, as NumPy's `mode`. */
 export type IndexMode = "raise" | "wrap" | "clip";
@@ -68,8 +73,14 @@ const INT64_MAX = 2n ** 63n - 1n;
 /** The largest integer a number holds exactly, as a bigint. */
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+/**
+ * Checks that `a` is open and that its storage still holds all its bytes
+ * (the file of a map not cut short: see `ArrayStorage.verify`), before
+ * elements anywhere in it are read or written.
+ */
 function open(a: NDArray): void {
   if (isDetached(a.storage)) throwClosed(a.storage);
+  a.storage.verify?.();
 }
 
 function writable(a: NDArray): void {
@@ -635,6 +646,8 @@ function nonzeroPositions(a: NDArray, call: string): Float64Array {
     );
   }
   open(a);
+  // The blocks are views of a map's pages where they can be: asked for first.
+  prepareWhole(a, false);
   const test = truthTestOf(a);
   const counts: number[] = [];
   const total = countTrue(a, test, counts);

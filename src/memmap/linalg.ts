@@ -32,7 +32,7 @@ import {
   isCContiguous,
   shapeSize,
 } from "./shape.ts";
-import { isDetached, throwClosed } from "./storage.ts";
+import { isDetached, prepareWhole, throwClosed } from "./storage.ts";
 import { castCopy } from "./ufunc/engine.ts";
 import {
   GEMM_ROWS,
@@ -675,6 +675,9 @@ export function matmul(x: NDArray, y: unknown, call = "matmul"): NDArray {
   ];
   const out = emptyArray(shape, dt);
   if (out.size === 0 || k === 0) return out;
+  // The products read both operands whole, in orders of their own.
+  prepareWhole(x, false);
+  prepareWhole(b0, false);
   const a = readable(x, dt), b = readable(b0, dt);
   const aSt = a.ndim === 1 ? [0, a.strides[0]] : a.strides;
   const bSt = b.ndim === 1 ? [b.strides[0], 0] : b.strides;
@@ -746,6 +749,8 @@ export function dot(x: NDArray, y: unknown): NDArray {
   const shape = [...lead, ...stacks, ...(b0.ndim === 1 ? [] : [n])];
   const out = emptyArray(shape, dt);
   if (out.size === 0 || k === 0) return out;
+  prepareWhole(x, false);
+  prepareWhole(b0, false);
   // The rows of x as one matrix: a C-order copy unless x is one already.
   let a = readable(x, dt);
   if (!isCContiguous(a.shape, a.strides, a.itemsize)) a = castCopy(a, dt);

@@ -174,6 +174,26 @@ function unreachablePages(
   return error;
 }
 
+/**
+ * Checks a storage hook's byte range (the hooks are reachable through a
+ * memmap's `storage`): integers, whatever their sign (ranges are clipped to
+ * the map by the hooks).
+ */
+function checkRange(
+  what: string,
+  start: unknown,
+  length: unknown,
+  path: string,
+): void {
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(length)) {
+    throw new TypeError(
+      `Cannot ${what} bytes of ${path}: start and length must be integers, got ${
+        describe(start)
+      } and ${describe(length)}`,
+    );
+  }
+}
+
 /** Everything the {@linkcode Memmap} constructor needs besides the map. */
 export interface WrapOptions {
   /** The file name to report (made absolute). */
@@ -296,6 +316,7 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
       readOnly: mode === "r",
       label: options.filename,
       release: mode === "c" ? undefined : (start: number, length: number) => {
+        checkRange("release", start, length, options.filename);
         // Whole pages only: ALLOCATIONGRANULARITY is a multiple of the real
         // page size on every platform (PAGESIZE is the table's assumption).
         const a = Math.ceil(start / ALLOCATIONGRANULARITY) *
@@ -311,8 +332,12 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
       // work). Copy-on-write maps are only read ahead: a write-populate
       // would copy pages the walk may not change.
       prefetch: (start: number, length: number, write?: boolean) => {
-        const a = Math.floor(start / ALLOCATIONGRANULARITY) *
-          ALLOCATIONGRANULARITY;
+        checkRange("read ahead", start, length, options.filename);
+        const a = Math.max(
+          0,
+          Math.floor(start / ALLOCATIONGRANULARITY) * ALLOCATIONGRANULARITY,
+        );
+        if (start + length <= a) return;
         try {
           if (shown !== null) {
             shown.populate(a, start + length - a, write === true);
@@ -328,6 +353,20 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
           );
         }
       },
+    };
+    // Elements anywhere (take, put): the file must still cover the map.
+    storage.verify = () => {
+      if (mmap.closed) return;
+      const size = mmap.size();
+      if (size < mmap.offset + mmap.length) {
+        throw osError(
+          "fstat",
+          "EFAULT",
+          `the file was cut short by another program: it has ${size} bytes, ` +
+            `the map needs ${mmap.offset + mmap.length}`,
+          options.filename,
+        );
+      }
     };
     if (mode !== "c") {
       // The file holds what the map shows (but in mode "c": private changes).

@@ -32,6 +32,7 @@ import { normalizeAxis, shapeSize } from "./shape.ts";
 import {
   isDetached,
   memoryStorage,
+  prepareWhole,
   throwClosed,
   throwReadOnly,
 } from "./storage.ts";
@@ -797,6 +798,8 @@ export function sort(a: NDArray, axis: number = -1): void {
   const keying = isText(a.dtype) ? null : keyingOf(a.dtype, call);
   open(a);
   if (a.storage.readOnly) throwReadOnly(a.storage);
+  // Sorts go through the whole array in an order of their own.
+  prepareWhole(a, true);
   if (keying === null) {
     if (a.size > 0 && a.shape[ax] > 1) sortText(a, ax);
     return;
@@ -851,6 +854,7 @@ export function argsort(
   } else ax = normalizeAxis(axis, a.ndim, call);
   const keying = isText(a.dtype) ? null : keyingOf(a.dtype, call);
   open(a);
+  prepareWhole(a, false);
   if (keying?.nat) src = countsOf(src);
   const n = src.shape[ax];
   if (n > 0xffffffff) {

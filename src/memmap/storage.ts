@@ -48,6 +48,14 @@ export interface ArrayStorage {
    * `write` is set. Optional.
    */
   prefetch?(byteStart: number, byteLength: number, write?: boolean): void;
+  /**
+   * Checks that every byte of `bytes` can still be reached (a memory map:
+   * that the file still covers the map, which another program may have cut
+   * short); throws the storage's error (`code` `EFAULT`) otherwise. Work
+   * that touches a few elements anywhere in an array (`take`, `put`) calls
+   * it instead of asking for the pages. Optional.
+   */
+  verify?(): void;
 }
 
 /**
@@ -145,6 +153,7 @@ export function operandOf(
  * @param write Whether the work writes `a`.
  */
 export function prepareWhole(a: NDArray, write: boolean): void {
+  a.storage.verify?.();
   const windows = windowsOf(a, write);
   if (windows === undefined || a.size === 0) return;
   let low = a.byteOffset;

@@ -316,8 +316,10 @@ export function populateMmap(
 ): boolean {
   const mapping = mappingOf(m);
   if (mapping === null || sys.populate === undefined) return false;
+  // Only the map's own pages, whatever the range asked for.
   const end = Math.min(start + length, mapping.length);
-  if (end <= start) return true;
+  start = Math.max(start, 0);
+  if (!(end > start)) return true;
   return sys.populate(
     mapping,
     start,
@@ -1134,6 +1136,7 @@ export class Mmap implements Disposable, Iterable<number> {
         this.#index = new LineIndex(
           (target, start, length) => lendMmap(m, target, start, length),
           clearOverlay,
+          (start, length) => void populateMmap(m, start, length, false),
         );
       }
       next(): IteratorResult<Uint8Array<ArrayBuffer>> {

@@ -333,6 +333,11 @@ export class LineIndex {
   #next = -1;
   #show: ShowFile | undefined;
   #clear: (target: OverlayTarget) => void;
+  #prepare: ((start: number, length: number) => void) | undefined;
+  /** Bytes `[#readyFrom, #ready)` of `#readyHay` were asked for by `#prepare`. */
+  #readyHay: Uint8Array | undefined;
+  #readyFrom = 0;
+  #ready = 0;
   /** Bytes to show next: less than a window where lines are short. */
   #span = WINDOW;
 
@@ -340,13 +345,18 @@ export class LineIndex {
    * @param show Shows the map's file in place (see {@linkcode ShowFile}),
    * so that long stretches are indexed a window at a time without a copy.
    * @param clear Puts zeros back over what `show` used.
+   * @param prepare Asks for the map's pages of a range before they are
+   * copied (where they cannot be shown), so that bytes the file no longer
+   * has are an error, not a fault.
    */
   constructor(
     show?: ShowFile,
     clear: (target: OverlayTarget) => void = () => {},
+    prepare?: (start: number, length: number) => void,
   ) {
     this.#show = show;
     this.#clear = clear;
+    this.#prepare = prepare;
   }
 
   /**
@@ -422,7 +432,21 @@ export class LineIndex {
         this.#span = Math.max(CHUNK, chunk.to - from);
       }
     }
-    if (chunk === null) chunk = lineEndsChunk(hay, from);
+    if (chunk === null) {
+      if (
+        this.#prepare !== undefined &&
+        (hay !== this.#readyHay || from < this.#readyFrom ||
+          Math.min(from + CHUNK, hay.length) > this.#ready)
+      ) {
+        // A window at a time, not a call per chunk.
+        const length = Math.min(WINDOW, hay.length - from);
+        this.#prepare(from, length);
+        this.#readyHay = hay;
+        this.#readyFrom = from;
+        this.#ready = from + length;
+      }
+      chunk = lineEndsChunk(hay, from);
+    }
     if (chunk === undefined) return undefined;
     this.#ends = chunk.ends;
     this.#count = chunk.count;

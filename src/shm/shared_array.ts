@@ -29,6 +29,7 @@ export interface SharedArrayOptions<D extends DTypeLike = DTypeLike> {
  * @param bytes The block's `buf`; the array is closed when its buffer is detached.
  * @param name The block's name, for messages.
  * @param options Type, shape, offset and order.
+ * @param pages The block's read-ahead and check hooks.
  * @returns The array, a view sharing the block's memory.
  * @throws {TypeError} For an unknown type or order, a bad shape or a non-integer offset.
  * @throws {RangeError} If `offset` is negative or the array does not fit in
@@ -39,6 +40,7 @@ export function arrayOver(
   bytes: Uint8Array,
   name: string,
   options: SharedArrayOptions,
+  pages: Pick<ArrayStorage, "prefetch" | "verify"> = {},
 ): NDArray {
   const call = "view shared memory";
   const o = toOptions(options, call);
@@ -87,6 +89,7 @@ export function arrayOver(
     bytes,
     readOnly: false,
     label: name,
+    ...pages,
   };
   return new NDArray(
     storage,

@@ -14,6 +14,8 @@ import type { NameOf } from "../memmap/types.ts";
 import { checkName, randomName } from "./name.ts";
 import { describe, isRevoked, toSize } from "../_args.ts";
 import { arrayOver, type SharedArrayOptions } from "./shared_array.ts";
+import type { ArrayStorage } from "../memmap/storage.ts";
+import { osError } from "../ffi/os_error.ts";
 
 export type { SharedArrayOptions } from "./shared_array.ts";
 
@@ -354,7 +356,57 @@ export class SharedMemory implements Disposable {
     options?: SharedArrayOptions<D>,
   ): NDArray<NameOf<D>>;
   ndarray(options: SharedArrayOptions = {}): NDArray {
-    return arrayOver(this.buf, this.#name, options);
+    return arrayOver(this.buf, this.#name, options, this.#pages());
+  }
+
+  /**
+   * The read-ahead and check hooks of arrays over the block (see
+   * `ArrayStorage`): another program may cut the block short, and a walk
+   * over pages it no longer has is then an error (`EFAULT`), as for memmaps.
+   */
+  #pages(): Pick<ArrayStorage, "prefetch" | "verify"> {
+    const mapping = this.#mapping, file = this.#file, name = this.#name;
+    const fail = (error: unknown, what: string, call: string): never => {
+      const code = (error as { code?: unknown } | undefined)?.code;
+      const e = osError(
+        call,
+        typeof code === "string" ? code : "EFAULT",
+        `${what} of shared memory "${name}" cannot be read or written: the ` +
+          "block was cut short by another program, or has no room left",
+      );
+      e.cause = error;
+      throw e;
+    };
+    return {
+      prefetch: (start: number, length: number, write?: boolean) => {
+        if (!Number.isSafeInteger(start) || !Number.isSafeInteger(length)) {
+          throw new TypeError(
+            `Cannot read ahead bytes of shared memory "${name}": start and length must be integers, got ${
+              describe(start)
+            } and ${describe(length)}`,
+          );
+        }
+        const from = Math.max(0, start);
+        const end = Math.min(start + length, mapping.length);
+        if (this.#closed || mapping.moved || !(end > from)) return;
+        try {
+          sys.populate?.(mapping, from, end - from, write === true);
+        } catch (error) {
+          fail(error, `bytes ${from}..${end}`, "madvise");
+        }
+      },
+      verify: () => {
+        if (this.#closed || mapping.moved) return;
+        const size = sys.size(file);
+        if (size < mapping.length) {
+          fail(
+            undefined,
+            `the block (${size} of ${mapping.length} bytes)`,
+            "fstat",
+          );
+        }
+      },
+    };
   }
 
   /**

@@ -42,6 +42,15 @@ const WALKS: Record<string, string> = {
   "any()": "v.any()",
   cumsum: "v.cumsum()",
   sort: "v.sort(0)",
+  argsort: "v.argsort(0)",
+  take: "v.take([1, 5])",
+  put: "v.put([1, 5], 2)",
+  compress: "v.compress([true, false, true])",
+  putmask: "v.putmask(v.gt(0), 1)",
+  nonzero: "v.nonzero()",
+  "mask nonzero": "v.ne(0).nonzero()",
+  matmul: "v.reshape(-1).matmul(v.reshape(-1))",
+  dot: "v.reshape(-1).dot(v.reshape(-1))",
 };
 
 /** Walks over views of a map of 8-byte strings (`S8`). */
@@ -65,6 +74,7 @@ async function expectCutShort(
   rows: WalkRow[],
   size: number,
   cut: number,
+  mode = "r+",
 ): Promise<void> {
   using dir = tempDir();
   const code = `
@@ -79,7 +89,7 @@ const rows = {};
 for (const [name, dtype, shape, walk] of walks) {
   Deno.writeFileSync(path, new Uint8Array(0));
   Deno.truncateSync(path, ${size});
-  const fp = memmap(path, { dtype, mode: "r+", shape });
+  const fp = memmap(path, { dtype, mode: ${JSON.stringify(mode)}, shape });
   Deno.truncateSync(path, ${cut});
   console.error("walk:", name);
   try {
@@ -126,6 +136,28 @@ Deno.test(
       }
     }
     await expectCutShort(rows, 64 << 20, 4096);
+  },
+);
+
+// Copy-on-write maps (mode "c") read their pages ahead too (they are
+// never made writable ahead: that would copy pages the walk may not change).
+Deno.test(
+  "memmap walks over a copy-on-write map of a file cut short throw EFAULT instead of faulting",
+  {
+    ignore: Deno.build.os !== "linux" || !CAN_SPAWN_DENO,
+  },
+  async () => {
+    await expectCutShort(
+      Object.entries(WALKS).map(([walk, call]) => [
+        walk,
+        "float64",
+        "undefined",
+        `(fp) => { const v = fp.reshape(4096, 2048); return ${call}; }`,
+      ]),
+      64 << 20,
+      4096,
+      "c",
+    );
   },
 );
 

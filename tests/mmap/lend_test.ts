@@ -346,3 +346,43 @@ Deno.test({
     ]);
   },
 });
+
+// In a subprocess: the fault guarded against kills the process.
+Deno.test({
+  name:
+    "lines() over a file cut short by another program throws EFAULT for every access, copy-on-write too (its pages are asked for, not lent)",
+  ignore: linuxOnly || !CAN_SPAWN_DENO,
+  async fn() {
+    using dir = tempDir();
+    const run = await denoRunWithin(
+      ["-A"],
+      `
+      import { Mmap } from "MOD";
+      const path = ${JSON.stringify(`${dir.path}/cut.txt`)};
+      const rows = [];
+      for (const access of ["read", "write", "copy"]) {
+        for (const cut of [4096, 32 << 20]) {
+          Deno.writeTextFileSync(path, ("z".repeat(127) + "\\n").repeat(1 << 19));
+          const m = Mmap.open(path, { access });
+          Deno.truncateSync(path, cut);
+          console.error("lines:", access, cut);
+          let n = 0;
+          try {
+            for (const line of m.lines()) n += line.length > 0 ? 1 : 0;
+            rows.push([access, cut, "returned"]);
+          } catch (e) {
+            rows.push([access, cut, e.code]);
+          }
+          m.close();
+        }
+      }
+      console.log(JSON.stringify(rows));
+      `,
+    );
+    const last = run.stderr.trim().split("\n").pop();
+    assert.equal(run.signal, null, `${last}: ${run.signal}`);
+    for (const [access, cut, code] of JSON.parse(run.stdout)) {
+      assert.equal(code, "EFAULT", `${access} ${cut}`);
+    }
+  },
+});
