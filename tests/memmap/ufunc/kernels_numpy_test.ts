@@ -14,7 +14,13 @@
 
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { frombuffer, memmap, type NDArray, where } from "../../../mod.ts";
+import {
+  frombuffer,
+  Memmap,
+  memmap,
+  type NDArray,
+  where,
+} from "../../../mod.ts";
 import { settings } from "../../../src/memmap/kernels/runtime.ts";
 import { numpyFixtureTests, quietNaNs, tempDir } from "../_numpy.ts";
 import { lcgBytes } from "../_reduce_cases.ts";
@@ -346,9 +352,9 @@ function ours(operands: "arrays" | "maps" | "buffers" | "loops"): Expected {
   settings.arrayMemoryMinBytes = 0;
   settings.overlayMinBytes = 0;
   settings.off = operands === "loops";
+  const made = new Map<Type, NDArray[]>();
   try {
     const out: Expected = {};
-    const made = new Map<Type, NDArray[]>();
     for (const [key, type, c] of cases()) {
       let xyz = made.get(type);
       if (xyz === undefined) {
@@ -367,6 +373,10 @@ function ours(operands: "arrays" | "maps" | "buffers" | "loops"): Expected {
     return out;
   } finally {
     Object.assign(settings, saved);
+    // Maps closed before their directory goes (Windows keeps mapped files).
+    for (const xyz of made.values()) {
+      for (const a of xyz) if (a instanceof Memmap) a.close();
+    }
   }
 }
 
