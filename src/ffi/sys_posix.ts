@@ -682,8 +682,10 @@ function mapInto(mapping: Mapping): MemoryMap {
   }
   let cleared = false;
   // [start, start + length) clipped to the map, as absolute addresses.
+  // Only the map's own bytes, whatever the range asked for.
   const range = (start: number, length: number): [bigint, bigint] => {
     const end = Math.min(start + length, m.length);
+    start = Math.min(Math.max(start, 0), m.length);
     return [address + BigInt(start), BigInt(Math.max(end - start, 0))];
   };
   return {

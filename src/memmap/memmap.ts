@@ -317,13 +317,19 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
       label: options.filename,
       release: mode === "c" ? undefined : (start: number, length: number) => {
         checkRange("release", start, length, options.filename);
+        if (mmap.closed) return;
         // Whole pages only: ALLOCATIONGRANULARITY is a multiple of the real
         // page size on every platform (PAGESIZE is the table's assumption).
-        const a = Math.ceil(start / ALLOCATIONGRANULARITY) *
-          ALLOCATIONGRANULARITY;
-        const b = Math.floor((start + length) / ALLOCATIONGRANULARITY) *
-          ALLOCATIONGRANULARITY;
-        if (b <= a || mmap.closed) return;
+        const a = Math.max(
+          0,
+          Math.ceil(start / ALLOCATIONGRANULARITY) * ALLOCATIONGRANULARITY,
+        );
+        const b = Math.min(
+          mmap.length,
+          Math.floor((start + length) / ALLOCATIONGRANULARITY) *
+            ALLOCATIONGRANULARITY,
+        );
+        if (b <= a) return;
         if (shown !== null) shown.release(a, b - a);
         else mmap.madvise(MADV_DONTNEED, a, b - a);
       },

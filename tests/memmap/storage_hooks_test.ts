@@ -16,6 +16,13 @@ function withHooked(fn: (name: string, a: NDArray) => void): void {
     using a = memmap(path, { dtype: "uint8", mode });
     fn(`memmap ${mode}`, a);
   }
+  // 17 MiB: a memmap read through its own memory (see mapIntoMemory).
+  const large = `${dir.path}/large.bin`;
+  Deno.writeFileSync(large, new Uint8Array(17 << 20).fill(7));
+  for (const mode of ["r+", "r"] as const) {
+    using a = memmap(large, { dtype: "uint8", mode });
+    fn(`large memmap ${mode}`, a);
+  }
   const shm = new SharedMemory({ create: true, size: 1 << 16 });
   try {
     fn("SharedMemory", shm.ndarray());
@@ -51,7 +58,7 @@ Deno.test("a storage's hooks refuse arguments that are not integers with the lib
   });
 });
 
-Deno.test("a storage's read-ahead clips ranges to the map: before it, past it or huge, nothing else is touched", () => {
+Deno.test("a storage's read-ahead and release clip ranges to the map: before it, past it or huge, nothing else is touched", () => {
   withHooked((name, a) => {
     const s = a.storage;
     for (
@@ -66,8 +73,10 @@ Deno.test("a storage's read-ahead clips ranges to the map: before it, past it or
       for (const write of [false, true]) {
         s.prefetch?.(start, length, write);
       }
+      s.release?.(start, length);
     }
     s.verify?.();
     assert.equal(a.get(100), name === "SharedMemory" ? 0 : 7, name);
+    assert.equal(a.sum(), BigInt(name === "SharedMemory" ? 0 : 7 * a.size));
   });
 });
