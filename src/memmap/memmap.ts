@@ -10,6 +10,7 @@ import { osError } from "../ffi/os_error.ts";
 import { withReadOnlyHint } from "../ffi/permissions.ts";
 import {
   clearOverlay,
+  cutShort,
   isMmap,
   mapIntoMemory,
   type MemoryShown,
@@ -362,14 +363,13 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
     };
     // Elements anywhere (take, put): the file must still cover the map.
     storage.verify = () => {
-      if (mmap.closed) return;
-      const size = mmap.size();
-      if (size < mmap.offset + mmap.length) {
+      const cut = cutShort(mmap);
+      if (cut !== null) {
         throw osError(
           "fstat",
           "EFAULT",
-          `the file was cut short by another program: it has ${size} bytes, ` +
-            `the map needs ${mmap.offset + mmap.length}`,
+          `the file was cut short by another program: it has ${cut.size} ` +
+            `bytes, the map needs ${cut.needed}`,
           options.filename,
         );
       }

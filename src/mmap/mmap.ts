@@ -375,6 +375,19 @@ export interface MemoryShown {
 }
 
 /**
+ * Whether the regular file under `m` was cut short (by another program)
+ * below the map's end: its size and the size the map needs, else null
+ * (also for devices, anonymous and closed maps, whose size says nothing).
+ * Not exported by `mod.ts`.
+ */
+export function cutShort(m: Mmap): { size: number; needed: number } | null {
+  const file = fileOf(m);
+  if (file === null || file.device) return null;
+  const size = sys.size(file), needed = m.offset + m.length;
+  return size < needed ? { size, needed } : null;
+}
+
+/**
  * Shows the bytes of a map of a file a second time, in a
  * `WebAssembly.Memory` of their own (`Sys.mapInto`: the same pages of the
  * same file), for arrays to read and write instead of the map's own
