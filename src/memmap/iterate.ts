@@ -73,6 +73,8 @@ class Windows {
   readonly #limit: number;
   #released: number;
   #end: number;
+  /** Bytes below this were asked for (`prefetch`). */
+  #prepared: number;
   #didRelease = false;
 
   constructor(
@@ -83,22 +85,41 @@ class Windows {
   ) {
     this.#hooks = hooks;
     this.#window = window;
-    this.#released = this.#end = start;
+    this.#released = this.#end = this.#prepared = start;
     this.#limit = start + span + hooks.itemsize;
-    hooks.prefetch?.(start, Math.min(window, this.#limit - start));
   }
 
-  /** Notes a run from `first` with `count` elements `stride` bytes apart. */
+  /**
+   * Asks for the pages of a run from `first` with `count` elements `stride`
+   * bytes apart before it is walked, a window at a time: no run touches a
+   * page that was not asked for, wherever it ends (a run that stops just
+   * short of a window's end is followed by one that starts in the next).
+   */
+  prepare(first: number, count: number, stride: number): void {
+    const prefetch = this.#hooks.prefetch;
+    if (prefetch === undefined) return;
+    const end = first + (count - 1) * stride + this.#hooks.itemsize;
+    if (end <= this.#prepared) return;
+    let from = Math.max(first, this.#prepared);
+    while (from < end) {
+      const length = Math.min(this.#window, this.#limit - from);
+      if (length <= 0) break;
+      prefetch(from, length);
+      from += length;
+    }
+    this.#prepared = from;
+  }
+
+  /** Notes a run from `first` with `count` elements `stride` bytes apart (walked). */
   advance(first: number, count: number, stride: number): void {
     this.#end = first + (count - 1) * stride + this.#hooks.itemsize;
     if (this.#end - this.#released < this.#window) return;
-    const { release, prefetch } = this.#hooks;
+    const release = this.#hooks.release;
     if (release !== undefined) {
       release(this.#released, this.#end - this.#released);
       this.#didRelease = true;
     }
     this.#released = this.#end;
-    prefetch?.(this.#end, Math.min(this.#window, this.#limit - this.#end));
   }
 
   /** Releases the last window (when earlier ones were released). */
@@ -249,6 +270,11 @@ export function walk(
     for (let start = 0; start < inner.n; start += maxRun) {
       const count = Math.min(maxRun, inner.n - start);
       for (let k = 0; k < nops; k++) offs[k] = cur[k] + start * inner.s[k];
+      if (windowed) {
+        for (let k = 0; k < nops; k++) {
+          windows[k]?.prepare(offs[k], count, inner.s[k]);
+        }
+      }
       fn(offs, count, innerStrides);
       if (windowed) {
         for (let k = 0; k < nops; k++) {

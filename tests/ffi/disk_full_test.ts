@@ -221,3 +221,51 @@ Deno.test({
     for (const [name, code] of rows) assert.equal(code, "EFAULT", name);
   },
 });
+
+Deno.test({
+  name:
+    "on a disk full past the first window, strided and contiguous walks that write a sparse file's holes fail with EFAULT at the next window (no SIGBUS)",
+  ignore: !small,
+  async fn() {
+    using dir = tempDir();
+    const point = mountTmpfs(dir.path, "size=20m")!;
+    try {
+      const result = await denoRunWithin(
+        ["-A"],
+        `
+        import { memmap } from "MOD";
+        const path = ${JSON.stringify(`${point}/sparse.bin`)};
+        const writes = {
+          "::2 fill": (a) => a.slice("::2").fill(3),
+          "::-1 fill": (a) => a.slice("::-1").fill(3),
+          fill: (a) => a.fill(1),
+          "add out=": (a) => a.add(1, { out: a }),
+          "column fill": (a) => a.reshape(2048, 2048).slice(":", "1:2").fill(1),
+        };
+        const rows = [];
+        for (const [name, write] of Object.entries(writes)) {
+          Deno.writeFileSync(path, new Uint8Array(0));
+          Deno.truncateSync(path, 32 << 20);
+          const a = memmap(path, { dtype: "float64", mode: "r+" });
+          console.error("write:", name);
+          try {
+            write(a);
+            rows.push([name, "done"]);
+          } catch (e) {
+            rows.push([name, e.code]);
+          }
+          a.close();
+        }
+        console.log(JSON.stringify(rows));
+        `,
+      );
+      const last = result.stderr.trim().split("\n").pop();
+      assert.equal(result.signal, null, `the process died at ${last}`);
+      const rows = new Map<string, unknown>(JSON.parse(result.stdout));
+      assert.equal(rows.size, 5);
+      for (const [name, code] of rows) assert.equal(code, "EFAULT", name);
+    } finally {
+      unmount(point);
+    }
+  },
+});
