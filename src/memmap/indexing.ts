@@ -550,9 +550,8 @@ function truthTestOf(a: NDArray): TruthTest {
 function allZero(t: TypedArray): boolean {
   if (t.byteOffset % 4 !== 0 || t.byteLength % 4 !== 0) return false;
   const w = new Int32Array(t.buffer, t.byteOffset, t.byteLength / 4);
-  let any = 0;
-  for (let i = 0; i < w.length; i++) any |= w[i];
-  return any === 0;
+  for (let i = 0; i < w.length; i++) if (w[i] !== 0) return false;
+  return true;
 }
 
 /** The number of non-zero elements in a block of `n` elements. */
