@@ -3,6 +3,7 @@ import {
   canMountTmpfs,
   denoRunWithin,
   mountTmpfs,
+  type RunResult,
   tempDir,
   unmount,
 } from "../test_util.ts";
@@ -34,6 +35,28 @@ async function onFullDisk(code: string) {
   } finally {
     unmount(point);
   }
+}
+
+/** A sparse 64 MiB `path` on the full file system `fs` (subprocess code). */
+const SPARSE = `
+      const fs = FS;
+      const path = fs + "/sparse.bin";
+      Deno.writeFileSync(path, new Uint8Array(0));
+      Deno.truncateSync(path, 64 << 20);
+      try { Deno.writeFileSync(fs + "/rest", new Uint8Array(1 << 20)); } catch { /* full */ }
+`;
+
+/**
+ * Asserts that a subprocess lived and printed `count` rows `[name, code]`,
+ * every code `EFAULT` (its last stderr line names where it died otherwise).
+ */
+function expectEfaultRows(result: RunResult, count: number): void {
+  const last = result.stderr.trim().split("\n").pop();
+  assert.equal(result.signal, null, `the process died at ${last}`);
+  assert.equal(result.code, 0, result.stderr);
+  const rows = new Map<string, unknown>(JSON.parse(result.stdout));
+  assert.equal(rows.size, count);
+  for (const [name, code] of rows) assert.equal(code, "EFAULT", name);
 }
 
 Deno.test({
@@ -134,11 +157,7 @@ Deno.test({
   async fn() {
     const result = await onFullDisk(`
       import { memmap, Mmap } from "MOD";
-      const fs = FS;
-      const path = fs + "/sparse.bin";
-      Deno.writeFileSync(path, new Uint8Array(0));
-      Deno.truncateSync(path, 64 << 20);
-      try { Deno.writeFileSync(fs + "/rest", new Uint8Array(1 << 20)); } catch { /* full */ }
+      ${SPARSE}
       const array = () => memmap(path, { dtype: "float64", mode: "r" });
       const reads = {
         sum: () => array().sum(),
@@ -161,11 +180,7 @@ Deno.test({
       }
       console.log(JSON.stringify(rows));
     `);
-    assert.equal(result.signal, null, `the process died: ${result.stderr}`);
-    assert.equal(result.code, 0, result.stderr);
-    const rows = new Map<string, unknown>(JSON.parse(result.stdout));
-    assert.equal(rows.size, 8);
-    for (const [name, code] of rows) assert.equal(code, "EFAULT", name);
+    expectEfaultRows(result, 8);
   },
 });
 
@@ -176,11 +191,7 @@ Deno.test({
   async fn() {
     const result = await onFullDisk(`
       import { memmap, zeros } from "MOD";
-      const fs = FS;
-      const path = fs + "/sparse.bin";
-      Deno.writeFileSync(path, new Uint8Array(0));
-      Deno.truncateSync(path, 64 << 20);
-      try { Deno.writeFileSync(fs + "/rest", new Uint8Array(1 << 20)); } catch { /* full */ }
+      ${SPARSE}
       const views = {
         "": (a) => a,
         "::2": (a) => a.slice("::2"),
@@ -213,12 +224,7 @@ Deno.test({
       }
       console.log(JSON.stringify(rows));
     `);
-    const last = result.stderr.trim().split("\n").pop();
-    assert.equal(result.signal, null, `the process died at ${last}`);
-    assert.equal(result.code, 0, result.stderr);
-    const rows = new Map<string, unknown>(JSON.parse(result.stdout));
-    assert.equal(rows.size, 30);
-    for (const [name, code] of rows) assert.equal(code, "EFAULT", name);
+    expectEfaultRows(result, 30);
   },
 });
 
@@ -259,11 +265,7 @@ Deno.test({
         console.log(JSON.stringify(rows));
         `,
       );
-      const last = result.stderr.trim().split("\n").pop();
-      assert.equal(result.signal, null, `the process died at ${last}`);
-      const rows = new Map<string, unknown>(JSON.parse(result.stdout));
-      assert.equal(rows.size, 5);
-      for (const [name, code] of rows) assert.equal(code, "EFAULT", name);
+      expectEfaultRows(result, 5);
     } finally {
       unmount(point);
     }
