@@ -38,6 +38,7 @@ import {
 } from "./shape.ts";
 import type { ArrayStorage } from "./storage.ts";
 import {
+  checkHookRange,
   isDetached,
   offerMemory,
   offerOverlay,
@@ -175,26 +176,6 @@ function unreachablePages(
   return error;
 }
 
-/**
- * Checks a storage hook's byte range (the hooks are reachable through a
- * memmap's `storage`): integers, whatever their sign (ranges are clipped to
- * the map by the hooks).
- */
-function checkRange(
-  what: string,
-  start: unknown,
-  length: unknown,
-  path: string,
-): void {
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(length)) {
-    throw new TypeError(
-      `Cannot ${what} bytes of ${path}: start and length must be integers, got ${
-        describe(start)
-      } and ${describe(length)}`,
-    );
-  }
-}
-
 /** Everything the {@linkcode Memmap} constructor needs besides the map. */
 export interface WrapOptions {
   /** The file name to report (made absolute). */
@@ -317,7 +298,7 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
       readOnly: mode === "r",
       label: options.filename,
       release: mode === "c" ? undefined : (start: number, length: number) => {
-        checkRange("release", start, length, options.filename);
+        checkHookRange("release", start, length, options.filename);
         if (mmap.closed) return;
         // Whole pages only: ALLOCATIONGRANULARITY is a multiple of the real
         // page size on every platform (PAGESIZE is the table's assumption).
@@ -339,7 +320,7 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
       // work). Copy-on-write maps are only read ahead: a write-populate
       // would copy pages the walk may not change.
       prefetch: (start: number, length: number, write?: boolean) => {
-        checkRange("read ahead", start, length, options.filename);
+        checkHookRange("read ahead", start, length, options.filename);
         const a = Math.max(
           0,
           Math.floor(start / ALLOCATIONGRANULARITY) * ALLOCATIONGRANULARITY,

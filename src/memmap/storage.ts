@@ -5,6 +5,7 @@
  * @module
  */
 
+import { describe } from "../_args.ts";
 import { isReadOnlyMemory } from "../ffi/mapped_buffer.ts";
 import { allocateArray } from "./alloc.ts";
 import { arrayDataLength, type OverlaySource } from "./kernels/runtime.ts";
@@ -83,6 +84,32 @@ export function releaseFor(
   if (storage.release === undefined) return undefined;
   if (span < (storage.releaseThreshold ?? RELEASE_THRESHOLD)) return undefined;
   return storage.release.bind(storage);
+}
+
+/**
+ * Checks the byte range a storage hook was called with (the hooks are
+ * reachable through an array's `storage`): integers, whatever their sign
+ * (the hooks clip ranges to their memory).
+ *
+ * @param what What the hook does, e.g. `"read ahead"`.
+ * @param start The range's start.
+ * @param length Its length.
+ * @param label What the storage holds, for the message (a path).
+ * @throws {TypeError} If `start` or `length` is not a safe integer.
+ */
+export function checkHookRange(
+  what: string,
+  start: unknown,
+  length: unknown,
+  label: string,
+): void {
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(length)) {
+    throw new TypeError(
+      `Cannot ${what} bytes of ${label}: start and length must be integers, got ${
+        describe(start)
+      } and ${describe(length)}`,
+    );
+  }
 }
 
 /** Bytes from the lowest to the highest byte of `a`'s elements (0 when empty). */

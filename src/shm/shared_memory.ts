@@ -14,7 +14,7 @@ import type { NameOf } from "../memmap/types.ts";
 import { checkName, randomName } from "./name.ts";
 import { describe, isRevoked, toSize } from "../_args.ts";
 import { arrayOver, type SharedArrayOptions } from "./shared_array.ts";
-import type { ArrayStorage } from "../memmap/storage.ts";
+import { type ArrayStorage, checkHookRange } from "../memmap/storage.ts";
 import { osError } from "../ffi/os_error.ts";
 
 export type { SharedArrayOptions } from "./shared_array.ts";
@@ -379,13 +379,7 @@ export class SharedMemory implements Disposable {
     };
     return {
       prefetch: (start: number, length: number, write?: boolean) => {
-        if (!Number.isSafeInteger(start) || !Number.isSafeInteger(length)) {
-          throw new TypeError(
-            `Cannot read ahead bytes of shared memory "${name}": start and length must be integers, got ${
-              describe(start)
-            } and ${describe(length)}`,
-          );
-        }
+        checkHookRange("read ahead", start, length, `shared memory "${name}"`);
         const from = Math.max(0, start);
         const end = Math.min(start + length, mapping.length);
         if (this.#closed || mapping.moved || !(end > from)) return;
