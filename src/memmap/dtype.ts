@@ -576,6 +576,11 @@ function withByteOrder<N extends DTypeName>(
  * @returns The type.
  */
 export function createDType(layout: Layout): DType {
+  if (layout.itemsize > MAX_ITEMSIZE) {
+    throw new TypeError(
+      `Cannot make a data type of ${layout.itemsize} bytes: it passes ${ITEMSIZE_LIMIT}`,
+    );
+  }
   pending = layout;
   try {
     return new DType(layout.name as DTypeName, layout.littleEndian);
@@ -583,6 +588,14 @@ export function createDType(layout: Layout): DType {
     pending = null;
   }
 }
+
+/**
+ * The largest itemsize of a data type, in bytes: NumPy holds it (and each
+ * dimension of a subarray) in a C `int`.
+ */
+export const MAX_ITEMSIZE = 2 ** 31 - 1;
+const ITEMSIZE_LIMIT =
+  `NumPy's limit of ${MAX_ITEMSIZE} bytes (its itemsize is a C int)`;
 
 /** The name NumPy gives a flexible or record type of `itemsize` bytes. */
 export function flexibleName(kind: "S" | "U" | "V", itemsize: number): string {
@@ -605,12 +618,17 @@ export function subarrayDType(base: DType, shape: readonly number[]): DType {
     dims = [...dims, ...b.subdtype.shape];
     b = b.subdtype.base;
   }
-  const itemsize = dims.reduce((p, n) => p * n, b.itemsize);
-  if (!Number.isSafeInteger(itemsize)) {
+  const shown = `(${dims.join(", ")}${dims.length === 1 ? "," : ""})`;
+  const wide = dims.find((n) => n > MAX_ITEMSIZE);
+  if (wide !== undefined) {
     throw new TypeError(
-      `Cannot make a subarray type of shape (${
-        dims.join(", ")
-      }) of ${b.name}: its size passes 2**53 bytes`,
+      `Cannot make a subarray type of shape ${shown} of ${b.name}: dimension ${wide} does not fit in a C int (NumPy's limit)`,
+    );
+  }
+  const itemsize = dims.reduce((p, n) => p * n, b.itemsize);
+  if (itemsize > MAX_ITEMSIZE) {
+    throw new TypeError(
+      `Cannot make a subarray type of shape ${shown} of ${b.name}: its ${itemsize} bytes pass ${ITEMSIZE_LIMIT}`,
     );
   }
   return createDType({
@@ -787,7 +805,8 @@ function parseString(like: string): DType | undefined {
     if (flex[1] === "a" && flex[2] === "" && rest !== like) return undefined;
     const kind = flex[1] === "a" ? "S" : flex[1] as "S" | "U" | "V";
     const count = flex[2] === "" ? 0 : Number(flex[2]);
-    if (!Number.isSafeInteger(count) || count > 2 ** 31 - 1) return undefined;
+    // NumPy: "not understood" when the itemsize (4 bytes a character for U) passes a C int.
+    if (count * (kind === "U" ? 4 : 1) > MAX_ITEMSIZE) return undefined;
     return createDType(flexibleLayout(kind, count, little));
   }
   const date = DATE.exec(rest);

@@ -17,6 +17,7 @@ import {
   type DTypeField,
   type DTypeLike,
   flexibleName,
+  MAX_ITEMSIZE,
   subarrayDType,
 } from "./dtype.ts";
 
@@ -243,8 +244,10 @@ function build(
     }
     size = itemsize;
   }
-  if (!Number.isSafeInteger(size)) {
-    fail(`the record's size passes 2**53 bytes`);
+  if (size > MAX_ITEMSIZE) {
+    fail(
+      `the record's ${size} bytes pass NumPy's limit of ${MAX_ITEMSIZE} bytes (its itemsize is a C int)`,
+    );
   }
   return createDType({
     name: flexibleName("V", size),
