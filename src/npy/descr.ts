@@ -60,14 +60,31 @@ function show(x: PyValue): string {
   if (x === null) return "None";
   if (Array.isArray(x)) return `a list of ${x.length}`;
   if (x instanceof Map) return "a dict";
-  if (typeof x === "object" && x.kind === "tuple") {
-    return `a tuple of ${x.items.length}`;
+  if (typeof x === "object") {
+    switch (x.kind) {
+      case "tuple":
+        return `a tuple of ${x.items.length}`;
+      case "set":
+        return `a set of ${x.items.length}`;
+      case "bytes":
+        return "a bytes literal";
+      case "float":
+        return String(x.value);
+      case "complex":
+        return "a complex number";
+      case "ellipsis":
+        return "...";
+    }
   }
   return String(x);
 }
 
 function invalid(what: string): never {
   throw new DescrError(what, "invalid");
+}
+
+function unsupported(what: string): never {
+  throw new DescrError(what, "unsupported");
 }
 
 /** A subarray type, or an invalid descr when NumPy could not make it either (too large). */
@@ -85,13 +102,62 @@ function isTuple(x: PyValue): x is { kind: "tuple"; items: PyValue[] } {
     !(x instanceof Map) && x.kind === "tuple";
 }
 
-/** A subarray shape: an int or a tuple of ints. */
-function shapeOf(x: PyValue): number[] {
-  const items = isTuple(x) ? x.items : [x];
-  if (!items.every((d) => typeof d === "bigint" && d >= 0n && d < 2n ** 31n)) {
-    invalid(`Subarray shape ${show(x)} is not a tuple of non-negative ints`);
+/**
+ * The items Python's iteration gives (tuple, list, str, bytes, dict keys, a
+ * set of at most one element), or `undefined` for a value without them (or a
+ * set of several, whose order is Python's hash order: not reproducible).
+ */
+function itemsOf(x: PyValue): PyValue[] | undefined {
+  if (typeof x === "string") return [...x];
+  if (Array.isArray(x)) return x;
+  if (x instanceof Map) return [...x.keys()];
+  if (typeof x !== "object" || x === null) return undefined;
+  switch (x.kind) {
+    case "tuple":
+      return x.items;
+    case "bytes":
+      return Array.from(x.value, (b) => BigInt(b));
+    case "set":
+      return x.items.length <= 1 ? x.items : undefined;
   }
-  return items.map(Number);
+  return undefined;
+}
+
+/**
+ * NumPy's `np.dtype((base, second))`: a subarray when `second` is an int or
+ * a tuple/list of ints (`()`: `base` itself); a list of fields, a string or
+ * a dict is NumPy's `(base, new_dtype)` union form, not held here.
+ */
+function withShape(base: DType, second: PyValue): DType {
+  const items = typeof second === "bigint"
+    ? [second]
+    : isTuple(second) || (Array.isArray(second) && second.length > 0 &&
+        second.every((d) => typeof d === "bigint"))
+    ? itemsOf(second)!
+    : undefined;
+  if (items === undefined) {
+    if (
+      typeof second === "string" || second instanceof Map ||
+      (Array.isArray(second) && second.length > 0)
+    ) {
+      unsupported(
+        `Cannot load a (base, new_dtype) descr ${
+          show(second)
+        }: NumPy's union types are not held by this library`,
+      );
+    }
+    invalid(`Subarray shape ${show(second)} is not an int or a tuple of ints`);
+  }
+  if (!items.every((d) => typeof d === "bigint" && d >= 0n)) {
+    invalid(
+      `Subarray shape ${show(second)} is not a tuple of non-negative ints`,
+    );
+  }
+  const dims = items as bigint[];
+  if (dims.some((d) => d > 2n ** 31n - 1n)) {
+    invalid(`Subarray shape ${show(second)} has a dimension past a C int`);
+  }
+  return dims.length === 0 ? base : subarray(base, dims.map(Number));
 }
 
 function fromString(descr: string): DType {
@@ -120,37 +186,41 @@ function fromString(descr: string): DType {
 }
 
 /** NumPy's `descr_to_dtype` for the list form: padding entries dropped, offsets kept. */
-function fromList(list: PyValue[]): DType {
+function fromFields(list: PyValue[]): DType {
   const names: string[] = [];
   const formats: DTypeLike[] = [];
   const offsets: number[] = [];
   const titles: (string | null)[] = [];
   let offset = 0;
   for (const entry of list) {
-    if (
-      !isTuple(entry) || (entry.items.length !== 2 && entry.items.length !== 3)
-    ) {
-      invalid(`Field ${show(entry)} of a descr is not a (name, descr) tuple`);
+    const items = itemsOf(entry);
+    if (items === undefined || (items.length !== 2 && items.length !== 3)) {
+      invalid(
+        `Field ${show(entry)} of a descr is not a (name, descr[, shape]) tuple`,
+      );
     }
-    let name = entry.items[0];
-    let title: string | null = null;
-    if (isTuple(name)) {
-      const [t, n] = name.items;
-      if (name.items.length !== 2 || typeof t !== "string") {
-        invalid(`Field name ${show(name)} is not a (title, name) pair`);
-      }
-      title = t;
-      name = n;
-    }
-    if (typeof name !== "string") {
-      invalid(`Field name ${show(name)} is not a string`);
-    }
-    let dt = parseDescr(entry.items[1]);
-    if (entry.items.length === 3) {
-      dt = subarray(dt, shapeOf(entry.items[2]));
-    }
+    let name = items[0];
+    let dt = parseDescr(items[1]);
+    if (items.length === 3) dt = withShape(dt, items[2]);
     const padding = name === "" && dt.kind === "V" && dt.names === null;
     if (!padding) {
+      let title: PyValue = null;
+      if (isTuple(name)) {
+        if (name.items.length !== 2) {
+          invalid(`Field name ${show(name)} is not a (title, name) pair`);
+        }
+        [title, name] = name.items;
+      }
+      if (typeof name !== "string") {
+        invalid(`Field name ${show(name)} is not a string`);
+      }
+      if (title !== null && typeof title !== "string") {
+        unsupported(
+          `Cannot load field ${JSON.stringify(name)} titled ${
+            show(title)
+          }: only string titles are held here`,
+        );
+      }
       names.push(name);
       formats.push(dt);
       offsets.push(offset);
@@ -168,7 +238,10 @@ function fromList(list: PyValue[]): DType {
 
 /**
  * Turns a parsed `descr` value into the dtype NumPy's `descr_to_dtype`
- * gives.
+ * gives: a string is a dtype string; a tuple is `(descr, shape)` (items past
+ * the second are ignored, as NumPy does); anything else Python can iterate
+ * is a list of fields, each a `(name, descr)` or `(name, descr, shape)`
+ * sequence whose name may be a `(title, name)` tuple.
  *
  * @param descr A string, a list of field tuples, or a `(descr, shape)` tuple.
  * @returns The dtype.
@@ -178,9 +251,13 @@ function fromList(list: PyValue[]): DType {
  */
 export function parseDescr(descr: PyValue): DType {
   if (typeof descr === "string") return fromString(descr);
-  if (Array.isArray(descr)) return fromList(descr);
-  if (isTuple(descr) && descr.items.length === 2) {
-    return subarray(parseDescr(descr.items[0]), shapeOf(descr.items[1]));
+  if (isTuple(descr)) {
+    if (descr.items.length < 2) {
+      invalid(`Descriptor ${show(descr)} is not a (descr, shape) tuple`);
+    }
+    return withShape(parseDescr(descr.items[0]), descr.items[1]);
   }
-  invalid(`Descriptor ${show(descr)} is not a dtype`);
+  const fields = itemsOf(descr);
+  if (fields === undefined) invalid(`Descriptor ${show(descr)} is not a dtype`);
+  return fromFields(fields);
 }

@@ -12,8 +12,10 @@
  * text as Latin-1, version 3.0 as UTF-8. The data follows directly, in C
  * order, or in Fortran order when `fortran_order` is true.
  *
- * Headers are parsed by a strict literal parser (no evaluation), and, as in
- * NumPy, a header text longer than 10,000 characters is refused.
+ * Headers are read as NumPy reads them, with Python's `ast.literal_eval`
+ * rules (see {@link ./python_literal.ts}; nothing is evaluated) and, for
+ * versions 1.0 and 2.0, Python 2 `L` suffixes dropped; as in NumPy, a
+ * header text longer than 10,000 characters is refused.
  *
  * @module
  */
@@ -28,6 +30,7 @@ import {
   parsePythonLiteral,
   PythonLiteralError,
   type PyValue,
+  showPython,
 } from "./python_literal.ts";
 
 /** The `.npy` magic string, `\x93NUMPY`. */
@@ -234,6 +237,13 @@ function parseHeaderText(
   try {
     value = parsePythonLiteral(text, { allowLongSuffix: python2 });
   } catch (e) {
+    if (e instanceof PythonLiteralError && e.unsupported) {
+      throw new TypeError(
+        `Cannot load ${where}: its .npy header holds ${e.message} at byte ${
+          byteAt(e.index)
+        }`,
+      );
+    }
     if (e instanceof PythonLiteralError) {
       throw invalidData(
         where,
@@ -250,8 +260,7 @@ function parseHeaderText(
   const keys = [...value.keys()];
   const expected = ["descr", "fortran_order", "shape"];
   if (keys.length !== 3 || !expected.every((k) => value.has(k))) {
-    const shown = keys.map((k) => typeof k === "string" ? `'${k}'` : String(k))
-      .sort();
+    const shown = keys.map(showPython).sort();
     throw invalidData(
       where,
       at,

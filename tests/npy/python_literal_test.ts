@@ -65,32 +65,72 @@ Deno.test("parsePythonLiteral() reads True, False and None as whole words only",
   assert.throws(() => parsePythonLiteral("Truely"), PythonLiteralError);
 });
 
-Deno.test("parsePythonLiteral() accepts Python 2 long suffixes only when asked", () => {
+Deno.test("parsePythonLiteral() drops Python 2 long suffixes only when asked, as NumPy's _filter_header", () => {
   assert.throws(() => parsePythonLiteral("(2L, 3)"), PythonLiteralError);
   assert.deepEqual(
-    parsePythonLiteral("(2L, 3l)", { allowLongSuffix: true }),
-    tuple(2n, 3n),
+    parsePythonLiteral("(2L, 3 L, 0x4L, 5L L)", { allowLongSuffix: true }),
+    tuple(2n, 3n, 4n, 5n),
   );
+  for (
+    const text of ["(3l,)", "(3Lx,)", "(3\nL,)", "(3 # c\nL,)", "('a' L,)"]
+  ) {
+    assert.throws(
+      () => parsePythonLiteral(text, { allowLongSuffix: true }),
+      PythonLiteralError,
+      text,
+    );
+  }
 });
 
-Deno.test("parsePythonLiteral() refuses what is not a plain literal", async (t) => {
+Deno.test("parsePythonLiteral() reads what ast.literal_eval reads", () => {
+  const cases: [string, PyValue][] = [
+    ["{'a': 1} # comment", new Map<PyValue, PyValue>([["a", 1n]])],
+    [
+      "{'a': 1, 'a': 2, 'b': 3}",
+      new Map<PyValue, PyValue>([["a", 2n], ["b", 3n]]),
+    ],
+    [
+      "{'a':\n 1, # c\n 'b': \\\n 2}",
+      new Map<PyValue, PyValue>([["a", 1n], ["b", 2n]]),
+    ],
+    ["'ab' \"cd\" r'\\e'", "abcd\\e"],
+    ["(0x10, 0o17, 0b11, 1_0, 00, -0)", tuple(16n, 15n, 3n, 10n, 0n, 0n)],
+    ["1.5", { kind: "float", value: 1.5 }],
+    ["-1-2j", { kind: "complex", re: -1, im: -2 }],
+    ["...", { kind: "ellipsis" }],
+    ["{1, 1.0, True, 2}", { kind: "set", items: [1n, 2n] }],
+    ["set()", { kind: "set", items: [] }],
+    ["{(1, 'a'): None}", new Map<PyValue, PyValue>([[tuple(1n, "a"), null]])],
+    ["\n  \n{}\n\n", new Map()],
+  ];
+  for (const [text, value] of cases) {
+    assert.deepEqual(parsePythonLiteral(text), value, text);
+  }
+});
+
+Deno.test("parsePythonLiteral() refuses what ast.literal_eval refuses", async (t) => {
   const cases: [string, number][] = [
-    ["__import__('os')", 0],
-    ["{'a': 1} # comment", 9],
-    ["1.5", 0],
-    ["0x10", 0],
+    ["__import__('os')", 10],
+    ["1 + 2", 4],
+    ["--1", 1],
+    ["'\\x4'", 1],
     ["012", 0],
-    ["1 + 2", 2],
-    ["'ab' 'cd'", 5],
     ["'unterminated", 0],
     ["{'a' 1}", 5],
     ["{'a': 1 'b': 2}", 8],
-    ["{'a': 1, 'a': 2}", 9],
-    ["{(1,): 2}", 1],
+    ["{[1]: 2}", 1],
+    ["{1, []}", 1],
     ["(1, 2", 5],
     ["", 0],
-    ["--1", 1],
-    ["'\\x4'", 1],
+    ["'a' b'b'", 4],
+    ["f'a'", 0],
+    ["\n {}", 2],
+    ["{}\\\n", 2],
+    ["{}\v", 2],
+    ["{'a\0': 1}", 3],
+    ["-True", 1],
+    ["1j + 2j", 0],
+    ["(1).real", 3],
   ];
   for (const [text, index] of cases) {
     await t.step(JSON.stringify(text), () => {
@@ -102,10 +142,13 @@ Deno.test("parsePythonLiteral() refuses what is not a plain literal", async (t) 
   }
 });
 
-Deno.test("parsePythonLiteral() refuses nesting deeper than the limit", () => {
+Deno.test("parsePythonLiteral() refuses brackets nested deeper than Python's 200", () => {
   assert.deepEqual(parsePythonLiteral("(((1,),),)"), tuple(tuple(tuple(1n))));
+  assert.doesNotThrow(() =>
+    parsePythonLiteral("(".repeat(200) + ")".repeat(200))
+  );
   assert.throws(
     () => parsePythonLiteral("(".repeat(5000) + ")".repeat(5000)),
-    /nesting deeper than 64 levels/,
+    /brackets nested deeper than 200 levels/,
   );
 });
