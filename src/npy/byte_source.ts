@@ -25,6 +25,14 @@ export interface ByteSource {
    * @returns Exactly `length` bytes (may be a view of shared memory).
    */
   read(offset: number, length: number): Uint8Array;
+  /**
+   * Reads `into.length` bytes at `offset` into a buffer the caller keeps
+   * (sources that read a file have it; in-memory sources give views instead).
+   *
+   * @param offset Where to start; `offset + into.length` must be at most `size`.
+   * @param into Where the bytes go.
+   */
+  readInto?(offset: number, into: Uint8Array): void;
 }
 
 /**
@@ -124,6 +132,36 @@ export function openFileSource(path: string, where: string): FileSource {
   }
   const size = opened.size;
   let open = true;
+  function readInto(offset: number, out: Uint8Array): void {
+    const length = out.length;
+    checkRange(offset, length, size);
+    if (!open) {
+      throw new Deno.errors.BadResource(`Cannot read ${where}: it is closed`);
+    }
+    let done = 0;
+    while (done < length) {
+      let n: number;
+      try {
+        n = fs.readSync(
+          fd,
+          out,
+          done,
+          Math.min(length - done, 1 << 30),
+          offset + done,
+        );
+      } catch (error) {
+        throw fromRuntimeError("read", error, path);
+      }
+      if (n === 0) {
+        throw new Deno.errors.InvalidData(
+          `File ended early, expected ${length} bytes but got ${done}, in ${where} at byte ${
+            offset + done
+          }`,
+        );
+      }
+      done += n;
+    }
+  }
   return {
     size,
     identity: [opened.dev, opened.ino, size, opened.mtimeMs].join(":"),
@@ -135,31 +173,10 @@ export function openFileSource(path: string, where: string): FileSource {
       // Large reads (array data) into memory with huge pages, as NumPy's arrays.
       const out = allocateArray(length);
       prefault(out);
-      let done = 0;
-      while (done < length) {
-        let n: number;
-        try {
-          n = fs.readSync(
-            fd,
-            out,
-            done,
-            Math.min(length - done, 1 << 30),
-            offset + done,
-          );
-        } catch (error) {
-          throw fromRuntimeError("read", error, path);
-        }
-        if (n === 0) {
-          throw new Deno.errors.InvalidData(
-            `File ended early, expected ${length} bytes but got ${done}, in ${where} at byte ${
-              offset + done
-            }`,
-          );
-        }
-        done += n;
-      }
+      readInto(offset, out);
       return out;
     },
+    readInto,
     close(): void {
       if (!open) return;
       open = false;

@@ -48,7 +48,10 @@ export interface NpzFileOptions {
  * `offset` is the absolute offset of the data in the archive. That works
  * whatever the member's alignment: members written by NumPy usually start at
  * odd offsets. Mapped members are not checked against their CRC-32 (that
- * would read them); members read into memory are.
+ * would read them); members read into memory are, and their sizes too.
+ * Deflate members are inflated straight into one buffer of their declared
+ * size, the archive read 1 MiB at a time: the peak memory of `get()` is
+ * about the member's size.
  *
  * Mode `"r+"` is refused for archives: writing through a map would leave the
  * member's CRC-32 stale, and NumPy would then refuse the archive.

@@ -6,7 +6,9 @@
  *
  * Every offset and size read from the archive is checked against the
  * archive's size before anything is read or allocated, and decompression
- * stops as soon as it produces more than the declared size.
+ * stops as soon as it produces more than the declared size. A deflate
+ * member is inflated straight into one buffer of its declared size, the
+ * archive read 1 MiB at a time: about 1x the member's size at peak.
  *
  * @module
  */
@@ -16,6 +18,7 @@ import * as zlib from "node:zlib";
 import { invalidData } from "./_errors.ts";
 import type { ByteSource } from "./byte_source.ts";
 import { crc32 } from "./crc32.ts";
+import { allocateArray } from "../memmap/alloc.ts";
 
 /** Compression method of a stored member. */
 export const ZIP_STORED = 0;
@@ -479,14 +482,14 @@ export class ZipReader {
     this.checkSupported(entry);
     const where = this.#where;
     const start = this.dataOffset(entry, source);
-    const raw = source.read(start, entry.compressedSize);
     let data: Uint8Array;
+    let crc: number;
     if (entry.method === ZIP_STORED) {
-      data = raw;
+      data = source.read(start, entry.compressedSize);
+      crc = crc32(data);
     } else {
-      data = inflate(raw, entry.size, where, start, entry.name);
+      ({ data, crc } = inflateMember(source, start, entry, where));
     }
-    const crc = crc32(data);
     if (crc !== entry.crc32) {
       throw invalidData(
         where,
@@ -502,6 +505,161 @@ export class ZipReader {
 
 function hex(n: number): string {
   return n.toString(16).padStart(8, "0");
+}
+
+/** Compressed bytes read from the archive at a time while inflating. */
+const INPUT_CHUNK = 1 << 20;
+
+/**
+ * The parts of a `node:zlib` engine that Node's own synchronous functions
+ * use (`zlibBufferSync`): the native handle, whose `writeSync` inflates
+ * into a buffer and range the caller gives, and the two counts it leaves in
+ * `_writeState` (output room left, input left). Deno's `node:zlib` has them
+ * too; where a runtime does not, members are inflated whole instead.
+ */
+interface ZlibEngine {
+  _handle?: {
+    writeSync(
+      flush: number,
+      input: Uint8Array,
+      inOffset: number,
+      inLength: number,
+      output: Uint8Array,
+      outOffset: number,
+      outLength: number,
+    ): void;
+    onerror: (message: string, errno: number) => void;
+  };
+  _writeState?: Uint32Array;
+  close(): void;
+}
+
+/**
+ * Whether deflate members are inflated straight into a buffer of their
+ * declared size, reading the archive a chunk at a time (this runtime's
+ * `node:zlib` has what that needs).
+ *
+ * @returns `true` on Deno (and Node).
+ */
+export function streamingInflate(): boolean {
+  const engine = zlib.createInflateRaw() as unknown as ZlibEngine;
+  try {
+    return typeof engine._handle?.writeSync === "function" &&
+      engine._writeState !== undefined;
+  } finally {
+    engine.close();
+  }
+}
+
+/**
+ * Inflates a deflate member into one buffer of its declared size, feeding
+ * zlib the archive's bytes 1 MiB at a time, and computes its CRC-32 as the
+ * output comes: the peak memory is the member's size and one input chunk
+ * (inflating the whole compressed member at once held both in full, twice
+ * the member for data that does not compress).
+ */
+function inflateMember(
+  source: ByteSource,
+  start: number,
+  entry: ZipEntry,
+  where: string,
+): { data: Uint8Array; crc: number } {
+  const { size, compressedSize, name } = entry;
+  const engine = zlib.createInflateRaw() as unknown as ZlibEngine;
+  const handle = engine._handle;
+  const state = engine._writeState;
+  if (typeof handle?.writeSync !== "function" || state === undefined) {
+    engine.close();
+    const data = inflate(
+      source.read(start, compressedSize),
+      size,
+      where,
+      start,
+      name,
+    );
+    return { data, crc: crc32(data) };
+  }
+  let failure: string | null = null;
+  handle.onerror = (message) => {
+    failure = message;
+  };
+  const tooLarge = () =>
+    invalidData(
+      where,
+      start,
+      `Member ${
+        JSON.stringify(name)
+      } decompresses to more than its declared size of ${size} bytes`,
+    );
+  const out = allocateArray(size);
+  const spare = new Uint8Array(1);
+  let produced = 0;
+  let crc = 0;
+  let consumed = 0;
+  // One input buffer, refilled, where the source reads a file.
+  const chunk = source.readInto === undefined
+    ? null
+    : new Uint8Array(Math.min(INPUT_CHUNK, compressedSize));
+  try {
+    inflating: for (;;) {
+      const n = Math.min(INPUT_CHUNK, compressedSize - consumed);
+      let input: Uint8Array;
+      if (chunk === null) input = source.read(start + consumed, n);
+      else {
+        input = chunk.subarray(0, n);
+        source.readInto!(start + consumed, input);
+      }
+      consumed += n;
+      const last = consumed === compressedSize;
+      let used = 0;
+      for (;;) {
+        // Past the declared size, one spare byte tells whether more would come.
+        const room = size - produced;
+        const target = room > 0 ? out : spare;
+        const length = room > 0 ? room : 1;
+        handle.writeSync(
+          last ? zlib.constants.Z_FINISH : zlib.constants.Z_NO_FLUSH,
+          input,
+          used,
+          n - used,
+          target,
+          room > 0 ? produced : 0,
+          length,
+        );
+        if (failure !== null) {
+          throw invalidData(
+            where,
+            start,
+            `Cannot decompress member ${JSON.stringify(name)}: ${failure}`,
+          );
+        }
+        const outLeft = state[0];
+        const inLeft = state[1];
+        const made = length - outLeft;
+        if (made > 0) {
+          if (room === 0) throw tooLarge();
+          crc = crc32(out.subarray(produced, produced + made), crc);
+          produced += made;
+        }
+        used = n - inLeft;
+        if (outLeft === 0) continue; // the output filled: there may be more
+        if (inLeft > 0 || last) break inflating; // the stream ended
+        break; // this chunk is used up
+      }
+    }
+  } finally {
+    engine.close();
+  }
+  if (produced !== size) {
+    throw invalidData(
+      where,
+      start,
+      `Member ${
+        JSON.stringify(name)
+      } decompresses to ${produced} bytes, its declared size is ${size}`,
+    );
+  }
+  return { data: out, crc };
 }
 
 /** The largest output chunk asked of zlib (members above it come in pieces). */
