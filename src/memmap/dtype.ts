@@ -8,7 +8,13 @@
  */
 
 import { parseUnit, type UnitInfo } from "./datetime.ts";
-import { arrayDescr, parseStructured, reprOf } from "./structured.ts";
+import {
+  arrayDescr,
+  isCommaString,
+  parseCommaString,
+  parseStructured,
+  reprOf,
+} from "./structured.ts";
 import type { NameOf } from "./types.ts";
 import { describe } from "../_args.ts";
 
@@ -827,7 +833,9 @@ function parseString(like: string): DType | undefined {
  * text `"U10"` / `">U10"` (UCS-4), raw bytes `"V8"`; datetimes
  * `"M8[ns]"` / `"datetime64[D]"` and timedeltas `"m8[ms]"` /
  * `"timedelta64[s]"` with any NumPy unit (Y M W D h m s ms us ns ps fs as,
- * with a multiple such as `"2D"`; without a unit: generic). Structured
+ * with a multiple such as `"2D"`; without a unit: generic); NumPy's comma
+ * strings: `"2i4"` and `"(2,3)f8"` (subarrays), `"f8, i4"` (a record with
+ * fields `f0`, `f1`). Structured
  * types come from NumPy's list form (`[["id", "<u4"], ["pos", "<f8",
  * [3]]]`, packed) or dict form (`{ names, formats, offsets?, itemsize?,
  * titles? }`), laid out as a C compiler would with `{ align: true }`.
@@ -870,6 +878,9 @@ export function dtype<const L extends DTypeLike>(
 export function dtype(like: DTypeLike, options: DTypeOptions = {}): DType {
   if (isDType(like)) return like;
   if (typeof like === "string") {
+    if (isCommaString(like)) {
+      return parseCommaString(like, options?.align === true);
+    }
     const t = parseString(like);
     if (t === undefined) {
       throw new TypeError(

@@ -499,3 +499,137 @@ export function reprOf(t: DType): string {
   const s = constructionRepr(t, false);
   return t.isAlignedStruct ? `${s}, align=True` : s;
 }
+
+/**
+ * Whether NumPy reads a dtype string as a comma string (its
+ * `_check_for_commastring`): it starts with a digit (after an optional
+ * byte-order character), or with `()`, or has a comma outside `[...]`.
+ *
+ * @param s The dtype string.
+ * @returns `true` for `"2i4"`, `"(2,3)f8"`, `"f8, i4"` ...
+ */
+export function isCommaString(s: string): boolean {
+  const order = (c: string | undefined) =>
+    c === "<" || c === ">" || c === "=" || c === "|";
+  const digit = (c: string | undefined) =>
+    c !== undefined && c >= "0" && c <= "9";
+  if (digit(s[0]) || (s.length > 1 && order(s[0]) && digit(s[1]))) {
+    return true;
+  }
+  if (
+    (s.length > 1 && s[0] === "(" && s[1] === ")") ||
+    (s.length > 3 && order(s[0]) && s[1] === "(" && s[2] === ")")
+  ) {
+    return true;
+  }
+  let brackets = 0;
+  for (const c of s) {
+    if (c === "," && brackets === 0) return true;
+    if (c === "[") brackets++;
+    else if (c === "]") brackets--;
+  }
+  return false;
+}
+
+const FORMAT =
+  /(?<order1>[<>|=]?)(?<repeats> *[(]?[ ,0-9]*[)]? *)(?<order2>[<>|=]?)(?<dtype>[A-Za-z0-9.?]*(?:\[[a-zA-Z0-9,.]+\])?)/y;
+const SEPARATOR = /\s*,\s*/y;
+const TRAILING_SPACE = /\s+$/y;
+const NATIVE_ORDER = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+  ? "<"
+  : ">";
+
+/** A `repeats` text read as Python's `ast.literal_eval` reads it: an int or a tuple of ints. */
+function repeatsOf(text: string, s: string): number[] | undefined {
+  const t = text.trim();
+  const fail = () =>
+    new TypeError(
+      `Cannot interpret ${JSON.stringify(s)} as a data type: the shape ${
+        JSON.stringify(text)
+      } is not valid`,
+    );
+  if (/^\(\s*\)$/.test(t)) return [];
+  let inner = t;
+  let tuple = false;
+  if (t.startsWith("(") || t.endsWith(")")) {
+    if (!(t.startsWith("(") && t.endsWith(")"))) throw fail();
+    inner = t.slice(1, -1).trim();
+  }
+  if (inner.includes(",")) tuple = true;
+  const parts = inner.split(",").map((p) => p.trim());
+  if (tuple && parts[parts.length - 1] === "") parts.pop();
+  if (
+    parts.length === 0 || !parts.every((p) => /^(?:0+|[1-9][0-9]*)$/.test(p))
+  ) {
+    throw fail();
+  }
+  return parts.map(Number);
+}
+
+/**
+ * NumPy's comma strings (`_commastring`): `"2i4"` and `"(2,3)f8"` are
+ * subarrays, `"f8, i4"` a record with fields `f0`, `f1`, ... (each part may
+ * have a shape), `"()i4"` the plain type.
+ *
+ * @param s The dtype string (one {@linkcode isCommaString} accepts).
+ * @param align Lay a record out as a C compiler would.
+ * @returns The type.
+ * @throws {TypeError} If a part is not recognized, byte orders conflict or
+ *   a part is not a valid type.
+ */
+export function parseCommaString(s: string, align: boolean): DType {
+  const parts: [string, number[] | null][] = [];
+  let at = 0;
+  let list = false;
+  const notRecognized = () =>
+    new TypeError(
+      `Cannot interpret ${JSON.stringify(s)} as a data type: format number ${
+        parts.length + 1
+      } is not recognized`,
+    );
+  while (at < s.length) {
+    FORMAT.lastIndex = at;
+    const m = FORMAT.exec(s);
+    if (m === null) throw notRecognized();
+    const { order1, repeats, order2, dtype: type } = m.groups!;
+    at = FORMAT.lastIndex;
+    if (at < s.length) {
+      TRAILING_SPACE.lastIndex = at;
+      if (TRAILING_SPACE.test(s)) at = s.length;
+      else {
+        SEPARATOR.lastIndex = at;
+        if (!SEPARATOR.test(s)) throw notRecognized();
+        at = SEPARATOR.lastIndex;
+        list = true;
+      }
+    }
+    const native = (o: string) => o === "=" ? NATIVE_ORDER : o;
+    let order = order2 === "" ? order1 : order1 === "" ? order2 : "";
+    if (order1 !== "" && order2 !== "") {
+      if (native(order1) !== native(order2)) {
+        throw new TypeError(
+          `Cannot interpret ${
+            JSON.stringify(s)
+          } as a data type: inconsistent byte orders ${order1} and ${order2}`,
+        );
+      }
+      order = order1;
+    }
+    if (order === "|" || order === "=" || order === NATIVE_ORDER) order = "";
+    parts.push([
+      order + type,
+      repeats === "" ? null : repeatsOf(repeats, s)!,
+    ]);
+  }
+  const made = parts.map(([type, shape]) =>
+    shape === null ? dtype(type, { align }) : subarrayDType(
+      dtype(type, { align }),
+      shape,
+    )
+  );
+  if (!list) return made[0];
+  return parseStructured(
+    made.map((t, i) => [`f${i}`, t]),
+    align,
+  );
+}

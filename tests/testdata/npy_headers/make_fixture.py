@@ -11,9 +11,7 @@ with np.load(path) and np.load(path, mmap_mode="r"). An outcome is
 Notes mark where the library deliberately differs (see
 tests/npy/header_literals_test.ts): "unsupported" (NumPy reads it, the
 library holds no such thing: \\N{...} escapes, non-string titles, union
-dtypes: TypeError), "object" (pickles: TypeError), "dtype-string" (dtype
-strings NumPy reads that dtype() does not: "f8, i4", "(2,)i2"),
-"subarray-descr" (a top-level (descr, shape) descr: NumPy's np.load without
+dtypes: TypeError), "object" (pickles: TypeError), "subarray-descr" (a top-level descr of a subarray type, (descr, shape) or "(2,)i2": NumPy's np.load without
 mmap_mode mis-reads it; the library reads it as np.load(mmap_mode) does).
 """
 
@@ -115,8 +113,8 @@ CASES = [
     (1, "{'descr': ('<i2', True), 'fortran_order': False, 'shape': (3,)}", 'subarray-descr'),
     (1, "{'descr': ('<i4', [('r', 'u1'), ('g', 'u1'), ('b', 'u1'), ('a', 'u1')]), 'fortran_order': False, 'shape': (3,)}", 'unsupported'),
     (1, "{'descr': ('<i2',), 'fortran_order': False, 'shape': (3,)}", 'subarray-descr'),
-    (1, "{'descr': 'f8, i4', 'fortran_order': False, 'shape': (3,)}", 'dtype-string'),
-    (1, "{'descr': '(2,)i2', 'fortran_order': False, 'shape': (3,)}", 'dtype-string'),
+    (1, "{'descr': 'f8, i4', 'fortran_order': False, 'shape': (3,)}", None),
+    (1, "{'descr': '(2,)i2', 'fortran_order': False, 'shape': (3,)}", 'subarray-descr'),
     (1, "{'descr': '<i2', 'fortran_order': False, 'shape': (3,), 1.5: {1, 2}}", None),
     (1, "{'descr': '<i2', 'fortran_order': False, 'shape': 1.5, 'shape': (3,)}", None),
     (1, "{'descr': '<i2', 'fortran_order': False, 'shape': set(), 'shape': (3,)}", None),
