@@ -124,6 +124,7 @@ import {
   isDetached,
   memoryStorage,
   operandOf,
+  prepareWhole,
   throwClosed,
   throwReadOnly,
   viewMakerOf,
@@ -149,6 +150,8 @@ export type ArrayInput =
   | NDArray;
 
 /** Access modes of a fast element path; ITEMS: read and written by items.ts. */
+/** Elements a 1-D iteration reads between asks for their pages. */
+const ITERATION_RUN = 1 << 16;
 const PLAIN = 0, BOOL = 1, COMPLEX = 2, SLOW = 3, ITEMS = 4;
 
 let ioOf: (a: NDArray) => RunIO;
@@ -4356,7 +4359,20 @@ export class NDArray<N extends DTypeName = DTypeName>
     if (this.ndim === 0) throw new TypeError("Cannot iterate over a 0-d array");
     const n = this.shape[0];
     for (let i = 0; i < n; i++) {
-      yield this.ndim === 1 ? this.get(i) : this.slice(i);
+      if (this.ndim > 1) {
+        yield this.slice(i);
+        continue;
+      }
+      // Elements are read through direct views: each run of them has its
+      // pages asked for first, as a walk's window (a file cut short by
+      // another program is then EFAULT, not SIGBUS; attack8 F1).
+      if (i % ITERATION_RUN === 0) {
+        prepareWhole(
+          this.slice(`${i}:${Math.min(n, i + ITERATION_RUN)}`),
+          false,
+        );
+      }
+      yield this.get(i);
     }
   }
 

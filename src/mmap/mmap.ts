@@ -951,7 +951,9 @@ export class Mmap implements Disposable, Iterable<number> {
     if (from >= length) return 0;
     const n = Math.min(target.length, length - from);
     const bytes = this.#view();
-    if (n <= 32) {
+    // The byte loop copies front to back: only for a target in other memory
+    // (a view of this map that overlaps the source needs set()'s memmove).
+    if (n <= 32 && target.buffer !== bytes.buffer) {
       for (let i = 0; i < n; i++) target[i] = bytes[from + i];
     } else {
       target.set(new Uint8Array(bytes.buffer, from, n));

@@ -44,6 +44,30 @@ Deno.test("Mmap.readInto() with a position reads there and leaves the position a
   assert.deepEqual([...outer], [33, 33, 120, 121, 121, 33, 33, 33, 33, 33]);
 });
 
+Deno.test("Mmap.readInto() into a view of the same map that overlaps the source copies as memmove", () => {
+  // attack8 F10: the short-copy byte loop ran front to back over its own
+  // source when the target was a later, overlapping view of the map.
+  using m = Mmap.anonymous(256);
+  for (const n of [1, 2, 10, 31, 32, 33, 40, 100]) {
+    for (const shift of [-7, -1, 1, 5, 31]) {
+      for (const byPosition of [false, true]) {
+        const from = 64;
+        for (let i = 0; i < 256; i++) m.bytes[i] = i;
+        const expected = m.bytes.slice(from, from + n);
+        const target = m.bytes.subarray(from + shift, from + shift + n);
+        if (!byPosition) m.seek(from);
+        const got = byPosition ? m.readInto(target, from) : m.readInto(target);
+        assert.equal(got, n);
+        assert.deepEqual(
+          m.bytes.slice(from + shift, from + shift + n),
+          expected,
+          `n=${n} shift=${shift} position=${byPosition}`,
+        );
+      }
+    }
+  }
+});
+
 Deno.test("Mmap.readInto() checks its arguments before the map's state", () => {
   const m = mapOf("abc");
   m.close();
