@@ -111,6 +111,7 @@ import {
   contiguousStrides,
   formatShape,
   type Index,
+  isCContiguous,
   normalizeAxis,
   normalizeShape,
   type ParsedIndex,
@@ -790,8 +791,10 @@ export class NDArray<N extends DTypeName = DTypeName>
   }
 
   /**
-   * The elements in C order as a 1-D array (NumPy `ravel`): a view when the
-   * strides allow it (a memmap's view is a memmap), otherwise a copy.
+   * The elements in C order as a 1-D array (NumPy `ravel`): a view of a
+   * C-contiguous array (a memmap's view is a memmap), otherwise an in-memory
+   * copy, as NumPy (a strided or reversed 1-D view is copied too; `reshape(-1)`
+   * gives a view wherever the strides allow one).
    *
    * @returns The 1-D view or copy.
    * @throws {Deno.errors.BadResource} If the memory map is closed.
@@ -806,7 +809,12 @@ export class NDArray<N extends DTypeName = DTypeName>
    * ```
    */
   ravel(): NDArray<N> {
-    return this.reshape(this.size);
+    // NumPy's ravel (order "C") is a view only of a C-contiguous array; a
+    // strided 1-D view is copied too (attack8 F6), unlike reshape(-1).
+    if (isCContiguous(this.shape, this.strides, this.itemsize)) {
+      return this.reshape(this.size);
+    }
+    return this.copy().reshape(this.size);
   }
 
   /**

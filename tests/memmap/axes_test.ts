@@ -90,14 +90,14 @@ differentialTests(
   { fixture: 40, live: 80 },
 );
 
-Deno.test("ravel() is a view when the strides allow it and a copy otherwise; flatten() always copies", () => {
+Deno.test("ravel() is a view of a C-contiguous array and a copy otherwise; flatten() always copies", () => {
   const a = array([[1, 2, 3], [4, 5, 6]]);
   a.ravel().set(0, 9);
   assert.equal(a.get(0, 0), 9);
   a.slice(":", "::-1").ravel().set(0, 7); // not one stride: a copy
   assert.equal(a.get(0, 2), 3);
-  a.slice(0, "::2").ravel().set(1, 8); // 1-D strided: a view, as NumPy
-  assert.equal(a.get(0, 2), 8);
+  a.slice(0, "::2").ravel().set(1, 8); // 1-D strided: a copy, as NumPy
+  assert.equal(a.get(0, 2), 3);
   a.flatten().set(0, 0);
   assert.equal(a.get(0, 0), 9);
 });
@@ -130,4 +130,31 @@ Deno.test("shape helpers check their arguments before the state of the array", (
   assert.throws(() => zeros([2, 1]).squeeze(0), RangeError);
   assert.throws(() => zeros([2, 1]).squeeze([1, -1]), TypeError);
   assert.throws(() => zeros(new Array(64).fill(1)).expandDims(0), RangeError);
+});
+
+Deno.test("ravel() is a view exactly when the array is C-contiguous, as NumPy's", () => {
+  // attack8 F6: a strided 1-D view came back as a view (reshape's rule).
+  const base = () => array([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]);
+  const cases: [string, (a: NDArray) => NDArray, boolean][] = [
+    ["whole", (a) => a, true],
+    ["rows 1:", (a) => a.slice("1:"), true],
+    ["one row", (a) => a.slice(1), true],
+    ["columns :2", (a) => a.slice(":", ":2"), false],
+    ["transposed", (a) => a.T, false],
+    ["every other of a row", (a) => a.slice(1).slice("::2"), false],
+    ["reversed row", (a) => a.slice(0).slice("::-1"), false],
+  ];
+  for (const [name, view, shares] of cases) {
+    const a = base();
+    const v = view(a);
+    const expected = v.toArray().flat(2);
+    const r = v.ravel();
+    assert.deepEqual(r.toArray(), expected, name);
+    r.set(0, -1);
+    assert.equal(
+      (a.toArray() as number[][]).flat().includes(-1),
+      shares,
+      `${name}: shares memory`,
+    );
+  }
 });
