@@ -150,9 +150,9 @@ export type ArrayInput =
   | readonly unknown[]
   | NDArray;
 
-/** Access modes of a fast element path; ITEMS: read and written by items.ts. */
 /** Elements a 1-D iteration reads between asks for their pages. */
 const ITERATION_RUN = 1 << 16;
+/** Access modes of a fast element path; ITEMS: read and written by items.ts. */
 const PLAIN = 0, BOOL = 1, COMPLEX = 2, SLOW = 3, ITEMS = 4;
 
 let ioOf: (a: NDArray) => RunIO;
@@ -4366,11 +4366,11 @@ export class NDArray<N extends DTypeName = DTypeName>
     this.#open();
     if (this.ndim === 0) throw new TypeError("Cannot iterate over a 0-d array");
     const n = this.shape[0];
+    if (this.ndim > 1) {
+      for (let i = 0; i < n; i++) yield this.slice(i);
+      return;
+    }
     for (let i = 0; i < n; i++) {
-      if (this.ndim > 1) {
-        yield this.slice(i);
-        continue;
-      }
       // Elements are read through direct views: each run of them has its
       // pages asked for first, as a walk's window (a file cut short by
       // another program is then EFAULT, not SIGBUS; attack8 F1).
