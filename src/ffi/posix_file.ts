@@ -484,6 +484,12 @@ export function openFile(path: string, options: OpenOptions): PosixFile {
   // and again on what was opened (the links may have changed since).
   const resolved = resolvedPath(target);
   requireSpecialFileAccess(resolved, write, target);
+  // A write lands where the links lead: Deno's permissions are checked
+  // there too (as Deno's FsFile.stat checks them), so that a link in an
+  // allowed directory is no way to write outside it.
+  if (write && resolved !== target) {
+    requireFileAccess(resolved, true, `(where "${target}" leads)`);
+  }
   const fd = libc().open(cString(target), flags, ...variadicMode(0o666));
   if (fd < 0) failOpen(target);
   return adopt(fd, target, false, { write, resolved, exact: false });

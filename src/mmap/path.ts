@@ -139,6 +139,9 @@ export function linkTarget(path: string): string {
       info = Deno.lstatSync(target);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return target;
+      // A link leading where this process may not read: the caller checks
+      // its permissions for that place, naming the path it was given.
+      if (error instanceof Deno.errors.NotCapable && links > 0) return target;
       throw fromRuntimeError("lstat", error, target);
     }
     if (!info.isSymlink) return target;

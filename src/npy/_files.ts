@@ -171,6 +171,42 @@ function replace(temp: string, path: string): void {
   }
 }
 
+/**
+ * The file a save of `path` writes: `target` (where the path's last links
+ * lead) with the links of its directories resolved too, so that Deno's
+ * permissions are checked where the bytes land and the temporary file is
+ * made there. (Deno checks its own `open` against the path as named, but
+ * `FsFile.stat` against where it leads: checking only the first let a save
+ * through a directory link end in a refusal naming the temporary file.)
+ * A file whose directory this process may not read (only the file itself
+ * is granted) is taken as named: its grant is for that path.
+ *
+ * @param path The path as the caller named it (absolute).
+ * @param target Where its last links lead.
+ * @returns The path with no link left on the way.
+ */
+function whereItLands(path: string, target: string): string {
+  let real: string;
+  try {
+    real = Deno.realPathSync(target);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) {
+      if (error instanceof Deno.errors.NotCapable) return target;
+      throw fromRuntimeError("realpath", error, path);
+    }
+    const directory = dirname(target);
+    if (!granted({ name: "read", path: directory })) return target;
+    try {
+      real = join(Deno.realPathSync(directory), basename(target));
+    } catch (error) {
+      // A missing directory is the write's to report, as it always was.
+      if (error instanceof Deno.errors.NotFound) return target;
+      throw fromRuntimeError("realpath", error, path);
+    }
+  }
+  return real;
+}
+
 /** Whether Deno's permission is granted now, without asking. */
 function granted(descriptor: Deno.PermissionDescriptor): boolean {
   return Deno.permissions.querySync(descriptor).state === "granted";
@@ -252,7 +288,7 @@ export function saveFile(
     );
   // The path's links are read with its permission.
   if (!directoryGranted(path)) requireFile(path);
-  const target = linkTarget(path);
+  const target = whereItLands(path, linkTarget(path));
   if (!directoryGranted(target)) {
     requireFile(target);
     return writeInPlace(path, target, existing(target), write);
@@ -319,7 +355,13 @@ class Recorded implements OutputFile {
 function overwrite(file: Deno.FsFile, path: string, content: Recorded): void {
   const out = outputFile(file, path);
   const size = content.size;
-  const before = osCall("fstat", path, () => file.statSync()).size;
+  // (The end by lseek: Deno checks `FsFile.stat` against where the path
+  // leads, which for a file granted by name alone may not be granted.)
+  const before = osCall(
+    "lseek",
+    path,
+    () => file.seekSync(0, Deno.SeekMode.End),
+  );
   if (size > before) {
     try {
       content.copyTo(out, before, size);

@@ -5,9 +5,9 @@
  * goes, the map, the errors and a created file's mode are the same.
  */
 import assert from "node:assert/strict";
-import { Mmap } from "../../mod.ts";
+import { load, Mmap, type NDArray, NpzFile } from "../../mod.ts";
 import { cString } from "../../src/ffi/posix_file.ts";
-import { tempDir, text, writeFile } from "../test_util.ts";
+import { denoRun, tempDir, text, writeFile } from "../test_util.ts";
 
 const posix = Deno.build.os !== "windows";
 
@@ -134,6 +134,129 @@ Deno.test({
     for (const name of ["one", "one", "two", "one", "two", "two"]) {
       using m = Mmap.open(`${root.path}/${name}.txt`, { access: "read" });
       assert.equal(text(m.slice()), name);
+    }
+  },
+});
+
+/** The writers of files, each with the file it writes (under `<dir>/`). */
+const WRITERS: [string, string][] = [
+  ["save", "s.npy"],
+  ["savez", "z.npz"],
+  ["savezCompressed", "c.npz"],
+  ['openMemmap("w+")', "o.npy"],
+  ['memmap("w+")', "m.bin"],
+];
+
+/**
+ * Ways a write under `--allow-read=<root>/allowed --allow-write=<root>/allowed`
+ * reaches a file that exists: [what, path of the file from the root, what
+ * the write lands in, whether Deno's permissions grant that].
+ * `{f}` is the writer's file name.
+ */
+const WRITE_WAYS: [string, string, string, boolean][] = [
+  ["plain path", "allowed/real/{f}", "allowed/real/{f}", true],
+  ["directory link inside", "allowed/dirlink/{f}", "allowed/real/{f}", true],
+  ["file link inside", "allowed/flink-{f}", "allowed/real/{f}", true],
+  [
+    ".. through a link (lexical)",
+    "allowed/outlink/../real/{f}",
+    "allowed/real/{f}",
+    true,
+  ],
+  ["directory link outside", "allowed/outlink/{f}", "outside/{f}", false],
+  ["file link outside", "allowed/foutlink-{f}", "outside/{f}", false],
+];
+
+Deno.test({
+  name:
+    "writers under --allow-read/--allow-write for a directory: links inside it write where they lead, links out of it are refused naming the path given, leaving the file as it was",
+  ignore: !posix,
+  fn() {
+    using dir = tempDir();
+    // The real path: Deno checks FsFile.stat against it.
+    const root = Deno.realPathSync(dir.path);
+    for (const sub of ["allowed", "allowed/real", "outside"]) {
+      Deno.mkdirSync(`${root}/${sub}`);
+    }
+    Deno.symlinkSync(`${root}/allowed/real`, `${root}/allowed/dirlink`);
+    Deno.symlinkSync(`${root}/outside`, `${root}/allowed/outlink`);
+    for (const [, file] of WRITERS) {
+      Deno.symlinkSync(
+        `${root}/allowed/real/${file}`,
+        `${root}/allowed/flink-${file}`,
+      );
+      Deno.symlinkSync(
+        `${root}/outside/${file}`,
+        `${root}/allowed/foutlink-${file}`,
+      );
+    }
+    const old = new TextEncoder().encode("OLD CONTENT");
+    for (const [way, named, lands, permitted] of WRITE_WAYS) {
+      for (const [, file] of WRITERS) {
+        Deno.writeFileSync(`${root}/allowed/real/${file}`, old);
+        Deno.writeFileSync(`${root}/outside/${file}`, old);
+      }
+      const paths = WRITERS.map(([, f]) =>
+        `${root}/${named.replace("{f}", f)}`
+      );
+      const out = denoRun(
+        [
+          "--allow-ffi",
+          `--allow-read=${root}/allowed`,
+          `--allow-write=${root}/allowed`,
+        ],
+        `import { array, memmap, openMemmap, save, savez, savezCompressed } from "MOD";
+         const [s, z, c, o, m] = ${JSON.stringify(paths)};
+         const a = array([1, 2, 3], { dtype: "int16" });
+         const calls = [
+           () => save(s, a),
+           () => savez(z, { a }),
+           () => savezCompressed(c, { a }),
+           () => openMemmap(o, { mode: "w+", dtype: "int16", shape: [3] }).assign([1, 2, 3]).close(),
+           () => { const map = memmap(m, { mode: "w+", dtype: "int16", shape: [3] }); map.assign([1, 2, 3]); map.close(); },
+         ];
+         console.log(JSON.stringify(calls.map((call) => {
+           try {
+             call();
+             return "ok";
+           } catch (error) {
+             return error.constructor.name + ": " + error.message;
+           }
+         })));`,
+      );
+      assert.equal(out.code, 0, out.stderr);
+      const results: string[] = JSON.parse(out.stdout);
+      WRITERS.forEach(([writer, file], i) => {
+        const what = `${writer} via ${way}`;
+        const target = `${root}/${lands.replace("{f}", file)}`;
+        if (permitted) {
+          assert.equal(results[i], "ok", what);
+          assert.ok(Deno.lstatSync(target).isFile, what);
+          const values = file.endsWith(".npz")
+            ? (() => {
+              using npz = new NpzFile(target);
+              return npz.get("a").toArray();
+            })()
+            : file.endsWith(".npy")
+            ? (load(target) as NDArray).toArray()
+            : [...new Int16Array(Deno.readFileSync(target).buffer)];
+          assert.deepEqual(values, [1, 2, 3], what);
+        } else {
+          assert.match(results[i], /^(NotCapable|PermissionDenied): /, what);
+          assert.ok(
+            results[i].includes(JSON.stringify(paths[i])),
+            `${what}: ${results[i]}`,
+          );
+          assert.ok(!results[i].includes(".tmp"), `${what}: ${results[i]}`);
+          assert.deepEqual(Deno.readFileSync(target), old, what);
+        }
+      });
+      // No temporary file is left anywhere.
+      for (const sub of ["allowed/real", "outside"]) {
+        for (const entry of Deno.readDirSync(`${root}/${sub}`)) {
+          assert.ok(!entry.name.endsWith(".tmp"), `${way}: ${entry.name}`);
+        }
+      }
     }
   },
 });
