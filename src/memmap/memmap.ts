@@ -835,7 +835,7 @@ export function memmap(
   const start = first - (first % ALLOCATIONGRANULARITY);
   // The shape and the checks against the file's size use the size of the
   // file as opened: no other file can take its place in between.
-  const lengthFor = (size: number): number => {
+  const lengthFor = (size: number, device: boolean): number => {
     if (shape === undefined) {
       const rest = size - offset;
       if (rest < 0) {
@@ -853,7 +853,9 @@ export function memmap(
     const end = strides === undefined
       ? offset + shapeSize(shape) * dt.itemsize
       : offset + high;
-    if ((mode === "r" || mode === "c") && end > size) {
+    // A character device (`/dev/zero`) has no size: the shape given is
+    // mapped, as NumPy maps it in every mode.
+    if ((mode === "r" || mode === "c") && end > size && !device) {
       throw new RangeError(
         `Cannot map ${
           formatShape(shape)

@@ -235,10 +235,11 @@ export interface OpenFileOptions {
   /** Where the map starts; a multiple of `ALLOCATIONGRANULARITY`. */
   offset: number;
   /**
-   * The length to map, given the file's size (read once the file is open);
-   * may throw to refuse the file.
+   * The length to map, given the file's size (read once the file is open)
+   * and whether it is a character device (`/dev/zero`: its size is 0 and
+   * the length asked is mapped as it is); may throw to refuse the file.
    */
-  length: (size: number) => number;
+  length: (size: number, device: boolean) => number;
   /** Create the file when it does not exist (and remove it if mapping fails). */
   create: boolean;
   /**
@@ -605,7 +606,7 @@ export class Mmap implements Disposable, Iterable<number> {
     filename: string,
     layout: Layout,
     offset: number,
-    lengthFor: (size: number) => number,
+    lengthFor: (size: number, device: boolean) => number,
     how: { create: boolean; overwrite: boolean },
   ): Mmap {
     const write = layout.kind === "shared";
@@ -676,14 +677,14 @@ export class Mmap implements Disposable, Iterable<number> {
 
   static #mapFile(
     file: FileHandle,
-    lengthFor: (size: number) => number,
+    lengthFor: (size: number, device: boolean) => number,
     offset: number,
     layout: Layout,
     overwrite: boolean,
   ): Mmap {
     // The file's size is read once it is open: what is checked is what is mapped.
     const size = overwrite ? 0 : file.openedSize ?? sys.size(file);
-    let length = lengthFor(size);
+    let length = lengthFor(size, file.device === true);
     if (overwrite) {
       const mapping = sys.mapFile(
         requestOf(file, offset, length, layout),

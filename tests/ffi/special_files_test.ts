@@ -118,3 +118,58 @@ Deno.test({
     }
   },
 });
+
+/**
+ * `memmap` over a device or a regular file with an explicit shape, as NumPy
+ * 2.4 maps it: [path ("FILE" is an 8-byte file), mode, offset, the error's
+ * name or null when it maps (all zeros)]. A character device has no size
+ * (`st_size` 0): the shape is mapped in every mode; a regular file keeps its
+ * size check in modes "r" and "c"; `/dev/null` cannot be mapped (`ENODEV`).
+ */
+const DEVICE_MAPS: [string, "r" | "c" | "r+", number, string | null][] = [
+  ["/dev/zero", "r", 0, null],
+  ["/dev/zero", "r", 4096, null],
+  ["/dev/zero", "r", 100, null],
+  ["/dev/zero", "c", 0, null],
+  ["/dev/zero", "c", 4096, null],
+  ["/dev/zero", "c", 100, null],
+  ["/dev/zero", "r+", 0, null],
+  ["/dev/zero", "r+", 100, null],
+  ["/dev/null", "r", 0, "NotSupported"],
+  ["/dev/null", "c", 0, "NotSupported"],
+  ["/dev/null", "r+", 0, "NotSupported"],
+  ["FILE", "r", 0, "RangeError"],
+  ["FILE", "c", 0, "RangeError"],
+];
+
+Deno.test(
+  "memmap() of a character device with a shape maps it in modes r, c and r+ as NumPy does; a regular file keeps its size check",
+  linuxOnly,
+  async () => {
+    const { memmap } = await import("../../mod.ts");
+    using dir = tempDir();
+    const file = `${dir.path}/eight.bin`;
+    Deno.writeFileSync(file, new Uint8Array(8));
+    for (const [where, mode, offset, error] of DEVICE_MAPS) {
+      const path = where === "FILE" ? file : where;
+      const what = `${where} mode ${mode} offset ${offset}`;
+      const open = () =>
+        memmap(path, { mode, dtype: "int32", shape: [2, 3], offset });
+      if (error === null) {
+        using m = open();
+        assert.deepEqual(m.toArray(), [[0, 0, 0], [0, 0, 0]], what);
+        if (mode === "c") {
+          m.set(1, 2, 7);
+          assert.equal(m.get(1, 2), 7, what);
+        }
+      } else {
+        assert.throws(open, (e: Error) => {
+          assert.equal(e.name, error, `${what}: ${e.message}`);
+          assert.match(e.message, /^Cannot |^mmap\(\)/, what);
+          assert.ok(e.message.includes(JSON.stringify(path)), e.message);
+          return true;
+        });
+      }
+    }
+  },
+);
