@@ -394,6 +394,47 @@ export function toBytes(
 }
 
 /**
+ * The bytes of a `Uint8Array` given as one element's value (bytes, raw
+ * bytes), as a plain `Uint8Array` over the same memory read through the
+ * built-in getters: no code of the value runs (an own `length`, a
+ * subclass), so the result is safe to use after any state check.
+ *
+ * @param value A value whose {@linkcode typedArrayTag} is `"Uint8Array"`.
+ * @param call What the call does, for the message.
+ * @param name The value's name, for the message.
+ * @returns The bytes.
+ * @throws {Deno.errors.BadResource} If its buffer is detached (its map was
+ * closed, or it was transferred).
+ */
+export function toValueBytes(
+  value: Uint8Array,
+  call: string,
+  name: string,
+): Uint8Array {
+  if (isDetachedBuffer(TA_BUFFER.call(value))) throw detached(call, name);
+  return toBytes(value, call, name, false);
+}
+
+const DATE_GET_TIME = Date.prototype.getTime;
+
+/**
+ * The time of a `Date` (a brand check through the built-in `getTime`: a
+ * Proxy, a subclass's own `getTime` or an object with `Date`'s prototype
+ * runs no code), or `undefined` for anything else.
+ *
+ * @param value Any value.
+ * @returns Milliseconds since the epoch (NaN for an invalid date), or `undefined`.
+ */
+export function dateTime(value: unknown): number | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  try {
+    return DATE_GET_TIME.call(value);
+  } catch {
+    return undefined; // Not a Date (a revoked Proxy included).
+  }
+}
+
+/**
  * A plain typed array of the same class over the same memory as `typed`
  * (read through the built-in getters), or an empty one when its buffer is
  * detached.

@@ -367,9 +367,26 @@ if (sections.size === 0 || sections.has("npy")) {
   runSites("", make, { closes: (a) => a.close() }, sites);
 }
 
-if (sections.size === 0 || sections.has("every")) {
+/** Item-typed memmap victims of the "every-<family>" sections, by family. */
+const ITEM_VICTIMS: Record<string, [string, unknown][]> = {
+  bytes: [["S4", "S4"], ["V4", "V4"]],
+  text: [["U2", "<U2"]],
+  records: [
+    ["record", [["a", "<i4"], ["b", "S4"]]],
+    [
+      "record of dates, text, a subarray and raw bytes",
+      [["t", "<M8[s]"], ["u", "<U2"], ["v", "(2,)<f4"], ["w", "V3"]],
+    ],
+  ],
+  dates: [["M8[s]", "<M8[s]"], ["m8[D]", "<m8[D]"]],
+};
+
+const everySections = [...sections].filter((s) => s.startsWith("every"));
+if (sections.size === 0) everySections.push("every");
+for (const section of everySections) {
   // Every method of the classes, found by name (so that methods added later
   // are covered too), with each value as its first and as its second argument.
+  const family = section === "every" ? undefined : section.slice(6);
   const skip = new Set(["constructor", "close", "unlink", "readable"]);
   const methodsOf = (proto: object) =>
     Object.getOwnPropertyNames(proto).filter((name) => {
@@ -378,19 +395,27 @@ if (sections.size === 0 || sections.has("every")) {
     });
   const arrayFile = `${dir}/every.bin`;
   Deno.writeFileSync(arrayFile, new Uint8Array(4 * 3 * 8));
-  const victims: [string, () => { close(): void }, string[]][] = [
-    ["Mmap", () => Mmap.open(file), methodsOf(Mmap.prototype)],
-    [
-      "Memmap",
-      () => memmap(arrayFile, { dtype: "float64", shape: [4, 3] }),
-      [
-        ...new Set([
-          ...methodsOf(NDArray.prototype),
-          ...methodsOf(Memmap.prototype),
-        ]),
-      ],
-    ],
+  const arrayMethods = [
+    ...new Set([
+      ...methodsOf(NDArray.prototype),
+      ...methodsOf(Memmap.prototype),
+    ]),
   ];
+  const victims: [string, () => { close(): void }, string[]][] =
+    family === undefined
+      ? [
+        ["Mmap", () => Mmap.open(file), methodsOf(Mmap.prototype)],
+        [
+          "Memmap",
+          () => memmap(arrayFile, { dtype: "float64", shape: [4, 3] }),
+          arrayMethods,
+        ],
+      ]
+      : ITEM_VICTIMS[family].map(([name, type]) => [
+        `Memmap<${name}>`,
+        () => memmap(arrayFile, { dtype: type as Any, shape: [4, 3] }),
+        arrayMethods,
+      ]);
   const values: [string, (act: () => void) => unknown][] = [
     ...Object.entries(HOSTILE),
     ...Object.entries(WRONG).map(([k, v]) =>

@@ -57,3 +57,18 @@ Deno.test("Every method of Mmap, NDArray and Memmap, found by name, survives eve
   assert.ok(calls > 2000, `only ${calls} calls`);
   assert.deepEqual(violations, []);
 });
+
+for (
+  const [family, types] of [
+    ["bytes", "S4 and V4"],
+    ["text", "U2"],
+    ["records", "records"],
+    ["dates", "M8[s] and m8[D]"],
+  ]
+) {
+  Deno.test(`Every method of a Memmap of ${types} survives every hostile and wrong value as its first or second argument`, () => {
+    const { calls, violations } = runChild(`every-${family}`);
+    assert.ok(calls > 2000, `only ${calls} calls`);
+    assert.deepEqual(violations, []);
+  });
+}

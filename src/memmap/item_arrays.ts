@@ -27,10 +27,18 @@ import {
 } from "./items.ts";
 import { walk } from "./iterate.ts";
 import { untransferable } from "../mmap/copy_pool.ts";
-import { arrayIO, empty, NDArray } from "./ndarray.ts";
+import { arrayIO, empty, isArrayObject, NDArray } from "./ndarray.ts";
 import { broadcastStrides } from "./shape.ts";
 import { isDetached, operandOf, throwClosed } from "./storage.ts";
-import { checkDims, describe, isArray, isRevoked } from "../_args.ts";
+import {
+  checkDims,
+  dateTime,
+  describe,
+  isArray,
+  isRevoked,
+  plainView,
+  typedArrayTag,
+} from "../_args.ts";
 
 /**
  * Whether an operation on arrays of these types goes through this module
@@ -390,12 +398,12 @@ export function itemsToTypedArray(
 function isLeaf(dt: DType, x: unknown): boolean {
   switch (dt.kind) {
     case "S":
-      return x instanceof Uint8Array || typeof x === "string";
+      return typedArrayTag(x) === "Uint8Array" || typeof x === "string";
     case "U":
       return typeof x === "string";
     case "V":
       return dt.names === null
-        ? x instanceof Uint8Array
+        ? typedArrayTag(x) === "Uint8Array"
         : !isArray(x) && !ArrayBuffer.isView(x);
     default:
       return !isArray(x) && !ArrayBuffer.isView(x);
@@ -425,7 +433,7 @@ function inferType(values: readonly unknown[]): DType | undefined {
     }
     return new DType(`str${32 * most}`, nativeDType("uint16").littleEndian);
   }
-  if (values.every((v) => v instanceof Date)) {
+  if (values.every((v) => dateTime(v) !== undefined)) {
     return nativeDType("datetime64[ms]");
   }
   return undefined;
@@ -440,7 +448,9 @@ function sizedFor(dt: DType, values: readonly unknown[]): DType {
   for (const v of values) {
     let n = 0;
     if (typeof v === "string") { for (const _ of v) n++; }
-    else if (v instanceof Uint8Array) n = v.length;
+    else if (typedArrayTag(v) === "Uint8Array") {
+      n = (plainView(v as Uint8Array) as Uint8Array).length;
+    }
     most = Math.max(most, n);
   }
   const bits = dt.kind === "U" ? 32 * most : 8 * most;
@@ -462,7 +472,7 @@ export function looksLikeItems(data: unknown): boolean {
     if (d > 64) return false; // Too deep for an array: the numeric path says so.
     probe = probe[0];
   }
-  return typeof probe === "string" || probe instanceof Date;
+  return typeof probe === "string" || dateTime(probe) !== undefined;
 }
 
 /**
@@ -484,9 +494,7 @@ export function itemsFromData(data: unknown, dt?: DType): NDArray {
     );
   }
   const leaf = (x: unknown) =>
-    dt === undefined
-      ? typeof x === "string" || x instanceof Date || !isArray(x)
-      : isLeaf(dt, x);
+    dt === undefined ? typeof x === "string" || !isArray(x) : isLeaf(dt, x);
   const shape: number[] = [];
   let probe: unknown = data;
   while (isArray(probe) && !leaf(probe)) {
@@ -647,7 +655,8 @@ export function assignItems(
   check: () => void,
 ): void {
   let src: NDArray;
-  if (value instanceof NDArray) {
+  const given = isArrayObject(value);
+  if (given) {
     check();
     if (isDetached(value.storage)) throwClosed(value.storage);
     src = overlaps(value, dst) ? value.copy() : value;
@@ -662,7 +671,7 @@ export function assignItems(
   } else {
     src = itemsFromData(value, dst.dtype);
   }
-  if (!(value instanceof NDArray)) check();
+  if (!given) check();
   const bst = broadcastStrides(src.shape, src.strides, dst.shape);
   if (src.dtype.equals(dst.dtype)) {
     const dio = arrayIO(dst), sio = arrayIO(src);

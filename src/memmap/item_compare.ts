@@ -29,9 +29,10 @@ import { type DType, nativeDType, unitInfoOf } from "./dtype.ts";
 import { dataViewOf } from "./element.ts";
 import { isDateLike, readerOf, writeItem } from "./items.ts";
 import { walk } from "./iterate.ts";
-import { empty, fromData, NDArray } from "./ndarray.ts";
+import { empty, fromData, isArrayObject, type NDArray } from "./ndarray.ts";
 import { broadcastShapes, broadcastStrides } from "./shape.ts";
 import { isDetached, operandOf, throwClosed } from "./storage.ts";
+import { dateTime, isArray } from "../_args.ts";
 
 /** The comparisons, by NumPy's ufunc names' short forms. */
 export type CompareOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
@@ -51,24 +52,25 @@ function refuse(op: CompareOp, a: DType, b: DType, why: string): never {
   );
 }
 
-/** An operand as an array: a JavaScript value becomes one element of `like`'s type. */
+/**
+ * An operand as an array: a JavaScript value becomes one element of
+ * `like`'s type. Its code (getters, traps, `valueOf`) runs here, so the
+ * caller checks the state of the arrays afterwards.
+ */
 function operand(x: unknown, like: DType): NDArray {
-  if (x instanceof NDArray) {
-    if (isDetached(x.storage)) throwClosed(x.storage);
-    return x;
-  }
+  if (isArrayObject(x)) return x;
   if (typeof x === "number" || typeof x === "bigint") {
     if (isDateLike(like)) return fromData(x, like);
     return fromData(x);
   }
-  if (x instanceof Date || typeof x === "string" || x === null) {
+  if (typeof x === "string" || x === null || dateTime(x) !== undefined) {
     if (isDateLike(like) || like.kind === "S" || like.kind === "U") {
       const one = empty([], like);
       writeItem(one.storage.bytes, 0, like, x);
       return one;
     }
   }
-  if (Array.isArray(x)) return fromData(x, like);
+  if (isArray(x)) return fromData(x, like);
   const one = empty([], like);
   writeItem(one.storage.bytes, 0, like, x);
   return one;
@@ -137,9 +139,12 @@ export function compareItems(
   first: NDArray,
   other: unknown,
 ): NDArray<"bool"> {
-  if (isDetached(first.storage)) throwClosed(first.storage);
+  // Convert the other side first (its code may close either array), then
+  // check both arrays' state, then take their memory.
   let a: NDArray = first;
   let b = operand(other, a.dtype.toNative());
+  if (isDetached(a.storage)) throwClosed(a.storage);
+  if (isDetached(b.storage)) throwClosed(b.storage);
   // A timedelta compares with integer arrays as counts (NumPy casts them).
   const isInt = (t: DType) => t.kind === "i" || t.kind === "u";
   if (a.dtype.kind === "m" && isInt(b.dtype)) b = b.astype(a.dtype.toNative());

@@ -20,7 +20,14 @@ import { dateToCount, NAT, parseDatetime } from "./datetime.ts";
 import { getLongDouble, setLongDouble } from "./long_double.ts";
 import { isComplex } from "./nested.ts";
 import { checkIntFits } from "./promotion.ts";
-import { describe, isArray } from "../_args.ts";
+import {
+  dateTime,
+  describe,
+  isArray,
+  isRevoked,
+  toValueBytes,
+  typedArrayTag,
+} from "../_args.ts";
 
 /** Reads the element at byte `p` of `bytes` (`dv` views the same bytes). */
 export type Reader = (bytes: Uint8Array, dv: DataView, p: number) => unknown;
@@ -249,6 +256,14 @@ function nested(
   return out;
 }
 
+/**
+ * A `Uint8Array` value's bytes, read through the built-in getters (no code
+ * of the value runs); a detached one is refused.
+ */
+function valueBytes(v: Uint8Array, dt: DType): Uint8Array {
+  return toValueBytes(v, `convert ${describe(v)} to ${dt.name}`, "value");
+}
+
 function wrongValue(v: unknown, dt: DType, expected: string): never {
   throw new TypeError(
     `Cannot convert ${describe(v)} to ${dt.name}: expected ${expected}`,
@@ -273,6 +288,7 @@ export function toDateCount(dt: DType, v: unknown): bigint {
     ? "a bigint or integer count, a Date, an ISO 8601 string or null (NaT)"
     : "a bigint or integer count, an integer string or null (NaT)";
   let count: bigint;
+  let time: number | undefined;
   if (v === null || v === undefined) return NAT;
   if (typeof v === "bigint") count = v;
   else if (typeof v === "number") {
@@ -285,14 +301,14 @@ export function toDateCount(dt: DType, v: unknown): bigint {
     if (dt.kind === "M") return parseDatetime(s, unit);
     if (!/^[+-]?\d+$/.test(s)) wrongValue(v, dt, what);
     count = BigInt(s);
-  } else if (v instanceof Date && dt.kind === "M") {
+  } else if (dt.kind === "M" && (time = dateTime(v)) !== undefined) {
     if (unit.base === "generic") {
-      if (Number.isNaN(v.getTime())) return NAT;
+      if (Number.isNaN(time)) return NAT;
       throw new TypeError(
         `Cannot store a Date in ${dt.name}: a datetime without a unit holds only NaT`,
       );
     }
-    return dateToCount(v, unit);
+    return dateToCount(new Date(time), unit);
   } else wrongValue(v, dt, what);
   if (count < NAT || count >= 2n ** 63n) {
     throw new RangeError(
@@ -402,9 +418,10 @@ function makeEncoder(dt: DType): Encoder {
   switch (dt.kind) {
     case "S":
       return (v, bytes, _dv, p) => {
-        if (v instanceof Uint8Array) {
-          const n = Math.min(v.length, size);
-          bytes.set(n === v.length ? v : v.subarray(0, n), p);
+        if (typedArrayTag(v) === "Uint8Array") {
+          const b = valueBytes(v as Uint8Array, dt);
+          const n = Math.min(b.length, size);
+          bytes.set(n === b.length ? b : b.subarray(0, n), p);
           bytes.fill(0, p + n, p + size);
         } else if (typeof v === "string") {
           const n = Math.min(v.length, size);
@@ -442,9 +459,12 @@ function makeEncoder(dt: DType): Encoder {
       };
     case "V":
       return (v, bytes, _dv, p) => {
-        if (!(v instanceof Uint8Array)) wrongValue(v, dt, "a Uint8Array");
-        const n = Math.min(v.length, size);
-        bytes.set(n === v.length ? v : v.subarray(0, n), p);
+        if (typedArrayTag(v) !== "Uint8Array") {
+          wrongValue(v, dt, "a Uint8Array");
+        }
+        const b = valueBytes(v as Uint8Array, dt);
+        const n = Math.min(b.length, size);
+        bytes.set(n === b.length ? b : b.subarray(0, n), p);
         bytes.fill(0, p + n, p + size);
       };
     case "M":
@@ -507,7 +527,10 @@ function recordEncoder(dt: DType): Encoder {
       fields.forEach((f, i) => f.enc(v[i], bytes, dv, p + f.offset));
       return;
     }
-    if (typeof v !== "object" || v === null || ArrayBuffer.isView(v)) {
+    if (
+      typeof v !== "object" || v === null || ArrayBuffer.isView(v) ||
+      isRevoked(v)
+    ) {
       wrongValue(v, dt, `an object with the fields ${names.join(", ")}`);
     }
     const obj = v as Record<string, unknown>;
