@@ -22,3 +22,18 @@ export function cloneRefusal(text: string): object {
   error.stack = text;
   return new Proxy(error, {});
 }
+
+/**
+ * The refusal of `JSON.stringify` for objects that own memory (arrays,
+ * maps, shared blocks), as Python's `json.dumps` refuses an `ndarray` or an
+ * `mmap`: their `toJSON` throws it, so that JSON never walks their
+ * internals (storage, bytes) or dumps a whole map.
+ *
+ * @param what What was converted, with its article ("an NDArray").
+ * @param instead What to convert instead.
+ * @returns Never.
+ * @throws {TypeError} Always.
+ */
+export function refuseJSON(what: string, instead: string): never {
+  throw new TypeError(`Cannot convert ${what} to JSON: ${instead}`);
+}

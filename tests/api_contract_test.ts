@@ -192,3 +192,107 @@ Deno.test("arrays have every member of the API contract", () => {
   const npzMembers: (keyof NpzFile)[] = ["files", "get", "close"];
   assert.equal(memmapMembers.length + npzMembers.length, 8);
 });
+
+/**
+ * `JSON.stringify` of every public class, open and closed: the objects that
+ * own memory refuse it with the library's TypeError (as Python's
+ * `json.dumps` refuses an ndarray, memmap, mmap or SharedMemory), so no
+ * storage, bytes or map is walked; the value objects give their public
+ * fields only. [class, make (and the closer), JSON when not refused].
+ */
+Deno.test("JSON.stringify of every public class: a library TypeError for memory, public fields for values, never internals", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "mmap-json-" });
+  try {
+    Deno.writeFileSync(`${dir}/a.bin`, new Uint8Array(16));
+    lib.savez(`${dir}/z.npz`, { a: lib.array([1, 2]) });
+    const refused = (what: string) =>
+      new RegExp(`^Cannot convert ${what} to JSON: .*\\S`);
+    const cases: [string, () => unknown, RegExp | string][] = [
+      ["NDArray", () => lib.array([[1, 2], [3, 4]]), refused("an NDArray")],
+      [
+        "NDArray view",
+        () => lib.arange(6).reshape(2, 3).slice(":", "::-1"),
+        refused("an NDArray"),
+      ],
+      [
+        "NDArray int64",
+        () => lib.array([1n, 2n], { dtype: "int64" }),
+        refused("an NDArray"),
+      ],
+      [
+        "NDArray complex",
+        () => lib.zeros([2], { dtype: "complex128" }),
+        refused("an NDArray"),
+      ],
+      [
+        "NDArray records",
+        () => lib.zeros([2], { dtype: [["a", "i4"], ["b", "f8"]] }),
+        refused("an NDArray"),
+      ],
+      [
+        "Memmap",
+        () => lib.memmap(`${dir}/a.bin`, { mode: "r", dtype: "int32" }),
+        refused("a Memmap"),
+      ],
+      [
+        "Memmap view",
+        () =>
+          lib.memmap(`${dir}/a.bin`, { mode: "r", dtype: "int32" }).slice("1:"),
+        refused("a Memmap"),
+      ],
+      [
+        "Mmap",
+        () => lib.Mmap.open(`${dir}/a.bin`, { access: "read" }),
+        refused("an Mmap"),
+      ],
+      ["Mmap anonymous", () => lib.Mmap.anonymous(8), refused("an Mmap")],
+      [
+        "SharedMemory",
+        () => new lib.SharedMemory({ create: true, size: 16 }),
+        refused("a SharedMemory"),
+      ],
+      [
+        "NpzFile",
+        () => new lib.NpzFile(`${dir}/z.npz`),
+        JSON.stringify({
+          files: ["a"],
+          filename: `${dir}/z.npz`,
+          mmapMode: null,
+        }),
+      ],
+      ["DType", () => lib.dtype("int32"), '"name":"int32"'],
+    ];
+    for (const [what, make, expected] of cases) {
+      const value = make();
+      for (const state of ["open", "closed"]) {
+        const where = `${what} (${state})`;
+        if (expected instanceof RegExp) {
+          assert.throws(() => JSON.stringify(value), (e: Error) => {
+            assert.equal(e.constructor, TypeError, `${where}: ${e.message}`);
+            assert.match(e.message, expected, where);
+            return true;
+          });
+          // Inside another value too.
+          assert.throws(() => JSON.stringify({ value }), TypeError, where);
+        } else {
+          const json = JSON.stringify(value);
+          assert.ok(json.includes(expected), `${where}: ${json}`);
+          assert.doesNotMatch(json, /storage|notCloneable|bytes|#/, where);
+        }
+        if (state === "open") {
+          if (value instanceof lib.SharedMemory) {
+            value.close();
+            value.unlink();
+          } else if (
+            value instanceof lib.Memmap || value instanceof lib.Mmap ||
+            value instanceof lib.NpzFile
+          ) {
+            (value as { close(): void }).close();
+          }
+        }
+      }
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -6,6 +6,7 @@
  */
 
 import { resolve } from "node:path";
+import { refuseJSON } from "../_clone.ts";
 import { osError } from "../ffi/os_error.ts";
 import { withReadOnlyHint } from "../ffi/permissions.ts";
 import {
@@ -412,6 +413,21 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
           shape: viewShape,
           [VIEW]: { storage, strides },
         } as WrapOptions),
+    );
+  }
+
+  /**
+   * Refuses `JSON.stringify`, as Python's `json.dumps` refuses a
+   * `np.memmap`: a memmap is a file's memory, not a JSON value. Convert its
+   * values instead: `JSON.stringify(m.toArray())`.
+   *
+   * @returns Never.
+   * @throws {TypeError} Always, naming `toArray()`.
+   */
+  override toJSON(): never {
+    return refuseJSON(
+      "a Memmap",
+      "convert its values instead, JSON.stringify(m.toArray()) (as NumPy's json.dumps(m.tolist()))",
     );
   }
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { cloneRefusal } from "../_clone.ts";
+import { cloneRefusal, refuseJSON } from "../_clone.ts";
 import {
   DType,
   dtype as toDType,
@@ -4382,6 +4382,31 @@ export class NDArray<N extends DTypeName = DTypeName>
       }
       yield this.get(i);
     }
+  }
+
+  /**
+   * Refuses `JSON.stringify`, as Python's `json.dumps` refuses an
+   * `ndarray`: an array is memory, not a JSON value (a memmap may be
+   * gigabytes; int64 elements are bigints). Convert its values instead:
+   * `JSON.stringify(a.toArray())`, as `json.dumps(a.tolist())`.
+   *
+   * @returns Never.
+   * @throws {TypeError} Always, naming `toArray()`.
+   *
+   * @example
+   * ```ts
+   * import { array } from "@seed/mmap";
+   * import assert from "node:assert/strict";
+   * const a = array([[1, 2], [3, 4]]);
+   * assert.throws(() => JSON.stringify(a), TypeError);
+   * assert.equal(JSON.stringify(a.toArray()), "[[1,2],[3,4]]");
+   * ```
+   */
+  toJSON(): never {
+    return refuseJSON(
+      "an NDArray",
+      "convert its values instead, JSON.stringify(a.toArray()) (as NumPy's json.dumps(a.tolist()))",
+    );
   }
 
   /** Shows the array like NumPy's `repr` in `console.log`. */

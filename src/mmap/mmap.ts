@@ -4,7 +4,7 @@
  * @module
  */
 
-import { cloneRefusal } from "../_clone.ts";
+import { cloneRefusal, refuseJSON } from "../_clone.ts";
 import { sys } from "../ffi/platform.ts";
 import { isReadOnlyMemory } from "../ffi/mapped_buffer.ts";
 import { withReadOnlyHint } from "../ffi/permissions.ts";
@@ -1764,6 +1764,20 @@ export class Mmap implements Disposable, Iterable<number> {
   [Symbol.iterator](): IterableIterator<number> {
     this.#check();
     return valuesOf(this);
+  }
+
+  /**
+   * Refuses `JSON.stringify`, as Python's `json.dumps` refuses an `mmap`:
+   * a map is memory, not a JSON value.
+   *
+   * @returns Never.
+   * @throws {TypeError} Always, naming what to convert instead.
+   */
+  toJSON(): never {
+    return refuseJSON(
+      "an Mmap",
+      "a map is memory, not a value; convert a copy of its bytes instead (Array.from(m.slice()))",
+    );
   }
 
   /** Shows `Mmap { closed, access, length, pos, offset }` in `console.log`. */

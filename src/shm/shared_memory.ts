@@ -5,7 +5,7 @@
  * @module
  */
 
-import { cloneRefusal } from "../_clone.ts";
+import { cloneRefusal, refuseJSON } from "../_clone.ts";
 import { sys } from "../ffi/platform.ts";
 import type { FileHandle, Mapping } from "../ffi/sys.ts";
 import type { NDArray } from "../memmap/ndarray.ts";
@@ -474,6 +474,20 @@ export class SharedMemory implements Disposable {
         `Cannot use shared memory "${this.#name}": its memory was moved to another thread or buffer (a transfer of buf.buffer); close() it, or post its name instead`,
       );
     }
+  }
+
+  /**
+   * Refuses `JSON.stringify`: a shared block is memory, not a JSON value
+   * (Python's `json.dumps` refuses a `SharedMemory` too).
+   *
+   * @returns Never.
+   * @throws {TypeError} Always, naming what to convert instead.
+   */
+  toJSON(): never {
+    return refuseJSON(
+      "a SharedMemory",
+      "a shared block is memory, not a value; convert its name (to attach with new SharedMemory({ name })) or a copy of its bytes instead",
+    );
   }
 
   /** Shows `SharedMemory { name, size, closed }` in `console.log`. */
