@@ -66,7 +66,8 @@ export function frombuffer(
   options?: FromBufferOptions,
 ): NDArray {
   const call = "view the buffer";
-  const bytes = toByteView(buffer, call, "buffer");
+  // Every option is read and converted first (its getters may close the map
+  // that owns the buffer), then the buffer is checked.
   const o = toOptions(options, call);
   const dtypeOption = o.dtype, offsetOption = o.offset, countOption = o.count;
   const dt = toDType(dtypeOption === undefined ? "float64" : dtypeOption);
@@ -76,6 +77,7 @@ export function frombuffer(
   const count = countOption === undefined
     ? -1
     : toInt(countOption, call, "count", -1);
+  const bytes = toByteView(buffer, call, "buffer");
   if (offset > bytes.length) {
     throw new RangeError(
       `Cannot view the buffer at offset ${offset}: offset must be within 0..${bytes.length}`,

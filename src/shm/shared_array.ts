@@ -26,7 +26,9 @@ export interface SharedArrayOptions<D extends DTypeLike = DTypeLike> {
 /**
  * Makes an array over `bytes`, a block's whole memory.
  *
- * @param bytes The block's `buf`; the array is closed when its buffer is detached.
+ * @param buf The block's `buf` getter, called once every option is read and
+ * converted (a getter of one may close the block: the getter then throws
+ * `BadResource`); the array is closed when its buffer is detached.
  * @param name The block's name, for messages.
  * @param options Type, shape, offset and order.
  * @param pages The block's read-ahead and check hooks.
@@ -37,7 +39,7 @@ export interface SharedArrayOptions<D extends DTypeLike = DTypeLike> {
  * number of elements.
  */
 export function arrayOver(
-  bytes: Uint8Array,
+  buf: () => Uint8Array,
   name: string,
   options: SharedArrayOptions,
   pages: Pick<ArrayStorage, "prefetch" | "verify"> = {},
@@ -59,6 +61,7 @@ export function arrayOver(
   const given = shapeOption === undefined || shapeOption === null
     ? undefined
     : toShape(shapeOption, call, dt.itemsize);
+  const bytes = buf();
   const size = bytes.length;
   if (offset > size) {
     throw new RangeError(

@@ -356,7 +356,8 @@ export class SharedMemory implements Disposable {
     options?: SharedArrayOptions<D>,
   ): NDArray<NameOf<D>>;
   ndarray(options: SharedArrayOptions = {}): NDArray {
-    return arrayOver(this.buf, this.#name, options, this.#pages());
+    // Options first (their getters may close this block), then the state.
+    return arrayOver(() => this.buf, this.#name, options, this.#pages());
   }
 
   /**

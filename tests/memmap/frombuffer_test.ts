@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { frombuffer, Mmap } from "../../mod.ts";
+import { frombuffer, Mmap, SharedMemory } from "../../mod.ts";
+import { isContractError } from "../_hostile.ts";
 import { tempDir, writeFile } from "../test_util.ts";
 
 Deno.test("frombuffer() views an Mmap's bytes without copying, as np.frombuffer", () => {
@@ -63,4 +64,51 @@ Deno.test("frombuffer() views the bytes of any typed array", () => {
     frombuffer(new DataView(floats.buffer, 12), { dtype: "f4" }).toArray(),
     [4],
   );
+});
+
+Deno.test("frombuffer() and SharedMemory.ndarray() read every option before they check the buffer: a getter closing its owner gives BadResource", () => {
+  const values: Record<string, unknown> = {
+    dtype: "uint8",
+    count: 8,
+    offset: 0,
+    shape: [8],
+    order: "C",
+  };
+  const cases: [
+    string,
+    string[],
+    () => { close(): void; view: (o: object) => unknown },
+  ][] = [
+    ["frombuffer(Mmap bytes)", ["dtype", "count", "offset"], () => {
+      const m = Mmap.anonymous(64);
+      return { close: () => m.close(), view: (o) => frombuffer(m.bytes, o) };
+    }],
+    [
+      "SharedMemory.ndarray",
+      ["dtype", "shape", "offset", "order"],
+      () => {
+        const s = new SharedMemory({ create: true, size: 64 });
+        s.unlink();
+        return { close: () => s.close(), view: (o) => s.ndarray(o) };
+      },
+    ],
+  ];
+  for (const [what, keys, make] of cases) {
+    for (const key of keys) {
+      const owner = make();
+      const options = {
+        get [key]() {
+          owner.close();
+          return values[key];
+        },
+      };
+      assert.throws(
+        () => owner.view(options),
+        (e: Error) =>
+          e instanceof Deno.errors.BadResource && isContractError(e),
+        `${what} { ${key} }`,
+      );
+      owner.close();
+    }
+  }
 });
