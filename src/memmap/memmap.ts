@@ -422,9 +422,11 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
    * values instead: `JSON.stringify(m.toArray())`.
    *
    * @returns Never.
-   * @throws {TypeError} Always, naming `toArray()`.
+   * @throws {Deno.errors.BadResource} If it is closed (checked first).
+   * @throws {TypeError} Otherwise, always, naming `toArray()`.
    */
   override toJSON(): never {
+    if (isDetached(this.storage)) throwClosed(this.storage);
     return refuseJSON(
       "a Memmap",
       "convert its values instead, JSON.stringify(m.toArray()) (as NumPy's json.dumps(m.tolist()))",

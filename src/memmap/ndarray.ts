@@ -4391,7 +4391,8 @@ export class NDArray<N extends DTypeName = DTypeName>
    * `JSON.stringify(a.toArray())`, as `json.dumps(a.tolist())`.
    *
    * @returns Never.
-   * @throws {TypeError} Always, naming `toArray()`.
+   * @throws {Deno.errors.BadResource} If it is closed (checked first).
+   * @throws {TypeError} Otherwise, always, naming `toArray()`.
    *
    * @example
    * ```ts
@@ -4403,6 +4404,7 @@ export class NDArray<N extends DTypeName = DTypeName>
    * ```
    */
   toJSON(): never {
+    if (isDetached(this.storage)) throwClosed(this.storage);
     return refuseJSON(
       "an NDArray",
       "convert its values instead, JSON.stringify(a.toArray()) (as NumPy's json.dumps(a.tolist()))",

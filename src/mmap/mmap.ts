@@ -1771,9 +1771,11 @@ export class Mmap implements Disposable, Iterable<number> {
    * a map is memory, not a JSON value.
    *
    * @returns Never.
-   * @throws {TypeError} Always, naming what to convert instead.
+   * @throws {Deno.errors.BadResource} If it is closed (checked first).
+   * @throws {TypeError} Otherwise, always, naming what to convert instead.
    */
   toJSON(): never {
+    this.#check();
     return refuseJSON(
       "an Mmap",
       "a map is memory, not a value; convert a copy of its bytes instead (Array.from(m.slice()))",

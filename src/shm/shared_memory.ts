@@ -482,9 +482,11 @@ export class SharedMemory implements Disposable {
    * (Python's `json.dumps` refuses a `SharedMemory` too).
    *
    * @returns Never.
-   * @throws {TypeError} Always, naming what to convert instead.
+   * @throws {Deno.errors.BadResource} If it is closed (checked first).
+   * @throws {TypeError} Otherwise, always, naming what to convert instead.
    */
   toJSON(): never {
+    this.#check();
     return refuseJSON(
       "a SharedMemory",
       "a shared block is memory, not a value; convert its name (to attach with new SharedMemory({ name })) or a copy of its bytes instead",
