@@ -6,7 +6,14 @@
  * @module
  */
 
-import { type DType, type DTypeName, nativeDType } from "./dtype.ts";
+import { DATE_UNITS, type UnitInfo } from "./datetime.ts";
+import {
+  type DType,
+  dtype,
+  type DTypeName,
+  nativeDType,
+  unitInfoOf,
+} from "./dtype.ts";
 
 const ORDER: readonly DTypeName[] = [
   "bool",
@@ -39,6 +46,7 @@ export function isNumeric(dt: DType): boolean {
 
 /** Tells whether NumPy casts `from` to `to` with casting="safe" (byte order aside). */
 export function canCastSafe(from: DType, to: DType): boolean {
+  if (isItemType(from) || isItemType(to)) return itemCastSafe(from, to);
   const fk = from.kind, tk = to.kind, fs = from.itemsize, ts = to.itemsize;
   if (fk === "b") return true;
   if (tk === "b") return false;
@@ -80,6 +88,7 @@ export function resultType(a: DType, b: DType): DType {
  * @returns The common type.
  */
 export function commonDType(types: readonly DType[]): DType {
+  if (types.some(isItemType)) return types.reduce(promoteItems);
   if (!types.every(isNumeric)) {
     // Bytes, text, records, dates and long doubles join their own type only.
     const first = types[0];
@@ -95,6 +104,254 @@ export function commonDType(types: readonly DType[]): DType {
     if (types.every((a) => canCastSafe(a, t))) return t;
   }
   return nativeDType("complex128");
+}
+
+/**
+ * Whether a type's casts and promotion follow NumPy's rules for bytes,
+ * text, raw bytes, records, datetimes and timedeltas (kinds `S`, `U`, `V`,
+ * `M`, `m`) rather than the numeric order.
+ */
+function isItemType(dt: DType): boolean {
+  return "SUVMm".includes(dt.kind);
+}
+
+/** Characters a bytes or text type holds (bytes: one a byte; text: one in 4 bytes). */
+function charsOf(dt: DType): number {
+  return dt.kind === "U" ? dt.itemsize / 4 : dt.itemsize;
+}
+
+/** The characters NumPy gives a number as text (`np.result_type(int32, "S")` is S11). */
+function digitsOf(dt: DType): number {
+  switch (dt.kind) {
+    case "b":
+      return 5;
+    case "i":
+      return [0, 4, 6, 0, 11, 0, 0, 0, 21][dt.itemsize];
+    case "u":
+      return [0, 3, 5, 0, 10, 0, 0, 0, 20][dt.itemsize];
+    case "f":
+      return dt.itemsize > 8 ? 48 : 32;
+    default:
+      return dt.itemsize > 16 ? 96 : 64;
+  }
+}
+
+/** The index of a unit, coarsest first (`Y` is 0). */
+function unitIndex(u: UnitInfo): number {
+  return DATE_UNITS.indexOf(u.base as never);
+}
+
+/** Whether a unit is a year or a month (not a fixed length). */
+function isNonlinear(u: UnitInfo): boolean {
+  return u.base === "Y" || u.base === "M";
+}
+
+/** Attoseconds per base unit (of fixed length). */
+const AS: Record<string, bigint> = {
+  W: 604800n * 10n ** 18n,
+  D: 86400n * 10n ** 18n,
+  h: 3600n * 10n ** 18n,
+  m: 60n * 10n ** 18n,
+  s: 10n ** 18n,
+  ms: 10n ** 15n,
+  us: 10n ** 12n,
+  ns: 10n ** 9n,
+  ps: 10n ** 6n,
+  fs: 10n ** 3n,
+  as: 1n,
+};
+
+/** A unit's length in months (`Y`, `M`) or attoseconds. */
+function lengthOf(u: UnitInfo): bigint {
+  const m = BigInt(u.multiple);
+  if (u.base === "Y") return 12n * m;
+  if (u.base === "M") return m;
+  return AS[u.base] * m;
+}
+
+/**
+ * Whether counts of unit `from` are whole counts of unit `to` (NumPy's
+ * `datetime_metadata_divides`); a year or month goes into any fixed unit
+ * of a datetime (not of a timedelta, `strict`).
+ */
+function unitDivides(from: UnitInfo, to: UnitInfo, strict: boolean): boolean {
+  if (isNonlinear(from) !== isNonlinear(to)) {
+    return !strict && isNonlinear(from);
+  }
+  return lengthOf(from) % lengthOf(to) === 0n;
+}
+
+/** NumPy's safe casts between bytes, text, raw bytes, records and datetimes. */
+function itemCastSafe(from: DType, to: DType): boolean {
+  const fk = from.kind, tk = to.kind;
+  if (from.names !== null || to.names !== null) {
+    // Records cast field by field, in order (names aside).
+    if (from.names === null || to.names === null) return false;
+    if (from.names.length !== to.names.length) return false;
+    return from.names.every((n, i) => {
+      const a = from.fields![n].dtype, b = to.fields![to.names![i]].dtype;
+      return sameSubarray(a, b) && canCastSafe(baseOf(a), baseOf(b));
+    });
+  }
+  if (from.subdtype !== null || to.subdtype !== null) {
+    return sameSubarray(from, to) && canCastSafe(baseOf(from), baseOf(to));
+  }
+  switch (fk) {
+    case "S":
+      return (tk === "S" || tk === "U" || tk === "V") &&
+        charsOf(to) >= charsOf(from) &&
+        (tk !== "V" || to.itemsize >= from.itemsize);
+    case "U":
+      return (tk === "U" && to.itemsize >= from.itemsize) ||
+        (tk === "V" && to.itemsize >= from.itemsize);
+    case "V":
+      return tk === "V" && to.itemsize >= from.itemsize;
+    case "M":
+    case "m": {
+      if (tk !== fk) return false;
+      const a = unitInfoOf(from)!, b = unitInfoOf(to)!;
+      if (a.base === "generic") return true;
+      if (b.base === "generic") return false;
+      return unitIndex(a) <= unitIndex(b) && unitDivides(a, b, fk === "m");
+    }
+  }
+  // A number (or bool) into bytes, text or a timedelta.
+  if (tk === "S" || tk === "U") return charsOf(to) >= digitsOf(from);
+  if (tk === "m") {
+    return fk === "b" || fk === "i" || (fk === "u" && from.itemsize < 8);
+  }
+  return false;
+}
+
+function baseOf(dt: DType): DType {
+  return dt.subdtype?.base ?? dt;
+}
+
+function sameSubarray(a: DType, b: DType): boolean {
+  const sa = a.subdtype?.shape ?? [], sb = b.subdtype?.shape ?? [];
+  return sa.length === sb.length && sa.every((n, k) => n === sb[k]);
+}
+
+/** The name NumPy prints for a type in a promotion error. */
+function shown(dt: DType): string {
+  return dt.names !== null ? dt.toString() : dt.name;
+}
+
+function cannotPromote(a: DType, b: DType, why: string): never {
+  throw new TypeError(
+    `Cannot find a common type of ${shown(a)} and ${shown(b)}: ${why}`,
+  );
+}
+
+/**
+ * The common unit of two datetime or timedelta units (NumPy's
+ * `compute_datetime_metadata_greatest_common_divisor`): the finer base
+ * unit, with the greatest common divisor of the two lengths; a year or a
+ * month with a fixed unit gives that unit for datetimes and fails for
+ * timedeltas (`strict`).
+ */
+function commonUnit(
+  a: DType,
+  b: DType,
+  strict: boolean,
+): string {
+  const x = unitInfoOf(a)!, y = unitInfoOf(b)!;
+  if (x.base === "generic") return y.text;
+  if (y.base === "generic") return x.text;
+  if (isNonlinear(x) !== isNonlinear(y)) {
+    if (strict) {
+      cannotPromote(
+        a,
+        b,
+        "a year or a month has no common divisor with a unit of fixed length",
+      );
+    }
+    return (isNonlinear(x) ? y : x).base;
+  }
+  let p = lengthOf(x), q = lengthOf(y);
+  while (q !== 0n) [p, q] = [q, p % q];
+  // Both lengths are whole numbers of the finer base unit.
+  const fine = (unitIndex(x) > unitIndex(y) ? x : y).base;
+  const n = p / (fine === "Y" ? 12n : fine === "M" ? 1n : AS[fine]);
+  return n === 1n ? fine : `${n}${fine}`;
+}
+
+/**
+ * NumPy 2's promotion of two types at least one of which is bytes, text,
+ * raw bytes, a record, a datetime or a timedelta, in native byte order:
+ * bytes and text to the longer (text when either is text), raw bytes of one
+ * size, records with the same field names field by field, datetimes and
+ * timedeltas to their common unit (a datetime with a timedelta gives the
+ * datetime; integers and bools with a timedelta give the timedelta).
+ *
+ * @throws {TypeError} For types NumPy does not promote, and numbers with
+ *   bytes or text (NumPy gives text of the number's digits; this library
+ *   does not convert numbers to text).
+ */
+function promoteItems(a: DType, b: DType): DType {
+  const ak = a.kind, bk = b.kind;
+  if (a.names !== null || b.names !== null) {
+    if (a.names === null || b.names === null) {
+      cannotPromote(a, b, "a record promotes only with a record");
+    }
+    if (
+      a.names.length !== b.names.length ||
+      a.names.some((n, i) => n !== b.names![i])
+    ) {
+      cannotPromote(a, b, "the field names differ");
+    }
+    if (a.equals(b)) return a.toNative();
+    return dtype(a.names.map((n) => {
+      const fa = a.fields![n].dtype, fb = b.fields![n].dtype;
+      if (!sameSubarray(fa, fb)) {
+        cannotPromote(a, b, `the shapes of field "${n}" differ`);
+      }
+      const t = commonDType([baseOf(fa), baseOf(fb)]);
+      return fa.subdtype === null ? [n, t] : [n, t, fa.subdtype.shape];
+    }) as never);
+  }
+  if (a.subdtype !== null || b.subdtype !== null) {
+    cannotPromote(a, b, "subarray types promote only as fields of records");
+  }
+  const text = (k: string) => k === "S" || k === "U";
+  if (text(ak) && text(bk)) {
+    const chars = Math.max(charsOf(a), charsOf(b));
+    const k = ak === "U" || bk === "U" ? "U" : "S";
+    return dtype(`${k === "U" ? "<" : "|"}${k}${chars}`).toNative();
+  }
+  if (text(ak) || text(bk)) {
+    cannotPromote(
+      a,
+      b,
+      "bytes and text promote only with bytes and text (numbers are not converted to text)",
+    );
+  }
+  if (ak === "V" || bk === "V") {
+    if (ak === "V" && bk === "V" && a.itemsize === b.itemsize) {
+      return a.toNative();
+    }
+    cannotPromote(
+      a,
+      b,
+      "raw bytes promote only with raw bytes of the same size",
+    );
+  }
+  const date = (k: string) => k === "M" || k === "m";
+  if (date(ak) && date(bk)) {
+    const k = ak === "M" || bk === "M" ? "M" : "m";
+    const unit = commonUnit(a, b, k === "m");
+    return dtype(`${k}8${unit === "" ? "" : `[${unit}]`}`).toNative();
+  }
+  // A timedelta with a bool or an integer NumPy casts to it safely.
+  const [d, other] = date(ak) ? [a, b] : [b, a];
+  if (d.kind === "m" && itemCastSafe(other, d)) return d.toNative();
+  return cannotPromote(
+    a,
+    b,
+    d.kind === "M"
+      ? "a datetime promotes only with datetimes and timedeltas"
+      : "a timedelta promotes only with timedeltas, bools and integers (not uint64)",
+  );
 }
 
 /** A plain JavaScript scalar operand. */

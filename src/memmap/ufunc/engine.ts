@@ -18,6 +18,7 @@
  */
 
 import { type DType, type DTypeName, nativeDType } from "../dtype.ts";
+import { assignItems, wantsItems } from "../item_arrays.ts";
 import { arrayIO, empty, type NDArray } from "../ndarray.ts";
 import {
   copyRun,
@@ -341,13 +342,20 @@ function copyInto(dst: NDArray, src: NDArray): void {
 /**
  * Writes `src` into `dst`, converted to `dst`'s type with NumPy's unsafe
  * casting and broadcast to its shape (`a[...] = b`). An overlapping `src`
- * is read as it was before the call.
+ * is read as it was before the call. Bytes, text, raw bytes, records,
+ * datetimes, timedeltas and long doubles (on either side) are copied and
+ * cast element by element as `assign` does (see `assignItems`).
  *
  * @param dst The target (writable, open).
  * @param src The values.
+ * @throws {TypeError} For a cast between those types that is not supported.
  */
 export function castInto(dst: NDArray, src: NDArray): void {
   if (dst.size === 0) return;
+  if (wantsItems(dst.dtype) || wantsItems(src.dtype)) {
+    assignItems(dst, src, () => {});
+    return;
+  }
   if (src.dtype.equals(dst.dtype)) {
     copyInto(dst, overlaps(src, dst) ? detachedCopy(src) : src);
     return;
