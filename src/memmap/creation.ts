@@ -26,7 +26,12 @@ import {
   toDomainScalar,
 } from "./ndarray.ts";
 import { type Complex, isComplex } from "./nested.ts";
-import { commonDType, type Scalar } from "./promotion.ts";
+import {
+  commonDType,
+  isItemType,
+  itemCastSameKind,
+  type Scalar,
+} from "./promotion.ts";
 import { castInto } from "./ufunc/engine.ts";
 import { contiguousStrides, formatShape, normalizeAxis } from "./shape.ts";
 import { memoryStorage } from "./storage.ts";
@@ -695,8 +700,18 @@ function toArrays(arrays: unknown, call: string): NDArray[] {
  * type of NumPy's order that every one casts to safely (uint16, int16 and
  * float16 give float32, where promoting two at a time would give float64).
  */
-function commonType(arrays: readonly NDArray[]): DType {
-  return commonDType(arrays.map((a) => a.dtype));
+function commonType(arrays: readonly NDArray[], call: string): DType {
+  const t = commonDType(arrays.map((a) => a.dtype));
+  // NumPy joins with casting="same_kind": a timedelta does not become a datetime.
+  const bad = isItemType(t)
+    ? arrays.find((a) => !itemCastSameKind(a.dtype, t))
+    : undefined;
+  if (bad !== undefined) {
+    throw new TypeError(
+      `Cannot ${call} an array of ${bad.dtype.name} with arrays of ${t.name}: NumPy casts the arrays to their common type only under the same_kind rule`,
+    );
+  }
+  return t;
 }
 
 /** A view of `out` at `offset` with some of its axes. */
@@ -781,7 +796,7 @@ export function concatenate(
     }
     shape[ax] += a.shape[ax];
   });
-  const out = emptyArray(shape, commonType(list));
+  const out = emptyArray(shape, commonType(list, call));
   let offset = 0;
   for (const a of list) {
     const dims = shape.slice();
@@ -842,7 +857,7 @@ export function stack(arrays: readonly ArrayInput[], axis = 0): NDArray {
   });
   const shape = first.shape.slice();
   shape.splice(ax, 0, list.length);
-  const out = emptyArray(shape, commonType(list));
+  const out = emptyArray(shape, commonType(list, call));
   const strides = out.strides.filter((_, k) => k !== ax);
   list.forEach((a, i) => {
     castInto(part(out, a.shape, strides, i * out.strides[ax]), a);

@@ -111,7 +111,7 @@ export function commonDType(types: readonly DType[]): DType {
  * text, raw bytes, records, datetimes and timedeltas (kinds `S`, `U`, `V`,
  * `M`, `m`) rather than the numeric order.
  */
-function isItemType(dt: DType): boolean {
+export function isItemType(dt: DType): boolean {
   return "SUVMm".includes(dt.kind);
 }
 
@@ -221,6 +221,45 @@ function itemCastSafe(from: DType, to: DType): boolean {
     return fk === "b" || fk === "i" || (fk === "u" && from.itemsize < 8);
   }
   return false;
+}
+
+/**
+ * Whether NumPy casts `from` to `to` with casting="same_kind", for bytes,
+ * text, raw bytes, records, datetimes and timedeltas (on either side):
+ * as the safe rule with lengths and units aside (not a timedelta in years
+ * or months to a fixed unit or back, nor a datetime to a timedelta or back).
+ *
+ * @param from The source type (or `to`) of such a kind.
+ * @param to The target type.
+ * @returns Whether the cast is allowed.
+ */
+export function itemCastSameKind(from: DType, to: DType): boolean {
+  if (from.names !== null || to.names !== null) {
+    if (from.names === null || to.names === null) return false;
+    if (from.names.length !== to.names.length) return false;
+    return from.names.every((n, i) => {
+      const a = from.fields![n].dtype, b = to.fields![to.names![i]].dtype;
+      return sameSubarray(a, b) &&
+        (isItemType(baseOf(a)) || isItemType(baseOf(b))
+          ? itemCastSameKind(baseOf(a), baseOf(b))
+          : canCastSafe(baseOf(a), baseOf(b)) ||
+            "buifc".indexOf(baseOf(a).kind) <= "buifc".indexOf(baseOf(b).kind));
+    });
+  }
+  const fk = from.kind, tk = to.kind;
+  if (fk === "M" || fk === "m") {
+    if (tk !== fk) return false;
+    const a = unitInfoOf(from)!, b = unitInfoOf(to)!;
+    if (a.base === "generic" || b.base === "generic") {
+      return a.base === "generic";
+    }
+    return fk === "M" || isNonlinear(a) === isNonlinear(b);
+  }
+  if (fk === "S") return tk === "S" || tk === "U" || tk === "V";
+  if (fk === "U") return tk === "U" || tk === "V";
+  if (fk === "V") return tk === "V";
+  if (tk === "S" || tk === "U") return true;
+  return tk === "m" && (fk === "b" || fk === "i" || fk === "u");
 }
 
 function baseOf(dt: DType): DType {

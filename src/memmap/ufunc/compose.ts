@@ -17,6 +17,7 @@ import {
   NDArray,
   scalarArray,
 } from "../ndarray.ts";
+import { wantsItems } from "../item_arrays.ts";
 import { resultType } from "../promotion.ts";
 import type { WhereResult } from "../types.ts";
 import { broadcastShapes } from "../shape.ts";
@@ -96,13 +97,20 @@ export function whereArrays(
 ): NDArray {
   const c = operand(condition), a = operand(x), b = operand(y);
   checkOpen([c, a, b]);
-  for (const o of [c, a, b]) {
-    if (o.array !== undefined && !"biufc".includes(o.array.dtype.kind)) {
-      throw new TypeError(
-        `Cannot compute where of ${o.array.dtype.name}: only bool and numeric arrays are supported`,
-      );
-    }
+  if (c.array !== undefined && !"biufc".includes(c.array.dtype.kind)) {
+    throw new TypeError(
+      `Cannot compute where of ${c.array.dtype.name}: only a bool or numeric condition is supported`,
+    );
   }
+  // A scalar condition is true where NumPy's bool() is: non-zero (NaN too).
+  const cond = c.array ?? castCopy(
+    scalarArray(DEFAULT[c.weak], c.value as never),
+    DEFAULT.b,
+  );
+  if (
+    (a.array !== undefined && wantsItems(a.array.dtype)) ||
+    (b.array !== undefined && wantsItems(b.array.dtype))
+  ) return whereItems(cond, a, b);
   let t: DType;
   if (a.array !== undefined && b.array !== undefined) {
     t = resultType(a.array.dtype, b.array.dtype);
@@ -114,14 +122,42 @@ export function whereArrays(
     t =
       DEFAULT[KINDS[Math.max(KINDS.indexOf(a.weak!), KINDS.indexOf(b.weak!))]];
   }
-  // A scalar condition is true where NumPy's bool() is: non-zero (NaN too).
-  const cond = c.array ?? castCopy(
-    scalarArray(DEFAULT[c.weak], c.value as never),
-    DEFAULT.b,
-  );
   const xs = asArray(a, t), ys = asArray(b, t);
   const out = empty(broadcastShapes(cond.shape, xs.shape, ys.shape), t);
   execute(where_, ["bool", t.name, t.name, t.name], [cond, xs, ys], out);
+  return out;
+}
+
+/**
+ * `where` over bytes, text, raw bytes, records, datetimes, timedeltas or
+ * long doubles: `x` and `y` cast to their common type (NumPy's promotion;
+ * a plain scalar as an array of its default type), then each element's
+ * bytes taken from one or the other.
+ */
+function whereItems(cond: NDArray, a: Operand, b: Operand): NDArray {
+  const arrayOf = (o: Operand) =>
+    o.array ?? scalarArray(DEFAULT[o.weak!], o.value as never);
+  const xa = arrayOf(a), ya = arrayOf(b);
+  const t = resultType(xa.dtype, ya.dtype);
+  const xs = xa.dtype.equals(t) ? xa : castCopy(xa, t);
+  const ys = ya.dtype.equals(t) ? ya : castCopy(ya, t);
+  const out = empty(broadcastShapes(cond.shape, xs.shape, ys.shape), t);
+  // The elements as rows of bytes, the condition repeated along each row.
+  const n = t.itemsize;
+  const bytes = (v: NDArray, last: number, step: number) =>
+    new NDArray(
+      v.storage,
+      v === cond ? v.dtype : "uint8",
+      [...v.shape, last],
+      [...v.strides, step],
+      v.byteOffset,
+    );
+  execute(
+    where_,
+    ["bool", "uint8", "uint8", "uint8"],
+    [bytes(cond, 1, 0), bytes(xs, n, 1), bytes(ys, n, 1)],
+    bytes(out, n, 1),
+  );
   return out;
 }
 

@@ -10,7 +10,11 @@
 
 import { type DType, nativeDType } from "../dtype.ts";
 import { checkArithmetic } from "../item_arrays.ts";
-import { canCastSafe } from "../promotion.ts";
+import {
+  canCastSafe,
+  isItemType,
+  itemCastSameKind,
+} from "../promotion.ts";
 import type { Signature, Ufunc } from "./table.ts";
 
 /** NumPy's casting rules, from strictest to loosest (`equiv` is `no` up to byte order). */
@@ -31,6 +35,9 @@ export function canCast(from: DType, to: DType, casting: Casting): boolean {
     case "unsafe":
       return true;
     case "same_kind":
+      if (isItemType(from) || isItemType(to)) {
+        return itemCastSameKind(from, to);
+      }
       return canCastSafe(from, to) ||
         KIND_ORDER[from.kind] <= KIND_ORDER[to.kind];
     case "safe":
