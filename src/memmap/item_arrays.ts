@@ -588,7 +588,8 @@ function converter(from: DType, to: DType): Convert | undefined {
   if ((f === "S" || f === "U") && (t === "S" || t === "U")) {
     return f === "S" && t === "U" ? bytesToText : (v) => v;
   }
-  if ((f === "S" || f === "V") && (t === "S" || t === "V")) return (v) => v;
+  // Raw bytes do not become bytes (NumPy: "setting an array element with a sequence").
+  if ((f === "S" || f === "V") && t === "V") return (v) => v;
   // Bytes and text are true when not empty (trailing NULs stripped), as NumPy.
   if ((f === "S" || f === "U") && t === "b") {
     return (v) => (v as string | Uint8Array).length > 0;
@@ -606,8 +607,21 @@ function converter(from: DType, to: DType): Convert | undefined {
   const numeric = (k: string) => k === "i" || k === "u" || k === "b";
   const number = (k: string) => numeric(k) || k === "f" || k === "c";
   if (number(f) && number(t)) {
-    // Fields of records: the encoders take any JavaScript number.
-    return f === "c" && t !== "c" ? (v) => (v as { re: number }).re : (v) => v;
+    // Fields of records: the encoders take any JavaScript number; integers
+    // wrap to the field's width, as NumPy's unsafe cast.
+    const re = f === "c" && t !== "c"
+      ? (v: unknown) => (v as { re: number }).re
+      : (v: unknown) => v;
+    if (t !== "i" && t !== "u") return re;
+    const bits = to.itemsize * 8;
+    return (v) => {
+      const x = re(v);
+      if (typeof x === "number" && !Number.isFinite(x)) return x;
+      const n = typeof x === "bigint"
+        ? x
+        : BigInt(typeof x === "boolean" ? Number(x) : Math.trunc(x as number));
+      return t === "i" ? BigInt.asIntN(bits, n) : BigInt.asUintN(bits, n);
+    };
   }
   if ((f === "M" || f === "m") && (numeric(t) || t === "f")) {
     return t === "f" ? (v) => Number(v as bigint) : (v) => v;

@@ -196,16 +196,15 @@ function itemCastSafe(from: DType, to: DType): boolean {
   if (from.subdtype !== null || to.subdtype !== null) {
     return sameSubarray(from, to) && canCastSafe(baseOf(from), baseOf(to));
   }
+  // Any other type's bytes fit raw bytes at least as long.
+  if (tk === "V") return to.itemsize >= from.itemsize;
   switch (fk) {
     case "S":
-      return (tk === "S" || tk === "U" || tk === "V") &&
-        charsOf(to) >= charsOf(from) &&
-        (tk !== "V" || to.itemsize >= from.itemsize);
+      return (tk === "S" || tk === "U") && charsOf(to) >= charsOf(from);
     case "U":
-      return (tk === "U" && to.itemsize >= from.itemsize) ||
-        (tk === "V" && to.itemsize >= from.itemsize);
+      return tk === "U" && to.itemsize >= from.itemsize;
     case "V":
-      return tk === "V" && to.itemsize >= from.itemsize;
+      return false;
     case "M":
     case "m": {
       if (tk !== fk) return false;
@@ -247,6 +246,10 @@ export function itemCastSameKind(from: DType, to: DType): boolean {
     });
   }
   const fk = from.kind, tk = to.kind;
+  if (tk === "V") {
+    return fk === "V" ||
+      (to.itemsize >= from.itemsize && from.subdtype === null);
+  }
   if (fk === "M" || fk === "m") {
     if (tk !== fk) return false;
     const a = unitInfoOf(from)!, b = unitInfoOf(to)!;
@@ -255,9 +258,9 @@ export function itemCastSameKind(from: DType, to: DType): boolean {
     }
     return fk === "M" || isNonlinear(a) === isNonlinear(b);
   }
-  if (fk === "S") return tk === "S" || tk === "U" || tk === "V";
-  if (fk === "U") return tk === "U" || tk === "V";
-  if (fk === "V") return tk === "V";
+  if (fk === "S") return tk === "S" || tk === "U";
+  if (fk === "U") return tk === "U";
+  if (fk === "V") return false;
   if (tk === "S" || tk === "U") return true;
   return tk === "m" && (fk === "b" || fk === "i" || fk === "u");
 }
@@ -305,7 +308,15 @@ function commonUnit(
         "a year or a month has no common divisor with a unit of fixed length",
       );
     }
-    return (isNonlinear(x) ? y : x).base;
+    // NumPy keeps the fixed unit's multiple, or for weeks and days its
+    // greatest common divisor with the years' or months'.
+    const [lin, non] = isNonlinear(x) ? [y, x] : [x, y];
+    let n = lin.multiple;
+    if (lin.base === "W" || lin.base === "D") {
+      let q = non.multiple;
+      while (q !== 0) [n, q] = [q, n % q];
+    }
+    return n === 1 ? lin.base : `${n}${lin.base}`;
   }
   let p = lengthOf(x), q = lengthOf(y);
   while (q !== 0n) [p, q] = [q, p % q];

@@ -10,11 +10,7 @@
 
 import { type DType, nativeDType } from "../dtype.ts";
 import { checkArithmetic } from "../item_arrays.ts";
-import {
-  canCastSafe,
-  isItemType,
-  itemCastSameKind,
-} from "../promotion.ts";
+import { canCastSafe, isItemType, itemCastSameKind } from "../promotion.ts";
 import type { Signature, Ufunc } from "./table.ts";
 
 /** NumPy's casting rules, from strictest to loosest (`equiv` is `no` up to byte order). */
