@@ -254,11 +254,9 @@ Deno.test("JSON.stringify of every public class: a library TypeError for memory,
       [
         "NpzFile",
         () => new lib.NpzFile(`${dir}/z.npz`),
-        JSON.stringify({
-          files: ["a"],
-          filename: `${dir}/z.npz`,
-          mmapMode: null,
-        }),
+        // The filename as NpzFile reports it (absolute, in the platform's
+        // own separators on Windows), then mmapMode.
+        '{"files":["a"],"filename":',
       ],
       ["DType", () => lib.dtype("int32"), '"name":"int32"'],
     ];
@@ -283,6 +281,14 @@ Deno.test("JSON.stringify of every public class: a library TypeError for memory,
           const json = JSON.stringify(value);
           assert.ok(json.includes(expected), `${where}: ${json}`);
           assert.doesNotMatch(json, /storage|notCloneable|bytes|#/, where);
+          if (value instanceof lib.NpzFile) {
+            assert.deepEqual(JSON.parse(json), {
+              files: ["a"],
+              filename: value.filename,
+              mmapMode: null,
+            }, where);
+            assert.match(value.filename, /z\.npz$/, where);
+          }
         }
         if (state === "open") {
           if (value instanceof lib.SharedMemory) {
