@@ -13,6 +13,7 @@
 
 import {
   array,
+  concatenate,
   dtype,
   frombuffer,
   load,
@@ -25,6 +26,8 @@ import {
   save,
   savez,
   SharedMemory,
+  stack,
+  where,
 } from "../mod.ts";
 import { HOSTILE, isContractError, WRONG } from "./_hostile.ts";
 
@@ -367,12 +370,19 @@ if (sections.size === 0 || sections.has("npy")) {
   runSites("", make, { closes: (a) => a.close() }, sites);
 }
 
-/** Item-typed memmap victims of the "every-<family>" sections, by family. */
+/**
+ * Item-typed victims of the "every-<family>" sections, by family. Each type
+ * is tried as a memmap over a file, as an array over an `Mmap`'s bytes
+ * (closing the map detaches them) and as an array in memory, which nothing
+ * closes: there the values themselves (a revoked Proxy, a detached
+ * Uint8Array, a Uint8Array with its own length) reach the conversions of the
+ * compare and write paths and must be refused with the library's errors.
+ */
 const ITEM_VICTIMS: Record<string, [string, unknown][]> = {
   bytes: [["S4", "S4"], ["V4", "V4"]],
   text: [["U2", "<U2"]],
   records: [
-    ["record", [["a", "<i4"], ["b", "S4"]]],
+    ["record", [["a", "<i4"], ["b", "S3"]]],
     [
       "record of dates, text, a subarray and raw bytes",
       [["t", "<M8[s]"], ["u", "<U2"], ["v", "(2,)<f4"], ["w", "V3"]],
@@ -381,11 +391,28 @@ const ITEM_VICTIMS: Record<string, [string, unknown][]> = {
   dates: [["M8[s]", "<M8[s]"], ["m8[D]", "<m8[D]"]],
 };
 
+/** An object under test, how to close it and whether that closes it. */
+type Victim = {
+  target: Record<string, (...a: unknown[]) => unknown>;
+  close(): void;
+  closes: boolean;
+};
+
+/** A kind of victim: its name, a maker, the methods to call, the values. */
+type VictimKind = {
+  what: string;
+  make: () => Victim;
+  methods: string[];
+  /** Whether the plain wrong values are tried too (once per type is enough). */
+  wrong: boolean;
+};
+
 const everySections = [...sections].filter((s) => s.startsWith("every"));
 if (sections.size === 0) everySections.push("every");
 for (const section of everySections) {
   // Every method of the classes, found by name (so that methods added later
-  // are covered too), with each value as its first and as its second argument.
+  // are covered too), with each value as its first and as its second argument
+  // (and, on item-typed victims, after one of their own elements).
   const family = section === "every" ? undefined : section.slice(6);
   const skip = new Set(["constructor", "close", "unlink", "readable"]);
   const methodsOf = (proto: object) =>
@@ -394,41 +421,92 @@ for (const section of everySections) {
       return typeof d.value === "function" && !skip.has(name);
     });
   const arrayFile = `${dir}/every.bin`;
-  Deno.writeFileSync(arrayFile, new Uint8Array(4 * 3 * 8));
+  Deno.writeFileSync(arrayFile, new Uint8Array(4 * 3 * 40));
+  const ndarrayMethods = methodsOf(NDArray.prototype);
   const arrayMethods = [
-    ...new Set([
-      ...methodsOf(NDArray.prototype),
-      ...methodsOf(Memmap.prototype),
-    ]),
+    ...new Set([...ndarrayMethods, ...methodsOf(Memmap.prototype)]),
   ];
-  const victims: [string, () => { close(): void }, string[]][] =
-    family === undefined
-      ? [
-        ["Mmap", () => Mmap.open(file), methodsOf(Mmap.prototype)],
-        [
-          "Memmap",
-          () => memmap(arrayFile, { dtype: "float64", shape: [4, 3] }),
-          arrayMethods,
-        ],
-      ]
-      : ITEM_VICTIMS[family].map(([name, type]) => [
-        `Memmap<${name}>`,
-        () => memmap(arrayFile, { dtype: type as Any, shape: [4, 3] }),
-        arrayMethods,
-      ]);
-  const values: [string, (act: () => void) => unknown][] = [
-    ...Object.entries(HOSTILE),
-    ...Object.entries(WRONG).map(([k, v]) =>
-      [k, () => v] as [string, () => unknown]
-    ),
-  ];
-  for (const [what, make, methods] of victims) {
+  const closable = (target: { close(): void }): Victim => ({
+    target: target as unknown as Victim["target"],
+    close: () => target.close(),
+    closes: true,
+  });
+  const victims: VictimKind[] = family === undefined
+    ? [
+      {
+        what: "Mmap",
+        make: () => closable(Mmap.open(file)),
+        methods: methodsOf(Mmap.prototype),
+        wrong: true,
+      },
+      {
+        what: "Memmap",
+        make: () =>
+          closable(memmap(arrayFile, { dtype: "float64", shape: [4, 3] })),
+        methods: arrayMethods,
+        wrong: true,
+      },
+    ]
+    : ITEM_VICTIMS[family].flatMap(([name, type]): VictimKind[] => {
+      const dt = dtype(type as Any);
+      const overMmap = (): Victim => {
+        const m = Mmap.open(arrayFile);
+        const a = new NDArray({ bytes: m.bytes, readOnly: false }, dt, [4, 3]);
+        return {
+          target: a as unknown as Victim["target"],
+          close: () => m.close(),
+          closes: true,
+        };
+      };
+      const inMemory = (): Victim => ({
+        target: new NDArray(
+          { bytes: new Uint8Array(12 * dt.itemsize), readOnly: false },
+          dt,
+          [4, 3],
+        ) as unknown as Victim["target"],
+        close: () => {},
+        closes: false,
+      });
+      return [
+        {
+          what: `Memmap<${name}>`,
+          make: () => closable(memmap(arrayFile, { dtype: dt, shape: [4, 3] })),
+          methods: arrayMethods,
+          wrong: true,
+        },
+        {
+          what: `NDArray<${name}> over an Mmap`,
+          make: overMmap,
+          methods: ndarrayMethods,
+          wrong: false,
+        },
+        {
+          what: `NDArray<${name}> in memory`,
+          make: inMemory,
+          methods: ndarrayMethods,
+          wrong: false,
+        },
+      ];
+    });
+  // [name, value, positions]: position 0 is the first argument, 1 the second
+  // after 0, 2 the second after one of the victim's own elements (so that
+  // calls which refuse 0 as an element, comparisons and fill, reach their
+  // options too).
+  const hostilePositions = family === undefined ? [0, 1] : [0, 1, 2];
+  const hostile = Object.entries(HOSTILE).map(([k, h]) =>
+    [k, h, hostilePositions] as const
+  );
+  const wrong = Object.entries(WRONG).map(([k, v]) =>
+    [k, () => v, [0, 1]] as const
+  );
+  for (const { what, make, methods, wrong: tryWrong } of victims) {
+    const values = tryWrong ? [...hostile, ...wrong] : hostile;
     for (const method of methods) {
-      for (const [valueName, value] of values) {
-        for (const position of [0, 1]) {
-          const victim = make() as unknown as
-            & Record<string, (...a: unknown[]) => unknown>
-            & { close(): void };
+      for (const [valueName, value, positions] of values) {
+        for (const position of positions) {
+          const victim = make();
+          // Read before the value is made: some values act when made.
+          const element = position === 2 ? victim.target.get(0, 0) : 0;
           let acted = false;
           const v = value(() => {
             if (acted) return;
@@ -436,14 +514,16 @@ for (const section of everySections) {
             victim.close();
           });
           const before = acted;
-          const args = position === 0 ? [v] : [0, v];
+          const args = position === 0 ? [v] : [element, v];
           const label = `${what}.${method}(${
-            position ? "0, " : ""
+            ["", "0, ", "an element, "][position]
           }${valueName})`;
           try {
             attempt(label, () => {
-              victim[method](...args);
-              if (!before && acted) {
+              victim.target[method](...args);
+              // Returning normally after the victim was closed during the
+              // call means the call went on with a closed object.
+              if (!before && acted && victim.closes) {
                 violations.push(`${label}: returned after the victim closed`);
               }
             });
@@ -453,6 +533,73 @@ for (const section of everySections) {
         }
       }
     }
+  }
+  if (family === undefined) continue;
+  // The victim as the source of another array's write or of a free function,
+  // the hostile value elsewhere in the same call: the value closes the
+  // victim before its bytes are read.
+  for (const [name, type] of ITEM_VICTIMS[family]) {
+    const dt = dtype(type as Any);
+    const other = () =>
+      new NDArray(
+        { bytes: new Uint8Array(12 * dt.itemsize), readOnly: false },
+        dt,
+        [4, 3],
+      ) as Any;
+    const src = (victim: Victim): Any => victim.target;
+    const sites: Site<Victim>[] = [
+      [
+        "where(cond, victim, victim)",
+        (a, v) => where(v as Any, src(a), src(a)),
+      ],
+      ["where(true, victim, y)", (a, v) => where(true, src(a), v as Any)],
+      [
+        "where(cond, x, victim)",
+        (a, v) => where([true, false, true], v as Any, src(a)),
+      ],
+      ["concatenate([victim, x])", (a, v) => concatenate([src(a), v] as Any)],
+      ["concatenate([x, victim])", (a, v) => concatenate([v, src(a)] as Any)],
+      [
+        "concatenate([victim, victim], axis)",
+        (a, v) => concatenate([src(a), src(a)] as Any, v as Any),
+      ],
+      ["stack([victim, x])", (a, v) => stack([src(a), v] as Any)],
+      [
+        "stack([victim, victim], axis)",
+        (a, v) => stack([src(a), src(a)] as Any, v as Any),
+      ],
+      ["other.put(indices, victim)", (a, v) => other().put(v as Any, src(a))],
+      [
+        "other.putmask(mask, victim)",
+        (a, v) => other().putmask(v as Any, src(a)),
+      ],
+      [
+        "other.assign(victim) after other.fill(value)",
+        (a, v) => other().fill(v as Any).assign(src(a)),
+      ],
+      ["other.eq(victim, options)", (a, v) => other().eq(src(a), v as Any)],
+      [
+        "victim.eq(other, options)",
+        (a, v) => src(a).eq(other(), v as Any),
+      ],
+    ];
+    const memmapVictim = (): Victim => {
+      const a = memmap(arrayFile, { dtype: dt, shape: [4, 3] });
+      return { target: a as Any, close: () => a.close(), closes: true };
+    };
+    const overMmap = (): Victim => {
+      const m = Mmap.open(arrayFile);
+      const a = new NDArray({ bytes: m.bytes, readOnly: false }, dt, [4, 3]);
+      return { target: a as Any, close: () => m.close(), closes: true };
+    };
+    const closes = { closes: (victim: Victim) => victim.close() };
+    runSites(`Memmap<${name}> as a source:`, memmapVictim, closes, sites);
+    runSites(
+      `NDArray<${name}> over an Mmap as a source:`,
+      overMmap,
+      closes,
+      sites,
+    );
   }
 }
 

@@ -66,7 +66,7 @@ for (
     ["dates", "M8[s] and m8[D]"],
   ]
 ) {
-  Deno.test(`Every method of a Memmap of ${types} survives every hostile and wrong value as its first or second argument`, () => {
+  Deno.test(`Every method of arrays of ${types} (memmaps, arrays over an Mmap, in-memory arrays), and where/concatenate/stack/put/putmask/assign/eq with them as sources, survive every hostile and wrong value with contract errors`, () => {
     const { calls, violations } = runChild(`every-${family}`);
     assert.ok(calls > 2000, `only ${calls} calls`);
     assert.deepEqual(violations, []);
