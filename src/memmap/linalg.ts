@@ -47,6 +47,12 @@ const KC = 256;
 const NB = 2048;
 /** Bytes of a tile of C. */
 const TILE_BYTES = 16 * 1024 * 1024;
+/**
+ * Bytes of rows `gemv` copies at a time: few enough to be still in the
+ * core's cache when the kernel reads them (a tile's 16 MiB went to memory
+ * and came back: three passes over the matrix instead of one).
+ */
+const GEMV_BYTES = 256 * 1024;
 const A_AT = 0;
 const B_AT = MC * KC * 8;
 const C_AT = B_AT + KC * NB * 8;
@@ -444,8 +450,8 @@ function gemm(
 /**
  * `c = a · x` for an `m x k` matrix whose rows are contiguous and a vector
  * (the column `x`), in WebAssembly: the vector is put in the kernels'
- * memory once, the rows are copied in as they are (no packing), as many at
- * a time as fit, and read once. Returns false where it does not apply
+ * memory once, the rows are copied in as they are (no packing), about
+ * {@linkcode GEMV_BYTES} at a time, and read once from the cache. Returns false where it does not apply
  * (no WebAssembly, rows not contiguous, `k` too large), for `gemm`.
  */
 function gemv(
@@ -459,6 +465,7 @@ function gemv(
   const mach = machine();
   const { size } = GEMM_ROWS[t];
   const rows = Math.min(
+    Math.max(1, Math.floor(GEMV_BYTES / (k * size))),
     Math.floor(TILE_BYTES / (k * size)),
     Math.floor((B_AT - A_AT) / size),
   );

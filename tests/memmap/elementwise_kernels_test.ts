@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { frombuffer, memmap, type NDArray } from "../../mod.ts";
+import { castKernel } from "../../src/memmap/kernels/cast_kernels.ts";
 import { elementwiseKernel } from "../../src/memmap/kernels/elementwise.ts";
 import { settings } from "../../src/memmap/kernels/runtime.ts";
 import {
@@ -100,6 +101,56 @@ Deno.test("element-wise vector kernels give the JavaScript loops' bits for every
   assert.deepEqual(failures, []);
 });
 
+/**
+ * `bytes` with its float NaNs kept at even (`parity` 0) or odd indices
+ * only (1 elsewhere), so that no two NaNs meet in the cases below: which
+ * NaN's payload a result keeps is left to the engine's tier, for the loops
+ * and the kernels alike.
+ */
+function nansAt(parity: number, bytes: Uint8Array, type: string): Uint8Array {
+  if (type !== "float32" && type !== "float64") return bytes;
+  const x = type === "float32"
+    ? new Float32Array(bytes.buffer)
+    : new Float64Array(bytes.buffer);
+  for (let i = 1 - parity; i < x.length; i += 2) {
+    if (Number.isNaN(x[i])) x[i] = 1;
+  }
+  return bytes;
+}
+
+/** Elements of the caller's buffers: past two chunks of the copy scratch for every type. */
+const CALLER_N = 45001;
+
+Deno.test("element-wise vector kernels over a caller's buffers (copied a chunk at a time, one copy for the same bytes) give the JavaScript loops' bits", () => {
+  const failures: string[] = [];
+  for (const [ufunc, method] of METHODS) {
+    for (const type of Object.keys(ufunc.simd!)) {
+      const bytes = nansAt(0, lcgBytes(CALLER_N * 8, 21), type);
+      const other = nansAt(1, lcgBytes(CALLER_N * 8, 22), type);
+      const labels = differences(() => {
+        const x = frombuffer(bytes, { dtype: type, count: CALLER_N });
+        const y = frombuffer(other, { dtype: type, count: CALLER_N });
+        const inMemory = y.copy();
+        const cases: [string, () => NDArray][] = [
+          ["x op y", () => x[method](y)],
+          ["x op itself", () => x[method](x)],
+          ["x op x shifted", () => x.slice("1:")[method](x.slice(":-1"))],
+          ["x op array", () => x[method](inMemory)],
+          ["array op x", () => inMemory[method](x)],
+          ["x op scalar", () => x[method](y.get(6) as number)],
+          [
+            "2-D, broadcast row",
+            () => x.slice(":45000").reshape(30, 1500)[method](y.slice(":1500")),
+          ],
+        ];
+        return cases.map(([label, f]) => [label, bytesOf(f())]);
+      });
+      failures.push(...labels.map((label) => `${type} ${method}: ${label}`));
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
 Deno.test("element-wise vector kernels run on arrays in WebAssembly memories and leave others to the loops", () => {
   const kernel = elementwiseKernel("f64x2Add", [
     "float64",
@@ -132,6 +183,32 @@ Deno.test("element-wise vector kernels run on arrays in WebAssembly memories and
   assert.equal(o[count + 1], 6);
   assert.equal(o[count + 2], 0);
   assert.equal(kernel.run(N, [x, y, plain], [0, 0, 0], [1, 1, 1]), 0);
+  // The same bytes twice are copied once, chunk after chunk.
+  const [big, sum] = withKernels(
+    true,
+    () =>
+      [0, 0].map(() =>
+        frombuffer(new Float64Array(CALLER_N)).copy().data as Float64Array
+      ),
+  );
+  const caller = new Float64Array(CALLER_N).map((_, i) => i * 0.5);
+  const whole = CALLER_N - CALLER_N % 4;
+  assert.equal(
+    kernel.run(CALLER_N, [caller, caller, sum], [0, 0, 0], [1, 1, 1]),
+    whole,
+  );
+  assert.ok(sum.subarray(0, whole).every((v, i) => v === i));
+  assert.equal(
+    kernel.run(CALLER_N - 1, [caller, caller, big], [1, 0, 0], [1, 1, 1]),
+    CALLER_N - 1 - (CALLER_N - 1) % 4,
+  );
+  assert.equal(big[20480], 20480 + 0.5);
+  // A cast's input in a caller's buffer is copied too.
+  const cast = castKernel("float32", "float64")!;
+  const floats = new Float32Array(CALLER_N).map((_, i) => i / 3);
+  const castCount = cast.run(CALLER_N, [floats, big], [0, 0], [1, 1]);
+  assert.equal(castCount, CALLER_N - CALLER_N % 4);
+  assert.ok(big.subarray(0, castCount).every((v, i) => v === floats[i]));
   // Never past the data (into the kernels' scratch after it).
   assert.equal(kernel.run(N, [x, y, o], [0, 0, 8], [1, 1, 1]), 0);
   // Off with the kernels.
@@ -198,8 +275,14 @@ Deno.test("casts through the vector kernels give the JavaScript loops' bits for 
       const labels = differences(() => {
         using x = memmap(path, { dtype: from, mode: "r" });
         const inMemory = x.copy();
+        const caller = frombuffer(Deno.readFileSync(path), { dtype: from });
         const cases: [string, () => NDArray][] = [
           ["array", () => inMemory.astype(to)],
+          ["caller's buffer", () => caller.astype(to)],
+          [
+            "unaligned view of a caller's buffer",
+            () => caller.slice("3:").astype(to),
+          ],
           ["unaligned view of an array", () => inMemory.slice("3:").astype(to)],
           ["map", () => x.astype(to)],
           ["unaligned view of a map", () => x.slice("1:-2").astype(to)],

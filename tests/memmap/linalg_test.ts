@@ -305,3 +305,18 @@ Deno.test("matmul() reads memmaps in place and refuses closed ones", () => {
   assert.throws(() => b.matmul(fp), Deno.errors.BadResource);
   assert.throws(() => b.dot(fp), Deno.errors.BadResource);
 });
+
+Deno.test("matmul() of a matrix and a vector gives each row's own product, bit for bit, across the rows it copies at a time", () => {
+  // 2000 rows of 130: several of the 256 KiB pieces the rows are copied in, for both float types.
+  for (const dtype of ["float32", "float64"] as const) {
+    const m = 2000, k = 130;
+    const a = arange(m * k, { dtype }).reshape(m, k).mul(0.37).sin();
+    const v = arange(k, { dtype }).mul(-0.11).cos();
+    const c = a.matmul(v).toArray() as number[];
+    const own = Array.from(
+      { length: m },
+      (_, i) => (a.slice(`${i}:${i + 1}`).matmul(v).toArray() as number[])[0],
+    );
+    assert.deepEqual(c, own);
+  }
+});

@@ -25,8 +25,11 @@
  */
 
 import type { DTypeName } from "../dtype.ts";
-import type { ElementwiseKernel, KernelInput } from "./elementwise.ts";
-import { dataMemory } from "./runtime.ts";
+import {
+  type ElementwiseKernel,
+  type KernelInput,
+  runInMemory,
+} from "./elementwise.ts";
 import { encodeModule, op } from "./wasm.ts";
 
 /** Bytes of output each step writes (two vectors). */
@@ -255,13 +258,7 @@ export function castKernel(
   };
   return {
     at,
-    run(n, [a, o], [ia, io], [sa, sOut]) {
-      if (sa !== 1 || sOut !== 1) return 0;
-      const pa = a.byteOffset + ia * si, po = o.byteOffset + io * so;
-      const memory = dataMemory(a.buffer, pa + n * si);
-      const mo = dataMemory(o.buffer, po + n * so);
-      if (memory === undefined || mo === undefined) return 0;
-      return at(n, [{ memory, address: pa }], mo, po);
-    },
+    run: (n, arrays, starts, steps) =>
+      runInMemory(n, arrays, starts, steps, [si, so], perStep, at),
   };
 }

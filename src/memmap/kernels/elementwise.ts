@@ -515,75 +515,122 @@ export function elementwiseKernel(
   };
   return {
     at,
-    run(n, arrays, starts, steps) {
-      const o = arrays[nin];
-      const po = o.byteOffset + starts[nin] * sizes[nin];
-      const mo = dataMemory(o.buffer, po + n * sizes[nin]);
-      if (mo === undefined || steps[nin] !== 1) return 0;
-      const inputs: KernelInput[] = [];
-      const copied: number[] = [];
-      for (let k = 0; k < nin; k++) {
-        const x = arrays[k], i = starts[k];
-        if (steps[k] === 0) {
-          inputs.push({ value: x[i] });
-          continue;
-        }
-        if (steps[k] !== 1) return 0;
-        const address = x.byteOffset + i * sizes[k];
-        const memory = dataMemory(x.buffer, address + n * sizes[k]);
-        if (memory === undefined) copied.push(k);
-        inputs.push({ memory: memory ?? mo, address });
-      }
-      if (copied.length === 0) return at(n, inputs, mo, po);
-      return copiedRun(n, arrays, inputs, copied, mo, po);
-    },
+    run: (n, arrays, starts, steps) =>
+      runInMemory(n, arrays, starts, steps, sizes, step, at),
   };
-  /**
-   * The run with inputs `copied` in other buffers (a caller's): copied
-   * into the output memory's copy scratch a chunk at a time (a copy is
-   * several times faster than the JavaScript loop).
-   */
-  function copiedRun(
-    n: number,
-    arrays: readonly TypedArray[],
-    inputs: KernelInput[],
-    copied: readonly number[],
-    mo: WebAssembly.Memory,
-    po: number,
-  ): number {
-    const scratch = copyScratch(mo.buffer);
-    if (scratch === undefined) return 0;
-    const widest = Math.max(...sizes);
-    const chunk = Math.floor(scratch.length / (copied.length * widest * step)) *
-      step;
-    const to = new Uint8Array(mo.buffer);
-    const from = copied.map((k) =>
-      new Uint8Array(
-        arrays[k].buffer,
-        (inputs[k] as { address: number }).address,
-      )
-    );
-    const moving = inputs.map((x) => ("value" in x ? undefined : x.address));
-    let done = 0;
-    while (n - done >= step) {
-      const m = Math.min(chunk, n - done - (n - done) % step);
-      const xs = inputs.map((x, k) =>
-        moving[k] === undefined ? x : {
-          memory: (x as { memory: WebAssembly.Memory }).memory,
-          address: moving[k]! + done * sizes[k],
-        }
-      );
-      copied.forEach((k, j) => {
-        const place = scratch.at + j * chunk * widest;
-        to.set(from[j].subarray(done * sizes[k], (done + m) * sizes[k]), place);
-        xs[k] = { memory: mo, address: place };
-      });
-      const count = at(m, xs, mo, po + done * sizes[nin]);
-      if (count === 0) break;
-      done += count;
+}
+
+/**
+ * Runs `at` (a kernel's {@linkcode ElementwiseKernel.at}) over a run of
+ * typed arrays (`arrays`, `starts` and `steps` of the inputs, then of the
+ * output, as {@linkcode ElementwiseKernel.run}): in place where the output
+ * and every moving input are in WebAssembly memories; inputs in other
+ * buffers (a caller's: `frombuffer`, the loops' buffered operands) are
+ * copied into the output memory's copy scratch a chunk at a time (a copy
+ * is several times faster than the JavaScript loop), one copy for inputs
+ * that are the same bytes (`x * x`). Returns how many elements it
+ * computed (0 where the output is not in a memory of array data or a step
+ * is not 0 or 1).
+ *
+ * @param n Elements of the run.
+ * @param arrays The operands' typed arrays (inputs, then the output).
+ * @param starts Each operand's first index.
+ * @param steps Each operand's step in elements (0: a fixed input).
+ * @param sizes Each operand's bytes per element.
+ * @param step The kernel's elements per iteration (`at` computes multiples of it).
+ * @param at The kernel over memories.
+ * @returns Elements computed, from the first.
+ */
+export function runInMemory(
+  n: number,
+  arrays: readonly TypedArray[],
+  starts: readonly number[],
+  steps: readonly number[],
+  sizes: readonly number[],
+  step: number,
+  at: ElementwiseKernel["at"],
+): number {
+  const nin = arrays.length - 1;
+  const o = arrays[nin];
+  const po = o.byteOffset + starts[nin] * sizes[nin];
+  const mo = dataMemory(o.buffer, po + n * sizes[nin]);
+  if (mo === undefined || steps[nin] !== 1) return 0;
+  const inputs: KernelInput[] = [];
+  const copied: number[] = [];
+  for (let k = 0; k < nin; k++) {
+    const x = arrays[k], i = starts[k];
+    if (steps[k] === 0) {
+      inputs.push({ value: x[i] });
+      continue;
     }
-    return done;
+    if (steps[k] !== 1) return 0;
+    const address = x.byteOffset + i * sizes[k];
+    const memory = dataMemory(x.buffer, address + n * sizes[k]);
+    if (memory === undefined) copied.push(k);
+    inputs.push({ memory: memory ?? mo, address });
   }
+  if (copied.length === 0) return at(n, inputs, mo, po);
+  return copiedRun(n, arrays, inputs, copied, sizes, step, at, mo, po);
+}
+
+/**
+ * {@linkcode runInMemory}'s run with inputs `copied` in other buffers:
+ * copied into the output memory's copy scratch a chunk at a time. Inputs
+ * that are the same bytes (the same buffer, address and size) share a copy.
+ */
+function copiedRun(
+  n: number,
+  arrays: readonly TypedArray[],
+  inputs: KernelInput[],
+  copied: readonly number[],
+  sizes: readonly number[],
+  step: number,
+  at: ElementwiseKernel["at"],
+  mo: WebAssembly.Memory,
+  po: number,
+): number {
+  const scratch = copyScratch(mo.buffer);
+  if (scratch === undefined) return 0;
+  const nin = arrays.length - 1;
+  const addressOf = (k: number) => (inputs[k] as { address: number }).address;
+  // The copy each copied input reads: the first input of the same bytes.
+  const sourceOf = copied.map((k) =>
+    copied.find((j) =>
+      arrays[j].buffer === arrays[k].buffer &&
+      addressOf(j) === addressOf(k) && sizes[j] === sizes[k]
+    )!
+  );
+  const sources = copied.filter((k, j) => sourceOf[j] === k);
+  const widest = Math.max(...sizes);
+  const chunk = Math.floor(scratch.length / (sources.length * widest * step)) *
+    step;
+  const to = new Uint8Array(mo.buffer);
+  const from = sources.map((k) =>
+    new Uint8Array(arrays[k].buffer, addressOf(k))
+  );
+  const moving = inputs.map((x) => ("value" in x ? undefined : x.address));
+  let done = 0;
+  while (n - done >= step) {
+    const m = Math.min(chunk, n - done - (n - done) % step);
+    const xs = inputs.map((x, k) =>
+      moving[k] === undefined ? x : {
+        memory: (x as { memory: WebAssembly.Memory }).memory,
+        address: moving[k]! + done * sizes[k],
+      }
+    );
+    const places = sources.map((k, j) => {
+      const place = scratch.at + j * chunk * widest;
+      to.set(from[j].subarray(done * sizes[k], (done + m) * sizes[k]), place);
+      return place;
+    });
+    copied.forEach((k, j) => {
+      xs[k] = { memory: mo, address: places[sources.indexOf(sourceOf[j])] };
+    });
+    const count = at(m, xs, mo, po + done * sizes[nin]);
+    if (count === 0) break;
+    done += count;
+  }
+  return done;
 }
 
 /**
