@@ -57,28 +57,52 @@ ${
   if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
 }
 
-const loaded = new Map<string, NDArray>();
+/** The library's array makers (this checkout's, or another's). */
+interface Lib {
+  frombuffer: typeof frombuffer;
+  memmap: typeof memmap;
+}
+
+const OURS: Lib = { frombuffer, memmap };
+
+/**
+ * Another checkout of the library (`COMPARE_BEFORE=/path`, e.g. `git
+ * archive main | tar -x -C /path`): every row runs on its arrays as a
+ * second side of ours, `before`, in the same rounds.
+ */
+const BEFORE = Deno.env.get("COMPARE_BEFORE");
+const BEFORE_LIB: Lib | undefined = BEFORE === undefined
+  ? undefined
+  : await import(`file://${BEFORE}/mod.ts`);
+
+const loaded = new Map<Lib, Map<string, NDArray>>();
+
+function cache(lib: Lib): Map<string, NDArray> {
+  let c = loaded.get(lib);
+  if (c === undefined) loaded.set(lib, c = new Map());
+  return c;
+}
 
 /** An in-memory array of a data file (kept between rounds). */
-function file(dir: string, name: string): NDArray {
+function file(dir: string, name: string, lib = OURS): NDArray {
   const key = `${dir}/${name}`;
-  let a = loaded.get(key);
+  let a = cache(lib).get(key);
   if (a === undefined) {
     const [, , dtype, shape] = FILES.find((f) => f[0] === name)!;
-    a = frombuffer(Deno.readFileSync(key), { dtype }).reshape(shape);
-    loaded.set(key, a);
+    a = lib.frombuffer(Deno.readFileSync(key), { dtype }).reshape(shape);
+    cache(lib).set(key, a);
   }
   return a;
 }
 
 /** A read-only memory map of a data file (kept between rounds). */
-function mapped(dir: string, name: string): NDArray {
+function mapped(dir: string, name: string, lib = OURS): NDArray {
   const key = `map:${dir}/${name}`;
-  let a = loaded.get(key);
+  let a = cache(lib).get(key);
   if (a === undefined) {
     const [, , dtype, shape] = FILES.find((f) => f[0] === name)!;
-    a = memmap(`${dir}/${name}`, { dtype, mode: "r", shape });
-    loaded.set(key, a);
+    a = lib.memmap(`${dir}/${name}`, { dtype, mode: "r", shape });
+    cache(lib).set(key, a);
   }
   return a;
 }
@@ -244,19 +268,21 @@ function workload(row: Row): PeerWorkload {
       return `${v} = ${v}.astype(np.float32)`;
     }).join("\n")
     : "";
+  const side = (dir: string, lib: Lib) => {
+    const arrays = row.files.map((f, k) =>
+      cast(row.mapped && k === 0 ? mapped(dir, f, lib) : file(dir, f, lib))
+    );
+    const args = row.copy ? arrays.map((a) => a.copy()) : arrays;
+    return time(() => row.js(...args));
+  };
   return {
     name: row.name,
     target: row.target,
     setup,
     rounds: row.rounds,
     deno: {
-      ours: (dir) => {
-        const arrays = row.files.map((f, k) =>
-          cast(row.mapped && k === 0 ? mapped(dir, f) : file(dir, f))
-        );
-        const args = row.copy ? arrays.map((a) => a.copy()) : arrays;
-        return time(() => row.js(...args));
-      },
+      ours: (dir) => side(dir, OURS),
+      ...BEFORE_LIB && { before: (dir: string) => side(dir, BEFORE_LIB) },
     },
     peers: {
       python: `
