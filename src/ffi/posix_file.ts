@@ -450,6 +450,15 @@ function descriptorPath(fd: number): string | null {
 }
 
 /**
+ * Hooks for tests: `afterOpen` runs right after `open(2)` of a path reached
+ * through links, before what was opened is checked (to change the links
+ * in between, as another process could).
+ */
+export const openHooks: { afterOpen: ((path: string) => void) | null } = {
+  afterOpen: null,
+};
+
+/**
  * Opens a file: the path made absolute and normalised, checked against
  * Deno's permissions and opened as that same string, without waiting (a
  * FIFO would block `open(2)` until a writer comes); only regular files and
@@ -490,8 +499,24 @@ export function openFile(path: string, options: OpenOptions): PosixFile {
   if (write && resolved !== target) {
     requireFileAccess(resolved, true, `(where "${target}" leads)`);
   }
+  // A file made here is made where it was checked: through the resolved
+  // path with no link followed on the way (Linux `openat2`), so that a link
+  // changed since cannot make it elsewhere (a refusal after the open could
+  // not take such a file back).
+  if (
+    (flags & C.O_CREAT) !== 0 && resolved !== target && resolvesLinks(resolved)
+  ) {
+    const fd = openWithoutLinks(resolved, flags);
+    if (fd >= 0) {
+      return adopt(fd, target, false, { write, resolved, exact: true });
+    }
+    if (openat2Works) fail("open", target);
+  }
   const fd = libc().open(cString(target), flags, ...variadicMode(0o666));
   if (fd < 0) failOpen(target);
+  openHooks.afterOpen?.(target);
+  // What was opened is checked again (see adopt): the links may lead
+  // elsewhere now than when they were resolved.
   return adopt(fd, target, false, { write, resolved, exact: false });
 }
 
@@ -593,12 +618,20 @@ function adopt(
     }
     const stat = fstat(fd, path);
     if (special !== undefined) {
+      const opened = special.exact ? null : descriptorPath(fd);
       requireSpecialFileAccess(
-        (special.exact ? null : descriptorPath(fd)) ?? special.resolved,
+        opened ?? special.resolved,
         special.write,
         path,
         DEVICES.includes(stat.type) ? stat.type as DeviceKind : undefined,
       );
+      // The permission check binds to the file opened, not to where the
+      // links led a moment before: a link flipped by another process
+      // between the check and open(2) is refused here, before anything of
+      // the file (its size, its bytes) is changed.
+      if (special.write && opened !== null && opened !== special.resolved) {
+        requireFileAccess(opened, true, `(where "${path}" led when opened)`);
+      }
     }
     kind = kindOf(stat.type, path);
     size = stat.size;
@@ -623,8 +656,17 @@ const O_ACCMODE = 3;
  * is opened anew through `/proc/self/fd` (same file, same access), so that
  * its claims are its own even when the caller maps the same descriptor
  * twice; elsewhere, or where that fails, it is `dup`'d.
+ *
+ * The descriptor is no way around Deno's permissions: a number is not a
+ * grant (the runtime's own files, such as its SQLite caches, have
+ * descriptors too). The file it refers to must be readable, and writable for
+ * `write`, under Deno's permissions for the path the kernel gives for it
+ * (see {@linkcode requireDescriptorAccess}).
+ *
+ * @param fd The caller's descriptor.
+ * @param write Whether the map may write the file or change its size.
  */
-export function duplicateFile(fd: number): PosixFile {
+export function duplicateFile(fd: number, write: boolean): PosixFile {
   const path = `fd ${fd}`;
   if (typeof fd !== "number" || !Number.isInteger(fd)) {
     throw new TypeError(`Cannot map descriptor ${fd}: not a file descriptor`);
@@ -636,6 +678,7 @@ export function duplicateFile(fd: number): PosixFile {
   const c = libc();
   const mode = c.fcntl(fd, F_GETFL, null);
   if (mode < 0) fail("fcntl", path);
+  requireDescriptorAccess(fd, write, path);
   let copy = -1;
   if (Deno.build.os === "linux" && (mode & O_ACCMODE) !== 1) {
     copy = c.open(
@@ -647,7 +690,65 @@ export function duplicateFile(fd: number): PosixFile {
   const shared = copy < 0;
   if (shared) copy = c.dup(fd);
   if (copy < 0) fail("dup", path);
+  try {
+    // The copy is the file checked (a descriptor's file never changes), but
+    // the reopen went through a magic link: what it opened is checked too.
+    if (!shared) requireDescriptorAccess(copy, write, path);
+  } catch (error) {
+    c.close(copy);
+    throw error;
+  }
   return adopt(copy, path, shared);
+}
+
+/** What `/proc/self/fd` shows for a file made by `memfd_create`. */
+const MEMFD = /^\/memfd:.* \(deleted\)$/;
+
+/**
+ * Checks Deno's permissions for the file an open descriptor refers to, by
+ * the path the kernel gives for it (Linux `/proc/self/fd`, macOS
+ * `F_GETPATH`): read access, and write access for `write`; a special file
+ * (a device but the harmless ones, anything under `/proc`, `/sys` or
+ * `/dev` on Linux, `/dev/shm` included) needs `--allow-all`, as Deno's own
+ * `open` of it would. A deleted file is checked under the name the kernel
+ * gives (`"/dir/name (deleted)"`: a grant of its directory covers it). A
+ * file with no path (`memfd_create`) needs no file permission: no path
+ * reaches it, so only FFI code made it. Where the path cannot be told (no
+ * `/proc`, another system), read access (and write access) to everything is
+ * needed.
+ *
+ * @throws {Deno.errors.NotCapable} Naming the missing flag.
+ */
+function requireDescriptorAccess(
+  fd: number,
+  write: boolean,
+  what: string,
+): void {
+  const path = descriptorPath(fd);
+  if (path === null) {
+    // No way to tell the file: everything must be granted.
+    for (const name of write ? ["read", "write"] as const : ["read"] as const) {
+      if (Deno.permissions.querySync({ name }).state !== "granted") {
+        throw new Deno.errors.NotCapable(
+          `Requires ${name} access to every file (the file of ${what}, whose path cannot be told here), run again with the --allow-${name} flag`,
+        );
+      }
+    }
+    return;
+  }
+  // A pipe, a socket, an anonymous inode ("pipe:[12]"): no file, refused
+  // as such once opened.
+  if (!path.startsWith("/")) return;
+  if (Deno.build.os === "linux" && MEMFD.test(path)) return;
+  const { type } = fstat(fd, what);
+  requireSpecialFileAccess(
+    path,
+    write,
+    path,
+    DEVICES.includes(type) ? type as DeviceKind : undefined,
+  );
+  const why = `(the file of ${what})`;
+  requireFileAccess(path, write, why);
 }
 
 /** Disk-space errors of `fallocate`; any other failure means "cannot reserve here". */

@@ -177,8 +177,11 @@ export interface Sys {
   /**
    * Opens a descriptor the caller owns, with a handle of its own (Unix).
    * A negative or unknown descriptor is `EBADF` (`Deno.errors.BadResource`).
+   * Deno's permissions are checked for the file it refers to: read access,
+   * and write access for `write` (a map that may write the file or change
+   * its size); `Deno.errors.NotCapable` otherwise.
    */
-  duplicate(fd: number): FileHandle;
+  duplicate(fd: number, write: boolean): FileHandle;
   /** The file's size in bytes. */
   size(file: FileHandle): number;
   /**

@@ -756,8 +756,8 @@ export const posixSys: Sys = {
     return statPath(path);
   },
 
-  duplicate(fd: number): FileHandle {
-    return duplicateFile(fd);
+  duplicate(fd: number, write: boolean): FileHandle {
+    return duplicateFile(fd, write);
   },
 
   size(file: FileHandle): number {

@@ -656,7 +656,7 @@ export function createWindowsSys(
       return info;
     },
 
-    duplicate(fd: number): FileHandle {
+    duplicate(fd: number, _write: boolean): FileHandle {
       throw new Deno.errors.NotSupported(
         `Cannot map descriptor ${fd}: file descriptors are a Unix concept, open the file by path on Windows`,
       );

@@ -642,9 +642,14 @@ export class Mmap implements Disposable, Iterable<number> {
   /**
    * Maps a file from a descriptor the caller owns; the map has a handle of
    * its own (on Linux the file opened anew through `/proc/self/fd`,
-   * elsewhere a duplicate), so the caller may close theirs. The descriptor
-   * is trusted as given: only code that already has `--allow-ffi` can
-   * obtain one.
+   * elsewhere a duplicate), so the caller may close theirs. A descriptor
+   * is no grant: Deno's permissions are checked for the file it refers to,
+   * by the path the kernel gives for it (Linux `/proc/self/fd`, macOS
+   * `F_GETPATH`): read access, write access too for a writable map (which
+   * may also `resize()` the file), `--allow-all` for a special file, as
+   * `Mmap.open()` of that path needs (a file made by `memfd_create` has no
+   * path and needs none; where the path cannot be told, access to every
+   * file is needed).
    *
    * @param fd An open file descriptor (Unix).
    * @param options Length, offset and access (or Unix flags/prot).
@@ -652,6 +657,8 @@ export class Mmap implements Disposable, Iterable<number> {
    * @throws {TypeError} If `fd` is not an integer.
    * @throws {Deno.errors.BadResource} If `fd` is not an open descriptor
    * (`EBADF`), as in CPython.
+   * @throws {Deno.errors.NotCapable} Without `--allow-read` for its file
+   * (and `--allow-write` for a writable map).
    *
    * @example Map standard input's descriptor when it is a file
    * ```ts ignore
@@ -666,7 +673,8 @@ export class Mmap implements Disposable, Iterable<number> {
     const { access, flags, prot } = o;
     const { offset, length } = placeFor("map a descriptor", o.offset, o.length);
     const layout = layoutFor("map a descriptor", access, flags, prot);
-    const file = sys.duplicate(descriptor);
+    // A writable shared map may write the file and resize() it.
+    const file = sys.duplicate(descriptor, layout.kind === "shared");
     try {
       return Mmap.#mapFile(file, () => length, offset, layout, false);
     } catch (error) {

@@ -192,7 +192,7 @@ Deno.test({
   ignore,
   fn: () =>
     withModel(({ sys }) => {
-      assert.throws(() => sys.duplicate(3), Deno.errors.NotSupported);
+      assert.throws(() => sys.duplicate(3, false), Deno.errors.NotSupported);
       assert.throws(
         () =>
           sys.map({
