@@ -450,12 +450,12 @@ function descriptorPath(fd: number): string | null {
 }
 
 /**
- * Hooks for tests: `afterOpen` runs right after `open(2)` of a path reached
- * through links, before what was opened is checked (to change the links
- * in between, as another process could).
+ * Hooks for tests: `beforeOpen` runs once a path reached through links was
+ * checked, right before it is opened (to change the links in between, as
+ * another process could).
  */
-export const openHooks: { afterOpen: ((path: string) => void) | null } = {
-  afterOpen: null,
+export const openHooks: { beforeOpen: ((path: string) => void) | null } = {
+  beforeOpen: null,
 };
 
 /**
@@ -499,6 +499,7 @@ export function openFile(path: string, options: OpenOptions): PosixFile {
   if (write && resolved !== target) {
     requireFileAccess(resolved, true, `(where "${target}" leads)`);
   }
+  openHooks.beforeOpen?.(target);
   // A file made here is made where it was checked: through the resolved
   // path with no link followed on the way (Linux `openat2`), so that a link
   // changed since cannot make it elsewhere (a refusal after the open could
@@ -514,7 +515,6 @@ export function openFile(path: string, options: OpenOptions): PosixFile {
   }
   const fd = libc().open(cString(target), flags, ...variadicMode(0o666));
   if (fd < 0) failOpen(target);
-  openHooks.afterOpen?.(target);
   // What was opened is checked again (see adopt): the links may lead
   // elsewhere now than when they were resolved.
   return adopt(fd, target, false, { write, resolved, exact: false });
