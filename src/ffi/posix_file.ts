@@ -513,11 +513,28 @@ export function openFile(path: string, options: OpenOptions): PosixFile {
     }
     if (openat2Works) fail("open", target);
   }
-  const fd = libc().open(cString(target), flags, ...variadicMode(0o666));
+  // Opened without O_TRUNC: the file is cut only once what was opened has
+  // been checked again (see adopt), since the links may lead elsewhere now
+  // than when they were resolved.
+  const fd = libc().open(
+    cString(target),
+    flags & ~C.O_TRUNC,
+    ...variadicMode(0o666),
+  );
   if (fd < 0) failOpen(target);
-  // What was opened is checked again (see adopt): the links may lead
-  // elsewhere now than when they were resolved.
-  return adopt(fd, target, false, { write, resolved, exact: false });
+  const file = adopt(fd, target, false, { write, resolved, exact: false });
+  if (options.truncate && file.openedSize !== undefined) {
+    try {
+      claimTail(file, 0, "open");
+      if (libc().ftruncate(file.fd, 0n) !== 0) fail("ftruncate", target);
+      restoreClaim(file);
+    } catch (error) {
+      file.close();
+      throw error;
+    }
+    file.openedSize = 0;
+  }
+  return file;
 }
 
 /**

@@ -29,6 +29,10 @@ const WRITERS: [string, string][] = [
     "openMemmap w+",
     `openMemmap(P, { mode: "w+", dtype: "u1", shape: [4] }).close()`,
   ],
+  [
+    "the platform's open with truncate",
+    `sys.close(sys.open(P, { write: true, truncate: true }))`,
+  ],
 ];
 
 /** Makes `allowed/` (a.bin, the link race -> a.bin, real/, sub -> real) and `secret/s.bin`. */
@@ -52,6 +56,7 @@ function flags(allowed: string): string[] {
 const IMPORTS = `
   import { memmap, Mmap, openMemmap } from "MOD";
   const { openHooks } = await import(new URL("./src/ffi/posix_file.ts", "MOD").href);
+  const { sys } = await import(new URL("./src/ffi/platform.ts", "MOD").href);
 `;
 
 Deno.test({
