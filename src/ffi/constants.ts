@@ -83,6 +83,13 @@ export interface PlatformConstants {
   /** `getrlimit` resource of the descriptor limit (`ulimit -n`); -1 where there is none. */
   readonly RLIMIT_NOFILE: number;
   /**
+   * The signal a write past the file-size limit (`ulimit -f`) raises, which
+   * ends the process by default; -1 where there is none. The library ignores
+   * it when it is at its default, as CPython does, so that the call fails
+   * with `EFBIG` instead.
+   */
+  readonly SIGXFSZ: number;
+  /**
    * Linux `openat2` (5.6+), through `syscall`: its number, `AT_FDCWD`,
    * the `RESOLVE_NO_SYMLINKS` flag and `sizeof(struct open_how)` (three
    * 64-bit fields: flags, mode, resolve); `null` elsewhere.
@@ -182,6 +189,7 @@ export const LINUX: PlatformConstants = {
   mremapMove: { MREMAP_FIXED: 2, MREMAP_DONTUNMAP: 4 }, // linux/mman.h
   RLIMIT_AS: 9, // asm-generic/resource.h
   RLIMIT_NOFILE: 7,
+  SIGXFSZ: 25, // asm-generic/signal.h (x86_64 and aarch64 alike)
   // the generic syscall number (x86_64 and aarch64 alike); <linux/openat2.h>
   openat2: {
     SYS_openat2: 437,
@@ -253,6 +261,7 @@ export const DARWIN: PlatformConstants = {
   mremapMove: null,
   RLIMIT_AS: 5, // sys/resource.h
   RLIMIT_NOFILE: 8,
+  SIGXFSZ: 25, // sys/signal.h
   openat2: null,
   madvise: {
     // sys/mman.h; the names Python's mmap module exports on macOS
@@ -360,6 +369,7 @@ export const WINDOWS: PlatformConstants = {
   mremapMove: null,
   RLIMIT_AS: -1,
   RLIMIT_NOFILE: -1,
+  SIGXFSZ: -1, // no such signal
   openat2: null,
   madvise: {
     MADV_NORMAL: 0,

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { PLATFORM } from "./constants.ts";
 import { requireFfi } from "./permissions.ts";
 import { unsignedParameters } from "./unsigned.ts";
 
@@ -139,6 +140,9 @@ export const LIBC_SYMBOLS = {
   },
   // int getrlimit(int resource, struct rlimit *rlim)   (two rlim_t: soft, hard)
   getrlimit: { parameters: ["i32", "buffer"], result: "i32" },
+  // int sigaction(int signal, const struct sigaction *action,
+  //               struct sigaction *old)   (the handler first everywhere)
+  sigaction: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   // int getpagesize(void)
   getpagesize: { parameters: [], result: "i32" },
   // char *strerror(int errnum)
@@ -190,6 +194,7 @@ export function libc(): Libc {
         Deno.dlopen(name, LIBC_SYMBOLS).symbols,
         LIBC_SYMBOLS,
       );
+      ignoreFileSizeSignal(loaded);
       return loaded;
     } catch (error) {
       failures.push(`${name}: ${(error as Error).message}`);
@@ -200,6 +205,33 @@ export function libc(): Libc {
       failures.join("; ")
     }`,
   );
+}
+
+/** `SIG_DFL` and `SIG_IGN`, as the handler of a `struct sigaction`. */
+const SIG_DFL = 0n, SIG_IGN = 1n;
+
+/**
+ * Ignores `SIGXFSZ` when it is at its default (which ends the process), as
+ * CPython does at startup: a call that grows a file past the file-size limit
+ * (`ulimit -f`: `ftruncate`, `fallocate`, `write`) then fails with `EFBIG`,
+ * which the library reports, instead of killing the process. A handler the
+ * program installed (`Deno.addSignalListener("SIGXFSZ", ...)`) or an
+ * inherited disposition other than the default is left alone. Done once,
+ * when the C library is loaded.
+ *
+ * @param c The C library.
+ */
+function ignoreFileSizeSignal(c: Libc): void {
+  const signal = PLATFORM.SIGXFSZ;
+  if (signal < 0) return;
+  // Room for any `struct sigaction` (glibc: 152 bytes, macOS: 16), whose
+  // handler is its first (pointer-sized) field on every platform.
+  const action = new BigUint64Array(32);
+  const bytes = new Uint8Array(action.buffer);
+  if (c.sigaction(signal, null, bytes) !== 0 || action[0] !== SIG_DFL) return;
+  action.fill(0n);
+  action[0] = SIG_IGN;
+  c.sigaction(signal, bytes, null);
 }
 
 /**

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { PLATFORM } from "./constants.ts";
 import { openFiles } from "./open_files.ts";
 
 /** An error class that takes a message. */
@@ -90,7 +91,8 @@ export function osError(
 
 /**
  * Rebuilds an error thrown by Deno's or `node:fs`'s file APIs (which carry
- * the errno name in `code`) as the library's own OS error; other errors
+ * the errno name in `code`, or else the errno value in the message) as the
+ * library's own OS error; other errors
  * (Deno's permission errors among them) are returned unchanged.
  *
  * @param call The C function the call stands for, e.g. `open`.
@@ -103,8 +105,12 @@ export function fromRuntimeError(
   error: unknown,
   path: string,
 ): unknown {
-  const code = (error as { code?: unknown })?.code;
-  if (!(error instanceof Error) || typeof code !== "string") return error;
+  if (!(error instanceof Error)) return error;
+  // Deno gives no `code` to some errors (EFBIG: "File too large (os error
+  // 27)"): the number it names is looked up.
+  const code = (error as { code?: unknown }).code ??
+    PLATFORM.errnoNames[Number(error.message.match(/\(os error (\d+)\)/)?.[1])];
+  if (typeof code !== "string") return error;
   if (!/^E[A-Z0-9]+$/.test(code)) return error;
   // Node: "ENOENT: no such file or directory, open '/x'";
   // Deno: "No such file or directory (os error 2): stat '/x'".

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { libc } from "./libc.ts";
 import type { Sys } from "./sys.ts";
 import { posixSys } from "./sys_posix.ts";
 import { windowsSys } from "./sys_windows.ts";
@@ -55,5 +56,23 @@ export function loadedPageSize(): number {
     return sys.pageSize();
   } catch {
     return table;
+  }
+}
+
+/**
+ * Makes sure a file grown past the file-size limit (`ulimit -f`) by Deno's
+ * own file calls fails with `EFBIG` instead of ending the process: loads
+ * the C library, which ignores `SIGXFSZ` when it is at its default (see
+ * `libc.ts`), where `--allow-ffi` is already granted (never prompted for).
+ * The library's own calls load it anyway; saves write through Deno's file
+ * API and call this first. Without `--allow-ffi` nothing can be done.
+ */
+export function ignoreFileSizeSignal(): void {
+  if (Deno.build.os === "windows") return;
+  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return;
+  try {
+    libc();
+  } catch {
+    // No C library: the save's own calls report what they meet.
   }
 }

@@ -9,7 +9,7 @@
 import { basename, dirname, join, sep } from "node:path";
 import { fromRuntimeError, osError } from "../ffi/os_error.ts";
 import { requireFileAccess } from "../ffi/permissions.ts";
-import { sys } from "../ffi/platform.ts";
+import { ignoreFileSizeSignal, sys } from "../ffi/platform.ts";
 import { kindOf } from "./byte_source.ts";
 import { linkTarget } from "../mmap/path.ts";
 
@@ -288,6 +288,8 @@ export function saveFile(
     );
   // The path's links are read with its permission.
   if (!directoryGranted(path)) requireFile(path);
+  // A write past `ulimit -f` fails with EFBIG rather than ending the process.
+  ignoreFileSizeSignal();
   const target = whereItLands(path, linkTarget(path));
   if (!directoryGranted(target)) {
     requireFile(target);
