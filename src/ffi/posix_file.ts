@@ -121,11 +121,25 @@ export interface Descriptor {
    * then does not let go of the claims by itself.
    */
   readonly shared: boolean;
+  /**
+   * Whether a mapping of it was collected with its memory left mapped (a
+   * file's own pages, held for reads in flight): such a mapping keeps the
+   * open file description, so closing the descriptor does not let go of
+   * the claims by itself either.
+   */
+  pagesHeld: boolean;
 }
 
 function closeDescriptor(d: Descriptor): void {
   if (d.fd < 0) return;
-  if (d.claims && d.shared) setLock(d.fd, "unlock", 0, Infinity);
+  // Claims go with the descriptor, even where something else keeps its
+  // open file description (and with it the locks) alive: a file a
+  // forgotten map held is not Busy once the map is collected, and the
+  // file's lock list (walked by each claim) stays as long as the live
+  // handles.
+  if (d.claims && (d.shared || d.pagesHeld)) {
+    setLock(d.fd, "unlock", 0, Infinity);
+  }
   libc().close(d.fd);
   d.fd = -1;
   closed();
@@ -169,6 +183,7 @@ export class PosixFile implements FileHandle {
       dropped: false,
       claims: kind === "file",
       shared,
+      pagesHeld: false,
     };
     this.path = path;
     this.device = kind === "device";

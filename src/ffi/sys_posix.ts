@@ -247,7 +247,9 @@ const heldAfterCollection = new HeldRanges(
 // or a private copy) is replaced by zero pages. The range is then held and
 // given back once enough later ranges are held; a buffer seen moved keeps
 // zero pages for good. A mapping whose buffer was never made is unmapped.
-// The descriptor is let go in every case.
+// The descriptor is let go in every case, and with it the file's claims
+// (unlocked explicitly: a held mapping keeps the open file description,
+// and so its locks, alive past close()).
 const mappings = new FinalizationRegistry<Backstop>((m) => {
   try {
     if (!m.exposed) {
@@ -263,7 +265,12 @@ const mappings = new FinalizationRegistry<Backstop>((m) => {
     // than free memory a moved buffer may still use.
   } finally {
     unweigh(null, true, m.weighed);
-    if (m.descriptor) mappingReleased(m.descriptor);
+    if (m.descriptor) {
+      // Its memory may still map the file (held file pages; or zero pages
+      // were not to be had): the descriptor lets go of its claims itself.
+      if (m.exposed) m.descriptor.pagesHeld = true;
+      mappingReleased(m.descriptor);
+    }
   }
 });
 
