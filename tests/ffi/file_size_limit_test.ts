@@ -8,12 +8,18 @@ import { CAN_SPAWN_DENO, tempDir, text, WINDOWS } from "../test_util.ts";
  * does). Run in a subprocess under `bash -c 'ulimit -f 64; ...'`.
  */
 
-/** Whether `bash` with `ulimit -f` is at hand (not on Windows). */
+/**
+ * Whether `bash` with `ulimit -f` and GNU `env --default-signal` are at hand
+ * (not on Windows). The child's `SIGXFSZ` is put back to its default: a
+ * disposition of ignore is inherited, and this test process (or whatever
+ * started it) may have loaded the library already.
+ */
 function canLimit(): boolean {
   if (WINDOWS || !CAN_SPAWN_DENO) return false;
   try {
-    return new Deno.Command("bash", { args: ["-c", "ulimit -f 64"] })
-      .outputSync().success;
+    return new Deno.Command("bash", {
+      args: ["-c", "ulimit -f 64 && exec env --default-signal=XFSZ true"],
+    }).outputSync().success;
   } catch {
     return false;
   }
@@ -39,7 +45,10 @@ function runLimited(flags: string[], code: string, dir: string) {
   const command = [Deno.execPath(), "run", "--no-prompt", "--no-config"]
     .concat(flags, [script]).map(quote).join(" ");
   const out = new Deno.Command("bash", {
-    args: ["-c", `ulimit -f ${LIMIT_KB}; exec ${command}`],
+    args: [
+      "-c",
+      `ulimit -f ${LIMIT_KB}; exec env --default-signal=XFSZ ${command}`,
+    ],
     env: { NO_COLOR: "1", DENO_DIR: "/dev/null/deno_dir" },
   }).outputSync();
   return {
