@@ -32,6 +32,25 @@ const GUARD: PropertyDescriptorMap = {
   transferToFixedLength: { value: refuseTransfer },
 };
 
+/** How many buffers `release()` detached so far (see {@linkcode closures}). */
+let released = 0;
+
+/**
+ * How many mapping buffers were detached so far (maps closed or resized):
+ * a walk compares the count before and after calling a storage hook it did
+ * not write, to learn that the hook closed a map under it.
+ *
+ * @returns The count.
+ */
+export function closures(): number {
+  return released;
+}
+
+/** Counts a buffer detached elsewhere (a map's second view in a memory). */
+export function noteClosure(): void {
+  released++;
+}
+
 /** Buffers over memory that cannot be written (W^X maps: read + exec). */
 const readOnly = new WeakSet<ArrayBufferLike>();
 
@@ -110,6 +129,7 @@ export class MappedBuffer {
    */
   release(): boolean {
     this.#released = true;
+    noteClosure();
     const buffer = this.#buffer;
     if (buffer === undefined) return true;
     this.#buffer = undefined;

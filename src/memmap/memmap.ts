@@ -39,11 +39,11 @@ import {
 } from "./shape.ts";
 import type { ArrayStorage } from "./storage.ts";
 import {
-  checkHookRange,
   isDetached,
   offerMemory,
   offerOverlay,
   offerViews,
+  ownStorage,
   throwClosed,
 } from "./storage.ts";
 import type { Index } from "./shape.ts";
@@ -294,13 +294,15 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
     // memory of its own when the map is large (see memorySettings), else
     // through the map's own buffer.
     const shown = mapIntoMemory(mmap, memorySettings.minBytes);
-    const storage: ArrayStorage = {
+    // Frozen, hooks guarded (ownStorage): `readOnly` and the hooks cannot be
+    // changed through `a.storage`, and the hooks of a closed map throw
+    // BadResource before touching it.
+    const storage: ArrayStorage = ownStorage({
       bytes: shown?.bytes ?? mmap.bytes,
       readOnly: mode === "r",
       label: options.filename,
+      closed: () => mmap.closed,
       release: mode === "c" ? undefined : (start: number, length: number) => {
-        checkHookRange("release", start, length, options.filename);
-        if (mmap.closed) return;
         // Whole pages only: ALLOCATIONGRANULARITY is a multiple of the real
         // page size on every platform (PAGESIZE is the table's assumption).
         const a = Math.max(
@@ -321,7 +323,6 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
       // work). Copy-on-write maps are only read ahead: a write-populate
       // would copy pages the walk may not change.
       prefetch: (start: number, length: number, write?: boolean) => {
-        checkHookRange("read ahead", start, length, options.filename);
         const a = Math.max(
           0,
           Math.floor(start / ALLOCATIONGRANULARITY) * ALLOCATIONGRANULARITY,
@@ -342,20 +343,20 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
           );
         }
       },
-    };
-    // Elements anywhere (take, put): the file must still cover the map.
-    storage.verify = () => {
-      const cut = cutShort(mmap);
-      if (cut !== null) {
-        throw osError(
-          "fstat",
-          "EFAULT",
-          `the file was cut short by another program: it has ${cut.size} ` +
-            `bytes, the map needs ${cut.needed}`,
-          options.filename,
-        );
-      }
-    };
+      // Elements anywhere (take, put): the file must still cover the map.
+      verify: () => {
+        const cut = cutShort(mmap);
+        if (cut !== null) {
+          throw osError(
+            "fstat",
+            "EFAULT",
+            `the file was cut short by another program: it has ${cut.size} ` +
+              `bytes, the map needs ${cut.needed}`,
+            options.filename,
+          );
+        }
+      },
+    });
     if (mode !== "c") {
       // The file holds what the map shows (but in mode "c": private changes).
       offerOverlay(storage, {

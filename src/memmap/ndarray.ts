@@ -121,6 +121,7 @@ import {
   shapeSize,
 } from "./shape.ts";
 import {
+  adoptStorage,
   type ArrayStorage,
   isDetached,
   memoryStorage,
@@ -286,6 +287,9 @@ export class NDArray<N extends DTypeName = DTypeName>
         }: storage must be an object with bytes, a Uint8Array`,
       );
     }
+    // The library's own frozen storage: a copy of a given one (read once),
+    // so that neither the flag, the bytes nor the hooks can change later.
+    storage = adoptStorage(storage, call);
     if (isDetached(storage)) throwClosed(storage);
     if (!checked && isResizableBuffer(storage.bytes.buffer)) {
       throw resizable("create an array", "storage");
@@ -318,7 +322,14 @@ export class NDArray<N extends DTypeName = DTypeName>
         );
       }
     }
-    this.storage = storage;
+    // Not writable: write paths and walks trust `storage` (read-only flag,
+    // guarded hooks).
+    Object.defineProperty(this, "storage", {
+      value: storage,
+      enumerable: true,
+      writable: false,
+      configurable: false,
+    });
     this.dtype = dt;
     this.shape = Object.freeze(dims);
     this.strides = Object.freeze(st);

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { describe } from "../_args.ts";
-import { isReadOnlyMemory } from "../ffi/mapped_buffer.ts";
+import { describe, typedArrayTag } from "../_args.ts";
+import { closures, isReadOnlyMemory } from "../ffi/mapped_buffer.ts";
 import { allocateArray } from "./alloc.ts";
 import { arrayDataLength, type OverlaySource } from "./kernels/runtime.ts";
 import type { DType } from "./dtype.ts";
@@ -24,6 +24,17 @@ import type { NDArray } from "./ndarray.ts";
  * Storage owned by a memory map is detached when the map closes: its
  * `bytes.buffer` becomes detached (`bytes.length` is then 0), and every array
  * over it throws `Deno.errors.BadResource` instead of reading.
+ *
+ * An array's `storage` is the library's own frozen copy of the storage it was
+ * made over (read once, when the array is made): changing the object given
+ * to the constructor afterwards changes nothing, and memory whose pages
+ * cannot be written gives a read-only array whatever `readOnly` says. Its
+ * hooks are the given ones, guarded: called after the storage was closed
+ * they throw `Deno.errors.BadResource` without calling the given hook, and a
+ * hook that closes a memory map (its own storage's or any other: every walk
+ * of the call may be over it) makes the call throw
+ * `Deno.errors.BadResource` as soon as the hook returns, before any byte is
+ * touched again. An error thrown by a hook propagates as it is.
  */
 export interface ArrayStorage {
   /** The bytes; element offsets and strides of arrays are relative to `bytes[0]`. */
@@ -190,6 +201,179 @@ export function prepareWhole(a: NDArray, write: boolean): void {
   prepareAhead(windows, WINDOW, low, spanOf(a) - a.itemsize);
 }
 
+/** Storage objects the library made (frozen, hooks guarded). */
+const owned = new WeakSet<object>();
+
+/** What {@linkcode ownStorage} makes a storage of. */
+export interface StorageFields {
+  /** The bytes. */
+  bytes: Uint8Array;
+  /** Whether writes must be refused. */
+  readOnly: boolean;
+  /** For messages. */
+  label?: string;
+  /** See {@linkcode ArrayStorage}. */
+  release?: (byteStart: number, byteLength: number) => void;
+  /** See {@linkcode ArrayStorage}. */
+  prefetch?: (byteStart: number, byteLength: number, write?: boolean) => void;
+  /** See {@linkcode ArrayStorage}. */
+  verify?: () => void;
+  /** See {@linkcode ArrayStorage}. */
+  releaseThreshold?: number;
+  /** Whether the memory behind `bytes` is gone (besides `bytes` detached). */
+  closed?: () => boolean;
+}
+
+/**
+ * Makes the library's storage object: frozen (its read-only flag, bytes and
+ * hooks cannot be changed through `a.storage`), with each hook guarded:
+ * arguments checked (`TypeError`), `Deno.errors.BadResource` when the
+ * storage is closed, before the hook runs; with `foreign` (hooks the library
+ * did not write), `Deno.errors.BadResource` after the hook when it closed
+ * its storage or any other map (see {@linkcode ArrayStorage}).
+ *
+ * @param fields The storage's fields.
+ * @param self `this` for the hooks (the user's object); default the storage.
+ * @param foreign Whether the hooks are the user's.
+ * @returns The storage.
+ */
+export function ownStorage(
+  fields: StorageFields,
+  self?: object,
+  foreign = false,
+): ArrayStorage {
+  const bytes = fields.bytes;
+  const label = fields.label;
+  const what = label === undefined ? "an array's storage" : label;
+  const gone = fields.closed;
+  const closed = () =>
+    (bytes.buffer as ArrayBuffer).detached === true || gone?.() === true;
+  let storage: ArrayStorage;
+  const call = (
+    hook: (...args: never[]) => void,
+    name: string,
+    args: unknown[],
+  ): void => {
+    if (closed()) throwClosed(storage);
+    const before = closures();
+    Reflect.apply(hook, self ?? storage, args);
+    if (closed() || (foreign && closures() !== before)) {
+      const whose = label === undefined ? "" : ` of "${label}"`;
+      throw new Deno.errors.BadResource(
+        `Cannot use the array: its storage's ${name} hook${whose} closed a memory map while the call was using it`,
+      );
+    }
+  };
+  const { release, prefetch, verify } = fields;
+  storage = {
+    bytes,
+    readOnly: fields.readOnly,
+    ...(label === undefined ? {} : { label }),
+    ...(fields.releaseThreshold === undefined
+      ? {}
+      : { releaseThreshold: fields.releaseThreshold }),
+    ...(release === undefined ? {} : {
+      release(byteStart: number, byteLength: number): void {
+        checkHookRange("release", byteStart, byteLength, what);
+        call(release, "release", [byteStart, byteLength]);
+      },
+    }),
+    ...(prefetch === undefined ? {} : {
+      prefetch(byteStart: number, byteLength: number, write?: boolean): void {
+        checkHookRange("read ahead", byteStart, byteLength, what);
+        call(prefetch, "prefetch", [byteStart, byteLength, write]);
+      },
+    }),
+    ...(verify === undefined ? {} : {
+      verify(): void {
+        call(verify, "verify", []);
+      },
+    }),
+  };
+  Object.freeze(storage);
+  owned.add(storage);
+  return storage;
+}
+
+/**
+ * The library's storage for a storage given to the `NDArray` constructor:
+ * itself when the library made it, else a frozen copy of its fields read
+ * once, with the given hooks guarded (see {@linkcode ArrayStorage}).
+ *
+ * @param storage The given storage (an object whose `bytes` is a
+ * `Uint8Array`).
+ * @param call What is being done, for messages.
+ * @returns The library's storage.
+ * @throws {TypeError} If a hook is neither a function nor `undefined`,
+ * `label` not a string, or `releaseThreshold` not a number.
+ */
+export function adoptStorage(
+  storage: ArrayStorage,
+  call: string,
+): ArrayStorage {
+  if (owned.has(storage)) return storage;
+  const { bytes, readOnly, label, releaseThreshold } = storage;
+  const hooks: Pick<StorageFields, "release" | "prefetch" | "verify"> = {};
+  for (const name of ["release", "prefetch", "verify"] as const) {
+    const hook: unknown = storage[name];
+    if (hook === undefined) continue;
+    if (typeof hook !== "function") {
+      throw new TypeError(
+        `Cannot ${call} over storage whose ${name} is ${
+          describe(hook)
+        }: a storage's hooks must be functions`,
+      );
+    }
+    hooks[name] = hook as () => void;
+  }
+  if (label !== undefined && typeof label !== "string") {
+    throw new TypeError(
+      `Cannot ${call} over storage whose label is ${
+        describe(label)
+      }: a storage's label must be a string`,
+    );
+  }
+  if (
+    releaseThreshold !== undefined &&
+    (typeof releaseThreshold !== "number" || Number.isNaN(releaseThreshold))
+  ) {
+    throw new TypeError(
+      `Cannot ${call} over storage whose releaseThreshold is ${
+        describe(releaseThreshold)
+      }: it must be a number of bytes`,
+    );
+  }
+  if (typedArrayTag(bytes) !== "Uint8Array") {
+    throw new TypeError(
+      `Cannot ${call} over storage ${
+        describe(storage)
+      }: storage must be an object with bytes, a Uint8Array`,
+    );
+  }
+  return ownStorage(
+    {
+      bytes,
+      // Pages that cannot be written fault on a write, whatever the flag says.
+      readOnly: Boolean(readOnly) || isReadOnlyMemory(bytes.buffer),
+      label,
+      releaseThreshold,
+      ...hooks,
+    },
+    storage,
+    true,
+  );
+}
+
+/**
+ * Whether the library made `storage` (see {@linkcode ownStorage}).
+ *
+ * @param storage Any value.
+ * @returns `true` for the library's storage objects.
+ */
+export function isOwnStorage(storage: unknown): boolean {
+  return typeof storage === "object" && storage !== null && owned.has(storage);
+}
+
 const overlays = new WeakMap<ArrayStorage, OverlaySource>();
 const memories = new WeakMap<ArrayStorage, WebAssembly.Memory>();
 
@@ -308,7 +492,7 @@ export function memoryStorage(
   }
   // Memory whose pages cannot be written (a map made without PROT_WRITE)
   // gives read-only arrays, as NumPy's frombuffer() of read-only bytes.
-  return { bytes, readOnly: isReadOnlyMemory(bytes.buffer) };
+  return ownStorage({ bytes, readOnly: isReadOnlyMemory(bytes.buffer) });
 }
 
 /**

@@ -6,7 +6,7 @@
 
 import { cloneRefusal, refuseJSON } from "../_clone.ts";
 import { sys } from "../ffi/platform.ts";
-import { isReadOnlyMemory } from "../ffi/mapped_buffer.ts";
+import { isReadOnlyMemory, noteClosure } from "../ffi/mapped_buffer.ts";
 import { withReadOnlyHint } from "../ffi/permissions.ts";
 import type {
   FileHandle,
@@ -438,6 +438,7 @@ export function mapIntoMemory(m: Mmap, minBytes: number): MemoryShown | null {
       // A memory's buffer cannot be transferred; growing by nothing
       // detaches it (and the memory goes with the last reference to it).
       memory.grow(0);
+      noteClosure();
       memory = null;
       shown.clear();
     },

@@ -8,7 +8,7 @@
 import { dtype as toDType, type DTypeLike } from "../memmap/dtype.ts";
 import { NDArray } from "../memmap/ndarray.ts";
 import { contiguousStrides, formatShape, shapeSize } from "../memmap/shape.ts";
-import type { ArrayStorage } from "../memmap/storage.ts";
+import { ownStorage, type StorageFields } from "../memmap/storage.ts";
 import { describe, toOptions, toShape, toSize } from "../_args.ts";
 
 /** Options of `SharedMemory.ndarray()`. */
@@ -31,7 +31,8 @@ export interface SharedArrayOptions<D extends DTypeLike = DTypeLike> {
  * `BadResource`); the array is closed when its buffer is detached.
  * @param name The block's name, for messages.
  * @param options Type, shape, offset and order.
- * @param pages The block's read-ahead and check hooks.
+ * @param pages The block's read-ahead and check hooks, and whether it is
+ * closed.
  * @returns The array, a view sharing the block's memory.
  * @throws {TypeError} For an unknown type or order, a bad shape or a non-integer offset.
  * @throws {RangeError} If `offset` is negative or the array does not fit in
@@ -42,7 +43,7 @@ export function arrayOver(
   buf: () => Uint8Array,
   name: string,
   options: SharedArrayOptions,
-  pages: Pick<ArrayStorage, "prefetch" | "verify"> = {},
+  pages: Pick<StorageFields, "prefetch" | "verify" | "closed"> = {},
 ): NDArray {
   const call = "view shared memory";
   const o = toOptions(options, call);
@@ -88,12 +89,8 @@ export function arrayOver(
       } ${dt.name} at offset ${offset} of shared memory "${name}": needs ${end} bytes but the block has ${size}`,
     );
   }
-  const storage: ArrayStorage = {
-    bytes,
-    readOnly: false,
-    label: name,
-    ...pages,
-  };
+  // Frozen, hooks guarded: see ownStorage.
+  const storage = ownStorage({ bytes, readOnly: false, label: name, ...pages });
   return new NDArray(
     storage,
     dt,

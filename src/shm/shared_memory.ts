@@ -14,7 +14,7 @@ import type { NameOf } from "../memmap/types.ts";
 import { checkName, randomName } from "./name.ts";
 import { describe, isRevoked, toSize } from "../_args.ts";
 import { arrayOver, type SharedArrayOptions } from "./shared_array.ts";
-import { type ArrayStorage, checkHookRange } from "../memmap/storage.ts";
+import type { StorageFields } from "../memmap/storage.ts";
 import { osError } from "../ffi/os_error.ts";
 
 export type { SharedArrayOptions } from "./shared_array.ts";
@@ -365,7 +365,7 @@ export class SharedMemory implements Disposable {
    * `ArrayStorage`): another program may cut the block short, and a walk
    * over pages it no longer has is then an error (`EFAULT`), as for memmaps.
    */
-  #pages(): Pick<ArrayStorage, "prefetch" | "verify"> {
+  #pages(): Pick<StorageFields, "prefetch" | "verify" | "closed"> {
     const mapping = this.#mapping, file = this.#file, name = this.#name;
     const fail = (error: unknown, what: string, call: string): never => {
       const code = (error as { code?: unknown } | undefined)?.code;
@@ -379,8 +379,8 @@ export class SharedMemory implements Disposable {
       throw e;
     };
     return {
+      closed: () => this.#closed || mapping.moved,
       prefetch: (start: number, length: number, write?: boolean) => {
-        checkHookRange("read ahead", start, length, `shared memory "${name}"`);
         const from = Math.max(0, start);
         const end = Math.min(start + length, mapping.length);
         if (this.#closed || mapping.moved || !(end > from)) return;
