@@ -210,8 +210,16 @@ export class NDArray<N extends DTypeName = DTypeName>
   declare readonly itemsize: number;
   /** Byte offset of element `[0, 0, ...]` within `storage.bytes`. */
   declare readonly byteOffset: number;
-  /** The storage the array views (shared by all its views). */
-  declare readonly storage: ArrayStorage;
+  /**
+   * The storage the array views (shared by all its views): the library's
+   * own frozen object (a given storage is read once, when the array is
+   * made; see {@linkcode ArrayStorage}). Not assignable.
+   */
+  get storage(): ArrayStorage {
+    return this.#storage;
+  }
+
+  #storage: ArrayStorage;
 
   #ta: TypedArray | null;
   #mode: number;
@@ -233,15 +241,18 @@ export class NDArray<N extends DTypeName = DTypeName>
 
   /**
    * Creates an array viewing `storage`. Low-level: most code uses
-   * {@linkcode array} or {@linkcode memmap}.
+   * {@linkcode array} or {@linkcode memmap}. A storage the library did not
+   * make is read once: the array's `storage` is a frozen copy of it, its
+   * hooks guarded (see {@linkcode ArrayStorage}).
    *
    * @param storage The bytes to view.
    * @param dtype The element type.
    * @param shape Length of each axis.
    * @param strides Byte step of each axis; default C-contiguous.
    * @param byteOffset Byte offset of element `[0, 0, ...]`; default 0.
-   * @throws {TypeError} If the storage is not `{ bytes: Uint8Array }`, or the
-   * shape, strides or offset are not integers.
+   * @throws {TypeError} If the storage is not `{ bytes: Uint8Array }` (its
+   * hooks functions, its `label` a string, its `releaseThreshold` a number),
+   * or the shape, strides or offset are not integers.
    * @throws {RangeError} If an element would lie outside the storage, or the
    * shape has more than 64 dimensions or spans more than 2**53 - 1 bytes.
    * @throws {Deno.errors.BadResource} If the storage is closed.
@@ -322,14 +333,9 @@ export class NDArray<N extends DTypeName = DTypeName>
         );
       }
     }
-    // Not writable: write paths and walks trust `storage` (read-only flag,
-    // guarded hooks).
-    Object.defineProperty(this, "storage", {
-      value: storage,
-      enumerable: true,
-      writable: false,
-      configurable: false,
-    });
+    // A getter without setter: write paths and walks trust `storage`
+    // (read-only flag, guarded hooks).
+    this.#storage = storage;
     this.dtype = dt;
     this.shape = Object.freeze(dims);
     this.strides = Object.freeze(st);

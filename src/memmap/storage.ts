@@ -248,24 +248,9 @@ export function ownStorage(
   const gone = fields.closed;
   const closed = () =>
     (bytes.buffer as ArrayBuffer).detached === true || gone?.() === true;
-  let storage: ArrayStorage;
-  const call = (
-    hook: (...args: never[]) => void,
-    name: string,
-    args: unknown[],
-  ): void => {
-    if (closed()) throwClosed(storage);
-    const before = closures();
-    Reflect.apply(hook, self ?? storage, args);
-    if (closed() || (foreign && closures() !== before)) {
-      const whose = label === undefined ? "" : ` of "${label}"`;
-      throw new Deno.errors.BadResource(
-        `Cannot use the array: its storage's ${name} hook${whose} closed a memory map while the call was using it`,
-      );
-    }
-  };
   const { release, prefetch, verify } = fields;
-  storage = {
+  // The hooks below call `call` (defined after) only once `storage` is made.
+  const storage: ArrayStorage = {
     bytes,
     readOnly: fields.readOnly,
     ...(label === undefined ? {} : { label }),
@@ -289,6 +274,21 @@ export function ownStorage(
         call(verify, "verify", []);
       },
     }),
+  };
+  const call = (
+    hook: (...args: never[]) => void,
+    name: string,
+    args: unknown[],
+  ): void => {
+    if (closed()) throwClosed(storage);
+    const before = closures();
+    Reflect.apply(hook, self ?? storage, args);
+    if (closed() || (foreign && closures() !== before)) {
+      const whose = label === undefined ? "" : ` of "${label}"`;
+      throw new Deno.errors.BadResource(
+        `Cannot use the array: its storage's ${name} hook${whose} closed a memory map while the call was using it`,
+      );
+    }
   };
   Object.freeze(storage);
   owned.add(storage);
@@ -362,16 +362,6 @@ export function adoptStorage(
     storage,
     true,
   );
-}
-
-/**
- * Whether the library made `storage` (see {@linkcode ownStorage}).
- *
- * @param storage Any value.
- * @returns `true` for the library's storage objects.
- */
-export function isOwnStorage(storage: unknown): boolean {
-  return typeof storage === "object" && storage !== null && owned.has(storage);
 }
 
 const overlays = new WeakMap<ArrayStorage, OverlaySource>();
