@@ -19,6 +19,7 @@ import { type DType, unitInfoOf } from "./dtype.ts";
 import { dateToCount, NAT, parseDatetime } from "./datetime.ts";
 import { getLongDouble, setLongDouble } from "./long_double.ts";
 import { isComplex } from "./nested.ts";
+import { nestedArraysRefusal } from "./js_arrays.ts";
 import { checkIntFits } from "./promotion.ts";
 import {
   dateTime,
@@ -156,6 +157,14 @@ function makeReader(dt: DType): Reader {
     const base = readerOf(dt.subdtype.base);
     const shape = dt.subdtype.shape;
     const bsize = dt.subdtype.base.itemsize;
+    const refusal = nestedArraysRefusal(shape);
+    if (refusal !== undefined) {
+      return () => {
+        throw new RangeError(
+          `Cannot read an element of ${dt} as nested arrays: ${refusal}`,
+        );
+      };
+    }
     return (bytes, dv, p) =>
       nested(shape, 0, bsize, (q) => base(bytes, dv, q), p);
   }

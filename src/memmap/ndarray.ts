@@ -132,6 +132,7 @@ import {
   viewMakerOf,
 } from "./storage.ts";
 import { allocate } from "./alloc.ts";
+import { buildNested, nestedArraysRefusal } from "./js_arrays.ts";
 
 export type {
   Complex,
@@ -1356,6 +1357,10 @@ export class NDArray<N extends DTypeName = DTypeName>
    *
    * @returns Nested arrays of elements; the element of a 0-d array.
    * @throws {Deno.errors.BadResource} If the memory map is closed.
+   * @throws {RangeError} If the nested arrays cannot be built: an axis longer
+   * than a JavaScript array holds (2**27), more than 2**30 arrays plus
+   * elements in all, more than the engine's heap limit holds, or no memory
+   * for the elements (see src/memmap/js_arrays.ts).
    *
    * @example To nested arrays, and the scalar of a 0-d array
    * ```ts
@@ -1368,18 +1373,23 @@ export class NDArray<N extends DTypeName = DTypeName>
   // deno-lint-ignore no-explicit-any
   toArray(): any {
     this.#open();
-    if (this.#mode === ITEMS) return itemsToArray(this);
+    const refuse = (reason: string) =>
+      new RangeError(
+        `Cannot convert an array of shape ${
+          formatShape(this.shape)
+        } to nested arrays: ${reason}`,
+      );
+    const refusal = nestedArraysRefusal(this.shape);
+    if (refusal !== undefined) throw refuse(refusal);
+    if (this.#mode === ITEMS) {
+      return buildNested(() => itemsToArray(this), refuse);
+    }
     const dt = this.dtype;
     let buf: DomainBuffer;
     try {
-      if (this.shape.some((n) => n > 2 ** 32 - 1)) throw new RangeError();
       buf = newDomainBuffer(dt, this.size);
     } catch {
-      throw new RangeError(
-        `Cannot convert an array of shape ${
-          formatShape(this.shape)
-        } to nested arrays: too large for JavaScript arrays or for memory`,
-      );
+      throw refuse("too large for memory");
     }
     readAll(this, buf, dt);
     const shape = this.shape;
@@ -1395,7 +1405,7 @@ export class NDArray<N extends DTypeName = DTypeName>
       }
       return out;
     };
-    return build(0);
+    return buildNested(() => build(0), refuse);
   }
 
   /**
