@@ -78,10 +78,12 @@ Deno.test("nestedArraysRefusal() counts arrays, elements and axes", () => {
     // Nothing is built past an empty axis (NumPy's tolist() gives []).
     [[0, MAX_JS_ARRAY_LENGTH + 1], undefined],
     [[3, 1, MAX_JS_ARRAY_LENGTH + 1], /axis 2/],
-    [[2 ** 15, 2 ** 15], undefined],
+    [[2 ** 15, 2 ** 15 - 2], undefined],
+    [[2 ** 15, 2 ** 15 - 1], /more than 1073741824/],
     // 2**30 rows of one element: 2**30 + 1 arrays and 2**30 elements.
     [[2 ** 15, 2 ** 15, 1], /more than 1073741824/],
-    [[2 ** 30 / 2 ** 15, 2 ** 15, 0], undefined],
+    [[2 ** 14, 2 ** 15, 0], undefined],
+    [[2 ** 15, 2 ** 15, 0], /more than 1073741824/],
   ];
   for (const [shape, want] of rows) {
     const got = nestedArraysRefusal(shape);
