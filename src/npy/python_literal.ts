@@ -708,34 +708,47 @@ class Parser {
     };
   }
 
-  /** `+x`, `-x` (x a number), or a primary. */
+  /**
+   * `+x`, `-x` (x a number), or a primary. The signs are read in a loop, not
+   * by recursion, so a long run of them cannot overflow the stack: only the
+   * sign next to a number applies (literal_eval takes one), and the sign
+   * before it fails as a sign on a non-number, as recursion would.
+   */
   factor(): Node {
-    if (this.isOp("+") || this.isOp("-")) {
-      const op = this.take() as { value: string; at: number };
-      const operandAt = this.peek().at;
-      const operand = this.factor();
-      if (
-        operand.node !== "constant" || !isNumber(operand.value) ||
-        typeof operand.value === "boolean"
-      ) {
-        this.fail(`unary ${op.value} applies only to a number`, operandAt);
-      }
-      const v = operand.value;
-      const neg = op.value === "-";
-      let value: PyValue;
-      if (typeof v === "bigint") value = neg ? -v : v;
-      else if (kindOf(v) === "float") {
-        value = {
-          kind: "float",
-          value: neg ? -(v as PyFloat).value : (v as PyFloat).value,
-        };
-      } else {
-        const c = v as PyComplex;
-        value = neg ? { kind: "complex", re: -c.re, im: -c.im } : c;
-      }
-      return { node: "signed", value };
+    const ops: { value: string; at: number }[] = [];
+    while (this.isOp("+") || this.isOp("-")) {
+      ops.push(this.take() as { value: string; at: number });
     }
-    return this.primary();
+    if (ops.length === 0) return this.primary();
+    const operandAt = this.peek().at;
+    const operand = this.primary();
+    const op = ops[ops.length - 1];
+    if (
+      operand.node !== "constant" || !isNumber(operand.value) ||
+      typeof operand.value === "boolean"
+    ) {
+      this.fail(`unary ${op.value} applies only to a number`, operandAt);
+    }
+    if (ops.length > 1) {
+      this.fail(
+        `unary ${ops[ops.length - 2].value} applies only to a number`,
+        op.at,
+      );
+    }
+    const v = operand.value;
+    const neg = op.value === "-";
+    let value: PyValue;
+    if (typeof v === "bigint") value = neg ? -v : v;
+    else if (kindOf(v) === "float") {
+      value = {
+        kind: "float",
+        value: neg ? -(v as PyFloat).value : (v as PyFloat).value,
+      };
+    } else {
+      const c = v as PyComplex;
+      value = neg ? { kind: "complex", re: -c.re, im: -c.im } : c;
+    }
+    return { node: "signed", value };
   }
 
   /** An atom, and `()` after the name `set`. */
