@@ -161,6 +161,36 @@ export function describe(value: unknown): string {
 }
 
 /**
+ * Reads a caller's object (its keys, entries or values, as `read` does),
+ * turning what its own code throws while being read (a Proxy trap that
+ * breaks the Proxy invariants, such as `ownKeys` returning duplicates, or a
+ * getter that throws) into the library's `TypeError`, with the error thrown
+ * kept as its `cause`.
+ *
+ * @param read Reads the object.
+ * @param message The message for a failure, given the reason
+ *   (`"could not be read (TypeError from its Proxy traps or getters)"`).
+ * @returns What `read` returns.
+ * @throws {TypeError} If reading the object throws.
+ */
+export function readObject<T>(
+  read: () => T,
+  message: (reason: string) => string,
+): T {
+  try {
+    return read();
+  } catch (e) {
+    const name = e instanceof Error ? e.name : describe(e);
+    throw new TypeError(
+      message(
+        `could not be read (${name} from its Proxy traps or getters)`,
+      ),
+      { cause: e },
+    );
+  }
+}
+
+/**
  * Converts an integer argument: a safe integer `number` (or a `bigint`)
  * within `min..max`. Cheap enough for hot paths: a number in range costs a
  * type check and two comparisons.

@@ -26,6 +26,7 @@ import {
   describe,
   isArray,
   isRevoked,
+  readObject,
   toValueBytes,
   typedArrayTag,
 } from "../_args.ts";
@@ -543,7 +544,12 @@ function recordEncoder(dt: DType): Encoder {
       wrongValue(v, dt, `an object with the fields ${names.join(", ")}`);
     }
     const obj = v as Record<string, unknown>;
-    for (const key of Object.keys(obj)) {
+    const fail = (reason: string) =>
+      `Cannot convert ${describe(v)} to a record of ${
+        names.join(", ")
+      }: the object ${reason}`;
+    const keys = readObject(() => Object.keys(obj), fail);
+    for (const key of keys) {
       if (!known.has(key)) {
         throw new TypeError(
           `Cannot convert an object with the key "${key}" to a record: the fields are ${
@@ -553,14 +559,18 @@ function recordEncoder(dt: DType): Encoder {
       }
     }
     for (const f of fields) {
-      if (!(f.name in obj)) {
+      const value = readObject(
+        () => f.name in obj ? { value: obj[f.name] } : undefined,
+        fail,
+      );
+      if (value === undefined) {
         throw new TypeError(
           `Cannot convert an object without the field "${f.name}" to a record of ${
             names.join(", ")
           }`,
         );
       }
-      f.enc(obj[f.name], bytes, dv, p + f.offset);
+      f.enc(value.value, bytes, dv, p + f.offset);
     }
   };
 }

@@ -6,7 +6,7 @@
  */
 
 import { isArrayObject, type NDArray } from "../memmap/ndarray.ts";
-import { describe, isRevoked } from "../_args.ts";
+import { describe, isRevoked, readObject } from "../_args.ts";
 import { saveFile, toPath, withExtension } from "./_files.ts";
 import { npyContent } from "./npy_array.ts";
 import { ZipWriter } from "./zip_writer.ts";
@@ -33,7 +33,10 @@ function writeNpz(
       `Cannot save ${describe(arrays)}: expected a record of named arrays`,
     );
   }
-  const entries = Object.entries(arrays);
+  const entries = readObject(
+    () => Object.entries(arrays),
+    (reason) => `Cannot save ${describe(arrays)}: the arrays object ${reason}`,
+  );
   // Describe every member first: a bad argument fails before any file is made.
   const contents = entries.map(([name, array]) => {
     try {
@@ -70,7 +73,8 @@ function writeNpz(
  *
  * @param path The file, a path or `file:` URL; `.npz` is appended when missing.
  * @param arrays The arrays by name.
- * @throws {TypeError} If a value is not an `NDArray`.
+ * @throws {TypeError} If a value is not an `NDArray`, or `arrays` cannot be
+ *   read (a Proxy breaking the Proxy invariants, a getter that throws).
  * @throws {Deno.errors.BadResource} If an array's memory map is closed.
  * @throws {Deno.errors.NotCapable} Without `--allow-read` and `--allow-write` for the file (or its directory).
  *
@@ -107,7 +111,8 @@ export function savez(
  *
  * @param path The file, a path or `file:` URL; `.npz` is appended when missing.
  * @param arrays The arrays by name.
- * @throws {TypeError} If a value is not an `NDArray`.
+ * @throws {TypeError} If a value is not an `NDArray`, or `arrays` cannot be
+ *   read (a Proxy breaking the Proxy invariants, a getter that throws).
  * @throws {Deno.errors.BadResource} If an array's memory map is closed.
  * @throws {Deno.errors.NotCapable} Without `--allow-read` and `--allow-write` for the file (or its directory).
  *
