@@ -18,6 +18,8 @@
  * @module
  */
 
+import type { MapRequest } from "./sys.ts";
+
 const OWNER = Symbol("mapping");
 const detach = ArrayBuffer.prototype.transfer;
 
@@ -51,13 +53,19 @@ export function noteClosure(): void {
   released++;
 }
 
-/** Buffers over memory that cannot be written (W^X maps: read + exec). */
+/**
+ * Buffers over memory that must not be written: maps whose pages cannot be
+ * written (W^X maps: read + exec; a write faults) and read-access maps (kind
+ * `"readonly"`: on POSIX a write would land in a private page and never
+ * reach the file; on Windows it faults).
+ */
 const readOnly = new WeakSet<ArrayBufferLike>();
 
 /**
- * Whether `buffer` is the buffer of a mapping whose pages cannot be written
- * (a write through it faults): library calls that would write into it
- * (arrays over it, `readInto()`) treat it as read-only instead.
+ * Whether `buffer` is the buffer of a read-only mapping: a read-access map
+ * (`access: "read"`, memmap mode `"r"`) or one whose pages cannot be written.
+ * Library calls that would write into it (arrays over it, as NumPy's
+ * `frombuffer()` of a read-only buffer; `readInto()`) treat it as read-only.
  *
  * @param buffer Any buffer.
  * @returns `true` for such a mapping's buffer.
@@ -69,19 +77,20 @@ export function isReadOnlyMemory(buffer: ArrayBufferLike): boolean {
 /** The buffer of one mapping. */
 export class MappedBuffer {
   #make: () => ArrayBuffer | null;
-  #owner: object;
+  #owner: { readonly request: MapRequest };
   #buffer: ArrayBuffer | undefined;
   #released = false;
   #writable: boolean;
 
   /**
-   * @param owner The mapping the buffer keeps alive.
+   * @param owner The mapping the buffer keeps alive (a read-access request,
+   * kind `"readonly"`, makes its buffer read-only).
    * @param make Makes the buffer over the memory, or returns `null` while the
    * mapping is empty.
    * @param writable `false` when the memory's pages cannot be written.
    */
   constructor(
-    owner: object,
+    owner: { readonly request: MapRequest },
     make: () => ArrayBuffer | null,
     writable = true,
   ) {
@@ -99,7 +108,9 @@ export class MappedBuffer {
       } else {
         Object.defineProperty(buffer, OWNER, { value: this.#owner });
         Object.defineProperties(buffer, GUARD);
-        if (!this.#writable) readOnly.add(buffer);
+        if (!this.#writable || this.#owner.request.kind === "readonly") {
+          readOnly.add(buffer);
+        }
         this.#buffer = buffer;
       }
     }
