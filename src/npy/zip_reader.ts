@@ -430,7 +430,8 @@ export class ZipReader {
 
   /**
    * Checks that a member can be read here: method stored or deflate, not
-   * encrypted, and a stored member's two sizes agree.
+   * encrypted, a stored member's two sizes agree, and a deflate member does
+   * not declare more bytes than deflate can expand its compressed bytes to.
    *
    * @param entry A member of this archive.
    * @throws {Deno.errors.InvalidData} If it cannot.
@@ -463,6 +464,16 @@ export class ZipReader {
         `Stored member ${
           JSON.stringify(entry.name)
         } has compressed size ${entry.compressedSize} but size ${entry.size}`,
+      );
+    }
+    const most = entry.compressedSize * DEFLATE_MAX_RATIO + DEFLATE_SLACK;
+    if (entry.method === ZIP_DEFLATED && entry.size > most) {
+      throw invalidData(
+        where,
+        at,
+        `Deflate member ${
+          JSON.stringify(entry.name)
+        } declares ${entry.size} bytes from ${entry.compressedSize} compressed bytes, more than deflate can give (at most ${most}, ${DEFLATE_MAX_RATIO}:1)`,
       );
     }
   }
@@ -506,6 +517,17 @@ export class ZipReader {
 function hex(n: number): string {
   return n.toString(16).padStart(8, "0");
 }
+
+/**
+ * Deflate's largest expansion: a 258-byte match coded in 2 bits gives at
+ * most 1032 bytes out of each compressed byte. A member declaring more than
+ * that (plus {@linkcode DEFLATE_SLACK}) is malformed: refused before its
+ * declared size is allocated.
+ */
+export const DEFLATE_MAX_RATIO = 1032;
+
+/** Bytes allowed past {@linkcode DEFLATE_MAX_RATIO} times the compressed size (one more byte's worth). */
+export const DEFLATE_SLACK = 1032;
 
 /** Compressed bytes read from the archive at a time while inflating. */
 const INPUT_CHUNK = 1 << 20;
