@@ -1032,7 +1032,20 @@ export const posixSys: Sys = {
     if (options.create) flags |= C.O_CREAT;
     if (options.exclusive) flags |= C.O_EXCL;
     const fd = shmOpen(cString(slashed(name)), flags, ...variadicMode(0o600));
-    if (fd < 0) fail("shm_open", slashed(name));
+    if (fd < 0) {
+      const code = errno();
+      // glibc's shm_open turns EISDIR (a directory under the name) into
+      // EINVAL: report it as the directory it is, as open(2) would.
+      if (C.errnoNames[code] === "EINVAL" && isDirectoryPath(path)) {
+        throw osError(
+          "shm_open",
+          "EISDIR",
+          "Is a directory",
+          slashed(name),
+        );
+      }
+      fail("shm_open", slashed(name), code);
+    }
     // A block is a file (of tmpfs on Linux): claimed as files are.
     const file = new PosixFile(fd, slashed(name), "file");
     try {
@@ -1078,6 +1091,15 @@ function slashed(name: string): string {
 }
 
 /** Where a shared-memory name lives in the file system, for permission checks. */
+/** Whether a path names a directory (`false` when it cannot be looked up). */
+function isDirectoryPath(path: string): boolean {
+  try {
+    return statPath(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
 function sharedPath(name: string): string {
   const bare = slashed(name).slice(1);
   return Deno.build.os === "linux" ? `/dev/shm/${bare}` : `/${bare}`;

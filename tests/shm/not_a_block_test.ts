@@ -44,3 +44,45 @@ Deno.test(
     assert.ok(tried >= 1, "a FIFO can always be made");
   },
 );
+
+// glibc's shm_open reports a directory under the name as EINVAL; the library
+// reports it as the directory it is (IsADirectory, code EISDIR), whether the
+// block is attached or created.
+Deno.test(
+  "SharedMemory refuses a name that holds a directory with IsADirectory",
+  {
+    ignore: Deno.build.os !== "linux",
+  },
+  () => {
+    const name = `mmap-test-dir-${Deno.pid}`;
+    Deno.mkdirSync(`/dev/shm/${name}`);
+    try {
+      const rows: [string, () => unknown, (e: Error) => boolean][] = [
+        [
+          "attach",
+          () => new SharedMemory({ name }),
+          (e) =>
+            e instanceof Deno.errors.IsADirectory &&
+            (e as { code?: string }).code === "EISDIR" &&
+            e.message.includes(name),
+        ],
+        [
+          "attach with a slash",
+          () => new SharedMemory({ name: `/${name}` }),
+          (e) => e instanceof Deno.errors.IsADirectory,
+        ],
+        [
+          "create",
+          () => new SharedMemory({ name, create: true, size: 8 }),
+          (e) => e instanceof Deno.errors.AlreadyExists,
+        ],
+      ];
+      for (const [what, open, check] of rows) {
+        assert.throws(open, check, what);
+      }
+      assert.ok(Deno.statSync(`/dev/shm/${name}`).isDirectory);
+    } finally {
+      Deno.removeSync(`/dev/shm/${name}`);
+    }
+  },
+);
