@@ -130,7 +130,7 @@ export function isArray(value: unknown): value is readonly unknown[] {
 
 /**
  * Shows a value in a message without running any of its code: numbers and
- * bigints as written, strings quoted (long ones cut), objects by kind.
+ * bigints as written (integers past 2**53 exactly), strings quoted (long ones cut), objects by kind.
  *
  * @param value Any value.
  * @returns A short description, e.g. `1.5`, `"abc"`, `an object`.
@@ -138,7 +138,13 @@ export function isArray(value: unknown): value is readonly unknown[] {
 export function describe(value: unknown): string {
   switch (typeof value) {
     case "number":
-      return Object.is(value, -0) ? "-0" : String(value);
+      if (Object.is(value, -0)) return "-0";
+      // Integers past 2**53 as the exact value they hold: String() rounds
+      // 2**60 to 1152921504606847000 (from 1e21 it writes an exponent).
+      return Number.isInteger(value) &&
+          Math.abs(value) > Number.MAX_SAFE_INTEGER && Math.abs(value) < 1e21
+        ? BigInt(value).toString()
+        : String(value);
     case "bigint":
       return `${value}n`;
     case "string":

@@ -330,8 +330,31 @@ function parseHeaderText(
         } of ${descr.str} overflows: it needs more than 2**53 bytes`,
       );
     }
+    // Zero-size elements (`<U0`, `V0`, empty records) bound nothing by
+    // their bytes: each dimension and the element count must still be
+    // integers an array can hold.
+    if (d > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw invalidData(
+        where,
+        at,
+        `Header shape ${
+          showShape(dims)
+        } has dimension ${d}, more than 2**53 - 1 (the most an array holds)`,
+      );
+    }
     shape.push(Number(d));
     size *= Number(d);
+  }
+  if (size > Number.MAX_SAFE_INTEGER) {
+    throw invalidData(
+      where,
+      at,
+      `Header shape ${
+        showShape(dims)
+      } has ${
+        dims.reduce((a, b) => a * b, 1n)
+      } elements, more than 2**53 - 1 (the most an array holds)`,
+    );
   }
   return { descr, fortranOrder, shape, size, nbytes: size * descr.itemsize };
 }
