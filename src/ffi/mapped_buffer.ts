@@ -74,6 +74,18 @@ export function isReadOnlyMemory(buffer: ArrayBufferLike): boolean {
   return readOnly.has(buffer);
 }
 
+/**
+ * Whether `buffer` is (or was, before it was detached) the buffer of a
+ * mapping: a memory map's, a shared-memory block's. Messages about a
+ * detached buffer name a closed map only for these.
+ *
+ * @param buffer Any buffer.
+ * @returns `true` for a mapping's buffer.
+ */
+export function isMappedMemory(buffer: ArrayBufferLike): boolean {
+  return Object.hasOwn(buffer, OWNER);
+}
+
 /** The buffer of one mapping. */
 export class MappedBuffer {
   #make: () => ArrayBuffer | null;

@@ -6,7 +6,11 @@
  */
 
 import { describe, typedArrayTag } from "../_args.ts";
-import { closures, isReadOnlyMemory } from "../ffi/mapped_buffer.ts";
+import {
+  closures,
+  isMappedMemory,
+  isReadOnlyMemory,
+} from "../ffi/mapped_buffer.ts";
 import { allocateArray } from "./alloc.ts";
 import { arrayDataLength, type OverlaySource } from "./kernels/runtime.ts";
 import type { DType } from "./dtype.ts";
@@ -504,6 +508,13 @@ export function isDetached(storage: ArrayStorage): boolean {
  */
 export function throwClosed(storage: ArrayStorage): never {
   const what = storage.label ? ` of "${storage.label}"` : "";
+  // Worded by what the memory is: a map's (closed), or a caller's plain
+  // ArrayBuffer that was transferred away (there is no map to speak of).
+  if (storage.label === undefined && !isMappedMemory(storage.bytes.buffer)) {
+    throw new Deno.errors.BadResource(
+      "Cannot use the array: its ArrayBuffer was detached (transferred away)",
+    );
+  }
   throw new Deno.errors.BadResource(
     `Cannot use the array: the memory map${what} is closed`,
   );
@@ -517,6 +528,15 @@ export function throwClosed(storage: ArrayStorage): never {
  */
 export function throwReadOnly(storage: ArrayStorage): never {
   const what = storage.label ? ` "${storage.label}"` : "";
+  // Worded by what the memory is: a memmap's (mode "r"), a read-only map's
+  // bytes given to frombuffer(), or storage given as read-only.
+  if (storage.label === undefined) {
+    throw new TypeError(
+      isMappedMemory(storage.bytes.buffer)
+        ? 'Cannot write to the array: its memory is a read-only map\'s (access "read" or made without PROT_WRITE)'
+        : "Cannot write to the array: its storage is read-only",
+    );
+  }
   throw new TypeError(
     `Cannot write to the array: the memory map${what} is read-only (mode "r")`,
   );
