@@ -949,7 +949,7 @@ export class Mmap implements Disposable, Iterable<number> {
     const target = toBytes(buffer, "read into a buffer", "buffer", false);
     if (isReadOnlyMemory(target.buffer)) {
       throw new TypeError(
-        "Cannot read into a buffer: it is the memory of a read-only map (access \"read\" or made without PROT_WRITE)",
+        'Cannot read into a buffer: it is the memory of a read-only map (access "read" or made without PROT_WRITE)',
       );
     }
     const at = position === undefined

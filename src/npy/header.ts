@@ -349,9 +349,7 @@ function parseHeaderText(
     throw invalidData(
       where,
       at,
-      `Header shape ${
-        showShape(dims)
-      } has ${
+      `Header shape ${showShape(dims)} has ${
         dims.reduce((a, b) => a * b, 1n)
       } elements, more than 2**53 - 1 (the most an array holds)`,
     );
