@@ -288,6 +288,7 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
       this.offset = options.offset;
       this.mode = mode;
       this.#mmap = mmap;
+      Object.freeze(this);
       return;
     }
     // Read and written in place either way: through a second map in a
@@ -415,6 +416,7 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
           [VIEW]: { storage, strides },
         } as WrapOptions),
     );
+    Object.freeze(this);
   }
 
   /**

@@ -346,6 +346,10 @@ export class NDArray<N extends DTypeName = DTypeName>
     this.nbytes = size * dt.itemsize;
     this.byteOffset = byteOffset;
     this.#readOnly = storage.readOnly;
+    // The public fields are what every walk trusts (where the elements
+    // are, how many, of what type): an NDArray cannot be changed after it
+    // is made (Memmap freezes itself once its own fields are set).
+    if (new.target === NDArray) Object.freeze(this);
     if (isFlexible(dt)) {
       this.#numeric = false;
       this.#ta = null;
