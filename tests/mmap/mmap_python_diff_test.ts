@@ -295,7 +295,17 @@ with mmap.mmap(-1, len(content)) as m:
             args.append(start if start is not None else pos)
         if end is not None:
             args.append(end)
+        # Bounds as CPython clamps them; an empty needle in a range that
+        # ends before it starts is -1 from 3.11.4 on (earlier 3.11 releases,
+        # Debian's 3.11.2 among them, returned the start).
+        n = len(m)
+        def clamp(i):
+            return max(i + n, 0) if i < 0 else min(i, n)
+        lo = clamp(args[1]) if len(args) > 1 else pos
+        hi = clamp(args[2]) if len(args) > 2 else n
         if old_rule and start is not None and start > len(m):
+            out.append(-1)
+        elif not needle and lo > hi:
             out.append(-1)
         else:
             out.append(getattr(m, name)(*args))
