@@ -30,7 +30,7 @@ import {
 } from "./dtype.ts";
 import { specOf } from "./structured.ts";
 import type { FieldNameOf, NameOf } from "./types.ts";
-import { NDArray } from "./ndarray.ts";
+import { allowArrayClass, NDArray } from "./ndarray.ts";
 import {
   contiguousStrides,
   formatShape,
@@ -707,6 +707,11 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
     this.close();
   }
 }
+
+// The only subclass of NDArray that may be constructed; its methods cannot be
+// replaced.
+allowArrayClass(Memmap);
+Object.freeze(Memmap.prototype);
 
 /** Set by {@linkcode wrapMmap} for the one constructor call it makes. */
 let constructing = false;

@@ -165,6 +165,22 @@ let ioOf: (a: NDArray) => RunIO;
 let trusted = false;
 let isNDArray: (x: unknown) => x is NDArray;
 
+/**
+ * The library's own subclasses of NDArray (`Memmap`): the only ones that
+ * may be constructed. A subclass of the user's could override what the
+ * walks trust (`storage`, where the elements are) and would not be frozen.
+ */
+const LIBRARY_CLASSES = new Set<unknown>();
+
+/**
+ * Lets the library's own subclass `c` of NDArray be constructed (internal).
+ *
+ * @param c The class.
+ */
+export function allowArrayClass(c: unknown): void {
+  LIBRARY_CLASSES.add(c);
+}
+
 /** What posting or cloning an array fails with (see cloneRefusal). */
 const NOT_CLONEABLE = cloneRefusal(
   "Cannot post an NDArray to a Worker (post a memmap's describe() and memmap() that there, or toTypedArray()): this NDArray",
@@ -277,6 +293,11 @@ export class NDArray<N extends DTypeName = DTypeName>
     // Views made inside the library come with checked dimensions and strides.
     const checked = trusted;
     trusted = false;
+    if (new.target !== NDArray && !LIBRARY_CLASSES.has(new.target)) {
+      throw new TypeError(
+        "Cannot construct a subclass of NDArray: the library's walks trust an array's storage and layout, which a subclass could change; wrap an array instead",
+      );
+    }
     // First own property: structuredClone/postMessage stop at it, before
     // they would copy the storage (see NOT_CLONEABLE).
     (this as { notCloneable?: object }).notCloneable = NOT_CLONEABLE;
@@ -4462,6 +4483,9 @@ export class NDArray<N extends DTypeName = DTypeName>
     }, shape=${formatShape(this.shape)})`;
   }
 }
+
+// The methods and getters the walks go through cannot be replaced.
+Object.freeze(NDArray.prototype);
 
 /**
  * Whether a value is an {@linkcode NDArray} (a brand check: a Proxy or an

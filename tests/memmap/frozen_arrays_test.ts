@@ -5,7 +5,7 @@
  * storage by a changed field.
  */
 import assert from "node:assert/strict";
-import { arange, dtype, memmap, zeros } from "../../mod.ts";
+import { arange, dtype, Memmap, memmap, NDArray, zeros } from "../../mod.ts";
 
 const FIELDS: [string, unknown][] = [
   ["byteOffset", 2 ** 30],
@@ -53,4 +53,30 @@ Deno.test("every public field of an NDArray or Memmap is read-only: assignments 
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test("NDArray cannot be subclassed and its and Memmap's methods cannot be replaced", () => {
+  class Mine extends NDArray {}
+  assert.throws(
+    () => new Mine({ bytes: new Uint8Array(8), readOnly: false }, "f8", [1]),
+    (e: Error) =>
+      e.constructor === TypeError &&
+      /^Cannot construct a subclass of NDArray/.test(e.message),
+  );
+  for (const proto of [NDArray.prototype, Memmap.prototype]) {
+    assert.ok(Object.isFrozen(proto));
+    for (const name of ["storage", "fill", "sum", "assign", "close"]) {
+      if (!(name in proto)) continue;
+      assert.throws(
+        () => Object.defineProperty(proto, name, { get: () => null }),
+        TypeError,
+      );
+    }
+  }
+  // The library's own arrays and memmaps are still made.
+  assert.equal(
+    new NDArray({ bytes: new Uint8Array(8), readOnly: false }, "f8", [1])
+      .size,
+    1,
+  );
 });
