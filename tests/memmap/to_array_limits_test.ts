@@ -61,7 +61,10 @@ Deno.test("toArray() refuses shapes too large for nested JavaScript arrays", () 
             ) && reason.test(e.message),
           `${JSON.stringify(dtype)} ${shape}`,
         );
+        // Windows cannot remove a file that is still mapped.
+        a.close();
       }
+      one.close();
     }
   } finally {
     Deno.removeSync(dir, { recursive: true });
