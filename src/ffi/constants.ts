@@ -101,6 +101,24 @@ export interface PlatformConstants {
     readonly bytes: number;
   } | null;
   /**
+   * What a save needs to make, rename and remove files inside a directory
+   * it opened (`openat`, `renameat`, `unlinkat`, `fstatat`): the open flags,
+   * `AT_SYMLINK_NOFOLLOW`, and where `struct stat` keeps `st_dev` (its
+   * width in bytes), `st_ino`, `st_uid` and `st_gid`; `null` where saves
+   * go by path (Windows).
+   */
+  readonly directories: {
+    readonly O_WRONLY: number;
+    readonly O_DIRECTORY: number;
+    readonly O_NOFOLLOW: number;
+    readonly AT_SYMLINK_NOFOLLOW: number;
+    readonly devOffset: number;
+    readonly devBytes: 4 | 8;
+    readonly inoOffset: number;
+    readonly uidOffset: number;
+    readonly gidOffset: number;
+  } | null;
+  /**
    * Python's `mmap.MADV_*` names available on this platform, with values:
    * the advice `Mmap.madvise` accepts. Advice that can make a later access
    * fault (Linux `MADV_REMOVE`, `MADV_HWPOISON`, guard pages) is not here.
@@ -197,6 +215,20 @@ export const LINUX: PlatformConstants = {
     RESOLVE_NO_SYMLINKS: 0x04,
     bytes: 24,
   },
+  // asm-generic/fcntl.h (aarch64) and x86's own values; fcntl.h
+  // AT_SYMLINK_NOFOLLOW; struct stat: dev 8 at 0, ino 8 at 8, then x86_64
+  // nlink 8, mode 4, uid, gid; the generic layout mode 4, nlink 4, uid, gid
+  directories: {
+    O_WRONLY: 1,
+    O_DIRECTORY: Deno.build.arch === "aarch64" ? 0o40000 : 0o200000,
+    O_NOFOLLOW: Deno.build.arch === "aarch64" ? 0o100000 : 0o400000,
+    AT_SYMLINK_NOFOLLOW: 0x100,
+    devOffset: 0,
+    devBytes: 8,
+    inoOffset: 8,
+    uidOffset: Deno.build.arch === "aarch64" ? 24 : 28,
+    gidOffset: Deno.build.arch === "aarch64" ? 28 : 32,
+  },
   madvise: {
     MADV_NORMAL: 0,
     MADV_RANDOM: 1,
@@ -263,6 +295,20 @@ export const DARWIN: PlatformConstants = {
   RLIMIT_NOFILE: 8,
   SIGXFSZ: 25, // sys/signal.h
   openat2: null,
+  // sys/fcntl.h: O_WRONLY 0x0001, O_DIRECTORY 0x00100000, O_NOFOLLOW
+  // 0x00000100, AT_SYMLINK_NOFOLLOW 0x0020; struct stat (64-bit inodes):
+  // dev 4 at 0, mode, nlink, ino 8 at 8, uid at 16, gid at 20
+  directories: {
+    O_WRONLY: 0x0001,
+    O_DIRECTORY: 0x100000,
+    O_NOFOLLOW: 0x0100,
+    AT_SYMLINK_NOFOLLOW: 0x0020,
+    devOffset: 0,
+    devBytes: 4,
+    inoOffset: 8,
+    uidOffset: 16,
+    gidOffset: 20,
+  },
   madvise: {
     // sys/mman.h; the names Python's mmap module exports on macOS
     MADV_NORMAL: 0,
@@ -371,6 +417,7 @@ export const WINDOWS: PlatformConstants = {
   RLIMIT_NOFILE: -1,
   SIGXFSZ: -1, // no such signal
   openat2: null,
+  directories: null,
   madvise: {
     MADV_NORMAL: 0,
     MADV_RANDOM: 1,

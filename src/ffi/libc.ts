@@ -53,6 +53,53 @@ export const LIBC_SYMBOLS = {
     result: "i64",
     optional: true,
   },
+  // int openat(int dirfd, const char *path, int flags, ...)   (the mode
+  // passed fourth and ninth, as `open`'s is third and ninth: the ninth is
+  // where Apple arm64 reads a variadic argument once x0..x7 are full)
+  openat: {
+    parameters: [
+      "i32",
+      "buffer",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+    ],
+    result: "i32",
+  },
+  // int fstatat(int dirfd, const char *path, struct stat *buf, int flags)
+  // (glibc 2.33+, macOS arm64)
+  fstatat: {
+    parameters: ["i32", "buffer", "buffer", "i32"],
+    result: "i32",
+    optional: true,
+  },
+  // int fstatat$INODE64(...)   (macOS x86_64's 64-bit-inode fstatat)
+  fstatat_inode64: {
+    name: "fstatat$INODE64",
+    parameters: ["i32", "buffer", "buffer", "i32"],
+    result: "i32",
+    optional: true,
+  },
+  // int __fxstatat64(int ver, int dirfd, const char *path,
+  //                  struct stat64 *buf, int flags)   (glibc before 2.33)
+  fxstatat64: {
+    name: "__fxstatat64",
+    parameters: ["i32", "i32", "buffer", "buffer", "i32"],
+    result: "i32",
+    optional: true,
+  },
+  // int renameat(int olddirfd, const char *old, int newdirfd, const char *new)
+  renameat: { parameters: ["i32", "buffer", "i32", "buffer"], result: "i32" },
+  // int unlinkat(int dirfd, const char *path, int flags)
+  unlinkat: { parameters: ["i32", "buffer", "i32"], result: "i32" },
+  // int fchmod(int fd, mode_t mode)
+  fchmod: { parameters: ["i32", "i32"], result: "i32" },
+  // int fchown(int fd, uid_t owner, gid_t group)   (-1: leave as is)
+  fchown: { parameters: ["i32", "u32", "u32"], result: "i32" },
   // int close(int fd)
   close: { parameters: ["i32"], result: "i32" },
   // int dup(int fd)

@@ -446,7 +446,7 @@ const F_GETPATH = 50; // macOS
  * it (Linux: the `/proc/self/fd` link; macOS: `F_GETPATH`), or null where
  * it cannot be told.
  */
-function descriptorPath(fd: number): string | null {
+export function descriptorPath(fd: number): string | null {
   const c = libc();
   if (Deno.build.os === "linux") {
     const n = Number(
@@ -592,7 +592,7 @@ let openat2Works = OPENAT2 !== null;
  * reason (a link on the way, a missing file, an older kernel): the caller
  * then opens the usual way, which reports its own error.
  */
-function openWithoutLinks(path: string, flags: number): number {
+export function openWithoutLinks(path: string, flags: number): number {
   if (!openat2Works) return -1;
   const syscall = libc().syscall;
   if (syscall == null) {

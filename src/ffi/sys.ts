@@ -146,6 +146,62 @@ export interface MemoryMap {
   clear(): void;
 }
 
+/** What {@linkcode Directory.stat} tells of a name, its links not followed. */
+export interface DirectoryEntry {
+  /** `"file"`, `"a directory"`, `"a symbolic link"`, `"a FIFO"`... */
+  readonly type: string;
+  /** The permission bits and file type (`st_mode`). */
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  /** Device and inode: the file's identity. */
+  readonly dev: bigint;
+  readonly ino: bigint;
+}
+
+/** A file made by {@linkcode Directory.create}, open for writing. */
+export interface NewFile {
+  /** Writes all of `bytes` from byte `at`; failures name `what`. */
+  write(bytes: Uint8Array, at: number, what: string): void;
+  /** Reserves disk blocks for `length` bytes (a hint, as `Sys.preallocate`). */
+  preallocate(length: number): void;
+  /**
+   * Gives the file the owner and group `uid`/`gid` where this process may
+   * (else the group alone where it may, else neither), then the permission
+   * bits `mode` (`chown` clears set-user-ID); failures name `what`.
+   */
+  keep(mode: number, uid: number, gid: number, what: string): void;
+  /** The file's own identity and attributes; failures name `what`. */
+  stat(what: string): DirectoryEntry;
+  /** Closes it; idempotent. */
+  close(): void;
+}
+
+/**
+ * A directory held open so that the names a save makes, renames and
+ * removes are in that directory, whatever its path names by then (POSIX
+ * `openat`, `renameat`, `unlinkat` on the directory's descriptor): its
+ * path, as Deno's permissions are checked on, is resolved once, when it is
+ * opened. Failures are the library's OS errors naming `what`.
+ */
+export interface Directory {
+  /** Where the opened directory is, as the kernel tells it for the descriptor. */
+  readonly path: string;
+  /** The name's entry, its links not followed; null when there is none. */
+  stat(name: string, what: string): DirectoryEntry | null;
+  /**
+   * Makes a new file `name` (never an existing one, never through a link)
+   * with permission bits `mode`, open for writing.
+   */
+  create(name: string, mode: number, what: string): NewFile;
+  /** Renames `from` over `to`, both in this directory. */
+  rename(from: string, to: string, what: string): void;
+  /** Removes the name `name` (not a directory); whether it was there. */
+  remove(name: string): boolean;
+  /** Closes the directory; idempotent. */
+  close(): void;
+}
+
 /** The operations each platform provides. */
 export interface Sys {
   /** Constant values of this platform. */
@@ -208,6 +264,35 @@ export interface Sys {
   exclusive?(file: FileHandle, call: string): void;
   /** Closes the file; idempotent. */
   close(file: FileHandle): void;
+  /**
+   * Writes all of `bytes` to the file from byte `at` (POSIX `pwrite`).
+   * Optional: where the platform has it (saves write through Deno
+   * elsewhere). Failures name `what`.
+   */
+  write?(file: FileHandle, bytes: Uint8Array, at: number, what: string): void;
+  /**
+   * Opens the directory `path` for making, renaming and removing names in
+   * it (see {@linkcode Directory}). The caller checks Deno's permissions
+   * against the returned `path`, which is where the directory really is
+   * (a directory swapped for a link after the caller's check is found out
+   * here). Optional: POSIX only; null where the kernel cannot tell where a
+   * descriptor's directory is.
+   *
+   * @throws The library's OS error (naming `what`) when it cannot be opened.
+   */
+  openDirectory?(path: string, what: string): Directory | null;
+  /**
+   * Removes the file this handle made, by the name the kernel gives for it
+   * now and only while that name in that directory is still this file and
+   * `--allow-write` grants it, before the handle is closed: a directory
+   * swapped since the file was made makes nothing else go. Optional: POSIX
+   * only.
+   *
+   * @returns Whether the platform could tell the file's name (else the
+   * caller removes it by path).
+   */
+  removeCreated?(file: FileHandle): boolean;
+
   /** Maps memory. */
   map(request: MapRequest): Mapping;
   /**

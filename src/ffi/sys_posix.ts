@@ -13,6 +13,7 @@
 import { PLATFORM, type PlatformConstants } from "./constants.ts";
 import { HELD_BYTES, HELD_RANGES, HeldRanges } from "./held_ranges.ts";
 import { errno, libc } from "./libc.ts";
+import { openDirectory, removeCreated } from "./posix_directory.ts";
 import { MappedBuffer } from "./mapped_buffer.ts";
 import { addressSpaceLimited, unweigh, weigh } from "./open_files.ts";
 import { osError, statPath } from "./os_error.ts";
@@ -24,6 +25,7 @@ import {
   cString,
   type Descriptor,
   duplicateFile,
+  errnoName,
   fail,
   fstat,
   live,
@@ -36,6 +38,7 @@ import {
   zero,
 } from "./posix_file.ts";
 import type {
+  Directory,
   FileHandle,
   Mapping,
   MapRequest,
@@ -799,6 +802,31 @@ export const posixSys: Sys = {
 
   close(file: FileHandle): void {
     (file as PosixFile).close();
+  },
+
+  write(file: FileHandle, bytes: Uint8Array, at: number, what: string): void {
+    const fd = live(file).fd;
+    const c = libc();
+    checkBytes(at, "a file offset");
+    for (let done = 0; done < bytes.length;) {
+      const part = bytes.subarray(done, done + (1 << 30));
+      const n = Number(
+        c.pwrite(fd, part, BigInt(part.length), BigInt(at + done)),
+      );
+      if (n < 0) {
+        if (errnoName(errno()) === "EINTR") continue;
+        fail("write", what);
+      }
+      done += n;
+    }
+  },
+
+  openDirectory(path: string, what: string): Directory | null {
+    return openDirectory(path, what);
+  },
+
+  removeCreated(file: FileHandle): boolean {
+    return removeCreated(file);
   },
 
   map(request: MapRequest): Mapping {

@@ -628,10 +628,19 @@ export class Mmap implements Disposable, Iterable<number> {
     try {
       return Mmap.#mapFile(file, lengthFor, offset, layout, how.overwrite);
     } catch (error) {
+      // The file made here is removed from the directory it was made in,
+      // by the platform where it can (a directory swapped for a link since
+      // makes nothing else go), else by path.
+      let removed = created === null;
+      try {
+        removed ||= sys.removeCreated?.(file) === true;
+      } catch {
+        removed = true; // Cannot be told: left rather than remove another file.
+      }
       sys.close(file);
-      if (created !== null) {
+      if (!removed) {
         try {
-          Deno.removeSync(created);
+          Deno.removeSync(created!);
         } catch {
           // Gone already; the error to report is the first one.
         }

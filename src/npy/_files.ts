@@ -10,6 +10,7 @@ import { basename, dirname, join, sep } from "node:path";
 import { fromRuntimeError, osError } from "../ffi/os_error.ts";
 import { requireFileAccess } from "../ffi/permissions.ts";
 import { ignoreFileSizeSignal, sys } from "../ffi/platform.ts";
+import type { Directory, FileHandle } from "../ffi/sys.ts";
 import { kindOf } from "./byte_source.ts";
 import { linkTarget } from "../mmap/path.ts";
 
@@ -298,7 +299,16 @@ export function saveFile(
   const directory = dirname(target);
   const old = existing(target);
   const suffix = crypto.getRandomValues(new Uint32Array(2)).join("");
-  const temp = join(directory, `.${basename(target)}.${suffix}.tmp`);
+  const tempName = `.${basename(target)}.${suffix}.tmp`;
+  const temp = join(directory, tempName);
+  const held = openChecked(directory, temp);
+  if (held !== null) {
+    try {
+      return saveThrough(held, tempName, basename(target), path, write, size);
+    } finally {
+      held.close();
+    }
+  }
   // Private until it is complete: the old file's mode is given at the end.
   const file = openTemporary(temp, old === null ? 0o666 : 0o600);
   let open = true;
@@ -317,6 +327,102 @@ export function saveFile(
       // Already gone: nothing to clean up.
     }
     throw e;
+  }
+}
+
+/**
+ * The directory a save checked, held open by the platform (POSIX), so that
+ * the temporary file is made, written, renamed and removed there and
+ * nowhere else: the directory's path is resolved once, when it is opened,
+ * and Deno's permissions are checked again where it really was opened (a
+ * directory swapped for a link after the first check is refused,
+ * `NotCapable`). Null without `--allow-ffi`, or where the platform has no
+ * such handle (Windows): the save then goes by path.
+ */
+function openChecked(directory: string, temp: string): Directory | null {
+  if (!granted({ name: "ffi" }) || sys.openDirectory === undefined) {
+    return null;
+  }
+  let held: Directory | null;
+  try {
+    held = sys.openDirectory(directory, temp);
+  } catch (error) {
+    // A missing directory, or a file in its place, is the directory's error.
+    try {
+      sys.stat(directory + sep);
+    } catch (reason) {
+      if (typeof (reason as { code?: unknown }).code === "string") throw reason;
+    }
+    throw error;
+  }
+  if (held === null || held.path === directory) return held;
+  try {
+    requireFileAccess(
+      held.path,
+      true,
+      `(where ${JSON.stringify(directory)} led when opened)`,
+    );
+  } catch (error) {
+    held.close();
+    throw error;
+  }
+  return held;
+}
+
+/** An {@linkcode OutputFile} over a call that writes bytes at an offset. */
+function positional(
+  writeAt: (bytes: Uint8Array, at: number) => void,
+): OutputFile {
+  let position = 0;
+  return {
+    write(bytes: Uint8Array): void {
+      writeAt(bytes, position);
+      position += bytes.length;
+    },
+    seek(offset: number): void {
+      position = offset;
+    },
+  };
+}
+
+/**
+ * The save through a temporary file of {@linkcode saveFile}, every step in
+ * the directory held open: `temp` made there (never through a link), the
+ * content written through its descriptor, the old file's attributes given
+ * to it, then renamed over `name`; on failure it is removed from there.
+ */
+function saveThrough(
+  held: Directory,
+  temp: string,
+  name: string,
+  path: string,
+  write: (file: OutputFile) => void,
+  size: number,
+): void {
+  const where = join(held.path, name);
+  const old = held.stat(name, where);
+  if (old !== null && old.type !== "file") {
+    if (old.type === "a directory") {
+      throw osError("open", "EISDIR", "Is a directory", where);
+    }
+    throw osError("open", "ENODEV", `Not a regular file: ${old.type}`, where);
+  }
+  // Private until it is complete: the old file's mode is given at the end.
+  const file = held.create(
+    temp,
+    old === null ? 0o666 : 0o600,
+    join(held.path, temp),
+  );
+  try {
+    if (size >= RESERVE_FROM) file.preallocate(size);
+    write(positional((bytes, at) => file.write(bytes, at, path)));
+    if (old !== null) file.keep(old.mode, old.uid, old.gid, where);
+    file.close();
+    held.rename(temp, name, path);
+  } catch (error) {
+    file.close();
+    held.remove(temp);
+    throw error;
   }
 }
 
@@ -389,6 +495,12 @@ function writeInPlace(
 ): void {
   const content = new Recorded();
   write(content);
+  if (
+    granted({ name: "ffi" }) && sys.write !== undefined &&
+    sys.exclusive !== undefined
+  ) {
+    return rewrite(path, target, old, content);
+  }
   // A handle of the library's own claims the whole file for the write, so
   // that no map of this library has bytes changed or cut under it.
   const claim = old !== null && granted({ name: "ffi" }) &&
@@ -419,5 +531,66 @@ function writeInPlace(
     file.close();
   } finally {
     if (claim !== null) sys.close(claim);
+  }
+}
+
+/**
+ * The in-place write of {@linkcode saveFile} through one handle of the
+ * library's own (with `--allow-ffi`): the file opened as its permission was
+ * checked (a link or directory changed since is refused or never followed,
+ * see `Sys.open`), claimed whole so that no map of this library has bytes
+ * changed or cut under it, and written through that handle, so that every
+ * step acts on the file checked. A file this call made is removed on
+ * failure by the platform, from the directory it was made in.
+ */
+function rewrite(
+  path: string,
+  target: string,
+  old: Deno.FileInfo | null,
+  content: Recorded,
+): void {
+  const create = old === null;
+  const file = sys.open(target, { write: true, create, exclusive: create });
+  try {
+    sys.exclusive!(file, "open");
+    const size = content.size;
+    const before = sys.size(file);
+    const out = positional((bytes, at) => sys.write!(file, bytes, at, path));
+    if (size > before) {
+      try {
+        content.copyTo(out, before, size);
+      } catch (error) {
+        try {
+          sys.truncate(file, before);
+        } catch {
+          // The write's error says more.
+        }
+        throw error;
+      }
+    }
+    content.copyTo(out, 0, Math.min(before, size));
+    if (size < before) sys.truncate(file, size);
+  } catch (error) {
+    if (create) removeMade(file, target);
+    throw error;
+  } finally {
+    sys.close(file);
+  }
+}
+
+/**
+ * Removes a file `file` made, after a failure: by the platform from the
+ * directory it was made in where it can (`Sys.removeCreated`), else by path.
+ */
+export function removeMade(file: FileHandle, path: string): void {
+  try {
+    if (sys.removeCreated?.(file) === true) return;
+  } catch {
+    return; // Cannot be told: left rather than remove another file.
+  }
+  try {
+    Deno.removeSync(path);
+  } catch {
+    // Gone already; else the first error says more.
   }
 }
