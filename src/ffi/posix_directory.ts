@@ -216,11 +216,12 @@ class PosixDirectory implements Directory {
 }
 
 /**
- * Opens the directory `path` (absolute) by its descriptor: with no link on
- * the way where the kernel can refuse them (Linux `openat2`), else with
- * none at its end (`O_NOFOLLOW`); then reads back where the descriptor's
- * directory is (Linux `/proc/self/fd`, macOS `F_GETPATH`), for the caller
- * to check Deno's permissions against.
+ * Opens the directory `path` (absolute, its links resolved) by its
+ * descriptor, with no link followed on the way where the kernel can refuse
+ * them (Linux `openat2`), then reads back where the descriptor's directory
+ * is (Linux `/proc/self/fd`, macOS `F_GETPATH`), for the caller to check
+ * Deno's permissions against: a directory of the path swapped for a link
+ * since it was resolved is found out there.
  *
  * @returns The directory, or null where its path cannot be told.
  */
@@ -229,14 +230,10 @@ export function openDirectory(path: string, what: string): Directory | null {
   const D = C.directories;
   directoryHooks.beforeOpen?.(path);
   const flags = C.O_RDONLY | D.O_DIRECTORY | C.O_CLOEXEC;
+  // (Links are met only where the path changed since it was resolved, or
+  // where it could not be resolved: what is opened is checked either way.)
   let fd = openWithoutLinks(path, flags);
-  if (fd < 0) {
-    fd = libc().open(
-      cString(path),
-      flags | D.O_NOFOLLOW,
-      ...variadicMode(0),
-    );
-  }
+  if (fd < 0) fd = libc().open(cString(path), flags, ...variadicMode(0));
   if (fd < 0) fail("open", what);
   const real = descriptorPath(fd);
   if (real === null) {
@@ -259,32 +256,37 @@ function granted(descriptor: Deno.PermissionDescriptor): boolean {
  */
 export function removeCreated(file: FileHandle): boolean {
   const fd = live(file).fd;
-  const real = descriptorPath(fd);
-  if (real === null || C.directories === null) return false;
-  // Gone already (" (deleted)"), or not a name this process may remove.
-  if (!real.startsWith("/") || !granted({ name: "write", path: real })) {
-    return true;
-  }
-  if (fstatRaw(fd) !== 0) return true;
+  if (C.directories === null || fstatRaw(fd) !== 0) return false;
   const made = entry();
-  let directory: Directory | null;
-  try {
-    directory = openDirectory(dirname(real), real);
-  } catch {
-    return true; // Its directory cannot be opened: nothing is removed.
-  }
-  if (directory === null) return false;
-  try {
-    if (directory.path !== dirname(real)) return true;
-    const name = basename(real);
-    const now = directory.stat(name, real);
-    if (now !== null && now.dev === made.dev && now.ino === made.ino) {
-      directory.remove(name);
+  // A directory renamed meanwhile is looked for again where it went, a few
+  // times; then the file is left rather than look further.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const real = descriptorPath(fd);
+    if (real === null) return false;
+    // Gone already (" (deleted)"), or not a name this process may remove.
+    if (!real.startsWith("/") || !granted({ name: "write", path: real })) {
+      return true;
     }
-  } catch {
-    // Cannot be told: left in place rather than remove another file.
-  } finally {
-    directory.close();
+    let directory: Directory | null;
+    try {
+      directory = openDirectory(dirname(real), real);
+    } catch {
+      return true; // Its directory cannot be opened: nothing is removed.
+    }
+    if (directory === null) return false;
+    try {
+      if (directory.path !== dirname(real)) continue;
+      const name = basename(real);
+      const now = directory.stat(name, real);
+      if (now !== null && now.dev === made.dev && now.ino === made.ino) {
+        directory.remove(name);
+      }
+      return true;
+    } catch {
+      return true; // Cannot be told: left rather than remove another file.
+    } finally {
+      directory.close();
+    }
   }
   return true;
 }

@@ -234,6 +234,16 @@ function openTemporary(temp: string, mode: number): Deno.FsFile {
 }
 
 /**
+ * Hooks for tests: `afterCheck` runs once a save has checked Deno's
+ * permissions for the file it writes (`target`, its links resolved), before
+ * any other step (to swap a directory of it for a link in between, as
+ * another process could).
+ */
+export const saveHooks: { afterCheck: ((target: string) => void) | null } = {
+  afterCheck: null,
+};
+
+/**
  * Writes a saved file. Two ways, chosen by Deno's permissions:
  *
  * - With `--allow-read` and `--allow-write` for the file's directory
@@ -292,16 +302,16 @@ export function saveFile(
   // A write past `ulimit -f` fails with EFBIG rather than ending the process.
   ignoreFileSizeSignal();
   const target = whereItLands(path, linkTarget(path));
-  if (!directoryGranted(target)) {
-    requireFile(target);
-    return writeInPlace(path, target, existing(target), write);
-  }
+  const inPlace = !directoryGranted(target);
+  if (inPlace) requireFile(target);
+  saveHooks.afterCheck?.(target);
+  if (inPlace) return writeInPlace(path, target, existing(target), write);
   const directory = dirname(target);
   const old = existing(target);
   const suffix = crypto.getRandomValues(new Uint32Array(2)).join("");
   const tempName = `.${basename(target)}.${suffix}.tmp`;
   const temp = join(directory, tempName);
-  const held = openChecked(directory, temp);
+  const held = openChecked(directory);
   if (held !== null) {
     try {
       return saveThrough(held, tempName, basename(target), path, write, size);
@@ -339,13 +349,13 @@ export function saveFile(
  * `NotCapable`). Null without `--allow-ffi`, or where the platform has no
  * such handle (Windows): the save then goes by path.
  */
-function openChecked(directory: string, temp: string): Directory | null {
+function openChecked(directory: string): Directory | null {
   if (!granted({ name: "ffi" }) || sys.openDirectory === undefined) {
     return null;
   }
   let held: Directory | null;
   try {
-    held = sys.openDirectory(directory, temp);
+    held = sys.openDirectory(directory, directory);
   } catch (error) {
     // A missing directory, or a file in its place, is the directory's error.
     try {
