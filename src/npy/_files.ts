@@ -270,6 +270,14 @@ export const saveHooks: { afterCheck: ((target: string) => void) | null } = {
  * directory's permission can make atomic falls back to NumPy's in-place
  * write rather than demand more than `np.save` needs.
  *
+ * Every step after the permission check acts on what was checked, where
+ * `--allow-ffi` is granted (POSIX): the directory is held open and checked
+ * again where it really is, the temporary file made, written, renamed and
+ * removed through it (see {@linkcode saveThrough}); the in-place write goes
+ * through the library's checked handle. Without it (and on Windows) each
+ * step goes by path through Deno's file APIs, so a directory swapped for a
+ * link by another process during the save is not caught (README Safety).
+ *
  * @param path The file to write (absolute, from `toPath`).
  * @param write Writes the content (it may seek back to patch what it wrote).
  * @param size The size it will have, when known (large files get their disk
@@ -307,7 +315,6 @@ export function saveFile(
   saveHooks.afterCheck?.(target);
   if (inPlace) return writeInPlace(path, target, existing(target), write);
   const directory = dirname(target);
-  const old = existing(target);
   const suffix = crypto.getRandomValues(new Uint32Array(2)).join("");
   const tempName = `.${basename(target)}.${suffix}.tmp`;
   const temp = join(directory, tempName);
@@ -319,6 +326,7 @@ export function saveFile(
       held.close();
     }
   }
+  const old = existing(target);
   // Private until it is complete: the old file's mode is given at the end.
   const file = openTemporary(temp, old === null ? 0o666 : 0o600);
   let open = true;

@@ -34,6 +34,10 @@ import { npyContent } from "./npy_array.ts";
  * nothing; an I/O error after that leaves it partly written, as with
  * `np.save`. The library does not ask for the directory because a save
  * needs no more than `np.save` does; grant it for saves that are atomic.
+ * With `--allow-ffi` every step after the permission check acts on the
+ * directory (or file) checked, so a directory swapped for a symbolic link
+ * meanwhile is refused (`NotCapable`) rather than written through; without
+ * it the steps go by path (see README, Safety).
  * Contiguous arrays are written straight from their memory, without
  * per-element conversion.
  *
