@@ -247,3 +247,80 @@ Deno.test({
     assertAllowedAsBefore(allowed);
   },
 });
+
+Deno.test({
+  name:
+    "a process swapping the directory for a link while saves run never gets a file made, written or left outside --allow-write",
+  ignore: !linux || !CAN_SPAWN_DENO,
+  async fn() {
+    using dir = tempDir();
+    const { allowed, secret } = layout(dir.path);
+    const stop = `${dir.path}/stop`;
+    // The flipper: swaps allowed/real for the link to secret/ and back, a
+    // whole cycle at a time, until told to stop.
+    const flipper = denoRunWithin(
+      ["--allow-read", "--allow-write"],
+      `
+      const A = ${JSON.stringify(allowed)};
+      const stop = ${JSON.stringify(stop)};
+      const started = Date.now();
+      for (let i = 0; Date.now() - started < 20_000; i++) {
+        if (i % 64 === 0) {
+          try { Deno.statSync(stop); break; } catch { /* go on */ }
+        }
+        Deno.renameSync(A + "/real", A + "/real.moved");
+        Deno.renameSync(A + "/realflip", A + "/real");
+        Deno.renameSync(A + "/real", A + "/realflip");
+        Deno.renameSync(A + "/real.moved", A + "/real");
+      }
+      `,
+      30_000,
+    );
+    const result = await denoRunWithin(
+      ["--allow-ffi", `--allow-read=${allowed}`, `--allow-write=${allowed}`],
+      `
+      import { array, save, savez, savezCompressed } from "MOD";
+      const D = ${JSON.stringify(allowed)} + "/real/inner";
+      const a = array([1, 2, 3, 4], { dtype: "int32" });
+      const WRITERS = {
+        save: (p) => save(p, a),
+        savez: (p) => savez(p, { a }),
+        savezCompressed: (p) => savezCompressed(p, { a }),
+      };
+      const out = {};
+      for (const [writer, run] of Object.entries(WRITERS)) {
+        const p = D + "/" + writer + "-absent" + (writer === "save" ? ".npy" : ".npz");
+        let ok = 0, refused = 0;
+        const started = Date.now();
+        while (Date.now() - started < 500) {
+          try {
+            run(p);
+            ok++;
+          } catch {
+            refused++;
+          }
+        }
+        out[writer] = { ok, refused };
+      }
+      console.log(JSON.stringify(out));
+      `,
+    );
+    Deno.writeTextFileSync(stop, "");
+    const flipped = await flipper;
+    assert.equal(flipped.code, 0, flipped.stderr);
+    assert.equal(result.code, 0, result.stderr);
+    const rows: Record<string, { ok: number; refused: number }> = JSON.parse(
+      result.stdout,
+    );
+    assert.deepEqual(Object.keys(rows), [...WRITERS]);
+    for (const [writer, { ok, refused }] of Object.entries(rows)) {
+      assert.ok(ok + refused > 0, `${writer}: the loop ran`);
+    }
+    assertSecretUntouched(secret);
+    // No temporary file left in the directory saved into either.
+    const names = [...Deno.readDirSync(`${allowed}/real/inner`)].map((e) =>
+      e.name
+    );
+    assert.deepEqual(names.filter((n) => n.endsWith(".tmp")), []);
+  },
+});
