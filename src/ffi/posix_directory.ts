@@ -14,14 +14,16 @@ import { basename, dirname } from "node:path";
 import { PLATFORM, type PlatformConstants } from "./constants.ts";
 import { errno, libc } from "./libc.ts";
 import {
-  checkBytes,
   cString,
   descriptorPath,
   errnoName,
   fail,
   live,
   openWithoutLinks,
+  S_IFMT,
+  TYPES,
   variadicMode,
+  writeAll,
 } from "./posix_file.ts";
 import type { Directory, DirectoryEntry, FileHandle, NewFile } from "./sys.ts";
 
@@ -49,17 +51,6 @@ function cName(text: string): Uint8Array<ArrayBuffer> {
   out.set(bytes);
   return out;
 }
-
-const S_IFMT = 0o170000;
-const TYPES: Readonly<Record<number, string>> = {
-  0o100000: "file",
-  0o040000: "a directory",
-  0o020000: "a character device",
-  0o060000: "a block device",
-  0o010000: "a FIFO",
-  0o140000: "a socket",
-  0o120000: "a symbolic link",
-};
 
 const statBytes = new Uint8Array(C.stat.bytes);
 const statView = new DataView(statBytes.buffer);
@@ -118,19 +109,7 @@ class PosixNewFile implements NewFile {
   }
 
   write(bytes: Uint8Array, at: number, what: string): void {
-    const c = libc();
-    checkBytes(at, "a file offset");
-    for (let done = 0; done < bytes.length;) {
-      const part = bytes.subarray(done, done + (1 << 30));
-      const n = Number(
-        c.pwrite(this.#fd, part, BigInt(part.length), BigInt(at + done)),
-      );
-      if (n < 0) {
-        if (errnoName(errno()) === "EINTR") continue;
-        fail("write", what);
-      }
-      done += n;
-    }
+    writeAll(this.#fd, bytes, at, what);
   }
 
   preallocate(length: number): void {

@@ -214,8 +214,9 @@ export function live(file: FileHandle): PosixFile {
   return posix;
 }
 
-const S_IFMT = 0o170000;
-const TYPES: Readonly<Record<number, string>> = {
+/** The file type bits of `st_mode`, and what each type is called in messages. */
+export const S_IFMT = 0o170000;
+export const TYPES: Readonly<Record<number, string>> = {
   0o100000: "file",
   0o040000: "a directory",
   0o020000: "a character device",
@@ -781,6 +782,33 @@ function requireDescriptorAccess(
   );
   const why = `(the file of ${what})`;
   requireFileAccess(path, write, why);
+}
+
+/**
+ * Writes all of `bytes` to `fd` from byte `at` (`pwrite`, in parts of at
+ * most 1 GiB, again after `EINTR`).
+ *
+ * @throws The library's OS error, as `write` naming `what`.
+ */
+export function writeAll(
+  fd: number,
+  bytes: Uint8Array,
+  at: number,
+  what: string,
+): void {
+  const c = libc();
+  checkBytes(at, "a file offset");
+  for (let done = 0; done < bytes.length;) {
+    const part = bytes.subarray(done, done + (1 << 30));
+    const n = Number(
+      c.pwrite(fd, part, BigInt(part.length), BigInt(at + done)),
+    );
+    if (n < 0) {
+      if (errnoName(errno()) === "EINTR") continue;
+      fail("write", what);
+    }
+    done += n;
+  }
 }
 
 /** Disk-space errors of `fallocate`; any other failure means "cannot reserve here". */

@@ -25,7 +25,6 @@ import {
   cString,
   type Descriptor,
   duplicateFile,
-  errnoName,
   fail,
   fstat,
   live,
@@ -35,6 +34,7 @@ import {
   reserve,
   restoreClaim,
   variadicMode,
+  writeAll,
   zero,
 } from "./posix_file.ts";
 import type {
@@ -805,20 +805,7 @@ export const posixSys: Sys = {
   },
 
   write(file: FileHandle, bytes: Uint8Array, at: number, what: string): void {
-    const fd = live(file).fd;
-    const c = libc();
-    checkBytes(at, "a file offset");
-    for (let done = 0; done < bytes.length;) {
-      const part = bytes.subarray(done, done + (1 << 30));
-      const n = Number(
-        c.pwrite(fd, part, BigInt(part.length), BigInt(at + done)),
-      );
-      if (n < 0) {
-        if (errnoName(errno()) === "EINTR") continue;
-        fail("write", what);
-      }
-      done += n;
-    }
+    writeAll(live(file).fd, bytes, at, what);
   },
 
   openDirectory(path: string, what: string): Directory | null {
