@@ -20,6 +20,19 @@ import type { PeerWorkload, Timing } from "./peers.ts";
 import type { Workload } from "./run.ts";
 
 const BYTES = 256 * 1024 * 1024;
+
+/**
+ * Another checkout of the library (`COMPARE_BEFORE=/path`, e.g. `git
+ * archive main | tar -x -C /path`): its `memmap` loaded into this process
+ * too, the memmap and in-memory rows run it as a second side of ours,
+ * `before`, in the same rounds.
+ */
+const BEFORE = Deno.env.get("COMPARE_BEFORE");
+const before = BEFORE === undefined
+  ? undefined
+  : (await import(new URL(`file://${BEFORE}/mod.ts`).href)) as {
+    memmap: typeof memmap;
+  };
 const TARGET = ">= 0.8x (aim 1x)";
 
 /** Writes `r.ints` (random bytes) and `r.f8`/`r.f4` (normal floats), 256 MiB each, into the page cache. */
@@ -163,16 +176,18 @@ function shape(r: Reduction): string {
 
 /** The row of a reduction of a memmap opened inside the timed region (page cache warm). */
 export function memmapRow(r: Reduction): PeerWorkload {
+  const side = (open: typeof memmap) => (dir: string) =>
+    time(() => {
+      using m = open(`${dir}/${r.file}`, { dtype: r.dtype, mode: "r" });
+      r.js(r.matrix ? m.reshape(4096, -1) : m);
+    });
   return {
     name: `memmap ${r.dtype} ${r.call}, 256 MiB (page cache)`,
     target: TARGET,
     setup: r.setup ?? setup,
     deno: {
-      ours: (dir) =>
-        time(() => {
-          using m = memmap(`${dir}/${r.file}`, { dtype: r.dtype, mode: "r" });
-          r.js(r.matrix ? m.reshape(4096, -1) : m);
-        }),
+      ours: side(memmap),
+      ...before ? { before: side(before.memmap) } : {},
     },
     peers: {
       python: `
@@ -188,6 +203,25 @@ report()
 
 const memory = new Map<string, NDArray>();
 
+/** One side of an in-memory row: an array the library (`open`'s) allocated, made once. */
+function memorySide(r: Reduction, open: typeof memmap, tag: string) {
+  return (dir: string): Timing => {
+    // An array the library allocated (as np.fromfile's): a copy of the file.
+    const key = `${tag} ${dir}/${r.file} ${r.dtype}`;
+    let a = memory.get(key);
+    if (a === undefined) {
+      for (const k of memory.keys()) {
+        if (k.startsWith(`${tag} `)) memory.delete(k);
+      }
+      using m = open(`${dir}/${r.file}`, { dtype: r.dtype, mode: "r" });
+      a = m.copy();
+      memory.set(key, a);
+    }
+    if (r.matrix) a = a.reshape(4096, -1);
+    return time(() => r.js(a!));
+  };
+}
+
 /** The row of a reduction of an in-memory array made before the timed region. */
 export function memoryRow(r: Reduction): PeerWorkload {
   return {
@@ -195,19 +229,8 @@ export function memoryRow(r: Reduction): PeerWorkload {
     target: TARGET,
     setup: r.setup ?? setup,
     deno: {
-      ours: (dir) => {
-        // An array the library allocated (as np.fromfile's): a copy of the file.
-        const key = `${dir}/${r.file} ${r.dtype}`;
-        let a = memory.get(key);
-        if (a === undefined) {
-          memory.clear();
-          using m = memmap(`${dir}/${r.file}`, { dtype: r.dtype, mode: "r" });
-          a = m.copy();
-          memory.set(key, a);
-        }
-        if (r.matrix) a = a.reshape(4096, -1);
-        return time(() => r.js(a));
-      },
+      ours: memorySide(r, memmap, ""),
+      ...before ? { before: memorySide(r, before.memmap, "before") } : {},
     },
     peers: {
       python: `

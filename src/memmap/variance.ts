@@ -26,6 +26,9 @@ import {
   reductionAxes,
   varianceOptionsOf,
 } from "./reduce_axes.ts";
+import { combineRows, squaredDeviationsLine } from "./kernels/reduce_run.ts";
+import type { FloatType } from "./kernels/reduce_kernels.ts";
+import { withShower } from "./reduce.ts";
 import { memoryDims } from "./reduce_plan.ts";
 import { reduceArray, reduceViewOf } from "./reductions.ts";
 import { memoryStorage } from "./storage.ts";
@@ -157,6 +160,18 @@ function streamedSum(
   const complex = a.dtype.kind === "c";
   const readType = complex ? C128 : F64;
   const v = reduceViewOf(a, true);
+  const kt = kernelFloatOf(a.dtype, rt);
+  if (kt !== null) {
+    // The kernels make and sum the deviations where the data is shown.
+    const total = withShower(
+      v,
+      (sh) =>
+        sh === null
+          ? null
+          : squaredDeviationsLine(sh, kt, v.offset, a.size, m[0]),
+    );
+    if (total !== null) return total;
+  }
   const round = rounderOf(rt);
   const f32 = rt.itemsize === 4;
   const size = a.itemsize;
@@ -187,6 +202,64 @@ function streamedSum(
     v.release(releasedTo, end - releasedTo);
   }
   return total;
+}
+
+/** The kernels' type for deviations of `dt` in the result type `rt` (little-endian float32/float64 of that type), or null. */
+function kernelFloatOf(dt: DType, rt: DType): FloatType | null {
+  if (dt.kind !== "f" || !dt.littleEndian || dt.itemsize !== rt.itemsize) {
+    return null;
+  }
+  return dt.itemsize === 8 ? "float64" : dt.itemsize === 4 ? "float32" : null;
+}
+
+/**
+ * The sums of the squared deviations along one outer axis, when NumPy adds
+ * the deviations' rows one after another and the kernels can too (`var(0)`
+ * of a C-order matrix): float32 or float64 in one block of memory in K
+ * order (so the deviations NumPy makes have the array's own layout), the
+ * one reduced axis outermost in memory, the kept axes in C order of the
+ * memory, and the means fitting the kernels' row area. Each column's
+ * squared deviations are added to +0 row by row, each operation rounded in
+ * the element type, without making the deviations. Null otherwise (the
+ * caller makes them and sums them).
+ */
+function rowSums(
+  a: NDArray,
+  reduced: readonly boolean[],
+  m: Float64Array,
+  rt: DType,
+  keepdims: boolean,
+): NDArray | null {
+  const kt = kernelFloatOf(a.dtype, rt);
+  const real = a.shape.flatMap((n, k) => reduced[k] && n !== 1 ? [k] : []);
+  if (kt === null || real.length !== 1 || a.size === 0) return null;
+  const size = a.itemsize;
+  const k0 = kOrderStrides(a.shape, a.strides, size);
+  if (a.shape.some((n, k) => n !== 1 && a.strides[k] !== k0[k])) return null;
+  const axis = real[0];
+  const rows = a.shape[axis];
+  const cols = a.size / rows;
+  if (a.strides[axis] !== cols * size) return null;
+  // Kept axes in C order must step down through memory (column j = result j).
+  let step = Infinity;
+  for (let k = 0; k < a.ndim; k++) {
+    if (k === axis || a.shape[k] === 1) continue;
+    if (a.strides[k] >= step) return null;
+    step = a.strides[k];
+  }
+  const v = reduceViewOf(a, true);
+  const sums = new Float64Array(cols);
+  const done = withShower(
+    v,
+    (sh) =>
+      sh !== null &&
+      combineRows(sh, kt, "sqdev", v.offset, rows, cols, sums, m),
+  );
+  if (!done) return null;
+  const shape = reducedShape(a.shape, reduced, keepdims);
+  const out = new NDArray(memoryStorage(cols * rt.itemsize), rt, shape);
+  (out.data as Float64Array | Float32Array).set(sums);
+  return out;
 }
 
 /**
@@ -329,11 +402,15 @@ export function variance(
   const whole = streamedSum(a, reduced, m, rt);
   let sum: number | NDArray;
   if (whole === null) {
-    const x = deviations(a, mean, m, rt);
-    sum = reduceArray(x, "sum", {
-      reduced: args.reduced,
-      keepdims: args.keepdims,
-    }) as number | NDArray;
+    const rows = rowSums(a, reduced, m, rt, args.keepdims);
+    if (rows !== null) sum = rows;
+    else {
+      const x = deviations(a, mean, m, rt);
+      sum = reduceArray(x, "sum", {
+        reduced: args.reduced,
+        keepdims: args.keepdims,
+      }) as number | NDArray;
+    }
   } else if (args.reduced === null && !args.keepdims) sum = whole;
   else {
     const shape = reducedShape(a.shape, reduced, args.keepdims);

@@ -566,8 +566,13 @@ function zeroFunction(type: FloatType, kind: "min" | "max"): FunctionSpec {
   };
 }
 
-/** NumPy's pairwise sum of `type` (recursive, internal) and its export. */
-function pairwiseFunctions(type: FloatType): FunctionSpec[] {
+/**
+ * NumPy's pairwise sum of `type` (recursive, internal) and its exports;
+ * with `squared`, the pairwise sum of the squared deviations `(x - mean)²`
+ * instead (`sqdev_T(p, n, mean) -> T`, NumPy's `var`: each subtraction,
+ * product and addition rounded in T, the same additions in the same order).
+ */
+function pairwiseFunctions(type: FloatType, squared = false): FunctionSpec[] {
   const row = ROWS[type];
   const size = row.size;
   const scalar: ValType = size === 8 ? F64 : F32;
@@ -575,9 +580,36 @@ function pairwiseFunctions(type: FloatType): FunctionSpec[] {
   const vadd = size === 8 ? op.f64x2Add : op.f32x4Add;
   const load = size === 8 ? op.f64Load : op.f32Load;
   const lanes = 16 / size;
-  const accs = size === 8 ? [5, 6, 7, 8] : [5, 6]; // eight elements as lanes
-  const [p, n, q, end, res] = [0, 1, 2, 3, 4];
+  // Parameters p, n (and the mean), then the locals.
+  const [p, n, mean] = [0, 1, 2];
+  const base = squared ? 3 : 2;
+  const [q, end, res] = [base, base + 1, base + 2];
+  const accs = (size === 8 ? [0, 1, 2, 3] : [0, 1]).map((k) => base + 3 + k);
+  const meanV = base + 3 + accs.length; // the mean in every lane
+  const [dev, devV] = [meanV + 1, meanV + 2]; // a deviation, scalar and vector
   const extract = size === 8 ? op.f64x2ExtractLane : op.f32x4ExtractLane;
+  // `x` (on the stack) made `(x - mean)²` when squared.
+  const scalarTerm: Code = squared
+    ? [
+      get(mean),
+      size === 8 ? op.f64Sub : op.f32Sub,
+      tee(dev),
+      get(dev),
+      size === 8 ? op.f64Mul : op.f32Mul,
+    ]
+    : [];
+  const vectorTerm: Code = squared
+    ? [
+      get(meanV),
+      size === 8 ? op.f64x2Sub : op.f32x4Sub,
+      tee(devV),
+      get(devV),
+      size === 8 ? op.f64x2Mul : op.f32x4Mul,
+    ]
+    : [];
+  const prefix = squared ? "sqdev" : "pw";
+  const extra = squared ? [get(mean)] : [];
+  const params: ValType[] = squared ? [I32, I32, scalar] : [I32, I32];
   // ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)), r in lane order.
   const r = (k: number): Code => [
     get(accs[Math.floor(k / lanes)]),
@@ -600,14 +632,22 @@ function pairwiseFunctions(type: FloatType): FunctionSpec[] {
     add,
     add,
   ];
-  const self: CallRef = { call: `pw_${type}` };
+  const self: CallRef = { call: `${prefix}_${type}_r` };
   const recursive: FunctionSpec = {
-    name: `pw_${type}`,
+    name: `${prefix}_${type}_r`,
     exported: false,
-    params: [I32, I32],
+    params,
     results: [scalar],
-    locals: [[2, I32], [1, scalar], [accs.length, V128]],
+    locals: [
+      [2, I32],
+      [1, scalar],
+      [accs.length, V128],
+      ...(squared ? [[1, V128], [1, scalar], [1, V128]] : []),
+    ] as [number, number][],
     body: [
+      ...(squared
+        ? [get(mean), size === 8 ? op.f64x2Splat : op.f32x4Splat, set(meanV)]
+        : []),
       // n < 8: one at a time from -0.
       get(n),
       i32(8),
@@ -622,7 +662,14 @@ function pairwiseFunctions(type: FloatType): FunctionSpec[] {
       op.i32Mul,
       op.i32Add,
       set(end),
-      ...whileBelow(p, end, size, [get(res), get(p), load(), add, set(res)]),
+      ...whileBelow(p, end, size, [
+        get(res),
+        get(p),
+        load(),
+        ...scalarTerm,
+        add,
+        set(res),
+      ]),
       get(res),
       op.return,
       op.end,
@@ -631,7 +678,12 @@ function pairwiseFunctions(type: FloatType): FunctionSpec[] {
       i32(128),
       op.i32LeU,
       op.if,
-      ...accs.flatMap((ak, k) => [get(p), op.v128Load(16 * k), set(ak)]),
+      ...accs.flatMap((ak, k) => [
+        get(p),
+        op.v128Load(16 * k),
+        ...vectorTerm,
+        set(ak),
+      ]),
       get(p),
       i32(8 * size),
       op.i32Add,
@@ -652,6 +704,7 @@ function pairwiseFunctions(type: FloatType): FunctionSpec[] {
           get(ak),
           get(q),
           op.v128Load(16 * k),
+          ...vectorTerm,
           vadd,
           set(ak),
         ]),
@@ -664,7 +717,14 @@ function pairwiseFunctions(type: FloatType): FunctionSpec[] {
       op.i32Mul,
       op.i32Add,
       set(end),
-      ...whileBelow(q, end, size, [get(res), get(q), load(), add, set(res)]),
+      ...whileBelow(q, end, size, [
+        get(res),
+        get(q),
+        load(),
+        ...scalarTerm,
+        add,
+        set(res),
+      ]),
       get(res),
       op.return,
       op.end,
@@ -677,6 +737,7 @@ function pairwiseFunctions(type: FloatType): FunctionSpec[] {
       set(q),
       get(p),
       get(q),
+      ...extra,
       self,
       get(p),
       get(q),
@@ -686,10 +747,20 @@ function pairwiseFunctions(type: FloatType): FunctionSpec[] {
       get(n),
       get(q),
       op.i32Sub,
+      ...extra,
       self,
       add,
     ],
   };
+  if (squared) {
+    return [recursive, {
+      name: `sqdev_${type}`,
+      params,
+      results: [scalar],
+      locals: [],
+      body: [get(0), get(1), get(2), self],
+    }];
+  }
   const exported: FunctionSpec = {
     name: `pairwise_${type}`,
     params: [I32, I32],
@@ -859,10 +930,14 @@ function stridedPairwiseFunctions(type: FloatType): FunctionSpec[] {
 /**
  * `addRows_T` (sums) or `minRows_T`/`maxRows_T`: combines `rows` rows of
  * `cols` elements at p, row after row, into the `cols` results at `out`.
+ * `sqdevRows_T` (floats) adds the squared deviations `(x - m)²` instead,
+ * `m` the `cols` means of type T that follow the sums at `out` (NumPy's
+ * `var` along an outer axis: each operation rounded in T, the rows added
+ * in order).
  */
 function rowsFunction(
   type: KernelType,
-  kind: "add" | "min" | "max",
+  kind: "add" | "min" | "max" | "sqdev",
 ): FunctionSpec {
   const row = ROWS[type];
   const size = row.size;
@@ -880,7 +955,23 @@ function rowsFunction(
   /** The row pointers of a pass over `GROUP` rows at a time (`q(0)` steps through the first row). */
   const q = (r: number) => 9 + r;
   const [v, acc] = [9 + GROUP, 10 + GROUP];
+  /** The means' pointer (moves with `o`) and the means' vector (sqdev). */
+  const [mo, mv] = [11 + GROUP, 12 + GROUP];
+  const sqdev = kind === "sqdev";
   const combine = (): Code => {
+    if (sqdev) {
+      return [
+        get(acc),
+        get(v),
+        get(mv),
+        size === 8 ? op.f64x2Sub : op.f32x4Sub,
+        tee(v),
+        get(v),
+        size === 8 ? op.f64x2Mul : op.f32x4Mul,
+        size === 8 ? op.f64x2Add : op.f32x4Add,
+        set(acc),
+      ];
+    }
     if (kind === "add") {
       return [
         get(acc),
@@ -889,7 +980,7 @@ function rowsFunction(
         set(acc),
       ];
     }
-    return pickInto(row, kind, acc, v);
+    return pickInto(row, kind as "min" | "max", acc, v);
   };
   // acc = out; acc = combine(acc, row r) for each row in order; out = acc:
   // the same operations in the same order as one row at a time, with the
@@ -898,6 +989,7 @@ function rowsFunction(
     get(o),
     op.v128Load(k),
     set(acc),
+    ...(sqdev ? [get(mo), op.v128Load(k), set(mv)] : []),
     ...[...Array(count).keys()].flatMap((r) => [
       get(q(r)),
       op.v128Load(k),
@@ -925,6 +1017,7 @@ function rowsFunction(
     get(o),
     splat(),
     set(acc),
+    ...(sqdev ? [get(mo), splat(), set(mv)] : []),
     ...[...Array(count).keys()].flatMap((r) => [
       get(q(r)),
       splat(),
@@ -937,9 +1030,11 @@ function rowsFunction(
   ];
   /** Moves the sums' pointer and the rows' other pointers by `bytes` (the loop moves `q(0)`). */
   const advance = (count: number, bytes: number): Code =>
-    [o, ...[...Array(count - 1).keys()].map((r) => q(r + 1))].flatMap((
-      local,
-    ) => [get(local), i32(bytes), op.i32Add, set(local)]);
+    [
+      o,
+      ...(sqdev ? [mo] : []),
+      ...[...Array(count - 1).keys()].map((r) => q(r + 1)),
+    ].flatMap((local) => [get(local), i32(bytes), op.i32Add, set(local)]);
   /** One pass over `count` rows from `p`, then `p` and `rows` past them. */
   const pass = (count: number): Code => [
     get(p),
@@ -952,6 +1047,7 @@ function rowsFunction(
     ]),
     get(out),
     set(o),
+    ...(sqdev ? [get(out), get(rowBytes), op.i32Add, set(mo)] : []),
     get(p),
     get(rowBytes),
     op.i32Add,
@@ -1009,7 +1105,7 @@ function rowsFunction(
   return {
     name: `${kind}Rows_${type}`,
     params: 4,
-    locals: [[5 + GROUP, I32], [2, V128]],
+    locals: [[5 + GROUP, I32], [2, V128], [1, I32], [1, V128]],
     body: [
       get(cols),
       i32(size),
@@ -1228,9 +1324,11 @@ export function reduceKernelsModule(): Uint8Array<ArrayBuffer> {
     ...floats.flatMap((t) =>
       (["min", "max"] as const).map((k) => zeroFunction(t, k))
     ),
-    ...floats.flatMap(pairwiseFunctions),
+    ...floats.flatMap((t) => pairwiseFunctions(t)),
+    ...floats.flatMap((t) => pairwiseFunctions(t, true)),
     ...floats.flatMap(stridedPairwiseFunctions),
     ...floats.map((t) => rowsFunction(t, "add")),
+    ...floats.map((t) => rowsFunction(t, "sqdev")),
     ...integers.map(intRowsFunction),
     ...integers.map(toF64Function),
     ...KERNEL_TYPES.flatMap((t) =>

@@ -218,12 +218,47 @@ export function pairwiseLine(
   start: number,
   n: number,
 ): number {
-  const size = SIZE[type];
   const fn = sh.k.fn.pairwise[type];
+  return pairwiseOf(sh, type, start, n, (p, m) => fn(p, m));
+}
+
+/**
+ * NumPy's pairwise sum of the squared deviations `(x - mean)²` of `n`
+ * contiguous float elements from byte `start`, each operation rounded in
+ * the element type (NumPy's `var` of a whole array: the deviations, their
+ * squares, then their sum), without making the deviations.
+ *
+ * @param sh Shows the data.
+ * @param type The element type.
+ * @param start The first byte.
+ * @param n How many elements.
+ * @param mean The mean (a value of the element type).
+ * @returns The sum (a float32 value for float32).
+ */
+export function squaredDeviationsLine(
+  sh: Shower,
+  type: FloatType,
+  start: number,
+  n: number,
+  mean: number,
+): number {
+  const fn = sh.k.fn.sqdev[type];
+  return pairwiseOf(sh, type, start, n, (p, m) => fn(p, m, mean));
+}
+
+/** NumPy's recursion down to pieces one `show` holds, summed by `leaf`. */
+function pairwiseOf(
+  sh: Shower,
+  type: FloatType,
+  start: number,
+  n: number,
+  leaf: (p: number, m: number) => number,
+): number {
+  const size = SIZE[type];
   const round = type === "float32" ? Math.fround : (x: number) => x;
   const limit = Math.floor(sh.limit / size);
   const sum = (at: number, m: number): number => {
-    if (m <= limit) return fn(sh.show(at, m * size), m);
+    if (m <= limit) return leaf(sh.show(at, m * size), m);
     let h = m >>> 1;
     h -= h % 8;
     return round(sum(at, h) + sum(at + h * size, m - h));
@@ -293,6 +328,9 @@ export function fitsGather(type: FloatType, count: number): boolean {
  * sums in the element precision, from +0, NumPy's order; integer sums in
  * int64, exact modulo 2^64), `"min"`, `"max"` (from the first row).
  *
+ * `"sqdev"` (floats) adds the squared deviations `(x - means[c])²`, each
+ * operation rounded in the element type (`means` values of that type).
+ *
  * @param sh Shows the data.
  * @param type The element type.
  * @param kind The combination.
@@ -300,16 +338,18 @@ export function fitsGather(type: FloatType, count: number): boolean {
  * @param rows How many rows (at least 1).
  * @param cols Elements per row.
  * @param out Receives the results (float64 values, or bigints for 64-bit integers).
+ * @param means The column means (`"sqdev"`).
  * @returns Whether it was done (false: too many columns, or a row larger than a show).
  */
 export function combineRows(
   sh: Shower,
   type: KernelType,
-  kind: "add" | "min" | "max",
+  kind: "add" | "min" | "max" | "sqdev",
   start: number,
   rows: number,
   cols: number,
   out: Float64Array | BigInt64Array | BigUint64Array,
+  means?: Float64Array,
 ): boolean {
   const k = sh.k;
   const size = SIZE[type];
@@ -318,15 +358,23 @@ export function combineRows(
   const float = type === "float32" || type === "float64";
   // Integer sums go to int64 columns; the rest stay in the element type.
   const wide = kind === "add" && !float;
-  if (cols * (wide ? 8 : size) > ROWS_BYTES || perShow === 0 || rows === 0) {
-    return false;
-  }
+  // The squared deviations' means follow the sums.
+  const room = kind === "sqdev" ? 2 * cols * size : cols * (wide ? 8 : size);
+  if (room > ROWS_BYTES || perShow === 0 || rows === 0) return false;
   const rowsAt = k.rows;
   const results = wide
     ? new BigInt64Array(k.memory.buffer, rowsAt, cols)
     : new LANES[type](k.memory.buffer as ArrayBuffer, rowsAt, cols);
   let first = 0;
-  if (kind === "add") results.fill((wide ? 0n : 0) as never);
+  if (kind === "sqdev") {
+    results.fill(0 as never);
+    const m = new LANES[type](
+      k.memory.buffer as ArrayBuffer,
+      rowsAt + rowBytes,
+      cols,
+    ) as Float64Array;
+    m.set(means!.subarray(0, cols));
+  } else if (kind === "add") results.fill((wide ? 0n : 0) as never);
   else {
     const at = sh.show(start, rowBytes);
     k.bytes.copyWithin(rowsAt, at, at + rowBytes);

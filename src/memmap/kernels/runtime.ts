@@ -78,6 +78,10 @@ export interface KernelFunctions {
     (p: number, rows: number, n: number, stride: number, out: number) => void
   >;
   addRows: Record<KernelType, RowsFn>;
+  /** NumPy's pairwise sum of the squared deviations from `mean` (`var`). */
+  sqdev: Record<FloatType, (p: number, n: number, mean: number) => number>;
+  /** `addRows` of the squared deviations from the means after the sums. */
+  sqdevRows: Record<FloatType, RowsFn>;
   minRows: Record<KernelType, RowsFn>;
   maxRows: Record<KernelType, RowsFn>;
   toF64: Record<IntegerType, Fn3>;
@@ -160,6 +164,8 @@ function instantiate(
       pairwiseStrided: group(f, "pairwiseStrided"),
       pairwiseRows: group(f, "pairwiseRows"),
       addRows: group(f, "addRows"),
+      sqdev: group(f, "sqdev"),
+      sqdevRows: group(f, "sqdevRows"),
       minRows: group(f, "minRows"),
       maxRows: group(f, "maxRows"),
       toF64: group(f, "toF64"),
