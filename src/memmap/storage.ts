@@ -12,7 +12,11 @@ import {
   isReadOnlyMemory,
 } from "../ffi/mapped_buffer.ts";
 import { allocateArray } from "./alloc.ts";
-import { arrayDataLength, type OverlaySource } from "./kernels/runtime.ts";
+import {
+  arrayDataLength,
+  offerMappedMemory,
+  type OverlaySource,
+} from "./kernels/runtime.ts";
 import type { DType } from "./dtype.ts";
 import {
   type Operand,
@@ -432,6 +436,7 @@ export function offerMemory(
   memory: WebAssembly.Memory,
 ): void {
   memories.set(storage, memory);
+  offerMappedMemory(memory);
 }
 
 /**

@@ -58,7 +58,7 @@ import {
   op,
   V128,
 } from "./wasm.ts";
-import { dataMemory } from "./runtime.ts";
+import { dataMemory, readableMemory } from "./runtime.ts";
 
 const { localGet: get, localSet: set, localTee: tee, i32Const: i32 } = op;
 
@@ -1826,7 +1826,10 @@ export function mathRun(
   const to = memoryOf(dst);
   let from = 0, left = 0;
   if (to !== undefined && (apart || (same && !partial))) {
-    const inside = memoryOf(src);
+    // Arguments in a memory map's memory are read there in place too.
+    const inside = mathSettings.copy
+      ? undefined
+      : readableMemory(src.buffer, src.byteOffset + src.byteLength);
     if (inside !== undefined) {
       const fn = functionsOf(k, inside, to)[key];
       left = fn(src.byteOffset, whole * size, dst.byteOffset);

@@ -298,6 +298,46 @@ export function dataMemory(
   return home.memory;
 }
 
+/** Memories holding a memory map's file (a second map of it), by their buffer. */
+const mappedMemories = new WeakMap<ArrayBuffer, WebAssembly.Memory>();
+
+/**
+ * Tells that `memory` holds a memory map's file (`mapIntoMemory` in
+ * `mmap.ts`), so that kernels may read arrays over it in place
+ * ({@linkcode readableMemory}).
+ *
+ * @param memory The memory.
+ */
+export function offerMappedMemory(memory: WebAssembly.Memory): void {
+  mappedMemories.set(memory.buffer as ArrayBuffer, memory);
+}
+
+/**
+ * The `WebAssembly.Memory` that kernels may read bytes `[0, end)` of
+ * `buffer` from in place: array data ({@linkcode dataMemory}), or a memory
+ * map's file shown in a memory of its own (while it is open: closing it
+ * detaches the buffer). Reading a map there is as safe as reading it from
+ * JavaScript, which the caller would otherwise do: the caller reads the
+ * range ahead first (a walk's windows), so that a file cut short is an
+ * error and not a `SIGBUS`. `undefined` for other buffers, addresses of 2
+ * GiB or more, or with the kernels turned off.
+ *
+ * @param buffer The buffer of the bytes read.
+ * @param end The end of the bytes read, from the buffer's start.
+ * @returns The memory, or undefined.
+ */
+export function readableMemory(
+  buffer: ArrayBufferLike,
+  end: number,
+): WebAssembly.Memory | undefined {
+  const data = dataMemory(buffer, end);
+  if (data !== undefined || settings.off) return data;
+  const mapped = mappedMemories.get(buffer as ArrayBuffer);
+  return mapped !== undefined && mapped.buffer === buffer && end <= 2 ** 31
+    ? mapped
+    : undefined;
+}
+
 /**
  * The copy scratch of the memory of array data whose buffer is `buffer`
  * (see {@linkcode arrayMemory}): its address and length, where a kernel
