@@ -137,7 +137,6 @@ Deno.test("the squared deviation row kernel adds rows of (x - mean)² in order",
       const f32 = type === "float32";
       const round = f32 ? Math.fround : (x: number) => x;
       const T = f32 ? Float32Array : Float64Array;
-      const size = T.BYTES_PER_ELEMENT;
       for (const cols of [1, 2, 3, 4, 5, 17, 64, 4099]) {
         for (const rows of [1, 2, 3, 4, 5, 8, 9, 30]) {
           const skew = (rows + cols) % 2 === 0 ? 0 : 4;
