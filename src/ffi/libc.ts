@@ -222,6 +222,7 @@ const LIBC_NAMES: Partial<Record<typeof Deno.build.os, readonly string[]>> = {
 
 let loaded: Libc | undefined;
 let errnoCell: Deno.UnsafePointerView | undefined;
+let errnoWord: Int32Array | undefined;
 
 /**
  * Opens the C library on first use.
@@ -237,11 +238,12 @@ export function libc(): Libc {
   const failures: string[] = [];
   for (const name of names) {
     try {
-      loaded = unsignedParameters(
+      const symbols = unsignedParameters(
         Deno.dlopen(name, LIBC_SYMBOLS).symbols,
         LIBC_SYMBOLS,
       );
-      ignoreFileSizeSignal(loaded);
+      ignoreFileSizeSignal(symbols);
+      loaded = withGrowsHeld(symbols);
       return loaded;
     } catch (error) {
       failures.push(`${name}: ${(error as Error).message}`);
@@ -258,27 +260,96 @@ export function libc(): Libc {
 const SIG_DFL = 0n, SIG_IGN = 1n;
 
 /**
+ * Room for any `struct sigaction` (glibc: 152 bytes, macOS: 16), whose
+ * handler is its first (pointer-sized) field on every platform.
+ */
+const SIGACTION_WORDS = 32;
+
+/**
  * Ignores `SIGXFSZ` when it is at its default (which ends the process), as
  * CPython does at startup: a call that grows a file past the file-size limit
  * (`ulimit -f`: `ftruncate`, `fallocate`, `write`) then fails with `EFBIG`,
  * which the library reports, instead of killing the process. A handler the
  * program installed (`Deno.addSignalListener("SIGXFSZ", ...)`) or an
  * inherited disposition other than the default is left alone. Done once,
- * when the C library is loaded.
+ * when the C library is loaded; the library's own growing calls are guarded
+ * each time besides (see {@linkcode withoutFileSizeSignal}).
  *
  * @param c The C library.
  */
 function ignoreFileSizeSignal(c: Libc): void {
   const signal = PLATFORM.SIGXFSZ;
   if (signal < 0) return;
-  // Room for any `struct sigaction` (glibc: 152 bytes, macOS: 16), whose
-  // handler is its first (pointer-sized) field on every platform.
-  const action = new BigUint64Array(32);
+  const action = new BigUint64Array(SIGACTION_WORDS);
   const bytes = new Uint8Array(action.buffer);
   if (c.sigaction(signal, null, bytes) !== 0 || action[0] !== SIG_DFL) return;
   action.fill(0n);
   action[0] = SIG_IGN;
   c.sigaction(signal, bytes, null);
+}
+
+/** A `struct sigaction` that ignores the signal. */
+const IGNORE_ACTION = new Uint8Array(
+  new BigUint64Array(SIGACTION_WORDS).fill(SIG_IGN, 0, 1).buffer,
+);
+/** The disposition {@linkcode withoutFileSizeSignal} puts back. */
+const savedAction = new Uint8Array(SIGACTION_WORDS * 8);
+/** How many {@linkcode withoutFileSizeSignal} calls are under way. */
+let holding = 0;
+
+/**
+ * Runs `call`, which may grow a file past the file-size limit, with
+ * `SIGXFSZ` ignored, and puts its disposition back afterwards exactly as it
+ * was: the call fails with `EFBIG` and the process lives, whatever the
+ * program did to the signal in between. (The disposition checked once at
+ * load is not enough: a signal listener the program added and removed
+ * leaves Deno's handler installed, which ends the process on a `SIGXFSZ`
+ * no listener takes. A listener the program keeps is not told of a
+ * `SIGXFSZ` the library's own calls cause: their `EFBIG` error says it.)
+ * Swapping the disposition, rather than blocking the signal in the calling
+ * thread, works where the signal goes to the process rather than to the
+ * thread (macOS). `errno` is kept as `call` left it. Nested calls hold it
+ * once.
+ *
+ * @param c The C library.
+ * @param call The growing call.
+ * @returns What `call` returns.
+ */
+export function withoutFileSizeSignal<T>(c: Libc, call: () => T): T {
+  const signal = PLATFORM.SIGXFSZ;
+  if (signal < 0 || holding > 0) return call();
+  if (c.sigaction(signal, IGNORE_ACTION, savedAction) !== 0) return call();
+  holding++;
+  try {
+    return call();
+  } finally {
+    holding--;
+    const code = errno();
+    c.sigaction(signal, savedAction, null);
+    if (errno() !== code) setErrno(code);
+  }
+}
+
+/** The libc calls that can grow a file, which {@linkcode withGrowsHeld} guards. */
+const GROWING = ["ftruncate", "fallocate", "pwrite"] as const;
+
+/**
+ * The symbols with every call that can grow a file run under
+ * {@linkcode withoutFileSizeSignal}: the one place each of the library's
+ * growing calls passes through, whichever entry point made it.
+ *
+ * @param symbols The loaded symbols.
+ * @returns The symbols, the growing ones wrapped.
+ */
+function withGrowsHeld(symbols: Libc): Libc {
+  const out = { ...symbols } as Record<string, unknown>;
+  for (const name of GROWING) {
+    const fn = symbols[name] as ((...args: unknown[]) => unknown) | null;
+    if (typeof fn !== "function") continue;
+    out[name] = (...args: unknown[]) =>
+      withoutFileSizeSignal(symbols, () => fn(...args));
+  }
+  return out as Libc;
 }
 
 /**
@@ -296,6 +367,24 @@ export function errno(): number {
     errnoCell = new Deno.UnsafePointerView(location);
   }
   return errnoCell.getInt32();
+}
+
+/**
+ * Sets the calling thread's `errno` (to keep a failed call's value across
+ * the calls made after it).
+ *
+ * @param code The errno value.
+ */
+function setErrno(code: number): void {
+  if (!errnoWord) {
+    const c = libc();
+    const location = c.__errno_location?.() ?? c.__error?.() ?? null;
+    if (location === null) return;
+    errnoWord = new Int32Array(
+      Deno.UnsafePointerView.getArrayBuffer(location, 4),
+    );
+  }
+  errnoWord[0] = code;
 }
 
 /**

@@ -6,7 +6,11 @@
  * @module
  */
 
-import { libc } from "./libc.ts";
+import {
+  type Libc,
+  libc,
+  withoutFileSizeSignal as holdFileSizeSignal,
+} from "./libc.ts";
 import type { Sys } from "./sys.ts";
 import { posixSys } from "./sys_posix.ts";
 import { windowsSys } from "./sys_windows.ts";
@@ -59,20 +63,32 @@ export function loadedPageSize(): number {
   }
 }
 
+/** The C library once loaded for {@linkcode withoutFileSizeSignal}. */
+let guard: Libc | undefined;
+
 /**
- * Makes sure a file grown past the file-size limit (`ulimit -f`) by Deno's
- * own file calls fails with `EFBIG` instead of ending the process: loads
- * the C library, which ignores `SIGXFSZ` when it is at its default (see
- * `libc.ts`), where `--allow-ffi` is already granted (never prompted for).
- * The library's own calls load it anyway; saves write through Deno's file
- * API and call this first. Without `--allow-ffi` nothing can be done.
+ * Runs `call`, which grows a file through Deno's own file calls, so that a
+ * grow past the file-size limit (`ulimit -f`) fails with `EFBIG` instead of
+ * ending the process: `SIGXFSZ` is ignored during the call and put back
+ * afterwards (see `libc.ts`; the library's own libc calls are guarded
+ * there). Needs `--allow-ffi` already granted (never prompted for); without
+ * it nothing can be done and `call` runs as is.
+ *
+ * @param call The growing call.
+ * @returns What `call` returns.
  */
-export function ignoreFileSizeSignal(): void {
-  if (Deno.build.os === "windows") return;
-  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return;
-  try {
-    libc();
-  } catch {
-    // No C library: the save's own calls report what they meet.
+export function withoutFileSizeSignal<T>(call: () => T): T {
+  if (guard === undefined) {
+    if (Deno.build.os === "windows") return call();
+    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") {
+      return call();
+    }
+    try {
+      guard = libc();
+    } catch {
+      // No C library: the call's own errors say what it meets.
+      return call();
+    }
   }
+  return holdFileSizeSignal(guard, call);
 }

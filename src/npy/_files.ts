@@ -9,7 +9,7 @@
 import { basename, dirname, join, sep } from "node:path";
 import { fromRuntimeError, osError } from "../ffi/os_error.ts";
 import { requireFileAccess } from "../ffi/permissions.ts";
-import { ignoreFileSizeSignal, sys } from "../ffi/platform.ts";
+import { sys, withoutFileSizeSignal } from "../ffi/platform.ts";
 import type { Directory, FileHandle } from "../ffi/sys.ts";
 import { kindOf } from "./byte_source.ts";
 import { linkTarget } from "../mmap/path.ts";
@@ -51,7 +51,11 @@ export function outputFile(file: Deno.FsFile, path: string): OutputFile {
     write(bytes: Uint8Array): void {
       for (let done = 0; done < bytes.length;) {
         const part = bytes.subarray(done, done + (1 << 30));
-        done += osCall("write", path, () => file.writeSync(part));
+        // A write past `ulimit -f` fails with EFBIG rather than ending the
+        // process.
+        done += withoutFileSizeSignal(() =>
+          osCall("write", path, () => file.writeSync(part))
+        );
       }
     },
     seek(offset: number): void {
@@ -307,8 +311,6 @@ export function saveFile(
     );
   // The path's links are read with its permission.
   if (!directoryGranted(path)) requireFile(path);
-  // A write past `ulimit -f` fails with EFBIG rather than ending the process.
-  ignoreFileSizeSignal();
   const target = whereItLands(path, linkTarget(path));
   const inPlace = !directoryGranted(target);
   if (inPlace) requireFile(target);
