@@ -211,6 +211,8 @@ export function prepareWhole(a: NDArray, write: boolean): void {
 
 /** Storage objects the library made (frozen, hooks guarded). */
 const owned = new WeakSet<object>();
+/** Those of them made of a storage the program gave (`new NDArray(storage, ...)`). */
+const given = new WeakSet<object>();
 
 /** What {@linkcode ownStorage} makes a storage of. */
 export interface StorageFields {
@@ -300,6 +302,7 @@ export function ownStorage(
   };
   Object.freeze(storage);
   owned.add(storage);
+  if (foreign) given.add(storage);
   return storage;
 }
 
@@ -532,17 +535,26 @@ export function throwClosed(storage: ArrayStorage): never {
  * @throws {TypeError} Always.
  */
 export function throwReadOnly(storage: ArrayStorage): never {
-  const what = storage.label ? ` "${storage.label}"` : "";
-  // Worded by what the memory is: a memmap's (mode "r"), a read-only map's
-  // bytes given to frombuffer(), or storage given as read-only.
-  if (storage.label === undefined) {
-    throw new TypeError(
-      isMappedMemory(storage.bytes.buffer)
-        ? 'Cannot write to the array: its memory is a read-only map\'s (access "read" or made without PROT_WRITE)'
-        : "Cannot write to the array: its storage is read-only",
-    );
+  throw new TypeError(`Cannot write to the array: ${readOnlyKind(storage)}`);
+}
+
+/**
+ * What makes a storage read-only, worded by what its memory is: a memmap's
+ * file opened with mode "r", a map's pages that cannot be written (its bytes
+ * given to frombuffer() or as storage), or storage the program gave as
+ * read-only (its label, if any, being the program's, not a file's).
+ *
+ * @param storage The read-only storage.
+ * @returns The words.
+ */
+function readOnlyKind(storage: ArrayStorage): string {
+  const label = storage.label;
+  if (!given.has(storage) && label !== undefined) {
+    return `the memory map "${label}" is read-only (mode "r")`;
   }
-  throw new TypeError(
-    `Cannot write to the array: the memory map${what} is read-only (mode "r")`,
-  );
+  if (isReadOnlyMemory(storage.bytes.buffer)) {
+    return 'its memory is a read-only map\'s (access "read" or made without PROT_WRITE)';
+  }
+  const what = label === undefined ? "" : ` "${label}"`;
+  return `its storage${what} was given as read-only (readOnly: true)`;
 }

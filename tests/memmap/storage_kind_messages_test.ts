@@ -81,7 +81,10 @@ Deno.test("a read-only array's message names what its memory is", () => {
     const path = `${dir}/a.bin`;
     Deno.writeFileSync(path, new Uint8Array(16));
     using ro = Mmap.open(path, { access: "read" });
-    using m = memmap(path, { mode: "r" });
+    using m = memmap(path, { mode: "r", dtype: "uint8" });
+    using rw = Mmap.open(path, { access: "write" });
+    using anon = Mmap.anonymous(16);
+    using shm = new SharedMemory({ create: true, size: 16 });
     const rows: [string, NDArray, RegExp][] = [
       [
         "memmap mode r",
@@ -100,7 +103,60 @@ Deno.test("a read-only array's message names what its memory is", () => {
           "uint8",
           [4],
         ),
-        /its storage is read-only$/,
+        /its storage was given as read-only \(readOnly: true\)$/,
+      ],
+      [
+        "storage given as read-only, labelled",
+        new NDArray(
+          { bytes: new Uint8Array(4), readOnly: true, label: "mine" },
+          "uint8",
+          [4],
+        ),
+        /its storage "mine" was given as read-only \(readOnly: true\)$/,
+      ],
+      [
+        "a writable map's bytes given as read-only storage",
+        new NDArray({ bytes: rw.bytes, readOnly: true }, "uint8", [16]),
+        /its storage was given as read-only \(readOnly: true\)$/,
+      ],
+      [
+        "a writable map's bytes given as read-only storage, labelled",
+        new NDArray(
+          { bytes: rw.bytes, readOnly: true, label: path },
+          "uint8",
+          [16],
+        ),
+        /its storage ".*a\.bin" was given as read-only \(readOnly: true\)$/,
+      ],
+      [
+        "an anonymous map's bytes given as read-only storage",
+        new NDArray({ bytes: anon.bytes, readOnly: true }, "uint8", [16]),
+        /its storage was given as read-only \(readOnly: true\)$/,
+      ],
+      [
+        "a SharedMemory's buf given as read-only storage",
+        new NDArray({ bytes: shm.buf, readOnly: true }, "uint8", [16]),
+        /its storage was given as read-only \(readOnly: true\)$/,
+      ],
+      [
+        "a read-access map's bytes given as writable storage",
+        new NDArray({ bytes: ro.bytes, readOnly: false }, "uint8", [16]),
+        /its memory is a read-only map's \(access "read" or made without PROT_WRITE\)$/,
+      ],
+      [
+        "a read-access map's bytes given as read-only storage",
+        new NDArray({ bytes: ro.bytes, readOnly: true }, "uint8", [16]),
+        /its memory is a read-only map's \(access "read" or made without PROT_WRITE\)$/,
+      ],
+      [
+        "a memmap mode r's storage given again",
+        new NDArray(m.storage, "uint8", [16]),
+        /the memory map ".*a\.bin" is read-only \(mode "r"\)$/,
+      ],
+      [
+        "a view of a memmap mode r",
+        m.slice(1) as NDArray,
+        /the memory map ".*a\.bin" is read-only \(mode "r"\)$/,
       ],
     ];
     for (const [kind, array, message] of rows) {
@@ -113,6 +169,7 @@ Deno.test("a read-only array's message names what its memory is", () => {
         kind,
       );
     }
+    shm.unlink();
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
