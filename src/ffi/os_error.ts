@@ -135,3 +135,11 @@ export function statPath(path: string, name: string = path): Deno.FileInfo {
     throw fromRuntimeError("stat", error, name);
   }
 }
+
+/**
+ * What a file whose mode has no file type is, for "Not a regular file: ..."
+ * messages: the descriptors of kernel objects that are no file (Linux's
+ * epoll, eventfd, timerfd, signalfd; macOS's kqueue).
+ */
+export const UNTYPED_FILE =
+  "an epoll, eventfd or other descriptor of no file type";

@@ -26,7 +26,7 @@ import { PLATFORM, type PlatformConstants } from "./constants.ts";
 import { errno, libc, strerror } from "./libc.ts";
 import { isNormalPosixPath } from "./normal_path.ts";
 import { closed, opened } from "./open_files.ts";
-import { osError } from "./os_error.ts";
+import { osError, UNTYPED_FILE } from "./os_error.ts";
 import {
   type DeviceKind,
   isSpecialFile,
@@ -226,6 +226,16 @@ export const TYPES: Readonly<Record<number, string>> = {
   0o120000: "a symbolic link",
 };
 
+/**
+ * What a file of a type outside {@linkcode TYPES} is, for messages.
+ *
+ * @param type The mode's file type bits.
+ * @returns The words.
+ */
+function typeName(type: number): string {
+  return type === 0 ? UNTYPED_FILE : `a file of type 0o${type.toString(8)}`;
+}
+
 const DEVICES: readonly string[] = [
   "a block device",
   "a character device",
@@ -254,7 +264,7 @@ export function fstat(
   if (result !== 0) fail("fstat", path);
   const mode = statView.getUint16(C.stat.modeOffset, true);
   return {
-    type: TYPES[mode & S_IFMT] ?? "not a regular file",
+    type: TYPES[mode & S_IFMT] ?? typeName(mode & S_IFMT),
     size: Number(statView.getBigInt64(C.stat.sizeOffset, true)),
   };
 }

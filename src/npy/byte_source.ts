@@ -6,7 +6,7 @@
  */
 
 import fs from "node:fs";
-import { fromRuntimeError, osError } from "../ffi/os_error.ts";
+import { fromRuntimeError, osError, UNTYPED_FILE } from "../ffi/os_error.ts";
 import { allocateArray } from "../memmap/alloc.ts";
 import { sys } from "../ffi/platform.ts";
 
@@ -86,7 +86,11 @@ export function kindOf(stat: Deno.FileInfo): string {
   if (stat.isSocket) return "a socket";
   if (stat.isCharDevice) return "a character device";
   if (stat.isBlockDevice) return "a block device";
-  return "not a regular file";
+  if (stat.isSymlink) return "a symbolic link";
+  // (No other type Deno's file information tells; the mode's bits, where
+  // there is a mode: no type at all is a descriptor of a kernel object.)
+  const type = (stat.mode ?? 0) & 0o170000;
+  return type === 0 ? UNTYPED_FILE : `a file of type 0o${type.toString(8)}`;
 }
 
 /**
