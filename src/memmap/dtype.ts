@@ -7,6 +7,7 @@
  * @module
  */
 
+import { guardReceivers } from "../_receivers.ts";
 import { parseUnit, type UnitInfo } from "./datetime.ts";
 import {
   arrayDescr,
@@ -515,6 +516,9 @@ export class DType<N extends DTypeName = DTypeName> {
     return this.toString();
   }
 }
+
+// A method or getter called on anything but a DType throws the library's TypeError.
+guardReceivers(DType.prototype, "DType", isDType, "a DType");
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((n, i) => n === b[i]);

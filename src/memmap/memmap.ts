@@ -5,6 +5,7 @@
  * @module
  */
 
+import { guardReceivers } from "../_receivers.ts";
 import { resolve } from "node:path";
 import { refuseJSON } from "../_clone.ts";
 import { osError } from "../ffi/os_error.ts";
@@ -197,6 +198,9 @@ export interface WrapOptions {
   strides?: readonly number[];
 }
 
+/** Whether a value is a {@linkcode Memmap} (its private field's brand). */
+let isMemmap: (value: unknown) => boolean;
+
 /**
  * An array whose elements live in a memory-mapped file, as NumPy's
  * `numpy.memmap`. Created by {@linkcode memmap} (or by `openMemmap()` /
@@ -252,6 +256,11 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
   /** The mode, normalized to NumPy's short name. */
   readonly mode: "r" | "r+" | "w+" | "c";
   #mmap: Mmap;
+
+  static {
+    isMemmap = (value) =>
+      typeof value === "object" && value !== null && #mmap in value;
+  }
 
   /**
    * Not for use: a memmap is made by {@linkcode memmap}, `openMemmap()` or
@@ -711,6 +720,7 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
 // The only subclass of NDArray that may be constructed; its methods cannot be
 // replaced.
 allowArrayClass(Memmap);
+guardReceivers(Memmap.prototype, "Memmap", isMemmap, "a Memmap");
 Object.freeze(Memmap.prototype);
 
 /** Set by {@linkcode wrapMmap} for the one constructor call it makes. */

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { guardReceivers, throwReceiver } from "../_receivers.ts";
 import { cloneRefusal, refuseJSON } from "../_clone.ts";
 import {
   DType,
@@ -163,6 +164,8 @@ let ioOf: (a: NDArray) => RunIO;
  * strides come from a checked array; the constructor clears it at once.
  */
 let trusted = false;
+/** An instance, in the messages for a receiver that is not one. */
+const AN_NDARRAY = "an NDArray";
 let isNDArray: (x: unknown) => x is NDArray;
 
 /**
@@ -492,7 +495,16 @@ export class NDArray<N extends DTypeName = DTypeName>
    * ```
    */
   get(...index: number[]): ElementOf<N> {
-    const p = this.#position(index, index.length);
+    let p: number;
+    try {
+      p = this.#position(index, index.length);
+    } catch (error) {
+      // The receiver is checked here, once the first use of its private
+      // fields has failed, and not by the prototype's guard (see the end of
+      // the file): a loop of get() costs no more for it.
+      if (!isNDArray(this)) throwReceiver("NDArray", "call", "get", AN_NDARRAY);
+      throw error;
+    }
     const mode = this.#mode;
     if (mode === PLAIN) {
       const v = this.#ta![p];
@@ -551,7 +563,13 @@ export class NDArray<N extends DTypeName = DTypeName>
   set(...indexThenValue: [...number[], InputOf<N>]): void {
     const n = indexThenValue.length - 1;
     const value = indexThenValue[n];
-    const p = this.#position(indexThenValue as number[], n);
+    let p: number;
+    try {
+      p = this.#position(indexThenValue as number[], n);
+    } catch (error) {
+      if (!isNDArray(this)) throwReceiver("NDArray", "call", "set", AN_NDARRAY);
+      throw error;
+    }
     const mode = this.#mode;
     if (this.#floatFast && typeof value === "number") {
       if (this.#readOnly) throwReadOnly(this.storage);
@@ -4484,7 +4502,14 @@ export class NDArray<N extends DTypeName = DTypeName>
   }
 }
 
-// The methods and getters the walks go through cannot be replaced.
+// A method or getter called on anything but an array throws the library's
+// TypeError; the methods and getters the walks go through cannot be replaced.
+// The element accessors check it themselves (a wrapper would slow a loop of
+// them by a tenth or more).
+guardReceivers(NDArray.prototype, "NDArray", isNDArray, AN_NDARRAY, [
+  "get",
+  "set",
+]);
 Object.freeze(NDArray.prototype);
 
 /**

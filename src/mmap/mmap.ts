@@ -4,6 +4,7 @@
  * @module
  */
 
+import { guardReceivers, throwReceiver } from "../_receivers.ts";
 import { cloneRefusal, refuseJSON } from "../_clone.ts";
 import { sys } from "../ffi/platform.ts";
 import { isReadOnlyMemory, noteClosure } from "../ffi/mapped_buffer.ts";
@@ -267,6 +268,9 @@ let valuesOf: (m: Mmap) => IterableIterator<number>;
 
 /** The token only this module's factories pass to the `Mmap` constructor. */
 const CONSTRUCT: unique symbol = Symbol("Mmap");
+
+/** An instance, in the messages for a receiver that is not one. */
+const AN_MMAP = "an Mmap";
 
 /**
  * Whether `value` is an `Mmap` made by this library (a brand check: a
@@ -1500,9 +1504,17 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   get(index: number): number {
-    const i = toInt(index, "get a byte", "index");
-    this.#check();
-    return this.#view()[this.#index(i)];
+    try {
+      const i = toInt(index, "get a byte", "index");
+      this.#check();
+      return this.#view()[this.#index(i)];
+    } catch (error) {
+      // The receiver is checked here, once the call has failed, and not by
+      // the prototype's guard (see the end of the file): a loop of get()
+      // costs no more for it.
+      if (!isMmap(this)) throwReceiver("Mmap", "call", "get", AN_MMAP);
+      throw error;
+    }
   }
 
   /**
@@ -1525,25 +1537,30 @@ export class Mmap implements Disposable, Iterable<number> {
    * ```
    */
   set(index: number, value: number | Uint8Array): void {
-    const at = toInt(index, "set a byte", "index");
-    if (typeof value === "number" || typeof value === "bigint") {
-      const byte = toInt(value, "set a byte", "value", 0, 255);
+    try {
+      const at = toInt(index, "set a byte", "index");
+      if (typeof value === "number" || typeof value === "bigint") {
+        const byte = toInt(value, "set a byte", "value", 0, 255);
+        this.#checkWritable();
+        this.#view()[this.#index(at)] = byte;
+        this.#version++;
+        return;
+      }
+      const bytes = toBytes(value, "set bytes", "value", false);
       this.#checkWritable();
-      this.#view()[this.#index(at)] = byte;
+      const length = this.#mapping.length;
+      const i = at < 0 ? at + length : at;
+      if (i < 0 || i + bytes.length > length) {
+        throw new RangeError(
+          `Cannot write ${bytes.length} bytes at index ${index}: the map has ${length} bytes`,
+        );
+      }
+      this.#view().set(bytes, i);
       this.#version++;
-      return;
+    } catch (error) {
+      if (!isMmap(this)) throwReceiver("Mmap", "call", "set", AN_MMAP);
+      throw error;
     }
-    const bytes = toBytes(value, "set bytes", "value", false);
-    this.#checkWritable();
-    const length = this.#mapping.length;
-    const i = at < 0 ? at + length : at;
-    if (i < 0 || i + bytes.length > length) {
-      throw new RangeError(
-        `Cannot write ${bytes.length} bytes at index ${index}: the map has ${length} bytes`,
-      );
-    }
-    this.#view().set(bytes, i);
-    this.#version++;
   }
 
   /**
@@ -1817,3 +1834,8 @@ export class Mmap implements Disposable, Iterable<number> {
     return `Mmap ${inspect(state, options)}`;
   }
 }
+
+// A method or getter called on anything but a map throws the library's TypeError.
+// The byte accessors check it themselves (a wrapper would slow a loop of
+// them).
+guardReceivers(Mmap.prototype, "Mmap", isMmap, AN_MMAP, ["get", "set"]);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { guardReceivers } from "../_receivers.ts";
 import type { Memmap } from "../memmap/memmap.ts";
 import { NDArray } from "../memmap/ndarray.ts";
 import { quotePath } from "./_errors.ts";
@@ -37,6 +38,9 @@ export interface NpzFileOptions {
    */
   maxHeaderSize?: number;
 }
+
+/** Whether a value is an {@linkcode NpzFile} (its private field's brand). */
+let isNpzFile: (value: unknown) => boolean;
 
 /**
  * The arrays of a `.npz` archive (NumPy `NpzFile`), read lazily member by
@@ -98,6 +102,11 @@ export class NpzFile implements Disposable, Iterable<string> {
   readonly #size: number;
   readonly #zip: ZipReader;
   readonly #where: string;
+
+  static {
+    isNpzFile = (value) =>
+      typeof value === "object" && value !== null && #zip in value;
+  }
   readonly #byName = new Map<string, ZipEntry>();
   readonly #maxHeaderSize: number;
 
@@ -358,6 +367,10 @@ export class NpzFile implements Disposable, Iterable<string> {
     this.close();
   }
 }
+
+// A method or getter called on anything but an archive throws the library's
+// TypeError.
+guardReceivers(NpzFile.prototype, "NpzFile", isNpzFile, "an NpzFile");
 
 function startsWithMagic(head: Uint8Array): boolean {
   return head.length >= NPY_MAGIC.length &&

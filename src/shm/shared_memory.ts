@@ -5,6 +5,7 @@
  * @module
  */
 
+import { guardReceivers } from "../_receivers.ts";
 import { cloneRefusal, refuseJSON } from "../_clone.ts";
 import { sys } from "../ffi/platform.ts";
 import type { FileHandle, Mapping } from "../ffi/sys.ts";
@@ -101,6 +102,9 @@ function openRandom(): { name: string; file: FileHandle } {
   }
 }
 
+/** Whether a value is a {@linkcode SharedMemory} (its private field's brand). */
+let isSharedMemory: (value: unknown) => boolean;
+
 /**
  * A block of memory with a name, which other processes (Deno or Python, or
  * workers of this one) attach to by that name: writes through one `buf` are
@@ -180,6 +184,11 @@ export class SharedMemory implements Disposable {
   /** Made on first use: a block that is only opened and closed needs none. */
   #buf: Uint8Array<ArrayBuffer> | undefined;
   #closed = false;
+
+  static {
+    isSharedMemory = (value) =>
+      typeof value === "object" && value !== null && #mapping in value;
+  }
 
   /**
    * Creates a block (`create: true`) or attaches to an existing one by name.
@@ -502,3 +511,12 @@ export class SharedMemory implements Disposable {
     return `SharedMemory ${inspect(state, options)}`;
   }
 }
+
+// A method or getter called on anything but a block throws the library's
+// TypeError.
+guardReceivers(
+  SharedMemory.prototype,
+  "SharedMemory",
+  isSharedMemory,
+  "a SharedMemory",
+);
