@@ -46,12 +46,15 @@ export interface PlatformConstants {
   /**
    * `struct stat`: its size in bytes, the offsets of `st_mode` (a 32-bit
    * field on Linux x86_64, 16-bit elsewhere: the file type bits are in the
-   * low 16 either way, little-endian) and `st_size`.
+   * low 16 either way, little-endian) and `st_size`, and how many bytes
+   * from its start hold `st_dev` and `st_ino` (on macOS with `st_mode` and
+   * `st_nlink` between them): equal for two `stat`s of one file.
    */
   readonly stat: {
     readonly bytes: number;
     readonly modeOffset: number;
     readonly sizeOffset: number;
+    readonly identityBytes: number;
   };
   /**
    * `fcntl` commands and `struct flock` of open-file-description locks
@@ -191,6 +194,7 @@ export const LINUX: PlatformConstants = {
     bytes: 144,
     modeOffset: Deno.build.arch === "aarch64" ? 16 : 24,
     sizeOffset: 48,
+    identityBytes: 16, // st_dev (8), st_ino (8)
   },
   // <bits/fcntl-linux.h>: F_OFD_GETLK 36, F_OFD_SETLK 37; struct flock:
   // short l_type, short l_whence, off_t l_start (8), off_t l_len (16),
@@ -287,7 +291,7 @@ export const DARWIN: PlatformConstants = {
   SEEK_END: 2, // sys/unistd.h
   // sys/stat.h, struct stat with 64-bit inodes: dev 4, mode 2, nlink 2, ino 8,
   // uid 4, gid 4, rdev 4, pad 4, four timespecs of 16, then st_size at 96
-  stat: { bytes: 144, modeOffset: 4, sizeOffset: 96 },
+  stat: { bytes: 144, modeOffset: 4, sizeOffset: 96, identityBytes: 16 },
   ofdLocks: null, // whole-file flock(2) instead
   MREMAP_MAYMOVE: 0, // no mremap: resize maps anew and unmaps the old range
   mremapMove: null,

@@ -100,6 +100,25 @@ export const LIBC_SYMBOLS = {
   fchmod: { parameters: ["i32", "i32"], result: "i32" },
   // int fchown(int fd, uid_t owner, gid_t group)   (-1: leave as is)
   fchown: { parameters: ["i32", "u32", "u32"], result: "i32" },
+  // int lstat(const char *path, struct stat *buf)   (glibc 2.33+, macOS arm64)
+  lstat: { parameters: ["buffer", "buffer"], result: "i32", optional: true },
+  // int lstat$INODE64(const char *path, struct stat *buf)   (macOS x86_64)
+  lstat_inode64: {
+    name: "lstat$INODE64",
+    parameters: ["buffer", "buffer"],
+    result: "i32",
+    optional: true,
+  },
+  // int __lxstat64(int ver, const char *path, struct stat64 *buf)   (glibc
+  // before 2.33)
+  lxstat64: {
+    name: "__lxstat64",
+    parameters: ["i32", "buffer", "buffer"],
+    result: "i32",
+    optional: true,
+  },
+  // int unlink(const char *path)
+  unlink: { parameters: ["buffer"], result: "i32" },
   // int close(int fd)
   close: { parameters: ["i32"], result: "i32" },
   // int dup(int fd)

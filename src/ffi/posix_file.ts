@@ -244,24 +244,45 @@ const DEVICES: readonly string[] = [
 const stat = new Uint8Array(C.stat.bytes);
 const statView = new DataView(stat.buffer);
 
+/** _STAT_VER of glibc's old `__fxstat64`: 1 on x86_64, 0 on the generic layout (aarch64). */
+const STAT_VERSION = Deno.build.arch === "x86_64" ? 1 : 0;
+
+/**
+ * `fstat(2)` into `buffer` through whichever symbol the C library has.
+ *
+ * @returns 0, or -1 with `errno` set.
+ * @throws {Deno.errors.NotSupported} When the C library has no fstat.
+ */
+function fstatInto(fd: number, buffer: Uint8Array): number {
+  const c = libc();
+  if (c.fstat_inode64 != null) return c.fstat_inode64(fd, buffer);
+  if (c.fstat != null) return c.fstat(fd, buffer);
+  if (c.fxstat64 != null) return c.fxstat64(STAT_VERSION, fd, buffer);
+  throw new Deno.errors.NotSupported(
+    "Cannot tell what a file is: the C library has no fstat",
+  );
+}
+
+/**
+ * `lstat(2)` into `buffer` through whichever symbol the C library has.
+ *
+ * @returns 0, or -1 (also when the C library has no lstat).
+ */
+function lstatInto(path: string, buffer: Uint8Array): number {
+  const c = libc();
+  const name = cString(path);
+  if (c.lstat_inode64 != null) return c.lstat_inode64(name, buffer);
+  if (c.lstat != null) return c.lstat(name, buffer);
+  if (c.lxstat64 != null) return c.lxstat64(STAT_VERSION, name, buffer);
+  return -1;
+}
+
 /** `fstat` of a descriptor: the file type bits and the size. */
 export function fstat(
   fd: number,
   path: string,
 ): { type: string; size: number } {
-  const c = libc();
-  let result: number;
-  if (c.fstat_inode64 != null) result = c.fstat_inode64(fd, stat);
-  else if (c.fstat != null) result = c.fstat(fd, stat);
-  else if (c.fxstat64 != null) {
-    // _STAT_VER: 1 on x86_64, 0 on the generic layout (aarch64).
-    result = c.fxstat64(Deno.build.arch === "x86_64" ? 1 : 0, fd, stat);
-  } else {
-    throw new Deno.errors.NotSupported(
-      "Cannot tell what a file is: the C library has no fstat",
-    );
-  }
-  if (result !== 0) fail("fstat", path);
+  if (fstatInto(fd, stat) !== 0) fail("fstat", path);
   const mode = statView.getUint16(C.stat.modeOffset, true);
   return {
     type: TYPES[mode & S_IFMT] ?? typeName(mode & S_IFMT),
@@ -478,10 +499,15 @@ export function descriptorPath(fd: number): string | null {
 /**
  * Hooks for tests: `beforeOpen` runs once a path reached through links was
  * checked, right before it is opened (to change the links in between, as
- * another process could).
+ * another process could); `withoutOpenat2` opens as on a kernel without
+ * `openat2` (before Linux 5.6) or on macOS.
  */
-export const openHooks: { beforeOpen: ((path: string) => void) | null } = {
+export const openHooks: {
+  beforeOpen: ((path: string) => void) | null;
+  withoutOpenat2: boolean;
+} = {
   beforeOpen: null,
+  withoutOpenat2: false,
 };
 
 /**
@@ -537,18 +563,19 @@ export function openFile(path: string, options: OpenOptions): PosixFile {
     if (fd >= 0) {
       return adopt(fd, target, false, { write, resolved, exact: true });
     }
-    if (openat2Works) fail("open", target);
+    if (openat2Works && !openHooks.withoutOpenat2) fail("open", target);
   }
   // Opened without O_TRUNC: the file is cut only once what was opened has
   // been checked again (see adopt), since the links may lead elsewhere now
   // than when they were resolved.
-  const fd = libc().open(
-    cString(target),
-    flags & ~C.O_TRUNC,
-    ...variadicMode(0o666),
-  );
+  const { fd, created } = openTelling(target, flags & ~C.O_TRUNC);
   if (fd < 0) failOpen(target);
-  const file = adopt(fd, target, false, { write, resolved, exact: false });
+  const file = adopt(fd, target, false, {
+    write,
+    resolved,
+    exact: false,
+    created,
+  });
   if (options.truncate && file.openedSize !== undefined) {
     try {
       claimTail(file, 0, "open");
@@ -561,6 +588,65 @@ export function openFile(path: string, options: OpenOptions): PosixFile {
     file.openedSize = 0;
   }
   return file;
+}
+
+/**
+ * `open(2)` that tells whether it made the file: with `O_CREAT`, an
+ * existing file is opened first without it, and a missing one made with
+ * `O_EXCL`, so that a file this call made (and only one) can be taken back
+ * when what was opened is refused (see {@linkcode adopt}). Where `O_EXCL`
+ * cannot make it (the last component is a dangling link, or another
+ * process made the file in between), opened as asked, not known as made.
+ *
+ * @returns The descriptor (-1 on failure, `errno` set) and whether this
+ * call made the file.
+ */
+function openTelling(
+  path: string,
+  flags: number,
+): { fd: number; created: boolean } {
+  const c = libc();
+  const name = cString(path);
+  const mode = variadicMode(0o666);
+  if ((flags & C.O_CREAT) === 0) {
+    return { fd: c.open(name, flags, ...mode), created: false };
+  }
+  if ((flags & C.O_EXCL) === 0) {
+    const fd = c.open(name, flags & ~C.O_CREAT, ...mode);
+    if (fd >= 0 || errnoName(errno()) !== "ENOENT") {
+      return { fd, created: false };
+    }
+  }
+  const fd = c.open(name, flags | C.O_EXCL, ...mode);
+  if (fd >= 0) return { fd, created: true };
+  if ((flags & C.O_EXCL) !== 0 || errnoName(errno()) !== "EEXIST") {
+    return { fd, created: false };
+  }
+  return { fd: c.open(name, flags, ...mode), created: false };
+}
+
+/** `struct stat`s of what was opened and of what its path names now, reused. */
+const openedStat = new Uint8Array(C.stat.bytes);
+const namedStat = new Uint8Array(C.stat.bytes);
+
+/**
+ * Removes the file a refused open made: the name the descriptor has now, if
+ * that name (not followed if a link) is still that same file (device and
+ * inode). Anything else is left alone: the refusal's error stands either
+ * way.
+ */
+function removeMade(fd: number, path: string | null): void {
+  if (path === null) return;
+  try {
+    if (fstatInto(fd, openedStat) !== 0 || lstatInto(path, namedStat) !== 0) {
+      return;
+    }
+    const n = C.stat.identityBytes;
+    for (let i = 0; i < n; i++) if (openedStat[i] !== namedStat[i]) return;
+    libc().unlink(cString(path));
+  } catch {
+    // No way to tell: left as it is.
+  }
 }
 
 /**
@@ -604,7 +690,7 @@ let openat2Works = OPENAT2 !== null;
  * then opens the usual way, which reports its own error.
  */
 export function openWithoutLinks(path: string, flags: number): number {
-  if (!openat2Works) return -1;
+  if (!openat2Works || openHooks.withoutOpenat2) return -1;
   const syscall = libc().syscall;
   if (syscall == null) {
     openat2Works = false;
@@ -644,11 +730,14 @@ function adopt(
     resolved: string;
     /** Whether the descriptor is known to be the file at `resolved`. */
     exact: boolean;
+    /** Whether the open made the file: it is removed on refusal. */
+    created?: boolean;
   },
 ): PosixFile {
   let kind: "file" | "device";
   let size: number;
   let regular: boolean;
+  let opened: string | null = null;
   try {
     // Claimed whole before its size is read: no handle of this library can
     // cut it from here on, so the size stays true (it may only grow).
@@ -661,7 +750,7 @@ function adopt(
     }
     const stat = fstat(fd, path);
     if (special !== undefined) {
-      const opened = special.exact ? null : descriptorPath(fd);
+      opened = special.exact ? null : descriptorPath(fd);
       requireSpecialFileAccess(
         opened ?? special.resolved,
         special.write,
@@ -681,6 +770,10 @@ function adopt(
     regular = stat.type === "file";
     if (kind === "device") setLock(fd, "unlock", 0, Infinity);
   } catch (error) {
+    // A file the open made where it was refused is taken back.
+    if (special?.created === true) {
+      removeMade(fd, opened ?? descriptorPath(fd));
+    }
     libc().close(fd);
     throw error;
   }
