@@ -21,6 +21,7 @@ import {
   live,
   openWithoutLinks,
   S_IFMT,
+  typeName,
   TYPES,
   variadicMode,
   writeAll,
@@ -60,7 +61,7 @@ function entry(): DirectoryEntry {
   const D = C.directories!;
   const mode = statView.getUint16(C.stat.modeOffset, true);
   return {
-    type: TYPES[mode & S_IFMT] ?? "not a regular file",
+    type: TYPES[mode & S_IFMT] ?? typeName(mode & S_IFMT),
     mode,
     uid: statView.getUint32(D.uidOffset, true),
     gid: statView.getUint32(D.gidOffset, true),

@@ -232,7 +232,7 @@ export const TYPES: Readonly<Record<number, string>> = {
  * @param type The mode's file type bits.
  * @returns The words.
  */
-function typeName(type: number): string {
+export function typeName(type: number): string {
   return type === 0 ? UNTYPED_FILE : `a file of type 0o${type.toString(8)}`;
 }
 
