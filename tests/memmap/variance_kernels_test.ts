@@ -9,7 +9,8 @@ import {
 } from "../../src/memmap/kernels/reduce_run.ts";
 import { kernels, settings, shower } from "../../src/memmap/kernels/runtime.ts";
 import { pairwiseSum, pairwiseSum32 } from "../../src/memmap/pairwise.ts";
-import { tempDir } from "../test_util.ts";
+import { HAS_NUMPY, tempDir } from "../test_util.ts";
+import { numpy } from "./_numpy.ts";
 
 // var() and std() of float32 and float64 make their squared deviations in
 // WebAssembly kernels (`sqdev_T`: NumPy's pairwise recursion over
@@ -259,6 +260,42 @@ Deno.test({
         inTypeScript(() => m.reshape(-1, 11).std(0)),
         `${dtype} std(0)`,
       );
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "var() and std() along an outer axis and of whole float arrays equal NumPy's bit for bit",
+  ignore: !HAS_NUMPY,
+  fn() {
+    using dir = tempDir();
+    for (const dtype of ["float32", "float64"] as const) {
+      const typed = dtype === "float32"
+        ? Float32Array.from(values(3 * 1021 * 13, 7))
+        : Float64Array.from(values(3 * 1021 * 13, 7));
+      const path = `${dir.path}/${dtype}.bin`;
+      Deno.writeFileSync(path, new Uint8Array(typed.buffer));
+      const want = numpy<number[][]>(`
+a = np.fromfile(${JSON.stringify(path)}, "${dtype}")
+m = a.reshape(3 * 1021, 13)
+t = a.reshape(3, 1021, 13)
+print(json.dumps([[float(x) for x in r.ravel()] for r in (
+    np.atleast_1d(a.var()), np.atleast_1d(a.std(ddof=1)), m.var(0), m.std(0),
+    m.T.var(1), t.var(0), t.std(0, keepdims=True))]))`);
+      const a = frombuffer(typed.buffer, { dtype });
+      const m = a.reshape(3 * 1021, 13);
+      const t = a.reshape(3, 1021, 13);
+      const got = [
+        [a.var()],
+        [a.std(null, { ddof: 1 })],
+        m.var(0).toArray(),
+        m.std(0).toArray(),
+        m.T.var(1).toArray(),
+        (t.var(0).toArray() as number[][]).flat(),
+        (t.std(0, { keepdims: true }).toArray() as number[][][]).flat(2),
+      ] as number[][];
+      assert.deepEqual(got, want, dtype);
     }
   },
 });
