@@ -223,6 +223,8 @@ const SIMD_OPS = {
   i64x2LeS: 0xda,
   i64x2GeS: 0xdb,
   f32x4Abs: 0xe0,
+  /** The correctly rounded square root, lane by lane. */
+  f32x4Sqrt: 0xe3,
   f32x4Add: 0xe4,
   f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
