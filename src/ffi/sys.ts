@@ -131,6 +131,11 @@ export interface MemoryMap {
   /** Where the map's first byte is in the memory. */
   readonly at: number;
   /**
+   * Where the spare bytes asked for start in the memory (past the map's
+   * pages, at a multiple of 64 KiB).
+   */
+  readonly spare: number;
+  /**
    * Faults in `[start, start + length)` now, as {@linkcode Sys.populate}
    * does for the map itself (clipped to the map).
    *
@@ -395,6 +400,10 @@ export interface Sys {
    * collection starts another); the buffer of a WebAssembly memory is not
    * counted. Optional: Linux only.
    *
+   * `spare` bytes of zeroed memory (default 0) follow the map's pages in
+   * the memory, from {@linkcode MemoryMap.spare}: room for the library's
+   * kernels to work in beside the data they read in place.
+   *
    * @throws {TypeError} For a map that is not of a file.
    * @throws {RangeError} Over 4 GiB, under an address-space limit (`ulimit
    * -v`: the memory reserves more than it holds), or where the memory
@@ -402,7 +411,7 @@ export interface Sys {
    * @throws {Error} With the errno's code where the kernel refuses the map
    * (nothing stays mapped in the memory then).
    */
-  mapInto?(mapping: Mapping): MemoryMap;
+  mapInto?(mapping: Mapping, spare?: number): MemoryMap;
   /**
    * Asks the OS to back the memory of `buffer` (a plain `ArrayBuffer` the
    * JavaScript engine allocated and nothing has touched yet) with huge pages

@@ -639,7 +639,7 @@ function clearOverlay(target: OverlayTarget): void {
 /** The largest WebAssembly memory, in 64 KiB pages (4 GiB). */
 const MEMORY_PAGES_MAX = 65536;
 
-function mapInto(mapping: Mapping): MemoryMap {
+function mapInto(mapping: Mapping, spare = 0): MemoryMap {
   const m = mapping as PosixMapping;
   const file = m.request.file;
   if (file === null || m.length === 0 || m.released) {
@@ -653,7 +653,10 @@ function mapInto(mapping: Mapping): MemoryMap {
   const path = file.path;
   const page = BigInt(pageSize());
   const span = ((BigInt(m.length) + page - 1n) / page) * page;
-  const pages = Math.ceil((Number(span + LARGE_PAGE)) / 65536);
+  // The spare bytes start at the first 64 KiB past the map's pages, which
+  // end at most LARGE_PAGE past the span (see skew below).
+  const sparePages = Math.ceil(Math.max(spare, 0) / 65536);
+  const pages = Math.ceil((Number(span + LARGE_PAGE)) / 65536) + sparePages;
   if (pages > MEMORY_PAGES_MAX) {
     throw new RangeError(
       `Cannot map ${m.length} bytes into a WebAssembly memory: over 4 GiB`,
@@ -701,6 +704,7 @@ function mapInto(mapping: Mapping): MemoryMap {
   return {
     memory,
     at: Number(skew),
+    spare: Math.ceil(Number(skew + span) / 65536) * 65536,
     populate(start, length, write) {
       const [from, count] = range(start, length);
       if (cleared || count === 0n) return;

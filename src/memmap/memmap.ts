@@ -30,6 +30,7 @@ import {
   type FieldsDict,
 } from "./dtype.ts";
 import { specOf } from "./structured.ts";
+import { SCRATCH_BYTES } from "./kernels/runtime.ts";
 import type { FieldNameOf, NameOf } from "./types.ts";
 import { allowArrayClass, NDArray } from "./ndarray.ts";
 import {
@@ -303,7 +304,7 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
     // Read and written in place either way: through a second map in a
     // memory of its own when the map is large (see memorySettings), else
     // through the map's own buffer.
-    const shown = mapIntoMemory(mmap, memorySettings.minBytes);
+    const shown = mapIntoMemory(mmap, memorySettings.minBytes, SCRATCH_BYTES);
     // Frozen, hooks guarded (ownStorage): `readOnly` and the hooks cannot be
     // changed through `a.storage`, and the hooks of a closed map throw
     // BadResource before touching it.
@@ -402,7 +403,7 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
     );
     if (shown !== null) {
       shownMaps.set(storage, shown);
-      offerMemory(storage, shown.memory);
+      offerMemory(storage, shown.memory, shown.spare);
     }
     const filename = resolve(options.filename);
     this.filename = filename;

@@ -51,6 +51,7 @@ import {
   arrayShower,
   kernels,
   KernelsLost,
+  mappedShower,
   type OverlaySource,
   ROWS_BYTES,
   settings,
@@ -75,8 +76,15 @@ export interface ReduceView {
   release?: (start: number, length: number) => void;
   /** Prepares the next window (memory maps). */
   prefetch?: (start: number, length: number) => void;
+  /** Whether all of the view's pages were read ahead already (`prepareWhole`). */
+  prepared?: boolean;
   /** Shows the bytes in place to SIMD kernels (memory maps of files). */
   overlay?: OverlaySource;
+  /**
+   * The WebAssembly memory the bytes already lie in (a memmap's file mapped
+   * into a memory of its own) and where the kernels' scratch may go in it.
+   */
+  memory?: { memory: WebAssembly.Memory; scratch: number };
 }
 
 /** A reduction result: values in a domain buffer of type `dtype`. */
@@ -141,6 +149,20 @@ function aligned(v: ReduceView): boolean {
 function showerOf(v: ReduceView): Shower | null {
   const home = arrayShower(v.io.bytes);
   if (home !== null) return home;
+  // A memmap's file in a memory of its own: read there in place, each
+  // window read ahead first unless the whole view was (walks that release
+  // pages behind them, past the release threshold, show windows of the
+  // file instead).
+  const prefetch = v.prefetch;
+  if (v.memory !== undefined && prefetch !== undefined && !v.release) {
+    const mapped = mappedShower(
+      v.memory.memory,
+      v.memory.scratch,
+      v.io.bytes,
+      v.prepared ? () => {} : prefetch,
+    );
+    if (mapped !== null) return mapped;
+  }
   const k = kernels();
   if (k === null) return null;
   let span = v.io.dtype.itemsize;

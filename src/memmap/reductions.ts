@@ -39,6 +39,7 @@ import { settings } from "./kernels/runtime.ts";
 import { truthKindOf } from "./kernels/search_kernels.ts";
 import { firstTruth } from "./kernels/search_run.ts";
 import {
+  kernelMemoryOf,
   memoryStorage,
   overlayOf,
   prepareWhole,
@@ -155,12 +156,9 @@ export function reductionArgs(
  */
 export function reduceViewOf(a: NDArray, whole: boolean): ReduceView {
   const release = releaseFor(a.storage, spanOf(a));
-  if (
-    !whole || release === undefined ||
-    !isCOrder(a.shape, a.strides, a.itemsize)
-  ) {
-    prepareWhole(a, false);
-  }
+  const prepared = !whole || release === undefined ||
+    !isCOrder(a.shape, a.strides, a.itemsize);
+  if (prepared) prepareWhole(a, false);
   return {
     io: arrayIO(a),
     shape: a.shape,
@@ -169,6 +167,8 @@ export function reduceViewOf(a: NDArray, whole: boolean): ReduceView {
     release,
     prefetch: a.storage.prefetch?.bind(a.storage),
     overlay: overlayOf(a.storage),
+    memory: kernelMemoryOf(a.storage),
+    prepared,
   };
 }
 

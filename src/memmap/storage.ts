@@ -377,6 +377,7 @@ export function adoptStorage(
 
 const overlays = new WeakMap<ArrayStorage, OverlaySource>();
 const memories = new WeakMap<ArrayStorage, WebAssembly.Memory>();
+const scratches = new WeakMap<ArrayStorage, number>();
 
 /** Makes a view over a storage (a memmap's views are memmaps too). */
 export type ViewMaker = (
@@ -433,13 +434,35 @@ export function offerOverlay(
  *
  * @param storage The storage.
  * @param memory The memory holding `storage.bytes`.
+ * @param scratch Where the memory has room for the reduction kernels'
+ * scratch (`SCRATCH_BYTES` of `kernels/runtime.ts`, past the data), or -1.
  */
 export function offerMemory(
   storage: ArrayStorage,
   memory: WebAssembly.Memory,
+  scratch = -1,
 ): void {
   memories.set(storage, memory);
   offerMappedMemory(memory);
+  if (scratch >= 0) scratches.set(storage, scratch);
+}
+
+/**
+ * The memory offered for a storage and where the reduction kernels may
+ * keep their scratch in it (see {@linkcode offerMemory}), while its bytes
+ * are still there (not closed).
+ *
+ * @param storage The storage.
+ * @returns The memory and the scratch's address, or `undefined`.
+ */
+export function kernelMemoryOf(
+  storage: ArrayStorage,
+): { memory: WebAssembly.Memory; scratch: number } | undefined {
+  const memory = memoryOf(storage);
+  const scratch = scratches.get(storage);
+  return memory === undefined || scratch === undefined
+    ? undefined
+    : { memory, scratch };
 }
 
 /**

@@ -367,6 +367,11 @@ export interface MemoryShown {
   /** The memory they are in (at `bytes.byteOffset`). */
   readonly memory: WebAssembly.Memory;
   /**
+   * Where the spare bytes asked for start in the memory (zeroed memory past
+   * the map's pages, a multiple of 64 KiB), or -1 where none were asked for.
+   */
+  readonly spare: number;
+  /**
    * Faults in `[start, start + length)` of the map now, for writing when
    * `write` and the map writes its file (as {@linkcode populateMmap}).
    *
@@ -403,11 +408,18 @@ export function cutShort(m: Mmap): { size: number; needed: number } | null {
  *
  * @param m The map (open).
  * @param minBytes Maps of fewer bytes are not shown (null).
+ * @param spare Bytes of zeroed memory to leave past the map's pages (room
+ * for kernels that read the map in place); none where the map and they
+ * would reach past 2 GiB (the kernels' addresses are below it).
  * @returns The bytes, or null where they cannot be shown so (not Linux, a
  * map of a device, copy-on-write or anonymous map, over 4 GiB, no address
  * space for a memory): then use the map's own.
  */
-export function mapIntoMemory(m: Mmap, minBytes: number): MemoryShown | null {
+export function mapIntoMemory(
+  m: Mmap,
+  minBytes: number,
+  spare = 0,
+): MemoryShown | null {
   const mapping = mappingOf(m);
   const file = fileOf(m);
   const mapInto = sys.mapInto;
@@ -418,9 +430,11 @@ export function mapIntoMemory(m: Mmap, minBytes: number): MemoryShown | null {
   ) {
     return null;
   }
+  // The map starts within 2 MiB of the memory's start (see Sys.mapInto).
+  const room = spare > 0 && mapping.length + 2 * 2 ** 20 + spare < 2 ** 31;
   let shown: MemoryMap;
   try {
-    shown = mapInto(mapping);
+    shown = mapInto(mapping, room ? spare : 0);
   } catch {
     return null; // The map's own buffer serves.
   }
@@ -435,6 +449,7 @@ export function mapIntoMemory(m: Mmap, minBytes: number): MemoryShown | null {
   return {
     bytes,
     memory: home,
+    spare: room ? shown.spare : -1,
     populate: (start, length, w) => shown.populate(start, length, w && write),
     release: (start, length) => shown.release(start, length),
     close() {

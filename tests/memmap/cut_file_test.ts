@@ -37,6 +37,8 @@ const WALKS: Record<string, string> = {
   "sum()": "v.sum()",
   "sum(0)": "v.sum(0)",
   "max(-1)": "v.max(-1)",
+  "sum(-1)": "v.sum(-1)",
+  "mean(-1)": "v.mean(-1)",
   "argmax()": "v.argmax()",
   "std()": "v.std()",
   "var(0)": "v.var(0)",

@@ -15,6 +15,7 @@ import {
 } from "../../src/memmap/kernels/reduce_run.ts";
 import { kernels, settings, shower } from "../../src/memmap/kernels/runtime.ts";
 import { pairwiseSum, pairwiseSum32 } from "../../src/memmap/pairwise.ts";
+import { memorySettings } from "../../src/memmap/memmap.ts";
 import { memoryOf } from "../../src/memmap/storage.ts";
 import { firstReply, tempDir } from "../test_util.ts";
 
@@ -58,12 +59,20 @@ function dataFile(
   return path;
 }
 
-/** Runs `fn` with the platform's overlay replaced (or counted). */
+/**
+ * Runs `fn` with the platform's overlay replaced (or counted), memmaps
+ * opened in it read through overlays: none is mapped into a memory of its
+ * own (large memmaps are, and reductions read those in place: see the test
+ * "memmap reductions of a file in a memory of its own ...").
+ */
 function withOverlay<T>(overlay: Sys["overlay"], fn: () => T): T {
   const previous = useSys({ ...sys, overlay });
+  const saved = memorySettings.minBytes;
+  memorySettings.minBytes = Infinity;
   try {
     return fn();
   } finally {
+    memorySettings.minBytes = saved;
     useSys(previous);
   }
 }
@@ -341,10 +350,8 @@ Deno.test({
           counter.calls = 0;
           assert.deepEqual([m.sum(), m.mean(), m.min(), m.max()], want);
           assert.ok(counter.calls >= 8, `${counter.calls} overlays`);
-          // The map, and its second map in a memory of its own (large
-          // memmaps: memorySettings in memmap.ts).
-          const own = memoryOf(m.storage) === undefined ? 1 : 2;
-          assert.equal(mapsOf(path), own, "no overlay left mapped");
+          assert.equal(memoryOf(m.storage), undefined);
+          assert.equal(mapsOf(path), 1, "no overlay left mapped");
         }
       });
     });
@@ -644,5 +651,92 @@ Deno.test("float sums along a contiguous axis, many lines a kernel call, equal t
     }
   } finally {
     Object.assign(settings, saved);
+  }
+});
+
+Deno.test({
+  name:
+    "memmap reductions of a file in a memory of its own read it there in place (no overlays, no copies): the values of the TypeScript path and of overlays or copies",
+  ignore: !LINUX,
+}, async (t) => {
+  using dir = tempDir();
+  const data = values(COUNT);
+  const ops: [string, (a: NDArray) => unknown][] = [
+    ["sum()", (a) => a.sum()],
+    ["mean()", (a) => a.mean()],
+    ["min()", (a) => a.min()],
+    ["max()", (a) => a.max()],
+    ["std()", (a) => a.std()],
+    ["argmax()", (a) => a.argmax()],
+    ["sum(1)", (a) => (a.sum(1) as NDArray).toArray()],
+    ["sum(0)", (a) => (a.sum(0) as NDArray).toArray()],
+    ["mean(1)", (a) => (a.mean(1) as NDArray).toArray()],
+    ["max(1)", (a) => (a.max(1) as NDArray).toArray()],
+    ["argmin(1)", (a) => (a.argmin(1) as NDArray).toArray()],
+    ["T.sum(0)", (a) => (a.T.sum(0) as NDArray).toArray()],
+    ["::-1 sum(1)", (a) => (a.slice("::-1").sum(1) as NDArray).toArray()],
+  ];
+  // dtype, offset (bytes), columns, elements of `data` in the file: one
+  // file of several 16 MiB windows, the others small (memmaps of every
+  // size mapped into memories of their own).
+  const cases: [string, number, number, number][] = [
+    ["<f8", 2 * 1024 * 1024 + 24, 1000, COUNT],
+    ["<f4", 0, 128, 300_000],
+    ["<f4", 4, 100, 300_000],
+    ["<f8", 8, 64, 300_000],
+    ["<i4", 4096, 32, 300_000],
+    ["<i8", 0, 7, 300_000],
+  ];
+  const saved = memorySettings.minBytes;
+  memorySettings.minBytes = 0;
+  try {
+    await stepEach();
+  } finally {
+    memorySettings.minBytes = saved;
+  }
+  async function stepEach() {
+    for (const [dtype, offset, cols, count] of cases) {
+      await t.step(`${dtype} at offset ${offset}, rows of ${cols}`, () => {
+        const path = dataFile(
+          dir.path,
+          data.subarray(0, count),
+          offset,
+          dtype.slice(1),
+        );
+        const size = dtype.endsWith("8") ? 8 : 4;
+        const rows = Math.floor(count * 8 / size / cols);
+        const open = (mode: "r" | "r+") =>
+          memmap(path, { dtype, mode, offset, shape: [rows, cols] });
+        const overlaid = withOverlay(sys.overlay, () => {
+          using m = open("r");
+          return ops.map(([, op]) => op(m));
+        });
+        const want = inTypeScript(() => {
+          using m = open("r");
+          return ops.map(([, op]) => op(m));
+        });
+        const counter = countingOverlay();
+        const previous = useSys({ ...sys, overlay: counter.overlay });
+        try {
+          for (const mode of ["r", "r+"] as const) {
+            using m = open(mode);
+            assert.notEqual(
+              memoryOf(m.storage),
+              undefined,
+              "a memory of its own",
+            );
+            counter.calls = 0;
+            const got = ops.map(([, op]) => op(m));
+            for (const [k, [name]] of ops.entries()) {
+              assert.deepEqual(got[k], want[k], `${name} ${mode}`);
+              assert.deepEqual(got[k], overlaid[k], `${name} ${mode} overlays`);
+            }
+            assert.equal(counter.calls, 0, "no overlays");
+          }
+        } finally {
+          useSys(previous);
+        }
+      });
+    }
   }
 });

@@ -55,8 +55,11 @@ export const ROWS_BYTES = 4 * 1024 * 1024;
 const REGION_AT = ROWS_AT + ROWS_BYTES;
 const REGION_LENGTH = WINDOW_BYTES + 4 * 1024 * 1024;
 const PAGES = (REGION_AT + REGION_LENGTH) / 65536;
-/** Bytes of scratch after the data in a memory of array data. */
-const SCRATCH_BYTES = REGION_AT;
+/**
+ * Bytes of the kernels' scratch after the data in a memory of array data
+ * (or of a memmap's file, see {@linkcode mappedShower}).
+ */
+export const SCRATCH_BYTES: number = REGION_AT;
 
 type Fn3 = (p: number, n: number, out: number) => void;
 type RowsFn = (p: number, rows: number, cols: number, out: number) => void;
@@ -387,6 +390,76 @@ export function arrayShower(bytes: Uint8Array): Shower | null {
     limit: bytes.length,
     show: (start) => origin + start,
     close() {},
+  };
+}
+
+/** The kernels made over memories of memmaps' files (see {@linkcode mappedShower}), by memory. */
+const mappedKernels = new WeakMap<WebAssembly.Memory, Kernels | null>();
+
+/**
+ * A shower that shows `bytes` in place where they already lie in a
+ * WebAssembly memory (a memmap's file mapped into a memory of its own, its
+ * pages kept mapped between calls as NumPy's map keeps them), the kernels'
+ * scratch at `scratch` in the same memory ({@linkcode SCRATCH_BYTES} of
+ * it, past the data); each window is read ahead with `prepare` before a
+ * kernel reads it (a file cut short is an error there, not a `SIGBUS` in
+ * the kernel). Null where the bytes are not in `memory`, the kernels or
+ * their addresses (below 2 GiB) cannot be had, or with the kernels turned
+ * off.
+ *
+ * @param memory The memory holding `bytes`.
+ * @param scratch Where the kernels' scratch goes in `memory`.
+ * @param bytes The data's bytes (offsets are relative to `bytes[0]`).
+ * @param prepare Reads bytes `[start, start + length)` ahead (throws for
+ * pages the file cannot give).
+ * @returns The shower, or null.
+ */
+export function mappedShower(
+  memory: WebAssembly.Memory,
+  scratch: number,
+  bytes: Uint8Array,
+  prepare: (start: number, length: number) => void,
+): Shower | null {
+  if (
+    settings.off || bytes.buffer !== memory.buffer ||
+    bytes.byteOffset + bytes.length > scratch ||
+    scratch + SCRATCH_BYTES >
+      Math.min(ARRAY_MEMORY_MAX, bytes.buffer.byteLength)
+  ) {
+    return null;
+  }
+  let k = mappedKernels.get(memory);
+  if (k === undefined) {
+    try {
+      k = instantiate(memory, scratch);
+    } catch {
+      k = null;
+    }
+    mappedKernels.set(memory, k);
+  }
+  if (k === null) return null;
+  const origin = bytes.byteOffset;
+  // The bytes read ahead last: [from, to) of the data.
+  let from = 0, to = 0;
+  return {
+    k,
+    limit: WINDOW_BYTES,
+    show(start: number, length: number): number {
+      if (start < from || start + length > to) {
+        // A whole window from `start`, so that the next requests find it.
+        const ahead = Math.max(
+          length,
+          Math.min(WINDOW_BYTES, bytes.length - start),
+        );
+        prepare(start, ahead);
+        from = start;
+        to = start + ahead;
+      }
+      return origin + start;
+    },
+    close() {
+      to = from;
+    },
   };
 }
 
