@@ -30,6 +30,7 @@ import {
   type FieldsDict,
 } from "./dtype.ts";
 import { specOf } from "./structured.ts";
+import { ReadAheadRecord } from "./read_ahead.ts";
 import { SCRATCH_BYTES } from "./kernels/runtime.ts";
 import type { FieldNameOf, NameOf } from "./types.ts";
 import { allowArrayClass, NDArray } from "./ndarray.ts";
@@ -305,6 +306,21 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
     // memory of its own when the map is large (see memorySettings), else
     // through the map's own buffer.
     const shown = mapIntoMemory(mmap, memorySettings.minBytes, SCRATCH_BYTES);
+    // The file must still cover the map (an fstat): what a read of pages
+    // read ahead before needs (see read_ahead.ts).
+    const verify = (): void => {
+      const cut = cutShort(mmap);
+      if (cut !== null) {
+        throw osError(
+          "fstat",
+          "EFAULT",
+          `the file was cut short by another program: it has ${cut.size} ` +
+            `bytes, the map needs ${cut.needed}`,
+          options.filename,
+        );
+      }
+    };
+    const readAhead = new ReadAheadRecord(mmap.length);
     // Frozen, hooks guarded (ownStorage): `readOnly` and the hooks cannot be
     // changed through `a.storage`, and the hooks of a closed map throw
     // BadResource before touching it.
@@ -326,6 +342,7 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
             ALLOCATIONGRANULARITY,
         );
         if (b <= a) return;
+        readAhead.remove(a, b - a);
         if (shown !== null) shown.release(a, b - a);
         else mmap.madvise(MADV_DONTNEED, a, b - a);
       },
@@ -339,10 +356,17 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
           Math.floor(start / ALLOCATIONGRANULARITY) * ALLOCATIONGRANULARITY,
         );
         if (start + length <= a) return;
+        // Pages read ahead before and not let go since: only the file's
+        // size can make reading them fault.
+        if (write !== true && readAhead.covers(a, start + length - a)) {
+          verify();
+          return;
+        }
         try {
           if (shown !== null) {
             shown.populate(a, start + length - a, write === true);
           } else populateMmap(mmap, a, start + length - a, write === true);
+          readAhead.add(a, start + length - a);
         } catch (error) {
           const code = (error as { code?: unknown }).code;
           throw unreachablePages(
@@ -355,18 +379,7 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
         }
       },
       // Elements anywhere (take, put): the file must still cover the map.
-      verify: () => {
-        const cut = cutShort(mmap);
-        if (cut !== null) {
-          throw osError(
-            "fstat",
-            "EFAULT",
-            `the file was cut short by another program: it has ${cut.size} ` +
-              `bytes, the map needs ${cut.needed}`,
-            options.filename,
-          );
-        }
-      },
+      verify,
     });
     if (mode !== "c") {
       // The file holds what the map shows (but in mode "c": private changes).
