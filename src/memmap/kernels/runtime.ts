@@ -124,12 +124,28 @@ export const settings = {
   arrayMemoryMinBytes: 4 * 1024 * 1024,
 };
 
-function group<T>(f: Record<string, unknown>, prefix: string): T {
-  const out: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(f)) {
-    if (name.startsWith(`${prefix}_`)) out[name.slice(prefix.length + 1)] = fn;
+/** The module's exports as [group, type] names (`"sum_int8"`: sum, int8), listed once. */
+let exportNames: [string, string, string][] | undefined;
+
+/**
+ * The instance's functions by group and type, in one pass over the names
+ * (an instance is made for every large array a reduction reads: arrays
+ * allocated for results, one per call, so what it allocates is garbage
+ * for the collector soon after).
+ */
+function groups(
+  module: WebAssembly.Module,
+  f: Record<string, unknown>,
+): Record<string, Record<string, unknown>> {
+  exportNames ??= WebAssembly.Module.exports(module).map(({ name }) => {
+    const cut = name.indexOf("_");
+    return [name, name.slice(0, cut), name.slice(cut + 1)];
+  });
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [name, group, type] of exportNames) {
+    (out[group] ??= {})[type] = f[name];
   }
-  return out as T;
+  return out;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -156,27 +172,29 @@ function instantiate(
   if (module === null) return null;
   const f = new WebAssembly.Instance(module, { env: { memory } })
     .exports as Record<string, unknown>;
+  const g = groups(module, f);
+  const group = <T>(name: string): T => (g[name] ?? {}) as T;
   return {
     fn: {
-      sum: group(f, "sum"),
-      min: group(f, "min"),
-      max: group(f, "max"),
-      minZero: group(f, "minZero"),
-      maxZero: group(f, "maxZero"),
-      pairwise: group(f, "pairwise"),
-      pairwiseStrided: group(f, "pairwiseStrided"),
-      pairwiseRows: group(f, "pairwiseRows"),
-      addRows: group(f, "addRows"),
-      sqdev: group(f, "sqdev"),
-      sqdevRows: group(f, "sqdevRows"),
-      minRows: group(f, "minRows"),
-      maxRows: group(f, "maxRows"),
-      toF64: group(f, "toF64"),
-      argmax: group(f, "argmax"),
-      argmin: group(f, "argmin"),
-      firstTrue: group(f, "firstTrue"),
-      firstFalse: group(f, "firstFalse"),
-      prod: group(f, "prod"),
+      sum: group("sum"),
+      min: group("min"),
+      max: group("max"),
+      minZero: group("minZero"),
+      maxZero: group("maxZero"),
+      pairwise: group("pairwise"),
+      pairwiseStrided: group("pairwiseStrided"),
+      pairwiseRows: group("pairwiseRows"),
+      addRows: group("addRows"),
+      sqdev: group("sqdev"),
+      sqdevRows: group("sqdevRows"),
+      minRows: group("minRows"),
+      maxRows: group("maxRows"),
+      toF64: group("toF64"),
+      argmax: group("argmax"),
+      argmin: group("argmin"),
+      firstTrue: group("firstTrue"),
+      firstFalse: group("firstFalse"),
+      prod: group("prod"),
     },
     memory,
     bytes: new Uint8Array(memory.buffer),
