@@ -9,6 +9,8 @@ import {
 } from "../../src/memmap/kernels/reduce_run.ts";
 import { kernels, settings, shower } from "../../src/memmap/kernels/runtime.ts";
 import { pairwiseSum, pairwiseSum32 } from "../../src/memmap/pairwise.ts";
+import { memorySettings } from "../../src/memmap/memmap.ts";
+import { memoryOf } from "../../src/memmap/storage.ts";
 import { HAS_NUMPY, tempDir } from "../test_util.ts";
 import { numpy } from "./_numpy.ts";
 
@@ -235,7 +237,18 @@ Deno.test({
         ? Float32Array.from(values(n, 3))
         : Float64Array.from(values(n, 3));
       Deno.writeFileSync(path, new Uint8Array(typed.buffer));
-      using m = memmap(path, { dtype, mode: "r" });
+      // Shown through overlays: not mapped into a memory of its own (large
+      // memmaps are, and read there in place: below).
+      const saved = memorySettings.minBytes;
+      memorySettings.minBytes = Infinity;
+      let opened: ReturnType<typeof memmap>;
+      try {
+        opened = memmap(path, { dtype, mode: "r" });
+      } finally {
+        memorySettings.minBytes = saved;
+      }
+      using m = opened;
+      assert.equal(memoryOf(m.storage), undefined);
       const real = sys.overlay!;
       let calls = 0;
       const counting: Sys["overlay"] = (...args) => {
@@ -260,6 +273,21 @@ Deno.test({
         inTypeScript(() => m.reshape(-1, 11).std(0)),
         `${dtype} std(0)`,
       );
+      // In a memory of its own: read there in place, no overlays, the same bits.
+      using own = memmap(path, { dtype, mode: "r" });
+      assert.notEqual(memoryOf(own.storage), undefined);
+      calls = 0;
+      useSys({ ...sys, overlay: counting });
+      let ownWhole: number, ownRows: NDArray;
+      try {
+        ownWhole = own.var();
+        ownRows = own.reshape(-1, 11).std(0);
+      } finally {
+        useSys(previous);
+      }
+      assert.equal(calls, 0, `${dtype}: overlays`);
+      sameBits(ownWhole, whole, `${dtype} var() in its own memory`);
+      sameBits(ownRows, rows, `${dtype} std(0) in its own memory`);
     }
   },
 });
