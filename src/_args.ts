@@ -199,7 +199,9 @@ export function readObject<T>(
 /**
  * Converts an integer argument: a safe integer `number` (or a `bigint`)
  * within `min..max`. Cheap enough for hot paths: a number in range costs a
- * type check and two comparisons.
+ * type check and two comparisons. `-0` is returned as `0`, so that no
+ * integer the library passes on (to FFI's integer parameters, which refuse
+ * `-0`; to a shape, stride or offset) is ever `-0`.
  *
  * @param value The argument.
  * @param call What the call does, for the message (`"seek"`, `"map"`).
@@ -220,7 +222,7 @@ export function toInt(
   if (
     typeof value === "number" && value >= min && value <= max &&
     Number.isInteger(value)
-  ) return value;
+  ) return value + 0; // -0 is 0 (FFI's integer checks refuse -0)
   return intSlow(value, call, name, min, max);
 }
 
@@ -278,7 +280,7 @@ export function toSize(
   if (
     typeof value === "number" && value >= 0 && value <= max &&
     Number.isInteger(value)
-  ) return value;
+  ) return value + 0; // -0 is 0
   return intSlow(value, call, name, 0, max);
 }
 
@@ -543,7 +545,7 @@ export function toShape(
 
 function toDim(value: unknown, call: string, name: string): number {
   if (typeof value === "number" && value >= 0 && Number.isSafeInteger(value)) {
-    return value;
+    return value + 0; // -0 is 0, as NumPy's (0,)
   }
   if (typeof value === "number" || typeof value === "bigint") {
     return toSize(value, call, `${name} dimension`);

@@ -143,6 +143,9 @@ export const WRONG: Record<string, unknown> = {
   NaN: NaN,
   "1.5": 1.5,
   "-1": -1,
+  // A valid integer, but one FFI's integer parameters refuse and NumPy's
+  // shapes never hold: every conversion gives 0 for it.
+  "-0": -0,
   "2**53": 2 ** 53,
   "2**64": 2 ** 64,
   "1e308": 1e308,

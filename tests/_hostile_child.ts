@@ -12,10 +12,13 @@
  */
 
 import {
+  arange,
   array,
   concatenate,
   dtype,
+  empty,
   frombuffer,
+  full,
   load,
   Memmap,
   memmap,
@@ -28,6 +31,7 @@ import {
   SharedMemory,
   stack,
   where,
+  zeros,
 } from "../mod.ts";
 import { HOSTILE, isContractError, WRONG } from "./_hostile.ts";
 
@@ -37,10 +41,44 @@ const sections = new Set(Deno.args.slice(1));
 let calls = 0;
 const violations: string[] = [];
 
+/**
+ * A `-0` among the integers of what a call returned (an array's shape,
+ * strides, byte offset; a map's length, position, offset), where NumPy
+ * has `0`.
+ */
+function negativeZeros(result: unknown): string[] {
+  if (typeof result !== "object" || result === null) return [];
+  const found: string[] = [];
+  for (
+    const key of [
+      "shape",
+      "strides",
+      "byteOffset",
+      "offset",
+      "length",
+      "size",
+      "ndim",
+    ]
+  ) {
+    let value: unknown;
+    try {
+      value = (result as Record<string, unknown>)[key];
+    } catch {
+      continue; // A closed object's getters may refuse.
+    }
+    const values = Array.isArray(value) ? value : [value];
+    if (values.some((v) => Object.is(v, -0))) found.push(key);
+  }
+  return found;
+}
+
 function attempt(label: string, fn: () => unknown): void {
   calls++;
   try {
-    fn();
+    const zeros = negativeZeros(fn());
+    if (zeros.length > 0) {
+      violations.push(`${label}: returned -0 in its ${zeros.join(", ")}`);
+    }
   } catch (error) {
     if (!isContractError(error)) {
       violations.push(
@@ -254,8 +292,16 @@ if (sections.size === 0 || sections.has("arrays")) {
     ],
     [
       "memmap { shape }",
-      (_, v) => memmap(arrayFile, { shape: v as Any }).close(),
+      (_, v) => {
+        const a = memmap(arrayFile, { shape: v as Any });
+        a.close();
+        return a;
+      },
     ],
+    ["zeros(shape)", (_, v) => zeros(v as Any)],
+    ["empty([2, d])", (_, v) => empty([2, v] as Any)],
+    ["full(shape, 1)", (_, v) => full(v as Any, 1)],
+    ["arange(stop)", (_, v) => arange(v as Any)],
     [
       "memmap { order }",
       (_, v) => memmap(arrayFile, { order: v as Any }).close(),
@@ -520,12 +566,13 @@ for (const section of everySections) {
           }${valueName})`;
           try {
             attempt(label, () => {
-              victim.target[method](...args);
+              const result = victim.target[method](...args);
               // Returning normally after the victim was closed during the
               // call means the call went on with a closed object.
               if (!before && acted && victim.closes) {
                 violations.push(`${label}: returned after the victim closed`);
               }
+              return result;
             });
           } finally {
             victim.close();
