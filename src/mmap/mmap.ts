@@ -5,6 +5,7 @@
  */
 
 import { guardReceivers, throwReceiver } from "../_receivers.ts";
+import { type InspectState, inspectText } from "../_inspect.ts";
 import { cloneRefusal, refuseJSON } from "../_clone.ts";
 import { sys } from "../ffi/platform.ts";
 import { isReadOnlyMemory, noteClosure } from "../ffi/mapped_buffer.ts";
@@ -1837,7 +1838,7 @@ export class Mmap implements Disposable, Iterable<number> {
     inspect: (value: unknown, options: unknown) => string,
     options: unknown,
   ): string {
-    const state = this.#closed
+    const state: InspectState = this.#closed
       ? { closed: true, access: this.#access, offset: this.#offset }
       : {
         closed: false,
@@ -1846,7 +1847,7 @@ export class Mmap implements Disposable, Iterable<number> {
         pos: this.#pos,
         offset: this.#offset,
       };
-    return `Mmap ${inspect(state, options)}`;
+    return inspectText("Mmap", state, inspect, options);
   }
 }
 

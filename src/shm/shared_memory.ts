@@ -6,6 +6,7 @@
  */
 
 import { guardReceivers } from "../_receivers.ts";
+import { inspectText } from "../_inspect.ts";
 import { cloneRefusal, refuseJSON } from "../_clone.ts";
 import { sys } from "../ffi/platform.ts";
 import type { FileHandle, Mapping } from "../ffi/sys.ts";
@@ -508,7 +509,7 @@ export class SharedMemory implements Disposable {
     options: unknown,
   ): string {
     const state = { name: this.#name, size: this.#size, closed: this.#closed };
-    return `SharedMemory ${inspect(state, options)}`;
+    return inspectText("SharedMemory", state, inspect, options);
   }
 }
 
