@@ -130,13 +130,13 @@ function keepAttributes(
 ): void {
   if (old.mode === null) return; // Windows: no Unix mode or owner
   const made = file.statSync();
-  const there = osCall("lstat", temp, () => Deno.lstatSync(temp));
+  const there = osCall("lstat", target, () => Deno.lstatSync(temp));
   if (there.ino !== made.ino || there.dev !== made.dev) {
     throw osError(
       "lstat",
       "EEXIST",
       "The temporary file was replaced while it was written",
-      temp,
+      target,
     );
   }
   if (made.uid !== old.uid || made.gid !== old.gid) {
@@ -221,10 +221,14 @@ function granted(descriptor: Deno.PermissionDescriptor): boolean {
  * Creates the temporary file `temp` with `mode`. Should that fail, a
  * directory that is missing, or a file where the directory should be, is
  * reported for the directory, the same on every system (`ENOTDIR` for a
- * file, where Windows says the path is not found), rather than for the
- * temporary file.
+ * file, where Windows says the path is not found); any other failure for
+ * `path`, the file the caller saves, never for the temporary file.
  */
-function openTemporary(temp: string, mode: number): Deno.FsFile {
+function openTemporary(
+  temp: string,
+  mode: number,
+  path: string,
+): Deno.FsFile {
   try {
     return Deno.openSync(temp, { write: true, createNew: true, mode });
   } catch (error) {
@@ -233,9 +237,26 @@ function openTemporary(temp: string, mode: number): Deno.FsFile {
     } catch (reason) {
       if (typeof (reason as { code?: unknown }).code === "string") throw reason;
     }
-    throw fromRuntimeError("open", error, temp);
+    throw fromRuntimeError("open", error, path);
   }
 }
+
+/**
+ * A name for a save's temporary file: hidden, recognisable by its prefix
+ * and `.tmp`, and of a fixed length (26 bytes) whatever the file's own
+ * name, so that any name a file may have (up to the system's 255 bytes,
+ * as `np.save` writes) can be saved through it. Random, so that saves of
+ * the same directory at once never meet.
+ */
+export function temporaryName(): string {
+  const random = crypto.getRandomValues(new Uint8Array(8));
+  let hex = "";
+  for (const byte of random) hex += byte.toString(16).padStart(2, "0");
+  return `${TEMPORARY_PREFIX}${hex}.tmp`;
+}
+
+/** How the names of a save's temporary files start. */
+export const TEMPORARY_PREFIX = ".save-";
 
 /**
  * Hooks for tests: `afterCheck` runs once a save has checked Deno's
@@ -317,8 +338,7 @@ export function saveFile(
   saveHooks.afterCheck?.(target);
   if (inPlace) return writeInPlace(path, target, existing(target), write);
   const directory = dirname(target);
-  const suffix = crypto.getRandomValues(new Uint32Array(2)).join("");
-  const tempName = `.${basename(target)}.${suffix}.tmp`;
+  const tempName = temporaryName();
   const temp = join(directory, tempName);
   const held = openChecked(directory);
   if (held !== null) {
@@ -330,7 +350,7 @@ export function saveFile(
   }
   const old = existing(target);
   // Private until it is complete: the old file's mode is given at the end.
-  const file = openTemporary(temp, old === null ? 0o666 : 0o600);
+  const file = openTemporary(temp, old === null ? 0o666 : 0o600, path);
   let open = true;
   try {
     if (size >= RESERVE_FROM) reserve(temp, size);
@@ -428,11 +448,7 @@ function saveThrough(
     throw osError("open", "ENODEV", `Not a regular file: ${old.type}`, where);
   }
   // Private until it is complete: the old file's mode is given at the end.
-  const file = held.create(
-    temp,
-    old === null ? 0o666 : 0o600,
-    join(held.path, temp),
-  );
+  const file = held.create(temp, old === null ? 0o666 : 0o600, path);
   try {
     if (size >= RESERVE_FROM) file.preallocate(size);
     write(positional((bytes, at) => file.write(bytes, at, path)));
