@@ -279,6 +279,10 @@ export const saveHooks: { afterCheck: ((target: string) => void) | null } = {
  *   write keeps: its permission bits (and owner and group where the
  *   process may set them); a symbolic link stays a link (the file it leads
  *   to is replaced). Another hard link to the file keeps the old content.
+ *   A rename refused for this process (`EPERM`, `EACCES`: the sticky bit
+ *   of a directory such as `/tmp` lets only a file's owner replace it)
+ *   removes the temporary file and writes in place, as below (the content
+ *   is made again), as `np.save` writes another user's file it may write.
  * - Otherwise with access to the file alone (asked for as any file is),
  *   as `np.save` needs: in place, as `np.save` writes (the same file: its
  *   mode, owner, hard links, extended attributes stay). The content is
@@ -341,24 +345,69 @@ export function saveFile(
   const tempName = temporaryName();
   const temp = join(directory, tempName);
   const held = openChecked(directory);
+  let replaced: boolean;
   if (held !== null) {
     try {
-      return saveThrough(held, tempName, basename(target), path, write, size);
+      replaced = saveThrough(
+        held,
+        tempName,
+        basename(target),
+        path,
+        write,
+        size,
+      );
     } finally {
       held.close();
     }
-  }
+  } else replaced = saveByPath(temp, target, path, write, size);
+  // The rename was refused with the file as it was: a directory with the
+  // sticky bit (`/tmp`) lets only a file's owner replace it, where NumPy's
+  // in-place write of a file the caller may write succeeds.
+  if (!replaced) writeInPlace(path, target, existing(target), write);
+}
+
+/**
+ * Whether a failed rename over a file is one that writing the file in place
+ * may still do: refused for this process (`EPERM`, `EACCES`: the sticky
+ * bit of a directory such as `/tmp` lets only the file's owner, the
+ * directory's owner or root replace a file). Not on Windows, where such a
+ * refusal is a file still mapped (see {@linkcode replace}).
+ */
+function renameRefused(error: unknown): boolean {
+  if (Deno.build.os === "windows") return false;
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "EPERM" || code === "EACCES";
+}
+
+/**
+ * The save through a temporary file of {@linkcode saveFile} by path
+ * (without `--allow-ffi`, and on Windows).
+ *
+ * @returns False when the rename over the file was refused as
+ * {@linkcode renameRefused} says (the temporary file removed, nothing
+ * changed), for the caller to write in place.
+ */
+function saveByPath(
+  temp: string,
+  target: string,
+  path: string,
+  write: (file: OutputFile) => void,
+  size: number,
+): boolean {
   const old = existing(target);
   // Private until it is complete: the old file's mode is given at the end.
   const file = openTemporary(temp, old === null ? 0o666 : 0o600, path);
   let open = true;
+  let renaming = false;
   try {
     if (size >= RESERVE_FROM) reserve(temp, size);
     write(outputFile(file, path));
     if (old !== null) keepAttributes(file, temp, old, target);
     file.close();
     open = false;
+    renaming = true;
     replace(temp, target);
+    return true;
   } catch (e) {
     if (open) file.close();
     try {
@@ -366,6 +415,7 @@ export function saveFile(
     } catch {
       // Already gone: nothing to clean up.
     }
+    if (renaming && old !== null && renameRefused(e)) return false;
     throw e;
   }
 }
@@ -430,6 +480,10 @@ function positional(
  * the directory held open: `temp` made there (never through a link), the
  * content written through its descriptor, the old file's attributes given
  * to it, then renamed over `name`; on failure it is removed from there.
+ *
+ * @returns False when the rename over the file was refused as
+ * {@linkcode renameRefused} says (the temporary file removed, nothing
+ * changed), for the caller to write in place.
  */
 function saveThrough(
   held: Directory,
@@ -438,7 +492,7 @@ function saveThrough(
   path: string,
   write: (file: OutputFile) => void,
   size: number,
-): void {
+): boolean {
   const where = join(held.path, name);
   const old = held.stat(name, where);
   if (old !== null && old.type !== "file") {
@@ -449,15 +503,19 @@ function saveThrough(
   }
   // Private until it is complete: the old file's mode is given at the end.
   const file = held.create(temp, old === null ? 0o666 : 0o600, path);
+  let renaming = false;
   try {
     if (size >= RESERVE_FROM) file.preallocate(size);
     write(positional((bytes, at) => file.write(bytes, at, path)));
     if (old !== null) file.keep(old.mode, old.uid, old.gid, where);
     file.close();
+    renaming = true;
     held.rename(temp, name, path);
+    return true;
   } catch (error) {
     file.close();
     held.remove(temp);
+    if (renaming && old !== null && renameRefused(error)) return false;
     throw error;
   }
 }

@@ -174,7 +174,11 @@ export interface NpyContent {
   readonly header: Uint8Array;
   /** Total size: header plus data. */
   readonly size: number;
-  /** The data, in the order the header says, as chunks of bounded size (views where possible). */
+  /**
+   * The data, in the order the header says, as chunks of bounded size
+   * (views where possible). Each iteration goes through it anew (a save
+   * that falls back to writing in place writes it twice).
+   */
   readonly data: Iterable<Uint8Array>;
 }
 
@@ -203,7 +207,10 @@ export function npyContent(array: NDArray, version?: NpyVersion): NpyContent {
   return {
     header,
     size: header.length + array.nbytes,
-    data: c || f ? contiguousChunks(array) : copiedChunks(array),
+    data: {
+      [Symbol.iterator]: () =>
+        c || f ? contiguousChunks(array) : copiedChunks(array),
+    },
   };
 }
 
