@@ -98,11 +98,16 @@ export function itemTruth(a: NDArray): NDArray<"bool"> {
   return out as NDArray<"bool">;
 }
 
-/** Calls `fn(offset)` for every element of an array, in C order (`write`: to write it). */
+/**
+ * Calls `fn(offset)` for every element of an array, in C order (`write`: to
+ * write it; `bytesOnly`: `fn` only writes the element's bytes, so an array
+ * of elements of no bytes is not walked, see `WalkOptions.bytesOnly`).
+ */
 function eachOffset(
   a: NDArray,
   fn: (offset: number) => void,
   write = false,
+  bytesOnly = false,
 ): void {
   walk(a.shape, [operandOf(a, write)], (
     offs,
@@ -111,7 +116,7 @@ function eachOffset(
   ) => {
     const s = strides[0];
     for (let k = 0, p = offs[0]; k < count; k++, p += s) fn(p);
-  });
+  }, { bytesOnly });
 }
 
 /** Builds nested arrays of `shape` from values in C order (a 0-d shape: the value itself). */
@@ -695,7 +700,7 @@ export function assignItems(
       (offs, count, strides) => {
         copyRun(dio, offs[0], strides[0], sio, offs[1], strides[1], count);
       },
-      { memoryOrder: true },
+      { memoryOrder: true, bytesOnly: true },
     );
     return;
   }
@@ -713,6 +718,16 @@ export function assignItems(
   const tmp = empty(dst.shape, dt);
   const tb = tmp.storage.bytes, tdv = dataViewOf(tb);
   const enc = encoderOf(dt);
+  if (
+    dt.itemsize === 0 && dst.size > 0 &&
+    (src.itemsize === 0 || bst.every((s) => s === 0))
+  ) {
+    // Nothing is written, and every source element is the same value (it
+    // holds no bytes, or one value is broadcast): whether that one value
+    // converts is all there is to tell, whatever the number of elements.
+    enc(convert(read(sb, sdv, src.byteOffset)), tb, tdv, 0);
+    return;
+  }
   let i = 0;
   walk(dst.shape, [operandOf(src, false, bst)], (
     offs,
@@ -724,10 +739,15 @@ export function assignItems(
     }
   });
   i = 0;
-  eachOffset(dst, (p) => {
-    db.set(tb.subarray(i * dt.itemsize, (i + 1) * dt.itemsize), p);
-    i++;
-  }, true);
+  eachOffset(
+    dst,
+    (p) => {
+      db.set(tb.subarray(i * dt.itemsize, (i + 1) * dt.itemsize), p);
+      i++;
+    },
+    true,
+    true,
+  );
 }
 
 /**

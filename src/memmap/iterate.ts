@@ -19,6 +19,8 @@ export interface Operand {
    * operand) or `others` entry.
    */
   windows?: OperandWindows;
+  /** Bytes per element, where known (see {@linkcode WalkOptions.bytesOnly}). */
+  itemsize?: number;
 }
 
 /** Options of {@linkcode walk}. */
@@ -54,6 +56,14 @@ export interface WalkOptions {
    * again when its `release` is set).
    */
   others?: readonly (OperandWindows | undefined)[];
+  /**
+   * The callback does nothing but move or change the operands' own bytes
+   * (copies, assignment, fills): where every operand's elements hold no
+   * bytes (`itemsize` 0: `V0`, `S0`, `U0`, records of no bytes) there is
+   * nothing to do, and the walk returns at once, whatever the number of
+   * elements (a `V0` array of 2**50 elements is read from 128 bytes).
+   */
+  bytesOnly?: boolean;
 }
 
 /** Release and read-ahead hooks of one operand (see {@linkcode WalkOptions}). */
@@ -190,6 +200,9 @@ export function walk(
   options: WalkOptions = {},
 ): void {
   const nops = operands.length;
+  if (options.bytesOnly === true && operands.every((o) => o.itemsize === 0)) {
+    return;
+  }
   let dims = shape.map((n, k) => ({ n, s: operands.map((o) => o.strides[k]) }));
   if (dims.some((d) => d.n === 0)) return;
   const base = operands.map((o) => o.offset);

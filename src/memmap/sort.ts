@@ -801,7 +801,17 @@ export function sort(a: NDArray, axis: number = -1): void {
   // Sorts go through the whole array in an order of their own.
   prepareWhole(a, true);
   if (keying === null) {
-    if (a.size > 0 && a.shape[ax] > 1) sortText(a, ax);
+    // Elements of no bytes are all equal: sorted as they are, whatever
+    // their number.
+    if (a.size === 0 || a.shape[ax] < 2 || a.itemsize === 0) return;
+    if (a.shape[ax] > 0xffffffff) {
+      throw new RangeError(
+        `Cannot ${call} ${
+          a.shape[ax]
+        } elements along one axis: at most 2**32 - 1`,
+      );
+    }
+    sortText(a, ax);
     return;
   }
   if (keying.nat) a = countsOf(a);

@@ -186,7 +186,12 @@ export function operandOf(
   write = false,
   strides: readonly number[] = a.strides,
 ): Operand {
-  return { offset: a.byteOffset, strides, windows: windowsOf(a, write) };
+  return {
+    offset: a.byteOffset,
+    strides,
+    windows: windowsOf(a, write),
+    itemsize: a.itemsize,
+  };
 }
 
 /**
