@@ -1204,8 +1204,14 @@ export class NDArray<N extends DTypeName = DTypeName>
    * A typed array of the element type over the whole storage, for handing
    * the array to other libraries without copying: element `[i, j, ...]` is
    * at index `(byteOffset + i * strides[0] + ...) / itemsize` (for complex
-   * types, the typed array holds parts: divide by `itemsize / 2`). The view
-   * covers the array's memory only; its `buffer` may hold more (in-memory
+   * types, the typed array holds parts: divide by `itemsize / 2`). The
+   * storage may start before the array: a memmap's is its whole map, from
+   * the page its offset lies in, so the indexes below `byteOffset /
+   * itemsize` of a `.npy` memmap (`openMemmap`, `load` with `mmapMode`) are
+   * the file's header, and writing them changes the file (the file may then
+   * no longer load): index the elements from `byteOffset`, or use `get`,
+   * `set` or `toTypedArray()`. The view covers the storage's memory only;
+   * its `buffer` may hold more (in-memory
    * arrays of 4 MiB and more live at the start of a `WebAssembly.Memory`,
    * whose buffer cannot be transferred: use `toTypedArray()` for a copy that
    * can). The bytes of such a buffer after the data are the library's
