@@ -1211,12 +1211,14 @@ export class NDArray<N extends DTypeName = DTypeName>
    * the file's header, and writing them changes the file (the file may then
    * no longer load): index the elements from `byteOffset`, or use `get`,
    * `set` or `toTypedArray()`. The view covers the storage's memory only;
-   * its `buffer` may hold more (in-memory
-   * arrays of 4 MiB and more live at the start of a `WebAssembly.Memory`,
-   * whose buffer cannot be transferred: use `toTypedArray()` for a copy that
-   * can). The bytes of such a buffer after the data are the library's
-   * scratch, overwritten by every reduction: `frombuffer()` refuses to view
-   * them (`RangeError`), so view this typed array, not its whole `buffer`.
+   * its `buffer` may hold more: in-memory arrays of 4 MiB and more live at
+   * the start of a `WebAssembly.Memory`, and memmaps of 16 MiB and more are
+   * shown in one of their own, whose buffer cannot be transferred (use
+   * `toTypedArray()` for a copy that can). The bytes of such a buffer
+   * besides the data (after an array's; before and after a memmap's map)
+   * are the library's scratch, overwritten by every reduction: `frombuffer()`
+   * and `new NDArray` refuse to view them (`RangeError`), so view this typed
+   * array, not its whole `buffer`.
    *
    * @returns The typed view (Uint8Array for bool, Float32Array/Float64Array of parts for complex).
    * @throws {TypeError} If the data is not in native byte order or not aligned.

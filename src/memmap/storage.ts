@@ -366,6 +366,7 @@ export function adoptStorage(
       }: storage must be an object with bytes, a Uint8Array`,
     );
   }
+  checkViewable(bytes);
   return ownStorage(
     {
       bytes,
@@ -381,6 +382,37 @@ export function adoptStorage(
 }
 
 const overlays = new WeakMap<ArrayStorage, OverlaySource>();
+/** Where a memmap's file lies in the memory showing it, by the memory's buffer. */
+const mapsShown = new WeakMap<ArrayBuffer, { start: number; end: number }>();
+
+/**
+ * Refuses bytes that reach past the library's own data in the buffer they
+ * are in: the kernels' scratch after a large in-memory array's data, and
+ * the bytes around a memmap's file in the memory that shows it (a skew
+ * before, the kernels' scratch after): an array over them would be
+ * overwritten by any reduction.
+ *
+ * @param bytes The bytes an array would view.
+ * @throws {RangeError} If they reach into those bytes.
+ */
+function checkViewable(bytes: Uint8Array): void {
+  const end = bytes.byteOffset + bytes.length;
+  const data = arrayDataLength(bytes.buffer);
+  if (data !== undefined && end > data) {
+    throw new RangeError(
+      `Cannot view bytes ${data}..${end} of an array's memory: only its first ${data} bytes are the array's data, the bytes after them are the library's scratch (view the array's data, not all of data.buffer)`,
+    );
+  }
+  const shown = mapsShown.get(bytes.buffer as ArrayBuffer);
+  if (
+    shown !== undefined && bytes.length > 0 &&
+    (bytes.byteOffset < shown.start || end > shown.end)
+  ) {
+    throw new RangeError(
+      `Cannot view bytes ${bytes.byteOffset}..${end} of a memmap's memory: only bytes ${shown.start}..${shown.end} are its file's map, the bytes around them are the library's (view the memmap's data, not all of data.buffer)`,
+    );
+  }
+}
 const memories = new WeakMap<ArrayStorage, WebAssembly.Memory>();
 const scratches = new WeakMap<ArrayStorage, number>();
 
@@ -450,6 +482,11 @@ export function offerMemory(
   memories.set(storage, memory);
   offerMappedMemory(memory);
   if (scratch >= 0) scratches.set(storage, scratch);
+  const { bytes } = storage;
+  mapsShown.set(bytes.buffer as ArrayBuffer, {
+    start: bytes.byteOffset,
+    end: bytes.byteOffset + bytes.length,
+  });
 }
 
 /**
@@ -502,7 +539,8 @@ export function overlayOf(storage: ArrayStorage): OverlaySource | undefined {
  * @param bytesOrLength The bytes to use, or how many zeroed bytes to allocate.
  * @returns The storage.
  * @throws {RangeError} If the bytes reach past an in-memory array's data
- * into the scratch after it.
+ * into the scratch after it, or past a memmap's file in the memory showing
+ * it.
  */
 export function memoryStorage(
   bytesOrLength: Uint8Array | number,
@@ -512,14 +550,8 @@ export function memoryStorage(
     : bytesOrLength;
   // The memory of a large in-memory array holds the kernels' scratch after
   // its data: an array over those bytes would be overwritten by any
-  // reduction (an `out=` there would get wrong values).
-  const data = arrayDataLength(bytes.buffer);
-  const end = bytes.byteOffset + bytes.length;
-  if (data !== undefined && end > data) {
-    throw new RangeError(
-      `Cannot view bytes ${data}..${end} of an array's memory: only its first ${data} bytes are the array's data, the bytes after them are the library's scratch (view the array's data, not all of data.buffer)`,
-    );
-  }
+  // reduction (an `out=` there would get wrong values). So does a memmap's.
+  checkViewable(bytes);
   // Memory whose pages cannot be written (a map made without PROT_WRITE)
   // gives read-only arrays, as NumPy's frombuffer() of read-only bytes.
   return ownStorage({ bytes, readOnly: isReadOnlyMemory(bytes.buffer) });
