@@ -10,7 +10,7 @@ import { basename, dirname, join, sep } from "node:path";
 import { fromRuntimeError, osError } from "../ffi/os_error.ts";
 import { requireFileAccess } from "../ffi/permissions.ts";
 import { sys, withoutFileSizeSignal } from "../ffi/platform.ts";
-import type { Directory, FileHandle } from "../ffi/sys.ts";
+import type { Directory, FileHandle, NewFile } from "../ffi/sys.ts";
 import { kindOf } from "./byte_source.ts";
 import { linkTarget } from "../mmap/path.ts";
 
@@ -280,9 +280,10 @@ export const saveHooks: { afterCheck: ((target: string) => void) | null } = {
  *   process may set them); a symbolic link stays a link (the file it leads
  *   to is replaced). Another hard link to the file keeps the old content.
  *   A rename refused for this process (`EPERM`, `EACCES`: the sticky bit
- *   of a directory such as `/tmp` lets only a file's owner replace it)
- *   removes the temporary file and writes in place, as below (the content
- *   is made again), as `np.save` writes another user's file it may write.
+ *   of a directory such as `/tmp` lets only a file's owner replace it), or
+ *   a temporary file it may not make next to an existing file (a directory
+ *   it may not write), writes in place instead, as below (the content is
+ *   made again), as `np.save` writes a file it may write.
  * - Otherwise with access to the file alone (asked for as any file is),
  *   as `np.save` needs: in place, as `np.save` writes (the same file: its
  *   mode, owner, hard links, extended attributes stay). The content is
@@ -367,11 +368,13 @@ export function saveFile(
 }
 
 /**
- * Whether a failed rename over a file is one that writing the file in place
- * may still do: refused for this process (`EPERM`, `EACCES`: the sticky
- * bit of a directory such as `/tmp` lets only the file's owner, the
- * directory's owner or root replace a file). Not on Windows, where such a
- * refusal is a file still mapped (see {@linkcode replace}).
+ * Whether a failed rename over a file, or a failed create of the temporary
+ * file next to it, is one that writing the file in place may still do:
+ * refused for this process (`EPERM`, `EACCES`: the sticky bit of a
+ * directory such as `/tmp` lets only the file's owner, the directory's
+ * owner or root replace a file; a directory the process may not write
+ * holds a file it may). Not on Windows, where such a refusal is a file
+ * still mapped (see {@linkcode replace}).
  */
 function renameRefused(error: unknown): boolean {
   if (Deno.build.os === "windows") return false;
@@ -383,9 +386,9 @@ function renameRefused(error: unknown): boolean {
  * The save through a temporary file of {@linkcode saveFile} by path
  * (without `--allow-ffi`, and on Windows).
  *
- * @returns False when the rename over the file was refused as
- * {@linkcode renameRefused} says (the temporary file removed, nothing
- * changed), for the caller to write in place.
+ * @returns False when the temporary file could not be made, or not renamed
+ * over the file, as {@linkcode renameRefused} says (nothing changed, the
+ * temporary file removed), for the caller to write the file in place.
  */
 function saveByPath(
   temp: string,
@@ -396,7 +399,13 @@ function saveByPath(
 ): boolean {
   const old = existing(target);
   // Private until it is complete: the old file's mode is given at the end.
-  const file = openTemporary(temp, old === null ? 0o666 : 0o600, path);
+  let file: Deno.FsFile;
+  try {
+    file = openTemporary(temp, old === null ? 0o666 : 0o600, path);
+  } catch (error) {
+    if (old !== null && renameRefused(error)) return false;
+    throw error;
+  }
   let open = true;
   let renaming = false;
   try {
@@ -481,9 +490,9 @@ function positional(
  * content written through its descriptor, the old file's attributes given
  * to it, then renamed over `name`; on failure it is removed from there.
  *
- * @returns False when the rename over the file was refused as
- * {@linkcode renameRefused} says (the temporary file removed, nothing
- * changed), for the caller to write in place.
+ * @returns False when the temporary file could not be made, or not renamed
+ * over the file, as {@linkcode renameRefused} says (nothing changed, the
+ * temporary file removed), for the caller to write the file in place.
  */
 function saveThrough(
   held: Directory,
@@ -502,7 +511,13 @@ function saveThrough(
     throw osError("open", "ENODEV", `Not a regular file: ${old.type}`, where);
   }
   // Private until it is complete: the old file's mode is given at the end.
-  const file = held.create(temp, old === null ? 0o666 : 0o600, path);
+  let file: NewFile;
+  try {
+    file = held.create(temp, old === null ? 0o666 : 0o600, path);
+  } catch (error) {
+    if (old !== null && renameRefused(error)) return false;
+    throw error;
+  }
   let renaming = false;
   try {
     if (size >= RESERVE_FROM) file.preallocate(size);
