@@ -114,6 +114,8 @@ export {
   type NameOf,
   NDArray,
   type NestedOf,
+  norm,
+  type NormOptions,
   type NoBoolOf,
   type NumericName,
   ones,

@@ -90,3 +90,4 @@ export {
   type MemmapOptions,
   type WrapOptions,
 } from "./memmap.ts";
+export { norm, type NormOptions } from "./norm.ts";

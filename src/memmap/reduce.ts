@@ -814,9 +814,19 @@ export function reduceAxis(
  * Float sums of lines of `n` contiguous elements, each NumPy's pairwise sum
  * of its line added to +0, through the kernels: as many lines per call as
  * one showing of the data and the row results hold (one call per line
- * costs more than the line's sum).
+ * costs more than the line's sum). With `"sqsumRows"`, the sums of the
+ * lines' squares (each rounded in the element type), as `norm` needs.
+ *
+ * @param sh Shows the data.
+ * @param type The element type.
+ * @param v The view.
+ * @param lines The lines' first elements, in the result's C order.
+ * @param n Elements per line (its bytes at most `sh.limit`).
+ * @param out Receives one float64 value per line.
+ * @param round Rounds a sum to the result type.
+ * @param kernel The row kernel.
  */
-function sumRows(
+export function sumRows(
   sh: Shower,
   type: FloatType,
   v: ReduceView,
@@ -824,6 +834,7 @@ function sumRows(
   n: number,
   out: Float64Array,
   round: (x: number) => number,
+  kernel: "pairwiseRows" | "sqsumRows" = "pairwiseRows",
 ): void {
   const k = sh.k;
   const bytes = n * v.io.dtype.itemsize;
@@ -841,7 +852,7 @@ function sumRows(
         : 1;
       const lo = off + i * last.s;
       const span = (rows - 1) * Math.max(last.s, 0) + bytes;
-      k.fn.pairwiseRows[type](sh.show(lo, span), rows, n, last.s, k.rows);
+      k.fn[kernel][type](sh.show(lo, span), rows, n, last.s, k.rows);
       const sums = new Float64Array(k.bytes.buffer, k.rows, rows);
       for (let r = 0; r < rows; r++) out[j++] = round(0 + sums[r]);
       progress.done(lo, lo + span);

@@ -142,9 +142,10 @@ const CHUNK = 1 << 14;
  * sums in one pairwise call), without making them all: NumPy's recursion
  * over the line, each subtree of at most {@linkcode CHUNK} elements made
  * and summed at once. Memory maps are released window by window. Null
- * when the array is not such a block or the result is float16.
+ * when the array is not such a block or the result is float16. (`norm`
+ * passes a mean of 0: the sum of squares.)
  */
-function streamedSum(
+export function streamedSum(
   a: NDArray,
   reduced: readonly boolean[],
   m: Float64Array,
@@ -221,9 +222,10 @@ function kernelFloatOf(dt: DType, rt: DType): FloatType | null {
  * memory, and the means fitting the kernels' row area. Each column's
  * squared deviations are added to +0 row by row, each operation rounded in
  * the element type, without making the deviations. Null otherwise (the
- * caller makes them and sums them).
+ * caller makes them and sums them). (`norm` passes means of 0: the sums of
+ * squares.)
  */
-function rowSums(
+export function rowSums(
   a: NDArray,
   reduced: readonly boolean[],
   m: Float64Array,

@@ -21,6 +21,9 @@
  * - `pairwiseRows_T(p, rows, n, stride, out)`: `pairwise_T` of `rows` lines
  *   of `n` elements, `stride` bytes apart, as float64 values at `out` (the
  *   sums along a contiguous axis, one call for many lines).
+ * - `sqsumRows_T(p, rows, n, stride, out)`: the same sums of the lines'
+ *   squares, each square rounded in T (`sqdev_T` with mean +0: `norm`
+ *   along a contiguous axis without making the squares).
  * - `addRows_T(p, rows, cols, out)`: adds `rows` rows of `cols` elements,
  *   one after another, into `cols` sums at `out`: of type T for floats
  *   (NumPy's order for a sum along an outer axis), int64 for integers.
@@ -752,27 +755,13 @@ function pairwiseFunctions(type: FloatType, squared = false): FunctionSpec[] {
       add,
     ],
   };
-  if (squared) {
-    return [recursive, {
-      name: `sqdev_${type}`,
-      params,
-      results: [scalar],
-      locals: [],
-      body: [get(0), get(1), get(2), self],
-    }];
-  }
-  const exported: FunctionSpec = {
-    name: `pairwise_${type}`,
-    params: [I32, I32],
-    results: [scalar],
-    locals: [],
-    body: [get(0), get(1), self],
-  };
   // pairwiseRows(p, rows, n, stride, out): each of `rows` lines of `n`
-  // elements, `stride` bytes apart, summed into a float64 at `out`.
+  // elements, `stride` bytes apart, summed into a float64 at `out`
+  // (sqsumRows: the sums of their squares, the deviations from +0).
   const [first, , count, stride, to, last] = [0, 1, 2, 3, 4, 5];
+  const zero = size === 8 ? op.f64Const(0) : op.f32Const(0);
   const rows: FunctionSpec = {
-    name: `pairwiseRows_${type}`,
+    name: `${squared ? "sqsumRows" : "pairwiseRows"}_${type}`,
     params: 5,
     locals: [[1, I32]],
     body: [
@@ -786,6 +775,7 @@ function pairwiseFunctions(type: FloatType, squared = false): FunctionSpec[] {
         get(to),
         get(first),
         get(count),
+        ...(squared ? [zero] : []),
         self,
         ...(size === 8 ? [] : [op.f64PromoteF32]),
         op.f64Store(),
@@ -795,6 +785,22 @@ function pairwiseFunctions(type: FloatType, squared = false): FunctionSpec[] {
         set(first),
       ]),
     ],
+  };
+  if (squared) {
+    return [recursive, {
+      name: `sqdev_${type}`,
+      params,
+      results: [scalar],
+      locals: [],
+      body: [get(0), get(1), get(2), self],
+    }, rows];
+  }
+  const exported: FunctionSpec = {
+    name: `pairwise_${type}`,
+    params: [I32, I32],
+    results: [scalar],
+    locals: [],
+    body: [get(0), get(1), self],
   };
   return [recursive, exported, rows];
 }

@@ -85,6 +85,11 @@ export interface KernelFunctions {
   sqdev: Record<FloatType, (p: number, n: number, mean: number) => number>;
   /** `addRows` of the squared deviations from the means after the sums. */
   sqdevRows: Record<FloatType, RowsFn>;
+  /** `pairwiseRows` of the lines' squares (`sqdev` from +0 of each line). */
+  sqsumRows: Record<
+    FloatType,
+    (p: number, rows: number, n: number, stride: number, out: number) => void
+  >;
   minRows: Record<KernelType, RowsFn>;
   maxRows: Record<KernelType, RowsFn>;
   toF64: Record<IntegerType, Fn3>;
@@ -187,6 +192,7 @@ function instantiate(
       addRows: group("addRows"),
       sqdev: group("sqdev"),
       sqdevRows: group("sqdevRows"),
+      sqsumRows: group("sqsumRows"),
       minRows: group("minRows"),
       maxRows: group("maxRows"),
       toF64: group("toF64"),
