@@ -35,7 +35,7 @@ import type { Dim } from "./reduce_plan.ts";
 import { reduceViewOf } from "./reductions.ts";
 import { isDetached, memoryStorage, throwClosed } from "./storage.ts";
 import type { FloatType } from "./kernels/reduce_kernels.ts";
-import { rowSums, streamedSum } from "./variance.ts";
+import { kOrderStrides, rowSums, streamedSum } from "./variance.ts";
 
 const CALL = "norm";
 const F64 = nativeDType("float64");
@@ -125,11 +125,28 @@ function partsOf(x: NDArray): [NDArray, NDArray] {
   ) as [NDArray, NDArray];
 }
 
-/** `(conj(x) * x).real` as NumPy computes it: `re·re + im·im` for complex, `x·x` otherwise. */
+/**
+ * A new array of type `dt` laid out as NumPy lays out a ufunc's result for
+ * `x` (its K order: the axes in `x`'s memory order), so that the sums
+ * over it add in NumPy's order.
+ */
+function kEmpty(x: NDArray, dt: DType): NDArray {
+  const strides = kOrderStrides(x.shape, x.strides, dt.itemsize);
+  return new NDArray(memoryStorage(x.size * dt.itemsize), dt, x.shape, strides);
+}
+
+/** `(conj(x) * x).real` as NumPy computes it: `re·re + im·im` for complex, `x·x` otherwise (K order). */
 function squares(x: NDArray): NDArray {
-  if (x.dtype.kind !== "c") return x.mul(x) as NDArray;
+  const rt = realTypeOf(x.dtype).toNative();
+  if (x.dtype.kind !== "c") return x.mul(x, { out: kEmpty(x, rt) }) as NDArray;
   const [re, im] = partsOf(x);
-  return re.mul(re).add(im.mul(im)) as NDArray;
+  const s = re.mul(re, { out: kEmpty(x, rt) }) as NDArray;
+  return s.add(im.mul(im, { out: kEmpty(x, rt) }), { out: s }) as NDArray;
+}
+
+/** `abs(x)` in K order (of the real type). */
+function absOf(x: NDArray): NDArray {
+  return x.abs({ out: kEmpty(x, realTypeOf(x.dtype).toNative()) }) as NDArray;
 }
 
 /** A float array or number whose elements are replaced by `fn` of them. */
@@ -220,7 +237,7 @@ function wholeNorm(x: NDArray, keepdims: boolean): NDArray | number {
   }
   const r = round(Math.sqrt(s));
   if (!keepdims) return r;
-  return arrayOf(Float64Array.of(r), rt, x.shape.map(() => 1));
+  return arrayOf(Float64Array.of(r), rt.toNative(), x.shape.map(() => 1));
 }
 
 /** NumPy's float16 `dot(x, x)`: products and sum in float32, rounded to half once. */
@@ -252,12 +269,8 @@ function vectorNorm(
     const fused = x.dtype.kind === "f" ? fusedSquares(x, axis, keepdims) : null;
     return rooted(fused ?? (squares(x).sum(axis, o) as NDArray), rt);
   }
-  if (typeof ord === "string") {
-    throw new TypeError(
-      `Cannot norm with ord ${ordText(ord)}: invalid norm order for vectors`,
-    );
-  }
-  const abs = x.abs() as NDArray;
+  if (typeof ord === "string") throw vectorOrd(ord);
+  const abs = absOf(x);
   if (ord === Infinity) {
     // NumPy's max(initial=0): an empty axis gives zeros.
     return (n === 0 ? abs.sum(axis, o) : abs.max(axis, o)) as NDArray;
@@ -270,10 +283,16 @@ function vectorNorm(
   if (ord === 1) return abs.sum(axis, o) as NDArray;
   const round = rounderOf(rt);
   const p = round(ord);
-  const sum = abs.pow(p).sum(axis, o) as NDArray | number;
+  const sum = abs.pow(p, { out: abs }).sum(axis, o) as NDArray | number;
   const inverse = round(1 / p);
   if (typeof sum === "number") return round(Math.pow(sum, inverse));
   return sum.pow(inverse) as NDArray;
+}
+
+function vectorOrd(ord: Ord): TypeError {
+  return new TypeError(
+    `Cannot norm with ord ${ordText(ord)}: invalid norm order for vectors`,
+  );
 }
 
 function emptyExtreme(which: string): RangeError {
@@ -307,11 +326,12 @@ function matrixNorm(
   } else if (ord === 1 || ord === -1 || ord === Infinity || ord === -Infinity) {
     // 1: the largest column sum (sum over rows, extreme over columns).
     const [summed, over] = ord === 1 || ord === -1 ? [r, c] : [c, r];
-    const sums = x.abs().sum(summed, k) as NDArray;
+    const sums = absOf(x).sum(summed, k) as NDArray;
     if (sums.shape[over] === 0) {
-      throw emptyExtreme(ord > 0 ? "maximum" : "minimum");
-    }
-    ret = (ord > 0 ? sums.max(over, k) : sums.min(over, k)) as NDArray;
+      // NumPy's max(initial=0) gives zeros; min has no identity.
+      if (ord < 0) throw emptyExtreme("minimum");
+      ret = sums.sum(over, k) as NDArray;
+    } else ret = (ord > 0 ? sums.max(over, k) : sums.min(over, k)) as NDArray;
   } else {
     throw new TypeError(
       `Cannot norm with ord ${ordText(ord)}: invalid norm order for matrices`,
@@ -382,6 +402,9 @@ export function norm(
     );
   }
   const nd = a.ndim;
+  if (axes !== null && axes.length === 1 && typeof ord === "string") {
+    throw vectorOrd(ord); // NumPy checks this before the axis
+  }
   if (axes !== null) reductionAxes(axes, nd, CALL); // ranges and repeats
   if (dt.kind !== "f" && dt.kind !== "c") a = a.astype(F64) as NDArray;
   if (

@@ -93,7 +93,7 @@ function rounderOf(rt: DType): (x: number) => number {
  * memory order of `strides` (NumPy's K order: by decreasing |stride|, ties
  * in axis order).
  */
-function kOrderStrides(
+export function kOrderStrides(
   shape: readonly number[],
   strides: readonly number[],
   itemsize: number,
