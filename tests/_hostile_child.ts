@@ -24,6 +24,7 @@ import {
   memmap,
   Mmap,
   NDArray,
+  norm,
   NpzFile,
   openMemmap,
   save,
@@ -266,6 +267,14 @@ if (sections.size === 0 || sections.has("arrays")) {
     ["mul(x)", (a, v) => a.mul(v as Any)],
     ["div(x)", (a, v) => a.div(v as Any)],
     ["astype(dtype)", (a, v) => a.astype(v as Any)],
+    ["norm(victim, options)", (a, v) => norm(a, v as Any)],
+    ["norm(victim, { ord })", (a, v) => norm(a, { ord: v as Any })],
+    ["norm(victim, { axis })", (a, v) => norm(a, { axis: v as Any })],
+    [
+      "norm(victim, { axis: [0, a] })",
+      (a, v) => norm(a, { axis: [0, v] as Any }),
+    ],
+    ["norm(victim, { keepdims })", (a, v) => norm(a, { keepdims: v as Any })],
   ];
   runSites("Memmap", make, { closes: (a) => a.close() }, sites);
   const other = make();
@@ -307,6 +316,7 @@ if (sections.size === 0 || sections.has("arrays")) {
       (_, v) => memmap(arrayFile, { order: v as Any }).close(),
     ],
     ["array(data)", (_, v) => array(v as Any)],
+    ["norm(data)", (_, v) => norm(v as Any)],
     [
       "array(data, { dtype: int8 })",
       (_, v) => array(v as Any, { dtype: "int8" }),
@@ -611,6 +621,7 @@ for (const section of everySections) {
         (a, v) => concatenate([src(a), src(a)] as Any, v as Any),
       ],
       ["stack([victim, x])", (a, v) => stack([src(a), v] as Any)],
+      ["norm(victim, { axis })", (a, v) => norm(src(a), { axis: v as Any })],
       [
         "stack([victim, victim], axis)",
         (a, v) => stack([src(a), src(a)] as Any, v as Any),

@@ -27,6 +27,7 @@ Deno.test("mod.ts exports every name of the API contract", () => {
     "savez",
     "savezCompressed",
     "array",
+    "norm",
   ];
   for (const name of functions) {
     assert.equal(
