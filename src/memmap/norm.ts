@@ -387,6 +387,19 @@ function matrixNorm(
  */
 export function norm(
   x: ArrayInput,
+  options: NormOptions & { axis: number | readonly [number, number] },
+): NDArray;
+export function norm(
+  x: ArrayInput,
+  options: NormOptions & { keepdims: true },
+): NDArray;
+export function norm(
+  x: ArrayInput,
+  options?: NormOptions & { axis?: null; keepdims?: false },
+): number;
+export function norm(x: ArrayInput, options?: NormOptions): NDArray | number;
+export function norm(
+  x: ArrayInput,
   options?: NormOptions,
 ): NDArray | number {
   const opts = toOptions(options, CALL);
