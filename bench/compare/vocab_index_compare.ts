@@ -24,6 +24,7 @@ import {
   linspace,
   memmap,
   type NDArray,
+  norm,
   zeros,
 } from "../../mod.ts";
 import type { PeerWorkload, Timing } from "./peers.ts";
@@ -64,9 +65,14 @@ ${
 interface Lib {
   frombuffer: typeof frombuffer;
   memmap: typeof memmap;
+  /** Missing in checkouts before `norm` was added. */
+  norm?: typeof norm;
 }
 
-const OURS: Lib = { frombuffer, memmap };
+const OURS: Lib = { frombuffer, memmap, norm };
+
+/** The library of the side being run (rows that use its free functions). */
+let current: Lib = OURS;
 
 /**
  * Another checkout of the library (`COMPARE_BEFORE=/path`, e.g. `git
@@ -166,6 +172,8 @@ interface Row {
    * comes next (with the pages still held: fresh pages for the next result).
    */
   collect?: boolean;
+  /** The row calls `norm` (no `before` side for a checkout without it). */
+  usesNorm?: boolean;
 }
 
 /** Issue 14's cosine similarity, through the array API on our side. */
@@ -180,6 +188,15 @@ const COSINE: Row = {
       m.mul(m).sum(1).sqrt().mul(Math.sqrt(Number(v.mul(v).sum()))),
     ),
   py: "e @ v / (np.linalg.norm(e, axis=1) * np.linalg.norm(v))",
+};
+
+/** The same through `norm` (np.linalg.norm): no (100000, 128) temporary. */
+const COSINE_NORM: Row = {
+  ...COSINE,
+  name: "cosine similarity through norm(m, { axis: 1 }) (100000, 128) float32",
+  usesNorm: true,
+  js: (m, v) =>
+    m.matmul(v).div(current.norm!(m, { axis: 1 }).mul(current.norm!(v))),
 };
 
 const ROWS: Row[] = [
@@ -210,6 +227,12 @@ const ROWS: Row[] = [
   {
     ...COSINE,
     name: `${COSINE.name} of a memmap (page cache)`,
+    mapped: true,
+  },
+  COSINE_NORM,
+  {
+    ...COSINE_NORM,
+    name: `${COSINE_NORM.name} of a memmap (page cache)`,
     mapped: true,
   },
   {
@@ -301,6 +324,7 @@ function workload(row: Row): PeerWorkload {
       // Background sweeping and unmapping finish before the timed region.
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    current = lib;
     return time(() => row.js(...args));
   };
   return {
@@ -310,7 +334,8 @@ function workload(row: Row): PeerWorkload {
     rounds: row.rounds,
     deno: {
       ours: (dir) => side(dir, OURS),
-      ...BEFORE_LIB && { before: (dir: string) => side(dir, BEFORE_LIB) },
+      ...BEFORE_LIB && (!row.usesNorm || BEFORE_LIB.norm !== undefined) &&
+        { before: (dir: string) => side(dir, BEFORE_LIB) },
     },
     peers: {
       python: `
