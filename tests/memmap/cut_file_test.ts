@@ -42,6 +42,9 @@ const WALKS: Record<string, string> = {
   "argmax()": "v.argmax()",
   "std()": "v.std()",
   "var(0)": "v.var(0)",
+  "norm()": "norm(v)",
+  "norm(axis -1)": "norm(v, { axis: -1 })",
+  "norm(axis 0)": "norm(v, { axis: 0 })",
   "any()": "v.any()",
   cumsum: "v.cumsum()",
   sort: "v.sort(0)",
@@ -82,7 +85,7 @@ async function expectCutShort(
 ): Promise<void> {
   using dir = tempDir();
   const code = `
-import { memmap, zeros } from "MOD";
+import { memmap, norm, zeros } from "MOD";
 const path = ${JSON.stringify(`${dir.path}/cut.bin`)};
 const walks = [${
     rows.map(([n, d, shape, f]) =>
@@ -214,6 +217,9 @@ Deno.test(
       "argmax(0)": "a.argmax(0)",
       "std(0)": "a.std(0)",
       "std()": "a.std()",
+      "norm(axis 0)": "norm(a, { axis: 0 })",
+      "norm(axis 1)": "norm(a, { axis: 1 })",
+      "norm()": "norm(a)",
       "cumsum(0)": "a.cumsum(0)",
       "sort(0)": "a.sort(0)",
       "T copy": "a.T.copy()",
