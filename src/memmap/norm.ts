@@ -389,14 +389,35 @@ export function norm(
   x: ArrayInput,
   options: NormOptions & { axis: number | readonly [number, number] },
 ): NDArray;
+/**
+ * NumPy's `np.linalg.norm` with `keepdims`: an array (see the first signature).
+ *
+ * @param x The array.
+ * @param options `ord`, `axis` and `keepdims`.
+ * @returns An in-memory array of the real type.
+ */
 export function norm(
   x: ArrayInput,
   options: NormOptions & { keepdims: true },
 ): NDArray;
+/**
+ * NumPy's `np.linalg.norm` of the whole array (no axis, no `keepdims`): a number (see the first signature).
+ *
+ * @param x The array.
+ * @param options `ord`, `axis` and `keepdims`.
+ * @returns The norm.
+ */
 export function norm(
   x: ArrayInput,
   options?: NormOptions & { axis?: null; keepdims?: false },
 ): number;
+/**
+ * NumPy's `np.linalg.norm` (see the first signature).
+ *
+ * @param x The array.
+ * @param options `ord`, `axis` and `keepdims`.
+ * @returns A number (no axis, no `keepdims`) or an array.
+ */
 export function norm(x: ArrayInput, options?: NormOptions): NDArray | number;
 export function norm(
   x: ArrayInput,
