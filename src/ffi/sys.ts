@@ -315,9 +315,17 @@ export interface Sys {
    * contents carry over. A file-backed mapping's file is set to
    * `offset + newLength` bytes, at the moment the platform allows (POSIX: grown
    * before the memory, shrunk after; Windows: while no view is mapped). On
-   * failure the file keeps its size and the old mapping stays usable.
+   * failure the file keeps its size and contents, and the old mapping stays
+   * usable; or, where the memory had been moved already (POSIX: a shrink
+   * whose `ftruncate` the file then refused, as a memfd sealed against
+   * shrinking does), `moved` is given the mapping of the old length that
+   * takes its place, before the error is thrown.
    */
-  remap(mapping: Mapping, newLength: number): Mapping;
+  remap(
+    mapping: Mapping,
+    newLength: number,
+    moved?: (mapping: Mapping) => void,
+  ): Mapping;
   /** Writes `[start, start + length)` back to the file, rounded out to pages. */
   flush(mapping: Mapping, start: number, length: number): void;
   /** Gives the kernel advice about `[start, start + length)`. */

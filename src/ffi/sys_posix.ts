@@ -878,7 +878,11 @@ export const posixSys: Sys = {
     return mapping;
   },
 
-  remap(mapping: Mapping, newLength: number): Mapping {
+  remap(
+    mapping: Mapping,
+    newLength: number,
+    moved?: (mapping: Mapping) => void,
+  ): Mapping {
     const { file: handle, offset } = mapping.request;
     if (handle === null) return remapMemory(mapping, newLength);
     const file = live(handle);
@@ -896,7 +900,19 @@ export const posixSys: Sys = {
         throw error;
       }
       if (libc().ftruncate(file.fd, BigInt(newSize)) !== 0) {
-        fail("ftruncate", file.path);
+        const code = errno();
+        // The file keeps its size and bytes: its old length is mapped
+        // again in place of the old mapping (should that fail, the shorter
+        // map serves: usable, if shorter), and the tail given back.
+        let back = fresh;
+        try {
+          back = remapMemory(fresh, mapping.length);
+        } catch {
+          // The shorter map stays usable (remapMemory restores it).
+        }
+        moved?.(back);
+        restoreClaim(file);
+        fail("ftruncate", file.path, code);
       }
       claim(file, offset, newSize);
       return fresh;

@@ -1777,7 +1777,11 @@ export class Mmap implements Disposable, Iterable<number> {
     // one from the mapping that is current then.
     this.#dropViews();
     this.#version++;
-    this.#mapping = sys.remap(this.#mapping, size);
+    // (A shrink the file refuses after the memory moved hands over the
+    // mapping of the old length that takes the old one's place.)
+    this.#mapping = sys.remap(this.#mapping, size, (back) => {
+      this.#mapping = back;
+    });
   }
 
   /** Forgets the views over the mapping; the next access makes them anew. */

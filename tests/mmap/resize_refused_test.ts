@@ -1,0 +1,119 @@
+/**
+ * A `resize()` that the file refuses leaves the map exactly as it was
+ * (attack11 A11): a shrink moves the memory first and then cuts the file,
+ * so a file that refuses the cut (a memfd sealed against shrinking: EPERM)
+ * used to leave `length` unchanged over released memory (`get` gave
+ * `undefined`, reads zeros, writes went nowhere, engine messages) and the
+ * file's tail claimed (every later open `Busy`). Each way the file refuses
+ * a change of size (seals against shrinking, growing, or both), then every
+ * reader and writer of the map, a second open of the file, and a resize
+ * that the file allows.
+ */
+import assert from "node:assert/strict";
+import { Mmap } from "../../mod.ts";
+
+const linux = Deno.build.os === "linux";
+
+const F_ADD_SEALS = 1033;
+const F_SEAL_SHRINK = 2;
+const F_SEAL_GROW = 4;
+const SIZE = 131072;
+
+function libc() {
+  return Deno.dlopen("libc.so.6", {
+    memfd_create: { parameters: ["buffer", "u32"], result: "i32" },
+    fcntl: { parameters: ["i32", "i32", "i32"], result: "i32" },
+    ftruncate: { parameters: ["i32", "i64"], result: "i32" },
+    close: { parameters: ["i32"], result: "i32" },
+  });
+}
+
+const ROWS: [string, number, number][] = [
+  ["shrink, sealed against shrinking", F_SEAL_SHRINK, 4096],
+  ["shrink to nothing, sealed against shrinking", F_SEAL_SHRINK, 0],
+  ["grow, sealed against growing", F_SEAL_GROW, 2 * SIZE],
+  ["shrink, sealed both ways", F_SEAL_SHRINK | F_SEAL_GROW, 8192],
+];
+
+/** What a map shows: every reader, in one record. */
+function readAll(m: Mmap) {
+  m.seek(69999);
+  const read = Array.from(m.read(2));
+  m.seek(65000);
+  const line = m.readline().length;
+  let lines = 0;
+  for (const l of m.lines()) lines += l.length;
+  let sum = 0;
+  for (const b of m) sum += b;
+  return {
+    length: m.length,
+    bytes: m.bytes.length,
+    get: m.get(70000),
+    find: m.find(new Uint8Array([77])),
+    rfind: m.rfind(new Uint8Array([77])),
+    slice: Array.from(m.slice(69999, 70001)),
+    read,
+    line,
+    lines,
+    sum,
+  };
+}
+
+Deno.test({
+  name:
+    "a resize the file refuses (sealed memfd) leaves the map, its bytes and the file's claims as they were",
+  ignore: !linux,
+  fn() {
+    const lib = libc();
+    try {
+      for (const [what, seals, to] of ROWS) {
+        const fd = lib.symbols.memfd_create(
+          new TextEncoder().encode("resize\0"),
+          2, // MFD_ALLOW_SEALING
+        );
+        assert.ok(fd >= 0, what);
+        try {
+          assert.equal(lib.symbols.ftruncate(fd, BigInt(SIZE)), 0);
+          assert.equal(lib.symbols.fcntl(fd, F_ADD_SEALS, seals), 0);
+          const m = Mmap.fromFd(fd, { access: "write" });
+          try {
+            m.set(70000, 77);
+            const before = readAll(m);
+            assert.throws(
+              () => m.resize(to),
+              (e: Error) =>
+                e instanceof Deno.errors.PermissionDenied &&
+                /^ftruncate\(\): .*\(EPERM\): "fd \d+"$/.test(e.message),
+              what,
+            );
+            assert.deepEqual(readAll(m), before, what);
+            // Writes reach the file.
+            m.set(70001, 5);
+            m.seek(100000);
+            assert.equal(m.write(new Uint8Array(1000).fill(1)), 1000, what);
+            // The file is not claimed by the failed call: it opens again.
+            const again = Mmap.fromFd(fd, { access: "read" });
+            try {
+              assert.equal(again.length, SIZE, what);
+              assert.equal(again.get(70000), 77, what);
+              assert.equal(again.get(70001), 5, what);
+              assert.equal(again.get(100999), 1, what);
+            } finally {
+              again.close();
+            }
+            // A resize the file allows still works.
+            m.resize(SIZE);
+            assert.equal(m.length, SIZE, what);
+            assert.equal(m.get(70000), 77, what);
+          } finally {
+            m.close();
+          }
+        } finally {
+          lib.symbols.close(fd);
+        }
+      }
+    } finally {
+      lib.close();
+    }
+  },
+});
