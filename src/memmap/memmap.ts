@@ -30,7 +30,7 @@ import {
   type FieldsDict,
 } from "./dtype.ts";
 import { specOf } from "./structured.ts";
-import { ReadAheadRecord } from "./read_ahead.ts";
+import { ReadAheadRecord, readAheadHooks } from "./read_ahead.ts";
 import { SCRATCH_BYTES } from "./kernels/runtime.ts";
 import type { FieldNameOf, NameOf } from "./types.ts";
 import { allowArrayClass, NDArray } from "./ndarray.ts";
@@ -360,23 +360,24 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
         // size can make reading them fault.
         if (write !== true && readAhead.covers(a, start + length - a)) {
           verify();
-          return;
+        } else {
+          try {
+            if (shown !== null) {
+              shown.populate(a, start + length - a, write === true);
+            } else populateMmap(mmap, a, start + length - a, write === true);
+            readAhead.add(a, start + length - a);
+          } catch (error) {
+            const code = (error as { code?: unknown }).code;
+            throw unreachablePages(
+              error,
+              code,
+              a,
+              Math.min(start + length, mmap.length),
+              options.filename,
+            );
+          }
         }
-        try {
-          if (shown !== null) {
-            shown.populate(a, start + length - a, write === true);
-          } else populateMmap(mmap, a, start + length - a, write === true);
-          readAhead.add(a, start + length - a);
-        } catch (error) {
-          const code = (error as { code?: unknown }).code;
-          throw unreachablePages(
-            error,
-            code,
-            a,
-            Math.min(start + length, mmap.length),
-            options.filename,
-          );
-        }
+        readAheadHooks.afterReadAhead?.(a, start + length - a);
       },
       // Elements anywhere (take, put): the file must still cover the map.
       verify,

@@ -17,6 +17,19 @@
  * @module
  */
 
+/**
+ * For tests only (not exported by `mod.ts`): `afterReadAhead` is called
+ * with each range a memmap's storage read ahead (or, for a range read ahead
+ * before, checked with `fstat`), once it was, before the caller reads it;
+ * `windowShown` with each window a reduction kernel reading a map in place
+ * moves to, right before it reads it. A test cuts the file there to check
+ * that the next window is asked for again before it is read.
+ */
+export const readAheadHooks: {
+  afterReadAhead: ((start: number, length: number) => void) | null;
+  windowShown: ((start: number, length: number) => void) | null;
+} = { afterReadAhead: null, windowShown: null };
+
 /** Bytes a record entry stands for. */
 export const READ_AHEAD_CHUNK: number = 2 * 1024 * 1024;
 

@@ -150,16 +150,19 @@ function showerOf(v: ReduceView): Shower | null {
   const home = arrayShower(v.io.bytes);
   if (home !== null) return home;
   // A memmap's file in a memory of its own: read there in place, each
-  // window read ahead first unless the whole view was (walks that release
-  // pages behind them, past the release threshold, show windows of the
-  // file instead).
+  // window read ahead right before the kernel reads it, even where the
+  // whole view was (prepareWhole): pages read ahead before cost only an
+  // fstat then (read_ahead.ts), and a file cut while the reduction runs is
+  // an error at the next window, not a SIGBUS (attack11 A6). Walks that
+  // release pages behind them, past the release threshold, show windows of
+  // the file instead.
   const prefetch = v.prefetch;
   if (v.memory !== undefined && prefetch !== undefined && !v.release) {
     const mapped = mappedShower(
       v.memory.memory,
       v.memory.scratch,
       v.io.bytes,
-      v.prepared ? () => {} : prefetch,
+      prefetch,
     );
     if (mapped !== null) return mapped;
   }

@@ -18,6 +18,7 @@ import {
   reduceKernelsModule,
 } from "./reduce_kernels.ts";
 import type { TruthKind } from "./search_kernels.ts";
+import { readAheadHooks } from "../read_ahead.ts";
 
 /** Data that can be shown in place in WebAssembly memory (a memory map's file). */
 export interface OverlaySource {
@@ -478,6 +479,7 @@ export function mappedShower(
         prepare(start, ahead);
         from = start;
         to = start + ahead;
+        readAheadHooks.windowShown?.(start, ahead);
       }
       return origin + start;
     },
