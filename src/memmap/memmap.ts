@@ -30,7 +30,7 @@ import {
   type FieldsDict,
 } from "./dtype.ts";
 import { specOf } from "./structured.ts";
-import { ReadAheadRecord, readAheadHooks } from "./read_ahead.ts";
+import { readAheadHooks, ReadAheadRecord } from "./read_ahead.ts";
 import { SCRATCH_BYTES } from "./kernels/runtime.ts";
 import type { FieldNameOf, NameOf } from "./types.ts";
 import { allowArrayClass, NDArray } from "./ndarray.ts";

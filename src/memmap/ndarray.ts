@@ -4448,6 +4448,9 @@ export class NDArray<N extends DTypeName = DTypeName>
       for (let i = 0; i < n; i++) yield this.slice(i);
       return;
     }
+    // The file's size, checked again after each yield (the caller's code
+    // ran: a file cut there is cut before the next read, attack11 A6).
+    const verify = this.storage.verify?.bind(this.storage);
     for (let i = 0; i < n; i++) {
       // Elements are read through direct views: each run of them has its
       // pages asked for first, as a walk's window (a file cut short by
@@ -4457,7 +4460,7 @@ export class NDArray<N extends DTypeName = DTypeName>
           this.slice(`${i}:${Math.min(n, i + ITERATION_RUN)}`),
           false,
         );
-      }
+      } else verify?.();
       yield this.get(i);
     }
   }

@@ -334,6 +334,7 @@ export class LineIndex {
   #show: ShowFile | undefined;
   #clear: (target: OverlayTarget) => void;
   #prepare: ((start: number, length: number) => void) | undefined;
+  #verify: (() => void) | undefined;
   /** Bytes `[#readyFrom, #ready)` of `#readyHay` were asked for by `#prepare`. */
   #readyHay: Uint8Array | undefined;
   #readyFrom = 0;
@@ -348,15 +349,20 @@ export class LineIndex {
    * @param prepare Asks for the map's pages of a range before they are
    * copied (where they cannot be shown), so that bytes the file no longer
    * has are an error, not a fault.
+   * @param verify Throws when the file no longer covers the map (an
+   * `fstat`): called before each chunk of a window `prepare` asked for
+   * before, as the file may have been cut since (between two lines).
    */
   constructor(
     show?: ShowFile,
     clear: (target: OverlayTarget) => void = () => {},
     prepare?: (start: number, length: number) => void,
+    verify?: () => void,
   ) {
     this.#show = show;
     this.#clear = clear;
     this.#prepare = prepare;
+    this.#verify = verify;
   }
 
   /**
@@ -444,7 +450,7 @@ export class LineIndex {
         this.#readyHay = hay;
         this.#readyFrom = from;
         this.#ready = from + length;
-      }
+      } else if (this.#prepare !== undefined) this.#verify?.();
       chunk = lineEndsChunk(hay, from);
     }
     if (chunk === undefined) return undefined;

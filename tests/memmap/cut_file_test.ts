@@ -330,3 +330,75 @@ console.log(JSON.stringify(rows));
     }
   },
 );
+
+// Iterators yield to the caller's code between items: a file cut there is
+// cut before the next read (attack11 A6), so the next step throws EFAULT
+// (a 1-D memmap checks the file's size before each element after the first
+// of a run; Mmap.lines() before each chunk it scans of a window read ahead).
+Deno.test(
+  "a file cut between the items of for..of over a memmap or Mmap.lines() makes the next step throw EFAULT",
+  {
+    ignore: Deno.build.os !== "linux" || !CAN_SPAWN_DENO,
+  },
+  async () => {
+    using dir = tempDir();
+    const code = `
+import { memmap, Mmap } from "MOD";
+const dir = ${JSON.stringify(dir.path)};
+const rows = {};
+const run = (name, f) => {
+  console.error("walk:", name);
+  try {
+    rows[name] = "returned after " + f();
+  } catch (e) {
+    rows[name] = e.code + (e.message.includes("cut short") ? " cut short" : " " + e.message);
+  }
+};
+for (const [dtype, size] of [["uint8", 64 << 20], ["float64", 1 << 20], ["int32", 24 << 20]]) {
+  for (const cut of [0, 4096]) {
+    run("for..of memmap " + dtype + " cut to " + cut, () => {
+      const path = dir + "/it.bin";
+      Deno.writeFileSync(path, new Uint8Array(size).fill(1));
+      const a = memmap(path, { dtype, mode: "r" });
+      let n = 0;
+      try {
+        for (const _ of a) if (n++ === 100) Deno.truncateSync(path, cut);
+      } finally {
+        a.close();
+      }
+      return n;
+    });
+  }
+}
+for (const [line, size] of [["line\\n", 1e6], ["a".repeat(99) + "\\n", 48e6]]) {
+  for (const access of ["read", "write", "copy"]) {
+    run("lines " + line.length + " " + size + " " + access, () => {
+      const path = dir + "/lines.txt";
+      Deno.writeFileSync(path, new TextEncoder().encode(line.repeat(size / line.length)));
+      const m = Mmap.open(path, { access });
+      let n = 0;
+      try {
+        for (const _ of m.lines()) if (n++ === 10) Deno.truncateSync(path, 100);
+      } finally {
+        m.close();
+      }
+      return n;
+    });
+  }
+}
+console.log(JSON.stringify(rows));
+`;
+    const run = await denoRunWithin(["-A"], code, 240_000);
+    const last = run.stderr.trim().split("\n").filter((l) =>
+      l.startsWith("walk:")
+    ).pop();
+    assert.equal(run.signal, null, `${last}: ${run.signal}`);
+    const results = JSON.parse(run.stdout) as Record<string, string>;
+    assert.equal(Object.keys(results).length, 12);
+    for (const [name, result] of Object.entries(results)) {
+      // (Large maps' lines are scanned through windows lent to the kernels,
+      // whose mremap refuses the pages the file lost: EFAULT too.)
+      assert.match(result, /^EFAULT /, name);
+    }
+  },
+);
