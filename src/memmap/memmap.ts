@@ -308,9 +308,15 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
     const shown = mapIntoMemory(mmap, memorySettings.minBytes, SCRATCH_BYTES);
     // The file must still cover the map (an fstat): what a read of pages
     // read ahead before needs (see read_ahead.ts).
+    const readAhead = new ReadAheadRecord(mmap.length);
     const verify = (): void => {
       const cut = cutShort(mmap);
       if (cut !== null) {
+        // The cut dropped the pages past the new end: a file grown again
+        // has holes there, not pages read ahead (asked for again next time,
+        // a page-in the read-ahead makes an error rather than the kernels'
+        // reads).
+        readAhead.remove(0, mmap.length);
         throw osError(
           "fstat",
           "EFAULT",
@@ -320,7 +326,6 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
         );
       }
     };
-    const readAhead = new ReadAheadRecord(mmap.length);
     // Frozen, hooks guarded (ownStorage): `readOnly` and the hooks cannot be
     // changed through `a.storage`, and the hooks of a closed map throw
     // BadResource before touching it.
@@ -367,6 +372,7 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
             } else populateMmap(mmap, a, start + length - a, write === true);
             readAhead.add(a, start + length - a);
           } catch (error) {
+            readAhead.remove(0, mmap.length); // (see verify)
             const code = (error as { code?: unknown }).code;
             throw unreachablePages(
               error,

@@ -120,3 +120,57 @@ Deno.test({
     }
   }
 });
+
+// A cut drops the pages past the new end (attack11 A6): once a walk saw it
+// (EFAULT), the pages are no longer "read ahead", so after the file is grown
+// again the next walk asks for them again (the page-in is the read-ahead's,
+// where a cut is an error, not the kernels' reads).
+Deno.test({
+  name:
+    "memmap walks read pages ahead again after a walk found the file cut short",
+  ignore: Deno.build.os !== "linux",
+}, () => {
+  using dir = tempDir();
+  const path = `${dir.path}/m.f4`;
+  const rows = 40_000, cols = 128; // 20 MB
+  const walks: [string, (m: NDArray) => unknown][] = [
+    ["sum(1)", (m) => (m.sum(1) as NDArray).toArray()],
+    ["mul", (m) => m.mul(m).toArray()],
+    ["max()", (m) => m.max()],
+    ["std()", (m) => m.std()],
+  ];
+  for (const own of [true, false]) {
+    const counter = countingPopulate();
+    const previous = useSys(counter.sys);
+    const saved = memorySettings.minBytes;
+    if (!own) memorySettings.minBytes = Infinity;
+    try {
+      for (const [name, walk] of walks) {
+        Deno.writeFileSync(path, new Uint8Array(rows * cols * 4).fill(1));
+        using m = memmap(path, {
+          dtype: "float32",
+          mode: "r",
+          shape: [rows, cols],
+        });
+        counter.reads = 0;
+        walk(m); // reads the pages ahead (unless it shows them otherwise)
+        const first = counter.reads;
+        Deno.truncateSync(path, 4096);
+        assert.throws(
+          () => walk(m),
+          (e: Error & { code?: string }) => e.code === "EFAULT",
+          `${name} own=${own}`,
+        );
+        Deno.truncateSync(path, rows * cols * 4); // holes past 4096: zeros
+        counter.reads = 0;
+        walk(m);
+        if (first > 0) {
+          assert.ok(counter.reads > 0, `${name} own=${own}: not read again`);
+        }
+      }
+    } finally {
+      memorySettings.minBytes = saved;
+      useSys(previous);
+    }
+  }
+});
