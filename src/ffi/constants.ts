@@ -115,6 +115,11 @@ export interface PlatformConstants {
     readonly O_DIRECTORY: number;
     readonly O_NOFOLLOW: number;
     readonly AT_SYMLINK_NOFOLLOW: number;
+    /**
+     * `O_TMPFILE` (Linux: a file with no name in the directory until it is
+     * linked), or 0 where there is none.
+     */
+    readonly O_TMPFILE: number;
     readonly devOffset: number;
     readonly devBytes: 4 | 8;
     readonly inoOffset: number;
@@ -227,6 +232,9 @@ export const LINUX: PlatformConstants = {
     O_DIRECTORY: Deno.build.arch === "aarch64" ? 0o40000 : 0o200000,
     O_NOFOLLOW: Deno.build.arch === "aarch64" ? 0o100000 : 0o400000,
     AT_SYMLINK_NOFOLLOW: 0x100,
+    // __O_TMPFILE | O_DIRECTORY
+    O_TMPFILE: 0o20000000 |
+      (Deno.build.arch === "aarch64" ? 0o40000 : 0o200000),
     devOffset: 0,
     devBytes: 8,
     inoOffset: 8,
@@ -307,6 +315,7 @@ export const DARWIN: PlatformConstants = {
     O_DIRECTORY: 0x100000,
     O_NOFOLLOW: 0x0100,
     AT_SYMLINK_NOFOLLOW: 0x0020,
+    O_TMPFILE: 0,
     devOffset: 0,
     devBytes: 4,
     inoOffset: 8,

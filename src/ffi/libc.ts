@@ -96,6 +96,13 @@ export const LIBC_SYMBOLS = {
   renameat: { parameters: ["i32", "buffer", "i32", "buffer"], result: "i32" },
   // int unlinkat(int dirfd, const char *path, int flags)
   unlinkat: { parameters: ["i32", "buffer", "i32"], result: "i32" },
+  // int linkat(int olddirfd, const char *old, int newdirfd, const char *new,
+  //            int flags)
+  linkat: {
+    parameters: ["i32", "buffer", "i32", "buffer", "i32"],
+    result: "i32",
+    optional: true,
+  },
   // int fchmod(int fd, mode_t mode)
   fchmod: { parameters: ["i32", "i32"], result: "i32" },
   // int fchown(int fd, uid_t owner, gid_t group)   (-1: leave as is)

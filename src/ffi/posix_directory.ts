@@ -102,11 +102,31 @@ function fstatatRaw(dirfd: number, name: Uint8Array<ArrayBuffer>): number {
   );
 }
 
-/** A file made in a directory by name, written through its descriptor. */
+const AT_FDCWD = -100;
+const AT_SYMLINK_FOLLOW = 0x400;
+
+/** A file made in a directory (by name, or with none yet), written through its descriptor. */
 class PosixNewFile implements NewFile {
   #fd: number;
-  constructor(fd: number) {
+  readonly #directory: number;
+  constructor(fd: number, directory = -1) {
     this.#fd = fd;
+    this.#directory = directory;
+  }
+
+  link(name: string, what: string): void {
+    const linkat = libc().linkat;
+    if (linkat == null || this.#directory < 0) {
+      throw new Deno.errors.NotSupported(
+        `Cannot name the file written for ${JSON.stringify(what)}: no linkat`,
+      );
+    }
+    // (By the descriptor's /proc name: `AT_EMPTY_PATH` needs privileges.)
+    const self = cString(`/proc/self/fd/${this.#fd}`);
+    const to = cName(name);
+    if (linkat(AT_FDCWD, self, this.#directory, to, AT_SYMLINK_FOLLOW) !== 0) {
+      fail("linkat", what);
+    }
   }
 
   write(bytes: Uint8Array, at: number, what: string): void {
@@ -176,6 +196,26 @@ class PosixDirectory implements Directory {
     );
     if (fd < 0) fail("open", what);
     return new PosixNewFile(fd);
+  }
+
+  createUnnamed(mode: number): NewFile | null {
+    const D = C.directories!;
+    if (D.O_TMPFILE === 0 || libc().linkat == null) return null;
+    const fd = libc().openat(
+      this.#fd,
+      cName("."),
+      D.O_TMPFILE | D.O_WRONLY | C.O_CLOEXEC,
+      // The mode fourth and ninth (see libc.ts).
+      mode,
+      0,
+      0,
+      0,
+      0,
+      mode,
+    );
+    // A file system or kernel without it (EOPNOTSUPP, EISDIR, EINVAL), or a
+    // directory this process may not write: made by name, or refused, there.
+    return fd < 0 ? null : new PosixNewFile(fd, this.#fd);
   }
 
   rename(from: string, to: string, what: string): void {

@@ -178,6 +178,12 @@ export interface NewFile {
   keep(mode: number, uid: number, gid: number, what: string): void;
   /** The file's own identity and attributes; failures name `what`. */
   stat(what: string): DirectoryEntry;
+  /**
+   * Gives a file made with no name ({@linkcode Directory.createUnnamed})
+   * the name `name` in its directory (never over an existing one);
+   * failures name `what`.
+   */
+  link?(name: string, what: string): void;
   /** Closes it; idempotent. */
   close(): void;
 }
@@ -199,6 +205,13 @@ export interface Directory {
    * with permission bits `mode`, open for writing.
    */
   create(name: string, mode: number, what: string): NewFile;
+  /**
+   * Makes a new file with no name in the directory (Linux `O_TMPFILE`),
+   * to be named with `NewFile.link` once complete: a process or Worker
+   * ended before then leaves nothing behind. Null where the platform or
+   * the file system cannot (then use `create`).
+   */
+  createUnnamed?(mode: number): NewFile | null;
   /** Renames `from` over `to`, both in this directory. */
   rename(from: string, to: string, what: string): void;
   /** Removes the name `name` (not a directory); whether it was there. */

@@ -262,10 +262,16 @@ export const TEMPORARY_PREFIX = ".save-";
  * Hooks for tests: `afterCheck` runs once a save has checked Deno's
  * permissions for the file it writes (`target`, its links resolved), before
  * any other step (to swap a directory of it for a link in between, as
- * another process could).
+ * another process could); `written` once a save through a temporary file
+ * has written all of it, before it is named or renamed (to end the process
+ * there).
  */
-export const saveHooks: { afterCheck: ((target: string) => void) | null } = {
+export const saveHooks: {
+  afterCheck: ((target: string) => void) | null;
+  written: (() => void) | null;
+} = {
   afterCheck: null,
+  written: null,
 };
 
 /**
@@ -412,6 +418,7 @@ function saveByPath(
     if (size >= RESERVE_FROM) reserve(temp, size);
     write(outputFile(file, path));
     if (old !== null) keepAttributes(file, temp, old, target);
+    saveHooks.written?.();
     file.close();
     open = false;
     renaming = true;
@@ -511,25 +518,37 @@ function saveThrough(
     throw osError("open", "ENODEV", `Not a regular file: ${old.type}`, where);
   }
   // Private until it is complete: the old file's mode is given at the end.
-  let file: NewFile;
-  try {
-    file = held.create(temp, old === null ? 0o666 : 0o600, path);
-  } catch (error) {
-    if (old !== null && renameRefused(error)) return false;
-    throw error;
+  const mode = old === null ? 0o666 : 0o600;
+  // With no name until it is complete where the platform can (a process or
+  // Worker ended in the middle leaves nothing), else by its temporary name.
+  let file = held.createUnnamed?.(mode) ?? null;
+  let named = file === null;
+  if (file === null) {
+    try {
+      file = held.create(temp, mode, path);
+    } catch (error) {
+      if (old !== null && renameRefused(error)) return false;
+      throw error;
+    }
   }
+  const made = file;
   let renaming = false;
   try {
-    if (size >= RESERVE_FROM) file.preallocate(size);
-    write(positional((bytes, at) => file.write(bytes, at, path)));
-    if (old !== null) file.keep(old.mode, old.uid, old.gid, where);
-    file.close();
+    if (size >= RESERVE_FROM) made.preallocate(size);
+    write(positional((bytes, at) => made.write(bytes, at, path)));
+    if (old !== null) made.keep(old.mode, old.uid, old.gid, where);
+    saveHooks.written?.();
+    if (!named) {
+      made.link!(temp, path);
+      named = true;
+    }
+    made.close();
     renaming = true;
     held.rename(temp, name, path);
     return true;
   } catch (error) {
-    file.close();
-    held.remove(temp);
+    made.close();
+    if (named) held.remove(temp);
     if (renaming && old !== null && renameRefused(error)) return false;
     throw error;
   }
