@@ -335,7 +335,10 @@ export class NDArray<N extends DTypeName = DTypeName>
       const sub = dt.subdtype;
       dims = [...dims, ...sub.shape];
       checkDims(dims.length, call);
-      checkSpan(dims, sub.base.itemsize, call);
+      // A subarray of no elements adds no byte to reach, whatever the outer
+      // shape (NumPy views a (2**52, 0) field of a 0-byte array): its
+      // strides are the array's, exact, and those of the subarray's type.
+      if (shapeSize(dims) > 0) checkSpan(dims, sub.base.itemsize, call);
       st = [...st, ...contiguousStrides(sub.shape, sub.base.itemsize)];
       dt = sub.base as DType<N>;
     }

@@ -115,3 +115,39 @@ Deno.test("messages print integers past 2**53 exactly", () => {
       e instanceof RangeError && e.message.includes("1152921504606846976"),
   );
 });
+
+// A subarray field of no elements adds no byte to reach: its view over an
+// array of any number of records is accepted, as NumPy's (attack11 A9).
+const EMPTY_FIELDS: [string, string, string, number[]][] = [
+  ["[('a', '<f8', (0,))]", "(4503599627370496,)", "a", [2 ** 52, 0]],
+  ["[('a', '<i4', (0, 3))]", "(1125899906842624,)", "a", [2 ** 50, 0, 3]],
+  ["[('a', 'S5', (2, 0))]", "(1125899906842624, 2)", "a", [2 ** 50, 2, 2, 0]],
+  ["[('a', '<f8', (0,))]", "(3,)", "a", [3, 0]],
+];
+
+Deno.test("the view of a subarray field of no elements is accepted whatever the number of records, through every reader", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    for (const [i, [descr, shape, field, want]] of EMPTY_FIELDS.entries()) {
+      const path = `${dir}/f${i}.npy`;
+      Deno.writeFileSync(path, npy(descr, shape));
+      const readers: Record<string, () => NDArray> = {
+        load: () => load(path) as NDArray,
+        'load(mmapMode: "r")': () => load(path, { mmapMode: "r" }) as NDArray,
+        openMemmap: () => openMemmap(path),
+      };
+      for (const [name, read] of Object.entries(readers)) {
+        const a = read();
+        try {
+          const view = a.field(field);
+          assert.deepEqual(view.shape, want, `${descr} ${shape} ${name}`);
+          assert.equal(view.nbytes, 0, `${descr} ${shape} ${name}`);
+        } finally {
+          (a as { close?: () => void }).close?.();
+        }
+      }
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
