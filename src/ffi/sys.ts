@@ -327,18 +327,13 @@ export interface Sys {
    * Changes a mapping's length. The old mapping's buffer is detached; its
    * contents carry over. A file-backed mapping's file is set to
    * `offset + newLength` bytes, at the moment the platform allows (POSIX: grown
-   * before the memory, shrunk after; Windows: while no view is mapped). On
+   * before the memory is given up, shrunk after the shorter memory is mapped
+   * and before the old is given up; Windows: while no view is mapped). On
    * failure the file keeps its size and contents, and the old mapping stays
-   * usable; or, where the memory had been moved already (POSIX: a shrink
-   * whose `ftruncate` the file then refused, as a memfd sealed against
-   * shrinking does), `moved` is given the mapping of the old length that
-   * takes its place, before the error is thrown.
+   * usable (POSIX: with its buffer and every view of it, also when the file
+   * refuses the change, as a sealed memfd does).
    */
-  remap(
-    mapping: Mapping,
-    newLength: number,
-    moved?: (mapping: Mapping) => void,
-  ): Mapping;
+  remap(mapping: Mapping, newLength: number): Mapping;
   /** Writes `[start, start + length)` back to the file, rounded out to pages. */
   flush(mapping: Mapping, start: number, length: number): void;
   /** Gives the kernel advice about `[start, start + length)`. */

@@ -323,26 +323,44 @@ function mapNow(request: MapRequest): PosixMapping {
   return new PosixMapping(request, address, pointer);
 }
 
-/** Moves or resizes the memory of a mapping; the file is left as it is. */
-function remapMemory(mapping: Mapping, newLength: number): Mapping {
+/**
+ * Moves or resizes the memory of a mapping; the file is left as it is.
+ * `ready`, if given, runs once the new memory is mapped and before the old
+ * mapping is released (its buffer detached): should it throw, the new memory
+ * is unmapped and the old mapping, its buffer and views stay as they were.
+ */
+function remapMemory(
+  mapping: Mapping,
+  newLength: number,
+  ready?: () => void,
+): Mapping {
   checkBytes(newLength, "a map length");
   const old = mapping as PosixMapping;
   const request = { ...old.request, length: newLength };
-  if (old.length === 0 || newLength === 0) {
-    const fresh = mapNow(request);
-    posixSys.unmap(old);
-    return fresh;
-  }
   const c = libc();
   // mremap keeps file-backed and private pages; a shared anonymous map is
   // moved by copying, because growing its shmem object in place would leave
   // the new tail unbacked (SIGBUS on access). A mapping whose buffer was made
   // is not moved either: mremap would free the old range at once, under an
-  // operation still reading the detached buffer (see vacate).
+  // operation still reading the detached buffer (see vacate). Nor is one
+  // with a `ready` step, which must run while the old mapping is whole.
   const movable = c.mremap != null && C.MREMAP_MAYMOVE !== 0 &&
+    ready === undefined && old.length !== 0 && newLength !== 0 &&
     !old.exposed &&
     !(old.request.file === null && old.request.kind === "shared");
   const fresh = movable ? null : mapNow(request);
+  if (fresh !== null && ready !== undefined) {
+    try {
+      ready();
+    } catch (error) {
+      posixSys.unmap(fresh);
+      throw error;
+    }
+  }
+  if (old.length === 0 || newLength === 0) {
+    posixSys.unmap(old);
+    return fresh!;
+  }
   const intact = old.release();
   if (fresh === null && intact) {
     const pointer = c.mremap!(
@@ -878,41 +896,30 @@ export const posixSys: Sys = {
     return mapping;
   },
 
-  remap(
-    mapping: Mapping,
-    newLength: number,
-    moved?: (mapping: Mapping) => void,
-  ): Mapping {
+  remap(mapping: Mapping, newLength: number): Mapping {
     const { file: handle, offset } = mapping.request;
     if (handle === null) return remapMemory(mapping, newLength);
     const file = live(handle);
     const oldSize = this.size(file);
     const newSize = checkBytes(offset + newLength, "a file size");
     if (newSize < oldSize) {
-      // Take the bytes to cut first (Busy: nothing changed), then shrink
-      // the memory, then the file, so no mapped page lies past its end.
+      // Take the bytes to cut first (Busy: nothing changed), map the
+      // shorter memory, cut the file (a file may refuse: a memfd sealed
+      // against shrinking), and only then let the old mapping go, its
+      // buffer detached: a refusal at any step leaves the map and every
+      // view of it as they were (attack12 B2). Between the cut and the
+      // release no other code runs, so no page past the end is touched.
       claimTail(file, newSize, "ftruncate");
       let fresh: Mapping;
       try {
-        fresh = remapMemory(mapping, newLength);
+        fresh = remapMemory(mapping, newLength, () => {
+          if (libc().ftruncate(file.fd, BigInt(newSize)) !== 0) {
+            fail("ftruncate", file.path);
+          }
+        });
       } catch (error) {
         restoreClaim(file);
         throw error;
-      }
-      if (libc().ftruncate(file.fd, BigInt(newSize)) !== 0) {
-        const code = errno();
-        // The file keeps its size and bytes: its old length is mapped
-        // again in place of the old mapping (should that fail, the shorter
-        // map serves: usable, if shorter), and the tail given back.
-        let back = fresh;
-        try {
-          back = remapMemory(fresh, mapping.length);
-        } catch {
-          // The shorter map stays usable (remapMemory restores it).
-        }
-        moved?.(back);
-        restoreClaim(file);
-        fail("ftruncate", file.path, code);
       }
       claim(file, offset, newSize);
       return fresh;

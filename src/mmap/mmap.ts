@@ -1791,11 +1791,7 @@ export class Mmap implements Disposable, Iterable<number> {
     // one from the mapping that is current then.
     this.#dropViews();
     this.#version++;
-    // (A shrink the file refuses after the memory moved hands over the
-    // mapping of the old length that takes the old one's place.)
-    this.#mapping = sys.remap(this.#mapping, size, (back) => {
-      this.#mapping = back;
-    });
+    this.#mapping = sys.remap(this.#mapping, size);
   }
 
   /** Forgets the views over the mapping; the next access makes them anew. */

@@ -7,10 +7,12 @@
  * file's tail claimed (every later open `Busy`). Each way the file refuses
  * a change of size (seals against shrinking, growing, or both), then every
  * reader and writer of the map, a second open of the file, and a resize
- * that the file allows.
+ * that the file allows. And (attack12 B2) the views taken before the
+ * refused call, of the map's bytes and the arrays over them, stay alive:
+ * a refused shrink used to detach them for good.
  */
 import assert from "node:assert/strict";
-import { Mmap } from "../../mod.ts";
+import { frombuffer, Mmap } from "../../mod.ts";
 
 const linux = Deno.build.os === "linux";
 
@@ -105,6 +107,86 @@ Deno.test({
             m.resize(SIZE);
             assert.equal(m.length, SIZE, what);
             assert.equal(m.get(70000), 77, what);
+          } finally {
+            m.close();
+          }
+        } finally {
+          lib.symbols.close(fd);
+        }
+      }
+    } finally {
+      lib.close();
+    }
+  },
+});
+
+/** Views of a map taken before a resize, each read and written the same way. */
+function viewsOf(m: Mmap) {
+  const bytes = m.bytes;
+  const sub = bytes.subarray(65536, 81920);
+  const u8 = frombuffer(m.bytes, { dtype: "uint8" });
+  const f64 = frombuffer(m.bytes, { dtype: "float64" });
+  const rows = u8.reshape(32, 4096).slice("17:"); // rows 17.. start at 69632
+  return [
+    ["m.bytes", (i: number) => bytes[i], (i: number, v: number) => {
+      bytes[i] = v;
+    }],
+    ["subarray", (i: number) => sub[i - 65536], (i: number, v: number) => {
+      sub[i - 65536] = v;
+    }],
+    ["frombuffer uint8", (i: number) => u8.get(i), (i: number, v: number) => {
+      u8.set(i, v);
+    }],
+    [
+      "frombuffer float64",
+      (i: number) =>
+        new Uint8Array(new Float64Array([f64.get(i >> 3)]).buffer)[i & 7],
+      (i: number, v: number) => {
+        const word = new Uint8Array(new Float64Array([f64.get(i >> 3)]).buffer);
+        word[i & 7] = v;
+        f64.set(i >> 3, new Float64Array(word.buffer)[0]);
+      },
+    ],
+    [
+      "reshaped, sliced array",
+      (i: number) => rows.get((i >> 12) - 17, i & 4095),
+      (i: number, v: number) => rows.set((i >> 12) - 17, i & 4095, v),
+    ],
+  ] as const;
+}
+
+Deno.test({
+  name:
+    "a resize the file refuses (sealed memfd) leaves every view and array taken before it alive",
+  ignore: !linux,
+  fn() {
+    const lib = libc();
+    try {
+      for (const [what, seals, to] of ROWS) {
+        const fd = lib.symbols.memfd_create(
+          new TextEncoder().encode("resize\0"),
+          2, // MFD_ALLOW_SEALING
+        );
+        assert.ok(fd >= 0, what);
+        try {
+          assert.equal(lib.symbols.ftruncate(fd, BigInt(SIZE)), 0);
+          assert.equal(lib.symbols.fcntl(fd, F_ADD_SEALS, seals), 0);
+          const m = Mmap.fromFd(fd, { access: "write" });
+          try {
+            m.set(70000, 77);
+            const views = viewsOf(m);
+            assert.throws(() => m.resize(to), Deno.errors.PermissionDenied);
+            let at = 70001;
+            for (const [view, read, write] of views) {
+              const where = `${what}: ${view}`;
+              assert.equal(read(70000), 77, where);
+              write(at, 200);
+              assert.equal(read(at), 200, where);
+              assert.equal(m.get(at), 200, where);
+              m.set(at, 201);
+              assert.equal(read(at), 201, where);
+              at++;
+            }
           } finally {
             m.close();
           }
