@@ -10,7 +10,7 @@ import { basename, dirname, join, sep } from "node:path";
 import { fromRuntimeError, osError } from "../ffi/os_error.ts";
 import { requireFileAccess } from "../ffi/permissions.ts";
 import { sys, withoutFileSizeSignal } from "../ffi/platform.ts";
-import type { Directory, FileHandle, NewFile } from "../ffi/sys.ts";
+import type { Directory, FileHandle } from "../ffi/sys.ts";
 import { kindOf } from "./byte_source.ts";
 import { linkTarget } from "../mmap/path.ts";
 
