@@ -97,12 +97,13 @@ export function frombuffer(
       `Cannot view ${n} ${dt.name} elements at offset ${offset}: the buffer has ${available} bytes after it`,
     );
   }
-  const end = offset + n * dt.itemsize;
+  // The storage is the bytes viewed, as NumPy's buffer of the result: the
+  // bytes before `offset` are not the array's (and may be the library's).
   return new NDArray(
-    memoryStorage(bytes.subarray(0, end)),
+    memoryStorage(bytes.subarray(offset, offset + n * dt.itemsize)),
     dt,
     [n],
     [dt.itemsize],
-    offset,
+    0,
   );
 }

@@ -400,7 +400,7 @@ function checkViewable(bytes: Uint8Array): void {
   const data = arrayDataLength(bytes.buffer);
   if (data !== undefined && end > data) {
     throw new RangeError(
-      `Cannot view bytes ${data}..${end} of an array's memory: only its first ${data} bytes are the array's data, the bytes after them are the library's scratch (view the array's data, not all of data.buffer)`,
+      `Cannot view bytes ${bytes.byteOffset}..${end} of an array's memory: only its first ${data} bytes are the array's data, the bytes after them are the library's scratch (view the array's data, not all of data.buffer)`,
     );
   }
   const shown = mapsShown.get(bytes.buffer as ArrayBuffer);

@@ -103,8 +103,24 @@ Deno.test("frombuffer and new NDArray refuse the library's bytes around an array
         );
         refused++;
       }
-      // The data itself, and a part of it, are the array's to view.
+      // The data itself, and a part of it, are the array's to view, also
+      // named by an offset and a count into the whole buffer (attack12 B3:
+      // refused, the message naming bytes from 0). Bytes reaching out of
+      // the data by an offset are refused naming the bytes asked for.
       assert.equal(frombuffer(data, { dtype: "u1" }).size, data.byteLength);
+      for (const [offset, count] of [[start, end - start], [start + 8, 10]]) {
+        const view = frombuffer(buffer, { dtype: "u1", offset, count });
+        assert.equal(view.size, count, `${what}: offset ${offset}`);
+        assert.equal(view.get(0), whole[offset], `${what}: offset ${offset}`);
+        assert.equal(view.data.byteOffset, offset, `${what}: offset ${offset}`);
+      }
+      assert.throws(
+        () => frombuffer(buffer, { dtype: "u1", offset: end - 4, count: 8 }),
+        (e: Error) =>
+          e instanceof RangeError &&
+          e.message.startsWith(`Cannot view bytes ${end - 4}..${end + 4} of`),
+        `${what}: offset and count past the data`,
+      );
       assert.equal(
         new NDArray({ bytes: u8(data, 8, 24), readOnly: true }, "u1", [16])
           .size,
