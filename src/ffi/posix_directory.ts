@@ -18,6 +18,7 @@ import {
   descriptorPath,
   errnoName,
   fail,
+  fstatInto,
   live,
   openWithoutLinks,
   S_IFMT,
@@ -74,15 +75,7 @@ function entry(): DirectoryEntry {
 
 /** `fstat` of a descriptor, into `statBytes`; the C result. */
 function fstatRaw(fd: number): number {
-  const c = libc();
-  if (c.fstat_inode64 != null) return c.fstat_inode64(fd, statBytes);
-  if (c.fstat != null) return c.fstat(fd, statBytes);
-  if (c.fxstat64 != null) {
-    return c.fxstat64(Deno.build.arch === "x86_64" ? 1 : 0, fd, statBytes);
-  }
-  throw new Deno.errors.NotSupported(
-    "Cannot tell what a file is: the C library has no fstat",
-  );
+  return fstatInto(fd, statBytes);
 }
 
 /** `fstatat` of a name in a directory, links not followed, into `statBytes`. */

@@ -253,7 +253,7 @@ const STAT_VERSION = Deno.build.arch === "x86_64" ? 1 : 0;
  * @returns 0, or -1 with `errno` set.
  * @throws {Deno.errors.NotSupported} When the C library has no fstat.
  */
-function fstatInto(fd: number, buffer: Uint8Array): number {
+export function fstatInto(fd: number, buffer: Uint8Array): number {
   const c = libc();
   if (c.fstat_inode64 != null) return c.fstat_inode64(fd, buffer);
   if (c.fstat != null) return c.fstat(fd, buffer);
