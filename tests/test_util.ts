@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { NumericName } from "../mod.ts";
 import { sys, useSys } from "../src/ffi/platform.ts";
 
 /** A temp directory removed when disposed. */
@@ -300,3 +301,21 @@ export function canMountTmpfs(): boolean {
   Deno.removeSync(dir, { recursive: true });
   return mounts = point !== null;
 }
+
+/** Every numeric dtype, in NumPy's promotion order (bool, signed and unsigned integers by size, floats, complex). */
+export const NUMERIC_NAMES: readonly NumericName[] = [
+  "bool",
+  "int8",
+  "uint8",
+  "int16",
+  "uint16",
+  "int32",
+  "uint32",
+  "int64",
+  "uint64",
+  "float16",
+  "float32",
+  "float64",
+  "complex64",
+  "complex128",
+];

@@ -20,7 +20,7 @@ import {
   type NDArray,
   type NumericName,
 } from "../../mod.ts";
-import { HAS_NUMPY } from "../test_util.ts";
+import { HAS_NUMPY, NUMERIC_NAMES } from "../test_util.ts";
 
 export { HAS_NUMPY };
 
@@ -36,22 +36,7 @@ export const SEEDS: number[] = (() => {
 })();
 
 /** Every numeric dtype. */
-export const NAMES: readonly NumericName[] = [
-  "bool",
-  "int8",
-  "uint8",
-  "int16",
-  "uint16",
-  "int32",
-  "uint32",
-  "int64",
-  "uint64",
-  "float16",
-  "float32",
-  "float64",
-  "complex64",
-  "complex128",
-];
+export const NAMES: readonly NumericName[] = NUMERIC_NAMES;
 
 /** A small seeded generator (mulberry32). */
 export class Random {

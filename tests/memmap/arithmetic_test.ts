@@ -3,23 +3,9 @@ import { array } from "../../src/memmap/array.ts";
 import type { DTypeName } from "../../src/memmap/dtype.ts";
 import type { NDArray } from "../../src/memmap/ndarray.ts";
 import { NO_NUMPY, numpy } from "./_numpy.ts";
+import { NUMERIC_NAMES } from "../test_util.ts";
 
-const NAMES: DTypeName[] = [
-  "bool",
-  "int8",
-  "uint8",
-  "int16",
-  "uint16",
-  "int32",
-  "uint32",
-  "int64",
-  "uint64",
-  "float16",
-  "float32",
-  "float64",
-  "complex64",
-  "complex128",
-];
+const NAMES: readonly DTypeName[] = NUMERIC_NAMES;
 
 function ones(name: DTypeName, n = 2): NDArray {
   return array(Array.from({ length: n }, () => 1), { dtype: name });

@@ -8,23 +8,9 @@
 import assert from "node:assert/strict";
 import { array, dtype, type DTypeName, type NDArray } from "../../mod.ts";
 import { NO_NUMPY, numpy } from "./_numpy.ts";
+import { NUMERIC_NAMES } from "../test_util.ts";
 
-const NAMES: DTypeName[] = [
-  "bool",
-  "int8",
-  "uint8",
-  "int16",
-  "uint16",
-  "int32",
-  "uint32",
-  "int64",
-  "uint64",
-  "float16",
-  "float32",
-  "float64",
-  "complex64",
-  "complex128",
-];
+const NAMES: readonly DTypeName[] = NUMERIC_NAMES;
 
 /** Values as JavaScript gives them, and how Python spells each. */
 const VALUES: [string, unknown][] = [
