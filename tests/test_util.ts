@@ -162,6 +162,70 @@ export async function denoRunWithin(
 }
 
 /**
+ * Child code that defines `tally(run)`: calls `run()` for half a second and
+ * counts the calls that returned and those that threw.
+ */
+export const TALLY_CODE = `
+function tally(run) {
+  let ok = 0, refused = 0;
+  const started = Date.now();
+  while (Date.now() - started < 500) {
+    try {
+      run();
+      ok++;
+    } catch {
+      refused++;
+    }
+  }
+  return { ok, refused };
+}
+`;
+
+/**
+ * Races two children: a flipper (with read and write on everything) runs
+ * `step` (code using the loop counter `i`) over and over, for at most 20
+ * seconds, while `race` runs with `flags`; the flipper is stopped once the
+ * race is done. The race prints one JSON object of `{ ok, refused }` rows
+ * (see {@linkcode TALLY_CODE}); returns them, each checked to have run.
+ */
+export async function raceWithFlipper(
+  dir: string,
+  step: string,
+  flags: string[],
+  race: string,
+): Promise<Record<string, { ok: number; refused: number }>> {
+  const stop = `${dir}/stop`;
+  const flipper = denoRunWithin(
+    ["--allow-read", "--allow-write"],
+    `
+    const stop = ${JSON.stringify(stop)};
+    const started = Date.now();
+    for (let i = 0; Date.now() - started < 20_000; i++) {
+      if (i % 64 === 0) {
+        try { Deno.statSync(stop); break; } catch { /* go on */ }
+      }
+      ${step}
+    }
+    `,
+    30_000,
+  );
+  const result = await denoRunWithin(flags, `${TALLY_CODE}\n${race}`);
+  Deno.writeTextFileSync(stop, "");
+  const flipped = await flipper;
+  if (flipped.code !== 0) {
+    throw new Error(`the flipper failed: ${flipped.stderr}`);
+  }
+  if (result.code !== 0) throw new Error(`the race failed: ${result.stderr}`);
+  const rows: Record<string, { ok: number; refused: number }> = JSON.parse(
+    result.stdout,
+  );
+  for (const [name, { ok, refused }] of Object.entries(rows)) {
+    if (!(ok + refused > 0)) throw new Error(`${name}: the loop did not run`);
+  }
+  return rows;
+}
+
+/**
  * The first message `worker` posts; rejects with the worker's error instead
  * if it fails first, so that a test never waits for a dead worker.
  */
