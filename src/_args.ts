@@ -497,9 +497,10 @@ export function plainView(typed: ArrayBufferView): ArrayBufferView {
 /**
  * Converts a shape: one dimension as an integer, or an array of them, at
  * most {@linkcode MAX_DIMS} long (checked before any element is read). Each
- * dimension is a non-negative safe integer, and the product of all
- * dimensions (taking 0 as 1) times `itemsize` must stay a safe integer, so
- * that every stride and byte offset of the array is exact.
+ * dimension is a non-negative safe integer, and the bytes the shape spans
+ * are bounded (see {@linkcode checkSpan}: 2**53 - 1 for an array with
+ * elements, so that every stride and byte offset of it is exact; NumPy's
+ * 2**63 - 1 for the other dimensions of an array with none).
  *
  * @param value The shape.
  * @param call What the call does, for the message.
@@ -572,33 +573,65 @@ export function checkDims(ndim: number, call: string): void {
   }
 }
 
+/** NumPy's bound on the bytes of the non-zero dimensions of any array. */
+const NUMPY_MAX_BYTES = 2n ** 63n - 1n;
+
 /**
- * Checks that the bytes a shape spans (the product of its dimensions,
- * taking 0 as 1, times `itemsize`) are a safe integer: then every stride,
- * offset and size of a layout of it is exact.
+ * Checks the bytes a shape spans. An array with elements spans the product
+ * of its dimensions (taking 0 as 1) times `itemsize`, which must be a safe
+ * integer: then every stride, offset and size of a layout of it is exact.
+ * An array with a 0 dimension spans no bytes, whatever its other
+ * dimensions (its strides never reach a byte; see `contiguousStrides`):
+ * only NumPy's own limit applies, the product of the other dimensions times
+ * `itemsize` at most 2**63 - 1.
  *
- * @param dims The dimensions (non-negative integers).
+ * @param dims The dimensions (non-negative safe integers).
  * @param itemsize Bytes per element.
  * @param call What the call does, for the message.
- * @throws {RangeError} If the product is above 2**53 - 1.
+ * @throws {RangeError} If the product passes its bound.
  */
 export function checkSpan(
   dims: readonly number[],
   itemsize: number,
   call: string,
 ): void {
-  let span = itemsize;
-  for (let k = 0; k < dims.length; k++) {
-    const d = dims[k];
-    if (d > 1) span *= d;
-  }
-  if (span > MAX_SAFE) {
+  const excess = spanExcess(dims, itemsize);
+  if (excess !== null) {
     throw new RangeError(
       `Cannot ${call} with shape (${dims.join(", ")}${
         dims.length === 1 ? "," : ""
-      }) of ${itemsize}-byte items: it spans more than 2**53 - 1 bytes`,
+      }) of ${itemsize}-byte items: ${excess}`,
     );
   }
+}
+
+/**
+ * Why a shape spans too many bytes (see {@linkcode checkSpan}), or null
+ * when it does not: the `.npy` header reader words its own error with it.
+ *
+ * @param dims The dimensions (non-negative safe integers).
+ * @param itemsize Bytes per element.
+ * @returns The reason, or null.
+ */
+export function spanExcess(
+  dims: readonly number[],
+  itemsize: number,
+): string | null {
+  let span = itemsize, empty = false;
+  for (let k = 0; k < dims.length; k++) {
+    const d = dims[k];
+    if (d > 1) span *= d;
+    else if (d === 0) empty = true;
+  }
+  if (span <= MAX_SAFE) return null;
+  if (!empty) return "it spans more than 2**53 - 1 bytes";
+  let exact = BigInt(itemsize);
+  for (let k = 0; k < dims.length; k++) {
+    if (dims[k] > 1) exact *= BigInt(dims[k]);
+  }
+  return exact > NUMPY_MAX_BYTES
+    ? "its non-zero dimensions span more than 2**63 - 1 bytes (NumPy's limit, also for an array of no elements)"
+    : null;
 }
 
 /**

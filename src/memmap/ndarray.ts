@@ -336,12 +336,16 @@ export class NDArray<N extends DTypeName = DTypeName>
       dims = [...dims, ...sub.shape];
       checkDims(dims.length, call);
       // A subarray of no elements adds no byte to reach, whatever the outer
-      // shape (NumPy views a (2**52, 0) field of a 0-byte array): its
-      // strides are the array's, exact, and those of the subarray's type.
-      if (shapeSize(dims) > 0) checkSpan(dims, sub.base.itemsize, call);
+      // shape (NumPy views a (2**52, 0) field of a 0-byte array): checkSpan
+      // bounds it by NumPy's limit only.
+      checkSpan(dims, sub.base.itemsize, call);
       st = [...st, ...contiguousStrides(sub.shape, sub.base.itemsize)];
       dt = sub.base as DType<N>;
     }
+    // Every view is made here: a stride computed as -1 * 0 (a reversed
+    // axis of 0-byte items) or an offset as 0 + -0 is 0, as NumPy's.
+    for (let k = 0; k < st.length; k++) st[k] += 0;
+    byteOffset += 0;
     const size = shapeSize(dims);
     if (size > 0) {
       let lo = byteOffset, hi = byteOffset;

@@ -42,7 +42,13 @@ export function normalizeShape(
   return toShape(shape, call, itemsize);
 }
 
-/** Strides in bytes of a contiguous array in C (row-major) or F (column-major) order. */
+/**
+ * Strides in bytes of a contiguous array in C (row-major) or F
+ * (column-major) order, a 0 dimension stepping as a 1. An array of no
+ * elements whose strides would not all be exact (its other dimensions
+ * span more than 2**53 - 1 bytes, see `checkSpan`) has all strides 0, as
+ * NumPy's new arrays of no elements: no stride of it ever reaches a byte.
+ */
 export function contiguousStrides(
   shape: readonly number[],
   itemsize: number,
@@ -62,6 +68,7 @@ export function contiguousStrides(
       s *= Math.max(shape[k], 1);
     }
   }
+  if (s > MAX_SAFE) strides.fill(0);
   return strides;
 }
 

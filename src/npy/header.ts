@@ -20,7 +20,7 @@
  * @module
  */
 
-import { describe, MAX_DIMS } from "../_args.ts";
+import { describe, MAX_DIMS, spanExcess } from "../_args.ts";
 import { invalidData, showBytes } from "./_errors.ts";
 import type { ByteSource } from "./byte_source.ts";
 import { type DType, dtype as toDType } from "../memmap/dtype.ts";
@@ -311,23 +311,12 @@ function parseHeaderText(
   }
   const shape: number[] = [];
   let size = 1;
-  let span = descr.itemsize; // product of max(d, 1): bounds every stride
   for (const d of dims) {
     if (d < 0n) {
       throw invalidData(
         where,
         at,
         `Header shape ${showShape(dims)} has a negative dimension`,
-      );
-    }
-    span *= Math.max(1, Number(d));
-    if (span > Number.MAX_SAFE_INTEGER) {
-      throw invalidData(
-        where,
-        at,
-        `Header shape ${
-          showShape(dims)
-        } of ${descr.str} overflows: it needs more than 2**53 bytes`,
       );
     }
     // Zero-size elements (`<U0`, `V0`, empty records) bound nothing by
@@ -344,6 +333,16 @@ function parseHeaderText(
     }
     shape.push(Number(d));
     size *= Number(d);
+  }
+  // The bytes it spans bound every stride (an array of no elements spans
+  // none: only NumPy's limit applies, as for any array the library makes).
+  const excess = spanExcess(shape, descr.itemsize);
+  if (excess !== null) {
+    throw invalidData(
+      where,
+      at,
+      `Header shape ${showShape(dims)} of ${descr.str} overflows: ${excess}`,
+    );
   }
   if (size > Number.MAX_SAFE_INTEGER) {
     throw invalidData(
