@@ -9,6 +9,7 @@
  * @module
  */
 
+import { allocateBytes } from "../_args.ts";
 import { NAT } from "./datetime.ts";
 import { unitsComparer } from "./item_compare.ts";
 import { countsOf } from "./item_arrays.ts";
@@ -346,24 +347,35 @@ export function argReduce(
       `Cannot compute the arg${kind} of an array of ${dt.name}: not supported for this type`,
     );
   }
+  // Strings of no characters are all equal: the first is the extreme of
+  // every line, whatever their number (as sort leaves them as they are).
+  const equal = units && a.itemsize === 0;
   const whole = args.axis < 0 || a.ndim <= 1;
   const v = reduceViewOf(a, whole);
   if (args.axis < 0 || a.ndim === 0) {
     if (a.size === 0) throw emptyError(kind);
-    const index = units ? unitsArgAll(a, kind) : argAll(v, kind);
+    const index = equal ? 0 : units ? unitsArgAll(a, kind) : argAll(v, kind);
     // A 0-d array along axis 0 gives a 0-d array, as any axis gives an array.
     if (!args.keepdims && (args.axis < 0 || a.ndim > 0)) return index;
     return make(BigInt64Array.of(BigInt(index)), a.shape.map(() => 1));
   }
   if (a.shape[args.axis] === 0) throw emptyError(kind);
   const shape = a.shape.map((m, k) => k === args.axis ? 1 : m);
-  const out = units
+  const out = equal
+    ? firsts(a.size / a.shape[args.axis])
+    : units
     ? unitsArgAlong(a, kind, args.axis)
     : argAlong(v, kind, args.axis);
   return make(
     out,
     args.keepdims ? shape : shape.filter((_, k) => k !== args.axis),
   );
+}
+
+/** Index 0 for each of `lines` lines (lines of equal elements). */
+function firsts(lines: number): BigInt64Array {
+  const bytes = allocateBytes(lines * 8, "compute an argument reduction");
+  return new BigInt64Array(bytes.buffer, 0, lines);
 }
 
 /**

@@ -637,6 +637,11 @@ function countTrue(a: NDArray, test: TruthTest, counts: number[]): number {
  * positions and one block, never a copy of the whole array).
  */
 function nonzeroPositions(a: NDArray, call: string): Float64Array {
+  // Strings of no characters are all false, whatever their number.
+  if ("SU".includes(a.dtype.kind) && a.itemsize === 0) {
+    open(a);
+    return new Float64Array(0);
+  }
   // Bytes, text and datetimes by their truth, as NumPy.
   if ("SUMm".includes(a.dtype.kind)) a = itemTruth(a);
   if (!isNumeric(a.dtype)) {

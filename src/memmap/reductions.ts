@@ -20,7 +20,7 @@ import {
   wantsItems,
 } from "./item_arrays.ts";
 import { isDateLike, isLongDouble } from "./items.ts";
-import { arrayIO, NDArray } from "./ndarray.ts";
+import { arrayIO, empty, NDArray } from "./ndarray.ts";
 import type { Element } from "./nested.ts";
 import {
   reduceAll,
@@ -359,7 +359,15 @@ function itemReduction(
     if (isDateLike(dt)) return countReduction(a, name, reduced, shape);
   } else if (name === "any" || name === "all") {
     if (dt.names === null && dt.kind !== "V") {
-      return numericReduction(itemTruth(a), name, reduced, shape, false);
+      // Strings of no characters are all false, whatever their number: the
+      // truths of one element per line (none for an empty line) say it.
+      const truth = (dt.kind === "S" || dt.kind === "U") && dt.itemsize === 0
+        ? empty(
+          a.shape.map((n, k) => reduced[k] ? Math.min(n, 1) : n),
+          nativeDType("bool"),
+        )
+        : itemTruth(a);
+      return numericReduction(truth, name, reduced, shape, false);
     }
   } else if (name === "sum" || name === "mean") {
     if (dt.kind === "m") return countReduction(a, name, reduced, shape);
