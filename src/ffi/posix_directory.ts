@@ -39,7 +39,8 @@ const encoder = new TextEncoder();
  */
 export const directoryHooks: {
   beforeOpen: ((path: string) => void) | null;
-} = { beforeOpen: null };
+  refuseUnnamed: boolean;
+} = { beforeOpen: null, refuseUnnamed: false };
 
 /** A name as a NUL-terminated C string of its own (calls may take two). */
 function cName(text: string): Uint8Array<ArrayBuffer> {
@@ -107,7 +108,7 @@ class PosixNewFile implements NewFile {
     this.#directory = directory;
   }
 
-  link(name: string, what: string): void {
+  link(name: string, what: string): boolean {
     const linkat = libc().linkat;
     if (linkat == null || this.#directory < 0) {
       throw new Deno.errors.NotSupported(
@@ -117,9 +118,12 @@ class PosixNewFile implements NewFile {
     // (By the descriptor's /proc name: `AT_EMPTY_PATH` needs privileges.)
     const self = cString(`/proc/self/fd/${this.#fd}`);
     const to = cName(name);
-    if (linkat(AT_FDCWD, self, this.#directory, to, AT_SYMLINK_FOLLOW) !== 0) {
-      fail("linkat", what);
+    if (linkat(AT_FDCWD, self, this.#directory, to, AT_SYMLINK_FOLLOW) === 0) {
+      return true;
     }
+    const code = errno();
+    if (errnoName(code) === "EEXIST") return false;
+    fail("linkat", what, code);
   }
 
   write(bytes: Uint8Array, at: number, what: string): void {
@@ -193,7 +197,12 @@ class PosixDirectory implements Directory {
 
   createUnnamed(mode: number): NewFile | null {
     const D = C.directories!;
-    if (D.O_TMPFILE === 0 || libc().linkat == null) return null;
+    if (
+      D.O_TMPFILE === 0 || libc().linkat == null ||
+      directoryHooks.refuseUnnamed
+    ) {
+      return null;
+    }
     const fd = libc().openat(
       this.#fd,
       cName("."),

@@ -180,10 +180,10 @@ export interface NewFile {
   stat(what: string): DirectoryEntry;
   /**
    * Gives a file made with no name ({@linkcode Directory.createUnnamed})
-   * the name `name` in its directory (never over an existing one);
-   * failures name `what`.
+   * the name `name` in its directory, never over an existing one: false
+   * when the name is taken (`EEXIST`); other failures name `what`.
    */
-  link?(name: string, what: string): void;
+  link?(name: string, what: string): boolean;
   /** Closes it; idempotent. */
   close(): void;
 }

@@ -539,7 +539,17 @@ function saveThrough(
     if (old !== null) made.keep(old.mode, old.uid, old.gid, where);
     saveHooks.written?.();
     if (!named) {
-      made.link!(temp, path);
+      // A new file is named as itself, complete: no temporary name ever
+      // exists, so a save ended at any moment (a Worker terminated, the
+      // process killed) leaves the whole file or nothing. (A file made
+      // under the name meanwhile is replaced below, as by the rename.)
+      if (old === null && made.link!(name, path)) {
+        made.close();
+        return true;
+      }
+      // Over a file: named, then renamed over it at once (a Worker
+      // terminated between the two leaves the whole temporary file).
+      while (!made.link!(temp, path)) temp = temporaryName();
       named = true;
     }
     made.close();

@@ -109,3 +109,78 @@ Deno.test({
     }
   },
 });
+
+const newNames = (dir: string, writer: string, rounds: number) => `
+  const [dir, writer, rounds] = ${JSON.stringify([dir, writer, rounds])};
+  const ext = writer === "save" ? ".npy" : ".npz";
+  const worker = \`
+    import { full, save, savez, savezCompressed } from "MOD";
+    self.onmessage = (e) => {
+      const [dir, ext, writer, round] = e.data;
+      const a = full([1 << 21], round, { dtype: "float64" });
+      postMessage("ready");
+      // Every save makes a new file (the one before removed: the disk).
+      for (let i = 0; ; i++) {
+        const path = dir + "/new-" + round + "-" + i + ext;
+        if (writer === "save") save(path, a);
+        else if (writer === "savez") savez(path, { a });
+        else savezCompressed(path, { a });
+        Deno.removeSync(path);
+      }
+    };
+  \`;
+  const url = URL.createObjectURL(new Blob([worker], { type: "text/javascript" }));
+  // Whether this directory's file system makes files with no name: a save
+  // shows no name in it before the file is complete.
+  const { save, arange } = await import("MOD");
+  const { saveHooks } = await import(new URL("./src/npy/_files.ts", "MOD").href);
+  let unnamed = false;
+  saveHooks.written = () => { unnamed = [...Deno.readDirSync(dir)].length === 0; };
+  save(dir + "/probe.npy", arange(3));
+  saveHooks.written = null;
+  Deno.removeSync(dir + "/probe.npy");
+  for (let r = 0; r < rounds; r++) {
+    const w = new Worker(url, { type: "module" });
+    await new Promise((res) => { w.onmessage = res; w.postMessage([dir, ext, writer, r]); });
+    await new Promise((res) => setTimeout(res, Math.random() * 200));
+    w.terminate();
+  }
+  await new Promise((res) => setTimeout(res, 1000));
+  console.log(JSON.stringify({ unnamed }));
+  Deno.exit(0);
+`;
+
+Deno.test({
+  name:
+    "Workers terminated while saving new files leave whole files only, never a temporary one (O_TMPFILE: a new file is named as itself)",
+  ignore: Deno.build.os !== "linux" || !CAN_SPAWN_DENO,
+  async fn() {
+    const rounds = 6;
+    for (const writer of WRITERS) {
+      using dir = tempDir();
+      const result = await denoRunWithin(
+        ["-A"],
+        newNames(dir.path, writer, rounds),
+        300_000,
+      );
+      assert.equal(result.code, 0, result.stderr);
+      const { unnamed } = JSON.parse(result.stdout);
+      const left = names(dir.path);
+      console.log(`${writer}: left ${JSON.stringify(left)}`);
+      for (const name of left) {
+        // A file system without O_TMPFILE names the file .save-*.tmp first.
+        if (!unnamed && /^\.save-[0-9a-f]{16}\.tmp$/.test(name)) continue;
+        assert.match(name, /^new-\d+-\d+\.np[yz]$/, writer);
+        const path = `${dir.path}/${name}`;
+        using z = name.endsWith(".npy") ? null : new NpzFile(path);
+        const a = z === null ? load(path) as NDArray : z.get("a");
+        assert.equal(a.size, 1 << 21, name);
+        assert.deepEqual(
+          [...new Set(a.toArray().map(Number))],
+          [Number(name.split("-")[1])],
+          name,
+        );
+      }
+    }
+  },
+});
