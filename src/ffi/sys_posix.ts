@@ -324,6 +324,69 @@ function mapNow(request: MapRequest): PosixMapping {
 }
 
 /**
+ * Maps a shared map's file again at a new length, for `remapMemory`. Where
+ * the kernel refuses a new map (a memfd sealed `F_SEAL_FUTURE_WRITE` after
+ * it was mapped refuses every new writable shared map, `EPERM`, but lets
+ * existing ones be moved and resized, as Python's `resize` does), the
+ * existing mapping is duplicated instead: `mremap` with `MREMAP_DONTUNMAP`
+ * (Linux 5.13+ for file maps) moves its page tables to a new range of the
+ * same file pages and leaves the old range mapped (its pages fault in from
+ * the file again), so that whatever still reads the old buffer reads the
+ * same bytes until the mapping is vacated as usual; the new range is then
+ * resized. Should that fail too, the first error is thrown and nothing
+ * changed (the duplicate, if made, is unmapped).
+ */
+function mapAnew(old: PosixMapping, request: MapRequest): PosixMapping {
+  try {
+    return mapNow(request);
+  } catch (error) {
+    const again = duplicate(old, request);
+    if (again === null) throw error;
+    return again;
+  }
+}
+
+/** The duplicate of {@linkcode mapAnew}, or null where it cannot be made. */
+function duplicate(
+  old: PosixMapping,
+  request: MapRequest,
+): PosixMapping | null {
+  const move = C.mremapMove;
+  const c = libc();
+  if (
+    move === null || c.mremap_to == null || c.mremap == null ||
+    old.length === 0 || request.length === 0 || old.released ||
+    old.request.file === null || old.request.kind !== "shared"
+  ) {
+    return null;
+  }
+  const length = BigInt(old.length);
+  const copy = c.mremap_to(
+    old.address,
+    length,
+    length,
+    C.MREMAP_MAYMOVE | move.MREMAP_DONTUNMAP,
+    0n,
+  );
+  if (copy === MAP_FAILED) return null;
+  if (request.length === old.length) {
+    return new PosixMapping(request, copy, Deno.UnsafePointer.create(copy));
+  }
+  const pointer = c.mremap(
+    copy,
+    length,
+    BigInt(request.length),
+    C.MREMAP_MAYMOVE,
+  );
+  const address = pointer === null ? 0n : Deno.UnsafePointer.value(pointer);
+  if (pointer === null || address === MAP_FAILED) {
+    c.munmap(copy, length);
+    return null;
+  }
+  return new PosixMapping(request, address, pointer);
+}
+
+/**
  * Moves or resizes the memory of a mapping; the file is left as it is.
  * `ready`, if given, runs once the new memory is mapped and before the old
  * mapping is released (its buffer detached): should it throw, the new memory
@@ -348,7 +411,7 @@ function remapMemory(
     ready === undefined && old.length !== 0 && newLength !== 0 &&
     !old.exposed &&
     !(old.request.file === null && old.request.kind === "shared");
-  const fresh = movable ? null : mapNow(request);
+  const fresh = movable ? null : mapAnew(old, request);
   if (fresh !== null && ready !== undefined) {
     try {
       ready();
@@ -380,7 +443,7 @@ function remapMemory(
   }
   let next: Mapping;
   try {
-    next = fresh ?? mapNow(request);
+    next = fresh ?? mapAnew(old, request);
   } catch (error) {
     old.restore();
     throw error;
