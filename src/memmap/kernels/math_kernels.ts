@@ -122,6 +122,11 @@ function i32x4(c: number): number[] {
   return constant(BigInt.asIntN(64, bits << 32n | bits));
 }
 
+/** The bits of a float32 as a 32-bit integer. */
+function bitsOf32(c: number): number {
+  return new Int32Array(Float32Array.of(c).buffer)[0];
+}
+
 /** The float64 whose bits are `hi` (high word) and zero. */
 function fromHigh(hi: number): number {
   const words = new Uint32Array([0, hi]);
@@ -1106,6 +1111,8 @@ const L32 = {
   /** exp's arguments are clamped to these (results 0 and infinity in float32). */
   expLow: -104,
   expHigh: 89,
+  /** |x| below which every float32 exp is normal (e**-87 > 2**-126, e**87 < 2**128). */
+  expPlain: 87,
   /** ln 2 in two parts: the first with 15 bits, so k ln2HI is exact for |k| < 2**9. */
   ln2HI: 0.693145751953125,
   ln2LO: 1.428606765330187e-06,
@@ -1152,22 +1159,71 @@ const L32 = {
  * e**r - 1 = r + r**2 q(r), and (1 + (e**r - 1)) 2**k as
  * ((1 + (e**r - 1)) 2**(k >> 1)) 2**(k - (k >> 1)): two normal powers
  * of two for every k in [-150, 128], the first product exact, so the
- * result is rounded once (subnormal results too).
+ * result is rounded once (subnormal results too). Without `full` (every
+ * lane's |x| below {@linkcode L32.expPlain}, {@linkcode exp32x4Plain}),
+ * every result is normal: no clamp, and 2**k added to the exponent bits
+ * of 1 + (e**r - 1) (the sum's low bits shifted there), the same bits.
  */
-function exp32x4Of(x: number): Code {
+function exp32x4Of(x: number, full: boolean): Code {
   const [c, t, k, r, q, half] = [...Array(6).keys()].map((i) => W + i);
+  const clamped: Code = full
+    ? [
+      get(x),
+      f32(L32.expLow),
+      op.f32x4Pmax,
+      f32(L32.expHigh),
+      op.f32x4Pmin,
+      set(c),
+    ]
+    : [];
+  const from = full ? c : x;
+  const scaled: Code = full
+    ? [
+      // k as an integer: the sum's low bits
+      get(t),
+      i32x4(new Int32Array(Float32Array.of(L32.shifter).buffer)[0]),
+      op.i32x4Sub,
+      tee(k),
+      i32(1),
+      op.i32x4ShrS,
+      tee(half),
+      i32x4(127),
+      op.i32x4Add,
+      i32(23),
+      op.i32x4Shl,
+      tee(t),
+      // (q 2**half + 2**half) 2**(k - half)
+      get(q),
+      op.f32x4Mul,
+      get(t),
+      op.f32x4Add,
+      get(k),
+      get(half),
+      op.i32x4Sub,
+      i32x4(127),
+      op.i32x4Add,
+      i32(23),
+      op.i32x4Shl,
+      op.f32x4Mul,
+    ]
+    : [
+      // 1 + q, its exponent raised by k (the sum's low 9 bits, shifted
+      // past the fraction: the shifter's own bits there are zero)
+      get(q),
+      f32(1),
+      op.f32x4Add,
+      get(t),
+      i32(23),
+      op.i32x4Shl,
+      op.i32x4Add,
+    ];
   return [
-    get(x),
-    f32(L32.expLow),
-    op.f32x4Pmax,
-    f32(L32.expHigh),
-    op.f32x4Pmin,
-    set(c),
-    ...nearest(c, Math.LOG2E, t, true),
+    ...clamped,
+    ...nearest(from, Math.LOG2E, t, true),
     tee(k),
     // r = c - k ln2HI - k ln2LO
     f32(L32.ln2HI),
-    get(c),
+    get(from),
     op.f32x4RelaxedNmadd,
     set(r),
     get(k),
@@ -1182,32 +1238,21 @@ function exp32x4Of(x: number): Code {
     get(r),
     op.f32x4RelaxedMadd,
     set(q),
-    // k as an integer: the sum's low bits
-    get(t),
-    i32x4(new Int32Array(Float32Array.of(L32.shifter).buffer)[0]),
-    op.i32x4Sub,
-    tee(k),
-    i32(1),
-    op.i32x4ShrS,
-    tee(half),
-    i32x4(127),
-    op.i32x4Add,
-    i32(23),
-    op.i32x4Shl,
-    tee(t),
-    // (q 2**half + 2**half) 2**(k - half)
-    get(q),
-    op.f32x4Mul,
-    get(t),
-    op.f32x4Add,
-    get(k),
-    get(half),
-    op.i32x4Sub,
-    i32x4(127),
-    op.i32x4Add,
-    i32(23),
-    op.i32x4Shl,
-    op.f32x4Mul,
+    ...scaled,
+  ];
+}
+
+/**
+ * The lanes {@linkcode exp32x4Of} computes without `full`: |x| below
+ * {@linkcode L32.expPlain} (on the bits, so NaN fails).
+ */
+function exp32x4Plain(x: number): Code {
+  return [
+    i32x4(bitsOf32(L32.expPlain)),
+    get(x),
+    i32x4(0x7fffffff),
+    op.v128And,
+    op.i32x4GtS,
   ];
 }
 
@@ -1440,7 +1485,7 @@ const SQRT32: Body = { of: (x) => [get(x), op.f32x4Sqrt], lanes: 4 };
 const BODIES: Record<MathKernel, Partial<Record<MathType, Body>>> = {
   exp: {
     float64: { of: expOf, plain: expPlain },
-    float32: { of: exp32x4Of, lanes: 4 },
+    float32: { of: exp32x4Of, plain: exp32x4Plain, lanes: 4 },
   },
   exp2: { float32: { of: exp32Of("exp2") } },
   expm1: { float32: { of: exp32Of("expm1") } },
