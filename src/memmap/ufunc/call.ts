@@ -25,6 +25,7 @@ import { checkIntFits, resultType } from "../promotion.ts";
 import { broadcastShapes, formatShape } from "../shape.ts";
 import { isDetached, throwClosed, throwReadOnly } from "../storage.ts";
 import { castInto, execute } from "./engine.ts";
+import { emptyResult } from "./layout.ts";
 import { canCast, resolveLoop, type WeakKind, weakType } from "./resolve.ts";
 import type { Ufunc } from "./table.ts";
 
@@ -246,7 +247,7 @@ export function run(
   );
   const shapes = arrays.map((a) => a.shape);
   const out = outOption === undefined
-    ? empty(broadcastShapes(...shapes), result)
+    ? emptyResult(broadcastShapes(...shapes), result, arrays)
     : checkOut(ufunc, outOption, shapes, result);
   // NumPy checks the elements its loop computes: none for an empty result.
   if (out.size > 0) ufunc.check?.(arrays, signature);

@@ -33,6 +33,7 @@ import {
   type UfuncOptions,
 } from "./call.ts";
 import { castCopy, castInto, execute } from "./engine.ts";
+import { emptyResult } from "./layout.ts";
 import { rint_ } from "./math.ts";
 import { weakType } from "./resolve.ts";
 import { clip_, where_ } from "./select.ts";
@@ -123,7 +124,12 @@ export function whereArrays(
       DEFAULT[KINDS[Math.max(KINDS.indexOf(a.weak!), KINDS.indexOf(b.weak!))]];
   }
   const xs = asArray(a, t), ys = asArray(b, t);
-  const out = empty(broadcastShapes(cond.shape, xs.shape, ys.shape), t);
+  // Laid out for the arguments as given (before any cast).
+  const out = emptyResult(
+    broadcastShapes(cond.shape, xs.shape, ys.shape),
+    t,
+    [cond, a.array ?? xs, b.array ?? ys],
+  );
   execute(where_, ["bool", t.name, t.name, t.name], [cond, xs, ys], out);
   return out;
 }
@@ -273,7 +279,11 @@ export function roundArray(
     : [trueDivide, multiply_];
   const d = Math.abs(decimals);
   const target = out ??
-    empty(a.shape, integer ? nativeDType("float64") : a.dtype.toNative());
+    emptyResult(
+      a.shape,
+      integer ? nativeDType("float64") : a.dtype.toNative(),
+      [a],
+    );
   const f = powerOfTen(d);
   const r = callUfunc(op1, [a, f], { out: target });
   callUfunc(rint_, [r], { out: r });

@@ -1,0 +1,160 @@
+/**
+ * The layout of an element-wise result, as NumPy lays out a ufunc's new
+ * output (its default `order="K"`, "keep" the inputs' memory order): C
+ * order when every input is C-contiguous, F order when every input is
+ * F-contiguous (NumPy's trivial loops), else the axes sorted by the
+ * inputs' strides as NumPy's iterator sorts them (a stable insertion sort
+ * from the last axis, an axis moving inward past another only while the
+ * first input that strides both says so and no other input says the
+ * contrary; broadcast and length-1 axes stride nothing and do not decide),
+ * with positive strides. So `a.T.exp()` is F-contiguous, a reversed view's
+ * result runs forward, and the walk over inputs and result is one pass in
+ * memory order.
+ *
+ * @module
+ */
+
+import type { DType } from "../dtype.ts";
+import { empty, NDArray } from "../ndarray.ts";
+import { broadcastStrides, contiguousStrides } from "../shape.ts";
+
+/** Whether a layout is F-contiguous (length-1 axes may have any stride). */
+function isFContiguous(
+  shape: readonly number[],
+  strides: readonly number[],
+  itemsize: number,
+): boolean {
+  let s = itemsize;
+  for (let k = 0; k < shape.length; k++) {
+    const n = shape[k];
+    if (n === 0) return true;
+    if (n !== 1) {
+      if (strides[k] !== s) return false;
+      s *= n;
+    }
+  }
+  return true;
+}
+
+/** Whether a layout is C-contiguous (length-1 axes may have any stride). */
+function isCContiguous(
+  shape: readonly number[],
+  strides: readonly number[],
+  itemsize: number,
+): boolean {
+  let s = itemsize;
+  for (let k = shape.length - 1; k >= 0; k--) {
+    const n = shape[k];
+    if (n === 0) return true;
+    if (n !== 1) {
+      if (strides[k] !== s) return false;
+      s *= n;
+    }
+  }
+  return true;
+}
+
+/**
+ * The axes of `shape` from the innermost to the outermost of the result,
+ * as NumPy's iterator orders them (`npyiter_find_best_axis_ordering`):
+ * `strides[i]` are input i's strides broadcast to `shape`, 0 where it
+ * does not move (broadcast or of length 1).
+ */
+function axisOrder(
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+): number[] {
+  const n = shape.length;
+  // Innermost first: the last axis, then the one before, ...
+  const perm = shape.map((_, i) => n - 1 - i);
+  for (let i0 = 1; i0 < n; i0++) {
+    const axis = perm[i0];
+    let at = i0;
+    for (let i1 = i0 - 1; i1 >= 0; i1--) {
+      const other = perm[i1];
+      let ambiguous = true, swap = false;
+      for (const s of strides) {
+        const s0 = s[axis], s1 = s[other];
+        if (s0 === 0 || s1 === 0) continue;
+        // Where inputs disagree, the order from the last axis (C) wins.
+        if (Math.abs(s1) <= Math.abs(s0)) swap = false;
+        else if (ambiguous) swap = true;
+        ambiguous = false;
+      }
+      if (ambiguous) continue;
+      if (!swap) break;
+      at = i1;
+    }
+    if (at !== i0) {
+      perm.splice(i0, 1);
+      perm.splice(at, 0, axis);
+    }
+  }
+  return perm;
+}
+
+/**
+ * The byte strides NumPy gives a ufunc's new result of `shape` and
+ * `itemsize` for `inputs` (see the module's description).
+ *
+ * @param shape The broadcast shape.
+ * @param inputs The array inputs (0-d scalars included).
+ * @param itemsize The result's item size.
+ * @returns The strides, or undefined for C order.
+ */
+export function resultStrides(
+  shape: readonly number[],
+  inputs: readonly NDArray[],
+  itemsize: number,
+): number[] | undefined {
+  if (shape.length < 2 || shape.some((n) => n === 0)) return undefined;
+  const arrays = inputs.filter((a) => a.ndim > 0);
+  if (arrays.length === 0) return undefined;
+  // NumPy's trivial loops: inputs of the result's shape, all C or all F.
+  const whole = arrays.every((a) =>
+    a.ndim === shape.length && a.shape.every((n, k) => n === shape[k])
+  );
+  if (whole) {
+    if (arrays.every((a) => isCContiguous(a.shape, a.strides, a.itemsize))) {
+      return undefined;
+    }
+    if (arrays.every((a) => isFContiguous(a.shape, a.strides, a.itemsize))) {
+      return contiguousStrides(shape, itemsize, "F");
+    }
+  }
+  // Broadcast and length-1 axes stride 0.
+  const strides = arrays.map((a) =>
+    broadcastStrides(a.shape, a.strides, shape)
+  );
+  const perm = axisOrder(shape, strides);
+  if (perm.every((axis, i) => axis === shape.length - 1 - i)) return undefined;
+  const out = new Array<number>(shape.length);
+  let step = itemsize;
+  for (const axis of perm) {
+    out[axis] = step;
+    step *= shape[axis];
+  }
+  return out;
+}
+
+/**
+ * A new in-memory result for a ufunc (zero-filled), laid out as NumPy lays
+ * out its new output for `inputs` ({@linkcode resultStrides}).
+ *
+ * @param shape The broadcast shape.
+ * @param dt The result's type.
+ * @param inputs The array inputs.
+ * @returns The array.
+ * @throws {RangeError} If the memory cannot be allocated.
+ */
+export function emptyResult(
+  shape: readonly number[],
+  dt: DType,
+  inputs: readonly NDArray[],
+): NDArray {
+  const c = empty(shape, dt);
+  const strides = resultStrides(c.shape, inputs, dt.itemsize);
+  return strides === undefined
+    ? c
+    : new NDArray(c.storage, dt, c.shape, strides);
+}
