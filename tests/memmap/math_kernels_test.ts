@@ -519,3 +519,39 @@ with np.errstate(all="ignore"):
     }
   },
 });
+
+Deno.test("float32 exp gives the same bits by its short way (steps of arguments above -87) and its full way (steps with a NaN), fused and not", () => {
+  // Every 127th float32 bit pattern: each alone among three NaNs (the full
+  // way) and among three copies of itself (the short way where it is above -87).
+  const n = Math.ceil(2 ** 32 / 127);
+  const chunk = 1 << 20;
+  const short = new Float32Array(4 * chunk), full = new Float32Array(4 * chunk);
+  const a = new Float32Array(4 * chunk), b = new Float32Array(4 * chunk);
+  const ua = new Uint32Array(a.buffer), ub = new Uint32Array(b.buffer);
+  const bits = new Uint32Array(1), x = new Float32Array(bits.buffer);
+  for (const unfused of [false, true]) {
+    mathSettings.unfused = unfused;
+    try {
+      let mismatches = 0, fast = 0;
+      for (let from = 0; from < n; from += chunk) {
+        const count = Math.min(chunk, n - from);
+        for (let i = 0; i < count; i++) {
+          bits[0] = (from + i) * 127;
+          short.fill(x[0], 4 * i, 4 * i + 4);
+          full.fill(NaN, 4 * i, 4 * i + 4);
+          full[4 * i] = x[0];
+          if (x[0] > -87) fast++;
+        }
+        mathRun("exp", short.subarray(0, 4 * count), a);
+        mathRun("exp", full.subarray(0, 4 * count), b);
+        for (let i = 0; i < count; i++) {
+          if (ua[4 * i] !== ub[4 * i] && !(a[4 * i] !== a[4 * i])) mismatches++;
+        }
+      }
+      assert.equal(mismatches, 0);
+      assert.ok(fast > n / 4);
+    } finally {
+      mathSettings.unfused = false;
+    }
+  }
+});

@@ -1111,8 +1111,10 @@ const L32 = {
   /** exp's arguments are clamped to these (results 0 and infinity in float32). */
   expLow: -104,
   expHigh: 89,
-  /** |x| below which every float32 exp is normal (e**-87 > 2**-126, e**87 < 2**128). */
-  expPlain: 87,
+  /** x above which every float32 exp is normal or +inf (e**-87 > 2**-126). */
+  expPlain: -87,
+  /** Where {@linkcode exp32x4Of}'s short way clamps x: k = round(x / ln2) stays at most 128. */
+  expCap: 88.8,
   /** ln 2 in two parts: the first with 15 bits, so k ln2HI is exact for |k| < 2**9. */
   ln2HI: 0.693145751953125,
   ln2LO: 1.428606765330187e-06,
@@ -1160,9 +1162,11 @@ const L32 = {
  * ((1 + (e**r - 1)) 2**(k >> 1)) 2**(k - (k >> 1)): two normal powers
  * of two for every k in [-150, 128], the first product exact, so the
  * result is rounded once (subnormal results too). Without `full` (every
- * lane's |x| below {@linkcode L32.expPlain}, {@linkcode exp32x4Plain}),
- * every result is normal: no clamp, and 2**k added to the exponent bits
- * of 1 + (e**r - 1) (the sum's low bits shifted there), the same bits.
+ * lane's x above {@linkcode L32.expPlain}, {@linkcode exp32x4Plain}),
+ * every result is normal or +inf: x capped at {@linkcode L32.expCap}, and
+ * 2**k added to the exponent bits of 1 + (e**r - 1) (the sum's low bits
+ * shifted there; bits past the largest finite value made +inf's), the
+ * same bits: 2**k times 1 + (e**r - 1) rounded.
  */
 function exp32x4Of(x: number, full: boolean): Code {
   const [c, t, k, r, q, half] = [...Array(6).keys()].map((i) => W + i);
@@ -1175,8 +1179,8 @@ function exp32x4Of(x: number, full: boolean): Code {
       op.f32x4Pmin,
       set(c),
     ]
-    : [];
-  const from = full ? c : x;
+    // The short way: x capped so that k <= 128 (past it, +inf).
+    : [get(x), f32(L32.expCap), op.f32x4Pmin, set(c)];
   const scaled: Code = full
     ? [
       // k as an integer: the sum's low bits
@@ -1208,7 +1212,8 @@ function exp32x4Of(x: number, full: boolean): Code {
     ]
     : [
       // 1 + q, its exponent raised by k (the sum's low 9 bits, shifted
-      // past the fraction: the shifter's own bits there are zero)
+      // past the fraction: the shifter's own bits there are zero); an
+      // exponent past 254 (k = 128, 1 + q >= 1) is +inf's bits
       get(q),
       f32(1),
       op.f32x4Add,
@@ -1216,14 +1221,16 @@ function exp32x4Of(x: number, full: boolean): Code {
       i32(23),
       op.i32x4Shl,
       op.i32x4Add,
+      i32x4(0x7f800000),
+      op.i32x4MinS,
     ];
   return [
     ...clamped,
-    ...nearest(from, Math.LOG2E, t, true),
+    ...nearest(c, Math.LOG2E, t, true),
     tee(k),
     // r = c - k ln2HI - k ln2LO
     f32(L32.ln2HI),
-    get(from),
+    get(c),
     op.f32x4RelaxedNmadd,
     set(r),
     get(k),
@@ -1243,17 +1250,12 @@ function exp32x4Of(x: number, full: boolean): Code {
 }
 
 /**
- * The lanes {@linkcode exp32x4Of} computes without `full`: |x| below
- * {@linkcode L32.expPlain} (on the bits, so NaN fails).
+ * The lanes {@linkcode exp32x4Of} computes without `full`: x above
+ * {@linkcode L32.expPlain} (every result normal or, past 88.72, +inf; NaN
+ * fails).
  */
 function exp32x4Plain(x: number): Code {
-  return [
-    i32x4(bitsOf32(L32.expPlain)),
-    get(x),
-    i32x4(0x7fffffff),
-    op.v128And,
-    op.i32x4GtS,
-  ];
+  return [get(x), f32(L32.expPlain), op.f32x4Gt];
 }
 
 /**
