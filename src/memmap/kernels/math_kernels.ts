@@ -1185,7 +1185,7 @@ function exp32x4Of(x: number, full: boolean): Code {
     ? [
       // k as an integer: the sum's low bits
       get(t),
-      i32x4(new Int32Array(Float32Array.of(L32.shifter).buffer)[0]),
+      i32x4(bitsOf32(L32.shifter)),
       op.i32x4Sub,
       tee(k),
       i32(1),
