@@ -9,6 +9,7 @@
 
 import { allocate } from "./alloc.ts";
 import type { DType } from "./dtype.ts";
+import type { PageCheck } from "./read_ahead.ts";
 
 /** A typed array of one of the element types. */
 export type TypedArray =
@@ -107,6 +108,11 @@ export interface RunIO {
   readonly bytes: Uint8Array;
   /** A native typed view over `bytes.buffer` from byte 0 when every element is native and aligned, else null. */
   readonly ta: TypedArray | null;
+  /**
+   * The check {@linkcode readRun} makes before each run, where every page
+   * was asked for up front (a memory map: see `PageCheck`).
+   */
+  readonly check?: PageCheck;
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -186,6 +192,7 @@ export function readRun(
 ): void {
   if (count <= 0) return;
   const dt = io.dtype;
+  io.check?.before(count * dt.itemsize);
   const u = unitOf(dt);
   let ta: TypedArray;
   let i: number;

@@ -35,8 +35,10 @@ import {
   normalizeAxis,
   shapeSize,
 } from "./shape.ts";
+import { CHECK_BYTES, type PageCheck } from "./read_ahead.ts";
 import {
   isDetached,
+  pageCheckOf,
   prepareWhole,
   throwClosed,
   throwReadOnly,
@@ -316,41 +318,80 @@ function mover(
 }
 
 /**
- * Copies single aligned elements `outer[o] + sel[k] * step` (byte offsets
- * in `src`) to `dst` in order: one typed loop per element size (a loop
- * fed typed arrays of several kinds runs many times slower), for gathers
- * of single elements (1-D `take`, `compress`).
+ * Copies single aligned elements `base + sel[k] * step` (byte offsets in
+ * `src`, `k` from `from` to `to`) to `dst` from element `q` on: one typed
+ * loop per element size (a loop fed typed arrays of several kinds runs
+ * many times slower), for gathers of single elements (1-D `take`,
+ * `compress`). Made once per gather over its `dst` and `src`.
  */
 type Pick = (
   dst: Uint8Array,
   src: Uint8Array,
+) => (
+  q: number,
   outer: ArrayLike<number>,
+  o0: number,
+  o1: number,
   sel: Float64Array,
+  k0: number,
+  k1: number,
   step: number,
 ) => void;
 
 const PICKS: Partial<Record<number, Pick>> = {
-  8: (dst, src, outer, sel, step) => {
+  8: (dst, src) => {
     const d = new Float64Array(dst.buffer, dst.byteOffset, dst.length >>> 3);
     const s = new Float64Array(src.buffer, 0, src.buffer.byteLength >>> 3);
-    const st = step / 8;
-    let q = 0;
-    for (let o = 0; o < outer.length; o++) {
-      const base = (src.byteOffset + outer[o]) / 8;
-      for (let k = 0; k < sel.length; k++) d[q++] = s[base + sel[k] * st];
-    }
+    return (q, outer, o0, o1, sel, k0, k1, step) => {
+      const st = step / 8;
+      for (let o = o0; o < o1; o++) {
+        const base = (src.byteOffset + outer[o]) / 8;
+        for (let k = k0; k < k1; k++) d[q++] = s[base + sel[k] * st];
+      }
+    };
   },
-  4: (dst, src, outer, sel, step) => {
+  4: (dst, src) => {
     const d = new Uint32Array(dst.buffer, dst.byteOffset, dst.length >>> 2);
     const s = new Uint32Array(src.buffer, 0, src.buffer.byteLength >>> 2);
-    const st = step / 4;
-    let q = 0;
-    for (let o = 0; o < outer.length; o++) {
-      const base = (src.byteOffset + outer[o]) / 4;
-      for (let k = 0; k < sel.length; k++) d[q++] = s[base + sel[k] * st];
-    }
+    return (q, outer, o0, o1, sel, k0, k1, step) => {
+      const st = step / 4;
+      for (let o = o0; o < o1; o++) {
+        const base = (src.byteOffset + outer[o]) / 4;
+        for (let k = k0; k < k1; k++) d[q++] = s[base + sel[k] * st];
+      }
+    };
   },
 };
+
+/**
+ * Calls `body(o0, o1, k0, k1)` for the pairs of `rows` outer slices and
+ * `cols` selected ones of a gather or scatter, in C order: in one call
+ * without a check, else in parts of about {@linkcode CHECK_BYTES} (slices
+ * of `unit` bytes), each after the check (the file of a memory map, whose
+ * elements anywhere are read: see `PageCheck`).
+ */
+function inParts(
+  rows: number,
+  cols: number,
+  unit: number,
+  check: PageCheck | undefined,
+  body: (o0: number, o1: number, k0: number, k1: number) => void,
+): void {
+  if (check === undefined) {
+    body(0, rows, 0, cols);
+    return;
+  }
+  const part = Math.max(1, Math.floor(CHECK_BYTES / Math.max(1, unit)));
+  const per = cols >= part ? 1 : Math.floor(part / cols);
+  for (let o0 = 0; o0 < rows; o0 += per) {
+    const o1 = Math.min(rows, o0 + per);
+    for (let k0 = 0; k0 < cols; k0 += part) {
+      const k1 = Math.min(cols, k0 + part);
+      check.before((o1 - o0) * (k1 - k0) * unit);
+      body(o0, o1, k0, k1);
+    }
+  }
+}
 
 /** Whether `a`'s elements all sit at multiples of its item size within their buffer. */
 function isAligned(a: NDArray): boolean {
@@ -385,30 +426,44 @@ function gather(
     if (post[k] !== 1 && postStrides[k] !== s) contiguous = false;
     s *= post[k];
   }
+  // Elements anywhere in a memory map: the file is checked again before
+  // each part of the work (see inParts).
+  const check = pageCheckOf(a);
   let q = 0;
   if (contiguous && inner * isz >= 64) {
     const bytes = inner * isz;
-    for (let o = 0; o < outer.length; o++) {
-      for (let k = 0; k < sel.length; k++, q += bytes) {
-        const p = outer[o] + sel[k] * step;
-        dst.set(src.subarray(p, p + bytes), q);
+    inParts(outer.length, sel.length, bytes, check, (o0, o1, k0, k1) => {
+      let at = q;
+      for (let o = o0; o < o1; o++) {
+        for (let k = k0; k < k1; k++, at += bytes) {
+          const p = outer[o] + sel[k] * step;
+          dst.set(src.subarray(p, p + bytes), at);
+        }
       }
-    }
+      q = at;
+    });
     return out;
   }
-  const pick = inner === 1 && isAligned(a) ? PICKS[isz] : undefined;
+  const pick = inner === 1 && isAligned(a) ? PICKS[isz]?.(dst, src) : undefined;
   if (pick !== undefined) {
-    pick(dst, src, outer, sel, step);
+    inParts(outer.length, sel.length, isz, check, (o0, o1, k0, k1) => {
+      pick(q, outer, o0, o1, sel, k0, k1, step);
+      q += (o1 - o0) * (k1 - k0);
+    });
     return out;
   }
   const move = mover(dst, src, isz, isAligned(a));
   const within = offsets(post, postStrides, 0);
-  for (let o = 0; o < outer.length; o++) {
-    for (let k = 0; k < sel.length; k++) {
-      const p = outer[o] + sel[k] * step;
-      for (let e = 0; e < inner; e++, q += isz) move(q, p + within[e]);
+  inParts(outer.length, sel.length, inner * isz, check, (o0, o1, k0, k1) => {
+    let at = q;
+    for (let o = o0; o < o1; o++) {
+      for (let k = k0; k < k1; k++) {
+        const p = outer[o] + sel[k] * step;
+        for (let e = 0; e < inner; e++, at += isz) move(at, p + within[e]);
+      }
     }
-  }
+    q = at;
+  });
   return out;
 }
 
@@ -491,16 +546,21 @@ const BLOCK = 1 << 20;
  * of the storage where `a` is C-contiguous, native and aligned, else a copy
  * of at most about {@linkcode BLOCK} elements (never a copy of the whole).
  * Blocks are numbered in turn; `skip(k)` true passes block `k` over
- * without reading it.
+ * without reading it. With a `check` (a memory map whose pages were asked
+ * for up front), the file is checked again before each block is read, and
+ * views are blocks of at most {@linkcode CHECK_BYTES}.
  */
 function eachBlock(
   a: NDArray,
   each: (start: number, t: TypedArray) => void,
   skip: (k: number) => boolean = () => false,
+  check?: PageCheck,
 ): void {
   let k = 0;
-  const next = (start: number, block: () => TypedArray) => {
-    if (!skip(k++)) each(start, block());
+  const next = (start: number, block: () => TypedArray, bytes: number) => {
+    if (skip(k++)) return;
+    check?.before(bytes);
+    each(start, block());
   };
   const visit = (v: NDArray, base: number): void => {
     const n = v.size;
@@ -513,22 +573,30 @@ function eachBlock(
     ) {
       const first = v.byteOffset / unit;
       const data = v.data;
-      for (let i = 0; i < n; i += BLOCK) {
-        const m = Math.min(BLOCK, n - i);
+      const size = check === undefined
+        ? BLOCK
+        : Math.max(1, Math.min(BLOCK, Math.floor(CHECK_BYTES / v.itemsize)));
+      for (let i = 0; i < n; i += size) {
+        const m = Math.min(size, n - i);
         next(
           base + i,
           () => data.subarray(first + i * per, first + (i + m) * per),
+          m * v.itemsize,
         );
       }
     } else if (v.ndim === 0 || n <= BLOCK) {
-      next(base, () => v.toTypedArray());
+      next(base, () => v.toTypedArray(), n * v.itemsize);
     } else if (n / v.shape[0] > BLOCK) {
       const row = n / v.shape[0];
       for (let i = 0; i < v.shape[0]; i++) visit(v.slice(i), base + i * row);
     } else {
       const row = n / v.shape[0], step = Math.floor(BLOCK / row);
       for (let i = 0; i < v.shape[0]; i += step) {
-        next(base + i * row, () => v.slice(`${i}:${i + step}`).toTypedArray());
+        next(
+          base + i * row,
+          () => v.slice(`${i}:${i + step}`).toTypedArray(),
+          row * step * v.itemsize,
+        );
       }
     }
   };
@@ -616,17 +684,27 @@ function findBlock(
  * block's count in `counts`; an axis of stride 0 (a broadcast view) is
  * counted once (then `counts` is left empty).
  */
-function countTrue(a: NDArray, test: TruthTest, counts: number[]): number {
+function countTrue(
+  a: NDArray,
+  test: TruthTest,
+  counts: number[],
+  check?: PageCheck,
+): number {
   if (a.ndim > 0 && a.strides[0] === 0 && a.shape[0] > 1) {
-    return a.shape[0] * countTrue(a.slice(0), test, []);
+    return a.shape[0] * countTrue(a.slice(0), test, [], check);
   }
   let count = 0;
   const per = test === "complex" ? 2 : 1;
-  eachBlock(a, (_, t) => {
-    const c = countBlock(t, t.length / per, test);
-    counts.push(c);
-    count += c;
-  });
+  eachBlock(
+    a,
+    (_, t) => {
+      const c = countBlock(t, t.length / per, test);
+      counts.push(c);
+      count += c;
+    },
+    undefined,
+    check,
+  );
   return count;
 }
 
@@ -650,11 +728,12 @@ function nonzeroPositions(a: NDArray, call: string): Float64Array {
     );
   }
   open(a);
-  // The blocks are views of a map's pages where they can be: asked for first.
-  prepareWhole(a, false);
+  // The blocks are views of a map's pages where they can be: asked for
+  // first, and the file checked again before each block is read.
+  const check = prepareWhole(a, false);
   const test = truthTestOf(a);
   const counts: number[] = [];
-  const total = countTrue(a, test, counts);
+  const total = countTrue(a, test, counts, check);
   if (total === 0) return new Float64Array(0);
   const found = new Float64Array(allocateBytes(8 * total, call).buffer);
   const per = test === "complex" ? 2 : 1;
@@ -666,6 +745,7 @@ function nonzeroPositions(a: NDArray, call: string): Float64Array {
       at = findBlock(t, t.length / per, test, found, at, start);
     },
     (k) => known && counts[k] === 0,
+    check,
   );
   return found;
 }
@@ -799,12 +879,15 @@ function scatter(
   const dst = a.storage.bytes, src = values.storage.bytes;
   const move = mover(dst, src, isz, isAligned(a));
   const contiguous = isCContiguous(a.shape, a.strides, isz);
-  for (let i = 0; i < positions.length; i++) {
-    const j = positions[i];
-    const v = (cycleBy === "count" ? i : j) % nv;
-    const p = contiguous ? a.byteOffset + j * isz : flatOffset(a, j);
-    move(p, values.byteOffset + v * isz);
-  }
+  // The file of a memory map checked again before each part (see inParts).
+  inParts(1, positions.length, isz, pageCheckOf(a), (_o0, _o1, i0, i1) => {
+    for (let i = i0; i < i1; i++) {
+      const j = positions[i];
+      const v = (cycleBy === "count" ? i : j) % nv;
+      const p = contiguous ? a.byteOffset + j * isz : flatOffset(a, j);
+      move(p, values.byteOffset + v * isz);
+    }
+  });
 }
 
 /**

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { CHECK_BYTES, PageCheck } from "./read_ahead.ts";
+
 /** Byte offset and byte strides of one operand. */
 export interface Operand {
   /** Byte offset of element `[0, 0, ...]`. */
@@ -72,6 +74,12 @@ export interface OperandWindows {
   release?: (byteStart: number, byteLength: number) => void;
   /** Called with the byte range of the next window before it is walked. */
   prefetch?: (byteStart: number, byteLength: number) => void;
+  /**
+   * Checks that every page can still be reached (the storage's `verify`):
+   * called again as the walk goes through an operand whose windows were
+   * all prepared up front (see `PageCheck` in `storage.ts`).
+   */
+  verify?: () => void;
   /** The operand's item size. */
   itemsize: number;
 }
@@ -249,6 +257,7 @@ export function walk(
     ...(options.others ?? []),
   ];
   let maxRun = options.maxRun ?? RUN;
+  const checks: { check: PageCheck; itemsize: number }[] = [];
   for (let k = 0; k < nops; k++) {
     const h = operands[k].windows ?? hooks[k];
     if (h === undefined) continue;
@@ -259,6 +268,13 @@ export function walk(
     }
     if (!ascending(merged, k)) {
       prepareAhead(h, window, low, span);
+      // Its pages were asked for up front: the file is checked again as
+      // the walk goes through them (a cut while the walk runs).
+      if (h.verify !== undefined) {
+        checks.push({ check: new PageCheck(h.verify), itemsize: h.itemsize });
+        // A run is at most one check's work.
+        maxRun = Math.min(maxRun, CHECK_BYTES / Math.max(1, h.itemsize));
+      }
       continue;
     }
     windows[k] = new Windows(h, window, base[k], span);
@@ -266,7 +282,14 @@ export function walk(
     const step = Math.abs(inner.s[k]);
     if (step > 0) maxRun = Math.min(maxRun, Math.floor(window / step));
   }
-  maxRun = Math.max(1, maxRun);
+  maxRun = Math.max(1, Math.floor(maxRun));
+  if (checks.length > 0) {
+    const body = fn;
+    fn = (offsets, count, strides) => {
+      for (const { check, itemsize } of checks) check.before(count * itemsize);
+      body(offsets, count, strides);
+    };
+  }
   const windowed = windows.some((w) => w !== undefined);
   if (options.tile && !windowed) {
     const across = tileAxis(merged);

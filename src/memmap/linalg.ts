@@ -32,7 +32,13 @@ import {
   isCContiguous,
   shapeSize,
 } from "./shape.ts";
-import { isDetached, prepareWhole, throwClosed } from "./storage.ts";
+import type { PageCheck } from "./read_ahead.ts";
+import {
+  isDetached,
+  pageCheckOf,
+  prepareWhole,
+  throwClosed,
+} from "./storage.ts";
 import { castCopy } from "./ufunc/engine.ts";
 import {
   GEMM_ROWS,
@@ -362,6 +368,7 @@ function gemm(
   k: number,
   t: GemmType,
   bool: boolean,
+  reads: Reads,
 ): void {
   if (m === 0 || n === 0 || k === 0) return; // The result is zero-filled.
   const mach = machine();
@@ -387,6 +394,7 @@ function gemm(
       for (let p0 = 0; p0 < k; p0 += KC) {
         const kt = Math.min(KC, k - p0);
         for (const { a, b, neg } of terms) {
+          reads.b?.before(kt * nt * size);
           packB(
             v,
             t,
@@ -402,6 +410,7 @@ function gemm(
           );
           for (let ic = 0; ic < mt; ic += MC) {
             const mc = Math.min(MC, mt - ic);
+            reads.a?.before(mc * kt * size);
             packA(
               v,
               t,
@@ -461,6 +470,7 @@ function gemv(
   m: number,
   k: number,
   t: "f64" | "f32",
+  reads: Reads,
 ): boolean {
   const mach = machine();
   const { size } = GEMM_ROWS[t];
@@ -473,9 +483,11 @@ function gemv(
   if (k * size > C_AT - B_AT) return false;
   const v = mach.views[t];
   const X = B_AT / size, Y = A_AT / size, R = C_AT / size;
+  reads.b?.before(k * size);
   for (let p = 0; p < k; p++) v[X + p] = x.ta[x.offset + p * x.rs] as number;
   for (let i0 = 0; i0 < m; i0 += rows) {
     const n = Math.min(rows, m - i0);
+    reads.a?.before(n * k * size);
     const first = a.offset + i0 * a.rs;
     if (a.rs === k) v.set(a.ta.subarray(first, first + n * k) as never, R);
     else {
@@ -519,6 +531,23 @@ function matOf(
 }
 
 /**
+ * Checks of the operands' pages as a product reads them (memory maps, whose
+ * pages were asked for up front: see `PageCheck`), called before each
+ * panel or block of rows is read.
+ */
+interface Reads {
+  /** The first operand's. */
+  a?: PageCheck;
+  /** The second operand's. */
+  b?: PageCheck;
+}
+
+/** The {@linkcode Reads} of a product of `a` and `b` (as read: copies need none). */
+function readsOf(a: NDArray, b: NDArray): Reads {
+  return { a: pageCheckOf(a), b: pageCheckOf(b) };
+}
+
+/**
  * `out[batch] = a[batch] · b[batch]` for matrices at the given byte
  * offsets and strides of `a`, `b` (of the result's type) and `out`.
  */
@@ -532,6 +561,7 @@ function product(
   m: number,
   n: number,
   k: number,
+  reads: Reads,
 ): void {
   const dt = out.dtype;
   const t = gemmTypeOf(dt);
@@ -544,6 +574,7 @@ function product(
       m,
       k,
       t as "f64" | "f32",
+      reads,
     );
     if (done) return;
   }
@@ -556,6 +587,7 @@ function product(
       k,
       t,
       bool,
+      reads,
     );
     return;
   }
@@ -570,6 +602,7 @@ function product(
     k,
     t,
     false,
+    reads,
   );
   gemm(
     [{ a: ar, b: bi, neg: false }, { a: ai, b: br, neg: false }],
@@ -579,6 +612,7 @@ function product(
     k,
     t,
     false,
+    reads,
   );
 }
 
@@ -686,6 +720,7 @@ export function matmul(x: NDArray, y: unknown, call = "matmul"): NDArray {
   prepareWhole(x, false);
   prepareWhole(b0, false);
   const a = readable(x, dt), b = readable(b0, dt);
+  const reads = readsOf(a, b);
   const aSt = a.ndim === 1 ? [0, a.strides[0]] : a.strides;
   const bSt = b.ndim === 1 ? [b.strides[0], 0] : b.strides;
   const as = stackStrides(batch, aShape, aSt);
@@ -708,6 +743,7 @@ export function matmul(x: NDArray, y: unknown, call = "matmul"): NDArray {
       m,
       n,
       k,
+      reads,
     );
     o += m * n * item;
   }
@@ -762,6 +798,7 @@ export function dot(x: NDArray, y: unknown): NDArray {
   let a = readable(x, dt);
   if (!isCContiguous(a.shape, a.strides, a.itemsize)) a = castCopy(a, dt);
   const b = readable(b0, dt);
+  const reads = readsOf(a, b);
   const item = dt.itemsize;
   const brs = b0.ndim === 1 ? b.strides[0] : b.strides[b.ndim - 2];
   const bcs = b0.ndim === 1 ? 0 : b.strides[b.ndim - 1];
@@ -779,6 +816,7 @@ export function dot(x: NDArray, y: unknown): NDArray {
       m,
       n,
       k,
+      reads,
     );
     s++;
   }

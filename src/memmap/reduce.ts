@@ -22,6 +22,7 @@ import {
 } from "./element.ts";
 import { walk, WINDOW } from "./iterate.ts";
 import { pairwiseSum, pairwiseSum32, pairwiseSumComplex } from "./pairwise.ts";
+import { CHECK_BYTES } from "./read_ahead.ts";
 import {
   BUFFER,
   type Dim,
@@ -361,11 +362,18 @@ class OrderedSum {
       ? sh.k.fn.pairwiseStrided[kt]
       : null;
     const span = Math.max(1, Math.abs(stride));
+    // Leaves read in TypeScript where a map's pages were asked for up front
+    // are at most a check's work (see PageCheck): the same sums (leaves of
+    // 128 and more split as NumPy's pairwise sum does).
+    const check = io.check;
+    const most = kernel !== null
+      ? sh!.limit - size
+      : check !== undefined
+      ? CHECK_BYTES
+      : WINDOW;
     const leaf = Math.max(
       128,
-      Math.floor(
-        (kernel !== null ? sh!.limit - size : WINDOW) / span,
-      ) + (kernel !== null ? 1 : 0),
+      Math.floor(most / span) + (kernel !== null ? 1 : 0),
     );
     const sum = (i: number, m: number): Pair => {
       if (m <= leaf) {
@@ -377,7 +385,10 @@ class OrderedSum {
         if (kernel !== null && hi - lo <= sh!.limit) {
           const at = sh!.show(lo, hi - lo);
           p = [kernel(at + (first - lo), m, stride), 0];
-        } else p = this.#pairwise(ta, base + i * step, m, step);
+        } else {
+          check?.before(m * size);
+          p = this.#pairwise(ta, base + i * step, m, step);
+        }
         this.#progress.done(lo, hi);
         return p;
       }
@@ -490,6 +501,7 @@ class Unordered {
     if (this.op === "sum") {
       this.count += count;
       if (dom === "bigint" && io.ta !== null) {
+        io.check?.before(count * this.dt.itemsize);
         // Low and high 32-bit words as exact doubles.
         let u32 = this.#u32;
         if (u32 === null || u32.buffer !== io.bytes.buffer) {
@@ -897,7 +909,9 @@ function reduceLines(
       const s = sa / u;
       const r = spec.round;
       const f32 = spec.pairwise === "f32" || spec.pairwise === "c64";
+      const check = v.io.check, bytes = n * dt.itemsize;
       eachOffset(lines, v.offset, (off) => {
+        check?.before(bytes);
         const i = (v.io.bytes.byteOffset + off) / u;
         if (complex) {
           const [re, im] = pairwiseSumComplex(
@@ -953,7 +967,9 @@ function reduceLines(
     const u = dt.itemsize;
     const s = sa / u;
     const bool = dt.kind === "b";
+    const check = v.io.check, bytes = n * u;
     eachOffset(lines, v.offset, (off) => {
+      check?.before(bytes);
       const i = (v.io.bytes.byteOffset + off) / u;
       const end = i + n * s;
       let r: number;

@@ -224,6 +224,7 @@ class Runner {
         const size = type === "float64" ? 8 : 4;
         acc = withShower(this.#v, (sh) => {
           if (sh === null) {
+            this.#v.io.check?.before(size * call.count);
             const base = (this.#v.io.bytes.byteOffset + run) / size;
             const x = this.#v.io.ta!.subarray(base, base + call.count);
             return type === "float64"
@@ -279,6 +280,7 @@ class Runner {
     count = call.count,
   ): Float64Array {
     const parts = this.#complex ? 2 : 1;
+    this.#v.io.check?.before(count * parts * 8);
     const base = (this.#v.io.bytes.byteOffset + at) / 8 + from * parts;
     return (this.#v.io.ta as Float64Array).subarray(base, base + count * parts);
   }

@@ -158,9 +158,11 @@ export function reduceViewOf(a: NDArray, whole: boolean): ReduceView {
   const release = releaseFor(a.storage, spanOf(a));
   const prepared = !whole || release === undefined ||
     !isCOrder(a.shape, a.strides, a.itemsize);
-  if (prepared) prepareWhole(a, false);
+  // Readers in TypeScript check the file again as they go (see PageCheck).
+  const check = prepared ? prepareWhole(a, false) : undefined;
+  const io = arrayIO(a);
   return {
-    io: arrayIO(a),
+    io: check === undefined ? io : { ...io, check },
     shape: a.shape,
     strides: a.strides,
     offset: a.byteOffset,

@@ -28,6 +28,7 @@ import { type DType, nativeDType } from "./dtype.ts";
 import { type TypedArray, unitOf } from "./element.ts";
 import { empty as emptyArray, NDArray } from "./ndarray.ts";
 import { isNumeric } from "./promotion.ts";
+import { CHECK_BYTES, type PageCheck } from "./read_ahead.ts";
 import { normalizeAxis, shapeSize } from "./shape.ts";
 import {
   isDetached,
@@ -689,9 +690,17 @@ function open(a: NDArray): void {
   if (isDetached(a.storage)) throwClosed(a.storage);
 }
 
-/** Whether `a`'s lanes along `axis` can be sorted where they are. */
-function inPlace(a: NDArray, axis: number): boolean {
+/**
+ * Whether `a`'s lanes along `axis` can be sorted where they are: not with a
+ * `check` (a map's pages asked for up front, see `PageCheck`) when a lane
+ * is more than {@linkcode CHECK_BYTES}, whose sort would read the map
+ * unchecked for a long time (such lanes are sorted in a copy).
+ */
+function inPlace(a: NDArray, axis: number, check?: PageCheck): boolean {
   const unit = unitOf(a.dtype);
+  if (check !== undefined && a.shape[axis] * a.itemsize > CHECK_BYTES) {
+    return false;
+  }
   return a.dtype.isNative && a.storage.release === undefined &&
     a.strides[axis] === a.itemsize &&
     (a.storage.bytes.byteOffset + a.byteOffset) % unit === 0 &&
@@ -701,9 +710,15 @@ function inPlace(a: NDArray, axis: number): boolean {
 /**
  * Calls `f` with the index of each lane's first element in `a`'s storage
  * buffer, in units of its type's components, lanes in C order of the
- * other axes.
+ * other axes; with a `check`, after the check (see `PageCheck`).
  */
-function eachLane(a: NDArray, axis: number, f: (start: number) => void): void {
+function eachLane(
+  a: NDArray,
+  axis: number,
+  f: (start: number) => void,
+  check?: PageCheck,
+): void {
+  const bytes = a.shape[axis] * a.itemsize;
   const unit = unitOf(a.dtype);
   const shape = a.shape.filter((_, k) => k !== axis);
   const strides = a.strides.filter((_, k) => k !== axis).map((s) => s / unit);
@@ -711,6 +726,7 @@ function eachLane(a: NDArray, axis: number, f: (start: number) => void): void {
   const idx = new Array<number>(shape.length).fill(0);
   let p = (a.storage.bytes.byteOffset + a.byteOffset) / unit;
   for (let i = 0; i < count; i++) {
+    check?.before(bytes);
     f(p);
     for (let k = shape.length - 1; k >= 0; k--) {
       if (++idx[k] < shape[k]) {
@@ -798,8 +814,9 @@ export function sort(a: NDArray, axis: number = -1): void {
   const keying = isText(a.dtype) ? null : keyingOf(a.dtype, call);
   open(a);
   if (a.storage.readOnly) throwReadOnly(a.storage);
-  // Sorts go through the whole array in an order of their own.
-  prepareWhole(a, true);
+  // Sorts go through the whole array in an order of their own: the file
+  // checked again before each lane.
+  const check = prepareWhole(a, true);
   if (keying === null) {
     // Elements of no bytes are all equal: sorted as they are, whatever
     // their number.
@@ -819,11 +836,11 @@ export function sort(a: NDArray, axis: number = -1): void {
   if (a.size === 0 || n < 2) return;
   const scratch = new Scratch();
   const parts = a.dtype.kind === "c" ? 2 : 1;
-  if (inPlace(a, ax)) {
+  if (inPlace(a, ax, check)) {
     const t = partsOf(a);
     eachLane(a, ax, (start) => {
       sortLane(t.subarray(start, start + n * parts), n, keying, scratch);
-    });
+    }, check);
     return;
   }
   // Sorted in a native copy with the axis last, then written back.
@@ -864,7 +881,7 @@ export function argsort(
   } else ax = normalizeAxis(axis, a.ndim, call);
   const keying = isText(a.dtype) ? null : keyingOf(a.dtype, call);
   open(a);
-  prepareWhole(a, false);
+  const check = prepareWhole(a, false);
   if (keying?.nat) src = countsOf(src);
   const n = src.shape[ax];
   if (n > 0xffffffff) {
@@ -891,7 +908,7 @@ export function argsort(
     return out;
   }
   let lane = 0;
-  if (inPlace(src, ax)) {
+  if (inPlace(src, ax, check)) {
     const t = partsOf(src);
     eachLane(src, ax, (start) => {
       orderLane(
@@ -902,7 +919,7 @@ export function argsort(
         scratch,
       );
       write(outStarts[lane++]);
-    });
+    }, check);
     return out;
   }
   const { work } = nativeCopy(axisLast(src, ax));

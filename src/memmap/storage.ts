@@ -25,6 +25,7 @@ import {
   WINDOW,
 } from "./iterate.ts";
 import type { NDArray } from "./ndarray.ts";
+import { PageCheck } from "./read_ahead.ts";
 
 /**
  * Bytes an array views, with the rules for writing and releasing them.
@@ -169,6 +170,9 @@ export function windowsOf(
       ? undefined
       : (start: number, length: number) =>
         storage.prefetch!(start, length, write),
+    verify: storage.prefetch === undefined || storage.verify === undefined
+      ? undefined
+      : () => storage.verify!(),
     itemsize: a.itemsize,
   };
 }
@@ -198,20 +202,45 @@ export function operandOf(
  * Asks for all of `a`'s pages (memory maps) before work that goes through
  * them in an order of its own, a window at a time (released again when the
  * span is large): pages the kernel cannot give are then an error before any
- * is touched (see {@linkcode windowsOf}).
+ * is touched (see {@linkcode windowsOf}). The work then checks the file
+ * again as it goes, through the {@linkcode PageCheck} returned: pages asked
+ * for up front are gone when another program cuts the file while the work
+ * runs.
  *
  * @param a The array.
  * @param write Whether the work writes `a`.
+ * @returns The check the work calls before each part of it (memory maps),
+ * or `undefined`.
  */
-export function prepareWhole(a: NDArray, write: boolean): void {
+export function prepareWhole(
+  a: NDArray,
+  write: boolean,
+): PageCheck | undefined {
   a.storage.verify?.();
   const windows = windowsOf(a, write);
-  if (windows === undefined || a.size === 0) return;
+  if (windows === undefined || a.size === 0) return undefined;
   let low = a.byteOffset;
   for (let k = 0; k < a.ndim; k++) {
     if (a.strides[k] < 0) low += (a.shape[k] - 1) * a.strides[k];
   }
   prepareAhead(windows, WINDOW, low, spanOf(a) - a.itemsize);
+  return pageCheckOf(a);
+}
+
+/**
+ * A check for work through `a`'s pages (see {@linkcode PageCheck}): for
+ * storage whose pages are asked for (memory maps, `SharedMemory`) and can
+ * be checked, else `undefined`.
+ *
+ * @param a The array.
+ * @returns The check, or `undefined`.
+ */
+export function pageCheckOf(a: NDArray): PageCheck | undefined {
+  const storage = a.storage;
+  if (storage.prefetch === undefined || storage.verify === undefined) {
+    return undefined;
+  }
+  return new PageCheck(() => storage.verify!());
 }
 
 /** Storage objects the library made (frozen, hooks guarded). */
