@@ -402,3 +402,144 @@ console.log(JSON.stringify(rows));
     }
   },
 );
+
+// Walks that ask for all of an array's pages up front and then go through
+// them in an order of their own (along an axis, transposed, reversed,
+// products, sorts, gathers, and the reductions read in TypeScript: float16
+// and complex) read for as long as the whole call takes (attack12 B1): they
+// check the file again as they go, before each MiB of work (PageCheck in
+// read_ahead.ts). A cut after every page was asked for, made right before
+// the first, a middle or the last of those checks (test hook `beforeCheck`),
+// is EFAULT; a walk that does not check as it goes is cut after its last
+// ask instead, and faults (SIGBUS) on its next read. One subprocess per
+// walk: a fault kills it.
+
+/** Walks over a map `a` of 32 MiB: [name, storage, dtype, walk of `a`]. */
+const UP_FRONT_WALKS: [string, string, string, string][] = [
+  ["argmax(0)", "r", "float64", "a.reshape(-1, 128).argmax(0)"],
+  ["argmin(0)", "r", "float64", "a.reshape(-1, 128).argmin(0)"],
+  ["argmax(1)", "r", "float64", "a.reshape(-1, 128).argmax(1)"],
+  ["prod(0)", "r", "float64", "a.reshape(-1, 128).prod(0)"],
+  ["T copy", "r", "float64", "a.reshape(-1, 128).T.copy()"],
+  ["reversed copy", "r", "float64", 'a.slice("::-1").copy()'],
+  ["matmul", "r", "float64", "a.reshape(-1, 128).matmul(ones([128, 4]))"],
+  ["dot", "r", "float64", "a.reshape(-1, 128).dot(ones([128]))"],
+  ["nonzero", "r", "float64", "a.nonzero()"],
+  ["take", "r", "float64", "a.take(arange(0, a.size))"],
+  ["compress", "r", "float64", 'a.compress(ones([a.size], { dtype: "bool" }))'],
+  ["put", "r+", "float64", "a.put(arange(0, a.size), 1)"],
+  ["sort(1) c", "c", "float64", "a.reshape(-1, 128).sort(1)"],
+  ["argsort(1) c", "c", "float64", "a.reshape(-1, 128).argsort(1)"],
+  ["sum() float16", "r", "float16", "a.sum()"],
+  ["mean() float16", "r", "float16", "a.mean()"],
+  ["sum(0) float16", "r", "float16", "a.reshape(-1, 128).sum(0)"],
+  ["sum(1) float16", "r", "float16", "a.reshape(-1, 128).sum(1)"],
+  ["var(0) float16", "r", "float16", "a.reshape(-1, 128).var(0)"],
+  ["argmax(0) float16", "r", "float16", "a.reshape(-1, 128).argmax(0)"],
+  ["sum() complex64", "r", "complex64", "a.sum()"],
+  ["mean() complex64", "r", "complex64", "a.mean()"],
+  ["sum(1) complex64", "r", "complex64", "a.reshape(-1, 128).sum(1)"],
+  ["sum(0) complex128", "r", "complex128", "a.reshape(-1, 128).sum(0)"],
+  ["sum() complex128", "r", "complex128", "a.sum()"],
+  ["prod(0) complex128", "r", "complex128", "a.reshape(-1, 128).prod(0)"],
+  ["SharedMemory argmax(0)", "shm", "float64", "a.reshape(-1, 128).argmax(0)"],
+  ["SharedMemory T copy", "shm", "float64", "a.reshape(-1, 128).T.copy()"],
+  ["SharedMemory sort(1)", "shm", "float64", "a.reshape(-1, 128).sort(1)"],
+  ["SharedMemory sum() float16", "shm", "float16", "a.sum()"],
+];
+
+Deno.test(
+  "walks that ask for a map's pages up front check the file as they go: a cut after the asks, at any check, is EFAULT",
+  {
+    ignore: Deno.build.os !== "linux" || !CAN_SPAWN_DENO,
+  },
+  async () => {
+    using dir = tempDir();
+    const runOne = async ([name, kind, dtype, call]: string[], k: number) => {
+      const code = `
+import { arange, memmap, ones, SharedMemory } from "MOD";
+const { readAheadHooks } = await import(new URL("./src/memmap/read_ahead.ts", "MOD").href);
+const path = ${JSON.stringify(`${dir.path}/walk${k}.bin`)};
+const kind = ${JSON.stringify(kind)}, dtype = ${JSON.stringify(dtype)};
+const SIZE = 32 << 20;
+const walk = (a) => ${call};
+function open() {
+  if (kind === "shm") {
+    const shm = new SharedMemory({ create: true, size: SIZE });
+    const file = "/dev/shm/" + shm.name.replace(/^\\//, "");
+    return {
+      a: shm.ndarray({ dtype }),
+      cut: () => Deno.truncateSync(file, 4096),
+      close: () => { shm.close(); shm.unlink(); },
+    };
+  }
+  Deno.writeFileSync(path, new Uint8Array(0));
+  Deno.truncateSync(path, SIZE);
+  const a = memmap(path, { dtype, mode: kind });
+  return { a, cut: () => Deno.truncateSync(path, 4096), close: () => a.close() };
+}
+// Dry run: the asks and the checks the walk makes.
+let events = [];
+readAheadHooks.afterReadAhead = () => events.push("ask");
+readAheadHooks.beforeCheck = () => events.push("check");
+let m = open();
+walk(m.a);
+m.close();
+const checks = events.filter((e) => e === "check").length;
+const asks = events.filter((e) => e === "ask").length;
+const row = { checks };
+for (const at of ["first", "middle", "last"]) {
+  m = open();
+  const target = { first: 1, middle: Math.ceil(checks / 2), last: checks }[at];
+  let seenChecks = 0, seenAsks = 0, cut = false;
+  const cutNow = () => { if (!cut) { m.cut(); cut = true; } };
+  readAheadHooks.beforeCheck = () => { if (++seenChecks === target) cutNow(); };
+  // No checks: cut after the last ask (every page was asked for).
+  readAheadHooks.afterReadAhead = () => {
+    if (checks === 0 && ++seenAsks === asks) cutNow();
+  };
+  console.error("cut at the " + at + " check");
+  try {
+    walk(m.a);
+    row[at] = cut ? "returned" : "returned, not cut";
+  } catch (e) {
+    row[at] = e.code + (e.message.includes("cut short") ? " cut short" : " " + e.message);
+  }
+  readAheadHooks.beforeCheck = readAheadHooks.afterReadAhead = null;
+  m.close();
+}
+console.log(JSON.stringify(row));
+`;
+      const run = await denoRunWithin(["-A"], code, 240_000);
+      const last = run.stderr.trim().split("\n").filter((l) =>
+        l.startsWith("cut at")
+      ).pop();
+      return { name, run, last };
+    };
+    // Two subprocesses at a time.
+    const results: Awaited<ReturnType<typeof runOne>>[] = [];
+    for (let i = 0; i < UP_FRONT_WALKS.length; i += 2) {
+      results.push(
+        ...await Promise.all(
+          UP_FRONT_WALKS.slice(i, i + 2).map((w, j) => runOne(w, i + j)),
+        ),
+      );
+    }
+    const failures: string[] = [];
+    for (const { name, run, last } of results) {
+      if (run.signal !== null || run.code !== 0) {
+        failures.push(`${name}: ${last}: ${run.signal ?? run.stderr}`);
+        continue;
+      }
+      const row = JSON.parse(run.stdout);
+      // 32 MiB of work: a check at least every 2 MiB of it.
+      if (!(row.checks >= 16)) failures.push(`${name}: ${row.checks} checks`);
+      for (const at of ["first", "middle", "last"]) {
+        if (row[at] !== "EFAULT cut short") {
+          failures.push(`${name}, cut at the ${at} check: ${row[at]}`);
+        }
+      }
+    }
+    assert.deepEqual(failures, []);
+  },
+);
