@@ -27,6 +27,7 @@ import { settings, type Shower } from "./kernels/runtime.ts";
 import { argBlock, firstTruth } from "./kernels/search_run.ts";
 import { truthKindOf } from "./kernels/search_kernels.ts";
 import { NDArray } from "./ndarray.ts";
+import type { PageCheck } from "./read_ahead.ts";
 import { type ReduceView, withShower } from "./reduce.ts";
 import { keepdimsOf, singleAxis } from "./reduce_axes.ts";
 import { isCOrder, reduceViewOf } from "./reductions.ts";
@@ -364,7 +365,7 @@ export function argReduce(
   const out = equal
     ? firsts(a.size / a.shape[args.axis])
     : units
-    ? unitsArgAlong(a, kind, args.axis)
+    ? unitsArgAlong(a, kind, args.axis, v.io.check)
     : argAlong(v, kind, args.axis);
   return make(
     out,
@@ -418,11 +419,16 @@ function unitsArgAll(a: NDArray, kind: "min" | "max"): number {
   );
 }
 
-/** {@linkcode unitsArgAll} along `axis` for each index of the other axes, in C order of those. */
+/**
+ * {@linkcode unitsArgAll} along `axis` for each index of the other axes, in
+ * C order of those; with a `check` (a map's pages asked for up front, see
+ * `PageCheck`), after the check before each line.
+ */
 function unitsArgAlong(
   a: NDArray,
   kind: "min" | "max",
   axis: number,
+  check?: PageCheck,
 ): BigInt64Array {
   const cmp = unitsComparer(a, a);
   const n = a.shape[axis];
@@ -432,10 +438,12 @@ function unitsArgAlong(
     a.strides,
     a.byteOffset,
     axis,
-    (start) =>
-      firstExtreme(cmp, kind, (visit) => {
+    (start) => {
+      check?.before(n * a.itemsize);
+      return firstExtreme(cmp, kind, (visit) => {
         for (let i = 0; i < n; i++) visit(start + i * sa);
-      }),
+      });
+    },
   );
 }
 

@@ -442,6 +442,7 @@ const UP_FRONT_WALKS: [string, string, string, string][] = [
   ["sum(0) complex128", "r", "complex128", "a.reshape(-1, 128).sum(0)"],
   ["sum() complex128", "r", "complex128", "a.sum()"],
   ["prod(0) complex128", "r", "complex128", "a.reshape(-1, 128).prod(0)"],
+  ["argmax(0) S8", "r", "S8", "a.reshape(-1, 128).argmax(0)"],
   ["SharedMemory argmax(0)", "shm", "float64", "a.reshape(-1, 128).argmax(0)"],
   ["SharedMemory T copy", "shm", "float64", "a.reshape(-1, 128).T.copy()"],
   ["SharedMemory sort(1)", "shm", "float64", "a.reshape(-1, 128).sort(1)"],
