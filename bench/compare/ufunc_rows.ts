@@ -169,8 +169,22 @@ export const ROWS: Row[] = [
   ...rowsOf(ops().filter((op) => !op.matrix), "open map", OPEN_MAP),
 ];
 
-/** Calls timed per process; the median is reported. */
-export const REPEAT = 5;
+/**
+ * Calls timed per process, on both sides; the median is reported. Default
+ * 5; `COMPARE_CALLS=15` (any count) times more. Our process's first call
+ * compiles the library's kernels, and in the memmap rows (three 260 MiB
+ * WebAssembly memories a call) the next three or four pay V8's concurrent
+ * marking of its heap, until V8 has raised its limit for memory held
+ * outside its heap: with five calls our median is one of those; with
+ * fifteen it is a call after them (see the README's issue 11 section,
+ * session 13).
+ */
+export const REPEAT: number = callsPerProcess();
+
+function callsPerProcess(): number {
+  const n = Number(Deno.env.get("COMPARE_CALLS") ?? 5);
+  return Number.isInteger(n) && n >= 1 ? n : 5;
+}
 
 /** Milliseconds each call waits after the collection before it is timed. */
 const PAUSE_MS = 100;
