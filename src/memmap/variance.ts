@@ -265,6 +265,68 @@ export function rowSums(
 }
 
 /**
+ * The sums of the squared deviations when each result's elements are one
+ * contiguous line (`var(-1)` of a C-order matrix, `var((1, 2))` of a C-order
+ * 3-D array): the reduced axes form one block of memory, ascending, so that
+ * NumPy sums each line of its deviations with one pairwise call. Each line
+ * is made and summed by the kernels (NumPy's recursion, each operation
+ * rounded in the element type) without making the deviations. Null when
+ * the array is not so laid out, not float32/float64 or the kernels are not
+ * available (the caller makes the deviations and sums them).
+ */
+function lineSums(
+  a: NDArray,
+  reduced: readonly boolean[],
+  m: Float64Array,
+  rt: DType,
+  keepdims: boolean,
+): NDArray | null {
+  const kt = kernelFloatOf(a.dtype, rt);
+  if (kt === null || a.size === 0) return null;
+  const size = a.itemsize;
+  const inner = a.shape.flatMap((n, k) => reduced[k] && n !== 1 ? [k] : []);
+  if (inner.length === 0) return null;
+  // The reduced axes, C-contiguous among themselves with positive strides.
+  let step = size, n = 1;
+  for (let i = inner.length - 1; i >= 0; i--) {
+    const k = inner[i];
+    if (a.strides[k] !== step) return null;
+    step *= a.shape[k];
+    n *= a.shape[k];
+  }
+  const kept = a.shape.flatMap((d, k) => !reduced[k] && d !== 1 ? [k] : []);
+  const lines = a.size / n;
+  // Line j's first byte, the kept axes in C order (as the means are).
+  const starts = new Float64Array(lines);
+  const index = kept.map(() => 0);
+  let at = 0;
+  for (let j = 0; j < lines; j++) {
+    starts[j] = at;
+    for (let i = kept.length - 1; i >= 0; i--) {
+      const k = kept[i];
+      at += a.strides[k];
+      if (++index[i] < a.shape[k]) break;
+      at -= a.strides[k] * a.shape[k];
+      index[i] = 0;
+    }
+  }
+  const v = reduceViewOf(a, true);
+  const sums = new Float64Array(lines);
+  const done = withShower(v, (sh) => {
+    if (sh === null) return false;
+    for (let j = 0; j < lines; j++) {
+      sums[j] = squaredDeviationsLine(sh, kt, v.offset + starts[j], n, m[j]);
+    }
+    return true;
+  });
+  if (!done) return null;
+  const shape = reducedShape(a.shape, reduced, keepdims);
+  const out = new NDArray(memoryStorage(lines * rt.itemsize), rt, shape);
+  (out.data as Float64Array | Float32Array).set(sums);
+  return out;
+}
+
+/**
  * The squared deviations from the mean, of the result type, in K order.
  *
  * @param a The array.
@@ -404,7 +466,8 @@ export function variance(
   const whole = streamedSum(a, reduced, m, rt);
   let sum: number | NDArray;
   if (whole === null) {
-    const rows = rowSums(a, reduced, m, rt, args.keepdims);
+    const rows = rowSums(a, reduced, m, rt, args.keepdims) ??
+      lineSums(a, reduced, m, rt, args.keepdims);
     if (rows !== null) sum = rows;
     else {
       const x = deviations(a, mean, m, rt);
