@@ -94,6 +94,8 @@ class Windows {
   /** Bytes below this were asked for (`prefetch`). */
   #prepared: number;
   #didRelease = false;
+  /** The file checked again within a window (see `PageCheck`). */
+  readonly #check: PageCheck | undefined;
 
   constructor(
     hooks: OperandWindows,
@@ -105,6 +107,9 @@ class Windows {
     this.#window = window;
     this.#released = this.#end = this.#prepared = start;
     this.#limit = start + span + hooks.itemsize;
+    this.#check = hooks.verify === undefined
+      ? undefined
+      : new PageCheck(hooks.verify);
   }
 
   /**
@@ -117,7 +122,12 @@ class Windows {
     const prefetch = this.#hooks.prefetch;
     if (prefetch === undefined) return;
     const end = first + (count - 1) * stride + this.#hooks.itemsize;
-    if (end <= this.#prepared) return;
+    if (end <= this.#prepared) {
+      // A run in a window asked for already: the file is checked again
+      // after each MiB of work in it (a cut while the window is walked).
+      this.#check?.before(count * this.#hooks.itemsize);
+      return;
+    }
     let from = Math.max(first, this.#prepared);
     while (from < end) {
       const length = Math.min(this.#window, this.#limit - from);
@@ -126,6 +136,7 @@ class Windows {
       from += length;
     }
     this.#prepared = from;
+    this.#check?.asked(count * this.#hooks.itemsize);
   }
 
   /** Notes a run from `first` with `count` elements `stride` bytes apart (walked). */
@@ -278,9 +289,13 @@ export function walk(
       continue;
     }
     windows[k] = new Windows(h, window, base[k], span);
-    // A run never spans more than one window of a windowed operand.
+    // A run never spans more than one window of a windowed operand, nor
+    // more than one check's work where the file is checked within windows.
     const step = Math.abs(inner.s[k]);
     if (step > 0) maxRun = Math.min(maxRun, Math.floor(window / step));
+    if (h.verify !== undefined && h.prefetch !== undefined) {
+      maxRun = Math.min(maxRun, CHECK_BYTES / Math.max(1, h.itemsize));
+    }
   }
   maxRun = Math.max(1, Math.floor(maxRun));
   if (checks.length > 0) {

@@ -129,4 +129,15 @@ export class PageCheck {
     readAheadHooks.beforeCheck?.();
     this.#verify();
   }
+
+  /**
+   * Notes that the pages of the next `bytes` bytes of work were just asked
+   * for (which checks the file): the next check is due
+   * {@linkcode CHECK_BYTES} after them.
+   *
+   * @param bytes The size of the next part of the work.
+   */
+  asked(bytes: number): void {
+    this.#left = CHECK_BYTES - bytes;
+  }
 }
