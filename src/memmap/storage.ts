@@ -73,8 +73,10 @@ export interface ArrayStorage {
    * Checks that every byte of `bytes` can still be reached (a memory map:
    * that the file still covers the map, which another program may have cut
    * short); throws the storage's error (`code` `EFAULT`) otherwise. Work
-   * that touches a few elements anywhere in an array (`take`, `put`) calls
-   * it instead of asking for the pages. Optional.
+   * that touches elements anywhere in an array (`take`, `put`) calls it
+   * instead of asking for the pages, and walks over storage that also has
+   * `prefetch` call it again after each MiB of work through pages asked
+   * for before (a cut while they run). Optional.
    */
   verify?(): void;
 }
