@@ -310,11 +310,19 @@ function lineSums(
       index[i] = 0;
     }
   }
+  // Lines in memory order (a memmap's windows are shown going forward).
+  let order: number[] | null = null;
+  for (let j = 1; j < lines && order === null; j++) {
+    if (starts[j] < starts[j - 1]) {
+      order = [...starts.keys()].sort((x, y) => starts[x] - starts[y]);
+    }
+  }
   const v = reduceViewOf(a, true);
   const sums = new Float64Array(lines);
   const done = withShower(v, (sh) => {
     if (sh === null) return false;
-    for (let j = 0; j < lines; j++) {
+    for (let i = 0; i < lines; i++) {
+      const j = order === null ? i : order[i];
       sums[j] = squaredDeviationsLine(sh, kt, v.offset + starts[j], n, m[j]);
     }
     return true;

@@ -327,3 +327,72 @@ print(json.dumps([[float(x) for x in r.ravel()] for r in (
     }
   },
 });
+
+Deno.test({
+  name:
+    "var() and std() along the last axis of float memmaps past one window read each line in place, forward, and equal the TypeScript path",
+  ignore: !LINUX,
+  fn() {
+    if (kernels() === null || sys.overlay === undefined) return;
+    using dir = tempDir();
+    for (const dtype of ["float32", "float64"] as const) {
+      // Three windows of rows of 11 (shown through overlays, as above).
+      const n = 11 * (dtype === "float32" ? 900_001 : 400_003);
+      const path = `${dir.path}/${dtype}.bin`;
+      const typed = dtype === "float32"
+        ? Float32Array.from(values(n, 7))
+        : Float64Array.from(values(n, 7));
+      Deno.writeFileSync(path, new Uint8Array(typed.buffer));
+      const saved = memorySettings.minBytes;
+      memorySettings.minBytes = Infinity;
+      let opened: ReturnType<typeof memmap>;
+      try {
+        opened = memmap(path, { dtype, mode: "r" });
+      } finally {
+        memorySettings.minBytes = saved;
+      }
+      using m = opened;
+      const windows = Math.ceil(n * m.itemsize / 2 ** 24);
+      const real = sys.overlay!;
+      let calls = 0;
+      const counting: Sys["overlay"] = (...args) => {
+        calls++;
+        return real(...args);
+      };
+      const rows = m.reshape(-1, 11);
+      for (
+        const [what, view] of [
+          ["rows", rows],
+          ["reversed rows", rows.slice("::-1")],
+          ["every other row", rows.slice("::2")],
+        ] as const
+      ) {
+        const previous = useSys({ ...sys, overlay: counting });
+        let mean: number, got: NDArray;
+        try {
+          calls = 0;
+          view.mean(-1);
+          mean = calls;
+          calls = 0;
+          got = view.var(-1) as NDArray;
+        } finally {
+          useSys(previous);
+        }
+        // The deviations' pass shows the windows too (not a temporary made
+        // in TypeScript), going forward: a few overlays a window, not one a
+        // line.
+        assert.ok(calls >= mean + windows - 1, `${dtype} ${what}: ${calls}`);
+        assert.ok(
+          calls <= mean + 3 * windows + 3,
+          `${dtype} ${what}: ${calls}`,
+        );
+        sameBits(got, inTypeScript(() => view.var(-1)), `${dtype} ${what}`);
+        sameBits(
+          view.std(-1, { ddof: 1 }),
+          inTypeScript(() => view.std(-1, { ddof: 1 })),
+          `${dtype} ${what} std`,
+        );
+      }
+    }
+  },
+});
