@@ -30,7 +30,8 @@ import { NDArray } from "./ndarray.ts";
 import type { PageCheck } from "./read_ahead.ts";
 import { type ReduceView, withShower } from "./reduce.ts";
 import { keepdimsOf, singleAxis } from "./reduce_axes.ts";
-import { isCOrder, reduceViewOf } from "./reductions.ts";
+import { reduceViewOf } from "./reductions.ts";
+import { isCContiguous } from "./shape.ts";
 import { memoryStorage, operandOf } from "./storage.ts";
 
 const F64 = nativeDType("float64");
@@ -223,7 +224,7 @@ function argAll(v: ReduceView, kind: "min" | "max"): number {
   const dt = v.io.dtype;
   let n = 1;
   for (const m of v.shape) n *= m;
-  if (isCOrder(v.shape, v.strides, dt.itemsize)) {
+  if (isCContiguous(v.shape, v.strides, dt.itemsize)) {
     const r = kernelArg(v, kind, v.offset, n);
     if (r !== null) return r;
   }

@@ -31,7 +31,7 @@ import {
 import { keepdimsOf, reducedShape, reductionAxes } from "./reduce_axes.ts";
 import { reduceFree } from "./reduce_free.ts";
 import { type OrderedOp, reduceOrdered } from "./reduce_ordered.ts";
-import { shapeSize } from "./shape.ts";
+import { isCContiguous, shapeSize } from "./shape.ts";
 import { memoryDims } from "./reduce_plan.ts";
 import type { KernelType } from "./kernels/reduce_kernels.ts";
 import { SIZE } from "./kernels/reduce_run.ts";
@@ -157,7 +157,7 @@ export function reductionArgs(
 export function reduceViewOf(a: NDArray, whole: boolean): ReduceView {
   const release = releaseFor(a.storage, spanOf(a));
   const prepared = !whole || release === undefined ||
-    !isCOrder(a.shape, a.strides, a.itemsize);
+    !isCContiguous(a.shape, a.strides, a.itemsize);
   // Readers in TypeScript check the file again as they go (see PageCheck).
   const check = prepared ? prepareWhole(a, false) : undefined;
   const io = arrayIO(a);
@@ -300,7 +300,7 @@ function numericReduction(
     out = arrayOver(r.buffer, complex, shape);
   }
   return out.dtype.equals(resultType) &&
-      isCOrder(out.shape, out.strides, out.itemsize)
+      isCContiguous(out.shape, out.strides, out.itemsize)
     ? out
     : out.astype(resultType);
 }
@@ -328,20 +328,6 @@ function truthOf(v: ReduceView, want: boolean): boolean | null {
   );
   // any: a true element was found; all: no false one was.
   return at === null ? null : want ? at >= 0 : at < 0;
-}
-
-/** Whether elements of `itemsize` bytes with these strides are in C order, one after another. */
-export function isCOrder(
-  shape: readonly number[],
-  strides: readonly number[],
-  itemsize: number,
-): boolean {
-  let step = itemsize;
-  for (let k = shape.length - 1; k >= 0; k--) {
-    if (shape[k] !== 1 && strides[k] !== step) return false;
-    step *= shape[k];
-  }
-  return true;
 }
 
 /**

@@ -72,6 +72,24 @@ export function contiguousStrides(
   return strides;
 }
 
+/** Tells whether a layout is F-contiguous (dimensions of length 1 may have any stride). */
+export function isFContiguous(
+  shape: readonly number[],
+  strides: readonly number[],
+  itemsize: number,
+): boolean {
+  let s = itemsize;
+  for (let k = 0; k < shape.length; k++) {
+    const n = shape[k];
+    if (n === 0) return true;
+    if (n !== 1) {
+      if (strides[k] !== s) return false;
+      s *= n;
+    }
+  }
+  return true;
+}
+
 /** Tells whether a layout is C-contiguous (dimensions of length 1 may have any stride). */
 export function isCContiguous(
   shape: readonly number[],

@@ -16,43 +16,12 @@
 
 import type { DType } from "../dtype.ts";
 import { empty, NDArray } from "../ndarray.ts";
-import { broadcastStrides, contiguousStrides } from "../shape.ts";
-
-/** Whether a layout is F-contiguous (length-1 axes may have any stride). */
-function isFContiguous(
-  shape: readonly number[],
-  strides: readonly number[],
-  itemsize: number,
-): boolean {
-  let s = itemsize;
-  for (let k = 0; k < shape.length; k++) {
-    const n = shape[k];
-    if (n === 0) return true;
-    if (n !== 1) {
-      if (strides[k] !== s) return false;
-      s *= n;
-    }
-  }
-  return true;
-}
-
-/** Whether a layout is C-contiguous (length-1 axes may have any stride). */
-function isCContiguous(
-  shape: readonly number[],
-  strides: readonly number[],
-  itemsize: number,
-): boolean {
-  let s = itemsize;
-  for (let k = shape.length - 1; k >= 0; k--) {
-    const n = shape[k];
-    if (n === 0) return true;
-    if (n !== 1) {
-      if (strides[k] !== s) return false;
-      s *= n;
-    }
-  }
-  return true;
-}
+import {
+  broadcastStrides,
+  contiguousStrides,
+  isCContiguous,
+  isFContiguous,
+} from "../shape.ts";
 
 /**
  * The axes of `shape` from the innermost to the outermost of the result,
