@@ -884,7 +884,9 @@ export function argsort(
   const check = prepareWhole(a, false);
   if (keying?.nat) src = countsOf(src);
   const n = src.shape[ax];
-  if (n > 0xffffffff) {
+  // The lane limit only counts when there are lanes: an array with no
+  // elements orders to an empty array of its shape (attack13 C6).
+  if (src.size !== 0 && n > 0xffffffff) {
     throw new RangeError(
       `Cannot ${call} ${n} elements along one axis: at most 2**32 - 1`,
     );

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { arange, array, memmap } from "../../mod.ts";
+import { arange, array, memmap, NDArray, zeros } from "../../mod.ts";
 import {
   type ArraySpec,
   attempt,
@@ -153,4 +153,40 @@ Deno.test("sort() and argsort() check their arguments", () => {
   assert.deepEqual(arange(6).reshape(2, 3).argsort(null).shape, [6]);
   const fp = arange(3);
   assert.deepEqual(fp.sort(-1), fp);
+});
+
+Deno.test("argsort() of an array with no elements gives an empty int64 array of its shape, however long its lanes (attack13 C6)", () => {
+  // NumPy 2.4: np.zeros(shape, dt).argsort(axis) has the shape, int64.
+  const cases: [number[], number | null][] = [
+    [[3, 0, 2 ** 52], 2],
+    [[3, 0, 2 ** 52], 1],
+    [[0, 2 ** 33], 1],
+    [[2 ** 33, 0], 0],
+    [[0, 2 ** 32], 1],
+    [[2 ** 32, 0], 0],
+    [[0, 2 ** 32], 0],
+    [[0, 2 ** 33], null],
+  ];
+  for (const [shape, axis] of cases) {
+    for (const dtype of ["float64", "int32", "bool", "complex128", "S3"]) {
+      const a = zeros(shape, { dtype: dtype as "float64" });
+      const r = a.argsort(axis);
+      const want = axis === null ? [0] : shape;
+      assert.deepEqual(r.shape, want, `${dtype} ${shape} axis ${axis}`);
+      assert.equal(r.dtype.name, "int64");
+      assert.deepEqual(a.sort(axis ?? -1).shape, shape);
+    }
+  }
+  // With lanes, the limit stands.
+  assert.throws(
+    () =>
+      new NDArray({ bytes: new Uint8Array(8), readOnly: false }, "float64", [
+        1,
+        2 ** 32,
+      ], [
+        0,
+        0,
+      ]).argsort(1),
+    (e) => e instanceof Error && /at most 2\*\*32 - 1/.test(e.message),
+  );
 });
