@@ -273,7 +273,8 @@ export class NDArray<N extends DTypeName = DTypeName>
    * @throws {TypeError} If the storage is not `{ bytes: Uint8Array }` (its
    * hooks functions, its `label` a string, its `releaseThreshold` a number),
    * or the shape, strides or offset are not integers.
-   * @throws {RangeError} If an element would lie outside the storage, or the
+   * @throws {RangeError} If an element would lie outside the storage (or,
+   * for an array of no elements, the offset past its end or negative), or the
    * shape has more than 64 dimensions or spans more than 2**53 - 1 bytes.
    * @throws {Deno.errors.BadResource} If the storage is closed.
    *
@@ -364,6 +365,15 @@ export class NDArray<N extends DTypeName = DTypeName>
           } of a ${storage.bytes.length}-byte storage`,
         );
       }
+    } else if (
+      !checked && !(byteOffset >= 0 && byteOffset <= storage.bytes.length)
+    ) {
+      // No element to reach, but the offset still lies in the storage (or
+      // at its end), as NumPy's ndarray(buffer=, offset=) checks it
+      // (attack13 C8).
+      throw new RangeError(
+        `Cannot view bytes from offset ${byteOffset} of a ${storage.bytes.length}-byte storage: the offset must be within 0..${storage.bytes.length}`,
+      );
     }
     // A getter without setter: write paths and walks trust `storage`
     // (read-only flag, guarded hooks).

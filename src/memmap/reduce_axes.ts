@@ -20,7 +20,7 @@ export interface ReduceOptions {
 /** Options of `std()` and `var()`. */
 export interface VarianceOptions extends ReduceOptions {
   /** Delta degrees of freedom: the sum of squared deviations is divided by `n - ddof` (default 0). */
-  ddof?: number;
+  ddof?: number | bigint;
 }
 
 function outOfRange(call: string, a: number, ndim: number): RangeError {
@@ -131,8 +131,8 @@ export function keepdimsOf(options: unknown, call: string): boolean {
  * @param options The options argument.
  * @param call What the call does, for messages.
  * @returns The delta degrees of freedom and whether reduced axes are kept.
- * @throws {TypeError} If the options are not an object, `ddof` not a number or `keepdims` not a boolean.
- * @throws {RangeError} If `ddof` is not finite.
+ * @throws {TypeError} If the options are not an object, `ddof` neither a number nor a bigint, or `keepdims` not a boolean.
+ * @throws {RangeError} If `ddof` is not finite, or a bigint beyond ±(2**53 - 1).
  */
 export function varianceOptionsOf(
   options: unknown,
@@ -142,6 +142,11 @@ export function varianceOptionsOf(
   const ddof: unknown = o.ddof;
   const keepdims = toBoolean(o.keepdims, false, call, "keepdims");
   if (ddof === undefined) return { ddof: 0, keepdims };
+  // A bigint is an integer argument as everywhere (NumPy takes
+  // ddof=np.int64(2)): within ±(2**53 - 1), converted by the one converter.
+  if (typeof ddof === "bigint") {
+    return { ddof: toInt(ddof, call, "ddof"), keepdims };
+  }
   if (typeof ddof !== "number") {
     throw new TypeError(
       `Cannot ${call} with ddof ${describe(ddof)}: ddof must be a number`,

@@ -96,6 +96,17 @@ export function whereArrays(
   x: unknown,
   y: unknown,
 ): NDArray {
+  // NumPy's one-argument where(condition) is nonzero(); with x alone it is
+  // "either both or neither of x and y should be given" (attack13 C8).
+  if (x === undefined || y === undefined) {
+    throw new TypeError(
+      x === undefined && y === undefined
+        ? "Cannot compute where without x and y: either both or neither of x and y should be given, and this where() takes both (for NumPy's where(condition) use condition.nonzero())"
+        : `Cannot compute where without ${
+          x === undefined ? "x" : "y"
+        }: either both or neither of x and y should be given`,
+    );
+  }
   const c = operand(condition), a = operand(x), b = operand(y);
   checkOpen([c, a, b]);
   if (c.array !== undefined && !"biufc".includes(c.array.dtype.kind)) {
@@ -304,7 +315,8 @@ export function roundArray(
  * @param y The values elsewhere.
  * @returns A new in-memory array.
  * @throws {RangeError} If the shapes do not broadcast.
- * @throws {TypeError} If an argument is not an array, data or a scalar.
+ * @throws {TypeError} If an argument is not an array, data or a scalar, or
+ * `x` or `y` is missing (NumPy's one-argument form is `condition.nonzero()`).
  * @throws {Deno.errors.BadResource} If a memory map is closed.
  *
  * @example Replace negative values
