@@ -125,6 +125,7 @@ import {
   adoptStorage,
   type ArrayStorage,
   isDetached,
+  isLibraryStorage,
   memoryStorage,
   operandOf,
   prepareWhole,
@@ -274,7 +275,8 @@ export class NDArray<N extends DTypeName = DTypeName>
    * hooks functions, its `label` a string, its `releaseThreshold` a number),
    * or the shape, strides or offset are not integers.
    * @throws {RangeError} If an element would lie outside the storage (or,
-   * for an array of no elements, the offset past its end or negative), or the
+   * for an array of no elements over a given storage, the offset past its
+   * end or negative), or the
    * shape has more than 64 dimensions or spans more than 2**53 - 1 bytes.
    * @throws {Deno.errors.BadResource} If the storage is closed.
    *
@@ -326,6 +328,10 @@ export class NDArray<N extends DTypeName = DTypeName>
     }
     // The library's own frozen storage: a copy of a given one (read once),
     // so that neither the flag, the bytes nor the hooks can change later.
+    // A given storage (not the library's, whose views of no elements may
+    // lie anywhere, as NumPy's views): its offset is checked even when no
+    // element is reached (attack13 C8).
+    const given = !checked && !isLibraryStorage(storage);
     storage = adoptStorage(storage, call);
     if (isDetached(storage)) throwClosed(storage);
     if (!checked && isResizableBuffer(storage.bytes.buffer)) {
@@ -366,11 +372,10 @@ export class NDArray<N extends DTypeName = DTypeName>
         );
       }
     } else if (
-      !checked && !(byteOffset >= 0 && byteOffset <= storage.bytes.length)
+      given && !(byteOffset >= 0 && byteOffset <= storage.bytes.length)
     ) {
-      // No element to reach, but the offset still lies in the storage (or
-      // at its end), as NumPy's ndarray(buffer=, offset=) checks it
-      // (attack13 C8).
+      // No element to reach, but the offset still lies in the given storage
+      // (or at its end), as NumPy's ndarray(buffer=, offset=) checks it.
       throw new RangeError(
         `Cannot view bytes from offset ${byteOffset} of a ${storage.bytes.length}-byte storage: the offset must be within 0..${storage.bytes.length}`,
       );

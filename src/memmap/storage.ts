@@ -343,6 +343,17 @@ export function ownStorage(
 }
 
 /**
+ * Whether the library made (or already adopted) this storage: views of its
+ * arrays may sit anywhere when they have no elements, as NumPy's views.
+ *
+ * @param storage Any object.
+ * @returns True for the library's own storage.
+ */
+export function isLibraryStorage(storage: object): boolean {
+  return owned.has(storage);
+}
+
+/**
  * The library's storage for a storage given to the `NDArray` constructor:
  * itself when the library made it, else a frozen copy of its fields read
  * once, with the given hooks guarded (see {@linkcode ArrayStorage}).
