@@ -838,6 +838,52 @@ function shrinkBack(file: PosixFile, size: number): void {
   libc().ftruncate(file.fd, BigInt(size));
 }
 
+/** `fcntl` commands and seals of a Linux memfd. */
+const F_GET_SEALS = 1034;
+const F_SEAL_SHRINK = 0x2;
+/** `EPERM`, which a sealed memfd's refusals give (1 on every POSIX system). */
+const EPERM = 1;
+
+/** The seals of a memfd (Linux `F_GET_SEALS`); 0 for any other file. */
+function sealsOf(file: PosixFile): number {
+  if (Deno.build.os !== "linux") return 0;
+  const seals = libc().fcntl(file.fd, F_GET_SEALS, null);
+  return seals < 0 ? 0 : seals;
+}
+
+/**
+ * Grows a file from `before` to `size` bytes with the new blocks reserved,
+ * changing nothing if it throws. A file that refuses to be put back to its
+ * old size (a memfd sealed `F_SEAL_SHRINK`) is grown in one step that
+ * either grows and reserves or does nothing (`fallocate`, which `shmem`
+ * undoes on failure), so that growing is the last step that can fail;
+ * callers map first (attack13 C7).
+ */
+function growFile(file: PosixFile, before: number, size: number): void {
+  const c = libc();
+  if ((sealsOf(file) & F_SEAL_SHRINK) !== 0) {
+    const length = BigInt(size - before);
+    if (c.fallocate?.(file.fd, 0, BigInt(before), length) === 0) return;
+    const code = errno();
+    if (c.fallocate != null && NO_SPACE.has(C.errnoNames[code] ?? "")) {
+      fail("fallocate", file.path, code);
+    }
+    // No fallocate here: the size alone (refused by F_SEAL_GROW).
+    if (c.ftruncate(file.fd, BigInt(size)) !== 0) fail("ftruncate", file.path);
+    return;
+  }
+  if (c.ftruncate(file.fd, BigInt(size)) !== 0) fail("ftruncate", file.path);
+  try {
+    reserve(file, before, size);
+  } catch (error) {
+    shrinkBack(file, before);
+    throw error;
+  }
+}
+
+/** Disk-space errors of `fallocate`, as {@linkcode reserve} takes them. */
+const NO_SPACE = new Set(["ENOSPC", "EDQUOT", "EFBIG", "EIO", "EINTR"]);
+
 /** The POSIX implementation of the platform seam. */
 export const posixSys: Sys = {
   constants: C,
@@ -933,16 +979,22 @@ export const posixSys: Sys = {
     let grown = false;
     let mapping: Mapping;
     try {
-      if (size > before) {
-        if (libc().ftruncate(file.fd, BigInt(size)) !== 0) {
-          fail("ftruncate", file.path);
-        }
-        grown = true;
-        reserve(file, before, size);
+      // A shrink the file would refuse (F_SEAL_SHRINK), after the content
+      // was zeroed: refused first.
+      if (overwrite && size < before && (sealsOf(file) & F_SEAL_SHRINK) !== 0) {
+        fail("ftruncate", file.path, EPERM);
       }
-      // Mapped before a byte of the old content is lost: a map the address
-      // space cannot hold is refused while the file is as it was.
+      // Mapped first (a map may reach past the end of the file), before a
+      // byte of the file changes: a map the kernel refuses (the address
+      // space; a writable shared map of a memfd sealed against writes) is
+      // refused while the file is as it was, and growing, which a file
+      // sealed against shrinking cannot undo, is the last step that can
+      // fail (attack13 C7).
       mapping = mapNow(request);
+      if (size > before) {
+        growFile(file, before, size);
+        grown = true;
+      }
       if (overwrite) {
         zero(file, Math.min(before, size));
         if (size < before && libc().ftruncate(file.fd, BigInt(size)) !== 0) {
@@ -988,8 +1040,23 @@ export const posixSys: Sys = {
       return fresh;
     }
     if (newSize > oldSize) {
-      // Grow the file (its new blocks reserved) before the memory.
       claim(file, offset, newSize);
+      if ((sealsOf(file) & F_SEAL_SHRINK) !== 0) {
+        // The file cannot be put back to its old size: the memory is mapped
+        // first and the file grown last, before the old mapping goes
+        // (attack13 C7).
+        try {
+          return remapMemory(
+            mapping,
+            newLength,
+            () => growFile(file, oldSize, newSize),
+          );
+        } catch (error) {
+          claim(file, offset, offset + mapping.length);
+          throw error;
+        }
+      }
+      // Grow the file (its new blocks reserved) before the memory.
       if (libc().ftruncate(file.fd, BigInt(newSize)) !== 0) {
         const code = errno();
         claim(file, offset, offset + mapping.length);

@@ -10,24 +10,16 @@
  */
 import assert from "node:assert/strict";
 import { Mmap } from "../../mod.ts";
+import {
+  F_ADD_SEALS,
+  F_SEAL_FUTURE_WRITE,
+  F_SEAL_SHRINK,
+  libc,
+} from "./_memfd.ts";
 
 const linux = Deno.build.os === "linux";
 
-const F_ADD_SEALS = 1033;
-const F_SEAL_SHRINK = 2;
-const F_SEAL_FUTURE_WRITE = 16;
 const SIZE = 16384;
-
-function libc() {
-  return Deno.dlopen("libc.so.6", {
-    memfd_create: { parameters: ["buffer", "u32"], result: "i32" },
-    fcntl: { parameters: ["i32", "i32", "i32"], result: "i32" },
-    ftruncate: { parameters: ["i32", "i64"], result: "i32" },
-    pread: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
-    lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
-    close: { parameters: ["i32"], result: "i32" },
-  });
-}
 
 // [what, new length]: each as CPython 3's mmap.resize does it on such a map.
 const ROWS: [string, number][] = [

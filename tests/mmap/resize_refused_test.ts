@@ -13,22 +13,11 @@
  */
 import assert from "node:assert/strict";
 import { frombuffer, Mmap } from "../../mod.ts";
+import { F_ADD_SEALS, F_SEAL_GROW, F_SEAL_SHRINK, libc } from "./_memfd.ts";
 
 const linux = Deno.build.os === "linux";
 
-const F_ADD_SEALS = 1033;
-const F_SEAL_SHRINK = 2;
-const F_SEAL_GROW = 4;
 const SIZE = 131072;
-
-function libc() {
-  return Deno.dlopen("libc.so.6", {
-    memfd_create: { parameters: ["buffer", "u32"], result: "i32" },
-    fcntl: { parameters: ["i32", "i32", "i32"], result: "i32" },
-    ftruncate: { parameters: ["i32", "i64"], result: "i32" },
-    close: { parameters: ["i32"], result: "i32" },
-  });
-}
 
 const ROWS: [string, number, number][] = [
   ["shrink, sealed against shrinking", F_SEAL_SHRINK, 4096],
