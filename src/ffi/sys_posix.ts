@@ -841,6 +841,8 @@ function shrinkBack(file: PosixFile, size: number): void {
 /** `fcntl` commands and seals of a Linux memfd. */
 const F_GET_SEALS = 1034;
 const F_SEAL_SHRINK = 0x2;
+const F_SEAL_WRITE = 0x8;
+const F_SEAL_FUTURE_WRITE = 0x10;
 /** `EPERM`, which a sealed memfd's refusals give (1 on every POSIX system). */
 const EPERM = 1;
 
@@ -879,6 +881,25 @@ function growFile(file: PosixFile, before: number, size: number): void {
     shrinkBack(file, before);
     throw error;
   }
+}
+
+/**
+ * Refuses to resize a shared map to nothing when its file refuses every new
+ * writable shared map (a memfd sealed `F_SEAL_FUTURE_WRITE` or
+ * `F_SEAL_WRITE`): such a map grows only by duplicating its mapping, and an
+ * empty map has none, so it could never grow again (attack13 C2). Refused
+ * before anything changes, as Python's `resize(0)` is (`EINVAL`).
+ */
+function refuseEmptying(mapping: Mapping, file: PosixFile): void {
+  if (mapping.request.kind !== "shared") return;
+  if ((sealsOf(file) & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) === 0) return;
+  throw osError(
+    "mremap",
+    "EINVAL",
+    "Invalid argument: a file sealed against new writable maps " +
+      "(F_SEAL_FUTURE_WRITE) could not be mapped again once the map is empty",
+    file.path,
+  );
 }
 
 /** Disk-space errors of `fallocate`, as {@linkcode reserve} takes them. */
@@ -1015,6 +1036,7 @@ export const posixSys: Sys = {
     const { file: handle, offset } = mapping.request;
     if (handle === null) return remapMemory(mapping, newLength);
     const file = live(handle);
+    if (newLength === 0 && mapping.length > 0) refuseEmptying(mapping, file);
     const oldSize = this.size(file);
     const newSize = checkBytes(offset + newLength, "a file size");
     if (newSize < oldSize) {
