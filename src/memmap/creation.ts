@@ -33,7 +33,7 @@ import {
   type Scalar,
 } from "./promotion.ts";
 import { castInto } from "./ufunc/engine.ts";
-import { contiguousStrides, formatShape, normalizeAxis } from "./shape.ts";
+import { formatShape, newArrayStrides, normalizeAxis } from "./shape.ts";
 import { memoryStorage } from "./storage.ts";
 import type { CommonDType, FullDTypeOf, NameOf } from "./types.ts";
 
@@ -82,7 +82,7 @@ function allocate(
     storage,
     dt,
     shape,
-    contiguousStrides(shape, dt.itemsize, "F"),
+    newArrayStrides(shape, dt.itemsize, "F"),
   );
 }
 

@@ -332,6 +332,11 @@ export class NDArray<N extends DTypeName = DTypeName>
     // lie anywhere, as NumPy's views): its offset is checked even when no
     // element is reached (attack13 C8).
     const given = !checked && !isLibraryStorage(storage);
+    // The library's own memory with no strides given is a new array (a
+    // result, a copy, zeros): one of no elements has all strides 0, as
+    // NumPy 2.4 allocates it; over a given storage, a loaded file or a
+    // buffer the strides are contiguousStrides' (attack13 C1).
+    const fresh = strides === undefined && !given && isLibraryStorage(storage);
     storage = adoptStorage(storage, call);
     if (isDetached(storage)) throwClosed(storage);
     if (!checked && isResizableBuffer(storage.bytes.buffer)) {
@@ -354,6 +359,7 @@ export class NDArray<N extends DTypeName = DTypeName>
     for (let k = 0; k < st.length; k++) st[k] += 0;
     byteOffset += 0;
     const size = shapeSize(dims);
+    if (fresh && size === 0) st.fill(0);
     if (size > 0) {
       let lo = byteOffset, hi = byteOffset;
       for (let k = 0; k < dims.length; k++) {
@@ -699,8 +705,15 @@ export class NDArray<N extends DTypeName = DTypeName>
         shape.push(r.length);
         // NumPy's stride; an axis of at most one element never steps, so a
         // huge slice step that would make it unsafe keeps the old one.
+        // An empty slice steps +1, whatever its step, as NumPy's (attack13 C1).
         const stride = r.step * s;
-        strides.push(r.length > 1 || Number.isSafeInteger(stride) ? stride : s);
+        strides.push(
+          r.length === 0
+            ? s
+            : r.length > 1 || Number.isSafeInteger(stride)
+            ? stride
+            : s,
+        );
       }
     }
     return this.#view(shape, strides, offset);
@@ -795,6 +808,13 @@ export class NDArray<N extends DTypeName = DTypeName>
       out[out.indexOf(-1)] = this.size / rest;
     }
     if (shapeSize(out) !== this.size) throw bad();
+    // The array's own shape, given as it is (no -1), is the array as it is:
+    // NumPy's reshape returns that view before computing strides (a new
+    // array of no elements keeps its 0s; attack13 C1).
+    if (
+      unknown === 0 && dims.length === this.ndim &&
+      dims.every((d, k) => d === this.shape[k])
+    ) return this.#view(this.shape, this.strides, this.byteOffset);
     const st = reshapeStrides(this.shape, this.strides, out, this.itemsize);
     if (st !== null) return this.#view(out, st, this.byteOffset);
     return this.copy().reshape(out);
@@ -894,10 +914,12 @@ export class NDArray<N extends DTypeName = DTypeName>
   ravel(): NDArray<N> {
     // NumPy's ravel (order "C") is a view only of a C-contiguous array; a
     // strided 1-D view is copied too (attack8 F6), unlike reshape(-1).
+    // reshape(-1), as NumPy's: not the array's own shape given as it is
+    // (which a 1-D array keeps with its strides).
     if (isCContiguous(this.shape, this.strides, this.itemsize)) {
-      return this.reshape(this.size);
+      return this.reshape(-1);
     }
-    return this.copy().reshape(this.size);
+    return this.copy().reshape(-1);
   }
 
   /**

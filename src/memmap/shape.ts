@@ -43,11 +43,13 @@ export function normalizeShape(
 }
 
 /**
- * Strides in bytes of a contiguous array in C (row-major) or F
- * (column-major) order, a 0 dimension stepping as a 1. An array of no
- * elements whose strides would not all be exact (its other dimensions
- * span more than 2**53 - 1 bytes, see `checkSpan`) has all strides 0, as
- * NumPy's new arrays of no elements: no stride of it ever reaches a byte.
+ * Strides in bytes of a contiguous layout in C (row-major) or F
+ * (column-major) order over existing bytes (a loaded or mapped file, a
+ * buffer, a reshaped view): a 0 dimension steps as a 1, as NumPy's
+ * `_array_fill_strides`. Should a stride of an array of no elements not be
+ * exact (beyond 2**53 - 1: its other dimensions span that many bytes), all
+ * are 0: no stride of it ever reaches a byte. A new array's strides are
+ * {@linkcode newArrayStrides}.
  */
 export function contiguousStrides(
   shape: readonly number[],
@@ -56,20 +58,37 @@ export function contiguousStrides(
 ): number[] {
   const n = shape.length;
   const strides = new Array<number>(n);
-  let s = itemsize;
+  let s = itemsize, exact = true;
   if (order === "C") {
     for (let k = n - 1; k >= 0; k--) {
+      if (s > MAX_SAFE) exact = false;
       strides[k] = s;
       s *= Math.max(shape[k], 1);
     }
   } else {
     for (let k = 0; k < n; k++) {
+      if (s > MAX_SAFE) exact = false;
       strides[k] = s;
       s *= Math.max(shape[k], 1);
     }
   }
-  if (s > MAX_SAFE) strides.fill(0);
+  if (!exact) strides.fill(0);
   return strides;
+}
+
+/**
+ * Strides of a newly allocated contiguous array (zeros, results, copies):
+ * {@linkcode contiguousStrides}, except that an array with a 0 dimension
+ * has all strides 0, as NumPy 2.4 allocates it (attack13 C1).
+ */
+export function newArrayStrides(
+  shape: readonly number[],
+  itemsize: number,
+  order: "C" | "F" = "C",
+): number[] {
+  return shape.includes(0)
+    ? new Array<number>(shape.length).fill(0)
+    : contiguousStrides(shape, itemsize, order);
 }
 
 /** Tells whether a layout is F-contiguous (dimensions of length 1 may have any stride). */
@@ -78,10 +97,12 @@ export function isFContiguous(
   strides: readonly number[],
   itemsize: number,
 ): boolean {
+  // An array of no elements is both C- and F-contiguous, whatever its
+  // strides (NumPy's flags; a new one steps 0, attack13 C1).
+  if (shape.includes(0)) return true;
   let s = itemsize;
   for (let k = 0; k < shape.length; k++) {
     const n = shape[k];
-    if (n === 0) return true;
     if (n !== 1) {
       if (strides[k] !== s) return false;
       s *= n;
@@ -96,10 +117,12 @@ export function isCContiguous(
   strides: readonly number[],
   itemsize: number,
 ): boolean {
+  // An array of no elements is both C- and F-contiguous, whatever its
+  // strides (NumPy's flags; a new one steps 0, attack13 C1).
+  if (shape.includes(0)) return true;
   let s = itemsize;
   for (let k = shape.length - 1; k >= 0; k--) {
     const n = shape[k];
-    if (n === 0) return true;
     if (n !== 1) {
       if (strides[k] !== s) return false;
       s *= n;

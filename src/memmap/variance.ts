@@ -27,7 +27,7 @@ import {
   varianceOptionsOf,
 } from "./reduce_axes.ts";
 import { combineRows, squaredDeviationsLine } from "./kernels/reduce_run.ts";
-import { contiguousStrides } from "./shape.ts";
+import { newArrayStrides } from "./shape.ts";
 import type { FloatType } from "./kernels/reduce_kernels.ts";
 import { withShower } from "./reduce.ts";
 import { memoryDims } from "./reduce_plan.ts";
@@ -102,9 +102,9 @@ export function kOrderStrides(
   const order = shape.map((_, k) => k).sort((a, b) =>
     Math.abs(strides[b]) - Math.abs(strides[a]) || a - b
   );
-  // The C-contiguous strides of the axes in that order (contiguousStrides:
-  // exact, or all 0 for an array of no elements too large for that).
-  const inOrder = contiguousStrides(order.map((k) => shape[k]), itemsize);
+  // The C-contiguous strides of a new array of the axes in that order (all
+  // 0 for an array of no elements, as NumPy's new arrays).
+  const inOrder = newArrayStrides(order.map((k) => shape[k]), itemsize);
   const out = new Array<number>(shape.length);
   for (let i = 0; i < order.length; i++) out[order[i]] = inOrder[i];
   return out;

@@ -156,15 +156,20 @@ export function readNpyArray(
   checkDataLength(header, base, end, where);
   let bytes = source.read(base + header.headerLength, header.nbytes);
   if (bytes.byteOffset % 8 !== 0) bytes = bytes.slice();
+  // NumPy reads into a new 1-D array and gives it the file's shape: a 1-D
+  // array of no elements keeps the new array's stride 0, others take the
+  // strides of a reshape (a 0 dimension as 1; attack13 C1).
   return new NDArray(
     { bytes, readOnly: false },
     header.descr,
     header.shape,
-    contiguousStrides(
-      header.shape,
-      header.descr.itemsize,
-      header.fortranOrder ? "F" : "C",
-    ),
+    header.shape.length === 1 && header.shape[0] === 0
+      ? [0]
+      : contiguousStrides(
+        header.shape,
+        header.descr.itemsize,
+        header.fortranOrder ? "F" : "C",
+      ),
   );
 }
 
