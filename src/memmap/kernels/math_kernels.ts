@@ -59,6 +59,7 @@ import {
   V128,
 } from "./wasm.ts";
 import { dataMemory, readableMemory } from "./runtime.ts";
+import { DEFAULT_NAN, nanOf } from "../ufunc/nan_bits.ts";
 
 const { localGet: get, localSet: set, localTee: tee, i32Const: i32 } = op;
 
@@ -725,7 +726,7 @@ function logSpecials(x: number, q: number, t: Lanes = F64X2): Code {
     set(q),
     ...choose([t.c(-Infinity)], [get(q)], [get(x), t.c(0), t.eq]),
     set(q),
-    ...choose([t.c(NaN)], [get(q)], [get(x), t.c(0), t.lt]),
+    ...choose([t.c(DEFAULT_NAN)], [get(q)], [get(x), t.c(0), t.lt]),
     set(q),
     ...choose([get(x), get(x), t.add], [get(q)], [
       get(x),
@@ -1556,7 +1557,11 @@ const BODIES: Record<MathKernel, Partial<Record<MathType, Body>>> = {
       of: trig32x4Of(0),
       plain: trig32x4Plain,
       lanes: 4,
-      wide: { of: trig32Of(0), plain: trig32Plain, partial: Math.sin },
+      wide: {
+        of: trig32Of(0),
+        plain: trig32Plain,
+        partial: (x) => nanOf(x, Math.sin(x)),
+      },
     },
   },
   cos: {
@@ -1564,10 +1569,20 @@ const BODIES: Record<MathKernel, Partial<Record<MathType, Body>>> = {
       of: trig32x4Of(1),
       plain: trig32x4Plain,
       lanes: 4,
-      wide: { of: trig32Of(1), plain: trig32Plain, partial: Math.cos },
+      wide: {
+        of: trig32Of(1),
+        plain: trig32Plain,
+        partial: (x) => nanOf(x, Math.cos(x)),
+      },
     },
   },
-  tan: { float32: { of: tan32Of, plain: trig32Plain, partial: Math.tan } },
+  tan: {
+    float32: {
+      of: tan32Of,
+      plain: trig32Plain,
+      partial: (x) => nanOf(x, Math.tan(x)),
+    },
+  },
   tanh: { float32: { of: tanh32Of } },
   sqrt: { float64: SQRT, float32: SQRT32 },
 };

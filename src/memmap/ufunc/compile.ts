@@ -69,13 +69,18 @@ export function loopFor(spec: LoopSpec): Loop {
   }`;
   let loop = cache.get(key);
   if (loop === undefined) {
-    const kernel = simdKernel(spec);
-    loop = compile(key, source(spec, kernel !== null), kernel);
-    const math = mathKernelOf(spec);
-    if (math !== null) loop = withMathKernel(loop, math);
+    loop = float32BitsOf(spec) ?? generated(key, spec);
     cache.set(key, loop);
   }
   return loop;
+}
+
+/** The generated loop of `spec`, with its kernels. */
+function generated(key: string, spec: LoopSpec): Loop {
+  const kernel = simdKernel(spec);
+  const loop = compile(key, source(spec, kernel !== null), kernel);
+  const math = mathKernelOf(spec);
+  return math !== null ? withMathKernel(loop, math) : loop;
 }
 
 /**
@@ -93,6 +98,68 @@ function mathKernelOf(spec: LoopSpec): MathKernel | null {
     return null;
   }
   return ufunc.math;
+}
+
+const wordViews = new WeakMap<ArrayBufferLike, Int32Array>();
+
+/** An `Int32Array` over a whole buffer (cached). */
+export function wordsOf(buffer: ArrayBufferLike): Int32Array {
+  let w = wordViews.get(buffer);
+  if (w === undefined || w.buffer !== buffer) {
+    w = new Int32Array(buffer, 0, Math.floor(buffer.byteLength / 4));
+    wordViews.set(buffer, w);
+  }
+  return w;
+}
+
+/**
+ * The float32 loops NumPy computes on the bits (sign-bit operations: a
+ * signaling NaN stays signaling, every NaN keeps its payload), as the
+ * result's word from the argument's word and value. Through JavaScript
+ * numbers a float32 NaN is quieted when read (attack13 C4).
+ */
+const FLOAT32_BITS: Record<string, (w: number, x: number) => number> = {
+  negative: (w) => w ^ 0x80000000,
+  absolute: (w) => w & 0x7fffffff,
+  positive: (w) => w,
+  // NaN itself, else 1.0, -1.0 or +0 (for either zero).
+  sign: (w, x) =>
+    (w & 0x7fffffff) > 0x7f800000
+      ? w
+      : x > 0
+      ? 0x3f800000
+      : x < 0
+      ? -0x40800000
+      : 0,
+};
+
+/** The bits loop of a float32 row in {@linkcode FLOAT32_BITS}, else null. */
+function float32BitsOf(spec: LoopSpec): Loop | null {
+  const { ufunc, loop, operands } = spec;
+  const op = FLOAT32_BITS[ufunc.name];
+  if (
+    op === undefined || ufunc.nin !== 1 ||
+    ![...loop, ...operands].every((k) => k.name === "float32")
+  ) {
+    return null;
+  }
+  return ((
+    n: number,
+    A0: Float32Array,
+    _W0: null,
+    i0: number,
+    s0: number,
+    A1: Float32Array,
+    _W1: null,
+    i1: number,
+    s1: number,
+  ) => {
+    const a = wordsOf(A0.buffer), b = wordsOf(A1.buffer);
+    let p = (A0.byteOffset >> 2) + i0, q = (A1.byteOffset >> 2) + i1;
+    for (let k = 0; k < n; k++, i0 += s0, p += s0, q += s1) {
+      b[q] = op(a[p], A0[i0]);
+    }
+  }) as Loop;
 }
 
 /** Contiguous runs shorter than this stay in JavaScript (a kernel call costs more than it saves). */

@@ -33,7 +33,7 @@ import {
 import { type Operand, RUN, walk } from "../iterate.ts";
 import { broadcastStrides } from "../shape.ts";
 import { windowsOf } from "../storage.ts";
-import { loopFor } from "./compile.ts";
+import { loopFor, wordsOf } from "./compile.ts";
 import { computeOverlaid } from "./overlaid.ts";
 import { assign, type Signature, type Ufunc } from "./table.ts";
 import { type Kind, kindOf } from "./values.ts";
@@ -60,18 +60,6 @@ interface Side {
   buffered: boolean;
   /** The bytes of the buffer (buffered operands). */
   scratch: Uint8Array | null;
-}
-
-const wordViews = new WeakMap<ArrayBufferLike, Int32Array>();
-
-/** An `Int32Array` over a whole buffer (cached). */
-function wordsOf(buffer: ArrayBufferLike): Int32Array {
-  let w = wordViews.get(buffer);
-  if (w === undefined || w.buffer !== buffer) {
-    w = new Int32Array(buffer, 0, Math.floor(buffer.byteLength / 4));
-    wordViews.set(buffer, w);
-  }
-  return w;
 }
 
 function side(a: NDArray, shape: readonly number[], run: number): Side {

@@ -8,7 +8,9 @@
  * Float64 is computed with JavaScript's `Math` functions; float32 rounds
  * the double result once (NumPy computes in float32: the correctly rounded
  * float32 result is within its error bound); float16 goes through float32
- * first and is rounded again when stored, as NumPy's half loops do.
+ * first and is rounded again when stored, as NumPy's half loops do. NaN
+ * results have NumPy's bits (`nan_bits.ts`): a NaN argument quieted, a NaN
+ * made from numbers the processor's default NaN.
  *
  * @module
  */
@@ -41,7 +43,9 @@ function unary(name: string, call: (x: string) => string): Compute {
         exact: true,
       };
     }
-    return floatCall(types, call(num(x)));
+    // NumPy's NaN bits (nan_bits.ts): x quieted, or the default NaN.
+    const a = body.let(num(x));
+    return floatCall(types, `H.nanOf(${a}, ${call(a)})`);
   };
 }
 
@@ -106,7 +110,7 @@ export const tanh_: Ufunc = row("tanh", math("tanh"), undefined, "tanh");
 
 /** `floor`/`ceil`/`trunc`: the float function; bools and integers unchanged. */
 function rounding(fn: string): Compute {
-  return (_body, types, [x]) => {
+  return (body, types, [x]) => {
     const t = types[0];
     if (t.family !== "float") {
       return {
@@ -115,8 +119,9 @@ function rounding(fn: string): Compute {
         exact: true,
       } as const;
     }
-    // Exact in every precision: no rounding of the result.
-    return exact(`Math.${fn}(${num(x)})`);
+    // Exact in every precision: no rounding of the result; a NaN quieted.
+    const a = body.let(num(x));
+    return exact(`H.nanOf(${a}, Math.${fn}(${a}))`);
   };
 }
 
@@ -149,7 +154,7 @@ export const rint_: Ufunc = {
   name: "rint",
   nin: 1,
   loops: loops(1, FLOATS, COMPLEX),
-  compute: (_body, types, [x]) => {
+  compute: (body, types, [x]) => {
     const t = types[0];
     if (t.family === "complex") {
       const p = parts(x);
@@ -160,6 +165,7 @@ export const rint_: Ufunc = {
         exact: true,
       };
     }
-    return exact(`H.rint(${num(x)})`);
+    const a = body.let(num(x));
+    return exact(`H.nanOf(${a}, H.rint(${a}))`);
   },
 };

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { nanOf } from "./nan_bits.ts";
+
 const f = Math.fround;
 
 /**
@@ -218,6 +220,7 @@ export const mathHelpers = {
   exp2,
   hypot,
   hypotF,
+  nanOf,
 };
 
 /** Exported for tests of the helpers themselves. */
