@@ -49,7 +49,7 @@ export interface LoopSpec {
 const cache = new Map<string, Loop>();
 
 /** What generated code sees as `H`. */
-const H = { ...helpers, ...mathHelpers, ...complexHelpers };
+const H = { ...helpers, ...mathHelpers, ...complexHelpers, wordsOf };
 
 /** Units of a typed array per element: 2 for complex parts, else 1. */
 function unitsOf(kind: Kind): number {
@@ -69,7 +69,7 @@ export function loopFor(spec: LoopSpec): Loop {
   }`;
   let loop = cache.get(key);
   if (loop === undefined) {
-    loop = float32BitsOf(spec) ?? generated(key, spec);
+    loop = float32BitsOf(key, spec) ?? generated(key, spec);
     cache.set(key, loop);
   }
   return loop;
@@ -115,26 +115,20 @@ export function wordsOf(buffer: ArrayBufferLike): Int32Array {
 /**
  * The float32 loops NumPy computes on the bits (sign-bit operations: a
  * signaling NaN stays signaling, every NaN keeps its payload), as the
- * result's word from the argument's word and value. Through JavaScript
- * numbers a float32 NaN is quieted when read (attack13 C4).
+ * result's word from the argument's word `w`. Through
+ * JavaScript numbers a float32 NaN is quieted when read (attack13 C4).
  */
-const FLOAT32_BITS: Record<string, (w: number, x: number) => number> = {
-  negative: (w) => w ^ 0x80000000,
-  absolute: (w) => w & 0x7fffffff,
-  positive: (w) => w,
+const FLOAT32_BITS: Record<string, string> = {
+  negative: "w ^ -0x80000000",
+  absolute: "w & 0x7fffffff",
+  positive: "w",
   // NaN itself, else 1.0, -1.0 or +0 (for either zero).
-  sign: (w, x) =>
-    (w & 0x7fffffff) > 0x7f800000
-      ? w
-      : x > 0
-      ? 0x3f800000
-      : x < 0
-      ? -0x40800000
-      : 0,
+  sign:
+    "(w & 0x7fffffff) > 0x7f800000 ? w : (w & 0x7fffffff) === 0 ? 0 : w < 0 ? -0x40800000 : 0x3f800000",
 };
 
 /** The bits loop of a float32 row in {@linkcode FLOAT32_BITS}, else null. */
-function float32BitsOf(spec: LoopSpec): Loop | null {
+function float32BitsOf(key: string, spec: LoopSpec): Loop | null {
   const { ufunc, loop, operands } = spec;
   const op = FLOAT32_BITS[ufunc.name];
   if (
@@ -143,23 +137,20 @@ function float32BitsOf(spec: LoopSpec): Loop | null {
   ) {
     return null;
   }
-  return ((
-    n: number,
-    A0: Float32Array,
-    _W0: null,
-    i0: number,
-    s0: number,
-    A1: Float32Array,
-    _W1: null,
-    i1: number,
-    s1: number,
-  ) => {
-    const a = wordsOf(A0.buffer), b = wordsOf(A1.buffer);
-    let p = (A0.byteOffset >> 2) + i0, q = (A1.byteOffset >> 2) + i1;
-    for (let k = 0; k < n; k++, i0 += s0, p += s0, q += s1) {
-      b[q] = op(a[p], A0[i0]);
-    }
-  }) as Loop;
+  return compile(
+    key,
+    [
+      "return function loop(n, A0, W0, i0, s0, A1, W1, i1, s1) {",
+      "  const a = H.wordsOf(A0.buffer), b = H.wordsOf(A1.buffer);",
+      "  let p = (A0.byteOffset >> 2) + i0, q = (A1.byteOffset >> 2) + i1;",
+      "  for (let k = 0; k < n; k++, i0 += s0, p += s0, q += s1) {",
+      "    const w = a[p];",
+      `    b[q] = ${op};`,
+      "  }",
+      "};",
+    ].join("\n"),
+    null,
+  );
 }
 
 /** Contiguous runs shorter than this stay in JavaScript (a kernel call costs more than it saves). */

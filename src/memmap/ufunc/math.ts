@@ -18,6 +18,7 @@
 import { exact, floatCall } from "./arith.ts";
 import type { MathKernel } from "../kernels/math_kernels.ts";
 import { complexHelpers } from "./complex_math.ts";
+import type { Body } from "./values.ts";
 import {
   COMPLEX,
   type Compute,
@@ -28,6 +29,16 @@ import {
   parts,
   type Ufunc,
 } from "./table.ts";
+
+/**
+ * `result` (of the argument `a`) with NumPy's NaN bits (`nan_bits.ts`): a
+ * number as it is, a NaN through `H.nanOf` (the test inline, the call only
+ * for NaNs).
+ */
+function withNaNBits(body: Body, a: string, result: string): string {
+  const r = body.let(result);
+  return `(${r} === ${r} ? ${r} : H.nanOf(${a}, ${r}))`;
+}
 
 /** A real function `Math.<fn>` (or a helper), complex through `H.c<name>`. */
 function unary(name: string, call: (x: string) => string): Compute {
@@ -45,7 +56,7 @@ function unary(name: string, call: (x: string) => string): Compute {
     }
     // NumPy's NaN bits (nan_bits.ts): x quieted, or the default NaN.
     const a = body.let(num(x));
-    return floatCall(types, `H.nanOf(${a}, ${call(a)})`);
+    return floatCall(types, withNaNBits(body, a, call(a)));
   };
 }
 
@@ -121,7 +132,7 @@ function rounding(fn: string): Compute {
     }
     // Exact in every precision: no rounding of the result; a NaN quieted.
     const a = body.let(num(x));
-    return exact(`H.nanOf(${a}, Math.${fn}(${a}))`);
+    return exact(withNaNBits(body, a, `Math.${fn}(${a})`));
   };
 }
 
@@ -166,6 +177,6 @@ export const rint_: Ufunc = {
       };
     }
     const a = body.let(num(x));
-    return exact(`H.nanOf(${a}, H.rint(${a}))`);
+    return exact(withNaNBits(body, a, `H.rint(${a})`));
   },
 };
