@@ -49,7 +49,13 @@ export interface LoopSpec {
 const cache = new Map<string, Loop>();
 
 /** What generated code sees as `H`. */
-const H = { ...helpers, ...mathHelpers, ...complexHelpers, wordsOf };
+const H = {
+  ...helpers,
+  ...mathHelpers,
+  ...complexHelpers,
+  wordsOf,
+  halfWordsOf,
+};
 
 /** Units of a typed array per element: 2 for complex parts, else 1. */
 function unitsOf(kind: Kind): number {
@@ -69,7 +75,7 @@ export function loopFor(spec: LoopSpec): Loop {
   }`;
   let loop = cache.get(key);
   if (loop === undefined) {
-    loop = float32BitsOf(key, spec) ?? generated(key, spec);
+    loop = signBitsOf(key, spec) ?? generated(key, spec);
     cache.set(key, loop);
   }
   return loop;
@@ -112,38 +118,65 @@ export function wordsOf(buffer: ArrayBufferLike): Int32Array {
   return w;
 }
 
+const halfWordViews = new WeakMap<ArrayBufferLike, Uint16Array>();
+
+/** A `Uint16Array` over a whole buffer (cached). */
+function halfWordsOf(buffer: ArrayBufferLike): Uint16Array {
+  let w = halfWordViews.get(buffer);
+  if (w === undefined || w.buffer !== buffer) {
+    w = new Uint16Array(buffer, 0, Math.floor(buffer.byteLength / 2));
+    halfWordViews.set(buffer, w);
+  }
+  return w;
+}
+
 /**
- * The float32 loops NumPy computes on the bits (sign-bit operations: a
- * signaling NaN stays signaling, every NaN keeps its payload), as the
- * result's word from the argument's word `w`. Through
- * JavaScript numbers a float32 NaN is quieted when read (attack13 C4).
+ * The float32 and float16 loops NumPy computes on the bits (sign-bit
+ * operations: a signaling NaN stays signaling, every NaN keeps its
+ * payload), as the result's word from the argument's word `w` (an int32,
+ * or a uint16). Through JavaScript numbers a float32 NaN is quieted when
+ * read, a float16 one loses its payload (attack13 C4).
  */
-const FLOAT32_BITS: Record<string, string> = {
-  negative: "w ^ -0x80000000",
-  absolute: "w & 0x7fffffff",
-  positive: "w",
-  // NaN itself, else 1.0, -1.0 or +0 (for either zero).
-  sign:
-    "(w & 0x7fffffff) > 0x7f800000 ? w : (w & 0x7fffffff) === 0 ? 0 : w < 0 ? -0x40800000 : 0x3f800000",
+const SIGN_BITS: Record<string, Record<string, string>> = {
+  float32: {
+    negative: "w ^ -0x80000000",
+    absolute: "w & 0x7fffffff",
+    positive: "w",
+    // NaN itself, else 1.0, -1.0 or +0 (for either zero).
+    sign: "(w & 0x7fffffff) > 0x7f800000 ? w : (w & 0x7fffffff) === 0 ? 0 : " +
+      "w < 0 ? -0x40800000 : 0x3f800000",
+  },
+  float16: {
+    negative: "w ^ 0x8000",
+    absolute: "w & 0x7fff",
+    positive: "w",
+    sign: "(w & 0x7fff) > 0x7c00 ? w : (w & 0x7fff) === 0 ? 0 : " +
+      "w & 0x8000 ? 0xbc00 : 0x3c00",
+  },
 };
 
-/** The bits loop of a float32 row in {@linkcode FLOAT32_BITS}, else null. */
-function float32BitsOf(key: string, spec: LoopSpec): Loop | null {
+/** The bits loop of a float32 or float16 row in {@linkcode SIGN_BITS}, else null. */
+function signBitsOf(key: string, spec: LoopSpec): Loop | null {
   const { ufunc, loop, operands } = spec;
-  const op = FLOAT32_BITS[ufunc.name];
+  const type = loop[0].name;
+  const op = SIGN_BITS[type]?.[ufunc.name];
   if (
     op === undefined || ufunc.nin !== 1 ||
-    ![...loop, ...operands].every((k) => k.name === "float32")
+    ![...loop, ...operands].every((k) => k.name === type)
   ) {
     return null;
   }
+  const [views, shift] = type === "float32"
+    ? ["H.wordsOf", 2]
+    : ["H.halfWordsOf", 1];
   return compile(
     key,
     [
       "return function loop(n, A0, W0, i0, s0, A1, W1, i1, s1) {",
-      "  const a = H.wordsOf(A0.buffer), b = H.wordsOf(A1.buffer);",
-      "  let p = (A0.byteOffset >> 2) + i0, q = (A1.byteOffset >> 2) + i1;",
-      "  for (let k = 0; k < n; k++, i0 += s0, p += s0, q += s1) {",
+      `  const a = ${views}(A0.buffer), b = ${views}(A1.buffer);`,
+      `  let p = (A0.byteOffset >> ${shift}) + i0;`,
+      `  let q = (A1.byteOffset >> ${shift}) + i1;`,
+      "  for (let k = 0; k < n; k++, p += s0, q += s1) {",
       "    const w = a[p];",
       `    b[q] = ${op};`,
       "  }",

@@ -4,7 +4,8 @@
  * (JavaScript loops), thousands (the WebAssembly kernels and their scalar
  * lanes), reversed, and a memmap. NumPy's `abs`/`negative`/`sign` are bit
  * operations (a signaling NaN stays signaling; float32 used to be quieted
- * on its way through a JavaScript number); its other functions quiet a NaN
+ * on its way through a JavaScript number, float16 lost its payload: float16
+ * has a test of its own for these three); its other functions quiet a NaN
  * argument keeping its sign and payload (JavaScript's `Math` functions
  * return it unchanged, so the bits depended on the element's position),
  * and a NaN made from numbers is x86's default NaN, sign bit set (the
@@ -204,3 +205,54 @@ numpyFixtureTests(
   check,
   import.meta.main,
 );
+
+/** float16 arguments and NumPy 2.4's `absolute`/`negative`/`sign` of them. */
+const HALF = [
+  "7d01",
+  "fe23",
+  "7e00",
+  "fc00",
+  "bc00",
+  "8000",
+  "0",
+  "3c00",
+  "7c01",
+];
+const HALF_NUMPY: Record<string, string[]> = {
+  abs: ["7d01", "7e23", "7e00", "7c00", "3c00", "0", "0", "3c00", "7c01"],
+  neg: ["fd01", "7e23", "fe00", "7c00", "3c00", "0", "8000", "bc00", "fc01"],
+  sign: ["7d01", "fe23", "7e00", "bc00", "bc00", "0", "0", "3c00", "7c01"],
+};
+
+Deno.test("float16 abs, neg and sign keep NaN bits as NumPy's sign-bit operations, in every layout", () => {
+  using tmp = tempDir();
+  const words = new Uint16Array(HALF.length * 300);
+  words.forEach((_, i) => words[i] = parseInt(HALF[i % HALF.length], 16));
+  const big = frombuffer(words.buffer, { dtype: "float16" });
+  const path = `${tmp.dir}/float16.npy`;
+  save(path, big);
+  const layouts: [string, NDArray, (i: number) => number][] = [
+    ["a few elements", big.slice(`:${HALF.length}`), (i) => i],
+    ["thousands", big, (i) => i % HALF.length],
+    [
+      "thousands reversed",
+      big.slice("::-1"),
+      (i) => (big.size - 1 - i) % HALF.length,
+    ],
+    ["a memmap", openMemmap(path, { mode: "r" }), (i) => i % HALF.length],
+  ];
+  for (const [fn, want] of Object.entries(HALF_NUMPY)) {
+    for (const [layout, a, input] of layouts) {
+      const r = (a as unknown as Record<string, () => NDArray>)[fn]().copy();
+      const t = r.toTypedArray() as Float16Array;
+      const got = new Uint16Array(t.buffer, t.byteOffset, t.length);
+      for (let i = 0; i < got.length; i++) {
+        assert.equal(
+          got[i].toString(16),
+          want[input(i)],
+          `${fn}, ${layout}, element ${i} (argument ${HALF[input(i)]})`,
+        );
+      }
+    }
+  }
+});
