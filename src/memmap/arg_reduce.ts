@@ -21,6 +21,7 @@ import {
   readRun,
 } from "./element.ts";
 import { walk } from "./iterate.ts";
+import { argRows, PIECE, rowsFirst } from "./arg_rows.ts";
 import type { KernelType } from "./kernels/reduce_kernels.ts";
 import { SIZE } from "./kernels/reduce_run.ts";
 import { settings, type Shower } from "./kernels/runtime.ts";
@@ -252,9 +253,6 @@ function argAll(v: ReduceView, kind: "min" | "max"): number {
 
 const STOP = Symbol("stop");
 
-/** Elements of a line read at a time in TypeScript. */
-const PIECE = 1 << 16;
-
 /** Lines shorter than this are searched in TypeScript (a kernel call costs more). */
 const LINE_KERNEL_BYTES = 4096;
 
@@ -276,9 +274,11 @@ function argAlong(
   const n = v.shape[axis];
   const sa = v.strides[axis];
   const type = readTypeOf(dt);
-  const tmp = newDomainBuffer(type, Math.min(n, PIECE));
   const kernels = sa === dt.itemsize && n * dt.itemsize >= LINE_KERNEL_BYTES &&
     kernelSearches(v, n);
+  // A line across rows of memory: read the rows in order instead.
+  if (!kernels && rowsFirst(v, axis)) return argRows(v, kind, axis, type);
+  const tmp = newDomainBuffer(type, Math.min(n, PIECE));
   // One shower for all lines (a memory map's bytes are shown once, not per line).
   const lines = (sh: Shower | null) =>
     eachLine(v.shape, v.strides, v.offset, axis, (off) => {
