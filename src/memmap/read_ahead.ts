@@ -27,13 +27,22 @@
  * `beforeCheck` is called right before each check of the file's size a
  * walk makes between windows of its work (`PageCheck` in `storage.ts`): a
  * test cuts the file there, after every window was asked for, to check
- * that the walk does not read on unchecked.
+ * that the walk does not read on unchecked; `afterCheck` right after such a
+ * check found the file whole: a test cuts the part of the file the walk has
+ * not reached yet there, to check that the walk reads forward (the next
+ * check, not a read, meets the cut).
  */
 export const readAheadHooks: {
   afterReadAhead: ((start: number, length: number) => void) | null;
   windowShown: ((start: number, length: number) => void) | null;
   beforeCheck: (() => void) | null;
-} = { afterReadAhead: null, windowShown: null, beforeCheck: null };
+  afterCheck: (() => void) | null;
+} = {
+  afterReadAhead: null,
+  windowShown: null,
+  beforeCheck: null,
+  afterCheck: null,
+};
 
 /** Bytes a record entry stands for. */
 export const READ_AHEAD_CHUNK: number = 2 * 1024 * 1024;
@@ -128,6 +137,7 @@ export class PageCheck {
     this.#left = CHECK_BYTES - bytes;
     readAheadHooks.beforeCheck?.();
     this.#verify();
+    readAheadHooks.afterCheck?.();
   }
 
   /**

@@ -452,19 +452,56 @@ const UP_FRONT_WALKS: [string, string, string, string][] = [
   ["SharedMemory sum() float16", "shm", "float16", "a.sum()"],
 ];
 
+// Walks across the file (a line along an outer axis, a middle axis) read
+// it forward in row blocks (attack13 C5): a cut of the part not reached
+// yet (the last quarter), made right after the check a quarter into the
+// call found the file whole (test hook `afterCheck`), is met by the next
+// check (EFAULT), not by a read (a line down a column read the whole
+// column between two checks: SIGBUS).
+const AHEAD_WALKS: [string, string, string, string][] = [
+  ["argmax(0) ahead", "r", "float64", "a.reshape(-1, 128).argmax(0)"],
+  ["argmin(0) ahead", "r", "float64", "a.reshape(-1, 128).argmin(0)"],
+  [
+    "argmax(1) of 3 axes ahead",
+    "r",
+    "float64",
+    "a.reshape(64, -1, 64).argmax(1)",
+  ],
+  ["argmin(0) T ahead", "r", "float64", "a.reshape(128, -1).T.argmin(1)"],
+  ["argmax(0) int64 ahead", "r", "int64", "a.reshape(-1, 128).argmax(0)"],
+  [
+    "argmax(0) complex128 ahead",
+    "r",
+    "complex128",
+    "a.reshape(-1, 64).argmax(0)",
+  ],
+  ["argmax(0) narrow ahead", "r", "float32", "a.reshape(-1, 16).argmax(0)"],
+  [
+    "SharedMemory argmax(0) ahead",
+    "shm",
+    "float64",
+    "a.reshape(-1, 128).argmax(0)",
+  ],
+];
+
 Deno.test(
-  "walks that ask for a map's pages up front check the file as they go: a cut after the asks, at any check, is EFAULT",
+  "walks that ask for a map's pages up front check the file as they go: a cut after the asks, at any check, or ahead of the walk a quarter in, is EFAULT",
   {
     ignore: Deno.build.os !== "linux" || !CAN_SPAWN_DENO,
   },
   async () => {
     using dir = tempDir();
-    const runOne = async ([name, kind, dtype, call]: string[], k: number) => {
+    const runOne = async (
+      [name, kind, dtype, call]: string[],
+      k: number,
+      ahead: boolean,
+    ) => {
       const code = `
 import { arange, memmap, ones, SharedMemory } from "MOD";
 const { readAheadHooks } = await import(new URL("./src/memmap/read_ahead.ts", "MOD").href);
 const path = ${JSON.stringify(`${dir.path}/walk${k}.bin`)};
 const kind = ${JSON.stringify(kind)}, dtype = ${JSON.stringify(dtype)};
+const ahead = ${ahead};
 const SIZE = 32 << 20;
 const walk = (a) => ${call};
 function open() {
@@ -473,14 +510,14 @@ function open() {
     const file = "/dev/shm/" + shm.name.replace(/^\\//, "");
     return {
       a: shm.ndarray({ dtype }),
-      cut: () => Deno.truncateSync(file, 4096),
+      cut: (to = 4096) => Deno.truncateSync(file, to),
       close: () => { shm.close(); shm.unlink(); },
     };
   }
   Deno.writeFileSync(path, new Uint8Array(0));
   Deno.truncateSync(path, SIZE);
   const a = memmap(path, { dtype, mode: kind });
-  return { a, cut: () => Deno.truncateSync(path, 4096), close: () => a.close() };
+  return { a, cut: (to = 4096) => Deno.truncateSync(path, to), close: () => a.close() };
 }
 // Dry run: the asks and the checks the walk makes.
 let events = [];
@@ -512,6 +549,24 @@ for (const at of ["first", "middle", "last"]) {
   readAheadHooks.beforeCheck = readAheadHooks.afterReadAhead = null;
   m.close();
 }
+if (ahead) {
+  // The last quarter cut right after the check a quarter in.
+  m = open();
+  const target = Math.ceil(checks / 4);
+  let seenChecks = 0, cut = false;
+  readAheadHooks.afterCheck = () => {
+    if (++seenChecks === target && !cut) { m.cut(SIZE / 4 * 3); cut = true; }
+  };
+  console.error("cut at the ahead check");
+  try {
+    walk(m.a);
+    row.ahead = cut ? "returned" : "returned, not cut";
+  } catch (e) {
+    row.ahead = e.code + (e.message.includes("cut short") ? " cut short" : " " + e.message);
+  }
+  readAheadHooks.afterCheck = null;
+  m.close();
+}
 console.log(JSON.stringify(row));
 `;
       const run = await denoRunWithin(["-A"], code, 240_000);
@@ -522,10 +577,16 @@ console.log(JSON.stringify(row));
     };
     // Two subprocesses at a time.
     const results: Awaited<ReturnType<typeof runOne>>[] = [];
-    for (let i = 0; i < UP_FRONT_WALKS.length; i += 2) {
+    const walks = [
+      ...UP_FRONT_WALKS.map((w) => ({ w, ahead: false })),
+      ...AHEAD_WALKS.map((w) => ({ w, ahead: true })),
+    ];
+    for (let i = 0; i < walks.length; i += 2) {
       results.push(
         ...await Promise.all(
-          UP_FRONT_WALKS.slice(i, i + 2).map((w, j) => runOne(w, i + j)),
+          walks.slice(i, i + 2).map(({ w, ahead }, j) =>
+            runOne(w, i + j, ahead)
+          ),
         ),
       );
     }
@@ -538,7 +599,9 @@ console.log(JSON.stringify(row));
       const row = JSON.parse(run.stdout);
       // 32 MiB of work: a check at least every 2 MiB of it.
       if (!(row.checks >= 16)) failures.push(`${name}: ${row.checks} checks`);
-      for (const at of ["first", "middle", "last"]) {
+      const ats = ["first", "middle", "last"];
+      if ("ahead" in row) ats.push("ahead");
+      for (const at of ats) {
         if (row[at] !== "EFAULT cut short") {
           failures.push(`${name}, cut at the ${at} check: ${row[at]}`);
         }
