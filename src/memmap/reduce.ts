@@ -1050,6 +1050,89 @@ function combineSubarrays(
       combineRows(sh, kt, kind, v.offset, n, outSize, out as Float64Array)
     ) return;
   }
+  // The outer axes of the sub-arrays (stepping by more than the axis)
+  // leading the result: one block of the result at a time, its sub-arrays
+  // combined in the axis' order, so the view is read forward through
+  // memory (a sub-array spanning the whole file read at each step of the
+  // axis went across the file between two checks of it; same results: each
+  // result element still combines its elements in the axis' order).
+  let lead = 0;
+  while (
+    lead < shape.length &&
+    (shape[lead] === 1 || Math.abs(strides[lead]) > Math.abs(sa))
+  ) lead++;
+  const rest = shape.slice(lead);
+  if (
+    lead > 0 &&
+    rest.every((m, i) => m === 1 || Math.abs(strides[lead + i]) < Math.abs(sa))
+  ) {
+    // Blocks of `g` steps of the innermost outer axis: at least GROUP
+    // elements combined per block (a block's set-up costs more than a few).
+    const block = shapeSize(rest);
+    const last = lead - 1;
+    const g = Math.min(shape[last], Math.ceil(GROUP / Math.max(1, n * block)));
+    const sub = [g, ...rest], subStrides = strides.slice(last);
+    const w = work.kind === "c" ? 2 : 1;
+    const progress = new Progress(v.release);
+    let b = 0;
+    walk(
+      shape.slice(0, last),
+      [{ offset: v.offset, strides: strides.slice(0, last) }],
+      (offs, count, st) => {
+        for (let c = 0; c < count; c++) {
+          for (let i = 0; i < shape[last]; i += g) {
+            const m = Math.min(g, shape[last] - i);
+            sub[0] = m;
+            const o = b * block * w;
+            combineBlock(
+              op,
+              v,
+              offs[0] + c * st[0] + i * strides[last],
+              n,
+              sa,
+              sub,
+              subStrides,
+              out.subarray(o, o + m * block * w),
+              work,
+              progress,
+            );
+            b += m;
+          }
+        }
+      },
+    );
+    progress.finish();
+    return;
+  }
+  const progress = new Progress(v.release);
+  combineBlock(op, v, v.offset, n, sa, shape, strides, out, work, progress);
+  progress.finish();
+}
+
+/** Elements a block of {@linkcode combineSubarrays}' result combines at least. */
+const GROUP = 1 << 16;
+
+/**
+ * Combines the `n` sub-arrays along the axis from `offset` into `out` (in
+ * the result's C order), one after another in the axis' order.
+ */
+function combineBlock(
+  op: ReduceOp,
+  v: ReduceView,
+  offset: number,
+  n: number,
+  sa: number,
+  shape: readonly number[],
+  strides: readonly number[],
+  out: DomainBuffer,
+  work: DType,
+  progress: Progress,
+): void {
+  const dt = v.io.dtype;
+  const outSize = out.length / (work.kind === "c" ? 2 : 1);
+  const ordered = (op === "sum" && (dt.kind === "f" || dt.kind === "c")) ||
+    op === "mean";
+  const spec = ordered ? sumSpec(op as "sum" | "mean", v) : null;
   const tmp = newDomainBuffer(work, outSize);
   // The sub-array in the result's C order, merged where it steps like one axis.
   const sub: Dim[] = [];
@@ -1062,26 +1145,13 @@ function combineSubarrays(
     } else sub.push({ n: m, s: strides[i] });
   });
   const round = spec?.round ?? exact;
-  const progress = new Progress(v.release);
   const bigints = domainOf(work) === "bigint";
   if (ordered || op === "sum") out.fill((bigints ? 0n : 0) as never);
   const bigSum = op === "sum" && bigints;
   for (let k = 0; k < n; k++) {
     const target = k === 0 && !ordered && op !== "sum" ? out : tmp;
-    if (sub.length === 1 && sub[0].n === outSize) {
-      readRun(v.io, v.offset + k * sa, sub[0].s, outSize, target, work, 0);
-    } else {
-      let j = 0;
-      walk(
-        shape,
-        [{ offset: v.offset + k * sa, strides }],
-        (offs, count, st) => {
-          readRun(v.io, offs[0], st[0], count, target, work, j);
-          j += count;
-        },
-      );
-    }
-    progress.done(v.offset + k * sa, v.offset + (k + 1) * sa);
+    readSub(v.io, offset + k * sa, sub, target, work);
+    progress.done(offset + k * sa, offset + (k + 1) * sa);
     if (target === out) continue;
     if (bigSum) {
       const o = out as BigInt64Array, t = tmp as BigInt64Array;
@@ -1119,7 +1189,42 @@ function combineSubarrays(
       } else for (let i = 0; i < outSize; i++) o[i] = Math.max(o[i], t[i]);
     }
   }
-  progress.finish();
+}
+
+/**
+ * Reads the sub-array `sub` (C order, no axes of length 1) from `offset`
+ * into `dst` in that order, in runs of at most {@linkcode BUFFER} elements.
+ */
+function readSub(
+  io: RunIO,
+  offset: number,
+  sub: readonly Dim[],
+  dst: DomainBuffer,
+  work: DType,
+): void {
+  if (sub.length === 0) {
+    readRun(io, offset, 0, 1, dst, work, 0);
+    return;
+  }
+  const last = sub[sub.length - 1];
+  const lead = sub.slice(0, -1);
+  const idx = new Array<number>(lead.length).fill(0);
+  let off = offset, j = 0;
+  for (;;) {
+    for (let i = 0; i < last.n; i += BUFFER) {
+      const count = Math.min(BUFFER, last.n - i);
+      readRun(io, off + i * last.s, last.s, count, dst, work, j);
+      j += count;
+    }
+    let q = lead.length - 1;
+    for (; q >= 0; q--) {
+      off += lead[q].s;
+      if (++idx[q] < lead[q].n) break;
+      off -= lead[q].s * lead[q].n;
+      idx[q] = 0;
+    }
+    if (q < 0) return;
+  }
 }
 
 /** Whether the result's C order is memory order of the sub-array (so rows map to outputs in order). */

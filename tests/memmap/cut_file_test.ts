@@ -453,7 +453,8 @@ const UP_FRONT_WALKS: [string, string, string, string][] = [
 ];
 
 // Walks across the file (a line along an outer axis, a middle axis) read
-// it forward in row blocks (attack13 C5): a cut of the part not reached
+// it forward in row blocks (attack13 C5; sums and extremes along a middle
+// axis: one block of the outer axes at a time): a cut of the part not reached
 // yet (the last quarter), made right after the check a quarter into the
 // call found the file whole (test hook `afterCheck`), is met by the next
 // check (EFAULT), not by a read (a line down a column read the whole
@@ -481,6 +482,15 @@ const AHEAD_WALKS: [string, string, string, string][] = [
     "shm",
     "float64",
     "a.reshape(-1, 128).argmax(0)",
+  ],
+  ["sum(1) of 3 axes ahead", "r", "float64", "a.reshape(64, -1, 64).sum(1)"],
+  ["mean(1) of 3 axes ahead", "r", "float32", "a.reshape(16, -1, 64).mean(1)"],
+  ["max(1) of 3 axes ahead", "r", "int32", "a.reshape(64, -1, 4).max(1)"],
+  [
+    "sum(1) of 3 axes complex128 ahead",
+    "r",
+    "complex128",
+    "a.reshape(64, -1, 16).sum(1)",
   ],
 ];
 
