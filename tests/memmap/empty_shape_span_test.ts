@@ -5,6 +5,7 @@ import {
   empty,
   full,
   load,
+  type Memmap,
   memmap,
   NDArray,
   ones,
@@ -95,6 +96,9 @@ Deno.test("arrays with a 0 dimension are made whatever their other dimensions (e
 
 Deno.test("views, copies, results and files of arrays with a 0 dimension keep their shape", () => {
   const dir = Deno.makeTempDirSync();
+  // Maps are closed before the files are saved over or removed (Windows
+  // refuses both while a map is open).
+  const maps: { close(): void }[] = [];
   try {
     for (const shape of SHAPES) {
       const a = zeros(shape);
@@ -135,7 +139,9 @@ Deno.test("views, copies, results and files of arrays with a 0 dimension keep th
         }, shape],
         "save, load mapped": [() => {
           save(`${dir}/a.npy`, a.T);
-          return load(`${dir}/a.npy`, { mmapMode: "r" }) as NDArray;
+          const m = load(`${dir}/a.npy`, { mmapMode: "r" }) as Memmap;
+          maps.push(m);
+          return m;
         }, reversed],
         "savez, load": [() => {
           savez(`${dir}/a.npz`, { a });
@@ -145,9 +151,11 @@ Deno.test("views, copies, results and files of arrays with a 0 dimension keep th
       };
       for (const [name, [op, want]] of Object.entries(ops)) {
         check(op(), want, `${name} ${shape}`);
+        for (const m of maps.splice(0)) m.close();
       }
     }
   } finally {
+    for (const m of maps) m.close();
     Deno.removeSync(dir, { recursive: true });
   }
 });
