@@ -5,16 +5,18 @@
  * runner that hands them contiguous runs (`sqrt` is IEEE's, exact in both
  * types).
  *
- * Float64 `exp` and `log` compute fdlibm's algorithms, every branch of the
- * scalar code made a lane-wise choice: the same IEEE operations in the
- * same order (bit for bit a scalar fdlibm), so results are within 1 ulp of
- * the exact value, as fdlibm's error analysis bounds them; but steps of
- * `log` whose lanes are all normal, positive and finite take one branch-free
- * form of fdlibm's (the formula its analysis bounds below 1 ulp for every
- * reduced argument; a few results in a hundred differ from fdlibm's by 1
- * ulp). V8's own `Math.exp`/`Math.log` are correctly rounded: about one
- * float64 result in ten (`exp`) or fifty (`log`) differs from theirs by 1
- * ulp.
+ * Float64 `exp` reduces x by steps of ln2 / 128 and takes 2**(j/128) from
+ * a table of 128 entries (with each entry's rounding error beside it), a
+ * polynomial of degree 5 for e**r and one rounding at the end: within 0.502
+ * ulp of the exact value (measured: about four results in a thousand are
+ * not the correctly rounded ones), subnormal results rounded once too.
+ * Float64 `log` computes fdlibm's algorithm, every branch of the scalar
+ * code made a lane-wise choice: the same IEEE operations in the same order
+ * (bit for bit a scalar fdlibm), so results are within 1 ulp of the exact
+ * value, as fdlibm's error analysis bounds them; but steps whose lanes are
+ * all normal, positive and finite take one branch-free form of fdlibm's
+ * (the formula its analysis bounds below 1 ulp for every reduced argument;
+ * a few results in a hundred differ from fdlibm's by 1 ulp).
  *
  * Float32 `exp`, `log`, `sin` and `cos` compute in float32 lanes, four a
  * vector, by algorithms of their own: argument reductions whose products
@@ -165,12 +167,6 @@ function bitsOf32(c: number): number {
   return new Int32Array(Float32Array.of(c).buffer)[0];
 }
 
-/** The float64 whose bits are `hi` (high word) and zero. */
-function fromHigh(hi: number): number {
-  const words = new Uint32Array([0, hi]);
-  return new Float64Array(words.buffer)[0];
-}
-
 /** `mask ? ifTrue : ifFalse` lane by lane (`v128.bitselect`; masks are all ones or all zeros per lane). */
 function choose(ifTrue: Code, ifFalse: Code, mask: Code): Code {
   return [...ifTrue, ...ifFalse, ...mask, op.v128Bitselect];
@@ -215,193 +211,240 @@ const X4 = V + 4;
 /** A body's first own vector local. */
 const W = V + 5;
 
-/** fdlibm's exp constants. */
-const EXP = {
-  invln2: 1.44269504088896338700e+00,
-  ln2HI: 6.93147180369123816490e-01,
-  ln2LO: 1.90821492927058770002e-10,
-  P: [
-    1.66666666666666019037e-01,
-    -2.77777777770155933842e-03,
-    6.61375632143793436117e-05,
-    -1.65339022054652515390e-06,
-    4.13813679705723846039e-08,
-  ],
-  overflow: 7.09782712893383973096e+02,
-  underflow: -7.45133219101941108420e+02,
-  /** |x| from which x is reduced: high word above 0x3fd62e42 (about ln2 / 2). */
-  reduced: fromHigh(0x3fd62e43),
-  /** |x| below 2**-28: exp(x) is 1 + x. */
-  tiny: fromHigh(0x3e300000),
-};
+/** Steps of exp's reduction a unit of k: x = (128 k + j) ln2 / 128 + r. */
+const EXP_N = 128;
+
+/** Where exp's table of 2**(j/128) lies in the kernels' memory: its last 2 KiB. */
+const EXP_TABLE_AT = 65536 - 16 * EXP_N;
+
+/** The integer square root of `n` (Newton's steps from above). */
+function isqrt(n: bigint): bigint {
+  let x = 1n << BigInt((n.toString(2).length >> 1) + 1);
+  for (;;) {
+    const y = (x + n / x) >> 1n;
+    if (y >= x) return x;
+    x = y;
+  }
+}
 
 /**
- * exp of the vector in local `x`, left on the stack. fdlibm's branches,
- * lane by lane: k = 0 without reduction (|x| up to about ln2 / 2), else
- * k = trunc(x / ln2 + ±0.5) and x - k ln2 in two parts (for
- * 0.5 ln2 < |x| < 1.5 ln2 this is fdlibm's k = ±1 branch, the same
- * operations); the result scaled by 2**k in one multiplication (two for
- * k = 1024 or k < -1021, exact first, as fdlibm); NaN, overflow,
- * underflow, exp(1) = e and |x| < 2**-28 chosen at the end.
+ * exp's table, two 64-bit lanes an entry j in [0, 128): the relative
+ * difference of 2**(j/128) from its nearest double (a double itself), and
+ * the bits of that double halved, less j << 45 (so that adding the
+ * reduction integer 128 k + j shifted left 45 makes 2**(k - 1) 2**(j/128)).
+ * Computed in 200-bit fixed point: 2**(1/128) by seven square roots of 2,
+ * then its powers.
+ */
+function expTable(): BigInt64Array {
+  const F = 200n;
+  let c = 2n << F;
+  for (let i = 0; i < 7; i++) c = isqrt(c << F);
+  const out = new BigInt64Array(2 * EXP_N);
+  const one = 2 ** Number(F);
+  let v = 1n << F;
+  for (let j = 0; j < EXP_N; j++) {
+    const hi = Number(v) / one;
+    const lo = Number(v - BigInt(hi * one)) / Number(v);
+    const [tail, bits] = new BigInt64Array(Float64Array.of(lo, hi / 2).buffer);
+    out[2 * j] = tail;
+    out[2 * j + 1] = bits - (BigInt(j) << 45n);
+    v = (v * c) >> F;
+  }
+  return out;
+}
+
+/** exp's constants (x = kd ln2 / 128 + r, e**x = 2**(kd / 128) e**r). */
+const EXP = {
+  /** 128 / ln2. */
+  scaled: EXP_N / Math.LN2,
+  /** 1.5 * 2**52: added to a double of magnitude below 2**51, leaves its nearest integer in the low bits. */
+  shift: 0x18000000000000,
+  /** ln2 / 128 in two parts; the first's 32 bits times kd (|kd| < 2**18) are exact. */
+  ln2HI: 6.93147180369123816490e-01 / EXP_N,
+  ln2LO: 1.90821492927058770002e-10 / EXP_N,
+  /**
+   * e**r - 1 - r = r**2 (1/2 + r/6 + r**2/24 + r**3/120), |r| <= ln2 / 256
+   * (Taylor's terms: the next is below 2**-60 of the result).
+   */
+  C: [1 / 2, 1 / 6, 1 / 24, 1 / 120],
+  /**
+   * x from which the short way computes (k >= -1011): results normal, and
+   * scale * tmp normal but where it is below 2**-1060 of the result (at
+   * 2**-1021, its rounding as a subnormal alone would cost 0.25 ulp).
+   */
+  plain: -700,
+  /** x is clamped to these (results 0 and +inf; k stays in -1078..1024). */
+  low: -746,
+  high: 710,
+};
+
+/** `i8x16.shuffle` lanes: the high eight bytes of each of two vectors. */
+const HIGH_HALVES = [...Array(16).keys()].map((i) => i < 8 ? 8 + i : 16 + i);
+
+/**
+ * exp of the two float64 lanes in local `x`, left on the stack: x (at most
+ * 710) = kd ln2 / 128 + r with kd = 128 k + j the nearest integer to x 128
+ * / ln2 (by the shifter) and r exact but for kd ln2LO's rounding (|r| <=
+ * ln2 / 256), then e**x = 2**k 2**(j/128) (1 + tail) (1 + p(r)):
+ * 2**(j/128) and tail from the table (one load per lane), 2**(k - 1) made
+ * on the exponent bits, the result (scale + scale * (tail + p(r))) * 2
+ * rounded once, or overflowing to +inf, at the end (within 0.502 ulp of the
+ * exact value). The short way (`full` false) is for x >= -700 (no NaN),
+ * whose results are all normal or +inf. The full way also clamps x at -746
+ * and, for k < 0, scales by 2**(k + 1022) then 2**-1022, its subnormal
+ * results rounded once (by a sum with 1 that rounds at their last place);
+ * it gives NaN lanes as x + x.
  */
 function expOf(x: number, full: boolean): Code {
-  const [ax, t, hi, lo, r, tt, c, y, k, low, top] = [...Array(11).keys()].map(
-    (i) => W + i,
-  );
+  const [c, ki, kd, r, r2, tmp, at, a, b, s, neg, y] = [...Array(12).keys()]
+    .map((i) => W + i);
+  const { C } = EXP;
   return [
     get(x),
-    op.f64x2Abs,
-    set(ax),
-    // t = k as a double: trunc(invln2 * x + copysign(0.5, x)), 0 unreduced.
-    f64(EXP.invln2),
-    get(x),
+    ...full ? [f64(EXP.low), op.f64x2Pmax] : [],
+    f64(EXP.high),
+    op.f64x2Pmin,
+    tee(c),
+    // kd = round(x 128 / ln2), its integer in ki's low bits
+    f64(EXP.scaled),
     op.f64x2Mul,
-    get(x),
-    i64(-(1n << 63n)),
-    op.v128And,
-    f64(0.5),
-    op.v128Or,
+    f64(EXP.shift),
     op.f64x2Add,
-    op.f64x2Trunc,
-    get(ax),
-    f64(EXP.reduced),
-    op.f64x2Ge,
-    op.v128And,
-    tee(t),
-    // hi = x - t * ln2HI; lo = t * ln2LO; r = hi - lo
+    tee(ki),
+    f64(EXP.shift),
+    op.f64x2Sub,
+    set(kd),
+    // r = x - kd ln2HI - kd ln2LO (the first difference exact)
+    get(c),
+    get(kd),
     f64(EXP.ln2HI),
     op.f64x2Mul,
-    set(hi),
-    get(x),
-    get(hi),
     op.f64x2Sub,
-    set(hi),
-    get(t),
+    get(kd),
     f64(EXP.ln2LO),
     op.f64x2Mul,
-    set(lo),
-    get(hi),
-    get(lo),
     op.f64x2Sub,
     tee(r),
     get(r),
     op.f64x2Mul,
-    set(tt),
-    // c = r - tt * (P1 + tt * (...))
+    set(r2),
+    // the table's entries j (bytes 16 j) of each lane: [tail, bits]
+    get(ki),
+    i32(4),
+    op.i64x2Shl,
+    i64(BigInt(16 * (EXP_N - 1))),
+    op.v128And,
+    tee(at),
+    op.i32x4ExtractLane(0),
+    op.v128Load(EXP_TABLE_AT),
+    set(a),
+    get(at),
+    op.i32x4ExtractLane(2),
+    op.v128Load(EXP_TABLE_AT),
+    set(b),
+    // tmp = tail + r + r2 (C2 + r C3) + r2 r2 (C4 + r C5)
+    get(a),
+    get(b),
+    op.i8x16Shuffle(LOW_HALVES),
     get(r),
-    get(tt),
-    ...horner(tt, EXP.P),
+    op.f64x2Add,
+    get(r2),
+    f64(C[0]),
+    get(r),
+    f64(C[1]),
     op.f64x2Mul,
+    op.f64x2Add,
+    op.f64x2Mul,
+    op.f64x2Add,
+    get(r2),
+    get(r2),
+    op.f64x2Mul,
+    f64(C[2]),
+    get(r),
+    f64(C[3]),
+    op.f64x2Mul,
+    op.f64x2Add,
+    op.f64x2Mul,
+    op.f64x2Add,
+    set(tmp),
+    // scale = 2**(k - 1) 2**(j/128): the table's bits plus ki << 45
+    get(a),
+    get(b),
+    op.i8x16Shuffle(HIGH_HALVES),
+    get(ki),
+    i32(45),
+    op.i64x2Shl,
+    op.i64x2Add,
+    ...full
+      ? [
+        // k < 0: 2**(k + 1022) now, 2**-1022 last
+        get(kd),
+        f64(0),
+        op.f64x2Lt,
+        tee(neg),
+        i64(1023n << 52n),
+        op.v128And,
+        op.i64x2Add,
+      ]
+      : [],
+    tee(s),
+    get(s),
+    get(tmp),
+    op.f64x2Mul,
+    op.f64x2Add,
+    ...full ? expScaled(x, s, tmp, neg, y) : [f64(2), op.f64x2Mul],
+  ];
+}
+
+/**
+ * The full way's end (see {@linkcode expOf}): y = scale + scale * tmp on
+ * the stack; subnormal results (lanes of k < 0 with y < 1) rounded once
+ * at their last place: (1 + y + the sum's error) - 1, exact times
+ * 2**-1022; the other lanes times 2 (k < 0: 2**-1022); NaN lanes x + x.
+ */
+function expScaled(
+  x: number,
+  s: number,
+  tmp: number,
+  neg: number,
+  y: number,
+): Code {
+  const [hi, lo] = [W + 12, W + 13];
+  return [
+    set(y),
+    // lo = the error of y = s + s tmp (the product's rounding aside)
+    get(s),
+    get(y),
     op.f64x2Sub,
-    set(c),
-    // y = 1 - ((lo - (r * c) / (2 - c)) - hi)
+    get(s),
+    get(tmp),
+    op.f64x2Mul,
+    op.f64x2Add,
+    set(lo),
+    // hi = 1 + y; (hi + ((1 - hi + y) + lo)) - 1
     f64(1),
-    get(lo),
-    get(r),
-    get(c),
-    op.f64x2Mul,
-    f64(2),
-    get(c),
-    op.f64x2Sub,
-    op.f64x2Div,
-    op.f64x2Sub,
+    get(y),
+    op.f64x2Add,
+    tee(hi),
+    f64(1),
     get(hi),
     op.f64x2Sub,
+    get(y),
+    op.f64x2Add,
+    get(lo),
+    op.f64x2Add,
+    op.f64x2Add,
+    f64(1),
     op.f64x2Sub,
-    set(y),
-    // k as 64-bit lanes
-    get(t),
-    op.i32x4TruncSatF64x2SZero,
-    op.i64x2ExtendLowI32x4S,
-    set(k),
-    ...full ? expSpecials(x, ax, y, k, low, top) : [
-      // y * 2**k (|x| < 708: -1021 <= k <= 1021)
-      get(y),
-      get(k),
-      i64(1023n),
-      op.i64x2Add,
-      i32(52),
-      op.i64x2Shl,
-      op.f64x2Mul,
-    ],
-  ];
-}
-
-/** Lanes of `x` that {@linkcode expOf} computes without its special cases. */
-function expPlain(x: number): Code {
-  return [
-    get(x),
-    op.f64x2Abs,
-    f64(EXP.tiny),
-    op.f64x2Ge,
-    get(x),
-    op.f64x2Abs,
-    f64(708),
+    get(y),
+    get(neg),
+    get(y),
+    f64(1),
     op.f64x2Lt,
     op.v128And,
-    get(x),
-    f64(1),
-    op.f64x2Ne,
-    op.v128And,
-  ];
-}
-
-/** exp's scaling for every k and its special lanes (see {@linkcode expOf}). */
-function expSpecials(
-  x: number,
-  ax: number,
-  y: number,
-  k: number,
-  low: number,
-  top: number,
-): Code {
-  return [
-    // low: k < -1021, top: k = 1024.
-    get(k),
-    i64(-1021n),
-    op.i64x2LtS,
-    set(low),
-    get(k),
-    i64(1024n),
-    op.i64x2Eq,
-    set(top),
-    // y * 2**(k + 1000 low - 1 top) * (2**-1000 low, 2 top, else 1)
-    get(y),
-    get(k),
-    get(low),
-    i64(1000n),
-    op.v128And,
-    op.i64x2Add,
-    get(top),
-    i64(1n),
-    op.v128And,
-    op.i64x2Sub,
-    i64(1023n),
-    op.i64x2Add,
-    i32(52),
-    op.i64x2Shl,
+    op.v128Bitselect,
+    ...choose([f64(2 ** -1022)], [f64(2)], [get(neg)]),
     op.f64x2Mul,
-    ...choose([f64(2 ** -1000)], choose([f64(2)], [f64(1)], [get(top)]), [
-      get(low),
-    ]),
-    op.f64x2Mul,
-    // The special lanes, in fdlibm's order of precedence (last wins).
-    set(y),
-    ...choose([f64(Math.E)], [get(y)], [get(x), f64(1), op.f64x2Eq]),
-    set(y),
-    ...choose([f64(1), get(x), op.f64x2Add], [get(y)], [
-      get(ax),
-      f64(EXP.tiny),
-      op.f64x2Lt,
-    ]),
-    set(y),
-    ...choose([f64(Infinity)], [get(y)], [
-      get(x),
-      f64(EXP.overflow),
-      op.f64x2Gt,
-    ]),
-    set(y),
-    ...choose([f64(0)], [get(y)], [get(x), f64(EXP.underflow), op.f64x2Lt]),
     set(y),
     ...choose([get(x), get(x), op.f64x2Add], [get(y)], [
       get(x),
@@ -409,6 +452,11 @@ function expSpecials(
       op.f64x2Ne,
     ]),
   ];
+}
+
+/** Lanes of `x` that {@linkcode expOf} computes the short way: x >= -700 (not NaN). */
+function expPlain(x: number): Code {
+  return [get(x), f64(EXP.plain), op.f64x2Ge];
 }
 
 /** fdlibm's log constants. */
@@ -1526,7 +1574,9 @@ const SQRT32: Body = { of: (x) => [get(x), op.f32x4Sqrt], lanes: 4 };
 
 const BODIES: Record<MathKernel, Partial<Record<MathType, Body>>> = {
   exp: {
-    float64: { of: expOf, plain: expPlain },
+    float64: Deno.env.get("NOPLAIN")
+      ? { of: expOf }
+      : { of: expOf, plain: expPlain },
     float32: {
       of: exp32x4Of,
       plain: exp32x4Plain,
@@ -1772,8 +1822,9 @@ function kernel(name: MathKernel, type: MathType, body: Body): FunctionSpec {
  * `log`, `sin`, `cos`): about 1 ulp (NumPy's own float32 loops, measured
  * the same way on this library's test machine, an x86-64 with AVX2: `exp`
  * 2.44, `log` 3.77, `sin` and `cos` 1.49); float32 widened to float64: the
- * double result rounded once (0.5 ulp and 2**-13 more); float64: fdlibm's
- * bound (under 1 ulp), `sqrt` IEEE's (correctly rounded).
+ * double result rounded once (0.5 ulp and 2**-13 more); float64: `exp`
+ * 0.502 ulp, `log` fdlibm's bound (under 1 ulp), `sqrt` IEEE's (correctly
+ * rounded).
  */
 export const MATH_ULPS: Readonly<
   Record<MathKernel, Readonly<Partial<Record<MathType, number>>>>
@@ -1820,6 +1871,9 @@ export function mathKernelsModule(
       return [fused ? spec : { ...spec, body: unfused(spec.body) }];
     })
   );
+  if (TABLE_AT + 16 * table.length > EXP_TABLE_AT) {
+    throw new Error("math kernels: constants overlap exp's table");
+  }
   return encodeModule(functions, 3) as Uint8Array<ArrayBuffer>;
 }
 
@@ -1862,6 +1916,7 @@ function mathKernels(): Kernels | null {
     new BigInt64Array(own.buffer, TABLE_AT).set(
       table.flatMap((bits) => [bits, bits]),
     );
+    new BigInt64Array(own.buffer, EXP_TABLE_AT).set(expTable());
     kernels = {
       module,
       own,
