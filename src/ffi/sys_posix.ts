@@ -1005,14 +1005,20 @@ export const posixSys: Sys = {
       if (overwrite && size < before && (sealsOf(file) & F_SEAL_SHRINK) !== 0) {
         fail("ftruncate", file.path, EPERM);
       }
-      // Mapped first (a map may reach past the end of the file), before a
-      // byte of the file changes: a map the kernel refuses (the address
-      // space; a writable shared map of a memfd sealed against writes) is
-      // refused while the file is as it was, and growing, which a file
-      // sealed against shrinking cannot undo, is the last step that can
-      // fail (attack13 C7).
+      // Grown first, its blocks reserved, then mapped (a file too large
+      // for the disk is ENOSPC, not the address space's ENOMEM), and put
+      // back if mapping fails. A file that refuses to be put back (a memfd
+      // sealed F_SEAL_SHRINK) is mapped first (a map may reach past the end
+      // of the file) and grown last in one step, so a map the kernel
+      // refuses (a writable shared map of a memfd sealed against writes)
+      // leaves it as it was (attack13 C7).
+      const last = size > before && (sealsOf(file) & F_SEAL_SHRINK) !== 0;
+      if (size > before && !last) {
+        growFile(file, before, size);
+        grown = true;
+      }
       mapping = mapNow(request);
-      if (size > before) {
+      if (last) {
         growFile(file, before, size);
         grown = true;
       }
