@@ -202,6 +202,41 @@ export function prepareAhead(
   }
 }
 
+/**
+ * The operand whose memory order a walk in memory order follows: the
+ * first, unless the first has no windows (the library's own memory) and
+ * another is a map checked as it is read (`verify` and `prefetch`) with a
+ * step on every axis, and the walk is not tiled: that one is then read
+ * forward, a window at a time
+ * and checked within each (a transposed or reversed map read against the
+ * first operand's order was asked for whole up front and went across the
+ * file between two checks: a cut of the part not reached yet faulted).
+ */
+function orderOperand(
+  operands: readonly Operand[],
+  dims: readonly { n: number; s: number[] }[],
+  options: WalkOptions,
+): number {
+  if (
+    operands[0].windows !== undefined || options.release !== undefined ||
+    options.prefetch !== undefined
+  ) return 0;
+  if (options.tile) {
+    // A tiled walk reads a transposed map a band of tiles at a time,
+    // forward within each band: it stays.
+    const byFirst = dims.map((d) => ({ n: d.n, s: d.s.map(Math.abs) }))
+      .filter((d) => d.n !== 1)
+      .sort((a, b) => b.s[0] - a.s[0]);
+    if (tileAxis(byFirst) >= 0) return 0;
+  }
+  for (let k = 1; k < operands.length; k++) {
+    const h = operands[k].windows ?? options.others?.[k - 1];
+    if (h?.verify === undefined || h.prefetch === undefined) continue;
+    if (dims.every((d) => d.n === 1 || d.s[k] !== 0)) return k;
+  }
+  return 0;
+}
+
 /** Default number of elements per run. */
 export const RUN = 8192;
 /** Default window released by walks over memory maps: 16 MiB. */
@@ -227,8 +262,9 @@ export function walk(
   const base = operands.map((o) => o.offset);
   dims = dims.filter((d) => d.n !== 1);
   if (options.memoryOrder) {
+    const by = orderOperand(operands, dims, options);
     for (const d of dims) {
-      if (d.s[0] < 0) {
+      if (d.s[by] < 0) {
         for (let k = 0; k < nops; k++) {
           base[k] += (d.n - 1) * d.s[k];
           d.s[k] = -d.s[k];
@@ -237,7 +273,7 @@ export function walk(
     }
     dims = dims
       .map((d, i) => ({ d, i }))
-      .sort((a, b) => (b.d.s[0] - a.d.s[0]) || (a.i - b.i))
+      .sort((a, b) => (b.d.s[by] - a.d.s[by]) || (a.i - b.i))
       .map((x) => x.d);
   }
   // Merge axes that step through memory like one longer axis in every operand.

@@ -454,7 +454,8 @@ const UP_FRONT_WALKS: [string, string, string, string][] = [
 
 // Walks across the file (a line along an outer axis, a middle axis) read
 // it forward in row blocks (attack13 C5; sums and extremes along a middle
-// axis: one block of the outer axes at a time): a cut of the part not reached
+// axis: one block of the outer axes at a time; copies and element-wise
+// walks into new memory that cannot tile: in the map's memory order): a cut of the part not reached
 // yet (the last quarter), made right after the check a quarter into the
 // call found the file whole (test hook `afterCheck`), is met by the next
 // check (EFAULT), not by a read (a line down a column read the whole
@@ -491,6 +492,18 @@ const AHEAD_WALKS: [string, string, string, string][] = [
     "r",
     "complex128",
     "a.reshape(64, -1, 16).sum(1)",
+  ],
+  [
+    "swapaxes copy ahead",
+    "r",
+    "float64",
+    "a.reshape(64, -1, 64).swapaxes(0, 2).copy()",
+  ],
+  [
+    "reversed swapaxes add ahead",
+    "r",
+    "float32",
+    'a.reshape(64, -1, 64).swapaxes(0, 2).slice("::-1").add(1)',
   ],
 ];
 
