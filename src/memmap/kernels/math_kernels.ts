@@ -1574,9 +1574,7 @@ const SQRT32: Body = { of: (x) => [get(x), op.f32x4Sqrt], lanes: 4 };
 
 const BODIES: Record<MathKernel, Partial<Record<MathType, Body>>> = {
   exp: {
-    float64: Deno.env.get("NOPLAIN")
-      ? { of: expOf }
-      : { of: expOf, plain: expPlain },
+    float64: { of: expOf, plain: expPlain },
     float32: {
       of: exp32x4Of,
       plain: exp32x4Plain,
