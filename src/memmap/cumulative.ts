@@ -15,6 +15,7 @@ import { type DType, nativeDType } from "./dtype.ts";
 import { wantsItems } from "./item_arrays.ts";
 import type { NDArray } from "./ndarray.ts";
 import { singleAxis } from "./reduce_axes.ts";
+import { castCopy } from "./ufunc/engine.ts";
 import { fma, fma32 } from "./ufunc/helpers.ts";
 
 const I64 = nativeDType("int64");
@@ -80,7 +81,8 @@ export function cumulate(
       } of an array of ${dt.name}: not supported for this type`,
     );
   }
-  let r = a.astype(resultTypeOf(dt)) as NDArray;
+  // A C-contiguous copy (astype keeps the array's memory order).
+  let r = castCopy(a, resultTypeOf(dt));
   if (axis === null) r = r.reshape(r.size);
   const k = axis ?? 0;
   const complex = dt.kind === "c";

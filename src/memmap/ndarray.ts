@@ -106,6 +106,7 @@ import { variance, varianceArgs } from "./variance.ts";
 import { cumulate, cumulativeAxis } from "./cumulative.ts";
 import { callUfunc, type UfuncOptions } from "./ufunc/call.ts";
 import { castCopy, castInto } from "./ufunc/engine.ts";
+import { emptyResult } from "./ufunc/layout.ts";
 import { clipArray, roundArray } from "./ufunc/compose.ts";
 import * as ufuncs from "./ufunc/rows.ts";
 import {
@@ -1413,12 +1414,24 @@ export class NDArray<N extends DTypeName = DTypeName>
    * ```
    */
   copy(): NDArray<N> {
-    return this.astype(this.dtype);
+    this.#open();
+    return this.#cCopy(this.dtype) as NDArray<N>;
+  }
+
+  /** A C-contiguous copy converted to `dt` (NumPy `copy()`'s order "C"). */
+  #cCopy(dt: DType): NDArray {
+    if (wantsItems(this.dtype) || wantsItems(dt)) {
+      return empty(this.shape, dt).assign(this);
+    }
+    return castCopy(this, dt);
   }
 
   /**
-   * Copies the array into memory, C-contiguous, converted to another type
-   * (NumPy `astype`, unsafe casting: floats truncate, integers wrap).
+   * Copies the array into memory, converted to another type (NumPy
+   * `astype`, unsafe casting: floats truncate, integers wrap), laid out in
+   * the array's memory order as NumPy's default `order="K"`: C-contiguous
+   * for a C-contiguous array, F for an F-contiguous one, else the axes in
+   * the order their strides run (forward), as an element-wise result.
    *
    * @param dtype The new element type.
    * @returns The converted copy.
@@ -1437,10 +1450,19 @@ export class NDArray<N extends DTypeName = DTypeName>
   astype<const D extends DTypeLike>(dtype: D): NDArray<NameOf<D>> {
     const dt = toDType(dtype);
     this.#open();
+    // (A subarray type adds axes: its copy is C-contiguous.)
+    if (
+      dt.subdtype !== null ||
+      isCContiguous(this.shape, this.strides, this.itemsize)
+    ) return this.#cCopy(dt) as NDArray<NameOf<D>>;
+    // NumPy's order "K" (attack13 C3): the result laid out as an
+    // element-wise result of this array.
+    const out = emptyResult(this.shape, dt, [this]);
     if (wantsItems(this.dtype) || wantsItems(dt)) {
-      return empty(this.shape, dt).assign(this) as NDArray<NameOf<D>>;
+      return out.assign(this) as NDArray<NameOf<D>>;
     }
-    return castCopy(this, dt) as NDArray<NameOf<D>>;
+    castInto(out, this);
+    return out as NDArray<NameOf<D>>;
   }
 
   /**

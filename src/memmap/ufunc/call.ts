@@ -246,8 +246,13 @@ export function run(
     o.array ?? scalarArray(nativeDType(signature[k]), o.value as never)
   );
   const shapes = arrays.map((a) => a.shape);
+  // NumPy's trivial loops (C or F results of C or F inputs) run only when
+  // no array input is cast; else its iterator lays the result out.
+  const trivial = ops.every((o, k) =>
+    o.array === undefined || o.array.dtype.equals(nativeDType(signature[k]))
+  );
   const out = outOption === undefined
-    ? emptyResult(broadcastShapes(...shapes), result, arrays)
+    ? emptyResult(broadcastShapes(...shapes), result, arrays, trivial)
     : checkOut(ufunc, outOption, shapes, result);
   // NumPy checks the elements its loop computes: none for an empty result.
   if (out.size > 0) ufunc.check?.(arrays, signature);

@@ -20,7 +20,7 @@ import {
 import { wantsItems } from "../item_arrays.ts";
 import { resultType } from "../promotion.ts";
 import type { WhereResult } from "../types.ts";
-import { broadcastShapes } from "../shape.ts";
+import { broadcastShapes, isCContiguous, isFContiguous } from "../shape.ts";
 import { isDetached, throwClosed } from "../storage.ts";
 import { describe, toOptions } from "../../_args.ts";
 import { maximum_, minimum_, positive_ } from "./arith.ts";
@@ -140,6 +140,7 @@ export function whereArrays(
     broadcastShapes(cond.shape, xs.shape, ys.shape),
     t,
     [cond, a.array ?? xs, b.array ?? ys],
+    false, // NumPy's where always iterates (no trivial C/F loop; attack13 C3)
   );
   execute(where_, ["bool", t.name, t.name, t.name], [cond, xs, ys], out);
   return out;
@@ -264,11 +265,14 @@ export function roundArray(
       );
     }
     // Each part rounds as a float array (PyArray_Round rounds .real, .imag).
-    const c = castCopy(a, a.dtype.toNative());
+    // A copy in the array's memory order (K, as NumPy's), its parts rounded
+    // over its dense storage (attack13 C3).
+    const c = emptyResult(a.shape, a.dtype.toNative(), [a]);
+    castInto(c, a);
     const partType = nativeDType(
       a.dtype.itemsize === 8 ? "float32" : "float64",
     );
-    const both = new NDArray(c.storage, partType, [...a.shape, 2]);
+    const both = new NDArray(c.storage, partType, [c.size * 2]);
     roundArray(both, decimals, { out: both });
     if (out === undefined) return c;
     checkOut(rint_, out, [a.shape], c.dtype);
@@ -278,7 +282,12 @@ export function roundArray(
   const integer = a.dtype.kind === "i" || a.dtype.kind === "u";
   if (decimals >= 0) {
     if (integer) {
-      if (out === undefined) return castCopy(a);
+      // NumPy returns a copy in the array's memory order (K; attack13 C3).
+      if (out === undefined) {
+        const r = emptyResult(a.shape, a.dtype.toNative(), [a]);
+        castInto(r, a);
+        return r;
+      }
       checkOut(positive_, out, [a.shape], a.dtype.toNative());
       castInto(out, a);
       return out;
@@ -289,17 +298,26 @@ export function roundArray(
     ? [multiply_, trueDivide]
     : [trueDivide, multiply_];
   const d = Math.abs(decimals);
+  // NumPy's PyArray_Round allocates its result C-contiguous, F only for an
+  // F- (not C-) contiguous array (the ufunc's K order is for decimals 0
+  // only; attack13 C3); an integer array's is float64, cast back the same
+  // way.
+  const cOrF = (x: NDArray, dt: DType) =>
+    isFContiguous(x.shape, x.strides, x.itemsize) &&
+      !isCContiguous(x.shape, x.strides, x.itemsize)
+      ? empty([...x.shape].reverse(), dt).T
+      : empty(x.shape, dt);
   const target = out ??
-    emptyResult(
-      a.shape,
-      integer ? nativeDType("float64") : a.dtype.toNative(),
-      [a],
-    );
+    cOrF(a, integer ? nativeDType("float64") : a.dtype.toNative());
   const f = powerOfTen(d);
   const r = callUfunc(op1, [a, f], { out: target });
   callUfunc(rint_, [r], { out: r });
   callUfunc(op2, [r, f], { out: r });
-  if (integer && out === undefined) return castCopy(r, a.dtype.toNative());
+  if (integer && out === undefined) {
+    const back = cOrF(r, a.dtype.toNative());
+    castInto(back, r);
+    return back;
+  }
   return r;
 }
 

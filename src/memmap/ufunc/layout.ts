@@ -69,12 +69,15 @@ function axisOrder(
  * @param shape The broadcast shape.
  * @param inputs The array inputs (0-d scalars included).
  * @param itemsize The result's item size.
+ * @param trivial Whether NumPy may take its trivial loops (no input cast;
+ * `where` never does): then C or F inputs of the whole shape give C or F.
  * @returns The strides, or undefined for C order.
  */
 export function resultStrides(
   shape: readonly number[],
   inputs: readonly NDArray[],
   itemsize: number,
+  trivial = true,
 ): number[] | undefined {
   if (shape.length < 2 || shape.some((n) => n === 0)) return undefined;
   const arrays = inputs.filter((a) => a.ndim > 0);
@@ -83,7 +86,7 @@ export function resultStrides(
   const whole = arrays.every((a) =>
     a.ndim === shape.length && a.shape.every((n, k) => n === shape[k])
   );
-  if (whole) {
+  if (whole && trivial) {
     if (arrays.every((a) => isCContiguous(a.shape, a.strides, a.itemsize))) {
       return undefined;
     }
@@ -113,6 +116,7 @@ export function resultStrides(
  * @param shape The broadcast shape.
  * @param dt The result's type.
  * @param inputs The array inputs.
+ * @param trivial See {@linkcode resultStrides}.
  * @returns The array.
  * @throws {RangeError} If the memory cannot be allocated.
  */
@@ -120,9 +124,10 @@ export function emptyResult(
   shape: readonly number[],
   dt: DType,
   inputs: readonly NDArray[],
+  trivial = true,
 ): NDArray {
   const c = empty(shape, dt);
-  const strides = resultStrides(c.shape, inputs, dt.itemsize);
+  const strides = resultStrides(c.shape, inputs, dt.itemsize, trivial);
   return strides === undefined
     ? c
     : new NDArray(c.storage, dt, c.shape, strides);
