@@ -10,6 +10,7 @@
  * @module
  */
 
+import { castCopy } from "./ufunc/engine.ts";
 import { type DType, nativeDType } from "./dtype.ts";
 import type { DomainBuffer } from "./element.ts";
 import { NAT } from "./datetime.ts";
@@ -302,7 +303,7 @@ function numericReduction(
   return out.dtype.equals(resultType) &&
       isCContiguous(out.shape, out.strides, out.itemsize)
     ? out
-    : out.astype(resultType);
+    : castCopy(out, resultType); // C-contiguous (astype keeps K order)
 }
 
 /**
