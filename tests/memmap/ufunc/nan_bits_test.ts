@@ -160,7 +160,9 @@ function check(expected: Expected): void {
     const big = inputs(dtype, 300);
     const path = `${tmp.dir}/${dtype}.npy`;
     save(path, big);
-    const mapped = openMemmap(path, { mode: "r" });
+    // `using`: closed before the file is removed (Windows refuses that
+    // while a map is open).
+    using mapped = openMemmap(path, { mode: "r" });
     const layouts: [string, NDArray, (i: number) => number][] = [
       ["a few elements", inputs(dtype, 1), (i) => i],
       ["thousands", big, (i) => i % hex.length],
@@ -231,6 +233,7 @@ Deno.test("float16 abs, neg and sign keep NaN bits as NumPy's sign-bit operation
   const big = frombuffer(words.buffer, { dtype: "float16" });
   const path = `${tmp.dir}/float16.npy`;
   save(path, big);
+  using mapped = openMemmap(path, { mode: "r" });
   const layouts: [string, NDArray, (i: number) => number][] = [
     ["a few elements", big.slice(`:${HALF.length}`), (i) => i],
     ["thousands", big, (i) => i % HALF.length],
@@ -239,7 +242,7 @@ Deno.test("float16 abs, neg and sign keep NaN bits as NumPy's sign-bit operation
       big.slice("::-1"),
       (i) => (big.size - 1 - i) % HALF.length,
     ],
-    ["a memmap", openMemmap(path, { mode: "r" }), (i) => i % HALF.length],
+    ["a memmap", mapped, (i) => i % HALF.length],
   ];
   for (const [fn, want] of Object.entries(HALF_NUMPY)) {
     for (const [layout, a, input] of layouts) {
