@@ -4,6 +4,7 @@ import {
   empty,
   frombuffer,
   load,
+  type Memmap,
   type NDArray,
   ones,
   save,
@@ -47,6 +48,9 @@ const DTYPES: Record<string, string> = {
 Deno.test("arrays of no elements have NumPy 2.4's strides: 0 when new, contiguous (a 0 dimension as 1) over existing bytes, +1 for an empty slice", () => {
   using dir = tempDir();
   const path = `${dir.path}/a.npy`;
+  // Maps are closed before the file is saved over or removed (Windows
+  // refuses both while a map is open).
+  const maps: Memmap[] = [];
   const producers: Record<
     string,
     (s: number[], d: string, o: "C" | "F") => NDArray
@@ -74,12 +78,16 @@ Deno.test("arrays of no elements have NumPy 2.4's strides: 0 when new, contiguou
       zeros(s, { dtype: d as "float64", order: o }).reshape(-1),
     T: (s, d, o) => zeros(s, { dtype: d as "float64", order: o }).T,
     load: (s, d, o) => {
+      for (const m of maps.splice(0)) m.close();
       save(path, zeros(s, { dtype: d as "float64", order: o }));
       return load(path) as NDArray;
     },
     "load mapped": (s, d, o) => {
+      for (const m of maps.splice(0)) m.close();
       save(path, zeros(s, { dtype: d as "float64", order: o }));
-      return load(path, { mmapMode: "r" }) as NDArray;
+      const m = load(path, { mmapMode: "r" }) as Memmap;
+      maps.push(m);
+      return m;
     },
     "frombuffer reshape": (s, d) =>
       frombuffer(new Uint8Array(0), { dtype: d as "float64" }).reshape(s),
@@ -112,6 +120,7 @@ Deno.test("arrays of no elements have NumPy 2.4's strides: 0 when new, contiguou
     }
     checked++;
   }
+  for (const m of maps) m.close();
   assert.equal(checked, rows.length);
   assert.deepEqual(wrong, []);
 });
