@@ -383,3 +383,19 @@ export const NUMERIC_NAMES: readonly NumericName[] = [
   "complex64",
   "complex128",
 ];
+
+/**
+ * A version 1.0 `.npy` file with no data whose header dict holds `descr` and
+ * `shape` as written (Python literals: `"'<U0'"`, `"(1125899906842624,)"`).
+ */
+export function headerOnlyNpy(descr: string, shape: string): Uint8Array {
+  const dict =
+    `{'descr': ${descr}, 'fortran_order': False, 'shape': ${shape}, }`;
+  const pad = (64 - ((10 + dict.length + 1) % 64)) % 64;
+  const body = new TextEncoder().encode(dict + " ".repeat(pad) + "\n");
+  const out = new Uint8Array(10 + body.length);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+  new DataView(out.buffer).setUint16(8, body.length, true);
+  out.set(body, 10);
+  return out;
+}

@@ -10,20 +10,12 @@
  * Run in a child with a time limit, so that a hang fails the test.
  */
 import assert from "node:assert/strict";
-import { CAN_SPAWN_DENO, denoRunWithin, tempDir } from "../test_util.ts";
-
-/** A version 1.0 .npy file with this header dict and no data. */
-function npy(descr: string, shape: string): Uint8Array {
-  const dict =
-    `{'descr': ${descr}, 'fortran_order': False, 'shape': ${shape}, }`;
-  const pad = (64 - ((10 + dict.length + 1) % 64)) % 64;
-  const body = new TextEncoder().encode(dict + " ".repeat(pad) + "\n");
-  const out = new Uint8Array(10 + body.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  new DataView(out.buffer).setUint16(8, body.length, true);
-  out.set(body, 10);
-  return out;
-}
+import {
+  CAN_SPAWN_DENO,
+  denoRunWithin,
+  headerOnlyNpy,
+  tempDir,
+} from "../test_util.ts";
 
 const CHILD = `
   import * as L from "MOD";
@@ -91,7 +83,7 @@ Deno.test({
     using dir = tempDir();
     Deno.writeFileSync(
       `${dir.path}/v0.npy`,
-      npy("'|V0'", "(1125899906842624,)"),
+      headerOnlyNpy("'|V0'", "(1125899906842624,)"),
     );
     const run = await denoRunWithin(
       ["-A"],

@@ -1,26 +1,13 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { load, type Memmap, NDArray, zeros } from "../../mod.ts";
-import { CAN_SPAWN_DENO } from "../test_util.ts";
+import { CAN_SPAWN_DENO, headerOnlyNpy } from "../test_util.ts";
 
 // Strings of no characters (`|S0`, `<U0`) are all equal and all false: the
 // searches and truth reductions over them answer at once, whatever their
 // number, as sort leaves them as they are (attack12 B4: argmax/argmin of
 // 2**50 of them walked every element; any/all/nonzero asked for a 2**50
 // byte truth array).
-
-/** A version 1.0 .npy file with this header dict and no data. */
-function npy(descr: string, shape: string): Uint8Array {
-  const dict =
-    `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
-  const pad = (64 - ((10 + dict.length + 1) % 64)) % 64;
-  const body = new TextEncoder().encode(dict + " ".repeat(pad) + "\n");
-  const out = new Uint8Array(10 + body.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  new DataView(out.buffer).setUint16(8, body.length, true);
-  out.set(body, 10);
-  return out;
-}
 
 const N = 2 ** 50;
 
@@ -29,7 +16,7 @@ function huge(dir: string): Record<string, NDArray> {
   const out: Record<string, NDArray> = {};
   for (const descr of ["|S0", "<U0"]) {
     const path = `${dir}/${descr.slice(1)}.npy`;
-    Deno.writeFileSync(path, npy(descr, `(${N},)`));
+    Deno.writeFileSync(path, headerOnlyNpy(`'${descr}'`, `(${N},)`));
     out[`${descr} load`] = load(path) as NDArray;
     out[`${descr} mapped`] = load(path, { mmapMode: "r" }) as Memmap;
     out[`${descr} zeros`] = zeros([N], { dtype: descr.slice(1) as "S0" });

@@ -3,24 +3,12 @@ import { load, type NDArray, NpzFile, openMemmap, zeros } from "../../mod.ts";
 import { describe } from "../../src/_args.ts";
 import { outputFile } from "../../src/npy/_files.ts";
 import { ZipWriter } from "../../src/npy/zip_writer.ts";
+import { headerOnlyNpy } from "../test_util.ts";
 
 // Zero-size elements (`<U0`, `|V0`, `|S0`, records whose fields take no
 // bytes) bound no shape by their bytes: a header whose dimensions or element
 // count pass 2**53 - 1 is malformed content (InvalidData, with the numbers
 // printed exactly), not a RangeError from making the array.
-
-/** A version 1.0 .npy file with this header dict and no data. */
-function npy(descr: string, shape: string): Uint8Array {
-  const dict =
-    `{'descr': ${descr}, 'fortran_order': False, 'shape': ${shape}, }`;
-  const pad = (64 - ((10 + dict.length + 1) % 64)) % 64;
-  const body = new TextEncoder().encode(dict + " ".repeat(pad) + "\n");
-  const out = new Uint8Array(10 + body.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  new DataView(out.buffer).setUint16(8, body.length, true);
-  out.set(body, 10);
-  return out;
-}
 
 const DESCRS = [
   "'<U0'",
@@ -45,7 +33,7 @@ Deno.test("every .npy reader refuses zero-size elements in a shape past 2**53 - 
   try {
     for (const [i, descr] of DESCRS.entries()) {
       for (const [j, [shape, reason]] of REFUSED.entries()) {
-        const bytes = npy(descr, shape);
+        const bytes = headerOnlyNpy(descr, shape);
         const path = `${dir}/${i}_${j}.npy`;
         Deno.writeFileSync(path, bytes);
         const zpath = `${dir}/${i}_${j}.npz`;
@@ -89,7 +77,7 @@ Deno.test("zero-size elements in a large shape within 2**53 - 1 still load", () 
   const dir = Deno.makeTempDirSync();
   try {
     const path = `${dir}/a.npy`;
-    Deno.writeFileSync(path, npy("'<U0'", "(1099511627776,)"));
+    Deno.writeFileSync(path, headerOnlyNpy("'<U0'", "(1099511627776,)"));
     const a = load(path) as NDArray;
     assert.deepEqual(a.shape, [2 ** 40]);
     assert.equal(a.nbytes, 0);
@@ -130,7 +118,7 @@ Deno.test("the view of a subarray field of no elements is accepted whatever the 
   try {
     for (const [i, [descr, shape, field, want]] of EMPTY_FIELDS.entries()) {
       const path = `${dir}/f${i}.npy`;
-      Deno.writeFileSync(path, npy(descr, shape));
+      Deno.writeFileSync(path, headerOnlyNpy(descr, shape));
       const readers: Record<string, () => NDArray> = {
         load: () => load(path) as NDArray,
         'load(mmapMode: "r")': () => load(path, { mmapMode: "r" }) as NDArray,
