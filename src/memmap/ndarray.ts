@@ -106,7 +106,7 @@ import { variance, varianceArgs } from "./variance.ts";
 import { cumulate, cumulativeAxis } from "./cumulative.ts";
 import { callUfunc, type UfuncOptions } from "./ufunc/call.ts";
 import { castCopy, castInto } from "./ufunc/engine.ts";
-import { emptyResult } from "./ufunc/layout.ts";
+import { emptyResult, reductionLayout } from "./ufunc/layout.ts";
 import { clipArray, roundArray } from "./ufunc/compose.ts";
 import * as ufuncs from "./ufunc/rows.ts";
 import {
@@ -2278,7 +2278,13 @@ export class NDArray<N extends DTypeName = DTypeName>
   cumsum(axis?: number | null): NDArray<SumDTypeOf<N>> {
     const k = cumulativeAxis(false, this.ndim, axis);
     this.#open();
-    return cumulate(this, false, k) as NDArray<SumDTypeOf<N>>;
+    const r = cumulate(this, false, k);
+    return (k === null ? r : reductionLayout(
+      r,
+      this,
+      this.shape.map(() => false),
+      false,
+    )) as NDArray<SumDTypeOf<N>>;
   }
 
   /**
@@ -2308,7 +2314,13 @@ export class NDArray<N extends DTypeName = DTypeName>
   cumprod(axis?: number | null): NDArray<SumDTypeOf<N>> {
     const k = cumulativeAxis(true, this.ndim, axis);
     this.#open();
-    return cumulate(this, true, k) as NDArray<SumDTypeOf<N>>;
+    const r = cumulate(this, true, k);
+    return (k === null ? r : reductionLayout(
+      r,
+      this,
+      this.shape.map(() => false),
+      false,
+    )) as NDArray<SumDTypeOf<N>>;
   }
 
   #variance(
@@ -2318,7 +2330,13 @@ export class NDArray<N extends DTypeName = DTypeName>
   ): number | NDArray {
     const args = varianceArgs(std, this.ndim, axis, options);
     this.#open();
-    return variance(this, std, args);
+    const r = variance(this, std, args);
+    return typeof r === "number" ? r : reductionLayout(
+      r,
+      this,
+      args.reduced ?? this.shape.map(() => true),
+      args.keepdims,
+    );
   }
 
   #arg(
@@ -2338,7 +2356,15 @@ export class NDArray<N extends DTypeName = DTypeName>
   ): Element | NDArray {
     const args = reductionArgs(name, this.ndim, axis, options);
     this.#open();
-    return reduceArray(this, name, args);
+    const r = reduceArray(this, name, args);
+    return r instanceof NDArray
+      ? reductionLayout(
+        r,
+        this,
+        args.reduced ?? this.shape.map(() => true),
+        args.keepdims,
+      )
+      : r;
   }
 
   /**

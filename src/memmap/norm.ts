@@ -20,6 +20,7 @@
  * @module
  */
 
+import { reductionLayout, relayout, resultStrides } from "./ufunc/layout.ts";
 import { describe, isArray, toBoolean, toInt, toOptions } from "../_args.ts";
 import { type DType, dtype as makeDType, nativeDType } from "./dtype.ts";
 import { wantsItems } from "./item_arrays.ts";
@@ -454,7 +455,46 @@ export function norm(
     r = matrixNorm(a, ord, list[0], list[1], keepdims);
   } else throw improper();
   // No axis: a number, as the whole-array reductions give.
-  return axes === null && !keepdims && typeof r !== "number" ? scalarOf(r) : r;
+  if (typeof r === "number") return r;
+  if (axes === null && !keepdims) return scalarOf(r);
+  return normLayout(r, a, list, ord, keepdims);
+}
+
+/**
+ * A norm's result `r` of `a` along the axes `list` laid out as NumPy's
+ * `linalg.norm` lays it out (attack13 C9): the reduction's layout (the
+ * input's K order), then for `sqrt` of it an element-wise result's layout,
+ * then for a matrix norm with `keepdims` the reshape to length-1 axes. The
+ * singular-value norms stay C-contiguous, as NumPy's.
+ */
+function normLayout(
+  r: NDArray,
+  a: NDArray,
+  list: number[],
+  ord: Ord,
+  keepdims: boolean,
+): NDArray {
+  const mask = a.shape.map((_, k) => list.includes(k));
+  const rooted = ord === null || ord === "fro" ||
+    (list.length === 1 && ord === 2);
+  if (list.length === 2) {
+    if (ord === 2 || ord === -2 || ord === "nuc") return r;
+    const shape = a.shape.filter((_, k) => !mask[k]);
+    let out = reductionLayout(
+      keepdims ? r.reshape(...shape) as NDArray : r,
+      a,
+      mask,
+      false,
+    );
+    if (rooted) {
+      out = relayout(out, resultStrides(out.shape, [out], out.itemsize));
+    }
+    return keepdims ? out.reshape(...r.shape) as NDArray : out;
+  }
+  const out = reductionLayout(r, a, mask, keepdims);
+  return rooted
+    ? relayout(out, resultStrides(out.shape, [out], out.itemsize))
+    : out;
 }
 
 /** The value of a float array of one element. */

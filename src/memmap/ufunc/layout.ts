@@ -16,6 +16,7 @@
 
 import type { DType } from "../dtype.ts";
 import { empty, NDArray } from "../ndarray.ts";
+import { castCopy } from "./engine.ts";
 import {
   broadcastStrides,
   contiguousStrides,
@@ -131,4 +132,82 @@ export function emptyResult(
   return strides === undefined
     ? c
     : new NDArray(c.storage, dt, c.shape, strides);
+}
+
+/**
+ * The byte strides NumPy gives the new result of a reduction of `a` along
+ * the `reduced` axes (or of `cumsum`/`cumprod` along an axis, nothing
+ * reduced): its iterator orders all of the input's axes by their strides
+ * (as for an element-wise result) and lays the result out in that order,
+ * the reduced axes dropped, or kept as length 1 with `keepdims`.
+ *
+ * @param a The input.
+ * @param reduced Which axes of `a` are reduced.
+ * @param keepdims Whether the reduced axes stay (length 1).
+ * @param itemsize The result's item size.
+ * @returns The strides, or undefined for C order.
+ */
+export function reductionStrides(
+  a: NDArray,
+  reduced: readonly boolean[],
+  keepdims: boolean,
+  itemsize: number,
+): number[] | undefined {
+  const shape = a.shape;
+  if (shape.length < 2 || shape.some((n) => n === 0)) return undefined;
+  const perm = axisOrder(shape, [broadcastStrides(shape, a.strides, shape)]);
+  const all = new Array<number>(shape.length);
+  let step = itemsize;
+  for (const axis of perm) {
+    if (reduced[axis] && !keepdims) continue;
+    all[axis] = step;
+    step *= reduced[axis] ? 1 : shape[axis];
+  }
+  const kept = shape.flatMap((n, k) => reduced[k] && !keepdims ? [] : [n]);
+  const out = all.filter((_, k) => !reduced[k] || keepdims);
+  const c = contiguousStrides(kept, itemsize, "C");
+  return out.every((s, k) => s === c[k]) ? undefined : out;
+}
+
+/**
+ * `r` (a new C-contiguous result of a reduction of `a`) laid out as NumPy
+ * lays out that result ({@linkcode reductionStrides}), values unchanged.
+ *
+ * @param r The C-contiguous result.
+ * @param a The reduced array.
+ * @param reduced Which axes of `a` are reduced (none for `cumsum`).
+ * @param keepdims Whether the reduced axes stay (length 1).
+ * @returns `r`, or a copy of it in NumPy's layout.
+ * @throws {RangeError} If the memory cannot be allocated.
+ */
+export function reductionLayout(
+  r: NDArray,
+  a: NDArray,
+  reduced: readonly boolean[],
+  keepdims: boolean,
+): NDArray {
+  return relayout(r, reductionStrides(a, reduced, keepdims, r.itemsize));
+}
+
+/**
+ * The values of `r` in a new array of the byte `strides` (C order for
+ * undefined), or `r` when it has them.
+ *
+ * @param r The array.
+ * @param strides Strides of a contiguous layout of `r`'s shape, or undefined for C order.
+ * @returns `r` or a copy.
+ * @throws {RangeError} If the memory cannot be allocated.
+ */
+export function relayout(r: NDArray, strides: number[] | undefined): NDArray {
+  strides ??= contiguousStrides(r.shape, r.itemsize, "C");
+  if (
+    r.ndim !== strides.length || strides.every((s, k) => s === r.strides[k])
+  ) return r;
+  // The result's axes from the outermost in memory: a C-contiguous copy of
+  // `r` transposed so holds the bytes of the new layout.
+  const order = strides.map((_, k) => k).sort((i, j) =>
+    strides[j] - strides[i] || i - j
+  );
+  const t = castCopy(r.transpose(...order), r.dtype);
+  return new NDArray(t.storage, r.dtype, r.shape, strides, t.byteOffset);
 }
