@@ -186,7 +186,8 @@ export function reductionLayout(
   reduced: readonly boolean[],
   keepdims: boolean,
 ): NDArray {
-  return relayout(r, reductionStrides(a, reduced, keepdims, r.itemsize));
+  const strides = reductionStrides(a, reduced, keepdims, r.itemsize);
+  return strides === undefined ? r : relayout(r, strides);
 }
 
 /**
@@ -199,6 +200,7 @@ export function reductionLayout(
  * @throws {RangeError} If the memory cannot be allocated.
  */
 export function relayout(r: NDArray, strides: number[] | undefined): NDArray {
+  if (r.size === 0) return r; // strides of 0, as NumPy's empty results
   strides ??= contiguousStrides(r.shape, r.itemsize, "C");
   if (
     r.ndim !== strides.length || strides.every((s, k) => s === r.strides[k])
