@@ -22,6 +22,12 @@ import {
   seal,
   sizeOf,
 } from "./_memfd.ts";
+import { EMULATOR } from "../test_util.ts";
+
+// Under qemu-user (arm64 with 64 KiB pages on 4 KiB host pages) a map made
+// before its memfd grows faults in the emulator itself (SIGSEGV in qemu):
+// the tests that map first run on real kernels only.
+const EMULATED = EMULATOR === "qemu-user";
 
 const linux = Deno.build.os === "linux";
 const SIZE = 65536;
@@ -121,7 +127,7 @@ Deno.test({
 Deno.test({
   name:
     "a memfd sealed against shrinking alone still grows for a map, and a map of it grows by resize",
-  ignore: !linux,
+  ignore: !linux || EMULATED,
   fn() {
     const lib = libc();
     try {
@@ -162,7 +168,7 @@ Deno.test({
 Deno.test({
   name:
     "a resize that must grow a memfd sealed against shrinking and is refused leaves the file as it was",
-  ignore: !linux,
+  ignore: !linux || EMULATED,
   fn() {
     const lib = libc();
     try {
