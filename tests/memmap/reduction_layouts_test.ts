@@ -1,16 +1,11 @@
 import assert from "node:assert/strict";
-import { arange, type NDArray, norm } from "../../mod.ts";
+import { type NDArray, norm } from "../../mod.ts";
+import { type Layout, layoutArray } from "./_layouts.ts";
 
 // Result layouts of reductions along axes (keepdims too), var/std, norm
 // and cumsum/cumprod as NumPy 2.4 (attack13 C9): the input's memory order
 // (K), the reduced axes dropped or kept as length 1; argmax/argmin C. From
 // tests/testdata/strides/reductions.json (make_reductions.py next to it).
-
-interface Layout {
-  shape: number[];
-  perm: number[] | null;
-  slice: string[] | null;
-}
 
 interface Row {
   layout: number;
@@ -26,21 +21,6 @@ const { layouts, rows } = JSON.parse(
     new URL("../testdata/strides/reductions.json", import.meta.url),
   ),
 ) as { layouts: Layout[]; rows: Row[] };
-
-const DTYPES: Record<string, string> = {
-  f8: "float64",
-  f4: "float32",
-  i4: "int32",
-  c16: "complex128",
-};
-
-function make(lay: Layout, dtype: string): NDArray {
-  const n = lay.shape.reduce((x, y) => x * y, 1);
-  let a = arange(n).astype(dtype as "float64").reshape(lay.shape) as NDArray;
-  if (lay.perm !== null) a = a.transpose(...lay.perm);
-  if (lay.slice !== null) a = a.slice(...lay.slice);
-  return a;
-}
 
 function run(a: NDArray, r: Row): NDArray {
   const axis = r.axis === null
@@ -74,11 +54,11 @@ function bytesOf(a: NDArray): Uint8Array {
 Deno.test("reductions along axes, var/std, norm and cumsum/cumprod lay their results out as NumPy 2.4", () => {
   const wrong: string[] = [];
   for (const r of rows) {
-    const a = make(layouts[r.layout], DTYPES[r.dtype]);
+    const a = layoutArray(layouts[r.layout], r.dtype);
     const got = run(a, r);
     // Integer results bit for bit as the C-ordered input's (float sums
     // may add in another order).
-    const c = run(make(layouts[r.layout], DTYPES[r.dtype]).copy(), r);
+    const c = run(layoutArray(layouts[r.layout], r.dtype).copy(), r);
     assert.deepEqual(got.shape, c.shape);
     if (got.dtype.kind !== "f" && got.dtype.kind !== "c") {
       assert.deepEqual(bytesOf(got), bytesOf(c), `${r.op} values`);

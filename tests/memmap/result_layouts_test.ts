@@ -1,15 +1,10 @@
 import assert from "node:assert/strict";
-import { arange, type NDArray, where } from "../../mod.ts";
+import { type NDArray, where } from "../../mod.ts";
+import { type Layout, layoutArray } from "./_layouts.ts";
 
 // Result layouts of round(decimals), astype, copy and where/ufuncs with
 // casts as NumPy 2.4 (attack13 C3), from tests/testdata/strides/layouts.json
 // (make_layouts.py next to it).
-
-interface Layout {
-  shape: number[];
-  perm: number[] | null;
-  slice: string[] | null;
-}
 
 const { layouts, rows } = JSON.parse(
   Deno.readTextFileSync(
@@ -19,21 +14,6 @@ const { layouts, rows } = JSON.parse(
   layouts: Layout[];
   rows: { layout: number; dtype: string; op: string; strides: number[] }[];
 };
-
-const DTYPES: Record<string, string> = {
-  f8: "float64",
-  f4: "float32",
-  i4: "int32",
-  c16: "complex128",
-};
-
-function make(lay: Layout, dtype: string): NDArray {
-  const n = lay.shape.reduce((x, y) => x * y, 1);
-  let a = arange(n).astype(dtype as "float64").reshape(lay.shape) as NDArray;
-  if (lay.perm !== null) a = a.transpose(...lay.perm);
-  if (lay.slice !== null) a = a.slice(...lay.slice);
-  return a;
-}
 
 const OPS: Record<string, (a: NDArray) => NDArray> = {
   "round 0": (a) => a.round(0),
@@ -55,8 +35,8 @@ const OPS: Record<string, (a: NDArray) => NDArray> = {
 Deno.test("round(decimals), astype, copy and where/ufuncs with casts lay their results out as NumPy 2.4", () => {
   const wrong: string[] = [];
   for (const r of rows) {
-    const a = make(layouts[r.layout], DTYPES[r.dtype]);
-    const x = make(layouts[r.layout], DTYPES[r.dtype]);
+    const a = layoutArray(layouts[r.layout], r.dtype);
+    const x = layoutArray(layouts[r.layout], r.dtype);
     const got = OPS[r.op](a);
     // Values as the C-order computation (layouts change nothing else).
     assert.deepEqual(got.toArray(), OPS[r.op](x.copy()).toArray(), r.op);
