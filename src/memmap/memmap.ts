@@ -30,6 +30,7 @@ import {
   type FieldsDict,
 } from "./dtype.ts";
 import { specOf } from "./structured.ts";
+import { type GivenLayout, toLayout } from "./layout_options.ts";
 import { readAheadHooks, ReadAheadRecord } from "./read_ahead.ts";
 import { SCRATCH_BYTES } from "./kernels/runtime.ts";
 import type { FieldNameOf, NameOf } from "./types.ts";
@@ -50,15 +51,7 @@ import {
   throwClosed,
 } from "./storage.ts";
 import type { Index } from "./shape.ts";
-import {
-  describe,
-  isArray,
-  MAX_SAFE,
-  toInt,
-  toOptions,
-  toShape,
-  toSize,
-} from "../_args.ts";
+import { describe, isArray, MAX_SAFE, toInt, toOptions } from "../_args.ts";
 
 /** Options key under which a view passes the storage it shares (internal). */
 const VIEW = Symbol("view");
@@ -841,23 +834,19 @@ export function memmap(
   const path = toPath(filename);
   // Each option is read once, and all are checked before the file is touched.
   const o = toOptions(options, call);
-  const modeOption = o.mode, dtypeOption = o.dtype, offsetOption = o.offset;
-  const shapeOption = o.shape, orderOption = o.order;
+  const modeOption = o.mode;
+  // Read in this order: dtype, offset, shape, order, strides.
+  const asGiven: GivenLayout = {
+    dtype: o.dtype,
+    offset: o.offset,
+    shape: o.shape,
+    order: o.order,
+  };
   const stridesOption = o.strides;
   const mode = normalizeMode(modeOption === undefined ? "r+" : modeOption);
-  const dt = toDType(dtypeOption === undefined ? "uint8" : dtypeOption);
-  const offset = offsetOption === undefined
-    ? 0
-    : toSize(offsetOption, call, "offset");
-  const order = orderOption === undefined ? "C" : orderOption;
-  if (order !== "C" && order !== "F") {
-    throw new TypeError(
-      `Cannot ${call} with order ${describe(order)}: order must be "C" or "F"`,
-    );
-  }
-  const given = shapeOption === undefined || shapeOption === null
-    ? undefined
-    : toShape(shapeOption, call, dt.itemsize);
+  const layout = toLayout(asGiven, call);
+  const { dt, offset, order } = layout;
+  const given = layout.shape;
   if (given !== undefined) {
     const nbytes = shapeSize(given) * dt.itemsize;
     if (offset + nbytes > MAX_SAFE) {

@@ -5,11 +5,12 @@
  * @module
  */
 
-import { dtype as toDType, type DTypeLike } from "../memmap/dtype.ts";
+import type { DTypeLike } from "../memmap/dtype.ts";
+import { toLayout } from "../memmap/layout_options.ts";
 import { NDArray } from "../memmap/ndarray.ts";
 import { contiguousStrides, formatShape, shapeSize } from "../memmap/shape.ts";
 import { ownStorage, type StorageFields } from "../memmap/storage.ts";
-import { describe, toOptions, toShape, toSize } from "../_args.ts";
+import { toOptions } from "../_args.ts";
 
 /** Options of `SharedMemory.ndarray()`. */
 export interface SharedArrayOptions<D extends DTypeLike = DTypeLike> {
@@ -47,21 +48,12 @@ export function arrayOver(
 ): NDArray {
   const call = "view shared memory";
   const o = toOptions(options, call);
-  const dtypeOption = o.dtype, offsetOption = o.offset;
-  const shapeOption = o.shape, orderOption = o.order;
-  const dt = toDType(dtypeOption === undefined ? "uint8" : dtypeOption);
-  const offset = offsetOption === undefined
-    ? 0
-    : toSize(offsetOption, call, "offset");
-  const order = orderOption === undefined ? "C" : orderOption;
-  if (order !== "C" && order !== "F") {
-    throw new TypeError(
-      `Cannot ${call} with order ${describe(order)}: order must be "C" or "F"`,
-    );
-  }
-  const given = shapeOption === undefined || shapeOption === null
-    ? undefined
-    : toShape(shapeOption, call, dt.itemsize);
+  const { dt, offset, order, shape: given } = toLayout({
+    dtype: o.dtype,
+    offset: o.offset,
+    shape: o.shape,
+    order: o.order,
+  }, call);
   const bytes = buf();
   const size = bytes.length;
   if (offset > size) {
