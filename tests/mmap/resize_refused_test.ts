@@ -13,7 +13,7 @@
  */
 import assert from "node:assert/strict";
 import { frombuffer, Mmap } from "../../mod.ts";
-import { F_ADD_SEALS, F_SEAL_GROW, F_SEAL_SHRINK, libc } from "./_memfd.ts";
+import { F_SEAL_GROW, F_SEAL_SHRINK, libc, memfd, seal } from "./_memfd.ts";
 
 const linux = Deno.build.os === "linux";
 
@@ -25,6 +25,34 @@ const ROWS: [string, number, number][] = [
   ["grow, sealed against growing", F_SEAL_GROW, 2 * SIZE],
   ["shrink, sealed both ways", F_SEAL_SHRINK | F_SEAL_GROW, 8192],
 ];
+
+/**
+ * Runs `body` for each row of {@linkcode ROWS} on a write map of a new memfd
+ * of {@linkcode SIZE} bytes with the row's seals; closes both after.
+ */
+function eachSealedMap(
+  body: (what: string, to: number, m: Mmap, fd: number) => void,
+): void {
+  const lib = libc();
+  try {
+    for (const [what, seals, to] of ROWS) {
+      const fd = memfd(lib, SIZE);
+      try {
+        seal(lib, fd, seals);
+        const m = Mmap.fromFd(fd, { access: "write" });
+        try {
+          body(what, to, m, fd);
+        } finally {
+          m.close();
+        }
+      } finally {
+        lib.symbols.close(fd);
+      }
+    }
+  } finally {
+    lib.close();
+  }
+}
 
 /** What a map shows: every reader, in one record. */
 function readAll(m: Mmap) {
@@ -55,57 +83,36 @@ Deno.test({
     "a resize the file refuses (sealed memfd) leaves the map, its bytes and the file's claims as they were",
   ignore: !linux,
   fn() {
-    const lib = libc();
-    try {
-      for (const [what, seals, to] of ROWS) {
-        const fd = lib.symbols.memfd_create(
-          new TextEncoder().encode("resize\0"),
-          2, // MFD_ALLOW_SEALING
-        );
-        assert.ok(fd >= 0, what);
-        try {
-          assert.equal(lib.symbols.ftruncate(fd, BigInt(SIZE)), 0);
-          assert.equal(lib.symbols.fcntl(fd, F_ADD_SEALS, seals), 0);
-          const m = Mmap.fromFd(fd, { access: "write" });
-          try {
-            m.set(70000, 77);
-            const before = readAll(m);
-            assert.throws(
-              () => m.resize(to),
-              (e: Error) =>
-                e instanceof Deno.errors.PermissionDenied &&
-                /^ftruncate\(\): .*\(EPERM\): "fd \d+"$/.test(e.message),
-              what,
-            );
-            assert.deepEqual(readAll(m), before, what);
-            // Writes reach the file.
-            m.set(70001, 5);
-            m.seek(100000);
-            assert.equal(m.write(new Uint8Array(1000).fill(1)), 1000, what);
-            // The file is not claimed by the failed call: it opens again.
-            const again = Mmap.fromFd(fd, { access: "read" });
-            try {
-              assert.equal(again.length, SIZE, what);
-              assert.equal(again.get(70000), 77, what);
-              assert.equal(again.get(70001), 5, what);
-              assert.equal(again.get(100999), 1, what);
-            } finally {
-              again.close();
-            }
-            // A resize the file allows still works.
-            m.resize(SIZE);
-            assert.equal(m.length, SIZE, what);
-            assert.equal(m.get(70000), 77, what);
-          } finally {
-            m.close();
-          }
-        } finally {
-          lib.symbols.close(fd);
-        }
+    eachSealedMap((what, to, m, fd) => {
+      m.set(70000, 77);
+      const before = readAll(m);
+      assert.throws(
+        () => m.resize(to),
+        (e: Error) =>
+          e instanceof Deno.errors.PermissionDenied &&
+          /^ftruncate\(\): .*\(EPERM\): "fd \d+"$/.test(e.message),
+        what,
+      );
+      assert.deepEqual(readAll(m), before, what);
+      // Writes reach the file.
+      m.set(70001, 5);
+      m.seek(100000);
+      assert.equal(m.write(new Uint8Array(1000).fill(1)), 1000, what);
+      // The file is not claimed by the failed call: it opens again.
+      const again = Mmap.fromFd(fd, { access: "read" });
+      try {
+        assert.equal(again.length, SIZE, what);
+        assert.equal(again.get(70000), 77, what);
+        assert.equal(again.get(70001), 5, what);
+        assert.equal(again.get(100999), 1, what);
+      } finally {
+        again.close();
       }
-    } finally {
-      lib.close();
-    }
+      // A resize the file allows still works.
+      m.resize(SIZE);
+      assert.equal(m.length, SIZE, what);
+      assert.equal(m.get(70000), 77, what);
+    });
   },
 });
 
@@ -149,42 +156,21 @@ Deno.test({
     "a resize the file refuses (sealed memfd) leaves every view and array taken before it alive",
   ignore: !linux,
   fn() {
-    const lib = libc();
-    try {
-      for (const [what, seals, to] of ROWS) {
-        const fd = lib.symbols.memfd_create(
-          new TextEncoder().encode("resize\0"),
-          2, // MFD_ALLOW_SEALING
-        );
-        assert.ok(fd >= 0, what);
-        try {
-          assert.equal(lib.symbols.ftruncate(fd, BigInt(SIZE)), 0);
-          assert.equal(lib.symbols.fcntl(fd, F_ADD_SEALS, seals), 0);
-          const m = Mmap.fromFd(fd, { access: "write" });
-          try {
-            m.set(70000, 77);
-            const views = viewsOf(m);
-            assert.throws(() => m.resize(to), Deno.errors.PermissionDenied);
-            let at = 70001;
-            for (const [view, read, write] of views) {
-              const where = `${what}: ${view}`;
-              assert.equal(read(70000), 77, where);
-              write(at, 200);
-              assert.equal(read(at), 200, where);
-              assert.equal(m.get(at), 200, where);
-              m.set(at, 201);
-              assert.equal(read(at), 201, where);
-              at++;
-            }
-          } finally {
-            m.close();
-          }
-        } finally {
-          lib.symbols.close(fd);
-        }
+    eachSealedMap((what, to, m) => {
+      m.set(70000, 77);
+      const views = viewsOf(m);
+      assert.throws(() => m.resize(to), Deno.errors.PermissionDenied);
+      let at = 70001;
+      for (const [view, read, write] of views) {
+        const where = `${what}: ${view}`;
+        assert.equal(read(70000), 77, where);
+        write(at, 200);
+        assert.equal(read(at), 200, where);
+        assert.equal(m.get(at), 200, where);
+        m.set(at, 201);
+        assert.equal(read(at), 201, where);
+        at++;
       }
-    } finally {
-      lib.close();
-    }
+    });
   },
 });
