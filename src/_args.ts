@@ -577,13 +577,17 @@ export function checkDims(ndim: number, call: string): void {
 const NUMPY_MAX_BYTES = 2n ** 63n - 1n;
 
 /**
- * Checks the bytes a shape spans. An array with elements spans the product
- * of its dimensions (taking 0 as 1) times `itemsize`, which must be a safe
- * integer: then every stride, offset and size of a layout of it is exact.
+ * Checks the bytes a shape spans and the elements it holds. An array with
+ * elements spans the product of its dimensions (taking 0 as 1) times
+ * `itemsize`, which must be a safe integer: then every stride, offset and
+ * size of a layout of it is exact. Its number of elements must be a safe
+ * integer too, which only items of no bytes (`S0`, `U0`, `V0`) could pass
+ * otherwise: `size`, a `ravel()`'s dimension and every index stay exact.
  * An array with a 0 dimension spans no bytes, whatever its other
  * dimensions (its strides never reach a byte; see `contiguousStrides`):
  * only NumPy's own limit applies, the product of the other dimensions times
- * `itemsize` at most 2**63 - 1.
+ * `itemsize` (taken as 1 for items of no bytes, as NumPy's `zeros` makes
+ * them) at most 2**63 - 1.
  *
  * @param dims The dimensions (non-negative safe integers).
  * @param itemsize Bytes per element.
@@ -606,8 +610,9 @@ export function checkSpan(
 }
 
 /**
- * Why a shape spans too many bytes (see {@linkcode checkSpan}), or null
- * when it does not: the `.npy` header reader words its own error with it.
+ * Why a shape spans too many bytes or holds too many elements (see
+ * {@linkcode checkSpan}), or null when it does not: the `.npy` header
+ * reader words its own error with it.
  *
  * @param dims The dimensions (non-negative safe integers).
  * @param itemsize Bytes per element.
@@ -617,20 +622,29 @@ export function spanExcess(
   dims: readonly number[],
   itemsize: number,
 ): string | null {
-  let span = itemsize, empty = false;
+  // The product of the dimensions past 1 (exact up to 2**53, monotone past).
+  let count = 1, empty = false;
   for (let k = 0; k < dims.length; k++) {
     const d = dims[k];
-    if (d > 1) span *= d;
+    if (d > 1) count *= d;
     else if (d === 0) empty = true;
   }
-  if (span <= MAX_SAFE) return null;
-  if (!empty) return "it spans more than 2**53 - 1 bytes";
-  let exact = BigInt(itemsize);
+  const unit = Math.max(itemsize, 1);
+  if (count * unit <= MAX_SAFE) return null;
+  let exact = 1n;
   for (let k = 0; k < dims.length; k++) {
     if (dims[k] > 1) exact *= BigInt(dims[k]);
   }
+  if (!empty) {
+    return itemsize === 0
+      ? `it has ${exact} elements, more than 2**53 - 1 (the most an array holds)`
+      : "it spans more than 2**53 - 1 bytes";
+  }
+  exact *= BigInt(unit);
   return exact > NUMPY_MAX_BYTES
-    ? "its non-zero dimensions span more than 2**63 - 1 bytes (NumPy's limit, also for an array of no elements)"
+    ? itemsize === 0
+      ? "its non-zero dimensions hold more than 2**63 - 1 elements (NumPy's limit, also for an array of no elements)"
+      : "its non-zero dimensions span more than 2**63 - 1 bytes (NumPy's limit, also for an array of no elements)"
     : null;
 }
 

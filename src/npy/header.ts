@@ -334,23 +334,15 @@ function parseHeaderText(
     shape.push(Number(d));
     size *= Number(d);
   }
-  // The bytes it spans bound every stride (an array of no elements spans
-  // none: only NumPy's limit applies, as for any array the library makes).
+  // The bytes it spans bound every stride, its elements (of no bytes too)
+  // every index (an array of no elements spans none: only NumPy's limit
+  // applies, as for any array the library makes).
   const excess = spanExcess(shape, descr.itemsize);
   if (excess !== null) {
     throw invalidData(
       where,
       at,
       `Header shape ${showShape(dims)} of ${descr.str} overflows: ${excess}`,
-    );
-  }
-  if (size > Number.MAX_SAFE_INTEGER) {
-    throw invalidData(
-      where,
-      at,
-      `Header shape ${showShape(dims)} has ${
-        dims.reduce((a, b) => a * b, 1n)
-      } elements, more than 2**53 - 1 (the most an array holds)`,
     );
   }
   return { descr, fortranOrder, shape, size, nbytes: size * descr.itemsize };
