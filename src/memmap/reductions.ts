@@ -31,6 +31,7 @@ import {
 } from "./reduce.ts";
 import { keepdimsOf, reducedShape, reductionAxes } from "./reduce_axes.ts";
 import { reduceFree } from "./reduce_free.ts";
+import { settleNaNs } from "./reduce_nan.ts";
 import { type OrderedOp, reduceOrdered } from "./reduce_ordered.ts";
 import { isCContiguous, shapeSize } from "./shape.ts";
 import { memoryDims } from "./reduce_plan.ts";
@@ -300,10 +301,14 @@ function numericReduction(
     const r = reduceFree(name as "sum" | "prod" | "min" | "max", v, reduced);
     out = arrayOver(r.buffer, complex, shape);
   }
-  return out.dtype.equals(resultType) &&
+  const result = out.dtype.equals(resultType) &&
       isCContiguous(out.shape, out.strides, out.itemsize)
     ? out
     : castCopy(out, resultType); // C-contiguous (astype keeps K order)
+  if ((name === "min" || name === "max") && dt.kind === "f") {
+    settleNaNs(v, reduced, result); // the first NaN's bits, as NumPy's
+  }
+  return result;
 }
 
 /**
