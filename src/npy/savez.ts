@@ -39,6 +39,15 @@ function writeNpz(
   );
   // Describe every member first: a bad argument fails before any file is made.
   const contents = entries.map(([name, array]) => {
+    // A lone surrogate has no UTF-8 (TextEncoder would write U+FFFD: two
+    // names could become one), as NumPy's UnicodeEncodeError.
+    if (!name.isWellFormed()) {
+      throw new TypeError(
+        `Cannot save member ${
+          JSON.stringify(name)
+        }: its name is not valid Unicode (a lone surrogate has no UTF-8)`,
+      );
+    }
     try {
       return npyContent(array);
     } catch (e) {
