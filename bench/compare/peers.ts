@@ -209,7 +209,8 @@ export async function measure(
     })),
   ];
   const times = new Map<string, Timing[]>();
-  const rounds = w.rounds ?? 5;
+  // COMPARE_ROUNDS=n overrides every row's count (a quick audit: 1).
+  const rounds = roundsOverride() ?? w.rounds ?? 5;
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < sides.length; i++) {
       const side = sides[(i + round) % sides.length];
@@ -229,6 +230,12 @@ export async function measure(
     else row.peers[key as PeerKind] = t;
   }
   return row;
+}
+
+/** `COMPARE_ROUNDS`, when set to a positive integer. */
+function roundsOverride(): number | undefined {
+  const n = Number(Deno.env.get("COMPARE_ROUNDS"));
+  return Number.isInteger(n) && n >= 1 ? n : undefined;
 }
 
 /**

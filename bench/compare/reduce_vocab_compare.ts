@@ -58,7 +58,63 @@ function reductions(): Reduction[] {
     row("float64", "r.f8", "all()", (a) => a.all()),
     row("float64", "r.f8", "prod()", (a) => a.prod()),
     row("float64", "r.f8", "cumsum()", (a) => a.cumsum()),
+    ...alongAxes(),
   ];
+}
+
+/**
+ * The rest of issue 14's reductions: float64 and float32 along each axis of
+ * 4096 x 8192 (and whole where the rows above have only one dtype), and the
+ * integer `std`/`var` (their float64 temporaries).
+ */
+function alongAxes(): Reduction[] {
+  const list: Reduction[] = [];
+  const m = { matrix: true };
+  for (const [dtype, file] of [["float64", "r.f8"], ["float32", "r.f4"]]) {
+    list.push(
+      row(dtype, file, "argmin()", (a) => a.argmin()),
+      row(dtype, file, "var()", (a) => a.var()),
+      row(dtype, file, "prod()", (a) => a.prod()),
+      row(dtype, file, "all()", (a) => a.all()),
+      row(dtype, file, "cumprod()", (a) => a.cumprod()),
+    );
+    for (const axis of [0, 1]) {
+      const along = `(${axis}) (4096 x 8192)`;
+      list.push(
+        row(dtype, file, `argmax${along}`, (a) => a.argmax(axis), m),
+        row(dtype, file, `argmin${along}`, (a) => a.argmin(axis), m),
+        row(dtype, file, `std${along}`, (a) => a.std(axis), m),
+        row(dtype, file, `var${along}`, (a) => a.var(axis), m),
+        row(dtype, file, `prod${along}`, (a) => a.prod(axis), m),
+        row(dtype, file, `any${along}`, (a) => a.any(axis), m),
+        row(dtype, file, `all${along}`, (a) => a.all(axis), m),
+        row(dtype, file, `cumsum${along}`, (a) => a.cumsum(axis), m),
+        row(dtype, file, `cumprod${along}`, (a) => a.cumprod(axis), m),
+      );
+    }
+  }
+  for (const dtype of ["int32", "uint8", "int64"]) {
+    list.push(row(dtype, "r.ints", "std()", (a) => a.std()));
+    for (const axis of [0, 1]) {
+      list.push(
+        row(
+          dtype,
+          "r.ints",
+          `std(${axis}) (4096 x rest)`,
+          (a) => a.std(axis),
+          m,
+        ),
+        row(
+          dtype,
+          "r.ints",
+          `var(${axis}) (4096 x rest)`,
+          (a) => a.var(axis),
+          m,
+        ),
+      );
+    }
+  }
+  return list;
 }
 
 /** The rows: memmaps, then in-memory arrays. */
