@@ -18,6 +18,19 @@
  * (a classic `fcntl` lock, reported with its process id) does not count as
  * a map.
  *
+ * **Size changes.** Every change of a file's size runs in
+ * {@linkcode resizing}: it holds the file's size lock (a write lock on one
+ * few bytes past any file, at {@linkcode CLAIMS_END}, which no claim covers) from
+ * the `fstat` that reads the size to the last `ftruncate`, so that no other
+ * handle's size change comes between: a size read there is the size, a grow
+ * never sets the file below it, and a cut is checked against the claims
+ * of that moment (attack14 D9: two growers each set the file to their own
+ * target, the smaller one cutting the other's fresh tail). A grow claims
+ * its new bytes before the file grows. Openers and claims wait a bounded
+ * time ({@linkcode WAIT_MS}, backing off) for a resize in progress instead
+ * of failing at once (attack14 D10); a cut itself never waits: a live map
+ * is not going away.
+ *
  * @module
  */
 
@@ -138,7 +151,7 @@ function closeDescriptor(d: Descriptor): void {
   // file's lock list (walked by each claim) stays as long as the live
   // handles.
   if (d.claims && (d.shared || d.pagesHeld)) {
-    setLock(d.fd, "unlock", 0, Infinity);
+    setLock(d.fd, "unlock", 0, SIZE_LOCK_END);
   }
   libc().close(d.fd);
   d.fd = -1;
@@ -171,6 +184,8 @@ export class PosixFile implements FileHandle {
   exact = false;
   /** The size when opened, read once the handle's claim was taken. */
   openedSize?: number;
+  /** Whether a {@linkcode resizing} of this handle is running. */
+  resizing = false;
   constructor(
     fd: number,
     path: string,
@@ -317,22 +332,44 @@ const USE_OFD = C.ofdLocks !== null &&
 // flock(2) operations
 const LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
 
+/**
+ * Where claims "to the end of the file" end (2^62, past any file: sizes
+ * stay below 2^53): the byte there is the file's size lock (see
+ * {@linkcode resizing}), which no claim covers.
+ */
+export const CLAIMS_END = 2 ** 62;
+/** The end of the size lock (a double has no odd numbers up there). */
+const SIZE_LOCK_END = CLAIMS_END + 1024;
+
+/**
+ * How long an opener, a claim or a size change waits for another handle's
+ * size change (or overwrite) to end before it is `Busy`, in milliseconds.
+ * Bounded (no `F_OFD_SETLKW`): no call can hang on a handle that is never
+ * closed.
+ */
+export const WAIT_MS = 2000;
+/** The first and the longest pause between two attempts, in milliseconds. */
+const FIRST_PAUSE = 0.05, LONGEST_PAUSE = 8;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
 function fillLock(type: number, start: number, end: number): void {
   const L = C.ofdLocks!;
   lockBuffer.fill(0);
   lockView.setInt16(0, type, true);
   lockView.setInt16(2, 0, true); // SEEK_SET
   lockView.setBigInt64(L.startOffset, BigInt(start), true);
-  // A length of 0 locks to the end of the file, however far it grows.
   lockView.setBigInt64(
     L.lenOffset,
-    end === Infinity ? 0n : BigInt(end - start),
+    BigInt(end === Infinity ? CLAIMS_END : end) - BigInt(start),
     true,
   );
 }
 
 /**
- * Sets this descriptor's lock on `[start, end)` without waiting.
+ * Sets this descriptor's lock on `[start, end)` (`end` Infinity: up to
+ * {@linkcode CLAIMS_END}). With `wait`, a lock of another handle of this
+ * library in the way is waited for, up to {@linkcode WAIT_MS} (backing
+ * off); else not at all.
  *
  * @returns `"busy"` when a claim of another handle of this library (an
  * open-file-description lock) is in the way; `"skip"` when locks are not
@@ -344,8 +381,27 @@ function setLock(
   kind: LockKind,
   start: number,
   end: number,
+  wait = false,
 ): LockResult {
   if (end <= start) return "ok";
+  let deadline = -1;
+  for (let pause = FIRST_PAUSE;; pause = Math.min(pause * 2, LONGEST_PAUSE)) {
+    const result = trySetLock(fd, kind, start, end);
+    if (result !== "busy" || !wait) return result;
+    const now = performance.now();
+    if (deadline < 0) deadline = now + WAIT_MS;
+    else if (now >= deadline) return "busy";
+    Atomics.wait(sleeper, 0, 0, pause);
+  }
+}
+
+/** One attempt of {@linkcode setLock}. */
+function trySetLock(
+  fd: number,
+  kind: LockKind,
+  start: number,
+  end: number,
+): LockResult {
   const c = libc();
   if (!USE_OFD) {
     // Whole-file flock: shared for a map, exclusive for a shrink.
@@ -396,7 +452,7 @@ export function claim(file: PosixFile, start: number, end: number): void {
   }
   file.claimed = { start, end };
   file.exact = false;
-  const result = setLock(d.fd, "read", start, end);
+  const result = setLock(d.fd, "read", start, end, true);
   if (result === "busy") {
     busy(
       "fcntl",
@@ -412,18 +468,14 @@ export function claim(file: PosixFile, start: number, end: number): void {
 
 /**
  * Takes the bytes from `from` on for this handle alone, before cutting or
- * overwriting them; undo with {@linkcode claim}.
+ * overwriting them (in {@linkcode resizing}); undo with
+ * {@linkcode claim}.
  *
  * @throws {Deno.errors.Busy} If another handle of this library maps any of
  * them (nothing is changed then).
  */
 export function claimTail(file: PosixFile, from: number, call: string): void {
-  const d = file.descriptor;
-  if (!d.claims) return;
-  file.exact = false;
-  if (setLock(d.fd, "write", from, Infinity) !== "busy") return;
-  // flock: the failed conversion may have dropped the shared lock; take it back.
-  if (!USE_OFD) setLock(d.fd, "read", 0, Infinity);
+  if (tryClaimTail(file, from)) return;
   busy(
     call,
     from === 0
@@ -431,6 +483,56 @@ export function claimTail(file: PosixFile, from: number, call: string): void {
       : `A live map of the file covers bytes past ${from}; close it first`,
     file.path,
   );
+}
+
+/**
+ * {@linkcode claimTail} that tells instead of throwing.
+ *
+ * @returns false when another handle of this library maps any of the bytes
+ * (the handle's claim is as it was).
+ */
+export function tryClaimTail(file: PosixFile, from: number): boolean {
+  const d = file.descriptor;
+  if (!d.claims) return true;
+  file.exact = false;
+  if (setLock(d.fd, "write", from, Infinity) !== "busy") return true;
+  // flock: the failed conversion may have dropped the shared lock; take it back.
+  if (!USE_OFD) setLock(d.fd, "read", 0, Infinity, true);
+  return false;
+}
+
+/**
+ * Runs `change`, a change of the file's size, with the file's size lock
+ * held (a write lock on the bytes at {@linkcode CLAIMS_END}, waited for up
+ * to {@linkcode WAIT_MS}): every `fstat`, claim check, `ftruncate` and
+ * `fallocate` in it sees no other handle's size change in between. Nested
+ * calls run under the outer one's lock. Where locks are whole-file
+ * (`flock`) or refused (a descriptor not open for writing), `change` runs
+ * without.
+ *
+ * @throws {Deno.errors.Busy} If another handle kept resizing the file for
+ * all that time (nothing is changed then).
+ */
+export function resizing<T>(file: PosixFile, call: string, change: () => T): T {
+  const d = file.descriptor;
+  if (!d.claims || !USE_OFD || file.resizing) return change();
+  const locked = setLock(d.fd, "write", CLAIMS_END, SIZE_LOCK_END, true);
+  if (locked === "busy") {
+    busy(
+      call,
+      "The file is being resized by another handle; try again",
+      file.path,
+    );
+  }
+  file.resizing = true;
+  try {
+    return change();
+  } finally {
+    file.resizing = false;
+    if (locked === "ok" && d.fd >= 0) {
+      setLock(d.fd, "unlock", CLAIMS_END, SIZE_LOCK_END);
+    }
+  }
 }
 
 /**
@@ -578,9 +680,11 @@ export function openFile(path: string, options: OpenOptions): PosixFile {
   });
   if (options.truncate && file.openedSize !== undefined) {
     try {
-      claimTail(file, 0, "open");
-      if (libc().ftruncate(file.fd, 0n) !== 0) fail("ftruncate", target);
-      restoreClaim(file);
+      resizing(file, "open", () => {
+        claimTail(file, 0, "open");
+        if (libc().ftruncate(file.fd, 0n) !== 0) fail("ftruncate", target);
+        restoreClaim(file);
+      });
     } catch (error) {
       file.close();
       throw error;
@@ -741,7 +845,7 @@ function adopt(
   try {
     // Claimed whole before its size is read: no handle of this library can
     // cut it from here on, so the size stays true (it may only grow).
-    if (setLock(fd, "read", 0, Infinity) === "busy") {
+    if (setLock(fd, "read", 0, Infinity, true) === "busy") {
       busy(
         "fcntl",
         "The file is being resized by another handle; try again",

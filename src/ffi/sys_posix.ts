@@ -32,7 +32,9 @@ import {
   openFile,
   PosixFile,
   reserve,
+  resizing,
   restoreClaim,
+  tryClaimTail,
   variadicMode,
   writeAll,
   zero,
@@ -905,6 +907,154 @@ function refuseEmptying(mapping: Mapping, file: PosixFile): void {
 /** Disk-space errors of `fallocate`, as {@linkcode reserve} takes them. */
 const NO_SPACE = new Set(["ENOSPC", "EDQUOT", "EFBIG", "EIO", "EINTR"]);
 
+/**
+ * {@linkcode Sys.mapFile} with a size change, in {@linkcode resizing}: a
+ * file already at least `change.size` long (another handle grew it since it
+ * was opened) is not grown, and never cut but by an overwrite.
+ */
+function mapResized(
+  request: MapRequest,
+  file: PosixFile,
+  change: SizeChange,
+): Mapping {
+  // A handle maps once, right after it was opened: it claims the whole
+  // file still (see openFile), the bytes it grows included.
+  const before = currentSize(file.fd, file.path);
+  const size = change.size;
+  const overwrite = change.overwrite === true;
+  // Overwriting: the whole file for this handle alone, or Busy.
+  if (overwrite) claimTail(file, 0, "open");
+  let grown = false;
+  let mapping: Mapping;
+  try {
+    // A shrink the file would refuse (F_SEAL_SHRINK), after the content
+    // was zeroed: refused first.
+    if (overwrite && size < before && (sealsOf(file) & F_SEAL_SHRINK) !== 0) {
+      fail("ftruncate", file.path, EPERM);
+    }
+    // Grown first, its blocks reserved, then mapped (a file too large
+    // for the disk is ENOSPC, not the address space's ENOMEM), and put
+    // back if mapping fails. A file that refuses to be put back (a memfd
+    // sealed F_SEAL_SHRINK) is mapped first (a map may reach past the end
+    // of the file) and grown last in one step, so a map the kernel
+    // refuses (a writable shared map of a memfd sealed against writes)
+    // leaves it as it was (attack13 C7).
+    const last = size > before && (sealsOf(file) & F_SEAL_SHRINK) !== 0;
+    if (size > before && !last) {
+      growFile(file, before, size);
+      grown = true;
+    }
+    mapping = mapNow(request);
+    if (last) {
+      growFile(file, before, size);
+      grown = true;
+    }
+    if (overwrite) {
+      zero(file, Math.min(before, size));
+      if (size < before && libc().ftruncate(file.fd, BigInt(size)) !== 0) {
+        fail("ftruncate", file.path);
+      }
+    }
+  } catch (error) {
+    if (mapping! !== undefined) posixSys.unmap(mapping);
+    if (grown) shrinkBack(file, before);
+    restoreClaim(file);
+    throw error;
+  }
+  claim(file, request.offset, request.offset + request.length);
+  return mapping;
+}
+
+/**
+ * {@linkcode Sys.remap} of a file's map, in {@linkcode resizing}: the
+ * file's size is read, its claims checked and the file grown or cut with
+ * no other handle's size change in between, so that a grow never sets the
+ * file below its size (attack14 D9).
+ */
+function remapResized(
+  mapping: Mapping,
+  file: PosixFile,
+  newLength: number,
+  newSize: number,
+): Mapping {
+  const offset = mapping.request.offset;
+  const oldSize = currentSize(file.fd, file.path);
+  if (newSize < oldSize) {
+    // Python sets the file to offset + newLength. Bytes past it that
+    // another live map covers are never cut: a map that shrinks is refused
+    // (Busy); one that grows leaves the file as large as it is (another
+    // handle grew it past this one's target).
+    if (newLength <= mapping.length) claimTail(file, newSize, "ftruncate");
+    else if (!tryClaimTail(file, newSize)) {
+      return remapWithin(mapping, file, newLength, newSize);
+    }
+    // Take the bytes to cut first (Busy: nothing changed), map the
+    // shorter memory, cut the file (a file may refuse: a memfd sealed
+    // against shrinking), and only then let the old mapping go, its
+    // buffer detached: a refusal at any step leaves the map and every
+    // view of it as they were (attack12 B2). Between the cut and the
+    // release no other code runs, so no page past the end is touched.
+    let fresh: Mapping;
+    try {
+      fresh = remapMemory(mapping, newLength, () => {
+        if (libc().ftruncate(file.fd, BigInt(newSize)) !== 0) {
+          fail("ftruncate", file.path);
+        }
+      });
+    } catch (error) {
+      restoreClaim(file);
+      throw error;
+    }
+    claim(file, offset, newSize);
+    return fresh;
+  }
+  if (newSize > oldSize) {
+    claim(file, offset, newSize);
+    if ((sealsOf(file) & F_SEAL_SHRINK) !== 0) {
+      // The file cannot be put back to its old size: the memory is mapped
+      // first and the file grown last, before the old mapping goes
+      // (attack13 C7).
+      try {
+        return remapMemory(
+          mapping,
+          newLength,
+          () => growFile(file, oldSize, newSize),
+        );
+      } catch (error) {
+        claim(file, offset, offset + mapping.length);
+        throw error;
+      }
+    }
+    // Grow the file (its new blocks reserved) before the memory.
+    if (libc().ftruncate(file.fd, BigInt(newSize)) !== 0) {
+      const code = errno();
+      claim(file, offset, offset + mapping.length);
+      fail("ftruncate", file.path, code);
+    }
+    try {
+      reserve(file, oldSize, newSize);
+      return remapMemory(mapping, newLength);
+    } catch (error) {
+      shrinkBack(file, oldSize);
+      claim(file, offset, offset + mapping.length);
+      throw error;
+    }
+  }
+  return remapWithin(mapping, file, newLength, newSize);
+}
+
+/** Resizes a file's map within the file, its claim set to the new bytes. */
+function remapWithin(
+  mapping: Mapping,
+  file: PosixFile,
+  newLength: number,
+  newSize: number,
+): Mapping {
+  const fresh = remapMemory(mapping, newLength);
+  claim(file, mapping.request.offset, newSize);
+  return fresh;
+}
+
 /** The POSIX implementation of the platform seam. */
 export const posixSys: Sys = {
   constants: C,
@@ -929,15 +1079,17 @@ export const posixSys: Sys = {
   truncate(file: FileHandle, size: number): void {
     checkBytes(size, "a file size");
     const posix = live(file);
-    const shrink = size < this.size(posix);
-    // A shrink first takes the bytes it cuts: refused while another handle maps them.
-    if (shrink) claimTail(posix, size, "ftruncate");
-    if (libc().ftruncate(posix.fd, BigInt(size)) !== 0) {
-      const code = errno();
-      if (shrink) restoreClaim(posix);
-      fail("ftruncate", file.path, code);
-    }
-    if (shrink) restoreClaim(posix, size);
+    resizing(posix, "ftruncate", () => {
+      const shrink = size < this.size(posix);
+      // A shrink first takes the bytes it cuts: refused while another handle maps them.
+      if (shrink) claimTail(posix, size, "ftruncate");
+      if (libc().ftruncate(posix.fd, BigInt(size)) !== 0) {
+        const code = errno();
+        if (shrink) restoreClaim(posix);
+        fail("ftruncate", file.path, code);
+      }
+      if (shrink) restoreClaim(posix, size);
+    });
   },
 
   preallocate(file: FileHandle, length: number): void {
@@ -949,7 +1101,8 @@ export const posixSys: Sys = {
   },
 
   exclusive(file: FileHandle, call: string): void {
-    claimTail(live(file), 0, call);
+    const posix = live(file);
+    resizing(posix, call, () => claimTail(posix, 0, call));
   },
 
   close(file: FileHandle): void {
@@ -992,50 +1145,10 @@ export const posixSys: Sys = {
       }
       return mapping;
     }
-    const before = this.size(file);
-    const size = checkBytes(change.size, "a file size");
-    const overwrite = change.overwrite === true;
-    // Overwriting: the whole file for this handle alone, or Busy.
-    if (overwrite) claimTail(file, 0, "open");
-    let grown = false;
-    let mapping: Mapping;
-    try {
-      // A shrink the file would refuse (F_SEAL_SHRINK), after the content
-      // was zeroed: refused first.
-      if (overwrite && size < before && (sealsOf(file) & F_SEAL_SHRINK) !== 0) {
-        fail("ftruncate", file.path, EPERM);
-      }
-      // Grown first, its blocks reserved, then mapped (a file too large
-      // for the disk is ENOSPC, not the address space's ENOMEM), and put
-      // back if mapping fails. A file that refuses to be put back (a memfd
-      // sealed F_SEAL_SHRINK) is mapped first (a map may reach past the end
-      // of the file) and grown last in one step, so a map the kernel
-      // refuses (a writable shared map of a memfd sealed against writes)
-      // leaves it as it was (attack13 C7).
-      const last = size > before && (sealsOf(file) & F_SEAL_SHRINK) !== 0;
-      if (size > before && !last) {
-        growFile(file, before, size);
-        grown = true;
-      }
-      mapping = mapNow(request);
-      if (last) {
-        growFile(file, before, size);
-        grown = true;
-      }
-      if (overwrite) {
-        zero(file, Math.min(before, size));
-        if (size < before && libc().ftruncate(file.fd, BigInt(size)) !== 0) {
-          fail("ftruncate", file.path);
-        }
-      }
-    } catch (error) {
-      if (mapping! !== undefined) posixSys.unmap(mapping);
-      if (grown) shrinkBack(file, before);
-      restoreClaim(file);
-      throw error;
-    }
-    claim(file, request.offset, request.offset + request.length);
-    return mapping;
+    checkBytes(change.size, "a file size");
+    // The size read, the claims checked and the file grown or cut with no
+    // other handle's size change in between (attack14 D9).
+    return resizing(file, "ftruncate", () => mapResized(request, file, change));
   },
 
   remap(mapping: Mapping, newLength: number): Mapping {
@@ -1043,65 +1156,12 @@ export const posixSys: Sys = {
     if (handle === null) return remapMemory(mapping, newLength);
     const file = live(handle);
     if (newLength === 0 && mapping.length > 0) refuseEmptying(mapping, file);
-    const oldSize = this.size(file);
     const newSize = checkBytes(offset + newLength, "a file size");
-    if (newSize < oldSize) {
-      // Take the bytes to cut first (Busy: nothing changed), map the
-      // shorter memory, cut the file (a file may refuse: a memfd sealed
-      // against shrinking), and only then let the old mapping go, its
-      // buffer detached: a refusal at any step leaves the map and every
-      // view of it as they were (attack12 B2). Between the cut and the
-      // release no other code runs, so no page past the end is touched.
-      claimTail(file, newSize, "ftruncate");
-      let fresh: Mapping;
-      try {
-        fresh = remapMemory(mapping, newLength, () => {
-          if (libc().ftruncate(file.fd, BigInt(newSize)) !== 0) {
-            fail("ftruncate", file.path);
-          }
-        });
-      } catch (error) {
-        restoreClaim(file);
-        throw error;
-      }
-      claim(file, offset, newSize);
-      return fresh;
-    }
-    if (newSize > oldSize) {
-      claim(file, offset, newSize);
-      if ((sealsOf(file) & F_SEAL_SHRINK) !== 0) {
-        // The file cannot be put back to its old size: the memory is mapped
-        // first and the file grown last, before the old mapping goes
-        // (attack13 C7).
-        try {
-          return remapMemory(
-            mapping,
-            newLength,
-            () => growFile(file, oldSize, newSize),
-          );
-        } catch (error) {
-          claim(file, offset, offset + mapping.length);
-          throw error;
-        }
-      }
-      // Grow the file (its new blocks reserved) before the memory.
-      if (libc().ftruncate(file.fd, BigInt(newSize)) !== 0) {
-        const code = errno();
-        claim(file, offset, offset + mapping.length);
-        fail("ftruncate", file.path, code);
-      }
-      try {
-        reserve(file, oldSize, newSize);
-        return remapMemory(mapping, newLength);
-      } catch (error) {
-        shrinkBack(file, oldSize);
-        claim(file, offset, offset + mapping.length);
-        throw error;
-      }
-    }
-    const fresh = remapMemory(mapping, newLength);
-    claim(file, offset, newSize);
-    return fresh;
+    return resizing(
+      file,
+      "ftruncate",
+      () => remapResized(mapping, file, newLength, newSize),
+    );
   },
 
   flush(mapping: Mapping, start: number, length: number): void {
