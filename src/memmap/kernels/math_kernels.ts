@@ -1,6 +1,6 @@
 /**
  * WebAssembly SIMD kernels of the element-wise math functions: `exp`,
- * `log` and `sqrt` of float32 and float64, `exp2`, `expm1`, `log2`,
+ * `exp2`, `expm1`, `log` and `sqrt` of float32 and float64, `log2`,
  * `log10`, `log1p`, `sin`, `cos`, `tan` and `tanh` of float32; and the
  * runner that hands them contiguous runs (`sqrt` is IEEE's, exact in both
  * types).
@@ -10,13 +10,16 @@
  * polynomial of degree 5 for e**r and one rounding at the end: within 0.502
  * ulp of the exact value (measured: about four results in a thousand are
  * not the correctly rounded ones), subnormal results rounded once too.
- * Float64 `log` computes fdlibm's algorithm, every branch of the scalar
- * code made a lane-wise choice: the same IEEE operations in the same order
- * (bit for bit a scalar fdlibm), so results are within 1 ulp of the exact
- * value, as fdlibm's error analysis bounds them; but steps whose lanes are
- * all normal, positive and finite take one branch-free form of fdlibm's
- * (the formula its analysis bounds below 1 ulp for every reduced argument;
- * a few results in a hundred differ from fdlibm's by 1 ulp).
+ * `exp2` and `expm1` are rows of the same reduction and table
+ * ({@linkcode EXP_ROWS}): `exp2` reduces by steps of 1 / 128 (0.506 ulp
+ * measured), `expm1` ends in 2 ((scale - 1/2) + scale tmp) with an exact
+ * sum of two and takes a Taylor polynomial below |x| = 1/16 (0.515 ulp).
+ * Float64 `log` takes x = 2**k z, 1 / c and log(c) from a table of 128
+ * subintervals of z, r = z / c - 1 computed exactly (z split so that its
+ * products are) and log1p(r) by Taylor's terms to r**7, summed so that the
+ * result is rounded once: within 0.515 ulp measured (fdlibm's algorithm
+ * before, with a division: 1 ulp). No float64 kernel uses a fused
+ * multiply-add: the same bits on every machine.
  *
  * Float32 `exp`, `log`, `sin` and `cos` compute in float32 lanes, four a
  * vector, by algorithms of their own: argument reductions whose products
@@ -253,60 +256,118 @@ function expTable(): BigInt64Array {
   return out;
 }
 
-/** exp's constants (x = kd ln2 / 128 + r, e**x = 2**(kd / 128) e**r). */
+/**
+ * A function computed by exp's reduction and table (a row of
+ * {@linkcode EXP_ROWS}): x = kd ln2 / 128 + r (exp2: kd / 128 + r / ln2)
+ * with kd = 128 k + j the nearest integer to x times `scaled`, then
+ * 2**k 2**(j/128) e**r.
+ */
+interface ExpRow {
+  /** kd = round(x * scaled) (by the shifter). */
+  scaled: number;
+  /** r (|r| <= ln2 / 256) of the clamped argument in local `c` and kd in local `kd`. */
+  reduced: (c: number, kd: number) => Code;
+  /** x from which the short way computes: every result normal or +inf. */
+  plain: number;
+  /** x is clamped to these (k stays in -1078..1024). */
+  low: number;
+  high: number;
+}
+
+/** ln2 / 128 in two parts; the first's 32 bits times kd (|kd| < 2**18) are exact. */
+const LN2_128 = {
+  hi: 6.93147180369123816490e-01 / EXP_N,
+  lo: 1.90821492927058770002e-10 / EXP_N,
+};
+
+/**
+ * The rows of the functions exp's table computes. exp: r = x - kd ln2HI -
+ * kd ln2LO (the first difference exact), short way from -700 (k >= -1011:
+ * results normal, and scale * tmp normal but where it is below 2**-1060 of
+ * the result; at 2**-1021 its rounding as a subnormal alone would cost
+ * 0.25 ulp), clamped to [-746, 710] (results 0 and +inf). exp2: r = (x -
+ * kd / 128) ln2 (the difference exact, the product's rounding 2**-62 of
+ * the result at most), short way from -1010, clamped to [-1076, 1024.5].
+ * expm1: exp's reduction, clamped to [-40, 710] (below -38 the result
+ * rounds to -1), so its scale is always normal.
+ */
+const EXP_ROWS = {
+  exp: {
+    scaled: EXP_N / Math.LN2,
+    reduced: (c: number, kd: number): Code => [
+      get(c),
+      get(kd),
+      f64(LN2_128.hi),
+      op.f64x2Mul,
+      op.f64x2Sub,
+      get(kd),
+      f64(LN2_128.lo),
+      op.f64x2Mul,
+      op.f64x2Sub,
+    ],
+    plain: -700,
+    low: -746,
+    high: 710,
+  },
+  exp2: {
+    scaled: EXP_N,
+    reduced: (c: number, kd: number): Code => [
+      get(c),
+      get(kd),
+      f64(1 / EXP_N),
+      op.f64x2Mul,
+      op.f64x2Sub,
+      f64(Math.LN2),
+      op.f64x2Mul,
+    ],
+    plain: -1010,
+    low: -1076,
+    high: 1024.5,
+  },
+} satisfies Record<string, ExpRow>;
+
+/** expm1's row: exp's reduction, clamped where its scale stays normal. */
+const EXPM1_ROW: ExpRow = { ...EXP_ROWS.exp, plain: -40, low: -40 };
+
+/** exp's shared constants. */
 const EXP = {
-  /** 128 / ln2. */
-  scaled: EXP_N / Math.LN2,
   /** 1.5 * 2**52: added to a double of magnitude below 2**51, leaves its nearest integer in the low bits. */
   shift: 0x18000000000000,
-  /** ln2 / 128 in two parts; the first's 32 bits times kd (|kd| < 2**18) are exact. */
-  ln2HI: 6.93147180369123816490e-01 / EXP_N,
-  ln2LO: 1.90821492927058770002e-10 / EXP_N,
   /**
    * e**r - 1 - r = r**2 (1/2 + r/6 + r**2/24 + r**3/120), |r| <= ln2 / 256
    * (Taylor's terms: the next is below 2**-60 of the result).
    */
   C: [1 / 2, 1 / 6, 1 / 24, 1 / 120],
-  /**
-   * x from which the short way computes (k >= -1011): results normal, and
-   * scale * tmp normal but where it is below 2**-1060 of the result (at
-   * 2**-1021, its rounding as a subnormal alone would cost 0.25 ulp).
-   */
-  plain: -700,
-  /** x is clamped to these (results 0 and +inf; k stays in -1078..1024). */
-  low: -746,
-  high: 710,
 };
 
 /** `i8x16.shuffle` lanes: the high eight bytes of each of two vectors. */
 const HIGH_HALVES = [...Array(16).keys()].map((i) => i < 8 ? 8 + i : 16 + i);
 
+/** The locals of {@linkcode expScale}'s results: the scale, tmp, and (full way) the lanes of k < 0. */
+const [EXP_S, EXP_TMP, EXP_NEG] = [W + 9, W + 5, W + 10];
+
 /**
- * exp of the two float64 lanes in local `x`, left on the stack: x (at most
- * 710) = kd ln2 / 128 + r with kd = 128 k + j the nearest integer to x 128
- * / ln2 (by the shifter) and r exact but for kd ln2LO's rounding (|r| <=
- * ln2 / 256), then e**x = 2**k 2**(j/128) (1 + tail) (1 + p(r)):
- * 2**(j/128) and tail from the table (one load per lane), 2**(k - 1) made
- * on the exponent bits, the result (scale + scale * (tail + p(r))) * 2
- * rounded once, or overflowing to +inf, at the end (within 0.502 ulp of the
- * exact value). The short way (`full` false) is for x >= -700 (no NaN),
- * whose results are all normal or +inf. The full way also clamps x at -746
- * and, for k < 0, scales by 2**(k + 1022) then 2**-1022, its subnormal
- * results rounded once (by a sum with 1 that rounds at their last place);
- * it gives NaN lanes as x + x.
+ * exp's reduction of the two float64 lanes in local `x` by `row`: the
+ * argument clamped, kd = 128 k + j by the shifter, r, and into locals
+ * {@linkcode EXP_S} the scale 2**(k - 1) 2**(j/128) (made on the exponent
+ * bits from the table's entry j; the full way, for k < 0, 2**(k + 1022)
+ * 2**(j/128), those lanes in {@linkcode EXP_NEG}) and {@linkcode EXP_TMP}
+ * tmp = tail + (e**r - 1), so that 2**(k-1) e**x = scale (1 + tmp) to
+ * 2**-60: 2**(j/128) (1 + tail) from the table (one load per lane), e**r
+ * - 1 by Taylor's terms to r**5.
  */
-function expOf(x: number, full: boolean): Code {
-  const [c, ki, kd, r, r2, tmp, at, a, b, s, neg, y] = [...Array(12).keys()]
-    .map((i) => W + i);
+function expScale(x: number, full: boolean, row: ExpRow): Code {
+  const [c, ki, kd, r, r2, , at, a, b] = [...Array(9).keys()].map((i) => W + i);
   const { C } = EXP;
+  const [s, tmp, neg] = [EXP_S, EXP_TMP, EXP_NEG];
   return [
     get(x),
-    ...full ? [f64(EXP.low), op.f64x2Pmax] : [],
-    f64(EXP.high),
+    ...full ? [f64(row.low), op.f64x2Pmax] : [],
+    f64(row.high),
     op.f64x2Pmin,
     tee(c),
-    // kd = round(x 128 / ln2), its integer in ki's low bits
-    f64(EXP.scaled),
+    // kd = round(x scaled), its integer in ki's low bits
+    f64(row.scaled),
     op.f64x2Mul,
     f64(EXP.shift),
     op.f64x2Add,
@@ -314,16 +375,7 @@ function expOf(x: number, full: boolean): Code {
     f64(EXP.shift),
     op.f64x2Sub,
     set(kd),
-    // r = x - kd ln2HI - kd ln2LO (the first difference exact)
-    get(c),
-    get(kd),
-    f64(EXP.ln2HI),
-    op.f64x2Mul,
-    op.f64x2Sub,
-    get(kd),
-    f64(EXP.ln2LO),
-    op.f64x2Mul,
-    op.f64x2Sub,
+    ...row.reduced(c, kd),
     tee(r),
     get(r),
     op.f64x2Mul,
@@ -375,7 +427,7 @@ function expOf(x: number, full: boolean): Code {
     i32(45),
     op.i64x2Shl,
     op.i64x2Add,
-    ...full
+    ...full && row.low < -708
       ? [
         // k < 0: 2**(k + 1022) now, 2**-1022 last
         get(kd),
@@ -387,13 +439,33 @@ function expOf(x: number, full: boolean): Code {
         op.i64x2Add,
       ]
       : [],
-    tee(s),
-    get(s),
-    get(tmp),
-    op.f64x2Mul,
-    op.f64x2Add,
-    ...full ? expScaled(x, s, tmp, neg, y) : [f64(2), op.f64x2Mul],
+    set(s),
   ];
+}
+
+/**
+ * exp (exp2 by `row`) of the two float64 lanes in local `x`, left on the
+ * stack: {@linkcode expScale}, then (scale + scale * tmp) * 2 rounded once,
+ * or overflowing to +inf, at the end (within 0.502 ulp of the exact
+ * value). The short way (`full` false) is for x at or above the row's
+ * `plain` (no NaN), whose results are all normal or +inf. The full way
+ * also clamps x at the row's `low` and, for k < 0, scales by 2**(k +
+ * 1022) then 2**-1022, its subnormal results rounded once (by a sum with 1
+ * that rounds at their last place); it gives NaN lanes as x + x.
+ */
+function expOf(row: ExpRow): (x: number, full: boolean) => Code {
+  return (x, full) => {
+    const [s, tmp, neg, y] = [EXP_S, EXP_TMP, EXP_NEG, W + 11];
+    return [
+      ...expScale(x, full, row),
+      get(s),
+      get(s),
+      get(tmp),
+      op.f64x2Mul,
+      op.f64x2Add,
+      ...full ? expScaled(x, s, tmp, neg, y) : [f64(2), op.f64x2Mul],
+    ];
+  };
 }
 
 /**
@@ -454,65 +526,200 @@ function expScaled(
   ];
 }
 
-/** Lanes of `x` that {@linkcode expOf} computes the short way: x >= -700 (not NaN). */
-function expPlain(x: number): Code {
-  return [get(x), f64(EXP.plain), op.f64x2Ge];
-}
-
-/** fdlibm's log constants. */
-const LOG = {
-  ln2HI: 6.93147180369123816490e-01,
-  ln2LO: 1.90821492927058770002e-10,
-  two54: 1.80143985094819840000e+16,
-  even: [
-    3.999999999940941908e-01,
-    2.222219843214978396e-01,
-    1.531383769920937332e-01,
-  ],
-  odd: [
-    6.666666666666735130e-01,
-    2.857142874366239149e-01,
-    1.818357216161805012e-01,
-    1.479819860511658591e-01,
-  ],
-};
-
-/** fdlibm's log polynomial R = z (Lg1 + w (Lg3 + ...)) + w (Lg2 + w (Lg4 + w Lg6)) of locals `z` = s**2 and `w` = z**2. */
-function logR(z: number, w: number): Code {
-  return [
-    get(z),
-    ...horner(w, LOG.odd),
-    op.f64x2Mul,
-    get(w),
-    ...horner(w, LOG.even),
-    op.f64x2Mul,
-    op.f64x2Add,
-  ];
-}
-
-/** hfsq = 0.5 * f * f into local `hfsq`. */
-function halfSquare(f: number, hfsq: number): Code {
-  return [f64(0.5), get(f), op.f64x2Mul, get(f), op.f64x2Mul, set(hfsq)];
-}
-
-/** z = s * s and w = z * z into locals `z` and `w`. */
-function squares(s: number, z: number, w: number): Code {
-  return [get(s), get(s), op.f64x2Mul, tee(z), get(z), op.f64x2Mul, set(w)];
+/** Lanes of `x` that `expOf(row)` computes the short way: x at or above the row's `plain` (not NaN). */
+function expPlain(row: ExpRow): (x: number) => Code {
+  return (x) => [get(x), f64(row.plain), op.f64x2Ge];
 }
 
 /**
- * log of the vector in local `x`, left on the stack. fdlibm's reduction
- * x = 2**k (1 + f) on the high words (64-bit lanes), subnormals scaled by
- * 2**54 first; its three formulas (|f| < 2**-20, and the two sides of its
- * `i > 0` test) as lane-wise choices of the term subtracted, written
- * `k ln2hi - (q - f)`, which for k = 0 is fdlibm's `f - q` (rounding is
- * symmetric, and every zero comes out as fdlibm's); then ±0, negative
- * numbers, +inf and NaN.
+ * expm1 for |x| below `below`: x + x**2 q(x), q's coefficients 1/2!, ...,
+ * 1/9! (Taylor's: the next term is below 2**-57 of the result).
+ */
+const EXPM1_SMALL = {
+  below: 1 / 16,
+  q: [2, 6, 24, 120, 720, 5040, 40320, 362880].map((f) => 1 / f),
+};
+
+/**
+ * expm1 of the two float64 lanes in local `x`, left on the stack:
+ * {@linkcode expScale} by exp's reduction (clamped to [-40, 710]: the
+ * scale normal), then e**x - 1 = 2 ((scale - 1/2) + scale tmp), scale -
+ * 1/2 as an exact sum of two (the 1 kept where the scale is large, its
+ * rounding where the scale is near 1/2), rounded once, the product by 2
+ * overflowing to +inf; lanes with |x| below 1/16 (where e**x - 1 is small
+ * against r, and that form would cancel) by their Taylor polynomial
+ * instead ({@linkcode EXPM1_SMALL}), ±0 kept. The full way (steps with a
+ * NaN or an argument below -40) clamps at -40 and gives NaN lanes as x +
+ * x.
+ */
+function expm1Of(x: number, full: boolean): Code {
+  const [s, tmp] = [EXP_S, EXP_TMP];
+  const [hi, bb, y, m] = [W + 11, W + 12, W + 13, W + 14];
+  return [
+    ...expScale(x, full, EXPM1_ROW),
+    // hi + e = s - 1/2 exactly (Knuth's sum of two), then hi + (e + s tmp)
+    get(s),
+    f64(0.5),
+    op.f64x2Sub,
+    tee(hi),
+    get(s),
+    op.f64x2Sub,
+    set(bb),
+    get(s),
+    get(hi),
+    get(bb),
+    op.f64x2Sub,
+    op.f64x2Sub,
+    f64(-0.5),
+    get(bb),
+    op.f64x2Sub,
+    op.f64x2Add,
+    get(s),
+    get(tmp),
+    op.f64x2Mul,
+    op.f64x2Add,
+    get(hi),
+    op.f64x2Add,
+    f64(2),
+    op.f64x2Mul,
+    set(y),
+    get(x),
+    op.f64x2Abs,
+    f64(EXPM1_SMALL.below),
+    op.f64x2Lt,
+    tee(m),
+    op.v128AnyTrue,
+    op.if,
+    ...choose(
+      [
+        get(x),
+        get(x),
+        get(x),
+        op.f64x2Mul,
+        ...horner(x, EXPM1_SMALL.q),
+        op.f64x2Mul,
+        op.f64x2Add,
+      ],
+      [get(y)],
+      [get(m)],
+    ),
+    set(y),
+    ...choose([get(x)], [get(y)], [get(x), f64(0), op.f64x2Eq]),
+    set(y),
+    op.end,
+    ...full
+      ? choose([get(x), get(x), op.f64x2Add], [get(y)], [
+        get(x),
+        get(x),
+        op.f64x2Ne,
+      ])
+      : [get(y)],
+  ];
+}
+
+/** Bits of fixed point in which the tables are computed. */
+const FIXED = 200n;
+
+/** atanh(u) of u in fixed point ({@linkcode FIXED} bits; |u| <= 1/5), by its series. */
+function atanhFixed(u: bigint): bigint {
+  const u2 = (u * u) >> FIXED;
+  let sum = 0n, term = u;
+  for (let n = 1n; n < 140n; n += 2n) {
+    sum += term / n;
+    term = (term * u2) >> FIXED;
+  }
+  return sum;
+}
+
+/** log(v) in fixed point of a double v in [2/3, 3/2]: 2 atanh((v - 1) / (v + 1)). */
+function logFixed(v: number): bigint {
+  const m = BigInt(v * 2 ** 52), one = 1n << 52n;
+  return 2n * atanhFixed(((m - one) << FIXED) / (m + one));
+}
+
+/** A fixed-point value as a double rounded to a multiple of 2**-`bits` and the double nearest the rest. */
+function split(v: bigint, bits: bigint): [number, number] {
+  const unit = 1n << (FIXED - bits);
+  const a = v + unit / 2n;
+  // a / unit rounded down (BigInt's division rounds toward zero)
+  const hi = a / unit - (a < 0n && a % unit !== 0n ? 1n : 0n);
+  return [
+    Number(hi) / 2 ** Number(bits),
+    Number(v - hi * unit) / 2 ** Number(FIXED),
+  ];
+}
+
+/** Subintervals of log's reduced argument, one table entry each. */
+const LOG_N = 128;
+
+/** Where log's table lies in the kernels' memory: 4 KiB below exp's. */
+const LOG_TABLE_AT = EXP_TABLE_AT - 32 * LOG_N;
+
+/** ln2 in fixed point: 2 atanh(1/3). */
+const LN2_FIXED = 2n * atanhFixed((1n << FIXED) / 3n);
+
+/** log's constants. */
+const LOG = {
+  /**
+   * The bits of z's least value (about 0.705): x = 2**k z, z in [OFF, 2
+   * OFF), subinterval i of z (bits i << 45 on from OFF) entry i; 1 lies
+   * in the middle of entry 75's, [1 - 2**-9, 1 + 2**-8).
+   */
+  off: 0x3ff0000000000000n - (151n << 44n),
+  /** ln2 in two parts; the first a multiple of 2**-43: k ln2HI exact for |k| < 1100. */
+  ln2: split(LN2_FIXED, 43n),
+  /** log1p(r) - r = r**2 (-1/2 + r/3 - ...), Taylor's terms to r**7 (|r| < 2**-8: the next below 2**-59 of the result). */
+  C: [-1 / 2, 1 / 3, -1 / 4, 1 / 5, -1 / 6, 1 / 7],
+};
+
+/**
+ * log's table, 32 bytes an entry i in [0, 128): invc, an approximation of
+ * 1 / z over subinterval i of 20 significant bits (1 on the subinterval of
+ * 1: near 1, r = z - 1 exactly), then log(1 / invc) in two parts, the
+ * first a multiple of 2**-43, and 0.
+ */
+function logTable(): Float64Array {
+  const out = new Float64Array(4 * LOG_N);
+  const value = (bits: bigint) =>
+    new Float64Array(BigInt64Array.of(bits).buffer)[0];
+  for (let i = 0; i < LOG_N; i++) {
+    const lo = value(LOG.off + (BigInt(i) << 45n));
+    const hi = value(LOG.off + (BigInt(i + 1) << 45n));
+    let invc = 1;
+    if (!(lo <= 1 && 1 < hi)) {
+      const v = 2 / (lo + hi), q = 2 ** (v >= 1 ? 19 : 20);
+      invc = Math.round(v * q) / q;
+    }
+    const [logcHi, logcLo] = split(-logFixed(invc), 43n);
+    out.set([invc, logcHi, logcLo, 0], 4 * i);
+  }
+  return out;
+}
+
+/**
+ * log of the two float64 lanes in local `x`, left on the stack: x = 2**k
+ * z on the bits (subnormals times 2**52 first in the full way), z in
+ * [0.705, 1.41) in 128 subintervals i by its bits, then log(x) = k ln2 +
+ * log(1 / invc) + log1p(r), r = z invc - 1 (|r| < 2**-8) as rh + rl:
+ * z = zh + zl with zh of 33 significant bits, so that zh invc (53 bits)
+ * and rh = zh invc - 1 are exact, rl = zl invc (below 2**-32, its
+ * rounding 2**-85); r = rh + rl rounded and its rounding error (exact
+ * where it matters: on subinterval 75, invc = 1, rh = 0 or |rh| >= |rl|).
+ * w = k ln2HI + log(1 / invc)'s first part is exact (multiples of
+ * 2**-43), hi = w + r and its rounding error exactly (|w| >= |r| or w =
+ * 0); then hi + (that error + (k ln2LO + log(1 / invc)'s second part +
+ * r's error) + log1p(r) - r) rounded once, the polynomial's part at most
+ * 2**-9 of the result: within 0.515 ulp measured, no division, no branch,
+ * no fused multiply-add. The full way then chooses ±0 (-inf), negative
+ * numbers (NaN), +inf and NaN (x + x).
  */
 function logOf(x: number, full: boolean): Code {
-  const [bits, hx, k, hm, i, f, s, dk, z, w, rr, hfsq, dklo, q, mask] = [
-    ...Array(15).keys(),
+  const [xs, t, kd, at, a0, a1, b0, b1, invc, zh, rl, rh, r, r2] = [
+    ...Array(14).keys(),
   ].map((n) => W + n);
+  const [p, w, hi] = [at, a0, a1];
+  const [ln2HI, ln2LO] = LOG.ln2;
+  const C = LOG.C;
   const sub: Code = [
     get(x),
     f64(2 ** -1022),
@@ -522,215 +729,140 @@ function logOf(x: number, full: boolean): Code {
     op.f64x2Gt,
     op.v128And,
   ];
-  return [
-    // Subnormals times 2**54, k = -54.
-    ...full
-      ? choose([get(x), f64(LOG.two54), op.f64x2Mul], [get(x)], sub)
-      : [get(x)],
-    tee(bits),
-    i32(32),
-    op.i64x2ShrS,
-    tee(hx),
-    i32(20),
-    op.i64x2ShrS,
-    i64(1023n),
-    op.i64x2Sub,
-    ...full ? [...sub, i64(-54n), op.v128And, op.i64x2Add] : [],
-    set(k),
-    get(hx),
-    i64(0xfffffn),
-    op.v128And,
-    tee(hm),
-    i64(0x95f64n),
-    op.i64x2Add,
-    i64(0x100000n),
-    op.v128And,
-    set(i),
-    // k += i >> 20; x = high word hm | (i ^ 0x3ff00000), low word kept.
-    get(k),
-    get(i),
-    i32(20),
-    op.i64x2ShrS,
-    op.i64x2Add,
-    set(k),
-    get(hm),
-    get(i),
-    i64(0x3ff00000n),
-    op.v128Xor,
-    op.v128Or,
-    i32(32),
-    op.i64x2Shl,
-    get(bits),
-    i64(0xffffffffn),
-    op.v128And,
-    op.v128Or,
-    f64(1),
-    op.f64x2Sub,
-    set(f),
-    // s = f / (2 + f); dk = k; z = s * s; w = z * z
-    get(f),
-    f64(2),
-    get(f),
-    op.f64x2Add,
-    op.f64x2Div,
-    set(s),
-    get(k),
-    get(k),
-    op.i8x16Shuffle([0, 1, 2, 3, 8, 9, 10, 11, 0, 1, 2, 3, 8, 9, 10, 11]),
-    op.f64x2ConvertLowI32x4S,
-    tee(dk),
-    f64(LOG.ln2LO),
-    op.f64x2Mul,
-    set(dklo),
-    ...squares(s, z, w),
-    // R = z * (Lg1 + w * (Lg3 + ...)) + w * (Lg2 + w * (Lg4 + w * Lg6))
-    ...logR(z, w),
-    set(rr),
-    ...halfSquare(f, hfsq),
-    // q: fdlibm's `else` formula s * (f - R) - dk * ln2LO, then its other
-    // two where lanes need them (rare: i > 0, |f| < 2**-20).
-    get(s),
-    get(f),
-    get(rr),
-    op.f64x2Sub,
-    op.f64x2Mul,
-    get(dklo),
-    op.f64x2Sub,
-    set(q),
-    get(hm),
-    i64(0x6147an),
-    op.i64x2Sub,
-    i64(0x6b851n),
-    get(hm),
-    op.i64x2Sub,
-    op.v128Or,
-    i64(0n),
-    op.i64x2GtS,
-    tee(mask),
-    op.v128AnyTrue,
-    op.if,
-    // i > 0: hfsq - (s * (hfsq + R) + dk * ln2LO)
-    ...choose(
-      [
-        get(hfsq),
-        get(s),
-        get(hfsq),
-        get(rr),
-        op.f64x2Add,
-        op.f64x2Mul,
-        get(dklo),
-        op.f64x2Add,
-        op.f64x2Sub,
-      ],
-      [get(q)],
-      [get(mask)],
-    ),
-    set(q),
-    op.end,
-    i64(3n),
-    get(hm),
-    i64(2n),
-    op.i64x2Add,
-    i64(0xfffffn),
-    op.v128And,
-    op.i64x2GtS,
-    tee(mask),
-    op.v128AnyTrue,
-    op.if,
-    // |f| < 2**-20: f * f * (0.5 - f / 3) - dk * ln2LO
-    ...choose(
-      [
-        get(f),
-        get(f),
-        op.f64x2Mul,
-        f64(0.5),
-        f64(0.33333333333333333),
-        get(f),
-        op.f64x2Mul,
-        op.f64x2Sub,
-        op.f64x2Mul,
-        get(dklo),
-        op.f64x2Sub,
-      ],
-      [get(q)],
-      [get(mask)],
-    ),
-    set(q),
-    op.end,
-    get(dk),
-    f64(LOG.ln2HI),
-    op.f64x2Mul,
-    get(q),
-    get(f),
-    op.f64x2Sub,
-    op.f64x2Sub,
-    ...full ? logSpecials(x, q) : [],
+  const entry = (lane: number, at16: number, local: number): Code => [
+    get(at),
+    op.i32x4ExtractLane(lane),
+    op.v128Load(LOG_TABLE_AT + at16),
+    set(local),
   ];
-}
-
-/**
- * log of the vector in local `x` where every lane is normal, positive and
- * finite ({@linkcode logPlain}): x = 2**k (1 + f), 1 + f in [sqrt(1 / 2),
- * sqrt(2)), reduced on the bits (the exponent's bits masked off, k from
- * the high words' 32-bit shift: no 64-bit arithmetic shift, which x86-64
- * lacks before AVX-512), then fdlibm's formula that bounds its error below
- * 1 ulp for every f, k ln2HI - ((hfsq - (s (hfsq + R) + k ln2LO)) - f),
- * with fdlibm's polynomial R: no branch (fdlibm takes cheaper forms of the
- * same value for some f; results differ from fdlibm's by 1 ulp at most).
- */
-function logFast(x: number): Code {
-  const [t, dk, f, s, z, w, hfsq] = [...Array(7).keys()].map((n) => W + n);
   return [
-    get(x),
-    i64(0x3fe6a09e667f3bcdn),
+    ...full
+      ? choose([get(x), f64(2 ** 52), op.f64x2Mul], [get(x)], sub)
+      : [get(x)],
+    tee(xs),
+    i64(LOG.off),
     op.i64x2Sub,
     tee(t),
     // k: the high words shifted, to float64
     i32(20),
     op.i32x4ShrS,
-    tee(dk),
-    get(dk),
+    tee(kd),
+    get(kd),
     op.i8x16Shuffle([4, 5, 6, 7, 12, 13, 14, 15, 4, 5, 6, 7, 12, 13, 14, 15]),
     op.f64x2ConvertLowI32x4S,
-    set(dk),
-    // f = x / 2**k - 1 (exact), s = f / (2 + f), z = s**2, w = z**2
-    get(x),
+    ...full ? [...sub, f64(-52), op.v128And, op.f64x2Add] : [],
+    set(kd),
+    // the table's entries i (bytes 32 i) of each lane
+    get(t),
+    i32(40),
+    op.i64x2ShrU,
+    i64(BigInt(32 * (LOG_N - 1))),
+    op.v128And,
+    set(at),
+    ...entry(0, 0, a0),
+    ...entry(2, 0, a1),
+    ...entry(0, 16, b0),
+    ...entry(2, 16, b1),
+    get(a0),
+    get(a1),
+    op.i8x16Shuffle(LOW_HALVES),
+    set(invc),
+    // z = x / 2**k (exact), zh its 33 high bits, zl = z - zh
+    get(xs),
     get(t),
     i64(-(1n << 52n)),
     op.v128And,
     op.i64x2Sub,
+    tee(r),
+    i64(-(1n << 20n)),
+    op.v128And,
+    set(zh),
+    get(r),
+    get(zh),
+    op.f64x2Sub,
+    get(invc),
+    op.f64x2Mul,
+    set(rl),
+    get(zh),
+    get(invc),
+    op.f64x2Mul,
     f64(1),
     op.f64x2Sub,
-    tee(f),
-    f64(2),
-    get(f),
+    tee(rh),
+    get(rl),
     op.f64x2Add,
-    op.f64x2Div,
-    set(s),
-    ...squares(s, z, w),
-    ...halfSquare(f, hfsq),
-    // k ln2HI - ((hfsq - (s (hfsq + R) + k ln2LO)) - f)
-    get(dk),
-    f64(LOG.ln2HI),
+    tee(r),
+    get(r),
     op.f64x2Mul,
-    get(hfsq),
-    get(s),
-    get(hfsq),
-    ...logR(z, w),
+    set(r2),
+    // r's rounding error (exact where it matters: |rh| >= |rl| or rh = 0)
+    get(rh),
+    get(r),
+    op.f64x2Sub,
+    get(rl),
+    op.f64x2Add,
+    set(rl),
+    // p = r2 ((C0 + r C1) + r2 ((C2 + r C3) + r2 (C4 + r C5)))
+    get(r2),
+    f64(C[0]),
+    get(r),
+    f64(C[1]),
+    op.f64x2Mul,
+    op.f64x2Add,
+    get(r2),
+    f64(C[2]),
+    get(r),
+    f64(C[3]),
+    op.f64x2Mul,
+    op.f64x2Add,
+    get(r2),
+    f64(C[4]),
+    get(r),
+    f64(C[5]),
+    op.f64x2Mul,
     op.f64x2Add,
     op.f64x2Mul,
-    get(dk),
-    f64(LOG.ln2LO),
+    op.f64x2Add,
     op.f64x2Mul,
     op.f64x2Add,
+    op.f64x2Mul,
+    set(p),
+    // w = k ln2HI + log(c)'s first part (exact); hi = w + r
+    get(kd),
+    f64(ln2HI),
+    op.f64x2Mul,
+    get(a0),
+    get(a1),
+    op.i8x16Shuffle(HIGH_HALVES),
+    op.f64x2Add,
+    tee(w),
+    get(r),
+    op.f64x2Add,
+    tee(hi),
+    // ((w - hi) + r) + ((k ln2LO + log(c)'s second part) + r's error) + p
+    get(w),
+    get(hi),
     op.f64x2Sub,
-    get(f),
-    op.f64x2Sub,
-    op.f64x2Sub,
+    get(r),
+    op.f64x2Add,
+    get(kd),
+    f64(ln2LO),
+    op.f64x2Mul,
+    get(b0),
+    get(b1),
+    op.i8x16Shuffle(LOW_HALVES),
+    op.f64x2Add,
+    get(rl),
+    op.f64x2Add,
+    op.f64x2Add,
+    get(p),
+    op.f64x2Add,
+    op.f64x2Add,
+    ...full ? logSpecials(x, xs) : [],
   ];
 }
 
-/** Lanes of `x` that {@linkcode logOf} computes without its special cases. */
+/** Lanes of `x` that {@linkcode logOf} computes without its special cases: normal, positive and finite. */
 function logPlain(x: number): Code {
   return [
     get(x),
@@ -1574,7 +1706,7 @@ const SQRT32: Body = { of: (x) => [get(x), op.f32x4Sqrt], lanes: 4 };
 
 const BODIES: Record<MathKernel, Partial<Record<MathType, Body>>> = {
   exp: {
-    float64: { of: expOf, plain: expPlain },
+    float64: { of: expOf(EXP_ROWS.exp), plain: expPlain(EXP_ROWS.exp) },
     float32: {
       of: exp32x4Of,
       plain: exp32x4Plain,
@@ -1584,13 +1716,16 @@ const BODIES: Record<MathKernel, Partial<Record<MathType, Body>>> = {
       hoist: 12,
     },
   },
-  exp2: { float32: { of: exp32Of("exp2") } },
-  expm1: { float32: { of: exp32Of("expm1") } },
+  exp2: {
+    float64: { of: expOf(EXP_ROWS.exp2), plain: expPlain(EXP_ROWS.exp2) },
+    float32: { of: exp32Of("exp2") },
+  },
+  expm1: {
+    float64: { of: expm1Of, plain: expPlain(EXPM1_ROW) },
+    float32: { of: exp32Of("expm1") },
+  },
   log: {
-    float64: {
-      of: (x, full) => full ? logOf(x, true) : logFast(x),
-      plain: logPlain,
-    },
+    float64: { of: logOf, plain: logPlain },
     float32: { of: log32x4Of, plain: log32x4Plain, lanes: 4 },
   },
   log2: {
@@ -1821,15 +1956,17 @@ function kernel(name: MathKernel, type: MathType, body: Body): FunctionSpec {
  * the same way on this library's test machine, an x86-64 with AVX2: `exp`
  * 2.44, `log` 3.77, `sin` and `cos` 1.49); float32 widened to float64: the
  * double result rounded once (0.5 ulp and 2**-13 more); float64: `exp`
- * 0.502 ulp, `log` fdlibm's bound (under 1 ulp), `sqrt` IEEE's (correctly
- * rounded).
+ * 0.502 ulp, `exp2` 0.506, `expm1` 0.515, `log` 0.515 (against mpmath:
+ * `tests/memmap/float64_exp_accuracy_test.ts` and
+ * `float64_math_accuracy_test.ts`; listed here as 1, the distance that
+ * test allows from `Math`'s results), `sqrt` IEEE's (correctly rounded).
  */
 export const MATH_ULPS: Readonly<
   Record<MathKernel, Readonly<Partial<Record<MathType, number>>>>
 > = {
   exp: { float32: 1.1, float64: 1 },
-  exp2: { float32: 0.501 },
-  expm1: { float32: 0.501 },
+  exp2: { float32: 0.501, float64: 1 },
+  expm1: { float32: 0.501, float64: 1 },
   log: { float32: 1, float64: 1 },
   log2: { float32: 0.501 },
   log10: { float32: 0.501 },
@@ -1869,8 +2006,8 @@ export function mathKernelsModule(
       return [fused ? spec : { ...spec, body: unfused(spec.body) }];
     })
   );
-  if (TABLE_AT + 16 * table.length > EXP_TABLE_AT) {
-    throw new Error("math kernels: constants overlap exp's table");
+  if (TABLE_AT + 16 * table.length > LOG_TABLE_AT) {
+    throw new Error("math kernels: constants overlap the tables");
   }
   return encodeModule(functions, 3) as Uint8Array<ArrayBuffer>;
 }
@@ -1915,6 +2052,7 @@ function mathKernels(): Kernels | null {
       table.flatMap((bits) => [bits, bits]),
     );
     new BigInt64Array(own.buffer, EXP_TABLE_AT).set(expTable());
+    new Float64Array(own.buffer, LOG_TABLE_AT).set(logTable());
     kernels = {
       module,
       own,

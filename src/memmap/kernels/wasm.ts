@@ -211,6 +211,8 @@ const SIMD_OPS = {
   i64x2Shl: 0xcb,
   /** `v128 i32 -> v128`: each 64-bit lane shifted right, sign kept. */
   i64x2ShrS: 0xcc,
+  /** `v128 i32 -> v128`: each 64-bit lane shifted right, zeros in. */
+  i64x2ShrU: 0xcd,
   /** 1 when every 64-bit lane is non-zero. */
   i64x2AllTrue: 0xc3,
   i64x2Add: 0xce,
