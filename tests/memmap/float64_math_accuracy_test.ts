@@ -1,6 +1,6 @@
 /**
- * The float64 `exp2`, `expm1` and `log` kernels (exp's table and
- * reduction; log's table of 1 / c and log(c)) against the exact values
+ * The float64 `exp2`, `expm1`, `log`, `log2` and `log10` kernels (exp's
+ * table and reduction; log's table of 1 / c and log(c)) against the exact values
  * (mpmath) and NumPy's results: edge arguments (±0, subnormals, ±inf, the
  * overflow and underflow thresholds, the kernels' borders, near 1 for
  * `log`, near 0 for `expm1`), random ones over each function's range and
@@ -23,14 +23,21 @@ import {
 } from "../../src/memmap/kernels/math_kernels.ts";
 import { HAS_NUMPY, python, tempDir } from "../test_util.ts";
 
-type Name = "exp2" | "expm1" | "log";
+type Name = "exp2" | "expm1" | "log" | "log2" | "log10";
 
 /**
  * The distance from the exact value each kernel keeps, in ulps at the
  * exact value (measured over 200,000 arguments, 30,000 with exact values:
- * `exp2` 0.5056, `expm1` 0.5144, `log` 0.5143: Taylor's terms end at r**7).
+ * `exp2` 0.5056, `expm1` 0.5144, `log` 0.5143: Taylor's terms end at r**7;
+ * `log2` and `log10` 0.504 over the fixtures).
  */
-const BOUND: Record<Name, number> = { exp2: 0.51, expm1: 0.52, log: 0.52 };
+const BOUND: Record<Name, number> = {
+  exp2: 0.51,
+  expm1: 0.52,
+  log: 0.52,
+  log2: 0.52,
+  log10: 0.52,
+};
 
 /** NaNs by their bits: quiet, signalling, negative, with payloads. */
 const NANS = [
@@ -46,46 +53,67 @@ const NANS = [
  * Each function's edge arguments and random ones, as Python expressions
  * over `u` (n uniform numbers in [0, 1)) and `rng`.
  */
-const ARGS: Record<Name, { edges: string; spans: string[] }> = {
-  exp2: {
-    edges:
-      "[0.0, -0.0, 1, -1, 0.5, -0.5, 1/128, 1/256, 3, 52, 1023, 1023.5, 1023.9999999999999, 1024, 1024.0000000000002, 1024.5, 1100, -1010, -1010.0000000000001, -1009.9999999999999, -1021.5, -1022, -1022.0000000000001, -1040.3, -1074, -1074.5, -1075, -1075.0000000000002, -1076, -1077, -2000, 5e-324, -5e-324, 2.2250738585072014e-308, 1e-300, -1e-300, 1e300, -1e300, 1.7976931348623157e308, -1.7976931348623157e308, np.inf, -np.inf]",
-    spans: [
-      "-1080 + u * 2110",
-      "(u - 0.5) * 20",
-      "-1076 + u * 56",
-      "-1012 + u * 4",
-      "1023 + u * 1.5",
-      "np.round((u - 0.5) * 2100)",
-      "(u - 0.5) * 2.0 ** -rng.uniform(0, 60, len(u))",
-    ],
-  },
-  expm1: {
-    edges:
-      "[0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, -2.2250738585072014e-308, 1e-300, -1e-300, 2**-53, -2**-54, 1e-10, 1/16, -1/16, 0.0625000000000001, -0.0625000000000001, 0.0624999999999999, -0.0624999999999999, 0.005415212348111709, -0.002707606174055854, 0.5, -0.5, 1, -1, 0.6931471805599453, -38, -40, -40.00000000000001, -39.99999999999999, -45, -700, -746, -1000, 37.5, 709.782712893384, 709.7827128933841, 709.78, 710, 710.0000000000001, 1e300, -1e300, 1.7976931348623157e308, -1.7976931348623157e308, np.inf, -np.inf]",
-    spans: [
-      "-45 + u * 756",
-      "(u - 0.5) * 2",
-      "(u - 0.5) / 4",
-      "(u - 0.5) * 20",
-      "709 + u * 0.8",
-      "(u - 0.5) * 2.0 ** -rng.uniform(0, 60, len(u))",
-    ],
-  },
-  log: {
-    edges:
-      "[0.0, -0.0, 1, -1, 2, 0.5, np.e, 10, 5e-324, 1e-320, 2.2250738585072014e-308, 2.225073858507201e-308, 1e-300, 1e300, 1.7976931348623157e308, 1 + 2**-52, 1 - 2**-53, 1 + 2**-8, 1 + 2**-8 - 2**-52, 1 - 2**-9, 1 - 2**-9 - 2**-53, 1 + 2**-20, 1 - 2**-21, 0.9999999, 1.0000001, 0.705078125, 0.7050781249999999, 1.41015625, 1.4101562499999998, 1.4142135623730951, 0.7071067811865476, np.inf, -np.inf, -1e-300]",
-    spans: [
-      "u * 1000",
-      "1 + (u - 0.5) * 2.0 ** -7",
-      "1 + (u - 0.5) * 2.0 ** -rng.uniform(7, 60, len(u))",
-      "0.5 + u * 1.5",
-      "np.exp((u - 0.5) * 1400)",
-      "u * 2.2250738585072014e-308",
-      // the subintervals' ends: OFF + i << 45, and one below
-      "(np.uint64(0x3ff0000000000000 - (151 << 44)) + (rng.integers(0, 128, len(u)).astype(np.uint64) << np.uint64(45)) - (u < 0.5).astype(np.uint64)).view(np.float64) * 2.0 ** rng.integers(-20, 20, len(u))",
-    ],
-  },
+const ARGS:
+  & Record<
+    Exclude<Name, "log2" | "log10">,
+    { edges: string; spans: string[] }
+  >
+  & Partial<Record<Name, { edges: string; spans: string[] }>> = {
+    exp2: {
+      edges:
+        "[0.0, -0.0, 1, -1, 0.5, -0.5, 1/128, 1/256, 3, 52, 1023, 1023.5, 1023.9999999999999, 1024, 1024.0000000000002, 1024.5, 1100, -1010, -1010.0000000000001, -1009.9999999999999, -1021.5, -1022, -1022.0000000000001, -1040.3, -1074, -1074.5, -1075, -1075.0000000000002, -1076, -1077, -2000, 5e-324, -5e-324, 2.2250738585072014e-308, 1e-300, -1e-300, 1e300, -1e300, 1.7976931348623157e308, -1.7976931348623157e308, np.inf, -np.inf]",
+      spans: [
+        "-1080 + u * 2110",
+        "(u - 0.5) * 20",
+        "-1076 + u * 56",
+        "-1012 + u * 4",
+        "1023 + u * 1.5",
+        "np.round((u - 0.5) * 2100)",
+        "(u - 0.5) * 2.0 ** -rng.uniform(0, 60, len(u))",
+      ],
+    },
+    expm1: {
+      edges:
+        "[0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, -2.2250738585072014e-308, 1e-300, -1e-300, 2**-53, -2**-54, 1e-10, 1/16, -1/16, 0.0625000000000001, -0.0625000000000001, 0.0624999999999999, -0.0624999999999999, 0.005415212348111709, -0.002707606174055854, 0.5, -0.5, 1, -1, 0.6931471805599453, -38, -40, -40.00000000000001, -39.99999999999999, -45, -700, -746, -1000, 37.5, 709.782712893384, 709.7827128933841, 709.78, 710, 710.0000000000001, 1e300, -1e300, 1.7976931348623157e308, -1.7976931348623157e308, np.inf, -np.inf]",
+      spans: [
+        "-45 + u * 756",
+        "(u - 0.5) * 2",
+        "(u - 0.5) / 4",
+        "(u - 0.5) * 20",
+        "709 + u * 0.8",
+        "(u - 0.5) * 2.0 ** -rng.uniform(0, 60, len(u))",
+      ],
+    },
+    log: {
+      edges:
+        "[0.0, -0.0, 1, -1, 2, 0.5, np.e, 10, 5e-324, 1e-320, 2.2250738585072014e-308, 2.225073858507201e-308, 1e-300, 1e300, 1.7976931348623157e308, 1 + 2**-52, 1 - 2**-53, 1 + 2**-8, 1 + 2**-8 - 2**-52, 1 - 2**-9, 1 - 2**-9 - 2**-53, 1 + 2**-20, 1 - 2**-21, 0.9999999, 1.0000001, 0.705078125, 0.7050781249999999, 1.41015625, 1.4101562499999998, 1.4142135623730951, 0.7071067811865476, np.inf, -np.inf, -1e-300]",
+      spans: [
+        "u * 1000",
+        "1 + (u - 0.5) * 2.0 ** -7",
+        "1 + (u - 0.5) * 2.0 ** -rng.uniform(7, 60, len(u))",
+        "0.5 + u * 1.5",
+        "np.exp((u - 0.5) * 1400)",
+        "u * 2.2250738585072014e-308",
+        // the subintervals' ends: OFF + i << 45, and one below
+        "(np.uint64(0x3ff0000000000000 - (151 << 44)) + (rng.integers(0, 128, len(u)).astype(np.uint64) << np.uint64(45)) - (u < 0.5).astype(np.uint64)).view(np.float64) * 2.0 ** rng.integers(-20, 20, len(u))",
+      ],
+    },
+  };
+
+// log2 and log10: log's arguments, and powers of their bases (exact results).
+ARGS.log2 = {
+  edges: ARGS.log.edges.replace(
+    "]",
+    ", 8, 1024, 2**-1022, 2**-1074, 2**1023, 0.125, 3, 1e-310]",
+  ),
+  spans: [...ARGS.log.spans, "2.0 ** np.round((u - 0.5) * 2000)"],
+};
+ARGS.log10 = {
+  edges: ARGS.log.edges.replace(
+    "]",
+    ", 100, 1000, 1e22, 1e-5, 1e300, 1e-300, 1e-320, 0.001, 3]",
+  ),
+  spans: [...ARGS.log.spans, "10.0 ** np.round((u - 0.5) * 600)"],
 };
 
 /**
@@ -98,7 +126,7 @@ const ARGS: Record<Name, { edges: string; spans: string[] }> = {
  * largest double.
  */
 function script(name: Name, n: number, exact: number, seed: number): string {
-  const { edges, spans } = ARGS[name];
+  const { edges, spans } = ARGS[name]!;
   return `import sys, numpy as np
 rng = np.random.default_rng(${seed})
 n = ${n}
@@ -120,13 +148,13 @@ except ImportError:
     mpmath = None
 if mpmath is not None:
     mpmath.mp.prec = 200
-    f = {"exp2": lambda v: mpmath.mpf(2) ** v, "expm1": mpmath.expm1, "log": mpmath.log}["${name}"]
+    f = {"exp2": lambda v: mpmath.mpf(2) ** v, "expm1": mpmath.expm1, "log": mpmath.log, "log2": lambda v: mpmath.log(v, 2), "log10": mpmath.log10}["${name}"]
     top = mpmath.mpf(2) ** 1024 * (1 - mpmath.mpf(2) ** -54)
     for i in range(min(${exact}, len(x))):
         xi = float(x[i])
-        if xi != xi or abs(xi) == float("inf") or ("${name}" == "log" and xi <= 0):
+        if xi != xi or abs(xi) == float("inf") or ("${name}".startswith("log") and xi <= 0):
             continue
-        if "${name}" != "log" and abs(xi) > 1100:
+        if not "${name}".startswith("log") and abs(xi) > 1100:
             continue
         e = f(mpmath.mpf(xi))
         if abs(e) >= top:
@@ -253,7 +281,7 @@ function check(
   return { worst, off, exact };
 }
 
-const NAMES: Name[] = ["exp2", "expm1", "log"];
+const NAMES: Name[] = ["exp2", "expm1", "log", "log2", "log10"];
 
 if (import.meta.main) {
   for (const name of NAMES) {
