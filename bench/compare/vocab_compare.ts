@@ -5,7 +5,7 @@
  * float64, float32 and int32 memmaps in page cache and on the same arrays
  * in memory, measured as `ufunc_compare.ts` measures (each side in a process
  * of its own per round, median of five calls, wall-clock and CPU time; the
- * median of three rounds: 84 rows of seconds each; every transcendental
+ * median of three rounds, rows of seconds each; every transcendental
  * function in both float types).
  * Run as `deno run -A --v8-flags=--expose-gc vocab_compare.ts DIR ROW`, it
  * times row `ROW` on our side.
