@@ -21,14 +21,14 @@ import {
   readRun,
 } from "./element.ts";
 import { walk } from "./iterate.ts";
-import { argRows, PIECE, rowsFirst } from "./arg_rows.ts";
+import { argRows, itemArgRows, PIECE, rowsFirst } from "./arg_rows.ts";
 import type { KernelType } from "./kernels/reduce_kernels.ts";
 import { SIZE } from "./kernels/reduce_run.ts";
 import { settings, type Shower } from "./kernels/runtime.ts";
 import { argBlock, firstTruth } from "./kernels/search_run.ts";
 import { truthKindOf } from "./kernels/search_kernels.ts";
 import { NDArray } from "./ndarray.ts";
-import type { PageCheck } from "./read_ahead.ts";
+import { CHECK_BYTES, type PageCheck } from "./read_ahead.ts";
 import { type ReduceView, withShower } from "./reduce.ts";
 import { keepdimsOf, singleAxis } from "./reduce_axes.ts";
 import { reduceViewOf } from "./reductions.ts";
@@ -403,27 +403,52 @@ function firstExtreme(
 
 /**
  * The first extreme of the whole array of bytes or text in C order, by
- * code units, NUL-padded (as NumPy orders them).
+ * code units, NUL-padded (as NumPy orders them). The array is gone through
+ * in its memory order (a memory map's file forward, each window read ahead
+ * before it is reached: a transposed map read in C order went across the
+ * file), each element's C-order index along with it: of equal extremes,
+ * the one of the least index wins.
  */
 function unitsArgAll(a: NDArray, kind: "min" | "max"): number {
-  return firstExtreme(
-    unitsComparer(a, a),
-    kind,
-    (visit) =>
-      walk(a.shape, [operandOf(a)], (
-        offs,
-        count,
-        strides,
-      ) => {
-        for (let k = 0; k < count; k++) visit(offs[0] + k * strides[0]);
-      }),
+  const cmp = unitsComparer(a, a);
+  const sign = kind === "min" ? -1 : 1;
+  // The C-order index as a second operand of the walk.
+  const cIndex = a.shape.map((_, k) =>
+    a.shape.slice(k + 1).reduce((x, y) => x * y, 1)
   );
+  let best = -1, index = 0;
+  walk(
+    a.shape,
+    [operandOf(a), { offset: 0, strides: cIndex }],
+    (offs, count, strides) => {
+      for (let k = 0; k < count; k++) {
+        const p = offs[0] + k * strides[0], i = offs[1] + k * strides[1];
+        if (best < 0) {
+          best = p;
+          index = i;
+          continue;
+        }
+        const c = sign * cmp(p, best);
+        if (c > 0 || (c === 0 && i < index)) {
+          best = p;
+          index = i;
+        }
+      }
+    },
+    { memoryOrder: true },
+  );
+  return index;
 }
 
 /**
  * {@linkcode unitsArgAll} along `axis` for each index of the other axes, in
- * C order of those; with a `check` (a map's pages asked for up front, see
- * `PageCheck`), after the check before each line.
+ * C order of those. A line across rows of memory (another axis steps
+ * through memory by less) is searched a row at a time, rows in memory
+ * order (see `itemArgRows`), else line by line; with a `check` (a map's
+ * pages asked for up front, see `PageCheck`), before each row, or each
+ * MiB of a line's span: the file is read forward and a cut of the part not
+ * reached yet is met by a check (a line down a column read the whole
+ * column between two checks).
  */
 function unitsArgAlong(
   a: NDArray,
@@ -434,17 +459,36 @@ function unitsArgAlong(
   const cmp = unitsComparer(a, a);
   const n = a.shape[axis];
   const sa = a.strides[axis];
+  const across = a.shape.some((m, k) =>
+    k !== axis && m > 1 && Math.abs(a.strides[k]) < Math.abs(sa)
+  );
+  if (across) {
+    return itemArgRows(
+      a.shape,
+      a.strides,
+      a.byteOffset,
+      a.itemsize,
+      kind,
+      axis,
+      cmp,
+      check,
+    );
+  }
+  // Elements of a line between two checks: a MiB of its span at most.
+  const step = Math.max(a.itemsize, Math.abs(sa));
+  const piece = Math.max(1, Math.floor(CHECK_BYTES / step));
   return eachLine(
     a.shape,
     a.strides,
     a.byteOffset,
     axis,
-    (start) => {
-      check?.before(n * a.itemsize);
-      return firstExtreme(cmp, kind, (visit) => {
-        for (let i = 0; i < n; i++) visit(start + i * sa);
-      });
-    },
+    (start) =>
+      firstExtreme(cmp, kind, (visit) => {
+        for (let i = 0; i < n; i++) {
+          if (i % piece === 0) check?.before(Math.min(piece, n - i) * step);
+          visit(start + i * sa);
+        }
+      }),
   );
 }
 

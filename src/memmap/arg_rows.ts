@@ -15,7 +15,7 @@
 
 import type { DType } from "./dtype.ts";
 import { type DomainBuffer, newDomainBuffer, readRun } from "./element.ts";
-import { CHECK_BYTES } from "./read_ahead.ts";
+import { CHECK_BYTES, type PageCheck } from "./read_ahead.ts";
 import type { ReduceView } from "./reduce.ts";
 
 /** Elements read at a time (as the line-by-line search reads a line). */
@@ -48,6 +48,122 @@ export function rowsFirst(v: ReduceView, axis: number): boolean {
 }
 
 /**
+ * How a row walk along `axis` goes through a strided view: the rows (the
+ * axes stepping through memory by less than `axis`, in memory order, the
+ * last read as runs) and the blocks of lines (the other axes, in memory
+ * order) they are read for.
+ */
+interface RowWalk {
+  /** Length and byte step of the axis. */
+  n: number;
+  sa: number;
+  /** Number of lines (the output's size). */
+  size: number;
+  /** Elements of a row (one of each line of a block). */
+  m: number;
+  /** The row's last axis (read as runs). */
+  last: Dim;
+  /** Runs of a row. */
+  runs: number;
+  /** Each run's byte offset in the row. */
+  runOff: Float64Array;
+  /** Where line `j` of a block goes in the output (before the block's offset). */
+  map: Float64Array;
+  /** The axes of the blocks, outer to inner, by memory order. */
+  outer: Dim[];
+  /** Byte offset and output offset of the first block. */
+  base: number;
+  obase: number;
+}
+
+/** The {@linkcode RowWalk} along `axis` of a view (outputs in C order of the other axes). */
+function rowWalkOf(
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+  axis: number,
+): RowWalk {
+  const n = shape[axis];
+  const sa = strides[axis];
+  // Output steps (C order of the other axes).
+  const ostep = new Array<number>(shape.length).fill(0);
+  let size = 1;
+  for (let k = shape.length - 1; k >= 0; k--) {
+    if (k === axis) continue;
+    ostep[k] = size;
+    size *= shape[k];
+  }
+  let base = offset, obase = 0;
+  const outer: Dim[] = [], inner: Dim[] = [];
+  for (let k = 0; k < shape.length; k++) {
+    if (k === axis || shape[k] === 1) continue;
+    const d = { n: shape[k], s: strides[k], o: ostep[k] };
+    // Every axis in memory order (their order does not change results).
+    if (d.s < 0) {
+      base += (d.n - 1) * d.s;
+      obase += (d.n - 1) * d.o;
+      d.s = -d.s;
+      d.o = -d.o;
+    }
+    (d.s < Math.abs(sa) ? inner : outer).push(d);
+  }
+  outer.sort((a, b) => b.s - a.s);
+  // Rows: the inner axes in memory order, the last read as runs.
+  inner.sort((a, b) => b.s - a.s);
+  const last = inner.length > 0
+    ? inner[inner.length - 1]
+    : { n: 1, s: 0, o: 0 };
+  const lead = inner.slice(0, -1);
+  let m = 1;
+  for (const d of inner) m *= d.n;
+  // Each run of a row: its byte offset in the row and where it goes in the output.
+  const runs = m / last.n;
+  const runOff = new Float64Array(runs);
+  const map = new Float64Array(m);
+  const idx = new Array<number>(lead.length).fill(0);
+  for (let r = 0; r < runs; r++) {
+    let off = 0, o = 0;
+    for (let q = 0; q < lead.length; q++) {
+      off += idx[q] * lead[q].s;
+      o += idx[q] * lead[q].o;
+    }
+    runOff[r] = off;
+    for (let c = 0; c < last.n; c++) map[r * last.n + c] = o + c * last.o;
+    for (let q = lead.length - 1; q >= 0; q--) {
+      if (++idx[q] < lead[q].n) break;
+      idx[q] = 0;
+    }
+  }
+  return { n, sa, size, m, last, runs, runOff, map, outer, base, obase };
+}
+
+/**
+ * Calls `block(offset, outputOffset)` for each block of lines of a row
+ * walk, in memory order.
+ */
+function eachBlock(
+  w: RowWalk,
+  block: (offset: number, outputOffset: number) => void,
+): void {
+  const outer = w.outer;
+  const oidx = new Array<number>(outer.length).fill(0);
+  let off = w.base, ob = w.obase;
+  for (;;) {
+    block(off, ob);
+    let q = outer.length - 1;
+    for (; q >= 0; q--) {
+      off += outer[q].s;
+      ob += outer[q].o;
+      if (++oidx[q] < outer[q].n) break;
+      off -= outer[q].s * outer[q].n;
+      ob -= outer[q].o * outer[q].n;
+      oidx[q] = 0;
+    }
+    if (q < 0) break;
+  }
+}
+
+/**
  * The first extreme along `axis` of each line, in C order of the other
  * axes (int64 indices), read in row blocks.
  *
@@ -63,79 +179,15 @@ export function argRows(
   axis: number,
   type: DType,
 ): BigInt64Array {
-  const n = v.shape[axis];
-  const sa = v.strides[axis];
-  // Output steps (C order of the other axes).
-  const ostep = new Array<number>(v.shape.length).fill(0);
-  let size = 1;
-  for (let k = v.shape.length - 1; k >= 0; k--) {
-    if (k === axis) continue;
-    ostep[k] = size;
-    size *= v.shape[k];
-  }
-  const out = new BigInt64Array(size);
-  if (size === 0) return out;
-  let base = v.offset, obase = 0;
-  const outer: Dim[] = [], inner: Dim[] = [];
-  for (let k = 0; k < v.shape.length; k++) {
-    if (k === axis || v.shape[k] === 1) continue;
-    const d = { n: v.shape[k], s: v.strides[k], o: ostep[k] };
-    if (Math.abs(d.s) < Math.abs(sa)) inner.push(d);
-    else {
-      // Outer axes in memory order (their order does not change results).
-      if (d.s < 0) {
-        base += (d.n - 1) * d.s;
-        obase += (d.n - 1) * d.o;
-        d.s = -d.s;
-        d.o = -d.o;
-      }
-      outer.push(d);
-    }
-  }
-  outer.sort((a, b) => b.s - a.s);
-  // Rows: the inner axes in memory order, the last read as runs.
-  for (const d of inner) {
-    if (d.s < 0) {
-      base += (d.n - 1) * d.s;
-      obase += (d.n - 1) * d.o;
-      d.s = -d.s;
-      d.o = -d.o;
-    }
-  }
-  inner.sort((a, b) => b.s - a.s);
-  const last = inner.length > 0
-    ? inner[inner.length - 1]
-    : { n: 1, s: 0, o: 0 };
-  const lead = inner.slice(0, -1);
-  let m = 1;
-  for (const d of inner) m *= d.n;
-  // Each run of a row: its byte offset in the row and where it goes in the output.
-  const runs = m / last.n;
-  const runOff = new Float64Array(runs);
-  const map = new Float64Array(m);
-  {
-    const idx = new Array<number>(lead.length).fill(0);
-    for (let r = 0; r < runs; r++) {
-      let off = 0, o = 0;
-      for (let q = 0; q < lead.length; q++) {
-        off += idx[q] * lead[q].s;
-        o += idx[q] * lead[q].o;
-      }
-      runOff[r] = off;
-      for (let c = 0; c < last.n; c++) map[r * last.n + c] = o + c * last.o;
-      for (let q = lead.length - 1; q >= 0; q--) {
-        if (++idx[q] < lead[q].n) break;
-        idx[q] = 0;
-      }
-    }
-  }
+  const w = rowWalkOf(v.shape, v.strides, v.offset, axis);
+  const { n, sa, m, last, runs, runOff, map } = w;
+  const out = new BigInt64Array(w.size);
+  if (w.size === 0) return out;
   const fold = new Fold(kind, type, m);
   // Narrow rows: a block of rows at a time, each line's part read whole.
   const block = m <= NARROW ? Math.max(1, Math.floor(PIECE / m)) : 1;
   const buf = newDomainBuffer(type, m * block);
-  const oidx = new Array<number>(outer.length).fill(0);
-  let off = base, ob = obase;
-  for (;;) {
+  eachBlock(w, (off, ob) => {
     fold.reset();
     for (let i = 0; i < n; i += block) {
       const at = off + i * sa;
@@ -156,17 +208,59 @@ export function argRows(
       if (!fold.feed(buf, i)) break;
     }
     fold.store(out, map, ob);
-    let q = outer.length - 1;
-    for (; q >= 0; q--) {
-      off += outer[q].s;
-      ob += outer[q].o;
-      if (++oidx[q] < outer[q].n) break;
-      off -= outer[q].s * outer[q].n;
-      ob -= outer[q].o * outer[q].n;
-      oidx[q] = 0;
+  });
+  return out;
+}
+
+/**
+ * {@linkcode argRows} of bytes or text, compared by `cmp` (three-way, of
+ * two elements' byte offsets): each row is gone through in memory order
+ * (a line's element replaces its running extreme only when greater, or
+ * less, so the first extreme wins), with a `check` (a map's pages asked
+ * for up front, see `PageCheck`) before each row.
+ *
+ * @param shape The view's shape (the axis not empty).
+ * @param strides Its byte strides.
+ * @param offset Its first element's byte offset.
+ * @param itemsize Bytes per element.
+ * @param kind `"min"` or `"max"`.
+ * @param axis The axis.
+ * @param cmp The comparison.
+ * @param check The check, if any.
+ * @returns The indices.
+ */
+export function itemArgRows(
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+  itemsize: number,
+  kind: "min" | "max",
+  axis: number,
+  cmp: (p: number, q: number) => number,
+  check?: PageCheck,
+): BigInt64Array {
+  const w = rowWalkOf(shape, strides, offset, axis);
+  const { n, sa, m, last, runs, runOff, map } = w;
+  const out = new BigInt64Array(w.size);
+  if (w.size === 0) return out;
+  const sign = kind === "min" ? -1 : 1;
+  const best = new Float64Array(m), index = new Float64Array(m);
+  eachBlock(w, (off, ob) => {
+    for (let i = 0; i < n; i++) {
+      check?.before(m * itemsize);
+      const at = off + i * sa;
+      for (let r = 0, j = 0; r < runs; r++) {
+        for (let c = 0, p = at + runOff[r]; c < last.n; c++, j++) {
+          if (i === 0 || sign * cmp(p, best[j]) > 0) {
+            best[j] = p;
+            index[j] = i;
+          }
+          p += last.s;
+        }
+      }
     }
-    if (q < 0) break;
-  }
+    for (let j = 0; j < m; j++) out[ob + map[j]] = BigInt(index[j]);
+  });
   return out;
 }
 

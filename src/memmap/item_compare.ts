@@ -182,7 +182,12 @@ export function compareItems(
   const shape = broadcastShapes(a.shape, b.shape);
   const out = empty(shape, nativeDType("bool"));
   const o = out.storage.bytes;
+  // The output first (its byte offsets are the elements' C-order indices):
+  // the walk goes in a memory map operand's memory order (see `walk`), so
+  // a transposed map is read forward (in C order it went across the file
+  // between two checks of it).
   const operands = [
+    { offset: 0, strides: out.strides },
     operandOf(a, false, broadcastStrides(a.shape, a.strides, shape)),
     operandOf(b, false, broadcastStrides(b.shape, b.strides, shape)),
   ];
@@ -201,15 +206,15 @@ export function compareItems(
   }
   const mask = OUTCOMES[op];
   const unordered = op === "ne" ? 1 : 0;
-  let j = 0;
   walk(shape, operands, (offs, count, strides) => {
-    for (let k = 0, p = offs[0], q = offs[1]; k < count; k++) {
+    for (let k = 0, j = offs[0], p = offs[1], q = offs[2]; k < count; k++) {
       const c = cmp(p, q);
-      o[j++] = c === c ? (mask >> (c + 1)) & 1 : unordered;
-      p += strides[0];
-      q += strides[1];
+      o[j] = c === c ? (mask >> (c + 1)) & 1 : unordered;
+      j += strides[0];
+      p += strides[1];
+      q += strides[2];
     }
-  });
+  }, { memoryOrder: true });
   return out as NDArray<"bool">;
 }
 
@@ -251,9 +256,10 @@ const OUTCOMES: Record<CompareOp, number> = {
 type Operands = { offset: number; strides: readonly number[] }[];
 
 /**
- * Walks two word-aligned arrays a run at a time: `run` gets their 32-bit
- * words, the run's first word of each and their steps in words, its length
- * and its first index in the C-order output.
+ * Walks two word-aligned arrays a run at a time, in memory order (see
+ * {@linkcode compareItems}): `run` gets their 32-bit words, the run's first
+ * word of each and their steps in words, its length, and its first index
+ * in the output (operand 0) and step there.
  */
 function eachWordRun<T extends Int32Array | Uint32Array>(
   first: NDArray,
@@ -270,24 +276,24 @@ function eachWordRun<T extends Int32Array | Uint32Array>(
     sb: number,
     count: number,
     j: number,
+    sj: number,
   ) => void,
 ): void {
   const [a, baseA] = wordsOf(first, As);
   const [b, baseB] = wordsOf(second, As);
-  let j = 0;
   walk(shape, operands, (offs, count, strides) => {
     run(
       a,
       b,
-      (baseA + offs[0]) / 4,
-      (baseB + offs[1]) / 4,
-      strides[0] / 4,
+      (baseA + offs[1]) / 4,
+      (baseB + offs[2]) / 4,
       strides[1] / 4,
+      strides[2] / 4,
       count,
-      j,
+      offs[0],
+      strides[0],
     );
-    j += count;
-  });
+  }, { memoryOrder: true });
 }
 
 /**
@@ -314,17 +320,18 @@ function compareCounts(
     sb,
     count,
     j,
+    sj,
   ) => {
-    for (let k = 0; k < count; k++, p += sa, q += sb) {
+    for (let k = 0; k < count; k++, p += sa, q += sb, j += sj) {
       const ha = a[p + 1], hb = b[q + 1], la = a[p] >>> 0, lb = b[q] >>> 0;
       if (
         (ha === -0x80000000 && la === 0) || (hb === -0x80000000 && lb === 0)
       ) {
-        out[j++] = nat;
+        out[j] = nat;
         continue;
       }
       const c = ha < hb ? 0 : ha > hb ? 2 : la < lb ? 0 : la > lb ? 2 : 1;
-      out[j++] = (mask >> c) & 1;
+      out[j] = (mask >> c) & 1;
     }
   });
 }
@@ -353,8 +360,9 @@ function compareText(
     sb,
     count,
     j,
+    sj,
   ) => {
-    for (let k = 0; k < count; k++, p += sa, q += sb) {
+    for (let k = 0; k < count; k++, p += sa, q += sb, j += sj) {
       let c = 1;
       for (let i = 0; i < n; i++) {
         const x = i < na ? a[p + i] : 0, y = i < nb ? b[q + i] : 0;
@@ -363,7 +371,7 @@ function compareText(
           break;
         }
       }
-      out[j++] = (mask >> c) & 1;
+      out[j] = (mask >> c) & 1;
     }
   });
 }

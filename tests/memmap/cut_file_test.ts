@@ -505,6 +505,28 @@ const AHEAD_WALKS: [string, string, string, string][] = [
     "float32",
     'a.reshape(64, -1, 64).swapaxes(0, 2).slice("::-1").add(1)',
   ],
+  // Bytes and text (attack14 D5): arg-reductions along an outer axis a row
+  // at a time, along a column in pieces of a MiB of its span, over a whole
+  // transposed view and comparisons of one in its memory order.
+  ["argmax(0) S8 ahead", "r", "S8", "a.reshape(-1, 128).argmax(0)"],
+  ["argmin(0) U2 ahead", "r", "U2", "a.reshape(-1, 128).argmin(0)"],
+  [
+    "argmax(1) of 3 axes S8 ahead",
+    "r",
+    "S8",
+    "a.reshape(64, -1, 64).argmax(1)",
+  ],
+  [
+    "argmin(0) of a column S8 ahead",
+    "r",
+    "S8",
+    'a.reshape(-1, 128).slice(":", "3:4").argmin(0)',
+  ],
+  ["T argmax() S8 ahead", "r", "S8", "a.reshape(-1, 128).T.argmax()"],
+  ["T eq S8 ahead", "r", "S8", "a.reshape(-1, 128).T.eq(a.reshape(-1, 128).T)"],
+  ["T lt U2 ahead", "r", "U2", 'a.reshape(-1, 128).T.lt("a")'],
+  ["T ne V8 ahead", "r", "V8", "a.reshape(-1, 128).T.ne(a.reshape(-1, 128).T)"],
+  ["sort(0) S8 ahead", "r+", "S8", "a.reshape(-1, 128).sort(0)"],
 ];
 
 Deno.test(
