@@ -106,7 +106,7 @@ import { variance, varianceArgs } from "./variance.ts";
 import { cumulate, cumulativeAxis } from "./cumulative.ts";
 import { callUfunc, type UfuncOptions } from "./ufunc/call.ts";
 import { castCopy, castInto } from "./ufunc/engine.ts";
-import { emptyResult, reductionLayout } from "./ufunc/layout.ts";
+import { emptyLike, reductionLayout } from "./ufunc/layout.ts";
 import { clipArray, roundArray } from "./ufunc/compose.ts";
 import * as ufuncs from "./ufunc/rows.ts";
 import {
@@ -1431,7 +1431,8 @@ export class NDArray<N extends DTypeName = DTypeName>
    * `astype`, unsafe casting: floats truncate, integers wrap), laid out in
    * the array's memory order as NumPy's default `order="K"`: C-contiguous
    * for a C-contiguous array, F for an F-contiguous one, else the axes in
-   * the order their strides run (forward), as an element-wise result.
+   * the order of their strides' sizes (forward; a length-1 axis by its own
+   * stride, as NumPy's `empty_like`).
    *
    * @param dtype The new element type.
    * @returns The converted copy.
@@ -1455,9 +1456,10 @@ export class NDArray<N extends DTypeName = DTypeName>
       dt.subdtype !== null ||
       isCContiguous(this.shape, this.strides, this.itemsize)
     ) return this.#cCopy(dt) as NDArray<NameOf<D>>;
-    // NumPy's order "K" (attack13 C3): the result laid out as an
-    // element-wise result of this array.
-    const out = emptyResult(this.shape, dt, [this]);
+    // NumPy's order "K" (attack13 C3): the result laid out as NumPy's
+    // PyArray_NewLikeArray lays out a new array like this one (length-1
+    // axes by their own strides; attack14 D3).
+    const out = emptyLike(this, dt);
     if (wantsItems(this.dtype) || wantsItems(dt)) {
       return out.assign(this) as NDArray<NameOf<D>>;
     }

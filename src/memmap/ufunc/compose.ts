@@ -9,7 +9,7 @@
  * @module
  */
 
-import { type DType, nativeDType } from "../dtype.ts";
+import { DType, nativeDType } from "../dtype.ts";
 import {
   type ArrayInput,
   empty,
@@ -33,7 +33,7 @@ import {
   type UfuncOptions,
 } from "./call.ts";
 import { castCopy, castInto, execute } from "./engine.ts";
-import { emptyResult } from "./layout.ts";
+import { emptyLike, emptyResult } from "./layout.ts";
 import { rint_ } from "./math.ts";
 import { weakType } from "./resolve.ts";
 import { clip_, where_ } from "./select.ts";
@@ -265,12 +265,14 @@ export function roundArray(
       );
     }
     // Each part rounds as a float array (PyArray_Round rounds .real, .imag).
-    // A copy in the array's memory order (K, as NumPy's), its parts rounded
-    // over its dense storage (attack13 C3).
-    const c = emptyResult(a.shape, a.dtype.toNative(), [a]);
+    // A copy in the array's memory order (NumPy's K copy, length-1 axes
+    // included: attack14 D3) and byte order (attack14 D1), its parts
+    // rounded over its dense storage (attack13 C3).
+    const c = emptyLike(a, a.dtype);
     castInto(c, a);
-    const partType = nativeDType(
+    const partType = new DType(
       a.dtype.itemsize === 8 ? "float32" : "float64",
+      a.dtype.littleEndian,
     );
     const both = new NDArray(c.storage, partType, [c.size * 2]);
     roundArray(both, decimals, { out: both });
@@ -282,9 +284,10 @@ export function roundArray(
   const integer = a.dtype.kind === "i" || a.dtype.kind === "u";
   if (decimals >= 0) {
     if (integer) {
-      // NumPy returns a copy in the array's memory order (K; attack13 C3).
+      // NumPy returns a copy in the array's memory order (its K copy;
+      // attack13 C3, attack14 D3) and byte order.
       if (out === undefined) {
-        const r = emptyResult(a.shape, a.dtype.toNative(), [a]);
+        const r = emptyLike(a, a.dtype);
         castInto(r, a);
         return r;
       }
@@ -300,21 +303,22 @@ export function roundArray(
   const d = Math.abs(decimals);
   // NumPy's PyArray_Round allocates its result C-contiguous, F only for an
   // F- (not C-) contiguous array (the ufunc's K order is for decimals 0
-  // only; attack13 C3); an integer array's is float64, cast back the same
-  // way.
+  // only; attack13 C3), of the array's type, byte order included (only
+  // rint, decimals 0, gives the native order; attack14 D1); an integer
+  // array's is float64, cast back the same way.
   const cOrF = (x: NDArray, dt: DType) =>
     isFContiguous(x.shape, x.strides, x.itemsize) &&
       !isCContiguous(x.shape, x.strides, x.itemsize)
       ? empty([...x.shape].reverse(), dt).T
       : empty(x.shape, dt);
   const target = out ??
-    cOrF(a, integer ? nativeDType("float64") : a.dtype.toNative());
+    cOrF(a, integer ? nativeDType("float64") : a.dtype);
   const f = powerOfTen(d);
   const r = callUfunc(op1, [a, f], { out: target });
   callUfunc(rint_, [r], { out: r });
   callUfunc(op2, [r, f], { out: r });
   if (integer && out === undefined) {
-    const back = cOrF(r, a.dtype.toNative());
+    const back = cOrF(r, a.dtype);
     castInto(back, r);
     return back;
   }

@@ -135,6 +135,68 @@ export function emptyResult(
 }
 
 /**
+ * The byte strides NumPy gives a new array "like" `a` in its memory order
+ * (`PyArray_NewLikeArray` with order K: `astype`, `empty_like`, and the
+ * copies `round` makes of integer and complex arrays): C for a C-contiguous
+ * array (or of fewer than 2 axes), F for an F-contiguous one, else the axes
+ * sorted by their strides' sizes, largest outermost, ties kept in axis
+ * order. Unlike an element-wise result's ({@linkcode resultStrides}: the
+ * iterator's order, where a length-1 axis strides nothing and stays where
+ * the sort leaves it), a length-1 axis is placed by its own stride
+ * (attack14 D3: `astype` of a (5, 1, 4) view strided (4, 2, 20) is
+ * (2, 2, 10), not (2, 40, 10)).
+ *
+ * @param a The array.
+ * @param itemsize The new array's item size.
+ * @returns The strides, or undefined for C order.
+ */
+export function likeStrides(
+  a: NDArray,
+  itemsize: number,
+): number[] | undefined {
+  const shape = a.shape;
+  if (
+    shape.length < 2 || shape.some((n) => n === 0) ||
+    isCContiguous(shape, a.strides, a.itemsize)
+  ) return undefined;
+  if (isFContiguous(shape, a.strides, a.itemsize)) {
+    return contiguousStrides(shape, itemsize, "F");
+  }
+  // PyArray_CreateSortedStridePerm: |stride| descending, then axis.
+  const order = shape.map((_, k) => k).sort((i, j) =>
+    Math.abs(a.strides[j]) - Math.abs(a.strides[i]) || i - j
+  );
+  const out = new Array<number>(shape.length);
+  let step = itemsize;
+  for (let i = order.length - 1; i >= 0; i--) {
+    out[order[i]] = step;
+    step *= shape[order[i]];
+  }
+  const c = contiguousStrides(shape, itemsize, "C");
+  return out.every((s, k) => s === c[k]) ? undefined : out;
+}
+
+/**
+ * A new in-memory array (zero-filled) of `a`'s shape laid out "like" `a`
+ * ({@linkcode likeStrides}).
+ *
+ * @param a The array.
+ * @param dt The new array's type.
+ * @returns The array.
+ * @throws {RangeError} If the memory cannot be allocated.
+ */
+export function emptyLike(a: NDArray, dt: DType): NDArray {
+  const c = empty(a.shape, dt);
+  // (A subarray type adds axes: C-contiguous.)
+  const strides = dt.subdtype === null
+    ? likeStrides(a, dt.itemsize)
+    : undefined;
+  return strides === undefined
+    ? c
+    : new NDArray(c.storage, dt, c.shape, strides);
+}
+
+/**
  * The byte strides NumPy gives the new result of a reduction of `a` along
  * the `reduced` axes (or of `cumsum`/`cumprod` along an axis, nothing
  * reduced): its iterator orders all of the input's axes by their strides
