@@ -296,9 +296,12 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
       return;
     }
     // Read and written in place either way: through a second map in a
-    // memory of its own when the map is large (see memorySettings), else
-    // through the map's own buffer.
-    const shown = mapIntoMemory(mmap, memorySettings.minBytes, SCRATCH_BYTES);
+    // memory of its own when the map is large (see memorySettings), made
+    // when the bytes are first used (a map opened and closed, or one a
+    // call never reads, makes none), else through the map's own buffer.
+    let shown: MemoryShown | null = null;
+    const lazy = mmap.length >= Math.max(memorySettings.minBytes, 1);
+    let bytesMade = !lazy;
     // The file must still cover the map (an fstat): what a read of pages
     // read ahead before needs (see read_ahead.ts).
     const readAhead = new ReadAheadRecord(mmap.length);
@@ -323,7 +326,21 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
     // changed through `a.storage`, and the hooks of a closed map throw
     // BadResource before touching it.
     const storage: ArrayStorage = ownStorage({
-      bytes: shown?.bytes ?? mmap.bytes,
+      bytes: lazy
+        ? {
+          length: mmap.length,
+          make: () => {
+            shown = mapIntoMemory(mmap, memorySettings.minBytes, SCRATCH_BYTES);
+            return shown?.bytes ?? mmap.bytes;
+          },
+          made: () => {
+            bytesMade = true;
+            if (shown === null) return;
+            shownMaps.set(storage, shown);
+            offerMemory(storage, shown.memory, shown.spare);
+          },
+        }
+        : mmap.bytes,
       readOnly: mode === "r",
       label: options.filename,
       closed: () => mmap.closed,
@@ -339,7 +356,8 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
           Math.floor((start + length) / ALLOCATIONGRANULARITY) *
             ALLOCATIONGRANULARITY,
         );
-        if (b <= a) return;
+        // Nothing to let go of before the bytes are made.
+        if (b <= a || !bytesMade) return;
         readAhead.remove(a, b - a);
         if (shown !== null) shown.release(a, b - a);
         else mmap.madvise(MADV_DONTNEED, a, b - a);
@@ -354,6 +372,8 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
           Math.floor(start / ALLOCATIONGRANULARITY) * ALLOCATIONGRANULARITY,
         );
         if (start + length <= a) return;
+        // The pages read ahead are those of the bytes the walk will read.
+        if (!bytesMade) void storage.bytes;
         // Pages read ahead before and not let go since: only the file's
         // size can make reading them fault.
         if (write !== true && readAhead.covers(a, start + length - a)) {
@@ -404,8 +424,6 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
         clear: clearOverlay,
       });
     }
-    // (Should this throw, the second map goes with its memory when the
-    // engine collects it.)
     super(
       storage,
       dt,
@@ -414,10 +432,6 @@ export class Memmap<out N extends DTypeName = DTypeName> extends NDArray<N>
         contiguousStrides(shape, dt.itemsize, options.order ?? "C"),
       options.start,
     );
-    if (shown !== null) {
-      shownMaps.set(storage, shown);
-      offerMemory(storage, shown.memory, shown.spare);
-    }
     const filename = resolve(options.filename);
     this.filename = filename;
     this.offset = options.offset;

@@ -129,6 +129,7 @@ import {
   isLibraryStorage,
   memoryStorage,
   operandOf,
+  pendingLength,
   prepareWhole,
   throwClosed,
   throwReadOnly,
@@ -157,8 +158,12 @@ export type ArrayInput =
 
 /** Elements a 1-D iteration reads between asks for their pages. */
 const ITERATION_RUN = 1 << 16;
-/** Access modes of a fast element path; ITEMS: read and written by items.ts. */
-const PLAIN = 0, BOOL = 1, COMPLEX = 2, SLOW = 3, ITEMS = 4;
+/**
+ * Access modes of a fast element path; ITEMS: read and written by items.ts;
+ * PENDING: the storage's bytes are not made yet (a memmap's memory, made on
+ * first use: `LazyBytes` in storage.ts), the mode is chosen once they are.
+ */
+const PLAIN = 0, BOOL = 1, COMPLEX = 2, SLOW = 3, ITEMS = 4, PENDING = 5;
 
 let ioOf: (a: NDArray) => RunIO;
 /**
@@ -243,20 +248,19 @@ export class NDArray<N extends DTypeName = DTypeName>
 
   #storage: ArrayStorage;
 
-  #ta: TypedArray | null;
-  #mode: number;
-  #base: number;
-  #es: number[];
+  #ta!: TypedArray | null;
+  #mode!: number;
+  #base!: number;
+  #es!: number[];
   #numeric: boolean;
   #readOnly: boolean;
-  #floatFast: boolean;
+  #floatFast!: boolean;
 
   static {
-    ioOf = (a: NDArray): RunIO => ({
-      dtype: a.dtype,
-      bytes: a.storage.bytes,
-      ta: a.#ta,
-    });
+    ioOf = (a: NDArray): RunIO => {
+      if (a.#mode === PENDING) a.#settle();
+      return { dtype: a.dtype, bytes: a.storage.bytes, ta: a.#ta };
+    };
     isNDArray = (x: unknown): x is NDArray =>
       typeof x === "object" && x !== null && #mode in x;
   }
@@ -319,7 +323,10 @@ export class NDArray<N extends DTypeName = DTypeName>
     if (!checked) byteOffset = toInt(byteOffset, call, "byteOffset");
     if (
       !checked && (typeof storage !== "object" || storage === null ||
-        isRevoked(storage) || typedArrayTag(storage.bytes) !== "Uint8Array")
+        isRevoked(storage) ||
+        // (The library's own storage has them, maybe not made yet.)
+        (!isLibraryStorage(storage) &&
+          typedArrayTag(storage.bytes) !== "Uint8Array"))
     ) {
       throw new TypeError(
         `Cannot create an array over storage ${
@@ -340,7 +347,14 @@ export class NDArray<N extends DTypeName = DTypeName>
     const fresh = strides === undefined && !given && isLibraryStorage(storage);
     storage = adoptStorage(storage, call);
     if (isDetached(storage)) throwClosed(storage);
-    if (!checked && isResizableBuffer(storage.bytes.buffer)) {
+    // Bytes made on first use are not made to make the array (a memmap
+    // opened and never read makes no memory: see LazyBytes in storage.ts).
+    const pending = pendingLength(storage);
+    const length = pending ?? storage.bytes.length;
+    if (
+      !checked && pending === undefined &&
+      isResizableBuffer(storage.bytes.buffer)
+    ) {
       throw resizable("create an array", "storage");
     }
     if (dt.subdtype !== null) {
@@ -369,22 +383,20 @@ export class NDArray<N extends DTypeName = DTypeName>
         else hi += span;
       }
       if (
-        lo < 0 || hi + dt.itemsize > storage.bytes.length ||
+        lo < 0 || hi + dt.itemsize > length ||
         !Number.isSafeInteger(byteOffset)
       ) {
         throw new RangeError(
           `Cannot view bytes ${lo}..${
             hi + dt.itemsize
-          } of a ${storage.bytes.length}-byte storage`,
+          } of a ${length}-byte storage`,
         );
       }
-    } else if (
-      given && !(byteOffset >= 0 && byteOffset <= storage.bytes.length)
-    ) {
+    } else if (given && !(byteOffset >= 0 && byteOffset <= length)) {
       // No element to reach, but the offset still lies in the given storage
       // (or at its end), as NumPy's ndarray(buffer=, offset=) checks it.
       throw new RangeError(
-        `Cannot view bytes from offset ${byteOffset} of a ${storage.bytes.length}-byte storage: the offset must be within 0..${storage.bytes.length}`,
+        `Cannot view bytes from offset ${byteOffset} of a ${length}-byte storage: the offset must be within 0..${length}`,
       );
     }
     // A getter without setter: write paths and walks trust `storage`
@@ -412,12 +424,26 @@ export class NDArray<N extends DTypeName = DTypeName>
       this.#floatFast = false;
       return;
     }
-    const u = unitOf(dt);
     this.#numeric = dt.kind !== "c" && !(dt.itemsize === 8 && dt.kind !== "f");
-    const abs = storage.bytes.byteOffset + byteOffset;
+    if (pending !== undefined) {
+      this.#ta = null;
+      this.#base = byteOffset;
+      this.#es = st;
+      this.#mode = PENDING;
+      this.#floatFast = false;
+      return;
+    }
+    this.#layout(storage.bytes);
+  }
+
+  /** Chooses the element path and the typed view over `bytes` (the storage's). */
+  #layout(bytes: Uint8Array): void {
+    const dt = this.dtype, st = this.strides, byteOffset = this.byteOffset;
+    const u = unitOf(dt);
+    const abs = bytes.byteOffset + byteOffset;
     const fast = dt.isNative && abs % u === 0 && st.every((s) => s % u === 0);
     if (fast) {
-      this.#ta = typedView(storage.bytes.buffer, dt);
+      this.#ta = typedView(bytes.buffer, dt);
       this.#base = abs / u;
       this.#es = st.map((s) => s / u);
       this.#mode = dt.kind === "b" ? BOOL : dt.kind === "c" ? COMPLEX : PLAIN;
@@ -425,10 +451,21 @@ export class NDArray<N extends DTypeName = DTypeName>
     } else {
       this.#ta = null;
       this.#base = byteOffset;
-      this.#es = st;
+      this.#es = st as number[];
       this.#mode = SLOW;
       this.#floatFast = false;
     }
+  }
+
+  /**
+   * Makes the storage's bytes (a memmap's memory, on first use) and
+   * chooses the element path, unless the storage was closed (the mode
+   * stays PENDING, whose paths throw `BadResource`).
+   */
+  #settle(): void {
+    if (this.#mode !== PENDING || isDetached(this.#storage)) return;
+    const bytes = this.#storage.bytes;
+    if ((bytes.buffer as ArrayBuffer).detached !== true) this.#layout(bytes);
   }
 
   /**
@@ -526,6 +563,7 @@ export class NDArray<N extends DTypeName = DTypeName>
   get(...index: number[]): ElementOf<N> {
     let p: number;
     try {
+      if (this.#mode === PENDING) this.#settle();
       p = this.#position(index, index.length);
     } catch (error) {
       // The receiver is checked here, once the first use of its private
@@ -594,6 +632,7 @@ export class NDArray<N extends DTypeName = DTypeName>
     const value = indexThenValue[n];
     let p: number;
     try {
+      if (this.#mode === PENDING) this.#settle();
       p = this.#position(indexThenValue as number[], n);
     } catch (error) {
       if (!isNDArray(this)) throwReceiver("NDArray", "call", "set", AN_NDARRAY);
@@ -630,8 +669,9 @@ export class NDArray<N extends DTypeName = DTypeName>
       writeRun(ioOf(this), p, 0, 1, buf, 0);
       return;
     }
-    const ta = this.#ta!;
-    if (p >= ta.length) throwClosed(this.storage);
+    const ta = this.#ta;
+    // (PENDING still: closed before its bytes were made.)
+    if (ta === null || p >= ta.length) throwClosed(this.storage);
     if (mode === COMPLEX) {
       const c = v as [number, number];
       ta[p] = c[0];
@@ -1300,6 +1340,7 @@ export class NDArray<N extends DTypeName = DTypeName>
         ) as TypedArrayOf<N>;
       }
     }
+    this.#settle();
     if (this.#ta === null) {
       throw new TypeError(
         `Cannot view ${this.dtype.str} data as a typed array: it is not in native byte order or not aligned`,

@@ -245,15 +245,56 @@ export function pageCheckOf(a: NDArray): PageCheck | undefined {
   return new PageCheck(() => storage.verify!());
 }
 
+/** Storage whose bytes are made on first use (see {@linkcode LazyBytes}). */
+const pending = new WeakMap<ArrayStorage, {
+  readonly length: number;
+  made(): boolean;
+  closed(): boolean;
+}>();
+
+/** Bytes of a detached buffer: what a storage closed before its bytes were made shows. */
+function detachedBytes(): Uint8Array {
+  const bytes = new Uint8Array(new ArrayBuffer(0));
+  bytes.buffer.transfer();
+  return bytes;
+}
+
+/**
+ * The length of a storage's bytes while they are not made yet (see
+ * {@linkcode LazyBytes}): arrays over it are made without making them.
+ *
+ * @param storage The storage.
+ * @returns The length, or `undefined` once the bytes are made (or for
+ * storage of plain bytes).
+ */
+export function pendingLength(storage: ArrayStorage): number | undefined {
+  const lazy = pending.get(storage);
+  return lazy === undefined || lazy.made() ? undefined : lazy.length;
+}
+
 /** Storage objects the library made (frozen, hooks guarded). */
 const owned = new WeakSet<object>();
 /** Those of them made of a storage the program gave (`new NDArray(storage, ...)`). */
 const given = new WeakSet<object>();
 
+/**
+ * Bytes made on first use (a memmap's second map of its file in a
+ * WebAssembly memory of its own: see `memorySettings` in `memmap.ts`), so
+ * that a map opened and closed, or one a call never reads, makes none.
+ */
+export interface LazyBytes {
+  /** The bytes' length, known before they are made. */
+  readonly length: number;
+  /** Makes the bytes; called once, on first use, only while the storage is open. */
+  make(): Uint8Array;
+  /** Called once the storage's `bytes` are set to what `make` returned. */
+  made?(bytes: Uint8Array): void;
+}
+
 /** What {@linkcode ownStorage} makes a storage of. */
 export interface StorageFields {
-  /** The bytes. */
-  bytes: Uint8Array;
+  /** The bytes, or how to make them on first use. */
+  bytes: Uint8Array | LazyBytes;
   /** Whether writes must be refused. */
   readOnly: boolean;
   /** For messages. */
@@ -288,16 +329,19 @@ export function ownStorage(
   self?: object,
   foreign = false,
 ): ArrayStorage {
-  const bytes = fields.bytes;
+  const source = fields.bytes;
+  const lazy = source instanceof Uint8Array ? undefined : source;
+  let bytes = lazy === undefined ? source as Uint8Array : undefined;
   const label = fields.label;
   const what = label === undefined ? "an array's storage" : label;
   const gone = fields.closed;
   const closed = () =>
-    (bytes.buffer as ArrayBuffer).detached === true || gone?.() === true;
+    (bytes?.buffer as ArrayBuffer | undefined)?.detached === true ||
+    gone?.() === true;
   const { release, prefetch, verify } = fields;
   // The hooks below call `call` (defined after) only once `storage` is made.
-  const storage: ArrayStorage = {
-    bytes,
+  const storage = {
+    ...(lazy === undefined ? { bytes } : {}),
     readOnly: fields.readOnly,
     ...(label === undefined ? {} : { label }),
     ...(fields.releaseThreshold === undefined
@@ -320,7 +364,23 @@ export function ownStorage(
         call(verify, "verify", []);
       },
     }),
-  };
+  } as ArrayStorage;
+  if (lazy !== undefined) {
+    // Made on first use; a storage closed before gives detached bytes.
+    const make = (): Uint8Array => {
+      if (bytes !== undefined) return bytes;
+      if (gone?.() === true) return bytes = detachedBytes();
+      bytes = lazy.make();
+      lazy.made?.(bytes);
+      return bytes;
+    };
+    Object.defineProperty(storage, "bytes", { get: make, enumerable: true });
+    pending.set(storage, {
+      length: lazy.length,
+      made: () => bytes !== undefined,
+      closed: () => gone?.() === true,
+    });
+  }
   const call = (
     hook: (...args: never[]) => void,
     name: string,
@@ -559,6 +619,9 @@ export function kernelMemoryOf(
 export function memoryOf(
   storage: ArrayStorage,
 ): WebAssembly.Memory | undefined {
+  if (pendingLength(storage) !== undefined && !isDetached(storage)) {
+    void storage.bytes; // A kernel asks: the memory is made now.
+  }
   const memory = memories.get(storage);
   return memory === undefined || isDetached(storage) ? undefined : memory;
 }
@@ -606,6 +669,9 @@ export function memoryStorage(
  * @returns `true` when closed.
  */
 export function isDetached(storage: ArrayStorage): boolean {
+  // Bytes not made yet are not made for the question (see LazyBytes).
+  const lazy = pending.get(storage);
+  if (lazy !== undefined && !lazy.made()) return lazy.closed();
   // `detached` is undefined on SharedArrayBuffer, which cannot be detached.
   return (storage.bytes.buffer as ArrayBuffer).detached === true;
 }

@@ -422,6 +422,30 @@ export function mapIntoMemory(
   minBytes: number,
   spare = 0,
 ): MemoryShown | null {
+  const shown = showInMemory(m, minBytes, spare);
+  if (shown !== null) memoriesMade++;
+  return shown;
+}
+
+/** How many memories {@linkcode mapIntoMemory} made so far (for tests). */
+let memoriesMade = 0;
+
+/**
+ * How many maps {@linkcode mapIntoMemory} has shown in a memory of their
+ * own so far: tests tell from it when a memmap makes its memory. Not
+ * exported by `mod.ts`.
+ *
+ * @returns The count.
+ */
+export function memoriesShown(): number {
+  return memoriesMade;
+}
+
+function showInMemory(
+  m: Mmap,
+  minBytes: number,
+  spare: number,
+): MemoryShown | null {
   const mapping = mappingOf(m);
   const file = fileOf(m);
   const mapInto = sys.mapInto;
