@@ -172,12 +172,13 @@ export const ROWS: Row[] = [
 /**
  * Calls timed per process, on both sides; the median is reported. Default
  * 5; `COMPARE_CALLS=15` (any count) times more. Our process's first call
- * compiles the library's kernels, and in the memmap rows (three 260 MiB
- * WebAssembly memories a call) the next three or four pay V8's concurrent
+ * compiles the library's kernels, and in the memmap rows (260 MiB
+ * WebAssembly memories a call: one per map the call reads, made on first
+ * use, and the result's) the next two or three pay V8's concurrent
  * marking of its heap, until V8 has raised its limit for memory held
- * outside its heap: with five calls our median is one of those; with
- * fifteen it is a call after them (see the README's issue 11 section,
- * session 13).
+ * outside its heap: with five calls our median may be one of those; with
+ * fifteen it is a call after them (see the README's issue 11 sections,
+ * sessions 13 and 14).
  */
 export const REPEAT: number = callsPerProcess();
 

@@ -137,11 +137,14 @@ const ACCESS = { r: "read", "r+": "write", "w+": "write", c: "copy" } as const;
 /**
  * Memmaps whose map spans at least `minBytes` read and write their file
  * through a second map of it inside a `WebAssembly.Memory` of their own
- * (`mapIntoMemory` in `mmap.ts`) instead of the map's own `ArrayBuffer`:
- * V8 counts such a buffer as memory held outside its heap, and opening 64
- * MiB or more of it after a collection starts another one (15-20 ms of CPU
- * time for two 256 MiB maps on a 2-core VM, more than the work of an
- * element-wise pass over them). Internal; tests lower `minBytes`.
+ * (`mapIntoMemory` in `mmap.ts`) instead of the map's own `ArrayBuffer`,
+ * so that the SIMD kernels work on it in place. The memory is made when
+ * the memmap's bytes are first used (`LazyBytes` in `storage.ts`), not when
+ * it is opened: V8 counts it as memory held outside its heap, and while
+ * V8's limit for that is low (a process's first calls) each one made
+ * starts a marking of the heap (10-15 ms of CPU time on a 2-core VM), so a
+ * memmap opened and closed, or an operand a call never reads, makes none.
+ * Internal; tests lower `minBytes`.
  */
 export const memorySettings = { minBytes: 16 * 1024 * 1024 };
 

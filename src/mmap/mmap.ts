@@ -403,10 +403,12 @@ export function cutShort(m: Mmap): { size: number; needed: number } | null {
  * Shows the bytes of a map of a file a second time, in a
  * `WebAssembly.Memory` of their own (`Sys.mapInto`: the same pages of the
  * same file), for arrays to read and write instead of the map's own
- * buffer, which V8 counts as memory held outside its heap: opening a map of
- * 64 MiB or more after a collection then starts another (10-20 ms of CPU
- * time for a small heap on a 2-core VM; see the README's issue 11
- * section). A memory's buffer is not counted. Not exported by `mod.ts`.
+ * buffer, so that the SIMD kernels read and write them in place. V8 counts
+ * the memory as memory held outside its heap, as it counts the map's own
+ * buffer (`--trace-incremental-marking` shows either in its "global"
+ * size): making one starts V8's marking while its limit is low, in a
+ * process's first calls (see the README's issue 11 sections), so memmaps
+ * make theirs when their bytes are first used. Not exported by `mod.ts`.
  *
  * @param m The map (open).
  * @param minBytes Maps of fewer bytes are not shown (null).
