@@ -29,7 +29,7 @@ import {
 import { combineRows, squaredDeviationsLine } from "./kernels/reduce_run.ts";
 import { newArrayStrides } from "./shape.ts";
 import type { FloatType } from "./kernels/reduce_kernels.ts";
-import { withShower } from "./reduce.ts";
+import { type ReduceView, withShower } from "./reduce.ts";
 import { memoryDims } from "./reduce_plan.ts";
 import { reduceArray, reduceViewOf } from "./reductions.ts";
 import { memoryStorage } from "./storage.ts";
@@ -158,8 +158,6 @@ export function streamedSum(
   if (dims.length > 1 || (dims.length === 1 && dims[0].s !== a.itemsize)) {
     return null;
   }
-  const complex = a.dtype.kind === "c";
-  const readType = complex ? C128 : F64;
   const v = reduceViewOf(a, true);
   const kt = kernelFloatOf(a.dtype, rt);
   if (kt !== null) {
@@ -173,36 +171,79 @@ export function streamedSum(
     );
     if (total !== null) return total;
   }
+  const line = lineSummer(a, v, m, rt, true);
+  const total = line.sum(v.offset, a.size, 0);
+  line.end(v.offset + a.size * a.itemsize);
+  return total;
+}
+
+/** What {@linkcode lineSummer} gives. */
+interface LineSummer {
+  /** The sum of the squared deviations of the `n` elements from byte `at`, from mean `m[p]` (`m[p]`, `m[p + 1]` complex). */
+  sum(at: number, n: number, p: number): number;
+  /** Releases a memory map's windows up to byte `to` (nothing before it is read again) once they add up to a window. */
+  upTo(to: number): void;
+  /** Releases a memory map's windows up to byte `to`, the last of them. */
+  end(to: number): void;
+}
+
+/**
+ * Sums of the squared deviations of contiguous lines of `a` (ascending
+ * memory, one element after another) in TypeScript: NumPy's pairwise
+ * recursion over each line, each subtree of at most {@linkcode CHUNK}
+ * elements made and summed at once, every operation rounded in the result
+ * type `rt` as NumPy's loops round it; no deviations kept. With `forward`
+ * (no byte is read twice) a memory map's windows are released behind as the
+ * lines go; else only by {@linkcode LineSummer.end}.
+ */
+function lineSummer(
+  a: NDArray,
+  v: ReduceView,
+  m: Float64Array,
+  rt: DType,
+  forward: boolean,
+): LineSummer {
+  const complex = a.dtype.kind === "c";
+  const readType = complex ? C128 : F64;
   const round = rounderOf(rt);
   const f32 = rt.itemsize === 4;
   const size = a.itemsize;
   const tmp = newDomainBuffer(readType, CHUNK) as Float64Array;
   let releasedTo = v.offset;
-  const leaf = (i: number, k: number): number => {
-    const at = v.offset + i * size;
-    readRun(v.io, at, size, k, tmp, readType, 0);
-    if (complex) squaredComplex(tmp, k, m, 0, 0, round);
-    else if (!f32) squared64(tmp, k, m, 0, 0);
-    else squaredRounded(tmp, k, m, 0, 0, round);
-    const end = at + k * size;
-    if (v.release !== undefined && end - releasedTo >= WINDOW) {
-      v.release(releasedTo, end - releasedTo);
-      releasedTo = end;
+  const release = (to: number) => {
+    if (v.release !== undefined && to - releasedTo >= WINDOW) {
+      v.release(releasedTo, to - releasedTo);
+      releasedTo = to;
     }
+  };
+  let p = 0;
+  const leaf = (at: number, k: number): number => {
+    readRun(v.io, at, size, k, tmp, readType, 0);
+    if (complex) squaredComplex(tmp, k, m, p, 0, round);
+    else if (!f32) squared64(tmp, k, m, p, 0);
+    else squaredRounded(tmp, k, m, p, 0, round);
+    if (forward) release(at + k * size);
     return f32 ? pairwiseSum32(tmp, 0, k) : pairwiseSum(tmp, 0, k);
   };
-  const sum = (i: number, k: number): number => {
-    if (k <= CHUNK) return leaf(i, k);
+  const sum = (at: number, k: number): number => {
+    if (k <= CHUNK) return leaf(at, k);
     let h = k >>> 1;
     h -= h % 8;
-    return round(sum(i, h) + sum(i + h, k - h));
+    return round(sum(at, h) + sum(at + h * size, k - h));
   };
-  const total = sum(0, a.size);
-  const end = v.offset + a.size * size;
-  if (v.release !== undefined && end > releasedTo) {
-    v.release(releasedTo, end - releasedTo);
-  }
-  return total;
+  return {
+    sum(at, n, mp) {
+      p = mp;
+      return sum(at, n);
+    },
+    upTo: release,
+    end(to) {
+      if (v.release !== undefined && to > releasedTo) {
+        v.release(releasedTo, to - releasedTo);
+        releasedTo = to;
+      }
+    },
+  };
 }
 
 /** The kernels' type for deviations of `dt` in the result type `rt` (little-endian float32/float64 of that type), or null. */
@@ -234,7 +275,7 @@ export function rowSums(
 ): NDArray | null {
   const kt = kernelFloatOf(a.dtype, rt);
   const real = a.shape.flatMap((n, k) => reduced[k] && n !== 1 ? [k] : []);
-  if (kt === null || real.length !== 1 || a.size === 0) return null;
+  if (real.length !== 1 || a.size === 0 || rt.itemsize === 2) return null;
   const size = a.itemsize;
   const k0 = kOrderStrides(a.shape, a.strides, size);
   if (a.shape.some((n, k) => n !== 1 && a.strides[k] !== k0[k])) return null;
@@ -249,19 +290,79 @@ export function rowSums(
     if (a.strides[k] >= step) return null;
     step = a.strides[k];
   }
-  const v = reduceViewOf(a, true);
   const sums = new Float64Array(cols);
-  const done = withShower(
+  const v = reduceViewOf(a, kt !== null);
+  const done = kt !== null && withShower(
     v,
     (sh) =>
       sh !== null &&
       combineRows(sh, kt, "sqdev", v.offset, rows, cols, sums, m),
   );
-  if (!done) return null;
+  if (!done) {
+    sums.fill(0); // the kernels may have begun when their memory was lost
+    rowSumsOf(
+      a,
+      v.prepared ? v : reduceViewOf(a, false),
+      rows,
+      cols,
+      m,
+      rt,
+      sums,
+    );
+  }
   const shape = reducedShape(a.shape, reduced, keepdims);
   const out = new NDArray(memoryStorage(cols * rt.itemsize), rt, shape);
   (out.data as Float64Array | Float32Array).set(sums);
   return out;
+}
+
+/**
+ * {@linkcode rowSums} in TypeScript (integers, bools, complex numbers, byte
+ * swapped floats; or no kernels): each row read a chunk at a time, its
+ * squared deviations added to the column sums, each operation rounded in
+ * the result type; a memory map's windows released behind.
+ */
+function rowSumsOf(
+  a: NDArray,
+  v: ReduceView,
+  rows: number,
+  cols: number,
+  m: Float64Array,
+  rt: DType,
+  sums: Float64Array,
+): void {
+  const complex = a.dtype.kind === "c";
+  const readType = complex ? C128 : F64;
+  const round = rounderOf(rt);
+  const size = a.itemsize;
+  const width = Math.min(cols, CHUNK);
+  const tmp = newDomainBuffer(readType, width) as Float64Array;
+  const unit = complex ? 2 : 1;
+  let releasedTo = v.offset;
+  for (let i = 0; i < rows; i++) {
+    const row = v.offset + i * cols * size;
+    for (let c = 0; c < cols; c += width) {
+      const k = Math.min(width, cols - c);
+      readRun(v.io, row + c * size, size, k, tmp, readType, 0);
+      if (complex) squaredComplex(tmp, k, m, c * unit, unit, round);
+      else if (rt.itemsize === 8) squared64(tmp, k, m, c, 1);
+      else squaredRounded(tmp, k, m, c, 1, round);
+      if (rt.itemsize === 8) {
+        for (let j = 0; j < k; j++) sums[c + j] += tmp[j];
+      } else {for (let j = 0; j < k; j++) {
+          sums[c + j] = round(sums[c + j] + tmp[j]);
+        }}
+    }
+    const to = row + cols * size;
+    if (v.release !== undefined && to - releasedTo >= WINDOW) {
+      v.release(releasedTo, to - releasedTo);
+      releasedTo = to;
+    }
+  }
+  const end = v.offset + rows * cols * size;
+  if (v.release !== undefined && end > releasedTo) {
+    v.release(releasedTo, end - releasedTo);
+  }
 }
 
 /**
@@ -282,7 +383,7 @@ function lineSums(
   keepdims: boolean,
 ): NDArray | null {
   const kt = kernelFloatOf(a.dtype, rt);
-  if (kt === null || a.size === 0) return null;
+  if (a.size === 0 || rt.itemsize === 2) return null;
   const size = a.itemsize;
   const inner = a.shape.flatMap((n, k) => reduced[k] && n !== 1 ? [k] : []);
   if (inner.length === 0) return null;
@@ -317,9 +418,9 @@ function lineSums(
       order = [...starts.keys()].sort((x, y) => starts[x] - starts[y]);
     }
   }
-  const v = reduceViewOf(a, true);
   const sums = new Float64Array(lines);
-  const done = withShower(v, (sh) => {
+  const v = reduceViewOf(a, kt !== null);
+  const done = kt !== null && withShower(v, (sh) => {
     if (sh === null) return false;
     for (let i = 0; i < lines; i++) {
       const j = order === null ? i : order[i];
@@ -327,7 +428,24 @@ function lineSums(
     }
     return true;
   });
-  if (!done) return null;
+  if (!done) {
+    // In TypeScript, a line at a time (windows released behind the lines).
+    const w = v.prepared ? v : reduceViewOf(a, false);
+    let unique = true;
+    for (let j = 1; j < lines && unique; j++) {
+      const [x, y] = order === null ? [j - 1, j] : [order[j - 1], order[j]];
+      unique = starts[y] >= starts[x] + n * size;
+    }
+    const line = lineSummer(a, w, m, rt, unique);
+    const unit = a.dtype.kind === "c" ? 2 : 1;
+    for (let i = 0; i < lines; i++) {
+      const j = order === null ? i : order[i];
+      line.upTo(w.offset + starts[j]);
+      sums[j] = line.sum(w.offset + starts[j], n, j * unit);
+    }
+    const last = order === null ? lines - 1 : order[lines - 1];
+    line.end(w.offset + starts[last] + n * size);
+  }
   const shape = reducedShape(a.shape, reduced, keepdims);
   const out = new NDArray(memoryStorage(lines * rt.itemsize), rt, shape);
   (out.data as Float64Array | Float32Array).set(sums);
