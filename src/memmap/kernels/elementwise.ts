@@ -118,6 +118,18 @@ const COMPOSITES: Record<
   // clip of integers: min(max(x, lo), hi).
   ClipS: (s) => [`${s}MinS`, [`${s}MaxS`, 0, 1], 2],
   ClipU: (s) => [`${s}MinU`, [`${s}MaxU`, 0, 1], 2],
+  // Float tests (bool results): isnan is x != x; x - x is 0 exactly when
+  // x is finite (NaN for infinities and NaN); isinf is x == x and not
+  // finite; logical_not is x == 0, written x == x - x (false for NaN and
+  // infinities, whose x - x is NaN; -0 == +0).
+  IsNan: (s) => [`${s}Ne`, 0, 0],
+  IsFinite: (s) => [`${s}Eq`, [`${s}Sub`, 0, 0], [`${s}Sub`, 0, 0]],
+  IsInf: (s) => [
+    "v128AndNot",
+    [`${s}Eq`, 0, 0],
+    [`${s}Eq`, [`${s}Sub`, 0, 0], [`${s}Sub`, 0, 0]],
+  ],
+  IsZero: (s) => [`${s}Eq`, 0, [`${s}Sub`, 0, 0]],
   // The same of signed lanes without min/max instructions (64-bit).
   MaxSelectS: (s) => ["v128Bitselect", 0, 1, [`${s}GtS`, 0, 1]],
   MinSelectS: (s) => ["v128Bitselect", 0, 1, [`${s}LtS`, 0, 1]],

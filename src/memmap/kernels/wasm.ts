@@ -203,6 +203,18 @@ const SIMD_OPS = {
   i64x2ExtendHighI32x4S: 0xc8,
   i64x2ExtendLowI32x4U: 0xc9,
   i64x2ExtendHighI32x4U: 0xca,
+  /** Rounds up (the lanes stay float32; a NaN quieted, its payload kept). */
+  f32x4Ceil: 0x67,
+  /** Rounds down (the lanes stay float32). */
+  f32x4Floor: 0x68,
+  /** Rounds toward zero (the lanes stay float32). */
+  f32x4Trunc: 0x69,
+  /** Rounds to the nearest integer, ties to even (the lanes stay float32). */
+  f32x4Nearest: 0x6a,
+  /** Rounds up (the lanes stay float64; a NaN quieted, its payload kept). */
+  f64x2Ceil: 0x74,
+  /** Rounds down (the lanes stay float64). */
+  f64x2Floor: 0x75,
   /** Rounds toward zero (the lanes stay float64). */
   f64x2Trunc: 0x7a,
   /** Rounds to the nearest integer, ties to even (the lanes stay float64). */
@@ -224,7 +236,10 @@ const SIMD_OPS = {
   i64x2GtS: 0xd9,
   i64x2LeS: 0xda,
   i64x2GeS: 0xdb,
+  /** Clears the sign bit (every other bit kept, a NaN's too). */
   f32x4Abs: 0xe0,
+  /** Flips the sign bit (every other bit kept, a NaN's too). */
+  f32x4Neg: 0xe1,
   /** The correctly rounded square root, lane by lane. */
   f32x4Sqrt: 0xe3,
   f32x4Add: 0xe4,
@@ -237,7 +252,10 @@ const SIMD_OPS = {
   f32x4Pmin: 0xea,
   /** `a < b ? b : a` lane by lane (one instruction; NaN and -0 not special). */
   f32x4Pmax: 0xeb,
+  /** Clears the sign bit (every other bit kept, a NaN's too). */
   f64x2Abs: 0xec,
+  /** Flips the sign bit (every other bit kept, a NaN's too). */
+  f64x2Neg: 0xed,
   /** The correctly rounded square root, lane by lane. */
   f64x2Sqrt: 0xef,
   f64x2Add: 0xf0,

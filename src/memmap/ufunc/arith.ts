@@ -340,6 +340,8 @@ export const negative_: Ufunc = {
   nin: 1,
   loops: loops(1, INTS, FLOATS, COMPLEX),
   compute: negative,
+  // The sign bit flipped, as NumPy's float loops (a NaN's bits kept).
+  simd: simdOps("Neg", ["float32", "float64"]),
   resolve: refuseBool(
     "negative",
     ", use invert() or logicalNot() instead",
@@ -361,6 +363,8 @@ export const absolute_: Ufunc = {
   nin: 1,
   loops: [...loops(1, "?", INTS, FLOATS), ...loops(1, "F->f D->d")],
   compute: absolute,
+  // The sign bit cleared, as NumPy's float loops (a NaN's bits kept).
+  simd: simdOps("Abs", ["float32", "float64"]),
 };
 
 /** `sign`: -1, 0 or 1 (NaN for NaN; `x / |x|` for complex). */

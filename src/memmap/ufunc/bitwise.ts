@@ -8,6 +8,7 @@
  * @module
  */
 
+import { simdOps } from "../kernels/elementwise.ts";
 import { exact } from "./arith.ts";
 import {
   COMPLEX,
@@ -179,4 +180,6 @@ export const logicalNot_: Ufunc = {
     ALL.split(" ").map((c) => `${c}->?`).join(" "),
   ),
   compute: (_body, types, [x]) => exact(`${truthy(types[0], x)} ? 0 : 1`),
+  // Floats: x == 0 (NaN is true, so its logical_not false).
+  simd: simdOps("IsZero", ["float32", "float64"]),
 };

@@ -145,6 +145,7 @@ export const isnan_: Ufunc = {
   nin: 1,
   loops: UNARY,
   compute: classify((x) => `${x} !== ${x}`, 0, "||"),
+  simd: simdOps("IsNan", FLOAT),
 };
 
 /** `isinf`: plus or minus infinity (either part for complex). */
@@ -157,6 +158,7 @@ export const isinf_: Ufunc = {
     0,
     "||",
   ),
+  simd: simdOps("IsInf", FLOAT),
 };
 
 /** `isfinite`: neither NaN nor infinite (both parts for complex). */
@@ -165,4 +167,5 @@ export const isfinite_: Ufunc = {
   nin: 1,
   loops: UNARY,
   compute: classify((x) => `${x} - ${x} === 0`, 1, "&&"),
+  simd: simdOps("IsFinite", FLOAT),
 };

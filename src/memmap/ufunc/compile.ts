@@ -169,10 +169,13 @@ function signBitsOf(key: string, spec: LoopSpec): Loop | null {
   const [views, shift] = type === "float32"
     ? ["H.wordsOf", 2]
     : ["H.halfWordsOf", 1];
+  // Contiguous runs through the row's vector kernel first (the same bits).
+  const kernel = simdKernel(spec);
   return compile(
     key,
     [
       "return function loop(n, A0, W0, i0, s0, A1, W1, i1, s1) {",
+      ...(kernel !== null ? kernelFirst(2) : []),
       `  const a = ${views}(A0.buffer), b = ${views}(A1.buffer);`,
       `  let p = (A0.byteOffset >> ${shift}) + i0;`,
       `  let q = (A1.byteOffset >> ${shift}) + i1;`,
@@ -182,7 +185,7 @@ function signBitsOf(key: string, spec: LoopSpec): Loop | null {
       "  }",
       "};",
     ].join("\n"),
-    null,
+    kernel,
   );
 }
 

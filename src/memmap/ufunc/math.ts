@@ -18,6 +18,7 @@
 import { exact, floatCall } from "./arith.ts";
 import type { MathKernel } from "../kernels/math_kernels.ts";
 import { complexHelpers } from "./complex_math.ts";
+import { simdOps } from "../kernels/elementwise.ts";
 import type { Body } from "./values.ts";
 import {
   COMPLEX,
@@ -144,6 +145,7 @@ export const floor_: Ufunc = {
   nin: 1,
   loops: ROUNDING,
   compute: rounding("floor"),
+  simd: simdOps("Floor", ["float32", "float64"]),
 };
 /** `ceil`: the smallest integer not below x. */
 export const ceil_: Ufunc = {
@@ -151,6 +153,7 @@ export const ceil_: Ufunc = {
   nin: 1,
   loops: ROUNDING,
   compute: rounding("ceil"),
+  simd: simdOps("Ceil", ["float32", "float64"]),
 };
 /** `trunc`: x rounded toward zero. */
 export const trunc_: Ufunc = {
@@ -158,6 +161,7 @@ export const trunc_: Ufunc = {
   nin: 1,
   loops: ROUNDING,
   compute: rounding("trunc"),
+  simd: simdOps("Trunc", ["float32", "float64"]),
 };
 
 /** `rint`: the nearest integer, ties to even (float loops only, as NumPy). */
@@ -165,6 +169,7 @@ export const rint_: Ufunc = {
   name: "rint",
   nin: 1,
   loops: loops(1, FLOATS, COMPLEX),
+  simd: simdOps("Nearest", ["float32", "float64"]),
   compute: (body, types, [x]) => {
     const t = types[0];
     if (t.family === "complex") {
