@@ -229,6 +229,7 @@ function argAll(v: ReduceView, kind: "min" | "max"): number {
     const r = kernelArg(v, kind, v.offset, n);
     if (r !== null) return r;
   }
+  if (v.io.check !== undefined) return argAllForward(v, kind);
   const arg = new Arg(kind, dt.kind === "c");
   const type = readTypeOf(dt);
   let tmp = newDomainBuffer(type, 1024);
@@ -252,6 +253,76 @@ function argAll(v: ReduceView, kind: "min" | "max"): number {
 }
 
 const STOP = Symbol("stop");
+
+/**
+ * {@linkcode argAll} of a map checked as it is read (its pages asked for up
+ * front, see `PageCheck`), not C-contiguous: the view is gone through in
+ * its memory order, each element's C-order index along with it (a
+ * transposed map read in C order went across the file between two checks:
+ * a cut of a part not reached yet faulted; attack14). The first extreme in
+ * C order is the extreme of least index (a NaN the most extreme).
+ */
+function argAllForward(v: ReduceView, kind: "min" | "max"): number {
+  const dt = v.io.dtype;
+  const complex = dt.kind === "c";
+  const type = readTypeOf(dt);
+  const max = kind === "max";
+  const cIndex = v.shape.map((_, k) =>
+    v.shape.slice(k + 1).reduce((x, y) => x * y, 1)
+  );
+  let tmp = newDomainBuffer(type, 1024);
+  let index = -1, nan = false;
+  let re: number | bigint = 0, im = 0;
+  walk(
+    v.shape,
+    [{ offset: v.offset, strides: v.strides }, {
+      offset: 0,
+      strides: cIndex,
+    }],
+    (offs, count, strides) => {
+      if (tmp.length < count * (complex ? 2 : 1)) {
+        tmp = newDomainBuffer(type, count);
+      }
+      readRun(v.io, offs[0], strides[0], count, tmp, type, 0);
+      for (let k = 0; k < count; k++) {
+        const i = offs[1] + k * strides[1];
+        const r = complex ? (tmp as Float64Array)[2 * k] : tmp[k];
+        const m = complex ? (tmp as Float64Array)[2 * k + 1] : 0;
+        const isNaN = r !== r || m !== m;
+        if (nan) {
+          if (isNaN && i < index) index = i;
+          continue;
+        }
+        if (isNaN) {
+          nan = true;
+          index = i;
+          continue;
+        }
+        if (index < 0) {
+          re = r;
+          im = m;
+          index = i;
+          continue;
+        }
+        const beats = max
+          ? (r > re || (r === re && m > im))
+          : (r < re || (r === re && m < im));
+        if (beats) {
+          re = r;
+          im = m;
+          index = i;
+        } else if (r === re && m === im && i < index) index = i;
+      }
+    },
+    {
+      memoryOrder: true,
+      release: v.release,
+      prefetch: v.prefetch,
+      itemsize: dt.itemsize,
+    },
+  );
+  return index;
+}
 
 /** Lines shorter than this are searched in TypeScript (a kernel call costs more). */
 const LINE_KERNEL_BYTES = 4096;

@@ -304,7 +304,7 @@ export function walk(
     ...(options.others ?? []),
   ];
   let maxRun = options.maxRun ?? RUN;
-  const checks: { check: PageCheck; itemsize: number }[] = [];
+  const checks: { check: PageCheck; itemsize: number; k: number }[] = [];
   for (let k = 0; k < nops; k++) {
     const h = operands[k].windows ?? hooks[k];
     if (h === undefined) continue;
@@ -318,7 +318,11 @@ export function walk(
       // Its pages were asked for up front: the file is checked again as
       // the walk goes through them (a cut while the walk runs).
       if (h.verify !== undefined) {
-        checks.push({ check: new PageCheck(h.verify), itemsize: h.itemsize });
+        checks.push({
+          check: new PageCheck(h.verify),
+          itemsize: h.itemsize,
+          k,
+        });
         // A run is at most one check's work.
         maxRun = Math.min(maxRun, CHECK_BYTES / Math.max(1, h.itemsize));
       }
@@ -333,21 +337,33 @@ export function walk(
       maxRun = Math.min(maxRun, CHECK_BYTES / Math.max(1, h.itemsize));
     }
   }
+  const windowed = windows.some((w) => w !== undefined);
+  const across = options.tile && !windowed ? tileAxis(merged) : -1;
+  // An operand checked as it is read out of its memory order, walked in
+  // runs (not tiles: a band of tiles goes forward through it): a run is
+  // at most a check's span of it, and counts as its span, so that the
+  // walk reads no more than a MiB of the file past a check (a transposed
+  // map walked in C order read a column across the whole file between
+  // two checks: a cut of a part not reached yet faulted; attack14).
+  const span = checks.map(({ itemsize, k }) =>
+    across >= 0 ? itemsize : Math.max(itemsize, Math.abs(inner.s[k]))
+  );
+  for (const bytes of span) {
+    maxRun = Math.min(maxRun, CHECK_BYTES / Math.max(1, bytes));
+  }
   maxRun = Math.max(1, Math.floor(maxRun));
   if (checks.length > 0) {
     const body = fn;
     fn = (offsets, count, strides) => {
-      for (const { check, itemsize } of checks) check.before(count * itemsize);
+      for (let i = 0; i < checks.length; i++) {
+        checks[i].check.before(count * span[i]);
+      }
       body(offsets, count, strides);
     };
   }
-  const windowed = windows.some((w) => w !== undefined);
-  if (options.tile && !windowed) {
-    const across = tileAxis(merged);
-    if (across >= 0) {
-      walkTiles(merged, across, base, fn);
-      return;
-    }
+  if (across >= 0) {
+    walkTiles(merged, across, base, fn);
+    return;
   }
   const offs = base.slice();
   const innerStrides = inner.s.slice();
