@@ -698,6 +698,15 @@ export function withShower<T>(v: ReduceView, fn: (sh: Shower | null) => T): T {
   return result;
 }
 
+/**
+ * Whether `op` of elements of `dt` adds in NumPy's order (float and
+ * complex sums, means): its results depend on the order of the additions.
+ */
+function isOrdered(op: ReduceOp, dt: DType): boolean {
+  return (op === "sum" && (dt.kind === "f" || dt.kind === "c")) ||
+    op === "mean";
+}
+
 /** Ends the use of a shower (a lost memory only matters to the next call). */
 function close(sh: Shower): void {
   try {
@@ -715,8 +724,7 @@ function close(sh: Shower): void {
 export function reduceAll(op: ReduceOp, v: ReduceView): Reduced {
   const dt = v.io.dtype;
   const size = shapeSize(v.shape);
-  const ordered = (op === "sum" && (dt.kind === "f" || dt.kind === "c")) ||
-    op === "mean";
+  const ordered = isOrdered(op, dt);
   if (ordered) {
     const spec = sumSpec(op as "sum" | "mean", v);
     const acc: Pair = [0, 0];
@@ -782,8 +790,7 @@ export function reduceAxis(
   const outSize = shapeSize(shape);
   const resultType = resultTypeOf(op, dt);
   if (n === 0 && (op === "min" || op === "max")) throw emptyError(op);
-  const ordered = (op === "sum" && (dt.kind === "f" || dt.kind === "c")) ||
-    op === "mean";
+  const ordered = isOrdered(op, dt);
   // The buffer the results are computed in: float64 values (exact for
   // integer sums below 2^53), bigints for 64-bit sums and extremes, pairs for complex.
   const work = ordered
@@ -889,8 +896,7 @@ function reduceLines(
   out: DomainBuffer,
 ): void {
   const dt = v.io.dtype;
-  const ordered = (op === "sum" && (dt.kind === "f" || dt.kind === "c")) ||
-    op === "mean";
+  const ordered = isOrdered(op, dt);
   // Output elements in C order of the result.
   const lines = shape.map((m, k) => ({ n: m, s: strides[k] }));
   let j = 0;
@@ -1029,10 +1035,10 @@ function combineSubarrays(
   work: DType,
 ): void {
   const dt = v.io.dtype;
-  const outSize = out.length / (work.kind === "c" ? 2 : 1);
-  const ordered = (op === "sum" && (dt.kind === "f" || dt.kind === "c")) ||
-    op === "mean";
+  const outSize = countOf(out, work);
+  const ordered = isOrdered(op, dt);
   const spec = ordered ? sumSpec(op as "sum" | "mean", v) : null;
+  const c: Combining = { op, v, work, spec, progress: new Progress(v.release) };
   // Sub-arrays that are whole rows following each other: the row kernels.
   const kt = kernelTypeOf(dt);
   const dims = iterationDims(shape, strides);
@@ -1073,40 +1079,52 @@ function combineSubarrays(
     const g = Math.min(shape[last], Math.ceil(GROUP / Math.max(1, n * block)));
     const sub = [g, ...rest], subStrides = strides.slice(last);
     const w = work.kind === "c" ? 2 : 1;
-    const progress = new Progress(v.release);
     let b = 0;
     walk(
       shape.slice(0, last),
       [{ offset: v.offset, strides: strides.slice(0, last) }],
       (offs, count, st) => {
-        for (let c = 0; c < count; c++) {
+        for (let j = 0; j < count; j++) {
           for (let i = 0; i < shape[last]; i += g) {
             const m = Math.min(g, shape[last] - i);
             sub[0] = m;
             const o = b * block * w;
             combineBlock(
-              op,
-              v,
-              offs[0] + c * st[0] + i * strides[last],
+              c,
+              offs[0] + j * st[0] + i * strides[last],
               n,
               sa,
               sub,
               subStrides,
               out.subarray(o, o + m * block * w),
-              work,
-              progress,
             );
             b += m;
           }
         }
       },
     );
-    progress.finish();
+    c.progress.finish();
     return;
   }
-  const progress = new Progress(v.release);
-  combineBlock(op, v, v.offset, n, sa, shape, strides, out, work, progress);
-  progress.finish();
+  combineBlock(c, v.offset, n, sa, shape, strides, out);
+  c.progress.finish();
+}
+
+/** What {@linkcode combineBlock} needs of the whole reduction. */
+interface Combining {
+  op: ReduceOp;
+  v: ReduceView;
+  /** The type of the values combined ({@linkcode reduceAxis}' work buffer). */
+  work: DType;
+  /** How an ordered sum adds (float sums and means), or null. */
+  spec: SumSpec | null;
+  /** Releases what is read. */
+  progress: Progress;
+}
+
+/** The number of values of `work` in `out` (complex values are pairs). */
+function countOf(out: DomainBuffer, work: DType): number {
+  return out.length / (work.kind === "c" ? 2 : 1);
 }
 
 /** Elements a block of {@linkcode combineSubarrays}' result combines at least. */
@@ -1117,22 +1135,17 @@ const GROUP = 1 << 16;
  * the result's C order), one after another in the axis' order.
  */
 function combineBlock(
-  op: ReduceOp,
-  v: ReduceView,
+  c: Combining,
   offset: number,
   n: number,
   sa: number,
   shape: readonly number[],
   strides: readonly number[],
   out: DomainBuffer,
-  work: DType,
-  progress: Progress,
 ): void {
-  const dt = v.io.dtype;
-  const outSize = out.length / (work.kind === "c" ? 2 : 1);
-  const ordered = (op === "sum" && (dt.kind === "f" || dt.kind === "c")) ||
-    op === "mean";
-  const spec = ordered ? sumSpec(op as "sum" | "mean", v) : null;
+  const { op, v, work, spec, progress } = c;
+  const outSize = countOf(out, work);
+  const ordered = spec !== null;
   const tmp = newDomainBuffer(work, outSize);
   // The sub-array in the result's C order, merged where it steps like one axis.
   const sub: Dim[] = [];
