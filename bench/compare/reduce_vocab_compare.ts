@@ -59,6 +59,19 @@ function reductions(): Reduction[] {
     row("float64", "r.f8", "prod()", (a) => a.prod()),
     row("float64", "r.f8", "cumsum()", (a) => a.cumsum()),
     ...alongAxes(),
+    // Results in the input's memory order (K) of a transposed view.
+    row("float64", "r.f8", "T.cumsum(0) (4096 x 8192)", (a) => a.T.cumsum(0), {
+      matrix: true,
+    }),
+    row("float64", "r.f8", "T.cumsum(1) (4096 x 8192)", (a) => a.T.cumsum(1), {
+      matrix: true,
+    }),
+    row("float64", "r.f8", "T.sum(1) (4096 x 8192)", (a) => a.T.sum(1), {
+      matrix: true,
+    }),
+    row("float64", "r.f8", "T.var(0) (4096 x 8192)", (a) => a.T.var(0), {
+      matrix: true,
+    }),
   ];
 }
 

@@ -98,6 +98,7 @@ import { checkIntFits, type Scalar } from "./promotion.ts";
 import type { Axis, ReduceOptions, VarianceOptions } from "./reduce_axes.ts";
 import {
   reduceArray,
+  type ReductionArgs,
   reductionArgs,
   type ReductionName,
 } from "./reductions.ts";
@@ -106,7 +107,7 @@ import { variance, varianceArgs } from "./variance.ts";
 import { cumulate, cumulativeAxis } from "./cumulative.ts";
 import { callUfunc, type UfuncOptions } from "./ufunc/call.ts";
 import { castCopy, castInto } from "./ufunc/engine.ts";
-import { emptyLike, reductionLayout } from "./ufunc/layout.ts";
+import { emptyLike, inKOrder } from "./ufunc/layout.ts";
 import { clipArray, roundArray } from "./ufunc/compose.ts";
 import * as ufuncs from "./ufunc/rows.ts";
 import {
@@ -2319,15 +2320,7 @@ export class NDArray<N extends DTypeName = DTypeName>
    * ```
    */
   cumsum(axis?: number | null): NDArray<SumDTypeOf<N>> {
-    const k = cumulativeAxis(false, this.ndim, axis);
-    this.#open();
-    const r = cumulate(this, false, k);
-    return (k === null ? r : reductionLayout(
-      r,
-      this,
-      this.shape.map(() => false),
-      false,
-    )) as NDArray<SumDTypeOf<N>>;
+    return this.#cumulate(false, axis) as NDArray<SumDTypeOf<N>>;
   }
 
   /**
@@ -2355,15 +2348,41 @@ export class NDArray<N extends DTypeName = DTypeName>
    * ```
    */
   cumprod(axis?: number | null): NDArray<SumDTypeOf<N>> {
-    const k = cumulativeAxis(true, this.ndim, axis);
+    return this.#cumulate(true, axis) as NDArray<SumDTypeOf<N>>;
+  }
+
+  /** `cumsum` (`prod` false) or `cumprod`, in NumPy's layout along an axis. */
+  #cumulate(prod: boolean, axis: unknown): NDArray {
+    const k = cumulativeAxis(prod, this.ndim, axis);
     this.#open();
-    const r = cumulate(this, true, k);
-    return (k === null ? r : reductionLayout(
-      r,
+    if (k === null) return cumulate(this, prod, k);
+    return inKOrder(
       this,
       this.shape.map(() => false),
       false,
-    )) as NDArray<SumDTypeOf<N>>;
+      (b, perm) => cumulate(b, prod, perm.indexOf(k)),
+    );
+  }
+
+  /**
+   * A reduction of the open array by `run`: its scalar (no axis, no
+   * `keepdims`), or its array in NumPy's layout ({@linkcode inKOrder};
+   * `fresh` for `var`/`std`, which reduce new arrays).
+   */
+  #reduceBy<T>(
+    args: ReductionArgs,
+    run: (a: NDArray) => T | NDArray,
+    fresh = false,
+  ): T | NDArray {
+    this.#open();
+    if (args.reduced === null && !args.keepdims) return run(this);
+    return inKOrder(
+      this,
+      args.reduced ?? this.shape.map(() => true),
+      args.keepdims,
+      (b) => run(b) as NDArray,
+      fresh,
+    );
   }
 
   #variance(
@@ -2372,14 +2391,7 @@ export class NDArray<N extends DTypeName = DTypeName>
     options: unknown,
   ): number | NDArray {
     const args = varianceArgs(std, this.ndim, axis, options);
-    this.#open();
-    const r = variance(this, std, args);
-    return typeof r === "number" ? r : reductionLayout(
-      r,
-      this,
-      args.reduced ?? this.shape.map(() => true),
-      args.keepdims,
-    );
+    return this.#reduceBy(args, (a) => variance(a, std, args), true);
   }
 
   #arg(
@@ -2398,16 +2410,7 @@ export class NDArray<N extends DTypeName = DTypeName>
     options: unknown,
   ): Element | NDArray {
     const args = reductionArgs(name, this.ndim, axis, options);
-    this.#open();
-    const r = reduceArray(this, name, args);
-    return r instanceof NDArray
-      ? reductionLayout(
-        r,
-        this,
-        args.reduced ?? this.shape.map(() => true),
-        args.keepdims,
-      )
-      : r;
+    return this.#reduceBy(args, (a) => reduceArray(a, name, args));
   }
 
   /**

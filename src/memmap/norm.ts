@@ -20,7 +20,12 @@
  * @module
  */
 
-import { reductionLayout, relayout, resultStrides } from "./ufunc/layout.ts";
+import {
+  inKOrder,
+  reductionLayout,
+  relayout,
+  resultStrides,
+} from "./ufunc/layout.ts";
 import { describe, isArray, toBoolean, toInt, toOptions } from "../_args.ts";
 import { type DType, dtype as makeDType, nativeDType } from "./dtype.ts";
 import { wantsItems } from "./item_arrays.ts";
@@ -449,52 +454,63 @@ export function norm(
   const list = (axes ?? a.shape.map((_, k) => k)).map((k) =>
     k < 0 ? k + nd : k
   );
+  const rooted = ord === null || ord === "fro" ||
+    (list.length === 1 && ord === 2);
   let r: NDArray | number;
-  if (list.length === 1) r = vectorNorm(a, ord, list[0], keepdims);
-  else if (list.length === 2) {
+  if (list.length === 1) {
+    if (axes !== null || keepdims) {
+      // Made in the layout of the reduction (the input's K order), then
+      // `sqrt`'s (an element-wise result's, the same bytes).
+      const out = inKOrder(
+        a,
+        a.shape.map((_, k) => k === list[0]),
+        keepdims,
+        (v) => vectorNorm(v, ord, list[0], keepdims) as NDArray,
+        true,
+      );
+      return rooted
+        ? relayout(out, resultStrides(out.shape, [out], out.itemsize))
+        : out;
+    }
+    r = vectorNorm(a, ord, list[0], keepdims);
+  } else if (list.length === 2) {
     r = matrixNorm(a, ord, list[0], list[1], keepdims);
   } else throw improper();
   // No axis: a number, as the whole-array reductions give.
   if (typeof r === "number") return r;
   if (axes === null && !keepdims) return scalarOf(r);
-  return normLayout(r, a, list, ord, keepdims);
+  return matrixLayout(r, a, list, ord, rooted, keepdims);
 }
 
 /**
- * A norm's result `r` of `a` along the axes `list` laid out as NumPy's
- * `linalg.norm` lays it out (attack13 C9): the reduction's layout (the
- * input's K order), then for `sqrt` of it an element-wise result's layout,
- * then for a matrix norm with `keepdims` the reshape to length-1 axes. The
+ * A matrix norm's result `r` of `a` along the two axes `list` laid out as
+ * NumPy's `linalg.norm` lays it out (attack13 C9): the reduction's layout
+ * (the input's K order), then for `sqrt` of it (`rooted`) an element-wise
+ * result's layout, then with `keepdims` the reshape to length-1 axes. The
  * singular-value norms stay C-contiguous, as NumPy's.
  */
-function normLayout(
+function matrixLayout(
   r: NDArray,
   a: NDArray,
   list: number[],
   ord: Ord,
+  rooted: boolean,
   keepdims: boolean,
 ): NDArray {
+  if (ord === 2 || ord === -2 || ord === "nuc") return r;
   const mask = a.shape.map((_, k) => list.includes(k));
-  const rooted = ord === null || ord === "fro" ||
-    (list.length === 1 && ord === 2);
-  if (list.length === 2) {
-    if (ord === 2 || ord === -2 || ord === "nuc") return r;
-    const shape = a.shape.filter((_, k) => !mask[k]);
-    let out = reductionLayout(
-      keepdims ? r.reshape(...shape) as NDArray : r,
-      a,
-      mask,
-      false,
-    );
-    if (rooted) {
-      out = relayout(out, resultStrides(out.shape, [out], out.itemsize));
-    }
-    return keepdims ? out.reshape(...r.shape) as NDArray : out;
+  const shape = a.shape.filter((_, k) => !mask[k]);
+  let out = reductionLayout(
+    keepdims ? r.reshape(...shape) as NDArray : r,
+    a,
+    mask,
+    false,
+    true,
+  );
+  if (rooted) {
+    out = relayout(out, resultStrides(out.shape, [out], out.itemsize));
   }
-  const out = reductionLayout(r, a, mask, keepdims);
-  return rooted
-    ? relayout(out, resultStrides(out.shape, [out], out.itemsize))
-    : out;
+  return keepdims ? out.reshape(...r.shape) as NDArray : out;
 }
 
 /** The value of a float array of one element. */

@@ -4,7 +4,10 @@ import { type Layout, layoutArray } from "./_layouts.ts";
 
 // Result layouts of reductions along axes (keepdims too), var/std, norm
 // and cumsum/cumprod as NumPy 2.4 (attack13 C9): the input's memory order
-// (K), the reduced axes dropped or kept as length 1; argmax/argmin C. From
+// (K), the reduced axes dropped or kept as length 1; argmax/argmin C.
+// Inputs with an axis of length 0 too: results with elements in the
+// input's K order (C for var/std and norm, which reduce a new array, empty
+// with strides of 0), results with none strides of 0. From
 // tests/testdata/strides/reductions.json (make_reductions.py next to it).
 
 interface Row {

@@ -200,45 +200,105 @@ export function emptyLike(a: NDArray, dt: DType): NDArray {
  * The byte strides NumPy gives the new result of a reduction of `a` along
  * the `reduced` axes (or of `cumsum`/`cumprod` along an axis, nothing
  * reduced): its iterator orders all of the input's axes by their strides
- * (as for an element-wise result) and lays the result out in that order,
- * the reduced axes dropped, or kept as length 1 with `keepdims`.
+ * (as for an element-wise result, axes of length 0 too) and lays the
+ * result out in that order, the reduced axes dropped, or kept as length 1
+ * with `keepdims`; a result of no elements has strides of 0, as NumPy's
+ * new empty arrays.
  *
  * @param a The input.
  * @param reduced Which axes of `a` are reduced.
  * @param keepdims Whether the reduced axes stay (length 1).
  * @param itemsize The result's item size.
- * @returns The strides, or undefined for C order.
+ * @param fresh Whether NumPy reduces a new array in `a`'s K order (`var`,
+ * `std` and `norm`) rather than `a` ({@linkcode axisOrderOf}).
+ * @returns The strides.
  */
 export function reductionStrides(
   a: NDArray,
   reduced: readonly boolean[],
   keepdims: boolean,
   itemsize: number,
-): number[] | undefined {
+  fresh = false,
+): number[] {
   const shape = a.shape;
-  if (shape.length < 2 || shape.some((n) => n === 0)) return undefined;
-  const perm = axisOrder(shape, [broadcastStrides(shape, a.strides, shape)]);
+  const stays = (k: number) => !reduced[k] || keepdims;
+  if (shape.some((n, k) => n === 0 && !reduced[k])) {
+    return shape.flatMap((_, k) => stays(k) ? [0] : []);
+  }
   const all = new Array<number>(shape.length);
   let step = itemsize;
-  for (const axis of perm) {
-    if (reduced[axis] && !keepdims) continue;
+  for (const axis of axisOrderOf(a, fresh)) {
+    if (!stays(axis)) continue;
     all[axis] = step;
     step *= reduced[axis] ? 1 : shape[axis];
   }
-  const kept = shape.flatMap((n, k) => reduced[k] && !keepdims ? [] : [n]);
-  const out = all.filter((_, k) => !reduced[k] || keepdims);
-  const c = contiguousStrides(kept, itemsize, "C");
-  return out.every((s, k) => s === c[k]) ? undefined : out;
+  return all.filter((_, k) => stays(k));
 }
 
 /**
- * `r` (a new C-contiguous result of a reduction of `a`) laid out as NumPy
- * lays out that result ({@linkcode reductionStrides}), values unchanged.
+ * The axes of `a` from the innermost to the outermost in the K order of
+ * the array NumPy reduces: `a`, or with `fresh` a new array in `a`'s K
+ * order (`var`/`std`'s deviations, `norm`'s squares), whose strides are 0
+ * when it has no elements (NumPy's new empty arrays), so C order.
+ */
+function axisOrderOf(a: NDArray, fresh: boolean): number[] {
+  const strides = fresh && a.size === 0 ? a.shape.map(() => 0) : a.strides;
+  return axisOrder(a.shape, [broadcastStrides(a.shape, strides, a.shape)]);
+}
+
+/**
+ * A reduction's (or cumulative operation's) result written directly in
+ * NumPy's layout of it ({@linkcode reductionStrides}, attack13 C9): the
+ * kept axes of `a` are put in their K order, outermost first, in the kept
+ * axes' places (the reduced ones stay where they are), and `compute` of
+ * that view gives its result in C order, which is the bytes of the
+ * layout; the result takes `a`'s axes back with no copy. Each result
+ * element combines the same elements in the same order either way.
  *
- * @param r The C-contiguous result.
- * @param a The reduced array.
+ * @param a The input.
  * @param reduced Which axes of `a` are reduced (none for `cumsum`).
  * @param keepdims Whether the reduced axes stay (length 1).
+ * @param compute The operation on `a`'s axes in the order `perm`
+ * (`a.transpose(...perm)`, `a` itself for the identity): a new result,
+ * C-contiguous, reduced axes kept as `keepdims` says.
+ * @param fresh See {@linkcode reductionStrides}.
+ * @returns The result of `a`.
+ * @throws {RangeError} If the memory cannot be allocated.
+ */
+export function inKOrder(
+  a: NDArray,
+  reduced: readonly boolean[],
+  keepdims: boolean,
+  compute: (b: NDArray, perm: readonly number[]) => NDArray,
+  fresh = false,
+): NDArray {
+  const outer = axisOrderOf(a, fresh).reverse().filter((k) => !reduced[k]);
+  let i = 0;
+  const perm = a.shape.map((_, k) => reduced[k] ? k : outer[i++]);
+  const same = perm.every((k, j) => k === j);
+  const r = compute(same ? a : a.transpose(...perm), perm);
+  const strides = reductionStrides(a, reduced, keepdims, r.itemsize, fresh);
+  const shape = a.shape.flatMap((n, k) =>
+    !reduced[k] ? [n] : keepdims ? [1] : []
+  );
+  if (r.size === 0 || isCContiguous(r.shape, r.strides, r.itemsize)) {
+    return new NDArray(r.storage, r.dtype, shape, strides, r.byteOffset);
+  }
+  // A result not C-contiguous: its axes put back, then copied.
+  const slots = perm.flatMap((_, k) => !reduced[k] || keepdims ? [k] : []);
+  const back = slots.map((k) => slots.indexOf(perm.indexOf(k)));
+  return relayout(r.transpose(...back), strides);
+}
+
+/**
+ * `r` (a new result of a reduction of `a`) laid out as NumPy lays out that
+ * result ({@linkcode reductionStrides}), values unchanged.
+ *
+ * @param r The result.
+ * @param a The reduced array.
+ * @param reduced Which axes of `a` are reduced.
+ * @param keepdims Whether the reduced axes stay (length 1).
+ * @param fresh See {@linkcode reductionStrides}.
  * @returns `r`, or a copy of it in NumPy's layout.
  * @throws {RangeError} If the memory cannot be allocated.
  */
@@ -247,14 +307,19 @@ export function reductionLayout(
   a: NDArray,
   reduced: readonly boolean[],
   keepdims: boolean,
+  fresh = false,
 ): NDArray {
-  const strides = reductionStrides(a, reduced, keepdims, r.itemsize);
-  return strides === undefined ? r : relayout(r, strides);
+  return relayout(
+    r,
+    reductionStrides(a, reduced, keepdims, r.itemsize, fresh),
+  );
 }
 
 /**
  * The values of `r` in a new array of the byte `strides` (C order for
- * undefined), or `r` when it has them.
+ * undefined), or `r` when it has them, or `r`'s bytes under those strides
+ * when they differ only on axes of length 1; strides of 0 when `r` has no
+ * elements (NumPy's new empty arrays).
  *
  * @param r The array.
  * @param strides Strides of a contiguous layout of `r`'s shape, or undefined for C order.
@@ -262,11 +327,18 @@ export function reductionLayout(
  * @throws {RangeError} If the memory cannot be allocated.
  */
 export function relayout(r: NDArray, strides: number[] | undefined): NDArray {
-  if (r.size === 0) return r; // strides of 0, as NumPy's empty results
+  if (r.size === 0) strides = r.shape.map(() => 0);
   strides ??= contiguousStrides(r.shape, r.itemsize, "C");
+  if (r.ndim !== strides.length) return r;
+  if (strides.every((s, k) => s === r.strides[k])) return r;
+  // Strides that differ only on axes of length 1 (or of no elements): the
+  // same bytes.
   if (
-    r.ndim !== strides.length || strides.every((s, k) => s === r.strides[k])
-  ) return r;
+    r.size === 0 ||
+    strides.every((s, k) => s === r.strides[k] || r.shape[k] === 1)
+  ) {
+    return new NDArray(r.storage, r.dtype, r.shape, strides, r.byteOffset);
+  }
   // The result's axes from the outermost in memory: a C-contiguous copy of
   // `r` transposed so holds the bytes of the new layout.
   const order = strides.map((_, k) => k).sort((i, j) =>
