@@ -399,3 +399,17 @@ export function headerOnlyNpy(descr: string, shape: string): Uint8Array {
   out.set(body, 10);
   return out;
 }
+
+/** The bits of a float64. */
+export function bitsOf(x: number): bigint {
+  return new BigUint64Array(Float64Array.of(x).buffer)[0];
+}
+
+/** Distance in units in the last place between two non-NaN float64 values. */
+export function ulps(a: number, b: number): number {
+  if (Object.is(a, b)) return 0;
+  const [x, y] = new BigInt64Array(Float64Array.of(a, b).buffer);
+  const ordered = (v: bigint) => v < 0n ? -(v & 0x7fffffffffffffffn) : v;
+  const d = ordered(x) - ordered(y);
+  return Number(d < 0n ? -d : d);
+}

@@ -4,7 +4,7 @@ import {
   mathRun,
   mathSettings,
 } from "../../src/memmap/kernels/math_kernels.ts";
-import { HAS_NUMPY, python, tempDir } from "../test_util.ts";
+import { bitsOf, HAS_NUMPY, python, tempDir, ulps } from "../test_util.ts";
 
 /**
  * The float64 `exp` kernel's measured bound: its largest distance from the
@@ -119,20 +119,6 @@ function args(count: number, seed: number): Float64Array {
   out.set(EDGES);
   bits.set(NANS.map((b) => BigInt.asIntN(64, b)), EDGES.length);
   return out;
-}
-
-/** The bits of a float64. */
-function bitsOf(x: number): bigint {
-  return new BigUint64Array(Float64Array.of(x).buffer)[0];
-}
-
-/** Distance in units in the last place between two non-NaN float64 values. */
-function ulps(a: number, b: number): number {
-  if (Object.is(a, b)) return 0;
-  const [x, y] = new BigInt64Array(Float64Array.of(a, b).buffer);
-  const ordered = (v: bigint) => v < 0n ? -(v & 0x7fffffffffffffffn) : v;
-  const d = ordered(x) - ordered(y);
-  return Number(d < 0n ? -d : d);
 }
 
 /** Whether python3 has mpmath (the exact values). */

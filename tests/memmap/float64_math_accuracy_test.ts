@@ -21,7 +21,7 @@ import {
   mathRun,
   mathSettings,
 } from "../../src/memmap/kernels/math_kernels.ts";
-import { HAS_NUMPY, python, tempDir } from "../test_util.ts";
+import { bitsOf, HAS_NUMPY, python, tempDir, ulps } from "../test_util.ts";
 
 type Name = "exp2" | "expm1" | "log" | "log2" | "log10";
 
@@ -189,20 +189,6 @@ function rowsOf(bytes: Uint8Array): Float64Array[] {
     }
   }
   return cols;
-}
-
-/** The bits of a float64. */
-function bitsOf(x: number): bigint {
-  return new BigUint64Array(Float64Array.of(x).buffer)[0];
-}
-
-/** Distance in units in the last place between two non-NaN float64 values. */
-function ulps(a: number, b: number): number {
-  if (Object.is(a, b)) return 0;
-  const [x, y] = new BigInt64Array(Float64Array.of(a, b).buffer);
-  const ordered = (v: bigint) => v < 0n ? -(v & 0x7fffffffffffffffn) : v;
-  const d = ordered(x) - ordered(y);
-  return Number(d < 0n ? -d : d);
 }
 
 /**
